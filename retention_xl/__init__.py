@@ -1,0 +1,3 @@
+"""retention-xl: customer-retention analytics for Excel users."""
+
+__version__ = "0.1.0"
