@@ -1,0 +1,203 @@
+"""What Excel hands a formula, and what a formula hands back.
+
+xlwings passes a single cell as a scalar (``float``, ``str``, ``bool``, ``datetime`` or
+``None`` for a blank) and a range as a list of lists. These functions turn that into the
+numbers and arrays the analysis layer takes, following Excel's own rules:
+
+* a range argument ignores blanks, text and booleans, the way ``AVERAGE`` does, but an
+  error value inside it (``#N/A`` arriving from another cell) is passed on, as Excel does;
+* a scalar argument that is not a number is an error (``#VALUE!``).
+
+Errors go back as a genuine Excel error value where the runtime can show one and as one
+line of text starting with the error code where it cannot (see :func:`error_result`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
+
+__all__ = [
+    "EXCEL_ERRORS",
+    "number",
+    "optional_number",
+    "numbers",
+    "values",
+    "text",
+    "error_result",
+    "excel_formula",
+]
+
+#: The error values a cell can hold; a string equal to one of them is an error, not text.
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
+
+
+class PassedError(RetentionError):
+    """An error value arriving from another cell, handed on unchanged."""
+
+    def __init__(self, code: str, name: str):
+        super().__init__(f"{name} contains {code}")
+        self.code = code
+
+
+def _is_error(x: object) -> bool:
+    return isinstance(x, str) and x.strip().upper() in EXCEL_ERRORS
+
+
+def _flatten(x: Any) -> Iterator[Any]:
+    if isinstance(x, (list, tuple)):
+        for item in x:
+            yield from _flatten(item)
+    elif isinstance(x, np.ndarray):
+        yield from x.ravel().tolist()
+    else:
+        yield x
+
+
+def _describe(x: object) -> str:
+    if isinstance(x, bool):
+        return "TRUE" if x else "FALSE"
+    if isinstance(x, (dt.datetime, dt.date)):
+        return f"the date {x:%Y-%m-%d}"
+    if isinstance(x, str):
+        shown = x if len(x) <= 30 else x[:27] + "..."
+        return f'the text "{shown}"'
+    return repr(x)
+
+
+def number(x: Any, name: str) -> float:
+    """One number from a single cell or a typed constant.
+
+    Blank, text, a boolean, a date or a multi-cell range are ``#VALUE!``; an error value
+    from another cell is passed on.
+    """
+    if isinstance(x, (list, tuple, np.ndarray)):
+        flat = list(_flatten(x))
+        if len(flat) != 1:
+            raise InvalidValue(f"{name} must be a single number, got a range of {len(flat)} cells")
+        x = flat[0]
+    if _is_error(x):
+        raise PassedError(x.strip().upper(), name)
+    if x is None or (isinstance(x, str) and not x.strip()):
+        raise InvalidValue(f"{name} is blank; it needs a number")
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise InvalidValue(f"{name} must be a number, got {_describe(x)}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise OutOfRange(f"{name} must be a finite number")
+    return x
+
+
+def optional_number(x: Any, name: str, default: float | None) -> float | None:
+    """Like :func:`number`, but an omitted argument (or a blank cell) takes ``default``."""
+    if x is None or (isinstance(x, (list, tuple)) and all(v is None for v in _flatten(x))):
+        return default
+    return number(x, name)
+
+
+def numbers(x: Any, name: str) -> np.ndarray:
+    """The numbers in a range (or a single value), ignoring blanks, text and booleans.
+
+    A date inside a range of numbers is refused rather than read as a serial number,
+    because a date among survey scores or amounts is a sign of the wrong range.
+    """
+    out: list[float] = []
+    for i, v in enumerate(_flatten(x), start=1):
+        if v is None or isinstance(v, bool):
+            continue
+        if isinstance(v, str):
+            if _is_error(v):
+                raise PassedError(v.strip().upper(), name)
+            continue
+        if isinstance(v, (dt.datetime, dt.date)):
+            raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            out.append(float(v))
+            continue
+        raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
+    arr = np.asarray(out, dtype=float)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise OutOfRange(f"{name}: value {int(np.argmax(bad)) + 1} is not a finite number")
+    return arr
+
+
+def values(x: Any, name: str) -> list[Any]:
+    """Every cell of a range in reading order, blanks as ``None``; errors are passed on."""
+    flat = list(_flatten(x))
+    for v in flat:
+        if _is_error(v):
+            raise PassedError(v.strip().upper(), name)
+    return flat
+
+
+def text(x: Any, name: str, default: str) -> str:
+    """One text option (e.g. ``"M"``); omitted or blank takes ``default``."""
+    if isinstance(x, (list, tuple)):
+        flat = list(_flatten(x))
+        if len(flat) != 1:
+            raise InvalidValue(f"{name} must be a single value, got a range of {len(flat)} cells")
+        x = flat[0]
+    if x is None or (isinstance(x, str) and not x.strip()):
+        return default
+    if _is_error(x):
+        raise PassedError(x.strip().upper(), name)
+    if not isinstance(x, str):
+        raise InvalidValue(f"{name} must be text, got {_describe(x)}")
+    return x.strip()
+
+
+def _error_style() -> str:
+    """``"value"``: return the bare error code, which the runtime shows as a real error.
+
+    xlwings turns a returned ``"#DIV/0!"`` into a genuine error value in the Office.js
+    runtimes (xlwings Lite, which runs in the browser, and xlwings Server). Classic
+    xlwings on Windows (COM) has no such conversion, so there a formula returns one line
+    of text starting with the code, e.g. ``#DIV/0! start is 0``. ``RETENTION_XL_ERRORS``
+    (``value`` or ``text``) overrides the choice, e.g. for xlwings Server.
+    """
+    chosen = os.environ.get("RETENTION_XL_ERRORS", "").strip().lower()
+    if chosen in {"value", "text"}:
+        return chosen
+    return "value" if sys.platform == "emscripten" else "text"
+
+
+def error_result(err: RetentionError) -> str:
+    """The cell content for an error: ``"#DIV/0!"`` or ``"#DIV/0! start is 0"``."""
+    if _error_style() == "value" or isinstance(err, PassedError):
+        return err.code
+    return f"{err.code} {err}"
+
+
+def excel_formula(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a formula so that no exception ever reaches a cell.
+
+    A :class:`RetentionError` becomes its error code and reason; anything unexpected
+    becomes ``#VALUE!`` and one line naming it, never a traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        try:
+            result = func(*args)
+            if isinstance(result, float) and not math.isfinite(result):
+                raise OutOfRange("the result is too large to show as a number")
+            return result
+        except RetentionError as err:
+            return error_result(err)
+        except Exception as err:  # a cell must never show a traceback
+            reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+            return error_result(InvalidValue(f"unexpected problem: {reason}"))
+
+    return wrapper

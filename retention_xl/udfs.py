@@ -1,0 +1,179 @@
+"""Excel formulas of retention-xl (set xlwings' *UDF Modules* to ``retention_xl.udfs``).
+
+Each formula only converts what Excel hands over (see :mod:`retention_xl.excel.cells`),
+calls the pure function in :mod:`retention_xl.analysis` and shapes the result. The
+docstring of each one is its description in Excel's function wizard.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlwings as xw
+
+from retention_xl.analysis import metrics
+from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, values
+
+__all__ = [
+    "CRR",
+    "CHURN",
+    "CHURN_COST",
+    "REPEAT_RATE",
+    "CLV",
+    "CLV_DISCOUNTED",
+    "LIFESPAN",
+    "NPS",
+    "NPS_MOE",
+    "CSAT",
+    "CES",
+    "AOV",
+    "PURCHASE_FREQUENCY",
+]
+
+CATEGORY = "Retention"
+
+
+def _count_or_range(x: Any, name: str) -> Any:
+    """A single number, or the numbers of a range (to be summed)."""
+    if isinstance(x, (list, tuple)):
+        return numbers(x, name)
+    return number(x, name)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("start", doc="Customers at the start of the period (S).")
+@xw.arg("end", doc="Customers at the end of the period (E).")
+@xw.arg("new", doc="New customers won during the period (N).")
+@excel_formula
+def CRR(start, end, new):  # noqa: N802
+    """Customer retention rate (E-N)/S as a fraction. Example: =CRR(10,8,0) gives 0.8 (80%)."""
+    return metrics.crr(number(start, "start"), number(end, "end"), number(new, "new"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("lost", doc="Customers lost in the period: a number or a range of numbers (summed).")
+@xw.arg("start", doc="Customers at the start of the period.")
+@excel_formula
+def CHURN(lost, start):  # noqa: N802
+    """Churn rate lost/start as a fraction. Example: =CHURN(5,150) gives 0.0333 (3.33%)."""
+    return metrics.churn(_count_or_range(lost, "lost"), number(start, "start"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("lost", doc="Customers lost: a number or a range of numbers (summed).")
+@xw.arg("value_per_customer", doc="Revenue or profit one customer brings.")
+@excel_formula
+def CHURN_COST(lost, value_per_customer):  # noqa: N802
+    """Revenue or profit lost with churned customers. Example: =CHURN_COST(15,30000) gives 450000."""
+    return metrics.churn_cost(
+        _count_or_range(lost, "lost"), number(value_per_customer, "value_per_customer")
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("repeat", doc="Customers who bought more than once, or a range of customer ids (one per order).")
+@xw.arg("customers", doc="All customers. Leave out when the first argument is a range of ids.")
+@excel_formula
+def REPEAT_RATE(repeat, customers=None):  # noqa: N802
+    """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
+    if customers is None:
+        if not isinstance(repeat, (list, tuple)):
+            return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+        ids = [v for v in values(repeat, "customer ids") if v is not None and str(v).strip()]
+        return metrics.repeat_rate_from_ids([str(v).strip() for v in ids])
+    return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("avg_order_value", doc="Average order value.")
+@xw.arg("purchases_per_period", doc="Purchases per customer per period.")
+@xw.arg("periods", doc="Number of periods a customer stays.")
+@xw.arg("margin", doc="Profit margin as a fraction (default 1: revenue).")
+@xw.arg("acquisition_cost", doc="Cost of winning the customer (default 0).")
+@excel_formula
+def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition_cost=None):  # noqa: N802
+    """Simple lifetime value AOV*purchases*periods*margin-cost. Example: =CLV(50,4,3,0.3,40) gives 140."""
+    return metrics.clv(
+        number(avg_order_value, "avg_order_value"),
+        number(purchases_per_period, "purchases_per_period"),
+        number(periods, "periods"),
+        optional_number(margin, "margin", 1.0),
+        optional_number(acquisition_cost, "acquisition_cost", 0.0),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("margin", doc="Margin earned per period while the customer is active.")
+@xw.arg("retention", doc="Retention rate per period as a fraction (e.g. 0.8).")
+@xw.arg("discount", doc="Discount rate per period as a fraction (e.g. 0.1).")
+@xw.arg("periods", doc="Number of periods; leave out for an unlimited horizon.")
+@excel_formula
+def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
+    """Lifetime value: sum of m*r^t/(1+d)^t, t=0..T-1, or m(1+d)/(1+d-r) with no T. =CLV_DISCOUNTED(100,0.8,0.1) gives 366.67."""
+    return metrics.clv_discounted(
+        number(margin, "margin"),
+        number(retention, "retention"),
+        number(discount, "discount"),
+        optional_number(periods, "periods", None),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("churn", doc="Churn rate per period as a fraction.")
+@excel_formula
+def LIFESPAN(churn):  # noqa: N802
+    """Expected customer lifespan in periods, 1/churn. Example: =LIFESPAN(0.25) gives 4."""
+    return metrics.lifespan(number(churn, "churn"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("scores", doc="Range of 0-10 answers; blanks and text are ignored.")
+@excel_formula
+def NPS(scores):  # noqa: N802
+    """Net Promoter Score in points (-100..100): % of 9-10 minus % of 0-6 answers."""
+    return metrics.nps(numbers(scores, "scores"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("scores", doc="Range of 0-10 answers; blanks and text are ignored.")
+@xw.arg("confidence", doc="Confidence level (default 0.95).")
+@excel_formula
+def NPS_MOE(scores, confidence=None):  # noqa: N802
+    """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence."""
+    return metrics.nps_moe(
+        numbers(scores, "scores"), optional_number(confidence, "confidence", 0.95)
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("scores", doc="Range of answers from 1 to scale_max; blanks and text are ignored.")
+@xw.arg("scale_max", doc="Highest answer on the scale (default 5).")
+@excel_formula
+def CSAT(scores, scale_max=None):  # noqa: N802
+    """Customer satisfaction: share of answers in the top two boxes, as a fraction (4 and 5 on a 1-5 scale)."""
+    return metrics.csat(numbers(scores, "scores"), optional_number(scale_max, "scale_max", 5))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("scores", doc="Range of 1-7 effort answers; blanks and text are ignored.")
+@excel_formula
+def CES(scores):  # noqa: N802
+    """Customer effort score: the mean of 1-7 answers (lower means less effort)."""
+    return metrics.ces(numbers(scores, "scores"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("amounts", doc="Range of order amounts; blanks and text are ignored.")
+@excel_formula
+def AOV(amounts):  # noqa: N802
+    """Average order value: total of the order amounts divided by their number."""
+    return metrics.aov(numbers(amounts, "amounts"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("orders", doc="Number of orders in the period.")
+@xw.arg("customers", doc="Number of distinct customers who ordered.")
+@excel_formula
+def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
+    """Orders per customer, orders/customers. Example: =PURCHASE_FREQUENCY(300,120) gives 2.5."""
+    return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
