@@ -61,7 +61,7 @@ def generate_orders(
     >>> df = generate_orders(200, seed=1)
     >>> list(df.columns)
     ['order_id', 'customer', 'order_date', 'amount', 'channel']
-    >>> bool(df["order_date"].between("2024-01-01", "2025-12-31").all())
+    >>> bool((df["order_date"] >= "2024-01-01").all() and (df["order_date"] < "2026-01-01").all())
     True
     """
     rng = np.random.default_rng(seed)
