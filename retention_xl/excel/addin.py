@@ -1,8 +1,8 @@
 """The *Retention* ribbon add-in: build ``retention_xl.xlam`` and put it where Excel loads it.
 
 The add-in is xlwings' ribbon add-in template (``quickstart_addin_ribbon.xlam``, shipped
-inside the installed xlwings package) with three package parts edited as XML and nothing
-else touched -- in particular the VBA project stays byte for byte as xlwings ships it:
+inside the installed xlwings package) with a few XML parts edited and nothing else
+touched -- in particular the VBA project stays byte for byte as xlwings ships it:
 
 - ``customUI/customUI.xml``: a *Retention* tab with one **Build report** button whose
   ``onAction`` is the template's own ``RibbonMyAddin.RunMain`` callback. That callback
@@ -14,7 +14,9 @@ else touched -- in particular the VBA project stays byte for byte as xlwings shi
   the VBA project, so the sheet becomes ``myaddin.conf``. It keeps only keys that have a
   value, with ``UDF Modules`` = ``retention_xl.udfs``: an empty key would hide the user's
   own setting (a ``myaddin.conf`` file) behind a blank.
-- ``docProps/core.xml``: the title Excel shows in its add-ins list.
+  Its rows are rewritten (and ``xl/sharedStrings.xml`` with them) to start at A1 with no
+  gaps, as xlwings reads keys from A1 down to the first blank.
+- ``xl/workbook.xml``: the sheet rename; ``docProps/core.xml``: the add-in's title.
 
 The zip is written with fixed timestamps and a fixed entry order, so building twice gives
 byte-identical files, and through a temporary file renamed into place.
@@ -165,7 +167,8 @@ def _serialise(root: ET.Element, declared: list[tuple[str, str]]) -> bytes:
 
     ``mc:Ignorable="x14ac"`` and ``xsi:type="dcterms:W3CDTF"`` name prefixes inside
     attribute values, so prefixes must survive unchanged and a declaration that no
-    element uses must still be written.
+    element uses must still be written. Prefixes are kept by registering them with
+    ``xml.etree`` (a process-wide table; the OOXML prefixes registered are the usual ones).
     """
     used = {root.tag}
     for element in root.iter():
