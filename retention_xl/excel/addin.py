@@ -1,0 +1,506 @@
+"""The *Retention* ribbon add-in: build ``retention_xl.xlam`` and put it where Excel loads it.
+
+The add-in is xlwings' ribbon add-in template (``quickstart_addin_ribbon.xlam``, shipped
+inside the installed xlwings package) with a few XML parts edited and nothing else
+touched -- in particular the VBA project stays byte for byte as xlwings ships it:
+
+- ``customUI/customUI.xml``: a *Retention* tab with one **Build report** button whose
+  ``onAction`` is the template's own ``RibbonMyAddin.RunMain`` callback. That callback
+  runs ``import <name>; <name>.main()`` where ``<name>`` is the add-in's file name without
+  its extension, read at run time (``ThisWorkbook.Name``). Naming the file
+  ``retention_xl.xlam`` is therefore what makes the button call ``retention_xl.main()``.
+- the config sheet: the template ships it switched off as ``_myaddin.conf``; xlwings reads
+  the sheet named ``PROJECT_NAME & ".conf"`` and ``PROJECT_NAME`` is ``"myaddin"`` inside
+  the VBA project, so the sheet becomes ``myaddin.conf``. It keeps only keys that have a
+  value, with ``UDF Modules`` = ``retention_xl.udfs``: an empty key would hide the user's
+  own setting (a ``myaddin.conf`` file) behind a blank.
+  Its rows are rewritten (and ``xl/sharedStrings.xml`` with them) to start at A1 with no
+  gaps, as xlwings reads keys from A1 down to the first blank.
+- ``xl/workbook.xml``: the sheet rename; ``docProps/core.xml``: the add-in's title.
+
+The zip is written with fixed timestamps and a fixed entry order, so building twice gives
+byte-identical files, and through a temporary file renamed into place.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import io
+import os
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+
+from retention_xl.errors import DataError
+
+__all__ = [
+    "ADDIN_FILENAME",
+    "RUN_MAIN_CALLBACK",
+    "CONFIG_SHEET",
+    "UDF_MODULES",
+    "AddinStatus",
+    "template_path",
+    "addin_bytes",
+    "build_addin",
+    "addin_folder",
+    "install_addin",
+    "uninstall_addin",
+    "addin_status",
+]
+
+ADDIN_NAME = "retention_xl"  # the Python package the button imports
+ADDIN_FILENAME = f"{ADDIN_NAME}.xlam"
+RUN_MAIN_CALLBACK = "RibbonMyAddin.RunMain"  # Sub RunMain(control As IRibbonControl)
+TEMPLATE_CONFIG_SHEET = "_myaddin.conf"  # leading underscore: switched off
+CONFIG_SHEET = "myaddin.conf"  # PROJECT_NAME ("myaddin", fixed in the VBA) & ".conf"
+UDF_MODULES = "retention_xl.udfs"
+
+_TEMPLATE = "quickstart_addin_ribbon.xlam"
+_CUSTOM_UI = "customUI/customUI.xml"
+_WORKBOOK = "xl/workbook.xml"
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_CORE = "docProps/core.xml"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CUI = "{http://schemas.microsoft.com/office/2006/01/customui}"
+_SML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office")
+_MAC_SCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
+
+_UNSUPPORTED = (
+    "Excel add-ins (.xlam) run only in Excel for Windows or macOS, and this computer is "
+    "{platform}: build the add-in with 'retention-xl addin build' and copy "
+    f"{ADDIN_FILENAME} to the Excel computer's XLSTART folder by hand. (xlwings Lite is "
+    "a different, browser-based add-in for Excel 365 and the web that runs its own "
+    "Python in Excel; it cannot load this .xlam.)"
+)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def template_path() -> Path:
+    """Path of xlwings' ribbon add-in template inside the installed xlwings package."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("xlwings is not installed: run 'pip install xlwings' and try again")
+    path = Path(next(iter(spec.submodule_search_locations))) / _TEMPLATE
+    if not path.is_file():
+        raise DataError(f"xlwings has no ribbon add-in template at {path}: reinstall xlwings")
+    return path
+
+
+def addin_bytes() -> bytes:
+    """The finished ``retention_xl.xlam`` as bytes; the same bytes on every call.
+
+    Examples
+    --------
+    >>> data = addin_bytes()
+    >>> data[:2], data == addin_bytes()
+    (b'PK', True)
+    """
+    with zipfile.ZipFile(template_path()) as template:
+        parts = {info.filename: template.read(info) for info in template.infolist()}
+    parts[_CUSTOM_UI] = _ribbon_xml(parts[_CUSTOM_UI])
+    sheet = _config_sheet_part(parts)
+    parts[sheet], parts[_SHARED_STRINGS] = _config_xml(parts[sheet], parts[_SHARED_STRINGS])
+    parts[_WORKBOOK] = _workbook_xml(parts[_WORKBOOK])
+    parts[_CORE] = _core_xml(parts[_CORE])
+    return _zip_bytes(parts)
+
+
+def build_addin(path: Path, *, force: bool = False) -> Path:
+    """Write ``retention_xl.xlam`` into a folder (or to ``.../retention_xl.xlam``).
+
+    Parameters
+    ----------
+    path
+        An existing folder, or a file path whose name is exactly ``retention_xl.xlam``:
+        the file name is the Python package the **Build report** button imports.
+    force
+        Replace an existing file. Without it an existing file is left alone.
+
+    Returns
+    -------
+    Path
+        The written add-in.
+
+    Examples
+    --------
+    >>> build_addin(Path("dist"))              # doctest: +SKIP
+    PosixPath('dist/retention_xl.xlam')
+    """
+    path = Path(path)
+    target = path if path.suffix.lower() == ".xlam" else path / ADDIN_FILENAME
+    if target.name != ADDIN_FILENAME:
+        raise DataError(
+            f"the add-in must be called {ADDIN_FILENAME}, not {target.name}: its file name "
+            f"is the Python package its button runs; pass a folder or .../{ADDIN_FILENAME}"
+        )
+    if not target.parent.is_dir():
+        raise DataError(f"folder {target.parent} does not exist: create it or pick another")
+    _write_atomically(target, addin_bytes(), force=force)
+    return target
+
+
+def _parse(data: bytes) -> tuple[ET.Element, list[tuple[str, str]]]:
+    """Parse untrusted package XML safely; also return its namespace declarations."""
+    declared: list[tuple[str, str]] = []
+    events = SafeET.iterparse(io.BytesIO(data), events=("start-ns",))
+    for _event, (prefix, uri) in events:
+        if (prefix, uri) not in declared:
+            declared.append((prefix, uri))
+    return events.root, declared
+
+
+def _serialise(root: ET.Element, declared: list[tuple[str, str]]) -> bytes:
+    """Write XML keeping the original prefixes, including ones only named in attributes.
+
+    ``mc:Ignorable="x14ac"`` and ``xsi:type="dcterms:W3CDTF"`` name prefixes inside
+    attribute values, so prefixes must survive unchanged and a declaration that no
+    element uses must still be written. Prefixes are kept by registering them with
+    ``xml.etree`` (a process-wide table; the OOXML prefixes registered are the usual ones).
+    """
+    used = {root.tag}
+    for element in root.iter():
+        used.add(element.tag)
+        used.update(element.attrib)
+    used_uris = {name[1:].split("}")[0] for name in used if name.startswith("{")}
+    for prefix, uri in declared:
+        if not prefix:  # ElementTree's default_namespace rejects plain attributes: unqualify
+            for element in root.iter():
+                element.tag = element.tag.removeprefix(f"{{{uri}}}")
+            root.set("xmlns", uri)
+        elif uri in used_uris:
+            ET.register_namespace(prefix, uri)
+        else:
+            root.set(f"xmlns:{prefix}", uri)
+    return _XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def _ribbon_xml(data: bytes) -> bytes:
+    """The template's tab, group and button renamed; the callback stays the template's."""
+    root, declared = _parse(data)
+    tabs = root.findall(f"./{_CUI}ribbon/{_CUI}tabs/{_CUI}tab")
+    buttons = [b for b in root.iter(f"{_CUI}button") if b.get("onAction") == RUN_MAIN_CALLBACK]
+    if len(tabs) != 1 or len(buttons) != 1:
+        raise DataError(
+            f"xlwings' ribbon template changed (no single tab with a {RUN_MAIN_CALLBACK} "
+            "button): pin the xlwings version this add-in was made for"
+        )
+    tab, button = tabs[0], buttons[0]
+    group = next(g for g in tab.iter(f"{_CUI}group") if button in list(g))
+    tab.attrib.update(id="retentionXlTab", label="Retention")
+    group.attrib.update(id="retentionXlReportGroup", label="Report")
+    button.attrib.clear()
+    button.attrib.update(
+        id="retentionXlBuildReport",
+        label="Build report",
+        size="large",
+        imageMso="PivotTableInsert",
+        screentip="Build report",
+        supertip=(
+            "Turns the order table on the active sheet into Summary, Cohorts, Segments "
+            "and Data issues sheets. Your own sheets are never changed."
+        ),
+        onAction=RUN_MAIN_CALLBACK,
+    )
+    return _serialise(root, declared)
+
+
+def _config_sheet_part(parts: Mapping[str, bytes]) -> str:
+    """Package path of the template's ``_myaddin.conf`` worksheet."""
+    workbook, _ = _parse(parts[_WORKBOOK])
+    rels, _ = _parse(parts["xl/_rels/workbook.xml.rels"])
+    for sheet in workbook.iter(f"{_SML}sheet"):
+        if sheet.get("name") == TEMPLATE_CONFIG_SHEET:
+            rel_id = sheet.get(f"{_REL}id")
+            for rel in rels:
+                if rel.get("Id") == rel_id:
+                    return "xl/" + rel.get("Target", "").lstrip("/").removeprefix("xl/")
+    raise DataError(f"xlwings' ribbon template has no {TEMPLATE_CONFIG_SHEET} sheet")
+
+
+def _config_xml(sheet_data: bytes, strings_data: bytes) -> tuple[bytes, bytes]:
+    """Rewrite the config sheet as contiguous key/value rows from A1 with no blank values.
+
+    xlwings reads keys from A1 down to the first blank cell and takes column B as the
+    value, so the rows must start at A1 without gaps.
+    """
+    sheet, sheet_ns = _parse(sheet_data)
+    sst, sst_ns = _parse(strings_data)
+    strings = ["".join(si.itertext()) for si in sst.findall(f"{_SML}si")]
+    rows: list[tuple[str, str | bool]] = []
+    for row in sheet.iter(f"{_SML}row"):
+        cells = {c.get("r", "").rstrip("0123456789"): c for c in row.findall(f"{_SML}c")}
+        key = _cell_value(cells.get("A"), strings)
+        if isinstance(key, str) and key:
+            value = _cell_value(cells.get("B"), strings)
+            if key.upper() == "UDF MODULES":
+                value = UDF_MODULES
+            if value is not None and value != "":
+                rows.append((key, value))
+    if not any(key.upper() == "UDF MODULES" for key, _ in rows):
+        rows.append(("UDF Modules", UDF_MODULES))
+
+    sheet_rows = sheet.find(f"{_SML}sheetData")
+    sheet_rows.clear()
+    table: list[str] = []
+    for number, (key, value) in enumerate(rows, start=1):
+        row = ET.SubElement(sheet_rows, f"{_SML}row", r=str(number), spans="1:2")
+        for column, item in (("A", key), ("B", value)):
+            cell = ET.SubElement(row, f"{_SML}c", r=f"{column}{number}", s="1")
+            if isinstance(item, bool):
+                cell.set("t", "b")
+                ET.SubElement(cell, f"{_SML}v").text = str(int(item))
+            else:
+                cell.set("t", "s")
+                if item not in table:
+                    table.append(item)
+                ET.SubElement(cell, f"{_SML}v").text = str(table.index(item))
+    dimension = sheet.find(f"{_SML}dimension")
+    if dimension is not None:
+        dimension.set("ref", f"A1:B{len(rows)}")
+
+    for si in list(sst):
+        sst.remove(si)
+    for text in table:
+        ET.SubElement(ET.SubElement(sst, f"{_SML}si"), f"{_SML}t").text = text
+    sst.set("count", str(sum(isinstance(item, str) for row in rows for item in row)))
+    sst.set("uniqueCount", str(len(table)))
+    return _serialise(sheet, sheet_ns), _serialise(sst, sst_ns)
+
+
+def _cell_value(cell: ET.Element | None, strings: list[str]) -> str | bool | None:
+    """A cell's value: shared or inline text, a boolean, or ``None`` when blank."""
+    if cell is None:
+        return None
+    kind, value = cell.get("t"), cell.findtext(f"{_SML}v")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_SML}is")
+        return None if inline is None else "".join(inline.itertext())
+    if value is None:
+        return None
+    if kind == "s":
+        return strings[int(value)]
+    if kind == "b":
+        return value.strip() == "1"
+    return value
+
+
+def _workbook_xml(data: bytes) -> bytes:
+    """Switch the config sheet on: ``_myaddin.conf`` becomes ``myaddin.conf``."""
+    root, declared = _parse(data)
+    for sheet in root.iter(f"{_SML}sheet"):
+        if sheet.get("name") == TEMPLATE_CONFIG_SHEET:
+            sheet.set("name", CONFIG_SHEET)
+    return _serialise(root, declared)
+
+
+def _core_xml(data: bytes) -> bytes:
+    """Title and description Excel shows in its add-ins list."""
+    root, declared = _parse(data)
+    for tag, text in (
+        ("title", "Retention"),
+        ("description", "retention-xl: cohort, churn and segment report on the Retention tab"),
+    ):
+        element = root.find(f"{_DC}{tag}")
+        if element is None:
+            element = ET.SubElement(root, f"{_DC}{tag}")
+        element.text = text
+    return _serialise(root, declared)
+
+
+def _zip_bytes(parts: Mapping[str, bytes]) -> bytes:
+    """A zip with fixed timestamps, attributes and order: ``[Content_Types].xml`` first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            package.writestr(info, parts[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def _write_atomically(target: Path, data: bytes, *, force: bool) -> None:
+    """Write to a temporary file beside ``target``, then rename it into place."""
+    if target.exists() and not force:
+        raise DataError(f"{target} already exists: pass --force to replace it")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".retention_xl-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except PermissionError as error:
+        raise DataError(
+            f"cannot write {target} ({error.strerror}): if Excel has the add-in open, "
+            "quit Excel and try again"
+        ) from error
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+# ------------------------------------------------------------------------ installing
+
+
+@dataclass(frozen=True)
+class AddinStatus:
+    """Whether the add-in is in Excel's startup folder, and whether it is the current build.
+
+    ``current`` is ``None`` when the add-in is not installed.
+    """
+
+    installed: bool
+    path: Path
+    current: bool | None = None
+
+    def __str__(self) -> str:
+        if not self.installed:
+            return f"not installed; 'retention-xl addin install' puts it at {self.path}"
+        state = "up to date" if self.current else "older build: run 'retention-xl addin install'"
+        return f"installed at {self.path} ({state})"
+
+
+def _platform(platform: str | None) -> str:
+    name = platform or sys.platform
+    if name in ("windows", "win32"):
+        return "windows"
+    if name in ("macos", "darwin"):
+        return "macos"
+    raise DataError(_UNSUPPORTED.format(platform=name))
+
+
+def addin_folder(
+    platform: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> Path:
+    """Excel's per-user startup folder, where ``xlwings addin install`` puts add-ins.
+
+    Windows: ``%APPDATA%\\Microsoft\\Excel\\XLSTART``. macOS (sandboxed Office 2016 and
+    later): ``~/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel``
+    (or its ``.localized`` spelling when only that exists on disk).
+
+    Examples
+    --------
+    >>> addin_folder("windows", environ={"APPDATA": "C:/Users/sara/AppData/Roaming"}).parts[-3:]
+    ('Microsoft', 'Excel', 'XLSTART')
+    """
+    system = _platform(platform)
+    if system == "windows":
+        appdata = (os.environ if environ is None else environ).get("APPDATA")
+        if not appdata:
+            raise DataError("APPDATA is not set, so Excel's XLSTART folder cannot be found")
+        return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
+    office = Path.home() if home is None else Path(home)
+    office = office.joinpath(*_MAC_STARTUP)
+    plain = office / "User Content" / "Startup" / "Excel"
+    localized = office / "User Content.localized" / "Startup.localized" / "Excel"
+    return localized if localized.is_dir() and not plain.is_dir() else plain
+
+
+def install_addin(
+    addin: Path | None = None,
+    *,
+    folder: Path | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
+) -> Path:
+    """Copy the add-in into Excel's startup folder (replacing an older copy); quit Excel first.
+
+    Parameters
+    ----------
+    addin
+        A built ``.xlam``; by default a fresh build is installed. It is always installed
+        as ``retention_xl.xlam``, the name its button relies on.
+    folder
+        Target folder; default :func:`addin_folder`.
+    platform
+        ``"windows"`` or ``"macos"``; default the running system. Anything else raises
+        :class:`DataError` explaining the manual route.
+    home
+        Home folder on macOS, where xlwings' RunPython AppleScript is also installed
+        (``~/Library/Application Scripts/com.microsoft.Excel``) as ``xlwings addin install`` does.
+
+    Returns
+    -------
+    Path
+        The installed add-in.
+    """
+    system = _platform(platform)
+    if addin is None:
+        data = addin_bytes()
+    else:
+        addin = Path(addin)
+        if not zipfile.is_zipfile(addin):
+            raise DataError(
+                f"{addin} is not an Excel add-in: build one with 'retention-xl addin build'"
+            )
+        data = addin.read_bytes()
+    target_folder = addin_folder(system, home=home) if folder is None else Path(folder)
+    target_folder.mkdir(parents=True, exist_ok=True)
+    target = target_folder / ADDIN_FILENAME
+    _write_atomically(target, data, force=True)
+    if system == "macos":
+        _install_runpython_script(Path.home() if home is None else Path(home))
+    return target
+
+
+def _install_runpython_script(home: Path) -> None:
+    """On macOS, RunPython needs xlwings' AppleScript in Excel's script folder."""
+    name = f"xlwings-{importlib.metadata.version('xlwings')}.applescript"
+    source = template_path().parent / name
+    scripts = home.joinpath(*_MAC_SCRIPTS)
+    scripts.mkdir(parents=True, exist_ok=True)
+    _write_atomically(scripts / name, source.read_bytes(), force=True)
+
+
+def _installed_path(folder: Path | None, platform: str | None, home: Path | None) -> Path:
+    system = _platform(platform)
+    return (addin_folder(system, home=home) if folder is None else Path(folder)) / ADDIN_FILENAME
+
+
+def uninstall_addin(
+    *, folder: Path | None = None, platform: str | None = None, home: Path | None = None
+) -> Path:
+    """Remove the add-in from Excel's startup folder; returns the removed path."""
+    target = _installed_path(folder, platform, home)
+    if not target.is_file():
+        raise DataError(f"the add-in is not installed: there is no {target}")
+    try:
+        target.unlink()
+    except PermissionError as error:
+        raise DataError(f"cannot remove {target}: quit Excel and try again") from error
+    return target
+
+
+def addin_status(
+    *, folder: Path | None = None, platform: str | None = None, home: Path | None = None
+) -> AddinStatus:
+    """Whether the add-in is installed, where, and whether it matches a fresh build.
+
+    Examples
+    --------
+    >>> addin_status(folder=Path("C:/XLSTART"), platform="windows")  # doctest: +SKIP
+    AddinStatus(installed=False, path=WindowsPath('C:/XLSTART/retention_xl.xlam'), current=None)
+    """
+    target = _installed_path(folder, platform, home)
+    if not target.is_file():
+        return AddinStatus(installed=False, path=target)
+    return AddinStatus(installed=True, path=target, current=target.read_bytes() == addin_bytes())
