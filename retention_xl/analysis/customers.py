@@ -1,0 +1,94 @@
+"""One row per customer: first and last order, orders, revenue, recency, and the
+frequency/recency/age triple the lifetime-value models take.
+
+Refunds (negative amounts) reduce a customer's revenue; they are not orders. Customers
+whose only rows are refunds have no first order and are left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.errors import DataError
+
+__all__ = ["customer_summary"]
+
+DAY_NS = 86_400_000_000_000
+
+
+def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Per-customer summary, indexed by customer id (in order of first appearance).
+
+    Columns
+    -------
+    first_order, last_order : datetimes of the first and last order
+    orders : number of orders (refunds excluded)
+    revenue : net revenue (orders minus refunds)
+    days_since_last : whole days from the last order to ``as_of`` (RFM recency)
+    frequency : repeat purchase days: distinct days with an order, minus one (the models'
+        *frequency*)
+    recency : days from the first to the last order day (the models' *recency*)
+    T : days from the first order day to ``as_of`` (the models' customer *age*)
+    monetary : mean order value on repeat days (0 for one-day customers), for Gamma-Gamma
+
+    ``as_of`` defaults to the day after the last order in the table.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer": ["a", "a", "a", "b"],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-31", "2024-01-20"]),
+    ...     "amount": [10.0, 20.0, 40.0, 5.0]})
+    >>> s = customer_summary(orders)
+    >>> s.loc["a", ["orders", "revenue", "frequency", "recency", "T", "monetary"]].tolist()
+    [3.0, 70.0, 2.0, 30.0, 31.0, 30.0]
+    >>> int(s.loc["b", "days_since_last"])
+    12
+    """
+    amount = orders["amount"].to_numpy(dtype=float)
+    buying = amount >= 0
+    if not buying.any():
+        raise DataError("no orders to summarise (every row is a refund)")
+    codes, uniques = pd.factorize(orders["customer"], sort=False)
+    t_all = pd.DatetimeIndex(orders["date"]).as_unit("ns").asi8
+    as_of_ns = (
+        (t_all.max() // DAY_NS + 1) * DAY_NS if as_of is None else pd.Timestamp(as_of).as_unit("ns").value
+    )
+    n = uniques.size
+    c, t, amt = codes[buying], t_all[buying], amount[buying]
+
+    grouped = pd.Series(t).groupby(c, sort=True)
+    first, last = grouped.min(), grouped.max()  # index: customers with an order
+    who = first.index.to_numpy()
+    n_orders = np.bincount(c, minlength=n)[who]
+    revenue = np.bincount(codes, weights=amount, minlength=n)[who]
+
+    # Order days: the models count one purchase per day, valued at the day's total.
+    day = t // DAY_NS
+    d0 = int(day.min())
+    span = int(day.max()) - d0 + 1
+    day_codes, day_keys = pd.factorize(c.astype(np.int64) * span + (day - d0), sort=False)
+    n_days = np.bincount(day_keys // span, minlength=n)[who]
+    first_day = np.full(n, -1, dtype=np.int64)
+    first_day[who] = first.to_numpy() // DAY_NS
+    on_first_day = day == first_day[c]
+    gross = np.bincount(c, weights=amt, minlength=n)[who]
+    first_day_amount = np.bincount(c[on_first_day], weights=amt[on_first_day], minlength=n)[who]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(n_days > 1, (gross - first_day_amount) / (n_days - 1), 0.0)
+
+    first_ns, last_ns = first.to_numpy(), last.to_numpy()
+    return pd.DataFrame(
+        {
+            "first_order": pd.DatetimeIndex(first_ns.astype("datetime64[ns]")),
+            "last_order": pd.DatetimeIndex(last_ns.astype("datetime64[ns]")),
+            "orders": n_orders,
+            "revenue": revenue,
+            "days_since_last": (as_of_ns - last_ns) // DAY_NS,
+            "frequency": n_days - 1,
+            "recency": (last_ns // DAY_NS - first_ns // DAY_NS).astype(float),
+            "T": (as_of_ns // DAY_NS - first_ns // DAY_NS).astype(float),
+            "monetary": monetary,
+        },
+        index=pd.Index(np.asarray(uniques)[who], name="customer"),
+    )
