@@ -89,7 +89,8 @@ def test_defined_names_point_at_yellow_inputs(name, value):
 
 
 @pytest.mark.parametrize("udf, check, fmt", [
-    ("=CRR(CustomersStart,CustomersEnd,NewCustomers)", "=(CustomersEnd-NewCustomers)/CustomersStart", "0.0%"),
+    ("=CRR(CustomersStart,CustomersEnd,NewCustomers)",
+     "=(CustomersEnd-NewCustomers)/CustomersStart", "0.0%"),
     ("=CHURN(LostCustomers,CustomersStart)", "=LostCustomers/CustomersStart", "0.0%"),
     ("=LIFESPAN(ChurnRate)", "=1/(LostCustomers/CustomersStart)", "0.00"),
     ("=CHURN_COST(LostCustomers,ValuePerCustomer)", "=LostCustomers*ValuePerCustomer", "#,##0.00"),
@@ -120,7 +121,8 @@ def test_survey_formulas_and_checks():
         "=NPS(Survey[Score])":
             '=(COUNTIF(Survey[Score],">=9")-COUNTIF(Survey[Score],"<=6"))/COUNT(Survey[Score])*100',
         "=NPS_MOE(Survey[Score])": None,
-        "=CSAT(Survey[Satisfaction])": '=COUNTIF(Survey[Satisfaction],">=4")/COUNT(Survey[Satisfaction])',
+        "=CSAT(Survey[Satisfaction])":
+            '=COUNTIF(Survey[Satisfaction],">=4")/COUNT(Survey[Satisfaction])',
         "=CES(Survey[Effort])": "=AVERAGE(Survey[Effort])",
     }
     for udf, check in expected.items():
@@ -163,6 +165,20 @@ def test_styling_and_page_setup():
         assert ws["B1"].style == "RX Title" or ws["A1"].style == "RX Title"
     assert wb["Orders"].print_title_rows == "$4:$4"
     assert {"RX Input", "RX Result", "RX Check"} <= set(wb.named_styles)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_start_sheet_explains_install_and_every_formula(lang):
+    ws = _book(lang).worksheets[0]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "retention_xl.udfs" in text and "retention-xl addin build" in text
+    assert label(lang, "start.install_c") in text
+    names = ("CRR", "CHURN", "CHURN_COST", "REPEAT_RATE", "CLV", "CLV_DISCOUNTED", "LIFESPAN",
+             "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT")
+    signatures = [c.value for (c,) in ws.iter_rows(min_col=2, max_col=2) if c.style == "RX Code"]
+    assert [s.split("(")[0] for s in signatures] == list(names)
+    assert all(label(lang, f"cat.{n}") in text for n in names)
+    assert "CLV_DISCOUNTED(100, 0.8, 0.1) → 366.67" in text
 
 
 # ---------------------------------------------------------------- languages
@@ -307,9 +323,11 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     assert check("=CHURN(LostCustomers,CustomersStart)") == pytest.approx(0.2)
     assert check("=LIFESPAN(ChurnRate)") == pytest.approx(5)
     assert check("=CHURN_COST(LostCustomers,ValuePerCustomer)") == pytest.approx(280)
-    assert check("=CLV(AvgOrderValue,PurchasesPerPeriod,Periods,Margin,AcquisitionCost)") == pytest.approx(140)
-    assert check("=CLV_DISCOUNTED(MarginPerPeriod,RetentionRate,DiscountRate)") == pytest.approx(366.6667, abs=1e-4)
-    assert check("=CLV_DISCOUNTED(MarginPerPeriod,RetentionRate,DiscountRate,HorizonPeriods)") == pytest.approx(225.6198, abs=1e-4)
+    clv = "=CLV(AvgOrderValue,PurchasesPerPeriod,Periods,Margin,AcquisitionCost)"
+    assert check(clv) == pytest.approx(140)
+    discounted = "=CLV_DISCOUNTED(MarginPerPeriod,RetentionRate,DiscountRate"
+    assert check(discounted + ")") == pytest.approx(1100 / 3)  # 100 * 1.1 / 0.3
+    assert check(discounted + ",HorizonPeriods)") == pytest.approx(100 + 80 / 1.1 + 64 / 1.21)
     assert check("=REPEAT_RATE(RepeatCustomers,BuyingCustomers)") == pytest.approx(0.45)
     assert check("=PURCHASE_FREQUENCY(OrderCount,BuyingCustomers)") == pytest.approx(2.5)
     # live from the Orders table: 6 orders, 3 customers, 2 of them repeat, amounts 10..60
