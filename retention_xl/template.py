@@ -28,12 +28,10 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import math
 import os
-import random
 import tempfile
 import zipfile
 from pathlib import Path
@@ -46,6 +44,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
 from retention_xl.errors import DataError, InvalidValue
+from retention_xl.sample import load_sample_orders
 from retention_xl.template_labels import LANGUAGES, RIGHT_TO_LEFT, label
 
 __all__ = [
@@ -61,7 +60,6 @@ DEFAULT_FILENAME = "workbook_template.xlsx"
 ORDER_COLUMNS = ("Customer", "Order date", "Amount", "Order id", "Channel")
 SURVEY_COLUMNS = ("Score", "Satisfaction", "Effort")
 FIXED_TIME = dt.datetime(2024, 1, 1)
-SAMPLE_CSV = Path(__file__).with_name("data") / "sample_orders.csv"
 SAMPLE_SIZE = 50
 VALIDATED_ROWS = 10_000  # validation reaches this far below the headers, for pasted data
 
@@ -272,7 +270,7 @@ def build_template(path: str | os.PathLike | None = None, *, lang: str = "en",
 
 
 def sample_orders(n: int = SAMPLE_SIZE) -> list[tuple]:
-    """Sample orders for the template: the bundled sample if present, else a seeded set.
+    """Sample orders for the template: orders of regular customers from the bundled sample.
 
     Returns
     -------
@@ -285,36 +283,16 @@ def sample_orders(n: int = SAMPLE_SIZE) -> list[tuple]:
     >>> sample_orders(3) == sample_orders(3)
     True
     """
-    if SAMPLE_CSV.exists():
-        return _bundled_sample(n)
-    rng = random.Random(20240101)
-    customers = [f"C{k:03d}" for k in range(1, 19)]
-    weights = [6 if k < 6 else 2 if k < 12 else 1 for k in range(len(customers))]
-    picks = [(rng.choices(customers, weights)[0], rng.randrange(182)) for _ in range(n)]
-    picks.sort(key=lambda p: (p[1], p[0]))
-    return [(customer, dt.date(2024, 1, 1) + dt.timedelta(days=day),
-             round(rng.uniform(12, 240), 2), f"SO-{10001 + i}", rng.choice(("Web", "Shop", "App")))
-            for i, (customer, day) in enumerate(picks)]
-
-
-def _bundled_sample(n: int) -> list[tuple]:
-    aliases = {"customer": 0, "customerid": 0, "orderdate": 1, "date": 1, "amount": 2,
-               "revenue": 2, "orderid": 3, "channel": 4}
-    with SAMPLE_CSV.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = [aliases.get("".join(c for c in h.lower() if c.isalnum())) for h in next(reader)]
-        if not {0, 1, 2} <= set(header):
-            raise DataError(f"{SAMPLE_CSV.name} needs customer, order date and amount columns")
-        rows = []
-        for record in reader:
-            if len(rows) == n:
-                break
-            row: list = [None] * 5
-            for slot, value in zip(header, record):
-                if slot is not None and row[slot] is None:
-                    row[slot] = value or None
-            rows.append(tuple(row))
-    return rows
+    orders = load_sample_orders()
+    clean = orders[(orders["customer"] != "") & (orders["amount"] > 0)].drop_duplicates()
+    # customers who come back, in order of their first order, so the rows show repeat buying
+    counts = clean["customer"].value_counts()
+    regulars = [c for c in clean["customer"].drop_duplicates() if counts[c] >= 3][:12]
+    chosen = clean[clean["customer"].isin(regulars)].head(n)
+    return [
+        (r.customer, r.order_date.date(), float(r.amount), r.order_id, r.channel.title())
+        for r in chosen.itertuples(index=False)
+    ]
 
 
 def _order_row(number: int, row: tuple) -> tuple:
