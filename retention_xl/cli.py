@@ -1,0 +1,179 @@
+"""The ``retention-xl`` command line: a thin layer over the library.
+
+Every command converts options, calls one library function and reports: errors the user
+can fix are one red line and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from retention_xl import __version__
+from retention_xl.errors import RetentionError
+
+app = typer.Typer(
+    name="retention-xl",
+    help="Customer-retention analytics for Excel users: reports, templates and the add-in.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+addin_app = typer.Typer(help="Build and install the Retention ribbon add-in for Excel.", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"retention-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Customer-retention analytics for Excel users."""
+
+
+@app.command()
+def report(
+    input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
+    period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en, ar or fa (right to left).")] = "en",
+    window: Annotated[
+        Optional[int], typer.Option("--window", help="Activity window in days (default 90; Q 180, Y 365).")
+    ] = None,
+    margin: Annotated[float, typer.Option("--margin", help="Profit margin for historical CLV (1 = revenue).")] = 1.0,
+    customer: Annotated[Optional[str], typer.Option("--customer", help="Name of the customer column.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Name of the order date column.")] = None,
+    amount: Annotated[Optional[str], typer.Option("--amount", help="Name of the amount column.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+) -> None:
+    """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
+    from retention_xl.build import build_report
+    from retention_xl.excel.xlsx_writer import write_xlsx
+    from retention_xl.io import read_table
+    from retention_xl.sample import sample_path
+
+    if sample == (input is not None):
+        _fail("give an order file, or --sample to use the bundled sample orders (not both)")
+    source_path = sample_path() if sample else input
+    target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source_path.stem}-retention.xlsx")
+    if target.exists() and not force:
+        _fail(f"{target} already exists: choose another name with -o or pass --force to replace it")
+    started = time.perf_counter()
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("Reading orders", total=None)
+            raw = read_table(source_path, sheet=sheet)
+            built = build_report(
+                raw.frame, source=raw.source, first_row=raw.first_row, customer=customer, date=date,
+                amount=amount, period=period, window_days=window, lang=lang, margin=margin,
+                progress=lambda s: progress.update(task, description=s),
+            )
+            progress.update(task, description="Writing the workbook")
+            write_xlsx(built.report, target, force=force)
+    except RetentionError as e:
+        _fail(str(e))
+    h = built.analysis.headline
+    out.print(f"[bold green]Report written:[/] {target}")
+    out.print(
+        f"{built.clean.n_input_rows:,} rows read, {built.clean.n_input_rows - built.skipped_rows:,} used, "
+        f"{built.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "
+        f"{h['orders']:,} orders, repeat rate {h['repeat_rate']:.1%}. "
+        f"({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
+    for note in built.clean.notes:
+        out.print(f"  - {note}", highlight=False)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Workbook to write.")] = Path("workbook_template.xlsx"),
+    lang: Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")] = "en",
+    sample: Annotated[bool, typer.Option("--sample", help="Fill the Orders table with sample rows.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+) -> None:
+    """Make the ready-to-use template workbook (Start here, Orders, Metrics, Survey)."""
+    from retention_xl.template import build_template
+
+    try:
+        written = build_template(path, lang=lang, sample=sample, force=force)
+    except RetentionError as e:
+        _fail(str(e))
+    out.print(f"[bold green]Template written:[/] {written}")
+
+
+@addin_app.command("build")
+def addin_build(
+    path: Annotated[Path, typer.Argument(help="Folder or retention_xl.xlam path.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing add-in file.")] = False,
+) -> None:
+    """Build retention_xl.xlam: a Retention ribbon tab with a Build report button."""
+    from retention_xl.excel.addin import build_addin
+
+    try:
+        written = build_addin(path, force=force)
+    except RetentionError as e:
+        _fail(str(e))
+    out.print(f"[bold green]Add-in written:[/] {written}")
+
+
+@addin_app.command("install")
+def addin_install(
+    file: Annotated[Optional[Path], typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
+) -> None:
+    """Install the add-in into Excel's startup folder (Windows, macOS)."""
+    from retention_xl.excel.addin import install_addin
+
+    try:
+        written = install_addin(file)
+    except RetentionError as e:
+        _fail(str(e))
+    out.print(f"[bold green]Add-in installed:[/] {written}. Restart Excel to see the Retention tab.")
+
+
+@addin_app.command("uninstall")
+def addin_uninstall() -> None:
+    """Remove the add-in from Excel's startup folder."""
+    from retention_xl.excel.addin import uninstall_addin
+
+    try:
+        removed = uninstall_addin()
+    except RetentionError as e:
+        _fail(str(e))
+    out.print(f"Add-in removed: {removed}")
+
+
+@addin_app.command("status")
+def addin_status() -> None:
+    """Say whether the add-in is installed, and where."""
+    from retention_xl.excel.addin import addin_status as status
+
+    try:
+        out.print(str(status()), highlight=False)
+    except RetentionError as e:
+        _fail(str(e))

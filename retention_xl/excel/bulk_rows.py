@@ -1,0 +1,81 @@
+"""Worksheet rows of a large table as SpreadsheetML, built column-wise with pyarrow.
+
+A writer that goes cell by cell spends a few microseconds of Python on each cell; for a
+100,000-customer table that is seconds. Here each column becomes one array of ``<c>``
+elements in a handful of vectorised string operations, and the rows are joined at the
+end. Cells follow the SpreadsheetML rules xlsxwriter also follows: numbers and dates
+(as serial numbers) in ``<v>``, booleans with ``t="b"``, text as inline strings
+(``t="inlineStr"``) with XML-escaped content, so text is always text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from xlsxwriter.utility import xl_col_to_name
+
+from retention_xl.report import Table
+
+__all__ = ["sheet_rows_xml"]
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+_NS_PER_DAY = 86_400_000_000_000
+# characters XML 1.0 does not allow, which xlsxwriter writes as _xHHHH_
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def _join(*parts) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _escape(text: pa.Array) -> pa.Array:
+    text = pc.replace_substring(text, "&", "&amp;")
+    text = pc.replace_substring(text, "<", "&lt;")
+    text = pc.replace_substring(text, ">", "&gt;")
+    if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():
+        text = pc.replace_substring_regex(text, _CONTROL, "")
+    return text
+
+
+def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa.Array:
+    """One ``<c>`` element per row (empty string for a blank cell)."""
+    if kind == "text":
+        values = pa.array(series.astype(object).where(series.notna(), None).map(
+            lambda v: v if v is None else str(v)), type=pa.string())
+        open_tag = f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+        cells = _join("<c r=\"", ref, "\"", open_tag, _escape(values), "</t></is></c>")
+    elif kind in ("date", "datetime"):
+        ns = pd.DatetimeIndex(series).as_unit("ns").to_numpy()
+        serial = (ns - _EXCEL_EPOCH).astype("timedelta64[ns]").astype(np.int64) / _NS_PER_DAY
+        serial = np.where(pd.isna(series).to_numpy(), np.nan, serial)
+        text = pc.cast(pa.array(serial, from_pandas=True), pa.string())
+        cells = _join("<c r=\"", ref, f"\" s=\"{style}\"><v>", text, "</v></c>")
+    elif kind == "bool":
+        flags = series.astype("boolean")
+        text = pc.cast(pa.array(flags.astype("Int8"), from_pandas=True), pa.string())
+        cells = _join("<c r=\"", ref, f"\" s=\"{style}\" t=\"b\"><v>", text, "</v></c>")
+    else:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        numbers = np.where(np.isfinite(numbers), numbers, np.nan)
+        text = pc.cast(pa.array(numbers, from_pandas=True), pa.string())
+        cells = _join("<c r=\"", ref, f"\" s=\"{style}\"><v>", text, "</v></c>")
+    return pc.fill_null(cells, "")
+
+
+def sheet_rows_xml(table: Table, styles: list[int]) -> str:
+    """The ``<row>`` elements of ``table``'s data (header excluded), in sheet order.
+
+    ``styles`` holds the workbook's cell-format id for each column.
+    """
+    n = len(table.frame)
+    first = table.row + 2  # 1-based number of the first data row
+    numbers = pc.cast(pa.array(np.arange(first, first + n, dtype=np.int64)), pa.string())
+    span = f"{table.col + 1}:{table.col + len(table.columns)}"
+    parts = []
+    for j, (column, style) in enumerate(zip(table.columns, styles)):
+        ref = _join(xl_col_to_name(table.col + j), numbers)
+        parts.append(_column_cells(table.frame[column.key], column.kind, ref, style))
+    rows = _join("<row r=\"", numbers, f"\" spans=\"{span}\">", *parts, "</row>")
+    return "".join(rows.to_pylist())
