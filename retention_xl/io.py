@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def detect_encoding(data: bytes) -> str:
     """Name the text encoding of a CSV export.
 
     A byte-order mark decides (UTF-8, UTF-16); otherwise UTF-16 without a mark is
-    recognised by its zero bytes, valid UTF-8 is UTF-8, and anything else is Windows-1256
+    recognised by its high bytes (0x00 for Latin, 0x06 for Arabic letters), valid UTF-8 is UTF-8, and anything else is Windows-1256
     when its accented bytes are mostly Arabic letters (Arabic Excel's "CSV"), else
     Windows-1252.
 
@@ -104,9 +105,16 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    head = data[:4000]
-    if head and head.count(0) > len(head) // 4:
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    # UTF-16 without a mark: the high byte of Latin (0x00) and Arabic/Persian (0x06)
+    # characters fills every second byte.
+    head = data[: min(len(data), 4000) // 2 * 2]
+    if head:
+        high_odd = sum(b in (0, 6) for b in head[1::2]) / (len(head) // 2)
+        high_even = sum(b in (0, 6) for b in head[0::2]) / (len(head) // 2)
+        if high_odd > 0.9 and high_even < 0.5:
+            return "utf-16-le"
+        if high_even > 0.9 and high_odd < 0.5:
+            return "utf-16-be"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -149,10 +157,15 @@ def _read_csv(path: Path) -> RawTable:
     frame = _csv_with_pyarrow(data, encoding, delimiter, leading_blank)
     if frame is None:
         try:
-            frame = pd.read_csv(
-                io.BytesIO(data), sep=delimiter, encoding=encoding, dtype="str",
-                keep_default_na=False, na_filter=False, skip_blank_lines=False, skiprows=leading_blank,
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    io.BytesIO(data), sep=delimiter, encoding=encoding, dtype="str", index_col=False,
+                    keep_default_na=False, na_filter=False, skip_blank_lines=False, skiprows=leading_blank,
+                )
+        except pd.errors.ParserWarning as exc:
+            raise DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
+                            f"(an unquoted '{delimiter}' inside a value?); quote such values.") from exc
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
             raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())}") from exc
     frame.columns = _headers(frame.columns)

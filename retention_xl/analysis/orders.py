@@ -324,8 +324,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     skip |= no_customer
     if merged > 0:
         notes.append(f"Customer ids in '{cols.customer}' were compared after removing extra spaces and "
-                     f"invisible marks and reading all digits as 0-9; {merged:,} ids matched another spelling "
-                     f"(e.g. '۱۲۳' = '123').")
+                     f"invisible marks and reading all digits as 0-9; {merged:,} "
+                     f"{'id matched' if merged == 1 else 'ids matched'} another spelling (e.g. '۱۲۳' = '123').")
 
     # Date
     dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
