@@ -1,0 +1,420 @@
+"""Order dates as exports write them.
+
+A date column may hold real dates (from Excel or Parquet), Excel serial numbers
+(``44927`` is 1 Jan 2023), ISO text (``2023-01-15 10:30``), day/month/year or
+month/day/year text (``15/01/2023``, ``01/15/23``), month names (``15-Jan-2023``), compact
+``20230115``, or Solar Hijri (Jalali) dates as Iranian systems write them (``۱۴۰۲/۰۱/۱۵``,
+``1402-01-15``, ``۱۵ فروردین ۱۴۰۲``), converted to Gregorian with ``jdatetime``.
+
+Whether ``03/04/2023`` is 3 April or 4 March is decided once per column from the data:
+a first part above 12 proves day/month/year, a second part above 12 proves
+month/day/year; the majority wins and the rows that can only be read the other way are
+read that way and reported. When nothing settles it, day/month/year is used (the order
+used in most of the world, including the Middle East), and the note says so.
+
+Like :mod:`retention_xl.analysis.numerals`, the functions work on the distinct values of a
+column; ``weights`` say how many rows carry each value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import jdatetime
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.numerals import clean_text
+
+__all__ = ["DateReading", "parse_dates", "excel_serial_to_datetime", "jalali_to_gregorian"]
+
+EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: what a date column can hold
+GREGORIAN_YEARS = (1900, 2200)
+JALALI_YEARS = (1300, 1500)
+
+_MONTHS = {
+    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    **{m: i + 1 for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )},
+    "sept": 9,
+    # Arabic (Egypt/Gulf) and Levantine Gregorian month names.
+    **{m: i + 1 for i, m in enumerate(
+        "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
+    )},
+    "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
+    # Persian names of Gregorian months.
+    **{m: i + 1 for i, m in enumerate(
+        "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split()
+    )},
+}
+_JALALI_MONTHS = {
+    m: i + 1 for i, m in enumerate(
+        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+    )
+}
+_JALALI_MONTHS.update({k.replace("ی", "ي"): v for k, v in list(_JALALI_MONTHS.items())})
+
+_TIME = (
+    r"(?:[ t,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م)?)?"
+    r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
+)
+_NUMERIC = r"(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})" + _TIME
+_COMPACT = r"(?P<a>\d{4})(?P<b>\d{2})(?P<c>\d{2})"
+_WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
+_DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
+_NAME_DAY = _WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
+
+
+@dataclass
+class DateReading:
+    """What :func:`parse_dates` read, aligned with its input.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        datetime64[ns]; NaT where the value is blank or could not be read.
+    problem, fixed : numpy.ndarray
+        object; ``None`` or why the value was skipped / what was done to it.
+    notes : list of str
+        Column-level decisions, already phrased for the user.
+    """
+
+    values: np.ndarray
+    problem: np.ndarray
+    fixed: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
+def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:
+    """Convert Excel serial day numbers (1900 date system) to datetime64[ns].
+
+    Excel counts days from 1899-12-30 for every date after February 1900; the fraction is
+    the time of day, rounded here to the second.
+
+    Examples
+    --------
+    >>> excel_serial_to_datetime(np.array([44927.0, 45000.5])).astype(str).tolist()
+    ['2023-01-01T00:00:00.000000000', '2023-03-15T12:00:00.000000000']
+    """
+    seconds = np.round(np.asarray(serial, dtype=float) * 86_400).astype("int64")
+    return (EXCEL_EPOCH + seconds.astype("timedelta64[s]")).astype("datetime64[ns]")
+
+
+def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Convert Solar Hijri (Jalali) dates to Gregorian datetime64[ns]; NaT where invalid.
+
+    The conversion is done once per distinct (year, month, day) with ``jdatetime``.
+
+    Examples
+    --------
+    >>> jalali_to_gregorian(np.array([1402, 1402]), np.array([1, 12]), np.array([1, 30]))
+    array(['2023-03-21T00:00:00.000000000',                           'NaT'],
+          dtype='datetime64[ns]')
+    """
+    ymd = np.stack([np.asarray(year), np.asarray(month), np.asarray(day)], axis=1).astype("int64")
+    if len(ymd) == 0:
+        return np.array([], dtype="datetime64[ns]")
+    distinct, inverse = np.unique(ymd, axis=0, return_inverse=True)
+    converted = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for i, (y, m, d) in enumerate(distinct.tolist()):  # distinct calendar days only
+        try:
+            converted[i] = np.datetime64(jdatetime.date(y, m, d).togregorian(), "ns")
+        except ValueError:
+            pass
+    return converted[inverse.ravel()]
+
+
+def parse_dates(
+    values: pd.Series,
+    weights: np.ndarray | None = None,
+    *,
+    dayfirst: bool | None = None,
+    column: str = "date",
+) -> DateReading:
+    """Read order dates in any of the usual export styles.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The (distinct) values of a date column: datetimes, Excel serials, text or a mix.
+    weights : numpy.ndarray, optional
+        How many rows carry each value (defaults to 1 each); used to decide day/month
+        order and to count values in notes.
+    dayfirst : bool, optional
+        Force day/month/year (True) or month/day/year (False) for text dates such as
+        ``03/04/2023``; by default the column's own data decide.
+    column : str
+        The column's header, used in the notes.
+
+    Returns
+    -------
+    DateReading
+
+    Examples
+    --------
+    >>> r = parse_dates(pd.Series(["31/01/2023", "05/02/2023", "۱۴۰۲/۰۱/۰۱", 44927, "soon"],
+    ...                           dtype=object))
+    >>> [str(v)[:10] for v in r.values]
+    ['2023-01-31', '2023-02-05', '2023-03-21', '2023-01-01', 'NaT']
+    >>> r.problem[4]
+    'not a date'
+    """
+    n = len(values)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    reading = DateReading(
+        np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+        np.full(n, None, dtype=object),
+        np.full(n, None, dtype=object),
+    )
+    if n == 0:
+        return reading
+    kind = values.dtype.kind
+    if kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
+        _read_datetimes(values, reading, np.arange(n), column)
+        return reading
+    if kind in "iuf":
+        _read_numbers(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), column, w)
+        return reading
+    if kind == "b":
+        reading.problem[:] = "not a date (true/false)"
+        return reading
+
+    if values.dtype == object:
+        is_dt = values.map(lambda v: isinstance(v, (dt.date, np.datetime64))).to_numpy(dtype=bool)
+        is_num = values.map(
+            lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        ).to_numpy(dtype=bool)
+        is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        other = ~(is_dt | is_num | is_text) & values.notna().to_numpy()
+        reading.problem[other] = "not a date"
+    else:
+        is_dt = np.zeros(n, bool)
+        is_num = np.zeros(n, bool)
+        is_text = values.notna().to_numpy()
+
+    if is_dt.any():
+        idx = np.flatnonzero(is_dt)
+        _read_datetimes(pd.Series(pd.to_datetime(values.iloc[idx].tolist(), utc=False, errors="coerce")),
+                        reading, idx, column)
+    if is_num.any():
+        idx = np.flatnonzero(is_num)
+        _read_numbers(values.iloc[idx].astype(float).to_numpy(), reading, idx, column, w)
+    text_serials = np.zeros(n, bool)
+    if is_text.any():
+        idx = np.flatnonzero(is_text)
+        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column)
+
+    real = (is_dt | is_num)
+    real_w, text_w = w[real].sum(), w[is_text & ~text_serials].sum()
+    ok = ~np.isnat(reading.values)
+    if real_w > text_w:
+        typed = is_text & ok & (reading.fixed == None)  # noqa: E711
+        reading.fixed[typed] = "date typed as text"
+    elif (is_num & ok).any():
+        reading.fixed[is_num & ok] = "Excel serial number read as a date"
+    return reading
+
+
+def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+        reading.notes.append(f"Dates in '{column}' carried a time zone; their local times were kept.")
+    elif values.dtype == object:
+        values = pd.Series(pd.to_datetime(values, errors="coerce"))
+    stamps = values.to_numpy(dtype="datetime64[ns]")
+    years = stamps.astype("datetime64[Y]").astype(int) + 1970
+    bad = ~np.isnat(stamps) & ((years < GREGORIAN_YEARS[0]) | (years > GREGORIAN_YEARS[1]))
+    reading.values[idx] = np.where(bad, np.datetime64("NaT"), stamps)
+    reading.problem[idx[bad]] = "date out of range (before 1900 or after 2200)"
+
+
+def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: str, w: np.ndarray) -> None:
+    """Excel serials; 8-digit numbers such as 20230115 or 14020115 as year-month-day."""
+    lo, hi = SERIAL_RANGE
+    serial = (x >= lo) & (x < hi)
+    reading.values[idx[serial]] = excel_serial_to_datetime(x[serial])
+    compact = ~serial & (x == np.floor(x)) & (x >= 13_000_101) & (x <= 22_001_231)
+    if compact.any():
+        k = x[compact].astype("int64")
+        sub = np.flatnonzero(compact)
+        got = _from_parts(k // 10_000, k // 100 % 100, k % 100, None, None, None)
+        reading.values[idx[sub]] = got
+        reading.problem[idx[sub[np.isnat(got)]]] = "not a valid date"
+    rest = ~serial & ~compact & ~np.isnan(x)
+    reading.problem[idx[rest]] = [f"number {v:g} is not a date" for v in x[rest]]
+    if serial.any():
+        share = w[idx[serial]].sum()
+        reading.notes.append(
+            f"Dates in '{column}' were Excel serial numbers ({_count(share)}, e.g. 44927 = 2023-01-01)."
+        )
+
+
+def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
+               dayfirst: bool | None, column: str) -> np.ndarray:
+    """Parse text dates; returns which values were serial numbers written as text."""
+    text = clean_text(values).str.lower().reset_index(drop=True)
+    m = len(text)
+    wt = w[idx]
+    y = np.full(m, -1, dtype="int64")
+    mo = y.copy()
+    d = y.copy()
+    hh = np.zeros(m, dtype="int64")
+    mi = hh.copy()
+    ss = hh.copy()
+    pm = np.zeros(m, dtype=int)  # +1 pm, -1 am, 0 none
+    year_last = np.zeros(m, bool)
+    a_last = np.full(m, -1, dtype="int64")
+    b_last = a_last.copy()
+    done = np.zeros(m, bool)
+
+    def take_time(sel: np.ndarray, parts: pd.DataFrame) -> None:
+        hh[sel] = pd.to_numeric(parts["H"], errors="coerce").fillna(0).to_numpy(dtype="int64")
+        mi[sel] = pd.to_numeric(parts["M"], errors="coerce").fillna(0).to_numpy(dtype="int64")
+        ss[sel] = pd.to_numeric(parts["S"], errors="coerce").fillna(0).to_numpy(dtype="int64")
+        ap = parts["ampm"].fillna("").astype(str).to_numpy(dtype=object)
+        pm[sel] = np.where(np.isin(ap, ["pm", "p.m.", "p.m", "pm.", "ب.ظ", "بظ", "م"]), 1,
+                           np.where(ap != "", -1, 0))
+
+    # 1. numbers with separators: 2023-01-15, 15/01/2023, 01.15.23, 1402/01/15
+    parts = text.str.extract(f"^{_NUMERIC}$")
+    sel = parts["a"].notna().to_numpy()
+    if sel.any():
+        p = parts[sel]
+        a = p["a"].astype(int).to_numpy()
+        b = p["b"].astype(int).to_numpy()
+        c = p["c"].astype(int).to_numpy()
+        first_year = p["a"].str.len().to_numpy() >= 3
+        ys = np.where(first_year, a, c)
+        ys = np.where(~first_year & (p["c"].str.len().to_numpy() <= 2), np.where(ys < 30, 2000 + ys, 1900 + ys), ys)
+        ys = np.where(~first_year & (p["c"].str.len().to_numpy() == 3), -1, ys)
+        s_idx = np.flatnonzero(sel)
+        y[s_idx] = ys
+        mo[s_idx] = np.where(first_year, b, -1)
+        d[s_idx] = np.where(first_year, c, -1)
+        year_last[s_idx] = ~first_year
+        a_last[s_idx] = np.where(first_year, -1, a)
+        b_last[s_idx] = np.where(first_year, -1, b)
+        take_time(sel, p)
+        done |= sel
+
+    # 2. compact 20230115 / 14020115
+    parts = text.str.extract(f"^{_COMPACT}$")
+    sel = parts["a"].notna().to_numpy() & ~done
+    if sel.any():
+        p = parts[sel].astype(int)
+        y[sel], mo[sel], d[sel] = p["a"].to_numpy(), p["b"].to_numpy(), p["c"].to_numpy()
+        done |= sel
+
+    # 3. month names: 15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲
+    names = {**_MONTHS, **_JALALI_MONTHS}
+    for pattern in (_DAY_NAME, _NAME_DAY):
+        rest = ~done
+        if not rest.any():
+            break
+        parts = text[rest].str.extract(f"^{pattern}$")
+        month = parts["mon"].map(names)
+        ok = month.notna().to_numpy()
+        if not ok.any():
+            continue
+        sel = np.flatnonzero(rest)[ok]
+        p = parts[ok]
+        ys = p["c"].astype(int).to_numpy()
+        ys = np.where(p["c"].str.len().to_numpy() <= 2, np.where(ys < 30, 2000 + ys, 1900 + ys), ys)
+        y[sel], mo[sel], d[sel] = ys, month[ok].astype(int).to_numpy(), p["a"].astype(int).to_numpy()
+        mask = np.zeros(m, bool)
+        mask[sel] = True
+        take_time(mask, p)
+        done[sel] = True
+
+    # 4. serial numbers written as text (a CSV saved from a sheet of unformatted dates)
+    serial_text = np.zeros(m, bool)
+    rest = ~done
+    if rest.any():
+        num = pd.to_numeric(text[rest], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        hit = np.isfinite(num)
+        if hit.any():
+            sub = np.flatnonzero(rest)[hit]
+            _read_numbers(num[hit], reading, idx[sub], column, w)
+            serial_text[sub] = True
+            done[sub] = True
+
+    # Day/month order for dd/mm/yyyy-like values, decided from the evidence.
+    amb = year_last & (y > 0)
+    day_first_votes = wt[amb & (a_last > 12) & (b_last <= 12)].sum()
+    month_first_votes = wt[amb & (b_last > 12) & (a_last <= 12)].sum()
+    decided = dayfirst if dayfirst is not None else not (month_first_votes > day_first_votes)
+    first, second = (a_last, b_last) if decided else (b_last, a_last)
+    contradicts = amb & (second > 12) & (first <= 12)
+    d[amb] = np.where(contradicts, second, first)[amb]
+    mo[amb] = np.where(contradicts, first, second)[amb]
+    if amb.any():
+        reading.notes.append(_order_note(column, decided, dayfirst is not None, day_first_votes,
+                                         month_first_votes, wt[amb].sum()))
+    other = "month/day/year" if decided else "day/month/year"
+    reading.fixed[idx[contradicts]] = f"read as {other}: it cannot be {'day/month/year' if decided else 'month/day/year'}"
+
+    # Build the dates: Jalali years by calendar conversion, Gregorian ones directly.
+    parsed = done & ~serial_text
+    jalali = parsed & (y >= JALALI_YEARS[0]) & (y <= JALALI_YEARS[1])
+    greg = parsed & (y >= GREGORIAN_YEARS[0]) & (y <= GREGORIAN_YEARS[1])
+    hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
+    bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))
+    out = np.full(m, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if greg.any():
+        out[greg] = _from_parts(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
+    if jalali.any():
+        ok_md = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
+        days = jalali_to_gregorian(y[jalali], np.where(ok_md, mo[jalali], 1), np.where(ok_md, d[jalali], 1))
+        days = np.where(ok_md, days, np.datetime64("NaT"))
+        clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
+        out[jalali] = days + clock
+        n_j = wt[jalali].sum()
+        reading.notes.append(
+            f"Dates in '{column}' are Solar Hijri (Jalali); {_count(n_j)} converted to "
+            f"Gregorian (e.g. 1402/01/01 = 2023-03-21)."
+        )
+    out[bad_time] = np.datetime64("NaT")
+    reading.values[idx[parsed]] = out[parsed]
+    problem = np.full(m, None, dtype=object)
+    problem[~done] = "not a date"
+    problem[parsed & ~jalali & ~greg] = "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"
+    problem[parsed & (jalali | greg) & np.isnat(out)] = "not a valid date (no such day or time)"
+    has = problem != None  # noqa: E711
+    reading.problem[idx[has]] = problem[has]
+    reading.fixed[idx[has]] = None
+    return serial_text
+
+
+def _from_parts(y, mo, d, hh, mi, ss) -> np.ndarray:
+    frame = pd.DataFrame({"year": y, "month": mo, "day": d})
+    if hh is not None:
+        frame["hour"], frame["minute"], frame["second"] = hh, mi, ss
+    valid = (frame["month"].between(1, 12) & frame["day"].between(1, 31)).to_numpy()
+    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if valid.any():
+        out[valid] = pd.to_datetime(frame[valid], errors="coerce").to_numpy(dtype="datetime64[ns]")
+    return out
+
+
+def _order_note(column: str, dayfirst: bool, forced: bool, dmy: float, mdy: float, total: float) -> str:
+    order = "day/month/year" if dayfirst else "month/day/year"
+    head = f"Dates in '{column}' read as {order}"
+    if forced:
+        return head + " as requested."
+    if dmy == 0 and mdy == 0:
+        return (head + f": none of the {total:,.0f} values settles it (day and month are 12 or below "
+                "everywhere); this is the default. If they are month/day/year, set the date order.")
+    proof, against = (dmy, mdy) if dayfirst else (mdy, dmy)
+    part = "first" if dayfirst else "second"
+    note = head + f" ({proof:,.0f} of {total:,.0f} values have a {part} part above 12)"
+    if against:
+        note += f"; {_count(against)} can only be the other order and were read that way (see Data issues)"
+    return note + "."
+
+
+def _count(k: float) -> str:
+    return f"{k:,.0f} value" + ("" if k == 1 else "s")

@@ -1,0 +1,336 @@
+"""Numbers as order exports write them.
+
+Shops, accounting systems and CRMs in the Middle East write numbers with Arabic-Indic
+(``٠١٢٣``) or Persian (``۰۱۲۳``) digits, the Arabic decimal separator ``٫`` and thousands
+separator ``٬``, a currency mark before or after (``ر.س``, ``تومان``, ``$``, ``SAR``), and
+invisible right-to-left marks around the digits. European exports use decimal commas
+(``1.234,50``); accounting exports write negatives in parentheses (``(12.00)``) or with a
+trailing minus (``12.00-``). This module turns such text into plain numbers.
+
+The functions work element-wise on a Series. For speed, call them on the *distinct* values
+of a column and map the result back (this is what :func:`retention_xl.analysis.orders.
+clean_orders` does); column-level choices (decimal comma or point) can be weighted by how
+often each distinct value occurs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "clean_text",
+    "clean_string",
+    "digit_script",
+    "parse_numbers",
+    "NumberReading",
+]
+
+_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+_PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
+# Marks that change how text is displayed but carry no content: LRM, RLM, ALM, the
+# embedding/override/isolate controls, zero-width space and the byte-order mark.
+_INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\ufeff"
+# Spaces that look like a space: no-break, narrow no-break, figure, thin, ideographic.
+_ODD_SPACES = "\u00a0\u202f\u2007\u2009\u3000\t\r\n"
+
+_TEXT_TABLE = str.maketrans(
+    {
+        **{c: str(i) for i, c in enumerate(_ARABIC_INDIC)},
+        **{c: str(i) for i, c in enumerate(_PERSIAN)},
+        **{c: None for c in _INVISIBLE},
+        **{c: " " for c in _ODD_SPACES},
+    }
+)
+# For numbers only: Arabic decimal/thousands separators and the minus sign.
+_NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "\u2212": "-", "\u2013": "-", "’": "'"})
+
+_CURRENCY_WORDS = [
+    # Arabic and Persian names and abbreviations (dotted ones first: they contain a dot).
+    r"ر\.س\.?", r"د\.إ\.?", r"د\.ا\.?", r"د\.ك\.?", r"ر\.ق\.?", r"ر\.ع\.?", r"د\.ب\.?",
+    r"ج\.م\.?", r"د\.أ\.?", "ریال", "ريال", "تومان", "تومن", "درهم", "دينار", "دینار", "جنيه",
+    "ليرة", "لیر", "دولار", "دلار", "یورو", "يورو",
+    # ISO codes and common Latin abbreviations.
+    "usd", "eur", "gbp", "sar", "aed", "irr", "irt", "kwd", "qar", "bhd", "omr", "egp",
+    "jod", "try", "chf", "cad", "aud", "inr", "rials?", "tomans?", "sr", "dhs?", "us",
+]
+_CURRENCY_SYMBOLS = "$€£¥₹﷼₺₽¢₪"
+_CURRENCY = "(?:" + "|".join(_CURRENCY_WORDS) + f"|[{_CURRENCY_SYMBOLS}])"
+
+# A number written with comma thousands and a decimal point (1,234.50) ...
+_POINT_STYLE = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+"
+# ... or with point thousands and a decimal comma (1.234,50).
+_COMMA_STYLE = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+"
+
+
+@dataclass
+class NumberReading:
+    """What :func:`parse_numbers` read, aligned with its input.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        float64; NaN where the value is blank or could not be read.
+    problem : numpy.ndarray
+        object; ``None`` or why the value could not be read.
+    fixed : numpy.ndarray
+        object; ``None`` or a per-value correction the user should know about.
+    decimal_comma : bool
+        The text values of the column were read with a decimal comma (``1.234,50``).
+    currencies : list of str
+        Currency marks removed from the values, in order of first appearance.
+    """
+
+    values: np.ndarray
+    problem: np.ndarray
+    fixed: np.ndarray
+    decimal_comma: bool = False
+    currencies: list[str] = field(default_factory=list)
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Normalise text the way a reader sees it: ASCII digits, no invisible marks, one space.
+
+    Arabic-Indic and Persian digits become 0-9, right-to-left/left-to-right marks and
+    zero-width characters are dropped, no-break and other odd spaces become plain spaces,
+    runs of spaces collapse to one, and the ends are stripped. Only values with non-ASCII
+    characters go through the character mapping, so plain exports stay fast.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text (non-text elements are turned into text with ``str``; missing stays missing).
+
+    Returns
+    -------
+    pandas.Series
+        ``str`` dtype, same index.
+
+    Examples
+    --------
+    >>> clean_text(pd.Series(["\u200f۱۲۳\u00a0", " ٤٥  6 "])).tolist()
+    ['123', '45 6']
+    """
+    text = values.astype("str") if values.dtype != "str" else values
+    foreign = text.str.contains("[^\x00-\x7f]|  |[\t\r\n]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if foreign.any():
+        fixed = text[foreign].map(clean_string, na_action="ignore")
+        text = text.copy()
+        text[foreign] = fixed
+    return text.str.strip()
+
+
+def clean_string(text: str) -> str:
+    """:func:`clean_text` for one string.
+
+    Examples
+    --------
+    >>> clean_string("\u200e ۱۴۰۲/۰۱/۱۵ ")
+    '1402/01/15'
+    """
+    return " ".join(part for part in text.translate(_TEXT_TABLE).split(" ") if part)
+
+
+def digit_script(values: pd.Series) -> str | None:
+    """Name the non-ASCII digits used in ``values``: "Persian", "Arabic-Indic" or None.
+
+    Examples
+    --------
+    >>> digit_script(pd.Series(["۱۴۰۲/۰۱/۱۵", "x"]))
+    'Persian'
+    >>> digit_script(pd.Series(["12"])) is None
+    True
+    """
+    if values.dtype != "str":
+        values = values[values.map(lambda v: isinstance(v, str))].astype("str")
+    text = values.dropna()
+    if text.empty:
+        return None
+    persian = bool(text.str.contains(f"[{_PERSIAN}]", regex=True).any())
+    arabic = bool(text.str.contains(f"[{_ARABIC_INDIC}]", regex=True).any())
+    if persian and arabic:
+        return "Persian and Arabic-Indic"
+    return "Persian" if persian else "Arabic-Indic" if arabic else None
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> NumberReading:
+    """Read amounts written as numbers or as text in any of the usual export styles.
+
+    Numbers pass through. Text is read with a fast path first (plain ``1234.5``); only the
+    values that fail it are normalised: digits to 0-9, ``٫``/``٬`` to ``.``/``,``, currency
+    marks and spaces removed, ``(12.00)`` and ``12.00-`` made negative. Whether ``.`` or
+    ``,`` is the decimal separator is decided once for the column from the values that
+    settle it (``1.234,50`` or ``12,5`` for a comma; ``1,234.50`` or ``12.5`` for a point),
+    weighted by ``weights``; a value that only fits the other style is still read and is
+    reported in ``fixed``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The (distinct) values of an amount column: numbers, text or both.
+    weights : numpy.ndarray, optional
+        How many rows carry each value (defaults to 1 each).
+
+    Returns
+    -------
+    NumberReading
+
+    Examples
+    --------
+    >>> r = parse_numbers(pd.Series(["1,234.50", "(12.00)", "۱۲٬۵۰۰ تومان", "abc", "$7"]))
+    >>> r.values.tolist()[:3], r.problem[3], r.fixed[1]
+    ([1234.5, -12.0, 12500.0], 'not a number', 'accounting negative (12.00) read as -12')
+    >>> parse_numbers(pd.Series(["1.234,50", "12,5"])).values.tolist()
+    [1234.5, 12.5]
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    problem = np.full(n, None, dtype=object)
+    fixed = np.full(n, None, dtype=object)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    reading = NumberReading(out, problem, fixed)
+    if n == 0:
+        return reading
+
+    if values.dtype.kind in "iuf":
+        out[:] = values.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.isinf(out)
+        problem[bad] = "not a finite number"
+        out[bad] = np.nan
+        return reading
+    if values.dtype.kind == "b":
+        problem[:] = "not a number (true/false)"
+        return reading
+
+    if values.dtype == object:
+        kinds = values.map(_is_number).to_numpy(dtype=bool)
+        is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        out[kinds] = values[kinds].astype(float).to_numpy()
+        blank = values.isna().to_numpy()
+        other = ~kinds & ~is_text & ~blank
+        problem[other] = "not a number"
+        text_idx = np.flatnonzero(is_text)
+        number_cells = w[kinds].sum()
+    else:  # str dtype (CSV)
+        text_idx = np.flatnonzero(values.notna().to_numpy())
+        number_cells = 0.0
+    if len(text_idx) == 0:
+        _drop_non_finite(reading)
+        return reading
+
+    text = values.iloc[text_idx].astype("str").reset_index(drop=True)
+    fast = pd.to_numeric(text.str.strip(), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    fast_ok = np.isfinite(fast)
+    out[text_idx[fast_ok]] = fast[fast_ok]
+
+    slow_idx = np.flatnonzero(~fast_ok)
+    slow = _normalise_number_text(text.iloc[slow_idx].reset_index(drop=True))
+    blank_slow = (slow.core == "").to_numpy()
+    point = slow.core.str.fullmatch(_POINT_STYLE).to_numpy(dtype=bool)
+    comma = slow.core.str.fullmatch(_COMMA_STYLE).to_numpy(dtype=bool)
+
+    # Evidence about the decimal separator, weighted by rows.
+    w_text = w[text_idx]
+    comma_votes = w_text[slow_idx][comma & ~point].sum()
+    point_votes = w_text[slow_idx][point & ~comma].sum()
+    if comma_votes > 0:  # only then look at the fast-path values for decimal points
+        fast_text = text[fast_ok]
+        point_votes += w_text[fast_ok][
+            fast_text.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True).to_numpy(dtype=bool)
+        ].sum()
+    decimal_comma = bool(comma_votes > point_votes)
+    reading.decimal_comma = decimal_comma
+
+    if decimal_comma:
+        # Plain-looking values such as 1.234 are thousands in a decimal-comma column.
+        grouped = text.str.strip().str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+").to_numpy(dtype=bool) & fast_ok
+        idx = text_idx[grouped]
+        out[idx] = pd.to_numeric(text[grouped].str.replace(".", "", regex=False)).to_numpy(dtype=float)
+        odd = fast_ok & ~grouped & text.str.contains(".", regex=False).to_numpy(dtype=bool)
+        fixed[text_idx[odd]] = "decimal point in a column that uses decimal commas"
+
+    mine, theirs = (comma, point) if decimal_comma else (point, comma)
+    as_comma = comma if decimal_comma else (~point & comma)
+    core = slow.core.where(~as_comma, slow.core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    core = core.where(as_comma, core.str.replace(",", "", regex=False))
+    number = pd.to_numeric(core.where(mine | theirs, ""), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    number = np.where(slow.negative.to_numpy(dtype=bool), -number, number)
+    dash = slow.dash.to_numpy(dtype=bool)
+    number[dash] = 0.0
+
+    target = text_idx[slow_idx]
+    ok = np.isfinite(number)
+    out[target[ok]] = number[ok]
+    unreadable = ~ok & ~blank_slow
+    problem[target[unreadable]] = "not a number"
+    notes = np.full(len(slow_idx), None, dtype=object)
+    other_style = ok & ~mine & theirs
+    notes[other_style] = "decimal point in a column that uses decimal commas" if decimal_comma else (
+        "decimal comma in a column that uses decimal points"
+    )
+    paren = ok & slow.parens.to_numpy(dtype=bool)
+    original = text.iloc[slow_idx].str.strip().to_numpy(dtype=object)
+    notes[paren] = [f"accounting negative {o} read as {_fmt(v)}" for o, v in zip(original[paren], number[paren])]
+    trailing = ok & slow.trailing_minus.to_numpy(dtype=bool)
+    notes[trailing] = [f"trailing minus {o} read as {_fmt(v)}" for o, v in zip(original[trailing], number[trailing])]
+    notes[ok & dash] = "dash read as 0 (Excel's accounting format)"
+    fixed[target] = np.where(notes != None, notes, fixed[target])  # noqa: E711
+    if number_cells > w_text.sum():  # mostly real numbers: the text ones are worth a word
+        as_text = text_idx[np.isfinite(out[text_idx])]
+        fixed[as_text] = np.where(fixed[as_text] == None, "number stored as text", fixed[as_text])  # noqa: E711
+    reading.currencies = [c for c in dict.fromkeys(slow.currency.dropna().tolist()) if c]
+    return reading
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if abs(v) < 1e15 else repr(v)
+
+
+def _drop_non_finite(reading: NumberReading) -> None:
+    bad = np.isinf(reading.values)
+    reading.problem[bad] = "not a finite number"
+    reading.values[bad] = np.nan
+
+
+@dataclass
+class _NumberText:
+    core: pd.Series  # digits and separators only
+    negative: pd.Series
+    parens: pd.Series
+    trailing_minus: pd.Series
+    dash: pd.Series
+    currency: pd.Series
+
+
+def _normalise_number_text(text: pd.Series) -> _NumberText:
+    t = clean_text(text).str.translate(_NUMBER_TABLE)
+    currency = t.str.extract(f"(?i)({_CURRENCY})", expand=False)
+    t = t.str.lower()
+    t = t.str.replace(_CURRENCY, " ", regex=True).str.strip()
+    parens = t.str.fullmatch(r"\(.*\)")
+    t = t.where(~parens, t.str.slice(1, -1).str.strip())
+    trailing = t.str.fullmatch(r"[^-]*\d[^-]*-")
+    t = t.where(~trailing, t.str.slice(0, -1))
+    t = t.str.strip()
+    # A currency mark between the sign and the digits ("-$12") was removed above.
+    leading = t.str.match(r"-\s*\S")
+    t = t.where(~leading, t.str.slice(1))
+    t = t.where(~t.str.startswith("+"), t.str.slice(1)).str.strip()
+    dash = t.str.fullmatch(r"-+") & ~parens
+    # Thousands written with spaces or apostrophes: 1 234 567 / 1'234'567.
+    t = t.str.replace(r"(\d)[ '](\d)", r"\1\2", regex=True).str.replace(r"(\d)[ '](\d)", r"\1\2", regex=True)
+    negative = parens | trailing | leading
+    return _NumberText(
+        core=t,
+        negative=negative,
+        parens=parens & ~leading,
+        trailing_minus=trailing & ~leading,
+        dash=dash,
+        currency=currency.where(currency.notna(), None),
+    )

@@ -1,0 +1,423 @@
+"""From a raw order export to a clean order table, with every dropped row explained.
+
+:func:`clean_orders` finds the customer, date and amount columns
+(:func:`detect_columns`), reads their values whatever the export wrote
+(:mod:`~retention_xl.analysis.dates`, :mod:`~retention_xl.analysis.numerals`) and returns
+the orders it could use plus one line per problem. Every input row ends up either in
+``orders`` or, as skipped, in ``issues``. Refunds (negative amounts) and zero amounts are
+kept: they are orders that change revenue.
+
+All per-value work is done once per *distinct* value of a column and mapped back, so a
+million rows with a few thousand distinct dates cost little more than the distinct values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.numerals import clean_string, clean_text, digit_script, parse_numbers
+from retention_xl.errors import DataError
+
+__all__ = ["ColumnMap", "CleanOrders", "detect_columns", "clean_orders", "SYNONYMS"]
+
+# Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
+# Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).
+SYNONYMS: dict[str, list[str]] = {
+    "customer": [
+        "customer id", "customer", "client id", "client", "customer email", "email", "e-mail",
+        "buyer", "customer code", "customer number", "customer name", "client name",
+        "user id", "user", "account", "contact", "phone", "mobile",
+        "رقم العميل", "العميل", "عميل", "كود العميل", "اسم العميل", "الزبون", "البريد الإلكتروني",
+        "کد مشتری", "شناسه مشتری", "مشتری", "شماره مشتری", "نام مشتری", "خریدار", "ایمیل", "موبایل",
+    ],
+    "date": [
+        "order date", "date", "invoice date", "purchase date", "transaction date", "created at",
+        "created", "order time", "order datetime", "timestamp", "datetime", "paid at",
+        "تاريخ الطلب", "التاريخ", "تاريخ", "تاريخ الفاتورة", "تاريخ الشراء",
+        "تاریخ سفارش", "تاریخ", "تاریخ خرید", "تاریخ فاکتور", "زمان سفارش", "زمان",
+    ],
+    "amount": [
+        "amount", "total", "order total", "grand total", "revenue", "sales", "price", "value",
+        "order value", "net amount", "paid", "payment", "sum", "subtotal",
+        "المبلغ", "مبلغ", "الإجمالي", "الاجمالي", "المجموع", "القيمة", "السعر", "المبيعات",
+        "مبلغ کل", "جمع کل", "جمع", "قیمت", "مبلغ سفارش", "مجموع", "فروش", "درآمد",
+    ],
+    "order_id": [
+        "order id", "order", "order number", "order no", "invoice", "invoice number",
+        "invoice no", "transaction id", "receipt", "رقم الطلب", "رقم الفاتورة", "شماره سفارش",
+        "کد سفارش", "شماره فاکتور",
+    ],
+}
+# Partial matches that name something else (a discount amount is not the order amount).
+_NOT = {
+    "amount": {"discount", "tax", "vat", "shipping", "fee", "qty", "quantity", "count", "unit", "id"},
+    "date": {"update", "updated", "ship", "shipped", "delivery", "birth", "due", "refund"},
+    "customer": {"since", "count", "type", "group", "segment"},
+    "order_id": {"date", "total", "amount", "count", "status", "items"},
+}
+_OPTION = {"customer": "--customer", "date": "--date", "amount": "--amount"}
+_BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
+_NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
+                          "\u200c": " ", "\u200d": None})
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which input columns hold the customer, the order date, the amount (and order id)."""
+
+    customer: str
+    date: str
+    amount: str
+    order_id: str | None = None
+
+
+@dataclass
+class CleanOrders:
+    """The usable orders, the problems found, and the decisions taken.
+
+    Attributes
+    ----------
+    orders : pandas.DataFrame
+        ``row`` (int64, input row number), ``customer`` (str), ``date`` (datetime64[ns]),
+        ``amount`` (float64), sorted by (date, row). Negative amounts are refunds.
+    issues : pandas.DataFrame
+        ``row``, ``column``, ``value`` (the cell as text), ``problem``, ``action``
+        ("skipped" or "fixed"), sorted by row.
+    columns : ColumnMap
+    notes : list of str
+        Column-level decisions in plain words (date order, calendar, digits, currency).
+    n_input_rows : int
+    """
+
+    orders: pd.DataFrame
+    issues: pd.DataFrame
+    columns: ColumnMap
+    notes: list[str]
+    n_input_rows: int
+
+
+def _tokens(header: object) -> list[str]:
+    text = unicodedata.normalize("NFKC", str(header))
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # OrderDate -> Order Date
+    text = clean_string(text).casefold().translate(_LETTERS)
+    return [t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t]
+
+
+def _match(header: object, role: str) -> tuple[int, int] | None:
+    """Rank of ``header`` for ``role``: (0 exact | 1 partial, synonym position), or None."""
+    tokens = _tokens(header)
+    key = "".join(tokens)
+    for pos, syn in enumerate(SYNONYMS[role]):
+        if key == "".join(_tokens(syn)):
+            return (0, pos)
+    if _NOT[role] & set(tokens):
+        return None
+    for pos, syn in enumerate(SYNONYMS[role]):
+        st = _tokens(syn)
+        if any(tokens[i:i + len(st)] == st for i in range(len(tokens) - len(st) + 1)):
+            return (1, pos)
+    return None
+
+
+def _resolve(name: str, headers: list[str], role: str) -> str:
+    if name in headers:
+        return name
+    wanted = "".join(_tokens(name))
+    for h in headers:
+        if "".join(_tokens(h)) == wanted:
+            return h
+    listed = ", ".join(f"'{h}'" for h in headers)
+    raise DataError(f"There is no column '{name}' for the {role}; the columns are: {listed}.")
+
+
+def detect_columns(headers, *, customer: str | None = None, date: str | None = None,
+                   amount: str | None = None) -> ColumnMap:
+    """Find the customer, date, amount (and optional order id) columns by their headers.
+
+    Exact synonyms beat partial ones ("Order date" beats "Date of shipping"), earlier
+    synonyms beat later ones ("Customer ID" beats "Customer name"), and on a tie the
+    leftmost column wins. Names given as overrides win over detection.
+
+    Parameters
+    ----------
+    headers : iterable
+        The column headers, in order.
+    customer, date, amount : str, optional
+        Column names chosen by the user (matched exactly, else ignoring case and spaces).
+
+    Returns
+    -------
+    ColumnMap
+
+    Raises
+    ------
+    DataError
+        When an override names no column, or a role cannot be found; the message lists
+        the columns and how to name them.
+
+    Examples
+    --------
+    >>> detect_columns(["Order ID", "Customer Email", "Created_At", "Total (SAR)"])
+    ColumnMap(customer='Customer Email', date='Created_At', amount='Total (SAR)', order_id='Order ID')
+    >>> detect_columns(["کد مشتری", "تاریخ سفارش", "مبلغ"]).amount
+    'مبلغ'
+    """
+    headers = [str(h) for h in headers]
+    chosen: dict[str, str] = {}
+    for role, name in (("customer", customer), ("date", date), ("amount", amount)):
+        if name is not None:
+            chosen[role] = _resolve(str(name), headers, role)
+    free = [h for h in headers if h not in chosen.values()]
+    candidates = []
+    for role in ("customer", "date", "amount", "order_id"):
+        if role in chosen:
+            continue
+        for col, h in enumerate(headers):
+            rank = _match(h, role) if h in free else None
+            if rank is not None:
+                candidates.append((rank[0], rank[1], col, role, h))
+    for *_, role, h in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
+        if role not in chosen and h not in chosen.values():
+            chosen[role] = h
+    missing = [r for r in ("customer", "date", "amount") if r not in chosen]
+    if missing:
+        listed = ", ".join(f"'{h}'" for h in headers) or "none"
+        hints = "; ".join(
+            f"{r}: name it '{SYNONYMS[r][0].title()}' (or {', '.join(SYNONYMS[r][1:3])}) or use {_OPTION[r]} COLUMN"
+            for r in missing
+        )
+        raise DataError(f"Could not tell which column holds the {' and '.join(missing)}. "
+                        f"Columns found: {listed}. {hints}.")
+    return ColumnMap(chosen["customer"], chosen["date"], chosen["amount"], chosen.get("order_id"))
+
+
+@dataclass
+class _Column:
+    """One input column as codes into its distinct values."""
+
+    codes: np.ndarray  # -1 for missing
+    uniques: pd.Series
+    counts: np.ndarray
+    blank: np.ndarray  # per distinct value: empty, or only spaces and invisible marks
+    null: np.ndarray  # per distinct value: blank, or text such as "N/A", "null", "-"
+
+    @classmethod
+    def of(cls, values: pd.Series) -> _Column:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        uniques = pd.Series(np.asarray(uniques, dtype=object) if values.dtype == object else uniques)
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        blank = np.zeros(len(uniques), bool)
+        null = blank.copy()
+        if len(uniques) and (values.dtype == object or values.dtype == "str"):
+            if values.dtype == "str":
+                is_text = np.ones(len(uniques), bool)
+                text = uniques
+            else:
+                is_text = uniques.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                text = uniques[is_text].astype("str")
+            blank[is_text] = text.str.fullmatch(_BLANK).to_numpy(dtype=bool)
+            short = text.str.len().to_numpy() <= 5
+            null[np.flatnonzero(is_text)[short]] = text[short].str.strip().str.lower().isin(_NULL_TEXT).to_numpy()
+            null |= blank
+        return cls(codes, uniques, counts, blank, null)
+
+    def missing_rows(self, null_text: bool = True) -> np.ndarray:
+        empty = self.null if null_text else self.blank
+        return (self.codes < 0) | (empty[np.maximum(self.codes, 0)] if len(empty) else False)
+
+    def text(self, rows: np.ndarray) -> np.ndarray:
+        """The original cells of ``rows`` as text, at most 100 characters."""
+        codes = self.codes[rows]
+        used = np.unique(codes[codes >= 0])
+        shown = np.full(len(self.uniques), "", dtype=object)
+        shown[used] = [_as_text(v) for v in self.uniques.iloc[used]]
+        return np.where(codes >= 0, shown[np.maximum(codes, 0)] if len(shown) else "", "")
+
+
+def _as_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)[:100]
+
+
+def _customer_ids(col: _Column) -> tuple[pd.Series, int]:
+    """Distinct customer values as ids; returns ids and how many distinct values merged."""
+    u = col.uniques
+    if u.dtype.kind in "iuf" or u.dtype == object:
+        u = u.map(_as_id)
+    ids = clean_text(u)
+    real = ~col.blank
+    return ids, int(real.sum() - ids[real].nunique())
+
+
+def _as_id(v: object) -> str:
+    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return str(int(v))
+    return str(v)
+
+
+def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,
+                 amount: str | None = None, first_row: int = 2,
+                 dayfirst: bool | None = None) -> CleanOrders:
+    """Turn a raw order table into clean orders plus a list of what was wrong.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table as read (see :func:`retention_xl.io.read_table`); it is not modified.
+    customer, date, amount : str, optional
+        Column names chosen by the user; others are detected from the headers.
+    first_row : int
+        Row number of ``raw``'s first row in the user's file (header in row 1 -> 2).
+    dayfirst : bool, optional
+        Force the order of text dates like 03/04/2023; by default decided from the data.
+
+    Returns
+    -------
+    CleanOrders
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Customer": ["a", "b", "", "a"],
+    ...                     "Date": ["2023-01-05", "2023-01-02", "", "soon"],
+    ...                     "Total": ["$10", "(5.00)", "", "3"]})
+    >>> result = clean_orders(raw)
+    >>> result.orders.to_dict("list")["amount"], result.issues["problem"].tolist()
+    ([-5.0, 10.0], ['accounting negative (5.00) read as -5', 'blank row', 'not a date'])
+    """
+    cols = detect_columns(raw.columns, customer=customer, date=date, amount=amount)
+    n = len(raw)
+    names = [str(c) for c in raw.columns]
+    rows = np.arange(first_row, first_row + n, dtype="int64")
+    columns = [_Column.of(raw.iloc[:, i]) for i in range(raw.shape[1])]
+    data = {name: columns[names.index(name)] for name in dict.fromkeys(names)}  # first of a name
+    cust, dcol, acol = data[cols.customer], data[cols.date], data[cols.amount]
+    notes: list[str] = []
+    issues: list[tuple[np.ndarray, str, np.ndarray, object, str]] = []
+
+    blank_row = np.ones(n, bool)
+    for c in columns:
+        blank_row &= c.missing_rows(null_text=False)
+    if blank_row.any():
+        issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank row", "skipped"))
+    skip = blank_row.copy()
+
+    def report(col_name: str, col: _Column, bad: np.ndarray, problem, action: str) -> None:
+        where = np.flatnonzero(bad)
+        if len(where):
+            p = problem if isinstance(problem, str) else problem[where]
+            issues.append((where, col_name, col.text(where), p, action))
+
+    # Customer
+    ids_u, merged = _customer_ids(cust)
+    no_customer = cust.missing_rows() & ~blank_row
+    report(cols.customer, cust, no_customer, "missing customer", "skipped")
+    skip |= no_customer
+    if merged > 0:
+        notes.append(f"Customer ids in '{cols.customer}' were compared after removing extra spaces and "
+                     f"invisible marks and reading all digits as 0-9; {merged:,} "
+                     f"{'id matched' if merged == 1 else 'ids matched'} another spelling (e.g. '۱۲۳' = '123').")
+
+    # Date
+    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
+    dmiss = dcol.missing_rows() & ~blank_row
+    report(cols.date, dcol, dmiss, "missing date", "skipped")
+    dcode = np.maximum(dcol.codes, 0)
+    dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)
+    dbad = (dprob != None) & ~dmiss & ~blank_row  # noqa: E711
+    report(cols.date, dcol, dbad, dprob, "skipped")
+    skip |= dmiss | dbad
+    notes += dr.notes
+
+    # Amount
+    ar = parse_numbers(acol.uniques, acol.counts)
+    amiss = acol.missing_rows() & ~blank_row
+    if acol.uniques.dtype in (object, "str") and len(acol.uniques):
+        dash_u = acol.uniques.map(lambda v: isinstance(v, str) and v.strip() == "-").to_numpy(dtype=bool)
+        amiss &= ~dash_u[np.maximum(acol.codes, 0)]  # "-" is zero in accounting format
+    report(cols.amount, acol, amiss, "missing amount", "skipped")
+    acode = np.maximum(acol.codes, 0)
+    aprob = ar.problem[acode] if len(ar.problem) else np.full(n, None, object)
+    abad = (aprob != None) & ~amiss & ~blank_row  # noqa: E711
+    report(cols.amount, acol, abad, aprob, "skipped")
+    skip |= amiss | abad
+    if ar.decimal_comma:
+        notes.append(f"Amounts in '{cols.amount}' use a decimal comma (1.234,50 = 1234.50).")
+    if ar.currencies:
+        marks = ", ".join(ar.currencies[:6])
+        if len(ar.currencies) > 1:
+            notes.append(f"Amounts in '{cols.amount}' carry more than one currency ({marks}); they were added "
+                         "up as plain numbers without conversion.")
+        else:
+            notes.append(f"Currency marks ({marks}) were removed from amounts in '{cols.amount}'.")
+
+    scripts = {c: digit_script(data[c].uniques) for c in (cols.customer, cols.date, cols.amount)}
+    for script in dict.fromkeys(s for s in scripts.values() if s):
+        where = ", ".join(f"'{c}'" for c, s in scripts.items() if s == script)
+        notes.append(f"{script} digits in {where} were read as 0-9.")
+
+    # Exact duplicates of an earlier usable row (all columns equal).
+    cand = np.flatnonzero(~skip)
+    key = np.zeros(len(cand), dtype="int64")
+    for c in columns:
+        k = c.codes[cand].astype("int64") + 1
+        key = key * (len(c.uniques) + 1) + k
+        key = pd.factorize(key)[0].astype("int64")
+    dup_mask = pd.Series(key).duplicated().to_numpy()
+    if dup_mask.any():
+        first_of_key = cand[np.flatnonzero(~dup_mask)]
+        first = first_of_key[key[dup_mask]]
+        where = cand[dup_mask]
+        issues.append((where, "", np.full(len(where), ""),
+                       np.array([f"duplicate of row {r}" for r in rows[first]], dtype=object), "skipped"))
+        skip[where] = True
+
+    keep = ~skip
+    for col_name, col, fixed in ((cols.date, dcol, dr.fixed), (cols.amount, acol, ar.fixed)):
+        if len(fixed):
+            f = fixed[np.maximum(col.codes, 0)]
+            report(col_name, col, keep & (f != None), f, "fixed")  # noqa: E711
+
+    idx = np.flatnonzero(keep)
+    dates = dr.values[dcode[idx]] if len(idx) else np.array([], dtype="datetime64[ns]")
+    order = np.lexsort((rows[idx], dates))
+    idx = idx[order]
+    orders = pd.DataFrame({
+        "row": rows[idx],
+        "customer": ids_u.take(cust.codes[idx]).reset_index(drop=True).astype("str"),
+        "date": pd.Series(dates[order], dtype="datetime64[ns]"),
+        "amount": ar.values[acode[idx]].astype("float64"),
+    })
+    return CleanOrders(orders, _issue_frame(issues, rows, names), cols, notes, n)
+
+
+def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
+    if not issues:
+        return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype="str"),
+                             "value": pd.Series([], dtype="str"), "problem": pd.Series([], dtype="str"),
+                             "action": pd.Series([], dtype="str")})
+    where = np.concatenate([w for w, *_ in issues])
+    col = np.concatenate([np.full(len(w), c, dtype=object) for w, c, *_ in issues])
+    value = np.concatenate([np.asarray(v, dtype=object) for _, _, v, *_ in issues])
+    problem = np.concatenate([np.full(len(w), p, dtype=object) if isinstance(p, str) else p
+                              for w, _, _, p, _ in issues])
+    action = np.concatenate([np.full(len(w), a, dtype=object) for w, *_, a in issues])
+    position = {n: i + 1 for i, n in enumerate(names)}
+    rank = pd.Series(col).map(position).fillna(0).to_numpy(dtype="int64")
+    order = np.lexsort((rank, where))
+    return pd.DataFrame({
+        "row": rows[where[order]],
+        "column": pd.Series(col[order], dtype="str"),
+        "value": pd.Series(value[order], dtype="str"),
+        "problem": pd.Series(problem[order], dtype="str"),
+        "action": pd.Series(action[order], dtype="str"),
+    })

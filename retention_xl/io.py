@@ -1,0 +1,295 @@
+"""Reading order exports from files: CSV, Excel workbooks and Parquet.
+
+The reader keeps values as the file has them (CSV cells as text, workbook cells as
+openpyxl gives them, Parquet columns with their own types) and remembers which file row
+the first data row came from, so problems can be reported by the row number the user sees.
+Cleaning is :func:`retention_xl.analysis.orders.clean_orders`'s job.
+
+Examples
+--------
+>>> table = read_table("orders.csv")                       # doctest: +SKIP
+>>> clean_orders(table.frame, first_row=table.first_row)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from retention_xl.errors import DataError
+
+__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter"]
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+_DELIMITERS = [",", ";", "\t", "|"]
+
+
+@dataclass
+class RawTable:
+    """A table as read from a file.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Columns named by the header cells; values untouched as far as possible.
+    first_row : int
+        File row number of ``frame``'s first row (header in row 1 -> 2; Parquet -> 1).
+    source : str
+        Where it came from, e.g. ``"orders.xlsx, sheet 'Orders'"``.
+    """
+
+    frame: pd.DataFrame
+    first_row: int
+    source: str
+
+
+def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
+    """Read an order export (.csv/.txt/.tsv, .xlsx/.xlsm or .parquet).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    sheet : str, optional
+        Workbook sheet to read; by default a sheet called "Orders", else the first sheet
+        that has data.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    DataError
+        The file is missing, of an unsupported type, or cannot be read.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(f"File not found: {path}")
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet)
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path)
+    if suffix == ".xls":
+        raise DataError(f"Cannot read '{path.name}': the old .xls format is not supported; "
+                        "open it in Excel and save it as .xlsx (or CSV).")
+    raise DataError(f"Cannot read '{path.name}': unsupported file type '{suffix or '(none)'}'; "
+                    "use .csv, .xlsx or .parquet.")
+
+
+def detect_encoding(data: bytes) -> str:
+    """Name the text encoding of a CSV export.
+
+    A byte-order mark decides (UTF-8, UTF-16); otherwise UTF-16 without a mark is
+    recognised by its high bytes (0x00 for Latin, 0x06 for Arabic letters), valid UTF-8 is UTF-8, and anything else is Windows-1256
+    when its accented bytes are mostly Arabic letters (Arabic Excel's "CSV"), else
+    Windows-1252.
+
+    Examples
+    --------
+    >>> detect_encoding("العميل".encode("cp1256"))
+    'cp1256'
+    >>> detect_encoding(b"\\xef\\xbb\\xbfa,b")
+    'utf-8-sig'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    # UTF-16 without a mark: the high byte of Latin (0x00) and Arabic/Persian (0x06)
+    # characters fills every second byte.
+    head = data[: min(len(data), 4000) // 2 * 2]
+    if head:
+        high_odd = sum(b in (0, 6) for b in head[1::2]) / (len(head) // 2)
+        high_even = sum(b in (0, 6) for b in head[0::2]) / (len(head) // 2)
+        if high_odd > 0.9 and high_even < 0.5:
+            return "utf-16-le"
+        if high_even > 0.9 and high_odd < 0.5:
+            return "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    high = bytes(b for b in data[:200_000] if b >= 0x80)
+    arabic = sum(1 for ch in high.decode("cp1256", errors="replace") if "\u0600" <= ch <= "\u06ff")
+    return "cp1256" if arabic * 2 >= len(high) else "cp1252"
+
+
+def detect_delimiter(sample: str) -> str:
+    """Pick the delimiter (, ; tab |) that splits the first lines into equal field counts.
+
+    Examples
+    --------
+    >>> detect_delimiter("a;b;c\\n1,5;2;3\\n")
+    ';'
+    """
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    best, best_score = ",", (-1.0, 0)
+    for delim in _DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=delim)] if lines else []
+        if not counts or counts[0] < 2:
+            continue
+        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_csv(path: Path) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(f"'{path.name}' is empty.")
+    encoding = detect_encoding(data)
+    head = data[:200_000].decode(encoding, errors="ignore").lstrip("\ufeff")
+    lines = head.splitlines()
+    leading_blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
+    delimiter = detect_delimiter("\n".join(lines[leading_blank:]))
+    frame = _csv_with_pyarrow(data, encoding, delimiter, leading_blank)
+    if frame is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    io.BytesIO(data), sep=delimiter, encoding=encoding, dtype="str", index_col=False,
+                    keep_default_na=False, na_filter=False, skip_blank_lines=False, skiprows=leading_blank,
+                )
+        except pd.errors.ParserWarning as exc:
+            raise DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
+                            f"(an unquoted '{delimiter}' inside a value?); quote such values.") from exc
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())}") from exc
+    frame.columns = _headers(frame.columns)
+    return RawTable(_trim(frame), leading_blank + 2, path.name)
+
+
+def _csv_with_pyarrow(data: bytes, encoding: str, delimiter: str, skip: int) -> pd.DataFrame | None:
+    """Fast path for well-formed files; None when pyarrow is missing or the file is irregular
+    (blank lines, short rows), which the pandas parser then handles row by row."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                                           skip_rows=skip),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[],
+                column_types=_all_text(data, encoding, delimiter, skip),
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    text = pd.StringDtype(na_value=float("nan"))
+    return pd.DataFrame({i: pd.Series(table.column(i).to_pandas(), dtype=text) for i in range(table.num_columns)}
+                        ).set_axis(table.column_names, axis=1)
+
+
+def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:
+    import pyarrow as pa
+
+    lines = data[:200_000].decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()
+    header = next(csv.reader(lines[skip:skip + 1], delimiter=delimiter), [])
+    return {name: pa.string() for name in header}
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML or openpyxl errors: all mean "not a readable workbook"
+        raise DataError(f"Cannot read '{path.name}' as an Excel workbook: {' '.join(str(exc).split())}") from exc
+    try:
+        ws = _pick_sheet(book, sheet, path.name)
+        rows = list(ws.iter_rows(values_only=True))
+        title = ws.title
+    finally:
+        book.close()
+    start = next((i for i, r in enumerate(rows) if any(_filled(v) for v in r)), None)
+    if start is None:
+        raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
+    width = max(len(r) for r in rows)
+    body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
+    header = list(rows[start]) + [None] * (width - len(rows[start]))
+    names = [v if _filled(v) else f"Column {get_column_letter(i + 1)}" for i, v in enumerate(header)]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    keep = [i for i in range(width) if _filled(header[i]) or frame[i].map(_filled).any()]
+    frame = frame[keep]
+    frame.columns = _headers([names[i] for i in keep])
+    return RawTable(_trim(frame), start + 2, f"{path.name}, sheet '{title}'")
+
+
+def _pick_sheet(book, sheet: str | None, name: str):
+    titles = book.sheetnames
+    if sheet is not None:
+        match = [t for t in titles if t == sheet] or [t for t in titles if t.casefold() == sheet.casefold()]
+        if not match:
+            raise DataError(f"'{name}' has no sheet '{sheet}'; its sheets are: "
+                            + ", ".join(f"'{t}'" for t in titles) + ".")
+        return book[match[0]]
+    for t in titles:
+        if t.strip().casefold() == "orders":
+            return book[t]
+    for t in titles:
+        for row in book[t].iter_rows(values_only=True, max_row=50):
+            if any(_filled(v) for v in row):
+                return book[t]
+    return book[titles[0]]
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged or foreign file
+        raise DataError(f"Cannot read '{path.name}' as Parquet: {' '.join(str(exc).split())}") from exc
+    if any(n is not None for n in frame.index.names):
+        frame = frame.reset_index()  # a named index (e.g. customer id) is data
+    frame = frame.reset_index(drop=True)
+    frame.columns = _headers(frame.columns)
+    return RawTable(frame, 1, path.name)
+
+
+def _filled(v: object) -> bool:
+    return v is not None and not (isinstance(v, str) and not v.strip())
+
+
+def _headers(names) -> list[str]:
+    """Header cells as unique text: surrounding spaces dropped, repeats numbered (.1, .2)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for v in names:
+        text = str(v).strip().lstrip("\ufeff")
+        base, k = text, seen.get(text, 0)
+        while text in seen:
+            k += 1
+            text = f"{base}.{k}"
+        seen[base] = k
+        seen[text] = 0
+        out.append(text)
+    return out
+
+
+def _trim(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop blank rows at the end (formatting below a table is not data)."""
+    if frame.empty or any(_filled(v) and not (isinstance(v, float) and v != v) for v in frame.iloc[-1]):
+        return frame
+    filled = frame.apply(lambda col: col.map(_filled) if col.dtype == object else
+                         (col.str.strip() != "") if col.dtype == "str" else col.notna()).any(axis=1)
+    last = filled.to_numpy().nonzero()[0]
+    end = int(last[-1]) + 1 if len(last) else 0
+    return frame.iloc[:end].reset_index(drop=True) if end < len(frame) else frame

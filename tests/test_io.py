@@ -1,0 +1,248 @@
+"""Reading order exports from CSV, Excel workbooks and Parquet files."""
+
+import datetime as dt
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from retention_xl.analysis.orders import clean_orders
+from retention_xl.errors import DataError
+from retention_xl.io import detect_delimiter, detect_encoding, read_table
+
+ARABIC_CSV = "رقم العميل,تاريخ الطلب,المبلغ\n١٠١,١٥/٠١/٢٠٢٣,١٢٣٫٥٠ ر.س\n١٠٢,٠١/٠٢/٢٠٢٣,٧٥ ر.س\n"
+# Windows-1256 has no Arabic-Indic digits: Arabic Excel writes 0-9 in such files.
+ARABIC_1256 = "رقم العميل;تاريخ الطلب;المبلغ\n101;15/01/2023;123,50 ر.س\n102;01/02/2023;75 ر.س\n"
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# ---------------------------------------------------------------- CSV
+
+def test_csv_values_stay_text(tmp_path):
+    table = read_table(write(tmp_path / "orders.csv", "id,customer,amount\n007,a,1.50\n008,,\"1,000\"\n"))
+    assert table.source == "orders.csv"
+    assert table.first_row == 2
+    assert table.frame.columns.tolist() == ["id", "customer", "amount"]
+    assert table.frame.to_dict("list") == {"id": ["007", "008"], "customer": ["a", ""], "amount": ["1.50", "1,000"]}
+    assert all(str(t) == "str" for t in table.frame.dtypes)
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [(ARABIC_CSV, "utf-8"), (ARABIC_CSV, "utf-8-sig"), (ARABIC_CSV, "utf-16"), (ARABIC_CSV, "utf-16-le"),
+     (ARABIC_1256, "cp1256")],
+)
+def test_arabic_csv_in_every_encoding(tmp_path, text, encoding):
+    table = read_table(write(tmp_path / "ar.csv", text, encoding))
+    assert table.frame.columns.tolist() == ["رقم العميل", "تاريخ الطلب", "المبلغ"]
+    assert table.frame.iloc[0].tolist() == text.splitlines()[1].split(text[10])
+    result = clean_orders(table.frame, first_row=table.first_row)
+    assert result.orders["customer"].tolist() == ["101", "102"]
+    assert result.orders["date"].tolist() == [pd.Timestamp("2023-01-15"), pd.Timestamp("2023-02-01")]
+    assert result.orders["amount"].tolist() == [123.5, 75.0]
+
+
+def test_detect_encoding():
+    assert detect_encoding("a,b".encode("utf-8")) == "utf-8"
+    assert detect_encoding("\ufeffa,b".encode("utf-8")) == "utf-8-sig"
+    assert detect_encoding("a,b".encode("utf-16")) == "utf-16"
+    assert detect_encoding("a,b\n1,2".encode("utf-16-le")) == "utf-16-le"
+    assert detect_encoding("العميل,المبلغ".encode("utf-16-be")) == "utf-16-be"
+    assert detect_encoding("العميل,المبلغ".encode("cp1256")) == "cp1256"
+    assert detect_encoding("Café,Zoë".encode("cp1252")) == "cp1252"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiters(tmp_path, delimiter):
+    text = delimiter.join(["Customer", "Date", "Total"]) + "\n" + delimiter.join(["a", "01/02/2023", '"1,5"']) + "\n"
+    table = read_table(write(tmp_path / "d.csv", text))
+    assert table.frame.columns.tolist() == ["Customer", "Date", "Total"]
+    assert table.frame.iloc[0].tolist() == ["a", "01/02/2023", "1,5"]
+
+
+def test_detect_delimiter_prefers_consistent_splits():
+    assert detect_delimiter("a;b;c\n1,5;2;3\n2,5;4;5\n") == ";"
+    assert detect_delimiter("a,b\n1,2\n") == ","
+    assert detect_delimiter("only\n1\n") == ","
+
+
+def test_blank_lines_keep_row_numbers(tmp_path):
+    text = "\n\nCustomer,Date,Amount\na,2023-01-01,1\n\nb,2023-01-02,2\n,,\n\n\n"
+    table = read_table(write(tmp_path / "b.csv", text))
+    assert table.first_row == 4  # header on line 3
+    assert table.frame["Customer"].tolist() == ["a", "", "b"]  # trailing blank lines are not data
+    result = clean_orders(table.frame, first_row=table.first_row)
+    assert result.orders["row"].tolist() == [4, 6]
+    assert result.issues[["row", "problem"]].values.tolist() == [[5, "blank row"]]
+
+
+def test_short_rows_and_duplicate_headers(tmp_path):
+    table = read_table(write(tmp_path / "s.csv", "Customer,Date,Amount,Amount\na,2023-01-01\nb,2023-01-02,3,4\n"))
+    assert table.frame.columns.tolist() == ["Customer", "Date", "Amount", "Amount.1"]
+    assert table.frame["Amount"].tolist()[1] == "3"
+
+
+def test_ragged_csv_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="Cannot read 'r.csv' as CSV"):
+        read_table(write(tmp_path / "r.csv", "a,b\n1,2\n1,2,3,4\n"))
+    # an unquoted comma in every row would otherwise shift values into the wrong columns
+    with pytest.raises(DataError, match="more cells than the header"):
+        read_table(write(tmp_path / "u.csv", "Customer,Date,Total\na,2023-01-01,1,5\nb,2023-01-02,2,5\n"))
+
+
+def test_empty_csv(tmp_path):
+    with pytest.raises(DataError, match="'e.csv' is empty"):
+        read_table(write(tmp_path / "e.csv", "\n \n"))
+
+
+# ---------------------------------------------------------------- XLSX
+
+def make_workbook(path, sheets):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+    return path
+
+
+ORDERS = [
+    ["Customer ID", "Order date", "Total"],
+    [101, dt.datetime(2023, 1, 2), 10.5],
+    ["۱۰۲", "15/01/2023", "(4.00)"],
+    [None, None, None],
+    [101.0, 44935, 7],
+]
+
+
+def test_xlsx_values_as_openpyxl_gives_them(tmp_path):
+    table = read_table(make_workbook(tmp_path / "o.xlsx", {"Orders": ORDERS}))
+    assert table.source == "o.xlsx, sheet 'Orders'"
+    assert table.first_row == 2
+    assert table.frame.columns.tolist() == ["Customer ID", "Order date", "Total"]
+    assert table.frame.iloc[0].tolist() == [101, dt.datetime(2023, 1, 2), 10.5]
+    assert table.frame.iloc[1].tolist() == ["۱۰۲", "15/01/2023", "(4.00)"]
+    assert table.frame.iloc[2].isna().all()
+    result = clean_orders(table.frame, first_row=table.first_row)
+    assert result.orders["row"].tolist() == [2, 5, 3]
+    assert result.orders["customer"].tolist() == ["101", "101", "102"]
+    assert result.orders["date"].tolist() == [pd.Timestamp("2023-01-02"), pd.Timestamp("2023-01-09"),
+                                              pd.Timestamp("2023-01-15")]
+    assert result.orders["amount"].tolist() == [10.5, 7.0, -4.0]
+    assert result.issues[["row", "problem", "action"]].values.tolist() == [
+        [3, "date typed as text", "fixed"],
+        [3, "accounting negative (4.00) read as -4", "fixed"],
+        [4, "blank row", "skipped"],
+    ]
+
+
+def test_xlsx_sheet_choice(tmp_path):
+    path = make_workbook(tmp_path / "s.xlsx", {
+        "Notes": [], "Summary": [["x"]], "orders": ORDERS, "Other": [["Customer", "Date", "Amount"]],
+    })
+    assert read_table(path).source == "s.xlsx, sheet 'orders'"
+    assert read_table(path, sheet="Other").frame.columns.tolist() == ["Customer", "Date", "Amount"]
+    assert read_table(path, sheet="OTHER").source == "s.xlsx, sheet 'Other'"
+    with pytest.raises(DataError, match="has no sheet 'Nope'; its sheets are: 'Notes', 'Summary', 'orders', 'Other'"):
+        read_table(path, sheet="Nope")
+    path = make_workbook(tmp_path / "f.xlsx", {"Empty": [], "Data": ORDERS})
+    assert read_table(path).source == "f.xlsx, sheet 'Data'"
+
+
+def test_xlsx_title_rows_blank_headers_and_trailing_space(tmp_path):
+    path = tmp_path / "t.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Export"
+    ws["B3"] = "Customer"
+    ws["C3"] = " Date "
+    ws["E3"] = "Amount"
+    ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "a", "2023-01-01", "note", 5
+    ws["B9"] = None
+    ws["F20"].number_format = "0.00"  # formatting far below the table is not data
+    book.save(path)
+    table = read_table(path)
+    assert table.first_row == 4
+    assert table.frame.columns.tolist() == ["Customer", "Date", "Column D", "Amount"]
+    assert len(table.frame) == 1
+
+
+def test_xlsx_empty_sheet(tmp_path):
+    with pytest.raises(DataError, match="Sheet 'Empty' of 'e.xlsx' is empty"):
+        read_table(make_workbook(tmp_path / "e.xlsx", {"Empty": []}))
+
+
+def test_broken_workbook(tmp_path):
+    with pytest.raises(DataError, match="Cannot read 'bad.xlsx' as an Excel workbook"):
+        read_table(write(tmp_path / "bad.xlsx", "not a zip"))
+
+
+# ---------------------------------------------------------------- Parquet and others
+
+def test_parquet_keeps_native_types(tmp_path):
+    frame = pd.DataFrame({"customer": [1, 2], "date": pd.to_datetime(["2023-01-01", "2023-01-02"]),
+                          "amount": [1.5, 2.5]})
+    frame.to_parquet(tmp_path / "o.parquet")
+    table = read_table(tmp_path / "o.parquet")
+    assert table.first_row == 1 and table.source == "o.parquet"
+    assert table.frame.dtypes.astype(str).tolist()[0] == "int64"
+    assert table.frame["date"].dtype.kind == "M"
+    result = clean_orders(table.frame, first_row=table.first_row)
+    assert result.orders["row"].tolist() == [1, 2]
+    assert result.orders["amount"].tolist() == [1.5, 2.5]
+
+
+def test_parquet_named_index_is_data(tmp_path):
+    frame = pd.DataFrame({"date": ["2023-01-01"], "amount": [3.0]}, index=pd.Index(["c1"], name="customer"))
+    frame.to_parquet(tmp_path / "i.parquet")
+    assert read_table(tmp_path / "i.parquet").frame.columns.tolist() == ["customer", "date", "amount"]
+
+
+def test_broken_parquet(tmp_path):
+    with pytest.raises(DataError, match="Cannot read 'x.parquet' as Parquet"):
+        read_table(write(tmp_path / "x.parquet", "nope"))
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("o.ods", "unsupported file type '.ods'; use .csv, .xlsx or .parquet"),
+        ("o.xls", "old .xls format is not supported; open it in Excel and save it as .xlsx"),
+        ("noext", "unsupported file type '(none)'"),
+    ],
+)
+def test_unsupported_files(tmp_path, name, message):
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        read_table(write(tmp_path / name, "x"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="File not found"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_read_then_clean_a_large_generated_file(tmp_path):
+    rng = np.random.default_rng(1)
+    n = 5_000
+    frame = pd.DataFrame({
+        "Customer": rng.integers(1, 300, n).astype(str),
+        "Date": pd.Series(np.datetime64("2023-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]"))
+        .dt.strftime("%d/%m/%Y"),
+        "Amount": (rng.integers(100, 10_000, n) / 100).astype(str),
+    })
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    table = read_table(tmp_path / "big.csv")
+    result = clean_orders(table.frame, first_row=table.first_row)
+    expected = pd.to_datetime(frame["Date"], format="%d/%m/%Y")
+    assert len(result.orders) + result.issues["row"].nunique() == n
+    got = result.orders.sort_values("row")
+    kept = got["row"].to_numpy() - 2
+    assert (got["date"].to_numpy() == expected.to_numpy()[kept]).all()
+    assert np.allclose(got["amount"].to_numpy(), frame["Amount"].astype(float).to_numpy()[kept])

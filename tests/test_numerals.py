@@ -1,0 +1,160 @@
+"""Reading numbers the way order exports write them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retention_xl.analysis.numerals import clean_string, clean_text, digit_script, parse_numbers
+
+
+def values(items, dtype=None):
+    return parse_numbers(pd.Series(items, dtype=dtype))
+
+
+def test_clean_text_digits_marks_and_spaces():
+    got = clean_text(pd.Series(["\u200f۱۲۳\u00a0", " ٤٥  6 ", "a\u200eb", "plain", None], dtype="str"))
+    assert got.tolist()[:4] == ["123", "45 6", "ab", "plain"]
+    assert pd.isna(got.iloc[4])
+
+
+def test_clean_string_matches_clean_text():
+    assert clean_string("\u061c ۱۴۰۲/۰۱/۱۵\u202f ") == "1402/01/15"
+
+
+def test_digit_script_names_the_digits():
+    assert digit_script(pd.Series(["۱۲", "3"])) == "Persian"
+    assert digit_script(pd.Series(["١٢"])) == "Arabic-Indic"
+    assert digit_script(pd.Series(["١", "۲"])) == "Persian and Arabic-Indic"
+    assert digit_script(pd.Series(["12", None])) is None
+    assert digit_script(pd.Series([12.0, "x"], dtype=object)) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1234.5", 1234.5),
+        ("1,234.50", 1234.5),
+        ("  42 ", 42.0),
+        ("$1,234", 1234.0),
+        ("-$5", -5.0),
+        ("$-5", -5.0),
+        ("USD 12.30", 12.3),
+        ("12.30 usd", 12.3),
+        ("SAR 45", 45.0),
+        ("٣٤٫٥ ر.س", 34.5),
+        ("١٬٢٣٤٫٥٠", 1234.5),
+        ("۱۲٬۵۰۰ تومان", 12500.0),
+        ("۲۵۰٬۰۰۰ ریال", 250000.0),
+        ("100 د.إ", 100.0),
+        ("€ 99", 99.0),
+        ("£7.5", 7.5),
+        ("1 234 567", 1234567.0),
+        ("1\u00a0234", 1234.0),
+        ("\u200f٥٠\u200f", 50.0),
+        ("+8", 8.0),
+        ("\u22127", -7.0),
+        ("0", 0.0),
+    ],
+)
+def test_one_value(text, expected):
+    r = values([text])
+    assert r.values[0] == pytest.approx(expected)
+    assert r.problem[0] is None
+
+
+@pytest.mark.parametrize(
+    "text, expected, fixed",
+    [
+        ("(12.00)", -12.0, "accounting negative (12.00) read as -12"),
+        ("($1,200.50)", -1200.5, "accounting negative ($1,200.50) read as -1200.5"),
+        ("12.00-", -12.0, "trailing minus 12.00- read as -12"),
+        ("-", 0.0, "dash read as 0 (Excel's accounting format)"),
+    ],
+)
+def test_accounting_forms_are_read_and_reported(text, expected, fixed):
+    r = values([text, "1.00"])
+    assert r.values[0] == expected
+    assert r.fixed[0] == fixed
+    assert r.fixed[1] is None
+
+
+@pytest.mark.parametrize("text", ["abc", "12 apples", "1.2.3,4,5", "#N/A", "nan", "inf", "--5"])
+def test_unreadable_text_is_a_problem(text):
+    r = values([text, "3"])
+    assert np.isnan(r.values[0])
+    assert r.problem[0] == "not a number"
+    assert r.values[1] == 3.0
+
+
+def test_blank_text_is_neither_value_nor_problem():
+    r = values(["", "  ", None, "5"], dtype="str")
+    assert np.isnan(r.values[:3]).all()
+    assert list(r.problem[:3]) == [None, None, None]
+
+
+def test_decimal_comma_column():
+    r = values(["1.234,50", "12,5", "1.234", "7", "3.5"])
+    assert r.decimal_comma
+    assert r.values.tolist() == [1234.5, 12.5, 1234.0, 7.0, 3.5]
+    # "3.5" only makes sense with a decimal point: read so, and said so
+    assert r.fixed.tolist() == [None, None, None, None, "decimal point in a column that uses decimal commas"]
+
+
+def test_decimal_point_column_keeps_ambiguous_values_as_thousands():
+    r = values(["1,234", "12.50", "2,000.25"])
+    assert not r.decimal_comma
+    assert r.values.tolist() == [1234.0, 12.5, 2000.25]
+
+
+def test_decimal_comma_minority_is_read_and_reported():
+    r = values(["12.50", "3.75", "4,5"])
+    assert not r.decimal_comma
+    assert r.values.tolist() == [12.5, 3.75, 4.5]
+    assert r.fixed[2] == "decimal comma in a column that uses decimal points"
+
+
+def test_weights_decide_the_separator():
+    items = ["1,5", "2.25"]
+    assert parse_numbers(pd.Series(items), np.array([10, 1])).decimal_comma
+    assert not parse_numbers(pd.Series(items), np.array([1, 10])).decimal_comma
+
+
+def test_numbers_pass_through():
+    r = values([1, 2.5, -3])
+    assert r.values.tolist() == [1.0, 2.5, -3.0]
+    r = parse_numbers(pd.Series([1.0, np.nan, np.inf]))
+    assert r.values[0] == 1.0 and np.isnan(r.values[1]) and r.problem[2] == "not a finite number"
+
+
+def test_mixed_cells_from_a_workbook():
+    r = values([1, 2.5, "3", None, True, "(4)", 7], dtype=object)
+    assert r.values[:3].tolist() == [1.0, 2.5, 3.0]
+    assert r.values[5] == -4.0
+    # mostly real numbers: a number typed as text is worth a word, as in Excel
+    assert r.fixed[2] == "number stored as text"
+    assert r.fixed[5] == "accounting negative (4) read as -4"
+    assert r.fixed[0] is None and r.fixed[6] is None
+    assert r.problem[4] == "not a number"
+    assert np.isnan(r.values[3]) and r.problem[3] is None
+
+
+def test_text_numbers_in_a_mostly_text_column_are_not_reported():
+    r = values(["3", "4", 5], dtype=object)
+    assert r.values.tolist() == [3.0, 4.0, 5.0]
+    assert r.fixed.tolist() == [None, None, None]
+
+
+def test_currencies_are_listed_in_order_of_appearance():
+    r = values(["SAR 10", "ر.س 5", "$3", "SAR 1"])
+    assert r.currencies == ["SAR", "ر.س", "$"]
+    assert values(["10", "5"]).currencies == []
+
+
+def test_booleans_are_not_numbers():
+    r = parse_numbers(pd.Series([True, False]))
+    assert r.problem.tolist() == ["not a number (true/false)"] * 2
+
+
+def test_empty_input():
+    r = parse_numbers(pd.Series([], dtype="str"))
+    assert len(r.values) == 0

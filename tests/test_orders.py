@@ -1,0 +1,316 @@
+"""Cleaning order exports: column detection, values in any script, every row accounted for."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retention_xl.analysis.orders import ColumnMap, clean_orders, detect_columns
+from retention_xl.errors import DataError
+
+NBSP = "\u00a0"
+
+
+def day(text):
+    return pd.Timestamp(text)
+
+
+def issues_of(result):
+    return [tuple(r) for r in result.issues.itertuples(index=False)]
+
+
+# ---------------------------------------------------------------- column detection
+
+@pytest.mark.parametrize(
+    "headers, expected",
+    [
+        (["Customer", "Date", "Amount"], ("Customer", "Date", "Amount", None)),
+        (["order_id", "CUSTOMER ID", "order-date", "Total."], ("CUSTOMER ID", "order-date", "Total.", "order_id")),
+        (["OrderDate", "CustomerID", "GrandTotal"], ("CustomerID", "OrderDate", "GrandTotal", None)),
+        (["Invoice No", "Client", "Invoice Date", "Revenue"], ("Client", "Invoice Date", "Revenue", "Invoice No")),
+        (["email", "created_at", "price"], ("email", "created_at", "price", None)),
+        (["رقم العميل", "تاريخ الطلب", "المبلغ"], ("رقم العميل", "تاريخ الطلب", "المبلغ", None)),
+        (["العميل", "التاريخ", "الإجمالي"], ("العميل", "التاريخ", "الإجمالي", None)),
+        (["مشتری", "تاریخ", "جمع"], ("مشتری", "تاریخ", "جمع", None)),
+        # Arabic letters typed for Persian words (ي, ك) still match
+        (["كد مشتري", "تاريخ سفارش", "قيمت"], ("كد مشتري", "تاريخ سفارش", "قيمت", None)),
+        (["نام مشتری", "تاریخ سفارش", "مبلغ"], ("نام مشتری", "تاریخ سفارش", "مبلغ", None)),
+    ],
+)
+def test_detects_columns(headers, expected):
+    got = detect_columns(headers)
+    assert (got.customer, got.date, got.amount, got.order_id) == expected
+
+
+def test_exact_synonym_beats_partial_and_id_beats_name():
+    got = detect_columns(["Customer name", "Ship date", "Date", "Discount amount", "Customer ID", "Order total"])
+    assert got == ColumnMap(customer="Customer ID", date="Date", amount="Order total")
+
+
+def test_partial_matches_and_exclusions():
+    got = detect_columns(["Buyer e-mail", "Updated at", "Order date (UTC)", "Tax amount", "Amount (SAR)"])
+    assert got == ColumnMap(customer="Buyer e-mail", date="Order date (UTC)", amount="Amount (SAR)")
+
+
+def test_ties_go_to_the_leftmost_column():
+    assert detect_columns(["Total", "Date", "Customer", "Total.1"]).amount == "Total"
+
+
+def test_overrides_win_and_match_loosely():
+    got = detect_columns(["Customer", "Date", "Amount", "Net"], amount="net")
+    assert got.amount == "Net"
+    got = detect_columns(["Who", "When", "Amount"], customer="Who", date="When")
+    assert got == ColumnMap(customer="Who", date="When", amount="Amount")
+
+
+def test_override_naming_no_column_lists_the_columns():
+    with pytest.raises(DataError, match=r"no column 'Price' for the amount; the columns are: 'Customer', 'Date', 'Sum'"):
+        detect_columns(["Customer", "Date", "Sum"], amount="Price")
+
+
+def test_unrecognised_layout_explains_what_to_do():
+    with pytest.raises(DataError) as err:
+        detect_columns(["A", "B", "Total"])
+    message = str(err.value)
+    assert "customer and date" in message
+    assert "Columns found: 'A', 'B', 'Total'" in message
+    assert "--customer COLUMN" in message and "--date COLUMN" in message
+    assert "\n" not in message
+
+
+# ---------------------------------------------------------------- real exports
+
+def english_export():
+    return pd.DataFrame(
+        {
+            "Order ID": ["1001", "1002", "", "1003", "1004", "1005", "1006", "1007", "1002", "1008", "1009"],
+            "Customer Email": ["ann@x.com", "bob@x.com ", "", "", "cat@x.com", "dan@x.com", "eve@x.com",
+                               "ann@x.com", "bob@x.com ", "bob@x.com", f" cat@x.com{NBSP}"],
+            "Order Date": ["2023-01-05", "2023-01-03", "", "2023-01-04", "someday", "2023-01-06", "2023-01-07",
+                           "2023-01-08", "2023-01-03", "2023-01-09", "2023-01-02"],
+            "Total": ["$1,200.00", "50", " ", "10", "20", "N/A", "twelve", "(25.00)", "50", "0", "1,000.5"],
+        },
+        dtype="str",
+    )
+
+
+def test_english_messy_export():
+    raw = english_export()
+    result = clean_orders(raw)
+    assert result.columns == ColumnMap("Customer Email", "Order Date", "Total", "Order ID")
+    assert result.n_input_rows == 11
+    assert result.orders["row"].tolist() == [12, 3, 2, 9, 11]
+    assert result.orders["customer"].tolist() == ["cat@x.com", "bob@x.com", "ann@x.com", "ann@x.com", "bob@x.com"]
+    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-05"),
+                                              day("2023-01-08"), day("2023-01-09")]
+    assert result.orders["amount"].tolist() == [1000.5, 50.0, 1200.0, -25.0, 0.0]
+    assert issues_of(result) == [
+        (4, "", "", "blank row", "skipped"),
+        (5, "Customer Email", "", "missing customer", "skipped"),
+        (6, "Order Date", "someday", "not a date", "skipped"),
+        (7, "Total", "N/A", "missing amount", "skipped"),
+        (8, "Total", "twelve", "not a number", "skipped"),
+        (9, "Total", "(25.00)", "accounting negative (25.00) read as -25", "fixed"),
+        (10, "", "", "duplicate of row 3", "skipped"),
+    ]
+    assert "Currency marks ($) were removed from amounts in 'Total'." in result.notes
+
+
+def test_output_types():
+    result = clean_orders(english_export())
+    assert list(result.orders.columns) == ["row", "customer", "date", "amount"]
+    assert result.orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert list(result.issues.columns) == ["row", "column", "value", "problem", "action"]
+    assert result.issues["row"].dtype == np.dtype("int64")
+    assert result.orders.index.tolist() == list(range(len(result.orders)))
+
+
+def test_input_is_not_modified():
+    raw = english_export()
+    before = raw.copy(deep=True)
+    clean_orders(raw)
+    pd.testing.assert_frame_equal(raw, before)
+    mixed = workbook_frame()
+    before = mixed.copy(deep=True)
+    clean_orders(mixed)
+    pd.testing.assert_frame_equal(mixed, before)
+
+
+def test_first_row_sets_row_numbers():
+    result = clean_orders(english_export(), first_row=7)
+    assert result.orders["row"].min() == 7
+    assert result.issues["row"].tolist()[0] == 9
+    assert result.issues["problem"].tolist()[-1] == "duplicate of row 8"
+
+
+def test_arabic_export():
+    raw = pd.DataFrame(
+        {
+            "رقم العميل": ["١٠١", "١٠٢", "101"],
+            "تاريخ الطلب": ["٢٠٢٣-٠١-١٥", "٢٠٢٣-٠٢-٠١", "2023-03-01"],
+            "المبلغ": ["١٢٣٫٥٠ ر.س", "١٬٠٠٠ ر.س", "٧٥"],
+        }
+    )
+    result = clean_orders(raw)
+    assert result.orders["customer"].tolist() == ["101", "102", "101"]
+    assert result.orders["date"].tolist() == [day("2023-01-15"), day("2023-02-01"), day("2023-03-01")]
+    assert result.orders["amount"].tolist() == [123.5, 1000.0, 75.0]
+    assert result.issues.empty
+    assert "Arabic-Indic digits in 'رقم العميل', 'تاريخ الطلب', 'المبلغ' were read as 0-9." in result.notes
+    assert "Currency marks (ر.س) were removed from amounts in 'المبلغ'." in result.notes
+    assert ("Customer ids in 'رقم العميل' were compared after removing extra spaces and invisible marks and "
+            "reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').") in result.notes
+
+
+def test_persian_export_with_jalali_dates():
+    raw = pd.DataFrame(
+        {
+            "کد مشتری": ["۱۰۱", "۱۰۲", "۱۰۱"],
+            "تاریخ سفارش": ["۱۴۰۲/۰۱/۱۵", "۱۴۰۲/۰۲/۰۱", "۱۴۰۱/۱۲/۲۹"],
+            "مبلغ": ["۱۲۰٬۰۰۰ تومان", "۸۵٬۵۰۰ تومان", "۳۰٬۰۰۰"],
+        }
+    )
+    result = clean_orders(raw)
+    # 1402/01/01 = 2023-03-21; Farvardin has 31 days; 1401 is not a leap year (Esfand 29)
+    assert result.orders["date"].tolist() == [day("2023-03-20"), day("2023-04-04"), day("2023-04-21")]
+    assert result.orders["customer"].tolist() == ["101", "101", "102"]
+    assert result.orders["amount"].tolist() == [30000.0, 120000.0, 85500.0]
+    assert result.orders["row"].tolist() == [4, 2, 3]
+    assert "Dates in 'تاریخ سفارش' are Solar Hijri (Jalali); 3 values converted to Gregorian " \
+           "(e.g. 1402/01/01 = 2023-03-21)." in result.notes
+    assert "Persian digits in 'کد مشتری', 'تاریخ سفارش', 'مبلغ' were read as 0-9." in result.notes
+
+
+def test_day_first_and_month_first_columns():
+    dmy = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["25/12/2023", "01/02/2023", "3/4/2023"],
+                        "Amount": ["1", "2", "3"]})
+    result = clean_orders(dmy)
+    assert sorted(result.orders["date"].tolist()) == [day("2023-02-01"), day("2023-04-03"), day("2023-12-25")]
+    assert "Dates in 'Date' read as day/month/year (1 of 3 values have a first part above 12)." in result.notes
+    mdy = dmy.assign(Date=["12/25/2023", "01/02/2023", "3/4/2023"])
+    result = clean_orders(mdy)
+    assert sorted(result.orders["date"].tolist()) == [day("2023-01-02"), day("2023-03-04"), day("2023-12-25")]
+    result = clean_orders(dmy.assign(Date=["01/02/2023", "3/4/2023", "05/06/2023"]))
+    assert result.orders["date"].tolist() == [day("2023-02-01"), day("2023-04-03"), day("2023-06-05")]
+    assert "this is the default" in " ".join(result.notes)
+    result = clean_orders(dmy.assign(Date=["01/02/2023", "3/4/2023", "05/06/2023"]), dayfirst=False)
+    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-03-04"), day("2023-05-06")]
+
+
+def test_conflicting_date_orders_are_reported_per_row():
+    raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["13/01/2023", "14/01/2023", "01/15/2023"],
+                        "Amount": ["1", "2", "3"]})
+    result = clean_orders(raw)
+    assert result.orders["date"].tolist() == [day("2023-01-13"), day("2023-01-14"), day("2023-01-15")]
+    assert issues_of(result) == [
+        (4, "Date", "01/15/2023", "read as month/day/year: it cannot be day/month/year", "fixed")
+    ]
+
+
+def workbook_frame():
+    """Cells as openpyxl hands them over: numbers, datetimes, text, None."""
+    return pd.DataFrame(
+        {
+            "Customer ID": [123.0, 123, "۱۲۳", 7.5, None, 456],
+            "Date": [dt.datetime(2023, 1, 2), 44929, "2023-01-04", dt.datetime(2023, 1, 5, 9, 30),
+                     dt.datetime(2023, 1, 6), dt.datetime(2023, 1, 7)],
+            "Amount": [10, 20.5, 30, "40", 50, "#VALUE!"],
+        },
+        dtype=object,
+    )
+
+
+def test_workbook_cells():
+    result = clean_orders(workbook_frame())
+    assert result.orders["customer"].tolist() == ["123", "123", "123", "7.5"]
+    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-04"),
+                                              day("2023-01-05 09:30")]
+    assert result.orders["amount"].tolist() == [10.0, 20.5, 30.0, 40.0]
+    assert issues_of(result) == [
+        (4, "Date", "2023-01-04", "date typed as text", "fixed"),
+        (5, "Amount", "40", "number stored as text", "fixed"),
+        (6, "Customer ID", "", "missing customer", "skipped"),
+        (7, "Amount", "#VALUE!", "not a number", "skipped"),
+    ]
+
+
+def test_numeric_columns_from_parquet():
+    raw = pd.DataFrame({"customer_id": np.array([5, 6, 5], dtype="int64"),
+                        "order_date": pd.to_datetime(["2023-01-01", "2023-01-02", None]),
+                        "revenue": [9.5, -2.0, 1.0]})
+    result = clean_orders(raw)
+    assert result.orders["customer"].tolist() == ["5", "6"]
+    assert result.orders["amount"].tolist() == [9.5, -2.0]
+    assert issues_of(result) == [(4, "order_date", "", "missing date", "skipped")]
+
+
+def test_several_problems_in_one_row_are_all_listed_and_the_row_counted_once():
+    raw = pd.DataFrame({"Customer": ["", "a"], "Date": ["x", "2023-01-01"], "Amount": ["y", "1"]})
+    result = clean_orders(raw)
+    assert [(r, c, p) for r, c, _, p, _ in issues_of(result)] == [
+        (2, "Customer", "missing customer"), (2, "Date", "not a date"), (2, "Amount", "not a number")
+    ]
+    assert len(result.orders) == 1
+
+
+def test_duplicates_compare_every_column():
+    raw = pd.DataFrame({"Customer": ["a", "a", "a"], "Date": ["2023-01-01"] * 3, "Amount": ["5"] * 3,
+                        "Product": ["pen", "ink", "pen"]})
+    result = clean_orders(raw)
+    assert result.orders["row"].tolist() == [2, 3]
+    assert issues_of(result) == [(4, "", "", "duplicate of row 2", "skipped")]
+
+
+def test_issue_values_are_truncated():
+    raw = pd.DataFrame({"Customer": ["a"], "Date": ["z" * 300], "Amount": ["1"]})
+    assert clean_orders(raw).issues["value"].tolist() == ["z" * 100]
+
+
+def test_no_rows():
+    result = clean_orders(pd.DataFrame({"Customer": [], "Date": [], "Amount": []}, dtype="str"))
+    assert result.orders.empty and result.issues.empty and result.n_input_rows == 0
+    assert result.orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+
+
+def test_mixed_currencies_are_flagged():
+    raw = pd.DataFrame({"Customer": ["a", "b"], "Date": ["2023-01-01"] * 2, "Amount": ["10 تومان", "100 ریال"]})
+    notes = clean_orders(raw).notes
+    assert "carry more than one currency (تومان, ریال)" in " ".join(notes)
+
+
+# ---------------------------------------------------------------- invariants
+
+CUSTOMERS = st.sampled_from(["a", "b", " a ", "۱", "1", "", None, "N/A", 1.0, 2])
+DATES = st.sampled_from(["2023-01-05", "05/01/2023", "01/13/2023", "13/01/2023", "bad", "", None, 44927,
+                         "۱۴۰۲/۰۱/۱۵", dt.datetime(2023, 2, 1), "2023-02-30"])
+AMOUNTS = st.sampled_from(["10", "(5)", "x", "", None, -3.5, "1,000.50", "1.234,5", "٣٫٥", "-", 0, "$7"])
+EXTRA = st.sampled_from(["", "p", None])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(CUSTOMERS, DATES, AMOUNTS, EXTRA), max_size=25), st.integers(1, 50))
+def test_every_row_is_accounted_for_exactly_once(rows, first_row):
+    raw = pd.DataFrame(rows, columns=["Customer", "Date", "Amount", "Note"], dtype=object)
+    before = raw.copy(deep=True)
+    result = clean_orders(raw, first_row=first_row)
+    pd.testing.assert_frame_equal(raw, before)
+
+    used = result.orders["row"].tolist()
+    skipped = set(result.issues.loc[result.issues["action"] == "skipped", "row"])
+    fixed = set(result.issues.loc[result.issues["action"] == "fixed", "row"])
+    assert len(used) == len(set(used))
+    assert not skipped & set(used)
+    assert fixed <= set(used)
+    assert len(used) + len(skipped) == result.n_input_rows == len(raw)
+    assert set(used) | skipped == set(range(first_row, first_row + len(raw)))
+
+    orders = result.orders
+    assert orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    keys = list(zip(orders["date"], orders["row"]))
+    assert keys == sorted(keys)
+    assert orders["amount"].notna().all() and orders["date"].notna().all()
+    assert (orders["customer"].str.len() > 0).all()
+    assert set(result.issues["action"]) <= {"skipped", "fixed"}
