@@ -205,7 +205,7 @@ def _cohorts(a: Analysis, lang: str) -> Sheet:
     def table(name: str, matrix: pd.DataFrame, kind: str, row: int, heat: bool = False) -> Table:
         cols = head + tuple(Column(p, p, kind, 8 if kind == "percent" else 10) for p in p_cols)
         return Table(name, _cohort_frame(matrix, c.size), cols, row=row, title=L(f"table.{name}"),
-                     heatmap_from=2 if heat else None)
+                     heatmap_from=3 if heat else None)  # from P1: P0 is always 100%
 
     n = len(c.size)
     retention = table("CohortRetention", c.retention, "percent", 4, heat=True)

@@ -47,6 +47,8 @@ class _Formats:
         base = {"reading_order": 2} if rtl else {}
         self.cell = {k: wb.add_format({**base, "num_format": f}) for k, f in FORMATS.items()}
         self.text = {k: wb.add_format({**base, **v}) for k, v in _TEXT_STYLES.items()}
+        self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "top",
+                                     "font_color": "#FFFFFF", "bg_color": _HEADER_FILL})
         self.table_title = wb.add_format({**base, "bold": True, "font_color": _HEADER_FILL, "font_size": 12})
         self.fig_label = wb.add_format({**base, "font_color": "#595959", "font_size": 9, "text_wrap": True, "valign": "top"})
         self.fig_value = {
@@ -99,6 +101,8 @@ def _add_table(ws, table: Table, fmt: _Formats, bulk: bool) -> None:
     if table.title:
         ws.write_string(table.row - 1, table.col, table.title, fmt.table_title)
     last_col = table.col + len(table.columns) - 1
+    if any(len(c.header) > c.width for c in table.columns):
+        ws.set_row(table.row, 30)  # room for wrapped headers
     if bulk:
         # the formats must be in use for their style ids to exist when rows are streamed
         for j, c in enumerate(table.columns):
@@ -110,7 +114,10 @@ def _add_table(ws, table: Table, fmt: _Formats, bulk: bool) -> None:
         {
             "name": table.name,
             "style": "Table Style Medium 2",
-            "columns": [{"header": c.header, "format": fmt.cell[c.kind]} for c in table.columns],
+            "columns": [
+                {"header": c.header, "format": fmt.cell[c.kind], "header_format": fmt.header}
+                for c in table.columns
+            ],
         },
     )
     if table.heatmap_from is not None and len(table.frame):
@@ -157,6 +164,10 @@ def _write_sheet(wb, sheet: Sheet, fmt: _Formats, bulk_rows: int) -> list[Table]
     ws = wb.add_worksheet(sheet.name)
     if sheet.rtl:
         ws.right_to_left()
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many long as needed
+    ws.set_footer("&L&A&R&P / &N")
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
     tables = {t.name: t for t in sheet.tables}
