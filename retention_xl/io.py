@@ -193,9 +193,8 @@ def _csv_with_pyarrow(data: bytes, encoding: str, delimiter: str, skip: int) -> 
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
         return None
-    text = pd.StringDtype(na_value=float("nan"))
-    return pd.DataFrame({i: pd.Series(table.column(i).to_pandas(), dtype=text) for i in range(table.num_columns)}
-                        ).set_axis(table.column_names, axis=1)
+    columns = {i: pd.Series(table.column(i).to_pandas(), dtype="str") for i in range(table.num_columns)}
+    return pd.DataFrame(columns).set_axis(table.column_names, axis=1)
 
 
 def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:

@@ -314,3 +314,10 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     assert orders["amount"].notna().all() and orders["date"].notna().all()
     assert (orders["customer"].str.len() > 0).all()
     assert set(result.issues["action"]) <= {"skipped", "fixed"}
+
+
+def test_rows_with_distinct_order_ids_are_not_duplicates():
+    raw = pd.DataFrame({"Order ID": ["1", "2"], "Customer": ["a", "a"], "Date": ["2023-01-01"] * 2,
+                        "Amount": ["5", "5"]})
+    result = clean_orders(raw)
+    assert result.orders["row"].tolist() == [2, 3] and result.issues.empty

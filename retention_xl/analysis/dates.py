@@ -63,6 +63,7 @@ _TIME = (
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
 )
 _NUMERIC = r"(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})" + _TIME
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ t][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
 _COMPACT = r"(?P<a>\d{4})(?P<b>\d{2})(?P<c>\d{2})"
 _WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
 _DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
@@ -253,140 +254,196 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
         )
 
 
+class _TextParts:
+    """Year, month, day and time read from text values, before they become dates."""
+
+    def __init__(self, m: int):
+        self.y, self.mo, self.d = (np.full(m, -1, dtype="int64") for _ in range(3))
+        self.hh, self.mi, self.ss = (np.zeros(m, dtype="int64") for _ in range(3))
+        self.pm = np.zeros(m, dtype="int64")  # +1 pm, -1 am, 0 none
+        self.first, self.second = np.full(m, -1, dtype="int64"), np.full(m, -1, dtype="int64")
+        self.year_last = np.zeros(m, bool)  # 15/01/2023-like: day/month order to decide
+        self.done = np.zeros(m, bool)
+
+    def set_time(self, sel: np.ndarray, p: pd.DataFrame) -> None:
+        self.hh[sel], self.mi[sel], self.ss[sel] = (np.maximum(p[k].to_numpy(), 0) for k in ("H", "M", "S"))
+        ap = p["ampm"].fillna("").to_numpy(dtype=object)
+        self.pm[sel] = np.where(np.isin(ap, ["pm", "p.m.", "p.m", "ب.ظ", "بظ", "م"]), 1, np.where(ap != "", -1, 0))
+
+    def numeric(self, text: pd.Series) -> None:
+        """2023-01-15, 15/01/2023, 01.15.23, 1402/01/15 (with an optional time)."""
+        rest = np.flatnonzero(~self.done)
+        p = _extract(text.iloc[rest], f"^{_NUMERIC}$")
+        hit = p["a"].to_numpy() >= 0
+        p, sel = p[hit], rest[hit]
+        a, b, c = p["a"].to_numpy(), p["b"].to_numpy(), p["c"].to_numpy()
+        year_first = p["a_len"].to_numpy() >= 3
+        c_len = p["c_len"].to_numpy()
+        self.y[sel] = np.where(year_first, a, np.where(c_len == 3, -1, np.where(c_len <= 2, _century(c), c)))
+        self.mo[sel] = np.where(year_first, b, -1)
+        self.d[sel] = np.where(year_first, c, -1)
+        self.year_last[sel] = ~year_first
+        self.first[sel] = np.where(year_first, -1, a)
+        self.second[sel] = np.where(year_first, -1, b)
+        self.set_time(sel, p)
+        self.done[sel] = True
+
+    def compact(self, text: pd.Series) -> None:
+        """20230115, 14020115."""
+        rest = np.flatnonzero(~self.done)
+        p = _extract(text.iloc[rest], f"^{_COMPACT}$")
+        hit = p["a"].to_numpy() >= 0
+        sel = rest[hit]
+        self.y[sel], self.mo[sel], self.d[sel] = (p[k].to_numpy()[hit] for k in ("a", "b", "c"))
+        self.done[sel] = True
+
+    def month_names(self, text: pd.Series) -> None:
+        """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲."""
+        names = {**_MONTHS, **_JALALI_MONTHS}
+        for pattern in (_DAY_NAME, _NAME_DAY):
+            rest = np.flatnonzero(~self.done)
+            if not len(rest):
+                return
+            p = _extract(text.iloc[rest], f"^{pattern}$")
+            month = p["mon"].map(names)
+            hit = month.notna().to_numpy()
+            p, sel = p[hit], rest[hit]
+            c = p["c"].to_numpy()
+            self.y[sel] = np.where(p["c_len"].to_numpy() <= 2, _century(c), c)
+            self.mo[sel], self.d[sel] = month[hit].astype("int64").to_numpy(), p["a"].to_numpy()
+            self.set_time(sel, p)
+            self.done[sel] = True
+
+    def day_month_order(self, weights: np.ndarray, dayfirst: bool | None) -> tuple[bool, np.ndarray, list]:
+        """Decide day/month order from the evidence; returns (dayfirst, contradicting, counts)."""
+        amb = self.year_last & (self.y > 0)
+        a, b = self.first, self.second
+        day_votes = weights[amb & (a > 12) & (b <= 12)].sum()
+        month_votes = weights[amb & (b > 12) & (a <= 12)].sum()
+        decided = dayfirst if dayfirst is not None else not month_votes > day_votes
+        day, month = (a, b) if decided else (b, a)
+        contradicts = amb & (month > 12) & (day <= 12)
+        self.d[amb] = np.where(contradicts, month, day)[amb]
+        self.mo[amb] = np.where(contradicts, day, month)[amb]
+        return decided, contradicts, [day_votes, month_votes, weights[amb].sum()]
+
+    def to_dates(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dates for ``which``; returns (dates, jalali mask, gregorian mask)."""
+        y, mo, d = self.y, self.mo, self.d
+        jalali = which & (y >= JALALI_YEARS[0]) & (y <= JALALI_YEARS[1])
+        greg = which & (y >= GREGORIAN_YEARS[0]) & (y <= GREGORIAN_YEARS[1])
+        hh, mi, ss, pm = self.hh, self.mi, self.ss, self.pm
+        hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
+        out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[ns]")
+        if greg.any():
+            out[greg] = _from_parts(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
+        if jalali.any():
+            ok = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
+            days = jalali_to_gregorian(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
+            clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
+            out[jalali] = np.where(ok, days, np.datetime64("NaT")) + clock
+        bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))
+        out[bad_time] = np.datetime64("NaT")
+        return out, jalali, greg
+
+
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
                dayfirst: bool | None, column: str) -> np.ndarray:
     """Parse text dates; returns which values were serial numbers written as text."""
     text = clean_text(values).str.lower().reset_index(drop=True)
-    m = len(text)
     wt = w[idx]
-    y = np.full(m, -1, dtype="int64")
-    mo = y.copy()
-    d = y.copy()
-    hh = np.zeros(m, dtype="int64")
-    mi = hh.copy()
-    ss = hh.copy()
-    pm = np.zeros(m, dtype=int)  # +1 pm, -1 am, 0 none
-    year_last = np.zeros(m, bool)
-    a_last = np.full(m, -1, dtype="int64")
-    b_last = a_last.copy()
-    done = np.zeros(m, bool)
+    parts = _TextParts(len(text))
 
-    def take_time(sel: np.ndarray, parts: pd.DataFrame) -> None:
-        hh[sel] = pd.to_numeric(parts["H"], errors="coerce").fillna(0).to_numpy(dtype="int64")
-        mi[sel] = pd.to_numeric(parts["M"], errors="coerce").fillna(0).to_numpy(dtype="int64")
-        ss[sel] = pd.to_numeric(parts["S"], errors="coerce").fillna(0).to_numpy(dtype="int64")
-        ap = parts["ampm"].fillna("").astype(str).to_numpy(dtype=object)
-        pm[sel] = np.where(np.isin(ap, ["pm", "p.m.", "p.m", "pm.", "ب.ظ", "بظ", "م"]), 1,
-                           np.where(ap != "", -1, 0))
+    # ISO dates and timestamps, the bulk of most exports, are parsed in one go.
+    iso = text.str.fullmatch(_ISO).fillna(False).to_numpy(dtype=bool)
+    if iso.any():
+        stamps = pd.to_datetime(text[iso], format="ISO8601", errors="coerce").to_numpy()  # any unit
+        years = stamps.astype("datetime64[Y]").astype("int64") + 1970
+        fine = ~np.isnat(stamps) & (years >= GREGORIAN_YEARS[0]) & (years <= GREGORIAN_YEARS[1])
+        sub = np.flatnonzero(iso)[fine]
+        reading.values[idx[sub]] = stamps[fine].astype("datetime64[ns]")
+        parts.done[sub] = True
+    iso_done = parts.done.copy()
+    parts.numeric(text)
+    parts.compact(text)
+    parts.month_names(text)
 
-    # 1. numbers with separators: 2023-01-15, 15/01/2023, 01.15.23, 1402/01/15
-    parts = text.str.extract(f"^{_NUMERIC}$")
-    sel = parts["a"].notna().to_numpy()
-    if sel.any():
-        p = parts[sel]
-        a = p["a"].astype(int).to_numpy()
-        b = p["b"].astype(int).to_numpy()
-        c = p["c"].astype(int).to_numpy()
-        first_year = p["a"].str.len().to_numpy() >= 3
-        ys = np.where(first_year, a, c)
-        ys = np.where(~first_year & (p["c"].str.len().to_numpy() <= 2), np.where(ys < 30, 2000 + ys, 1900 + ys), ys)
-        ys = np.where(~first_year & (p["c"].str.len().to_numpy() == 3), -1, ys)
-        s_idx = np.flatnonzero(sel)
-        y[s_idx] = ys
-        mo[s_idx] = np.where(first_year, b, -1)
-        d[s_idx] = np.where(first_year, c, -1)
-        year_last[s_idx] = ~first_year
-        a_last[s_idx] = np.where(first_year, -1, a)
-        b_last[s_idx] = np.where(first_year, -1, b)
-        take_time(sel, p)
-        done |= sel
+    # Serial numbers written as text (a CSV saved from a sheet of unformatted dates).
+    serial_text = np.zeros(len(text), bool)
+    rest = np.flatnonzero(~parts.done)
+    num = pd.to_numeric(text.iloc[rest], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    sub = rest[np.isfinite(num)]
+    if len(sub):
+        _read_numbers(num[np.isfinite(num)], reading, idx[sub], column, w)
+        serial_text[sub] = parts.done[sub] = True
 
-    # 2. compact 20230115 / 14020115
-    parts = text.str.extract(f"^{_COMPACT}$")
-    sel = parts["a"].notna().to_numpy() & ~done
-    if sel.any():
-        p = parts[sel].astype(int)
-        y[sel], mo[sel], d[sel] = p["a"].to_numpy(), p["b"].to_numpy(), p["c"].to_numpy()
-        done |= sel
+    decided, contradicts, votes = parts.day_month_order(wt, dayfirst)
+    if votes[2]:
+        reading.notes.append(_order_note(column, decided, dayfirst is not None, *votes))
+    order = ("day/month/year", "month/day/year") if decided else ("month/day/year", "day/month/year")
+    reading.fixed[idx[contradicts]] = f"read as {order[1]}: it cannot be {order[0]}"
 
-    # 3. month names: 15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲
-    names = {**_MONTHS, **_JALALI_MONTHS}
-    for pattern in (_DAY_NAME, _NAME_DAY):
-        rest = ~done
-        if not rest.any():
-            break
-        parts = text[rest].str.extract(f"^{pattern}$")
-        month = parts["mon"].map(names)
-        ok = month.notna().to_numpy()
-        if not ok.any():
-            continue
-        sel = np.flatnonzero(rest)[ok]
-        p = parts[ok]
-        ys = p["c"].astype(int).to_numpy()
-        ys = np.where(p["c"].str.len().to_numpy() <= 2, np.where(ys < 30, 2000 + ys, 1900 + ys), ys)
-        y[sel], mo[sel], d[sel] = ys, month[ok].astype(int).to_numpy(), p["a"].astype(int).to_numpy()
-        mask = np.zeros(m, bool)
-        mask[sel] = True
-        take_time(mask, p)
-        done[sel] = True
-
-    # 4. serial numbers written as text (a CSV saved from a sheet of unformatted dates)
-    serial_text = np.zeros(m, bool)
-    rest = ~done
-    if rest.any():
-        num = pd.to_numeric(text[rest], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        hit = np.isfinite(num)
-        if hit.any():
-            sub = np.flatnonzero(rest)[hit]
-            _read_numbers(num[hit], reading, idx[sub], column, w)
-            serial_text[sub] = True
-            done[sub] = True
-
-    # Day/month order for dd/mm/yyyy-like values, decided from the evidence.
-    amb = year_last & (y > 0)
-    day_first_votes = wt[amb & (a_last > 12) & (b_last <= 12)].sum()
-    month_first_votes = wt[amb & (b_last > 12) & (a_last <= 12)].sum()
-    decided = dayfirst if dayfirst is not None else not (month_first_votes > day_first_votes)
-    first, second = (a_last, b_last) if decided else (b_last, a_last)
-    contradicts = amb & (second > 12) & (first <= 12)
-    d[amb] = np.where(contradicts, second, first)[amb]
-    mo[amb] = np.where(contradicts, first, second)[amb]
-    if amb.any():
-        reading.notes.append(_order_note(column, decided, dayfirst is not None, day_first_votes,
-                                         month_first_votes, wt[amb].sum()))
-    other = "month/day/year" if decided else "day/month/year"
-    reading.fixed[idx[contradicts]] = f"read as {other}: it cannot be {'day/month/year' if decided else 'month/day/year'}"
-
-    # Build the dates: Jalali years by calendar conversion, Gregorian ones directly.
-    parsed = done & ~serial_text
-    jalali = parsed & (y >= JALALI_YEARS[0]) & (y <= JALALI_YEARS[1])
-    greg = parsed & (y >= GREGORIAN_YEARS[0]) & (y <= GREGORIAN_YEARS[1])
-    hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
-    bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))
-    out = np.full(m, np.datetime64("NaT"), dtype="datetime64[ns]")
-    if greg.any():
-        out[greg] = _from_parts(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
-    if jalali.any():
-        ok_md = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
-        days = jalali_to_gregorian(y[jalali], np.where(ok_md, mo[jalali], 1), np.where(ok_md, d[jalali], 1))
-        days = np.where(ok_md, days, np.datetime64("NaT"))
-        clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
-        out[jalali] = days + clock
-        n_j = wt[jalali].sum()
-        reading.notes.append(
-            f"Dates in '{column}' are Solar Hijri (Jalali); {_count(n_j)} converted to "
-            f"Gregorian (e.g. 1402/01/01 = 2023-03-21)."
-        )
-    out[bad_time] = np.datetime64("NaT")
+    parsed = parts.done & ~serial_text & ~iso_done
+    out, jalali, greg = parts.to_dates(parsed)
     reading.values[idx[parsed]] = out[parsed]
-    problem = np.full(m, None, dtype=object)
-    problem[~done] = "not a date"
+    if jalali.any():
+        reading.notes.append(f"Dates in '{column}' are Solar Hijri (Jalali); {_count(wt[jalali].sum())} "
+                             "converted to Gregorian (e.g. 1402/01/01 = 2023-03-21).")
+    problem = np.full(len(text), None, dtype=object)
+    problem[~parts.done] = "not a date"
     problem[parsed & ~jalali & ~greg] = "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"
     problem[parsed & (jalali | greg) & np.isnat(out)] = "not a valid date (no such day or time)"
     has = problem != None  # noqa: E711
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
     return serial_text
+
+
+def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
+    """Named groups of ``pattern`` per value, positionally aligned with ``text``.
+
+    Groups a, b, c, H, M, S come back as int64 (-1 when missing or not matched), with the
+    digit counts of a and c as ``a_len`` and ``c_len``; other groups as text. pyarrow's
+    regex engine is used when available (fast on large columns).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pandas' own (slower) engine
+        return _extract_with_pandas(text, pattern)
+    found = pc.extract_regex(pa.array(text.reset_index(drop=True), type=pa.string()), pattern)
+    out = {}
+    for field_, col in zip(found.type, found.flatten()):
+        if field_.name in _INT_GROUPS:
+            digits = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+            out[field_.name] = pc.cast(digits, pa.int64()).fill_null(-1).to_numpy()
+            if field_.name in ("a", "c"):
+                out[field_.name + "_len"] = pc.utf8_length(col).fill_null(0).to_numpy()
+        else:
+            out[field_.name] = col.to_pandas().astype(object)
+    return pd.DataFrame(out)
+
+
+_INT_GROUPS = {"a", "b", "c", "H", "M", "S"}
+
+
+def _extract_with_pandas(text: pd.Series, pattern: str) -> pd.DataFrame:
+    parts = text.reset_index(drop=True).str.extract(pattern)
+    out = {}
+    for name in parts.columns:
+        if name in _INT_GROUPS:
+            col = parts[name].astype(object)
+            out[name] = pd.to_numeric(col, errors="coerce").fillna(-1).to_numpy(dtype="int64")
+            if name in ("a", "c"):
+                out[name + "_len"] = col.fillna("").map(len).to_numpy(dtype="int64")
+        else:
+            out[name] = parts[name].astype(object)
+    return pd.DataFrame(out)
+
+
+def _century(yy: np.ndarray) -> np.ndarray:
+    """Two-digit years the way Excel reads them: 00-29 -> 2000s, 30-99 -> 1900s."""
+    return np.where(yy < 30, 2000 + yy, 1900 + yy)
 
 
 def _from_parts(y, mo, d, hh, mi, ss) -> np.ndarray:

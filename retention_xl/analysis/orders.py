@@ -342,7 +342,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ar = parse_numbers(acol.uniques, acol.counts)
     amiss = acol.missing_rows() & ~blank_row
     if acol.uniques.dtype in (object, "str") and len(acol.uniques):
-        dash_u = acol.uniques.map(lambda v: isinstance(v, str) and v.strip() == "-").to_numpy(dtype=bool)
+        u = acol.uniques
+        text = u if u.dtype == "str" else u.map(lambda v: v if isinstance(v, str) else "").astype("str")
+        dash_u = (text.str.strip() == "-").to_numpy(dtype=bool)
         amiss &= ~dash_u[np.maximum(acol.codes, 0)]  # "-" is zero in accounting format
     report(cols.amount, acol, amiss, "missing amount", "skipped")
     acode = np.maximum(acol.codes, 0)
@@ -367,10 +369,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     # Exact duplicates of an earlier usable row (all columns equal).
     cand = np.flatnonzero(~skip)
-    key = np.zeros(len(cand), dtype="int64")
-    for c in columns:
+    all_distinct = any(len(c.uniques) == n and (c.codes >= 0).all() for c in columns)  # e.g. order ids
+    key = np.arange(len(cand), dtype="int64")
+    for c in [] if all_distinct else columns:
         k = c.codes[cand].astype("int64") + 1
-        key = key * (len(c.uniques) + 1) + k
+        key = k if c is columns[0] else key * (len(c.uniques) + 1) + k
         key = pd.factorize(key)[0].astype("int64")
     dup_mask = pd.Series(key).duplicated().to_numpy()
     if dup_mask.any():
