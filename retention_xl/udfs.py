@@ -11,8 +11,14 @@ from typing import Any
 
 import xlwings as xw
 
+import numpy as np
+import pandas as pd
+
 from retention_xl.analysis import metrics
-from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, values
+from retention_xl.analysis.cohorts import cohort_tables
+from retention_xl.analysis.orders import clean_orders
+from retention_xl.errors import DataError, InvalidValue
+from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, text, values
 
 __all__ = [
     "CRR",
@@ -28,6 +34,7 @@ __all__ = [
     "CES",
     "AOV",
     "PURCHASE_FREQUENCY",
+    "COHORT",
 ]
 
 CATEGORY = "Retention"
@@ -177,3 +184,45 @@ def AOV(amounts):  # noqa: N802
 def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     """Orders per customer, orders/customers. Example: =PURCHASE_FREQUENCY(300,120) gives 2.5."""
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
+
+
+_SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("period", doc='Cohort period: "M" (default), "W", "Q" or "Y".')
+@xw.arg("show", doc='"retention" (default, fractions), "customers", "orders" or "revenue".')
+@xw.arg("amounts", doc="Range of order amounts (needed for revenue; negative = refund).")
+@excel_formula
+def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # noqa: N802
+    """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
+    code = text(period, "period", "M")
+    what = text(show, "show", "retention").lower()
+    if what not in _SHOW:
+        raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
+    ids = values(customer_ids, "customer_ids")
+    dates = values(order_dates, "order_dates")
+    if len(ids) != len(dates):
+        raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")
+    if amounts is None:
+        if what == "revenue":
+            raise InvalidValue("revenue needs the amounts range as the 5th argument")
+        amt: list = [1.0] * len(ids)
+    else:
+        amt = values(amounts, "amounts")
+        if len(amt) != len(ids):
+            raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
+    raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object),
+                        "amount": pd.Series(amt, dtype=object)})
+    raw = raw[~(raw["customer"].isna() & raw["date"].isna())]  # blank rows of a whole-column range
+    clean = clean_orders(raw, customer="customer", date="date", amount="amount")
+    if clean.orders.empty:
+        raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
+    cohorts = cohort_tables(clean.orders, code)
+    matrix = getattr(cohorts, _SHOW[what])
+    header = ["Cohort", "Size", *matrix.columns]
+    body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
+    body[pd.isna(body)] = ""
+    return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]

@@ -142,7 +142,7 @@ def test_every_formula_is_documented_for_the_function_wizard(name):
 
 
 def test_contract_formulas_are_all_importable():
-    contract = "CRR CHURN CHURN_COST REPEAT_RATE CLV CLV_DISCOUNTED LIFESPAN NPS NPS_MOE CSAT CES AOV PURCHASE_FREQUENCY"
+    contract = "CRR CHURN CHURN_COST REPEAT_RATE CLV CLV_DISCOUNTED LIFESPAN NPS NPS_MOE CSAT CES AOV PURCHASE_FREQUENCY COHORT"
     for name in contract.split():
         assert callable(getattr(udfs, name))
 
@@ -173,6 +173,11 @@ def test_any_excel_input_gives_a_number_in_range_or_an_error(name, data):
     required = sum(p.default is inspect.Parameter.empty for p in params)
     n = data.draw(st.integers(required, len(params)))
     out = func(*[data.draw(excel_values) for _ in range(n)])
+    if name == "COHORT" and isinstance(out, list):
+        header, *rows = out
+        assert header[:3] == ["Cohort", "Size", "P0"]
+        assert all(len(r) == len(header) for r in rows)
+        return
     if isinstance(out, str):
         code = out.split(" ", 1)[0]
         assert code in cells.EXCEL_ERRORS
@@ -186,3 +191,51 @@ def test_any_excel_input_gives_a_number_in_range_or_an_error(name, data):
             assert -100 <= out <= 100
         if name in {"NPS_MOE", "LIFESPAN", "CES", "PURCHASE_FREQUENCY"}:
             assert out >= 0
+
+
+# ----------------------------------------------------------------- COHORT
+COHORT_IDS = [["a"], ["a"], ["b"], ["b"], ["c"], [None], [None]]
+COHORT_DATES = [
+    [dt.datetime(2024, 1, 5)], [dt.datetime(2024, 3, 1)], [dt.datetime(2024, 1, 20)],
+    [dt.datetime(2024, 2, 2)], [45332.0], [None], [None],  # 45332 = 2024-02-10 as a serial
+]
+
+
+def test_cohort_spills_retention_by_default():
+    # a and b start in January; a is back in March, b in February; c starts in February
+    assert udfs.COHORT(COHORT_IDS, COHORT_DATES) == [
+        ["Cohort", "Size", "P0", "P1", "P2"],
+        ["2024-01", 2.0, 1.0, 0.5, 0.5],
+        ["2024-02", 1.0, 1.0, 0.0, ""],
+    ]
+
+
+def test_cohort_customers_and_revenue():
+    assert udfs.COHORT(COHORT_IDS, COHORT_DATES, "M", "customers")[1] == ["2024-01", 2.0, 2.0, 1.0, 1.0]
+    amounts = [[10.0], [20.0], [5.0], [5.0], [8.0], [None], [None]]
+    assert udfs.COHORT(COHORT_IDS, COHORT_DATES, "M", "revenue", amounts)[1:] == [
+        ["2024-01", 2.0, 15.0, 5.0, 20.0],
+        ["2024-02", 1.0, 8.0, 0.0, ""],
+    ]
+    assert udfs.COHORT(COHORT_IDS, COHORT_DATES, "Q", "customers") == [
+        ["Cohort", "Size", "P0"], ["2024-Q1", 3.0, 3.0]]
+
+
+def test_cohort_reads_jalali_text_dates_and_persian_digits():
+    out = udfs.COHORT([["a"], ["b"], ["a"]], [["۱۴۰۲/۱۰/۱۵"], ["1402-11-20"], ["۱۴۰۲/۱۱/۲۵"]], None, "customers")
+    # 1402/10/15 = 2024-01-05, 1402/11/20 = 2024-02-09, 1402/11/25 = 2024-02-14
+    assert out == [["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1.0, 1.0], ["2024-02", 1.0, 1.0, ""]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((COHORT_IDS, COHORT_DATES[:3]), "#VALUE! customer_ids has 7 cells but order_dates has 3"),
+        ((COHORT_IDS, COHORT_DATES, "M", "revenue"), "#VALUE! revenue needs the amounts range"),
+        ((COHORT_IDS, COHORT_DATES, "D"), "#VALUE! period must be W, M, Q or Y"),
+        ((COHORT_IDS, COHORT_DATES, "M", "profit"), "#VALUE! show must be retention"),
+        (([[None]], [[None]]), "#VALUE! no usable orders"),
+    ],
+)
+def test_cohort_errors(args, message):
+    assert udfs.COHORT(*args).startswith(message)

@@ -40,7 +40,7 @@ def _escape(text: pa.Array) -> pa.Array:
 
 
 def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa.Array:
-    """One ``<c>`` element per row (empty string for a blank cell)."""
+    """One ``<c>`` element per row (a styled empty cell for a blank)."""
     if kind == "text":
         values = pa.array(series.astype(object).where(series.notna(), None).map(
             lambda v: v if v is None else str(v)), type=pa.string())
@@ -61,7 +61,8 @@ def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa
         numbers = np.where(np.isfinite(numbers), numbers, np.nan)
         text = pc.cast(pa.array(numbers, from_pandas=True), pa.string())
         cells = _join("<c r=\"", ref, f"\" s=\"{style}\"><v>", text, "</v></c>")
-    return pc.fill_null(cells, "")
+    # a blank cell keeps its column's format, as a cell written one by one would
+    return pc.fill_null(cells, _join("<c r=\"", ref, f"\" s=\"{style}\"/>"))
 
 
 def sheet_rows_xml(table: Table, styles: list[int]) -> str:

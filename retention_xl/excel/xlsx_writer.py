@@ -29,7 +29,7 @@ from retention_xl.report import FORMATS, Chart, Figures, Report, Sheet, Table, T
 
 __all__ = ["write_xlsx", "report_bytes", "BULK_ROWS", "SHEET_MARK"]
 
-BULK_ROWS = 2000  # tables longer than this are streamed (same cells, faster)
+BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
 SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet the report made
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
@@ -92,8 +92,10 @@ def _write_cells(ws, table: Table, fmt: _Formats) -> None:
             writers.append((ws.write_number, f))
     for i, values in enumerate(table_values(table), start=table.row + 1):
         for j, v in enumerate(values):
-            if v is not None:
-                write, f = writers[j]
+            write, f = writers[j]
+            if v is None:
+                ws.write_blank(i, table.col + j, None, f)  # keeps the column's format
+            else:
                 write(i, table.col + j, v, f)
 
 
@@ -178,9 +180,8 @@ def _write_sheet(wb, sheet: Sheet, fmt: _Formats, bulk_rows: int) -> list[Table]
         elif isinstance(block, Figures):
             _write_figures(ws, block, fmt)
         elif isinstance(block, Table):
-            bulk = len(block.frame) > bulk_rows
-            if bulk and block is not sheet.blocks[-1]:
-                raise ValueError(f"table {block.name}: a streamed table must be the sheet's last block")
+            # only the bottom block's rows can be appended after everything else
+            bulk = len(block.frame) > bulk_rows and block is sheet.blocks[-1]
             _add_table(ws, block, fmt, bulk)
             if bulk:
                 streamed.append(block)

@@ -1,0 +1,170 @@
+"""The report written to an .xlsx file, read back the way a user's tools would read it."""
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from retention_xl.build import build_report
+from retention_xl.errors import DataError
+from retention_xl.excel.xlsx_writer import report_bytes, write_xlsx
+from retention_xl.sample import generate_orders
+
+INJECTIONS = ['=HYPERLINK("http://example.com","click")', "+1+2", "-3+4", "@SUM(A1:A2)", "=1/0"]
+
+
+def _raw_orders() -> pd.DataFrame:
+    """A small export: three customers, a refund, a duplicate, a blank customer, tricky ids."""
+    rows = [
+        ("alice", "2024-01-05", "120.00"),
+        ("bob", "2024-01-20", "80.00"),
+        ("alice", "2024-02-11", "60.00"),
+        ("alice", "2024-02-11", "60.00"),  # exact duplicate: dropped and reported
+        ("carol", "2024-02-15", "45.50"),
+        ("", "2024-02-16", "10.00"),  # no customer: skipped and reported
+        ("bob", "2024-03-02", "-80.00"),  # refund
+        ("carol", "2024-03-20", "30.00"),
+    ]
+    rows += [(cid, "2024-03-25", "5.00") for cid in INJECTIONS]
+    return pd.DataFrame(rows, columns=["Customer", "Order date", "Amount"])
+
+
+@pytest.fixture(scope="module")
+def built():
+    return build_report(_raw_orders(), source="orders.csv", period="M")
+
+
+@pytest.fixture(scope="module")
+def book(built, tmp_path_factory):
+    path = tmp_path_factory.mktemp("r") / "report.xlsx"
+    write_xlsx(built.report, path)
+    return openpyxl.load_workbook(path)
+
+
+def _table_rows(ws, name):
+    ref = ws.tables[name].ref
+    return [[c.value for c in row] for row in ws[ref]]
+
+
+def test_sheets_and_named_tables(book):
+    assert book.sheetnames == ["Summary", "Cohorts", "Segments", "Data issues"]
+    tables = {name for ws in book for name in ws.tables}
+    assert tables == {
+        "PeriodKPIs", "CohortCustomers", "CohortRetention", "CohortRevenue",
+        "SegmentSummary", "Customers", "DataIssues",
+    }
+
+
+def test_period_kpis_values_match_the_analysis(book, built):
+    rows = _table_rows(book["Summary"], "PeriodKPIs")
+    assert rows[0][:3] == ["Period", "Period start", "Customers at start (S)"]
+    kpis = built.analysis.kpis
+    assert [r[0] for r in rows[1:]] == list(kpis["period"]) == ["2024-01", "2024-02", "2024-03"]
+    assert [r[2] for r in rows[1:]] == list(kpis["customers_start"])
+    # net revenue of March: -80 refund + 30 + 5 x 5.00 = -25
+    assert rows[3][11] == pytest.approx(-25.0)
+    ws = book["Summary"]
+    header_row = int(re.match(r"[A-Z]+(\d+)", ws.tables["PeriodKPIs"].ref).group(1))
+    assert ws.cell(header_row + 1, 8).number_format == "0.0%"  # CRR
+    assert ws.cell(header_row + 1, 2).number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "B9"
+
+
+def test_cohort_tables(book):
+    rows = _table_rows(book["Cohorts"], "CohortCustomers")
+    assert rows[0] == ["Cohort", "Cohort size", "P0", "P1", "P2"]
+    # January: alice, bob; alice back in February; nobody in March (bob's row is a refund)
+    assert rows[1] == ["2024-01", 2, 2, 1, 0]
+    assert rows[2] == ["2024-02", 1, 1, 1, None]  # carol, back in March; P2 not reached
+    assert rows[3] == ["2024-03", 5, 5, None, None]  # the five odd ids
+    retention = _table_rows(book["Cohorts"], "CohortRetention")
+    assert retention[1][2:] == [1.0, 0.5, 0.0]
+    ws = book["Cohorts"]
+    assert ws.conditional_formatting, "the retention heatmap is a colour scale"
+    assert len(ws._charts) == 1
+
+
+def test_data_issues_list_every_skipped_row(book, built):
+    rows = _table_rows(book["Data issues"], "DataIssues")
+    assert rows[0] == ["Input row", "Column", "Value", "What was wrong", "What was done"]
+    skipped = {r[0] for r in rows[1:] if r[4] == "skipped"}
+    assert skipped == {5, 7}  # the duplicate (sheet row 5) and the blank customer (row 7)
+    assert built.clean.n_input_rows == 13
+    assert len(built.clean.orders) + len(skipped) == 13
+
+
+def test_strings_from_the_data_never_become_formulas(built, tmp_path):
+    for bulk_rows in (0, 10**9):  # streamed rows and cell-by-cell writes
+        data = report_bytes(built.report, bulk_rows=bulk_rows)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+            for name in sheets:
+                xml = z.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+                assert "<hyperlink" not in xml  # the id's text mentions HYPERLINK; no link is made
+        ws = openpyxl.load_workbook(io.BytesIO(data))["Segments"]
+        ids = {r[0] for r in _table_rows(ws, "Customers")[1:]}
+        assert set(INJECTIONS) <= ids
+
+
+def test_streamed_rows_equal_cell_by_cell_writes(tmp_path):
+    orders = generate_orders(300, seed=2, messy=True)
+    built = build_report(orders, source="generated", period="M")
+    streamed = openpyxl.load_workbook(io.BytesIO(report_bytes(built.report, bulk_rows=0)))
+    direct = openpyxl.load_workbook(io.BytesIO(report_bytes(built.report, bulk_rows=10**9)))
+    for a, b in zip(streamed, direct):
+        assert a.title == b.title and a.dimensions == b.dimensions
+        for ra, rb in zip(a.iter_rows(), b.iter_rows()):
+            # numbers: the streamed path writes the shortest exact repr, xlsxwriter 16 digits
+            assert [pytest.approx(c.value, rel=1e-14) if isinstance(c.value, float) else c.value
+                    for c in ra] == [c.value for c in rb]
+            assert [c.number_format for c in ra] == [c.number_format for c in rb]
+        assert dict(a.tables.items()) == dict(b.tables.items())  # name -> ref
+
+
+def test_right_to_left_translated_report(tmp_path):
+    built = build_report(_raw_orders(), source="orders.csv", lang="fa")
+    path = write_xlsx(built.report, tmp_path / "fa.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["خلاصه", "کوهورت‌ها", "بخش‌ها", "مشکلات داده"]
+    assert all(ws.sheet_view.rightToLeft for ws in wb)
+    # table names stay the same in every language, so formulas keep working
+    assert "PeriodKPIs" in wb["خلاصه"].tables
+    header = _table_rows(wb["خلاصه"], "PeriodKPIs")[0]
+    assert header[0] == "دوره"
+
+
+def test_existing_file_is_kept_unless_forced(built, tmp_path):
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"the user's own file")
+    with pytest.raises(DataError, match="already exists"):
+        write_xlsx(built.report, target)
+    assert target.read_bytes() == b"the user's own file"
+    write_xlsx(built.report, target, force=True)
+    assert zipfile.is_zipfile(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]  # no temporary file left
+
+
+def test_output_must_be_xlsx(built, tmp_path):
+    with pytest.raises(DataError, match=r"\.xlsx"):
+        write_xlsx(built.report, tmp_path / "report.csv")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_and_renders_the_report(built, tmp_path):
+    path = write_xlsx(built.report, tmp_path / "report.xlsx")
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / "report.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr.decode()
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
