@@ -40,3 +40,14 @@ def test_repr_shows_fit_state():
     assert repr(model) == "ShiftedBetaGeo(not fitted)"
     model.fit([1000, 869, 743, 653, 593, 551, 517, 491])
     assert repr(model) == "ShiftedBetaGeo(alpha=0.6681, beta=3.806)"
+
+
+def test_standard_errors_from_a_small_hessian():
+    from retention_xl.analysis.models.base import _inverse_diagonal_sqrt
+
+    rng = np.random.default_rng(3)
+    for k in (2, 3, 4):
+        factor = rng.normal(size=(k, k))
+        matrix = factor @ factor.T + 0.1 * np.eye(k)
+        assert _inverse_diagonal_sqrt(matrix) == pytest.approx(np.sqrt(np.diag(np.linalg.inv(matrix))))
+    assert np.all(np.isinf(_inverse_diagonal_sqrt(np.array([[1.0, 2.0], [2.0, 1.0]]))))

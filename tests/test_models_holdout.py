@@ -15,15 +15,30 @@ DATA = Path(__file__).parent / "data"
 CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 
 
-def cdnow_holdout_purchases() -> np.ndarray:
-    """Repeat purchases (distinct purchase days) in weeks 40-78 per CDNOW customer."""
+def cdnow_orders() -> pd.DataFrame:
     orders = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None,
                          names=["customer", "customer_id", "date", "cds", "amount"],
                          dtype={"date": str})
     orders["date"] = pd.to_datetime(orders["date"], format="%Y%m%d")
+    return orders
+
+
+def cdnow_holdout_purchases() -> np.ndarray:
+    """Repeat purchases (distinct purchase days) in weeks 40-78 per CDNOW customer."""
+    orders = cdnow_orders()
     holdout = orders[orders["date"] > "1997-09-30"]
     counts = holdout.groupby("customer_id")["date"].nunique()
     return counts.reindex(CDNOW["customer_id"], fill_value=0).to_numpy()
+
+
+def test_summary_agrees_with_the_transactions():
+    orders = cdnow_orders()
+    calibration = orders[orders["date"] <= "1997-09-30"].groupby("customer_id")["date"]
+    frequency = calibration.nunique() - 1
+    age = (pd.Timestamp("1997-09-30") - calibration.min()).dt.days / 7
+    summary = CDNOW.set_index("customer_id")
+    assert frequency.reindex(summary.index).tolist() == summary["frequency"].tolist()
+    assert np.allclose(age.reindex(summary.index), summary["T"], atol=0.006)  # rounded to 0.01
 
 
 @pytest.fixture

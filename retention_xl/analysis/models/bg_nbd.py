@@ -246,31 +246,48 @@ class _Likelihood:
         A2 = lnG(a + b) + lnG(b + x) - lnG(b) - lnG(a + b + x)
         A3 = -(r + x) ln(alpha + T)
         A4 = ln(a) - ln(b + x - 1) - (r + x) ln(alpha + t_x)
+
+    For speed, customers without repeat purchases reduce to ll = r ln(alpha / (alpha + T)),
+    and the terms that depend on x alone are summed once per distinct frequency.
     """
 
     def __init__(self, x: np.ndarray, t_x: np.ndarray, age: np.ndarray):
-        self.x, self.t_x, self.age = x, t_x, age
-        self.repeat = x > 0
-        self.b_shift = np.where(self.repeat, x - 1.0, 0.0)  # keeps ln(b + x - 1) finite when x = 0
+        repeat = x > 0
+        self.age_once = age[~repeat]
+        self.n_once = float(self.age_once.size)
+        self.x, self.t_x, self.age = x[repeat], t_x[repeat], age[repeat]
+        self.values, self.index, counts = np.unique(self.x, return_inverse=True, return_counts=True)
+        self.counts = counts.astype(float)
+        self.n_repeat = float(self.x.size)
 
     def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = np.exp(log_params)
-        x, repeat = self.x, self.repeat
-        rx, bx, abx = r + x, b + x, a + b + x
-        ln_at, ln_atx = np.log(alpha + self.age), np.log(alpha + self.t_x)
-        a1 = gammaln(rx) - gammaln(r) + r * np.log(alpha)
-        a2 = gammaln(a + b) + gammaln(bx) - gammaln(b) - gammaln(abx)
-        a3 = -rx * ln_at
-        a4 = np.where(repeat, np.log(a) - np.log(b + self.b_shift) - rx * ln_atx, -np.inf)
-        tail = np.logaddexp(a3, a4)
-        ll = a1 + a2 + tail
-        w3, w4 = np.exp(a3 - tail), np.exp(a4 - tail)
-        d_rx = digamma(rx)
-        d_abx, d_ab = digamma(abx), digamma(a + b)
-        grad_r = (d_rx - digamma(r) + np.log(alpha)) - w3 * ln_at - w4 * ln_atx
-        grad_alpha = r / alpha - w3 * rx / (alpha + self.age) - w4 * rx / (alpha + self.t_x)
-        grad_a = (d_ab - d_abx) + w4 / a
-        grad_b = (d_ab + digamma(bx) - digamma(b) - d_abx) - w4 / (b + self.b_shift)
-        grad = np.array([grad_r.sum() * r, grad_alpha.sum() * alpha,
-                         grad_a.sum() * a, grad_b.sum() * b])
-        return -float(ll.sum()), -grad
+        ln_alpha = np.log(alpha)
+        # customers who never bought again: r ln(alpha) - r ln(alpha + T)
+        ln_once = np.log(alpha + self.age_once)
+        ll = r * (self.n_once * ln_alpha - ln_once.sum())
+        grad_r = self.n_once * ln_alpha - ln_once.sum()
+        grad_alpha = r * (self.n_once / alpha - np.sum(1.0 / (alpha + self.age_once)))
+        grad_a = grad_b = 0.0
+        if self.n_repeat:
+            u, n = self.values, self.counts
+            ll += n @ (gammaln(r + u) - gammaln(r) + r * ln_alpha + gammaln(a + b)
+                       + gammaln(b + u) - gammaln(b) - gammaln(a + b + u))
+            inv_b = 1.0 / (b + u - 1.0)
+            rx = r + self.x
+            ln_at, ln_atx = np.log(alpha + self.age), np.log(alpha + self.t_x)
+            a3 = -rx * ln_at
+            a4 = (np.log(a) + np.log(inv_b))[self.index] - rx * ln_atx
+            tail = np.logaddexp(a3, a4)
+            w4 = np.exp(a4 - tail)
+            w3 = 1.0 - w4
+            ll += tail.sum()
+            d_ab, d_abu = digamma(a + b), digamma(a + b + u)
+            grad_r += n @ (digamma(r + u) - digamma(r) + ln_alpha) - np.sum(w3 * ln_at + w4 * ln_atx)
+            grad_alpha += self.n_repeat * r / alpha - np.sum(rx * (w3 / (alpha + self.age)
+                                                                  + w4 / (alpha + self.t_x)))
+            w4_by_value = np.bincount(self.index, weights=w4, minlength=u.size)
+            grad_a = n @ (d_ab - d_abu) + w4.sum() / a
+            grad_b = n @ (d_ab + digamma(b + u) - digamma(b) - d_abu) - w4_by_value @ inv_b
+        grad = np.array([grad_r * r, grad_alpha * alpha, grad_a * a, grad_b * b])
+        return -float(ll), -grad

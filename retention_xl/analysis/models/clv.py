@@ -64,7 +64,8 @@ def discounted_purchases(bg: BetaGeo, frequency, recency, T, *, horizon: int, di
     expected = bg.expected_purchases(step * k.reshape((-1,) + (1,) * x.ndim), x, t_x, age)
     per_period = np.diff(expected, axis=0)
     weights = (1.0 + rate) ** -k[1:]
-    return np.tensordot(weights, per_period, axes=1)
+    weights = weights.reshape((-1,) + (1,) * x.ndim)
+    return np.sum(weights * per_period, axis=0)
 
 
 def predicted_clv(bg: BetaGeo, gg: GammaGamma, frequency, recency, T, monetary_value,
