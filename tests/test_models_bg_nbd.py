@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -170,3 +169,14 @@ def test_hypergeometric_failure_falls_back_to_quadrature():
     model.params_ = {"r": 1.0, "alpha": 1.0, "a": 5.0, "b": 1.0}
     active = float(model.expected_purchases(26.0, 99, 1.0, 1.0) / model.p_alive(99, 1.0, 1.0))
     assert active == pytest.approx(25.999214566843573, rel=1e-9)
+
+
+def test_customers_acquired_today_add_nothing_to_the_fit(cdnow_fit):
+    # T = 0 (first purchase on the last day): likelihood r ln(alpha / alpha) = 0
+    x = np.append(CDNOW["frequency"], [0, 0])
+    t_x = np.append(CDNOW["recency"], [0.0, 0.0])
+    T = np.append(CDNOW["T"], [0.0, 0.0])
+    again = BetaGeo().fit(x, t_x, T)
+    assert again.log_likelihood_ == pytest.approx(cdnow_fit.log_likelihood_, abs=1e-6)
+    assert again.params_ == pytest.approx(cdnow_fit.params_, rel=1e-4)
+    assert float(again.p_alive(0, 0.0, 0.0)) == 1.0

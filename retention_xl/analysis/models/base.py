@@ -180,8 +180,8 @@ class CustomerModel:
         spread = self._log_scale_errors(objective, best_x, at_optimum)
         if not np.all(spread <= MAX_LOG_STANDARD_ERROR):
             name = self.param_names[int(np.argmax(np.nan_to_num(spread, nan=np.inf)))]
-            raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} "
-                             "is left almost undetermined; more customers or a longer history are needed")
+            raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} is "
+                             "left almost undetermined; more customers or a longer history are needed")
         self.params_ = {name: float(v) for name, v in zip(self.param_names, np.exp(best_x))}
         self.log_likelihood_ = float(-best.fun * scale)
 
@@ -191,8 +191,8 @@ class CustomerModel:
         """Standard errors of the log-parameters from the observed information matrix.
 
         The Hessian is taken by forward differences of the analytic gradient (one extra
-        gradient per parameter, ``at_optimum`` being the gradient at ``log_params``); a Hessian that is not positive definite (a flat ridge in
-        the likelihood) gives ``inf``.
+        gradient per parameter, ``at_optimum`` being the gradient at ``log_params``); a
+        Hessian that is not positive definite (a flat ridge in the likelihood) gives ``inf``.
         """
         k = log_params.size
         hessian = np.empty((k, k))

@@ -110,8 +110,6 @@ class BetaGeo(CustomerModel):
         if x.size < 2 or x.sum() <= 0:
             raise ModelError("the BG/NBD model needs customers with repeat purchases "
                              "(frequency > 0); none were found")
-        if age.min() <= 0:
-            raise OutOfRange("T (age of each customer) must be > 0 to fit the model")
         objective = _Likelihood(x, t_x, age)
         rate = x.sum() / age.sum()
         starts = [(1.0, 1.0 / rate, 1.0, 3.0),
@@ -200,12 +198,14 @@ def _purchases_while_active(r, alpha, a, b, x, age, horizon) -> np.ndarray:
     return np.where(horizon > 0, np.clip(value, lower, upper), 0.0)
 
 
-def _tanh_sinh_rule(step: float = 1 / 24, reach: float = 4.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _tanh_sinh_rule(step: float = 1 / 24,
+                    reach: float = 4.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Double-exponential nodes on (0, 1): u, 1 - u (accurate near 1) and weights."""
     tau = np.arange(-reach, reach + step / 2, step)
     v = np.pi / 2 * np.sinh(tau)
     lower, upper = 1 / (1 + np.exp(-2 * v)), 1 / (1 + np.exp(2 * v))
-    weights = step * np.pi / 2 * np.cosh(tau) * 2 * lower * upper  # du/dtau = (pi/2) cosh(tau) sech^2(v) / 2
+    # du/dtau = (pi/2) cosh(tau) sech^2(v) / 2, and sech^2(v) / 4 = lower * upper
+    weights = step * np.pi / 2 * np.cosh(tau) * 2 * lower * upper
     keep = (lower > 0) & (upper > 0)
     return lower[keep], upper[keep], weights[keep]
 

@@ -80,8 +80,8 @@ class ShiftedBetaGeo(CustomerModel):
         if n[0] <= 0:
             raise OutOfRange("survivors must start with the cohort size, which must be > 0")
         if n[0] <= 1:
-            raise InvalidValue("survivors must be numbers of customers starting with the cohort "
-                               "size (e.g. 1000, 631, 468), not shares; multiply shares by the cohort size")
+            raise InvalidValue("survivors must be numbers of customers starting with the cohort size "
+                               "(e.g. 1000, 631, 468), not shares; multiply shares by the cohort size")
         if np.any(np.diff(n) > 0):
             raise OutOfRange("survivors cannot increase from one period to the next; "
                              "a cohort only loses customers")
