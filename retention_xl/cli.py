@@ -147,7 +147,7 @@ def addin_install(
     file: Annotated[Optional[Path], typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
 ) -> None:
     """Install the add-in into Excel's startup folder (Windows, macOS)."""
-    from retention_xl.excel.addin import install_addin
+    from retention_xl.excel.addin_install import install_addin
 
     try:
         written = install_addin(file)
@@ -159,7 +159,7 @@ def addin_install(
 @addin_app.command("uninstall")
 def addin_uninstall() -> None:
     """Remove the add-in from Excel's startup folder."""
-    from retention_xl.excel.addin import uninstall_addin
+    from retention_xl.excel.addin_install import uninstall_addin
 
     try:
         removed = uninstall_addin()
@@ -171,7 +171,7 @@ def addin_uninstall() -> None:
 @addin_app.command("status")
 def addin_status() -> None:
     """Say whether the add-in is installed, and where."""
-    from retention_xl.excel.addin import addin_status as status
+    from retention_xl.excel.addin_install import addin_status as status
 
     try:
         out.print(str(status()), highlight=False)

@@ -22,13 +22,15 @@ from retention_xl.excel.addin import (
     CONFIG_SHEET,
     RUN_MAIN_CALLBACK,
     UDF_MODULES,
-    AddinStatus,
     addin_bytes,
+    build_addin,
+    template_path,
+)
+from retention_xl.excel.addin_install import (
+    AddinStatus,
     addin_folder,
     addin_status,
-    build_addin,
     install_addin,
-    template_path,
     uninstall_addin,
 )
 

@@ -1,6 +1,5 @@
 """The report written to an .xlsx file, read back the way a user's tools would read it."""
 
-import datetime as dt
 import io
 import re
 import shutil
