@@ -74,7 +74,7 @@ def _write_figures(ws, block: Figures, fmt: _Formats) -> None:
             ws.write_blank(row + 1, block.col + i, None, fmt.fig_value[kind])
         else:
             ws.write_number(row + 1, block.col + i, float(value), fmt.fig_value[kind])
-    ws.set_row(row, 30)
+    ws.set_row(row, 42)  # labels wrap onto up to three lines
 
 
 def _write_cells(ws, table: Table, fmt: _Formats) -> None:
@@ -155,6 +155,7 @@ def _add_chart(wb, ws, sheet_name: str, chart: Chart, tables: dict[str, Table]) 
                 "fill": {"color": _HEADER_FILL},
             })
         c.set_legend({"none": True})
+        c.set_y_axis({"reverse": True})  # the category axis of a bar chart: first segment on top
     c.set_title({"name": chart.title})
     if chart.percent:
         c.set_y_axis({"num_format": "0%", "min": 0})
