@@ -1,0 +1,387 @@
+"""The ribbon's **Build report**: read the pasted orders from the live workbook, build the report.
+
+Where the orders are read from, first match wins:
+
+1. an Excel Table (ListObject) named ``Orders`` on any sheet (the template's table);
+2. the sheet named *Orders* (or the template's Arabic/Persian name for it): the block of
+   its used range whose first row with two or more filled cells is the header;
+3. the active sheet: the current region around the active cell (the region Excel itself
+   would make a table of), or the sheet's used range when the active cell is outside
+   any table.
+
+The cells are read in one bulk read; the first row is the header and ``first_row`` is the
+sheet row of the first data row, so *Data issues* names the rows the user sees. The
+source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
+
+Report language (unless given): English, except when the orders sheet runs right to left
+or its headers are written in Arabic script. Then Persian when the headers (or, for a
+right-to-left sheet with Latin headers, the first rows of text) use a letter only Persian
+has (پ چ ژ گ and Persian ک ی), otherwise Arabic.
+
+Excel's status bar shows each step and gets its previous text back afterwards, also on
+error; screen updating is off while the sheets are written. :func:`main` (what the
+button runs, through ``retention_xl.main()``) shows any problem as one line in the status
+bar and a message box, never a traceback.
+
+Examples
+--------
+>>> import xlwings as xw                       # doctest: +SKIP
+>>> run = run_report(xw.Book.caller())         # doctest: +SKIP
+>>> run.written.sheets                         # doctest: +SKIP
+('Summary', 'Cohorts', 'Segments', 'Data issues')
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pandas as pd
+
+from retention_xl.build import BuiltReport, build_report
+from retention_xl.errors import DataError, RetentionError
+from retention_xl.excel.xlwings_writer import (
+    LiveReport,
+    marked_sheets,
+    native_supported,
+    write_report,
+)
+from retention_xl.io import _headers, _trim
+from retention_xl.template_labels import LANGUAGES
+from retention_xl.template_labels import label as template_label
+
+__all__ = [
+    "ORDERS_SHEETS",
+    "ORDERS_TABLE",
+    "LiveOrders",
+    "LiveRun",
+    "error_message",
+    "main",
+    "read_orders",
+    "report_language",
+    "run_report",
+]
+
+ORDERS_TABLE = "Orders"
+#: names of the orders sheet (compared ignoring case and surrounding spaces)
+ORDERS_SHEETS = frozenset(template_label(lang, "sheet.orders").strip().casefold() for lang in LANGUAGES)
+TITLE = "Retention report"
+_PERSIAN_ONLY = frozenset("پچژگکی")
+_SAMPLE_ROWS = 200
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveOrders:
+    """The order table as read from the workbook.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Columns named by the header cells, values as Excel gave them (object dtype).
+    first_row : int
+        Sheet row of ``frame``'s first row.
+    source : str
+        What was read, e.g. ``"Table 'Orders' on sheet 'Data'"``.
+    sheet : str
+        Name of the sheet holding the orders (never written to).
+    right_to_left : bool or None
+        Whether that sheet runs right to left; ``None`` where Excel cannot say.
+    """
+
+    frame: pd.DataFrame
+    first_row: int
+    source: str
+    sheet: str
+    right_to_left: bool | None = None
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    """One run of the button: the orders read, the report built, the sheets written."""
+
+    orders: LiveOrders
+    built: BuiltReport
+    written: LiveReport
+    lang: str
+
+
+def _column_letter(col: int) -> str:
+    """Column letters of 1-based ``col``.
+
+    >>> _column_letter(1), _column_letter(26), _column_letter(28), _column_letter(703)
+    ('A', 'Z', 'AB', 'AAA')
+    """
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _address(row: int, col: int, nrows: int, ncols: int) -> str:
+    return f"{_column_letter(col)}{row}:{_column_letter(col + ncols - 1)}{row + nrows - 1}"
+
+
+def _filled(grid: pd.DataFrame) -> pd.DataFrame:
+    """Cells holding something other than nothing or blank text."""
+    blank_text = grid.map(lambda v: isinstance(v, str) and not v.strip())
+    return grid.notna() & ~blank_text
+
+
+def _locate(values: list[list[object]]) -> tuple[int, int, int]:
+    """``(header row, first column, end column)`` of the table inside a block of cells.
+
+    The header is the first row with two or more filled cells (title lines above a table
+    have one), or the first filled row; the columns run from the first to the last one
+    with anything in or below the header.
+
+    >>> _locate([["Orders export", None, None], [None, None, None],
+    ...          [None, "Customer", "Date"], [None, "a", "2024-01-05"]])
+    (2, 1, 3)
+    """
+    grid = pd.DataFrame(values, dtype=object)
+    filled = _filled(grid)
+    per_row = filled.sum(axis=1).to_numpy()
+    rows = (per_row >= 2).nonzero()[0]
+    if not len(rows):
+        rows = (per_row >= 1).nonzero()[0]
+    if not len(rows):
+        raise DataError("no order table found: the cells read are empty")
+    header = int(rows[0])
+    cols = filled.iloc[header:].any(axis=0).to_numpy().nonzero()[0]
+    return header, int(cols[0]), int(cols[-1]) + 1
+
+
+def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
+    """The table's values under its header names (blank header: ``Column X``), as io reads files."""
+    header, body = values[0], values[1:]
+    width = len(header)
+    grid = pd.DataFrame(body, columns=range(width), dtype=object)
+    named = _filled(pd.DataFrame([header], dtype=object)).iloc[0].to_numpy()
+    used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
+    keep = [i for i in range(width) if named[i] or used[i]]
+    names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
+    frame = grid[keep]
+    frame.columns = _headers(names)
+    return _trim(frame.reset_index(drop=True))
+
+
+def _orders_table(book):
+    for ws in book.sheets:
+        for table in ws.tables:
+            if table.name.casefold() == ORDERS_TABLE.casefold():
+                return ws, table
+    return None
+
+
+def _is_orders_sheet(name: str) -> bool:
+    return name.strip().casefold() in ORDERS_SHEETS
+
+
+def _right_to_left(ws) -> bool | None:
+    """Whether ``ws`` runs right to left, where Excel's object model can say (Windows)."""
+    if not native_supported():
+        return None
+    try:
+        return bool(ws.api.DisplayRightToLeft)
+    except Exception:  # noqa: BLE001 -- another host or an older Excel: decide from the headers alone
+        return None
+
+
+def _active_region(book, ws):
+    """The current region around the active cell, or the used range if that is no table."""
+    try:
+        selection = book.selection
+    except Exception:  # noqa: BLE001 -- a chart or a shape is selected
+        selection = None
+    if selection is not None and selection.sheet.name == ws.name:
+        region = selection.resize(1, 1).current_region
+        if region.shape[0] >= 2:
+            return region
+    return ws.used_range
+
+
+def read_orders(book) -> LiveOrders:
+    """Read the pasted order table from ``book`` (an ``xlwings.Book``) in one bulk read.
+
+    Raises
+    ------
+    DataError
+        The active sheet is one of the report's own sheets, or nothing is there to read.
+    """
+    found = _orders_table(book)
+    if found is not None:
+        ws, table = found
+        rng = table.range
+        values = rng.options(ndim=2).value
+        if table.show_totals:
+            values = values[:-1]
+        header, c0, c1 = 0, 0, len(values[0])
+        source = f"Table '{table.name}' on sheet '{ws.name}'"
+    else:
+        ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
+        if ws is not None:
+            rng = ws.used_range
+        else:
+            ws = book.sheets.active
+            report_sheets = {s.name for s in marked_sheets(book).values()}
+            if ws.name in report_sheets:
+                raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
+                                f"(or name it Orders) and click Build report again")
+            rng = _active_region(book, ws)
+        values = rng.options(ndim=2).value
+        header, c0, c1 = _locate(values)
+        nrows = len(values) - header
+        source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
+    block = [list(r[c0:c1]) for r in values[header:]]
+    if len(block) < 2:
+        raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
+    frame = _frame(block, rng.column + c0)
+    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws))
+
+
+def _arabic_letters(text: str) -> bool:
+    return any(ch.isalpha() and "\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def report_language(headers: list[str], texts: list[str] = (), right_to_left: bool | None = None) -> str:
+    """The report language the orders suggest: ``"en"``, ``"ar"`` or ``"fa"``.
+
+    Arabic-script headers, or a right-to-left sheet, mean Arabic or Persian; Persian
+    when a letter only Persian uses is in the headers (or, with Latin headers on a
+    right-to-left sheet, in ``texts``: text cells from the first rows).
+
+    >>> report_language(["Customer", "Date", "Amount"])
+    'en'
+    >>> report_language(["رقم العميل", "تاريخ الطلب", "المبلغ"])
+    'ar'
+    >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
+    'fa'
+    >>> report_language(["Customer", "Date"], ["علی رضایی"], right_to_left=True)
+    'fa'
+    >>> report_language(["Customer", "Date"], ["C001"], right_to_left=True)
+    'ar'
+    """
+    head = " ".join(str(h) for h in headers)
+    if _arabic_letters(head):
+        pool = head
+    elif right_to_left:
+        pool = " ".join(texts)
+    else:
+        return "en"
+    return "fa" if any(ch in _PERSIAN_ONLY for ch in pool) else "ar"
+
+
+def _texts(frame: pd.DataFrame) -> list[str]:
+    head = frame.head(_SAMPLE_ROWS)
+    return [v for col in head.columns for v in head[col].tolist() if isinstance(v, str)]
+
+
+@contextmanager
+def _status(app, progress: Callable[[str], None] | None) -> Iterator[Callable[[str], None]]:
+    """Show steps in the status bar (and ``progress``); give the status bar back afterwards."""
+    previous = app.status_bar
+
+    def show(step: str) -> None:
+        app.status_bar = f"{TITLE}: {step}..."
+        if progress is not None:
+            progress(step)
+
+    try:
+        yield show
+    finally:
+        app.status_bar = previous
+
+
+@contextmanager
+def _screen_frozen(app) -> Iterator[None]:
+    previous = app.screen_updating
+    app.screen_updating = False
+    try:
+        yield
+    finally:
+        app.screen_updating = previous
+
+
+def run_report(book, *, period: str = "M", lang: str | None = None,
+               progress: Callable[[str], None] | None = None) -> LiveRun:
+    """Build the retention report from the orders in ``book`` and write it into ``book``.
+
+    Parameters
+    ----------
+    book : xlwings.Book
+    period : {"W", "M", "Q", "Y"}
+        Cohort and KPI period.
+    lang : {"en", "ar", "fa"}, optional
+        Report language; by default from the orders sheet (see :func:`report_language`).
+    progress : callable, optional
+        Called with each step's name, besides Excel's status bar.
+
+    Raises
+    ------
+    RetentionError
+        With a one-line reason, e.g. no customer column found.
+    """
+    app = book.app
+    with _status(app, progress) as show:
+        show("Reading orders")
+        orders = read_orders(book)
+        language = lang or report_language(list(orders.frame.columns), _texts(orders.frame),
+                                           orders.right_to_left)
+        built = build_report(orders.frame, source=orders.source, first_row=orders.first_row,
+                             period=period, lang=language, progress=show)
+        show("Writing the report")
+        with _screen_frozen(app):
+            written = write_report(book, built.report, keep=(orders.sheet,))
+    return LiveRun(orders, built, written, language)
+
+
+def error_message(err: BaseException) -> str:
+    """One line for the user: the reason of a :class:`RetentionError`, else what went wrong.
+
+    >>> error_message(DataError("no customer column found"))
+    'Retention report: no customer column found'
+    >>> error_message(KeyError("x"))
+    "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
+    """
+    if isinstance(err, RetentionError):
+        return f"{TITLE}: {err}"
+    reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    return f"{TITLE} failed unexpectedly ({reason}). Please report this with the workbook's layout."
+
+
+def _tell(app, message: str) -> None:
+    """One message: in the status bar, and in a message box where the host has one."""
+    previous = app.status_bar
+    app.status_bar = message
+    try:
+        app.alert(message, title=TITLE, mode="critical")
+    except Exception:  # noqa: BLE001 -- no message box here: the status bar keeps the message
+        return
+    app.status_bar = previous
+
+
+def main() -> None:
+    """What **Build report** runs (``retention_xl.main()``): the report for the calling workbook."""
+    import xlwings as xw
+
+    try:
+        book = xw.Book.caller()
+    except Exception:  # noqa: BLE001 -- not started from Excel
+        if sys.stderr is not None:
+            print(f"{TITLE}: start it from Excel's Retention tab (Build report), or use "
+                  f"'retention-xl report' on a file.", file=sys.stderr)
+        return
+    try:
+        run_report(book)
+    except Exception as err:  # noqa: BLE001 -- the user sees one line, never a traceback
+        _log.debug("report failed", exc_info=True)
+        try:
+            _tell(book.app, error_message(err))
+        except Exception:  # noqa: BLE001 -- Excel itself is gone
+            if sys.stderr is not None:
+                print(error_message(err), file=sys.stderr)

@@ -1,0 +1,527 @@
+"""The ribbon report in a live workbook, through the in-memory stand-in for xlwings.
+
+The live report must be the file report: every cell of every report sheet, the tables
+(names, ranges, number formats), the heatmap range, charts, frozen panes, widths and
+right-to-left are compared with the .xlsx the file writer makes from the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import fake_xlwings as fx
+import openpyxl
+import pytest
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    range_boundaries,
+)
+
+import retention_xl
+from retention_xl.errors import DataError
+from retention_xl.excel import macro
+from retention_xl.excel import xlwings_writer as live
+from retention_xl.excel.macro import (
+    error_message,
+    read_orders,
+    report_language,
+    run_report,
+)
+from retention_xl.excel.xlsx_writer import SHEET_MARK as FILE_SHEET_MARK
+from retention_xl.excel.xlsx_writer import report_bytes
+from retention_xl.io import read_table
+from retention_xl.report import FORMATS
+from retention_xl.sample import sample_path
+
+HEADERS = ["Order id", "Customer", "Order date", "Amount", "Channel"]
+
+
+@pytest.fixture(scope="module")
+def sample_rows() -> list[list[object]]:
+    """400 sample orders as Excel holds them after a paste: dates and numbers typed."""
+    raw = read_table(sample_path()).frame.head(400)
+    return [[r.order_id, r.customer, dt.datetime.fromisoformat(r.order_date), float(r.amount), r.channel]
+            for r in raw.itertuples()]
+
+
+def orders_book(rows, *, sheet="Orders", at="A1", title=None) -> fx.Book:
+    book = fx.Book()
+    ws = book.add_sheet(sheet)
+    if title:
+        ws.put("A1", [[title]])
+    ws.put(at, [HEADERS, *rows])
+    return book
+
+
+def report_cells(ws: fx.Sheet) -> dict[tuple[int, int], object]:
+    return {k: Same(v) for k, v in ws.values.items()}
+
+
+def file_workbook(report) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(report_bytes(report)))
+
+
+def file_cells(ws) -> dict[tuple[int, int], object]:
+    return {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value not in (None, "")}
+
+
+def _blank_as_none(value: object) -> object:
+    return None if value == "" else value
+
+
+class Same:
+    """A cell value compared the way the file can hold it: numbers to 1e-14 (text with 16 digits).
+
+    An empty string is a blank cell in Excel (writing "" clears it), so both sides drop it.
+    """
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        a, b = self.value, other.value if isinstance(other, Same) else other
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
+                and not isinstance(b, bool):
+            return math.isclose(a, b, rel_tol=1e-14, abs_tol=1e-300)
+        return type(a) is type(b) and a == b if not isinstance(a, (int, float)) else a == b
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def snapshot(book: fx.Book) -> dict:
+    """Everything a report run leaves in the book, by sheet name."""
+    return {
+        ws.name: (
+            dict(ws.values),
+            {k: ws.number_format_at(*k) for k in ws.values},
+            [(t.name, t.range.address) for t in ws.tables],
+            [(c.chart_type, c.source.address, c.left, c.top) for c in ws.charts],
+            dict(ws.widths),
+            dict(ws.formulas),
+        )
+        for ws in book.sheets
+    }
+
+
+# ---------------------------------------------------------------- same report as the file
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_every_report_cell_matches_the_file_writer(sample_rows, lang):
+    book = orders_book(sample_rows)
+    run = run_report(book, lang=lang)
+    wb = file_workbook(run.built.report)
+    assert [ws.name for ws in book.sheets] == ["Orders", *wb.sheetnames]
+    for name in wb.sheetnames:
+        expected, got = wb[name], book.sheets[name]
+        assert report_cells(got) == file_cells(expected), name
+        for (r, c), value in file_cells(expected).items():
+            if not isinstance(value, str):  # text outside tables is "@" live, General in the file
+                assert got.number_format_at(r, c) == expected.cell(r, c).number_format, (name, r, c, value)
+        assert {t.name: t.range.address.replace("$", "") for t in got.tables} == dict(expected.tables.items())
+        assert got.formulas == {}
+
+
+def test_tables_are_written_with_their_names_headers_values_and_formats(sample_rows):
+    book = orders_book(sample_rows)
+    run = run_report(book)
+    wb = file_workbook(run.built.report)
+    names = []
+    for sheet in run.built.report.sheets:
+        ws, xl = book.sheets[sheet.name], wb[sheet.name]
+        for table in sheet.tables:
+            names.append(table.name)
+            fake = next(t for t in ws.tables if t.name == table.name)
+            assert fake.table_style_name == "TableStyleMedium2"
+            c1, r1, c2, r2 = range_boundaries(xl.tables[table.name].ref)
+            assert fake.range.box == (r1, c1, r2, c2)
+            assert ws.grid(r1, c1, r1, c2)[0] == [c.header for c in table.columns]
+            for r in range(r1 + 1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    assert Same(ws.values.get((r, c))) == _blank_as_none(xl.cell(r, c).value), (table.name, r, c)
+                    kind = table.columns[c - c1].kind
+                    assert ws.number_format_at(r, c) == FORMATS[kind]  # blank cells too
+                    if xl.cell(r, c).value is not None:  # the file formats only cells with a value
+                        assert xl.cell(r, c).number_format == FORMATS[kind]
+    assert names == ["PeriodKPIs", "CohortRetention", "CohortCustomers", "CohortRevenue",
+                     "SegmentSummary", "Customers", "DataIssues"]
+
+
+def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypatch):
+    monkeypatch.setattr(live, "native_supported", lambda: True)
+    book = orders_book(sample_rows)
+    run = run_report(book, lang="ar")
+    assert run.written.notes == ()
+    wb = file_workbook(run.built.report)
+    log = book.api_log
+    for name in wb.sheetnames:
+        xl, ws = wb[name], book.sheets[name]
+        assert (f"Sheet[{name}].DisplayRightToLeft", True) in log
+        assert xl.sheet_view.rightToLeft is True
+        # frozen panes: the window's split is the file's first unfrozen cell
+        letters, row = coordinate_from_string(xl.freeze_panes)
+        split = [v for k, v in log if k in (f"Window[{name}].SplitRow", f"Window[{name}].SplitColumn")]
+        assert split == [row - 1, column_index_from_string(letters) - 1]
+        assert (f"Window[{name}].FreezePanes", True) in log
+        for letter, dim in xl.column_dimensions.items():
+            if dim.width and column_index_from_string(letter) in ws.widths:
+                assert ws.widths[column_index_from_string(letter)] == pytest.approx(dim.width, abs=1)
+        charts = list(ws.charts)
+        assert [(c.anchor._from.row, c.anchor._from.col) for c in xl._charts] == [
+            (int(c.top // 15), int(c.left // 48)) for c in charts]
+        assert [c.tagname for c in xl._charts] == [
+            {"line_markers": "lineChart", "bar_clustered": "barChart"}[c.chart_type] for c in charts]
+    # the heatmap: a 3-colour scale over the same cells as the file's
+    heat = [k for k, v in log if k.endswith(".FormatConditions.AddColorScale()")]
+    (ref,) = [str(r.sqref) for r in wb[book.sheets[2].name].conditional_formatting]
+    assert heat == [f"Range[{book.sheets[2].name}!{ref}].FormatConditions.AddColorScale()"]
+    colors = [v for k, v in log if k.endswith(".FormatColor.Color")]
+    assert colors == [0x6B69F8, 0x84EBFF, 0x7BBE63]  # red, yellow, green as Excel's BGR numbers
+    titles = [v for k, v in log if k.endswith("ChartTitle.Text")]
+    assert titles == [run.built.report.sheets[1].blocks[3].title, run.built.report.sheets[2].blocks[3].title]
+
+
+def test_without_windows_the_native_touches_are_skipped_with_a_note(sample_rows):
+    run = run_report(orders_book(sample_rows))
+    assert len(run.written.notes) == 1 and "Excel for Windows" in run.written.notes[0]
+
+
+def test_sheet_mark_is_the_file_writers():
+    assert live.SHEET_MARK == FILE_SHEET_MARK
+
+
+# ---------------------------------------------------------------- where the orders come from
+
+
+def test_orders_from_an_excel_table_named_orders(sample_rows):
+    book = fx.Book()
+    book.add_sheet("Notes").put("A1", [["my notes", "keep"], ["a", "b"]])
+    data = book.add_sheet("Data")
+    data.put("A1", [["Orders export"]])
+    data.put("B4", [HEADERS, *sample_rows[:50], ["Total", None, None, 999.0, None]])
+    data.tables._items.append(fx.Table(data, "Orders", data.range("B4", "F55"), show_totals=True))
+    book.sheets[0].activate()
+    orders = read_orders(book)
+    assert orders.source == "Table 'Orders' on sheet 'Data'"
+    assert orders.first_row == 5 and orders.sheet == "Data"
+    assert list(orders.frame.columns) == HEADERS
+    assert len(orders.frame) == 50  # the totals row is not an order
+    assert [e for e in book.log if e[0] == "read"] == [("read", "Data", (4, 2, 55, 6), None)]
+
+
+def test_orders_from_the_sheet_named_orders_below_a_title(sample_rows):
+    book = orders_book(sample_rows[:30], at="A4", title="Orders pasted 2024-06-01")
+    book.add_sheet("Other").put("A1", [["x", "y"], [1, 2]])  # active, but Orders wins
+    orders = read_orders(book)
+    assert orders.source == "Sheet 'Orders', cells A4:E34"
+    assert orders.first_row == 5
+    assert orders.frame.iloc[0].tolist() == sample_rows[0]
+    assert len([e for e in book.log if e[0] == "read"]) == 1
+
+
+def test_orders_from_the_active_sheets_current_region(sample_rows):
+    book = fx.Book()
+    ws = book.add_sheet("Export")
+    ws.put("C3", [HEADERS, *sample_rows[:20]])
+    ws.put("J1", [["other", "block"], [1, 2]])
+    book.select(ws.range("D10"))
+    orders = read_orders(book)
+    assert orders.source == "Sheet 'Export', cells C3:G23"
+    assert orders.first_row == 4 and list(orders.frame.columns) == HEADERS
+    # with the active cell outside the table, the used range's table is found
+    book.select(ws.range("A30"))
+    ws.values.pop((1, 10)), ws.values.pop((1, 11)), ws.values.pop((2, 10)), ws.values.pop((2, 11))
+    assert read_orders(book).source == "Sheet 'Export', cells C3:G23"
+
+
+def test_data_issues_name_the_sheet_rows_the_user_sees(sample_rows):
+    rows = [list(r) for r in sample_rows[:40]]
+    rows[9][2] = "not a date"  # 10th order, below a title and a header in row 4: sheet row 14
+    book = orders_book(rows, at="A4", title="Orders")
+    run = run_report(book)
+    issues = run.built.report.table("DataIssues").frame
+    assert issues["row"].tolist() == [14]
+    ws = book.sheets["Data issues"]
+    table = next(t for t in ws.tables if t.name == "DataIssues")
+    assert ws.values[(table.range.row + 1, table.range.column)] == 14.0
+
+
+def test_no_orders_on_a_report_sheet():
+    book = orders_book([["SO-1", "a", dt.datetime(2024, 1, 1), 5.0, "web"]], sheet="Export")
+    run_report(book)  # found through the active sheet
+    book.sheets["Summary"].activate()
+    with pytest.raises(DataError, match="'Summary' is a sheet of the report"):
+        read_orders(book)
+
+
+def test_header_without_orders_is_a_clear_error():
+    book = orders_book([])
+    with pytest.raises(DataError, match="no orders below it"):
+        read_orders(book)
+
+
+@pytest.mark.parametrize("headers, rtl, texts, lang", [
+    (HEADERS, None, [], "en"),
+    (["رقم العميل", "تاريخ الطلب", "المبلغ"], None, [], "ar"),
+    (["مشتری", "تاریخ", "مبلغ"], None, [], "fa"),
+    (HEADERS, True, ["SO-1", "مهسا"], "ar"),  # no Persian-only letter in مهسا
+    (HEADERS, True, ["پرداخت آنلاین"], "fa"),
+])
+def test_report_language(headers, rtl, texts, lang):
+    assert report_language(headers, texts, rtl) == lang
+
+
+def test_language_follows_a_persian_orders_sheet(sample_rows):
+    book = fx.Book()
+    ws = book.add_sheet("سفارش‌ها")
+    ws.put("A1", [["شماره سفارش", "کد مشتری", "تاریخ سفارش", "مبلغ", "کانال"], *sample_rows[:60]])
+    book.add_sheet("Start")
+    run = run_report(book)
+    assert run.orders.source.startswith("Sheet 'سفارش‌ها'")
+    assert run.lang == "fa"
+    assert [ws.name for ws in book.sheets][2:] == [s.name for s in run.built.report.sheets]
+
+
+# ---------------------------------------------------------------- re-running
+
+
+def test_rerun_replaces_only_its_sheets_and_is_idempotent(sample_rows):
+    book = orders_book(sample_rows)
+    book.add_sheet("Notes").put("B2", [["keep me"]])
+    orders_before = dict(book.sheets["Orders"].values)
+    run_report(book)
+    first = snapshot(book)
+    order = [ws.name for ws in book.sheets]
+    run_report(book)
+    assert [ws.name for ws in book.sheets] == order
+    assert snapshot(book) == first
+    assert book.sheets["Orders"].values == orders_before
+    assert book.sheets["Notes"].values == {(2, 2): "keep me"}
+    assert sorted((n.name, n.refers_to) for n in book.names) == sorted(
+        (f"RetentionXL_{k}", f"='{s}'!$A$1") for k, s in
+        zip(("summary", "cohorts", "segments", "issues"), ("Summary", "Cohorts", "Segments", "Data issues")))
+
+
+def test_a_users_own_summary_sheet_is_never_touched(sample_rows):
+    book = orders_book(sample_rows)
+    mine = book.add_sheet("summary")
+    mine.put("A1", [["My own summary", 42]])
+    mine.format_rules.append(((1, 1, 1, 2), "0.00"))
+    run = run_report(book)
+    assert run.written.sheets[0] == "Summary (2)"
+    again = run_report(book)
+    assert again.written.sheets == run.written.sheets
+    assert mine.values == {(1, 1): "My own summary", (1, 2): 42}
+    assert mine.format_rules == [((1, 1, 1, 2), "0.00")] and list(mine.tables) == []
+    assert [ws.name for ws in book.sheets] == [
+        "Orders", "summary", "Summary (2)", "Cohorts", "Segments", "Data issues"]
+    assert book.names["RetentionXL_summary"].refers_to == "='Summary (2)'!$A$1"
+
+
+def test_a_report_sheet_the_user_deleted_is_made_again(sample_rows):
+    book = orders_book(sample_rows)
+    run_report(book)
+    book.sheets["Cohorts"].delete()  # its mark now refers to #REF!
+    run = run_report(book)
+    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    assert run.written.sheets == ("Summary", "Cohorts", "Segments", "Data issues")
+
+
+def test_a_report_written_to_a_file_is_replaced_by_the_live_one(sample_rows):
+    """The file writer marks its sheets the same way: open the file, click, sheets replaced."""
+    book = orders_book(sample_rows)
+    run = run_report(book)
+    wb = file_workbook(run.built.report)
+    assert sorted(wb.defined_names) == sorted(n.name for n in book.names)
+    for n in book.names:
+        assert "=" + wb.defined_names[n.name].attr_text == n.refers_to
+
+
+def test_a_table_name_in_use_stops_the_run_before_any_change(sample_rows):
+    book = orders_book(sample_rows)
+    mine = book.add_sheet("Mine")
+    mine.put("A1", [["Customer", "Note"], ["a", "b"]])
+    mine.tables.add(source=mine.range("A1", "B2"), name="Customers")
+    before = [ws.name for ws in book.sheets]
+    with pytest.raises(DataError, match="sheet 'Mine' already has a table named Customers"):
+        run_report(book)
+    assert [ws.name for ws in book.sheets] == before
+
+
+def test_the_orders_sheet_is_kept_even_if_marked(sample_rows):
+    book = orders_book(sample_rows)
+    book.names.add("RetentionXL_summary", "='Orders'!$A$1")  # e.g. a copied mark
+    run = run_report(book)
+    assert book.sheets["Orders"].values == orders_book(sample_rows).sheets["Orders"].values
+    assert run.written.sheets[0] == "Summary"
+    assert book.names["RetentionXL_summary"].refers_to == "='Summary'!$A$1"
+
+
+# ---------------------------------------------------------------- text stays text
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://example.com","x")', "+1+2", "-5", "@SUM(A1)", "=1+1"]
+
+
+def test_the_stand_in_turns_formula_like_text_into_formulas_unless_formatted_as_text():
+    book = fx.Book()
+    ws = book.add_sheet("S")
+    ws.range("A1").value = [["=1+1", "-5", "C01"]]
+    assert ws.formulas == {(1, 1): "=1+1"} and ws.values[(1, 2)] == -5.0
+    ws.range("A2", "C2").number_format = "@"
+    ws.range("A2").value = [["=1+1", "-5", "C01"]]
+    assert ws.grid(2, 1, 2, 3) == [["=1+1", "-5", "C01"]] and (2, 1) not in ws.formulas
+
+
+def test_formula_like_customer_ids_stay_text(sample_rows):
+    rows = [list(r) for r in sample_rows[:60]]
+    for i, cid in enumerate(FORMULA_LIKE):
+        rows[i][1] = cid
+    book = orders_book(rows)
+    run = run_report(book)
+    for ws in book.sheets:
+        assert ws.formulas == {}
+    segments = book.sheets["Segments"]
+    table = next(t for t in segments.tables if t.name == "Customers")
+    r1, c1, r2, _ = table.range.box
+    ids = {segments.values.get((r, c1)) for r in range(r1 + 1, r2 + 1)}
+    assert set(FORMULA_LIKE) <= ids
+    assert all(segments.number_format_at(r, c1) == "@" for r in range(r1 + 1, r2 + 1))
+    assert run.built.report.table("Customers").frame["customer"].isin(FORMULA_LIKE).sum() == len(FORMULA_LIKE)
+
+
+# ---------------------------------------------------------------- bulk writes
+
+
+def _touching(box, table_box) -> bool:
+    r1, c1, r2, c2 = box
+    t1, u1, t2, u2 = table_box
+    return not (r2 < t1 or r1 > t2 or c2 < u1 or c1 > u2)
+
+
+@pytest.mark.parametrize("n_orders", [60, 400])
+def test_each_table_costs_a_handful_of_range_writes(sample_rows, n_orders):
+    book = orders_book(sample_rows[:n_orders])
+    run = run_report(book)
+    for sheet in run.built.report.sheets:
+        ws = book.sheets[sheet.name]
+        for table in sheet.tables:
+            box = next(t for t in ws.tables if t.name == table.name).range.box
+            writes = [e for e in book.writes() if e[1] == sheet.name and e[2] and _touching(e[2], box)
+                      and e[0] != "column_width"]
+            kinds = [e[0] for e in writes]
+            runs = len(live._runs([c.kind for c in table.columns]))
+            assert kinds.count("value") == 1, table.name  # header and values in one write
+            assert kinds.count("number_format") == 1 + runs, table.name
+            assert kinds.count("table") == 1
+            assert len(writes) <= 3 + runs, (table.name, kinds)
+
+
+def test_the_number_of_writes_does_not_grow_with_the_rows(sample_rows):
+    def count(n):
+        book = orders_book(sample_rows[:n])
+        run_report(book)
+        return len([e for e in book.writes() if e[1] == "Segments"])
+
+    assert count(50) == count(400)
+
+
+# ---------------------------------------------------------------- Excel's status bar and errors
+
+
+def test_status_bar_shows_steps_and_is_restored(sample_rows):
+    book = orders_book(sample_rows)
+    book.app.status_bar = "Ready for your work"
+    seen = []
+    run_report(book, progress=seen.append)
+    assert seen == ["Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the report"]
+    assert book.app.status_history[1:-1] == [f"Retention report: {s}..." for s in seen]
+    assert book.app.status_bar == "Ready for your work"
+    assert book.app.screen_history == [False, True] and book.app.screen_updating is True
+
+
+def test_status_bar_and_screen_updating_restored_on_error(sample_rows, monkeypatch):
+    book = fx.Book()
+    book.add_sheet("Empty")
+    book.app.status_bar = False
+    with pytest.raises(DataError, match="no order table found"):
+        run_report(book)
+    assert book.app.status_bar is False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Excel is busy")
+
+    monkeypatch.setattr(macro, "write_report", broken)
+    book = orders_book(sample_rows)
+    book.app.status_bar = "before"
+    with pytest.raises(RuntimeError):
+        run_report(book)
+    assert book.app.status_bar == "before"
+    assert book.app.screen_updating is True
+
+
+@pytest.fixture()
+def caller(monkeypatch):
+    import xlwings
+
+    def use(book):
+        monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
+
+    return use
+
+
+def test_the_button_builds_the_report(sample_rows, caller):
+    book = orders_book(sample_rows)
+    caller(book)
+    retention_xl.main()
+    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    assert book.app.alerts == [] and book.app.status_bar is False
+
+
+def test_the_button_shows_one_line_and_no_traceback(caller):
+    book = orders_book([["SO-1", "a", "soon", "x", "web"]] * 3)
+    book.app.status_bar = "before"
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"].startswith("Retention report: ") and "\n" not in alert["prompt"]
+    assert "Traceback" not in alert["prompt"]
+    assert alert["status_bar"] == alert["prompt"] and alert["mode"] == "critical"
+    assert book.app.status_bar == "before"
+
+
+def test_without_a_message_box_the_status_bar_keeps_the_message(caller):
+    book = fx.Book(fx.App(can_alert=False))
+    book.add_sheet("Empty")
+    caller(book)
+    retention_xl.main()
+    assert book.app.status_bar == "Retention report: no order table found: the cells read are empty"
+
+
+def test_an_unexpected_failure_is_one_line(sample_rows, caller, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("column")
+
+    monkeypatch.setattr(macro, "build_report", broken)
+    book = orders_book(sample_rows)
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"] == error_message(KeyError("column"))
+    assert alert["prompt"].startswith("Retention report failed unexpectedly (KeyError: 'column')")
+
+
+def test_main_outside_excel_says_so(capsys, monkeypatch):
+    import xlwings
+
+    def no_caller(cls):
+        raise RuntimeError("no Excel")
+
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(no_caller))
+    retention_xl.main()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Build report" in err
