@@ -37,8 +37,12 @@ def main(bundle, monkeypatch):
     for k in hidden:
         monkeypatch.delitem(sys.modules, k)
     monkeypatch.setattr(sys, "meta_path", [_NoRetentionXL(), *sys.meta_path])
+    return _import(bundle["main.py"], monkeypatch)
+
+
+def _import(path, monkeypatch):
     name = f"lite_main_{uuid.uuid4().hex}"
-    spec = importlib.util.spec_from_file_location(name, bundle["main.py"])
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, name, module)  # as an import does (dataclasses need it)
     spec.loader.exec_module(module)
@@ -51,7 +55,6 @@ class _NoRetentionXL:
     def find_spec(self, name, path=None, target=None):
         if name == "retention_xl" or name.startswith("retention_xl."):
             raise ImportError(f"main.py imported {name}")
-        return None
 
 
 # ----------------------------------------------------------------- the catalog, from main.py
@@ -241,9 +244,8 @@ def test_refuses_a_script_name_that_clashes_with_the_formulas(monkeypatch, tmp_p
 def test_import_under_another_name_is_rewritten(monkeypatch, tmp_path):
     text = _build_with(monkeypatch, tmp_path, "from retention_xl.labels import label as L\n\nX = L('en', 'fig.orders')\n")
     assert "X = label('en', 'fig.orders')" in text
-    namespace = {}
-    exec(compile(text, "main.py", "exec"), namespace)
-    assert namespace["X"] == "Orders"
+    (tmp_path / "main.py").write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "main.py", monkeypatch).X == "Orders"
 
 
 # ----------------------------------------------------------------- the build_report script
@@ -292,6 +294,10 @@ def test_build_report_replaces_only_its_own_sheet(main):
     main.build_report(book, "fa")  # a second run, in Persian: the first summary goes
     assert [s.name for s in book.sheets] == ["Orders", main.label("fa", "sheet.summary")]
     assert [n.refers_to for n in book.names] == [f"='{main.label('fa', 'sheet.summary')}'!$A$1"]
+    book.sheets[main.label("fa", "sheet.summary")].delete()  # the user deletes it; the name shows #REF!
+    main.build_report(book)
+    assert [s.name for s in book.sheets] == ["Orders", "Summary"]
+    assert [n.refers_to for n in book.names] == ["='Summary'!$A$1"]
 
     other = FakeBook()
     other.sheets.add(name="Orders").tables.append(FakeTable("Orders", other.sheets["Orders"], ORDERS, row=1))
@@ -379,7 +385,10 @@ class FakeName:
     @property
     def refers_to_range(self):
         sheet_name = self.refers_to[1:].rsplit("!", 1)[0].strip("'").replace("''", "'")
-        return FakeRange(self.names.book.sheets[sheet_name], (1, 1))
+        sheets = [s for s in self.names.book.sheets if s.name == sheet_name]
+        if not sheets:  # as xlwings does when the name shows #REF!
+            raise ValueError(f"Name '{self.name}' does not refer to a single range.")
+        return FakeRange(sheets[0], (1, 1))
 
     def delete(self):
         self.names.items.remove(self)
@@ -410,3 +419,18 @@ def test_fake_cells_are_plain_python(main):
     for row in book.sheets["Summary"].grid:
         for v in row:
             assert v is None or type(v) in (str, int, float) and not (isinstance(v, float) and math.isnan(v))
+
+
+def test_a_module_imported_whole_becomes_a_namespace(monkeypatch, tmp_path):
+    """As udfs.py does with metrics, and as a COHORT formula may do with cohorts or periods."""
+    script = "from retention_xl.analysis import periods\n\nP = periods.normalise_period('month')\n"
+    text = _build_with(monkeypatch, tmp_path, script)
+    assert "periods = SimpleNamespace(\n    normalise_period=normalise_period,\n)" in text
+    (tmp_path / "main.py").write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "main.py", monkeypatch).P == "M"
+
+
+def test_refuses_a_module_used_other_than_through_its_names(monkeypatch, tmp_path):
+    script = "from retention_xl.analysis import periods\n\nP = periods\n"
+    with pytest.raises(DataError, match="line 3: module `periods` is used other than as `periods.name`"):
+        _build_with(monkeypatch, tmp_path, script)

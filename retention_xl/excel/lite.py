@@ -62,7 +62,6 @@ from typing import Literal
 
 import pandas as pd
 import xlwings as xw
-from xlwings import script
 
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.analysis.overview import analyse
@@ -116,7 +115,7 @@ def _summary_sheet(book, name):
     if marks:
         try:
             old = marks[0].refers_to_range.sheet
-        except Exception:  # the marked sheet was deleted: the name shows #REF!
+        except ValueError:  # the marked sheet was deleted: the name shows #REF!
             old = None
     for sheet in book.sheets:
         if sheet.name.casefold() == name.casefold() and (old is None or sheet.name != old.name):
@@ -134,7 +133,7 @@ def _summary_sheet(book, name):
     return sheet
 
 
-@script
+@xw.script
 def build_report(book: xw.Book, lang: Literal["en", "ar", "fa"] = "en"):
     """Read the table **Orders** (customer, order date, amount) and write the summary
     sheet: headline figures and the cohort retention matrix."""
@@ -149,8 +148,7 @@ def build_report(book: xw.Book, lang: Literal["en", "ar", "fa"] = "en"):
     first, last = head["first_order"], head["last_order"]
     grid = [
         [label(lang, "title.summary")],
-        [f"{ORDERS_TABLE}: {first:%Y-%m-%d} - {last:%Y-%m-%d}, "
-         f"{len(clean.orders)} / {clean.n_input_rows}"],
+        [f"{ORDERS_TABLE}: {first:%Y-%m-%d} - {last:%Y-%m-%d}, {len(clean.orders)} / {clean.n_input_rows}"],
         [],
     ]
     figures_row = len(grid) + 1
@@ -250,9 +248,8 @@ def _load(name: str, source: str, label: str, entry: bool) -> _Module:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import) and any(_is_project(a.name) for a in node.names):
             raise _fail(label, node, "write `from retention_xl.x import y`, not `import retention_xl.x`")
-        if isinstance(node, ast.ImportFrom) and _is_project(_absolute(module, node)):
-            if id(node) not in top:
-                raise _fail(label, node, "imports retention_xl below the top level; move the import to the top")
+        if isinstance(node, ast.ImportFrom) and _is_project(_absolute(module, node)) and id(node) not in top:
+            raise _fail(label, node, "imports retention_xl below the top level; move the import to the top")
     for i, node in enumerate(tree.body):
         if i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
                 and isinstance(node.value.value, str):
@@ -510,7 +507,7 @@ def _render_imports(imports: dict) -> list[str]:
     for mod, names in froms.items():
         kind = "stdlib" if mod.split(".")[0] in sys.stdlib_module_names else "third"
         lines[kind].append(f"from {mod} import {', '.join(sorted(names))}")
-    key = lambda line: (line.startswith("from"), line.split()[1])  # noqa: E731
+    key = lambda line: (line.startswith("from"), line.split()[1])
     out = sorted(lines["stdlib"], key=key)
     if lines["third"]:
         out += [""] + sorted(lines["third"], key=key)
@@ -519,7 +516,7 @@ def _render_imports(imports: dict) -> list[str]:
 
 # --------------------------------------------------------------------------- the bundle
 def _formula_names() -> list[str]:
-    import retention_xl.udfs as udfs  # the names the integrator exports, at build time
+    from retention_xl import udfs  # the names the integrator exports, at build time
 
     return list(udfs.__all__)
 
