@@ -1,0 +1,436 @@
+"""The xlwings Lite bundle: main.py must be the catalog itself, runnable without retention_xl."""
+
+import ast
+import importlib.util
+import inspect
+import math
+import sys
+import uuid
+
+import pytest
+
+from retention_xl import __version__, udfs
+from retention_xl.errors import DataError
+from retention_xl.excel import lite
+from retention_xl.excel.lite import lite_main_source, lite_requirements, write_lite_bundle
+
+NPS_EXAMPLE = [[10.0], [10.0], [9.0], [9.0], [9.0], [8.0], [7.0], [6.0], [2.0], [10.0]]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lite")
+    paths = write_lite_bundle(folder)
+    return {p.name: p for p in paths}
+
+
+@pytest.fixture(scope="module")
+def main_text(bundle):
+    return bundle["main.py"].read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def main(bundle, monkeypatch):
+    """main.py imported as its own module, as xlwings Lite does, with no retention_xl to lean on."""
+    monkeypatch.delenv("RETENTION_XL_ERRORS", raising=False)
+    hidden = {k: v for k, v in sys.modules.items() if k == "retention_xl" or k.startswith("retention_xl.")}
+    for k in hidden:
+        monkeypatch.delitem(sys.modules, k)
+    monkeypatch.setattr(sys, "meta_path", [_NoRetentionXL(), *sys.meta_path])
+    return _import(bundle["main.py"], monkeypatch)
+
+
+def _import(path, monkeypatch):
+    name = f"lite_main_{uuid.uuid4().hex}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)  # as an import does (dataclasses need it)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _NoRetentionXL:
+    """An import hook that makes any import of retention_xl fail while main.py runs."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "retention_xl" or name.startswith("retention_xl."):
+            raise ImportError(f"main.py imported {name}")
+
+
+# ----------------------------------------------------------------- the catalog, from main.py
+def test_worked_examples(main):
+    assert main.CRR(10.0, 8.0, 0.0) == pytest.approx(0.8)
+    assert main.CRR(2000.0, 2100.0, 300.0) == pytest.approx(0.9)
+    assert main.CHURN(5.0, 150.0) == pytest.approx(5 / 150)
+    assert main.CHURN([15.0, 4.0], 500.0) == pytest.approx(0.038)
+    assert main.CHURN_COST(15.0, 30000.0) == 450000
+    assert main.REPEAT_RATE(900.0, 2000.0) == 0.45
+    assert main.CLV(50.0, 4.0, 3.0) == 600
+    assert main.CLV(50.0, 4.0, 3.0, 0.3, 40.0) == pytest.approx(140)
+    assert main.CLV_DISCOUNTED(100.0, 0.8, 0.1) == pytest.approx(366.67, abs=0.005)
+    assert main.CLV_DISCOUNTED(100.0, 0.8, 0.1, 3.0) == pytest.approx(225.62, abs=0.005)
+    assert main.LIFESPAN(0.25) == 4
+    assert main.NPS(NPS_EXAMPLE) == pytest.approx(40)
+
+
+def test_same_answers_as_the_installed_formulas(main):
+    calls = [
+        ("NPS_MOE", (NPS_EXAMPLE,)),
+        ("CSAT", ([[5.0], [4.0], [3.0], [None], ["n/a"]],)),
+        ("CES", ([[1.0, 2.0, 6.0]],)),
+        ("AOV", ([[10.0], [20.0], [33.0]],)),
+        ("PURCHASE_FREQUENCY", (300.0, 120.0)),
+        ("REPEAT_RATE", ([["a"], ["b"], ["a"], [None], ["c"], ["c"]],)),
+        ("CRR", (0.0, 5.0, 1.0)),  # #DIV/0!
+        ("CHURN", ("ten", 100.0)),  # #VALUE!
+        ("NPS", ([[11.0]],)),  # #NUM!
+    ]
+    for name, args in calls:
+        assert getattr(main, name)(*args) == getattr(udfs, name)(*args), name
+
+
+def test_every_formula_with_its_signature_and_description(main):
+    for name in udfs.__all__:
+        copy = getattr(main, name)
+        original = getattr(udfs, name)
+        assert inspect.signature(copy) == inspect.signature(original), name
+        assert copy.__doc__ == original.__doc__, name
+        assert copy.__module__ == main.__name__  # Lite registers what main.py defines
+
+
+def test_arg_decorators_name_real_parameters(main_text):
+    """Lite refuses `@xw.arg("x")` when the function has no parameter x."""
+    tree = ast.parse(main_text)
+    checked = 0
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        params = {a.arg for a in node.args.args}
+        for deco in node.decorator_list:
+            if isinstance(deco, ast.Call) and ast.unparse(deco.func) == "xw.arg":
+                assert deco.args[0].value in params, (node.name, deco.args[0].value)
+                checked += 1
+    assert checked >= len(udfs.__all__)
+
+
+# ----------------------------------------------------------------- errors in Lite
+def test_errors_are_bare_codes_in_the_browser(main, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert main.CRR(0.0, 5.0, 1.0) == "#DIV/0!"
+    assert main.CHURN("ten", 100.0) == "#VALUE!"
+    assert main.NPS([[11.0]]) == "#NUM!"
+    assert main.LIFESPAN(0.25) == 4
+
+
+def test_errors_as_text_outside_the_browser(main, monkeypatch):
+    result = main.CRR(0.0, 5.0, 1.0)
+    assert result.startswith("#DIV/0! ") and "start" in result
+    monkeypatch.setenv("RETENTION_XL_ERRORS", "value")
+    assert main.CRR(0.0, 5.0, 1.0) == "#DIV/0!"
+
+
+# ----------------------------------------------------------------- what the file is
+def test_header_names_the_generator_and_version(main_text):
+    head = main_text.split("from __future__", 1)[0]
+    assert head.startswith("# main.py for xlwings Lite")
+    assert f"Generated by `retention-xl lite` from retention-xl {__version__}. Do not edit" in head
+    for name in udfs.__all__:
+        assert name in head
+
+
+def test_no_import_of_retention_xl(main_text):
+    for node in ast.walk(ast.parse(main_text)):
+        if isinstance(node, ast.Import):
+            assert not any(a.name.split(".")[0] == "retention_xl" for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and (node.module or "").split(".")[0] != "retention_xl"
+
+
+def test_each_module_copied_once_dependencies_first(main_text):
+    copied = [line.split()[1] for line in main_text.splitlines() if line.startswith("#   retention_xl/")]
+    assert len(copied) == len(set(copied))
+    for first, later in [("errors.py", "metrics.py"), ("metrics.py", "udfs.py"), ("cells.py", "udfs.py"),
+                         ("periods.py", "cohorts.py"), ("numerals.py", "orders.py")]:
+        assert copied.index(_path(first)) < copied.index(_path(later))
+    assert "def crr(" in main_text and main_text.count("\ndef crr(") == 1
+
+
+def _path(name):
+    return {"errors.py": "retention_xl/errors.py", "cells.py": "retention_xl/excel/cells.py",
+            "udfs.py": "retention_xl/udfs.py"}.get(name, f"retention_xl/analysis/{name}")
+
+
+def test_clashing_private_helpers_are_renamed_apart(main):
+    # metrics.py and numerals.py both define _fmt, metrics.py and dates.py both _count
+    assert main._metrics_fmt(0.25) == "0.25"
+    assert main._metrics_fmt(10.0) == "10"
+    assert main._metrics_count(3, "x") == 3.0
+    assert not hasattr(main, "_fmt") and not hasattr(main, "_count")
+
+
+def test_requirements_are_exactly_the_third_party_imports(bundle, main_text):
+    lines = bundle["requirements.txt"].read_text(encoding="utf-8").splitlines()
+    listed = [line for line in lines if line and not line.startswith("#")]
+    tops = set()
+    for node in ast.walk(ast.parse(main_text)):
+        if isinstance(node, ast.Import):
+            tops |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            tops.add(node.module.split(".")[0])
+    third_party = sorted(tops - set(sys.stdlib_module_names) - {"__future__"})
+    assert listed == third_party == ["jdatetime", "numpy", "pandas", "scipy", "xlwings"]
+    assert not any(ch in line for line in listed for ch in "=<>~")  # Pyodide decides versions
+
+
+def test_the_same_bytes_every_time(main_text):
+    assert lite_main_source() == main_text
+    assert lite_requirements(main_text) == ["jdatetime", "numpy", "pandas", "scipy", "xlwings"]
+
+
+# ----------------------------------------------------------------- writing the files
+def test_refuses_to_overwrite_without_force(tmp_path):
+    write_lite_bundle(tmp_path)
+    (tmp_path / "main.py").write_text("# the user's own code\n", encoding="utf-8")
+    with pytest.raises(DataError, match="main.py and requirements.txt already in .*--force"):
+        write_lite_bundle(tmp_path)
+    assert (tmp_path / "main.py").read_text(encoding="utf-8") == "# the user's own code\n"
+    write_lite_bundle(tmp_path, force=True)
+    assert (tmp_path / "main.py").read_text(encoding="utf-8").startswith("# main.py for xlwings Lite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.py", "requirements.txt"]  # no temp files
+
+
+def test_one_existing_file_is_enough_to_refuse(tmp_path):
+    (tmp_path / "requirements.txt").write_text("pandas\n", encoding="utf-8")
+    with pytest.raises(DataError, match="requirements.txt already in"):
+        write_lite_bundle(tmp_path)
+    assert not (tmp_path / "main.py").exists()
+
+
+def test_creates_the_folder_and_refuses_a_file(tmp_path):
+    paths = write_lite_bundle(tmp_path / "new" / "lite")
+    assert [p.name for p in paths] == ["main.py", "requirements.txt"]
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(DataError, match="is a file"):
+        write_lite_bundle(tmp_path / "file")
+
+
+# ----------------------------------------------------------------- the inliner's refusals
+def _build_with(monkeypatch, tmp_path, script):
+    monkeypatch.setattr(lite, "_SCRIPT", script)
+    return lite_main_source()
+
+
+def test_refuses_plain_import_of_the_package(monkeypatch, tmp_path):
+    with pytest.raises(DataError, match=r"line 1: write `from retention_xl.x import y`"):
+        _build_with(monkeypatch, tmp_path, "import retention_xl.labels\n")
+
+
+def test_refuses_import_inside_a_function(monkeypatch, tmp_path):
+    script = "def f():\n    from retention_xl.labels import label\n    return label\n"
+    with pytest.raises(DataError, match="line 2: imports retention_xl below the top level"):
+        _build_with(monkeypatch, tmp_path, script)
+
+
+def test_refuses_a_name_the_module_does_not_define(monkeypatch, tmp_path):
+    with pytest.raises(DataError, match="does not define it"):
+        _build_with(monkeypatch, tmp_path, "from retention_xl.labels import nothing_here\n")
+
+
+def test_refuses_a_script_name_that_clashes_with_the_formulas(monkeypatch, tmp_path):
+    with pytest.raises(DataError, match="`CATEGORY` clashes"):
+        _build_with(monkeypatch, tmp_path, 'CATEGORY = "mine"\n')
+
+
+def test_import_under_another_name_is_rewritten(monkeypatch, tmp_path):
+    text = _build_with(monkeypatch, tmp_path, "from retention_xl.labels import label as L\n\nX = L('en', 'fig.orders')\n")
+    assert "X = label('en', 'fig.orders')" in text
+    (tmp_path / "main.py").write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "main.py", monkeypatch).X == "Orders"
+
+
+# ----------------------------------------------------------------- the build_report script
+ORDERS = [
+    ["Customer", "Order date", "Amount"],
+    ["a", 45296.0, 10.0],  # 2024-01-05, as Excel hands a date over: a serial number
+    ["a", 45352.0, 20.0],  # 2024-03-01
+    ["b", 45311.0, 5.0],  # 2024-01-20
+    ["b", 45324.0, 5.0],  # 2024-02-02
+    ["c", 45332.0, 8.0],  # 2024-02-10
+    [None, None, None],
+]
+
+
+def test_build_report_writes_the_summary(main, capsys):
+    book = FakeBook()
+    book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=4))
+    main.build_report(book)
+    sheet = book.sheets["Summary"]
+    rows = sheet.grid
+    assert rows[0][0] == "Customer retention summary"
+    assert rows[1][0] == "Orders: 2024-01-05 - 2024-03-01, 5 / 6"
+    figures = {r[0]: r[1] for r in rows[3:13]}
+    assert figures["Customers"] == 3
+    assert figures["Orders"] == 5
+    assert figures["Net revenue"] == 48
+    assert figures["Average order value"] == pytest.approx(9.6)
+    assert figures["Orders per customer"] == pytest.approx(5 / 3)
+    assert figures["Repeat rate"] == pytest.approx(2 / 3)
+    start = next(i for i, r in enumerate(rows) if r[0] == "Cohort")
+    assert rows[start][:5] == ["Cohort", "Cohort size", "P0", "P1", "P2"]
+    jan, feb = rows[start + 1], rows[start + 2]
+    assert jan[:2] == ["2024-01", 2] and jan[2:5] == [1.0, 0.5, 0.5]
+    assert feb[:2] == ["2024-02", 1] and feb[2:5] == [1.0, 0.0, None]  # April not reached yet: blank
+    assert sheet.formats[(start + 2, 3)] == "0%"
+    assert sheet.formats[(4, 2)] == "0"  # customers
+    assert book.active is sheet
+    assert [n.name for n in book.names] == ["RetentionXL_summary"]
+    assert "row 10: blank row (skipped)" in capsys.readouterr().out
+
+
+def test_build_report_replaces_only_its_own_sheet(main):
+    book = FakeBook()
+    book.sheets.add(name="Orders").tables.append(FakeTable("orders", book.sheets["Orders"], ORDERS, row=1))
+    main.build_report(book)
+    main.build_report(book, "fa")  # a second run, in Persian: the first summary goes
+    assert [s.name for s in book.sheets] == ["Orders", main.label("fa", "sheet.summary")]
+    assert [n.refers_to for n in book.names] == [f"='{main.label('fa', 'sheet.summary')}'!$A$1"]
+    book.sheets[main.label("fa", "sheet.summary")].delete()  # the user deletes it; the name shows #REF!
+    main.build_report(book)
+    assert [s.name for s in book.sheets] == ["Orders", "Summary"]
+    assert [n.refers_to for n in book.names] == ["='Summary'!$A$1"]
+
+    other = FakeBook()
+    other.sheets.add(name="Orders").tables.append(FakeTable("Orders", other.sheets["Orders"], ORDERS, row=1))
+    other.sheets.add(name="Summary").grid = [["the user's own"]]
+    with pytest.raises(main.DataError, match="sheet named Summary already exists"):
+        main.build_report(other)
+    assert other.sheets["Summary"].grid == [["the user's own"]]
+
+
+def test_build_report_needs_the_orders_table(main):
+    book = FakeBook()
+    book.sheets.add(name="Sheet1")
+    with pytest.raises(main.DataError, match="no Excel table named Orders"):
+        main.build_report(book)
+
+
+# A stand-in for the part of xlwings' Book that build_report uses (names as in xlwings).
+class FakeRange:
+    def __init__(self, sheet, first, last=None, values=None, row=None):
+        self.sheet, self.first, self.last = sheet, first, last or first
+        self._values, self.row = values, row
+
+    def options(self, **_):
+        return self
+
+    @property
+    def value(self):
+        return self._values
+
+    @value.setter
+    def value(self, grid):
+        assert self.first == (1, 1)
+        self.sheet.grid = grid
+
+    @property
+    def number_format(self):
+        raise NotImplementedError
+
+    @number_format.setter
+    def number_format(self, fmt):
+        for r in range(self.first[0], self.last[0] + 1):
+            for c in range(self.first[1], self.last[1] + 1):
+                self.sheet.formats[(r, c)] = fmt
+
+
+class FakeTable:
+    def __init__(self, name, sheet, values, row):
+        self.name, self.range = name, FakeRange(sheet, (row, 1), values=values, row=row)
+
+
+class FakeSheet:
+    def __init__(self, book, name):
+        self.book, self.name, self.tables, self.grid, self.formats = book, name, [], [], {}
+
+    def range(self, first, last=None):
+        return FakeRange(self, first, last)
+
+    def activate(self):
+        self.book.active = self
+
+    def delete(self):
+        self.book.sheets.items.remove(self)
+
+
+class FakeSheets:
+    def __init__(self, book):
+        self.book, self.items = book, []
+
+    def __iter__(self):
+        return iter(list(self.items))
+
+    def __getitem__(self, name):
+        return next(s for s in self.items if s.name == name)
+
+    def add(self, name):
+        assert all(s.name.casefold() != name.casefold() for s in self.items), "Excel refuses a duplicate"
+        self.items.append(FakeSheet(self.book, name))
+        return self.items[-1]
+
+
+class FakeName:
+    def __init__(self, names, name, refers_to):
+        self.names, self.name, self.refers_to = names, name, refers_to
+
+    @property
+    def refers_to_range(self):
+        sheet_name = self.refers_to[1:].rsplit("!", 1)[0].strip("'").replace("''", "'")
+        sheets = [s for s in self.names.book.sheets if s.name == sheet_name]
+        if not sheets:  # as xlwings does when the name shows #REF!
+            raise ValueError(f"Name '{self.name}' does not refer to a single range.")
+        return FakeRange(sheets[0], (1, 1))
+
+    def delete(self):
+        self.names.items.remove(self)
+
+
+class FakeNames:
+    def __init__(self, book):
+        self.book, self.items = book, []
+
+    def __iter__(self):
+        return iter(list(self.items))
+
+    def add(self, name, refers_to):
+        assert all(n.name.casefold() != name.casefold() for n in self.items), "Excel refuses a duplicate"
+        self.items.append(FakeName(self, name, refers_to))
+
+
+class FakeBook:
+    def __init__(self):
+        self.sheets, self.names, self.active = FakeSheets(self), FakeNames(self), None
+
+
+def test_fake_cells_are_plain_python(main):
+    """What the script writes must be plain values (xlwings cannot send numpy types or NaN)."""
+    book = FakeBook()
+    book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=1))
+    main.build_report(book)
+    for row in book.sheets["Summary"].grid:
+        for v in row:
+            assert v is None or type(v) in (str, int, float) and not (isinstance(v, float) and math.isnan(v))
+
+
+def test_a_module_imported_whole_becomes_a_namespace(monkeypatch, tmp_path):
+    """As udfs.py does with metrics, and as a COHORT formula may do with cohorts or periods."""
+    script = "from retention_xl.analysis import periods\n\nP = periods.normalise_period('month')\n"
+    text = _build_with(monkeypatch, tmp_path, script)
+    assert "periods = SimpleNamespace(\n    normalise_period=normalise_period,\n)" in text
+    (tmp_path / "main.py").write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "main.py", monkeypatch).P == "M"
+
+
+def test_refuses_a_module_used_other_than_through_its_names(monkeypatch, tmp_path):
+    script = "from retention_xl.analysis import periods\n\nP = periods\n"
+    with pytest.raises(DataError, match="line 3: module `periods` is used other than as `periods.name`"):
+        _build_with(monkeypatch, tmp_path, script)
