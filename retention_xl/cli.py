@@ -127,6 +127,23 @@ def template(
     out.print(f"[bold green]Template written:[/] {written}")
 
 
+@app.command()
+def lite(
+    directory: Annotated[Path, typer.Argument(help="Folder for main.py and requirements.txt.")] = Path("xlwings-lite"),
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+) -> None:
+    """Write main.py and requirements.txt to paste into the xlwings Lite add-in (Excel on the web and Mac)."""
+    from retention_xl.excel.lite import write_lite_bundle
+
+    try:
+        paths = write_lite_bundle(directory, force=force)
+    except RetentionError as e:
+        _fail(str(e))
+    for path in paths:
+        out.print(f"[bold green]Written:[/] {path}")
+    out.print("Paste main.py and requirements.txt into the xlwings Lite editor (Excel: Home > Add-ins > xlwings Lite).")
+
+
 @addin_app.command("build")
 def addin_build(
     path: Annotated[Path, typer.Argument(help="Folder or retention_xl.xlam path.")] = Path("."),

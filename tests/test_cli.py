@@ -85,6 +85,13 @@ def test_template_command_and_checked_in_template(tmp_path):
     assert (ROOT / "workbook_template.xlsx").read_bytes() == template_bytes()
 
 
+def test_lite_bundle_command(tmp_path):
+    result = runner.invoke(app, ["lite", str(tmp_path / "lite")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "lite").iterdir()) == ["main.py", "requirements.txt"]
+    assert runner.invoke(app, ["lite", str(tmp_path / "lite")]).exit_code == 1  # no --force
+
+
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "retention_xl", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("retention-xl ")

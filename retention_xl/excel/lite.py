@@ -592,8 +592,20 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
     ``requirements-pinned.txt``.
     """
     source = lite_main_source() if main_source is None else main_source
+    tree = ast.parse(source)
+    optional = {  # imports guarded by ``except ImportError`` have a fallback: not required
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Try)
+        and any(isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                for h in node.handlers)
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
     tops: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             tops |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
