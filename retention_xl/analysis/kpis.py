@@ -27,7 +27,7 @@ from retention_xl.errors import DataError, InvalidValue
 __all__ = ["DEFAULT_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]
 
 #: a customer who has not ordered for this long has left the base (per period code)
-DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 365}
+DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 366}
 #: the longest period of each kind; the window must be at least this long
 PERIOD_MAX_DAYS = {"W": 7, "M": 31, "Q": 92, "Y": 366}
 DAY = np.int64(86_400_000_000_000)  # nanoseconds
