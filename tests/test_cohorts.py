@@ -198,7 +198,7 @@ def order_tables(draw, max_rows=14, max_days=400):
                 st.sampled_from("abcde"),
                 st.integers(0, max_days),
                 st.integers(0, 23),
-                st.one_of(st.integers(0, 100), st.integers(0, 100), st.integers(0, 100), st.integers(-60, -1)),
+                st.integers(-30, 100),  # about one in four is a refund
             ),
             min_size=1,
             max_size=max_rows,
@@ -280,8 +280,8 @@ def test_cohort_tables_match_the_definitions_on_seeded_tables():
 
 
 # ----------------------------------------------------------------- invariants
-@given(order_tables(), st.sampled_from(["M", "Q"]))
-def test_cohort_invariants(orders, code):
+@given(order_tables(), st.sampled_from(["W", "M", "Q", "Y"]), st.randoms(use_true_random=False))
+def test_cohort_invariants_and_row_order(orders, code, rnd):
     c = cohort_tables(orders, code)
     cust, ret = c.customers.to_numpy(), c.retention.to_numpy()
     reached = ~np.isnan(cust)
@@ -304,11 +304,9 @@ def test_cohort_invariants(orders, code):
     )
     assert c.size.sum() == len(buyers)
 
-
-@given(order_tables(), st.sampled_from(["W", "M", "Q", "Y"]), st.randoms(use_true_random=False))
-def test_row_order_does_not_matter(orders, code, rnd):
+    # nothing depends on the order of the rows
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))].reset_index(drop=True)
-    a, b = cohort_tables(orders, code), cohort_tables(shuffled, code)
-    pd.testing.assert_series_equal(a.size, b.size)
+    b = cohort_tables(shuffled, code)
+    pd.testing.assert_series_equal(b.size, c.size)
     for name in ("customers", "retention", "revenue", "orders"):
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+        pd.testing.assert_frame_equal(getattr(b, name), getattr(c, name))

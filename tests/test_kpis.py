@@ -351,7 +351,7 @@ def order_tables(draw, max_rows=14):
                 st.sampled_from("abcde"),
                 st.integers(0, 1000),
                 st.sampled_from([0, 0, 0, 9, 23]),  # many midnights: orders that end on a bound
-                st.one_of(st.integers(0, 100), st.integers(0, 100), st.integers(0, 100), st.integers(-60, -1)),
+                st.integers(-30, 100),  # about one in four is a refund
             ),
             min_size=1,
             max_size=max_rows,
@@ -472,8 +472,8 @@ def test_period_kpis_match_the_definitions_on_seeded_tables():
 
 
 # ----------------------------------------------------------------- invariants
-@given(cases())
-def test_base_flows_add_up(case):
+@given(cases(), st.randoms(use_true_random=False))
+def test_base_flows_add_up_and_row_order_does_not_matter(case, rnd):
     k = period_kpis(*case)
     s, e = k["customers_start"], k["customers_end"]
     assert (e == s - k["lost"] + k["new"] + k["reactivated"]).all()
@@ -498,9 +498,7 @@ def test_base_flows_add_up(case):
     assert k["revenue"].sum() == pytest.approx(orders["amount"].sum())
     assert k["orders"].sum() == (orders["amount"] >= 0).sum()
 
-
-@given(cases(), st.randoms(use_true_random=False))
-def test_row_order_does_not_matter(case, rnd):
+    # nothing depends on the order of the rows
     orders, code, window = case
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))].reset_index(drop=True)
-    pd.testing.assert_frame_equal(period_kpis(orders, code, window), period_kpis(shuffled, code, window))
+    pd.testing.assert_frame_equal(period_kpis(shuffled, code, window), k)
