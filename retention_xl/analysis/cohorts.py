@@ -4,7 +4,8 @@ A customer's *cohort* is the period of its first order. It is *active in period 
 cohort when it placed at least one order in the k-th period after that one (k = 0 is the
 first period). Refunds (negative amounts) are not orders: they never make a customer
 active or set its cohort, but they do reduce the cohort's revenue in the period they
-happen. Cells for periods not yet reached by a cohort are empty (NaN), not zero.
+happen (in period 0 if dated before the customer's first order). Cells for periods not yet
+reached by a cohort are empty (NaN), not zero.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def cohort_tables(orders: pd.DataFrame, period: str = "M") -> Cohorts:
     shape = (n_cohorts, n_offsets)
 
     coh_idx = (row_cohort[keep] - base).astype(np.int64)
-    off = (per[keep] - row_cohort[keep]).astype(np.int64)
+    # a refund dated before the customer's first order is booked in its cohort's period 0
+    off = np.maximum(per[keep] - row_cohort[keep], 0).astype(np.int64)
     amount = orders["amount"].to_numpy(dtype=float)[keep]
     is_order = buying[keep]
 

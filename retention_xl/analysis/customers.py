@@ -25,7 +25,8 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     first_order, last_order : datetimes of the first and last order
     orders : number of orders (refunds excluded)
     revenue : net revenue (orders minus refunds)
-    days_since_last : whole days from the last order to ``as_of`` (RFM recency)
+    days_since_last : days from the last order's day to ``as_of``'s day (RFM recency; the
+        time of day does not count, so customers who ordered on the same day tie)
     frequency : repeat purchase days: distinct days with an order, minus one (the models'
         *frequency*)
     recency : days from the first to the last order day (the models' *recency*)
@@ -84,7 +85,7 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
             "last_order": pd.DatetimeIndex(last_ns.astype("datetime64[ns]")),
             "orders": n_orders,
             "revenue": revenue,
-            "days_since_last": (as_of_ns - last_ns) // DAY_NS,
+            "days_since_last": as_of_ns // DAY_NS - last_ns // DAY_NS,
             "frequency": n_days - 1,
             "recency": (last_ns // DAY_NS - first_ns // DAY_NS).astype(float),
             "T": (as_of_ns // DAY_NS - first_ns // DAY_NS).astype(float),

@@ -27,7 +27,7 @@ from retention_xl.errors import DataError, InvalidValue
 __all__ = ["DEFAULT_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]
 
 #: a customer who has not ordered for this long has left the base (per period code)
-DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 365}
+DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 366}
 #: the longest period of each kind; the window must be at least this long
 PERIOD_MAX_DAYS = {"W": 7, "M": 31, "Q": 92, "Y": 366}
 DAY = np.int64(86_400_000_000_000)  # nanoseconds
@@ -40,7 +40,8 @@ def _ns(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 def period_kpis(
     orders: pd.DataFrame, period: str = "M", window_days: int | None = None
 ) -> pd.DataFrame:
-    """One row per period from the first order to the last.
+    """One row per period from the first row of the table to the last (a refund dated
+    outside the orders' range adds its period, so its revenue is not dropped).
 
     Columns: ``period, start, customers_start, new, reactivated, lost, customers_end, crr,
     churn, buyers, orders, revenue, aov, repeat_rate`` (``repeat_rate``: share of the
@@ -78,7 +79,7 @@ def period_kpis(
     cust_all, _ = pd.factorize(orders["customer"], sort=False)
     t, per, cust = t_all[buying], per_all[buying], cust_all[buying]
 
-    base, last = int(per.min()), int(max(per.max(), per_all.max()))
+    base, last = int(per_all.min()), int(per_all.max())  # refunds count: their revenue has a row
     n_periods = last - base + 1
     observed_end = (t_all.max() // DAY + 1) * DAY  # midnight after the last order
     bounds = _ns(period_starts(np.arange(base, last + 2), code))
