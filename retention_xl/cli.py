@@ -59,7 +59,7 @@ def report(
     period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
     lang: Annotated[str, typer.Option("--lang", help="Report language: en, ar or fa (right to left).")] = "en",
     window: Annotated[
-        Optional[int], typer.Option("--window", help="Activity window in days (default 90; Q 180, Y 365).")
+        Optional[int], typer.Option("--window", help="Activity window in days (default 90; Q 180, Y 366).")
     ] = None,
     margin: Annotated[float, typer.Option("--margin", help="Profit margin for historical CLV (1 = revenue).")] = 1.0,
     customer: Annotated[Optional[str], typer.Option("--customer", help="Name of the customer column.")] = None,
