@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from order_tables import START, order_tables, table
 
 from retention_xl.analysis.customers import customer_summary
 from retention_xl.errors import DataError
@@ -13,18 +14,6 @@ COLUMNS = [
     "first_order", "last_order", "orders", "revenue", "days_since_last",
     "frequency", "recency", "T", "monetary",
 ]
-
-
-def table(rows):
-    """An order table from (customer, date, amount) tuples."""
-    customer, date, amount = zip(*rows)
-    return pd.DataFrame(
-        {
-            "customer": list(customer),
-            "date": pd.to_datetime(list(date), format="ISO8601"),
-            "amount": [float(a) for a in amount],
-        }
-    )
 
 
 # The three customers of test_cohorts.py / test_kpis.py, plus d whose only row is a refund.
@@ -127,36 +116,6 @@ def test_all_refund_table_is_a_data_error():
 
 
 # ----------------------------------------------------------------- against a plain groupby
-START = pd.Timestamp("2024-01-01")
-
-
-@st.composite
-def order_tables(draw, max_rows=14, max_days=120):
-    """Small random order tables over five customers; about one row in four is a refund."""
-    rows = draw(
-        st.lists(
-            st.tuples(
-                st.sampled_from("abcde"),
-                st.integers(0, max_days),
-                st.integers(0, 23),
-                st.integers(-30, 100),  # about one in four is a refund
-            ),
-            min_size=1,
-            max_size=max_rows,
-        )
-    )
-    if all(amount < 0 for *_, amount in rows):
-        rows[0] = (*rows[0][:3], -rows[0][3])
-    customer, day, hour, amount = zip(*rows)
-    return pd.DataFrame(
-        {
-            "customer": list(customer),
-            "date": START + pd.to_timedelta(np.array(day) * 24 + np.array(hour), unit="h"),
-            "amount": np.array(amount, dtype=float),
-        }
-    )
-
-
 def reference_summary(orders, as_of=None):
     """The column definitions with a plain groupby, in days."""
     if as_of is None:
@@ -201,7 +160,7 @@ as_of_moments = st.none() | st.builds(
 )
 
 
-@given(order_tables(), as_of_moments)
+@given(order_tables(max_rows=14, max_days=120), as_of_moments)
 def test_summary_matches_a_plain_groupby(orders, as_of):
     # as_of: the default (midnight after the last row) or any moment, even mid-day
     assert_same_summary(customer_summary(orders, as_of), reference_summary(orders, as_of))
@@ -224,7 +183,7 @@ def test_summary_matches_a_plain_groupby_on_seeded_tables():
 
 
 # ----------------------------------------------------------------- invariants
-@given(order_tables(), st.randoms(use_true_random=False))
+@given(order_tables(max_rows=14, max_days=120), st.randoms(use_true_random=False))
 def test_summary_invariants_and_row_order(orders, rnd):
     s = customer_summary(orders)
     assert (s["first_order"] <= s["last_order"]).all()

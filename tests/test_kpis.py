@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from order_tables import START, table
 
 from retention_xl.analysis.kpis import (
     DEFAULT_WINDOW_DAYS,
@@ -20,18 +21,6 @@ from retention_xl.errors import DataError, InvalidValue
 
 NAN = math.nan
 BASE_COLUMNS = ["customers_start", "new", "reactivated", "lost", "customers_end"]
-
-
-def table(rows):
-    """An order table from (customer, date, amount) tuples."""
-    customer, date, amount = zip(*rows)
-    return pd.DataFrame(
-        {
-            "customer": list(customer),
-            "date": pd.to_datetime(list(date), format="ISO8601"),
-            "amount": [float(a) for a in amount],
-        }
-    )
 
 
 def column(k, name):
@@ -337,7 +326,6 @@ def test_unknown_period_is_invalid_value(code):
 
 
 # ----------------------------------------------------------------- brute force
-START = pd.Timestamp("2024-01-01")
 SPAN_DAYS = {"W": 60, "M": 300, "Q": 700, "Y": 1500}
 
 
