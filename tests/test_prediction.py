@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.models import BetaGeo, GammaGamma, holdout_validation, predicted_clv
 from retention_xl.analysis.overview import analyse
-from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers, split_orders
+from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.errors import DataError, OutOfRange
 from retention_xl.sample import generate_orders
 

@@ -212,8 +212,8 @@ def predict_customers(summary: pd.DataFrame, *, horizon: int = 12, margin: float
     spends = (x > 0) & (m > 0)
     repeat_orders = x[spends].sum()
     mean_spend = float(x[spends] @ m[spends] / repeat_orders) if repeat_orders else float("nan")
-    options = dict(horizon=horizon, margin=margin, discount=discount, unit_days=unit_days,
-                   period_days=period_days, mean_repeat_spend=mean_spend)
+    options = {"horizon": horizon, "margin": margin, "discount": discount, "unit_days": unit_days,
+               "period_days": period_days, "mean_repeat_spend": mean_spend}
     unit, (periods, period) = _unit_name(unit_days), _period_name(period_days)
 
     try:
