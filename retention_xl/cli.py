@@ -111,6 +111,69 @@ def report(
 
 
 @app.command()
+def validate(
+    input: Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")],
+    holdout_start: Annotated[
+        str, typer.Option("--holdout-start", help="First day of the holdout period, e.g. 2024-07-01.")
+    ],
+    customer: Annotated[Optional[str], typer.Option("--customer", help="Name of the customer column.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Name of the order date column.")] = None,
+    amount: Annotated[Optional[str], typer.Option("--amount", help="Name of the amount column.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
+) -> None:
+    """Check the purchase model: fit it on the orders before --holdout-start, compare its
+    predictions with the purchases made from that day on."""
+    from rich.table import Table
+
+    from retention_xl.analysis.models import holdout_validation
+    from retention_xl.analysis.orders import clean_orders
+    from retention_xl.analysis.prediction import split_orders
+    from retention_xl.io import read_table
+
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:
+            task = progress.add_task("Reading orders", total=None)
+            raw = read_table(input, sheet=sheet)
+            progress.update(task, description="Cleaning orders")
+            clean = clean_orders(raw.frame, customer=customer, date=date, amount=amount, first_row=raw.first_row)
+            progress.update(task, description="Fitting and comparing")
+            calibration, actual, length = split_orders(clean.orders, holdout_start)
+            result = holdout_validation(calibration, actual, length)
+    except RetentionError as e:
+        _fail(str(e))
+    p = result["params"]
+    out.print(f"[bold]Holdout check of the BG/NBD purchase model[/] on {raw.source}", highlight=False)
+    out.print(
+        f"Fitted on orders before {holdout_start} (r={p['r']:.3g}, α={p['alpha']:.3g} weeks, a={p['a']:.3g}, "
+        f"b={p['b']:.3g}); holdout {length:.4g} weeks. Purchases are order days; refunds are left out, and "
+        "customers first seen in the holdout are not compared.",
+        highlight=False,
+    )
+    figures = Table(title="Predicted vs actual purchases in the holdout")
+    figures.add_column("Figure")
+    figures.add_column("Value", justify="right")
+    for name, value in (
+        ("Customers compared", f"{len(calibration):,}"),
+        ("Total predicted", f"{result['total_predicted']:,.1f}"),
+        ("Total actual", f"{result['total_actual']:,.0f}"),
+        ("Mean absolute error (MAE)", f"{result['mae']:.3f}"),
+        ("Root mean squared error (RMSE)", f"{result['rmse']:.3f}"),
+        ("Correlation (predicted, actual)", f"{result['correlation']:.3f}"),
+    ):
+        figures.add_row(name, value)
+    out.print(figures)
+    by_frequency = Table(title="Mean purchases per customer in the holdout, by repeat purchases before it")
+    for heading in ("Repeat purchases", "Customers", "Predicted", "Actual"):
+        by_frequency.add_column(heading, justify="right")
+    table = result["by_frequency"]
+    for freq, customers, predicted, actual_mean in table[["customers", "predicted", "actual"]].itertuples():
+        label = f"{freq}+" if freq == 7 else str(freq)  # holdout_validation groups 7 and more
+        by_frequency.add_row(label, f"{customers:,}", f"{predicted:.3f}", f"{actual_mean:.3f}")
+    out.print(by_frequency)
+
+
+@app.command()
 def template(
     path: Annotated[Path, typer.Argument(help="Workbook to write.")] = Path("workbook_template.xlsx"),
     lang: Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")] = "en",

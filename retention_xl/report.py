@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.overview import Analysis
+from retention_xl.analysis.prediction import Prediction
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 
 __all__ = [
@@ -230,9 +231,21 @@ def _cohorts(a: Analysis, lang: str) -> Sheet:
     return Sheet("cohorts", L("sheet.cohorts"), blocks, lang in RIGHT_TO_LEFT, (3, 2), _widths(tables))
 
 
+def _model_note(p: Prediction, lang: str) -> str:
+    """One line: the models and parameters behind the predictions, or why there are none."""
+    if not p.available:
+        return label(lang, "note.model_none", reason=p.problem)
+    line = label(lang, "note.model", models=p.params_text, horizon=p.horizon,
+                 discount=f"{p.discount * 100:.4g}%", margin=f"{p.margin * 100:.4g}%")
+    if p.spend_problem:
+        line += " " + label(lang, "note.model_spend", spend=f"{p.mean_repeat_spend:,.2f}", reason=p.spend_problem)
+    return line
+
+
 def _segments(a: Analysis, lang: str) -> Sheet:
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     names = labels_for(lang)
+    horizon = a.prediction.horizon
     seg = a.segments.reset_index()
     seg["segment"] = [names[f"seg.{s}"] for s in seg["segment"]]
     seg_cols = (
@@ -245,6 +258,7 @@ def _segments(a: Analysis, lang: str) -> Sheet:
         Column("avg_orders", L("col.avg_orders"), "number", 11),
         Column("avg_revenue", L("col.avg_revenue"), "money", 12),
         Column("avg_clv", L("col.avg_clv"), "money", 12),
+        Column("avg_predicted_clv", L("col.avg_predicted_clv"), "money", 13),
     )
     summary = Table("SegmentSummary", seg, seg_cols, row=4, title=L("table.SegmentSummary"))
     chart = Chart("bar", L("chart.segments"), "SegmentSummary", 3, len(seg_cols) + 1,
@@ -274,12 +288,16 @@ def _segments(a: Analysis, lang: str) -> Sheet:
         Column("rfm", L("col.rfm"), "score", 7),
         Column("segment", L("col.segment"), "text", 20),
         Column("clv", L("col.clv"), "money", 13),
+        Column("p_alive", L("col.p_alive"), "percent", 9),
+        Column("expected_purchases", L("col.expected_purchases", horizon=horizon), "number", 13),
+        Column("predicted_clv", L("col.predicted_clv", horizon=horizon), "money", 13),
         Column("at_risk", L("col.at_risk"), "bool", 9),
     )
     customers = Table("Customers", cust, cust_cols, row=pareto.row + 4, title=L("table.Customers"))
-    blocks = (
+    blocks = (  # the Customers table stays last: a writer may stream its rows
         Text(0, (L("title.segments"),), style="title"),
         Text(1, (L("note.segments"),)),
+        Text(2, (_model_note(a.prediction, lang),)),
         summary,
         chart,
         pareto,

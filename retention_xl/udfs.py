@@ -16,8 +16,11 @@ import pandas as pd
 
 from retention_xl.analysis import metrics
 from retention_xl.analysis.cohorts import cohort_tables
+from retention_xl.analysis.customers import customer_summary
+from retention_xl.analysis.models import ShiftedBetaGeo
 from retention_xl.analysis.orders import clean_orders
-from retention_xl.errors import DataError, InvalidValue
+from retention_xl.analysis.prediction import predict_customers
+from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
 from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, text, values
 
 __all__ = [
@@ -35,6 +38,9 @@ __all__ = [
     "AOV",
     "PURCHASE_FREQUENCY",
     "COHORT",
+    "CLV_PREDICT",
+    "P_ALIVE",
+    "SBG_RETENTION",
 ]
 
 CATEGORY = "Retention"
@@ -186,6 +192,27 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
 
+def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.DataFrame:
+    """Clean orders from three ranges (without amounts every order counts 1)."""
+    ids = values(customer_ids, "customer_ids")
+    dates = values(order_dates, "order_dates")
+    if len(ids) != len(dates):
+        raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")
+    if amounts is None:
+        amt: list = [1.0] * len(ids)
+    else:
+        amt = values(amounts, "amounts")
+        if len(amt) != len(ids):
+            raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
+    raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object),
+                        "amount": pd.Series(amt, dtype=object)})
+    raw = raw[~(raw["customer"].isna() & raw["date"].isna())]  # blank rows of a whole-column range
+    clean = clean_orders(raw, customer="customer", date="date", amount="amount")
+    if clean.orders.empty:
+        raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
+    return clean.orders
+
+
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
 
 
@@ -202,27 +229,71 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # 
     what = text(show, "show", "retention").lower()
     if what not in _SHOW:
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
-    ids = values(customer_ids, "customer_ids")
-    dates = values(order_dates, "order_dates")
-    if len(ids) != len(dates):
-        raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")
-    if amounts is None:
-        if what == "revenue":
-            raise InvalidValue("revenue needs the amounts range as the 5th argument")
-        amt: list = [1.0] * len(ids)
-    else:
-        amt = values(amounts, "amounts")
-        if len(amt) != len(ids):
-            raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
-    raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object),
-                        "amount": pd.Series(amt, dtype=object)})
-    raw = raw[~(raw["customer"].isna() & raw["date"].isna())]  # blank rows of a whole-column range
-    clean = clean_orders(raw, customer="customer", date="date", amount="amount")
-    if clean.orders.empty:
-        raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
-    cohorts = cohort_tables(clean.orders, code)
+    if amounts is None and what == "revenue":
+        raise InvalidValue("revenue needs the amounts range as the 5th argument")
+    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts), code)
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
     body[pd.isna(body)] = ""
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
+
+
+def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **options: float):
+    """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
+    prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts)), **options)
+    if not prediction.available:
+        raise ModelError(prediction.problem)
+    return prediction.customers
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("amounts", doc="Range of order amounts, same length (negative = refund, left out).")
+@xw.arg("horizon", doc="Months to predict (default 12).")
+@xw.arg("margin", doc="Profit margin as a fraction (default 1: revenue).")
+@xw.arg("discount", doc="Discount rate per month as a fraction (default 0.01).")
+@excel_formula
+def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None):  # noqa: N802
+    """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (BG/NBD and Gamma-Gamma models, fitted on the orders)."""
+    options = {
+        "horizon": optional_number(horizon, "horizon", 12),
+        "margin": optional_number(margin, "margin", 1.0),
+        "discount": optional_number(discount, "discount", 0.01),
+    }
+    p = _predictions(customer_ids, order_dates, amounts, **options)
+    header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
+    body = p[["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]].to_numpy().tolist()
+    return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
+@excel_formula
+def P_ALIVE(customer_ids, order_dates):  # noqa: N802
+    """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
+    p = _predictions(customer_ids, order_dates)
+    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
+
+
+MAX_PERIODS_AHEAD = 1000
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("survivors", doc="Range of customers still subscribed at the start of each period, starting with the cohort size.")
+@xw.arg("periods_ahead", doc="Periods to project beyond the data (0 for the fitted periods only).")
+@excel_formula
+def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
+    """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
+    counts = numbers(survivors, "survivors")
+    ahead = number(periods_ahead, "periods_ahead")
+    if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:
+        raise OutOfRange(f"periods_ahead must be a whole number from 0 to {MAX_PERIODS_AHEAD}, got {ahead:g}")
+    model = ShiftedBetaGeo().fit(counts)
+    periods = np.arange(counts.size + int(ahead), dtype=float)
+    projected = (counts[0] * model.survival(periods)).tolist()
+    rates = [""] + model.retention_rates(periods[1:]).tolist()
+    return [["Period", "Survivors", "Retention rate"]] + [
+        [t, n, r] for t, n, r in zip(periods.tolist(), projected, rates)]

@@ -95,3 +95,69 @@ def test_lite_bundle_command(tmp_path):
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "retention_xl", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("retention-xl ")
+
+
+# ----------------------------------------------------------------- validate
+@pytest.fixture(scope="module")
+def cdnow_csv(tmp_path_factory):
+    """The CDNOW transactions (tests/data/README.md) as an order export: customer, date, amount."""
+    import pandas as pd
+
+    orders = pd.read_csv(ROOT / "tests" / "data" / "cdnow_sample_transactions.txt", sep=r"\s+", header=None,
+                         names=["master", "customer", "date", "cds", "amount"], dtype={"date": str, "customer": str})
+    orders["date"] = pd.to_datetime(orders["date"], format="%Y%m%d").dt.strftime("%Y-%m-%d")
+    path = tmp_path_factory.mktemp("cdnow") / "cdnow.csv"
+    orders[["customer", "date", "amount"]].rename(
+        columns={"customer": "Customer ID", "date": "Order date", "amount": "Total"}).to_csv(path, index=False)
+    return path
+
+
+def test_validate_reproduces_the_cdnow_holdout(cdnow_csv):
+    # Fader, Hardie & Lee (2005): 39 weeks of calibration, 39 weeks of holdout with 1,882
+    # repeat purchases; the BG/NBD fit predicts 1,653 of them
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "1997-10-01"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "r=0.243, α=4.41 weeks, a=0.793, b=2.43" in text
+    assert "holdout 39 weeks" in text
+    assert "Customers compared │ 2,357" in text
+    assert "Total predicted │ 1,653.4" in text
+    assert "Total actual │ 1,882" in text
+    for name in ("Mean absolute error (MAE)", "Root mean squared error (RMSE)", "Correlation (predicted, actual)"):
+        assert name in text
+    # by calibration frequency: 1,411 customers never bought again before the holdout
+    assert "│ 0 │ 1,411 │ 0.225 │ 0.237 │" in text
+    assert "│ 7+ │ 64 │" in text
+
+
+def test_validate_with_named_columns(cdnow_csv):
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "1997-10-01",
+                                 "--customer", "Customer ID", "--date", "Order date", "--amount", "Total"])
+    assert result.exit_code == 0, result.output
+    assert "1,653.4" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--holdout-start", "1999-01-01"], "no orders on or after the holdout start 1999-01-01"),
+    (["--holdout-start", "1996-01-01"], "no orders before the holdout start 1996-01-01"),
+    (["--holdout-start", "soon"], "must be a date like 2024-01-31"),
+    (["--holdout-start", "1997-10-01", "--customer", "Client"], "Client"),
+])
+def test_validate_errors_are_one_clear_line(cdnow_csv, args, message):
+    result = runner.invoke(app, ["validate", str(cdnow_csv), *args])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_validate_says_when_the_model_cannot_be_fitted(tmp_path):
+    src = tmp_path / "few.csv"
+    src.write_text("customer,date,amount\na,2024-01-01,5\nb,2024-01-02,6\na,2024-03-01,7\n")
+    result = runner.invoke(app, ["validate", str(src), "--holdout-start", "2024-02-01"])
+    assert result.exit_code == 1
+    assert "BG/NBD model needs customers with repeat purchases" in result.output
+
+
+def test_validate_needs_the_holdout_start(cdnow_csv):
+    result = runner.invoke(app, ["validate", str(cdnow_csv)])
+    assert result.exit_code != 0 and "--holdout-start" in result.output
+    assert runner.invoke(app, ["validate", "--help"]).exit_code == 0

@@ -167,3 +167,78 @@ def test_libreoffice_opens_and_renders_the_report(built, tmp_path):
     pdf = tmp_path / "report.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stderr.decode()
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+# ----------------------------------------------------------------- predictions
+def _sheet_text(ws) -> list[str]:
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+@pytest.fixture(scope="module")
+def sample_book(tmp_path_factory):
+    from retention_xl.sample import load_sample_orders
+
+    built = build_report(load_sample_orders(), source="sample", period="M")
+    path = write_xlsx(built.report, tmp_path_factory.mktemp("s") / "sample.xlsx")
+    return built, openpyxl.load_workbook(path)
+
+
+def test_customers_table_has_the_predictions(sample_book):
+    built, book = sample_book
+    ws = book["Segments"]
+    rows = _table_rows(ws, "Customers")
+    header = rows[0]
+    assert header[-5:] == ["Historical CLV", "P(alive)", "Expected purchases (next 12 months)",
+                           "Predicted CLV (next 12 months)", "At risk"]
+    customers = built.analysis.customers
+    first = customers.iloc[0]
+    assert rows[1][0] == customers.index[0]
+    assert rows[1][-4:-1] == pytest.approx([first["p_alive"], first["expected_purchases"], first["predicted_clv"]])
+    p_col = header.index("P(alive)") + 1
+    ref_row = int(re.match(r"[A-Z]+(\d+)", ws.tables["Customers"].ref).group(1)) + 1
+    assert ws.cell(ref_row, p_col).number_format == "0.0%"
+    assert ws.cell(ref_row, p_col + 1).number_format == "#,##0.00"
+    # the Customers table is the sheet's last block: nothing is written below it
+    assert ws.max_row == ref_row + len(customers) - 1
+
+
+def test_segment_summary_has_average_predicted_clv(sample_book):
+    built, book = sample_book
+    rows = _table_rows(book["Segments"], "SegmentSummary")
+    assert rows[0][-1] == "Avg predicted CLV"
+    by_segment = built.analysis.segments["avg_predicted_clv"]
+    assert rows[1][-1] == pytest.approx(by_segment.iloc[0])
+
+
+def test_segments_sheet_names_the_models_and_parameters(sample_book):
+    built, book = sample_book
+    p = built.analysis.prediction
+    texts = _sheet_text(book["Segments"])
+    line = next(t for t in texts if t.startswith("Predictions: "))
+    assert p.params_text in line and line.startswith(f"Predictions: BG/NBD r={p.purchase_params['r']:.3g}")
+    assert "next 12 months, discount 1% a month, margin 100%" in line
+    assert any("P(alive) below 50%" in t for t in texts)  # the at-risk rule
+
+
+def test_without_a_model_the_report_says_why(book, built):
+    assert not built.analysis.prediction.available
+    texts = _sheet_text(book["Segments"])
+    assert any(t.startswith("No predictions: the data cannot identify the BG/NBD model") for t in texts)
+    rows = _table_rows(book["Segments"], "Customers")
+    assert all(r[-4:-1] == [None, None, None] for r in rows[1:])  # empty, not made up
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_prediction_labels_are_translated(lang, tmp_path):
+    from retention_xl.labels import labels_for
+    from retention_xl.sample import load_sample_orders
+
+    assert set(labels_for(lang)) == set(labels_for("en"))
+    built = build_report(load_sample_orders(), source="sample", lang=lang)
+    table = built.report.table("Customers")
+    headers = [c.header for c in table.columns]
+    assert labels_for(lang)["col.p_alive"] in headers
+    assert not any("next" in h or "Predicted" in h for h in headers)
+    segments = next(s for s in built.report.sheets if s.key == "segments")
+    note = segments.blocks[2].lines[0]
+    assert built.analysis.prediction.params_text in note and "Predictions" not in note

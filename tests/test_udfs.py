@@ -3,14 +3,20 @@
 import ast
 import datetime as dt
 import inspect
+import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import numpy as np
+
 from retention_xl import udfs
+from retention_xl.analysis.customers import customer_summary
+from retention_xl.analysis.prediction import predict_customers
 from retention_xl.excel import cells
+from retention_xl.sample import generate_orders
 
 NPS_EXAMPLE = [[10.0], [10.0], [9.0], [9.0], [9.0], [8.0], [7.0], [6.0], [2.0], [10.0]]
 
@@ -142,7 +148,8 @@ def test_every_formula_is_documented_for_the_function_wizard(name):
 
 
 def test_contract_formulas_are_all_importable():
-    contract = "CRR CHURN CHURN_COST REPEAT_RATE CLV CLV_DISCOUNTED LIFESPAN NPS NPS_MOE CSAT CES AOV PURCHASE_FREQUENCY COHORT"
+    contract = ("CRR CHURN CHURN_COST REPEAT_RATE CLV CLV_DISCOUNTED LIFESPAN NPS NPS_MOE CSAT CES AOV "
+                "PURCHASE_FREQUENCY COHORT CLV_PREDICT P_ALIVE SBG_RETENTION")
     for name in contract.split():
         assert callable(getattr(udfs, name))
 
@@ -164,6 +171,12 @@ ranges = st.one_of(
 )
 excel_values = st.one_of(scalars, ranges)
 RATES = {"CRR", "CHURN", "REPEAT_RATE", "CSAT"}
+SPILL_HEADERS = {
+    "COHORT": ["Cohort", "Size", "P0"],
+    "CLV_PREDICT": ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"],
+    "P_ALIVE": ["Customer", "P(alive)"],
+    "SBG_RETENTION": ["Period", "Survivors", "Retention rate"],
+}
 
 
 @given(name=st.sampled_from(udfs.__all__), data=st.data())
@@ -173,10 +186,16 @@ def test_any_excel_input_gives_a_number_in_range_or_an_error(name, data):
     required = sum(p.default is inspect.Parameter.empty for p in params)
     n = data.draw(st.integers(required, len(params)))
     out = func(*[data.draw(excel_values) for _ in range(n)])
-    if name == "COHORT" and isinstance(out, list):
+    if name in SPILL_HEADERS and isinstance(out, list):
         header, *rows = out
-        assert header[:3] == ["Cohort", "Size", "P0"]
-        assert all(len(r) == len(header) for r in rows)
+        assert header[:len(SPILL_HEADERS[name])] == SPILL_HEADERS[name]
+        assert rows and all(len(r) == len(header) for r in rows)
+        cells_out = [v for r in rows for v in r[1:] if v != ""]
+        assert all(isinstance(v, float) and math.isfinite(v) for v in cells_out)
+        if name in {"P_ALIVE", "CLV_PREDICT"}:
+            assert all(0 <= r[1] <= 1 for r in rows)
+        if name == "SBG_RETENTION":
+            assert all(0 <= r[2] <= 1 for r in rows[1:])
         return
     if isinstance(out, str):
         code = out.split(" ", 1)[0]
@@ -239,3 +258,86 @@ def test_cohort_reads_jalali_text_dates_and_persian_digits():
 )
 def test_cohort_errors(args, message):
     assert udfs.COHORT(*args).startswith(message)
+
+
+# ----------------------------------------------------------------- predictions
+# Fader & Hardie (2007): survivors of a cohort of 1,000 "regular" customers, years 0..7;
+# the sBG fit is alpha = 0.704, beta = 1.182, so r(t) = (beta + t - 1) / (alpha + beta + t - 1)
+REGULAR = [[1000.0], [631.0], [468.0], [382.0], [326.0], [289.0], [262.0], [241.0]]
+
+
+def test_sbg_retention_reproduces_the_published_fit():
+    out = udfs.SBG_RETENTION(REGULAR, 4.0)
+    assert out[0] == ["Period", "Survivors", "Retention rate"]
+    assert len(out) == 1 + 8 + 4  # header, periods 0..7 of the data, 4 more
+    assert [r[0] for r in out[1:]] == list(range(12))
+    assert out[1] == [0.0, 1000.0, ""]
+    alpha, beta = 0.704, 1.182
+    by_hand = [(beta + t - 1) / (alpha + beta + t - 1) for t in range(1, 12)]
+    assert [r[2] for r in out[2:]] == pytest.approx(by_hand, abs=5e-4)
+    assert out[2][1] == pytest.approx(1000 * beta / (alpha + beta), abs=0.3)  # 626.7
+    # projected survivors are the running product of the retention rates
+    assert [r[1] for r in out[2:]] == pytest.approx((1000 * np.cumprod([r[2] for r in out[2:]])).tolist())
+    # the fit follows the data within 20 customers (Figure 3 of the paper)
+    assert [r[1] for r in out[1:9]] == pytest.approx([r[0] for r in REGULAR], abs=20)
+
+
+def test_sbg_retention_ignores_blanks_like_a_range_does():
+    assert udfs.SBG_RETENTION(REGULAR + [[None], ["note"]], 0.0) == udfs.SBG_RETENTION(REGULAR, 0.0)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (([[0.4], [0.3]], 2.0), "#VALUE! survivors must be numbers of customers"),
+    (([[1000.0], [1000.0]], 2.0), "#NUM! nobody in the cohort cancelled"),
+    ((REGULAR, 1.5), "#NUM! periods_ahead must be a whole number from 0 to 1000"),
+    ((REGULAR, -1.0), "#NUM! periods_ahead must be a whole number"),
+    ((REGULAR, None), "#VALUE! periods_ahead is blank"),
+])
+def test_sbg_retention_errors(args, message):
+    assert udfs.SBG_RETENTION(*args).startswith(message)
+
+
+def _sample_ranges(n_customers=400, seed=4):
+    orders = generate_orders(n_customers, seed=seed)
+    ids = [[c] for c in orders["customer"]]
+    dates = [[d.to_pydatetime()] for d in orders["order_date"]]
+    amounts = [[float(a)] for a in orders["amount"]]
+    return orders, ids, dates, amounts
+
+
+def test_clv_predict_spills_the_models_predictions():
+    orders, ids, dates, amounts = _sample_ranges()
+    out = udfs.CLV_PREDICT(ids, dates, amounts, 6.0, 0.3, 0.02)
+    assert out[0] == ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
+    clean = orders.rename(columns={"order_date": "date"})[["customer", "date", "amount"]]
+    p = predict_customers(customer_summary(clean), horizon=6, margin=0.3, discount=0.02).customers
+    assert [r[0] for r in out[1:]] == p.index.tolist()
+    assert np.array([r[1:] for r in out[1:]]) == pytest.approx(p.to_numpy(), rel=1e-9)
+    # defaults: 12 months, margin 1, 1% a month
+    default = udfs.CLV_PREDICT(ids, dates, amounts)
+    p12 = predict_customers(customer_summary(clean)).customers
+    assert [r[4] for r in default[1:]] == pytest.approx(p12["predicted_clv"].tolist(), rel=1e-9)
+
+
+def test_p_alive_spills_one_row_per_customer():
+    orders, ids, dates, _ = _sample_ranges()
+    out = udfs.P_ALIVE(ids + [[None]], dates + [[None]])  # a blank row of a whole-column range
+    assert out[0] == ["Customer", "P(alive)"]
+    assert len(out) == 1 + orders["customer"].nunique()
+    days = orders.groupby("customer")["order_date"].agg(lambda d: d.dt.normalize().nunique())
+    for customer, value in out[1:]:
+        assert 0 <= value <= 1
+        if days[customer] == 1:
+            assert value == 1.0  # one order day: the model has no sign that she left
+
+
+@pytest.mark.parametrize(("result", "message"), [
+    (lambda: udfs.P_ALIVE([["a"], ["b"]], [[45000.0], [45001.0]]), "#NUM! the BG/NBD model needs customers with repeat"),
+    (lambda: udfs.CLV_PREDICT([["a"], ["a"], ["b"]], [[45000.0], [45010.0], [45001.0]], [[5.0], [6.0], [7.0]]),
+     "#NUM! the data cannot identify the BG/NBD model"),
+    (lambda: udfs.CLV_PREDICT([["a"]], [[45000.0], [45010.0]], [[5.0]]), "#VALUE! customer_ids has 1 cells but order_dates has 2"),
+    (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 0.0), "#NUM! horizon must be a whole number"),
+    (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 12.0, 1.0, -2.0), "#NUM! discount must be"),
+])
+def test_prediction_errors(result, message):
+    assert result().startswith(message)

@@ -1,4 +1,10 @@
-"""Everything the report shows, computed once from a clean order table."""
+"""Everything the report shows, computed once from a clean order table.
+
+Besides the historical figures, every customer gets the predictions of
+:func:`~retention_xl.analysis.prediction.predict_customers` (P(alive), purchases and CLV
+over the next 12 months); when the data cannot support the models, those columns are
+empty and :attr:`Analysis.prediction` says why.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from retention_xl.analysis.cohorts import Cohorts, cohort_tables
 from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, headline_kpis, period_kpis
 from retention_xl.analysis.periods import normalise_period
+from retention_xl.analysis.prediction import Prediction, predict_customers
 from retention_xl.analysis.segments import (
+    SEGMENTS,
     at_risk,
     median_gaps,
     pareto,
@@ -34,8 +42,12 @@ class Analysis:
     kpis : :func:`~retention_xl.analysis.kpis.period_kpis`
     headline : :func:`~retention_xl.analysis.kpis.headline_kpis` plus Pareto and at-risk count
     cohorts : :func:`~retention_xl.analysis.cohorts.cohort_tables`
-    customers : one row per customer: summary, R/F/M scores, segment, CLV, at-risk flag
-    segments : :func:`~retention_xl.analysis.segments.segment_summary`
+    customers : one row per customer: summary, R/F/M scores, segment, CLV, the
+        predictions (``p_alive, expected_purchases, expected_spend, predicted_clv``) and
+        the at-risk flag
+    segments : :func:`~retention_xl.analysis.segments.segment_summary` plus
+        ``avg_predicted_clv``
+    prediction : the models behind the predictions, or why there are none
     """
 
     period: str
@@ -45,14 +57,17 @@ class Analysis:
     cohorts: Cohorts
     customers: pd.DataFrame
     segments: pd.DataFrame
+    prediction: Prediction
 
 
 def analyse(
-    orders: pd.DataFrame, *, period: str = "M", window_days: int | None = None, margin: float = 1.0
+    orders: pd.DataFrame, *, period: str = "M", window_days: int | None = None, margin: float = 1.0,
+    horizon: int = 12,
 ) -> Analysis:
     """Run every analysis of the report on a clean order table.
 
-    ``margin`` turns revenue into profit for the historical CLV (1 = revenue).
+    ``margin`` turns revenue into profit for the historical and the predicted CLV
+    (1 = revenue); ``horizon`` is the number of months predicted.
     """
     if orders.empty:
         raise DataError("no usable orders: every input row was skipped (see the data issues)")
@@ -69,8 +84,14 @@ def analyse(
     customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
     customers["segment"] = rfm_segments(scores)
     customers["clv"] = customers["revenue"] * margin
-    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index))
+    prediction = predict_customers(summary, horizon=horizon, margin=margin)
+    customers = customers.join(prediction.customers)
+    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index),
+                                   customers["p_alive"], customers["frequency"] + 1)
     customers.index = customers.index.astype(str)
+    segments = segment_summary(customers)
+    segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
+                                     .mean().reindex(SEGMENTS).to_numpy())
 
     headline = headline_kpis(orders, kpis)
     headline.update(pareto(customers["revenue"]))
@@ -82,5 +103,6 @@ def analyse(
         headline=headline,
         cohorts=cohorts,
         customers=customers,
-        segments=segment_summary(customers),
+        segments=segments,
+        prediction=prediction,
     )

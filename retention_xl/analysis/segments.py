@@ -18,9 +18,14 @@ R \\ F   1               2               3               4           5
 1       Lost            Lost            At risk         At risk     Can't lose
 ======  ==============  ==============  ==============  ==========  ==========
 
-At risk (flag, per customer): the days since the last order exceed twice the customer's
-own median gap between order days, and at least 30 days. Customers with a single order day
-have no gap of their own and are measured against the median gap of all repeat customers.
+At risk (flag, per customer), either of:
+
+* the days since the last order exceed twice the customer's own median gap between order
+  days, and at least 30 days. Customers with a single order day have no gap of their own
+  and are measured against the median gap of all repeat customers;
+* the BG/NBD model gives P(alive) < 0.5 and the customer has at least 2 order days (the
+  model counts a one-day customer as alive until she buys again, so for them only the
+  first rule speaks). Without a model (P(alive) missing) only the first rule applies.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ __all__ = [
     "segment_summary",
     "AT_RISK_FACTOR",
     "AT_RISK_MIN_DAYS",
+    "AT_RISK_P_ALIVE",
 ]
 
 SEGMENTS = [
@@ -67,6 +73,7 @@ SEGMENT_GRID = np.array(
 )
 AT_RISK_FACTOR = 2.0
 AT_RISK_MIN_DAYS = 30
+AT_RISK_P_ALIVE = 0.5
 
 
 def _score(values: np.ndarray) -> np.ndarray:
@@ -115,11 +122,24 @@ def median_gaps(orders: pd.DataFrame) -> pd.Series:
     return gaps.reindex(buyers).set_axis(pd.Index(np.asarray(uniques)[buyers], name="customer"))
 
 
-def at_risk(days_since_last: pd.Series, gaps: pd.Series) -> pd.Series:
-    """The at-risk flag (see the module's rule)."""
+def at_risk(days_since_last: pd.Series, gaps: pd.Series, p_alive: pd.Series | None = None,
+            order_days: pd.Series | None = None) -> pd.Series:
+    """The at-risk flag (see the module's rules).
+
+    ``p_alive`` and ``order_days`` (distinct order days per customer), aligned with
+    ``days_since_last``, switch on the P(alive) rule; NaN P(alive) never flags.
+
+    >>> days = pd.Series([10, 10, 10, 40])
+    >>> gaps = pd.Series([np.nan, 30.0, 30.0, 10.0])
+    >>> at_risk(days, gaps, pd.Series([1.0, 0.3, 0.3, np.nan]), pd.Series([1, 1, 2, 3])).tolist()
+    [False, False, True, True]
+    """
     usual = gaps.fillna(gaps.median() if gaps.notna().any() else AT_RISK_MIN_DAYS)
     limit = np.maximum(AT_RISK_FACTOR * usual, AT_RISK_MIN_DAYS)
-    return (days_since_last > limit).rename("at_risk")
+    flag = days_since_last > limit
+    if p_alive is not None and order_days is not None:
+        flag = flag | ((p_alive < AT_RISK_P_ALIVE) & (order_days >= 2))
+    return flag.rename("at_risk")
 
 
 def pareto(revenue: pd.Series) -> dict[str, float]:

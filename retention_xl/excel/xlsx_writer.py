@@ -45,7 +45,10 @@ class _Formats:
 
     def __init__(self, wb: xlsxwriter.Workbook, rtl: bool):
         base = {"reading_order": 2} if rtl else {}
-        self.cell = {k: wb.add_format({**base, "num_format": f}) for k, f in FORMATS.items()}
+        # one format per distinct code: xlsxwriter gives a duplicate format no style id of
+        # its own, and streamed rows need every column's id
+        by_code = {f: wb.add_format({**base, "num_format": f}) for f in dict.fromkeys(FORMATS.values())}
+        self.cell = {k: by_code[f] for k, f in FORMATS.items()}
         self.text = {k: wb.add_format({**base, **v}) for k, v in _TEXT_STYLES.items()}
         self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "top",
                                      "font_color": "#FFFFFF", "bg_color": _HEADER_FILL})

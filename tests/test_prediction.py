@@ -1,0 +1,256 @@
+"""Per-customer predictions: the CDNOW estimates through the product's summary, units,
+fallbacks when the data cannot support a model, and the holdout split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retention_xl.analysis.models import BetaGeo, GammaGamma, holdout_validation, predicted_clv
+from retention_xl.analysis.overview import analyse
+from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers, split_orders
+from retention_xl.analysis.segments import at_risk, median_gaps
+from retention_xl.errors import DataError, OutOfRange
+from retention_xl.sample import generate_orders
+
+DATA = Path(__file__).parent / "data"
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
+MONTH_IN_WEEKS = 30.4375 / 7
+
+
+def cdnow_days() -> pd.DataFrame:
+    """The CDNOW summary as customer_summary gives it: recency and T in days."""
+    return pd.DataFrame({"frequency": CDNOW["frequency"], "recency": CDNOW["recency"] * 7,
+                         "T": CDNOW["T"] * 7, "monetary": CDNOW["monetary_value"]}
+                        ).set_axis(pd.Index(CDNOW["customer_id"], name="customer"))
+
+
+def cdnow_orders() -> pd.DataFrame:
+    orders = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None,
+                         names=["master", "customer", "date", "cds", "amount"], dtype={"date": str})
+    orders["date"] = pd.to_datetime(orders["date"], format="%Y%m%d")
+    orders["customer"] = orders["customer"].astype(str)
+    return orders[["customer", "date", "amount"]]
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return predict_customers(cdnow_days())
+
+
+def test_cdnow_in_days_gives_the_published_estimates_in_weeks(cdnow):
+    # Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414 (weeks), a = 0.793, b = 2.426;
+    # Gamma-Gamma on the 946 repeat buyers: p = 6.25, q = 3.74, v = 15.44
+    bg, gg = cdnow.purchase_params, cdnow.spend_params
+    assert [bg[k] for k in ("r", "alpha", "a", "b")] == pytest.approx([0.243, 4.414, 0.793, 2.426], abs=6e-4)
+    assert [gg[k] for k in ("p", "q", "v")] == pytest.approx([6.25, 3.74, 15.44], abs=1e-2)
+    assert cdnow.params_text == "BG/NBD r=0.243, α=4.41, a=0.793, b=2.43; Gamma-Gamma p=6.25, q=3.74, v=15.4"
+    assert cdnow.model_note.startswith("Predictions: BG/NBD and Gamma-Gamma models, time in weeks")
+    assert "next 12 months, discount 1% per month, margin 100% of spend" in cdnow.model_note
+    assert cdnow.available and cdnow.problem is None and cdnow.spend_problem is None
+
+
+def test_cdnow_predictions_are_the_models_predictions(cdnow):
+    bg, gg = BetaGeo(), GammaGamma()
+    bg.params_, gg.params_ = cdnow.purchase_params, cdnow.spend_params
+    x, t_x, age, m = (CDNOW[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary_value"))
+    out = cdnow.customers
+    assert list(out.columns) == list(PREDICTION_COLUMNS)
+    assert out.index.tolist() == CDNOW["customer_id"].tolist()
+    assert out["p_alive"].to_numpy() == pytest.approx(bg.p_alive(x, t_x, age), rel=1e-12)
+    assert out["expected_purchases"].to_numpy() == pytest.approx(
+        bg.expected_purchases(12 * MONTH_IN_WEEKS, x, t_x, age), rel=1e-12)
+    assert out["expected_spend"].to_numpy() == pytest.approx(gg.expected_spend(x, m), rel=1e-12)
+    assert out["predicted_clv"].to_numpy() == pytest.approx(
+        predicted_clv(bg, gg, x, t_x, age, m, 12, 1.0, 0.01, freq_per_period=MONTH_IN_WEEKS), rel=1e-12)
+    # customer 1: 2 repeat purchases, last at week 30.43 of 38.86 (the paper's example)
+    assert out.loc[1, "p_alive"] == pytest.approx(0.727, abs=2e-3)
+
+
+def test_one_month_without_discount_by_hand(cdnow):
+    # horizon 1, no discount: CLV = margin x spend x purchases expected in the month
+    one = predict_customers(cdnow_days(), horizon=1, discount=0.0, margin=0.3).customers
+    expected = one["expected_purchases"]
+    assert one["predicted_clv"].to_numpy() == pytest.approx(
+        (0.3 * one["expected_spend"] * expected).to_numpy(), rel=1e-12)
+    assert (expected < cdnow.customers["expected_purchases"]).all()  # a month is less than a year
+
+
+def test_predictions_do_not_depend_on_the_time_unit():
+    # BG/NBD is scale free: fitted in days, alpha is 7 times larger and every prediction
+    # over the same calendar horizon is the same
+    days = predict_customers(cdnow_days(), unit_days=1)
+    weeks = predict_customers(cdnow_days(), unit_days=7)
+    assert days.purchase_params["alpha"] == pytest.approx(7 * weeks.purchase_params["alpha"], rel=1e-4)
+    assert days.model_note.count("time in days") == 1
+    for column in PREDICTION_COLUMNS:
+        assert days.customers[column].to_numpy() == pytest.approx(weeks.customers[column].to_numpy(), rel=1e-4)
+
+
+def test_no_repeat_buyers_gives_empty_columns_and_the_reason():
+    summary = pd.DataFrame({"frequency": [0.0, 0.0, 0.0], "recency": [0.0] * 3, "T": [10.0, 50.0, 90.0],
+                            "monetary": [0.0] * 3}, index=pd.Index(["a", "b", "c"], name="customer"))
+    p = predict_customers(summary)
+    assert not p.available and p.purchase_params is None and p.spend_params is None
+    assert p.customers.index.tolist() == ["a", "b", "c"]
+    assert p.customers.isna().all().all()
+    assert "repeat purchases" in p.problem
+    assert p.model_note == (f"No predictions: {p.problem}. P(alive), expected purchases and predicted "
+                            "CLV are left empty rather than guessed.")
+    assert p.params_text == ""
+
+
+def test_too_few_customers_gives_no_prediction():
+    summary = pd.DataFrame({"frequency": [1.0, 0.0, 2.0], "recency": [20.0, 0.0, 40.0],
+                            "T": [60.0, 30.0, 50.0], "monetary": [10.0, 0.0, 12.0]})
+    p = predict_customers(summary)
+    assert not p.available and "cannot identify" in p.problem
+    assert p.customers.isna().all().all()
+
+
+def test_same_spend_everywhere_falls_back_to_the_mean_repeat_order_value(cdnow):
+    summary = cdnow_days().assign(monetary=np.where(CDNOW["frequency"] > 0, 20.0, 0.0))
+    p = predict_customers(summary, margin=0.5)
+    assert p.available and p.spend_params is None and "same mean spend" in p.spend_problem
+    assert p.mean_repeat_spend == 20.0
+    assert (p.customers["expected_spend"] == 20.0).all()
+    # the purchase side is unchanged, so CLV scales: 0.5 x 20 x discounted purchases
+    full = cdnow.customers
+    ratio = full["predicted_clv"] / full["expected_spend"]
+    assert p.customers["predicted_clv"].to_numpy() == pytest.approx((0.5 * 20.0 * ratio).to_numpy(), rel=1e-9)
+    assert "mean repeat order value 20.00 for every customer, because" in p.model_note
+    assert p.params_text.startswith("BG/NBD r=0.243") and "Gamma-Gamma" not in p.params_text
+
+
+def test_mean_repeat_spend_weights_every_repeat_order():
+    summary = pd.DataFrame({"frequency": [1.0, 3.0, 0.0], "recency": [7.0, 21.0, 0.0], "T": [30.0] * 3,
+                            "monetary": [10.0, 30.0, 0.0]})
+    assert predict_customers(summary).mean_repeat_spend == pytest.approx((10 + 3 * 30) / 4)
+
+
+def test_free_repeat_orders_count_as_purchases_but_not_as_spend(cdnow):
+    summary = cdnow_days()
+    summary.loc[1, "monetary"] = 0.0  # customer 1's two repeat orders were free
+    p = predict_customers(summary)
+    assert p.spend_params["p"] == pytest.approx(cdnow.spend_params["p"], rel=0.02)
+    assert p.customers.loc[1, "p_alive"] == cdnow.customers.loc[1, "p_alive"]
+    gg = GammaGamma()
+    gg.params_ = p.spend_params
+    assert p.customers.loc[1, "expected_spend"] == pytest.approx(float(gg.expected_spend(0, 0.0)))
+
+
+@pytest.mark.parametrize(("options", "error", "match"), [
+    ({"horizon": 0}, OutOfRange, "horizon"),
+    ({"horizon": 1.5}, OutOfRange, "horizon"),
+    ({"discount": -1.0}, OutOfRange, "discount"),
+    ({"unit_days": 0}, OutOfRange, "unit_days"),
+    ({"margin": float("nan")}, OutOfRange, "margin"),
+])
+def test_bad_options_are_refused(options, error, match):
+    with pytest.raises(error, match=match):
+        predict_customers(cdnow_days(), **options)
+
+
+def test_missing_column_is_named():
+    with pytest.raises(DataError, match="monetary"):
+        predict_customers(cdnow_days().drop(columns="monetary"))
+
+
+# ----------------------------------------------------------------- holdout split
+def test_cdnow_split_is_the_papers_split():
+    summary, actual, length = split_orders(cdnow_orders(), "1997-10-01")
+    assert length == 39.0
+    assert len(summary) == 2357 and actual.sum() == 1882
+    by_id = summary.set_axis(summary.index.astype(int))
+    paper = CDNOW.set_index("customer_id")
+    assert by_id["frequency"].reindex(paper.index).tolist() == paper["frequency"].tolist()
+    assert np.allclose(by_id["T"].reindex(paper.index), paper["T"], atol=0.006)
+    assert np.allclose(by_id["recency"].reindex(paper.index), paper["recency"], atol=0.006)
+    result = holdout_validation(summary, actual, length)
+    assert result["total_actual"] == 1882
+    assert result["total_predicted"] == pytest.approx(1653.4, abs=0.1)  # lifetimes: 1653.42
+
+
+def test_split_leaves_out_refunds_and_customers_new_in_the_holdout():
+    orders = pd.DataFrame({
+        "customer": ["a", "a", "b", "a", "a", "b", "c", "c"],
+        "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-10", "2024-02-02", "2024-02-02",
+                                "2024-02-03", "2024-02-05", "2024-02-09"]),
+        "amount": [10.0, 20.0, 5.0, 15.0, 3.0, -5.0, 8.0, 9.0],
+    })
+    summary, actual, length = split_orders(orders, "2024-02-01", unit_days=1)
+    assert summary.index.tolist() == ["a", "b"]  # c is new in the holdout
+    assert summary["frequency"].tolist() == [1.0, 0.0]
+    assert summary["recency"].tolist() == [7.0, 0.0]
+    assert summary["T"].tolist() == [30.0, 21.0]  # to the end of 2024-01-31
+    assert actual.tolist() == [1, 0]  # a: two orders on one day; b: a refund only
+    assert length == 9.0  # 2024-02-01 .. 2024-02-09
+
+
+@pytest.mark.parametrize(("start", "match"), [
+    ("2023-12-01", "no orders before the holdout start 2023-12-01"),
+    ("2024-06-01", "no orders on or after the holdout start 2024-06-01"),
+    ("soon", "holdout_start must be a date"),
+])
+def test_split_errors(start, match):
+    orders = pd.DataFrame({"customer": ["a", "a"], "date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
+                           "amount": [1.0, 2.0]})
+    with pytest.raises(DataError, match=match):
+        split_orders(orders, start)
+
+
+# ----------------------------------------------------------------- in the analysis
+@pytest.fixture(scope="module")
+def sample_orders():
+    orders = generate_orders(1500, seed=5).rename(columns={"order_date": "date"})
+    last = orders["date"].max().normalize()
+    # a heavy buyer who stopped: 11 orders 3 days apart, the last 26 days before the end
+    heavy = pd.DataFrame({"customer": "heavy", "amount": 40.0,
+                          "date": last - pd.to_timedelta(np.arange(25, 56, 3)[::-1], unit="D")})
+    return pd.concat([orders[["customer", "date", "amount"]], heavy], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def analysis(sample_orders):
+    return analyse(sample_orders)
+
+
+def test_analysis_carries_the_predictions(analysis):
+    customers, p = analysis.customers, analysis.prediction
+    assert p.available
+    for column in PREDICTION_COLUMNS:
+        assert customers[column].notna().all()
+    assert customers["p_alive"].between(0, 1).all()
+    # one-day customers are alive for the model; repeat customers may have left
+    assert (customers.loc[customers["frequency"] == 0, "p_alive"] == 1).all()
+    expected = customers.groupby("segment", observed=False)["predicted_clv"].mean()
+    assert analysis.segments["avg_predicted_clv"].to_numpy() == pytest.approx(
+        expected.reindex(analysis.segments.index).to_numpy(), nan_ok=True)
+
+
+def test_at_risk_is_the_gap_rule_or_the_model_rule(analysis, sample_orders):
+    c = analysis.customers
+    gaps = median_gaps(sample_orders).set_axis(median_gaps(sample_orders).index.astype(str))
+    by_gap = at_risk(c["days_since_last"], gaps.reindex(c.index))
+    by_model = (c["p_alive"] < 0.5) & (c["frequency"] + 1 >= 2)
+    assert by_model.any()
+    assert c["at_risk"].tolist() == (by_gap | by_model).tolist()
+    # under 30 days of silence is not long for the gap rule; for the model it is
+    heavy = c.loc["heavy"]
+    assert heavy["days_since_last"] == 26 and heavy["orders"] == 11
+    assert not by_gap["heavy"] and heavy["p_alive"] < 0.5 and heavy["at_risk"]
+    assert analysis.headline["at_risk"] == int(c["at_risk"].sum())
+
+
+def test_at_risk_without_a_model_is_the_gap_rule():
+    orders = pd.DataFrame({"customer": ["a", "b", "a"],
+                           "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01"]),
+                           "amount": [5.0, 6.0, 7.0]})
+    a = analyse(orders)
+    assert not a.prediction.available
+    assert a.customers["p_alive"].isna().all()
+    # b: one order, 59 days ago, against a's gap of 60 days -> limit 120: not at risk
+    assert a.customers["at_risk"].tolist() == [False, False]
