@@ -17,7 +17,7 @@ import pandas as pd
 from retention_xl.analysis import metrics
 from retention_xl.analysis.cohorts import cohort_tables
 from retention_xl.analysis.customers import customer_summary
-from retention_xl.analysis.models import ShiftedBetaGeo
+from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.analysis.prediction import predict_customers
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange

@@ -51,7 +51,8 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.customers import DAY_NS, customer_summary
-from retention_xl.analysis.models import BetaGeo, GammaGamma
+from retention_xl.analysis.models.bg_nbd import BetaGeo
+from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.clv import discounted_purchases
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
 
