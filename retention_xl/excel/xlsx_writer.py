@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from retention_xl.errors import DataError
 from retention_xl.excel.bulk_rows import sheet_rows_xml
@@ -114,8 +114,11 @@ def _add_table(ws, table: Table, fmt: _Formats, bulk: bool) -> None:
             ws.set_column(table.col + j, table.col + j, c.width, fmt.cell[c.kind])
     else:
         _write_cells(ws, table, fmt)
+    # xlsxwriter checks a table's range for overlaps cell by cell, about a second for
+    # 100,000 rows x 13 columns; a streamed table is declared over its header and first
+    # data row and gets its full range when its rows are streamed in (see _stream_rows)
     ws.add_table(
-        table.row, table.col, table.last_row, last_col,
+        table.row, table.col, table.row + 1 if bulk else table.last_row, last_col,
         {
             "name": table.name,
             "style": "Table Style Medium 2",
@@ -222,11 +225,17 @@ def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
 
 def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fmt: _Formats) -> bytes:
     out = io.BytesIO()
+    full_ref = {
+        t.name: xl_range(t.row, t.col, t.last_row, t.col + len(t.columns) - 1)
+        for tables, _ in streamed.values() for t in tables
+    }
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             level = 6
+            if re.fullmatch(r"xl/tables/table\d+\.xml", info.filename):
+                data = _table_range(data, full_ref)
             if m and int(m.group(1)) in streamed:
                 tables, _ = streamed[int(m.group(1))]
                 xml = data.decode("utf-8")
@@ -247,6 +256,16 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, data, compresslevel=level)
     return out.getvalue()
+
+
+def _table_range(part: bytes, full_ref: dict[str, str]) -> bytes:
+    """A table part with the full range of a streamed table (its ``<table>`` and ``<autoFilter>``)."""
+    xml = part.decode("utf-8")
+    name = re.search(r'<table [^>]*displayName="([^"]+)"', xml)
+    if name is None or name.group(1) not in full_ref:
+        return part
+    xml = re.sub(r' ref="[A-Z]+\d+:[A-Z]+\d+"', f' ref="{full_ref[name.group(1)]}"', xml, count=2)
+    return xml.encode("utf-8")
 
 
 def _dimension(match: re.Match, last_row: int, tables: list[Table]) -> str:

@@ -1,0 +1,122 @@
+"""Converting what Excel hands over: the bulk path for plain ranges gives exactly what a
+cell-by-cell reading of Excel's rules gives, for any range."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retention_xl.errors import InvalidValue, OutOfRange
+from retention_xl.excel import cells
+
+
+def _walk(x):
+    if isinstance(x, (list, tuple)):
+        for item in x:
+            yield from _walk(item)
+    elif isinstance(x, np.ndarray):
+        yield from x.ravel().tolist()
+    else:
+        yield x
+
+
+def reference_numbers(x, name):
+    """Excel's rule read one cell at a time, as a user would state it."""
+    out = []
+    for i, v in enumerate(_walk(x), start=1):
+        if v is None or isinstance(v, bool):
+            continue
+        if isinstance(v, str):
+            if v.strip().upper() in cells.EXCEL_ERRORS:
+                raise cells.PassedError(v.strip().upper(), name)
+            continue
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            out.append(float(v))
+            continue
+        raise InvalidValue(f"{name}: cell {i} holds {v!r}, not a number")
+    arr = np.asarray(out, dtype=float)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise OutOfRange(f"{name}: value {int(np.argmax(bad)) + 1} is not a finite number")
+    return arr
+
+
+def reference_values(x, name):
+    flat = list(_walk(x))
+    for v in flat:
+        if isinstance(v, str) and v.strip().upper() in cells.EXCEL_ERRORS:
+            raise cells.PassedError(v.strip().upper(), name)
+    return flat
+
+
+def outcome(func, x):
+    """What a call gives: its value, or the error's class, code and cell position."""
+    try:
+        out = func(x, "r")
+    except cells.PassedError as err:
+        return ("passed", err.code)
+    except (InvalidValue, OutOfRange) as err:
+        return (type(err).__name__, str(err).split(" holds")[0])
+    if isinstance(out, np.ndarray):
+        return ("array", out.dtype.str, out.tolist())
+    return ("list", out)
+
+
+cell = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10**6, 10**6),
+    st.booleans(),
+    st.text(max_size=6),
+    st.sampled_from(sorted(cells.EXCEL_ERRORS) + [" #n/a ", "#", "a#b", "", "n/a"]),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.just(np.float64(2.5)),
+)
+row = st.one_of(st.lists(cell, max_size=4), st.tuples(cell, cell))
+ranges = st.one_of(
+    cell,
+    st.lists(cell, max_size=8),
+    st.lists(row, max_size=6),
+    st.lists(st.one_of(cell, row, st.lists(row, max_size=2)), max_size=6),  # nested deeper
+    st.lists(cell, max_size=6).map(lambda v: np.array(v, dtype=object)),
+    st.lists(st.floats(allow_nan=False), min_size=1, max_size=4).map(lambda v: [np.array(v)]),
+)
+
+
+@settings(max_examples=400)
+@given(ranges)
+def test_numbers_match_a_cell_by_cell_reading(x):
+    assert outcome(cells.numbers, x) == outcome(reference_numbers, x)
+
+
+@settings(max_examples=400)
+@given(ranges)
+def test_values_match_a_cell_by_cell_reading(x):
+    assert outcome(cells.values, x) == outcome(reference_values, x)
+
+
+def test_a_large_column_range_keeps_the_order_and_skips_blanks_and_text():
+    column = [[float(i % 11)] for i in range(10_000)]
+    column[3] = [None]
+    column[5] = ["skipped"]
+    column[7] = [True]
+    got = cells.numbers(column, "scores")
+    assert got.size == 9_997
+    assert got[:6].tolist() == [0.0, 1.0, 2.0, 4.0, 6.0, 8.0]
+
+
+def test_the_first_error_value_in_reading_order_is_passed_on():
+    column = [[1.0], ["#REF!"], [float("nan")], [" #n/a "]]
+    with pytest.raises(cells.PassedError) as err:
+        cells.numbers(column, "scores")
+    assert err.value.code == "#REF!"
+    with pytest.raises(cells.PassedError) as err:
+        cells.values([["x"], [None], ["#num!"], ["#REF!"]], "ids")
+    assert err.value.code == "#NUM!"
+
+
+def test_a_non_finite_number_names_its_position_among_the_numbers():
+    with pytest.raises(OutOfRange, match="value 2 is not a finite number"):
+        cells.numbers([[1.0], [None], ["x"], [float("inf")]], "amounts")

@@ -1,0 +1,47 @@
+"""A large table whose rows are streamed is the same Excel Table as one written cell by cell."""
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from retention_xl.build import build_report
+from retention_xl.excel.xlsx_writer import BULK_ROWS, report_bytes
+from retention_xl.sample import generate_orders
+
+
+@pytest.fixture(scope="module")
+def report():
+    orders = generate_orders(2_600, seed=3)
+    raw = orders.assign(order_date=orders["order_date"].dt.strftime("%Y-%m-%d %H:%M"))
+    built = build_report(raw, source="orders.csv")
+    assert len(built.report.table("Customers").frame) > BULK_ROWS  # streamed by default
+    return built.report
+
+
+def _parts(data: bytes, pattern: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist() if re.fullmatch(pattern, n)}
+
+
+def test_streamed_table_parts_equal_the_cell_by_cell_ones(report):
+    streamed = report_bytes(report)
+    by_cell = report_bytes(report, bulk_rows=10**9)
+    tables = _parts(streamed, r"xl/tables/table\d+\.xml")
+    assert tables == _parts(by_cell, r"xl/tables/table\d+\.xml")
+    customers = [x for x in tables.values() if b'displayName="Customers"' in x]
+    assert len(customers) == 1
+
+
+def test_streamed_table_covers_every_row_when_read_back(report):
+    table = report.table("Customers")
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes(report)))
+    ws = next(ws for ws in wb if "Customers" in ws.tables)
+    ref = f"A{table.row + 1}:M{table.last_row + 1}"
+    assert ws.tables["Customers"].ref == ref
+    assert ws.tables["Customers"].autoFilter.ref == ref
+    last = table.frame.iloc[-1]
+    assert ws.cell(row=table.last_row + 1, column=1).value == str(last["customer"])
+    assert ws.cell(row=table.last_row + 1, column=4).value == last["orders"]
