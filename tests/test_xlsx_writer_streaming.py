@@ -5,6 +5,7 @@ import re
 import zipfile
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from retention_xl.build import build_report
@@ -39,7 +40,8 @@ def test_streamed_table_covers_every_row_when_read_back(report):
     table = report.table("Customers")
     wb = openpyxl.load_workbook(io.BytesIO(report_bytes(report)))
     ws = next(ws for ws in wb if "Customers" in ws.tables)
-    ref = f"A{table.row + 1}:M{table.last_row + 1}"
+    last_col = get_column_letter(table.col + len(table.columns))
+    ref = f"A{table.row + 1}:{last_col}{table.last_row + 1}"
     assert ws.tables["Customers"].ref == ref
     assert ws.tables["Customers"].autoFilter.ref == ref
     last = table.frame.iloc[-1]
