@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from retention_xl.analysis.orders import CleanOrders, clean_orders
+from retention_xl.analysis.orders import CleanOrders, clean_orders, no_orders_reason
 from retention_xl.analysis.overview import Analysis, analyse
+from retention_xl.errors import DataError
 from retention_xl.report import Report, layout_report
 
 __all__ = ["BuiltReport", "build_report", "STEPS"]
@@ -56,6 +57,8 @@ def build_report(
     step = progress or (lambda _: None)
     step(STEPS[0])
     clean = clean_orders(raw, customer=customer, date=date, amount=amount, first_row=first_row)
+    if clean.orders.empty:
+        raise DataError(no_orders_reason(clean))  # no report to show the data issues in
     step(STEPS[1])
     analysis = analyse(clean.orders, period=period, window_days=window_days, margin=margin)
     step(STEPS[2])

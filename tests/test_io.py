@@ -145,7 +145,7 @@ def test_xlsx_values_as_openpyxl_gives_them(tmp_path):
 
 def test_xlsx_sheet_choice(tmp_path):
     path = make_workbook(tmp_path / "s.xlsx", {
-        "Notes": [], "Summary": [["x"]], "orders": ORDERS, "Other": [["Customer", "Date", "Amount"]],
+        "Notes": [], "Summary": [["x"]], "orders": ORDERS, "Other": [["Customer", "Date", "Amount"], ["a", "2023-01-01", 1]],
     })
     assert read_table(path).source == "s.xlsx, sheet 'orders'"
     assert read_table(path, sheet="Other").frame.columns.tolist() == ["Customer", "Date", "Amount"]
@@ -180,7 +180,7 @@ def test_xlsx_empty_sheet(tmp_path):
 
 
 def test_broken_workbook(tmp_path):
-    with pytest.raises(DataError, match="Cannot read 'bad.xlsx' as an Excel workbook"):
+    with pytest.raises(DataError, match="'bad.xlsx' is not an Excel workbook: it is not a zip package"):
         read_table(write(tmp_path / "bad.xlsx", "not a zip"))
 
 

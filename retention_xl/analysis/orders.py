@@ -4,7 +4,8 @@
 (:func:`detect_columns`), reads their values whatever the export wrote
 (:mod:`~retention_xl.analysis.dates`, :mod:`~retention_xl.analysis.numerals`) and returns
 the orders it could use plus one line per problem. Every input row ends up either in
-``orders`` or, as skipped, in ``issues``. Refunds (negative amounts) and zero amounts are
+``orders`` or, as skipped, in ``issues``; :func:`no_orders_reason` says in one line why
+none was usable, for callers that then have no report to show the issues in. Refunds (negative amounts) and zero amounts are
 kept: they are orders that change revenue.
 
 All per-value work is done once per *distinct* value of a column and mapped back, so a
@@ -24,7 +25,7 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.numerals import clean_string, clean_text, digit_script, parse_numbers
 from retention_xl.errors import DataError
 
-__all__ = ["ColumnMap", "CleanOrders", "detect_columns", "clean_orders", "SYNONYMS"]
+__all__ = ["ColumnMap", "CleanOrders", "detect_columns", "clean_orders", "no_orders_reason", "SYNONYMS"]
 
 # Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
 # Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).
@@ -133,8 +134,17 @@ def _resolve(name: str, headers: list[str], role: str) -> str:
     for h in headers:
         if "".join(_tokens(h)) == wanted:
             return h
-    listed = ", ".join(f"'{h}'" for h in headers)
-    raise DataError(f"There is no column '{name}' for the {role}; the columns are: {listed}.")
+    raise DataError(f"There is no column '{_short(name)}' for the {role}; the columns are: {_listed(headers)}.")
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _listed(headers: list[str], most: int = 30) -> str:
+    """Headers for a message: quoted, long ones shortened, at most ``most`` of them."""
+    shown = ", ".join(f"'{_short(h)}'" for h in headers[:most]) or "none"
+    return shown + (f" and {len(headers) - most:,} more" if len(headers) > most else "")
 
 
 def detect_columns(headers, *, customer: str | None = None, date: str | None = None,
@@ -188,7 +198,7 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
             chosen[role] = h
     missing = [r for r in ("customer", "date", "amount") if r not in chosen]
     if missing:
-        listed = ", ".join(f"'{h}'" for h in headers) or "none"
+        listed = _listed(headers)
         hints = "; ".join(
             f"{r}: name it '{SYNONYMS[r][0].title()}' (or {', '.join(SYNONYMS[r][1:3])}) or use {_OPTION[r]} COLUMN"
             for r in missing
@@ -284,6 +294,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     Returns
     -------
     CleanOrders
+
+    Raises
+    ------
+    DataError
+        When the customer, date or amount column cannot be found.
 
     Examples
     --------
@@ -401,6 +416,33 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         "amount": ar.values[acode[idx]].astype("float64"),
     })
     return CleanOrders(orders, _issue_frame(issues, rows, names), cols, notes, n)
+
+
+def no_orders_reason(clean: CleanOrders) -> str:
+    """Why not one row of the table was usable: the commonest problems and the first bad cell.
+
+    A caller that stops when there are no orders has no report to show the data issues in,
+    so this message carries them.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Customer": ["a", ""], "Date": ["soon", "2023-01-01"], "Total": ["1", "2"]})
+    >>> no_orders_reason(clean_orders(raw))  # doctest: +NORMALIZE_WHITESPACE
+    "no usable orders: all 2 rows were skipped (1 not a date, 1 missing customer; first: row 2, 'Date' = 'soon': not a date). Check the columns used (customer 'Customer', date 'Date', amount 'Total') or choose others with --customer, --date, --amount."
+    """
+    n, cols, issues = clean.n_input_rows, clean.columns, clean.issues
+    if not n:
+        return "no usable orders: the table has a header row but no rows below it."
+    skipped = issues[issues["action"] == "skipped"]
+    problems = skipped["problem"].str.replace(r"^duplicate of row \d+$", "duplicate row", regex=True)
+    counts = problems.value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    top = ", ".join(f"{c:,} {_short(str(p))}" for p, c in counts.head(3).items())
+    first = skipped.iloc[0]
+    where = f"row {first['row']}" + (f", '{_short(first['column'])}' = '{_short(first['value'])}'" if first["column"] else "")
+    rows = "the only row was" if n == 1 else f"all {n:,} rows were"
+    return (f"no usable orders: {rows} skipped ({top}; first: {where}: {first['problem']}). Check the columns "
+            f"used (customer '{_short(cols.customer)}', date '{_short(cols.date)}', amount '{_short(cols.amount)}') "
+            "or choose others with --customer, --date, --amount.")
 
 
 def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:

@@ -9,12 +9,18 @@ streamed into the worksheet xlsxwriter produced.
 
 Every string from the data is written as text: a customer id such as ``=HYPERLINK(...)``
 or ``+1+2`` never becomes a formula or a link.
+
+A sheet holds ``SHEET_ROWS`` rows. A table that would run past the last one (a Customers
+table of more than a million customers) is cut to fit, and its title says how many rows
+were left out and how to see them, so the rest of the report is still written and the
+file still opens; a table that would need more columns than a sheet has is an error.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import dataclasses
 import re
 import tempfile
 import zipfile
@@ -27,10 +33,12 @@ from retention_xl.errors import DataError
 from retention_xl.excel.bulk_rows import sheet_rows_xml
 from retention_xl.report import FORMATS, Chart, Figures, Report, Sheet, Table, Text, table_values
 
-__all__ = ["write_xlsx", "report_bytes", "BULK_ROWS", "SHEET_MARK"]
+__all__ = ["write_xlsx", "report_bytes", "fit_to_sheet", "BULK_ROWS", "SHEET_MARK", "SHEET_ROWS", "SHEET_COLUMNS"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
 SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet the report made
+SHEET_ROWS = 1_048_576  # rows of an Excel sheet
+SHEET_COLUMNS = 16_384  # columns of an Excel sheet
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
     "title": {"bold": True, "font_size": 16, "font_color": _HEADER_FILL},
@@ -201,6 +209,34 @@ def _write_sheet(wb, sheet: Sheet, fmt: _Formats, bulk_rows: int) -> list[Table]
     return streamed
 
 
+def fit_to_sheet(sheet: Sheet) -> Sheet:
+    """``sheet`` with each table cut to the rows an Excel sheet has, the cut said in its title.
+
+    Raises
+    ------
+    DataError
+        A table needs more columns than a sheet has, or starts below its last row.
+    """
+    blocks = []
+    for block in sheet.blocks:
+        if isinstance(block, Table):
+            if block.col + len(block.columns) > SHEET_COLUMNS:
+                raise DataError(f"the table {block.name} would need {block.col + len(block.columns):,} columns, more "
+                                f"than an Excel sheet has ({SHEET_COLUMNS:,}): use a longer --period or filter the input")
+            room = SHEET_ROWS - 1 - block.row  # data rows below the header
+            if room < 1:
+                raise DataError(f"the table {block.name} would start below the last row of an Excel sheet")
+            total = len(block.frame)
+            if total > room:
+                note = (f"Only the first {room:,} of {total:,} rows are shown: an Excel sheet holds {SHEET_ROWS:,} "
+                        f"rows, so {total - room:,} were left out. Filter the input (e.g. a shorter date range) "
+                        "to see them.")
+                title = f"{block.title}. {note}" if block.title else note
+                block = dataclasses.replace(block, frame=block.frame.iloc[:room], title=title)
+        blocks.append(block)
+    return dataclasses.replace(sheet, blocks=tuple(blocks))
+
+
 def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
     """The report as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
@@ -214,6 +250,7 @@ def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
     fmt = _Formats(wb, report.lang in ("ar", "fa"))
     streamed: dict[int, tuple[list[Table], Sheet]] = {}
     for i, sheet in enumerate(report.sheets, start=1):
+        sheet = fit_to_sheet(sheet)
         tables = _write_sheet(wb, sheet, fmt, bulk_rows)
         if tables:
             streamed[i] = (tables, sheet)
