@@ -25,12 +25,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from retention_xl.errors import DataError
 from retention_xl.excel.bulk_rows import sheet_rows_xml
-from retention_xl.report import FORMATS, Chart, Figures, Report, Sheet, Table, Text, table_values
+from retention_xl.report import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
 __all__ = ["write_xlsx", "report_bytes", "BULK_ROWS", "SHEET_MARK"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
-SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet the report made
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
     "title": {"bold": True, "font_size": 16, "font_color": _HEADER_FILL},
