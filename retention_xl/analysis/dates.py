@@ -21,41 +21,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import jdatetime
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.calendars import (
+    GREGORIAN_YEARS,
+    JALALI_MONTH_NAMES,
+    JALALI_YEARS,
+    MONTH_NAMES,
+    excel_serial_to_datetime,
+    full_year,
+    gregorian_to_datetime,
+    jalali_to_gregorian,
+)
 from retention_xl.analysis.numerals import clean_text
 
 __all__ = ["DateReading", "parse_dates", "excel_serial_to_datetime", "jalali_to_gregorian"]
 
-EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: what a date column can hold
-GREGORIAN_YEARS = (1900, 2200)
-JALALI_YEARS = (1300, 1500)
-
-_MONTHS = {
-    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    **{m: i + 1 for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
-    )},
-    "sept": 9,
-    # Arabic (Egypt/Gulf) and Levantine Gregorian month names.
-    **{m: i + 1 for i, m in enumerate(
-        "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
-    )},
-    "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
-    # Persian names of Gregorian months.
-    **{m: i + 1 for i, m in enumerate(
-        "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split()
-    )},
-}
-_JALALI_MONTHS = {
-    m: i + 1 for i, m in enumerate(
-        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-    )
-}
-_JALALI_MONTHS.update({k.replace("ی", "ي"): v for k, v in list(_JALALI_MONTHS.items())})
 
 _TIME = (
     r"(?:[ t,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
@@ -89,44 +72,6 @@ class DateReading:
     fixed: np.ndarray
     notes: list[str] = field(default_factory=list)
 
-
-def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:
-    """Convert Excel serial day numbers (1900 date system) to datetime64[ns].
-
-    Excel counts days from 1899-12-30 for every date after February 1900; the fraction is
-    the time of day, rounded here to the second.
-
-    Examples
-    --------
-    >>> excel_serial_to_datetime(np.array([44927.0, 45000.5])).astype(str).tolist()
-    ['2023-01-01T00:00:00.000000000', '2023-03-15T12:00:00.000000000']
-    """
-    seconds = np.round(np.asarray(serial, dtype=float) * 86_400).astype("int64")
-    return (EXCEL_EPOCH + seconds.astype("timedelta64[s]")).astype("datetime64[ns]")
-
-
-def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Convert Solar Hijri (Jalali) dates to Gregorian datetime64[ns]; NaT where invalid.
-
-    The conversion is done once per distinct (year, month, day) with ``jdatetime``.
-
-    Examples
-    --------
-    >>> jalali_to_gregorian(np.array([1402, 1402]), np.array([1, 12]), np.array([1, 30]))
-    array(['2023-03-21T00:00:00.000000000',                           'NaT'],
-          dtype='datetime64[ns]')
-    """
-    ymd = np.stack([np.asarray(year), np.asarray(month), np.asarray(day)], axis=1).astype("int64")
-    if len(ymd) == 0:
-        return np.array([], dtype="datetime64[ns]")
-    distinct, inverse = np.unique(ymd, axis=0, return_inverse=True)
-    converted = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
-    for i, (y, m, d) in enumerate(distinct.tolist()):  # distinct calendar days only
-        try:
-            converted[i] = np.datetime64(jdatetime.date(y, m, d).togregorian(), "ns")
-        except ValueError:
-            pass
-    return converted[inverse.ravel()]
 
 
 def parse_dates(
@@ -242,7 +187,7 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
     if compact.any():
         k = x[compact].astype("int64")
         sub = np.flatnonzero(compact)
-        got = _from_parts(k // 10_000, k // 100 % 100, k % 100, None, None, None)
+        got = gregorian_to_datetime(k // 10_000, k // 100 % 100, k % 100, None, None, None)
         reading.values[idx[sub]] = got
         reading.problem[idx[sub[np.isnat(got)]]] = "not a valid date"
     rest = ~serial & ~compact & ~np.isnan(x)
@@ -279,7 +224,7 @@ class _TextParts:
         a, b, c = p["a"].to_numpy(), p["b"].to_numpy(), p["c"].to_numpy()
         year_first = p["a_len"].to_numpy() >= 3
         c_len = p["c_len"].to_numpy()
-        self.y[sel] = np.where(year_first, a, np.where(c_len == 3, -1, np.where(c_len <= 2, _century(c), c)))
+        self.y[sel] = np.where(year_first, a, np.where(c_len == 3, -1, np.where(c_len <= 2, full_year(c), c)))
         self.mo[sel] = np.where(year_first, b, -1)
         self.d[sel] = np.where(year_first, c, -1)
         self.year_last[sel] = ~year_first
@@ -299,7 +244,7 @@ class _TextParts:
 
     def month_names(self, text: pd.Series) -> None:
         """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲."""
-        names = {**_MONTHS, **_JALALI_MONTHS}
+        names = {**MONTH_NAMES, **JALALI_MONTH_NAMES}
         for pattern in (_DAY_NAME, _NAME_DAY):
             rest = np.flatnonzero(~self.done)
             if not len(rest):
@@ -309,7 +254,7 @@ class _TextParts:
             hit = month.notna().to_numpy()
             p, sel = p[hit], rest[hit]
             c = p["c"].to_numpy()
-            self.y[sel] = np.where(p["c_len"].to_numpy() <= 2, _century(c), c)
+            self.y[sel] = np.where(p["c_len"].to_numpy() <= 2, full_year(c), c)
             self.mo[sel], self.d[sel] = month[hit].astype("int64").to_numpy(), p["a"].to_numpy()
             self.set_time(sel, p)
             self.done[sel] = True
@@ -336,7 +281,7 @@ class _TextParts:
         hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
         out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[ns]")
         if greg.any():
-            out[greg] = _from_parts(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
+            out[greg] = gregorian_to_datetime(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
         if jalali.any():
             ok = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
             days = jalali_to_gregorian(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
@@ -439,22 +384,6 @@ def _extract_with_pandas(text: pd.Series, pattern: str) -> pd.DataFrame:
         else:
             out[name] = parts[name].astype(object)
     return pd.DataFrame(out)
-
-
-def _century(yy: np.ndarray) -> np.ndarray:
-    """Two-digit years the way Excel reads them: 00-29 -> 2000s, 30-99 -> 1900s."""
-    return np.where(yy < 30, 2000 + yy, 1900 + yy)
-
-
-def _from_parts(y, mo, d, hh, mi, ss) -> np.ndarray:
-    frame = pd.DataFrame({"year": y, "month": mo, "day": d})
-    if hh is not None:
-        frame["hour"], frame["minute"], frame["second"] = hh, mi, ss
-    valid = (frame["month"].between(1, 12) & frame["day"].between(1, 31)).to_numpy()
-    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if valid.any():
-        out[valid] = pd.to_datetime(frame[valid], errors="coerce").to_numpy(dtype="datetime64[ns]")
-    return out
 
 
 def _order_note(column: str, dayfirst: bool, forced: bool, dmy: float, mdy: float, total: float) -> str:
