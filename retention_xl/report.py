@@ -47,6 +47,7 @@ FORMATS = {
 }
 #: the report's own sheets, in order; the marker a writer leaves on them
 SHEET_KEYS = ("summary", "cohorts", "segments", "issues")
+SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet a writer made (key from SHEET_KEYS)
 RECENT_COHORTS_IN_CHART = 8
 
 

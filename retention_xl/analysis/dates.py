@@ -21,53 +21,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import jdatetime
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.calendars import (
+    GREGORIAN_YEARS,
+    excel_serial_to_datetime,
+    gregorian_to_datetime,
+    jalali_to_gregorian,
+)
+from retention_xl.analysis.date_parts import DateParts
 from retention_xl.analysis.numerals import clean_text
 
 __all__ = ["DateReading", "parse_dates", "excel_serial_to_datetime", "jalali_to_gregorian"]
 
-EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: what a date column can hold
-GREGORIAN_YEARS = (1900, 2200)
-JALALI_YEARS = (1300, 1500)
 
-_MONTHS = {
-    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    **{m: i + 1 for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
-    )},
-    "sept": 9,
-    # Arabic (Egypt/Gulf) and Levantine Gregorian month names.
-    **{m: i + 1 for i, m in enumerate(
-        "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
-    )},
-    "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
-    # Persian names of Gregorian months.
-    **{m: i + 1 for i, m in enumerate(
-        "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split()
-    )},
-}
-_JALALI_MONTHS = {
-    m: i + 1 for i, m in enumerate(
-        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-    )
-}
-_JALALI_MONTHS.update({k.replace("ی", "ي"): v for k, v in list(_JALALI_MONTHS.items())})
-
-_TIME = (
-    r"(?:[ t,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
-    r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م)?)?"
-    r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
-)
-_NUMERIC = r"(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})" + _TIME
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ t][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
-_COMPACT = r"(?P<a>\d{4})(?P<b>\d{2})(?P<c>\d{2})"
-_WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
-_DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
-_NAME_DAY = _WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
 
 
 @dataclass
@@ -89,44 +59,6 @@ class DateReading:
     fixed: np.ndarray
     notes: list[str] = field(default_factory=list)
 
-
-def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:
-    """Convert Excel serial day numbers (1900 date system) to datetime64[ns].
-
-    Excel counts days from 1899-12-30 for every date after February 1900; the fraction is
-    the time of day, rounded here to the second.
-
-    Examples
-    --------
-    >>> excel_serial_to_datetime(np.array([44927.0, 45000.5])).astype(str).tolist()
-    ['2023-01-01T00:00:00.000000000', '2023-03-15T12:00:00.000000000']
-    """
-    seconds = np.round(np.asarray(serial, dtype=float) * 86_400).astype("int64")
-    return (EXCEL_EPOCH + seconds.astype("timedelta64[s]")).astype("datetime64[ns]")
-
-
-def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Convert Solar Hijri (Jalali) dates to Gregorian datetime64[ns]; NaT where invalid.
-
-    The conversion is done once per distinct (year, month, day) with ``jdatetime``.
-
-    Examples
-    --------
-    >>> jalali_to_gregorian(np.array([1402, 1402]), np.array([1, 12]), np.array([1, 30]))
-    array(['2023-03-21T00:00:00.000000000',                           'NaT'],
-          dtype='datetime64[ns]')
-    """
-    ymd = np.stack([np.asarray(year), np.asarray(month), np.asarray(day)], axis=1).astype("int64")
-    if len(ymd) == 0:
-        return np.array([], dtype="datetime64[ns]")
-    distinct, inverse = np.unique(ymd, axis=0, return_inverse=True)
-    converted = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
-    for i, (y, m, d) in enumerate(distinct.tolist()):  # distinct calendar days only
-        try:
-            converted[i] = np.datetime64(jdatetime.date(y, m, d).togregorian(), "ns")
-        except ValueError:
-            pass
-    return converted[inverse.ravel()]
 
 
 def parse_dates(
@@ -242,7 +174,7 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
     if compact.any():
         k = x[compact].astype("int64")
         sub = np.flatnonzero(compact)
-        got = _from_parts(k // 10_000, k // 100 % 100, k % 100, None, None, None)
+        got = gregorian_to_datetime(k // 10_000, k // 100 % 100, k % 100, None, None, None)
         reading.values[idx[sub]] = got
         reading.problem[idx[sub[np.isnat(got)]]] = "not a valid date"
     rest = ~serial & ~compact & ~np.isnan(x)
@@ -254,105 +186,13 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
         )
 
 
-class _TextParts:
-    """Year, month, day and time read from text values, before they become dates."""
-
-    def __init__(self, m: int):
-        self.y, self.mo, self.d = (np.full(m, -1, dtype="int64") for _ in range(3))
-        self.hh, self.mi, self.ss = (np.zeros(m, dtype="int64") for _ in range(3))
-        self.pm = np.zeros(m, dtype="int64")  # +1 pm, -1 am, 0 none
-        self.first, self.second = np.full(m, -1, dtype="int64"), np.full(m, -1, dtype="int64")
-        self.year_last = np.zeros(m, bool)  # 15/01/2023-like: day/month order to decide
-        self.done = np.zeros(m, bool)
-
-    def set_time(self, sel: np.ndarray, p: pd.DataFrame) -> None:
-        self.hh[sel], self.mi[sel], self.ss[sel] = (np.maximum(p[k].to_numpy(), 0) for k in ("H", "M", "S"))
-        ap = p["ampm"].fillna("").to_numpy(dtype=object)
-        self.pm[sel] = np.where(np.isin(ap, ["pm", "p.m.", "p.m", "ب.ظ", "بظ", "م"]), 1, np.where(ap != "", -1, 0))
-
-    def numeric(self, text: pd.Series) -> None:
-        """2023-01-15, 15/01/2023, 01.15.23, 1402/01/15 (with an optional time)."""
-        rest = np.flatnonzero(~self.done)
-        p = _extract(text.iloc[rest], f"^{_NUMERIC}$")
-        hit = p["a"].to_numpy() >= 0
-        p, sel = p[hit], rest[hit]
-        a, b, c = p["a"].to_numpy(), p["b"].to_numpy(), p["c"].to_numpy()
-        year_first = p["a_len"].to_numpy() >= 3
-        c_len = p["c_len"].to_numpy()
-        self.y[sel] = np.where(year_first, a, np.where(c_len == 3, -1, np.where(c_len <= 2, _century(c), c)))
-        self.mo[sel] = np.where(year_first, b, -1)
-        self.d[sel] = np.where(year_first, c, -1)
-        self.year_last[sel] = ~year_first
-        self.first[sel] = np.where(year_first, -1, a)
-        self.second[sel] = np.where(year_first, -1, b)
-        self.set_time(sel, p)
-        self.done[sel] = True
-
-    def compact(self, text: pd.Series) -> None:
-        """20230115, 14020115."""
-        rest = np.flatnonzero(~self.done)
-        p = _extract(text.iloc[rest], f"^{_COMPACT}$")
-        hit = p["a"].to_numpy() >= 0
-        sel = rest[hit]
-        self.y[sel], self.mo[sel], self.d[sel] = (p[k].to_numpy()[hit] for k in ("a", "b", "c"))
-        self.done[sel] = True
-
-    def month_names(self, text: pd.Series) -> None:
-        """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲."""
-        names = {**_MONTHS, **_JALALI_MONTHS}
-        for pattern in (_DAY_NAME, _NAME_DAY):
-            rest = np.flatnonzero(~self.done)
-            if not len(rest):
-                return
-            p = _extract(text.iloc[rest], f"^{pattern}$")
-            month = p["mon"].map(names)
-            hit = month.notna().to_numpy()
-            p, sel = p[hit], rest[hit]
-            c = p["c"].to_numpy()
-            self.y[sel] = np.where(p["c_len"].to_numpy() <= 2, _century(c), c)
-            self.mo[sel], self.d[sel] = month[hit].astype("int64").to_numpy(), p["a"].to_numpy()
-            self.set_time(sel, p)
-            self.done[sel] = True
-
-    def day_month_order(self, weights: np.ndarray, dayfirst: bool | None) -> tuple[bool, np.ndarray, list]:
-        """Decide day/month order from the evidence; returns (dayfirst, contradicting, counts)."""
-        amb = self.year_last & (self.y > 0)
-        a, b = self.first, self.second
-        day_votes = weights[amb & (a > 12) & (b <= 12)].sum()
-        month_votes = weights[amb & (b > 12) & (a <= 12)].sum()
-        decided = dayfirst if dayfirst is not None else not month_votes > day_votes
-        day, month = (a, b) if decided else (b, a)
-        contradicts = amb & (month > 12) & (day <= 12)
-        self.d[amb] = np.where(contradicts, month, day)[amb]
-        self.mo[amb] = np.where(contradicts, day, month)[amb]
-        return decided, contradicts, [day_votes, month_votes, weights[amb].sum()]
-
-    def to_dates(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Dates for ``which``; returns (dates, jalali mask, gregorian mask)."""
-        y, mo, d = self.y, self.mo, self.d
-        jalali = which & (y >= JALALI_YEARS[0]) & (y <= JALALI_YEARS[1])
-        greg = which & (y >= GREGORIAN_YEARS[0]) & (y <= GREGORIAN_YEARS[1])
-        hh, mi, ss, pm = self.hh, self.mi, self.ss, self.pm
-        hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
-        out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[ns]")
-        if greg.any():
-            out[greg] = _from_parts(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
-        if jalali.any():
-            ok = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
-            days = jalali_to_gregorian(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
-            clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
-            out[jalali] = np.where(ok, days, np.datetime64("NaT")) + clock
-        bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))
-        out[bad_time] = np.datetime64("NaT")
-        return out, jalali, greg
-
 
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
                dayfirst: bool | None, column: str) -> np.ndarray:
     """Parse text dates; returns which values were serial numbers written as text."""
     text = clean_text(values).str.lower().reset_index(drop=True)
     wt = w[idx]
-    parts = _TextParts(len(text))
+    parts = DateParts(len(text))
 
     # ISO dates and timestamps, the bulk of most exports, are parsed in one go.
     iso = text.str.fullmatch(_ISO).fillna(False).to_numpy(dtype=bool)
@@ -399,62 +239,6 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     return serial_text
 
 
-def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
-    """Named groups of ``pattern`` per value, positionally aligned with ``text``.
-
-    Groups a, b, c, H, M, S come back as int64 (-1 when missing or not matched), with the
-    digit counts of a and c as ``a_len`` and ``c_len``; other groups as text. pyarrow's
-    regex engine is used when available (fast on large columns).
-    """
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover - pandas' own (slower) engine
-        return _extract_with_pandas(text, pattern)
-    found = pc.extract_regex(pa.array(text.reset_index(drop=True), type=pa.string()), pattern)
-    out = {}
-    for field_, col in zip(found.type, found.flatten()):
-        if field_.name in _INT_GROUPS:
-            digits = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
-            out[field_.name] = pc.cast(digits, pa.int64()).fill_null(-1).to_numpy()
-            if field_.name in ("a", "c"):
-                out[field_.name + "_len"] = pc.utf8_length(col).fill_null(0).to_numpy()
-        else:
-            out[field_.name] = col.to_pandas().astype(object)
-    return pd.DataFrame(out)
-
-
-_INT_GROUPS = {"a", "b", "c", "H", "M", "S"}
-
-
-def _extract_with_pandas(text: pd.Series, pattern: str) -> pd.DataFrame:
-    parts = text.reset_index(drop=True).str.extract(pattern)
-    out = {}
-    for name in parts.columns:
-        if name in _INT_GROUPS:
-            col = parts[name].astype(object)
-            out[name] = pd.to_numeric(col, errors="coerce").fillna(-1).to_numpy(dtype="int64")
-            if name in ("a", "c"):
-                out[name + "_len"] = col.fillna("").map(len).to_numpy(dtype="int64")
-        else:
-            out[name] = parts[name].astype(object)
-    return pd.DataFrame(out)
-
-
-def _century(yy: np.ndarray) -> np.ndarray:
-    """Two-digit years the way Excel reads them: 00-29 -> 2000s, 30-99 -> 1900s."""
-    return np.where(yy < 30, 2000 + yy, 1900 + yy)
-
-
-def _from_parts(y, mo, d, hh, mi, ss) -> np.ndarray:
-    frame = pd.DataFrame({"year": y, "month": mo, "day": d})
-    if hh is not None:
-        frame["hour"], frame["minute"], frame["second"] = hh, mi, ss
-    valid = (frame["month"].between(1, 12) & frame["day"].between(1, 31)).to_numpy()
-    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if valid.any():
-        out[valid] = pd.to_datetime(frame[valid], errors="coerce").to_numpy(dtype="datetime64[ns]")
-    return out
 
 
 def _order_note(column: str, dayfirst: bool, forced: bool, dmy: float, mdy: float, total: float) -> str:

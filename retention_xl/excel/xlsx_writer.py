@@ -31,12 +31,11 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from retention_xl.errors import DataError
 from retention_xl.excel.bulk_rows import sheet_rows_xml
-from retention_xl.report import FORMATS, Chart, Figures, Report, Sheet, Table, Text, table_values
+from retention_xl.report import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
 __all__ = ["write_xlsx", "report_bytes", "fit_to_sheet", "BULK_ROWS", "SHEET_MARK", "SHEET_ROWS", "SHEET_COLUMNS"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
-SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet the report made
 SHEET_ROWS = 1_048_576  # rows of an Excel sheet
 SHEET_COLUMNS = 16_384  # columns of an Excel sheet
 _HEADER_FILL = "#1F4E79"

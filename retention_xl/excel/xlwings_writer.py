@@ -43,6 +43,7 @@ from retention_xl.errors import DataError
 from retention_xl.report import (
     FORMATS,
     SHEET_KEYS,
+    SHEET_MARK,
     Chart,
     Figures,
     Report,
@@ -63,7 +64,6 @@ __all__ = [
     "write_report",
 ]
 
-SHEET_MARK = "RetentionXL_{key}"  # the file writer's mark too: a file report re-run live is replaced
 TABLE_STYLE = "TableStyleMedium2"
 HEATMAP_COLORS = ("#F8696B", "#FFEB84", "#63BE7B")  # low, middle, high: red, yellow, green
 _BLUE = (31, 78, 121)

@@ -1,0 +1,131 @@
+"""Dates in the calendars order exports use: Gregorian, Solar Hijri (Jalali), Excel serials.
+
+Month names (English, Arabic, Persian; Jalali months in Persian and Arabic spelling), the
+years a date may have in each calendar, Excel's 1900 date system and its two-digit years,
+and vectorised conversions of all of them to numpy datetime64[ns]. Jalali dates are
+converted with ``jdatetime``, once per distinct day. :mod:`retention_xl.analysis.dates`
+uses these to read a date column.
+
+Examples
+--------
+>>> MONTH_NAMES["sept"], MONTH_NAMES["أغسطس"], JALALI_MONTH_NAMES["فروردین"]
+(9, 8, 1)
+"""
+
+from __future__ import annotations
+
+import jdatetime
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "EXCEL_EPOCH",
+    "GREGORIAN_YEARS",
+    "JALALI_MONTH_NAMES",
+    "JALALI_YEARS",
+    "MONTH_NAMES",
+    "excel_serial_to_datetime",
+    "full_year",
+    "gregorian_to_datetime",
+    "jalali_to_gregorian",
+]
+
+EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+GREGORIAN_YEARS = (1900, 2200)
+JALALI_YEARS = (1300, 1500)
+
+MONTH_NAMES = {
+    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    **{m: i + 1 for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )},
+    "sept": 9,
+    # Arabic (Egypt/Gulf) and Levantine Gregorian month names.
+    **{m: i + 1 for i, m in enumerate(
+        "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
+    )},
+    "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
+    # Persian names of Gregorian months.
+    **{m: i + 1 for i, m in enumerate(
+        "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split()
+    )},
+}
+JALALI_MONTH_NAMES = {
+    m: i + 1 for i, m in enumerate(
+        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+    )
+}
+JALALI_MONTH_NAMES.update({k.replace("ی", "ي"): v for k, v in list(JALALI_MONTH_NAMES.items())})
+
+
+def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:
+    """Convert Excel serial day numbers (1900 date system) to datetime64[ns].
+
+    Excel counts days from 1899-12-30 for every date after February 1900; the fraction is
+    the time of day, rounded here to the second.
+
+    Examples
+    --------
+    >>> excel_serial_to_datetime(np.array([44927.0, 45000.5])).astype(str).tolist()
+    ['2023-01-01T00:00:00.000000000', '2023-03-15T12:00:00.000000000']
+    """
+    seconds = np.round(np.asarray(serial, dtype=float) * 86_400).astype("int64")
+    return (EXCEL_EPOCH + seconds.astype("timedelta64[s]")).astype("datetime64[ns]")
+
+
+def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Convert Solar Hijri (Jalali) dates to Gregorian datetime64[ns]; NaT where invalid.
+
+    The conversion is done once per distinct (year, month, day) with ``jdatetime``.
+
+    Examples
+    --------
+    >>> jalali_to_gregorian(np.array([1402, 1402]), np.array([1, 12]), np.array([1, 30]))
+    array(['2023-03-21T00:00:00.000000000',                           'NaT'],
+          dtype='datetime64[ns]')
+    """
+    ymd = np.stack([np.asarray(year), np.asarray(month), np.asarray(day)], axis=1).astype("int64")
+    if len(ymd) == 0:
+        return np.array([], dtype="datetime64[ns]")
+    distinct, inverse = np.unique(ymd, axis=0, return_inverse=True)
+    converted = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for i, (y, m, d) in enumerate(distinct.tolist()):  # distinct calendar days only
+        try:
+            converted[i] = np.datetime64(jdatetime.date(y, m, d).togregorian(), "ns")
+        except ValueError:
+            pass
+    return converted[inverse.ravel()]
+
+
+
+def full_year(yy: np.ndarray) -> np.ndarray:
+    """Two-digit years the way Excel reads them: 00-29 -> 2000s, 30-99 -> 1900s.
+
+    Examples
+    --------
+    >>> full_year(np.array([5, 29, 30, 99])).tolist()
+    [2005, 2029, 1930, 1999]
+    """
+    return np.where(yy < 30, 2000 + yy, 1900 + yy)
+
+
+
+def gregorian_to_datetime(y, mo, d, hh, mi, ss) -> np.ndarray:
+    """Gregorian year, month, day (and hour, minute, second, or all three None) to
+    datetime64[ns]; NaT where there is no such day or time.
+
+    Examples
+    --------
+    >>> gregorian_to_datetime(np.array([2023, 2023]), np.array([1, 2]), np.array([15, 30]),
+    ...                       None, None, None).astype(str).tolist()
+    ['2023-01-15T00:00:00.000000000', 'NaT']
+    """
+    frame = pd.DataFrame({"year": y, "month": mo, "day": d})
+    if hh is not None:
+        frame["hour"], frame["minute"], frame["second"] = hh, mi, ss
+    valid = (frame["month"].between(1, 12) & frame["day"].between(1, 31)).to_numpy()
+    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if valid.any():
+        out[valid] = pd.to_datetime(frame[valid], errors="coerce").to_numpy(dtype="datetime64[ns]")
+    return out
+

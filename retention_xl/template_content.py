@@ -1,0 +1,154 @@
+"""What the template workbook holds: its tables' columns, example data and formulas.
+
+The Orders and Survey columns, the worked example survey, the Metrics sheet's inputs and
+results (each add-in formula with the plain-Excel check computing the same number), the
+Survey results, the formula catalog on the Start sheet and the rules that validate typed
+values. :mod:`retention_xl.template_sheets` lays these out; labels come from
+:mod:`retention_xl.template_labels`.
+
+Examples
+--------
+>>> [item[1] for item in METRICS[0][1] if item[0] == "in"]
+['CustomersStart', 'CustomersEnd', 'NewCustomers', 'LostCustomers', 'ValuePerCustomer']
+>>> SURVEY_RESULTS[1][1]
+'NPS(Survey[Score])'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CATALOG",
+    "DATE",
+    "EXAMPLE_SURVEY",
+    "INT",
+    "METRICS",
+    "MONEY",
+    "NUM",
+    "ORDER_COLUMNS",
+    "PCT",
+    "PLAIN",
+    "POINTS",
+    "SURVEY_COLUMNS",
+    "SURVEY_RESULTS",
+    "VALIDATION",
+]
+
+ORDER_COLUMNS = ("Customer", "Order date", "Amount", "Order id", "Channel")
+SURVEY_COLUMNS = ("Score", "Satisfaction", "Effort")
+
+# Worked examples from the formula contract: NPS 40, CSAT 60%, CES 4.9.
+EXAMPLE_SURVEY = ((10, 5, 7), (10, 5, 6), (9, 4, 6), (9, 4, 5), (9, 5, 6),
+                  (8, 3, 4), (7, 3, 4), (6, 2, 3), (2, 1, 1), (10, 5, 7))
+
+INT, MONEY, PCT, NUM, PLAIN, POINTS, DATE = (
+    "#,##0", "#,##0.00", "0.0%", "0.00", "General", "0.0", "yyyy-mm-dd")
+
+_CUSTOMER = "Orders[Customer]"
+_PER_CUSTOMER = f'COUNTIF({_CUSTOMER},{_CUSTOMER}&"")'
+_DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")/{_PER_CUSTOMER})'
+_REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*({_PER_CUSTOMER}>1)/{_PER_CUSTOMER})'
+
+# Metrics sheet: (section, items). Input: ("in", name, default, format, validation).
+# Result: ("res", label key, add-in formula | None, plain-Excel check, format, defined name).
+METRICS = (
+    ("sec.retention", (
+        ("in", "CustomersStart", 10, INT, "count"),
+        ("in", "CustomersEnd", 8, INT, "count"),
+        ("in", "NewCustomers", 0, INT, "count"),
+        ("in", "LostCustomers", 2, INT, "count"),
+        ("in", "ValuePerCustomer", 140, MONEY, "number"),
+        ("res", "CRR", "CRR(CustomersStart,CustomersEnd,NewCustomers)",
+         "(CustomersEnd-NewCustomers)/CustomersStart", PCT, None),
+        ("res", "CHURN", "CHURN(LostCustomers,CustomersStart)",
+         "LostCustomers/CustomersStart", PCT, "ChurnRate"),
+        ("res", "LIFESPAN", "LIFESPAN(ChurnRate)", "1/(LostCustomers/CustomersStart)", NUM, None),
+        ("res", "CHURN_COST", "CHURN_COST(LostCustomers,ValuePerCustomer)",
+         "LostCustomers*ValuePerCustomer", MONEY, None),
+    )),
+    ("sec.clv", (
+        ("in", "AvgOrderValue", 50, MONEY, "number"),
+        ("in", "PurchasesPerPeriod", 4, PLAIN, "number"),
+        ("in", "Periods", 3, PLAIN, "number"),
+        ("in", "Margin", 0.3, PCT, "rate"),
+        ("in", "AcquisitionCost", 40, MONEY, "number"),
+        ("res", "CLV", "CLV(AvgOrderValue,PurchasesPerPeriod,Periods,Margin,AcquisitionCost)",
+         "AvgOrderValue*PurchasesPerPeriod*Periods*Margin-AcquisitionCost", MONEY, None),
+    )),
+    ("sec.discounted", (
+        ("in", "MarginPerPeriod", 100, MONEY, "number"),
+        ("in", "RetentionRate", 0.8, PCT, "rate"),
+        ("in", "DiscountRate", 0.1, PCT, "rate"),
+        ("in", "HorizonPeriods", 3, PLAIN, "count"),
+        ("res", "CLV_DISCOUNTED", "CLV_DISCOUNTED(MarginPerPeriod,RetentionRate,DiscountRate)",
+         "MarginPerPeriod*(1+DiscountRate)/(1+DiscountRate-RetentionRate)", MONEY, None),
+        ("res", "CLV_DISCOUNTED_T",
+         "CLV_DISCOUNTED(MarginPerPeriod,RetentionRate,DiscountRate,HorizonPeriods)",
+         "MarginPerPeriod*(1-(RetentionRate/(1+DiscountRate))^HorizonPeriods)"
+         "/(1-RetentionRate/(1+DiscountRate))", MONEY, None),
+    )),
+    ("sec.repeat", (
+        ("in", "RepeatCustomers", 900, INT, "count"),
+        ("in", "BuyingCustomers", 2000, INT, "count"),
+        ("in", "OrderCount", 5000, INT, "count"),
+        ("res", "REPEAT_RATE", "REPEAT_RATE(RepeatCustomers,BuyingCustomers)",
+         "RepeatCustomers/BuyingCustomers", PCT, None),
+        ("res", "PURCHASE_FREQUENCY", "PURCHASE_FREQUENCY(OrderCount,BuyingCustomers)",
+         "OrderCount/BuyingCustomers", NUM, None),
+    )),
+    ("sec.orders", (
+        ("res", "ORDERS_COUNT", None, f"COUNTA({_CUSTOMER})", INT, "OrdersInTable"),
+        ("res", "ORDERS_CUSTOMERS", None, f"IF(OrdersInTable=0,0,{_DISTINCT})", INT,
+         "CustomersInTable"),
+        ("res", "ORDERS_AOV", "AOV(Orders[Amount])",
+         'IF(OrdersInTable=0,"",AVERAGE(Orders[Amount]))', MONEY, None),
+        ("res", "ORDERS_FREQUENCY", "PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)",
+         'IF(CustomersInTable=0,"",OrdersInTable/CustomersInTable)', NUM, None),
+        ("res", "ORDERS_REPEAT", f"REPEAT_RATE({_CUSTOMER})",
+         f'IF(CustomersInTable=0,"",{_REPEATERS}/CustomersInTable)', PCT, None),
+    )),
+)
+
+# Survey results: (label key, add-in formula | None, plain-Excel check | None, format).
+SURVEY_RESULTS = (
+    ("RESPONSES", None, "COUNT(Survey[Score])", INT),
+    ("NPS", "NPS(Survey[Score])",
+     '(COUNTIF(Survey[Score],">=9")-COUNTIF(Survey[Score],"<=6"))/COUNT(Survey[Score])*100', POINTS),
+    ("NPS_MOE", "NPS_MOE(Survey[Score])", None, POINTS),
+    ("CSAT", "CSAT(Survey[Satisfaction])",
+     'COUNTIF(Survey[Satisfaction],">=4")/COUNT(Survey[Satisfaction])', PCT),
+    ("CES", "CES(Survey[Effort])", "AVERAGE(Survey[Effort])", NUM),
+)
+
+# Formula catalog on the Start sheet: (name, signature, example).
+CATALOG = (
+    ("CRR", "CRR(start, end, new)", "CRR(10, 8, 0) → 0.8 (80%)"),
+    ("CHURN", "CHURN(lost, start)", "CHURN(5, 150) → 0.0333"),
+    ("CHURN_COST", "CHURN_COST(lost, value_per_customer)", "CHURN_COST(15, 30000) → 450000"),
+    ("REPEAT_RATE", "REPEAT_RATE(repeat, customers)\nREPEAT_RATE(customer_ids)",
+     "REPEAT_RATE(900, 2000) → 0.45"),
+    ("CLV", "CLV(aov, purchases_per_period, periods, [margin], [acquisition_cost])",
+     "CLV(50, 4, 3, 0.3, 40) → 140"),
+    ("CLV_DISCOUNTED", "CLV_DISCOUNTED(margin, retention, discount, [periods])",
+     "CLV_DISCOUNTED(100, 0.8, 0.1) → 366.67\nCLV_DISCOUNTED(100, 0.8, 0.1, 3) → 225.62"),
+    ("LIFESPAN", "LIFESPAN(churn)", "LIFESPAN(0.25) → 4"),
+    ("NPS", "NPS(scores)", "NPS({10,10,9,9,9,8,7,6,2,10}) → 40"),
+    ("NPS_MOE", "NPS_MOE(scores, [confidence])", "NPS_MOE(Survey[Score], 0.95)"),
+    ("CSAT", "CSAT(scores, [scale_max])", "CSAT(Survey[Satisfaction]) → 0.6"),
+    ("CES", "CES(scores)", "CES(Survey[Effort]) → 4.9"),
+    ("AOV", "AOV(amounts)", "AOV(Orders[Amount])"),
+    ("PURCHASE_FREQUENCY", "PURCHASE_FREQUENCY(orders, customers)",
+     "PURCHASE_FREQUENCY(5000, 2000) → 2.5"),
+    ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts])",
+     'COHORT(Orders[Customer], Orders[Order date], "M", "retention")'),
+)
+
+VALIDATION = {  # kind: (type, operator, formula1, formula2)
+    "date": ("date", "between", "DATE(1900,1,1)", "DATE(2199,12,31)"),
+    "amount": ("decimal", "between", "-1E+15", "1E+15"),
+    "count": ("whole", "greaterThanOrEqual", "0", None),
+    "number": ("decimal", "greaterThanOrEqual", "0", None),
+    "rate": ("decimal", "between", "0", "1"),
+    "score": ("whole", "between", "0", "10"),
+    "satisfaction": ("whole", "between", "1", "5"),
+    "effort": ("whole", "between", "1", "7"),
+}
