@@ -30,6 +30,8 @@ __all__ = [
     "Report",
     "FORMATS",
     "SHEET_KEYS",
+    "SHEET_MARK",
+    "table_values",
     "layout_report",
 ]
 
