@@ -184,3 +184,39 @@ def test_booleans_are_not_dates():
 
 def test_empty_input():
     assert len(parse_dates(pd.Series([], dtype="str")).values) == 0
+
+
+# ----------------------------------------------------------------- plain ISO fast path
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["2024-01-31", "2023-12-01", "2024-02-29"],
+        ["2024-01-31 09:15", "2023-12-01 23:59", "2024-02-29 00:00"],
+        ["2024-01-31 09:15:07", "2023-12-01 23:59:59"],
+    ],
+)
+def test_plain_iso_columns_read_the_same_by_the_fast_path(texts, monkeypatch):
+    import retention_xl.analysis.dates as dates
+
+    values = pd.Series(texts, dtype="str")
+    fast = dates.parse_dates(values, column="d")
+    monkeypatch.setattr(dates, "_plain_iso", lambda v: None)  # the general reader
+    general = dates.parse_dates(values, column="d")
+    assert np.array_equal(fast.values, general.values)
+    assert fast.notes == general.notes and list(fast.problem) == list(general.problem)
+    assert fast.values[0] == np.datetime64(texts[0].replace(" ", "T"))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["2024-01-31", "31/01/2024"],  # mixed shapes
+        ["2024-01-31", "2024-02-30"],  # no such day: the general reader reports it
+        ["1402-01-15", "1402-02-01"],  # Solar Hijri years: converted by the general reader
+        ["2024-01-31", "۲۰۲۴-۰۲-۰۱"],  # Persian digits
+    ],
+)
+def test_other_columns_take_the_general_reader(texts):
+    from retention_xl.analysis.dates import _plain_iso
+
+    assert _plain_iso(pd.Series(texts, dtype="str")) is None

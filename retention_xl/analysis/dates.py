@@ -187,9 +187,36 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
 
 
 
+_PLAIN_ISO = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: "%Y-%m-%d %H:%M:%S"}
+
+
+def _plain_iso(values: pd.Series) -> np.ndarray | None:
+    """All values as datetimes when every one is a plain ISO date or date-time of the same
+    shape (``2024-01-31``, ``2024-01-31 09:15[:00]``) in the accepted years; else None.
+
+    The usual export, parsed by one strict pass instead of the general reader (the same
+    result: these values are ISO dates either way).
+    """
+    first = values.iloc[0] if len(values) else None
+    fmt = _PLAIN_ISO.get(len(first)) if isinstance(first, str) else None
+    if fmt is None or not first[:4].isdigit():
+        return None
+    stamps = pd.to_datetime(values, format=fmt, errors="coerce").to_numpy()
+    if np.isnat(stamps).any():
+        return None
+    years = stamps.astype("datetime64[Y]").astype("int64") + 1970
+    if ((years < GREGORIAN_YEARS[0]) | (years > GREGORIAN_YEARS[1])).any():
+        return None
+    return stamps.astype("datetime64[ns]")
+
+
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
                dayfirst: bool | None, column: str) -> np.ndarray:
     """Parse text dates; returns which values were serial numbers written as text."""
+    plain = _plain_iso(values)
+    if plain is not None:
+        reading.values[idx] = plain
+        return np.zeros(len(values), bool)
     text = clean_text(values).str.lower().reset_index(drop=True)
     wt = w[idx]
     parts = DateParts(len(text))
