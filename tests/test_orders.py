@@ -321,3 +321,21 @@ def test_rows_with_distinct_order_ids_are_not_duplicates():
                         "Amount": ["5", "5"]})
     result = clean_orders(raw)
     assert result.orders["row"].tolist() == [2, 3] and result.issues.empty
+
+
+def test_a_row_with_only_a_note_is_not_blank_but_has_no_customer():
+    raw = pd.DataFrame({"Customer": ["a", "", ""], "Date": ["2024-01-02", "", ""],
+                        "Total": ["5", "", ""], "Note": ["", "call back", ""]})
+    issues = clean_orders(raw).issues
+    problems = {r: set(issues.loc[issues["row"] == r, "problem"]) for r in (3, 4)}
+    assert "missing customer" in problems[3] and "blank row" not in problems[3]  # the note makes it a row
+    assert problems[4] == {"blank row"}
+
+
+def test_duplicates_among_many_rows_name_the_first_occurrence():
+    raw = pd.DataFrame({"Customer": ["a", "b", "a", "a", "b"],
+                        "Date": ["2024-01-02"] * 5, "Total": ["5", "5", "5", "5", "5"],
+                        "Channel": ["web", "web", "shop", "web", "web"]})
+    issues = clean_orders(raw).issues
+    # rows 2 and 5 are a on the web; 3 and 6 are b on the web; row 4 differs by channel
+    assert dict(zip(issues["row"], issues["problem"])) == {5: "duplicate of row 2", 6: "duplicate of row 3"}

@@ -159,15 +159,22 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     n = len(raw)
     names = [str(c) for c in raw.columns]
     rows = np.arange(first_row, first_row + n, dtype="int64")
-    columns = [_Column.of(raw.iloc[:, i]) for i in range(raw.shape[1])]
-    data = {name: columns[names.index(name)] for name in dict.fromkeys(names)}  # first of a name
+    # The customer, date and amount columns are read whole; any other column only for the
+    # few rows where it matters (blank rows, duplicate candidates).
+    role_at = {name: names.index(name) for name in (cols.customer, cols.date, cols.amount)}  # first of a name
+    data = {name: _Column.of(raw.iloc[:, i]) for name, i in role_at.items()}
+    others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
     cust, dcol, acol = data[cols.customer], data[cols.date], data[cols.amount]
     notes: list[str] = []
     issues: list[tuple[np.ndarray, str, np.ndarray, object, str]] = []
 
     blank_row = np.ones(n, bool)
-    for c in columns:
+    for c in data.values():
         blank_row &= c.missing_rows(null_text=False)
+    for i in others:
+        maybe = np.flatnonzero(blank_row)
+        if len(maybe):
+            blank_row[maybe] = _Column.of(raw.iloc[maybe, i]).missing_rows(null_text=False)
     if blank_row.any():
         issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank row", "skipped"))
     skip = blank_row.copy()
@@ -229,13 +236,22 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         notes.append(f"{script} digits in {where} were read as 0-9.")
 
     # Exact duplicates of an earlier usable row (all columns equal).
+    # Duplicates agree on customer, date and amount first; only those rows are compared on
+    # the other columns.
     cand = np.flatnonzero(~skip)
-    all_distinct = any(len(c.uniques) == n and (c.codes >= 0).all() for c in columns)  # e.g. order ids
-    key = np.arange(len(cand), dtype="int64")
-    for c in [] if all_distinct else columns:
-        k = c.codes[cand].astype("int64") + 1
-        key = k if c is columns[0] else key * (len(c.uniques) + 1) + k
-        key = pd.factorize(key)[0].astype("int64")
+    key = np.zeros(len(cand), dtype="int64")
+    for c in data.values():
+        key = pd.factorize(key * (len(c.uniques) + 1) + c.codes[cand].astype("int64") + 1)[0].astype("int64")
+    maybe = pd.Series(key).duplicated(keep=False).to_numpy()
+    if maybe.any():
+        cand = cand[maybe]
+        key = key[maybe]
+        for i in others:
+            c = _Column.of(raw.iloc[cand, i])
+            key = pd.factorize(key * (len(c.uniques) + 1) + c.codes.astype("int64") + 1)[0].astype("int64")
+    else:
+        cand, key = cand[:0], key[:0]
+    key = pd.factorize(key)[0].astype("int64")  # numbered in order of first appearance
     dup_mask = pd.Series(key).duplicated().to_numpy()
     if dup_mask.any():
         first_of_key = cand[np.flatnonzero(~dup_mask)]
