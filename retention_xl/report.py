@@ -277,7 +277,8 @@ def _segments(a: Analysis, lang: str) -> Sheet:
         ),
     )
     cust = a.customers.reset_index()
-    cust["segment"] = [names[f"seg.{s}"] for s in cust["segment"].astype(str)]
+    translated = {s: names[f"seg.{s}"] for s in cust["segment"].astype("category").cat.categories}
+    cust["segment"] = cust["segment"].map(translated).astype(str)  # once per segment, not per customer
     cust_cols = (
         Column("customer", L("col.customer"), "text", 16),
         Column("first_order", L("col.first_order"), "date", 12),
