@@ -65,8 +65,8 @@ def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa
     return pc.fill_null(cells, _join("<c r=\"", ref, f"\" s=\"{style}\"/>"))
 
 
-def sheet_rows_xml(table: Table, styles: list[int]) -> str:
-    """The ``<row>`` elements of ``table``'s data (header excluded), in sheet order.
+def sheet_rows_xml(table: Table, styles: list[int]) -> bytes:
+    """The ``<row>`` elements of ``table``'s data (header excluded), in sheet order, as UTF-8.
 
     ``styles`` holds the workbook's cell-format id for each column.
     """
@@ -79,4 +79,10 @@ def sheet_rows_xml(table: Table, styles: list[int]) -> str:
         ref = _join(xl_col_to_name(table.col + j), numbers)
         parts.append(_column_cells(table.frame[column.key], column.kind, ref, style))
     rows = _join("<row r=\"", numbers, f"\" spans=\"{span}\">", *parts, "</row>")
-    return "".join(rows.to_pylist())
+    # the rows lie back to back in the array's data buffer: take them as they are
+    if not len(rows):
+        return b""
+    _, offsets, values = rows.buffers()
+    width = np.int64 if pa.types.is_large_string(rows.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[[rows.offset, rows.offset + len(rows)]]
+    return values.to_pybytes()[bounds[0]:bounds[1]]

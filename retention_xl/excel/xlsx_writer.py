@@ -274,19 +274,17 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
                 data = _table_range(data, full_ref)
             if m and int(m.group(1)) in streamed:
                 tables, _ = streamed[int(m.group(1))]
-                xml = data.decode("utf-8")
-                rows = "".join(
+                rows = b"".join(
                     sheet_rows_xml(t, [fmt.cell[c.kind].xf_index for c in t.columns]) for t in tables
                 )
-                end = xml.index("</sheetData>") if "</sheetData>" in xml else None
-                if end is None:  # an empty <sheetData/>
-                    xml = xml.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>", 1)
+                end = data.find(b"</sheetData>")
+                if end < 0:  # an empty <sheetData/>
+                    data = data.replace(b"<sheetData/>", b"<sheetData>" + rows + b"</sheetData>", 1)
                 else:
-                    xml = xml[:end] + rows + xml[end:]
+                    data = b"".join((data[:end], rows, data[end:]))
                 last = max(t.last_row for t in tables)
-                xml = re.sub(r'<dimension ref="([A-Z]+\d+):?([A-Z]+)?\d*"/>',
-                             lambda d: _dimension(d, last, tables), xml, count=1)
-                data = xml.encode("utf-8")
+                data = re.sub(rb'<dimension ref="([A-Z]+\d+):?([A-Z]+)?\d*"/>',
+                              lambda d: _dimension(d, last, tables).encode(), data, count=1)
                 level = 1  # the big part: fast compression
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
