@@ -601,3 +601,15 @@ def test_the_stand_in_fails_a_read_excel_could_not_make():
     ws = fx.Book().add_sheet("S")
     with pytest.raises(MemoryError):
         ws.range("A1", f"XFD{EXCEL_ROWS}").options(ndim=2).value
+
+
+def test_currency_formatted_amounts_are_orders(sample_rows):
+    """Classic xlwings on Windows reads Currency/Accounting cells as Decimal."""
+    from decimal import Decimal
+
+    rows = [[*r[:3], Decimal(str(r[3])), r[4]] for r in sample_rows[:60]]
+    run = run_report(orders_book(rows))
+    assert run.orders.frame["Amount"].map(type).eq(float).all()
+    plain = run_report(orders_book(sample_rows[:60]))
+    assert run.built.report.table("DataIssues").frame.equals(plain.built.report.table("DataIssues").frame)
+    assert run.built.report.table("PeriodKPIs").frame.equals(plain.built.report.table("PeriodKPIs").frame)

@@ -9,7 +9,8 @@ Where the orders are read from, first match wins:
    would make a table of), or the sheet's used range when the active cell is outside
    any table.
 
-The cells are read in one bulk read; the first row is the header and ``first_row`` is the
+The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
+reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
 source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
 
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from decimal import Decimal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,9 +179,14 @@ def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
     keep = [i for i in range(width) if named[i] or used[i]]
     names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
-    frame = grid[keep]
+    frame = grid[keep].map(_plain_number)
     frame.columns = _headers(names)
     return _trim(frame.reset_index(drop=True))
+
+
+def _plain_number(value: object) -> object:
+    """Classic xlwings reads Currency and Accounting cells as ``Decimal``: make them floats."""
+    return float(value) if type(value) is Decimal else value
 
 
 def _orders_table(book):
