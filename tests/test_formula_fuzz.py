@@ -399,3 +399,7 @@ def test_discounted_clv_growing_without_bound_is_num(text_errors):
 def test_nps_margin_at_a_confidence_that_rounds_to_one_is_num(text_errors):
     assert udfs.NPS_MOE([[9.0], [3.0]], 0.9999999999999999).startswith(
         "#NUM! confidence 0.9999999999999999 is too close to 1")
+
+
+def test_a_huge_scale_is_named_shortly(text_errors):
+    assert udfs.CSAT(0.0, 1e308) == "#NUM! scores: score 0 (value 1) is not a whole number from 1 to 1e+308"

@@ -91,7 +91,7 @@ def _scores(values: Iterable[float], name: str, low: int, high: int) -> np.ndarr
     if bad.any():
         i = int(np.argmax(bad))
         raise OutOfRange(
-            f"{name}: score {_fmt(arr[i])} (value {i + 1}) is not a whole number from {low} to {high}"
+            f"{name}: score {_fmt(arr[i])} (value {i + 1}) is not a whole number from {low} to {_fmt(high)}"
         )
     return arr
 
