@@ -36,10 +36,10 @@ def test_newer_error_values_are_errors_not_text(text_errors, code):
 
 def test_currency_cells_from_classic_xlwings_are_numbers(text_errors):
     # Currency/Accounting formats arrive as Decimal on Windows
-    assert udfs.AOV([[Decimal("20.5")], [Decimal("30")], [None]]) == 25.25
-    assert udfs.CHURN_COST(Decimal("15"), Decimal("30000.00")) == 450000
+    assert udfs.AOV([[Decimal("20.5")], [Decimal(30)], [None]]) == 25.25
+    assert udfs.CHURN_COST(Decimal(15), Decimal("30000.00")) == 450000
     ids, dates = [["a"], ["a"], ["b"]], [[45000.0], [45040.0], [45001.0]]
-    revenue = udfs.COHORT(ids, dates, "M", "revenue", [[Decimal("10.25")], [Decimal("5")], [Decimal("2.5")]])
+    revenue = udfs.COHORT(ids, dates, "M", "revenue", [[Decimal("10.25")], [Decimal(5)], [Decimal("2.5")]])
     assert revenue[1][2] == 12.75 and revenue[1][3] == 5.0
 
 

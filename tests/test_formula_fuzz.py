@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import itertools
 import json
 import math
 import os
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -111,7 +111,7 @@ def laid_out(draw, values: list) -> object:
     if shape == "ragged":
         cuts = sorted(draw(st.lists(st.integers(0, n), max_size=4)))
         bounds = [0, *cuts, n]
-        return [values[a:b] for a, b in zip(bounds, bounds[1:])]
+        return [values[a:b] for a, b in itertools.pairwise(bounds)]
     if shape == "tuple":
         return tuple((v,) for v in values)
     if shape == "numpy":

@@ -600,7 +600,7 @@ def test_whole_columns_selected_read_only_the_orders(sample_rows):
 def test_the_stand_in_fails_a_read_excel_could_not_make():
     ws = fx.Book().add_sheet("S")
     with pytest.raises(MemoryError):
-        ws.range("A1", f"XFD{EXCEL_ROWS}").options(ndim=2).value
+        _ = ws.range("A1", f"XFD{EXCEL_ROWS}").options(ndim=2).value
 
 
 def test_currency_formatted_amounts_are_orders(sample_rows):

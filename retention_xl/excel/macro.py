@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from decimal import Decimal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
