@@ -54,9 +54,9 @@ def _count_or_range(x: Any, name: str) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("start", doc="Customers at the start of the period (S).")
-@xw.arg("end", doc="Customers at the end of the period (E).")
-@xw.arg("new", doc="New customers won during the period (N).")
+@xw.arg("start", err_to_str=True, doc="Customers at the start of the period (S).")
+@xw.arg("end", err_to_str=True, doc="Customers at the end of the period (E).")
+@xw.arg("new", err_to_str=True, doc="New customers won during the period (N).")
 @excel_formula
 def CRR(start, end, new):  # noqa: N802
     """Customer retention rate (E-N)/S as a fraction. Example: =CRR(10,8,0) gives 0.8 (80%)."""
@@ -64,8 +64,8 @@ def CRR(start, end, new):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("lost", doc="Customers lost in the period: a number or a range of numbers (summed).")
-@xw.arg("start", doc="Customers at the start of the period.")
+@xw.arg("lost", err_to_str=True, doc="Customers lost in the period: a number or a range of numbers (summed).")
+@xw.arg("start", err_to_str=True, doc="Customers at the start of the period.")
 @excel_formula
 def CHURN(lost, start):  # noqa: N802
     """Churn rate lost/start as a fraction. Example: =CHURN(5,150) gives 0.0333 (3.33%)."""
@@ -73,8 +73,8 @@ def CHURN(lost, start):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("lost", doc="Customers lost: a number or a range of numbers (summed).")
-@xw.arg("value_per_customer", doc="Revenue or profit one customer brings.")
+@xw.arg("lost", err_to_str=True, doc="Customers lost: a number or a range of numbers (summed).")
+@xw.arg("value_per_customer", err_to_str=True, doc="Revenue or profit one customer brings.")
 @excel_formula
 def CHURN_COST(lost, value_per_customer):  # noqa: N802
     """Revenue or profit lost with churned customers. Example: =CHURN_COST(15,30000) gives 450000."""
@@ -84,8 +84,8 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("repeat", doc="Customers who bought more than once, or a range of customer ids (one per order).")
-@xw.arg("customers", doc="All customers. Leave out when the first argument is a range of ids.")
+@xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order).")
+@xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
 @excel_formula
 def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
@@ -98,11 +98,11 @@ def REPEAT_RATE(repeat, customers=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("avg_order_value", doc="Average order value.")
-@xw.arg("purchases_per_period", doc="Purchases per customer per period.")
-@xw.arg("periods", doc="Number of periods a customer stays.")
-@xw.arg("margin", doc="Profit margin as a fraction (default 1: revenue).")
-@xw.arg("acquisition_cost", doc="Cost of winning the customer (default 0).")
+@xw.arg("avg_order_value", err_to_str=True, doc="Average order value.")
+@xw.arg("purchases_per_period", err_to_str=True, doc="Purchases per customer per period.")
+@xw.arg("periods", err_to_str=True, doc="Number of periods a customer stays.")
+@xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
+@xw.arg("acquisition_cost", err_to_str=True, doc="Cost of winning the customer (default 0).")
 @excel_formula
 def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition_cost=None):  # noqa: N802
     """Simple lifetime value AOV*purchases*periods*margin-cost. Example: =CLV(50,4,3,0.3,40) gives 140."""
@@ -116,10 +116,10 @@ def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("margin", doc="Margin earned per period while the customer is active.")
-@xw.arg("retention", doc="Retention rate per period as a fraction (e.g. 0.8).")
-@xw.arg("discount", doc="Discount rate per period as a fraction (e.g. 0.1).")
-@xw.arg("periods", doc="Number of periods; leave out for an unlimited horizon.")
+@xw.arg("margin", err_to_str=True, doc="Margin earned per period while the customer is active.")
+@xw.arg("retention", err_to_str=True, doc="Retention rate per period as a fraction (e.g. 0.8).")
+@xw.arg("discount", err_to_str=True, doc="Discount rate per period as a fraction (e.g. 0.1).")
+@xw.arg("periods", err_to_str=True, doc="Number of periods; leave out for an unlimited horizon.")
 @excel_formula
 def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
     """Lifetime value: sum of m*r^t/(1+d)^t, t=0..T-1, or m(1+d)/(1+d-r) with no T. =CLV_DISCOUNTED(100,0.8,0.1) gives 366.67."""
@@ -132,7 +132,7 @@ def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("churn", doc="Churn rate per period as a fraction.")
+@xw.arg("churn", err_to_str=True, doc="Churn rate per period as a fraction.")
 @excel_formula
 def LIFESPAN(churn):  # noqa: N802
     """Expected customer lifespan in periods, 1/churn. Example: =LIFESPAN(0.25) gives 4."""
@@ -140,7 +140,7 @@ def LIFESPAN(churn):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", doc="Range of 0-10 answers; blanks and text are ignored.")
+@xw.arg("scores", err_to_str=True, doc="Range of 0-10 answers; blanks and text are ignored.")
 @excel_formula
 def NPS(scores):  # noqa: N802
     """Net Promoter Score in points (-100..100): % of 9-10 minus % of 0-6 answers."""
@@ -148,8 +148,8 @@ def NPS(scores):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", doc="Range of 0-10 answers; blanks and text are ignored.")
-@xw.arg("confidence", doc="Confidence level (default 0.95).")
+@xw.arg("scores", err_to_str=True, doc="Range of 0-10 answers; blanks and text are ignored.")
+@xw.arg("confidence", err_to_str=True, doc="Confidence level (default 0.95).")
 @excel_formula
 def NPS_MOE(scores, confidence=None):  # noqa: N802
     """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence."""
@@ -159,8 +159,8 @@ def NPS_MOE(scores, confidence=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", doc="Range of answers from 1 to scale_max; blanks and text are ignored.")
-@xw.arg("scale_max", doc="Highest answer on the scale (default 5).")
+@xw.arg("scores", err_to_str=True, doc="Range of answers from 1 to scale_max; blanks and text are ignored.")
+@xw.arg("scale_max", err_to_str=True, doc="Highest answer on the scale (default 5).")
 @excel_formula
 def CSAT(scores, scale_max=None):  # noqa: N802
     """Customer satisfaction: share of answers in the top two boxes, as a fraction (4 and 5 on a 1-5 scale)."""
@@ -168,7 +168,7 @@ def CSAT(scores, scale_max=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", doc="Range of 1-7 effort answers; blanks and text are ignored.")
+@xw.arg("scores", err_to_str=True, doc="Range of 1-7 effort answers; blanks and text are ignored.")
 @excel_formula
 def CES(scores):  # noqa: N802
     """Customer effort score: the mean of 1-7 answers (lower means less effort)."""
@@ -176,7 +176,7 @@ def CES(scores):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("amounts", doc="Range of order amounts; blanks and text are ignored.")
+@xw.arg("amounts", err_to_str=True, doc="Range of order amounts; blanks and text are ignored.")
 @excel_formula
 def AOV(amounts):  # noqa: N802
     """Average order value: total of the order amounts divided by their number."""
@@ -184,8 +184,8 @@ def AOV(amounts):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("orders", doc="Number of orders in the period.")
-@xw.arg("customers", doc="Number of distinct customers who ordered.")
+@xw.arg("orders", err_to_str=True, doc="Number of orders in the period.")
+@xw.arg("customers", err_to_str=True, doc="Number of distinct customers who ordered.")
 @excel_formula
 def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     """Orders per customer, orders/customers. Example: =PURCHASE_FREQUENCY(300,120) gives 2.5."""
@@ -217,11 +217,11 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
-@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
-@xw.arg("period", doc='Cohort period: "M" (default), "W", "Q" or "Y".')
-@xw.arg("show", doc='"retention" (default, fractions), "customers", "orders" or "revenue".')
-@xw.arg("amounts", doc="Range of order amounts (needed for revenue; negative = refund).")
+@xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("period", err_to_str=True, doc='Cohort period: "M" (default), "W", "Q" or "Y".')
+@xw.arg("show", err_to_str=True, doc='"retention" (default, fractions), "customers", "orders" or "revenue".')
+@xw.arg("amounts", err_to_str=True, doc="Range of order amounts (needed for revenue; negative = refund).")
 @excel_formula
 def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # noqa: N802
     """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
@@ -248,12 +248,12 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **opt
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
-@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
-@xw.arg("amounts", doc="Range of order amounts, same length (negative = refund, left out).")
-@xw.arg("horizon", doc="Months to predict (default 12).")
-@xw.arg("margin", doc="Profit margin as a fraction (default 1: revenue).")
-@xw.arg("discount", doc="Discount rate per month as a fraction (default 0.01).")
+@xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("amounts", err_to_str=True, doc="Range of order amounts, same length (negative = refund, left out).")
+@xw.arg("horizon", err_to_str=True, doc="Months to predict (default 12).")
+@xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
+@xw.arg("discount", err_to_str=True, doc="Discount rate per month as a fraction (default 0.01).")
 @excel_formula
 def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None):  # noqa: N802
     """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (BG/NBD and Gamma-Gamma models, fitted on the orders)."""
@@ -269,8 +269,8 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("customer_ids", doc="Range of customer ids, one per order.")
-@xw.arg("order_dates", doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @excel_formula
 def P_ALIVE(customer_ids, order_dates):  # noqa: N802
     """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
@@ -282,8 +282,8 @@ MAX_PERIODS_AHEAD = 1000
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survivors", doc="Range of customers still subscribed at the start of each period, starting with the cohort size.")
-@xw.arg("periods_ahead", doc="Periods to project beyond the data (0 for the fitted periods only).")
+@xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size.")
+@xw.arg("periods_ahead", err_to_str=True, doc="Periods to project beyond the data (0 for the fitted periods only).")
 @excel_formula
 def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""

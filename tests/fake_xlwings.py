@@ -12,7 +12,9 @@ depends on it:
 * a defined name follows its sheet through renames and turns into ``#REF!`` when the sheet
   is deleted; the last sheet cannot be deleted;
 * ``current_region`` grows over filled neighbours (diagonals included), ``used_range`` is
-  the box of filled cells.
+  the box of filled cells;
+* a read of more than :data:`READ_LIMIT` cells fails at once, as Excel would after minutes
+  (or run out of memory), so a test that reads too much fails instead of hanging.
 
 Every read, write and ``.api`` call is logged on the book so tests can count them.
 """
@@ -26,6 +28,7 @@ from typing import Any
 _A1 = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
 _REF = re.compile(r"^=(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]+)\$?(\d+)$")
 _FORMULA_START = ("=", "+", "-", "@")
+READ_LIMIT = 10_000_000
 
 
 def col_letter(col: int) -> str:
@@ -334,6 +337,9 @@ class Range:
         return _Options(self, ndim)
 
     def _read(self, ndim: int | None) -> Any:
+        rows, cols = self.shape
+        if rows * cols > READ_LIMIT:
+            raise MemoryError(f"stand-in: a read of {rows * cols:,} cells")
         self.sheet.book.log.append(("read", self.sheet.name, self.box, None))
         grid = self.sheet.grid(*self.box)
         if ndim == 2:

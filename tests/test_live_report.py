@@ -525,3 +525,91 @@ def test_main_outside_excel_says_so(capsys, monkeypatch):
     retention_xl.main()
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Build report" in err
+
+
+# ---------------------------------------------------------------- near Excel's limits
+
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+
+
+def _reads(book) -> list[tuple]:
+    return [e for e in book.log if e[0] == "read"]
+
+
+def test_a_used_range_reaching_excels_last_cell_is_refused_before_reading(sample_rows):
+    book = orders_book(sample_rows[:20])
+    book.sheets["Orders"].put(f"XFD{EXCEL_ROWS}", [[" "]])  # e.g. a space typed in the last cell
+    with pytest.raises(DataError) as err:
+        read_orders(book)
+    assert str(err.value).startswith(
+        "The used range of sheet 'Orders' is A1:XFD1048576 (1,048,576 rows x 16,384 columns = "
+        "17,179,869,184 cells), more than the 5,000,000 cells a report reads from Excel: ")
+    assert "delete the empty rows below and columns right of the orders" in str(err.value)
+    assert _reads(book) == []
+
+
+def test_formatted_whole_columns_are_refused_with_one_line(sample_rows, caller):
+    book = orders_book(sample_rows[:20])
+    book.sheets["Orders"].put(f"E{EXCEL_ROWS}", [[0.0]])  # the used range now reaches the last row
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"].startswith(
+        "Retention report: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells)")
+    assert alert["prompt"].endswith("run: retention-xl report orders.csv -o report.xlsx")
+    assert "\n" not in alert["prompt"] and _reads(book) == []
+    assert [ws.name for ws in book.sheets] == ["Orders"]
+
+
+def test_an_orders_table_near_the_limit_is_refused_before_reading(sample_rows):
+    book = fx.Book()
+    data = book.add_sheet("Data")
+    data.put("B4", [HEADERS, *sample_rows[:5]])
+    data.tables._items.append(fx.Table(data, "Orders", data.range("B4", f"F{EXCEL_ROWS}")))
+    with pytest.raises(DataError, match=r"^Table 'Orders' on sheet 'Data' is B4:F1048576 \(1,048,573 rows x 5 "
+                                         r"columns = 5,242,865 cells\)") as err:
+        read_orders(book)
+    assert "Ctrl+T" not in str(err.value)  # it is a table already
+    assert _reads(book) == []
+
+
+def test_the_limit_counts_cells_around_the_active_cell(sample_rows, monkeypatch):
+    monkeypatch.setattr(macro, "MAX_CELLS", 100)
+    book = fx.Book()
+    ws = book.add_sheet("Export")
+    ws.put("A1", [HEADERS, *sample_rows[:19]])  # 20 rows x 5 columns: exactly the limit
+    book.select(ws.range("B3"))
+    assert len(read_orders(book).frame) == 19
+    ws.put("A21", [sample_rows[19]])  # one more row: 105 cells
+    with pytest.raises(DataError, match=r"^The block of cells around the active cell on sheet 'Export' is A1:E21 "
+                                         r"\(21 rows x 5 columns = 105 cells\), more than the 100 cells"):
+        read_orders(book)
+    assert len(_reads(book)) == 1
+
+
+def test_whole_columns_selected_read_only_the_orders(sample_rows):
+    book = fx.Book()
+    ws = book.add_sheet("Export")
+    ws.put("A1", [HEADERS, *sample_rows[:20]])
+    book.select(ws.range("A1", f"E{EXCEL_ROWS}"))  # the user clicked the column letters A to E
+    orders = read_orders(book)
+    assert len(orders.frame) == 20
+    assert _reads(book) == [("read", "Export", (1, 1, 21, 5), None)]
+
+
+def test_the_stand_in_fails_a_read_excel_could_not_make():
+    ws = fx.Book().add_sheet("S")
+    with pytest.raises(MemoryError):
+        _ = ws.range("A1", f"XFD{EXCEL_ROWS}").options(ndim=2).value
+
+
+def test_currency_formatted_amounts_are_orders(sample_rows):
+    """Classic xlwings on Windows reads Currency/Accounting cells as Decimal."""
+    from decimal import Decimal
+
+    rows = [[*r[:3], Decimal(str(r[3])), r[4]] for r in sample_rows[:60]]
+    run = run_report(orders_book(rows))
+    assert run.orders.frame["Amount"].map(type).eq(float).all()
+    plain = run_report(orders_book(sample_rows[:60]))
+    assert run.built.report.table("DataIssues").frame.equals(plain.built.report.table("DataIssues").frame)
+    assert run.built.report.table("PeriodKPIs").frame.equals(plain.built.report.table("PeriodKPIs").frame)

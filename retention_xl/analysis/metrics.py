@@ -91,7 +91,7 @@ def _scores(values: Iterable[float], name: str, low: int, high: int) -> np.ndarr
     if bad.any():
         i = int(np.argmax(bad))
         raise OutOfRange(
-            f"{name}: score {_fmt(arr[i])} (value {i + 1}) is not a whole number from {low} to {high}"
+            f"{name}: score {_fmt(arr[i])} (value {i + 1}) is not a whole number from {low} to {_fmt(high)}"
         )
     return arr
 
@@ -252,7 +252,16 @@ def clv_discounted(
         raise OutOfRange(f"periods must be a whole number, got {_fmt(t)}")
     if q == 1:
         return m * t
-    return m * (1 - q**t) / (1 - q)
+    try:
+        growth = q**t
+    except OverflowError:  # q > 1 over very many periods
+        growth = math.inf
+    if not math.isfinite(growth):
+        raise OutOfRange(
+            f"retention above 1 + discount over {_fmt(t)} periods: the value grows beyond any number; "
+            "give fewer periods"
+        )
+    return m * (1 - growth) / (1 - q)
 
 
 def lifespan(churn_rate: float) -> float:
@@ -301,6 +310,8 @@ def nps_moe(scores: Iterable[float], confidence: float = 0.95) -> float:
     p, d = (s >= 9).mean(), (s <= 6).mean()
     variance = (p + d - (p - d) ** 2) / s.size
     z = norm.ppf(0.5 + c / 2)
+    if not math.isfinite(z):  # 0.5 + c/2 rounds to 1
+        raise OutOfRange(f"confidence {c!r} is too close to 1 for a finite margin; use e.g. 0.99")
     return float(100 * z * math.sqrt(max(variance, 0.0)))
 
 

@@ -8,6 +8,13 @@ numbers and arrays the analysis layer takes, following Excel's own rules:
   error value inside it (``#N/A`` arriving from another cell) is passed on, as Excel does;
 * a scalar argument that is not a number is an error (``#VALUE!``).
 
+An error value reaches a formula as its text (``"#N/A"``) when the argument is declared
+with ``err_to_str=True``; classic xlwings on Windows hands the errors it has no name for
+(``#SPILL!``, ``#CALC!``, ``#GETTING_DATA`` ...) as their COM code, an ``int`` such as
+``-2146826243``, with or without that option, so both forms are read as errors. A
+Currency- or Accounting-formatted cell arrives from classic xlwings as ``decimal.Decimal``
+and is read as the number it is.
+
 Errors go back as a genuine Excel error value where the runtime can show one and as one
 line of text starting with the error code where it cannot (see :func:`error_result`).
 """
@@ -15,6 +22,7 @@ line of text starting with the error code where it cannot (see :func:`error_resu
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
 import os
@@ -40,8 +48,19 @@ __all__ = [
 
 #: The error values a cell can hold; a string equal to one of them is an error, not text.
 EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+     "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#BUSY!", "#EXTERNAL!", "#PYTHON!"}
 )
+#: Excel's error numbers (``CVErr``) as the COM code pywin32 hands over: 0x800A0000 + number.
+_COM_ERRORS = {
+    -2146828288 + number: code
+    for number, code in {
+        2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
+        2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
+        2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!",
+    }.items()
+}
+_NUMBER = (int, float, np.integer, np.floating, decimal.Decimal)
 
 
 class PassedError(RetentionError):
@@ -52,8 +71,22 @@ class PassedError(RetentionError):
         self.code = code
 
 
+def _error_code(x: object) -> str | None:
+    """The error value ``x`` stands for, or ``None`` for any other value."""
+    if isinstance(x, str):
+        code = x.strip().upper()
+        return code if code in EXCEL_ERRORS else None
+    if type(x) is int:  # a COM error code; numbers from cells arrive as float
+        return _COM_ERRORS.get(x)
+    return None
+
+
 def _is_error(x: object) -> bool:
-    return isinstance(x, str) and x.strip().upper() in EXCEL_ERRORS
+    return _error_code(x) is not None
+
+
+def _is_bool(x: object) -> bool:
+    return isinstance(x, (bool, np.bool_))
 
 
 def _flatten(x: Any) -> Iterator[Any]:
@@ -97,15 +130,28 @@ def _first_error(flat: list[Any], kinds: set[type]) -> str | None:
     return next((v for v in flat if isinstance(v, str) and "#" in v and _is_error(v)), None)
 
 
+def _float(x: object) -> float:
+    """A number as a float; one too large for a float is infinite (refused by the caller)."""
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond 1.8e308
+        return math.inf if x > 0 else -math.inf
+    except ValueError:  # a signalling NaN Decimal
+        return math.nan
+
+
 def _describe(x: object) -> str:
-    if isinstance(x, bool):
+    if _is_bool(x):
         return "TRUE" if x else "FALSE"
     if isinstance(x, (dt.datetime, dt.date)):
         return f"the date {x:%Y-%m-%d}"
     if isinstance(x, str):
-        shown = x if len(x) <= 30 else x[:27] + "..."
-        return f'the text "{shown}"'
-    return repr(x)
+        return f'the text "{_short(x)}"'
+    return _short(repr(x))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def number(x: Any, name: str) -> float:
@@ -120,12 +166,12 @@ def number(x: Any, name: str) -> float:
             raise InvalidValue(f"{name} must be a single number, got a range of {len(flat)} cells")
         x = flat[0]
     if _is_error(x):
-        raise PassedError(x.strip().upper(), name)
+        raise PassedError(_error_code(x), name)
     if x is None or (isinstance(x, str) and not x.strip()):
         raise InvalidValue(f"{name} is blank; it needs a number")
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+    if _is_bool(x) or not isinstance(x, _NUMBER):
         raise InvalidValue(f"{name} must be a number, got {_describe(x)}")
-    x = float(x)
+    x = _float(x)
     if not math.isfinite(x):
         raise OutOfRange(f"{name} must be a finite number")
     return x
@@ -150,7 +196,7 @@ def numbers(x: Any, name: str) -> np.ndarray:
         # before the finite check, so the cells are sorted out in bulk
         error = _first_error(flat, kinds)
         if error is not None:
-            raise PassedError(error.strip().upper(), name)
+            raise PassedError(_error_code(error), name)
         if kinds <= {float}:
             arr = np.array(flat, dtype=float)
         else:
@@ -158,16 +204,16 @@ def numbers(x: Any, name: str) -> np.ndarray:
         return _finite(arr, name)
     out: list[float] = []
     for i, v in enumerate(flat, start=1):
-        if v is None or isinstance(v, bool):
+        if v is None or _is_bool(v):
             continue
+        if _is_error(v):
+            raise PassedError(_error_code(v), name)
         if isinstance(v, str):
-            if _is_error(v):
-                raise PassedError(v.strip().upper(), name)
             continue
         if isinstance(v, (dt.datetime, dt.date)):
             raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
-        if isinstance(v, (int, float, np.integer, np.floating)):
-            out.append(float(v))
+        if isinstance(v, _NUMBER):
+            out.append(_float(v))
             continue
         raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
     return _finite(np.asarray(out, dtype=float), name)
@@ -181,11 +227,22 @@ def _finite(arr: np.ndarray, name: str) -> np.ndarray:
 
 
 def values(x: Any, name: str) -> list[Any]:
-    """Every cell of a range in reading order, blanks as ``None``; errors are passed on."""
+    """Every cell of a range in reading order, blanks as ``None``; errors are passed on.
+
+    Currency amounts (``decimal.Decimal``) become ``float``, as every other number is, and
+    so does an integer beyond a float's range (as an infinity, which the analysis refuses).
+    """
     flat, kinds = _cells(x)
-    error = _first_error(flat, kinds)
-    if error is not None:
-        raise PassedError(error.strip().upper(), name)
+    if kinds <= _PLAIN_CELLS:  # the usual range: only text can hold an error value
+        error = _first_error(flat, kinds)
+        if error is not None:
+            raise PassedError(_error_code(error), name)
+        return flat
+    for i, v in enumerate(flat):
+        if _is_error(v):
+            raise PassedError(_error_code(v), name)
+        if isinstance(v, decimal.Decimal) or (type(v) is int and abs(v) > sys.float_info.max):
+            flat[i] = _float(v)
     return flat
 
 
@@ -199,7 +256,7 @@ def text(x: Any, name: str, default: str) -> str:
     if x is None or (isinstance(x, str) and not x.strip()):
         return default
     if _is_error(x):
-        raise PassedError(x.strip().upper(), name)
+        raise PassedError(_error_code(x), name)
     if not isinstance(x, str):
         raise InvalidValue(f"{name} must be text, got {_describe(x)}")
     return x.strip()

@@ -9,9 +9,16 @@ Where the orders are read from, first match wins:
    would make a table of), or the sheet's used range when the active cell is outside
    any table.
 
-The cells are read in one bulk read; the first row is the header and ``first_row`` is the
+The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
+reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
 source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
+
+Before reading, the size of the block is checked: more than :data:`MAX_CELLS` cells
+(e.g. a used range that reaches row 1,048,576 because whole columns were formatted) is
+refused with one line naming the block and how to fix it, instead of Excel and Python
+working for minutes and running out of memory. Whole columns being *selected* does not
+matter: the current region around the active cell is read, not the selection.
 
 Report language (unless given): English, except when the orders sheet runs right to left
 or its headers are written in Arabic script. Then Persian when the headers (or, for a
@@ -38,6 +45,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
@@ -54,6 +62,7 @@ from retention_xl.template_labels import LANGUAGES
 from retention_xl.template_labels import label as template_label
 
 __all__ = [
+    "MAX_CELLS",
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
@@ -71,6 +80,11 @@ ORDERS_SHEETS = frozenset(template_label(lang, "sheet.orders").strip().casefold(
 TITLE = "Retention report"
 _PERSIAN_ONLY = frozenset("پچژگکی")
 _SAMPLE_ROWS = 200
+#: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five
+#: columns. Each cell costs about 16 bytes in the array Excel hands over and 60-80 bytes as
+#: a Python value and in the table made from it, so this is 0.5-1 GB before the orders are
+#: cleaned; larger exports are for ``retention-xl report`` on a CSV or Parquet file.
+MAX_CELLS = 5_000_000
 _log = logging.getLogger(__name__)
 
 
@@ -165,9 +179,14 @@ def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
     keep = [i for i in range(width) if named[i] or used[i]]
     names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
-    frame = grid[keep]
+    frame = grid[keep].map(_plain_number)
     frame.columns = _headers(names)
     return _trim(frame.reset_index(drop=True))
+
+
+def _plain_number(value: object) -> object:
+    """Classic xlwings reads Currency and Accounting cells as ``Decimal``: make them floats."""
+    return float(value) if type(value) is Decimal else value
 
 
 def _orders_table(book):
@@ -193,7 +212,10 @@ def _right_to_left(ws) -> bool | None:
 
 
 def _active_region(book, ws):
-    """The current region around the active cell, or the used range if that is no table."""
+    """The current region around the active cell, or the used range if that is no table.
+
+    Returns the range and what it is, for messages.
+    """
     try:
         selection = book.selection
     except Exception:  # noqa: BLE001 -- a chart or a shape is selected
@@ -201,8 +223,33 @@ def _active_region(book, ws):
     if selection is not None and selection.sheet.name == ws.name:
         region = selection.resize(1, 1).current_region
         if region.shape[0] >= 2:
-            return region
-    return ws.used_range
+            return region, f"The block of cells around the active cell on sheet '{ws.name}'"
+    return ws.used_range, f"The used range of sheet '{ws.name}'"
+
+
+def _check_size(rng, what: str) -> None:
+    """Refuse a block of more than :data:`MAX_CELLS` cells before reading any of it.
+
+    >>> class Block:
+    ...     row, column, shape = 1, 1, (1_048_576, 5)
+    >>> _check_size(Block(), "The used range of sheet 'Orders'")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.DataError: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells), more than the 5,000,000 cells a report reads from Excel: ...
+    """
+    rows, cols = rng.shape
+    cells = rows * cols
+    if cells <= MAX_CELLS:
+        return
+    hint = "keep only the order rows and the columns the report needs"
+    if not what.startswith("Table"):
+        hint += (" (Excel counts empty cells that were once formatted or filled: delete the empty rows"
+                 " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
+    raise DataError(
+        f"{what} is {_address(rng.row, rng.column, rows, cols)} ({rows:,} rows x {cols:,} columns = "
+        f"{cells:,} cells), more than the {MAX_CELLS:,} cells a report reads from Excel: {hint}; "
+        f"for more orders, save them as CSV and run: retention-xl report orders.csv -o report.xlsx"
+    )
 
 
 def read_orders(book) -> LiveOrders:
@@ -217,22 +264,24 @@ def read_orders(book) -> LiveOrders:
     if found is not None:
         ws, table = found
         rng = table.range
+        source = f"Table '{table.name}' on sheet '{ws.name}'"
+        _check_size(rng, source)
         values = rng.options(ndim=2).value
         if table.show_totals:
             values = values[:-1]
         header, c0, c1 = 0, 0, len(values[0])
-        source = f"Table '{table.name}' on sheet '{ws.name}'"
     else:
         ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
         if ws is not None:
-            rng = ws.used_range
+            rng, what = ws.used_range, f"The used range of sheet '{ws.name}'"
         else:
             ws = book.sheets.active
             report_sheets = {s.name for s in marked_sheets(book).values()}
             if ws.name in report_sheets:
                 raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
                                 f"(or name it Orders) and click Build report again")
-            rng = _active_region(book, ws)
+            rng, what = _active_region(book, ws)
+        _check_size(rng, what)
         values = rng.options(ndim=2).value
         header, c0, c1 = _locate(values)
         nrows = len(values) - header
