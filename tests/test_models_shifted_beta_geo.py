@@ -107,3 +107,13 @@ def test_fit_recovers_parameters_from_exact_expected_counts(alpha, beta):
     fitted = ShiftedBetaGeo().fit(expected).params_
     assert fitted["alpha"] == pytest.approx(alpha, rel=1e-3)
     assert fitted["beta"] == pytest.approx(beta, rel=1e-3)
+
+
+def test_a_cohort_nobody_left_in_the_first_period_fits_cleanly():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by zero on the way
+        sbg = ShiftedBetaGeo().fit([100, 100, 90, 82, 76])
+    rates = sbg.retention_rates(4)
+    assert np.all((rates > 0) & (rates < 1))

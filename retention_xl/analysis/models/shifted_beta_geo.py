@@ -93,7 +93,10 @@ class ShiftedBetaGeo(CustomerModel):
                              "cannot be projected")
         objective = _Likelihood(n)
         churn = 1.0 - n[1] / n[0]
-        starts = [(1.0, 1.0), (churn, 1.0 - churn), (0.1, 0.1), (10.0, 10.0 * (1 - churn) / churn)]
+        starts = [(1.0, 1.0), (0.1, 0.1)]
+        if 0 < churn < 1:  # starts matching the first period's churn (none when nobody left then)
+            starts[1:1] = [(churn, 1.0 - churn)]
+            starts.append((10.0, 10.0 * (1 - churn) / churn))
         self._maximise(objective, starts, scale=n[0])
         return self
 
