@@ -109,11 +109,12 @@ def test_fit_recovers_parameters_from_exact_expected_counts(alpha, beta):
     assert fitted["beta"] == pytest.approx(beta, rel=1e-3)
 
 
-def test_a_cohort_nobody_left_in_the_first_period_fits_cleanly():
+def test_a_cohort_nobody_left_in_the_first_period_is_a_clear_model_error():
+    # no cancellation in period 1 pushes alpha to 0: the model cannot be identified, and
+    # the fit says so without numeric warnings on the way (no division by zero)
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no division by zero on the way
-        sbg = ShiftedBetaGeo().fit([100, 100, 90, 82, 76])
-    rates = sbg.retention_rates(4)
-    assert np.all((rates > 0) & (rates < 1))
+        warnings.simplefilter("error")
+        with pytest.raises(ModelError, match="cannot identify"):
+            ShiftedBetaGeo().fit([1000, 1000, 900, 820, 760, 710, 670, 640])
