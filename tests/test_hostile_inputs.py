@@ -464,10 +464,11 @@ def test_a_table_longer_than_a_sheet_is_cut_with_a_note(tmp_path, monkeypatch):
 def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     src = workbook(tmp_path / "o.xlsx")
 
-    def fail(*args, **kwargs):
+    def fail(report, out, bulk_rows):
+        out.write(b"PK\x03\x04 half a workbook")  # interrupted in the middle of writing
         raise MemoryError("interrupted")
 
-    monkeypatch.setattr(xlsx_writer, "report_bytes", fail)
+    monkeypatch.setattr(xlsx_writer, "_write_report", fail)
     target = tmp_path / "o-report.xlsx"
     with pytest.raises(MemoryError):
         runner.invoke(app, ["report", str(src), "-o", str(target)], catch_exceptions=False)

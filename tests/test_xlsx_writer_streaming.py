@@ -47,3 +47,21 @@ def test_streamed_table_covers_every_row_when_read_back(report):
     last = table.frame.iloc[-1]
     assert ws.cell(row=table.last_row + 1, column=1).value == str(last["customer"])
     assert ws.cell(row=table.last_row + 1, column=4).value == last["orders"]
+
+
+def test_rows_streamed_in_chunks_make_the_same_sheet(report, monkeypatch):
+    from retention_xl.excel import xlsx_writer
+
+    whole = _parts(report_bytes(report), r"xl/worksheets/sheet\d+\.xml")
+    monkeypatch.setattr(xlsx_writer, "STREAM_CHUNK", 7)  # 2,600 rows in 372 chunks
+    chunked = _parts(report_bytes(report), r"xl/worksheets/sheet\d+\.xml")
+    assert chunked == whole
+
+
+def test_write_xlsx_streams_the_same_file_as_report_bytes(report, tmp_path):
+    from retention_xl.excel.xlsx_writer import write_xlsx
+
+    path = write_xlsx(report, tmp_path / "r.xlsx")
+    on_disk = _parts(path.read_bytes(), r"xl/.*\.xml")
+    in_memory = _parts(report_bytes(report), r"xl/.*\.xml")
+    assert on_disk == in_memory

@@ -65,19 +65,20 @@ def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa
     return pc.fill_null(cells, _join("<c r=\"", ref, f"\" s=\"{style}\"/>"))
 
 
-def sheet_rows_xml(table: Table, styles: list[int]) -> bytes:
-    """The ``<row>`` elements of ``table``'s data (header excluded), in sheet order, as UTF-8.
+def sheet_rows_xml(table: Table, styles: list[int], start: int = 0, stop: int | None = None) -> bytes:
+    """The ``<row>`` elements of ``table``'s data rows ``start:stop`` (header excluded), in
+    sheet order, as UTF-8.
 
     ``styles`` holds the workbook's cell-format id for each column.
     """
-    n = len(table.frame)
-    first = table.row + 2  # 1-based number of the first data row
-    numbers = pc.cast(pa.array(np.arange(first, first + n, dtype=np.int64)), pa.string())
+    frame = table.frame.iloc[start:stop]
+    first = table.row + 2 + start  # 1-based sheet row of the first of these rows
+    numbers = pc.cast(pa.array(np.arange(first, first + len(frame), dtype=np.int64)), pa.string())
     span = f"{table.col + 1}:{table.col + len(table.columns)}"
     parts = []
     for j, (column, style) in enumerate(zip(table.columns, styles)):
         ref = _join(xl_col_to_name(table.col + j), numbers)
-        parts.append(_column_cells(table.frame[column.key], column.kind, ref, style))
+        parts.append(_column_cells(frame[column.key], column.kind, ref, style))
     rows = _join("<row r=\"", numbers, f"\" spans=\"{span}\">", *parts, "</row>")
     # the rows lie back to back in the array's data buffer: take them as they are
     if not len(rows):

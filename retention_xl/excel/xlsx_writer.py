@@ -25,6 +25,7 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
@@ -36,6 +37,7 @@ from retention_xl.report import FORMATS, SHEET_MARK, Chart, Figures, Report, She
 __all__ = ["write_xlsx", "report_bytes", "fit_to_sheet", "BULK_ROWS", "SHEET_MARK", "SHEET_ROWS", "SHEET_COLUMNS"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
+STREAM_CHUNK = 50_000  # rows serialised at a time when streaming
 SHEET_ROWS = 1_048_576  # rows of an Excel sheet
 SHEET_COLUMNS = 16_384  # columns of an Excel sheet
 _HEADER_FILL = "#1F4E79"
@@ -238,6 +240,13 @@ def fit_to_sheet(sheet: Sheet) -> Sheet:
 
 def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
     """The report as the bytes of an .xlsx file."""
+    out = io.BytesIO()
+    _write_report(report, out, bulk_rows)
+    return out.getvalue()
+
+
+def _write_report(report: Report, out: BinaryIO, bulk_rows: int) -> None:
+    """Write the .xlsx file to ``out``; large tables are streamed to it in chunks."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {
         "in_memory": True,
@@ -255,17 +264,21 @@ def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
             streamed[i] = (tables, sheet)
     wb.close()
     if not streamed:
-        return buffer.getvalue()
-    return _stream_rows(buffer.getvalue(), streamed, fmt)
+        out.write(buffer.getvalue())
+    else:
+        _stream_rows(buffer.getvalue(), streamed, fmt, out)
 
 
-def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fmt: _Formats) -> bytes:
-    out = io.BytesIO()
+def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fmt: _Formats,
+                 out: BinaryIO) -> None:
+    """Copy xlsxwriter's parts to ``out``, streaming the rows of large tables into their sheet
+    ``STREAM_CHUNK`` rows at a time, so memory stays bounded whatever the table's length."""
     full_ref = {
         t.name: xl_range(t.row, t.col, t.last_row, t.col + len(t.columns) - 1)
         for tables, _ in streamed.values() for t in tables
     }
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
@@ -274,22 +287,26 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
                 data = _table_range(data, full_ref)
             if m and int(m.group(1)) in streamed:
                 tables, _ = streamed[int(m.group(1))]
-                rows = b"".join(
-                    sheet_rows_xml(t, [fmt.cell[c.kind].xf_index for c in t.columns]) for t in tables
-                )
                 end = data.find(b"</sheetData>")
                 if end < 0:  # an empty <sheetData/>
-                    data = data.replace(b"<sheetData/>", b"<sheetData>" + rows + b"</sheetData>", 1)
-                else:
-                    data = b"".join((data[:end], rows, data[end:]))
+                    data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
+                    end = data.find(b"</sheetData>")
                 last = max(t.last_row for t in tables)
-                data = re.sub(rb'<dimension ref="([A-Z]+\d+):?([A-Z]+)?\d*"/>',
-                              lambda d: _dimension(d, last, tables).encode(), data, count=1)
-                level = 1  # the big part: fast compression
+                head = re.sub(rb'<dimension ref="([A-Z]+\d+):?([A-Z]+)?\d*"/>',
+                              lambda d: _dimension(d, last, tables).encode(), data[:end], count=1)
+                zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                with dst.open(zi, "w") as part:  # the big part: the output's fast compression
+                    part.write(head)
+                    for t in tables:
+                        styles = [fmt.cell[c.kind].xf_index for c in t.columns]
+                        for start in range(0, len(t.frame), STREAM_CHUNK):
+                            part.write(sheet_rows_xml(t, styles, start, start + STREAM_CHUNK))
+                    part.write(data[end:])
+                continue
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, data, compresslevel=level)
-    return out.getvalue()
 
 
 def _table_range(part: bytes, full_ref: dict[str, str]) -> bytes:
@@ -317,11 +334,10 @@ def write_xlsx(report: Report, path: str | Path, *, force: bool = False, bulk_ro
         raise DataError(f"{path} already exists: choose another name or pass --force to replace it")
     if not path.parent.exists():
         raise DataError(f"folder {path.parent} does not exist")
-    data = report_bytes(report, bulk_rows=bulk_rows)
     fd, tmp = tempfile.mkstemp(prefix=".retention-xl-", suffix=".xlsx.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_report(report, handle, bulk_rows)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
