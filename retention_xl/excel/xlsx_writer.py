@@ -278,7 +278,7 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
         for tables, _ in streamed.values() for t in tables
     }
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
@@ -296,7 +296,10 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
                               lambda d: _dimension(d, last, tables).encode(), data[:end], count=1)
                 zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
-                with dst.open(zi, "w") as part:  # the big part: the output's fast compression
+                # open() takes the level from the entry, not the archive (public as
+                # ``compress_level`` from Python 3.13, ``_compresslevel`` before)
+                setattr(zi, "compress_level" if hasattr(zi, "compress_level") else "_compresslevel", 1)
+                with dst.open(zi, "w") as part:  # the big part: fast compression
                     part.write(head)
                     for t in tables:
                         styles = [fmt.cell[c.kind].xf_index for c in t.columns]
