@@ -180,3 +180,16 @@ def test_customers_acquired_today_add_nothing_to_the_fit(cdnow_fit):
     assert again.log_likelihood_ == pytest.approx(cdnow_fit.log_likelihood_, abs=1e-6)
     assert again.params_ == pytest.approx(cdnow_fit.params_, rel=1e-4)
     assert float(again.p_alive(0, 0.0, 0.0)) == 1.0
+
+
+def test_purchases_while_active_once_per_distinct_case_equals_each_case():
+    from retention_xl.analysis.models.bg_nbd import _purchases_while_active, _purchases_while_active_each
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 30, 5_000).astype(float)
+    age = rng.integers(1, 80, 5_000).astype(float)
+    horizon = np.arange(0, 13.0)[:, None] * 4.35  # 65,000 cases, a few thousand distinct
+    grouped = _purchases_while_active(0.243, 4.414, 0.793, 2.426, x, age, horizon)
+    each = _purchases_while_active_each(0.243, 4.414, 0.793, 2.426, *np.broadcast_arrays(x, age, horizon))
+    assert grouped.shape == each.shape == (13, 5_000)
+    assert np.array_equal(grouped, each)

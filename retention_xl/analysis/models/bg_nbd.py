@@ -31,6 +31,7 @@ here the estimates Fader, Hardie & Lee report for CDNOW (weeks) are set directly
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy.special import betainccinv, betaincinv, digamma, gammaln, hyp2f1
 
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
@@ -166,6 +167,27 @@ class BetaGeo(CustomerModel):
 
 
 def _purchases_while_active(r, alpha, a, b, x, age, horizon) -> np.ndarray:
+    """:func:`_purchases_while_active_each`, evaluated once per distinct (x, age, horizon).
+
+    Customers share few distinct frequencies and ages (whole days), so on a large table
+    this evaluates the hypergeometric term a few times per distinct case instead of once
+    per customer and horizon.
+    """
+    x, age, horizon = np.broadcast_arrays(x, age, horizon)
+    if x.size < 10_000:
+        return _purchases_while_active_each(r, alpha, a, b, x, age, horizon)
+    cases = pd.DataFrame({"x": x.ravel(), "age": age.ravel(), "horizon": horizon.ravel()})
+    group = cases.groupby(["x", "age", "horizon"], sort=False).ngroup().to_numpy()
+    first = np.empty(group.max() + 1, dtype=np.int64)
+    first[group[::-1]] = np.arange(group.size - 1, -1, -1)  # first row of each case
+    distinct = cases.iloc[first]
+    value = _purchases_while_active_each(
+        r, alpha, a, b, distinct["x"].to_numpy(), distinct["age"].to_numpy(), distinct["horizon"].to_numpy()
+    )
+    return value[group].reshape(x.shape)
+
+
+def _purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
     """E[(1 - exp(-lambda p t)) / p] for a customer known to be active at age T.
 
     Posterior of an active customer: lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x).
