@@ -16,7 +16,7 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-import retention_xl.io as io_module
+from retention_xl import file_checks
 from retention_xl.cli import app
 from retention_xl.excel import xlsx_writer
 from retention_xl.labels import label
@@ -241,7 +241,7 @@ def test_parquet_that_is_not_parquet(tmp_path, data, message):
 def test_parquet_too_large_by_its_metadata(tmp_path, monkeypatch):
     src = tmp_path / "big.parquet"
     pd.DataFrame({"Customer": ["a"] * 30, "Date": ["2023-01-01"] * 30, "Amount": [1.0] * 30}).to_parquet(src)
-    monkeypatch.setattr(io_module, "MAX_CELLS", 60)
+    monkeypatch.setattr(file_checks, "MAX_CELLS", 60)
     refused(src, "'big.parquet' holds 30 rows x 3 columns", "keep only the order columns")
 
 
@@ -334,7 +334,7 @@ def test_zip_bomb_by_ratio(tmp_path):
 
 
 def test_zip_with_too_many_parts(tmp_path, monkeypatch):
-    monkeypatch.setattr(io_module, "MAX_ZIP_MEMBERS", 20)
+    monkeypatch.setattr(file_checks, "MAX_ZIP_MEMBERS", 20)
     src = workbook(tmp_path / "base.xlsx")
     dst = repack(src, tmp_path / "parts.xlsx", {f"xl/media/i{i}.png": b"x" for i in range(20)})
     refused(dst, "it holds 30 parts")
@@ -416,7 +416,7 @@ def test_a_sheet_with_rows_past_the_last_row(tmp_path):
 
 
 def test_a_sheet_larger_than_the_cell_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(io_module, "MAX_CELLS", 20)
+    monkeypatch.setattr(file_checks, "MAX_CELLS", 20)
     rows = cells(1, "Customer", "Date", "Amount") + "".join(cells(r, "a", "2023-01-01", "1") for r in range(2, 12))
     src = repack(workbook(tmp_path / "base.xlsx"), tmp_path / "many.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(rows)})
     refused(src, "spans more than 20 cells", "delete unused columns")
