@@ -1,7 +1,7 @@
 """An in-memory stand-in for the xlwings objects the live report reads and writes.
 
-It implements only what :mod:`retention_xl.excel.macro` and
-:mod:`retention_xl.excel.xlwings_writer` call, with Excel's behaviour where the report
+It implements only what :mod:`retention_xl.excel.macro`, :mod:`retention_xl.excel.live_orders`
+and :mod:`retention_xl.excel.xlwings_writer` call, with Excel's behaviour where the report
 depends on it:
 
 * a string written to a cell whose number format is not Text (``@``) is what typing it

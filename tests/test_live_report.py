@@ -22,7 +22,7 @@ from openpyxl.utils.cell import (
 
 import retention_xl
 from retention_xl.errors import DataError
-from retention_xl.excel import macro
+from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
 from retention_xl.excel.macro import (
     error_message,
@@ -574,7 +574,7 @@ def test_an_orders_table_near_the_limit_is_refused_before_reading(sample_rows):
 
 
 def test_the_limit_counts_cells_around_the_active_cell(sample_rows, monkeypatch):
-    monkeypatch.setattr(macro, "MAX_CELLS", 100)
+    monkeypatch.setattr(live_orders, "MAX_CELLS", 100)
     book = fx.Book()
     ws = book.add_sheet("Export")
     ws.put("A1", [HEADERS, *sample_rows[:19]])  # 20 rows x 5 columns: exactly the limit

@@ -1,29 +1,8 @@
 """The ribbon's **Build report**: read the pasted orders from the live workbook, build the report.
 
-Where the orders are read from, first match wins:
-
-1. an Excel Table (ListObject) named ``Orders`` on any sheet (the template's table);
-2. the sheet named *Orders* (or the template's Arabic/Persian name for it): the block of
-   its used range whose first row with two or more filled cells is the header;
-3. the active sheet: the current region around the active cell (the region Excel itself
-   would make a table of), or the sheet's used range when the active cell is outside
-   any table.
-
-The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
-reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
-sheet row of the first data row, so *Data issues* names the rows the user sees. The
-source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
-
-Before reading, the size of the block is checked: more than :data:`MAX_CELLS` cells
-(e.g. a used range that reaches row 1,048,576 because whole columns were formatted) is
-refused with one line naming the block and how to fix it, instead of Excel and Python
-working for minutes and running out of memory. Whole columns being *selected* does not
-matter: the current region around the active cell is read, not the selection.
-
-Report language (unless given): English, except when the orders sheet runs right to left
-or its headers are written in Arabic script. Then Persian when the headers (or, for a
-right-to-left sheet with Latin headers, the first rows of text) use a letter only Persian
-has (پ چ ژ گ and Persian ک ی), otherwise Arabic.
+The orders are read by :mod:`retention_xl.excel.live_orders` (which also picks the report
+language), the report is built by :func:`retention_xl.build.build_report` and written into
+the workbook by :mod:`retention_xl.excel.xlwings_writer`.
 
 Excel's status bar shows each step and gets its previous text back afterwards, also on
 error; screen updating is off while the sheets are written. :func:`main` (what the
@@ -45,21 +24,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
-
-import pandas as pd
 
 from retention_xl.build import BuiltReport, build_report
-from retention_xl.errors import DataError, RetentionError
-from retention_xl.excel.xlwings_writer import (
-    LiveReport,
-    marked_sheets,
-    native_supported,
-    write_report,
+from retention_xl.errors import RetentionError
+from retention_xl.excel.live_orders import (  # MAX_CELLS, ORDERS_*: importable from here as before
+    MAX_CELLS,
+    ORDERS_SHEETS,
+    ORDERS_TABLE,
+    LiveOrders,
+    read_orders,
+    report_language,
+    sample_texts,
 )
-from retention_xl.io import _headers, _trim
-from retention_xl.template_labels import LANGUAGES
-from retention_xl.template_labels import label as template_label
+from retention_xl.excel.xlwings_writer import LiveReport, write_report
 
 __all__ = [
     "MAX_CELLS",
@@ -74,43 +51,8 @@ __all__ = [
     "run_report",
 ]
 
-ORDERS_TABLE = "Orders"
-#: names of the orders sheet (compared ignoring case and surrounding spaces)
-ORDERS_SHEETS = frozenset(template_label(lang, "sheet.orders").strip().casefold() for lang in LANGUAGES)
 TITLE = "Retention report"
-_PERSIAN_ONLY = frozenset("پچژگکی")
-_SAMPLE_ROWS = 200
-#: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five
-#: columns. Each cell costs about 16 bytes in the array Excel hands over and 60-80 bytes as
-#: a Python value and in the table made from it, so this is 0.5-1 GB before the orders are
-#: cleaned; larger exports are for ``retention-xl report`` on a CSV or Parquet file.
-MAX_CELLS = 5_000_000
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LiveOrders:
-    """The order table as read from the workbook.
-
-    Attributes
-    ----------
-    frame : pandas.DataFrame
-        Columns named by the header cells, values as Excel gave them (object dtype).
-    first_row : int
-        Sheet row of ``frame``'s first row.
-    source : str
-        What was read, e.g. ``"Table 'Orders' on sheet 'Data'"``.
-    sheet : str
-        Name of the sheet holding the orders (never written to).
-    right_to_left : bool or None
-        Whether that sheet runs right to left; ``None`` where Excel cannot say.
-    """
-
-    frame: pd.DataFrame
-    first_row: int
-    source: str
-    sheet: str
-    right_to_left: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -121,213 +63,6 @@ class LiveRun:
     built: BuiltReport
     written: LiveReport
     lang: str
-
-
-def _column_letter(col: int) -> str:
-    """Column letters of 1-based ``col``.
-
-    >>> _column_letter(1), _column_letter(26), _column_letter(28), _column_letter(703)
-    ('A', 'Z', 'AB', 'AAA')
-    """
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _address(row: int, col: int, nrows: int, ncols: int) -> str:
-    return f"{_column_letter(col)}{row}:{_column_letter(col + ncols - 1)}{row + nrows - 1}"
-
-
-def _filled(grid: pd.DataFrame) -> pd.DataFrame:
-    """Cells holding something other than nothing or blank text."""
-    blank_text = grid.map(lambda v: isinstance(v, str) and not v.strip())
-    return grid.notna() & ~blank_text
-
-
-def _locate(values: list[list[object]]) -> tuple[int, int, int]:
-    """``(header row, first column, end column)`` of the table inside a block of cells.
-
-    The header is the first row with two or more filled cells (title lines above a table
-    have one), or the first filled row; the columns run from the first to the last one
-    with anything in or below the header.
-
-    >>> _locate([["Orders export", None, None], [None, None, None],
-    ...          [None, "Customer", "Date"], [None, "a", "2024-01-05"]])
-    (2, 1, 3)
-    """
-    grid = pd.DataFrame(values, dtype=object)
-    filled = _filled(grid)
-    per_row = filled.sum(axis=1).to_numpy()
-    rows = (per_row >= 2).nonzero()[0]
-    if not len(rows):
-        rows = (per_row >= 1).nonzero()[0]
-    if not len(rows):
-        raise DataError("no order table found: the cells read are empty")
-    header = int(rows[0])
-    cols = filled.iloc[header:].any(axis=0).to_numpy().nonzero()[0]
-    return header, int(cols[0]), int(cols[-1]) + 1
-
-
-def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
-    """The table's values under its header names (blank header: ``Column X``), as io reads files."""
-    header, body = values[0], values[1:]
-    width = len(header)
-    grid = pd.DataFrame(body, columns=range(width), dtype=object)
-    named = _filled(pd.DataFrame([header], dtype=object)).iloc[0].to_numpy()
-    used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
-    keep = [i for i in range(width) if named[i] or used[i]]
-    names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
-    frame = grid[keep].map(_plain_number)
-    frame.columns = _headers(names)
-    return _trim(frame.reset_index(drop=True))
-
-
-def _plain_number(value: object) -> object:
-    """Classic xlwings reads Currency and Accounting cells as ``Decimal``: make them floats."""
-    return float(value) if type(value) is Decimal else value
-
-
-def _orders_table(book):
-    for ws in book.sheets:
-        for table in ws.tables:
-            if table.name.casefold() == ORDERS_TABLE.casefold():
-                return ws, table
-    return None
-
-
-def _is_orders_sheet(name: str) -> bool:
-    return name.strip().casefold() in ORDERS_SHEETS
-
-
-def _right_to_left(ws) -> bool | None:
-    """Whether ``ws`` runs right to left, where Excel's object model can say (Windows)."""
-    if not native_supported():
-        return None
-    try:
-        return bool(ws.api.DisplayRightToLeft)
-    except Exception:  # noqa: BLE001 -- another host or an older Excel: decide from the headers alone
-        return None
-
-
-def _active_region(book, ws):
-    """The current region around the active cell, or the used range if that is no table.
-
-    Returns the range and what it is, for messages.
-    """
-    try:
-        selection = book.selection
-    except Exception:  # noqa: BLE001 -- a chart or a shape is selected
-        selection = None
-    if selection is not None and selection.sheet.name == ws.name:
-        region = selection.resize(1, 1).current_region
-        if region.shape[0] >= 2:
-            return region, f"The block of cells around the active cell on sheet '{ws.name}'"
-    return ws.used_range, f"The used range of sheet '{ws.name}'"
-
-
-def _check_size(rng, what: str) -> None:
-    """Refuse a block of more than :data:`MAX_CELLS` cells before reading any of it.
-
-    >>> class Block:
-    ...     row, column, shape = 1, 1, (1_048_576, 5)
-    >>> _check_size(Block(), "The used range of sheet 'Orders'")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    retention_xl.errors.DataError: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells), more than the 5,000,000 cells a report reads from Excel: ...
-    """
-    rows, cols = rng.shape
-    cells = rows * cols
-    if cells <= MAX_CELLS:
-        return
-    hint = "keep only the order rows and the columns the report needs"
-    if not what.startswith("Table"):
-        hint += (" (Excel counts empty cells that were once formatted or filled: delete the empty rows"
-                 " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
-    raise DataError(
-        f"{what} is {_address(rng.row, rng.column, rows, cols)} ({rows:,} rows x {cols:,} columns = "
-        f"{cells:,} cells), more than the {MAX_CELLS:,} cells a report reads from Excel: {hint}; "
-        f"for more orders, save them as CSV and run: retention-xl report orders.csv -o report.xlsx"
-    )
-
-
-def read_orders(book) -> LiveOrders:
-    """Read the pasted order table from ``book`` (an ``xlwings.Book``) in one bulk read.
-
-    Raises
-    ------
-    DataError
-        The active sheet is one of the report's own sheets, or nothing is there to read.
-    """
-    found = _orders_table(book)
-    if found is not None:
-        ws, table = found
-        rng = table.range
-        source = f"Table '{table.name}' on sheet '{ws.name}'"
-        _check_size(rng, source)
-        values = rng.options(ndim=2).value
-        if table.show_totals:
-            values = values[:-1]
-        header, c0, c1 = 0, 0, len(values[0])
-    else:
-        ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
-        if ws is not None:
-            rng, what = ws.used_range, f"The used range of sheet '{ws.name}'"
-        else:
-            ws = book.sheets.active
-            report_sheets = {s.name for s in marked_sheets(book).values()}
-            if ws.name in report_sheets:
-                raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
-                                f"(or name it Orders) and click Build report again")
-            rng, what = _active_region(book, ws)
-        _check_size(rng, what)
-        values = rng.options(ndim=2).value
-        header, c0, c1 = _locate(values)
-        nrows = len(values) - header
-        source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
-    block = [list(r[c0:c1]) for r in values[header:]]
-    if len(block) < 2:
-        raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
-    frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws))
-
-
-def _arabic_letters(text: str) -> bool:
-    return any(ch.isalpha() and "\u0600" <= ch <= "\u06ff" for ch in text)
-
-
-def report_language(headers: list[str], texts: list[str] = (), right_to_left: bool | None = None) -> str:
-    """The report language the orders suggest: ``"en"``, ``"ar"`` or ``"fa"``.
-
-    Arabic-script headers, or a right-to-left sheet, mean Arabic or Persian; Persian
-    when a letter only Persian uses is in the headers (or, with Latin headers on a
-    right-to-left sheet, in ``texts``: text cells from the first rows).
-
-    >>> report_language(["Customer", "Date", "Amount"])
-    'en'
-    >>> report_language(["رقم العميل", "تاريخ الطلب", "المبلغ"])
-    'ar'
-    >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
-    'fa'
-    >>> report_language(["Customer", "Date"], ["علی رضایی"], right_to_left=True)
-    'fa'
-    >>> report_language(["Customer", "Date"], ["C001"], right_to_left=True)
-    'ar'
-    """
-    head = " ".join(str(h) for h in headers)
-    if _arabic_letters(head):
-        pool = head
-    elif right_to_left:
-        pool = " ".join(texts)
-    else:
-        return "en"
-    return "fa" if any(ch in _PERSIAN_ONLY for ch in pool) else "ar"
-
-
-def _texts(frame: pd.DataFrame) -> list[str]:
-    head = frame.head(_SAMPLE_ROWS)
-    return [v for col in head.columns for v in head[col].tolist() if isinstance(v, str)]
 
 
 @contextmanager
@@ -379,7 +114,7 @@ def run_report(book, *, period: str = "M", lang: str | None = None,
     with _status(app, progress) as show:
         show("Reading orders")
         orders = read_orders(book)
-        language = lang or report_language(list(orders.frame.columns), _texts(orders.frame),
+        language = lang or report_language(list(orders.frame.columns), sample_texts(orders.frame),
                                            orders.right_to_left)
         built = build_report(orders.frame, source=orders.source, first_row=orders.first_row,
                              period=period, lang=language, progress=show)
@@ -392,6 +127,7 @@ def run_report(book, *, period: str = "M", lang: str | None = None,
 def error_message(err: BaseException) -> str:
     """One line for the user: the reason of a :class:`RetentionError`, else what went wrong.
 
+    >>> from retention_xl.errors import DataError
     >>> error_message(DataError("no customer column found"))
     'Retention report: no customer column found'
     >>> error_message(KeyError("x"))
