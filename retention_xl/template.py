@@ -42,7 +42,7 @@ from openpyxl.xml.functions import tostring
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.sample import load_sample_orders
 from retention_xl.template_content import ORDER_COLUMNS, SURVEY_COLUMNS
-from retention_xl.template_labels import LANGUAGES
+from retention_xl.labels import LANGUAGES
 from retention_xl.template_sheets import FIXED_TIME, workbook
 
 __all__ = [

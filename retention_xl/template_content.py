@@ -16,6 +16,10 @@ Examples
 
 from __future__ import annotations
 
+from retention_xl.errors import InvalidValue
+from retention_xl.labels import LANGUAGES
+from retention_xl.template_labels import LABELS
+
 __all__ = [
     "CATALOG",
     "DATE",
@@ -31,6 +35,7 @@ __all__ = [
     "SURVEY_COLUMNS",
     "SURVEY_RESULTS",
     "VALIDATION",
+    "template_label",
 ]
 
 ORDER_COLUMNS = ("Customer", "Order date", "Amount", "Order id", "Channel")
@@ -152,3 +157,14 @@ VALIDATION = {  # kind: (type, operator, formula1, formula2)
     "satisfaction": ("whole", "between", "1", "5"),
     "effort": ("whole", "between", "1", "7"),
 }
+
+
+def template_label(lang: str, key: str) -> str:
+    """One label of the template workbook, from ``retention_xl/template_labels.py``.
+
+    >>> template_label("ar", "sheet.survey")
+    'الاستبيان'
+    """
+    if lang not in LABELS:
+        raise InvalidValue(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    return LABELS[lang][key]

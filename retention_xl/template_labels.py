@@ -6,22 +6,15 @@ column headers are *not* here: they stay ASCII and identical in every language
 so that formulas such as ``=CRR(CustomersStart,CustomersEnd,NewCustomers)`` or
 ``=NPS(Survey[Score])`` work whatever the language of the workbook.
 
-Examples
---------
->>> label("fa", "sheet.orders")
-'سفارش‌ها'
+Look a label up with :func:`retention_xl.labels.template_label`.
+
 >>> sorted(LABELS) == ["ar", "en", "fa"]
 True
 """
 
 from __future__ import annotations
 
-from retention_xl.errors import InvalidValue
-
-__all__ = ["LABELS", "LANGUAGES", "RIGHT_TO_LEFT", "label"]
-
-LANGUAGES = ("en", "ar", "fa")
-RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+__all__ = ["LABELS"]
 
 _EN = {
     "sheet.start": "Start here",
@@ -466,27 +459,3 @@ _FA = {
 
 LABELS: dict[str, dict[str, str]] = {"en": _EN, "ar": _AR, "fa": _FA}
 
-
-def label(lang: str, key: str) -> str:
-    """Return the text for ``key`` in ``lang``.
-
-    Parameters
-    ----------
-    lang : {"en", "ar", "fa"}
-        Workbook language.
-    key : str
-        Label key, e.g. ``"sheet.orders"`` or ``"res.CRR"``.
-
-    Returns
-    -------
-    str
-        The translated text.
-
-    Examples
-    --------
-    >>> label("ar", "sheet.survey")
-    'الاستبيان'
-    """
-    if lang not in LABELS:
-        raise InvalidValue(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    return LABELS[lang][key]

@@ -33,7 +33,8 @@ from retention_xl.template_content import (
     SURVEY_RESULTS,
     VALIDATION,
 )
-from retention_xl.template_labels import RIGHT_TO_LEFT, label
+from retention_xl.labels import RIGHT_TO_LEFT
+from retention_xl.template_content import template_label as label
 
 __all__ = ["FIXED_TIME", "VALIDATED_ROWS", "workbook"]
 

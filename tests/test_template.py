@@ -20,7 +20,8 @@ from retention_xl.template import (
     sample_orders,
     template_bytes,
 )
-from retention_xl.template_labels import LABELS, label
+from retention_xl.template_content import template_label as label
+from retention_xl.template_labels import LABELS
 
 LANGS = ("en", "ar", "fa")
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")

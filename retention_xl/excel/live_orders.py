@@ -45,8 +45,8 @@ import pandas as pd
 from retention_xl.errors import DataError
 from retention_xl.excel.xlwings_writer import marked_sheets, native_supported
 from retention_xl.io import _headers, _trim
-from retention_xl.template_labels import LANGUAGES
-from retention_xl.template_labels import label as template_label
+from retention_xl.labels import LANGUAGES
+from retention_xl.template_content import template_label
 
 __all__ = [
     "MAX_CELLS",
