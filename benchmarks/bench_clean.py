@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.orders import clean_orders
-from retention_xl.io import read_table
+from retention_xl.sources.files import read_table
 
 
 def generate(n: int, seed: int = 7, timestamps: bool = False) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def main(n: int, timestamps: bool = False) -> None:
         t_clean = best_of(lambda: clean_orders(table.frame, first_row=table.first_row))
         result = clean_orders(table.frame, first_row=table.first_row)
     kind = "d/m/Y date-times, ~all distinct" if timestamps else "d/m/Y dates, ~1,100 distinct"
-    print(f"rows: {n:,} ({kind})  kept: {len(result.orders):,}  issues: {len(result.issues):,}")
+    print(f"rows: {n:,} ({kind})  kept: {len(result.frame):,}  issues: {len(result.issues):,}")
     print(f"pd.read_csv (bare)      {t_bare:6.2f} s")
     print(f"read_table              {t_read:6.2f} s")
     print(f"clean_orders            {t_clean:6.2f} s")

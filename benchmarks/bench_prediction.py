@@ -33,7 +33,7 @@ from retention_xl.analysis.customers import customer_summary  # noqa: E402
 from retention_xl.analysis.models import BetaGeo, GammaGamma  # noqa: E402
 from retention_xl.analysis.models.clv import discounted_purchases  # noqa: E402
 from retention_xl.analysis.orders import clean_orders  # noqa: E402
-from retention_xl.analysis.overview import analyse  # noqa: E402
+from retention_xl.pipeline import analyse  # noqa: E402
 from retention_xl.analysis.prediction import predict_customers  # noqa: E402
 from retention_xl.sample import generate_orders  # noqa: E402
 
@@ -53,12 +53,13 @@ def main() -> None:
     print(f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"scipy {scipy.__version__}")
     raw = generate_orders(100_000, seed=11, a=0.5, b=6.0, r=1.3, alpha=30.0)
-    orders = clean_orders(raw).orders
+    cleaned = clean_orders(raw)
+    orders = cleaned.frame
     summary = customer_summary(orders)
     print(f"{len(orders):,} orders, {len(summary):,} customers, "
           f"{int((summary['frequency'] > 0).sum()):,} repeat buyers")
 
-    t_analyse, analysis = best(lambda: analyse(orders))
+    t_analyse, analysis = best(lambda: analyse(cleaned))
     t_predict, prediction = best(lambda: predict_customers(summary))
     print(prediction.model_note)
 

@@ -184,11 +184,11 @@ def run_lifetimes(exe: str, path: Path, repeat: int) -> dict:
 # --------------------------------------------------------------------- (d) writers
 def customers_table():
     """The report's Customers table, laid out as the report lays it out."""
-    from retention_xl.build import build_report
-    from retention_xl.io import read_table
+    from retention_xl.pipeline import analyse, build_report, clean
+    from retention_xl.sources.files import read_table
 
     raw = read_table(ensure_csv())
-    report = build_report(raw.frame, source=raw.source, first_row=raw.first_row).report
+    report = build_report(analyse(clean(raw.frame, first_row=raw.first_row, name=raw.source)))
     return report, report.table("Customers")
 
 
@@ -259,7 +259,7 @@ def write_xlsxwriter(table, target: Path) -> None:
 
 
 def write_ours(table, target: Path) -> None:
-    from retention_xl.excel.xlsx_writer import write_xlsx
+    from retention_xl.writers.xlsx_file import write_xlsx
     from retention_xl.report import Report, Sheet
 
     sheet = Sheet("segments", "Customers", (table,), False, (table.row + 1, 1), {})
@@ -280,14 +280,13 @@ def check_written(target: Path, table) -> None:
 
 # --------------------------------------------------------------------- report
 def profile_report(path: Path, top: int) -> None:
-    from retention_xl.build import build_report
-    from retention_xl.excel.xlsx_writer import report_bytes
-    from retention_xl.io import read_table
+    from retention_xl.pipeline import analyse, build_report, clean
+    from retention_xl.writers.xlsx_file import report_bytes
+    from retention_xl.sources.files import read_table
 
     def run() -> None:
         raw = read_table(path)
-        built = build_report(raw.frame, source=raw.source, first_row=raw.first_row)
-        report_bytes(built.report)
+        report_bytes(build_report(analyse(clean(raw.frame, first_row=raw.first_row, name=raw.source))))
 
     prof = cProfile.Profile()
     prof.enable()

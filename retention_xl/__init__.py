@@ -1,7 +1,101 @@
-"""retention-xl: customer-retention analytics for Excel users."""
+"""retention-xl: customer-retention analytics for Excel users, and for pandas users too.
+
+The public API (everything else is internal)::
+
+    import retention_xl as rx
+
+    orders = rx.read_orders("orders.csv")              # or a DataFrame; roles: customer="Email" ...
+    analysis = rx.analyse(orders, rx.ReportOptions(period="M"))
+    report = rx.build_report(analysis, rx.ReportOptions(lang="ar"))
+    rx.write_xlsx(report, "report.xlsx")
+
+    rx.cohort_table(pd.read_csv("orders.csv"))         # one analysis, pandas in, pandas out
+    rx.period_kpis(df); rx.customer_table(df); rx.predict_clv(df)
+
+* :func:`read_orders` -- an order table (path or DataFrame) cleaned: ``Orders`` with the
+  usable ``frame``, the ``issues`` found, the ``columns`` used and the ``notices``;
+* :class:`ReportOptions`, :class:`ColumnRoles` -- every report setting, checked once;
+* :func:`analyse` -> :class:`Analysis`; :func:`build_report` -> :class:`Report`;
+  :func:`write_xlsx`; :func:`report_file` (all three steps for one file);
+* :func:`cohort_table`, :func:`period_kpis`, :func:`customer_table`, :func:`predict_clv`;
+* the errors, all subclasses of :class:`RetentionError` with a one-line message.
+
+Names are imported on first use, so ``import retention_xl`` (which Excel's formulas do)
+stays light. ``main()`` is what the ribbon's **Build report** button runs.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "main"]
+
+_WHERE = {
+    "read_orders": "retention_xl.file_pipeline",
+    "analyse": "retention_xl.pipeline",
+    "build_report": "retention_xl.pipeline",
+    "report_file": "retention_xl.file_pipeline",
+    "ReportRun": "retention_xl.file_pipeline",
+    "write_xlsx": "retention_xl.writers.xlsx_file",
+    "ReportOptions": "retention_xl.options",
+    "ColumnRoles": "retention_xl.options",
+    "Orders": "retention_xl.analysis.orders",
+    "Analysis": "retention_xl.analysis.overview",
+    "Report": "retention_xl.report",
+    "cohort_table": "retention_xl.dataframes",
+    "period_kpis": "retention_xl.dataframes",
+    "customer_table": "retention_xl.dataframes",
+    "predict_clv": "retention_xl.dataframes",
+    "RetentionError": "retention_xl.errors",
+    "DataError": "retention_xl.errors",
+    "MissingColumns": "retention_xl.errors",
+    "UnknownColumn": "retention_xl.errors",
+    "NoUsableOrders": "retention_xl.errors",
+    "InvalidValue": "retention_xl.errors",
+    "OutOfRange": "retention_xl.errors",
+    "DivisionByZero": "retention_xl.errors",
+    "ModelError": "retention_xl.errors",
+    "OutputExists": "retention_xl.errors",
+    "EnvironmentProblem": "retention_xl.errors",
+}
+
+__all__ = ["__version__", "main", *_WHERE]
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
+    from retention_xl.analysis.orders import Orders
+    from retention_xl.analysis.overview import Analysis
+    from retention_xl.dataframes import cohort_table, customer_table, period_kpis, predict_clv
+    from retention_xl.errors import (
+        DataError,
+        DivisionByZero,
+        EnvironmentProblem,
+        InvalidValue,
+        MissingColumns,
+        ModelError,
+        NoUsableOrders,
+        OutOfRange,
+        OutputExists,
+        RetentionError,
+        UnknownColumn,
+    )
+    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.file_pipeline import ReportRun, read_orders, report_file
+    from retention_xl.pipeline import analyse, build_report
+    from retention_xl.report import Report
+    from retention_xl.writers.xlsx_file import write_xlsx
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'retention_xl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def main() -> None:

@@ -6,7 +6,10 @@ can fix are one red line and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,7 +18,14 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from retention_xl import __version__
-from retention_xl.errors import RetentionError
+from retention_xl.errors import (
+    InvalidValue,
+    MissingColumns,
+    NoUsableOrders,
+    OutputExists,
+    RetentionError,
+    UnknownColumn,
+)
 
 app = typer.Typer(
     name="retention-xl",
@@ -30,10 +40,73 @@ app.add_typer(addin_app, name="addin")
 out = Console()
 err = Console(stderr=True)
 
+# Options shared by the commands that read orders, declared once.
+InputFile = Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")]
+CustomerOpt = Annotated[Optional[str], typer.Option("--customer", help="Column of the customer id or e-mail.")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="Column of the order date.")]
+AmountOpt = Annotated[Optional[str], typer.Option("--amount", help="Column of the order (or line) amount.")]
+DateOrderOpt = Annotated[
+    Optional[str],
+    typer.Option("--date-order", help="Order of text dates like 03/04/2024: dmy or mdy (default: from the data)."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
+
+_ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
+
+
+def _remedy(error: RetentionError) -> str:
+    """How to fix ``error`` from the command line (the library's message says what is wrong)."""
+    if isinstance(error, MissingColumns):
+        flags = ", ".join(f"{_ROLE_FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
+        return f"Name the column with {flags}."
+    if isinstance(error, UnknownColumn):
+        return f"Check the spelling of {_ROLE_FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
+    if isinstance(error, NoUsableOrders):
+        return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
+    if isinstance(error, OutputExists):
+        return "Choose another name (-o) or pass --force to replace it."
+    return ""
+
+
+def errors_as_one_line(command: Callable) -> Callable:
+    """The command line's one error boundary: a problem the user can fix is one red line
+    (what is wrong, then how to fix it here) and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RetentionError as e:
+            hint = _remedy(e)
+            err.print(f"[bold red]Error:[/] {e}" + (f". {hint}" if hint else ""), highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return run
+
 
 def _fail(message: str) -> None:
     err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def _dayfirst(order: str | None) -> bool | None:
+    if order is None:
+        return None
+    code = order.strip().lower().replace("/", "")
+    if code not in ("dmy", "mdy"):
+        raise InvalidValue(f"date order must be dmy (day/month/year) or mdy (month/day/year), got {order!r}")
+    return code == "dmy"
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """A spinner on standard error showing the current step."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("Starting", total=None)
+        yield lambda step: progress.update(task, description=step)
 
 
 def _version(value: bool) -> None:
@@ -52,98 +125,83 @@ def main(
 
 
 @app.command()
+@errors_as_one_line
 def report(
     input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
     period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
-    lang: Annotated[str, typer.Option("--lang", help="Report language: en, ar or fa (right to left).")] = "en",
+    lang: LangOpt = "en",
     window: Annotated[
         Optional[int], typer.Option("--window", help="Activity window in days (default 90; Q 180, Y 366).")
     ] = None,
-    margin: Annotated[float, typer.Option("--margin", help="Profit margin for historical CLV (1 = revenue).")] = 1.0,
-    customer: Annotated[Optional[str], typer.Option("--customer", help="Name of the customer column.")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Name of the order date column.")] = None,
-    amount: Annotated[Optional[str], typer.Option("--amount", help="Name of the amount column.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    margin: Annotated[float, typer.Option("--margin", help="Profit margin for both CLVs (1 = revenue).")] = 1.0,
+    horizon: Annotated[int, typer.Option("--horizon", help="Months predicted by the purchase models.")] = 12,
+    discount: Annotated[float, typer.Option("--discount", help="Discount rate per month of the predicted CLV.")] = 0.01,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    date_order: DateOrderOpt = None,
+    sheet: SheetOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
-    from retention_xl.build import build_report
-    from retention_xl.excel.xlsx_writer import write_xlsx
-    from retention_xl.io import read_table
+    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.file_pipeline import report_file
     from retention_xl.sample import sample_path
+    from retention_xl.wording import notice_text
 
     if sample == (input is not None):
         _fail("give an order file, or --sample to use the bundled sample orders (not both)")
-    source_path = sample_path() if sample else input
-    target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source_path.stem}-retention.xlsx")
-    if target.exists() and not force:
-        _fail(f"{target} already exists: choose another name with -o or pass --force to replace it")
+    source = sample_path() if sample else input
+    target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source.stem}-retention.xlsx")
+    options = ReportOptions(
+        roles=ColumnRoles(customer=customer, date=date, amount=amount), period=period, window_days=window,
+        lang=lang, horizon=horizon, margin=margin, discount=discount, dayfirst=_dayfirst(date_order),
+    )
     started = time.perf_counter()
-    try:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=err, transient=True,
-        ) as progress:
-            task = progress.add_task("Reading orders", total=None)
-            raw = read_table(source_path, sheet=sheet)
-            built = build_report(
-                raw.frame, source=raw.source, first_row=raw.first_row, customer=customer, date=date,
-                amount=amount, period=period, window_days=window, lang=lang, margin=margin,
-                progress=lambda s: progress.update(task, description=s),
-            )
-            progress.update(task, description="Writing the workbook")
-            write_xlsx(built.report, target, force=force)
-    except RetentionError as e:
-        _fail(str(e))
-    h = built.analysis.headline
-    out.print(f"[bold green]Report written:[/] {target}")
+    with _progress() as step:
+        run = report_file(source, target, options, sheet=sheet, force=force, progress=step)
+    orders, h = run.orders, run.analysis.headline
+    out.print(f"[bold green]Report written:[/] {run.path}")
     out.print(
-        f"{built.clean.n_input_rows:,} rows read, {built.clean.n_input_rows - built.skipped_rows:,} used, "
-        f"{built.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "
+        f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
+        f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "
         f"{h['orders']:,} orders, repeat rate {h['repeat_rate']:.1%}. "
         f"({time.perf_counter() - started:.1f} s)",
         highlight=False,
     )
-    for note in built.clean.notes:
-        out.print(f"  - {note}", highlight=False)
+    for notice in orders.notices:
+        out.print(f"  - {notice_text(notice, 'en')}", highlight=False)
 
 
 @app.command()
+@errors_as_one_line
 def validate(
-    input: Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")],
+    input: InputFile,
     holdout_start: Annotated[
         str, typer.Option("--holdout-start", help="First day of the holdout period, e.g. 2024-07-01.")
     ],
-    customer: Annotated[Optional[str], typer.Option("--customer", help="Name of the customer column.")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Name of the order date column.")] = None,
-    amount: Annotated[Optional[str], typer.Option("--amount", help="Name of the amount column.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    date_order: DateOrderOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Check the purchase model: fit it on the orders before --holdout-start, compare its
     predictions with the purchases made from that day on."""
     from rich.table import Table
 
-    from retention_xl.analysis.models import holdout_validation
-    from retention_xl.analysis.orders import clean_orders
-    from retention_xl.analysis.prediction import split_orders
-    from retention_xl.io import read_table
+    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.file_pipeline import check_holdout
 
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err, transient=True) as progress:
-            task = progress.add_task("Reading orders", total=None)
-            raw = read_table(input, sheet=sheet)
-            progress.update(task, description="Cleaning orders")
-            clean = clean_orders(raw.frame, customer=customer, date=date, amount=amount, first_row=raw.first_row)
-            progress.update(task, description="Fitting and comparing")
-            calibration, actual, length = split_orders(clean.orders, holdout_start)
-            result = holdout_validation(calibration, actual, length)
-    except RetentionError as e:
-        _fail(str(e))
+    options = ReportOptions(roles=ColumnRoles(customer=customer, date=date, amount=amount),
+                            dayfirst=_dayfirst(date_order))
+    with _progress() as step:
+        check = check_holdout(input, holdout_start, options, sheet=sheet, progress=step)
+    result, length, calibration = check.result, check.length, check.calibration
     p = result["params"]
-    out.print(f"[bold]Holdout check of the BG/NBD purchase model[/] on {raw.source}", highlight=False)
+    out.print(f"[bold]Holdout check of the BG/NBD purchase model[/] on {check.orders.source}", highlight=False)
     out.print(
         f"Fitted on orders before {holdout_start} (r={p['r']:.3g}, α={p['alpha']:.3g} weeks, a={p['a']:.3g}, "
         f"b={p['b']:.3g}); holdout {length:.4g} weeks. Purchases are order days; refunds are left out, and "
@@ -174,86 +232,74 @@ def validate(
 
 
 @app.command()
+@errors_as_one_line
 def template(
     path: Annotated[Path, typer.Argument(help="Workbook to write.")] = Path("workbook_template.xlsx"),
-    lang: Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")] = "en",
+    lang: LangOpt = "en",
     sample: Annotated[bool, typer.Option("--sample", help="Fill the Orders table with sample rows.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Make the ready-to-use template workbook (Start here, Orders, Metrics, Survey)."""
     from retention_xl.template import build_template
 
-    try:
-        written = build_template(path, lang=lang, sample=sample, force=force)
-    except RetentionError as e:
-        _fail(str(e))
+    written = build_template(path, lang=lang, sample=sample, force=force)
     out.print(f"[bold green]Template written:[/] {written}")
 
 
 @app.command()
+@errors_as_one_line
 def lite(
     directory: Annotated[Path, typer.Argument(help="Folder for main.py and requirements.txt.")] = Path("xlwings-lite"),
-    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write main.py and requirements.txt to paste into the xlwings Lite add-in (Excel on the web and Mac)."""
     from retention_xl.excel.lite import write_lite_bundle
 
-    try:
-        paths = write_lite_bundle(directory, force=force)
-    except RetentionError as e:
-        _fail(str(e))
+    paths = write_lite_bundle(directory, force=force)
     for path in paths:
         out.print(f"[bold green]Written:[/] {path}")
     out.print("Paste main.py and requirements.txt into the xlwings Lite editor (Excel: Home > Add-ins > xlwings Lite).")
 
 
 @addin_app.command("build")
+@errors_as_one_line
 def addin_build(
     path: Annotated[Path, typer.Argument(help="Folder or retention_xl.xlam path.")] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing add-in file.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Build retention_xl.xlam: a Retention ribbon tab with a Build report button."""
     from retention_xl.excel.addin import build_addin
 
-    try:
-        written = build_addin(path, force=force)
-    except RetentionError as e:
-        _fail(str(e))
+    written = build_addin(path, force=force)
     out.print(f"[bold green]Add-in written:[/] {written}")
 
 
 @addin_app.command("install")
+@errors_as_one_line
 def addin_install(
     file: Annotated[Optional[Path], typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
 ) -> None:
     """Install the add-in into Excel's startup folder (Windows, macOS)."""
     from retention_xl.excel.addin_install import install_addin
 
-    try:
-        written = install_addin(file)
-    except RetentionError as e:
-        _fail(str(e))
+    written = install_addin(file)
     out.print(f"[bold green]Add-in installed:[/] {written}. Restart Excel to see the Retention tab.")
 
 
 @addin_app.command("uninstall")
+@errors_as_one_line
 def addin_uninstall() -> None:
     """Remove the add-in from Excel's startup folder."""
     from retention_xl.excel.addin_install import uninstall_addin
 
-    try:
-        removed = uninstall_addin()
-    except RetentionError as e:
-        _fail(str(e))
+    removed = uninstall_addin()
     out.print(f"Add-in removed: {removed}")
 
 
 @addin_app.command("status")
+@errors_as_one_line
 def addin_status() -> None:
     """Say whether the add-in is installed, and where."""
     from retention_xl.excel.addin_install import addin_status as status
 
-    try:
-        out.print(str(status()), highlight=False)
-    except RetentionError as e:
-        _fail(str(e))
+    out.print(str(status()), highlight=False)

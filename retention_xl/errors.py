@@ -13,7 +13,12 @@ __all__ = [
     "InvalidValue",
     "OutOfRange",
     "DataError",
+    "MissingColumns",
+    "UnknownColumn",
+    "NoUsableOrders",
     "ModelError",
+    "OutputExists",
+    "EnvironmentProblem",
 ]
 
 
@@ -54,7 +59,55 @@ class DataError(RetentionError):
     code = "#VALUE!"
 
 
+class MissingColumns(DataError):
+    """No column could be found for one or more roles.
+
+    Attributes
+    ----------
+    roles : tuple of str
+        The roles not found (``"customer"``, ``"date"``, ``"amount"`` ...).
+    columns : tuple of str
+        The headers of the table, in order.
+    """
+
+    def __init__(self, reason: str, *, roles: tuple[str, ...], columns: tuple[str, ...]):
+        super().__init__(reason)
+        self.roles = tuple(roles)
+        self.columns = tuple(columns)
+
+
+class UnknownColumn(DataError):
+    """A column chosen for a role is not in the table (``role``, ``name``, ``columns``)."""
+
+    def __init__(self, reason: str, *, role: str, name: str, columns: tuple[str, ...]):
+        super().__init__(reason)
+        self.role = role
+        self.name = name
+        self.columns = tuple(columns)
+
+
+class NoUsableOrders(DataError):
+    """Not one row of the table could be used; ``roles`` maps each role to its column."""
+
+    def __init__(self, reason: str, *, roles: dict[str, str] | None = None):
+        super().__init__(reason)
+        self.roles = dict(roles or {})
+
+
 class ModelError(RetentionError):
     """The data cannot identify a model (e.g. no repeat buyers for Gamma-Gamma)."""
 
     code = "#NUM!"
+
+
+class OutputExists(RetentionError):
+    """The file to write exists and replacing it was not asked for (``path``)."""
+
+    def __init__(self, path: object):
+        super().__init__(f"{path} already exists")
+        self.path = path
+
+
+class EnvironmentProblem(RetentionError):
+    """This machine lacks something the command needs (a package, a folder, a setting);
+    the data is not at fault."""

@@ -3,7 +3,7 @@
 :func:`layout_report` turns an :class:`~retention_xl.analysis.overview.Analysis` into
 :class:`Report`: sheets made of named tables, figure blocks, notes and charts, with cell
 positions and number formats but no spreadsheet library. The file writer
-(:mod:`retention_xl.excel.xlsx_writer`) and the live-workbook writer draw the same layout,
+(:mod:`retention_xl.writers.xlsx_file`) and the live-workbook writer draw the same layout,
 so the ribbon report and the command-line report are the same report.
 
 Positions are 0-based (row, column). Every table is an Excel Table with a fixed name.
@@ -11,6 +11,7 @@ Positions are 0-based (row, column). Every table is an Excel Table with a fixed 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,9 @@ import pandas as pd
 
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import Prediction
+from retention_xl.errors import DataError
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
+from retention_xl.wording import notice_text, problem_texts
 
 __all__ = [
     "Column",
@@ -31,6 +34,8 @@ __all__ = [
     "FORMATS",
     "SHEET_KEYS",
     "SHEET_MARK",
+    "SHEET_ROWS",
+    "SHEET_COLUMNS",
     "table_values",
     "layout_report",
 ]
@@ -51,6 +56,8 @@ FORMATS = {
 SHEET_KEYS = ("summary", "cohorts", "segments", "issues")
 SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet a writer made (key from SHEET_KEYS)
 RECENT_COHORTS_IN_CHART = 8
+SHEET_ROWS = 1_048_576  # rows of an Excel sheet
+SHEET_COLUMNS = 16_384  # columns of an Excel sheet
 
 
 @dataclass(frozen=True)
@@ -311,11 +318,14 @@ def _segments(a: Analysis, lang: str) -> Sheet:
                  _widths([summary, customers]))
 
 
-def _issues(issues: pd.DataFrame, notes: list[str], lang: str, subtitle: str) -> Sheet:
+def _issues(a: Analysis, lang: str, subtitle: str) -> Sheet:
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
-    frame = issues.copy()
+    frame = a.orders.issues.copy()
+    notes = [notice_text(n, lang) for n in a.orders.notices]
     if len(frame):
-        frame["action"] = [L(f"action.{a}") if f"action.{a}" in labels_for(lang) else a for a in frame["action"]]
+        words = labels_for(lang)
+        frame["action"] = frame["action"].map({x: words.get(f"action.{x}", x) for x in frame["action"].unique()})
+        frame["problem"] = problem_texts(frame["problem"], frame["detail"], lang)
     cols = (
         Column("row", L("col.row"), "int", 10),
         Column("column", L("col.column"), "text", 16),
@@ -338,32 +348,54 @@ def _issues(issues: pd.DataFrame, notes: list[str], lang: str, subtitle: str) ->
                  (table.row + 1, 0), _widths([table]))
 
 
-def layout_report(
-    analysis: Analysis,
-    *,
-    issues: pd.DataFrame,
-    notes: list[str],
-    n_input_rows: int,
-    source: str,
-    lang: str = "en",
-) -> Report:
-    """Lay out the four report sheets (Summary, Cohorts, Segments, Data issues)."""
+def _fit_to_sheet(sheet: Sheet, lang: str) -> Sheet:
+    """``sheet`` with each table cut to the rows an Excel sheet has, the cut said in its title.
+
+    A Customers table of more than a million customers is cut to fit, so the rest of the
+    report is still written and the file still opens.
+
+    Raises
+    ------
+    DataError
+        A table needs more columns than a sheet has, or starts below its last row.
+    """
+    blocks = []
+    for block in sheet.blocks:
+        if isinstance(block, Table):
+            if block.col + len(block.columns) > SHEET_COLUMNS:
+                raise DataError(f"the table {block.name} would need {block.col + len(block.columns):,} columns, more "
+                                f"than an Excel sheet has ({SHEET_COLUMNS:,}): choose a longer period or filter the input")
+            room = SHEET_ROWS - 1 - block.row  # data rows below the header
+            if room < 1:
+                raise DataError(f"the table {block.name} would start below the last row of an Excel sheet")
+            total = len(block.frame)
+            if total > room:
+                note = label(lang, "note.rows_cut", shown=f"{room:,}", total=f"{total:,}", sheet_rows=f"{SHEET_ROWS:,}",
+                             left_out=f"{total - room:,}")
+                title = f"{block.title}. {note}" if block.title else note
+                block = dataclasses.replace(block, frame=block.frame.iloc[:room], title=title)
+        blocks.append(block)
+    return dataclasses.replace(sheet, blocks=tuple(blocks))
+
+
+def layout_report(analysis: Analysis, *, lang: str = "en") -> Report:
+    """Lay out the four report sheets (Summary, Cohorts, Segments, Data issues), every table
+    cut to what an Excel sheet holds."""
     labels_for(lang)  # an unknown language fails here, before any work
-    skipped = int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
+    orders = analysis.orders
+    n_input_rows, skipped = orders.n_input_rows, orders.skipped_rows
     h = analysis.headline
     subtitle = label(
-        lang, "subtitle", source=source, first=_fmt_date(h["first_order"]), last=_fmt_date(h["last_order"]),
+        lang, "subtitle", source=orders.source, first=_fmt_date(h["first_order"]), last=_fmt_date(h["last_order"]),
         rows=f"{n_input_rows:,}", used=f"{n_input_rows - skipped:,}", skipped=f"{skipped:,}",
     )
-    return Report(
-        sheets=(
-            _summary(analysis, lang, subtitle),
-            _cohorts(analysis, lang),
-            _segments(analysis, lang),
-            _issues(issues, notes, lang, subtitle),
-        ),
-        lang=lang,
+    sheets = (
+        _summary(analysis, lang, subtitle),
+        _cohorts(analysis, lang),
+        _segments(analysis, lang),
+        _issues(analysis, lang, subtitle),
     )
+    return Report(sheets=tuple(_fit_to_sheet(s, lang) for s in sheets), lang=lang)
 
 
 def table_values(table: Table) -> list[list[object]]:

@@ -41,14 +41,11 @@ from openpyxl.xml.functions import tostring
 
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.sample import load_sample_orders
-from retention_xl.template_content import ORDER_COLUMNS, SURVEY_COLUMNS
 from retention_xl.labels import LANGUAGES
 from retention_xl.template_sheets import FIXED_TIME, workbook
 
 __all__ = [
     "DEFAULT_FILENAME",
-    "ORDER_COLUMNS",
-    "SURVEY_COLUMNS",
     "build_template",
     "sample_orders",
     "template_bytes",

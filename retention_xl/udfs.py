@@ -207,10 +207,10 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.Data
     raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object),
                         "amount": pd.Series(amt, dtype=object)})
     raw = raw[~(raw["customer"].isna() & raw["date"].isna())]  # blank rows of a whole-column range
-    clean = clean_orders(raw, customer="customer", date="date", amount="amount")
-    if clean.orders.empty:
+    orders = clean_orders(raw, customer="customer", date="date", amount="amount")
+    if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
-    return clean.orders
+    return orders.frame
 
 
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}

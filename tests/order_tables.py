@@ -44,3 +44,37 @@ def order_tables(draw, max_rows=14, max_days=400, customers="abcde"):
             "amount": np.array(amount, dtype=float),
         }
     )
+
+
+def built_report(raw, *, source="orders.csv", **options):
+    """The report of ``raw`` through the public steps, with what it rests on:
+    ``report``, ``analysis`` and ``clean`` (the cleaned orders)."""
+    from types import SimpleNamespace
+
+    from retention_xl.options import ReportOptions
+    from retention_xl.pipeline import analyse, build_report, clean
+
+    opts = ReportOptions(**options)
+    orders = clean(raw, opts, name=source)
+    analysis = analyse(orders, opts)
+    return SimpleNamespace(report=build_report(analysis, opts), analysis=analysis, clean=orders)
+
+
+def said(coded):
+    """What the user reads for a problem code (``"code"`` or ``"code:detail"``), in English;
+    ``None`` stays ``None``, and a list or array is worded item by item."""
+    from retention_xl.wording import problem_text
+
+    if coded is None:
+        return None
+    if not isinstance(coded, str):
+        return [said(c) for c in coded]
+    code, _, detail = coded.partition(":")
+    return problem_text(code, detail, "en")
+
+
+def words(notices):
+    """What the user reads for a list of notices, in English."""
+    from retention_xl.wording import notice_text
+
+    return [notice_text(n, "en") for n in notices]

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retention_xl.analysis.dates import excel_serial_to_datetime, jalali_to_gregorian, parse_dates
+from retention_xl.analysis.calendars import excel_serial_to_datetime, jalali_to_gregorian
+from retention_xl.analysis.dates import parse_dates
+from order_tables import said, words
 
 
 def day(text):
@@ -80,59 +82,59 @@ def test_one_text_value(text, expected):
         ("0000-00-00", "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"),
         ("1750-01-01", "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"),
         ("15 Foo 2023", "not a date"),
-        ("12", "number 12 is not a date"),
+        ("12", "a number that is not a date"),
     ],
 )
 def test_unreadable_values(text, problem):
     r = read([text, "2023-01-01"])
     assert np.isnat(r.values[0])
-    assert r.problem[0] == problem
+    assert said(r.problem[0]) == problem
     assert r.values[1] == day("2023-01-01")
 
 
 def test_day_first_proven_by_the_data():
     r = read(["31/01/2023", "05/02/2023", "01/03/2023"], column="Order date")
     assert list(r.values) == [day("2023-01-31"), day("2023-02-05"), day("2023-03-01")]
-    assert r.notes == ["Dates in 'Order date' read as day/month/year (1 of 3 values have a first part above 12)."]
+    assert words(r.notices) == ["Dates in 'Order date' read as day/month/year (1 of 3 values have a first part above 12)."]
 
 
 def test_month_first_proven_by_the_data():
     r = read(["01/31/2023", "02/05/2023", "3/1/23"])
     assert list(r.values) == [day("2023-01-31"), day("2023-02-05"), day("2023-03-01")]
-    assert "month/day/year" in r.notes[0]
+    assert "month/day/year" in words(r.notices)[0]
 
 
 def test_ambiguous_dates_default_to_day_first_and_say_so():
     r = read(["01/02/2023", "03/04/2023"], column="Date")
     assert list(r.values) == [day("2023-02-01"), day("2023-04-03")]
-    assert r.notes[0].startswith("Dates in 'Date' read as day/month/year: none of the 2 values settles it")
+    assert words(r.notices)[0].startswith("Dates in 'Date' read as day/month/year: none of the 2 values settles it")
 
 
 def test_dayfirst_can_be_forced():
     r = read(["01/02/2023", "03/04/2023"], dayfirst=False)
     assert list(r.values) == [day("2023-01-02"), day("2023-03-04")]
-    assert r.notes == ["Dates in 'date' read as month/day/year as requested."]
+    assert words(r.notices) == ["Dates in 'date' read as month/day/year as requested."]
 
 
 def test_conflicting_evidence_majority_wins_and_others_are_reported():
     items = ["13/01/2023", "14/01/2023", "01/15/2023", "02/03/2023"]
     r = read(items)
     assert list(r.values) == [day("2023-01-13"), day("2023-01-14"), day("2023-01-15"), day("2023-03-02")]
-    assert r.fixed.tolist() == [None, None, "read as month/day/year: it cannot be day/month/year", None]
-    assert "2 of 4 values" in r.notes[0] and "1 value can only be the other order" in r.notes[0]
+    assert said(r.fixed.tolist()) == [None, None, "read as month/day/year: it cannot be day/month/year", None]
+    assert "2 of 4 values" in words(r.notices)[0] and "1 value can only be the other order" in words(r.notices)[0]
 
 
 def test_weights_count_rows_not_distinct_values():
     # one distinct month-first value carried by 5 rows beats two day-first values
     r = parse_dates(pd.Series(["13/01/2023", "14/01/2023", "01/15/2023"]), np.array([1, 1, 5]))
     assert r.values[2] == day("2023-01-15") and r.fixed[2] is None
-    assert r.fixed[0] == "read as day/month/year: it cannot be month/day/year"
+    assert said(r.fixed[0]) == "read as day/month/year: it cannot be month/day/year"
 
 
 def test_jalali_column_note():
     r = read(["۱۴۰۲/۰۱/۰۱", "۱۴۰۲/۰۱/۰۲"], column="تاریخ")
     assert list(r.values) == [day("2023-03-21"), day("2023-03-22")]
-    assert r.notes == ["Dates in 'تاریخ' are Solar Hijri (Jalali); 2 values converted to Gregorian "
+    assert words(r.notices) == ["Dates in 'تاریخ' are Solar Hijri (Jalali); 2 values converted to Gregorian "
                        "(e.g. 1402/01/01 = 2023-03-21)."]
 
 
@@ -147,21 +149,21 @@ def test_real_datetimes_and_serials_from_a_workbook():
     assert list(r.values[:5]) == [day("2023-05-01T08:30"), day("2023-05-02"), day("2023-03-15"),
                                   day("2023-03-15T18:00"), day("2023-05-03")]
     assert np.isnat(r.values[5]) and r.problem[5] is None
-    assert r.fixed.tolist() == [None, None, None, None, "date typed as text", None]
+    assert said(r.fixed.tolist()) == [None, None, None, None, "date typed as text", None]
 
 
 def test_serial_in_a_text_column_is_reported():
     r = read(["2023-05-01", "2023-05-02", 45000], dtype=object)
     assert r.values[2] == day("2023-03-15")
-    assert r.fixed[2] == "Excel serial number read as a date"
+    assert said(r.fixed[2]) == "Excel serial number read as a date"
 
 
 def test_numeric_column_of_serials_and_compact_dates():
     r = parse_dates(pd.Series([44927.0, 20230115.0, 5.0, np.nan]), column="d")
     assert list(r.values[:2]) == [day("2023-01-01"), day("2023-01-15")]
-    assert r.problem[2] == "number 5 is not a date"
+    assert said(r.problem[2]) == "a number that is not a date"
     assert np.isnat(r.values[3]) and r.problem[3] is None
-    assert r.notes == ["Dates in 'd' were Excel serial numbers (1 value, e.g. 44927 = 2023-01-01)."]
+    assert words(r.notices) == ["Dates in 'd' were Excel serial numbers (1 value, e.g. 44927 = 2023-01-01)."]
 
 
 def test_datetime64_column_and_time_zones():
@@ -170,16 +172,16 @@ def test_datetime64_column_and_time_zones():
     aware = pd.Series(pd.to_datetime(["2023-01-01 10:00"]).tz_localize("Asia/Tehran"))
     r = parse_dates(aware, column="When")
     assert r.values[0] == day("2023-01-01T10:00")
-    assert r.notes == ["Dates in 'When' carried a time zone; their local times were kept."]
+    assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
 
 
 def test_out_of_range_datetime():
     r = parse_dates(pd.Series([dt.datetime(1800, 1, 1)], dtype=object))
-    assert r.problem[0] == "date out of range (before 1900 or after 2200)"
+    assert said(r.problem[0]) == "date out of range (before 1900 or after 2200)"
 
 
 def test_booleans_are_not_dates():
-    assert parse_dates(pd.Series([True])).problem[0] == "not a date (true/false)"
+    assert said(parse_dates(pd.Series([True])).problem[0]) == "not a date (true/false)"
 
 
 def test_empty_input():
@@ -203,7 +205,7 @@ def test_plain_iso_columns_read_the_same_by_the_fast_path(texts, monkeypatch):
     monkeypatch.setattr(dates, "_plain_iso", lambda v: None)  # the general reader
     general = dates.parse_dates(values, column="d")
     assert np.array_equal(fast.values, general.values)
-    assert fast.notes == general.notes and list(fast.problem) == list(general.problem)
+    assert words(fast.notices) == words(general.notices) and list(fast.problem) == list(general.problem)
     assert fast.values[0] == np.datetime64(texts[0].replace(" ", "T"))
 
 

@@ -16,9 +16,10 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-from retention_xl import file_checks
+from retention_xl.sources import file_checks
 from retention_xl.cli import app
-from retention_xl.excel import xlsx_writer
+from retention_xl import report as report_layout
+from retention_xl.writers import xlsx_file
 from retention_xl.labels import label
 from retention_xl.sample import generate_orders
 
@@ -43,7 +44,7 @@ def refused(src: Path, *message: str, args: tuple[str, ...] = ()) -> str:
     for part in message:
         assert part in text, text
     assert not target.exists()
-    assert not list(src.parent.glob(".retention-xl-*"))  # no temporary file left behind
+    assert not list(src.parent.glob(".*.tmp"))  # no temporary file left behind
     return text
 
 
@@ -89,14 +90,14 @@ def test_header_only(tmp_path):
 def test_unrecognised_columns_are_listed(tmp_path):
     src = tmp_path / "foo.csv"
     src.write_text("Foo,Bar,Baz\n1,2,3\n")
-    refused(src, "Could not tell which column holds the customer and date and amount",
-            "Columns found: 'Foo', 'Bar', 'Baz'", "--customer COLUMN")
+    refused(src, "could not tell which column holds the customer and date and amount",
+            "columns found: 'Foo', 'Bar', 'Baz'", "--customer COLUMN")
 
 
 def test_a_thousand_odd_columns_are_listed_briefly(tmp_path):
     src = tmp_path / "wide.csv"
     src.write_text(",".join(f"field{i}" for i in range(1000)) + "\n" + ",".join("1" * 1000) + "\n")
-    text = refused(src, "Columns found: 'field0', 'field1'", "'field29' and 970 more")
+    text = refused(src, "columns found: 'field0', 'field1'", "'field29' and 970 more")
     assert len(text) < 1000
 
 
@@ -241,7 +242,7 @@ def test_parquet_that_is_not_parquet(tmp_path, data, message):
 def test_parquet_too_large_by_its_metadata(tmp_path, monkeypatch):
     src = tmp_path / "big.parquet"
     pd.DataFrame({"Customer": ["a"] * 30, "Date": ["2023-01-01"] * 30, "Amount": [1.0] * 30}).to_parquet(src)
-    monkeypatch.setattr(file_checks, "MAX_CELLS", 60)
+    monkeypatch.setattr(file_checks, "MAX_FILE_CELLS", 60)
     refused(src, "'big.parquet' holds 30 rows x 3 columns", "keep only the order columns")
 
 
@@ -416,7 +417,7 @@ def test_a_sheet_with_rows_past_the_last_row(tmp_path):
 
 
 def test_a_sheet_larger_than_the_cell_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(file_checks, "MAX_CELLS", 20)
+    monkeypatch.setattr(file_checks, "MAX_FILE_CELLS", 20)
     rows = cells(1, "Customer", "Date", "Amount") + "".join(cells(r, "a", "2023-01-01", "1") for r in range(2, 12))
     src = repack(workbook(tmp_path / "base.xlsx"), tmp_path / "many.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(rows)})
     refused(src, "spans more than 20 cells", "delete unused columns")
@@ -439,7 +440,7 @@ def test_formulas_are_read_as_their_values_and_never_run(tmp_path):
 # ---------------------------------------------------------------- the report's own limits
 
 def test_a_table_longer_than_a_sheet_is_cut_with_a_note(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_writer, "SHEET_ROWS", 200)
+    monkeypatch.setattr(report_layout, "SHEET_ROWS", 200)
     src = tmp_path / "orders.csv"
     generate_orders(400, seed=3).to_csv(src, index=False)
     n_customers = pd.read_csv(src)["customer"].nunique()
@@ -468,15 +469,15 @@ def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
         out.write(b"PK\x03\x04 half a workbook")  # interrupted in the middle of writing
         raise MemoryError("interrupted")
 
-    monkeypatch.setattr(xlsx_writer, "_write_report", fail)
+    monkeypatch.setattr(xlsx_file, "_write_report", fail)
     target = tmp_path / "o-report.xlsx"
     with pytest.raises(MemoryError):
         runner.invoke(app, ["report", str(src), "-o", str(target)], catch_exceptions=False)
-    assert not target.exists() and not list(tmp_path.glob(".retention-xl-*"))
+    assert not target.exists() and not list(tmp_path.glob(".*.tmp"))
     target.write_bytes(b"the previous report")
     with pytest.raises(MemoryError):
         runner.invoke(app, ["report", str(src), "-o", str(target), "--force"], catch_exceptions=False)
-    assert target.read_bytes() == b"the previous report" and not list(tmp_path.glob(".retention-xl-*"))
+    assert target.read_bytes() == b"the previous report" and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path, monkeypatch):

@@ -24,15 +24,11 @@ import retention_xl
 from retention_xl.errors import DataError
 from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
-from retention_xl.excel.macro import (
-    error_message,
-    read_orders,
-    report_language,
-    run_report,
-)
-from retention_xl.excel.xlsx_writer import SHEET_MARK as FILE_SHEET_MARK
-from retention_xl.excel.xlsx_writer import report_bytes
-from retention_xl.io import read_table
+from retention_xl.excel.live_orders import read_orders, report_language
+from retention_xl.excel.macro import error_message, run_report
+from retention_xl.report import SHEET_MARK as FILE_SHEET_MARK
+from retention_xl.writers.xlsx_file import report_bytes
+from retention_xl.sources.files import read_table
 from retention_xl.report import Chart, FORMATS
 from retention_xl.sample import sample_path
 
@@ -114,7 +110,7 @@ def snapshot(book: fx.Book) -> dict:
 def test_every_report_cell_matches_the_file_writer(sample_rows, lang):
     book = orders_book(sample_rows)
     run = run_report(book, lang=lang)
-    wb = file_workbook(run.built.report)
+    wb = file_workbook(run.report)
     assert [ws.name for ws in book.sheets] == ["Orders", *wb.sheetnames]
     for name in wb.sheetnames:
         expected, got = wb[name], book.sheets[name]
@@ -129,9 +125,9 @@ def test_every_report_cell_matches_the_file_writer(sample_rows, lang):
 def test_tables_are_written_with_their_names_headers_values_and_formats(sample_rows):
     book = orders_book(sample_rows)
     run = run_report(book)
-    wb = file_workbook(run.built.report)
+    wb = file_workbook(run.report)
     names = []
-    for sheet in run.built.report.sheets:
+    for sheet in run.report.sheets:
         ws, xl = book.sheets[sheet.name], wb[sheet.name]
         for table in sheet.tables:
             names.append(table.name)
@@ -156,7 +152,7 @@ def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypat
     book = orders_book(sample_rows)
     run = run_report(book, lang="ar")
     assert run.written.notes == ()
-    wb = file_workbook(run.built.report)
+    wb = file_workbook(run.report)
     log = book.api_log
     for name in wb.sheetnames:
         xl, ws = wb[name], book.sheets[name]
@@ -182,7 +178,7 @@ def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypat
     colors = [v for k, v in log if k.endswith(".FormatColor.Color")]
     assert colors == [0x6B69F8, 0x84EBFF, 0x7BBE63]  # red, yellow, green as Excel's BGR numbers
     titles = [v for k, v in log if k.endswith("ChartTitle.Text")]
-    assert titles == [b.title for s in run.built.report.sheets for b in s.blocks if isinstance(b, Chart)]
+    assert titles == [b.title for s in run.report.sheets for b in s.blocks if isinstance(b, Chart)]
 
 
 def test_without_windows_the_native_touches_are_skipped_with_a_note(sample_rows):
@@ -243,7 +239,7 @@ def test_data_issues_name_the_sheet_rows_the_user_sees(sample_rows):
     rows[9][2] = "not a date"  # 10th order, below a title and a header in row 4: sheet row 14
     book = orders_book(rows, at="A4", title="Orders")
     run = run_report(book)
-    issues = run.built.report.table("DataIssues").frame
+    issues = run.report.table("DataIssues").frame
     assert issues["row"].tolist() == [14]
     ws = book.sheets["Data issues"]
     table = next(t for t in ws.tables if t.name == "DataIssues")
@@ -283,7 +279,7 @@ def test_language_follows_a_persian_orders_sheet(sample_rows):
     run = run_report(book)
     assert run.orders.source.startswith("Sheet 'سفارش‌ها'")
     assert run.lang == "fa"
-    assert [ws.name for ws in book.sheets][2:] == [s.name for s in run.built.report.sheets]
+    assert [ws.name for ws in book.sheets][2:] == [s.name for s in run.report.sheets]
 
 
 # ---------------------------------------------------------------- re-running
@@ -335,7 +331,7 @@ def test_a_report_written_to_a_file_is_replaced_by_the_live_one(sample_rows):
     """The file writer marks its sheets the same way: open the file, click, sheets replaced."""
     book = orders_book(sample_rows)
     run = run_report(book)
-    wb = file_workbook(run.built.report)
+    wb = file_workbook(run.report)
     assert sorted(wb.defined_names) == sorted(n.name for n in book.names)
     for n in book.names:
         assert "=" + wb.defined_names[n.name].attr_text == n.refers_to
@@ -391,7 +387,7 @@ def test_formula_like_customer_ids_stay_text(sample_rows):
     ids = {segments.values.get((r, c1)) for r in range(r1 + 1, r2 + 1)}
     assert set(FORMULA_LIKE) <= ids
     assert all(segments.number_format_at(r, c1) == "@" for r in range(r1 + 1, r2 + 1))
-    assert run.built.report.table("Customers").frame["customer"].isin(FORMULA_LIKE).sum() == len(FORMULA_LIKE)
+    assert run.report.table("Customers").frame["customer"].isin(FORMULA_LIKE).sum() == len(FORMULA_LIKE)
 
 
 # ---------------------------------------------------------------- bulk writes
@@ -407,7 +403,7 @@ def _touching(box, table_box) -> bool:
 def test_each_table_costs_a_handful_of_range_writes(sample_rows, n_orders):
     book = orders_book(sample_rows[:n_orders])
     run = run_report(book)
-    for sheet in run.built.report.sheets:
+    for sheet in run.report.sheets:
         ws = book.sheets[sheet.name]
         for table in sheet.tables:
             box = next(t for t in ws.tables if t.name == table.name).range.box
@@ -574,7 +570,7 @@ def test_an_orders_table_near_the_limit_is_refused_before_reading(sample_rows):
 
 
 def test_the_limit_counts_cells_around_the_active_cell(sample_rows, monkeypatch):
-    monkeypatch.setattr(live_orders, "MAX_CELLS", 100)
+    monkeypatch.setattr(live_orders, "MAX_LIVE_CELLS", 100)
     book = fx.Book()
     ws = book.add_sheet("Export")
     ws.put("A1", [HEADERS, *sample_rows[:19]])  # 20 rows x 5 columns: exactly the limit
@@ -611,5 +607,5 @@ def test_currency_formatted_amounts_are_orders(sample_rows):
     run = run_report(orders_book(rows))
     assert run.orders.frame["Amount"].map(type).eq(float).all()
     plain = run_report(orders_book(sample_rows[:60]))
-    assert run.built.report.table("DataIssues").frame.equals(plain.built.report.table("DataIssues").frame)
-    assert run.built.report.table("PeriodKPIs").frame.equals(plain.built.report.table("PeriodKPIs").frame)
+    assert run.report.table("DataIssues").frame.equals(plain.report.table("DataIssues").frame)
+    assert run.report.table("PeriodKPIs").frame.equals(plain.report.table("PeriodKPIs").frame)

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retention_xl.analysis.orders import ColumnMap, clean_orders, detect_columns
+from order_tables import words
+from retention_xl.analysis.columns import ColumnMap, detect_columns
+from retention_xl.analysis.orders import clean_orders
+from retention_xl.wording import problem_texts
 from retention_xl.errors import DataError
 
 NBSP = "\u00a0"
@@ -18,8 +21,13 @@ def day(text):
     return pd.Timestamp(text)
 
 
+def worded(issues):
+    """The issues as the Data issues sheet shows them in English (problem and detail worded)."""
+    return issues.assign(problem=problem_texts(issues["problem"], issues["detail"], "en")).drop(columns="detail")
+
+
 def issues_of(result):
-    return [tuple(r) for r in result.issues.itertuples(index=False)]
+    return [tuple(r) for r in worded(result.issues).itertuples(index=False)]
 
 
 # ---------------------------------------------------------------- column detection
@@ -76,8 +84,8 @@ def test_unrecognised_layout_explains_what_to_do():
         detect_columns(["A", "B", "Total"])
     message = str(err.value)
     assert "customer and date" in message
-    assert "Columns found: 'A', 'B', 'Total'" in message
-    assert "--customer COLUMN" in message and "--date COLUMN" in message
+    assert "columns found: 'A', 'B', 'Total'" in message
+    assert err.value.roles == ("customer", "date") and err.value.columns == ("A", "B", "Total")
     assert "\n" not in message
 
 
@@ -102,30 +110,30 @@ def test_english_messy_export():
     result = clean_orders(raw)
     assert result.columns == ColumnMap("Customer Email", "Order Date", "Total", "Order ID")
     assert result.n_input_rows == 11
-    assert result.orders["row"].tolist() == [12, 3, 2, 9, 11]
-    assert result.orders["customer"].tolist() == ["cat@x.com", "bob@x.com", "ann@x.com", "ann@x.com", "bob@x.com"]
-    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-05"),
+    assert result.frame["row"].tolist() == [12, 3, 2, 9, 11]
+    assert result.frame["customer"].tolist() == ["cat@x.com", "bob@x.com", "ann@x.com", "ann@x.com", "bob@x.com"]
+    assert result.frame["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-05"),
                                               day("2023-01-08"), day("2023-01-09")]
-    assert result.orders["amount"].tolist() == [1000.5, 50.0, 1200.0, -25.0, 0.0]
+    assert result.frame["amount"].tolist() == [1000.5, 50.0, 1200.0, -25.0, 0.0]
     assert issues_of(result) == [
         (4, "", "", "blank row", "skipped"),
         (5, "Customer Email", "", "missing customer", "skipped"),
         (6, "Order Date", "someday", "not a date", "skipped"),
         (7, "Total", "N/A", "missing amount", "skipped"),
         (8, "Total", "twelve", "not a number", "skipped"),
-        (9, "Total", "(25.00)", "accounting negative (25.00) read as -25", "fixed"),
+        (9, "Total", "(25.00)", "accounting negative read as -25", "fixed"),
         (10, "", "", "duplicate of row 3", "skipped"),
     ]
-    assert "Currency marks ($) were removed from amounts in 'Total'." in result.notes
+    assert "Currency marks ($) were removed from amounts in 'Total'." in words(result.notices)
 
 
 def test_output_types():
     result = clean_orders(english_export())
-    assert list(result.orders.columns) == ["row", "customer", "date", "amount"]
-    assert result.orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
-    assert list(result.issues.columns) == ["row", "column", "value", "problem", "action"]
+    assert list(result.frame.columns) == ["row", "customer", "date", "amount"]
+    assert result.frame.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert list(result.issues.columns) == ["row", "column", "value", "problem", "detail", "action"]
     assert result.issues["row"].dtype == np.dtype("int64")
-    assert result.orders.index.tolist() == list(range(len(result.orders)))
+    assert result.frame.index.tolist() == list(range(len(result.frame)))
 
 
 def test_input_is_not_modified():
@@ -141,9 +149,9 @@ def test_input_is_not_modified():
 
 def test_first_row_sets_row_numbers():
     result = clean_orders(english_export(), first_row=7)
-    assert result.orders["row"].min() == 7
+    assert result.frame["row"].min() == 7
     assert result.issues["row"].tolist()[0] == 9
-    assert result.issues["problem"].tolist()[-1] == "duplicate of row 8"
+    assert issues_of(result)[-1][3] == "duplicate of row 8"
 
 
 def test_arabic_export():
@@ -155,14 +163,14 @@ def test_arabic_export():
         }
     )
     result = clean_orders(raw)
-    assert result.orders["customer"].tolist() == ["101", "102", "101"]
-    assert result.orders["date"].tolist() == [day("2023-01-15"), day("2023-02-01"), day("2023-03-01")]
-    assert result.orders["amount"].tolist() == [123.5, 1000.0, 75.0]
+    assert result.frame["customer"].tolist() == ["101", "102", "101"]
+    assert result.frame["date"].tolist() == [day("2023-01-15"), day("2023-02-01"), day("2023-03-01")]
+    assert result.frame["amount"].tolist() == [123.5, 1000.0, 75.0]
     assert result.issues.empty
-    assert "Arabic-Indic digits in 'رقم العميل', 'تاريخ الطلب', 'المبلغ' were read as 0-9." in result.notes
-    assert "Currency marks (ر.س) were removed from amounts in 'المبلغ'." in result.notes
+    assert "Arabic-Indic digits in 'رقم العميل', 'تاريخ الطلب', 'المبلغ' were read as 0-9." in words(result.notices)
+    assert "Currency marks (ر.س) were removed from amounts in 'المبلغ'." in words(result.notices)
     assert ("Customer ids in 'رقم العميل' were compared after removing extra spaces and invisible marks and "
-            "reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').") in result.notes
+            "reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').") in words(result.notices)
 
 
 def test_persian_export_with_jalali_dates():
@@ -175,36 +183,36 @@ def test_persian_export_with_jalali_dates():
     )
     result = clean_orders(raw)
     # 1402/01/01 = 2023-03-21; Farvardin has 31 days; 1401 is not a leap year (Esfand 29)
-    assert result.orders["date"].tolist() == [day("2023-03-20"), day("2023-04-04"), day("2023-04-21")]
-    assert result.orders["customer"].tolist() == ["101", "101", "102"]
-    assert result.orders["amount"].tolist() == [30000.0, 120000.0, 85500.0]
-    assert result.orders["row"].tolist() == [4, 2, 3]
+    assert result.frame["date"].tolist() == [day("2023-03-20"), day("2023-04-04"), day("2023-04-21")]
+    assert result.frame["customer"].tolist() == ["101", "101", "102"]
+    assert result.frame["amount"].tolist() == [30000.0, 120000.0, 85500.0]
+    assert result.frame["row"].tolist() == [4, 2, 3]
     assert "Dates in 'تاریخ سفارش' are Solar Hijri (Jalali); 3 values converted to Gregorian " \
-           "(e.g. 1402/01/01 = 2023-03-21)." in result.notes
-    assert "Persian digits in 'کد مشتری', 'تاریخ سفارش', 'مبلغ' were read as 0-9." in result.notes
+           "(e.g. 1402/01/01 = 2023-03-21)." in words(result.notices)
+    assert "Persian digits in 'کد مشتری', 'تاریخ سفارش', 'مبلغ' were read as 0-9." in words(result.notices)
 
 
 def test_day_first_and_month_first_columns():
     dmy = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["25/12/2023", "01/02/2023", "3/4/2023"],
                         "Amount": ["1", "2", "3"]})
     result = clean_orders(dmy)
-    assert sorted(result.orders["date"].tolist()) == [day("2023-02-01"), day("2023-04-03"), day("2023-12-25")]
-    assert "Dates in 'Date' read as day/month/year (1 of 3 values have a first part above 12)." in result.notes
+    assert sorted(result.frame["date"].tolist()) == [day("2023-02-01"), day("2023-04-03"), day("2023-12-25")]
+    assert "Dates in 'Date' read as day/month/year (1 of 3 values have a first part above 12)." in words(result.notices)
     mdy = dmy.assign(Date=["12/25/2023", "01/02/2023", "3/4/2023"])
     result = clean_orders(mdy)
-    assert sorted(result.orders["date"].tolist()) == [day("2023-01-02"), day("2023-03-04"), day("2023-12-25")]
+    assert sorted(result.frame["date"].tolist()) == [day("2023-01-02"), day("2023-03-04"), day("2023-12-25")]
     result = clean_orders(dmy.assign(Date=["01/02/2023", "3/4/2023", "05/06/2023"]))
-    assert result.orders["date"].tolist() == [day("2023-02-01"), day("2023-04-03"), day("2023-06-05")]
-    assert "this is the default" in " ".join(result.notes)
+    assert result.frame["date"].tolist() == [day("2023-02-01"), day("2023-04-03"), day("2023-06-05")]
+    assert "this is the default" in " ".join(words(result.notices))
     result = clean_orders(dmy.assign(Date=["01/02/2023", "3/4/2023", "05/06/2023"]), dayfirst=False)
-    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-03-04"), day("2023-05-06")]
+    assert result.frame["date"].tolist() == [day("2023-01-02"), day("2023-03-04"), day("2023-05-06")]
 
 
 def test_conflicting_date_orders_are_reported_per_row():
     raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["13/01/2023", "14/01/2023", "01/15/2023"],
                         "Amount": ["1", "2", "3"]})
     result = clean_orders(raw)
-    assert result.orders["date"].tolist() == [day("2023-01-13"), day("2023-01-14"), day("2023-01-15")]
+    assert result.frame["date"].tolist() == [day("2023-01-13"), day("2023-01-14"), day("2023-01-15")]
     assert issues_of(result) == [
         (4, "Date", "01/15/2023", "read as month/day/year: it cannot be day/month/year", "fixed")
     ]
@@ -225,10 +233,10 @@ def workbook_frame():
 
 def test_workbook_cells():
     result = clean_orders(workbook_frame())
-    assert result.orders["customer"].tolist() == ["123", "123", "123", "7.5"]
-    assert result.orders["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-04"),
+    assert result.frame["customer"].tolist() == ["123", "123", "123", "7.5"]
+    assert result.frame["date"].tolist() == [day("2023-01-02"), day("2023-01-03"), day("2023-01-04"),
                                               day("2023-01-05 09:30")]
-    assert result.orders["amount"].tolist() == [10.0, 20.5, 30.0, 40.0]
+    assert result.frame["amount"].tolist() == [10.0, 20.5, 30.0, 40.0]
     assert issues_of(result) == [
         (4, "Date", "2023-01-04", "date typed as text", "fixed"),
         (5, "Amount", "40", "number stored as text", "fixed"),
@@ -242,8 +250,8 @@ def test_numeric_columns_from_parquet():
                         "order_date": pd.to_datetime(["2023-01-01", "2023-01-02", None]),
                         "revenue": [9.5, -2.0, 1.0]})
     result = clean_orders(raw)
-    assert result.orders["customer"].tolist() == ["5", "6"]
-    assert result.orders["amount"].tolist() == [9.5, -2.0]
+    assert result.frame["customer"].tolist() == ["5", "6"]
+    assert result.frame["amount"].tolist() == [9.5, -2.0]
     assert issues_of(result) == [(4, "order_date", "", "missing date", "skipped")]
 
 
@@ -253,14 +261,14 @@ def test_several_problems_in_one_row_are_all_listed_and_the_row_counted_once():
     assert [(r, c, p) for r, c, _, p, _ in issues_of(result)] == [
         (2, "Customer", "missing customer"), (2, "Date", "not a date"), (2, "Amount", "not a number")
     ]
-    assert len(result.orders) == 1
+    assert len(result.frame) == 1
 
 
 def test_duplicates_compare_every_column():
     raw = pd.DataFrame({"Customer": ["a", "a", "a"], "Date": ["2023-01-01"] * 3, "Amount": ["5"] * 3,
                         "Product": ["pen", "ink", "pen"]})
     result = clean_orders(raw)
-    assert result.orders["row"].tolist() == [2, 3]
+    assert result.frame["row"].tolist() == [2, 3]
     assert issues_of(result) == [(4, "", "", "duplicate of row 2", "skipped")]
 
 
@@ -271,13 +279,13 @@ def test_issue_values_are_truncated():
 
 def test_no_rows():
     result = clean_orders(pd.DataFrame({"Customer": [], "Date": [], "Amount": []}, dtype="str"))
-    assert result.orders.empty and result.issues.empty and result.n_input_rows == 0
-    assert result.orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert result.frame.empty and result.issues.empty and result.n_input_rows == 0
+    assert result.frame.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
 
 
 def test_mixed_currencies_are_flagged():
     raw = pd.DataFrame({"Customer": ["a", "b"], "Date": ["2023-01-01"] * 2, "Amount": ["10 تومان", "100 ریال"]})
-    notes = clean_orders(raw).notes
+    notes = words(clean_orders(raw).notices)
     assert "carry more than one currency (تومان, ریال)" in " ".join(notes)
 
 
@@ -298,7 +306,7 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     result = clean_orders(raw, first_row=first_row)
     pd.testing.assert_frame_equal(raw, before)
 
-    used = result.orders["row"].tolist()
+    used = result.frame["row"].tolist()
     skipped = set(result.issues.loc[result.issues["action"] == "skipped", "row"])
     fixed = set(result.issues.loc[result.issues["action"] == "fixed", "row"])
     assert len(used) == len(set(used))
@@ -307,7 +315,7 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     assert len(used) + len(skipped) == result.n_input_rows == len(raw)
     assert set(used) | skipped == set(range(first_row, first_row + len(raw)))
 
-    orders = result.orders
+    orders = result.frame
     assert orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
     keys = list(zip(orders["date"], orders["row"]))
     assert keys == sorted(keys)
@@ -320,13 +328,13 @@ def test_rows_with_distinct_order_ids_are_not_duplicates():
     raw = pd.DataFrame({"Order ID": ["1", "2"], "Customer": ["a", "a"], "Date": ["2023-01-01"] * 2,
                         "Amount": ["5", "5"]})
     result = clean_orders(raw)
-    assert result.orders["row"].tolist() == [2, 3] and result.issues.empty
+    assert result.frame["row"].tolist() == [2, 3] and result.issues.empty
 
 
 def test_a_row_with_only_a_note_is_not_blank_but_has_no_customer():
     raw = pd.DataFrame({"Customer": ["a", "", ""], "Date": ["2024-01-02", "", ""],
                         "Total": ["5", "", ""], "Note": ["", "call back", ""]})
-    issues = clean_orders(raw).issues
+    issues = worded(clean_orders(raw).issues)
     problems = {r: set(issues.loc[issues["row"] == r, "problem"]) for r in (3, 4)}
     assert "missing customer" in problems[3] and "blank row" not in problems[3]  # the note makes it a row
     assert problems[4] == {"blank row"}
@@ -336,6 +344,6 @@ def test_duplicates_among_many_rows_name_the_first_occurrence():
     raw = pd.DataFrame({"Customer": ["a", "b", "a", "a", "b"],
                         "Date": ["2024-01-02"] * 5, "Total": ["5", "5", "5", "5", "5"],
                         "Channel": ["web", "web", "shop", "web", "web"]})
-    issues = clean_orders(raw).issues
+    issues = worded(clean_orders(raw).issues)
     # rows 2 and 5 are a on the web; 3 and 6 are b on the web; row 4 differs by channel
     assert dict(zip(issues["row"], issues["problem"])) == {5: "duplicate of row 2", 6: "duplicate of row 3"}

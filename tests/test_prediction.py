@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from retention_xl.analysis.models import BetaGeo, GammaGamma, holdout_validation, predicted_clv
-from retention_xl.analysis.overview import analyse
+from retention_xl.pipeline import analyse
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers, split_orders
 from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.errors import DataError, OutOfRange

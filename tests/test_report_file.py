@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from retention_xl.build import build_report
-from retention_xl.errors import DataError
-from retention_xl.excel.xlsx_writer import report_bytes, write_xlsx
+from order_tables import built_report as build_report
+from retention_xl.errors import DataError, OutputExists
+from retention_xl.writers.xlsx_file import report_bytes, write_xlsx
 from retention_xl.sample import generate_orders
 
 INJECTIONS = ['=HYPERLINK("http://example.com","click")', "+1+2", "-3+4", "@SUM(A1:A2)", "=1/0"]
@@ -95,7 +95,7 @@ def test_data_issues_list_every_skipped_row(book, built):
     skipped = {r[0] for r in rows[1:] if r[4] == "skipped"}
     assert skipped == {5, 7}  # the duplicate (sheet row 5) and the blank customer (row 7)
     assert built.clean.n_input_rows == 13
-    assert len(built.clean.orders) + len(skipped) == 13
+    assert len(built.clean.frame) + len(skipped) == 13
 
 
 def test_strings_from_the_data_never_become_formulas(built, tmp_path):
@@ -142,7 +142,7 @@ def test_right_to_left_translated_report(tmp_path):
 def test_existing_file_is_kept_unless_forced(built, tmp_path):
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"the user's own file")
-    with pytest.raises(DataError, match="already exists"):
+    with pytest.raises(OutputExists, match="already exists"):
         write_xlsx(built.report, target)
     assert target.read_bytes() == b"the user's own file"
     write_xlsx(built.report, target, force=True)

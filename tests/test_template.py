@@ -13,13 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from retention_xl.errors import DataError, InvalidValue
-from retention_xl.template import (
-    ORDER_COLUMNS,
-    SURVEY_COLUMNS,
-    build_template,
-    sample_orders,
-    template_bytes,
-)
+from retention_xl.template import build_template, sample_orders, template_bytes
+from retention_xl.template_content import ORDER_COLUMNS, SURVEY_COLUMNS
 from retention_xl.template_content import template_label as label
 from retention_xl.template_labels import LABELS
 

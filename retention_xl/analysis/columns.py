@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from retention_xl.analysis.numerals import clean_string
-from retention_xl.errors import DataError
+from retention_xl.errors import MissingColumns, UnknownColumn
 
 __all__ = ["ColumnMap", "detect_columns", "SYNONYMS"]
 
@@ -52,7 +52,6 @@ _NOT = {
     "customer": {"since", "count", "type", "group", "segment"},
     "order_id": {"date", "total", "amount", "count", "status", "items"},
 }
-_OPTION = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
                           "\u200c": " ", "\u200d": None})
 
@@ -98,7 +97,8 @@ def _resolve(name: str, headers: list[str], role: str) -> str:
     for h in headers:
         if "".join(_tokens(h)) == wanted:
             return h
-    raise DataError(f"There is no column '{short_text(name)}' for the {role}; the columns are: {_listed(headers)}.")
+    raise UnknownColumn(f"there is no column '{short_text(name)}' for the {role}; the columns are: {_listed(headers)}",
+                        role=role, name=name, columns=tuple(headers))
 
 
 def short_text(text: str, width: int = 40) -> str:
@@ -133,9 +133,11 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
 
     Raises
     ------
-    DataError
-        When an override names no column, or a role cannot be found; the message lists
-        the columns and how to name them.
+    UnknownColumn
+        When an override names no column.
+    MissingColumns
+        When a role cannot be found; the message lists the columns and the header names
+        that would be recognised.
 
     Examples
     --------
@@ -164,10 +166,9 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
     missing = [r for r in ("customer", "date", "amount") if r not in chosen]
     if missing:
         listed = _listed(headers)
-        hints = "; ".join(
-            f"{r}: name it '{SYNONYMS[r][0].title()}' (or {', '.join(SYNONYMS[r][1:3])}) or use {_OPTION[r]} COLUMN"
-            for r in missing
-        )
-        raise DataError(f"Could not tell which column holds the {' and '.join(missing)}. "
-                        f"Columns found: {listed}. {hints}.")
+        hints = "; ".join(f"{r}: a header such as '{SYNONYMS[r][0].title()}' (or {', '.join(SYNONYMS[r][1:3])})"
+                          for r in missing)
+        raise MissingColumns(f"could not tell which column holds the {' and '.join(missing)}; "
+                             f"columns found: {listed}; recognised headers: {hints}",
+                             roles=tuple(missing), columns=tuple(headers))
     return ColumnMap(chosen["customer"], chosen["date"], chosen["amount"], chosen.get("order_id"))

@@ -31,9 +31,10 @@ from retention_xl.analysis.calendars import (
     jalali_to_gregorian,
 )
 from retention_xl.analysis.date_parts import DateParts
+from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["DateReading", "parse_dates", "excel_serial_to_datetime", "jalali_to_gregorian"]
+__all__ = ["DateReading", "parse_dates"]
 
 SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: what a date column can hold
 
@@ -49,15 +50,17 @@ class DateReading:
     values : numpy.ndarray
         datetime64[ns]; NaT where the value is blank or could not be read.
     problem, fixed : numpy.ndarray
-        object; ``None`` or why the value was skipped / what was done to it.
-    notes : list of str
-        Column-level decisions, already phrased for the user.
+        object; ``None`` or why the value was skipped / what was done to it, as a code
+        (``"not_a_date"``, ``"read_as_dmy"`` ...).
+    notices : list of Notice
+        Column-level decisions (``date_order``, ``date_serials``, ``date_jalali``,
+        ``date_time_zone``).
     """
 
     values: np.ndarray
     problem: np.ndarray
     fixed: np.ndarray
-    notes: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 
@@ -76,12 +79,12 @@ def parse_dates(
         The (distinct) values of a date column: datetimes, Excel serials, text or a mix.
     weights : numpy.ndarray, optional
         How many rows carry each value (defaults to 1 each); used to decide day/month
-        order and to count values in notes.
+        order and to count values in notices.
     dayfirst : bool, optional
         Force day/month/year (True) or month/day/year (False) for text dates such as
         ``03/04/2023``; by default the column's own data decide.
     column : str
-        The column's header, used in the notes.
+        The column's header, named in the notices.
 
     Returns
     -------
@@ -94,7 +97,7 @@ def parse_dates(
     >>> [str(v)[:10] for v in r.values]
     ['2023-01-31', '2023-02-05', '2023-03-21', '2023-01-01', 'NaT']
     >>> r.problem[4]
-    'not a date'
+    'not_a_date'
     """
     n = len(values)
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
@@ -113,7 +116,7 @@ def parse_dates(
         _read_numbers(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), column, w)
         return reading
     if kind == "b":
-        reading.problem[:] = "not a date (true/false)"
+        reading.problem[:] = "boolean_not_date"
         return reading
 
     if values.dtype == object:
@@ -123,7 +126,7 @@ def parse_dates(
         ).to_numpy(dtype=bool)
         is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
         other = ~(is_dt | is_num | is_text) & values.notna().to_numpy()
-        reading.problem[other] = "not a date"
+        reading.problem[other] = "not_a_date"
     else:
         is_dt = np.zeros(n, bool)
         is_num = np.zeros(n, bool)
@@ -146,23 +149,23 @@ def parse_dates(
     ok = ~np.isnat(reading.values)
     if real_w > text_w:
         typed = is_text & ok & (reading.fixed == None)  # noqa: E711
-        reading.fixed[typed] = "date typed as text"
+        reading.fixed[typed] = "date_as_text"
     elif (is_num & ok).any():
-        reading.fixed[is_num & ok] = "Excel serial number read as a date"
+        reading.fixed[is_num & ok] = "serial_date"
     return reading
 
 
 def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
-        reading.notes.append(f"Dates in '{column}' carried a time zone; their local times were kept.")
+        reading.notices.append(Notice("date_time_zone", column=column))
     elif values.dtype == object:
         values = pd.Series(pd.to_datetime(values, errors="coerce"))
     stamps = values.to_numpy(dtype="datetime64[ns]")
     years = stamps.astype("datetime64[Y]").astype(int) + 1970
     bad = ~np.isnat(stamps) & ((years < GREGORIAN_YEARS[0]) | (years > GREGORIAN_YEARS[1]))
     reading.values[idx] = np.where(bad, np.datetime64("NaT"), stamps)
-    reading.problem[idx[bad]] = "date out of range (before 1900 or after 2200)"
+    reading.problem[idx[bad]] = "date_out_of_range"
 
 
 def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: str, w: np.ndarray) -> None:
@@ -176,14 +179,12 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
         sub = np.flatnonzero(compact)
         got = gregorian_to_datetime(k // 10_000, k // 100 % 100, k % 100, None, None, None)
         reading.values[idx[sub]] = got
-        reading.problem[idx[sub[np.isnat(got)]]] = "not a valid date"
+        reading.problem[idx[sub[np.isnat(got)]]] = "invalid_date"
     rest = ~serial & ~compact & ~np.isnan(x)
-    reading.problem[idx[rest]] = [f"number {v:g} is not a date" for v in x[rest]]
+    reading.problem[idx[rest]] = "number_not_date"
     if serial.any():
         share = w[idx[serial]].sum()
-        reading.notes.append(
-            f"Dates in '{column}' were Excel serial numbers ({_count(share)}, e.g. 44927 = 2023-01-01)."
-        )
+        reading.notices.append(Notice("date_serials", column=column, count=int(share)))
 
 
 
@@ -246,43 +247,22 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
 
     decided, contradicts, votes = parts.day_month_order(wt, dayfirst)
     if votes[2]:
-        reading.notes.append(_order_note(column, decided, dayfirst is not None, *votes))
-    order = ("day/month/year", "month/day/year") if decided else ("month/day/year", "day/month/year")
-    reading.fixed[idx[contradicts]] = f"read as {order[1]}: it cannot be {order[0]}"
+        dmy, mdy, total = votes
+        reading.notices.append(Notice("date_order", column=column, dayfirst=bool(decided),
+                                      chosen=dayfirst is not None, dmy=int(dmy), mdy=int(mdy),
+                                      total=int(total), other=int(mdy if decided else dmy)))
+    reading.fixed[idx[contradicts]] = "read_as_mdy" if decided else "read_as_dmy"
 
     parsed = parts.done & ~serial_text & ~iso_done
     out, jalali, greg = parts.to_dates(parsed)
     reading.values[idx[parsed]] = out[parsed]
     if jalali.any():
-        reading.notes.append(f"Dates in '{column}' are Solar Hijri (Jalali); {_count(wt[jalali].sum())} "
-                             "converted to Gregorian (e.g. 1402/01/01 = 2023-03-21).")
+        reading.notices.append(Notice("date_jalali", column=column, count=int(wt[jalali].sum())))
     problem = np.full(len(text), None, dtype=object)
-    problem[~parts.done] = "not a date"
-    problem[parsed & ~jalali & ~greg] = "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"
-    problem[parsed & (jalali | greg) & np.isnat(out)] = "not a valid date (no such day or time)"
+    problem[~parts.done] = "not_a_date"
+    problem[parsed & ~jalali & ~greg] = "year_out_of_range"
+    problem[parsed & (jalali | greg) & np.isnat(out)] = "invalid_date"
     has = problem != None  # noqa: E711
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
     return serial_text
-
-
-
-
-def _order_note(column: str, dayfirst: bool, forced: bool, dmy: float, mdy: float, total: float) -> str:
-    order = "day/month/year" if dayfirst else "month/day/year"
-    head = f"Dates in '{column}' read as {order}"
-    if forced:
-        return head + " as requested."
-    if dmy == 0 and mdy == 0:
-        return (head + f": none of the {total:,.0f} values settles it (day and month are 12 or below "
-                "everywhere); this is the default. If they are month/day/year, set the date order.")
-    proof, against = (dmy, mdy) if dayfirst else (mdy, dmy)
-    part = "first" if dayfirst else "second"
-    note = head + f" ({proof:,.0f} of {total:,.0f} values have a {part} part above 12)"
-    if against:
-        note += f"; {_count(against)} can only be the other order and were read that way (see Data issues)"
-    return note + "."
-
-
-def _count(k: float) -> str:
-    return f"{k:,.0f} value" + ("" if k == 1 else "s")

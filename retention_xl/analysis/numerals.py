@@ -74,9 +74,11 @@ class NumberReading:
     values : numpy.ndarray
         float64; NaN where the value is blank or could not be read.
     problem : numpy.ndarray
-        object; ``None`` or why the value could not be read.
+        object; ``None`` or why the value could not be read, as a code
+        (``"not_a_number"``, ``"not_finite"`` ...).
     fixed : numpy.ndarray
-        object; ``None`` or a per-value correction the user should know about.
+        object; ``None`` or a per-value correction the user should know about, as a
+        code, with the value read after a colon (``"accounting_negative:-12"``).
     decimal_comma : bool
         The text values of the column were read with a decimal comma (``1.234,50``).
     currencies : list of str
@@ -134,12 +136,13 @@ def clean_string(text: str) -> str:
 
 
 def digit_script(values: pd.Series) -> str | None:
-    """Name the non-ASCII digits used in ``values``: "Persian", "Arabic-Indic" or None.
+    """The non-ASCII digits used in ``values``, as a code: "persian", "arabic_indic",
+    "persian_and_arabic_indic", or None.
 
     Examples
     --------
     >>> digit_script(pd.Series(["۱۴۰۲/۰۱/۱۵", "x"]))
-    'Persian'
+    'persian'
     >>> digit_script(pd.Series(["12"])) is None
     True
     """
@@ -151,8 +154,8 @@ def digit_script(values: pd.Series) -> str | None:
     persian = bool(text.str.contains(f"[{_PERSIAN}]", regex=True).any())
     arabic = bool(text.str.contains(f"[{_ARABIC_INDIC}]", regex=True).any())
     if persian and arabic:
-        return "Persian and Arabic-Indic"
-    return "Persian" if persian else "Arabic-Indic" if arabic else None
+        return "persian_and_arabic_indic"
+    return "persian" if persian else "arabic_indic" if arabic else None
 
 
 def _is_number(v: object) -> bool:
@@ -185,7 +188,7 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     --------
     >>> r = parse_numbers(pd.Series(["1,234.50", "(12.00)", "۱۲٬۵۰۰ تومان", "abc", "$7"]))
     >>> r.values.tolist()[:3], r.problem[3], r.fixed[1]
-    ([1234.5, -12.0, 12500.0], 'not a number', 'accounting negative (12.00) read as -12')
+    ([1234.5, -12.0, 12500.0], 'not_a_number', 'accounting_negative:-12')
     >>> parse_numbers(pd.Series(["1.234,50", "12,5"])).values.tolist()
     [1234.5, 12.5]
     """
@@ -201,11 +204,11 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     if values.dtype.kind in "iuf":
         out[:] = values.to_numpy(dtype=float, na_value=np.nan)
         bad = np.isinf(out)
-        problem[bad] = "not a finite number"
+        problem[bad] = "not_finite"
         out[bad] = np.nan
         return reading
     if values.dtype.kind == "b":
-        problem[:] = "not a number (true/false)"
+        problem[:] = "boolean_not_number"
         return reading
 
     if values.dtype == object:
@@ -214,7 +217,7 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
         out[kinds] = values[kinds].astype(float).to_numpy()
         blank = values.isna().to_numpy()
         other = ~kinds & ~is_text & ~blank
-        problem[other] = "not a number"
+        problem[other] = "not_a_number"
         text_idx = np.flatnonzero(is_text)
         number_cells = w[kinds].sum()
     else:  # str dtype (CSV)
@@ -253,7 +256,7 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
         idx = text_idx[grouped]
         out[idx] = pd.to_numeric(text[grouped].str.replace(".", "", regex=False)).to_numpy(dtype=float)
         odd = fast_ok & ~grouped & text.str.contains(".", regex=False).to_numpy(dtype=bool)
-        fixed[text_idx[odd]] = "decimal point in a column that uses decimal commas"
+        fixed[text_idx[odd]] = "decimal_point_in_comma_column"
 
     mine, theirs = (comma, point) if decimal_comma else (point, comma)
     as_comma = comma if decimal_comma else (~point & comma)
@@ -268,22 +271,19 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     ok = np.isfinite(number)
     out[target[ok]] = number[ok]
     unreadable = ~ok & ~blank_slow
-    problem[target[unreadable]] = "not a number"
+    problem[target[unreadable]] = "not_a_number"
     notes = np.full(len(slow_idx), None, dtype=object)
     other_style = ok & ~mine & theirs
-    notes[other_style] = "decimal point in a column that uses decimal commas" if decimal_comma else (
-        "decimal comma in a column that uses decimal points"
-    )
+    notes[other_style] = "decimal_point_in_comma_column" if decimal_comma else "decimal_comma_in_point_column"
     paren = ok & slow.parens.to_numpy(dtype=bool)
-    original = text.iloc[slow_idx].str.strip().to_numpy(dtype=object)
-    notes[paren] = [f"accounting negative {o} read as {_fmt(v)}" for o, v in zip(original[paren], number[paren])]
+    notes[paren] = [f"accounting_negative:{_fmt(v)}" for v in number[paren]]
     trailing = ok & slow.trailing_minus.to_numpy(dtype=bool)
-    notes[trailing] = [f"trailing minus {o} read as {_fmt(v)}" for o, v in zip(original[trailing], number[trailing])]
-    notes[ok & dash] = "dash read as 0 (Excel's accounting format)"
+    notes[trailing] = [f"trailing_minus:{_fmt(v)}" for v in number[trailing]]
+    notes[ok & dash] = "dash_zero"
     fixed[target] = np.where(notes != None, notes, fixed[target])  # noqa: E711
     if number_cells > w_text.sum():  # mostly real numbers: the text ones are worth a word
         as_text = text_idx[np.isfinite(out[text_idx])]
-        fixed[as_text] = np.where(fixed[as_text] == None, "number stored as text", fixed[as_text])  # noqa: E711
+        fixed[as_text] = np.where(fixed[as_text] == None, "number_as_text", fixed[as_text])  # noqa: E711
     reading.currencies = [c for c in dict.fromkeys(slow.currency.dropna().tolist()) if c]
     return reading
 
@@ -294,7 +294,7 @@ def _fmt(v: float) -> str:
 
 def _drop_non_finite(reading: NumberReading) -> None:
     bad = np.isinf(reading.values)
-    reading.problem[bad] = "not a finite number"
+    reading.problem[bad] = "not_finite"
     reading.values[bad] = np.nan
 
 

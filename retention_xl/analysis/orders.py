@@ -4,8 +4,10 @@
 (:func:`detect_columns`), reads their values whatever the export wrote
 (:mod:`~retention_xl.analysis.dates`, :mod:`~retention_xl.analysis.numerals`) and returns
 the orders it could use plus one line per problem. Every input row ends up either in
-``orders`` or, as skipped, in ``issues``; :func:`no_orders_reason` says in one line why
-none was usable, for callers that then have no report to show the issues in. Refunds
+``frame`` or, as skipped, in ``issues``; :func:`no_orders_error` says in one line why
+none was usable, for callers that then have no report to show the issues in. Problems
+and decisions are codes and values (:class:`~retention_xl.analysis.notices.Notice`); the
+report layout words them in the user's language. Refunds
 (negative amounts) and zero amounts are kept: they are orders that change revenue.
 
 All per-value work is done once per *distinct* value of a column and mapped back, so a
@@ -19,39 +21,58 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.columns import SYNONYMS, ColumnMap, detect_columns, short_text
+from retention_xl.analysis.columns import ColumnMap, detect_columns, short_text
 from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text, digit_script, parse_numbers
+from retention_xl.errors import NoUsableOrders
 
-__all__ = ["ColumnMap", "CleanOrders", "detect_columns", "clean_orders", "no_orders_reason", "SYNONYMS"]
+__all__ = ["Orders", "ISSUE_COLUMNS", "clean_orders", "no_orders_error"]
+
+#: the columns of :attr:`Orders.issues`, in order
+ISSUE_COLUMNS = ("row", "column", "value", "problem", "detail", "action")
 
 _BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
 _NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
 
 
-@dataclass
-class CleanOrders:
-    """The usable orders, the problems found, and the decisions taken.
+@dataclass(frozen=True)
+class Orders:
+    """The usable orders of a table, the problems found, and the decisions taken.
 
     Attributes
     ----------
-    orders : pandas.DataFrame
+    frame : pandas.DataFrame
         ``row`` (int64, input row number), ``customer`` (str), ``date`` (datetime64[ns]),
         ``amount`` (float64), sorted by (date, row). Negative amounts are refunds.
     issues : pandas.DataFrame
-        ``row``, ``column``, ``value`` (the cell as text), ``problem``, ``action``
-        ("skipped" or "fixed"), sorted by row.
+        ``row``, ``column``, ``value`` (the cell as text), ``problem`` (a code such as
+        ``"not_a_date"``), ``detail`` (data that goes with the code, e.g. the row a
+        duplicate repeats, else ""), ``action`` ("skipped" or "fixed"), sorted by row.
     columns : ColumnMap
-    notes : list of str
-        Column-level decisions in plain words (date order, calendar, digits, currency).
+        The column used for each role.
+    notices : tuple of Notice
+        Column-level decisions (date order, calendar, digits, currency ...).
     n_input_rows : int
+    source : str
+        Where the table came from, e.g. ``"orders.xlsx, sheet 'Orders'"``.
+    first_row : int
+        Row number of the table's first data row in the user's file.
     """
 
-    orders: pd.DataFrame
+    frame: pd.DataFrame
     issues: pd.DataFrame
     columns: ColumnMap
-    notes: list[str]
+    notices: tuple[Notice, ...]
     n_input_rows: int
+    source: str = ""
+    first_row: int = 2
+
+    @property
+    def skipped_rows(self) -> int:
+        """How many input rows were left out."""
+        issues = self.issues
+        return int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
 
 
 @dataclass
@@ -123,23 +144,25 @@ def _as_id(v: object) -> str:
 
 def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,
                  amount: str | None = None, first_row: int = 2,
-                 dayfirst: bool | None = None) -> CleanOrders:
+                 dayfirst: bool | None = None, source: str = "") -> Orders:
     """Turn a raw order table into clean orders plus a list of what was wrong.
 
     Parameters
     ----------
     raw : pandas.DataFrame
-        The table as read (see :func:`retention_xl.io.read_table`); it is not modified.
+        The table as read (see :func:`retention_xl.sources.files.read_table`); it is not modified.
     customer, date, amount : str, optional
         Column names chosen by the user; others are detected from the headers.
     first_row : int
         Row number of ``raw``'s first row in the user's file (header in row 1 -> 2).
     dayfirst : bool, optional
         Force the order of text dates like 03/04/2023; by default decided from the data.
+    source : str
+        Where the table came from, kept on the result for the report.
 
     Returns
     -------
-    CleanOrders
+    Orders
 
     Raises
     ------
@@ -152,8 +175,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ...                     "Date": ["2023-01-05", "2023-01-02", "", "soon"],
     ...                     "Total": ["$10", "(5.00)", "", "3"]})
     >>> result = clean_orders(raw)
-    >>> result.orders.to_dict("list")["amount"], result.issues["problem"].tolist()
-    ([-5.0, 10.0], ['accounting negative (5.00) read as -5', 'blank row', 'not a date'])
+    >>> result.frame.to_dict("list")["amount"], result.issues["problem"].tolist()
+    ([-5.0, 10.0], ['accounting_negative', 'blank_row', 'not_a_date'])
     """
     cols = detect_columns(raw.columns, customer=customer, date=date, amount=amount)
     n = len(raw)
@@ -165,7 +188,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     data = {name: _Column.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
     cust, dcol, acol = data[cols.customer], data[cols.date], data[cols.amount]
-    notes: list[str] = []
+    notices: list[Notice] = []
     issues: list[tuple[np.ndarray, str, np.ndarray, object, str]] = []
 
     blank_row = np.ones(n, bool)
@@ -176,7 +199,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         if len(maybe):
             blank_row[maybe] = _Column.of(raw.iloc[maybe, i]).missing_rows(null_text=False)
     if blank_row.any():
-        issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank row", "skipped"))
+        issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank_row", "skipped"))
     skip = blank_row.copy()
 
     def report(col_name: str, col: _Column, bad: np.ndarray, problem, action: str) -> None:
@@ -188,23 +211,21 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     # Customer
     ids_u, merged = _customer_ids(cust)
     no_customer = cust.missing_rows() & ~blank_row
-    report(cols.customer, cust, no_customer, "missing customer", "skipped")
+    report(cols.customer, cust, no_customer, "missing_customer", "skipped")
     skip |= no_customer
     if merged > 0:
-        notes.append(f"Customer ids in '{cols.customer}' were compared after removing extra spaces and "
-                     f"invisible marks and reading all digits as 0-9; {merged:,} "
-                     f"{'id matched' if merged == 1 else 'ids matched'} another spelling (e.g. '۱۲۳' = '123').")
+        notices.append(Notice("customer_ids_merged", column=cols.customer, count=merged))
 
     # Date
     dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
     dmiss = dcol.missing_rows() & ~blank_row
-    report(cols.date, dcol, dmiss, "missing date", "skipped")
+    report(cols.date, dcol, dmiss, "missing_date", "skipped")
     dcode = np.maximum(dcol.codes, 0)
     dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)
     dbad = (dprob != None) & ~dmiss & ~blank_row  # noqa: E711
     report(cols.date, dcol, dbad, dprob, "skipped")
     skip |= dmiss | dbad
-    notes += dr.notes
+    notices += dr.notices
 
     # Amount
     ar = parse_numbers(acol.uniques, acol.counts)
@@ -214,26 +235,23 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         text = u if u.dtype == "str" else u.map(lambda v: v if isinstance(v, str) else "").astype("str")
         dash_u = (text.str.strip() == "-").to_numpy(dtype=bool)
         amiss &= ~dash_u[np.maximum(acol.codes, 0)]  # "-" is zero in accounting format
-    report(cols.amount, acol, amiss, "missing amount", "skipped")
+    report(cols.amount, acol, amiss, "missing_amount", "skipped")
     acode = np.maximum(acol.codes, 0)
     aprob = ar.problem[acode] if len(ar.problem) else np.full(n, None, object)
     abad = (aprob != None) & ~amiss & ~blank_row  # noqa: E711
     report(cols.amount, acol, abad, aprob, "skipped")
     skip |= amiss | abad
     if ar.decimal_comma:
-        notes.append(f"Amounts in '{cols.amount}' use a decimal comma (1.234,50 = 1234.50).")
+        notices.append(Notice("decimal_comma", column=cols.amount))
     if ar.currencies:
         marks = ", ".join(ar.currencies[:6])
-        if len(ar.currencies) > 1:
-            notes.append(f"Amounts in '{cols.amount}' carry more than one currency ({marks}); they were added "
-                         "up as plain numbers without conversion.")
-        else:
-            notes.append(f"Currency marks ({marks}) were removed from amounts in '{cols.amount}'.")
+        code = "currencies_mixed" if len(ar.currencies) > 1 else "currency_removed"
+        notices.append(Notice(code, column=cols.amount, marks=marks))
 
     scripts = {c: digit_script(data[c].uniques) for c in (cols.customer, cols.date, cols.amount)}
     for script in dict.fromkeys(s for s in scripts.values() if s):
         where = ", ".join(f"'{c}'" for c, s in scripts.items() if s == script)
-        notes.append(f"{script} digits in {where} were read as 0-9.")
+        notices.append(Notice("digits", script=script, columns=where))
 
     # Exact duplicates of an earlier usable row (all columns equal).
     # Duplicates agree on customer, date and amount first; only those rows are compared on
@@ -258,7 +276,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         first = first_of_key[key[dup_mask]]
         where = cand[dup_mask]
         issues.append((where, "", np.full(len(where), ""),
-                       np.array([f"duplicate of row {r}" for r in rows[first]], dtype=object), "skipped"))
+                       np.array([f"duplicate:{r}" for r in rows[first]], dtype=object), "skipped"))
         skip[where] = True
 
     keep = ~skip
@@ -271,47 +289,48 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     dates = dr.values[dcode[idx]] if len(idx) else np.array([], dtype="datetime64[ns]")
     order = np.lexsort((rows[idx], dates))
     idx = idx[order]
-    orders = pd.DataFrame({
+    frame = pd.DataFrame({
         "row": rows[idx],
         "customer": ids_u.take(cust.codes[idx]).reset_index(drop=True).astype("str"),
         "date": pd.Series(dates[order], dtype="datetime64[ns]"),
         "amount": ar.values[acode[idx]].astype("float64"),
     })
-    return CleanOrders(orders, _issue_frame(issues, rows, names), cols, notes, n)
+    return Orders(frame, _issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row)
 
 
-def no_orders_reason(clean: CleanOrders) -> str:
+def no_orders_error(orders: Orders) -> NoUsableOrders:
     """Why not one row of the table was usable: the commonest problems and the first bad cell.
 
     A caller that stops when there are no orders has no report to show the data issues in,
-    so this message carries them.
+    so the error carries them (its ``roles`` name the columns used, for the door to say
+    how to choose others).
 
     Examples
     --------
     >>> raw = pd.DataFrame({"Customer": ["a", ""], "Date": ["soon", "2023-01-01"], "Total": ["1", "2"]})
-    >>> no_orders_reason(clean_orders(raw))  # doctest: +NORMALIZE_WHITESPACE
-    "no usable orders: all 2 rows were skipped (1 not a date, 1 missing customer; first: row 2, 'Date' = 'soon': not a date). Check the columns used (customer 'Customer', date 'Date', amount 'Total') or choose others with --customer, --date, --amount."
+    >>> str(no_orders_error(clean_orders(raw)))  # doctest: +NORMALIZE_WHITESPACE
+    "no usable orders: all 2 rows were skipped (1 not a date, 1 missing customer; first: row 2, 'Date' = 'soon': not a date); columns used: customer 'Customer', date 'Date', amount 'Total'"
     """
-    n, cols, issues = clean.n_input_rows, clean.columns, clean.issues
+    n, cols, issues = orders.n_input_rows, orders.columns, orders.issues
+    used = {role: getattr(cols, role) for role in ("customer", "date", "amount")}
     if not n:
-        return "no usable orders: the table has a header row but no rows below it."
+        return NoUsableOrders("no usable orders: the table has a header row but no rows below it", roles=used)
     skipped = issues[issues["action"] == "skipped"]
-    problems = skipped["problem"].str.replace(r"^duplicate of row \d+$", "duplicate row", regex=True)
-    counts = problems.value_counts(sort=False).sort_values(ascending=False, kind="stable")
-    top = ", ".join(f"{c:,} {short_text(str(p))}" for p, c in counts.head(3).items())
+    counts = skipped["problem"].value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    top = ", ".join(f"{c:,} {p.replace('_', ' ')}" for p, c in counts.head(3).items())
     first = skipped.iloc[0]
     where = f"row {first['row']}" + (f", '{short_text(first['column'])}' = '{short_text(first['value'])}'" if first["column"] else "")
     rows = "the only row was" if n == 1 else f"all {n:,} rows were"
-    return (f"no usable orders: {rows} skipped ({top}; first: {where}: {first['problem']}). Check the columns "
-            f"used (customer '{short_text(cols.customer)}', date '{short_text(cols.date)}', amount '{short_text(cols.amount)}') "
-            "or choose others with --customer, --date, --amount.")
+    listed = ", ".join(f"{role} '{short_text(name)}'" for role, name in used.items())
+    return NoUsableOrders(f"no usable orders: {rows} skipped ({top}; first: {where}: {first['problem'].replace('_', ' ')}); "
+                          f"columns used: {listed}", roles=used)
 
 
 def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """One row per problem; a problem ``"code:detail"`` is split into its two columns."""
     if not issues:
-        return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype="str"),
-                             "value": pd.Series([], dtype="str"), "problem": pd.Series([], dtype="str"),
-                             "action": pd.Series([], dtype="str")})
+        return pd.DataFrame({"row": pd.Series([], dtype="int64"),
+                             **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:]}})
     where = np.concatenate([w for w, *_ in issues])
     col = np.concatenate([np.full(len(w), c, dtype=object) for w, c, *_ in issues])
     value = np.concatenate([np.asarray(v, dtype=object) for _, _, v, *_ in issues])
@@ -321,10 +340,12 @@ def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
     position = {n: i + 1 for i, n in enumerate(names)}
     rank = pd.Series(col).map(position).fillna(0).to_numpy(dtype="int64")
     order = np.lexsort((rank, where))
+    coded = pd.Series(problem[order], dtype="str").str.partition(":")
     return pd.DataFrame({
         "row": rows[where[order]],
         "column": pd.Series(col[order], dtype="str"),
         "value": pd.Series(value[order], dtype="str"),
-        "problem": pd.Series(problem[order], dtype="str"),
+        "problem": coded[0],
+        "detail": coded[2],
         "action": pd.Series(action[order], dtype="str"),
     })

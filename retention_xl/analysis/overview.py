@@ -16,6 +16,7 @@ import pandas as pd
 from retention_xl.analysis.cohorts import Cohorts, cohort_tables
 from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, headline_kpis, period_kpis
+from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.analysis.prediction import Prediction, predict_customers
 from retention_xl.analysis.segments import (
@@ -27,9 +28,8 @@ from retention_xl.analysis.segments import (
     rfm_segments,
     segment_summary,
 )
-from retention_xl.errors import DataError
 
-__all__ = ["Analysis", "analyse"]
+__all__ = ["Analysis", "analyse_orders", "customer_table"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Analysis:
 
     Attributes
     ----------
+    orders : the cleaned order table the analysis ran on (issues, notices, source)
     period, window_days : the options used
     kpis : :func:`~retention_xl.analysis.kpis.period_kpis`
     headline : :func:`~retention_xl.analysis.kpis.headline_kpis` plus Pareto and at-risk count
@@ -50,6 +51,7 @@ class Analysis:
     prediction : the models behind the predictions, or why there are none
     """
 
+    orders: Orders
     period: str
     window_days: int
     kpis: pd.DataFrame
@@ -60,17 +62,47 @@ class Analysis:
     prediction: Prediction
 
 
-def analyse(
-    orders: pd.DataFrame, *, period: str = "M", window_days: int | None = None, margin: float = 1.0,
-    horizon: int = 12,
+def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,
+                   discount: float = 0.01) -> tuple[pd.DataFrame, Prediction]:
+    """The report's Customers table from clean orders, and the models behind its predictions.
+
+    One row per customer (index: the customer id as text): the summary of
+    :func:`~retention_xl.analysis.customers.customer_summary`, R/F/M scores, ``rfm``,
+    ``segment``, historical ``clv`` (revenue x ``margin``), the predictions of
+    :func:`~retention_xl.analysis.prediction.predict_customers` and the ``at_risk`` flag.
+    """
+    summary = customer_summary(orders)
+    scores = rfm_scores(summary)
+    customers = summary.join(scores)
+    customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
+    customers["segment"] = rfm_segments(scores)
+    customers["clv"] = customers["revenue"] * margin
+    prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
+    customers = customers.join(prediction.customers)
+    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index),
+                                   customers["p_alive"], customers["frequency"] + 1)
+    customers.index = customers.index.astype(str)
+    return customers, prediction
+
+
+def analyse_orders(
+    clean: Orders, *, period: str = "M", window_days: int | None = None, margin: float = 1.0,
+    horizon: int = 12, discount: float = 0.01,
 ) -> Analysis:
-    """Run every analysis of the report on a clean order table.
+    """Run every analysis of the report on a cleaned order table.
 
     ``margin`` turns revenue into profit for the historical and the predicted CLV
-    (1 = revenue); ``horizon`` is the number of months predicted.
+    (1 = revenue); ``horizon`` is the number of months predicted, ``discount`` the
+    discount rate per month of the predicted CLV.
+
+    Raises
+    ------
+    NoUsableOrders
+        Not one row of the table was usable.
     """
+    orders = clean.frame
     if orders.empty:
-        raise DataError("no usable orders: every input row was skipped (see the data issues)")
+        raise no_orders_error(clean)
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else window_days
     # one categorical column makes every later groupby on customers cheap
@@ -78,17 +110,7 @@ def analyse(
 
     kpis = period_kpis(orders, code, window)
     cohorts = cohort_tables(orders, code)
-    summary = customer_summary(orders)
-    scores = rfm_scores(summary)
-    customers = summary.join(scores)
-    customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
-    customers["segment"] = rfm_segments(scores)
-    customers["clv"] = customers["revenue"] * margin
-    prediction = predict_customers(summary, horizon=horizon, margin=margin)
-    customers = customers.join(prediction.customers)
-    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index),
-                                   customers["p_alive"], customers["frequency"] + 1)
-    customers.index = customers.index.astype(str)
+    customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount)
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
@@ -97,6 +119,7 @@ def analyse(
     headline.update(pareto(customers["revenue"]))
     headline["at_risk"] = int(customers["at_risk"].sum())
     return Analysis(
+        orders=clean,
         period=code,
         window_days=window,
         kpis=kpis,

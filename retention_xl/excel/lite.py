@@ -47,10 +47,10 @@ from typing import Literal
 import pandas as pd
 import xlwings as xw
 
-from retention_xl.analysis.orders import clean_orders
-from retention_xl.analysis.overview import analyse
 from retention_xl.errors import DataError
 from retention_xl.labels import label
+from retention_xl.pipeline import analyse, clean
+from retention_xl.wording import problem_text
 
 ORDERS_TABLE = "Orders"
 SUMMARY_MARK = "@SUMMARY_MARK@"  # the workbook name the full report also uses for its summary
@@ -124,15 +124,15 @@ def build_report(book: xw.Book, lang: Literal["en", "ar", "fa"] = "en"):
     table = _orders_table(book)
     values = table.range.options(ndim=2).value
     raw = pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=object)
-    clean = clean_orders(raw, first_row=table.range.row + 1)
-    result = analyse(clean.orders)
+    orders = clean(raw, first_row=table.range.row + 1, name=ORDERS_TABLE)
+    result = analyse(orders)
     head = result.headline
     cohorts = result.cohorts
 
     first, last = head["first_order"], head["last_order"]
     grid = [
         [label(lang, "title.summary")],
-        [f"{ORDERS_TABLE}: {first:%Y-%m-%d} - {last:%Y-%m-%d}, {len(clean.orders)} / {clean.n_input_rows}"],
+        [f"{ORDERS_TABLE}: {first:%Y-%m-%d} - {last:%Y-%m-%d}, {len(orders.frame)} / {orders.n_input_rows}"],
         [],
     ]
     figures_row = len(grid) + 1
@@ -154,11 +154,11 @@ def build_report(book: xw.Book, lang: Literal["en", "ar", "fa"] = "en"):
             (matrix_row + 1, 3), (matrix_row + len(cohorts.retention), 2 + cohorts.retention.shape[1])
         ).number_format = "0%"
     sheet.activate()
-    skipped = clean.n_input_rows - len(clean.orders)
+    skipped = orders.skipped_rows
     if skipped:
         print(f"{skipped} rows of {ORDERS_TABLE} were not used; the first problems:")
-        for _, issue in clean.issues.head(10).iterrows():
-            print(f"  row {issue['row']}: {issue['problem']} ({issue['action']})")
+        for _, issue in orders.issues.head(10).iterrows():
+            print(f"  row {issue['row']}: {problem_text(issue['problem'], issue['detail'], lang)} ({issue['action']})")
 '''
 
 

@@ -14,7 +14,7 @@ reads as ``decimal.Decimal``, become numbers); the first row is the header and `
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
 source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
 
-Before reading, the size of the block is checked: more than :data:`MAX_CELLS` cells
+Before reading, the size of the block is checked: more than :data:`MAX_LIVE_CELLS` cells
 (e.g. a used range that reaches row 1,048,576 because whole columns were formatted) is
 refused with one line naming the block and how to fix it, instead of Excel and Python
 working for minutes and running out of memory. Whole columns being *selected* does not
@@ -44,12 +44,12 @@ import pandas as pd
 
 from retention_xl.errors import DataError
 from retention_xl.excel.xlwings_writer import marked_sheets, native_supported
-from retention_xl.io import _headers, _trim
+from retention_xl.sources.files import _headers, _trim
 from retention_xl.labels import LANGUAGES
 from retention_xl.template_content import template_label
 
 __all__ = [
-    "MAX_CELLS",
+    "MAX_LIVE_CELLS",
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
@@ -67,7 +67,7 @@ _SAMPLE_ROWS = 200
 #: columns. Each cell costs about 16 bytes in the array Excel hands over and 60-80 bytes as
 #: a Python value and in the table made from it, so this is 0.5-1 GB before the orders are
 #: cleaned; larger exports are for ``retention-xl report`` on a CSV or Parquet file.
-MAX_CELLS = 5_000_000
+MAX_LIVE_CELLS = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _active_region(book, ws):
 
 
 def _check_size(rng, what: str) -> None:
-    """Refuse a block of more than :data:`MAX_CELLS` cells before reading any of it.
+    """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading any of it.
 
     >>> class Block:
     ...     row, column, shape = 1, 1, (1_048_576, 5)
@@ -211,7 +211,7 @@ def _check_size(rng, what: str) -> None:
     """
     rows, cols = rng.shape
     cells = rows * cols
-    if cells <= MAX_CELLS:
+    if cells <= MAX_LIVE_CELLS:
         return
     hint = "keep only the order rows and the columns the report needs"
     if not what.startswith("Table"):
@@ -219,7 +219,7 @@ def _check_size(rng, what: str) -> None:
                  " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
     raise DataError(
         f"{what} is {_address(rng.row, rng.column, rows, cols)} ({rows:,} rows x {cols:,} columns = "
-        f"{cells:,} cells), more than the {MAX_CELLS:,} cells a report reads from Excel: {hint}; "
+        f"{cells:,} cells), more than the {MAX_LIVE_CELLS:,} cells a report reads from Excel: {hint}; "
         f"for more orders, save them as CSV and run: retention-xl report orders.csv -o report.xlsx"
     )
 

@@ -1,8 +1,9 @@
 """The ribbon's **Build report**: read the pasted orders from the live workbook, build the report.
 
 The orders are read by :mod:`retention_xl.excel.live_orders` (which also picks the report
-language), the report is built by :func:`retention_xl.build.build_report` and written into
-the workbook by :mod:`retention_xl.excel.xlwings_writer`.
+language), cleaned, analysed and laid out by the same steps as every other door
+(:mod:`retention_xl.pipeline`) and written into the workbook by
+:mod:`retention_xl.excel.xlwings_writer`.
 
 Excel's status bar shows each step and gets its previous text back afterwards, also on
 error; screen updating is off while the sheets are written. :func:`main` (what the
@@ -25,31 +26,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from retention_xl.build import BuiltReport, build_report
+from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import RetentionError
-from retention_xl.excel.live_orders import (  # MAX_CELLS, ORDERS_*: importable from here as before
-    MAX_CELLS,
-    ORDERS_SHEETS,
-    ORDERS_TABLE,
-    LiveOrders,
-    read_orders,
-    report_language,
-    sample_texts,
-)
+from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
 from retention_xl.excel.xlwings_writer import LiveReport, write_report
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import analyse, build_report, clean
+from retention_xl.report import Report
 
-__all__ = [
-    "MAX_CELLS",
-    "ORDERS_SHEETS",
-    "ORDERS_TABLE",
-    "LiveOrders",
-    "LiveRun",
-    "error_message",
-    "main",
-    "read_orders",
-    "report_language",
-    "run_report",
-]
+__all__ = ["LiveRun", "error_message", "main", "run_report"]
 
 TITLE = "Retention report"
 _log = logging.getLogger(__name__)
@@ -60,7 +45,8 @@ class LiveRun:
     """One run of the button: the orders read, the report built, the sheets written."""
 
     orders: LiveOrders
-    built: BuiltReport
+    analysis: Analysis
+    report: Report
     written: LiveReport
     lang: str
 
@@ -116,12 +102,17 @@ def run_report(book, *, period: str = "M", lang: str | None = None,
         orders = read_orders(book)
         language = lang or report_language(list(orders.frame.columns), sample_texts(orders.frame),
                                            orders.right_to_left)
-        built = build_report(orders.frame, source=orders.source, first_row=orders.first_row,
-                             period=period, lang=language, progress=show)
+        options = ReportOptions(period=period, lang=language)
+        show("Cleaning orders")
+        cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        show("Analysing")
+        analysis = analyse(cleaned, options)
+        show("Laying out the report")
+        report = build_report(analysis, options)
         show("Writing the report")
         with _screen_frozen(app):
-            written = write_report(book, built.report, keep=(orders.sheet,))
-    return LiveRun(orders, built, written, language)
+            written = write_report(book, report, keep=(orders.sheet,))
+    return LiveRun(orders, analysis, report, written, language)
 
 
 def error_message(err: BaseException) -> str:

@@ -242,8 +242,9 @@ class ModuleBundle:
     --------
     >>> code = "from retention_xl.labels import label as L\\n\\nX = L('en', 'fig.orders')\\n"
     >>> bundle = ModuleBundle([("example", code, "example.py")])
-    >>> bundle.labels
-    ['retention_xl/errors.py', 'retention_xl/labels.py', 'example.py']
+    >>> bundle.labels  # doctest: +NORMALIZE_WHITESPACE
+    ['retention_xl/errors.py', 'retention_xl/labels/ar.py', 'retention_xl/labels/en.py', 'retention_xl/labels/fa.py',
+     'retention_xl/labels/__init__.py', 'example.py']
     >>> bundle.sections()[-1]
     "X = label('en', 'fig.orders')"
     """

@@ -166,8 +166,9 @@ def collect_modules(entries: list[tuple[str, str, str]]) -> list[SourceModule]:
     Examples
     --------
     >>> code = "from retention_xl.labels import label\\n\\nX = label('en', 'fig.orders')\\n"
-    >>> [(m.label, m.entry) for m in collect_modules([("example", code, "example.py")])]
-    [('retention_xl/errors.py', False), ('retention_xl/labels.py', False), ('example.py', True)]
+    >>> [(m.label, m.entry) for m in collect_modules([("example", code, "example.py")])]  # doctest: +NORMALIZE_WHITESPACE
+    [('retention_xl/errors.py', False), ('retention_xl/labels/ar.py', False), ('retention_xl/labels/en.py', False),
+     ('retention_xl/labels/fa.py', False), ('retention_xl/labels/__init__.py', False), ('example.py', True)]
     """
     loaded: dict[str, SourceModule] = {}
     order: list[SourceModule] = []

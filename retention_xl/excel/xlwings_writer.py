@@ -1,7 +1,7 @@
 """Write a laid-out :class:`~retention_xl.report.Report` into a live workbook (xlwings).
 
 The ribbon's **Build report** draws the same layout as the file writer
-(:mod:`retention_xl.excel.xlsx_writer`): the same sheet names, text, figures, Excel Tables
+(:mod:`retention_xl.writers.xlsx_file`): the same sheet names, text, figures, Excel Tables
 (names, headers, number formats), colour-scale heatmap, charts, frozen panes, column
 widths and right-to-left sheets, so both reports are the same report.
 

@@ -12,16 +12,16 @@ file, what is wrong and what to do (never a traceback):
   how an entity-expansion "billion laughs" bomb is built), and openpyxl's parser must be the
   protected one from defusedxml. Python's zip reader never returns more bytes than a part
   declares, so the declared sizes are a real bound. Sheet rows past Excel's 1,048,576 and
-  tables larger than ``MAX_CELLS`` are refused; the sheet's own claim about its size is not
+  tables larger than ``MAX_FILE_CELLS`` are refused; the sheet's own claim about its size is not
   trusted. Macros in .xlsm files are never run (openpyxl does not read them).
 - CSV: at most ``MAX_TEXT_BYTES``, no NUL bytes or control characters of binary data, no
-  line longer than ``MAX_LINE_BYTES``, at most ``MAX_COLUMNS`` columns and ``MAX_CELLS``
+  line longer than ``MAX_LINE_BYTES``, at most ``MAX_COLUMNS`` columns and ``MAX_FILE_CELLS``
   cells; a zip, .xls or Parquet file with a .csv name is named as such.
 - Parquet: the "PAR1" marks at both ends, and at most ``MAX_UNCOMPRESSED_BYTES`` and
-  ``MAX_CELLS`` by the file's own metadata, checked before any column is decoded.
+  ``MAX_FILE_CELLS`` by the file's own metadata, checked before any column is decoded.
 
 The limits are read when a check runs, so a test may lower one with
-``monkeypatch.setattr(file_checks, "MAX_CELLS", 20)``.
+``monkeypatch.setattr(file_checks, "MAX_FILE_CELLS", 20)``.
 
 Examples
 --------
@@ -45,7 +45,7 @@ from retention_xl.errors import DataError
 
 __all__ = [
     "EXCEL_ROWS",
-    "MAX_CELLS",
+    "MAX_FILE_CELLS",
     "MAX_COLUMNS",
     "MAX_COMPRESSION_RATIO",
     "MAX_LINE_BYTES",
@@ -71,7 +71,7 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_COMPRESSION_RATIO = 100
 RATIO_FLOOR_BYTES = 10 * 2**20
 #: cells in one table, blanks included: e.g. 1,048,576 rows x 47 columns, 5 million x 10
-MAX_CELLS = 50_000_000
+MAX_FILE_CELLS = 50_000_000
 #: size of a CSV file
 MAX_TEXT_BYTES = 2 * 2**30
 #: one line of a CSV file (32 cells of Excel's 32,767-character maximum)
@@ -158,13 +158,13 @@ def _longest_line(data: bytes, chunk: int = 2**24) -> tuple[int, int]:
 
 
 def check_text_shape(path: Path, columns: int, lines: int) -> None:
-    """Refuse a CSV header wider than ``MAX_COLUMNS``, or more than ``MAX_CELLS`` cells in all."""
+    """Refuse a CSV header wider than ``MAX_COLUMNS``, or more than ``MAX_FILE_CELLS`` cells in all."""
     if columns > MAX_COLUMNS:
         raise DataError(f"'{path.name}' has {columns:,} columns in its header row; an order table has a "
                         f"few (Excel's limit is {MAX_COLUMNS:,}): is it the right file?")
-    if columns * lines > MAX_CELLS:
+    if columns * lines > MAX_FILE_CELLS:
         raise DataError(f"'{path.name}' has {lines:,} lines x {columns:,} columns, more than the "
-                        f"{MAX_CELLS:,} cells retention-xl reads: keep only the order columns or filter rows.")
+                        f"{MAX_FILE_CELLS:,} cells retention-xl reads: keep only the order columns or filter rows.")
 
 
 # ---------------------------------------------------------------- workbooks
@@ -243,7 +243,7 @@ def _contains(path: Path, needle: bytes, chunk: int = 2**22) -> bool:
 
 
 def check_sheet_size(title: str, name: str, rows: int, width: int) -> None:
-    """Refuse a sheet, read so far to ``rows`` rows of ``width`` cells, past Excel's last row or ``MAX_CELLS``.
+    """Refuse a sheet, read so far to ``rows`` rows of ``width`` cells, past Excel's last row or ``MAX_FILE_CELLS``.
 
     Called while the rows are read, so a sheet claiming billions of rows stops early.
 
@@ -252,8 +252,8 @@ def check_sheet_size(title: str, name: str, rows: int, width: int) -> None:
     if rows > EXCEL_ROWS:
         raise DataError(f"Sheet '{title}' of '{name}' has rows past Excel's last row ({EXCEL_ROWS:,}): "
                         f"the file was not made by a spreadsheet; {_SAVE_AS_XLSX}.")
-    if rows * width > MAX_CELLS:
-        raise DataError(f"Sheet '{title}' of '{name}' spans more than {MAX_CELLS:,} cells ({rows:,} rows "
+    if rows * width > MAX_FILE_CELLS:
+        raise DataError(f"Sheet '{title}' of '{name}' spans more than {MAX_FILE_CELLS:,} cells ({rows:,} rows "
                         f"so far x {width:,} columns): delete unused columns, or keep only the order columns.")
 
 
@@ -290,7 +290,7 @@ def check_parquet(path: Path) -> None:
         cells = meta.num_rows * meta.num_columns
     except Exception as exc:  # pyarrow raises several types for a damaged or foreign file
         raise DataError(f"Cannot read '{path.name}' as Parquet: {' '.join(str(exc).split())[:300]}") from exc
-    if unpacked > MAX_UNCOMPRESSED_BYTES or cells > MAX_CELLS:
+    if unpacked > MAX_UNCOMPRESSED_BYTES or cells > MAX_FILE_CELLS:
         raise DataError(f"'{path.name}' holds {meta.num_rows:,} rows x {meta.num_columns:,} columns "
-                        f"({_size(unpacked)} unpacked), more than retention-xl reads ({MAX_CELLS:,} cells, "
+                        f"({_size(unpacked)} unpacked), more than retention-xl reads ({MAX_FILE_CELLS:,} cells, "
                         f"{_size(MAX_UNCOMPRESSED_BYTES)}): keep only the order columns or filter rows.")

@@ -4,25 +4,19 @@ The workbook (styles, Excel Tables, colour scales, charts, frozen panes, right-t
 sheets) is made with xlsxwriter, measured the fastest of the maintained writers
 (BENCHMARKS.md). The cells of large tables are the one part written differently: a
 100,000-row table costs xlsxwriter several seconds of per-cell Python, so their rows are
-serialised column-wise with pyarrow (see :mod:`retention_xl.excel.bulk_rows`) and
+serialised column-wise with pyarrow (see :mod:`retention_xl.writers.bulk_rows`) and
 streamed into the worksheet xlsxwriter produced.
 
 Every string from the data is written as text: a customer id such as ``=HYPERLINK(...)``
 or ``+1+2`` never becomes a formula or a link.
 
-A sheet holds ``SHEET_ROWS`` rows. A table that would run past the last one (a Customers
-table of more than a million customers) is cut to fit, and its title says how many rows
-were left out and how to see them, so the rest of the report is still written and the
-file still opens; a table that would need more columns than a sheet has is an error.
+Tables arrive cut to the size of a sheet (:func:`retention_xl.report.layout_report`).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import dataclasses
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -30,16 +24,15 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
+from retention_xl.atomic_write import write_atomically
 from retention_xl.errors import DataError
-from retention_xl.excel.bulk_rows import sheet_rows_xml
+from retention_xl.writers.bulk_rows import sheet_rows_xml
 from retention_xl.report import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
-__all__ = ["write_xlsx", "report_bytes", "fit_to_sheet", "BULK_ROWS", "SHEET_MARK", "SHEET_ROWS", "SHEET_COLUMNS"]
+__all__ = ["write_xlsx", "report_bytes", "BULK_ROWS"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
 STREAM_CHUNK = 50_000  # rows serialised at a time when streaming
-SHEET_ROWS = 1_048_576  # rows of an Excel sheet
-SHEET_COLUMNS = 16_384  # columns of an Excel sheet
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
     "title": {"bold": True, "font_size": 16, "font_color": _HEADER_FILL},
@@ -210,34 +203,6 @@ def _write_sheet(wb, sheet: Sheet, fmt: _Formats, bulk_rows: int) -> list[Table]
     return streamed
 
 
-def fit_to_sheet(sheet: Sheet) -> Sheet:
-    """``sheet`` with each table cut to the rows an Excel sheet has, the cut said in its title.
-
-    Raises
-    ------
-    DataError
-        A table needs more columns than a sheet has, or starts below its last row.
-    """
-    blocks = []
-    for block in sheet.blocks:
-        if isinstance(block, Table):
-            if block.col + len(block.columns) > SHEET_COLUMNS:
-                raise DataError(f"the table {block.name} would need {block.col + len(block.columns):,} columns, more "
-                                f"than an Excel sheet has ({SHEET_COLUMNS:,}): use a longer --period or filter the input")
-            room = SHEET_ROWS - 1 - block.row  # data rows below the header
-            if room < 1:
-                raise DataError(f"the table {block.name} would start below the last row of an Excel sheet")
-            total = len(block.frame)
-            if total > room:
-                note = (f"Only the first {room:,} of {total:,} rows are shown: an Excel sheet holds {SHEET_ROWS:,} "
-                        f"rows, so {total - room:,} were left out. Filter the input (e.g. a shorter date range) "
-                        "to see them.")
-                title = f"{block.title}. {note}" if block.title else note
-                block = dataclasses.replace(block, frame=block.frame.iloc[:room], title=title)
-        blocks.append(block)
-    return dataclasses.replace(sheet, blocks=tuple(blocks))
-
-
 def report_bytes(report: Report, *, bulk_rows: int = BULK_ROWS) -> bytes:
     """The report as the bytes of an .xlsx file."""
     out = io.BytesIO()
@@ -258,7 +223,6 @@ def _write_report(report: Report, out: BinaryIO, bulk_rows: int) -> None:
     fmt = _Formats(wb, report.lang in ("ar", "fa"))
     streamed: dict[int, tuple[list[Table], Sheet]] = {}
     for i, sheet in enumerate(report.sheets, start=1):
-        sheet = fit_to_sheet(sheet)
         tables = _write_sheet(wb, sheet, fmt, bulk_rows)
         if tables:
             streamed[i] = (tables, sheet)
@@ -329,25 +293,16 @@ def _dimension(match: re.Match, last_row: int, tables: list[Table]) -> str:
 
 
 def write_xlsx(report: Report, path: str | Path, *, force: bool = False, bulk_rows: int = BULK_ROWS) -> Path:
-    """Write the report to ``path`` atomically; an existing file is kept unless ``force``."""
+    """Write the report to ``path`` atomically; an existing file is kept unless ``force``.
+
+    Raises
+    ------
+    OutputExists
+        ``path`` exists and ``force`` is false.
+    DataError
+        ``path`` is not an .xlsx name, or its folder does not exist.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError(f"the report is an .xlsx workbook: name the output like {path.with_suffix('.xlsx').name}")
-    if path.exists() and not force:
-        raise DataError(f"{path} already exists: choose another name or pass --force to replace it")
-    if not path.parent.exists():
-        raise DataError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".retention-xl-", suffix=".xlsx.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _write_report(report, handle, bulk_rows)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
-        if path.exists() and not force:  # appeared while we worked
-            raise DataError(f"{path} already exists: choose another name or pass --force to replace it")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_atomically(path, lambda handle: _write_report(report, handle, bulk_rows), force=force)

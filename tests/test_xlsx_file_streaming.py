@@ -8,8 +8,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 import pytest
 
-from retention_xl.build import build_report
-from retention_xl.excel.xlsx_writer import BULK_ROWS, report_bytes
+from order_tables import built_report as build_report
+from retention_xl.writers.xlsx_file import BULK_ROWS, report_bytes
 from retention_xl.sample import generate_orders
 
 
@@ -50,16 +50,16 @@ def test_streamed_table_covers_every_row_when_read_back(report):
 
 
 def test_rows_streamed_in_chunks_make_the_same_sheet(report, monkeypatch):
-    from retention_xl.excel import xlsx_writer
+    from retention_xl.writers import xlsx_file
 
     whole = _parts(report_bytes(report), r"xl/worksheets/sheet\d+\.xml")
-    monkeypatch.setattr(xlsx_writer, "STREAM_CHUNK", 7)  # 2,600 rows in 372 chunks
+    monkeypatch.setattr(xlsx_file, "STREAM_CHUNK", 7)  # 2,600 rows in 372 chunks
     chunked = _parts(report_bytes(report), r"xl/worksheets/sheet\d+\.xml")
     assert chunked == whole
 
 
 def test_write_xlsx_streams_the_same_file_as_report_bytes(report, tmp_path):
-    from retention_xl.excel.xlsx_writer import write_xlsx
+    from retention_xl.writers.xlsx_file import write_xlsx
 
     path = write_xlsx(report, tmp_path / "r.xlsx")
     on_disk = _parts(path.read_bytes(), r"xl/.*\.xml")

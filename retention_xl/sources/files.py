@@ -5,7 +5,7 @@ openpyxl gives them, Parquet columns with their own types) and remembers which f
 the first data row came from, so problems can be reported by the row number the user sees.
 Cleaning is :func:`retention_xl.analysis.orders.clean_orders`'s job.
 
-Files are untrusted input: before a parser sees one, :mod:`retention_xl.file_checks` checks
+Files are untrusted input: before a parser sees one, :mod:`retention_xl.sources.file_checks` checks
 its kind, size and shape and refuses hostile or broken files with one clear line.
 
 Examples
@@ -24,24 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from retention_xl import file_checks
 from retention_xl.errors import DataError
-from retention_xl.file_checks import (  # the limits, importable from here as before
-    EXCEL_ROWS,
-    MAX_CELLS,
-    MAX_COLUMNS,
-    MAX_COMPRESSION_RATIO,
-    MAX_LINE_BYTES,
-    MAX_TEXT_BYTES,
-    MAX_UNCOMPRESSED_BYTES,
-    MAX_ZIP_MEMBERS,
-)
+from retention_xl.sources import file_checks
 
-__all__ = [
-    "RawTable", "read_table", "detect_encoding", "detect_delimiter", "MAX_UNCOMPRESSED_BYTES",
-    "MAX_ZIP_MEMBERS", "MAX_COMPRESSION_RATIO", "MAX_CELLS", "MAX_TEXT_BYTES", "MAX_LINE_BYTES",
-    "MAX_COLUMNS", "EXCEL_ROWS",
-]
+__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}

@@ -9,7 +9,7 @@ import pytest
 
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.errors import DataError
-from retention_xl.io import detect_delimiter, detect_encoding, read_table
+from retention_xl.sources.files import detect_delimiter, detect_encoding, read_table
 
 ARABIC_CSV = "رقم العميل,تاريخ الطلب,المبلغ\n١٠١,١٥/٠١/٢٠٢٣,١٢٣٫٥٠ ر.س\n١٠٢,٠١/٠٢/٢٠٢٣,٧٥ ر.س\n"
 # Windows-1256 has no Arabic-Indic digits: Arabic Excel writes 0-9 in such files.
@@ -42,9 +42,9 @@ def test_arabic_csv_in_every_encoding(tmp_path, text, encoding):
     assert table.frame.columns.tolist() == ["رقم العميل", "تاريخ الطلب", "المبلغ"]
     assert table.frame.iloc[0].tolist() == text.splitlines()[1].split(text[10])
     result = clean_orders(table.frame, first_row=table.first_row)
-    assert result.orders["customer"].tolist() == ["101", "102"]
-    assert result.orders["date"].tolist() == [pd.Timestamp("2023-01-15"), pd.Timestamp("2023-02-01")]
-    assert result.orders["amount"].tolist() == [123.5, 75.0]
+    assert result.frame["customer"].tolist() == ["101", "102"]
+    assert result.frame["date"].tolist() == [pd.Timestamp("2023-01-15"), pd.Timestamp("2023-02-01")]
+    assert result.frame["amount"].tolist() == [123.5, 75.0]
 
 
 def test_detect_encoding():
@@ -77,8 +77,8 @@ def test_blank_lines_keep_row_numbers(tmp_path):
     assert table.first_row == 4  # header on line 3
     assert table.frame["Customer"].tolist() == ["a", "", "b"]  # trailing blank lines are not data
     result = clean_orders(table.frame, first_row=table.first_row)
-    assert result.orders["row"].tolist() == [4, 6]
-    assert result.issues[["row", "problem"]].values.tolist() == [[5, "blank row"]]
+    assert result.frame["row"].tolist() == [4, 6]
+    assert result.issues[["row", "problem"]].values.tolist() == [[5, "blank_row"]]
 
 
 def test_short_rows_and_duplicate_headers(tmp_path):
@@ -131,15 +131,15 @@ def test_xlsx_values_as_openpyxl_gives_them(tmp_path):
     assert table.frame.iloc[1].tolist() == ["۱۰۲", "15/01/2023", "(4.00)"]
     assert table.frame.iloc[2].isna().all()
     result = clean_orders(table.frame, first_row=table.first_row)
-    assert result.orders["row"].tolist() == [2, 5, 3]
-    assert result.orders["customer"].tolist() == ["101", "101", "102"]
-    assert result.orders["date"].tolist() == [pd.Timestamp("2023-01-02"), pd.Timestamp("2023-01-09"),
+    assert result.frame["row"].tolist() == [2, 5, 3]
+    assert result.frame["customer"].tolist() == ["101", "101", "102"]
+    assert result.frame["date"].tolist() == [pd.Timestamp("2023-01-02"), pd.Timestamp("2023-01-09"),
                                               pd.Timestamp("2023-01-15")]
-    assert result.orders["amount"].tolist() == [10.5, 7.0, -4.0]
+    assert result.frame["amount"].tolist() == [10.5, 7.0, -4.0]
     assert result.issues[["row", "problem", "action"]].values.tolist() == [
-        [3, "date typed as text", "fixed"],
-        [3, "accounting negative (4.00) read as -4", "fixed"],
-        [4, "blank row", "skipped"],
+        [3, "date_as_text", "fixed"],
+        [3, "accounting_negative", "fixed"],
+        [4, "blank_row", "skipped"],
     ]
 
 
@@ -195,8 +195,8 @@ def test_parquet_keeps_native_types(tmp_path):
     assert table.frame.dtypes.astype(str).tolist()[0] == "int64"
     assert table.frame["date"].dtype.kind == "M"
     result = clean_orders(table.frame, first_row=table.first_row)
-    assert result.orders["row"].tolist() == [1, 2]
-    assert result.orders["amount"].tolist() == [1.5, 2.5]
+    assert result.frame["row"].tolist() == [1, 2]
+    assert result.frame["amount"].tolist() == [1.5, 2.5]
 
 
 def test_parquet_named_index_is_data(tmp_path):
@@ -241,8 +241,8 @@ def test_read_then_clean_a_large_generated_file(tmp_path):
     table = read_table(tmp_path / "big.csv")
     result = clean_orders(table.frame, first_row=table.first_row)
     expected = pd.to_datetime(frame["Date"], format="%d/%m/%Y")
-    assert len(result.orders) + result.issues["row"].nunique() == n
-    got = result.orders.sort_values("row")
+    assert len(result.frame) + result.issues["row"].nunique() == n
+    got = result.frame.sort_values("row")
     kept = got["row"].to_numpy() - 2
     assert (got["date"].to_numpy() == expected.to_numpy()[kept]).all()
     assert np.allclose(got["amount"].to_numpy(), frame["Amount"].astype(float).to_numpy()[kept])

@@ -1,0 +1,75 @@
+"""Write a file all at once or not at all, and never over a file the user did not give up.
+
+Every file retention-xl writes (the report, the template, the add-in, the Lite bundle)
+goes through :func:`write_atomically`: the content is written to a temporary file in the
+same folder and renamed over the target only when complete, so a failure half-way leaves
+the old file (or none), never a broken one. The new file gets the permissions a normal
+file gets (the user's umask), not the private ones of a temporary file.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write_atomically(folder / "a.txt", lambda f: f.write(b"hi")).read_bytes()
+b'hi'
+>>> write_atomically(folder / "a.txt", lambda f: f.write(b"again"))
+Traceback (most recent call last):
+...
+retention_xl.errors.OutputExists: ... already exists
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from retention_xl.errors import DataError, OutputExists
+
+__all__ = ["write_atomically"]
+
+
+def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, force: bool = False) -> Path:
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    write : callable
+        Writes the whole content to the binary handle it is given.
+    force : bool
+        Replace ``path`` if it exists; otherwise an existing file is an error, checked
+        before writing and again just before the rename.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    OutputExists
+        ``path`` exists and ``force`` is false.
+    DataError
+        The folder does not exist.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExists(path)
+    if not path.parent.is_dir():
+        raise DataError(f"folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
+        if path.exists() and not force:  # appeared while we worked
+            raise OutputExists(path)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

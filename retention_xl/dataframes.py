@@ -1,0 +1,112 @@
+"""One analysis at a time on any order DataFrame: pandas in, pandas out.
+
+For a notebook: give an export as read (``pd.read_csv(...)``) or the result of
+:func:`~retention_xl.pipeline.read_orders`; the columns are detected (or named with
+``customer=``, ``date=``, ``amount=`` ...) and cleaned exactly as for the report, so the
+numbers are the report's numbers. A missing column is a
+:class:`~retention_xl.errors.MissingColumns` error naming the role and the columns found.
+
+Examples
+--------
+>>> import pandas as pd
+>>> raw = pd.DataFrame({"Email": ["a@x", "b@x", "a@x"],
+...                     "Order date": ["2024-01-05", "2024-01-20", "2024-02-03"]})
+>>> cohort_table(raw)  # doctest: +NORMALIZE_WHITESPACE
+         Size   P0   P1
+Cohort
+2024-01      2  1.0  0.5
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from retention_xl.analysis import kpis as _kpis
+from retention_xl.analysis.cohorts import cohort_tables
+from retention_xl.analysis.orders import Orders, no_orders_error
+from retention_xl.analysis.overview import customer_table as _customer_table
+from retention_xl.analysis.prediction import predict_customers
+from retention_xl.analysis.customers import customer_summary
+from retention_xl.errors import InvalidValue, MissingColumns, ModelError
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import clean
+
+__all__ = ["cohort_table", "period_kpis", "customer_table", "predict_clv"]
+
+_SHOW = ("retention", "customers", "orders", "revenue")
+
+
+def _frame(orders: Orders | pd.DataFrame, roles: dict[str, str], *, need_amount: bool = True,
+           dayfirst: bool | None = None) -> pd.DataFrame:
+    """Clean orders (``customer, date, amount``) from whatever the caller has."""
+    if isinstance(orders, pd.DataFrame):
+        options = ReportOptions(dayfirst=dayfirst)
+        try:
+            orders = clean(orders, options, **roles)
+        except MissingColumns as e:
+            if need_amount or e.roles != ("amount",):
+                raise
+            # without amounts every order counts one (a cohort of customers needs no money)
+            orders = clean(orders.assign(**{"(count)": 1.0}), options, **{**roles, "amount": "(count)"})
+    elif not isinstance(orders, Orders):
+        raise InvalidValue(f"orders must be a pandas DataFrame or Orders, got {type(orders).__name__}")
+    if orders.frame.empty:
+        raise no_orders_error(orders)
+    return orders.frame
+
+
+def cohort_table(orders: Orders | pd.DataFrame, *, period: str = "M", show: str = "retention",
+                 dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+    """The cohort matrix: one row per cohort (period of first order), ``Size``, then ``P0, P1 ...``.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame or Orders
+        An order export (amounts are needed only for ``show="revenue"``).
+    period : {"M", "W", "Q", "Y"}
+    show : {"retention", "customers", "orders", "revenue"}
+        Share of the cohort active in period k, active customers, orders, or net revenue.
+    **roles : str
+        Column names by role (``customer=``, ``date=``, ``amount=`` ...).
+    """
+    if show not in _SHOW:
+        raise InvalidValue(f"show must be one of {', '.join(_SHOW)}, got {show!r}")
+    cohorts = cohort_tables(_frame(orders, roles, need_amount=show == "revenue", dayfirst=dayfirst), period)
+    table = getattr(cohorts, show).copy()
+    table.insert(0, "Size", cohorts.size.to_numpy().astype("int64"))
+    table.index = pd.Index(table.index.astype(str), name="Cohort")
+    return table
+
+
+def period_kpis(orders: Orders | pd.DataFrame, *, period: str = "M", window_days: int | None = None,
+                dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+    """The report's PeriodKPIs table: customers at start S, new N, reactivated, lost, at end E,
+    CRR, churn, buyers, orders, revenue, AOV and repeat rate per period."""
+    return _kpis.period_kpis(_frame(orders, roles, dayfirst=dayfirst), period, window_days)
+
+
+def customer_table(orders: Orders | pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,
+                   discount: float = 0.01, dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+    """The report's Customers table: first/last order, orders, revenue, R/F/M scores, segment,
+    CLV, the purchase-model predictions and the at-risk flag, one row per customer."""
+    ReportOptions(margin=margin, horizon=horizon, discount=discount)  # checks the values
+    frame = _frame(orders, roles, dayfirst=dayfirst)
+    return _customer_table(frame, margin=margin, horizon=horizon, discount=discount)[0]
+
+
+def predict_clv(orders: Orders | pd.DataFrame, *, horizon: int = 12, margin: float = 1.0,
+                discount: float = 0.01, dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+    """Per customer: P(alive), expected purchases and spend per order, predicted CLV over
+    ``horizon`` months (BG/NBD and Gamma-Gamma fitted on the orders).
+
+    Raises
+    ------
+    ModelError
+        The data cannot support the purchase model (the message says why).
+    """
+    ReportOptions(margin=margin, horizon=horizon, discount=discount)  # checks the values
+    summary = customer_summary(_frame(orders, roles, dayfirst=dayfirst))
+    prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
+    if not prediction.available:
+        raise ModelError(prediction.problem)
+    return prediction.customers

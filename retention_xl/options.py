@@ -1,0 +1,146 @@
+"""Every setting of a report, in one frozen object that any door builds and the pipeline reads.
+
+The command line builds :class:`ReportOptions` from its flags, the ribbon from the
+workbook's Settings sheet, a notebook user by hand; the pipeline
+(:mod:`retention_xl.pipeline`) takes nothing else. Values are checked once, here, with
+messages that name the option.
+
+Examples
+--------
+>>> options = ReportOptions(period="quarter", roles=ColumnRoles(customer="Email"))
+>>> options.period, options.roles.customer, options.window
+('Q', 'Email', 180)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
+from retention_xl.analysis.periods import normalise_period
+from retention_xl.errors import InvalidValue, OutOfRange
+from retention_xl.labels import LANGUAGES
+
+__all__ = ["ColumnRoles", "ReportOptions", "ROLES"]
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """Column names chosen by the user for each role; ``None`` means "detect it".
+
+    Attributes
+    ----------
+    customer : the customer key (an id or e-mail; not a per-order id)
+    customer_fallback : a second key for rows whose customer key is blank (billing name, phone)
+    date : the order date
+    amount : the order (or order line) amount
+    order_id : rows sharing it are lines of one order
+    quantity, unit_price : a line amount is quantity x unit price when there is no amount
+    status : the order's status (cancelled, refunded, pending ... orders are not sales)
+    refund : an amount refunded on the order, taken off its revenue
+    """
+
+    customer: str | None = None
+    customer_fallback: str | None = None
+    date: str | None = None
+    amount: str | None = None
+    order_id: str | None = None
+    quantity: str | None = None
+    unit_price: str | None = None
+    status: str | None = None
+    refund: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise InvalidValue(f"the {f.name} column must be a column name, got {value!r}")
+
+    def chosen(self) -> dict[str, str]:
+        """The roles the user named, e.g. ``{"customer": "Email"}``."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+#: the column roles, in the order they are shown
+ROLES = tuple(f.name for f in fields(ColumnRoles))
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """The settings of one report.
+
+    Attributes
+    ----------
+    roles : ColumnRoles
+        Columns chosen by the user; the others are detected.
+    period : {"W", "M", "Q", "Y"}
+        Cohort and KPI period ("week", "month" ... are accepted and normalised).
+    window_days : int or None
+        Activity window: a customer is in the base while its last order is at most this
+        many days old. ``None``: 90 days for W and M, 180 for Q, 366 for Y.
+    lang : {"en", "ar", "fa"}
+        Language of the report (Arabic and Persian sheets run right to left).
+    horizon : int
+        Months predicted by the purchase models (expected purchases, predicted CLV).
+    margin : float
+        Share of revenue that is profit, for both CLVs (1 = revenue).
+    discount : float
+        Discount rate per month for the predicted CLV.
+    dayfirst : bool or None
+        Order of ambiguous text dates such as 03/04/2023; ``None`` decides from the data.
+    include_statuses, exclude_statuses : tuple of str
+        Order statuses to count as sales, or not, beyond the built-in rules.
+    """
+
+    roles: ColumnRoles = field(default_factory=ColumnRoles)
+    period: str = "M"
+    window_days: int | None = None
+    lang: str = "en"
+    horizon: int = 12
+    margin: float = 1.0
+    discount: float = 0.01
+    dayfirst: bool | None = None
+    include_statuses: tuple[str, ...] = ()
+    exclude_statuses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.roles, ColumnRoles):
+            raise InvalidValue(f"roles must be ColumnRoles, got {type(self.roles).__name__}")
+        object.__setattr__(self, "period", normalise_period(self.period))
+        if self.lang not in LANGUAGES:
+            raise InvalidValue(f"language must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+        if self.window_days is not None:
+            _whole("window_days", self.window_days, 1, 36_600)
+        _whole("horizon", self.horizon, 1, 1200)
+        _fraction("margin", self.margin, low_open=True)
+        _fraction("discount", self.discount, high_open=True)
+        if self.dayfirst not in (None, True, False):
+            raise InvalidValue(f"dayfirst must be true, false or empty, got {self.dayfirst!r}")
+        for name in ("include_statuses", "exclude_statuses"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
+
+    @property
+    def window(self) -> int:
+        """The activity window in days, the default of the period when none was chosen."""
+        return DEFAULT_WINDOW_DAYS[self.period] if self.window_days is None else int(self.window_days)
+
+
+def _whole(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+        raise InvalidValue(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
+
+
+def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidValue(f"{name} must be a number, got {value!r}")
+    too_low = value <= 0 if low_open else value < 0
+    too_high = value >= 1 if high_open else value > 1
+    if too_low or too_high:
+        low, high = ("(0" if low_open else "[0"), ("1)" if high_open else "1]")
+        raise OutOfRange(f"{name} must be a fraction in {low}, {high}, got {value:g}")

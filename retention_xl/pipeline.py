@@ -1,0 +1,112 @@
+"""The report's steps on a table in memory: clean the orders, analyse them, lay out the report.
+
+Each step is one call, and every door runs the same steps: the command line and
+:func:`retention_xl.read_orders` after reading a file (:mod:`retention_xl.file_pipeline`),
+the ribbon and xlwings Lite after reading the workbook's order table::
+
+    orders = clean(frame)                               # clean orders + issues + columns used
+    analysis = analyse(orders, ReportOptions(period="Q"))
+    report = build_report(analysis, ReportOptions(lang="fa"))
+
+Examples
+--------
+>>> import pandas as pd
+>>> raw = pd.DataFrame({"Customer": ["a", "b", "a"], "Date": ["2024-01-05", "2024-01-20", "2024-02-03"],
+...                     "Total": [10, 20, 5]})
+>>> analysis = analyse(clean(raw))
+>>> analysis.headline["customers"], analysis.headline["orders"]
+(2, 3)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+
+from retention_xl.analysis.orders import Orders, clean_orders
+from retention_xl.analysis.overview import Analysis, analyse_orders
+from retention_xl.errors import InvalidValue
+from retention_xl.options import ColumnRoles, ReportOptions
+from retention_xl.report import Report, layout_report
+
+__all__ = ["clean", "analyse", "build_report"]
+
+
+def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row: int = 2,
+          name: str = "DataFrame", **roles: str) -> Orders:
+    """Clean an order table already in memory: usable orders, problems found, columns used.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        One row per order or order line, with a header; not modified.
+    options : ReportOptions, optional
+        Column roles and reading options (date order, statuses).
+    first_row : int
+        The spreadsheet row of ``raw``'s first row, so problems name the rows the user
+        sees (header in row 1 -> 2).
+    name : str
+        What to call the table in the report.
+    **roles : str
+        Column names by role (``customer="Email"``, ``date="Paid at"`` ...), over those
+        of ``options``; see :class:`~retention_xl.options.ColumnRoles`.
+
+    Returns
+    -------
+    Orders
+
+    Raises
+    ------
+    MissingColumns, UnknownColumn
+        A role's column cannot be found, or a named column does not exist.
+    """
+    if not isinstance(raw, pd.DataFrame):
+        raise InvalidValue(f"the order table must be a pandas DataFrame, got {type(raw).__name__}")
+    options = _with_roles(options or ReportOptions(), roles)
+    return clean_orders(raw, **options.roles.chosen(), first_row=first_row, dayfirst=options.dayfirst, source=name)
+
+
+def _with_roles(options: ReportOptions, roles: dict[str, str]) -> ReportOptions:
+    if not roles:
+        return options
+    unknown = sorted(set(roles) - {f.name for f in dataclasses.fields(ColumnRoles)})
+    if unknown:
+        raise InvalidValue(f"unknown column role {unknown[0]!r}; the roles are "
+                           + ", ".join(f.name for f in dataclasses.fields(ColumnRoles)))
+    return dataclasses.replace(options, roles=dataclasses.replace(options.roles, **roles))
+
+
+def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None) -> Analysis:
+    """Every analysis of the report: period KPIs, cohorts, customers, segments, predictions.
+
+    Parameters
+    ----------
+    orders : Orders or pandas.DataFrame
+        The result of :func:`read_orders`, or a raw order table (cleaned here with the
+        column roles of ``options``).
+    options : ReportOptions, optional
+        Period, activity window, horizon, margin and discount.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    NoUsableOrders
+        Not one row was usable (the error says the commonest problems).
+    """
+    options = options or ReportOptions()
+    if not isinstance(orders, Orders):
+        orders = clean(orders, options)
+    return analyse_orders(orders, period=options.period, window_days=options.window, margin=options.margin,
+                          horizon=options.horizon, discount=options.discount)
+
+
+def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Report:
+    """Lay out the report sheets (Summary, Cohorts, Segments, Data issues) in the language of
+    ``options``; write the result with :func:`~retention_xl.writers.xlsx_file.write_xlsx` or
+    into a live workbook."""
+    return layout_report(analysis, lang=(options or ReportOptions()).lang)

@@ -1,0 +1,1 @@
+"""Where order tables come from: files (CSV, XLSX, Parquet), checked before they are parsed."""
