@@ -1,9 +1,21 @@
-"""Shared test settings: hypothesis profiles (CI runs the default profile)."""
+"""Shared test settings: hypothesis profiles.
+
+``quick`` (the default) keeps the everyday loop short; CI runs the ``ci`` profile
+(``HYPOTHESIS_PROFILE=ci``, set by ``.ci/run``); ``fuzz`` is for a long hunt
+(``HYPOTHESIS_PROFILE=fuzz pytest -k invariants``).
+"""
+
+import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("default", max_examples=200, deadline=None)
+sys.path.insert(0, str(Path(__file__).parent))  # shared test modules (order_tables, fake_xlwings)
+
+settings.register_profile("quick", max_examples=25, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None)
 settings.register_profile(
     "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("default")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))

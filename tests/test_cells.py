@@ -90,13 +90,13 @@ ranges = st.one_of(
 )
 
 
-@settings(max_examples=400)
+@settings(deadline=None)
 @given(ranges)
 def test_numbers_match_a_cell_by_cell_reading(x):
     assert outcome(cells.numbers, x) == outcome(reference_numbers, x)
 
 
-@settings(max_examples=400)
+@settings(deadline=None)
 @given(ranges)
 def test_values_match_a_cell_by_cell_reading(x):
     assert outcome(cells.values, x) == outcome(reference_values, x)

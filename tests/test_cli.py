@@ -85,6 +85,7 @@ def test_template_command_and_checked_in_template(tmp_path):
     assert (ROOT / "workbook_template.xlsx").read_bytes() == template_bytes()
 
 
+@pytest.mark.slow
 def test_lite_bundle_command(tmp_path):
     result = runner.invoke(app, ["lite", str(tmp_path / "lite")])
     assert result.exit_code == 0, result.output

@@ -94,6 +94,7 @@ def test_unrecognised_columns_are_listed(tmp_path):
             "columns found: 'Foo', 'Bar', 'Baz'", "--customer COLUMN")
 
 
+@pytest.mark.slow
 def test_a_thousand_odd_columns_are_listed_briefly(tmp_path):
     src = tmp_path / "wide.csv"
     src.write_text(",".join(f"field{i}" for i in range(1000)) + "\n" + ",".join("1" * 1000) + "\n")
@@ -170,6 +171,7 @@ def test_arabic_windows_1256_export(tmp_path):
 
 # ---------------------------------------------------------------- hostile text files
 
+@pytest.mark.slow
 def test_a_200_mb_line(tmp_path):
     src = tmp_path / "line.csv"
     with src.open("wb") as handle:
@@ -310,6 +312,7 @@ def test_workbooks_need_the_protected_xml_parser(tmp_path, monkeypatch):
     refused(workbook(tmp_path / "ok.xlsx"), "openpyxl is not using defusedxml's protected XML parser")
 
 
+@pytest.mark.slow
 def test_zip_bomb_of_2_gb(tmp_path):
     """A sheet part of 2 GB of zeros packed into a 9 MB file is refused from the zip's directory."""
     src = workbook(tmp_path / "base.xlsx")
@@ -410,6 +413,7 @@ def test_a_sheet_that_claims_every_cell_is_read_by_its_real_cells(tmp_path):
     assert accounted(target, 2) == (2, 0)
 
 
+@pytest.mark.slow
 def test_a_sheet_with_rows_past_the_last_row(tmp_path):
     rows = cells(1, "Customer", "Date", "Amount") + cells(2, "a", "2023-01-01", "1") + cells(2_000_000_000, "b")
     src = repack(workbook(tmp_path / "base.xlsx"), tmp_path / "rows.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(rows)})

@@ -188,12 +188,14 @@ def test_requirements_are_exactly_the_third_party_imports(bundle, main_text):
     assert not any(ch in line for line in listed for ch in "=<>~")  # Pyodide decides versions
 
 
+@pytest.mark.slow
 def test_the_same_bytes_every_time(main_text):
     assert lite_main_source() == main_text
     assert lite_requirements(main_text) == ["jdatetime", "numpy", "pandas", "scipy", "xlwings"]
 
 
 # ----------------------------------------------------------------- writing the files
+@pytest.mark.slow
 def test_refuses_to_overwrite_without_force(tmp_path):
     write_lite_bundle(tmp_path)
     (tmp_path / "main.py").write_text("# the user's own code\n", encoding="utf-8")
@@ -205,6 +207,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["main.py", "requirements.txt"]  # no temp files
 
 
+@pytest.mark.slow
 def test_one_existing_file_is_enough_to_refuse(tmp_path):
     (tmp_path / "requirements.txt").write_text("pandas\n", encoding="utf-8")
     with pytest.raises(DataError, match="requirements.txt already in"):
@@ -212,6 +215,7 @@ def test_one_existing_file_is_enough_to_refuse(tmp_path):
     assert not (tmp_path / "main.py").exists()
 
 
+@pytest.mark.slow
 def test_creates_the_folder_and_refuses_a_file(tmp_path):
     paths = write_lite_bundle(tmp_path / "new" / "lite")
     assert [p.name for p in paths] == ["main.py", "requirements.txt"]
@@ -247,6 +251,7 @@ def test_refuses_a_script_name_that_clashes_with_the_formulas(monkeypatch, tmp_p
         _build_with(monkeypatch, tmp_path, 'CATEGORY = "mine"\n')
 
 
+@pytest.mark.slow
 def test_import_under_another_name_is_rewritten(monkeypatch, tmp_path):
     text = _build_with(monkeypatch, tmp_path, "from retention_xl.labels import label as L\n\nX = L('en', 'fig.orders')\n")
     assert "X = label('en', 'fig.orders')" in text
@@ -427,6 +432,7 @@ def test_fake_cells_are_plain_python(main):
             assert v is None or type(v) in (str, int, float) and not (isinstance(v, float) and math.isnan(v))
 
 
+@pytest.mark.slow
 def test_a_module_imported_whole_becomes_a_namespace(monkeypatch, tmp_path):
     """As udfs.py does with metrics, and as a COHORT formula may do with cohorts or periods."""
     script = "from retention_xl.analysis import periods\n\nP = periods.normalise_period('month')\n"

@@ -298,7 +298,7 @@ AMOUNTS = st.sampled_from(["10", "(5)", "x", "", None, -3.5, "1,000.50", "1.234,
 EXTRA = st.sampled_from(["", "p", None])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(CUSTOMERS, DATES, AMOUNTS, EXTRA), max_size=25), st.integers(1, 50))
 def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     raw = pd.DataFrame(rows, columns=["Customer", "Date", "Amount", "Note"], dtype=object)

@@ -155,6 +155,7 @@ def test_output_must_be_xlsx(built, tmp_path):
         write_xlsx(built.report, tmp_path / "report.csv")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_and_renders_the_report(built, tmp_path):
     path = write_xlsx(built.report, tmp_path / "report.xlsx")

@@ -1,5 +1,6 @@
 """The seeded order generator and the bundled sample."""
 
+import pytest
 import numpy as np
 import pandas as pd
 
@@ -43,6 +44,7 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
     assert fresh.read_bytes() == sample_path().read_bytes()
 
 
+@pytest.mark.slow
 def test_benchmark_table_has_a_million_orders_from_100k_customers():
     # the benchmarks' table: 100,000 customers, about a million orders
     df = generate_orders(100_000, seed=11, a=0.5, b=6.0, r=1.3, alpha=30.0)

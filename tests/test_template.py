@@ -294,6 +294,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                    reason="LibreOffice (soffice) is not installed")
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("lang", LANGS)
 def test_libreoffice_renders_pdf(lang, tmp_path):
@@ -303,6 +304,7 @@ def test_libreoffice_renders_pdf(lang, tmp_path):
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):

@@ -12,6 +12,8 @@ from order_tables import built_report as build_report
 from retention_xl.writers.xlsx_file import BULK_ROWS, report_bytes
 from retention_xl.sample import generate_orders
 
+pytestmark = pytest.mark.slow  # a 2,600-customer report written several ways
+
 
 @pytest.fixture(scope="module")
 def report():
