@@ -199,7 +199,7 @@ def write_openpyxl(table, target: Path) -> None:
     from openpyxl.worksheet.table import Table as XlTable, TableStyleInfo
     from openpyxl.utils import get_column_letter
 
-    from retention_xl.report import FORMATS, table_values
+    from retention_xl.layout.blocks import FORMATS, table_values
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Customers")
@@ -234,7 +234,7 @@ def write_openpyxl(table, target: Path) -> None:
 def write_xlsxwriter(table, target: Path) -> None:
     import xlsxwriter
 
-    from retention_xl.report import FORMATS, table_values
+    from retention_xl.layout.blocks import FORMATS, table_values
 
     wb = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False,
                                            "strings_to_numbers": False})
@@ -260,7 +260,7 @@ def write_xlsxwriter(table, target: Path) -> None:
 
 def write_ours(table, target: Path) -> None:
     from retention_xl.writers.xlsx_file import write_xlsx
-    from retention_xl.report import Report, Sheet
+    from retention_xl.layout.blocks import Report, Sheet
 
     sheet = Sheet("segments", "Customers", (table,), False, (table.row + 1, 1), {})
     write_xlsx(Report(sheets=(sheet,), lang="en"), target, force=True)

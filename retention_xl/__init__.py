@@ -42,7 +42,7 @@ _WHERE = {
     "ColumnRoles": "retention_xl.options",
     "Orders": "retention_xl.analysis.orders",
     "Analysis": "retention_xl.analysis.overview",
-    "Report": "retention_xl.report",
+    "Report": "retention_xl.layout.blocks",
     "cohort_table": "retention_xl.dataframes",
     "period_kpis": "retention_xl.dataframes",
     "customer_table": "retention_xl.dataframes",
@@ -60,7 +60,36 @@ _WHERE = {
     "EnvironmentProblem": "retention_xl.errors",
 }
 
-__all__ = ["__version__", "main", *_WHERE]
+__all__ = [
+    "__version__",
+    "main",
+    "read_orders",
+    "analyse",
+    "build_report",
+    "report_file",
+    "ReportRun",
+    "write_xlsx",
+    "ReportOptions",
+    "ColumnRoles",
+    "Orders",
+    "Analysis",
+    "Report",
+    "cohort_table",
+    "period_kpis",
+    "customer_table",
+    "predict_clv",
+    "RetentionError",
+    "DataError",
+    "MissingColumns",
+    "UnknownColumn",
+    "NoUsableOrders",
+    "InvalidValue",
+    "OutOfRange",
+    "DivisionByZero",
+    "ModelError",
+    "OutputExists",
+    "EnvironmentProblem",
+]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
     from retention_xl.analysis.orders import Orders
@@ -82,7 +111,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
     from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.file_pipeline import ReportRun, read_orders, report_file
     from retention_xl.pipeline import analyse, build_report
-    from retention_xl.report import Report
+    from retention_xl.layout.blocks import Report
     from retention_xl.writers.xlsx_file import write_xlsx
 
 

@@ -21,7 +21,7 @@ from retention_xl.analysis.prediction import split_orders
 from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
-from retention_xl.report import Report
+from retention_xl.layout.blocks import Report
 from retention_xl.sources.files import read_table
 from retention_xl.writers.xlsx_file import write_xlsx
 

@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +28,8 @@ from retention_xl.analysis.orders import Orders, clean_orders
 from retention_xl.analysis.overview import Analysis, analyse_orders
 from retention_xl.errors import InvalidValue
 from retention_xl.options import ColumnRoles, ReportOptions
-from retention_xl.report import Report, layout_report
+from retention_xl.layout import layout_report
+from retention_xl.layout.blocks import Report
 
 __all__ = ["clean", "analyse", "build_report"]
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from retention_xl.sources import file_checks
 from retention_xl.cli import app
-from retention_xl import report as report_layout
+from retention_xl import layout as report_layout
 from retention_xl.writers import xlsx_file
 from retention_xl.labels import label
 from retention_xl.sample import generate_orders

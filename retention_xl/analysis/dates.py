@@ -28,7 +28,6 @@ from retention_xl.analysis.calendars import (
     GREGORIAN_YEARS,
     excel_serial_to_datetime,
     gregorian_to_datetime,
-    jalali_to_gregorian,
 )
 from retention_xl.analysis.date_parts import DateParts
 from retention_xl.analysis.notices import Notice

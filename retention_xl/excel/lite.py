@@ -29,7 +29,7 @@ import retention_xl
 from retention_xl.errors import DataError
 from retention_xl.excel.module_bundle import ModuleBundle
 from retention_xl.excel.project_modules import PROJECT, build_error, project_file
-from retention_xl.report import SHEET_MARK
+from retention_xl.layout.blocks import SHEET_MARK
 
 __all__ = ["FORMULAS_MODULE", "lite_main_source", "lite_requirements", "write_lite_bundle"]
 

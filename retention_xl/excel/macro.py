@@ -32,7 +32,7 @@ from retention_xl.excel.live_orders import LiveOrders, read_orders, report_langu
 from retention_xl.excel.xlwings_writer import LiveReport, write_report
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
-from retention_xl.report import Report
+from retention_xl.layout.blocks import Report
 
 __all__ = ["LiveRun", "error_message", "main", "run_report"]
 

@@ -47,8 +47,12 @@ class SourceModule:
     defined: set[str] = field(default_factory=set)
 
     @property
-    def tag(self) -> str:  # the prefix of a renamed name; only modules that are not entries are renamed
-        return self.name.rsplit(".", 1)[-1]
+    def tag(self) -> str:
+        """The prefix of a renamed name (only modules that are not entries are renamed): the
+        module's path below the package, ``metrics`` for the analysis core's
+        ``retention_xl.analysis.metrics``, ``layout_cohorts`` for ``retention_xl.layout.cohorts``."""
+        path = self.name.removeprefix("retention_xl.").removeprefix("analysis.")
+        return path.replace(".", "_")
 
 
 def build_error(module: str, node: ast.AST | None, what: str) -> DataError:

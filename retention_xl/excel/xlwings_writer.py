@@ -1,4 +1,4 @@
-"""Write a laid-out :class:`~retention_xl.report.Report` into a live workbook (xlwings).
+"""Write a laid-out :class:`~retention_xl.layout.Report` into a live workbook (xlwings).
 
 The ribbon's **Build report** draws the same layout as the file writer
 (:mod:`retention_xl.writers.xlsx_file`): the same sheet names, text, figures, Excel Tables
@@ -15,7 +15,7 @@ customer id such as ``=HYPERLINK(...)``, ``+1+2``, ``-5`` or ``@x`` as the text 
 
 Re-running replaces only sheets the report made before. Each report sheet is marked with
 a workbook-level defined name ``RetentionXL_<key>`` (``key`` from
-:data:`~retention_xl.report.SHEET_KEYS`, as the file writer marks its sheets) pointing
+:data:`~retention_xl.layout.SHEET_KEYS`, as the file writer marks its sheets) pointing
 at the sheet. On the next run exactly the sheets those names point to are replaced, in
 place; a sheet of the user's with a wanted name (an unmarked *Summary*) is never touched
 and the report takes a free name instead (*Summary (2)*).
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from retention_xl.errors import DataError
-from retention_xl.report import (
+from retention_xl.layout.blocks import (
     FORMATS,
     SHEET_KEYS,
     SHEET_MARK,

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from retention_xl.report import Table
+from retention_xl.layout.blocks import Table
 
 __all__ = ["sheet_rows_xml"]
 

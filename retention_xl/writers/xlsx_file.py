@@ -1,4 +1,4 @@
-"""Write a laid-out :class:`~retention_xl.report.Report` to an .xlsx file.
+"""Write a laid-out :class:`~retention_xl.layout.Report` to an .xlsx file.
 
 The workbook (styles, Excel Tables, colour scales, charts, frozen panes, right-to-left
 sheets) is made with xlsxwriter, measured the fastest of the maintained writers
@@ -10,7 +10,7 @@ streamed into the worksheet xlsxwriter produced.
 Every string from the data is written as text: a customer id such as ``=HYPERLINK(...)``
 or ``+1+2`` never becomes a formula or a link.
 
-Tables arrive cut to the size of a sheet (:func:`retention_xl.report.layout_report`).
+Tables arrive cut to the size of a sheet (:func:`retention_xl.layout.layout_report`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from retention_xl.atomic_write import write_atomically
 from retention_xl.errors import DataError
 from retention_xl.writers.bulk_rows import sheet_rows_xml
-from retention_xl.report import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
+from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
 __all__ = ["write_xlsx", "report_bytes", "BULK_ROWS"]
 

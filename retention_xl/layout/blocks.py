@@ -1,0 +1,158 @@
+"""The building blocks of a laid-out report: sheets of tables, figures, text and charts.
+
+A :class:`Report` has positions (0-based row, column) and number formats but no
+spreadsheet library; the file writer (:mod:`retention_xl.writers.xlsx_file`) and the
+live-workbook writer draw the same blocks. Every table is an Excel Table with a fixed name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "Column", "Table", "Figures", "Text", "Chart", "Sheet", "Report", "FORMATS", "SHEET_KEYS", "SHEET_MARK",
+    "SHEET_ROWS", "SHEET_COLUMNS", "table_values", "widths", "fmt_date",
+]
+
+#: number formats by kind (Excel format codes, understood by every writer)
+FORMATS = {
+    "text": "@",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "money": "#,##0.00",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "score": "0",
+    "bool": "General",
+}
+#: the report's own sheets, in order; the marker a writer leaves on them
+SHEET_KEYS = ("summary", "cohorts", "segments", "issues")
+SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet a writer made (key from SHEET_KEYS)
+SHEET_ROWS = 1_048_576  # rows of an Excel sheet
+SHEET_COLUMNS = 16_384  # columns of an Excel sheet
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # column of the table's frame
+    header: str  # what the reader sees
+    kind: str  # a key of FORMATS
+    width: float = 12.0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named Excel Table; ``row, col`` is its header cell, ``title`` sits just above."""
+
+    name: str
+    frame: pd.DataFrame
+    columns: tuple[Column, ...]
+    row: int
+    col: int = 0
+    title: str | None = None
+    heatmap_from: int | None = None  # first column of a colour-scale range, if any
+
+    @property
+    def last_row(self) -> int:
+        """Row of the last data line (a table always has at least one)."""
+        return self.row + max(len(self.frame), 1)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Label/value pairs laid out in two rows: labels above, values below."""
+
+    row: int
+    items: tuple[tuple[str, object, str], ...]  # (label, value, kind)
+    col: int = 0
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Lines of text, one per row, starting at ``row``."""
+
+    row: int
+    lines: tuple[str, ...]
+    col: int = 0
+    style: str = "note"  # "title", "subtitle", "note", "heading"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart drawn from a table of the same sheet.
+
+    ``by_row``: each of ``series`` is a row index of the table (e.g. a cohort) plotted over
+    the columns ``value_columns``; otherwise each of ``series`` is a column plotted against
+    the ``category`` column.
+    """
+
+    kind: str  # "line" or "bar"
+    title: str
+    table: str
+    row: int
+    col: int
+    series: tuple
+    value_columns: tuple[str, ...] = ()
+    category: str | None = None
+    by_row: bool = False
+    percent: bool = False
+    width_cols: int = 9
+    height_rows: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str  # one of SHEET_KEYS: how a writer recognises its own sheets
+    name: str
+    blocks: tuple
+    rtl: bool = False
+    freeze: tuple[int, int] | None = None
+    widths: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+@dataclass(frozen=True)
+class Report:
+    sheets: tuple[Sheet, ...]
+    lang: str
+
+    def table(self, name: str) -> Table:
+        return next(t for s in self.sheets for t in s.tables if t.name == name)
+
+
+def fmt_date(ts: pd.Timestamp) -> str:
+    return f"{ts:%Y-%m-%d}" if pd.notna(ts) else ""
+
+
+def widths(tables: list[Table]) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    for t in tables:
+        for i, c in enumerate(t.columns):
+            widths[t.col + i] = max(widths.get(t.col + i, 0.0), c.width)
+    return widths
+
+
+def table_values(table: Table) -> list[list[object]]:
+    """The table's data as rows of plain Python values (NaN/NaT as None), header excluded."""
+    cols = []
+    for c in table.columns:
+        s = table.frame[c.key]
+        if c.kind in ("date", "datetime"):
+            values = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in s]
+        elif c.kind == "bool":
+            values = [None if pd.isna(v) else bool(v) for v in s]
+        elif c.kind == "text":
+            values = [None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in s]
+        else:
+            arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+            values = [None if not np.isfinite(v) else float(v) for v in arr]
+        cols.append(values)
+    return [list(r) for r in zip(*cols)] if cols else []

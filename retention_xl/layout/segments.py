@@ -1,0 +1,88 @@
+"""The Segments sheet: RFM segments, revenue concentration, the model note and the Customers table."""
+
+from __future__ import annotations
+
+
+from retention_xl.analysis.overview import Analysis
+from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
+from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Text, widths
+from retention_xl.analysis.prediction import Prediction
+
+__all__ = ["segments_sheet"]
+
+
+def _model_note(p: Prediction, lang: str) -> str:
+    """One line: the models and parameters behind the predictions, or why there are none."""
+    if not p.available:
+        return label(lang, "note.model_none", reason=p.problem)
+    line = label(lang, "note.model", models=p.params_text, horizon=p.horizon,
+                 discount=f"{p.discount * 100:.4g}%", margin=f"{p.margin * 100:.4g}%")
+    if p.spend_problem:
+        line += " " + label(lang, "note.model_spend", spend=f"{p.mean_repeat_spend:,.2f}", reason=p.spend_problem)
+    return line
+
+
+def segments_sheet(a: Analysis, lang: str) -> Sheet:
+    L = lambda k, **v: label(lang, k, **v)  # noqa: E731
+    names = labels_for(lang)
+    horizon = a.prediction.horizon
+    seg = a.segments.reset_index()
+    seg["segment"] = [names[f"seg.{s}"] for s in seg["segment"]]
+    seg_cols = (
+        Column("segment", L("col.segment"), "text", 20),
+        Column("customers", L("col.customers"), "int", 11),
+        Column("share", L("col.share"), "percent", 11),
+        Column("revenue", L("col.revenue"), "money", 14),
+        Column("revenue_share", L("col.revenue_share"), "percent", 11),
+        Column("avg_days_since_last", L("col.avg_days_since_last"), "number", 13),
+        Column("avg_orders", L("col.avg_orders"), "number", 11),
+        Column("avg_revenue", L("col.avg_revenue"), "money", 12),
+        Column("avg_clv", L("col.avg_clv"), "money", 12),
+        Column("avg_predicted_clv", L("col.avg_predicted_clv"), "money", 13),
+    )
+    summary = Table("SegmentSummary", seg, seg_cols, row=4, title=L("table.SegmentSummary"))
+    chart = Chart("bar", L("chart.segments"), "SegmentSummary", 3, len(seg_cols) + 1,
+                  ("customers",), category="segment", width_cols=8, height_rows=16)
+    h = a.headline
+    pareto = Figures(
+        row=summary.last_row + 3,
+        title=L("fig.pareto"),
+        items=(
+            (L("fig.top20_share"), h["top20_share"], "percent"),
+            (L("fig.customers_for_80"), h["customers_for_80"], "percent"),
+            (L("fig.at_risk"), h["at_risk"], "int"),
+        ),
+    )
+    cust = a.customers.reset_index()
+    translated = {s: names[f"seg.{s}"] for s in cust["segment"].astype("category").cat.categories}
+    cust["segment"] = cust["segment"].map(translated).astype(str)  # once per segment, not per customer
+    cust_cols = (
+        Column("customer", L("col.customer"), "text", 16),
+        Column("first_order", L("col.first_order"), "date", 12),
+        Column("last_order", L("col.last_order"), "date", 12),
+        Column("orders", L("col.orders"), "int", 9),
+        Column("revenue", L("col.revenue"), "money", 12),
+        Column("days_since_last", L("col.days_since_last"), "int", 12),
+        Column("r", L("col.r"), "score", 5),
+        Column("f", L("col.f"), "score", 5),
+        Column("m", L("col.m"), "score", 5),
+        Column("rfm", L("col.rfm"), "score", 7),
+        Column("segment", L("col.segment"), "text", 20),
+        Column("clv", L("col.clv"), "money", 13),
+        Column("p_alive", L("col.p_alive"), "percent", 9),
+        Column("expected_purchases", L("col.expected_purchases", horizon=horizon), "number", 13),
+        Column("predicted_clv", L("col.predicted_clv", horizon=horizon), "money", 13),
+        Column("at_risk", L("col.at_risk"), "bool", 9),
+    )
+    customers = Table("Customers", cust, cust_cols, row=pareto.row + 4, title=L("table.Customers"))
+    blocks = (  # the Customers table stays last: a writer may stream its rows
+        Text(0, (L("title.segments"),), style="title"),
+        Text(1, (L("note.segments"),)),
+        Text(2, (_model_note(a.prediction, lang),)),
+        summary,
+        chart,
+        pareto,
+        customers,
+    )
+    return Sheet("segments", L("sheet.segments"), blocks, lang in RIGHT_TO_LEFT, (3, 1),
+                 widths([summary, customers]))

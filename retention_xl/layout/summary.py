@@ -1,0 +1,46 @@
+"""The Summary sheet: headline figures and the PeriodKPIs table."""
+
+from __future__ import annotations
+
+
+from retention_xl.analysis.overview import Analysis
+from retention_xl.labels import RIGHT_TO_LEFT, label
+from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths
+
+__all__ = ["summary_sheet"]
+
+
+def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
+    L = lambda k, **v: label(lang, k, **v)  # noqa: E731
+    h = a.headline
+    kinds = {
+        "customers": "int", "orders": "int", "revenue": "money", "aov": "money",
+        "purchase_frequency": "number", "repeat_rate": "percent", "avg_crr": "percent",
+        "avg_churn": "percent",
+    }
+    figures = Figures(row=3, items=tuple((L(f"fig.{k}"), h[k], kind) for k, kind in kinds.items()))
+    cols = (
+        Column("period", L("col.period"), "text", 11),
+        Column("start", L("col.start"), "date", 12),
+        Column("customers_start", L("col.customers_start"), "int", 14),
+        Column("new", L("col.new"), "int", 10),
+        Column("reactivated", L("col.reactivated"), "int", 12),
+        Column("lost", L("col.lost"), "int", 10),
+        Column("customers_end", L("col.customers_end"), "int", 14),
+        Column("crr", L("col.crr"), "percent", 10),
+        Column("churn", L("col.churn"), "percent", 10),
+        Column("buyers", L("col.buyers"), "int", 10),
+        Column("orders", L("col.orders"), "int", 10),
+        Column("revenue", L("col.revenue"), "money", 14),
+        Column("aov", L("col.aov"), "money", 10),
+        Column("repeat_rate", L("col.repeat_rate"), "percent", 11),
+    )
+    table = Table("PeriodKPIs", a.kpis, cols, row=7, title=L("table.PeriodKPIs"))
+    blocks = (
+        Text(0, (L("title.summary"),), style="title"),
+        Text(1, (subtitle,), style="subtitle"),
+        Text(2, (L("note.window", window=a.window_days),)),
+        figures,
+        table,
+    )
+    return Sheet("summary", L("sheet.summary"), blocks, lang in RIGHT_TO_LEFT, (8, 1), widths([table]))
