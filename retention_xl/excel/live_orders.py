@@ -44,7 +44,7 @@ import pandas as pd
 
 from retention_xl.errors import DataError
 from retention_xl.excel.xlwings_writer import marked_sheets, native_supported
-from retention_xl.sources.files import _headers, _trim
+from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
 from retention_xl.labels import LANGUAGES
 from retention_xl.template_content import template_label
 
@@ -152,8 +152,8 @@ def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     keep = [i for i in range(width) if named[i] or used[i]]
     names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
     frame = grid[keep].map(_plain_number)
-    frame.columns = _headers(names)
-    return _trim(frame.reset_index(drop=True))
+    frame.columns = unique_headers(names)
+    return trim_blank_rows(frame.reset_index(drop=True))
 
 
 def _plain_number(value: object) -> object:

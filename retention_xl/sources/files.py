@@ -26,6 +26,7 @@ import pandas as pd
 
 from retention_xl.errors import DataError
 from retention_xl.sources import file_checks
+from retention_xl.sources.table_shape import filled, trim_blank_rows, unique_headers
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter"]
 
@@ -185,10 +186,10 @@ def _read_csv(path: Path) -> RawTable:
                             "the file from Excel as 'CSV UTF-8'.") from exc
         except (pd.errors.ParserError, ValueError) as exc:
             raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
-    frame.columns = _headers(frame.columns)
+    frame.columns = unique_headers(frame.columns)
     if frame.empty:
         raise DataError(f"'{path.name}' has a header row but no orders below it.")
-    return RawTable(_trim(frame), leading_blank + 2, path.name)
+    return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
 
 
 _CODEPAGES = {"cp1252": "Windows-1252 (Western)", "cp1256": "Windows-1256 (Arabic)"}
@@ -246,17 +247,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         raise file_checks.unreadable_workbook(path, exc) from exc
     finally:
         book.close()
-    start = next((i for i, r in enumerate(rows) if any(_filled(v) for v in r)), None)
+    start = next((i for i, r in enumerate(rows) if any(filled(v) for v in r)), None)
     if start is None:
         raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
     header = list(rows[start]) + [None] * (width - len(rows[start]))
-    names = [v if _filled(v) else f"Column {get_column_letter(i + 1)}" for i, v in enumerate(header)]
+    names = [v if filled(v) else f"Column {get_column_letter(i + 1)}" for i, v in enumerate(header)]
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
-    keep = [i for i in range(width) if _filled(header[i]) or frame[i].map(_filled).any()]
+    keep = [i for i in range(width) if filled(header[i]) or frame[i].map(filled).any()]
     frame = frame[keep]
-    frame.columns = _headers([names[i] for i in keep])
-    frame = _trim(frame)
+    frame.columns = unique_headers([names[i] for i in keep])
+    frame = trim_blank_rows(frame)
     if frame.empty:
         raise DataError(f"Sheet '{title}' of '{path.name}' has a header row but no orders below it.")
     return RawTable(frame, start + 2, f"{path.name}, sheet '{title}'")
@@ -295,7 +296,7 @@ def _pick_sheet(book, sheet: str | None, name: str):
     for t in titles:
         book[t].reset_dimensions()  # the sheet's size claim is not trusted (see _sheet_rows)
         for row in book[t].iter_rows(values_only=True, max_row=50):
-            if any(_filled(v) for v in row):
+            if any(filled(v) for v in row):
                 return book[t]
     return book[titles[0]]
 
@@ -309,36 +310,5 @@ def _read_parquet(path: Path) -> RawTable:
     if any(n is not None for n in frame.index.names):
         frame = frame.reset_index()  # a named index (e.g. customer id) is data
     frame = frame.reset_index(drop=True)
-    frame.columns = _headers(frame.columns)
+    frame.columns = unique_headers(frame.columns)
     return RawTable(frame, 1, path.name)
-
-
-def _filled(v: object) -> bool:
-    return v is not None and not (isinstance(v, str) and not v.strip())
-
-
-def _headers(names) -> list[str]:
-    """Header cells as unique text: surrounding spaces dropped, repeats numbered (.1, .2)."""
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for v in names:
-        text = str(v).strip().lstrip("\ufeff")
-        base, k = text, seen.get(text, 0)
-        while text in seen:
-            k += 1
-            text = f"{base}.{k}"
-        seen[base] = k
-        seen[text] = 0
-        out.append(text)
-    return out
-
-
-def _trim(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop blank rows at the end (formatting below a table is not data)."""
-    if frame.empty or any(_filled(v) and not (isinstance(v, float) and v != v) for v in frame.iloc[-1]):
-        return frame
-    filled = frame.apply(lambda col: col.map(_filled) if col.dtype == object else
-                         (col.str.strip() != "") if col.dtype == "str" else col.notna()).any(axis=1)
-    last = filled.to_numpy().nonzero()[0]
-    end = int(last[-1]) + 1 if len(last) else 0
-    return frame.iloc[:end].reset_index(drop=True) if end < len(frame) else frame
