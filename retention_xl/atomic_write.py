@@ -52,7 +52,7 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     OutputExists
         ``path`` exists and ``force`` is false.
     DataError
-        The folder does not exist.
+        The folder does not exist, or the file cannot be replaced (open in Excel).
     """
     path = Path(path)
     if path.exists() and not force:
@@ -63,12 +63,17 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
         if path.exists() and not force:  # appeared while we worked
             raise OutputExists(path)
         os.replace(tmp, path)
+    except PermissionError as error:  # Excel keeps the files it has open locked
+        raise DataError(f"cannot write {path} ({error.strerror}): if it is open (in Excel), close it "
+                        "and try again") from error
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

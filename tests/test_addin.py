@@ -16,7 +16,7 @@ import defusedxml.ElementTree as SafeET
 import openpyxl
 import pytest
 
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, OutputExists
 from retention_xl.excel.addin import (
     ADDIN_FILENAME,
     CONFIG_SHEET,
@@ -207,7 +207,7 @@ def test_add_in_title_names_the_product(package):
 def test_refuses_to_overwrite_without_force(tmp_path):
     target = tmp_path / ADDIN_FILENAME
     target.write_bytes(b"my own file")
-    with pytest.raises(DataError, match="already exists.*--force"):
+    with pytest.raises(OutputExists, match="already exists"):
         build_addin(tmp_path)
     assert target.read_bytes() == b"my own file"
     assert build_addin(target, force=True) == target

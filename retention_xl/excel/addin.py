@@ -27,8 +27,6 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import io
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
@@ -36,6 +34,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
 
+from retention_xl.atomic_write import write_atomically
 from retention_xl.errors import DataError
 
 __all__ = [
@@ -132,7 +131,7 @@ def build_addin(path: Path, *, force: bool = False) -> Path:
         )
     if not target.parent.is_dir():
         raise DataError(f"folder {target.parent} does not exist: create it or pick another")
-    _write_atomically(target, addin_bytes(), force=force)
+    write_atomically(target, lambda f: f.write(addin_bytes()), force=force)
     return target
 
 
@@ -315,25 +314,3 @@ def _zip_bytes(parts: Mapping[str, bytes]) -> bytes:
             info.external_attr = 0
             package.writestr(info, parts[name], compresslevel=9)
     return buffer.getvalue()
-
-
-def _write_atomically(target: Path, data: bytes, *, force: bool) -> None:
-    """Write to a temporary file beside ``target``, then rename it into place."""
-    if target.exists() and not force:
-        raise DataError(f"{target} already exists: pass --force to replace it")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".retention_xl-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except PermissionError as error:
-        raise DataError(
-            f"cannot write {target} ({error.strerror}): if Excel has the add-in open, "
-            "quit Excel and try again"
-        ) from error
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

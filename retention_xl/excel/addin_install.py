@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retention_xl.errors import DataError
-from retention_xl.excel.addin import ADDIN_FILENAME, _write_atomically, addin_bytes, template_path
+from retention_xl.atomic_write import write_atomically
+from retention_xl.excel.addin import ADDIN_FILENAME, addin_bytes, template_path
 
 __all__ = ["AddinStatus", "addin_folder", "install_addin", "uninstall_addin", "addin_status"]
 
@@ -131,7 +132,7 @@ def install_addin(
     target_folder = addin_folder(system, home=home) if folder is None else Path(folder)
     target_folder.mkdir(parents=True, exist_ok=True)
     target = target_folder / ADDIN_FILENAME
-    _write_atomically(target, data, force=True)
+    write_atomically(target, lambda f: f.write(data), force=True)
     if system == "macos":
         _install_runpython_script(Path.home() if home is None else Path(home))
     return target
@@ -143,7 +144,7 @@ def _install_runpython_script(home: Path) -> None:
     source = template_path().parent / name
     scripts = home.joinpath(*_MAC_SCRIPTS)
     scripts.mkdir(parents=True, exist_ok=True)
-    _write_atomically(scripts / name, source.read_bytes(), force=True)
+    write_atomically(scripts / name, lambda f: f.write(source.read_bytes()), force=True)
 
 
 def _installed_path(folder: Path | None, platform: str | None, home: Path | None) -> Path:

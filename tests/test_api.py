@@ -1,0 +1,137 @@
+"""The public Python API: what a notebook user types, pandas in, pandas out."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import retention_xl as rx
+from retention_xl.sample import sample_path
+
+PACKAGE = Path(rx.__file__).parent
+RAW = pd.DataFrame({
+    "Email": ["ann@x.com", "bob@x.com", "ann@x.com", "cat@x.com", "bob@x.com"],
+    "Order date": ["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10", "2024-03-15"],
+    "Total": ["10.00", "20.00", "5.00", "8.00", "12.50"],
+})
+
+
+def test_every_public_name_resolves_and_nothing_else_is_promised():
+    for name in rx.__all__:
+        assert getattr(rx, name) is not None, name
+    assert set(rx.__all__) == {"__version__", "main", *rx._WHERE}
+    with pytest.raises(AttributeError):
+        rx.clean_orders  # noqa: B018 -- internal, not part of the API
+
+
+def test_importing_the_package_stays_light():
+    # Excel imports retention_xl for every formula call: pandas, scipy and the writers load on first use
+    code = "import sys, retention_xl; print(sorted(m for m in ('pandas', 'scipy', 'xlsxwriter') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_notebook_example_from_the_readme(tmp_path):
+    orders = rx.read_orders(sample_path())
+    analysis = rx.analyse(orders, rx.ReportOptions(period="M"))
+    path = rx.write_xlsx(rx.build_report(analysis, rx.ReportOptions(lang="ar")), tmp_path / "report.xlsx")
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames[0] == "الملخص"
+    assert analysis.headline["customers"] == len(analysis.customers)
+    assert orders.n_input_rows == 5_499 and orders.source == "sample_orders.csv"
+
+
+def test_read_orders_takes_a_dataframe_and_names_the_columns_it_used():
+    orders = rx.read_orders(RAW)
+    assert (orders.columns.customer, orders.columns.date, orders.columns.amount) == ("Email", "Order date", "Total")
+    assert orders.frame["amount"].tolist() == [10.0, 20.0, 5.0, 8.0, 12.5]
+    assert rx.read_orders(RAW.rename(columns={"Email": "Who"}), customer="Who").columns.customer == "Who"
+
+
+def test_cohort_table_on_a_raw_export_by_hand():
+    # ann: Jan, Feb; bob: Jan, Mar; cat: Feb. Cohort Jan = {ann, bob}: P1 ann, P2 bob.
+    table = rx.cohort_table(RAW)
+    assert table.index.tolist() == ["2024-01", "2024-02"]
+    assert table["Size"].tolist() == [2, 1]
+    assert table.loc["2024-01", ["P0", "P1", "P2"]].tolist() == [1.0, 0.5, 0.5]
+    revenue = rx.cohort_table(RAW, show="revenue")
+    assert revenue.loc["2024-01", ["P0", "P1", "P2"]].tolist() == [30.0, 5.0, 12.5]
+
+
+def test_cohort_counts_need_no_amount_column():
+    table = rx.cohort_table(RAW.drop(columns="Total"), show="customers")
+    assert table.loc["2024-01", ["P0", "P1", "P2"]].tolist() == [2.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("helper", [rx.cohort_table, rx.period_kpis, rx.customer_table, rx.predict_clv])
+def test_a_missing_column_names_the_role_never_a_key_error(helper):
+    with pytest.raises(rx.MissingColumns) as err:
+        helper(RAW.drop(columns="Email"))
+    assert err.value.roles == ("customer",)
+    assert err.value.columns == ("Order date", "Total")
+    assert "customer" in str(err.value) and "'Order date'" in str(err.value)
+
+
+def test_helpers_give_the_report_tables():
+    orders = rx.read_orders(sample_path())
+    analysis = rx.analyse(orders)
+    pd.testing.assert_frame_equal(rx.period_kpis(orders), analysis.kpis)
+    customers = rx.customer_table(orders)
+    assert customers["revenue"].sum() == pytest.approx(analysis.customers["revenue"].sum())
+    assert customers.index.tolist() == analysis.customers.index.tolist()
+
+
+def test_options_are_checked_once_with_the_option_named():
+    with pytest.raises(rx.OutOfRange, match="margin"):
+        rx.ReportOptions(margin=1.5)
+    with pytest.raises(rx.InvalidValue, match="period"):
+        rx.ReportOptions(period="D")
+    with pytest.raises(rx.InvalidValue, match="unknown column role 'client'"):
+        rx.read_orders(RAW, client="Email")
+
+
+def test_an_unusable_table_says_why():
+    with pytest.raises(rx.NoUsableOrders, match="no usable orders: all 2 rows were skipped"):
+        rx.analyse(pd.DataFrame({"Customer": ["", ""], "Date": ["2024-01-01", "x"], "Total": ["1", "2"]}))
+
+
+# ----------------------------------------------------------------- the package's layering
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, []
+
+
+def test_no_module_imports_another_modules_private_names():
+    for path, tree in _modules():
+        for module, names in _imports(tree):
+            if module.startswith("retention_xl"):
+                private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+                assert not private, f"{path.relative_to(PACKAGE)} imports {private} from {module}"
+
+
+def test_the_analysis_core_knows_no_spreadsheet_library_and_no_words():
+    for path, tree in _modules():
+        if "analysis" not in path.relative_to(PACKAGE).parts:
+            continue
+        for module, _ in _imports(tree):
+            top = module.split(".")[0]
+            assert top not in {"xlwings", "openpyxl", "xlsxwriter", "typer", "rich"}, (path.name, module)
+            assert not module.startswith(("retention_xl.labels", "retention_xl.wording", "retention_xl.layout",
+                                          "retention_xl.excel", "retention_xl.cli")), (path.name, module)
+
+
+def test_modules_are_named_after_what_they_do():
+    names = {p.stem for p in PACKAGE.rglob("*.py")}
+    assert not names & {"utils", "helpers", "misc", "common"}
