@@ -441,3 +441,13 @@ def test_refuses_a_module_used_other_than_through_its_names(monkeypatch, tmp_pat
     script = "from retention_xl.analysis import periods\n\nP = periods\n"
     with pytest.raises(DataError, match="line 3: module `periods` is used other than as `periods.name`"):
         _build_with(monkeypatch, tmp_path, script)
+
+
+def test_first_use_imports_of_the_formulas_move_to_the_top():
+    """udfs imports cleaning and the models inside the formulas; main.py holds them once."""
+    from retention_xl.excel.lite import _hoist_project_imports
+
+    source = "import x\n\n\ndef f():\n    from retention_xl.a import b\n    return b\n\n\ndef g():\n    from retention_xl.a import b\n    return b\n"
+    assert _hoist_project_imports(source) == (
+        "import x\nfrom retention_xl.a import b\n\n\ndef f():\n\n    return b\n\n\ndef g():\n\n    return b\n")
+    assert _hoist_project_imports("import x\n") == "import x\n"
