@@ -475,7 +475,7 @@ def notes_row(sheet: Sheet) -> int:
 
     >>> from retention_xl.report import Sheet, Text
     >>> notes_row(Sheet("summary", "Summary", (Text(0, ("Title",)), Text(1, ("a", "b")))))
-    4
+    3
     """
     used: set[int] = set()
     for block in sheet.blocks:
