@@ -349,3 +349,16 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     assert survey_check("=NPS(Survey[Score])") == pytest.approx(40)
     assert survey_check("=CSAT(Survey[Satisfaction])") == pytest.approx(0.6)
     assert survey_check("=CES(Survey[Effort])") == pytest.approx(4.9)
+
+
+def test_the_template_is_written_with_the_usual_permissions(tmp_path):
+    """Readable by others as any file the user saves (the umask decides), not mkstemp's 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for force in (False, True):
+            path = build_template(tmp_path / "t.xlsx", force=force)
+            assert path.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)

@@ -37,6 +37,7 @@ from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
 
 __all__ = [
     "EXCEL_ERRORS",
+    "OFFICE_JS_ERRORS",
     "number",
     "optional_number",
     "numbers",
@@ -330,9 +331,22 @@ def _error_style() -> str:
     return "value" if sys.platform == "emscripten" else "text"
 
 
+#: the error values xlwings' Office.js runtimes (Lite, Server) turn into genuine errors
+#: (``errorstr_to_errortype`` in ``xlwings/pro/_xlofficejs.py``); any other code returned
+#: there would show as text, which a SUM reads as 0
+OFFICE_JS_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
+
 def error_result(err: RetentionError) -> str:
-    """The cell content for an error: ``"#DIV/0!"`` or ``"#DIV/0! start is 0"``."""
-    if _error_style() == "value" or isinstance(err, PassedError):
+    """The cell content for an error: ``"#DIV/0!"`` or ``"#DIV/0! start is 0"``.
+
+    In the Office.js runtimes an error passed on from another cell that xlwings cannot
+    return as an error value (``#SPILL!``, ``#CALC!``, ``#BUSY!``...) becomes ``#VALUE!``,
+    so that the cell still holds a genuine error.
+    """
+    if _error_style() == "value":
+        return err.code if err.code in OFFICE_JS_ERRORS else "#VALUE!"
+    if isinstance(err, PassedError):
         return err.code
     return f"{err.code} {err}"
 

@@ -322,6 +322,9 @@ def write_lite_bundle(directory: str | os.PathLike, *, force: bool = False) -> l
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(contents[path.name])
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
