@@ -172,7 +172,9 @@ def test_styling_and_page_setup():
 def test_start_sheet_explains_install_and_every_formula(lang):
     ws = _book(lang).worksheets[0]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    assert "retention_xl.udfs" in text and "retention-xl addin build" in text
+    assert "python -m pip install ." in text and "retention-xl addin install" in text  # from this folder
+    assert "Trust access to the VBA project object model" in text or lang != "en"
+    assert "retention-xl lite" in text
     assert label(lang, "start.install_c") in text
     names = ("CRR", "CHURN", "CHURN_COST", "REPEAT_RATE", "CLV", "CLV_DISCOUNTED", "LIFESPAN",
              "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT")
