@@ -137,7 +137,8 @@ def _first_error(flat: list[Any], kinds: set[type]) -> str | int | None:
         distinct = set(flat)
     except TypeError:  # an unhashable cell (never from Excel): look at every cell
         distinct = flat
-    if not any(_is_error(v) for v in distinct if isinstance(v, str) or type(v) is int):
+    # every error code starts with "#": the full check runs only on the few that hold one
+    if not any(_is_error(v) for v in distinct if (isinstance(v, str) and "#" in v) or type(v) is int):
         return None
     return next(v for v in flat if _is_error(v))
 
