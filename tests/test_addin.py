@@ -377,3 +377,22 @@ def test_default_folders_follow_xlwings_addin_install(tmp_path):
     localized = office / "User Content.localized" / "Startup.localized" / "Excel"
     localized.mkdir(parents=True)
     assert addin_folder("macos", home=tmp_path) == localized
+
+
+def test_the_add_ins_vba_fits_the_editors_limits(vba_modules):
+    """Every module of the built add-in, as olevba extracts it (xlwings' own VBA, unchanged)."""
+    import vba_rules
+
+    assert set(vba_modules) >= {"xlwings", "RibbonMyAddin", "Dictionary", "ThisWorkbook"}
+    for name, code in vba_modules.items():
+        assert vba_rules.line_problems(code) == [], name
+    procedures = re.findall(r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(([^)]*)\)", vba_modules["RibbonMyAddin"],
+                            re.MULTILINE)
+    assert procedures == [("RunMain", "control As IRibbonControl")]
+
+
+@pytest.mark.slow  # ANTLR's Python runtime: a few seconds
+def test_the_ribbon_module_parses_with_the_vba_grammar(vba_modules):
+    import vba_rules
+
+    assert vba_rules.grammar_errors(vba_rules.excel_branch(vba_modules["RibbonMyAddin"])) == []
