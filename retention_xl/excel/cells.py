@@ -127,20 +127,13 @@ def _cells(x: Any) -> tuple[list[Any], set[type]]:
 def _first_error(flat: list[Any], kinds: set[type]) -> str | int | None:
     """The first error value among the cells, if any, in reading order.
 
-    Only text cells and plain integers (classic xlwings' COM codes) can hold one. The
-    check runs on the distinct cells (a range of customer ids or dates repeats most of
-    its values), and the cells are scanned in order only when one of them is an error.
+    Only text cells and plain integers (classic xlwings' COM codes) can hold one, and every
+    error text starts with "#", so the full check runs only on the few cells holding one.
     """
     if not any(issubclass(k, str) or k is int for k in kinds):
         return None
-    try:
-        distinct = set(flat)
-    except TypeError:  # an unhashable cell (never from Excel): look at every cell
-        distinct = flat
-    # every error code starts with "#": the full check runs only on the few that hold one
-    if not any(_is_error(v) for v in distinct if (isinstance(v, str) and "#" in v) or type(v) is int):
-        return None
-    return next(v for v in flat if _is_error(v))
+    return next((v for v in flat if ((isinstance(v, str) and "#" in v) or type(v) is int) and _is_error(v)),
+                None)
 
 
 def _float(x: object) -> float:
