@@ -278,12 +278,18 @@ def addin_build(
 @errors_as_one_line
 def addin_install(
     file: Annotated[Optional[Path], typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an installed add-in holding imported formulas even if "
+                                           "they cannot be imported again.")
+    ] = False,
 ) -> None:
-    """Install the add-in into Excel's startup folder (Windows, macOS)."""
+    """Install the add-in into Excel's startup folder (Windows, macOS) with this Python, and on
+    Windows import the formulas into it: one command for the ribbon and the formulas."""
     from retention_xl.excel.addin_install import install_addin
 
-    written = install_addin(file)
-    out.print(f"[bold green]Add-in installed:[/] {written}. Restart Excel to see the Retention tab.")
+    installed = install_addin(file, force=force)
+    for line in installed.lines():
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 @addin_app.command("uninstall")
@@ -299,7 +305,8 @@ def addin_uninstall() -> None:
 @addin_app.command("status")
 @errors_as_one_line
 def addin_status() -> None:
-    """Say whether the add-in is installed, and where."""
+    """Say whether the add-in is installed, where, with which Python, whether the formulas are in it,
+    and what is missing."""
     from retention_xl.excel.addin_install import addin_status as status
 
     out.print(str(status()), highlight=False)

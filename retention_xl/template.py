@@ -126,6 +126,9 @@ def build_template(path: str | os.PathLike | None = None, *, lang: str = "en",
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a normal file others may open, not mkstemp's private 0600
         if force:
             os.replace(tmp, target)
         else:

@@ -126,7 +126,7 @@ SURVEY_RESULTS = (
 
 # Formula catalog on the Start sheet: (name, signature, example).
 CATALOG = (
-    ("CRR", "CRR(start, end, new)", "CRR(10, 8, 0) → 0.8 (80%)"),
+    ("CRR", "CRR(start_customers, end_customers, new_customers)", "CRR(10, 8, 0) → 0.8 (80%)"),
     ("CHURN", "CHURN(lost, start)", "CHURN(5, 150) → 0.0333"),
     ("CHURN_COST", "CHURN_COST(lost, value_per_customer)", "CHURN_COST(15, 30000) → 450000"),
     ("REPEAT_RATE", "REPEAT_RATE(repeat, customers)\nREPEAT_RATE(customer_ids)",

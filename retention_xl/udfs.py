@@ -3,6 +3,18 @@
 Each formula only converts what Excel hands over (see :mod:`retention_xl.excel.cells`),
 calls the pure function in :mod:`retention_xl.analysis` and shapes the result. The
 docstring of each one is its description in Excel's function wizard.
+
+Two things here are for Excel rather than for Python:
+
+* Argument names are copied by xlwings into the VBA module that *Import Functions*
+  creates, so each must be a legal VBA identifier and not a VBA reserved word
+  (``end`` and ``new`` are reserved: CRR's arguments are ``start_customers``,
+  ``end_customers``, ``new_customers``). ``tests/test_udfs_vba.py`` runs xlwings' own
+  generator on this module and checks every name.
+* Excel imports this module in the Python it starts for the formulas, so only what
+  every formula needs is imported here; cleaning orders, the cohort tables and the
+  models (pandas' heavier parts, scipy) are imported by the formulas that use them, on
+  their first call.
 """
 
 from __future__ import annotations
@@ -12,16 +24,18 @@ from typing import Any
 import xlwings as xw
 
 import numpy as np
-import pandas as pd
 
 from retention_xl.analysis import metrics
-from retention_xl.analysis.cohorts import cohort_tables
-from retention_xl.analysis.customers import customer_summary
-from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
-from retention_xl.analysis.orders import clean_orders
-from retention_xl.analysis.prediction import predict_customers
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
-from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, text, values
+from retention_xl.excel.cells import (
+    excel_formula,
+    number,
+    numbers,
+    column,
+    optional_number,
+    text,
+    values,
+)
 
 __all__ = [
     "CRR",
@@ -54,13 +68,14 @@ def _count_or_range(x: Any, name: str) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("start", err_to_str=True, doc="Customers at the start of the period (S).")
-@xw.arg("end", err_to_str=True, doc="Customers at the end of the period (E).")
-@xw.arg("new", err_to_str=True, doc="New customers won during the period (N).")
+@xw.arg("start_customers", err_to_str=True, doc="Customers at the start of the period (S).")
+@xw.arg("end_customers", err_to_str=True, doc="Customers at the end of the period (E).")
+@xw.arg("new_customers", err_to_str=True, doc="New customers won during the period (N).")
 @excel_formula
-def CRR(start, end, new):  # noqa: N802
+def CRR(start_customers, end_customers, new_customers):  # noqa: N802
     """Customer retention rate (E-N)/S as a fraction. Example: =CRR(10,8,0) gives 0.8 (80%)."""
-    return metrics.crr(number(start, "start"), number(end, "end"), number(new, "new"))
+    return metrics.crr(number(start_customers, "start_customers"), number(end_customers, "end_customers"),
+                       number(new_customers, "new_customers"))
 
 
 @xw.func(category=CATEGORY)
@@ -192,21 +207,26 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
 
-def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.DataFrame:
+def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None):
     """Clean orders from three ranges (without amounts every order counts 1)."""
-    ids = values(customer_ids, "customer_ids")
-    dates = values(order_dates, "order_dates")
+    import pandas as pd
+
+    from retention_xl.analysis.orders import clean_orders
+
+    ids = column(customer_ids, "customer_ids")
+    dates = column(order_dates, "order_dates")
     if len(ids) != len(dates):
         raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")
     if amounts is None:
-        amt: list = [1.0] * len(ids)
+        amt = np.ones(len(ids))
     else:
-        amt = values(amounts, "amounts")
+        amt = column(amounts, "amounts")
         if len(amt) != len(ids):
             raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
-    raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object),
-                        "amount": pd.Series(amt, dtype=object)})
-    raw = raw[~(raw["customer"].isna() & raw["date"].isna())]  # blank rows of a whole-column range
+    raw = pd.DataFrame({"customer": ids, "date": dates, "amount": amt}, copy=False)
+    blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
+    if blank.any():  # blank rows of a whole-column range
+        raw = raw[~blank]
     orders = clean_orders(raw, customer="customer", date="date", amount="amount")
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
@@ -216,7 +236,7 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.Data
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @xw.arg("period", err_to_str=True, doc='Cohort period: "M" (default), "W", "Q" or "Y".')
@@ -225,6 +245,10 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @excel_formula
 def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # noqa: N802
     """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
+    import pandas as pd
+
+    from retention_xl.analysis.cohorts import cohort_tables
+
     code = text(period, "period", "M")
     what = text(show, "show", "retention").lower()
     if what not in _SHOW:
@@ -239,15 +263,21 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # 
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
+_WEEK_DAYS = 7.0  # the models' time unit, as in predict_customers
+
+
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **options: float):
     """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
+    from retention_xl.analysis.customers import customer_summary
+    from retention_xl.analysis.prediction import predict_customers
+
     prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts)), **options)
     if not prediction.available:
         raise ModelError(prediction.problem)
     return prediction.customers
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts, same length (negative = refund, left out).")
@@ -268,14 +298,21 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
     return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @excel_formula
 def P_ALIVE(customer_ids, order_dates):  # noqa: N802
     """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
-    p = _predictions(customer_ids, order_dates)
-    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
+    from retention_xl.analysis.customers import customer_summary
+    from retention_xl.analysis.models.bg_nbd import BetaGeo
+
+    # the BG/NBD model alone: what CLV_PREDICT fits first, in weeks, without a spend model
+    summary = customer_summary(_orders(customer_ids, order_dates))
+    x = summary["frequency"].to_numpy(dtype=float)
+    t_x, age = (summary[c].to_numpy(dtype=float) / _WEEK_DAYS for c in ("recency", "T"))
+    p_alive = BetaGeo().fit(x, t_x, age).p_alive(x, t_x, age)
+    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(summary.index, p_alive.tolist())]
 
 
 MAX_PERIODS_AHEAD = 1000
@@ -287,6 +324,8 @@ MAX_PERIODS_AHEAD = 1000
 @excel_formula
 def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
+    from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
+
     counts = numbers(survivors, "survivors")
     ahead = number(periods_ahead, "periods_ahead")
     if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:

@@ -14,7 +14,19 @@ depends on it:
 * ``current_region`` grows over filled neighbours (diagonals included), ``used_range`` is
   the box of filled cells;
 * a read of more than :data:`READ_LIMIT` cells fails at once, as Excel would after minutes
-  (or run out of memory), so a test that reads too much fails instead of hanging.
+  (or run out of memory), so a test that reads too much fails instead of hanging;
+* Tables behave as ListObjects where a report's users depend on them: ``Table.resize``
+  keeps the header row and must overlap the old range and no other table; a formula
+  with a structured reference (``=SUM(PeriodKPIs[Net revenue])``) follows a renamed
+  column header, and turns into ``#REF!`` for good when its table (or its sheet) is
+  deleted or its column is resized away; :meth:`Book.calculate` evaluates such a SUM;
+* whole rows (``sheet.range("5:7")``) can be inserted and deleted: cells, formats, fonts,
+  tables, defined names and charts below move with them;
+* a write through ``options(chunksize=n)`` goes in chunks of ``n`` rows, as xlwings
+  writes it (one logged write per chunk);
+* charts take the portable chart API of xlwings 0.37 (name, title, legend, value axis,
+  series names, x-axis values); ``set_source_data`` makes one series per row or column
+  of the source, as Excel does; conditional formats are recorded per range.
 
 Every read, write and ``.api`` call is logged on the book so tests can count them.
 """
@@ -26,6 +38,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _A1 = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
+_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
+_STRUCTURED = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\[([^\[\]]+)\]")
+LAST_COLUMN = 16_384
 _REF = re.compile(r"^=(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]+)\$?(\d+)$")
 _FORMULA_START = ("=", "+", "-", "@")
 READ_LIMIT = 10_000_000
@@ -147,6 +162,42 @@ class Book:
     def writes(self, kind: str | None = None) -> list[tuple]:
         return [e for e in self.log if e[0] != "read" and (kind is None or e[0] == kind)]
 
+    def table(self, name: str) -> Table | None:
+        return next((t for ws in self._sheets for t in ws.tables._items if t.name.casefold() == name.casefold()), None)
+
+    def calculate(self, formula: str) -> Any:
+        """``=SUM(Table[Column])`` as Excel computes it: numbers in the column's data rows."""
+        m = re.fullmatch(r"=SUM\(([^\[\]]+)\[([^\[\]]+)\]\)", formula)
+        if not m:
+            return "#REF!" if "#REF!" in formula else "#NAME?"
+        table = self.table(m.group(1))
+        if table is None:
+            return "#REF!"
+        r1, c1, r2, c2 = table.range.box
+        headers = [table.parent.values.get((r1, c)) for c in range(c1, c2 + 1)]
+        if m.group(2) not in headers:
+            return "#REF!"
+        col = c1 + headers.index(m.group(2))
+        return sum(v for r in range(r1 + 1, r2 + 1)
+                   if isinstance(v := table.parent.values.get((r, col)), (int, float)) and not isinstance(v, bool))
+
+    def _rewrite_references(self, change) -> None:
+        """Apply ``change(table, column) -> str | None`` to every structured reference in every formula."""
+        for ws in self._sheets:
+            for cell, formula in list(ws.formulas.items()):
+                def replace(m):
+                    new = change(m.group(1), m.group(2))
+                    return m.group(0) if new is None else new
+                ws.formulas[cell] = _STRUCTURED.sub(replace, formula)
+
+    def _table_gone(self, name: str, columns: set[str] | None = None) -> None:
+        """Excel turns references to a deleted table (or to deleted columns of it) into #REF!."""
+        def change(table, column):
+            if table.casefold() == name.casefold() and (columns is None or column in columns):
+                return "#REF!"
+            return None
+        self._rewrite_references(change)
+
 
 class Sheets:
     def __init__(self, book: Book):
@@ -205,10 +256,32 @@ class Sheet:
         self.format_rules: list[tuple[tuple[int, int, int, int], str]] = []
         self.widths: dict[int, float] = {}
         self.fonts: list[tuple[tuple[int, int, int, int], str, Any]] = []
+        self.conditional_formats: list[tuple[tuple[int, int, int, int], tuple]] = []
         self.tables = Tables(self)
         self.charts = Charts(self)
         self.api = Api(book.api_log, f"Sheet[{name}]")
         self.deleted = False
+
+    def _shift_rows(self, first: int, by: int) -> None:
+        """Move everything from row ``first`` down by ``by`` rows (up when negative)."""
+        def moved(box):
+            r1, c1, r2, c2 = box
+            return (r1 + by if r1 >= first else r1, c1, r2 + by if r2 >= first else r2, c2)
+
+        for store in ("values", "formulas"):
+            old = getattr(self, store)
+            setattr(self, store, {((r + by) if r >= first else r, c): v for (r, c), v in old.items()})
+        self.format_rules = [(moved(b), f) for b, f in self.format_rules]
+        self.fonts = [(moved(b), a, v) for b, a, v in self.fonts]
+        self.conditional_formats = [(moved(b), f) for b, f in self.conditional_formats]
+        for table in self.tables._items:
+            table.range = Range(self, *moved(table.range.box))
+        for chart in self.charts._items:
+            if chart.top >= 15.0 * (first - 1):
+                chart.top += 15.0 * by
+        for name in self.book.names._items:
+            if name.sheet is self and name.cell[0] >= first:
+                name.cell = (name.cell[0] + by, name.cell[1])
 
     @property
     def name(self) -> str:
@@ -220,6 +293,8 @@ class Sheet:
         self._name = value
 
     def range(self, cell1, cell2=None) -> Range:
+        if isinstance(cell1, str) and (m := _ROWS.match(cell1)):  # whole rows, e.g. "5:7"
+            return Range(self, int(m.group(1)), 1, int(m.group(2)), LAST_COLUMN)
         r1, c1 = _cell_ref(cell1)
         r2, c2 = _cell_ref(cell2) if cell2 is not None else (r1, c1)
         return Range(self, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
@@ -242,6 +317,8 @@ class Sheet:
         i = book._sheets.index(self)
         book._sheets.remove(self)
         self.deleted = True
+        for table in self.tables._items:
+            book._table_gone(table.name)
         if book._active is self:
             book._active = book._sheets[max(i - 1, 0)]
 
@@ -275,12 +352,23 @@ class Sheet:
 
 
 class _Options:
-    def __init__(self, rng: Range, ndim: int | None):
-        self.rng, self.ndim = rng, ndim
+    def __init__(self, rng: Range, ndim: int | None, chunksize: int | None = None):
+        self.rng, self.ndim, self.chunksize = rng, ndim, chunksize
 
     @property
     def value(self) -> Any:
         return self.rng._read(self.ndim)
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        """As xlwings' chunked write: rows ``[i*n, (i+1)*n)`` to the matching rows of the range."""
+        if not self.chunksize or not isinstance(data, list) or not data or not isinstance(data[0], list):
+            self.rng.value = data
+            return
+        r1, c1, _, c2 = self.rng.box
+        for start in range(0, len(data), self.chunksize):
+            chunk = data[start:start + self.chunksize]
+            Range(self.rng.sheet, r1 + start, c1, r1 + start + len(chunk) - 1, c2).value = chunk
 
 
 class Font:
@@ -333,8 +421,59 @@ class Range:
     def font(self) -> Font:
         return Font(self)
 
-    def options(self, ndim: int | None = None, **_: Any) -> _Options:
-        return _Options(self, ndim)
+    def options(self, ndim: int | None = None, chunksize: int | None = None, **_: Any) -> _Options:
+        return _Options(self, ndim, chunksize)
+
+    @property
+    def formula(self) -> str | None:
+        return self.sheet.formulas.get(self.box[:2])
+
+    @formula.setter
+    def formula(self, text: str) -> None:
+        self.sheet.formulas[self.box[:2]] = text
+
+    def clear(self) -> None:
+        """Contents and formats (number formats, fonts, conditional formats) of the cells."""
+        r1, c1, r2, c2 = self.box
+        sheet = self.sheet
+        for cell in [k for k in sheet.values if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
+            del sheet.values[cell]
+        for cell in [k for k in sheet.formulas if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
+            del sheet.formulas[cell]
+        sheet.format_rules.append((self.box, "General"))
+        sheet.fonts = [f for f in sheet.fonts if not _inside(f[0], self.box)]
+        sheet.conditional_formats = [f for f in sheet.conditional_formats if not _inside(f[0], self.box)]
+        sheet.book.log.append(("clear", sheet.name, self.box, None))
+
+    @property
+    def conditional_formats(self) -> _ConditionalFormats:
+        return _ConditionalFormats(self)
+
+    def _whole_rows(self) -> tuple[int, int]:
+        r1, c1, r2, c2 = self.box
+        if (c1, c2) != (1, LAST_COLUMN):
+            raise NotImplementedError("stand-in: only whole rows are inserted or deleted")
+        return r1, r2
+
+    def insert(self, shift: str, copy_origin: str = "format_from_left_or_above") -> None:
+        """Insert whole rows: everything from the first row down moves down."""
+        r1, r2 = self._whole_rows()
+        self.sheet._shift_rows(r1, r2 - r1 + 1)
+        self.sheet.book.log.append(("insert", self.sheet.name, self.box, None))
+
+    def delete(self, shift: str | None = None) -> None:
+        """Delete whole rows (no table may lie in them): everything below moves up."""
+        r1, r2 = self._whole_rows()
+        sheet = self.sheet
+        for table in sheet.tables._items:
+            t1, _, t2, _ = table.range.box
+            if not (t2 < r1 or t1 > r2):
+                raise NotImplementedError("stand-in: deleting rows through a table")
+        for store in (sheet.values, sheet.formulas):
+            for cell in [k for k in store if r1 <= k[0] <= r2]:
+                del store[cell]
+        sheet._shift_rows(r2 + 1, -(r2 - r1 + 1))
+        sheet.book.log.append(("delete", sheet.name, self.box, None))
 
     def _read(self, ndim: int | None) -> Any:
         rows, cols = self.shape
@@ -375,6 +514,13 @@ class Range:
 
     def _store(self, r: int, c: int, v: Any) -> None:
         sheet = self.sheet
+        for table in sheet.tables._items:  # a new header renames the column in every formula
+            t1, u1, _, u2 = table.range.box
+            old = sheet.values.get((r, c))
+            if r == t1 and u1 <= c <= u2 and isinstance(old, str) and isinstance(v, str) and old != v:
+                sheet.book._rewrite_references(
+                    lambda t, col, name=table.name, old=old, new=v:
+                    f"{t}[{new}]" if t.casefold() == name.casefold() and col == old else None)
         sheet.formulas.pop((r, c), None)
         if v is None or v == "":
             sheet.values.pop((r, c), None)
@@ -441,6 +587,16 @@ class Range:
         return f"<Range {self.sheet.name}!{self.address}>"
 
 
+def _inside(box, outer) -> bool:
+    r1, c1, r2, c2 = box
+    o1, p1, o2, p2 = outer
+    return o1 <= r1 and r2 <= o2 and p1 <= c1 and c2 <= p2
+
+
+def _overlap(a, b) -> bool:
+    return not (a[2] < b[0] or a[0] > b[2] or a[3] < b[1] or a[1] > b[3])
+
+
 @dataclass
 class Table:
     parent: Sheet
@@ -448,6 +604,37 @@ class Table:
     range: Range
     table_style_name: str = "TableStyleMedium2"
     show_totals: bool = False
+
+    @property
+    def header_row_range(self) -> Range:
+        r1, c1, _, c2 = self.range.box
+        return Range(self.parent, r1, c1, r1, c2)
+
+    @property
+    def data_body_range(self) -> Range:
+        r1, c1, r2, c2 = self.range.box
+        return Range(self.parent, r1 + 1, c1, r2, c2)
+
+    def resize(self, rng: Range) -> None:
+        """ListObject.Resize: same header row, overlapping the old range, no other table in the way."""
+        old, new = self.range.box, rng.box
+        if rng.sheet is not self.parent or new[0] != old[0] or not _overlap(old, new) or new[2] <= new[0]:
+            raise ValueError(f"table {self.name}: cannot resize {old} to {new} (the header row must stay "
+                             "and the new range must overlap the old one)")
+        for other in self.parent.tables._items:
+            if other is not self and _overlap(other.range.box, new):
+                raise ValueError(f"table {self.name}: a table cannot overlap table {other.name}")
+        dropped = {self.parent.values.get((old[0], c)) for c in range(old[1], old[3] + 1)
+                   if not new[1] <= c <= new[3]}
+        if dropped:
+            self.parent.book._table_gone(self.name, {d for d in dropped if isinstance(d, str)})
+        self.range = rng
+        self.parent.book.log.append(("resize", self.parent.name, new, self.name))
+
+    def delete(self) -> None:
+        self.parent.tables._items.remove(self)
+        self.parent.book._table_gone(self.name)
+        self.parent.book.log.append(("table_delete", self.parent.name, self.range.box, self.name))
 
 
 class Tables:
@@ -457,6 +644,20 @@ class Tables:
 
     def __iter__(self):
         return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, key: int | str) -> Table:
+        if isinstance(key, int):
+            return self._items[key]
+        for table in self._items:
+            if table.name.casefold() == key.casefold():
+                return table
+        raise KeyError(key)
+
+    def __contains__(self, key: str) -> bool:
+        return any(t.name.casefold() == key.casefold() for t in self._items)
 
     def add(self, source: Range | None = None, name: str | None = None,
             table_style_name: str = "TableStyleMedium2", **_: Any) -> Table:
@@ -471,10 +672,46 @@ class Tables:
             raise ValueError(f"table {name}: every header must be text, got {headers}")
         if len({h.casefold() for h in headers}) != len(headers):
             raise ValueError(f"table {name}: repeated headers {headers}")
+        for other in self._items:
+            if _overlap(other.range.box, source.box):
+                raise ValueError(f"table {name}: a table cannot overlap table {other.name}")
         table = Table(self.sheet, name, source, table_style_name)
         self._items.append(table)
         book.log.append(("table", self.sheet.name, source.box, name))
         return table
+
+
+
+class _ConditionalFormats:
+    def __init__(self, rng: Range):
+        self.rng = rng
+
+    def clear(self) -> None:
+        sheet = self.rng.sheet
+        sheet.conditional_formats = [f for f in sheet.conditional_formats if not _overlap(f[0], self.rng.box)]
+
+    def add_color_scale(self, colors, *, thresholds=None, threshold_type="number") -> None:
+        sheet = self.rng.sheet
+        sheet.conditional_formats.append((self.rng.box, ("color_scale", tuple(colors))))
+        sheet.book.log.append(("conditional_format", sheet.name, self.rng.box, tuple(colors)))
+
+
+@dataclass
+class _Series:
+    name: str
+
+
+@dataclass
+class _Axis:
+    settings: dict = field(default_factory=dict)
+
+    def set(self, **settings: Any) -> None:
+        self.settings.update(settings)
+
+
+@dataclass
+class _Legend:
+    visible: bool = True
 
 
 @dataclass
@@ -487,9 +724,27 @@ class Chart:
     index: int
     source: Range | None = None
     chart_type: str | None = None
+    name: str = ""
+    title: str | None = None
+    plot_by: str | None = None
+    categories: Range | None = None
+    series: list = field(default_factory=list)
+    legend: _Legend = field(default_factory=_Legend)
+    value_axis: _Axis = field(default_factory=_Axis)
 
-    def set_source_data(self, source: Range) -> None:
+    def set_source_data(self, source: Range, plot_by: str | None = None) -> None:
+        """One series per row ("rows") or column ("columns"); Excel's own choice: the shorter side."""
+        rows, cols = source.shape
+        self.plot_by = plot_by or ("columns" if rows >= cols else "rows")
         self.source = source
+        count = rows if self.plot_by == "rows" else cols
+        self.series = [_Series(f"Series{i}") for i in range(1, count + 1)]
+
+    def set_x_axis_values(self, source: Range) -> None:
+        self.categories = source
+
+    def delete(self) -> None:
+        self.parent.charts._items.remove(self)
 
     @property
     def api(self) -> tuple[Api, Api]:
@@ -510,7 +765,7 @@ class Charts:
         return len(self._items)
 
     def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211) -> Chart:
-        chart = Chart(self.sheet, left, top, width, height, len(self._items) + 1)
+        chart = Chart(self.sheet, left, top, width, height, len(self._items) + 1, name=f"Chart {len(self._items) + 1}")
         self._items.append(chart)
         self.sheet.book.log.append(("chart", self.sheet.name, None, None))
         return chart

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import io
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -19,11 +20,15 @@ import pytest
 from retention_xl.errors import DataError, OutputExists
 from retention_xl.excel.addin import (
     ADDIN_FILENAME,
+    BUILD_SETTINGS,
     CONFIG_SHEET,
+    INTERPRETER_KEYS,
     RUN_MAIN_CALLBACK,
     UDF_MODULES,
     addin_bytes,
     build_addin,
+    build_stamp,
+    read_addin,
     template_path,
 )
 from retention_xl.excel.addin_install import (
@@ -176,24 +181,52 @@ def as_xlsm(package: zipfile.ZipFile) -> openpyxl.Workbook:
     return openpyxl.load_workbook(buffer)
 
 
-def test_config_holds_udf_modules_and_no_empty_keys(package):
+def test_config_holds_only_what_the_add_in_needs(package):
+    """No FALSE flags: a row here hides the user's own myaddin.conf files from xlwings."""
     sheet = as_xlsm(package)[CONFIG_SHEET]
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
-    assert rows == [
-        ("UDF Modules", UDF_MODULES),
-        ("Debug UDFs", False),
-        ("Use UDF Server", False),
-        ("Show Console", False),
-    ]
-    assert sheet.dimensions == "A1:B4"
+    assert rows == [("UDF Modules", UDF_MODULES), ("ADD_WORKBOOK_TO_PYTHONPATH", "False")]
+    assert sheet.dimensions == "A1:B2"
 
 
 def test_shared_string_counts_match_the_cells(package):
     sst = SafeET.fromstring(package.read("xl/sharedStrings.xml"))
     sheet = SafeET.fromstring(package.read("xl/worksheets/sheet1.xml"))
     string_cells = [c for c in sheet.iter(f"{SML}c") if c.get("t") == "s"]
-    assert int(sst.get("count")) == len(string_cells) == 5
-    assert int(sst.get("uniqueCount")) == len(sst.findall(f"{SML}si")) == 5
+    assert int(sst.get("count")) == len(string_cells) == 4
+    assert int(sst.get("uniqueCount")) == len(sst.findall(f"{SML}si")) == 4
+
+
+def test_every_config_key_is_one_the_add_ins_vba_reads(package, vba_modules):
+    """xlwings' GetConfig upper-cases the sheet's keys and looks them up by these literals."""
+    code = "\n".join(vba_modules.values())
+    looked_up = set(re.findall(r'GetConfig\("([^"]+)"', code))
+    assert "d.Add UCase(cell.Value), cell.Offset(0, 1).Value" in vba_modules["xlwings"]
+    written = {*BUILD_SETTINGS, *INTERPRETER_KEYS.values()}
+    assert {key.upper() for key in written} <= looked_up
+    assert {"INTERPRETER_WIN", "INTERPRETER_MAC", "ADD_WORKBOOK_TO_PYTHONPATH", "UDF MODULES"} <= looked_up
+    # the workbook's own myaddin.conf sheet is read before the add-in's, so a user can override
+    lookup = vba_modules["xlwings"].split("Function GetConfig(", 1)[1]
+    assert lookup.index("GetConfigFromSheet(ActiveWorkbook)") < lookup.index("GetConfigFromSheet(ThisWorkbook)")
+
+
+def test_the_workbook_folder_stays_off_the_python_path(vba_modules):
+    """RunPython passes the setting as the first field to xlwings' prepare_sys_path (run here)."""
+    import sys
+
+    from xlwings.utils import prepare_sys_path
+
+    assert 'AddExcelDir = GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")' in vba_modules["xlwings"]
+    assert 'PYTHONPATH = AddExcelDir & ";" & ActiveFullName' in vba_modules["xlwings"]
+    before = list(sys.path)
+    try:
+        fields = "{};C:/Users/sara/OneDrive/orders.xlsx;C:/XLSTART/retention_xl.xlam;;;;"
+        prepare_sys_path(fields.format(BUILD_SETTINGS["ADD_WORKBOOK_TO_PYTHONPATH"]))
+        assert not [p for p in sys.path if "OneDrive" in p or "XLSTART" in p]
+        prepare_sys_path(fields.format("true"))  # xlwings' default: both folders
+        assert [p for p in sys.path if "OneDrive" in p] and [p for p in sys.path if "XLSTART" in p]
+    finally:
+        sys.path[:] = before
 
 
 def test_add_in_title_names_the_product(package):
@@ -225,6 +258,8 @@ def test_refuses_a_file_name_the_button_could_not_import(tmp_path):
 
 # ---------------------------------------------------------------------- installing
 
+PYTHON = sys.executable
+
 
 @pytest.mark.parametrize("platform", ["windows", "macos"])
 def test_install_status_uninstall_round_trip(tmp_path, platform):
@@ -232,18 +267,28 @@ def test_install_status_uninstall_round_trip(tmp_path, platform):
     before = addin_status(folder=folder, platform=platform, home=home)
     assert before == AddinStatus(installed=False, path=folder / ADDIN_FILENAME)
 
-    installed = install_addin(folder=folder, platform=platform, home=home)
-    assert installed == folder / ADDIN_FILENAME
-    assert installed.read_bytes() == addin_bytes()
+    installed = install_addin(folder=folder, platform=platform, home=home, interpreter=PYTHON)
+    assert installed.path == folder / ADDIN_FILENAME
+    assert installed.path.read_bytes() == addin_bytes({INTERPRETER_KEYS[platform]: PYTHON})
     status = addin_status(folder=folder, platform=platform, home=home)
-    assert status == AddinStatus(installed=True, path=installed, current=True)
-    assert str(status) == f"installed at {installed} (up to date)"
+    assert status.installed and status.current and status.interpreter == PYTHON and status.interpreter_found
+    assert str(status).startswith(f"installed at {installed.path} (up to date)\nPython: {PYTHON}")
 
-    assert uninstall_addin(folder=folder, platform=platform, home=home) == installed
-    assert not installed.exists()
+    assert uninstall_addin(folder=folder, platform=platform, home=home) == installed.path
+    assert not installed.path.exists()
     assert not addin_status(folder=folder, platform=platform, home=home).installed
     with pytest.raises(DataError, match="not installed"):
         uninstall_addin(folder=folder, platform=platform, home=home)
+
+
+def test_install_writes_the_running_python_under_the_systems_key(tmp_path):
+    """Build report then starts this Python, not whatever 'python' is on the PATH."""
+    for platform, key in (("windows", "Interpreter_Win"), ("macos", "Interpreter_Mac")):
+        installed = install_addin(folder=tmp_path / platform, platform=platform, home=tmp_path)
+        settings = read_addin(installed.path.read_bytes()).settings
+        assert settings == {**BUILD_SETTINGS, key: sys.executable}
+        assert installed.interpreter == sys.executable
+        assert f"Python for Build report and the formulas: {sys.executable}" in installed.lines()
 
 
 def test_install_on_macos_adds_the_runpython_applescript(tmp_path):
@@ -256,16 +301,50 @@ def test_install_on_macos_adds_the_runpython_applescript(tmp_path):
     assert script.read_bytes() == (template_path().parent / script.name).read_bytes()
 
 
-def test_install_renames_a_given_add_in_and_status_sees_it_is_not_current(built, tmp_path):
+def test_macos_says_formulas_need_windows_or_lite(tmp_path):
+    installed = install_addin(folder=tmp_path / "startup", platform="macos", home=tmp_path)
+    assert not installed.formulas.imported
+    assert any("retention-xl lite" in step for step in installed.formulas.steps)
+
+
+def test_install_renames_a_given_add_in_and_status_sees_an_older_build(built, tmp_path):
+    parts = dict(zip_parts(built.read_bytes()))
+    parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(
+        build_stamp().encode(), b"retention-xl 0.0.1; xlwings 0.33.0")
     other = tmp_path / "copy.xlam"
-    with zipfile.ZipFile(other, "w") as copy:
-        copy.writestr("[Content_Types].xml", b"<Types/>")
-    installed = install_addin(other, folder=tmp_path / "XLSTART", platform="windows")
-    assert installed.name == ADDIN_FILENAME
+    write_zip(other, parts)
+    installed = install_addin(other, folder=tmp_path / "XLSTART", platform="windows", interpreter=PYTHON)
+    assert installed.path.name == ADDIN_FILENAME
     status = addin_status(folder=tmp_path / "XLSTART", platform="windows")
     assert status.installed and status.current is False
-    install_addin(built, folder=tmp_path / "XLSTART", platform="windows")  # update in place
+    assert "missing: the current build: run 'retention-xl addin install'" in str(status)
+    install_addin(built, folder=tmp_path / "XLSTART", platform="windows", interpreter=PYTHON)  # update in place
     assert addin_status(folder=tmp_path / "XLSTART", platform="windows").current is True
+
+
+def test_status_names_what_is_missing(tmp_path):
+    folder = tmp_path / "XLSTART"
+    install_addin(folder=folder, platform="windows", interpreter=str(tmp_path / "gone" / "python.exe"))
+    status = addin_status(folder=folder, platform="windows")
+    assert status.interpreter_found is False and status.formulas is False
+    text = str(status)
+    assert "(not found on this computer)" in text
+    assert "missing: the add-in's Python" in text and "does not exist" in text
+    assert "missing: the formulas:" in text and "Trust access to the VBA project object model" in text
+    build_addin(folder, force=True)  # a plain build: no Python set
+    assert "Python: not set (Excel runs the first 'python' on the PATH)" in str(
+        addin_status(folder=folder, platform="windows"))
+
+
+def zip_parts(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [(i.filename, package.read(i)) for i in package.infolist()]
+
+
+def write_zip(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
 
 
 def test_install_rejects_a_file_that_is_not_an_add_in(tmp_path):
@@ -273,6 +352,10 @@ def test_install_rejects_a_file_that_is_not_an_add_in(tmp_path):
     source.write_text("not a zip")
     with pytest.raises(DataError, match="is not an Excel add-in"):
         install_addin(source, folder=tmp_path / "XLSTART", platform="windows")
+    write_zip(source, {"[Content_Types].xml": b"<Types/>"})
+    with pytest.raises(DataError, match="not an add-in made from xlwings' ribbon template"):
+        install_addin(source, folder=tmp_path / "XLSTART", platform="windows")
+    assert not (tmp_path / "XLSTART").exists()
 
 
 def test_linux_explains_that_excel_add_ins_need_windows_or_macos(tmp_path):
@@ -294,3 +377,22 @@ def test_default_folders_follow_xlwings_addin_install(tmp_path):
     localized = office / "User Content.localized" / "Startup.localized" / "Excel"
     localized.mkdir(parents=True)
     assert addin_folder("macos", home=tmp_path) == localized
+
+
+def test_the_add_ins_vba_fits_the_editors_limits(vba_modules):
+    """Every module of the built add-in, as olevba extracts it (xlwings' own VBA, unchanged)."""
+    import vba_rules
+
+    assert set(vba_modules) >= {"xlwings", "RibbonMyAddin", "Dictionary", "ThisWorkbook"}
+    for name, code in vba_modules.items():
+        assert vba_rules.line_problems(code) == [], name
+    procedures = re.findall(r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(([^)]*)\)", vba_modules["RibbonMyAddin"],
+                            re.MULTILINE)
+    assert procedures == [("RunMain", "control As IRibbonControl")]
+
+
+@pytest.mark.slow  # ANTLR's Python runtime: a few seconds
+def test_the_ribbon_module_parses_with_the_vba_grammar(vba_modules):
+    import vba_rules
+
+    assert vba_rules.grammar_errors(vba_rules.excel_branch(vba_modules["RibbonMyAddin"])) == []

@@ -162,11 +162,11 @@ def test_currency_cells_from_classic_xlwings_are_numbers(text_errors):
 
 def test_numpy_booleans_are_ignored_in_ranges_like_excel_booleans(text_errors):
     assert udfs.CES([[np.True_], [3.0], [np.False_], [5.0]]) == 4
-    assert udfs.CRR(np.True_, 8.0, 0.0) == "#VALUE! start must be a number, got TRUE"
+    assert udfs.CRR(np.True_, 8.0, 0.0) == "#VALUE! start_customers must be a number, got TRUE"
 
 
 def test_integers_beyond_a_float_are_num_errors(text_errors):
-    assert udfs.CRR(10**400, 8.0, 0.0).startswith("#NUM! start must be a finite number")
+    assert udfs.CRR(10**400, 8.0, 0.0).startswith("#NUM! start_customers must be a finite number")
     assert udfs.AOV([[10**400]]).startswith("#NUM! amounts: value 1 is not a finite number")
     out = udfs.COHORT([["a"], ["b"]], [[45000.0], [45001.0]], "M", "revenue", [[10**400], [5.0]])
     assert out[1][:3] == ["2023-03", 1.0, 5.0]  # the unreadable amount's order is left out

@@ -162,3 +162,29 @@ def test_validate_needs_the_holdout_start(cdnow_csv):
     result = runner.invoke(app, ["validate", str(cdnow_csv)])
     assert result.exit_code != 0 and "--holdout-start" in result.output
     assert runner.invoke(app, ["validate", "--help"]).exit_code == 0
+
+
+def test_addin_install_and_status_print_what_was_done(tmp_path, monkeypatch):
+    """One command: where it went, which Python, the formulas or the steps; status lists what is missing."""
+    from retention_xl.excel import addin_install
+
+    monkeypatch.setattr(addin_install, "addin_folder", lambda system, **kw: tmp_path / system)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(addin_install, "import_formulas", lambda path, excel=None: addin_install.FormulaImport(
+        False, "Excel does not trust programs with the VBA project", ("Tick it", "Run it again")))
+    result = runner.invoke(app, ["addin", "install"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Add-in installed: {tmp_path / 'windows' / 'retention_xl.xlam'}"
+    assert lines[1] == f"Python for Build report and the formulas: {sys.executable}"
+    assert lines[2:5] == ["Formulas not imported: Excel does not trust programs with the VBA project.",
+                          "  1. Tick it.", "  2. Run it again."]
+    status = runner.invoke(app, ["addin", "status"])
+    assert status.exit_code == 0 and f"Python: {sys.executable}" in status.output
+    assert "formulas: not imported" in status.output and "missing: the formulas" in status.output
+
+
+def test_addin_install_where_excel_add_ins_do_not_run(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    result = runner.invoke(app, ["addin", "install"])
+    assert result.exit_code == 1 and "Windows or macOS" in result.output and "Traceback" not in result.output

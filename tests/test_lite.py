@@ -6,6 +6,7 @@ import inspect
 import math
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -120,6 +121,31 @@ def test_errors_are_bare_codes_in_the_browser(main, monkeypatch):
     assert main.CHURN("ten", 100.0) == "#VALUE!"
     assert main.NPS([[11.0]]) == "#NUM!"
     assert main.LIFESPAN(0.25) == 4
+
+
+@pytest.mark.parametrize("code", ["#SPILL!", "#CALC!", "#BUSY!", "#GETTING_DATA", "#CONNECT!", "#FIELD!"])
+def test_errors_lite_cannot_show_are_passed_on_as_value_errors(main, monkeypatch, code):
+    """xlwings Lite turns only seven codes into error values; "#SPILL!" would be text (SUM: 0)."""
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert main.CRR(code, 8.0, 0.0) == "#VALUE!"
+    assert main.NPS([[9.0], [code]]) == "#VALUE!"
+    assert main.CRR("#N/A", 8.0, 0.0) == "#N/A"
+
+
+def test_the_codes_passed_on_are_those_xlwings_office_js_converts():
+    """Read from xlwings' own source (xlwings.pro needs a licence to import)."""
+    import ast
+    import importlib.util
+
+    from retention_xl.excel.cells import OFFICE_JS_ERRORS
+
+    spec = importlib.util.find_spec("xlwings")
+    source = (Path(next(iter(spec.submodule_search_locations))) / "pro" / "_xlofficejs.py").read_text()
+    function = next(n for n in ast.walk(ast.parse(source))
+                    if isinstance(n, ast.FunctionDef) and n.name == "errorstr_to_errortype")
+    table = next(n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Dict))
+    assert {k.value for k in table.keys} == OFFICE_JS_ERRORS
 
 
 def test_errors_as_text_outside_the_browser(main, monkeypatch):
@@ -446,3 +472,25 @@ def test_refuses_a_module_used_other_than_through_its_names(monkeypatch, tmp_pat
     script = "from retention_xl.analysis import periods\n\nP = periods\n"
     with pytest.raises(DataError, match="line 3: module `periods` is used other than as `periods.name`"):
         _build_with(monkeypatch, tmp_path, script)
+
+
+def test_first_use_imports_of_the_formulas_move_to_the_top():
+    """udfs imports cleaning and the models inside the formulas; main.py holds them once."""
+    from retention_xl.excel.lite import _hoist_project_imports
+
+    source = "import x\n\n\ndef f():\n    from retention_xl.a import b\n    return b\n\n\ndef g():\n    from retention_xl.a import b\n    return b\n"
+    assert _hoist_project_imports(source) == (
+        "import x\nfrom retention_xl.a import b\n\n\ndef f():\n\n    return b\n\n\ndef g():\n\n    return b\n")
+    assert _hoist_project_imports("import x\n") == "import x\n"
+
+
+def test_files_are_written_with_the_usual_permissions(tmp_path):
+    """Readable by others as any file the user saves (the umask decides), not mkstemp's 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for path in write_lite_bundle(tmp_path / "bundle"):
+            assert path.stat().st_mode & 0o777 == 0o644, path
+    finally:
+        os.umask(old)

@@ -35,6 +35,12 @@ from retention_xl.sample import sample_path
 HEADERS = ["Order id", "Customer", "Order date", "Amount", "Channel"]
 
 
+@pytest.fixture(autouse=True)
+def windows_excel(monkeypatch):
+    """The stand-in plays Excel for Windows unless a test says otherwise (macOS: ``native=False``)."""
+    monkeypatch.setattr(live, "native_supported", lambda: True)
+
+
 @pytest.fixture(scope="module")
 def sample_rows() -> list[list[object]]:
     """400 sample orders as Excel holds them after a paste: dates and numbers typed."""
@@ -147,8 +153,7 @@ def test_tables_are_written_with_their_names_headers_values_and_formats(sample_r
                      "SegmentSummary", "Customers", "DataIssues"]
 
 
-def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypatch):
-    monkeypatch.setattr(live, "native_supported", lambda: True)
+def test_charts_widths_and_window_settings_match_the_file(sample_rows):
     book = orders_book(sample_rows)
     run = run_report(book, lang="ar")
     assert run.written.notes == ()
@@ -171,19 +176,59 @@ def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypat
             (int(c.top // 15), int(c.left // 48)) for c in charts]
         assert [c.tagname for c in xl._charts] == [
             {"line_markers": "lineChart", "bar_clustered": "barChart"}[c.chart_type] for c in charts]
-    # the heatmap: a 3-colour scale over the same cells as the file's
-    heat = [k for k, v in log if k.endswith(".FormatConditions.AddColorScale()")]
-    (ref,) = [str(r.sqref) for r in wb[book.sheets[2].name].conditional_formatting]
-    assert heat == [f"Range[{book.sheets[2].name}!{ref}].FormatConditions.AddColorScale()"]
-    colors = [v for k, v in log if k.endswith(".FormatColor.Color")]
-    assert colors == [0x6B69F8, 0x84EBFF, 0x7BBE63]  # red, yellow, green as Excel's BGR numbers
-    titles = [v for k, v in log if k.endswith("ChartTitle.Text")]
-    assert titles == [b.title for s in run.report.sheets for b in s.blocks if isinstance(b, Chart)]
+    # the heatmap: a 3-colour scale over the same cells as the file's, through xlwings' portable API
+    cohorts = book.sheets[2]
+    (ref,) = [str(r.sqref) for r in wb[cohorts.name].conditional_formatting]
+    c1, r1, c2, r2 = range_boundaries(ref)
+    assert cohorts.conditional_formats == [((r1, c1, r2, c2), ("color_scale", live.HEATMAP_COLORS))]
 
 
-def test_without_windows_the_native_touches_are_skipped_with_a_note(sample_rows):
+def test_charts_are_complete_without_windows_only_calls(sample_rows):
+    """Series, their names, categories, titles, legend and % axis through xlwings' portable chart API."""
+    book = orders_book(sample_rows)
+    run = run_report(book)
+    report = run.report
+    retention = report.table("CohortRetention")
+    spec = next(b for b in report.sheets[1].blocks if isinstance(b, Chart))
+    (line,) = book.sheets[report.sheets[1].name].charts
+    assert line.name == "RetentionXL chart cohorts 1" and line.title == spec.title
+    assert line.plot_by == "rows" and line.legend.visible is True
+    assert [s.name for s in line.series] == [str(retention.frame["cohort"].iloc[i]) for i in spec.series]
+    assert line.categories.address == f"$C${retention.row + 1}:${fx.col_letter(3 + len(spec.value_columns) - 1)}${retention.row + 1}"
+    assert line.value_axis.settings == {"number_format": "0%", "minimum_scale": 0}
+    (bar,) = book.sheets[report.sheets[2].name].charts
+    segments = report.table("SegmentSummary")
+    assert bar.plot_by == "columns" and [s.name for s in bar.series] == ["Customers"]
+    assert bar.legend.visible is False and bar.value_axis.settings == {}
+    assert bar.categories.shape == (len(segments.frame), 1)
+    assert book.api_log == [e for e in book.api_log if not e[0].startswith("Chart[")]  # no .api on charts
+
+
+def test_on_macos_what_cannot_be_applied_is_said_on_the_summary_and_the_status_bar(sample_rows, monkeypatch):
+    monkeypatch.setattr(live, "native_supported", lambda: False)
+    book = orders_book(sample_rows)
+    book.app.status_bar = "Ready"
+    run = run_report(book, lang="fa")
+    assert run.written.notes == ("right-to-left sheets and frozen panes (they need Excel for Windows)",)
+    line = "Not applied in this Excel: right-to-left sheets and frozen panes (they need Excel for Windows)."
+    summary = book.sheets[run.written.sheets[0]]
+    row = live.notes_row(run.report.sheets[0]) + 1
+    assert summary.values[(row, 1)] == line and summary.number_format_at(row, 1) == "@"
+    assert book.app.status_bar == f"Retention report written. {line}"
+    assert book.api_log == []  # no Windows-only call was tried
+    # everything else is the file report, cell by cell
+    wb = file_workbook(run.report)
+    for name in wb.sheetnames:
+        cells = report_cells(book.sheets[name])
+        if name == run.written.sheets[0]:
+            del cells[(row, 1)]
+        assert cells == file_cells(wb[name]), name
+
+
+def test_an_english_report_on_macos_only_misses_frozen_panes(sample_rows, monkeypatch):
+    monkeypatch.setattr(live, "native_supported", lambda: False)
     run = run_report(orders_book(sample_rows))
-    assert len(run.written.notes) == 1 and "Excel for Windows" in run.written.notes[0]
+    assert run.written.notes == ("frozen panes (they need Excel for Windows)",)
 
 
 def test_sheet_mark_is_the_file_writers():
@@ -302,6 +347,116 @@ def test_rerun_replaces_only_its_sheets_and_is_idempotent(sample_rows):
         zip(("summary", "cohorts", "segments", "issues"), ("Summary", "Cohorts", "Segments", "Data issues")))
 
 
+def _user_sheet(book) -> fx.Sheet:
+    mine = book.add_sheet("My analysis")
+    mine.range("B2").formula = "=SUM(PeriodKPIs[Net revenue])"
+    mine.range("B3").formula = "=SUM(CohortCustomers[P0])"
+    return mine
+
+
+def _tables(book) -> dict[str, object]:
+    return {t.name: t for ws in book.sheets for t in ws.tables}
+
+
+def test_a_users_formula_on_a_report_table_survives_two_runs(sample_rows):
+    """The README invites =SUM(PeriodKPIs[Net revenue]); re-running must not turn it into #REF!."""
+    book = orders_book(sample_rows[:150])
+    run_report(book)
+    mine = _user_sheet(book)
+    tables = _tables(book)
+    for rows in (sample_rows, sample_rows[:60]):  # more orders (tables grow and move), then fewer
+        run = run_report(book)
+        assert mine.formulas == {(2, 2): "=SUM(PeriodKPIs[Net revenue])", (3, 2): "=SUM(CohortCustomers[P0])"}
+        revenue = run.report.table("PeriodKPIs").frame["revenue"].sum()
+        assert book.calculate(mine.formulas[(2, 2)]) == pytest.approx(revenue)
+        assert book.calculate(mine.formulas[(3, 2)]) == run.report.table("CohortCustomers").frame["size"].sum()
+        assert all(_tables(book)[name] is table for name, table in tables.items())  # the same ListObjects
+        book.sheets["Orders"].values.clear()
+        book.sheets["Orders"].put("A1", [HEADERS, *rows])
+
+
+def test_the_stand_in_breaks_a_formula_when_its_table_is_deleted(sample_rows):
+    """What deleting and recreating the report sheets did to such formulas, in the stand-in."""
+    book = orders_book(sample_rows[:60])
+    run_report(book)
+    mine = _user_sheet(book)
+    book.sheets["Summary"].delete()
+    assert mine.formulas[(2, 2)] == "=SUM(#REF!)" and book.calculate(mine.formulas[(2, 2)]) == "#REF!"
+    run_report(book)  # a new PeriodKPIs does not repair it, as in Excel
+    assert mine.formulas[(2, 2)] == "=SUM(#REF!)"
+
+
+@pytest.mark.parametrize("sizes", [(60, 400, 60), (400, 30, 250)])
+def test_tables_resized_and_moved_in_place_give_the_file_report(sample_rows, sizes):
+    """After any sequence of runs each sheet is the file report, cell by cell, with the same Tables."""
+    book = orders_book(sample_rows[:sizes[0]])
+    run_report(book)
+    tables, sheets = _tables(book), list(book.sheets)
+    for n in sizes[1:]:
+        book.sheets["Orders"].values.clear()
+        book.sheets["Orders"].put("A1", [HEADERS, *sample_rows[:n]])
+        run = run_report(book)
+        assert list(book.sheets) == sheets
+        wb = file_workbook(run.report)
+        for name in wb.sheetnames:
+            got = book.sheets[name]
+            assert report_cells(got) == file_cells(wb[name]), (n, name)
+            assert {t.name: t.range.address.replace("$", "") for t in got.tables} == dict(wb[name].tables.items())
+        assert all(_tables(book)[name] is table for name, table in tables.items())
+        assert {e[0] for e in book.log} >= {"insert", "delete", "resize"}  # the Tables did move and resize
+        drawn = [b for b in run.report.sheets[1].blocks if isinstance(b, Chart)]
+        assert len(list(book.sheets["Cohorts"].charts)) == len(drawn)  # the report's chart replaced, not added
+
+
+def test_a_users_chart_on_a_report_sheet_stays(sample_rows):
+    book = orders_book(sample_rows)
+    run_report(book)
+    cohorts = book.sheets["Cohorts"]
+    mine = cohorts.charts.add(left=600, top=10)
+    mine.name = "My chart"
+    run_report(book)
+    assert "My chart" in [c.name for c in cohorts.charts] and len(cohorts.charts) == 2
+
+
+def test_a_language_change_renames_in_place_and_formulas_follow(sample_rows):
+    book = orders_book(sample_rows[:120])
+    run_report(book, lang="en")
+    mine = _user_sheet(book)
+    run = run_report(book, lang="fa")
+    assert [ws.name for ws in book.sheets][1:5] == list(run.written.sheets)
+    assert mine.formulas[(2, 2)] == "=SUM(PeriodKPIs[درآمد خالص])"  # Excel renames the column reference
+    assert book.calculate(mine.formulas[(2, 2)]) == pytest.approx(
+        run.report.table("PeriodKPIs").frame["revenue"].sum())
+
+
+def test_a_table_the_layout_no_longer_has_is_removed_with_a_note(sample_rows):
+    book = orders_book(sample_rows[:60])
+    run_report(book)
+    segments = book.sheets["Segments"]
+    segments.put("T1", [["Old", "Table"], [1, 2]])
+    segments.tables.add(source=segments.range("T1", "U2"), name="OldReportTable")
+    run = run_report(book)
+    assert "OldReportTable" not in segments.tables
+    assert run.written.notes == ("the table OldReportTable on sheet 'Segments' is no longer part of the report "
+                                 "and was removed",)
+
+
+def test_large_tables_are_written_in_chunks_of_rows(sample_rows, monkeypatch):
+    """xlwings' chunksize: no single COM call carries more than WRITE_CELLS cells."""
+    plain = orders_book(sample_rows)
+    run_report(plain)
+    monkeypatch.setattr(live, "WRITE_CELLS", 200)
+    book = orders_book(sample_rows)
+    run_report(book)
+    segments = book.sheets["Segments"]
+    customers = next(t for t in segments.tables if t.name == "Customers")
+    r1, c1, r2, c2 = customers.range.box
+    chunks = [e for e in book.writes("value") if e[1] == "Segments" and _touching(e[2], customers.range.box)]
+    assert len(chunks) > 1
+    assert all((e[2][2] - e[2][0] + 1) * (e[2][3] - e[2][1] + 1) <= 200 for e in chunks)
+    assert segments.values == plain.sheets["Segments"].values
+
+
 def test_a_users_own_summary_sheet_is_never_touched(sample_rows):
     book = orders_book(sample_rows)
     mine = book.add_sheet("summary")
@@ -414,7 +569,8 @@ def test_each_table_costs_a_handful_of_range_writes(sample_rows, n_orders):
             assert kinds.count("value") == 1, table.name  # header and values in one write
             assert kinds.count("number_format") == 1 + runs, table.name
             assert kinds.count("table") == 1
-            assert len(writes) <= 3 + runs, (table.name, kinds)
+            assert kinds.count("conditional_format") == (table.heatmap_from is not None)
+            assert len(writes) <= 3 + runs + (table.heatmap_from is not None), (table.name, kinds)
 
 
 def test_the_number_of_writes_does_not_grow_with_the_rows(sample_rows):

@@ -167,7 +167,9 @@ def test_styling_and_page_setup():
 def test_start_sheet_explains_install_and_every_formula(lang):
     ws = _book(lang).worksheets[0]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    assert "retention_xl.udfs" in text and "retention-xl addin build" in text
+    assert "python -m pip install ." in text and "retention-xl addin install" in text  # from this folder
+    assert "Trust access to the VBA project object model" in text or lang != "en"
+    assert "retention-xl lite" in text
     assert label(lang, "start.install_c") in text
     names = ("CRR", "CHURN", "CHURN_COST", "REPEAT_RATE", "CLV", "CLV_DISCOUNTED", "LIFESPAN",
              "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT")
@@ -346,3 +348,16 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     assert survey_check("=NPS(Survey[Score])") == pytest.approx(40)
     assert survey_check("=CSAT(Survey[Satisfaction])") == pytest.approx(0.6)
     assert survey_check("=CES(Survey[Effort])") == pytest.approx(4.9)
+
+
+def test_the_template_is_written_with_the_usual_permissions(tmp_path):
+    """Readable by others as any file the user saves (the umask decides), not mkstemp's 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for force in (False, True):
+            path = build_template(tmp_path / "t.xlsx", force=force)
+            assert path.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)

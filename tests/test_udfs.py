@@ -73,17 +73,17 @@ def test_optional_arguments_may_be_blank_cells():
     ("result", "expected"),
     [
         (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start is 0"),
-        (lambda: udfs.CRR("ten", 8.0, 0.0), '#VALUE! start must be a number, got the text "ten"'),
-        (lambda: udfs.CRR(None, 8.0, 0.0), "#VALUE! start is blank"),
-        (lambda: udfs.CRR(True, 8.0, 0.0), "#VALUE! start must be a number, got TRUE"),
-        (lambda: udfs.CRR(dt.datetime(2024, 1, 1), 8.0, 0.0), "#VALUE! start must be a number, got the date 2024-01-01"),
-        (lambda: udfs.CRR([[1.0], [2.0]], 8.0, 0.0), "#VALUE! start must be a single number, got a range of 2 cells"),
+        (lambda: udfs.CRR("ten", 8.0, 0.0), '#VALUE! start_customers must be a number, got the text "ten"'),
+        (lambda: udfs.CRR(None, 8.0, 0.0), "#VALUE! start_customers is blank"),
+        (lambda: udfs.CRR(True, 8.0, 0.0), "#VALUE! start_customers must be a number, got TRUE"),
+        (lambda: udfs.CRR(dt.datetime(2024, 1, 1), 8.0, 0.0), "#VALUE! start_customers must be a number, got the date 2024-01-01"),
+        (lambda: udfs.CRR([[1.0], [2.0]], 8.0, 0.0), "#VALUE! start_customers must be a single number, got a range of 2 cells"),
         (lambda: udfs.NPS([[9.0], [11.0]]), "#NUM! scores: score 11 (value 2)"),
         (lambda: udfs.NPS([[None], ["x"]]), "#DIV/0! scores: no scores"),
         (lambda: udfs.CHURN(-3.0, 10.0), "#NUM! lost cannot be negative, got -3"),
         (lambda: udfs.LIFESPAN(0.0), "#DIV/0! churn is 0"),
         (lambda: udfs.CES([[dt.datetime(2024, 5, 1)]]), "#VALUE! scores: cell 1 holds the date 2024-05-01"),
-        (lambda: udfs.CRR(float("inf"), 8.0, 0.0), "#NUM! start must be a finite number"),
+        (lambda: udfs.CRR(float("inf"), 8.0, 0.0), "#NUM! start_customers must be a finite number"),
     ],
 )
 def test_errors_are_one_line_starting_with_the_code(result, expected):

@@ -37,10 +37,12 @@ from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
 
 __all__ = [
     "EXCEL_ERRORS",
+    "OFFICE_JS_ERRORS",
     "number",
     "optional_number",
     "numbers",
     "values",
+    "column",
     "text",
     "error_result",
     "excel_formula",
@@ -122,12 +124,16 @@ def _cells(x: Any) -> tuple[list[Any], set[type]]:
     return flat, set(map(type, flat))
 
 
-def _first_error(flat: list[Any], kinds: set[type]) -> str | None:
-    """The first error value among the cells, if any (only text cells can hold one)."""
-    if not any(issubclass(k, str) for k in kinds):
+def _first_error(flat: list[Any], kinds: set[type]) -> str | int | None:
+    """The first error value among the cells, if any, in reading order.
+
+    Only text cells and plain integers (classic xlwings' COM codes) can hold one, and every
+    error text starts with "#", so the full check runs only on the few cells holding one.
+    """
+    if not any(issubclass(k, str) or k is int for k in kinds):
         return None
-    # every error code starts with "#", so the full check runs only on a few cells
-    return next((v for v in flat if isinstance(v, str) and "#" in v and _is_error(v)), None)
+    return next((v for v in flat if ((isinstance(v, str) and "#" in v) or type(v) is int) and _is_error(v)),
+                None)
 
 
 def _float(x: object) -> float:
@@ -233,17 +239,59 @@ def values(x: Any, name: str) -> list[Any]:
     so does an integer beyond a float's range (as an infinity, which the analysis refuses).
     """
     flat, kinds = _cells(x)
-    if kinds <= _PLAIN_CELLS:  # the usual range: only text can hold an error value
-        error = _first_error(flat, kinds)
-        if error is not None:
-            raise PassedError(_error_code(error), name)
-        return flat
-    for i, v in enumerate(flat):
-        if _is_error(v):
-            raise PassedError(_error_code(v), name)
-        if isinstance(v, decimal.Decimal) or (type(v) is int and abs(v) > sys.float_info.max):
-            flat[i] = _float(v)
+    return _checked(flat, kinds, name)
+
+
+def _checked(flat: list[Any], kinds: set[type], name: str) -> list[Any]:
+    """``flat`` with errors passed on and Currency or huge integers made float (in place)."""
+    error = _first_error(flat, kinds)
+    if error is not None:
+        raise PassedError(_error_code(error), name)
+    if any(issubclass(k, decimal.Decimal) for k in kinds) or int in kinds:
+        for i, v in enumerate(flat):
+            if isinstance(v, decimal.Decimal) or (type(v) is int and abs(v) > sys.float_info.max):
+                flat[i] = _float(v)
     return flat
+
+
+#: cell types that make a typed column in :func:`column`
+_FLOAT_CELLS = frozenset({float, type(None)})
+_DATETIME_CELLS = frozenset({dt.datetime, type(None)})  # not date: pandas would read it as text
+
+
+def column(x: Any, name: str) -> np.ndarray:
+    """Every cell of a range as one column, typed when the cells allow it; errors are passed on.
+
+    A range of numbers and blanks becomes ``float64`` (blank = NaN), a range of dates and
+    blanks ``datetime64[us]`` (blank = NaT, as xlwings hands Excel dates over as naive
+    ``datetime``), anything else an object array of :func:`values`. Handing the orders
+    formulas typed columns saves the cleaning from looking at 100,000 Python objects.
+
+    Examples
+    --------
+    >>> column([[1.0], [None], [2.5]], "amounts")
+    array([1. , nan, 2.5])
+    >>> column([[dt.datetime(2024, 1, 5)], [None]], "order_dates").astype("datetime64[D]")
+    array(['2024-01-05',        'NaT'], dtype='datetime64[D]')
+    >>> column([["C1"], [2.0]], "customer_ids")
+    array(['C1', 2.0], dtype=object)
+    """
+    flat, kinds = _cells(x)
+    if kinds <= _FLOAT_CELLS:
+        return np.array([math.nan if v is None else v for v in flat] if type(None) in kinds else flat,
+                        dtype=float)
+    if kinds <= _DATETIME_CELLS and dt.datetime in kinds:
+        import pandas as pd  # imported by xlwings already
+
+        try:  # one C-level conversion; time zones, mixed or out of range: as objects below
+            dates = pd.DatetimeIndex(flat)
+        except (TypeError, ValueError, OverflowError):
+            dates = None
+        if dates is not None and dates.tz is None:
+            return dates.to_numpy()
+    out = np.empty(len(flat), dtype=object)
+    out[:] = _checked(flat, kinds, name)
+    return out
 
 
 def text(x: Any, name: str, default: str) -> str:
@@ -277,9 +325,22 @@ def _error_style() -> str:
     return "value" if sys.platform == "emscripten" else "text"
 
 
+#: the error values xlwings' Office.js runtimes (Lite, Server) turn into genuine errors
+#: (``errorstr_to_errortype`` in ``xlwings/pro/_xlofficejs.py``); any other code returned
+#: there would show as text, which a SUM reads as 0
+OFFICE_JS_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
+
 def error_result(err: RetentionError) -> str:
-    """The cell content for an error: ``"#DIV/0!"`` or ``"#DIV/0! start is 0"``."""
-    if _error_style() == "value" or isinstance(err, PassedError):
+    """The cell content for an error: ``"#DIV/0!"`` or ``"#DIV/0! start is 0"``.
+
+    In the Office.js runtimes an error passed on from another cell that xlwings cannot
+    return as an error value (``#SPILL!``, ``#CALC!``, ``#BUSY!``...) becomes ``#VALUE!``,
+    so that the cell still holds a genuine error.
+    """
+    if _error_style() == "value":
+        return err.code if err.code in OFFICE_JS_ERRORS else "#VALUE!"
+    if isinstance(err, PassedError):
         return err.code
     return f"{err.code} {err}"
 

@@ -170,12 +170,35 @@ def _formula_names() -> list[str]:
     return list(udfs.__all__)
 
 
+def _hoist_project_imports(source: str) -> str:
+    """The formulas module with its first-use imports of retention_xl moved to the top.
+
+    :mod:`retention_xl.udfs` imports cleaning and the models inside the formulas that need
+    them, so that Excel starts the formulas quickly. In ``main.py`` every module is copied
+    into one namespace anyway, so those imports become ordinary top-level ones (which the
+    bundle then removes like any other import between retention-xl modules).
+    """
+    tree = ast.parse(source)
+    top = set(map(id, tree.body))
+    inner = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and id(n) not in top and not n.level
+             and (n.module or "").split(".")[0] == PROJECT]
+    if not inner:
+        return source
+    lines = source.splitlines(keepends=True)
+    moved = list(dict.fromkeys(textwrap.dedent(ast.get_source_segment(source, n)).strip() + "\n" for n in inner))
+    for n in sorted(inner, key=lambda n: n.lineno, reverse=True):
+        lines[n.lineno - 1:n.end_lineno] = ["\n"]
+    last_import = max(n.end_lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)))
+    lines[last_import:last_import] = moved
+    return "".join(lines)
+
+
 def _entries() -> list[tuple[str, str, str]]:
     formulas = project_file(FORMULAS_MODULE)
     assert formulas is not None
     script = _SCRIPT.replace("@SUMMARY_MARK@", SHEET_MARK.format(key="summary"))
     return [
-        (FORMULAS_MODULE, formulas.read_text(encoding="utf-8"), "retention_xl/udfs.py"),
+        (FORMULAS_MODULE, _hoist_project_imports(formulas.read_text(encoding="utf-8")), "retention_xl/udfs.py"),
         (SCRIPT_MODULE, script, "build_report script"),
     ]
 
@@ -299,6 +322,9 @@ def write_lite_bundle(directory: str | os.PathLike, *, force: bool = False) -> l
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(contents[path.name])
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

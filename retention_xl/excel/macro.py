@@ -6,7 +6,9 @@ language), cleaned, analysed and laid out by the same steps as every other door
 :mod:`retention_xl.excel.xlwings_writer`.
 
 Excel's status bar shows each step and gets its previous text back afterwards, also on
-error; screen updating is off while the sheets are written. :func:`main` (what the
+error; screen updating is off while the sheets are written. When this Excel could not
+apply part of the report (frozen panes on macOS, ...), the status bar keeps one line
+saying what, as the Summary sheet does. :func:`main` (what the
 button runs, through ``retention_xl.main()``) shows any problem as one line in the status
 bar and a message box, never a traceback.
 
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import RetentionError
 from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
-from retention_xl.excel.xlwings_writer import LiveReport, write_report
+from retention_xl.excel.xlwings_writer import NOTES_PREFIX, LiveReport, write_report
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
 from retention_xl.layout.blocks import Report
@@ -112,6 +114,8 @@ def run_report(book, *, period: str = "M", lang: str | None = None,
         show("Writing the report")
         with _screen_frozen(app):
             written = write_report(book, report, keep=(orders.sheet,))
+    if written.notes:  # after the status bar was given back: this line stays
+        app.status_bar = f"{TITLE} written. {NOTES_PREFIX}{'; '.join(written.notes)}."
     return LiveRun(orders, analysis, report, written, language)
 
 

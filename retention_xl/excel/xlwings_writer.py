@@ -13,21 +13,32 @@ Strings from the data never become formulas: the number format of every range th
 receives text is set to Text (``@``) *before* the values are written, so Excel stores a
 customer id such as ``=HYPERLINK(...)``, ``+1+2``, ``-5`` or ``@x`` as the text typed.
 
-Re-running replaces only sheets the report made before. Each report sheet is marked with
-a workbook-level defined name ``RetentionXL_<key>`` (``key`` from
-:data:`~retention_xl.layout.SHEET_KEYS`, as the file writer marks its sheets) pointing
-at the sheet. On the next run exactly the sheets those names point to are replaced, in
-place; a sheet of the user's with a wanted name (an unmarked *Summary*) is never touched
-and the report takes a free name instead (*Summary (2)*).
+Each report sheet is marked with a workbook-level defined name ``RetentionXL_<key>``
+(``key`` from :data:`~retention_xl.layout.blocks.SHEET_KEYS`, as the file writer marks its
+sheets) pointing at the sheet; a sheet of the user's with a wanted name (an unmarked
+*Summary*) is never touched and the report takes a free name instead (*Summary (2)*).
 
-A few finishing touches exist only in Excel's own object model on Windows (right to left,
-the colour scale, chart titles and series, frozen panes); they are kept together in
-:func:`_finish_natively`, and skipped with a note elsewhere.
+A re-run **updates the marked sheets in place**, so that what users build on the report
+keeps working: a formula such as ``=SUM(PeriodKPIs[Net revenue])``, a chart or a pivot on
+a report Table. Deleting a Table turns every reference to it into ``#REF!`` for good, so
+a Table is never deleted: each keeps its name and its ListObject and is resized to the
+new data (:func:`_place_tables`). Excel resizes a Table only with its header in the same
+row, so when the data above a Table grew or shrank, whole rows are inserted or deleted
+above it first: the Table, and everything beside and below it, moves with them. The
+report's other cells (titles, figures, notes) and its own charts are then cleared and
+written again; the user's own charts on a report sheet stay.
+
+Charts are drawn with xlwings' portable chart API (series from rows or columns, series
+names, categories, title, legend, a 0-100 % value axis) and the heatmap with its
+conditional-format API, on Windows and macOS alike. Right to left and frozen panes exist
+only in Excel's Windows object model (:func:`_finish_natively`); elsewhere they are listed
+in :attr:`LiveReport.notes`, which the ribbon shows in the status bar and on the Summary
+sheet (:func:`write_notes`). Large tables are written ``WRITE_CELLS`` cells at a time.
 
 Examples
 --------
 >>> book = xw.Book.caller()                      # doctest: +SKIP
->>> written = write_report(book, built.report)   # doctest: +SKIP
+>>> written = write_report(book, report)   # doctest: +SKIP
 >>> written.sheets                                # doctest: +SKIP
 ('Summary', 'Cohorts', 'Segments', 'Data issues')
 """
@@ -57,10 +68,14 @@ __all__ = [
     "HEATMAP_COLORS",
     "SHEET_MARK",
     "TABLE_STYLE",
+    "CHART_MARK",
+    "WRITE_CELLS",
     "LiveReport",
     "free_sheet_name",
     "marked_sheets",
     "native_supported",
+    "notes_row",
+    "write_notes",
     "write_report",
 ]
 
@@ -80,27 +95,22 @@ _CHART_TYPES = {"line": "line_markers", "bar": "bar_clustered"}
 _POINTS_PER_COLUMN = 48.0  # a default column is 64 pixels, 48 points
 _POINTS_PER_ROW = 15.0
 _MAX_SHEET_NAME = 31
-_NATIVE_NOTE = ("Right-to-left sheets, the retention colour scale, chart titles and frozen panes "
-                "need Excel for Windows; they were skipped here.")
+CHART_MARK = "RetentionXL chart"  # name prefix of the report's own charts: replaced on each run
+#: cells in one write; a larger table goes in chunks of rows (as xlwings >= 0.37 does by itself)
+WRITE_CELLS = 100_000
+NOTES_PREFIX = "Not applied in this Excel: "
 
 
 @dataclass(frozen=True)
 class LiveReport:
-    """What :func:`write_report` did: the sheet names written (in report order) and notes."""
+    """What :func:`write_report` did: the sheet names written (in report order) and notes.
+
+    ``notes`` name what could not be applied in this Excel (e.g. frozen panes on macOS),
+    one sentence each; :func:`write_notes` puts them on the Summary sheet.
+    """
 
     sheets: tuple[str, ...]
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _ChartPlan:
-    """A chart added portably, with what only the native object model can finish."""
-
-    chart: Any
-    spec: Chart
-    source: Any
-    categories: Any
-    series_names: tuple[str, ...]
 
 
 def native_supported() -> bool:
@@ -216,8 +226,17 @@ def _write_figures(ws, block: Figures) -> None:
     _font(values, "figure_value")
 
 
-def _write_table(ws, table: Table) -> Any:
-    """Title, formats, header and values (one write), then the Excel Table; returns the heatmap range."""
+def _write_values(rng, rows: list[list]) -> None:
+    """One write, or chunks of rows of at most :data:`WRITE_CELLS` cells (xlwings' ``chunksize``)."""
+    ncols = max(len(rows[0]), 1)
+    if len(rows) * ncols > WRITE_CELLS:
+        rng.options(chunksize=max(1, WRITE_CELLS // ncols)).value = rows
+    else:
+        rng.value = rows
+
+
+def _write_table(ws, table: Table, existing: Any = None) -> Any:
+    """Title, formats, header and values, in the Table ``existing`` or a new one; returns the heatmap range."""
     ncols = len(table.columns)
     if table.title:
         title = _cells(ws, table.row - 1, table.col)
@@ -229,21 +248,30 @@ def _write_table(ws, table: Table) -> Any:
     for kind, first, last in _runs([c.kind for c in table.columns]):
         _cells(ws, table.row + 1, table.col + first, n, last - first + 1).number_format = FORMATS[kind]
     rows = [[c.header for c in table.columns], *table_values(table)]
-    _cells(ws, table.row, table.col, len(rows), ncols).value = rows
-    ws.tables.add(source=_cells(ws, table.row, table.col, n + 1, ncols), name=table.name,
-                  table_style_name=TABLE_STYLE)
+    if len(rows) == 1:  # an empty table keeps one blank data line, as in the file
+        rows.append([None] * ncols)
+    _write_values(_cells(ws, table.row, table.col, len(rows), ncols), rows)
+    if existing is None:
+        ws.tables.add(source=_cells(ws, table.row, table.col, n + 1, ncols), name=table.name,
+                      table_style_name=TABLE_STYLE)
     if table.heatmap_from is None or not len(table.frame):
         return None
     return _cells(ws, table.row + 1, table.col + table.heatmap_from, n, ncols - table.heatmap_from)
 
 
-def _add_chart(ws, spec: Chart, tables: dict[str, Table]) -> _ChartPlan:
-    """A native chart from the table's cells; series by row (cohorts) or by column."""
+def _add_chart(ws, sheet_key: str, number: int, spec: Chart, tables: dict[str, Table]) -> None:
+    """A chart from the table's cells through xlwings' portable chart API (Windows and macOS).
+
+    Series are the table's rows (cohorts over P0, P1...) or its columns (against the
+    category column); the source holds the values only, so the series, their names and
+    the categories are exactly the ones given here, not Excel's guess.
+    """
     t = tables[spec.table]
     keys = [c.key for c in t.columns]
     anchor = _cells(ws, spec.row, spec.col)
     chart = ws.charts.add(left=anchor.left, top=anchor.top, width=_POINTS_PER_COLUMN * spec.width_cols,
                           height=_POINTS_PER_ROW * spec.height_rows)
+    chart.name = f"{CHART_MARK} {sheet_key} {number}"
     if spec.by_row:
         first, last = keys.index(spec.value_columns[0]), keys.index(spec.value_columns[-1])
         rows = list(spec.series)
@@ -251,18 +279,25 @@ def _add_chart(ws, spec: Chart, tables: dict[str, Table]) -> _ChartPlan:
             raise ValueError(f"chart on {t.name}: the rows drawn must be consecutive")
         source = _cells(ws, t.row + 1 + rows[0], t.col + first, len(rows), last - first + 1)
         categories = _cells(ws, t.row, t.col + first, 1, last - first + 1)
-        names = tuple(str(v) for v in t.frame[keys[0]].iloc[rows])
+        names = [str(v) for v in t.frame[keys[0]].iloc[rows]]
     else:
         cat = keys.index(spec.category)
         cols = [keys.index(k) for k in spec.series]
         if cols != list(range(cat + 1, cat + 1 + len(cols))):
             raise ValueError(f"chart on {t.name}: the series must follow the category column")
-        source = _cells(ws, t.row, t.col + cat, t.last_row - t.row + 1, 1 + len(cols))
-        categories = _cells(ws, t.row + 1, t.col + cat, t.last_row - t.row, 1)
-        names = tuple(t.columns[c].header for c in cols)
-    chart.set_source_data(source)
+        n = t.last_row - t.row
+        source = _cells(ws, t.row + 1, t.col + cols[0], n, len(cols))
+        categories = _cells(ws, t.row + 1, t.col + cat, n, 1)
+        names = [t.columns[c].header for c in cols]
     chart.chart_type = _CHART_TYPES[spec.kind]
-    return _ChartPlan(chart, spec, source, categories, names)
+    chart.set_source_data(source, plot_by="rows" if spec.by_row else "columns")
+    chart.set_x_axis_values(categories)
+    for series, name in zip(chart.series, names):
+        series.name = name
+    chart.title = spec.title
+    chart.legend.visible = spec.by_row
+    if spec.percent:
+        chart.value_axis.set(number_format="0%", minimum_scale=0)
 
 
 def _bgr(color: str) -> int:
@@ -275,33 +310,12 @@ def _bgr(color: str) -> int:
     return r + 256 * g + 65536 * b
 
 
-def _finish_natively(app, ws, sheet: Sheet, heatmaps: list, charts: list[_ChartPlan]) -> None:
-    """Everything that needs Excel's Windows object model, for one sheet.
+def _finish_natively(app, ws, sheet: Sheet) -> None:
+    """What only Excel's Windows object model offers: right to left and frozen panes.
 
-    Right to left, the 3-colour scale of the heatmap (red-yellow-green, low to high), each
-    chart's series (by row or column, their names and categories), title, legend and
-    percent axis, and the frozen panes (a property of the window, so the sheet is
-    activated first).
+    Frozen panes are a property of the window, so the sheet is activated first.
     """
     ws.api.DisplayRightToLeft = sheet.rtl
-    for rng in heatmaps:
-        scale = rng.api.FormatConditions.AddColorScale(3)
-        for i, color in enumerate(HEATMAP_COLORS, start=1):
-            scale.ColorScaleCriteria(i).FormatColor.Color = _bgr(color)
-    for plan in charts:
-        chart = plan.chart.api[1]
-        chart.SetSourceData(plan.source.api, 1 if plan.spec.by_row else 2)  # xlRows / xlColumns
-        for i, name in enumerate(plan.series_names, start=1):
-            series = chart.SeriesCollection(i)
-            series.Name = name
-            series.XValues = plan.categories.api
-        chart.HasTitle = True
-        chart.ChartTitle.Text = plan.spec.title
-        chart.HasLegend = plan.spec.by_row
-        if plan.spec.percent:
-            axis = chart.Axes(2)  # xlValue
-            axis.TickLabels.NumberFormat = "0%"
-            axis.MinimumScale = 0
     if sheet.freeze:
         ws.activate()
         window = app.api.ActiveWindow
@@ -311,24 +325,133 @@ def _finish_natively(app, ws, sheet: Sheet, heatmaps: list, charts: list[_ChartP
         window.FreezePanes = True
 
 
-def _write_sheet(ws, sheet: Sheet) -> tuple[list, list[_ChartPlan]]:
+def _native_only(report: Report) -> str | None:
+    """What of ``report`` needs Excel's Windows object model, in words, or None."""
+    wanted = [what for what, needed in (("right-to-left sheets", any(s.rtl for s in report.sheets)),
+                                        ("frozen panes", any(s.freeze for s in report.sheets))) if needed]
+    if not wanted:
+        return None
+    return f"{' and '.join(wanted)} (they need Excel for Windows)"
+
+
+def _write_sheet(ws, sheet: Sheet, existing: dict[str, Any], notes: list[str]) -> None:
+    """Every block of ``sheet``: Tables into ``existing`` ones where there are, charts anew."""
     for width, first, last in _runs([sheet.widths.get(c) for c in range(max(sheet.widths, default=-1) + 1)]):
         if width is not None:
             _cells(ws, 0, first, 1, last - first + 1).column_width = width
     tables = {t.name: t for t in sheet.tables}
-    heatmaps, charts = [], []
+    charts = 0
     for block in sheet.blocks:
         if isinstance(block, Text):
             _write_text(ws, block)
         elif isinstance(block, Figures):
             _write_figures(ws, block)
         elif isinstance(block, Table):
-            heat = _write_table(ws, block)
+            heat = _write_table(ws, block, existing.get(block.name.casefold()))
             if heat is not None:
-                heatmaps.append(heat)
+                _heatmap(heat, notes)
         elif isinstance(block, Chart):
-            charts.append(_add_chart(ws, block, tables))
-    return heatmaps, charts
+            charts += 1
+            try:
+                _add_chart(ws, sheet.key, charts, block, tables)
+            except Exception as err:  # noqa: BLE001 -- an older Excel: the table is there, say what is not
+                notes.append(f"the chart '{block.title}' on sheet '{ws.name}' is incomplete ({_reason(err)})")
+
+
+def _heatmap(rng, notes: list[str]) -> None:
+    """The 3-colour scale (red-yellow-green, low to high) of the retention table, once."""
+    try:
+        rng.conditional_formats.clear()
+        rng.conditional_formats.add_color_scale(list(HEATMAP_COLORS))
+    except Exception as err:  # noqa: BLE001 -- an Excel without the rule: the numbers stand
+        notes.append(f"the retention colour scale ({_reason(err)})")
+
+
+def _reason(err: BaseException) -> str:
+    return " ".join(str(err).split())[:150] or type(err).__name__
+
+
+# ------------------------------------------------------------------ updating in place
+
+
+def _box(rng) -> tuple[int, int, int, int]:
+    """1-based (first row, first column, last row, last column) of an xlwings range."""
+    rows, cols = rng.shape
+    return rng.row, rng.column, rng.row + rows - 1, rng.column + cols - 1
+
+
+def _top(table: Table) -> int:
+    """1-based first row of a laid-out table, its title included."""
+    return table.row + (0 if table.title else 1)
+
+
+def _place_tables(ws, sheet: Sheet, existing: dict[str, Any]) -> None:
+    """Move and resize the Tables already on ``ws`` to the layout of ``sheet``, top to bottom.
+
+    A Table's header row can only change by inserting or deleting whole rows above it
+    (Excel resizes a Table only from the same header row), which moves the Tables below
+    with it, so the Tables are placed in order: after the first ``k`` are in place, the
+    rest still lie below them. Before a Table grows downwards, the next one is pushed down
+    far enough for the two never to overlap.
+    """
+    laid = sorted((t for t in sheet.tables if t.name.casefold() in existing), key=lambda t: t.row)
+    for i, table in enumerate(laid):
+        live = existing[table.name.casefold()]
+        row, col, _, _ = _box(live.range)
+        top_now = row - (table.row + 1 - _top(table))  # its title moves with it
+        shift = (table.row + 1) - row
+        if shift > 0:
+            ws.range(f"{top_now}:{top_now + shift - 1}").insert(shift="down")
+        elif shift < 0:
+            ws.range(f"{top_now + shift}:{top_now - 1}").delete(shift="up")
+        if col != table.col + 1:  # never happens with today's layout: a Table keeps its column
+            raise DataError(f"table {table.name} would have to move sideways; delete the sheet "
+                            f"'{ws.name}' and run the report again")
+        last = table.last_row + 1
+        if i + 1 < len(laid):
+            below = laid[i + 1]
+            below_row = _box(existing[below.name.casefold()].range)[0]
+            below_top = below_row - (below.row + 1 - _top(below))
+            if below_top <= last + 1:  # make room before growing into it
+                ws.range(f"{below_top}:{last + 1}").insert(shift="down")
+        live.resize(ws.range((table.row + 1, table.col + 1), (last, table.col + len(table.columns))))
+
+
+def _clear_around_tables(ws, sheet: Sheet) -> None:
+    """Clear every cell of the used range outside the report's Tables: old titles, figures, notes."""
+    used = _box(ws.used_range)
+    last_row, last_col = used[2], max(used[3], 1)
+    boxes = sorted((t.row + 1, t.col + 1, t.last_row + 1, t.col + len(t.columns)) for t in sheet.tables)
+    row = 1
+    for r1, c1, r2, c2 in boxes:
+        if r1 > row:
+            ws.range((row, 1), (r1 - 1, last_col)).clear()
+        if c1 > 1:
+            ws.range((r1, 1), (r2, c1 - 1)).clear()
+        if c2 < last_col:
+            ws.range((r1, c2 + 1), (r2, last_col)).clear()
+        row = r2 + 1
+    if row <= last_row:
+        ws.range((row, 1), (last_row, last_col)).clear()
+
+
+def _prepare_sheet(ws, sheet: Sheet, notes: list[str]) -> dict[str, Any]:
+    """Ready a sheet of an earlier run for rewriting; returns its Tables the layout keeps, by name."""
+    for chart in list(ws.charts):
+        if chart.name.startswith(CHART_MARK):
+            chart.delete()
+    wanted = {t.name.casefold() for t in sheet.tables}
+    existing: dict[str, Any] = {}
+    for live in list(ws.tables):
+        if live.name.casefold() in wanted:
+            existing[live.name.casefold()] = live
+        else:
+            notes.append(f"the table {live.name} on sheet '{ws.name}' is no longer part of the report and was "
+                         "removed")
+            live.delete()
+    _place_tables(ws, sheet, existing)
+    _clear_around_tables(ws, sheet)
+    return existing
 
 
 def _check_table_names(book, report: Report, replaced: set[str]) -> None:
@@ -347,50 +470,94 @@ def _check_table_names(book, report: Report, replaced: set[str]) -> None:
                             f"needs: rename it (Formulas > Name Manager) and run the report again")
 
 
+def notes_row(sheet: Sheet) -> int:
+    """0-based row for the notes line on ``sheet``: the first row no block uses above its first table.
+
+    >>> from retention_xl.layout.blocks import Sheet, Text
+    >>> notes_row(Sheet("summary", "Summary", (Text(0, ("Title",)), Text(1, ("a", "b")))))
+    3
+    """
+    used: set[int] = set()
+    for block in sheet.blocks:
+        if isinstance(block, Text):
+            used.update(range(block.row, block.row + len(block.lines)))
+        elif isinstance(block, Figures):
+            used.update(range(block.row, block.row + 2 + (1 if block.title else 0)))
+        elif isinstance(block, Table):
+            used.update(range(_top(block) - 1, block.last_row + 1))
+        elif isinstance(block, Chart):
+            used.update(range(block.row, block.row + block.height_rows))
+    first_table = min((_top(t) - 1 for t in sheet.tables), default=max(used, default=-1) + 2)
+    free = [r for r in range(1, first_table) if r not in used and r - 1 in used]
+    return free[0] if free else max(used, default=-1) + 2
+
+
+def write_notes(ws, sheet: Sheet, notes: tuple[str, ...]) -> str:
+    """One line on the sheet (the Summary) saying what this Excel could not apply; returns it."""
+    line = NOTES_PREFIX + "; ".join(notes) + "."
+    cell = _cells(ws, notes_row(sheet), 0)
+    cell.number_format = FORMATS["text"]
+    cell.value = line
+    _font(cell, "note")
+    return line
+
+
 def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bool | None = None) -> LiveReport:
-    """Write ``report`` into ``book`` (an ``xlwings.Book``), replacing only its own earlier sheets.
+    """Write ``report`` into ``book`` (an ``xlwings.Book``), updating only its own earlier sheets.
 
     Parameters
     ----------
     book : xlwings.Book
     report : Report
-        From :func:`retention_xl.build.build_report`.
+        From :func:`retention_xl.pipeline.build_report`.
     keep : tuple of str
-        Sheet names never to delete even if marked (the sheet holding the orders).
+        Sheet names never to write to even if marked (the sheet holding the orders).
     native : bool, optional
         Apply the Windows-only finishing touches; by default where Excel for Windows runs.
 
     Returns
     -------
     LiveReport
-        The names of the sheets written, in report order, and notes on what was skipped.
+        The names of the sheets written, in report order, and what could not be applied.
     """
     native = native_supported() if native is None else native
     old = {k: ws for k, ws in marked_sheets(book).items() if ws.name not in keep}
     _check_table_names(book, report, {ws.name for ws in old.values()})
-    notes: list[str] = [] if native else [_NATIVE_NOTE]
+    notes: list[str] = []
+    skipped = None if native else _native_only(report)
+    if skipped:
+        notes.append(skipped)
+    for key, ws in old.items():  # Tables the layout moved to another report sheet: not kept
+        layout = next((s for s in report.sheets if s.key == key), None)
+        others = {t.name.casefold() for s in report.sheets if s is not layout for t in s.tables}
+        for live in list(ws.tables):
+            if live.name.casefold() in others:
+                live.delete()
     written: list[str] = []
     first = previous = None
     for sheet in report.sheets:
-        former = old.get(sheet.key)
-        taken = {ws.name for ws in book.sheets} - ({former.name} if former is not None else set())
+        ws = old.get(sheet.key)
+        taken = {w.name for w in book.sheets} - ({ws.name} if ws is not None else set())
         name = free_sheet_name(sheet.name, taken)
-        if former is not None:
-            former.name = free_sheet_name(f"RetentionXL old {sheet.key}", taken | {name})
-            ws = book.sheets.add(name=name, before=former)
-            former.delete()
+        if ws is not None:
+            if ws.name != name:
+                ws.name = name
+            existing = _prepare_sheet(ws, sheet, notes)
         else:
             ws = book.sheets.add(name=name, after=previous if previous is not None else book.sheets[-1])
+            existing = {}
         book.names.add(SHEET_MARK.format(key=sheet.key), f"={_quoted(name)}!$A$1")
-        heatmaps, charts = _write_sheet(ws, sheet)
+        _write_sheet(ws, sheet, existing, notes)
         if native:
             try:
-                _finish_natively(book.app, ws, sheet, heatmaps, charts)
+                _finish_natively(book.app, ws, sheet)
             except Exception as err:  # noqa: BLE001 -- an older Excel or another host: the report stands without it
-                notes.append(f"Sheet '{name}': formatting skipped ({' '.join(str(err).split())[:150]}).")
+                notes.append(f"right to left and frozen panes on sheet '{name}' ({_reason(err)})")
         written.append(name)
         first = first if first is not None else ws
         previous = ws
+    if notes and first is not None:
+        write_notes(first, report.sheets[0], tuple(notes))
     if first is not None:
         first.activate()
     return LiveReport(tuple(written), tuple(notes))
