@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -29,8 +30,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from retention_xl.analysis.overview import Analysis
-from retention_xl.errors import RetentionError
+from retention_xl.errors import MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
+from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
 from retention_xl.excel.xlwings_writer import NOTES_PREFIX, LiveReport, write_report
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
@@ -79,17 +81,19 @@ def _screen_frozen(app) -> Iterator[None]:
         app.screen_updating = previous
 
 
-def run_report(book, *, period: str = "M", lang: str | None = None,
+def run_report(book, options: ReportOptions | None = None, *, lang: str | None = None,
                progress: Callable[[str], None] | None = None) -> LiveRun:
     """Build the retention report from the orders in ``book`` and write it into ``book``.
 
     Parameters
     ----------
     book : xlwings.Book
-    period : {"W", "M", "Q", "Y"}
-        Cohort and KPI period.
+    options : ReportOptions, optional
+        The report options; by default read from the workbook's Settings table
+        (:func:`~retention_xl.excel.live_settings.read_settings`).
     lang : {"en", "ar", "fa"}, optional
-        Report language; by default from the orders sheet (see :func:`report_language`).
+        Report language over the options'; when neither names one, it follows the orders
+        sheet (see :func:`report_language`).
     progress : callable, optional
         Called with each step's name, besides Excel's status bar.
 
@@ -101,10 +105,14 @@ def run_report(book, *, period: str = "M", lang: str | None = None,
     app = book.app
     with _status(app, progress) as show:
         show("Reading orders")
+        chosen = options is not None
+        if options is None:
+            settings = read_settings(book)
+            options, chosen = settings.options, settings.language_chosen
         orders = read_orders(book)
-        language = lang or report_language(list(orders.frame.columns), sample_texts(orders.frame),
-                                           orders.right_to_left)
-        options = ReportOptions(period=period, lang=language)
+        language = lang or (options.lang if chosen else report_language(
+            list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
+        options = dataclasses.replace(options, lang=language)
         show("Cleaning orders")
         cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
         show("Analysing")
@@ -129,9 +137,27 @@ def error_message(err: BaseException) -> str:
     "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
     """
     if isinstance(err, RetentionError):
-        return f"{TITLE}: {err}"
+        hint = _remedy(err)
+        return f"{TITLE}: {err}" + (f". {hint}" if hint else "")
     reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
     return f"{TITLE} failed unexpectedly ({reason}). Please report this with the workbook's layout."
+
+
+def _remedy(error: RetentionError) -> str:
+    """How to fix ``error`` from the ribbon: the Settings table takes the place of flags.
+
+    >>> _remedy(MissingColumns("no date column", roles=("date",), columns=("A",)))
+    "Write the date column's header next to 'Date column' in a table named Settings (Setting | Value)"
+    """
+    if isinstance(error, MissingColumns):
+        names = " and ".join(f"'{SETTING_NAMES[r][0]}'" for r in error.roles)
+        which = " and ".join(error.roles)
+        return f"Write the {which} column's header next to {names} in a table named Settings (Setting | Value)"
+    if isinstance(error, UnknownColumn):
+        return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
+    if isinstance(error, NoUsableOrders):
+        return "Check the columns used, or choose others in the Settings table (Customer column, Date column, ...)"
+    return ""
 
 
 def _tell(app, message: str) -> None:

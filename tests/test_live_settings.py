@@ -1,0 +1,81 @@
+"""The ribbon's report options: a Settings table in the workbook, read like the command line's flags."""
+
+import fake_xlwings as fx
+import pytest
+
+from retention_xl.errors import InvalidValue, MissingColumns, OutOfRange
+from retention_xl.excel.live_settings import read_settings, settings_from_rows
+from retention_xl.excel.macro import error_message, run_report
+
+ORDERS = [["Client", "Paid on", "Total"],
+          ["a", "2024-01-05", 10.0], ["b", "2024-01-20", 20.0], ["a", "2024-02-03", 5.0]]
+
+
+def book_with(settings_rows=None, *, table=True, sheet="Settings", orders=ORDERS):
+    book = fx.Book()
+    book.add_sheet("Orders").put("A1", orders)
+    if settings_rows is not None:
+        ws = book.add_sheet(sheet)
+        ws.put("A1", [["Report settings"]])  # a title above the table
+        ws.put("A3", [["Setting", "Value"], *settings_rows])
+        if table:
+            ws.tables.add(ws.range("A3").resize(len(settings_rows) + 1, 2), name="Settings")
+    return book
+
+
+def test_no_settings_means_the_defaults():
+    found = read_settings(book_with())
+    assert found.source is None and found.options.period == "M" and not found.language_chosen
+
+
+def test_a_settings_table_chooses_columns_period_language_and_money():
+    found = read_settings(book_with([
+        ["Customer column", "Client"], ["Date column", "Paid on"], ["Period", "quarter"],
+        ["Language", "فارسی"], ["Margin", "30%"], ["Horizon (months)", 6.0], ["Date order", "mdy"],
+        ["Exclude statuses", "test, draft"], ["Amount column", None],  # blank: detected
+    ]))
+    o = found.options
+    assert (o.roles.customer, o.roles.date, o.roles.amount) == ("Client", "Paid on", None)
+    assert (o.period, o.lang, o.margin, o.horizon, o.dayfirst) == ("Q", "fa", 0.3, 6, False)
+    assert o.exclude_statuses == ("test", "draft") and found.language_chosen
+    assert found.cells["period"] == "Table 'Settings' on sheet 'Settings', row 6"
+
+
+def test_a_plain_settings_sheet_in_arabic_works_without_a_table():
+    found = read_settings(book_with([["الفترة", "Y"], ["عمود العميل", "Client"]], table=False, sheet="الإعدادات"))
+    assert found.options.period == "Y" and found.options.roles.customer == "Client"
+    assert found.source == "Sheet 'الإعدادات'"
+
+
+@pytest.mark.parametrize(("rows", "error", "message"), [
+    ([["Colour", "blue"]], InvalidValue, "row 4: unknown setting 'Colour'; the settings are: Period, "),
+    ([["Margin", 1.5]], OutOfRange, "row 4: margin must be a fraction in (0, 1], got 1.5"),
+    ([["Period", "D"]], InvalidValue, "row 4: period must be W, M, Q or Y"),
+    ([["Language", "de"]], InvalidValue, "row 4: lang must be en, ar, fa or auto"),
+    ([["Period", "M"], ["period", "Q"]], InvalidValue, "row 5: 'period' is given twice (also"),
+    ([["Horizon (months)", "soon"]], InvalidValue, "row 4: horizon must be a number, got 'soon'"),
+])
+def test_a_wrong_setting_names_itself_and_its_row(rows, error, message):
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_settings(book_with(rows))
+
+
+def test_the_ribbon_report_follows_the_settings():
+    book = book_with([["Customer column", "Client"], ["Date column", "Paid on"], ["Language", "ar"]])
+    run = run_report(book)
+    assert run.lang == "ar" and run.analysis.orders.columns.customer == "Client"
+    assert run.analysis.headline["customers"] == 2
+
+
+def test_a_missing_column_tells_the_ribbon_user_where_to_name_it():
+    book = book_with(orders=[["Who", "When", "Total"], ["a", "2024-01-05", 1.0]])
+    with pytest.raises(MissingColumns) as err:
+        run_report(book)
+    message = error_message(err.value)
+    assert "could not tell which column holds the customer and date" in message
+    assert "next to 'Customer column' and 'Date column' in a table named Settings" in message
+
+
+def test_rows_from_the_doctest_shape():
+    found = settings_from_rows([["Setting", "Value"], ["Activity window (days)", 120.0]], "T", first_row=2)
+    assert found.options.window == 120
