@@ -1,6 +1,7 @@
 """The xlwings Lite bundle: main.py must be the catalog itself, runnable without retention_xl."""
 
 import ast
+import datetime
 import importlib.util
 import inspect
 import math
@@ -252,7 +253,8 @@ def test_creates_the_folder_and_refuses_a_file(tmp_path):
 
 # ----------------------------------------------------------------- the inliner's refusals
 def _build_with(monkeypatch, tmp_path, script):
-    monkeypatch.setattr(lite, "_SCRIPT", script)
+    formulas, _ = lite._entries()
+    monkeypatch.setattr(lite, "_entries", lambda: [formulas, (lite.SCRIPT_MODULE, script, "script.py")])
     return lite_main_source()
 
 
@@ -297,44 +299,61 @@ ORDERS = [
 ]
 
 
-def test_build_report_writes_the_summary(main, capsys):
+def _sheet_rows(sheet):
+    return sheet.grid
+
+
+def test_build_report_writes_every_report_sheet(main, capsys):
     book = FakeBook()
     book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=4))
     main.build_report(book)
-    sheet = book.sheets["Summary"]
-    rows = sheet.grid
+    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    rows = book.sheets["Summary"].grid
     assert rows[0][0] == "Customer retention summary"
-    assert rows[1][0] == "Orders: 2024-01-05 - 2024-03-01, 5 / 6"
-    figures = {r[0]: r[1] for r in rows[3:13]}
-    assert figures["Customers"] == 3
-    assert figures["Orders"] == 5
-    assert figures["Net revenue"] == 48
+    assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. 6 rows read, 5 used, 1 skipped")
+    labels, values = rows[3], rows[4]
+    figures = dict(zip(labels, values))
+    assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
     assert figures["Average order value"] == pytest.approx(9.6)
-    assert figures["Orders per customer"] == pytest.approx(5 / 3)
     assert figures["Repeat rate"] == pytest.approx(2 / 3)
-    start = next(i for i, r in enumerate(rows) if r[0] == "Cohort")
-    assert rows[start][:5] == ["Cohort", "Cohort size", "P0", "P1", "P2"]
-    jan, feb = rows[start + 1], rows[start + 2]
+    cohorts = book.sheets["Cohorts"].grid
+    start = next(i for i, r in enumerate(cohorts) if r[0] == "Cohort")
+    assert cohorts[start][:5] == ["Cohort", "Cohort size", "P0", "P1", "P2"]
+    jan, feb = cohorts[start + 1], cohorts[start + 2]
     assert jan[:2] == ["2024-01", 2] and jan[2:5] == [1.0, 0.5, 0.5]
     assert feb[:2] == ["2024-02", 1] and feb[2:5] == [1.0, 0.0, None]  # April not reached yet: blank
-    assert sheet.formats[(start + 2, 3)] == "0%"
-    assert sheet.formats[(4, 2)] == "0"  # customers
-    assert book.active is sheet
-    assert [n.name for n in book.names] == ["RetentionXL_summary"]
-    assert "row 10: blank row (skipped)" in capsys.readouterr().out
+    assert book.sheets["Cohorts"].formats[(start + 2, 3)] == "0.0%"
+    assert book.sheets["Summary"].formats[(5, 1)] == "#,##0"  # customers
+    assert book.active is book.sheets["Summary"]
+    assert [n.name for n in book.names] == [f"RetentionXL_{k}" for k in ("summary", "cohorts", "segments", "issues")]
+    out = capsys.readouterr().out
+    assert "row 10: blank row (skipped)" in out and "colour scale" in out
 
 
-def test_build_report_replaces_only_its_own_sheet(main):
+def test_build_report_follows_a_settings_table(main):
+    book = FakeBook()
+    orders = [["Who", "When", "Paid"], *[list(r) for r in ORDERS[1:]]]
+    book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], orders, row=1))
+    settings = [["Setting", "Value"], ["Customer column", "Who"], ["Date column", "When"],
+                ["Amount column", "Paid"], ["Language", "fa"]]
+    book.sheets.add(name="Settings").tables.append(FakeTable("Settings", book.sheets["Settings"], settings, row=1))
+    main.build_report(book)
+    assert main.label("fa", "sheet.summary") in [s.name for s in book.sheets]
+
+
+def test_build_report_replaces_only_its_own_sheets(main):
     book = FakeBook()
     book.sheets.add(name="Orders").tables.append(FakeTable("orders", book.sheets["Orders"], ORDERS, row=1))
     main.build_report(book)
-    main.build_report(book, "fa")  # a second run, in Persian: the first summary goes
-    assert [s.name for s in book.sheets] == ["Orders", main.label("fa", "sheet.summary")]
-    assert [n.refers_to for n in book.names] == [f"='{main.label('fa', 'sheet.summary')}'!$A$1"]
-    book.sheets[main.label("fa", "sheet.summary")].delete()  # the user deletes it; the name shows #REF!
     main.build_report(book)
-    assert [s.name for s in book.sheets] == ["Orders", "Summary"]
-    assert [n.refers_to for n in book.names] == ["='Summary'!$A$1"]
+    main.build_report(book, "fa")  # a second run, in Persian: the first sheets go
+    assert [s.name for s in book.sheets] == ["Orders", *(main.label("fa", f"sheet.{k}")
+                                                         for k in ("summary", "cohorts", "segments", "issues"))]
+    summary = main.label("fa", "sheet.summary")
+    assert [n.refers_to for n in book.names][0] == f"='{summary}'!$A$1"
+    book.sheets[summary].delete()  # the user deletes it; the name shows #REF!
+    main.build_report(book, "en")
+    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
 
     other = FakeBook()
     other.sheets.add(name="Orders").tables.append(FakeTable("Orders", other.sheets["Orders"], ORDERS, row=1))
@@ -453,9 +472,9 @@ def test_fake_cells_are_plain_python(main):
     book = FakeBook()
     book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=1))
     main.build_report(book)
-    for row in book.sheets["Summary"].grid:
+    for row in (r for sheet in book.sheets for r in sheet.grid):
         for v in row:
-            assert v is None or type(v) in (str, int, float) and not (isinstance(v, float) and math.isnan(v))
+            assert v is None or type(v) in (str, int, float, bool, datetime.datetime) and not (isinstance(v, float) and math.isnan(v))
 
 
 @pytest.mark.slow

@@ -29,139 +29,11 @@ import retention_xl
 from retention_xl.errors import DataError
 from retention_xl.excel.module_bundle import ModuleBundle
 from retention_xl.excel.project_modules import PROJECT, build_error, project_file
-from retention_xl.layout.blocks import SHEET_MARK
 
 __all__ = ["FORMULAS_MODULE", "lite_main_source", "lite_requirements", "write_lite_bundle"]
 
 FORMULAS_MODULE = "retention_xl.udfs"
-SCRIPT_MODULE = "retention_xl.excel.lite (build_report script)"
-
-# The build_report script, copied into main.py after the modules it imports. Its
-# ``from retention_xl...`` imports are resolved like those of any other module.
-_SCRIPT = '''\
-"""build_report: the Excel table Orders becomes a summary sheet."""
-
-import math
-from typing import Literal
-
-import pandas as pd
-import xlwings as xw
-
-from retention_xl.errors import DataError
-from retention_xl.labels import label
-from retention_xl.pipeline import analyse, clean
-from retention_xl.wording import problem_text
-
-ORDERS_TABLE = "Orders"
-SUMMARY_MARK = "@SUMMARY_MARK@"  # the workbook name the full report also uses for its summary
-FIGURES = (
-    ("customers", "0"),
-    ("orders", "0"),
-    ("revenue", "#,##0.00"),
-    ("aov", "#,##0.00"),
-    ("purchase_frequency", "0.00"),
-    ("repeat_rate", "0.0%"),
-    ("avg_crr", "0.0%"),
-    ("avg_churn", "0.0%"),
-    ("top20_share", "0.0%"),
-    ("at_risk", "0"),
-)
-
-
-def _cell(x):
-    """A value xlwings can write: plain numbers, text, datetimes, blanks for NaN."""
-    if x is None:
-        return None
-    if hasattr(x, "item"):  # numpy scalar
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.to_pydatetime()
-    return x
-
-
-def _orders_table(book):
-    for sheet in book.sheets:
-        for table in sheet.tables:
-            if table.name.casefold() == ORDERS_TABLE.casefold():
-                return table
-    raise DataError(
-        f"no Excel table named {ORDERS_TABLE}: select the order rows with their header, "
-        f"Insert > Table, and name it {ORDERS_TABLE} under Table Design > Table Name"
-    )
-
-
-def _summary_sheet(book, name):
-    """A new, empty sheet; replaces the one this script (or the report) made before."""
-    marks = [n for n in book.names if n.name.casefold() == SUMMARY_MARK.casefold()]
-    old = None
-    if marks:
-        try:
-            old = marks[0].refers_to_range.sheet
-        except ValueError:  # the marked sheet was deleted: the name shows #REF!
-            old = None
-    for sheet in book.sheets:
-        if sheet.name.casefold() == name.casefold() and (old is None or sheet.name != old.name):
-            raise DataError(
-                f"a sheet named {name} already exists and was not made by retention-xl: "
-                "rename it, then run build_report again"
-            )
-    for mark in marks:
-        mark.delete()
-    if old is not None:
-        old.delete()
-    sheet = book.sheets.add(name=name)
-    quoted = name.replace("'", "''")
-    book.names.add(SUMMARY_MARK, f"='{quoted}'!$A$1")
-    return sheet
-
-
-@xw.script
-def build_report(book: xw.Book, lang: Literal["en", "ar", "fa"] = "en"):
-    """Read the table **Orders** (customer, order date, amount) and write the summary
-    sheet: headline figures and the cohort retention matrix."""
-    table = _orders_table(book)
-    values = table.range.options(ndim=2).value
-    raw = pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=object)
-    orders = clean(raw, first_row=table.range.row + 1, name=ORDERS_TABLE)
-    result = analyse(orders)
-    head = result.headline
-    cohorts = result.cohorts
-
-    first, last = head["first_order"], head["last_order"]
-    grid = [
-        [label(lang, "title.summary")],
-        [f"{ORDERS_TABLE}: {first:%Y-%m-%d} - {last:%Y-%m-%d}, {len(orders.frame)} / {orders.n_input_rows}"],
-        [],
-    ]
-    figures_row = len(grid) + 1
-    grid += [[label(lang, f"fig.{key}"), _cell(head[key])] for key, _ in FIGURES]
-    grid += [[], [label(lang, "table.CohortRetention")]]
-    matrix_row = len(grid) + 1
-    grid.append([label(lang, "col.cohort"), label(lang, "col.size")] + list(cohorts.retention.columns))
-    for name, size, row in zip(cohorts.retention.index, cohorts.size, cohorts.retention.to_numpy()):
-        grid.append([str(name), _cell(size)] + [_cell(v) for v in row])
-    width = max(len(r) for r in grid)
-    grid = [r + [None] * (width - len(r)) for r in grid]
-
-    sheet = _summary_sheet(book, label(lang, "sheet.summary"))
-    sheet.range((1, 1)).value = grid
-    for i, (_, number_format) in enumerate(FIGURES):
-        sheet.range((figures_row + i, 2)).number_format = number_format
-    if cohorts.retention.shape[1] and len(cohorts.retention):
-        sheet.range(
-            (matrix_row + 1, 3), (matrix_row + len(cohorts.retention), 2 + cohorts.retention.shape[1])
-        ).number_format = "0%"
-    sheet.activate()
-    skipped = orders.skipped_rows
-    if skipped:
-        print(f"{skipped} rows of {ORDERS_TABLE} were not used; the first problems:")
-        for _, issue in orders.issues.head(10).iterrows():
-            print(f"  row {issue['row']}: {problem_text(issue['problem'], issue['detail'], lang)} ({issue['action']})")
-'''
-
-
+SCRIPT_MODULE = "retention_xl.excel.lite_report"
 
 # --------------------------------------------------------------------------- the bundle
 def _formula_names() -> list[str]:
@@ -196,10 +68,11 @@ def _hoist_project_imports(source: str) -> str:
 def _entries() -> list[tuple[str, str, str]]:
     formulas = project_file(FORMULAS_MODULE)
     assert formulas is not None
-    script = _SCRIPT.replace("@SUMMARY_MARK@", SHEET_MARK.format(key="summary"))
+    script = project_file(SCRIPT_MODULE)
+    assert script is not None
     return [
         (FORMULAS_MODULE, _hoist_project_imports(formulas.read_text(encoding="utf-8")), "retention_xl/udfs.py"),
-        (SCRIPT_MODULE, script, "build_report script"),
+        (SCRIPT_MODULE, script.read_text(encoding="utf-8"), "retention_xl/excel/lite_report.py"),
     ]
 
 
@@ -228,9 +101,9 @@ def lite_main_source() -> str:
         *textwrap.wrap("Formulas: " + ", ".join(formulas) + ".", 88, initial_indent="# ",
                        subsequent_indent="#   "),
         "# Script: build_report reads the Excel table named Orders (customer, order date,",
-        "# amount) and writes the Summary sheet: headline figures and cohort retention.",
-        "# The full report (segments, data issues, charts) needs the desktop add-in or the",
-        "# `retention-xl report` command.",
+        "# amount; a table named Settings may name the columns and options) and writes the",
+        "# report sheets (Summary, Cohorts, Segments, Data issues) as cells. Excel Tables,",
+        "# charts and the colour scale need the desktop add-in or `retention-xl report`.",
         "#",
         "# Copied from, in this order (imports between them removed, clashing names renamed):",
         *[f"#   {label}" for label in bundle.labels],

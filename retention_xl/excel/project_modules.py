@@ -145,6 +145,9 @@ def _imported_names(module: SourceModule) -> set[str]:
     names = {b.local for b in module.bindings}
     for node in module.hoisted:
         names |= {local_name(a) for a in node.names}
+    for node in module.dropped:  # `from __future__ import annotations`: a compiler switch, not a name
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            names |= {local_name(a) for a in node.names}
     return names
 
 

@@ -155,4 +155,5 @@ LABELS = {
     "notice.date_order.against.one": "Dates in '{column}' read as {order} ({proof:,} of {total:,} values have a {part} part above 12); 1 value can only be the other order and was read that way (see Data issues).",
     "notice.date_jalali.one": "Dates in '{column}' are Solar Hijri (Jalali); 1 value converted to Gregorian (e.g. 1402/01/01 = 2023-03-21).",
     "notice.customer_ids_merged.one": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').",
+    "note.lite": "Written by xlwings Lite: the tables are cells with their formats; the Excel Tables, charts and the colour scale come with the desktop Retention add-in or retention-xl report.",
 }

@@ -1,0 +1,160 @@
+"""The xlwings Lite report script: the report's sheets written with what xlwings Lite can do.
+
+``retention-xl lite`` copies this module into ``main.py`` with everything it imports. Its
+``build_report`` script reads the Excel table **Orders**, runs the same steps as every
+other door (:mod:`retention_xl.pipeline`: clean, analyse, lay out, with the options of a
+**Settings** table when the workbook has one) and writes the laid-out sheets (Summary,
+Cohorts, Segments, Data issues) as cells with their number formats, each table under its
+title. xlwings Lite writes values and formats but cannot yet read back the Excel Tables,
+charts and colour scales it would add, so those stay with the desktop ribbon report and
+``retention-xl report``; the script's output says so.
+
+The sheets it made are marked with the same workbook names as the desktop report's
+(``RetentionXL_<key>``) and replaced on the next run; a sheet of the user's with the same
+name is never touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Literal
+
+import pandas as pd
+import xlwings as xw
+
+from retention_xl.errors import DataError
+from retention_xl.excel.live_settings import read_settings
+from retention_xl.labels import label
+from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
+from retention_xl.pipeline import analyse, build_report as lay_out, clean
+from retention_xl.wording import problem_text
+
+__all__ = ["ORDERS_TABLE", "build_report", "sheet_grid"]
+
+ORDERS_TABLE = "Orders"
+
+
+def _cell(x):
+    """A value xlwings can send: plain numbers and text, datetimes, blanks for NaN."""
+    if x is None:
+        return None
+    if hasattr(x, "item"):  # numpy scalar
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return None if pd.isna(x) else x.to_pydatetime()
+    return x
+
+
+def sheet_grid(sheet: Sheet) -> tuple[list[list[object]], list[tuple[int, int, int, int, str]]]:
+    """A laid-out sheet as one grid of cells and the number formats of its ranges.
+
+    Returns the rows (from A1) and ``(first_row, first_col, last_row, last_col, format)``
+    ranges, 1-based as xlwings counts.
+    """
+    cells: dict[tuple[int, int], object] = {}
+    formats: list[tuple[int, int, int, int, str]] = []
+    for block in sheet.blocks:
+        if isinstance(block, Text):
+            for i, line in enumerate(block.lines):
+                cells[block.row + i, block.col] = line
+        elif isinstance(block, Figures):
+            row = block.row
+            if block.title:
+                cells[row, block.col] = block.title
+                row += 1
+            for i, (name, value, kind) in enumerate(block.items):
+                cells[row, block.col + i] = name
+                cells[row + 1, block.col + i] = _cell(value)
+                formats.append((row + 2, block.col + i + 1, row + 2, block.col + i + 1, FORMATS[kind]))
+        elif isinstance(block, Table):
+            if block.title:
+                cells[block.row - 1, block.col] = block.title
+            for j, column in enumerate(block.columns):
+                cells[block.row, block.col + j] = column.header
+            for i, values in enumerate(table_values(block), start=1):
+                for j, value in enumerate(values):
+                    cells[block.row + i, block.col + j] = _cell(value)
+            last = block.row + max(len(block.frame), 1)
+            for j, column in enumerate(block.columns):
+                formats.append((block.row + 2, block.col + j + 1, last + 1, block.col + j + 1, FORMATS[column.kind]))
+    if not cells:
+        return [[None]], formats
+    height = max(r for r, _ in cells) + 1
+    width = max(c for _, c in cells) + 1
+    grid = [[None] * width for _ in range(height)]
+    for (r, c), value in cells.items():
+        grid[r][c] = value
+    return grid, formats
+
+
+def _orders_table(book):
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if table.name.casefold() == ORDERS_TABLE.casefold():
+                return table
+    raise DataError(
+        f"no Excel table named {ORDERS_TABLE}: select the order rows with their header, "
+        f"Insert > Table, and name it {ORDERS_TABLE} under Table Design > Table Name"
+    )
+
+
+def _marked(book, key: str):
+    """The sheet this script (or the desktop report) made for ``key`` before, if any."""
+    mark = SHEET_MARK.format(key=key).casefold()
+    for name in book.names:
+        if name.name.casefold() == mark:
+            try:
+                return name, name.refers_to_range.sheet
+            except ValueError:  # the marked sheet was deleted: the name shows #REF!
+                return name, None
+    return None, None
+
+
+def _write_sheet(book, sheet: Sheet) -> None:
+    """Replace the sheet this script made for ``sheet.key`` (never a sheet of the user's)."""
+    mark, old = _marked(book, sheet.key)
+    for existing in book.sheets:
+        if existing.name.casefold() == sheet.name.casefold() and (old is None or existing.name != old.name):
+            raise DataError(f"a sheet named {sheet.name} already exists and was not made by retention-xl: "
+                            "rename it, then run build_report again")
+    if mark is not None:
+        mark.delete()
+    if old is not None:
+        old.delete()
+    target = book.sheets.add(name=sheet.name)
+    grid, formats = sheet_grid(sheet)
+    width = max(len(r) for r in grid)
+    target.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
+    for r1, c1, r2, c2, fmt in formats:
+        if fmt != "General":
+            target.range((r1, c1), (r2, c2)).number_format = fmt
+    quoted = sheet.name.replace("'", "''")
+    book.names.add(SHEET_MARK.format(key=sheet.key), f"='{quoted}'!$A$1")
+
+
+@xw.script
+def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"):
+    """Read the table **Orders** (customer, order date, amount; a **Settings** table may
+    name the columns and options) and write the report sheets: Summary, Cohorts,
+    Segments and Data issues."""
+    table = _orders_table(book)
+    values = table.range.options(ndim=2).value
+    raw = pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=object)
+    settings = read_settings(book)
+    options = settings.options
+    if lang != "auto":
+        options = dataclasses.replace(options, lang=lang)
+    orders = clean(raw, options, first_row=table.range.row + 1, name=f"Table '{table.name}'")
+    report = lay_out(analyse(orders, options), options)
+    for sheet in report.sheets:
+        _write_sheet(book, sheet)
+    book.sheets[report.sheets[0].name].activate()
+    print(label(options.lang, "note.lite"))
+    if orders.skipped_rows:
+        print(f"{orders.skipped_rows} rows of {ORDERS_TABLE} were not used; the first problems:")
+        for _, issue in orders.issues.head(10).iterrows():
+            text = problem_text(issue["problem"], issue["detail"], options.lang)
+            print(f"  row {issue['row']}: {text} ({issue['action']})")
