@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 import openpyxl
 import pytest
 
-from retention_xl.errors import DataError, OutputExists
+from retention_xl.errors import DataError, EnvironmentProblem, OutputExists
 from retention_xl.excel.addin import (
     ADDIN_FILENAME,
     BUILD_SETTINGS,
@@ -360,7 +360,7 @@ def test_install_rejects_a_file_that_is_not_an_add_in(tmp_path):
 
 def test_linux_explains_that_excel_add_ins_need_windows_or_macos(tmp_path):
     for call in (install_addin, uninstall_addin, addin_status):
-        with pytest.raises(DataError, match="Windows or macOS.*copy.*xlwings Lite"):
+        with pytest.raises(EnvironmentProblem, match="Windows or macOS.*copy.*xlwings Lite"):
             call(folder=tmp_path, platform="linux")
     assert list(tmp_path.iterdir()) == []
 
@@ -370,7 +370,7 @@ def test_default_folders_follow_xlwings_addin_install(tmp_path):
     assert addin_folder("windows", environ={"APPDATA": str(roaming)}) == (
         roaming / "Microsoft" / "Excel" / "XLSTART"
     )
-    with pytest.raises(DataError, match="APPDATA"):
+    with pytest.raises(EnvironmentProblem, match="APPDATA"):
         addin_folder("windows", environ={})
     office = tmp_path / "Library" / "Group Containers" / "UBF8T346G9.Office"
     assert addin_folder("macos", home=tmp_path) == office / "User Content" / "Startup" / "Excel"

@@ -48,7 +48,7 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 
 from retention_xl.atomic_write import write_atomically
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, EnvironmentProblem
 
 __all__ = [
     "ADDIN_FILENAME",
@@ -102,10 +102,10 @@ def template_path() -> Path:
     """Path of xlwings' ribbon add-in template inside the installed xlwings package."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        raise DataError("xlwings is not installed: run 'pip install xlwings' and try again")
+        raise EnvironmentProblem("xlwings is not installed: run 'pip install xlwings' and try again")
     path = Path(next(iter(spec.submodule_search_locations))) / _TEMPLATE
     if not path.is_file():
-        raise DataError(f"xlwings has no ribbon add-in template at {path}: reinstall xlwings")
+        raise EnvironmentProblem(f"xlwings has no ribbon add-in template at {path}: reinstall xlwings")
     return path
 
 

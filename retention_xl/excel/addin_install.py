@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, EnvironmentProblem
 from retention_xl.atomic_write import write_atomically
 from retention_xl.excel.addin import (
     ADDIN_FILENAME,
@@ -134,7 +134,7 @@ def _platform(platform: str | None) -> str:
         return "windows"
     if name in ("macos", "darwin"):
         return "macos"
-    raise DataError(_UNSUPPORTED.format(platform=name))
+    raise EnvironmentProblem(_UNSUPPORTED.format(platform=name))
 
 
 def addin_folder(
@@ -158,7 +158,7 @@ def addin_folder(
     if system == "windows":
         appdata = (os.environ if environ is None else environ).get("APPDATA")
         if not appdata:
-            raise DataError("APPDATA is not set, so Excel's XLSTART folder cannot be found")
+            raise EnvironmentProblem("APPDATA is not set, so Excel's XLSTART folder cannot be found")
         return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
     office = Path.home() if home is None else Path(home)
     office = office.joinpath(*_MAC_STARTUP)

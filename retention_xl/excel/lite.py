@@ -26,7 +26,7 @@ import textwrap
 from pathlib import Path
 
 import retention_xl
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, EnvironmentProblem
 from retention_xl.excel.module_bundle import ModuleBundle
 from retention_xl.excel.project_modules import PROJECT, build_error, project_file
 
@@ -149,7 +149,7 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
         if top == PROJECT:
             raise DataError("cannot build the xlwings Lite bundle: main.py still imports retention_xl")
         if top not in providers:
-            raise DataError(f"cannot build the xlwings Lite bundle: no installed package provides `{top}`")
+            raise EnvironmentProblem(f"cannot build the xlwings Lite bundle: no installed package provides `{top}`")
         out.add(providers[top][0].lower())
     return sorted(out)
 
