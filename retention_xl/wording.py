@@ -31,6 +31,8 @@ def notice_text(notice: Notice, lang: str) -> str:
         return _date_order(values, lang)
     if code == "digits":
         values["script"] = label(lang, f"script.{values['script']}")
+    if code == "live_windows_only":
+        return label(lang, f"notice.live_windows_only.{values['what']}")
     key = _counted(f"notice.{code}", values.get("count"), lang)
     if key not in labels_for(lang):
         return code.replace("_", " ") + (": " + ", ".join(f"{k} {v}" for k, v in values.items()) if values else "")

@@ -21,6 +21,7 @@ from openpyxl.utils.cell import (
 )
 
 import retention_xl
+from retention_xl.labels import label
 from retention_xl.errors import DataError
 from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
@@ -209,12 +210,13 @@ def test_on_macos_what_cannot_be_applied_is_said_on_the_summary_and_the_status_b
     book = orders_book(sample_rows)
     book.app.status_bar = "Ready"
     run = run_report(book, lang="fa")
-    assert run.written.notes == ("right-to-left sheets and frozen panes (they need Excel for Windows)",)
-    line = "Not applied in this Excel: right-to-left sheets and frozen panes (they need Excel for Windows)."
+    said = label("fa", "notice.live_windows_only.rtl_freeze")
+    assert run.written.notes == (said,) and "Excel" in said
+    line = label("fa", "note.not_applied", items=said)
     summary = book.sheets[run.written.sheets[0]]
     row = live.notes_row(run.report.sheets[0]) + 1
     assert summary.values[(row, 1)] == line and summary.number_format_at(row, 1) == "@"
-    assert book.app.status_bar == f"Retention report written. {line}"
+    assert book.app.status_bar == f"Retention report: {line}"
     assert book.api_log == []  # no Windows-only call was tried
     # everything else is the file report, cell by cell
     wb = file_workbook(run.report)

@@ -33,7 +33,7 @@ from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
 from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
-from retention_xl.excel.xlwings_writer import NOTES_PREFIX, LiveReport, write_report
+from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
 from retention_xl.layout.blocks import Report
@@ -123,7 +123,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         with _screen_frozen(app):
             written = write_report(book, report, keep=(orders.sheet,))
     if written.notes:  # after the status bar was given back: this line stays
-        app.status_bar = f"{TITLE} written. {NOTES_PREFIX}{'; '.join(written.notes)}."
+        app.status_bar = f"{TITLE}: {notes_line(written.notes, language)}"
     return LiveRun(orders, analysis, report, written, language)
 
 

@@ -50,7 +50,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError
+from retention_xl.labels import label
+from retention_xl.wording import notice_text
 from retention_xl.layout.blocks import (
     FORMATS,
     SHEET_KEYS,
@@ -75,6 +78,7 @@ __all__ = [
     "marked_sheets",
     "native_supported",
     "notes_row",
+    "notes_line",
     "write_notes",
     "write_report",
 ]
@@ -98,7 +102,6 @@ _MAX_SHEET_NAME = 31
 CHART_MARK = "RetentionXL chart"  # name prefix of the report's own charts: replaced on each run
 #: cells in one write; a larger table goes in chunks of rows (as xlwings >= 0.37 does by itself)
 WRITE_CELLS = 100_000
-NOTES_PREFIX = "Not applied in this Excel: "
 
 
 @dataclass(frozen=True)
@@ -325,16 +328,15 @@ def _finish_natively(app, ws, sheet: Sheet) -> None:
         window.FreezePanes = True
 
 
-def _native_only(report: Report) -> str | None:
-    """What of ``report`` needs Excel's Windows object model, in words, or None."""
-    wanted = [what for what, needed in (("right-to-left sheets", any(s.rtl for s in report.sheets)),
-                                        ("frozen panes", any(s.freeze for s in report.sheets))) if needed]
-    if not wanted:
+def _native_only(report: Report) -> Notice | None:
+    """What of ``report`` needs Excel's Windows object model, or None."""
+    rtl, freeze = any(s.rtl for s in report.sheets), any(s.freeze for s in report.sheets)
+    if not (rtl or freeze):
         return None
-    return f"{' and '.join(wanted)} (they need Excel for Windows)"
+    return Notice("live_windows_only", what="rtl_freeze" if rtl and freeze else "rtl" if rtl else "freeze")
 
 
-def _write_sheet(ws, sheet: Sheet, existing: dict[str, Any], notes: list[str]) -> None:
+def _write_sheet(ws, sheet: Sheet, existing: dict[str, Any], notes: list[Notice]) -> None:
     """Every block of ``sheet``: Tables into ``existing`` ones where there are, charts anew."""
     for width, first, last in _runs([sheet.widths.get(c) for c in range(max(sheet.widths, default=-1) + 1)]):
         if width is not None:
@@ -355,16 +357,16 @@ def _write_sheet(ws, sheet: Sheet, existing: dict[str, Any], notes: list[str]) -
             try:
                 _add_chart(ws, sheet.key, charts, block, tables)
             except Exception as err:  # noqa: BLE001 -- an older Excel: the table is there, say what is not
-                notes.append(f"the chart '{block.title}' on sheet '{ws.name}' is incomplete ({_reason(err)})")
+                notes.append(Notice("live_chart_incomplete", title=block.title, sheet=ws.name, reason=_reason(err)))
 
 
-def _heatmap(rng, notes: list[str]) -> None:
+def _heatmap(rng, notes: list[Notice]) -> None:
     """The 3-colour scale (red-yellow-green, low to high) of the retention table, once."""
     try:
         rng.conditional_formats.clear()
         rng.conditional_formats.add_color_scale(list(HEATMAP_COLORS))
     except Exception as err:  # noqa: BLE001 -- an Excel without the rule: the numbers stand
-        notes.append(f"the retention colour scale ({_reason(err)})")
+        notes.append(Notice("live_colour_scale", reason=_reason(err)))
 
 
 def _reason(err: BaseException) -> str:
@@ -446,8 +448,7 @@ def _prepare_sheet(ws, sheet: Sheet, notes: list[str]) -> dict[str, Any]:
         if live.name.casefold() in wanted:
             existing[live.name.casefold()] = live
         else:
-            notes.append(f"the table {live.name} on sheet '{ws.name}' is no longer part of the report and was "
-                         "removed")
+            notes.append(Notice("live_table_removed", table=live.name, sheet=ws.name))
             live.delete()
     _place_tables(ws, sheet, existing)
     _clear_around_tables(ws, sheet)
@@ -492,9 +493,18 @@ def notes_row(sheet: Sheet) -> int:
     return free[0] if free else max(used, default=-1) + 2
 
 
-def write_notes(ws, sheet: Sheet, notes: tuple[str, ...]) -> str:
+def notes_line(notes: tuple[str, ...], lang: str) -> str:
+    """One line saying what this Excel could not apply, in the report's language.
+
+    >>> notes_line(("the retention colour scale (no rule)",), "en")
+    'Not applied in this Excel: the retention colour scale (no rule).'
+    """
+    return label(lang, "note.not_applied", items="; ".join(notes))
+
+
+def write_notes(ws, sheet: Sheet, notes: tuple[str, ...], lang: str = "en") -> str:
     """One line on the sheet (the Summary) saying what this Excel could not apply; returns it."""
-    line = NOTES_PREFIX + "; ".join(notes) + "."
+    line = notes_line(notes, lang)
     cell = _cells(ws, notes_row(sheet), 0)
     cell.number_format = FORMATS["text"]
     cell.value = line
@@ -523,7 +533,7 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
     native = native_supported() if native is None else native
     old = {k: ws for k, ws in marked_sheets(book).items() if ws.name not in keep}
     _check_table_names(book, report, {ws.name for ws in old.values()})
-    notes: list[str] = []
+    notes: list[Notice] = []
     skipped = None if native else _native_only(report)
     if skipped:
         notes.append(skipped)
@@ -552,12 +562,13 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
             try:
                 _finish_natively(book.app, ws, sheet)
             except Exception as err:  # noqa: BLE001 -- an older Excel or another host: the report stands without it
-                notes.append(f"right to left and frozen panes on sheet '{name}' ({_reason(err)})")
+                notes.append(Notice("live_rtl_freeze_failed", sheet=name, reason=_reason(err)))
         written.append(name)
         first = first if first is not None else ws
         previous = ws
-    if notes and first is not None:
-        write_notes(first, report.sheets[0], tuple(notes))
+    worded = tuple(notice_text(n, report.lang) for n in notes)
+    if worded and first is not None:
+        write_notes(first, report.sheets[0], worded, report.lang)
     if first is not None:
         first.activate()
-    return LiveReport(tuple(written), tuple(notes))
+    return LiveReport(tuple(written), worded)

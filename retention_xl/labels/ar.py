@@ -152,4 +152,12 @@ LABELS = {
     "notice.date_jalali.one": "تواريخ '{column}' هجرية شمسية (جلالية)؛ حُوّلت قيمة واحدة إلى الميلادي (مثل 1402/01/01 = 2023-03-21).",
     "notice.customer_ids_merged.one": "قورنت معرّفات العملاء في '{column}' بعد إزالة المسافات الزائدة والعلامات غير المرئية وقراءة كل الأرقام 0-9؛ تطابق معرّف واحد مع كتابة أخرى (مثل '۱۲۳' = '123').",
     "note.lite": "كُتب بواسطة xlwings Lite: الجداول خلايا بتنسيقاتها؛ أما جداول Excel والمخططات وتدرّج الألوان فتأتي مع وظيفة Retention الإضافية على سطح المكتب أو مع retention-xl report.",
+    "note.not_applied": "لم يُطبَّق في Excel هذا: {items}.",
+    "notice.live_windows_only.rtl_freeze": "الأوراق من اليمين إلى اليسار وتجميد الأجزاء (يحتاجان Excel لنظام Windows)",
+    "notice.live_windows_only.rtl": "الأوراق من اليمين إلى اليسار (تحتاج Excel لنظام Windows)",
+    "notice.live_windows_only.freeze": "تجميد الأجزاء (يحتاج Excel لنظام Windows)",
+    "notice.live_chart_incomplete": "المخطط '{title}' في الورقة '{sheet}' غير مكتمل ({reason})",
+    "notice.live_colour_scale": "تدرّج ألوان الاحتفاظ ({reason})",
+    "notice.live_table_removed": "الجدول {table} في الورقة '{sheet}' لم يعد جزءًا من التقرير فأُزيل",
+    "notice.live_rtl_freeze_failed": "الاتجاه من اليمين إلى اليسار وتجميد الأجزاء في الورقة '{sheet}' ({reason})",
 }

@@ -156,4 +156,12 @@ LABELS = {
     "notice.date_jalali.one": "Dates in '{column}' are Solar Hijri (Jalali); 1 value converted to Gregorian (e.g. 1402/01/01 = 2023-03-21).",
     "notice.customer_ids_merged.one": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').",
     "note.lite": "Written by xlwings Lite: the tables are cells with their formats; the Excel Tables, charts and the colour scale come with the desktop Retention add-in or retention-xl report.",
+    "note.not_applied": "Not applied in this Excel: {items}.",
+    "notice.live_windows_only.rtl_freeze": "right-to-left sheets and frozen panes (they need Excel for Windows)",
+    "notice.live_windows_only.rtl": "right-to-left sheets (they need Excel for Windows)",
+    "notice.live_windows_only.freeze": "frozen panes (they need Excel for Windows)",
+    "notice.live_chart_incomplete": "the chart '{title}' on sheet '{sheet}' is incomplete ({reason})",
+    "notice.live_colour_scale": "the retention colour scale ({reason})",
+    "notice.live_table_removed": "the table {table} on sheet '{sheet}' is no longer part of the report and was removed",
+    "notice.live_rtl_freeze_failed": "right to left and frozen panes on sheet '{sheet}' ({reason})",
 }

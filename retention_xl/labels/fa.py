@@ -152,4 +152,12 @@ LABELS = {
     "notice.date_jalali.one": "تاریخ‌های «{column}» هجری شمسی (جلالی) هستند؛ یک مقدار به میلادی تبدیل شد (مثلاً 1402/01/01 = 2023-03-21).",
     "notice.customer_ids_merged.one": "شناسه‌های مشتری در «{column}» پس از حذف فاصله‌های اضافه و نشانه‌های نامرئی و خواندن همه‌ی ارقام به‌صورت 0-9 مقایسه شدند؛ یک شناسه با نگارش دیگری یکی شد (مثلاً '۱۲۳' = '123').",
     "note.lite": "نوشته‌شده با xlwings Lite: جدول‌ها خانه‌هایی با قالب‌بندی خود هستند؛ جدول‌های Excel، نمودارها و طیف رنگ با افزونه‌ی رومیزی Retention یا retention-xl report می‌آیند.",
+    "note.not_applied": "در این Excel اعمال نشد: {items}.",
+    "notice.live_windows_only.rtl_freeze": "برگه‌های راست‌به‌چپ و ثابت‌کردن بخش‌ها (به Excel ویندوز نیاز دارند)",
+    "notice.live_windows_only.rtl": "برگه‌های راست‌به‌چپ (به Excel ویندوز نیاز دارند)",
+    "notice.live_windows_only.freeze": "ثابت‌کردن بخش‌ها (به Excel ویندوز نیاز دارد)",
+    "notice.live_chart_incomplete": "نمودار «{title}» در برگه‌ی «{sheet}» ناقص است ({reason})",
+    "notice.live_colour_scale": "طیف رنگ نگهداشت ({reason})",
+    "notice.live_table_removed": "جدول {table} در برگه‌ی «{sheet}» دیگر بخشی از گزارش نیست و حذف شد",
+    "notice.live_rtl_freeze_failed": "راست‌به‌چپ و ثابت‌کردن بخش‌ها در برگه‌ی «{sheet}» ({reason})",
 }
