@@ -16,7 +16,7 @@ Examples
 >>> found.options.period, found.options.roles.customer, found.options.margin
 ('Q', 'Email', 0.3)
 >>> found.cells["margin"]
-"Table 'Settings' on sheet 'Settings', row 7"
+"Table 'Settings' on sheet 'Settings', row 6"
 """
 
 from __future__ import annotations
