@@ -25,6 +25,7 @@ import xlwings as xw
 
 from retention_xl.errors import DataError
 from retention_xl.excel.live_settings import read_settings
+from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.labels import label
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
 from retention_xl.pipeline import analyse, build_report as lay_out, clean
@@ -101,21 +102,9 @@ def _orders_table(book):
     )
 
 
-def _marked(book, key: str):
-    """The sheet this script (or the desktop report) made for ``key`` before, if any."""
-    mark = SHEET_MARK.format(key=key).casefold()
-    for name in book.names:
-        if name.name.casefold() == mark:
-            try:
-                return name, name.refers_to_range.sheet
-            except ValueError:  # the marked sheet was deleted: the name shows #REF!
-                return name, None
-    return None, None
-
-
 def _write_sheet(book, sheet: Sheet) -> None:
     """Replace the sheet this script made for ``sheet.key`` (never a sheet of the user's)."""
-    mark, old = _marked(book, sheet.key)
+    mark, old = sheet_marks(book).get(sheet.key, (None, None))
     for existing in book.sheets:
         if existing.name.casefold() == sheet.name.casefold() and (old is None or existing.name != old.name):
             raise DataError(f"a sheet named {sheet.name} already exists and was not made by retention-xl: "

@@ -43,7 +43,7 @@ from decimal import Decimal
 import pandas as pd
 
 from retention_xl.errors import DataError
-from retention_xl.excel.xlwings_writer import marked_sheets, native_supported
+from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
 from retention_xl.labels import LANGUAGES
 from retention_xl.template_content import template_label

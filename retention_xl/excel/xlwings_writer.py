@@ -46,17 +46,16 @@ Examples
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError
+from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.labels import label
 from retention_xl.wording import notice_text
 from retention_xl.layout.blocks import (
     FORMATS,
-    SHEET_KEYS,
     SHEET_MARK,
     Chart,
     Figures,
@@ -75,8 +74,6 @@ __all__ = [
     "WRITE_CELLS",
     "LiveReport",
     "free_sheet_name",
-    "marked_sheets",
-    "native_supported",
     "notes_row",
     "notes_line",
     "write_notes",
@@ -114,37 +111,6 @@ class LiveReport:
 
     sheets: tuple[str, ...]
     notes: tuple[str, ...] = ()
-
-
-def native_supported() -> bool:
-    """True where Excel's object model (``.api``) is the Windows COM one the finishing touches use."""
-    return sys.platform == "win32"
-
-
-def _mark_key(name: str) -> str | None:
-    prefix = SHEET_MARK.format(key="")
-    if "!" in name or not name.startswith(prefix):  # "Sheet1!x" is a sheet-level name
-        return None
-    key = name[len(prefix):]
-    return key if key in SHEET_KEYS else None
-
-
-def marked_sheets(book) -> dict[str, Any]:
-    """The report's sheets from an earlier run, by key, found through their marks.
-
-    A mark whose sheet is gone (the user deleted it: the name refers to ``#REF!``) is
-    ignored; writing that sheet again redefines it.
-    """
-    found: dict[str, Any] = {}
-    for name in list(book.names):
-        key = _mark_key(name.name)
-        if key is None:
-            continue
-        try:
-            found[key] = name.refers_to_range.sheet
-        except Exception:  # noqa: BLE001, S112 -- refers to #REF!: the sheet was deleted
-            continue
-    return found
 
 
 def free_sheet_name(wanted: str, taken: set[str]) -> str:
