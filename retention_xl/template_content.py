@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from retention_xl.errors import InvalidValue
+from retention_xl.input_sheets import INPUT_SHEETS
 from retention_xl.labels import LANGUAGES
 from retention_xl.template_labels import LABELS
 
@@ -167,4 +168,7 @@ def template_label(lang: str, key: str) -> str:
     """
     if lang not in LABELS:
         raise InvalidValue(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    kind = key.removeprefix("sheet.")
+    if key.startswith("sheet.") and kind in INPUT_SHEETS:  # an input sheet: the name the ribbon reads
+        return INPUT_SHEETS[kind][lang]
     return LABELS[lang][key]

@@ -18,9 +18,7 @@ __all__ = ["LABELS"]
 
 _EN = {
     "sheet.start": "Start here",
-    "sheet.orders": "Orders",
     "sheet.metrics": "Metrics",
-    "sheet.survey": "Survey",
     "doc.title": "Customer retention workbook",
     "start.subtitle": "Prepared with retention-xl. Paste your data, change the yellow cells, read the results.",
     "start.how": "How to use this workbook",
@@ -165,9 +163,7 @@ _EN = {
 
 _AR = {
     "sheet.start": "ابدأ هنا",
-    "sheet.orders": "الطلبات",
     "sheet.metrics": "المؤشرات",
-    "sheet.survey": "الاستبيان",
     "doc.title": "مصنف الاحتفاظ بالعملاء",
     "start.subtitle": "أُعدّ باستخدام retention-xl. الصق بياناتك، وعدّل الخلايا الصفراء، واقرأ النتائج.",
     "start.how": "طريقة استخدام هذا المصنف",
@@ -312,9 +308,7 @@ _AR = {
 
 _FA = {
     "sheet.start": "از اینجا شروع کنید",
-    "sheet.orders": "سفارش‌ها",
     "sheet.metrics": "شاخص‌ها",
-    "sheet.survey": "نظرسنجی",
     "doc.title": "کارپوشه حفظ مشتری",
     "start.subtitle": "تهیه‌شده با retention-xl. داده‌های خود را بچسبانید، خانه‌های زرد را تغییر دهید و نتایج را بخوانید.",
     "start.how": "روش استفاده از این کارپوشه",

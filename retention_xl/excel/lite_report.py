@@ -26,6 +26,7 @@ import xlwings as xw
 from retention_xl.errors import DataError
 from retention_xl.excel.live_settings import read_settings
 from retention_xl.excel.workbook_marks import sheet_marks
+from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.labels import label
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
 from retention_xl.pipeline import analyse, build_report as lay_out, clean
@@ -33,7 +34,7 @@ from retention_xl.wording import problem_text
 
 __all__ = ["ORDERS_TABLE", "build_report", "sheet_grid"]
 
-ORDERS_TABLE = "Orders"
+ORDERS_TABLE = INPUT_TABLES["orders"]
 
 
 def _cell(x):

@@ -43,10 +43,9 @@ from decimal import Decimal
 import pandas as pd
 
 from retention_xl.errors import DataError
+from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
-from retention_xl.labels import LANGUAGES
-from retention_xl.template_content import template_label
 
 __all__ = [
     "MAX_LIVE_CELLS",
@@ -58,9 +57,9 @@ __all__ = [
     "sample_texts",
 ]
 
-ORDERS_TABLE = "Orders"
+ORDERS_TABLE = INPUT_TABLES["orders"]
 #: names of the orders sheet (compared ignoring case and surrounding spaces)
-ORDERS_SHEETS = frozenset(template_label(lang, "sheet.orders").strip().casefold() for lang in LANGUAGES)
+ORDERS_SHEETS = sheet_names("orders")
 _PERSIAN_ONLY = frozenset("پچژگکی")
 _SAMPLE_ROWS = 200
 #: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five

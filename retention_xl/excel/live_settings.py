@@ -26,12 +26,13 @@ import re
 from dataclasses import dataclass, field
 
 from retention_xl.errors import InvalidValue, RetentionError
+from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
 
 __all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "read_settings", "settings_from_rows"]
 
-SETTINGS_TABLE = "Settings"
-SETTINGS_SHEETS = frozenset({"settings", "الإعدادات", "تنظیمات"})
+SETTINGS_TABLE = INPUT_TABLES["settings"]
+SETTINGS_SHEETS = sheet_names("settings")
 
 #: each setting's key and the names a user may give it (en, ar, fa), first = the template's
 SETTING_NAMES: dict[str, tuple[str, ...]] = {
