@@ -68,9 +68,17 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
-        if path.exists() and not force:  # appeared while we worked
-            raise OutputExists(path)
-        os.replace(tmp, path)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails instead of replacing a file that appeared meanwhile
+            except FileExistsError:
+                raise OutputExists(path) from None
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    raise OutputExists(path) from None
+                os.replace(tmp, path)
     except PermissionError as error:  # Excel keeps the files it has open locked
         raise DataError(f"cannot write {path} ({error.strerror}): if it is open (in Excel), close it "
                         "and try again") from error

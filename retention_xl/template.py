@@ -33,12 +33,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 from openpyxl.xml.functions import tostring
 
+from retention_xl.atomic_write import write_atomically
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.sample import load_sample_orders
 from retention_xl.labels import LANGUAGES
@@ -119,30 +119,8 @@ def build_template(path: str | os.PathLike | None = None, *, lang: str = "en",
         raise DataError(f"{target} must end in .xlsx: the template is a plain Excel workbook")
     if not target.parent.is_dir():
         raise DataError(f"folder {target.parent} does not exist: create it or choose another path")
-    if target.exists() and not force:
-        raise DataError(f"{target} already exists: choose another path or use --force to replace it")
     data = template_bytes(lang, sample, rows)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx.tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a normal file others may open, not mkstemp's private 0600
-        if force:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails instead of replacing a file that appeared meanwhile
-            except FileExistsError:
-                raise DataError(f"{target} already exists: choose another path or use --force "
-                                "to replace it") from None
-            except OSError:  # file systems without hard links
-                os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_atomically(target, lambda handle: handle.write(data), force=force)
 
 
 def sample_orders(n: int = SAMPLE_SIZE) -> list[tuple]:

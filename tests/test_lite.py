@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from retention_xl import __version__, udfs
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, OutputExists
 from retention_xl.excel import lite
 from retention_xl.excel.lite import lite_main_source, lite_requirements, write_lite_bundle
 
@@ -226,7 +226,7 @@ def test_the_same_bytes_every_time(main_text):
 def test_refuses_to_overwrite_without_force(tmp_path):
     write_lite_bundle(tmp_path)
     (tmp_path / "main.py").write_text("# the user's own code\n", encoding="utf-8")
-    with pytest.raises(DataError, match="main.py and requirements.txt already in .*--force"):
+    with pytest.raises(OutputExists, match="main.py already exists"):
         write_lite_bundle(tmp_path)
     assert (tmp_path / "main.py").read_text(encoding="utf-8") == "# the user's own code\n"
     write_lite_bundle(tmp_path, force=True)
@@ -237,7 +237,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
 @pytest.mark.slow
 def test_one_existing_file_is_enough_to_refuse(tmp_path):
     (tmp_path / "requirements.txt").write_text("pandas\n", encoding="utf-8")
-    with pytest.raises(DataError, match="requirements.txt already in"):
+    with pytest.raises(OutputExists, match="requirements.txt already exists"):
         write_lite_bundle(tmp_path)
     assert not (tmp_path / "main.py").exists()
 

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from retention_xl.errors import DataError, InvalidValue
+from retention_xl.errors import DataError, InvalidValue, OutputExists
 from retention_xl.template import build_template, sample_orders, template_bytes
 from retention_xl.template_content import ORDER_COLUMNS, SURVEY_COLUMNS
 from retention_xl.template_content import template_label as label
@@ -266,7 +266,7 @@ def test_two_builds_are_byte_identical(lang, tmp_path):
 def test_refuses_to_overwrite_without_force(tmp_path):
     target = build_template(tmp_path / "retention.xlsx")
     before = target.read_bytes()
-    with pytest.raises(DataError, match="already exists.*--force"):
+    with pytest.raises(OutputExists, match="already exists"):
         build_template(target, lang="ar")
     assert target.read_bytes() == before
     build_template(target, lang="ar", force=True)

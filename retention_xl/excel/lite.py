@@ -21,12 +21,12 @@ import ast
 import importlib.metadata
 import os
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import retention_xl
-from retention_xl.errors import DataError, EnvironmentProblem
+from retention_xl.atomic_write import write_atomically
+from retention_xl.errors import DataError, EnvironmentProblem, OutputExists
 from retention_xl.excel.module_bundle import ModuleBundle
 from retention_xl.excel.project_modules import PROJECT, build_error, project_file
 
@@ -186,20 +186,9 @@ def write_lite_bundle(directory: str | os.PathLike, *, force: bool = False) -> l
     }
     targets = [folder / name for name in contents]
     existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        names = " and ".join(p.name for p in existing)
-        raise DataError(f"{names} already in {folder}; use --force to replace, or choose another folder")
+    if existing and not force:  # neither file is written when one would be replaced
+        raise OutputExists(existing[0])
     folder.mkdir(parents=True, exist_ok=True)
     for path in targets:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(contents[path.name])
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, lambda handle: handle.write(contents[path.name].encode("utf-8")), force=force)
     return targets
