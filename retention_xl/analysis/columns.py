@@ -271,8 +271,8 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
             continue
         for col, h in enumerate(headers):
             rank = _match(h, role) if h not in chosen.values() else None
-            if rank is not None:
-                candidates.append((rank[0], rank[1], col, role, h))
+            if rank is not None:  # a second key takes only what no other role wants
+                candidates.append((rank[0], rank[1] + (1000 if role == "customer_fallback" else 0), col, role, h))
     for *_, role, h in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
         if role not in chosen and h not in chosen.values():
             chosen[role] = h
