@@ -394,7 +394,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         reason_col[pick] = cols.status
         reason_detail_row[pick] = fs[pick]
         excluded_by_status = pick
-        _status_notice(notices, cols.status, scol, fs, ok, pick, g_amount)
     else:
         excluded_by_status = np.zeros(n_groups, bool)
     if cols.cancelled:
@@ -451,6 +450,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                 problem = np.array([f"{code}:{t}" for t in texts], dtype=object)
                 issues.append((first, col_name, texts, problem, "excluded", g_lines[where_g], g_amount[where_g]))
     sale = ok & ~excluded
+    if cols.status:
+        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
     refund_doc = sale & (g_amount < 0)
     if refund_doc.any():
         cd = refund_doc & g_cdoc
@@ -564,10 +565,11 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
 
 
-def _status_notice(notices: list, column: str, scol: _Column, fs: np.ndarray, ok: np.ndarray,
+def _status_notice(notices: list, column: str, scol: _Column, fs: np.ndarray, shown: np.ndarray,
                    excluded: np.ndarray, amounts: np.ndarray) -> None:
-    """Which statuses were counted as sales and which were not, with counts and values."""
-    has = (fs >= 0) & ok
+    """Which statuses were counted as sales and which were not, with counts and values
+    (over the ``shown`` orders: the sales and the orders left out for their status)."""
+    has = (fs >= 0) & shown
     if not has.any():
         return
     codes = scol.codes[fs[has]]
