@@ -34,6 +34,11 @@ from retention_xl.errors import NoUsableOrders
 
 __all__ = ["Orders", "ISSUE_COLUMNS", "clean_orders", "no_orders_error"]
 
+#: with an amount column and an order id, a table where fewer orders than this share have
+#: more than one row is a table of one row per order (a repeated id is a refund row or a
+#: glitch, not an order line)
+ROW_PER_ORDER_SHARE = 0.05
+
 #: the columns of :attr:`Orders.issues`, in order
 ISSUE_COLUMNS = ("row", "column", "value", "problem", "detail", "action", "lines", "amount")
 
@@ -278,6 +283,22 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         groups = group_orders(ocodes, live)
     else:
         groups = group_orders(None, live)
+    la = _line_amounts(cols, data, n, notices)
+    line_value, l_ok, l_bad = la.value, la.ok, la.bad
+    level = "line"
+    if cols.amount is not None and ocol is not None:
+        if cols.layout in ("shopify", "woocommerce"):
+            level = "order"
+        else:
+            present = ~data[cols.amount].missing_rows()
+            level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
+                                 header_words(cols.amount))
+            if level == "line" and np.mean(groups.lines() > 1) < ROW_PER_ORDER_SHARE:
+                # one row per order with a few ids repeated (a refund row carrying the
+                # order's id, an export glitch): each row is an order, and the id only
+                # proves identical rows duplicates
+                level = "row"
+                groups = group_orders(None, live)
     g_first = groups.first_row()
     g_lines = groups.lines()
     n_groups = len(groups)
@@ -302,8 +323,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     t_ns = (dr.values.astype("datetime64[ns]").astype(np.int64)[dcode] if len(dr.values)
             else np.zeros(n, dtype=np.int64))
 
-    la = _line_amounts(cols, data, n, notices)
-    line_value, l_ok, l_bad = la.value, la.ok, la.bad
 
     # ---- one value per order
     fc = groups.first(c_ok & live)
@@ -325,15 +344,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     g_date = groups.min(t_ns, d_ok & live)
     has_d = g_date != np.iinfo(np.int64).max
 
-    level = "line"
-    if cols.amount is not None:
-        acol = data[cols.amount]
-        present = ~acol.missing_rows()
-        if ocol is not None:
-            if cols.layout in ("shopify", "woocommerce"):
-                level = "order"
-            else:
-                level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan), header_words(cols.amount))
     if level == "order":
         fa = groups.first(l_ok & live)
         has_a = fa >= 0
@@ -468,8 +478,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     row_live_used[sale_rows] = True
     if level == "line":
         row_live_used &= l_ok
-    dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues, level == "order" and ocol is not None,
-                                 line_value if level == "line" else None)
+    dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues,
+                                 ocol is not None and level in ("order", "row"), line_value if level != "order" else None)
     if dup_notice is not None:
         notices.append(dup_notice)
 
