@@ -144,7 +144,7 @@ def test_tables_are_written_with_their_names_headers_values_and_formats(sample_r
                     if xl.cell(r, c).value is not None:  # the file formats only cells with a value
                         assert xl.cell(r, c).number_format == FORMATS[kind]
     assert names == ["PeriodKPIs", "CohortRetention", "CohortCustomers", "CohortRevenue",
-                     "SegmentSummary", "Customers", "DataIssues"]
+                     "SegmentSummary", "Customers", "IssueReasons", "DataIssues"]
 
 
 def test_charts_widths_and_window_settings_match_the_file(sample_rows, monkeypatch):

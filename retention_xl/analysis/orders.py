@@ -154,7 +154,7 @@ def _customer_ids(col: _Column) -> tuple[pd.Series, int, int]:
     ids = clean_text(u)
     real = ~col.blank
     merged = int(real.sum() - ids[real].nunique())
-    email = ids.str.contains("@", regex=False).to_numpy(dtype=bool) & real
+    email = ids.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").to_numpy(dtype=bool) & real
     if email.any():
         before = ids[real].nunique()
         ids = ids.copy()
