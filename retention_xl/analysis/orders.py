@@ -482,6 +482,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                                  ocol is not None and level in ("order", "row"), line_value if level != "order" else None)
     if dup_notice is not None:
         notices.append(dup_notice)
+        if level == "row":  # a row proven a duplicate is not an order
+            sale &= row_live_used[g_first] if n_groups else sale
 
     # ---- conventions: how rows became orders and amounts
     multi = sale & (g_lines > 1)
