@@ -492,3 +492,29 @@ def test_base_flows_add_up_and_row_order_does_not_matter(case, rnd):
     orders, code, window = case
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))].reset_index(drop=True)
     pd.testing.assert_frame_equal(period_kpis(shuffled, code, window), k)
+
+
+def test_averages_skip_the_periods_before_anyone_could_lapse():
+    # 90-day window, first order 01-05: nobody can leave the base before 04-04, so February
+    # and March (ending 03-01 and 04-01) have CRR 100% by construction and are not averaged;
+    # April and May are; June is the last, incomplete, period.
+    orders = pd.concat([THREE, table([("a", "2024-05-20", 10), ("c", "2024-06-15", 5)])], ignore_index=True)
+    k = period_kpis(orders, "M", 90)
+    assert column(k, "period") == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    assert column(k, "crr")[1:3] == [1.0, 1.0]
+    h = headline_kpis(orders, k, 90)
+    assert h["avg_from"] == "2024-04"
+    assert h["avg_crr"] == pytest.approx(np.mean(column(k, "crr")[3:5]))
+    assert h["avg_churn"] == pytest.approx(np.mean(column(k, "churn")[3:5]))
+    assert headline_kpis(orders, k)["avg_crr"] > h["avg_crr"]  # the warm-up would flatter it
+
+
+def test_headline_customers_are_customers_with_a_purchase():
+    # d only has a refund: not a customer of the headline (as in the Customers table), and
+    # its refund is reported on its own so that revenue reconciles
+    orders = pd.concat([THREE, table([("d", "2024-03-01", -7)])], ignore_index=True)
+    orders["customer"] = orders["customer"].astype("category")  # as the analysis passes it
+    h = headline_kpis(orders, period_kpis(orders, "M", 31))
+    assert h["customers"] == 3
+    assert (h["refund_only_customers"], h["refund_only_revenue"]) == (1, -7.0)
+    assert h["revenue"] == 290 - 7
