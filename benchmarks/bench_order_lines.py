@@ -9,7 +9,7 @@ The export has the ERP invoice-line layout of the UCI Online Retail data set (``
 with ``C``-numbered cancellations, ``StockCode, Description, Quantity, InvoiceDate`` as
 ``M/D/YYYY H:MM``, ``UnitPrice, CustomerID`` with blanks, ``Country``), generated once into
 ``benchmarks/.data/`` (git-ignored): 100,000 customers, 5 lines per invoice on average, 2%
-of invoices cancellations, 1% of lines without a customer.
+of invoices cancellations, 1% of invoices without a customer.
 
 (a) baseline: bare ``pd.read_csv`` + lines to orders (amount = quantity x unit price summed
     per invoice, first date and customer per invoice) + cohort counts (distinct customers
@@ -57,8 +57,9 @@ def ensure_csv(lines: int) -> Path:
     qty = rng.integers(1, 25, lines) * np.where(cancel[inv], -1, 1)
     price = np.round(rng.gamma(2.0, 2.0, lines), 2)
     stock = rng.integers(10000, 14000, lines)
-    cust = customer[inv].astype(str)
-    cust[rng.random(lines) < 0.01] = ""
+    customer = customer.astype(str)
+    customer[rng.random(n_inv) < 0.01] = ""  # invoices without a customer
+    cust = customer[inv]
     number = (536365 + inv).astype(str)
     number = np.where(cancel[inv], np.char.add("C", number), number)
     frame = pd.DataFrame({
@@ -66,7 +67,9 @@ def ensure_csv(lines: int) -> Path:
         "Quantity": qty, "InvoiceDate": when.strftime("%-m/%-d/%Y %-H:%M"), "UnitPrice": price,
         "CustomerID": cust, "Country": "United Kingdom",
     })
-    frame.to_csv(path, index=False)
+    part = path.with_suffix(".part")
+    frame.to_csv(part, index=False)
+    part.rename(path)  # a run stopped while writing leaves no truncated file behind
     return path
 
 
