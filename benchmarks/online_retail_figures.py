@@ -33,10 +33,11 @@ def analyst(path: Path) -> dict:
     first = pd.to_datetime(df.loc[buy, "InvoiceDate"], format="mixed").groupby(df.loc[buy, "CustomerID"]).min()
     cohorts = first.dt.to_period("M").value_counts().sort_index()
     dedup = df.drop_duplicates()
-    return {"customers": df.loc[buy, "CustomerID"].nunique(), "orders": df.loc[buy, "InvoiceNo"].nunique(),
-            "revenue": round(amount.sum(), 2), "revenue_without_identical_lines": round((dedup["Quantity"] * dedup["UnitPrice"]).sum(), 2),
-            "aov": round(amount[buy].sum() / df.loc[buy, "InvoiceNo"].nunique(), 2),
-            "cohorts": cohorts.head(3).tolist()}
+    return {"customers": int(df.loc[buy, "CustomerID"].nunique()), "orders": int(df.loc[buy, "InvoiceNo"].nunique()),
+            "revenue": round(float(amount.sum()), 2),
+            "revenue_without_identical_lines": round(float((dedup["Quantity"] * dedup["UnitPrice"]).sum()), 2),
+            "aov": round(float(amount[buy].sum() / df.loc[buy, "InvoiceNo"].nunique()), 2),
+            "cohorts": [int(c) for c in cohorts.head(3)]}
 
 
 def ours(path: Path) -> dict:
