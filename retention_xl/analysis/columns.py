@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from retention_xl.analysis.export_layouts import recognise_layout
 from retention_xl.analysis.numerals import clean_string

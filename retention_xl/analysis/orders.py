@@ -323,7 +323,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     t_ns = (dr.values.astype("datetime64[ns]").astype(np.int64)[dcode] if len(dr.values)
             else np.zeros(n, dtype=np.int64))
 
-
     # ---- one value per order
     fc = groups.first(c_ok & live)
     fallback_used = np.zeros(n_groups, bool)
@@ -358,8 +357,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ok = has_c & has_d & has_a
 
     # ---- order-level problems, reported on the order's first row
-    row_order = groups.of_rows()
-
     def order_issue(bad_g: np.ndarray, col_name: str, col: _Column, problem, action: str, value=None) -> None:
         where_g = np.flatnonzero(bad_g)
         if len(where_g):
