@@ -46,6 +46,14 @@ SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to r
 CustomerOpt = Annotated[Optional[str], typer.Option("--customer", help="Column of the customer id or e-mail.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="Column of the order date.")]
 AmountOpt = Annotated[Optional[str], typer.Option("--amount", help="Column of the order (or line) amount.")]
+OrderIdOpt = Annotated[Optional[str], typer.Option("--order-id", help="Column of the order id: rows sharing it are one order.")]
+QuantityOpt = Annotated[Optional[str], typer.Option("--quantity", help="Column of the line quantity (amount = quantity x unit price).")]
+UnitPriceOpt = Annotated[Optional[str], typer.Option("--unit-price", help="Column of the line's unit price.")]
+StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Column of the order status (cancelled, pending ... are not sales).")]
+RefundOpt = Annotated[Optional[str], typer.Option("--refund", help="Column of the amount refunded on the order.")]
+FallbackOpt = Annotated[Optional[str], typer.Option("--customer-fallback", help="Column for the customer when the customer column is blank (billing name, phone).")]
+IncludeStatusOpt = Annotated[Optional[list[str]], typer.Option("--include-status", help="A status to count as a sale (repeat the option for several).")]
+ExcludeStatusOpt = Annotated[Optional[list[str]], typer.Option("--exclude-status", help="A status that is not a sale (repeat the option for several).")]
 DateOrderOpt = Annotated[
     Optional[str],
     typer.Option("--date-order", help="Order of text dates like 03/04/2024: dmy or mdy (default: from the data)."),
@@ -56,11 +64,19 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (ri
 _ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
 
+def _roles(**columns: str | None):
+    """The column roles of the command's options."""
+    from retention_xl.options import ColumnRoles
+
+    return ColumnRoles(**columns)
+
+
 def _remedy(error: RetentionError) -> str:
     """How to fix ``error`` from the command line (the library's message says what is wrong)."""
     if isinstance(error, MissingColumns):
         flags = ", ".join(f"{_ROLE_FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
-        return f"Name the column with {flags}."
+        lines = " (or, for order lines, --quantity COLUMN and --unit-price COLUMN)" if "amount" in error.roles else ""
+        return f"Name the column with {flags}{lines}."
     if isinstance(error, UnknownColumn):
         return f"Check the spelling of {_ROLE_FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
     if isinstance(error, NoUsableOrders):
@@ -141,13 +157,22 @@ def report(
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
+    order_id: OrderIdOpt = None,
+    quantity: QuantityOpt = None,
+    unit_price: UnitPriceOpt = None,
+    status: StatusOpt = None,
+    refund: RefundOpt = None,
+    customer_fallback: FallbackOpt = None,
+    include_status: IncludeStatusOpt = None,
+    exclude_status: ExcludeStatusOpt = None,
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
-    from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.file_pipeline import report_file
+    from retention_xl.layout.statement import CONVENTIONS, basis_lines
+    from retention_xl.options import ReportOptions
     from retention_xl.sample import sample_path
     from retention_xl.wording import notice_text
 
@@ -156,8 +181,11 @@ def report(
     source = sample_path() if sample else input
     target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source.stem}-retention.xlsx")
     options = ReportOptions(
-        roles=ColumnRoles(customer=customer, date=date, amount=amount), period=period, window_days=window,
-        lang=lang, horizon=horizon, margin=margin, discount=discount, dayfirst=_dayfirst(date_order),
+        roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
+                     unit_price=unit_price, status=status, refund=refund, customer_fallback=customer_fallback),
+        period=period, window_days=window, lang=lang, horizon=horizon, margin=margin, discount=discount,
+        dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
+        exclude_statuses=tuple(exclude_status or ()),
     )
     started = time.perf_counter()
     with _progress() as step:
@@ -167,11 +195,18 @@ def report(
     out.print(
         f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
         f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "
-        f"{h['orders']:,} orders, repeat rate {h['repeat_rate']:.1%}. "
+        f"{h['orders']:,} orders, net revenue {h['revenue']:,.2f}, average order value {h['aov']:,.2f}, "
+        f"repeat rate {h['repeat_rate']:.1%}. "
         f"({time.perf_counter() - started:.1f} s)",
         highlight=False,
     )
-    for notice in orders.notices:
+    out.print("What the figures rest on:", highlight=False)
+    for line in basis_lines(orders.columns, orders.notices, "en"):
+        out.print(f"  - {line}", highlight=False)
+    others = [n for n in orders.notices if n.code not in CONVENTIONS]
+    if others:
+        out.print("Decided while reading the data:", highlight=False)
+    for notice in others:
         out.print(f"  - {notice_text(notice, 'en')}", highlight=False)
 
 
@@ -185,6 +220,14 @@ def validate(
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
+    order_id: OrderIdOpt = None,
+    quantity: QuantityOpt = None,
+    unit_price: UnitPriceOpt = None,
+    status: StatusOpt = None,
+    refund: RefundOpt = None,
+    customer_fallback: FallbackOpt = None,
+    include_status: IncludeStatusOpt = None,
+    exclude_status: ExcludeStatusOpt = None,
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
@@ -192,11 +235,15 @@ def validate(
     predictions with the purchases made from that day on."""
     from rich.table import Table
 
-    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.options import ReportOptions
     from retention_xl.file_pipeline import check_holdout
 
-    options = ReportOptions(roles=ColumnRoles(customer=customer, date=date, amount=amount),
-                            dayfirst=_dayfirst(date_order))
+    options = ReportOptions(
+        roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
+                     unit_price=unit_price, status=status, refund=refund, customer_fallback=customer_fallback),
+        dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
+        exclude_statuses=tuple(exclude_status or ()),
+    )
     with _progress() as step:
         check = check_holdout(input, holdout_start, options, sheet=sheet, progress=step)
     result, length, calibration = check.result, check.length, check.calibration

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.models import holdout_validation
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
@@ -67,8 +68,14 @@ def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None
     """
     if isinstance(source, pd.DataFrame):
         return clean(source, options, **roles)
-    table = read_table(source, sheet=sheet)
+    table = read_table(source, sheet=sheet, check=_header_check(options, roles))
     return clean(table.frame, options, first_row=table.first_row, name=table.source, **roles)
+
+
+def _header_check(options: ReportOptions | None, roles: dict | None = None):
+    """A check of a sheet's header and first rows: the columns of every role can be found."""
+    chosen = {**(options or ReportOptions()).roles.chosen(), **(roles or {})}
+    return lambda sample: detect_columns(sample.columns, **chosen)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     if output.exists() and not force:
         raise OutputExists(output)
     step(STEPS[0])
-    table = read_table(source, sheet=sheet)
+    table = read_table(source, sheet=sheet, check=_header_check(options))
     step(STEPS[1])
     orders = clean(table.frame, options, first_row=table.first_row, name=table.source)
     step(STEPS[2])

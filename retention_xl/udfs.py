@@ -207,8 +207,9 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
 
-def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None):
-    """Clean orders from three ranges (without amounts every order counts 1)."""
+def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None):
+    """Clean orders from the ranges (without amounts every line counts 1); with order ids,
+    rows sharing an id are the lines of one order."""
     import pandas as pd
 
     from retention_xl.analysis.orders import clean_orders
@@ -223,11 +224,18 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None):
         amt = column(amounts, "amounts")
         if len(amt) != len(ids):
             raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
-    raw = pd.DataFrame({"customer": ids, "date": dates, "amount": amt}, copy=False)
+    columns = {"customer": ids, "date": dates, "amount": amt}
+    if order_ids is not None:
+        oid = column(order_ids, "order_ids")
+        if len(oid) != len(ids):
+            raise InvalidValue(f"order_ids has {len(oid)} cells but customer_ids has {len(ids)}: give ranges of the same size")
+        columns["order"] = oid
+    raw = pd.DataFrame(columns, copy=False)
     blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
     if blank.any():  # blank rows of a whole-column range
         raw = raw[~blank]
-    orders = clean_orders(raw, customer="customer", date="date", amount="amount")
+    orders = clean_orders(raw, customer="customer", date="date", amount="amount",
+                          order_id="order" if order_ids is not None else None)
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
     return orders.frame
@@ -242,8 +250,9 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @xw.arg("period", err_to_str=True, doc='Cohort period: "M" (default), "W", "Q" or "Y".')
 @xw.arg("show", err_to_str=True, doc='"retention" (default, fractions), "customers", "orders" or "revenue".')
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts (needed for revenue; negative = refund).")
+@xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
-def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # noqa: N802
+def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None):  # noqa: N802
     """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
     import pandas as pd
 
@@ -255,7 +264,7 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # 
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
-    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts), code)
+    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids), code)
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -266,12 +275,12 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # 
 _WEEK_DAYS = 7.0  # the models' time unit, as in predict_customers
 
 
-def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **options: float):
+def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None, **options: float):
     """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts)), **options)
+    prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts, order_ids)), **options)
     if not prediction.available:
         raise ModelError(prediction.problem)
     return prediction.customers
@@ -284,15 +293,16 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **opt
 @xw.arg("horizon", err_to_str=True, doc="Months to predict (default 12).")
 @xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
 @xw.arg("discount", err_to_str=True, doc="Discount rate per month as a fraction (default 0.01).")
+@xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
-def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None):  # noqa: N802
+def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, order_ids=None):  # noqa: N802
     """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (BG/NBD and Gamma-Gamma models, fitted on the orders)."""
     options = {
         "horizon": optional_number(horizon, "horizon", 12),
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
-    p = _predictions(customer_ids, order_dates, amounts, **options)
+    p = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     body = p[["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]].to_numpy().tolist()
     return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
@@ -301,14 +311,15 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
-def P_ALIVE(customer_ids, order_dates):  # noqa: N802
+def P_ALIVE(customer_ids, order_dates, order_ids=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.models.bg_nbd import BetaGeo
 
     # the BG/NBD model alone: what CLV_PREDICT fits first, in weeks, without a spend model
-    summary = customer_summary(_orders(customer_ids, order_dates))
+    summary = customer_summary(_orders(customer_ids, order_dates, order_ids=order_ids))
     x = summary["frequency"].to_numpy(dtype=float)
     t_x, age = (summary[c].to_numpy(dtype=float) / _WEEK_DAYS for c in ("recency", "T"))
     p_alive = BetaGeo().fit(x, t_x, age).p_alive(x, t_x, age)

@@ -188,3 +188,50 @@ def test_addin_install_where_excel_add_ins_do_not_run(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     result = runner.invoke(app, ["addin", "install"])
     assert result.exit_code == 1 and "Windows or macOS" in result.output and "Traceback" not in result.output
+
+
+def _said(result):
+    return " ".join(result.output.split())
+
+
+def test_report_states_the_columns_the_export_and_the_conventions(tmp_path):
+    src = Path(__file__).parent / "data" / "erp_invoice_lines.csv"
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    assert "3 customers, 5 orders, net revenue 144.90, average order value 38.44" in said
+    assert ("Columns used: customer 'CustomerID', date 'InvoiceDate', amount 'Quantity' × 'UnitPrice', "
+            "order id 'InvoiceNo'.") in said
+    assert "Export recognised: invoice lines (ERP/POS: order id, quantity, unit price)." in said
+    assert "Orders = distinct 'InvoiceNo': 5 orders from 9 lines." in said
+    assert "2 cancellation lines (2 documents numbered C... in 'InvoiceNo') reduce revenue by 47.30" in said
+
+
+def test_every_role_and_the_statuses_can_be_chosen(tmp_path):
+    src = tmp_path / "odd.csv"
+    src.write_text("Who,Alias,When,Doc,Units,Each,State,Back\n"
+                   "a,,2024-01-05,D1,2,5,ok,0\n"
+                   "a,,2024-01-05,D1,1,3,ok,0\n"
+                   ",Zed,2024-01-09,D2,1,7,ok,2\n"
+                   "b,,2024-02-01,D3,1,9,hold,0\n")
+    args = ["report", str(src), "-o", str(tmp_path / "r.xlsx"), "--customer", "Who", "--customer-fallback", "Alias",
+            "--date", "When", "--order-id", "Doc", "--quantity", "Units", "--unit-price", "Each",
+            "--status", "State", "--refund", "Back", "--exclude-status", "hold"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    # D1 = 2 x 5 + 1 x 3 = 13 (a); D2 = 7 for Zed, 2 refunded; D3 is on hold: left out
+    assert "2 customers, 2 orders, net revenue 18.00, average order value 10.00" in said
+    assert ("Columns used: customer 'Who' (as chosen), customer when blank 'Alias' (as chosen), date 'When' "
+            "(as chosen), amount 'Units' × 'Each' (as chosen), order id 'Doc' (as chosen), status 'State' "
+            "(as chosen), refund 'Back' (as chosen).") in said
+    assert "Statuses in 'State': 1 orders (9.00) are not sales and were left out: hold (1)." in said
+    result = runner.invoke(app, [*args[:-2], "--include-status", "hold", "--force"])
+    assert "3 orders" in _said(result)
+
+
+def test_validate_takes_the_same_column_options():
+    result = runner.invoke(app, ["validate", "--help"])
+    for flag in ("--order-id", "--quantity", "--unit-price", "--status", "--refund", "--include-status",
+                 "--exclude-status", "--customer-fallback"):
+        assert flag in result.output

@@ -246,3 +246,44 @@ def test_read_then_clean_a_large_generated_file(tmp_path):
     kept = got["row"].to_numpy() - 2
     assert (got["date"].to_numpy() == expected.to_numpy()[kept]).all()
     assert np.allclose(got["amount"].to_numpy(), frame["Amount"].astype(float).to_numpy()[kept])
+
+
+def test_xlsx_header_and_a_sample_are_checked_before_the_rest_of_the_sheet(tmp_path, monkeypatch):
+    from retention_xl.sources import file_checks, files
+
+    path = tmp_path / "orders.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["A", "B", "Total"])
+    for i in range(1000):
+        ws.append([f"x{i}", "2024-01-01", i])
+    wb.save(path)
+    seen = []
+    real = file_checks.check_sheet_size
+    monkeypatch.setattr(file_checks, "check_sheet_size", lambda *a: (seen.append(a[2]), real(*a)))
+    samples = []
+
+    def check(sample):
+        samples.append(sample)
+        raise DataError("no customer column")
+
+    with pytest.raises(DataError, match="no customer column"):
+        read_table(path, check=check)
+    assert max(seen) == files.SAMPLE_ROWS  # the other 800 rows were never read
+    assert list(samples[0].columns) == ["A", "B", "Total"] and len(samples[0]) == files.SAMPLE_ROWS - 1
+    # a sheet that passes the check is read whole
+    table = read_table(path, check=lambda sample: None)
+    assert len(table.frame) == 1000
+
+
+def test_read_orders_refuses_a_workbook_without_usable_columns_from_its_header(tmp_path):
+    from retention_xl.errors import MissingColumns
+    from retention_xl.file_pipeline import read_orders
+
+    path = tmp_path / "orders.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["A", "B", "Total"])
+    wb.active.append(["x", "2024-01-01", 1])
+    wb.save(path)
+    with pytest.raises(MissingColumns, match="customer and date"):
+        read_orders(path)

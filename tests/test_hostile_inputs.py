@@ -115,10 +115,10 @@ def test_single_customer(tmp_path):
     src.write_text(HEADER + "a,2023-01-05,10\na,2023-03-01,20\na,2023-03-01,20\n")
     result, target = report(src)
     assert result.exit_code == 0, result.output
-    assert "3 rows read, 2 used, 1 skipped" in " ".join(result.output.split())
-    assert accounted(target, 3) == (2, 1)
+    assert "3 rows read, 3 used, 0 skipped" in " ".join(result.output.split())  # the identical row is kept
+    assert accounted(target, 3) == (3, 0)
     issues = table(openpyxl.load_workbook(target), "DataIssues")
-    assert issues.iloc[0].tolist()[:1] + issues.iloc[0].tolist()[3:] == [4, "duplicate of row 3", "skipped"]
+    assert issues.iloc[0].tolist()[:1] + issues.iloc[0].tolist()[3:] == [4, "possible duplicate of row 3 (kept)", "kept"]
 
 
 def test_one_day_of_data(tmp_path):

@@ -61,7 +61,8 @@ def test_three_customers_monthly_with_a_31_day_window():
     # Jan: S 0, N {a, b}, E 2.
     # Feb: S {a, b}, E {a, c}, N {c}: lost {b}; a dipped out on 02-05 and came back on
     #      02-20, but it is in S and in E, so it is neither lost nor reactivated.
-    # Mar: S {a, c}, E {}: both lost. Apr: S {}, E {a, c}, nobody new: 2 reactivated.
+    # Mar: S {a, c}, base at the end {}: both lost. Apr: S {}, base at the end {a, c},
+    #      nobody new: 2 reactivated, so E (those kept or new) is 0 and the next S would be 2.
     k = period_kpis(THREE, "M", 31)
     assert column(k, "period") == ["2024-01", "2024-02", "2024-03", "2024-04"]
     assert list(k["start"]) == list(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]))
@@ -69,7 +70,7 @@ def test_three_customers_monthly_with_a_31_day_window():
         [0, 2, 0, 0, 2],
         [2, 1, 0, 1, 2],
         [2, 0, 0, 2, 0],
-        [0, 0, 2, 0, 2],
+        [0, 0, 2, 0, 0],
     ]
     same(column(k, "crr"), [NAN, (2 - 1) / 2, 0 / 2, NAN])
     same(column(k, "churn"), [NAN, 1 / 2, 2 / 2, NAN])
@@ -143,7 +144,7 @@ def test_weekly_periods_start_on_monday():
         [0, 1, 0, 0, 1],
         [1, 1, 0, 1, 1],  # p lost (its Sunday order ran out on the 14th), q new
         [1, 0, 0, 1, 0],  # q lost
-        [0, 0, 1, 0, 1],  # p came back
+        [0, 0, 1, 0, 0],  # p came back: reactivated, not in E
     ]
     assert column(k, "orders") == [2, 1, 0, 1]
     same(column(k, "crr"), [NAN, 0, 0, NAN])
@@ -401,8 +402,8 @@ def reference_kpis(orders, code, window):
                 "new": len(new),
                 "reactivated": len(e - s - new),
                 "lost": len(s - e),
-                "customers_end": len(e),
-                "crr": (len(e) - len(new)) / len(s) if s else NAN,
+                "customers_end": len(s & e) + len(new),
+                "crr": len(s & e) / len(s) if s else NAN,
                 "churn": len(s - e) / len(s) if s else NAN,
                 "buyers": len(buyers),
                 "orders": len(bought),
@@ -464,9 +465,9 @@ def test_period_kpis_match_the_definitions_on_seeded_tables():
 def test_base_flows_add_up_and_row_order_does_not_matter(case, rnd):
     k = period_kpis(*case)
     s, e = k["customers_start"], k["customers_end"]
-    assert (e == s - k["lost"] + k["new"] + k["reactivated"]).all()
-    # each period starts with the base the previous one ended with
-    assert (s.iloc[1:].to_numpy() == e.iloc[:-1].to_numpy()).all()
+    assert (e == s - k["lost"] + k["new"]).all()
+    # each period starts with the base the previous one ended with: E plus the reactivated
+    assert (s.iloc[1:].to_numpy() == (e + k["reactivated"]).iloc[:-1].to_numpy()).all()
     assert s.iloc[0] == 0
     for name in BASE_COLUMNS + ["buyers", "orders"]:
         assert (k[name] >= 0).all(), name
@@ -475,10 +476,11 @@ def test_base_flows_add_up_and_row_order_does_not_matter(case, rnd):
     has_start = s > 0
     churn, crr = k.loc[has_start, "churn"], k.loc[has_start, "crr"]
     assert ((churn >= 0) & (churn <= 1)).all() and (crr >= 0).all()
-    # E - N = S - lost + reactivated, so CRR = 1 - churn + reactivated / S (above 1 only
-    # when lapsed customers came back)
-    reac_share = k.loc[has_start, "reactivated"] / s[has_start]
-    np.testing.assert_allclose(crr, 1 - churn + reac_share, rtol=1e-12)
+    # E - N = S - lost, so CRR = 1 - churn, never above 1, and =CRR(S, E, N) on the row
+    # gives the same number
+    np.testing.assert_allclose(crr, 1 - churn, rtol=1e-12)
+    assert (crr <= 1).all()
+    np.testing.assert_allclose(crr, (e[has_start] - k.loc[has_start, "new"]) / s[has_start], rtol=1e-12)
     assert k.loc[~has_start, ["crr", "churn"]].isna().all().all()
     # every customer with an order is new exactly once; all revenue is in some period
     orders = case[0]
@@ -490,3 +492,29 @@ def test_base_flows_add_up_and_row_order_does_not_matter(case, rnd):
     orders, code, window = case
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))].reset_index(drop=True)
     pd.testing.assert_frame_equal(period_kpis(shuffled, code, window), k)
+
+
+def test_averages_skip_the_periods_before_anyone_could_lapse():
+    # 90-day window, first order 01-05: nobody can leave the base before 04-04, so February
+    # and March (ending 03-01 and 04-01) have CRR 100% by construction and are not averaged;
+    # April and May are; June is the last, incomplete, period.
+    orders = pd.concat([THREE, table([("a", "2024-05-20", 10), ("c", "2024-06-15", 5)])], ignore_index=True)
+    k = period_kpis(orders, "M", 90)
+    assert column(k, "period") == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    assert column(k, "crr")[1:3] == [1.0, 1.0]
+    h = headline_kpis(orders, k, 90)
+    assert h["avg_from"] == "2024-04"
+    assert h["avg_crr"] == pytest.approx(np.mean(column(k, "crr")[3:5]))
+    assert h["avg_churn"] == pytest.approx(np.mean(column(k, "churn")[3:5]))
+    assert headline_kpis(orders, k)["avg_crr"] > h["avg_crr"]  # the warm-up would flatter it
+
+
+def test_headline_customers_are_customers_with_a_purchase():
+    # d only has a refund: not a customer of the headline (as in the Customers table), and
+    # its refund is reported on its own so that revenue reconciles
+    orders = pd.concat([THREE, table([("d", "2024-03-01", -7)])], ignore_index=True)
+    orders["customer"] = orders["customer"].astype("category")  # as the analysis passes it
+    h = headline_kpis(orders, period_kpis(orders, "M", 31))
+    assert h["customers"] == 3
+    assert (h["refund_only_customers"], h["refund_only_revenue"]) == (1, -7.0)
+    assert h["revenue"] == 290 - 7

@@ -27,7 +27,8 @@ def worded(issues):
 
 
 def issues_of(result):
-    return [tuple(r) for r in worded(result.issues).itertuples(index=False)]
+    """(row, column, value, problem in words, action) of each issue."""
+    return [tuple(r) for r in worded(result.issues).drop(columns=["lines", "amount"]).itertuples(index=False)]
 
 
 # ---------------------------------------------------------------- column detection
@@ -55,7 +56,7 @@ def test_detects_columns(headers, expected):
 
 def test_exact_synonym_beats_partial_and_id_beats_name():
     got = detect_columns(["Customer name", "Ship date", "Date", "Discount amount", "Customer ID", "Order total"])
-    assert got == ColumnMap(customer="Customer ID", date="Date", amount="Order total")
+    assert got == ColumnMap(customer="Customer ID", date="Date", amount="Order total", customer_fallback="Customer name")
 
 
 def test_partial_matches_and_exclusions():
@@ -71,7 +72,7 @@ def test_overrides_win_and_match_loosely():
     got = detect_columns(["Customer", "Date", "Amount", "Net"], amount="net")
     assert got.amount == "Net"
     got = detect_columns(["Who", "When", "Amount"], customer="Who", date="When")
-    assert got == ColumnMap(customer="Who", date="When", amount="Amount")
+    assert got == ColumnMap(customer="Who", date="When", amount="Amount", chosen=("customer", "date"))
 
 
 def test_override_naming_no_column_lists_the_columns():
@@ -109,6 +110,7 @@ def test_english_messy_export():
     raw = english_export()
     result = clean_orders(raw)
     assert result.columns == ColumnMap("Customer Email", "Order Date", "Total", "Order ID")
+    assert result.columns.layout == "generic"
     assert result.n_input_rows == 11
     assert result.frame["row"].tolist() == [12, 3, 2, 9, 11]
     assert result.frame["customer"].tolist() == ["cat@x.com", "bob@x.com", "ann@x.com", "ann@x.com", "bob@x.com"]
@@ -131,7 +133,7 @@ def test_output_types():
     result = clean_orders(english_export())
     assert list(result.frame.columns) == ["row", "customer", "date", "amount"]
     assert result.frame.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
-    assert list(result.issues.columns) == ["row", "column", "value", "problem", "detail", "action"]
+    assert list(result.issues.columns) == ["row", "column", "value", "problem", "detail", "action", "lines", "amount"]
     assert result.issues["row"].dtype == np.dtype("int64")
     assert result.frame.index.tolist() == list(range(len(result.frame)))
 
@@ -268,8 +270,9 @@ def test_duplicates_compare_every_column():
     raw = pd.DataFrame({"Customer": ["a", "a", "a"], "Date": ["2023-01-01"] * 3, "Amount": ["5"] * 3,
                         "Product": ["pen", "ink", "pen"]})
     result = clean_orders(raw)
-    assert result.frame["row"].tolist() == [2, 3]
-    assert issues_of(result) == [(4, "", "", "duplicate of row 2", "skipped")]
+    assert result.frame["row"].tolist() == [2, 3, 4]  # kept: identical lines can be real
+    assert issues_of(result) == [(4, "", "", "possible duplicate of row 2 (kept)", "kept")]
+    assert result.issues["amount"].tolist() == [5.0]
 
 
 def test_issue_values_are_truncated():
@@ -309,11 +312,13 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     used = result.frame["row"].tolist()
     skipped = set(result.issues.loc[result.issues["action"] == "skipped", "row"])
     fixed = set(result.issues.loc[result.issues["action"] == "fixed", "row"])
+    kept = set(result.issues.loc[result.issues["action"] == "kept", "row"])
     assert len(used) == len(set(used))
     assert not skipped & set(used)
-    assert fixed <= set(used)
+    assert fixed <= set(used) and kept <= set(used)
     assert len(used) + len(skipped) == result.n_input_rows == len(raw)
     assert set(used) | skipped == set(range(first_row, first_row + len(raw)))
+    assert result.n_used_rows == len(used) and result.skipped_rows == len(skipped)
 
     orders = result.frame
     assert orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
@@ -321,7 +326,7 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     assert keys == sorted(keys)
     assert orders["amount"].notna().all() and orders["date"].notna().all()
     assert (orders["customer"].str.len() > 0).all()
-    assert set(result.issues["action"]) <= {"skipped", "fixed"}
+    assert set(result.issues["action"]) <= {"skipped", "fixed", "kept"}
 
 
 def test_rows_with_distinct_order_ids_are_not_duplicates():
@@ -346,4 +351,5 @@ def test_duplicates_among_many_rows_name_the_first_occurrence():
                         "Channel": ["web", "web", "shop", "web", "web"]})
     issues = worded(clean_orders(raw).issues)
     # rows 2 and 5 are a on the web; 3 and 6 are b on the web; row 4 differs by channel
-    assert dict(zip(issues["row"], issues["problem"])) == {5: "duplicate of row 2", 6: "duplicate of row 3"}
+    assert dict(zip(issues["row"], issues["problem"])) == {5: "possible duplicate of row 2 (kept)",
+                                                          6: "possible duplicate of row 3 (kept)"}

@@ -24,7 +24,7 @@ def _raw_orders() -> pd.DataFrame:
         ("alice", "2024-01-05", "120.00"),
         ("bob", "2024-01-20", "80.00"),
         ("alice", "2024-02-11", "60.00"),
-        ("alice", "2024-02-11", "60.00"),  # exact duplicate: dropped and reported
+        ("alice", "2024-02-11", "60.00"),  # identical row: kept and listed as a possible duplicate
         ("carol", "2024-02-15", "45.50"),
         ("", "2024-02-16", "10.00"),  # no customer: skipped and reported
         ("bob", "2024-03-02", "-80.00"),  # refund
@@ -56,7 +56,7 @@ def test_sheets_and_named_tables(book):
     tables = {name for ws in book for name in ws.tables}
     assert tables == {
         "PeriodKPIs", "CohortCustomers", "CohortRetention", "CohortRevenue",
-        "SegmentSummary", "Customers", "DataIssues",
+        "SegmentSummary", "Customers", "IssueReasons", "DataIssues",
     }
 
 
@@ -72,7 +72,7 @@ def test_period_kpis_values_match_the_analysis(book, built):
     header_row = int(re.match(r"[A-Z]+(\d+)", ws.tables["PeriodKPIs"].ref).group(1))
     assert ws.cell(header_row + 1, 8).number_format == "0.0%"  # CRR
     assert ws.cell(header_row + 1, 2).number_format == "yyyy-mm-dd"
-    assert ws.freeze_panes == "B9"
+    assert ws.freeze_panes == f"B{header_row + 1}"  # below the table's header
 
 
 def test_cohort_tables(book):
@@ -93,7 +93,9 @@ def test_data_issues_list_every_skipped_row(book, built):
     rows = _table_rows(book["Data issues"], "DataIssues")
     assert rows[0] == ["Input row", "Column", "Value", "What was wrong", "What was done"]
     skipped = {r[0] for r in rows[1:] if r[4] == "skipped"}
-    assert skipped == {5, 7}  # the duplicate (sheet row 5) and the blank customer (row 7)
+    kept = {r[0] for r in rows[1:] if r[4] == "kept"}
+    assert skipped == {7}  # the blank customer (row 7)
+    assert kept == {5}  # the identical row (sheet row 5) is kept and listed as a possible duplicate
     assert built.clean.n_input_rows == 13
     assert len(built.clean.frame) + len(skipped) == 13
 

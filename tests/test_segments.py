@@ -38,36 +38,50 @@ def test_scores_of_five_customers():
     # score = 1 + floor(5 * (customers with a strictly worse value) / 5)
     # R (fewer days is better): 1 day -> 4 worse -> 5; the two 5-day customers -> 2 worse
     #   (40, 100) -> 3 each; 40 days -> 1 worse -> 2; 100 days -> 1.
-    # F: the three one-order customers have nobody worse -> 1; 2 orders -> 3 worse -> 4;
-    #   6 orders -> 5.
+    # F: one order -> 1; the repeat buyers (2 and 6 orders) score 2 + floor(4 * fewer / 2):
+    #   2 orders -> 2, 6 orders -> 4.
     # M: distinct revenues 10..50 -> 1..5.
     s = summary([1, 5, 5, 40, 100], [1, 1, 1, 2, 6], [10.0, 20, 30, 40, 50])
     scores = rfm_scores(s)
     assert scores.columns.tolist() == ["r", "f", "m"]
     assert scores.index.equals(s.index)
     assert scores["r"].tolist() == [5, 3, 3, 2, 1]
-    assert scores["f"].tolist() == [1, 1, 1, 4, 5]
+    assert scores["f"].tolist() == [1, 1, 1, 2, 4]
     assert scores["m"].tolist() == [1, 2, 3, 4, 5]
-    # segments from (R, F): (5,1) New, (3,1) About to sleep twice, (2,4) At risk,
-    # (1,5) Can't lose
-    assert rfm_segments(scores).tolist() == ["New", "About to sleep", "About to sleep", "At risk", "Can't lose"]
+    # segments from (R, F): (5,1) New, (3,1) About to sleep twice, (2,2) Hibernating,
+    # (1,4) At risk
+    assert rfm_segments(scores).tolist() == ["New", "About to sleep", "About to sleep", "Hibernating", "At risk"]
 
 
 def test_ten_distinct_values_make_quintiles_of_two():
     # n = 10: score = 1 + floor(worse / 2): 0,1 -> 1; 2,3 -> 2; ... 8,9 -> 5.
     s = summary(list(range(10, 0, -1)), list(range(1, 11)), [float(v) for v in range(1, 11)])
     scores = rfm_scores(s)
-    for name in ("r", "f", "m"):
+    for name in ("r", "m"):
         assert scores[name].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    # F: 1 order -> 1; the nine repeat buyers (2..10 orders) score 2 + floor(4 * (k - 2) / 9)
+    assert scores["f"].tolist() == [1, 2, 2, 2, 3, 3, 4, 4, 5, 5]
 
 
 def test_many_one_order_customers_all_get_f_1():
-    # 7 of 10 customers ordered once: nobody is worse than them, F = 1 for all seven;
-    # 2 orders: 7 worse -> 1 + floor(3.5) = 4; 3 orders: 8 worse -> 5; 9 orders -> 5.
+    # 7 of 10 customers ordered once: F = 1 for all seven; the repeat buyers (2, 3, 9
+    # orders) score 2 + floor(4 * fewer / 3): 2, 3, 4 (not 4, 5, 5 as quintiles over
+    # everybody would give them).
     s = summary([1] * 10, [1] * 7 + [2, 3, 9], [1.0] * 10)
-    assert rfm_scores(s)["f"].tolist() == [1] * 7 + [4, 5, 5]
+    assert rfm_scores(s)["f"].tolist() == [1] * 7 + [2, 3, 4]
     # and everybody tied on R and M scores 1 (nobody is strictly worse)
     assert set(rfm_scores(s)["r"]) == {1} and set(rfm_scores(s)["m"]) == {1}
+
+
+def test_a_low_repeat_shop_still_has_its_segments():
+    # 95 one-order customers and 5 recent repeat buyers (2, 2, 2, 3, 8 orders): the
+    # two-order customers are not Champions (F = 2: Potential loyalists), the 3- and
+    # 8-order ones are; quintiles over everybody would have made all five F = 5 Champions.
+    s = summary(list(range(2, 97)) + [1] * 5, [1] * 95 + [2, 2, 2, 3, 8], [1.0] * 100)
+    scores = rfm_scores(s)
+    assert scores["r"].tolist()[95:] == [5] * 5
+    assert scores["f"].tolist()[95:] == [2, 2, 2, 4, 5]
+    assert rfm_segments(scores).tolist()[95:] == ["Potential loyalists"] * 3 + ["Champions", "Champions"]
 
 
 def test_negative_net_revenue_scores_lowest():
@@ -249,6 +263,11 @@ def reference_score(values, higher_is_better=True):
     return [1 + math.floor(5 * sum(sign * w < sign * v for w in values) / n) for v in values]
 
 
+def reference_f(orders):
+    repeat = [w for w in orders if w >= 2]
+    return [1 if v < 2 else 2 + math.floor(4 * sum(w < v for w in repeat) / len(repeat)) for v in orders]
+
+
 values = st.lists(st.integers(0, 6) | st.integers(0, 1000), min_size=1, max_size=40)
 
 
@@ -258,7 +277,7 @@ def test_scores_match_the_definition(days, orders, revenue):
     days, orders, revenue = days[:n], orders[:n], [float(v) for v in revenue[:n]]
     scores = rfm_scores(summary(days, orders, revenue))
     assert scores["r"].tolist() == reference_score(days, higher_is_better=False)
-    assert scores["f"].tolist() == reference_score(orders)
+    assert scores["f"].tolist() == reference_f(orders)
     assert scores["m"].tolist() == reference_score(revenue)
 
 
@@ -272,11 +291,15 @@ def test_score_invariants(v, rnd):
     assert (by_value == 1).all()
     order = np.argsort(v, kind="stable")
     assert (np.diff(f.to_numpy()[order]) >= 0).all()
-    # the lowest value always scores 1; the highest scores 5 when it is unique and there are
-    # at least 5 customers
-    assert f[np.array(v) == min(v)].eq(1).all()
-    if len(v) >= 5 and v.count(max(v)) == 1:
-        assert f[np.array(v) == max(v)].eq(5).all()
+    # one order (or none) scores 1 and the fewest repeat orders 2; the most orders score 5
+    # when they are unique and there are at least 4 repeat buyers
+    values = np.array(v)
+    assert f[values <= 1].eq(1).all()
+    repeat = values[values >= 2]
+    if repeat.size:
+        assert f[values == repeat.min()].eq(2).all()
+    if repeat.size >= 4 and v.count(max(v)) == 1:
+        assert f[values == max(v)].eq(5).all()
     # nothing depends on row order
     perm = rnd.sample(range(len(v)), len(v))
     shuffled = rfm_scores(s.iloc[perm])

@@ -343,3 +343,27 @@ def test_p_alive_spills_one_row_per_customer():
 ])
 def test_prediction_errors(result, message):
     assert result().startswith(message)
+
+
+# ----------------------------------------------------------------- order ids (order lines)
+LINE_IDS = [["a"], ["a"], ["a"], ["b"]]
+LINE_DATES = [[dt.datetime(2024, 1, 5)], [dt.datetime(2024, 1, 5)], [dt.datetime(2024, 2, 7)], [dt.datetime(2024, 1, 9)]]
+LINE_AMOUNTS = [[10.0], [5.0], [4.0], [3.0]]
+LINE_ORDERS = [["A1"], ["A1"], ["A2"], ["B1"]]
+
+
+def test_cohort_with_order_ids_counts_an_orders_lines_once():
+    # a: order A1 (two lines, January) and A2 (February); b: B1 (January)
+    assert udfs.COHORT(LINE_IDS, LINE_DATES, "M", "orders", LINE_AMOUNTS, LINE_ORDERS)[1] == ["2024-01", 2.0, 2.0, 1.0]
+    assert udfs.COHORT(LINE_IDS, LINE_DATES, "M", "orders", LINE_AMOUNTS)[1] == ["2024-01", 2.0, 3.0, 1.0]
+    # revenue is the same either way: A1 = 10 + 5
+    assert udfs.COHORT(LINE_IDS, LINE_DATES, "M", "revenue", LINE_AMOUNTS, LINE_ORDERS)[1] == ["2024-01", 2.0, 18.0, 4.0]
+    assert udfs.COHORT(LINE_IDS, LINE_DATES, None, None, None, LINE_ORDERS[:2]).startswith(
+        "#VALUE! order_ids has 2 cells but customer_ids has 4")
+
+
+def test_predictions_take_order_ids():
+    orders, ids, dates, amounts = _sample_ranges()
+    numbers = [[f"O{i}"] for i in range(len(ids))]
+    assert udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, numbers) == udfs.CLV_PREDICT(ids, dates, amounts)
+    assert udfs.P_ALIVE(ids, dates, numbers) == udfs.P_ALIVE(ids, dates)

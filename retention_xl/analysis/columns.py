@@ -1,9 +1,19 @@
-"""Which columns of an order export hold the customer, the order date and the amount.
+"""Which columns of an order export hold each role: customer, date, amount, order id and the rest.
 
 Exports name their columns in many ways and languages ("Customer Email", "Created_At",
-"Total (SAR)", "کد مشتری", "تاريخ الطلب"). :func:`detect_columns` matches each header
-against :data:`SYNONYMS`, a list of names per role, best first, ignoring case, spaces,
-punctuation and Arabic/Persian letter variants; names the user gives win over detection.
+"Total (SAR)", "کد مشتری", "تاريخ الطلب"). A known export (Shopify, WooCommerce) is
+recognised from its documented header first (:mod:`~retention_xl.analysis.export_layouts`);
+otherwise :func:`detect_columns` matches each header against :data:`SYNONYMS`, a list of
+names per role, best first, ignoring case, spaces, punctuation and Arabic/Persian letter
+variants. Names the user gives win over both.
+
+The roles (see :class:`~retention_xl.options.ColumnRoles`): ``customer`` (a stable key: a
+unique customer id or an e-mail, never a per-order id), ``customer_fallback`` (a second key
+for rows whose customer is blank: billing name, phone), ``date`` (the order's purchase or
+creation date, never a shipping, delivery or approval date), ``amount`` (the order or line
+amount, never a refund, discount, tax or shipping column), ``order_id`` (rows sharing it
+are lines of one order), ``quantity`` and ``unit_price`` (a line amount is their product
+when there is no amount), ``status``, ``refund`` and ``cancelled`` (a cancelled-at date).
 """
 
 from __future__ import annotations
@@ -12,23 +22,31 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from retention_xl.analysis.export_layouts import recognise_layout
 from retention_xl.analysis.numerals import clean_string
 from retention_xl.errors import MissingColumns, UnknownColumn
 
-__all__ = ["ColumnMap", "detect_columns", "SYNONYMS"]
+__all__ = ["ColumnMap", "detect_columns", "header_words", "SYNONYMS", "ROLE_ORDER"]
 
 # Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
 # Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).
 SYNONYMS: dict[str, list[str]] = {
     "customer": [
+        "customer unique id", "unique customer id",
         "customer id", "customer", "client id", "client", "customer email", "email", "e-mail",
         "buyer", "customer code", "customer number", "customer name", "client name",
         "user id", "user", "account", "contact", "phone", "mobile",
         "رقم العميل", "العميل", "عميل", "كود العميل", "اسم العميل", "الزبون", "البريد الإلكتروني",
         "کد مشتری", "شناسه مشتری", "مشتری", "شماره مشتری", "نام مشتری", "خریدار", "ایمیل", "موبایل",
     ],
+    "customer_fallback": [
+        "billing name", "customer name", "client name", "billing phone", "phone", "mobile", "telephone",
+        "shipping name", "name", "اسم العميل", "الاسم", "رقم الهاتف", "الهاتف", "الجوال",
+        "نام مشتری", "نام", "تلفن", "موبایل", "شماره تماس",
+    ],
     "date": [
         "order date", "date", "invoice date", "purchase date", "transaction date", "created at",
+        "order purchase timestamp", "purchase timestamp", "date created", "created date", "order created",
         "created", "order time", "order datetime", "timestamp", "datetime", "paid at",
         "تاريخ الطلب", "التاريخ", "تاريخ", "تاريخ الفاتورة", "تاريخ الشراء",
         "تاریخ سفارش", "تاریخ", "تاریخ خرید", "تاریخ فاکتور", "زمان سفارش", "زمان",
@@ -41,33 +59,106 @@ SYNONYMS: dict[str, list[str]] = {
     ],
     "order_id": [
         "order id", "order", "order number", "order no", "invoice", "invoice number",
-        "invoice no", "transaction id", "receipt", "رقم الطلب", "رقم الفاتورة", "شماره سفارش",
-        "کد سفارش", "شماره فاکتور",
+        "invoice no", "transaction id", "receipt", "receipt number", "document number",
+        "رقم الطلب", "رقم الفاتورة", "شماره سفارش", "کد سفارش", "شماره فاکتور",
+    ],
+    "quantity": [
+        "quantity", "qty", "lineitem quantity", "item quantity", "units", "pieces", "pcs",
+        "الكمية", "كمية", "العدد", "تعداد", "مقدار",
+    ],
+    "unit_price": [
+        "unit price", "price", "lineitem price", "item price", "price each", "price per unit", "unit cost",
+        "سعر الوحدة", "السعر", "سعر", "قیمت واحد", "فی", "بهای واحد", "قیمت",
+    ],
+    "status": [
+        "financial status", "order status", "payment status", "status", "state",
+        "حالة الطلب", "الحالة", "حالة", "وضعیت سفارش", "وضعیت", "وضعیت پرداخت",
+    ],
+    "refund": [
+        "refunded amount", "refund amount", "refunded total", "amount refunded", "refunded", "refund",
+        "order refund", "refunds", "المبلغ المسترد", "مبلغ مسترد", "مسترد", "استرداد",
+        "مبلغ استرداد", "مبلغ برگشتی", "بازپرداخت", "مرجوعی",
+    ],
+    "cancelled": [
+        "cancelled at", "canceled at", "cancelled date", "cancellation date", "date cancelled",
+        "cancelled", "canceled", "تاريخ الإلغاء", "تاریخ لغو",
     ],
 }
-# Partial matches that name something else (a discount amount is not the order amount).
+#: the roles, in the order they are shown
+ROLE_ORDER = ("customer", "customer_fallback", "date", "amount", "order_id", "quantity", "unit_price",
+              "status", "refund", "cancelled")
+# Words that make a partial match name something else (a discount amount is not the order
+# amount, a delivery date is not the order date, a customer's city is not the customer).
 _NOT = {
-    "amount": {"discount", "tax", "vat", "shipping", "fee", "qty", "quantity", "count", "unit", "id"},
-    "date": {"update", "updated", "ship", "shipped", "delivery", "birth", "due", "refund"},
-    "customer": {"since", "count", "type", "group", "segment"},
-    "order_id": {"date", "total", "amount", "count", "status", "items"},
+    "amount": {"discount", "tax", "taxes", "vat", "shipping", "fee", "qty", "quantity", "count", "unit", "id",
+               "refund", "refunded", "refunds", "lineitem", "item", "cost", "compare", "outstanding", "balance",
+               "duties", "freight", "خصم", "الخصم", "ضريبة", "الضريبة", "الشحن", "مسترد", "المسترد",
+               "تخفیف", "مالیات", "ارسال", "هزینه", "بازپرداخت", "مرجوعی"},
+    "date": {"update", "updated", "ship", "shipped", "shipping", "delivery", "delivered", "carrier", "birth", "due",
+             "refund", "approved", "approval", "estimated", "cancelled", "canceled", "cancellation", "fulfilled",
+             "fulfillment", "closed", "الشحن", "التسليم", "ارسال", "تحویل"},
+    "customer": {"since", "count", "type", "group", "segment", "note", "notes", "zip", "city", "state", "country",
+                 "address", "prefix", "marketing", "accepts", "tags", "delivered"},
+    "customer_fallback": {"id", "count", "type", "note", "notes", "zip", "city", "state", "country", "address",
+                          "company", "code", "lineitem", "item", "product"},
+    "order_id": {"date", "total", "amount", "count", "status", "items", "item", "line", "product", "customer",
+                 "timestamp", "time", "at", "purchase", "approved", "delivered", "estimated", "value", "price",
+                 "note", "notes"},
+    "quantity": {"refunded", "returned", "id", "price", "total", "amount"},
+    "unit_price": {"total", "compare", "original", "discount", "tax", "refund", "shipping"},
+    "status": {"fulfillment", "lineitem", "shipping", "delivery", "item"},
+    "refund": {"date", "at", "reason", "status", "qty", "quantity", "id", "method"},
+    "cancelled": {"reason", "by", "qty", "quantity"},
 }
+# Header names that are the amount of a line when a quantity column exists (a price next
+# to a quantity is a unit price), and the order's amount otherwise.
+_PRICE_WORDS = {"price", "السعر", "قیمت"}
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
                           "\u200c": " ", "\u200d": None})
 
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Which input columns hold the customer, the order date, the amount (and order id)."""
+    """Which input columns hold each role, and which known export the table is.
+
+    Attributes
+    ----------
+    customer, date : str
+    amount : str or None
+        ``None`` when line amounts are ``quantity`` x ``unit_price``.
+    order_id, quantity, unit_price, status, refund, customer_fallback, cancelled : str or None
+        ``None``: the table has no such column.
+    layout : str
+        The export recognised: ``"shopify"``, ``"woocommerce"``, ``"invoice_lines"`` (an
+        ERP/POS invoice-line table: order id, quantity and unit price) or ``"generic"``.
+    chosen : tuple of str
+        The roles the user named.
+    """
 
     customer: str
     date: str
-    amount: str
+    amount: str | None
     order_id: str | None = None
+    quantity: str | None = None
+    unit_price: str | None = None
+    status: str | None = None
+    refund: str | None = None
+    customer_fallback: str | None = None
+    cancelled: str | None = None
+    layout: str = "generic"
+    chosen: tuple[str, ...] = ()
+
+    def used(self) -> dict[str, str]:
+        """``{role: column}`` for every role that has a column, in :data:`ROLE_ORDER`."""
+        return {role: getattr(self, role) for role in ROLE_ORDER if getattr(self, role) is not None}
+
+    @property
+    def amount_from_lines(self) -> bool:
+        """Line amounts are quantity x unit price (there is no amount column)."""
+        return self.amount is None
 
 
-
-def _tokens(header: object) -> list[str]:
+def header_words(header: object) -> list[str]:
     text = unicodedata.normalize("NFKC", str(header))
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # OrderDate -> Order Date
     text = clean_string(text).casefold().translate(_LETTERS)
@@ -76,15 +167,15 @@ def _tokens(header: object) -> list[str]:
 
 def _match(header: object, role: str) -> tuple[int, int] | None:
     """Rank of ``header`` for ``role``: (0 exact | 1 partial, synonym position), or None."""
-    tokens = _tokens(header)
+    tokens = header_words(header)
     key = "".join(tokens)
     for pos, syn in enumerate(SYNONYMS[role]):
-        if key == "".join(_tokens(syn)):
+        if key == "".join(header_words(syn)):
             return (0, pos)
     if _NOT[role] & set(tokens):
         return None
     for pos, syn in enumerate(SYNONYMS[role]):
-        st = _tokens(syn)
+        st = header_words(syn)
         if any(tokens[i:i + len(st)] == st for i in range(len(tokens) - len(st) + 1)):
             return (1, pos)
     return None
@@ -93,9 +184,9 @@ def _match(header: object, role: str) -> tuple[int, int] | None:
 def _resolve(name: str, headers: list[str], role: str) -> str:
     if name in headers:
         return name
-    wanted = "".join(_tokens(name))
+    wanted = "".join(header_words(name))
     for h in headers:
-        if "".join(_tokens(h)) == wanted:
+        if "".join(header_words(h)) == wanted:
             return h
     raise UnknownColumn(f"there is no column '{short_text(name)}' for the {role}; the columns are: {_listed(headers)}",
                         role=role, name=name, columns=tuple(headers))
@@ -113,18 +204,24 @@ def _listed(headers: list[str], most: int = 30) -> str:
 
 
 def detect_columns(headers, *, customer: str | None = None, date: str | None = None,
-                   amount: str | None = None) -> ColumnMap:
-    """Find the customer, date, amount (and optional order id) columns by their headers.
+                   amount: str | None = None, order_id: str | None = None, quantity: str | None = None,
+                   unit_price: str | None = None, status: str | None = None, refund: str | None = None,
+                   customer_fallback: str | None = None) -> ColumnMap:
+    """Find the column of each role by the headers.
 
-    Exact synonyms beat partial ones ("Order date" beats "Date of shipping"), earlier
-    synonyms beat later ones ("Customer ID" beats "Customer name"), and on a tie the
-    leftmost column wins. Names given as overrides win over detection.
+    A known export (:func:`~retention_xl.analysis.export_layouts.recognise_layout`) gives its
+    documented columns. Otherwise exact synonyms beat partial ones ("Order date" beats "Date
+    of shipping"), earlier synonyms beat later ones ("Customer unique id" beats "Customer
+    ID", "Customer ID" beats "Customer name"), and on a tie the leftmost column wins. A
+    price next to a quantity is a unit price: with no amount column, a line's amount is
+    quantity x unit price (an order/invoice-line table, layout ``"invoice_lines"``). Names
+    given as overrides win over detection.
 
     Parameters
     ----------
     headers : iterable
         The column headers, in order.
-    customer, date, amount : str, optional
+    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback : str, optional
         Column names chosen by the user (matched exactly, else ignoring case and spaces).
 
     Returns
@@ -136,39 +233,85 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
     UnknownColumn
         When an override names no column.
     MissingColumns
-        When a role cannot be found; the message lists the columns and the header names
-        that would be recognised.
+        When the customer, the date or the amount (or quantity and unit price) cannot be
+        found; the message lists the columns and the header names that would be recognised.
 
     Examples
     --------
-    >>> detect_columns(["Order ID", "Customer Email", "Created_At", "Total (SAR)"])
-    ColumnMap(customer='Customer Email', date='Created_At', amount='Total (SAR)', order_id='Order ID')
+    >>> detect_columns(["Order ID", "Customer Email", "Created_At", "Total (SAR)"]).used()
+    {'customer': 'Customer Email', 'date': 'Created_At', 'amount': 'Total (SAR)', 'order_id': 'Order ID'}
     >>> detect_columns(["کد مشتری", "تاریخ سفارش", "مبلغ"]).amount
     'مبلغ'
+    >>> m = detect_columns(["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
+    >>> m.layout, m.amount, m.quantity, m.unit_price, m.order_id
+    ('invoice_lines', None, 'Quantity', 'UnitPrice', 'InvoiceNo')
     """
     headers = [str(h) for h in headers]
+    given = {"customer": customer, "customer_fallback": customer_fallback, "date": date, "amount": amount,
+             "order_id": order_id, "quantity": quantity, "unit_price": unit_price, "status": status,
+             "refund": refund}
     chosen: dict[str, str] = {}
-    for role, name in (("customer", customer), ("date", date), ("amount", amount)):
+    for role, name in given.items():
         if name is not None:
             chosen[role] = _resolve(str(name), headers, role)
-    free = [h for h in headers if h not in chosen.values()]
+    user_roles = tuple(r for r in ROLE_ORDER if r in chosen)
+    layout = recognise_layout(headers)
+    if layout is not None:
+        taken = set(chosen.values())
+        for role, h in layout.columns(headers).items():
+            if role not in chosen and h not in taken:
+                chosen[role] = h
+                taken.add(h)
+        known = set(layout.roles)
+    else:
+        known = set()
     candidates = []
-    for role in ("customer", "date", "amount", "order_id"):
-        if role in chosen:
+    for role in ROLE_ORDER:
+        if role in chosen or role in known:
             continue
         for col, h in enumerate(headers):
-            rank = _match(h, role) if h in free else None
-            if rank is not None:
-                candidates.append((rank[0], rank[1], col, role, h))
+            rank = _match(h, role) if h not in chosen.values() else None
+            if rank is not None:  # a second key takes only what no other role wants
+                candidates.append((rank[0], rank[1] + (1000 if role == "customer_fallback" else 0), col, role, h))
     for *_, role, h in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
         if role not in chosen and h not in chosen.values():
             chosen[role] = h
-    missing = [r for r in ("customer", "date", "amount") if r not in chosen]
+    if layout is None:
+        price = chosen.get("unit_price")
+        if "amount" not in chosen and "quantity" not in chosen and price is not None and "unit_price" not in user_roles:
+            chosen["amount"] = chosen.pop("unit_price")  # a price with no quantity is the amount
+        elif ("amount" in chosen and "amount" not in user_roles and "quantity" in chosen and "unit_price" not in chosen
+              and "".join(header_words(chosen["amount"])) in {"".join(header_words(w)) for w in _PRICE_WORDS}):
+            chosen["unit_price"] = chosen.pop("amount")  # a price next to a quantity is a unit price
+    if "amount" in chosen:  # line amounts are not computed: quantity and price are not used
+        for role in ("quantity", "unit_price"):
+            if role not in user_roles:
+                chosen.pop(role, None)
+    has_lines = "quantity" in chosen and "unit_price" in chosen
+    missing = [r for r in ("customer", "date") if r not in chosen]
+    if "amount" not in chosen and not has_lines:
+        missing.append("amount")
     if missing:
         listed = _listed(headers)
-        hints = "; ".join(f"{r}: a header such as '{SYNONYMS[r][0].title()}' (or {', '.join(SYNONYMS[r][1:3])})"
+        hints = "; ".join(f"{r}: a header such as '{SYNONYMS[r][_HINT.get(r, 0)].title()}' (or "
+                          f"{', '.join(SYNONYMS[r][_HINT.get(r, 0) + 1:_HINT.get(r, 0) + 3])})"
+                          + (", or quantity and unit price columns" if r == "amount" else "")
                           for r in missing)
         raise MissingColumns(f"could not tell which column holds the {' and '.join(missing)}; "
                              f"columns found: {listed}; recognised headers: {hints}",
                              roles=tuple(missing), columns=tuple(headers))
-    return ColumnMap(chosen["customer"], chosen["date"], chosen["amount"], chosen.get("order_id"))
+    if layout is not None:
+        name = layout.name
+    elif "order_id" in chosen and has_lines and "amount" not in chosen:
+        name = "invoice_lines"
+    else:
+        name = "generic"
+    return ColumnMap(
+        customer=chosen["customer"], date=chosen["date"], amount=chosen.get("amount"),
+        order_id=chosen.get("order_id"), quantity=chosen.get("quantity"), unit_price=chosen.get("unit_price"),
+        status=chosen.get("status"), refund=chosen.get("refund"), customer_fallback=chosen.get("customer_fallback"),
+        cancelled=chosen.get("cancelled"), layout=name, chosen=user_roles,
+    )
+
+
+_HINT = {"customer": 2}  # the synonym to show first in a hint ("Customer Id", not "Customer Unique Id")

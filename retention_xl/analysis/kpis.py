@@ -7,9 +7,18 @@ most ``window_days`` old (the *activity window*). For each period:
 * ``E`` (customers at end): the base at the end of the period (for the last period, at the
   end of the day of the last order: the data stop there);
 * ``N`` (new): customers whose first order falls in the period;
-* ``lost``: in ``S`` but not in ``E``;
-* ``reactivated``: in ``E``, not in ``S`` and not new (they came back after a lapse);
-* so ``E = S - lost + N + reactivated``, ``CRR = (E - N) / S``, ``churn = lost / S``.
+* ``lost``: in the base at the start, not at the end;
+* ``reactivated``: in the base at the end, not at the start and not new (they came back
+  after a lapse);
+* ``E`` (customers at end): the customers at the end who were there at the start or are
+  new, ``E = S - lost + N``; the base at the end (the next period's ``S``) is
+  ``E + reactivated``;
+* so ``CRR = (E - N) / S`` (never above 1, and the same as ``=CRR(S, E, N)`` on the row),
+  ``churn = lost / S``.
+
+Reactivated customers have their own column rather than being counted in ``E``: the
+seed formula ``CRR = (E - N) / S`` counts only customers kept from the start, and a
+customer back from a lapse was not kept.
 
 Refunds (negative amounts) are not orders: they reduce revenue but never make a customer
 active. ``AOV`` is the value of the period's orders divided by their number, before
@@ -60,7 +69,7 @@ def period_kpis(
         period  customers_start  new  lost  reactivated  customers_end
     0  2024-01                0    2     0            0              2
     1  2024-02                2    1     2            0              1
-    2  2024-03                1    0     1            1              1
+    2  2024-03                1    0     1            1              0
     """
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else window_days
@@ -116,9 +125,10 @@ def period_kpis(
     first_period = pd.Series(per).groupby(cust).min().to_numpy()
     new = np.bincount(first_period - base, minlength=n_periods)
 
-    s, e = active[:-1], active[1:]
+    s, base_end = active[:-1], active[1:]
     lost = s - both
-    reactivated = e - both - new
+    reactivated = base_end - both - new
+    e = both + new
 
     idx_all = per_all - base
     revenue = np.bincount(idx_all, weights=amount, minlength=n_periods)
@@ -150,27 +160,54 @@ def period_kpis(
     return out
 
 
-def headline_kpis(orders: pd.DataFrame, kpis: pd.DataFrame) -> dict[str, float]:
+def headline_kpis(orders: pd.DataFrame, kpis: pd.DataFrame, window_days: int | None = None) -> dict[str, object]:
     """The figures at the top of the Summary sheet.
 
-    ``repeat_rate`` is the share of customers with two or more orders (as ``REPEAT_RATE``
-    on a range of customer ids); ``avg_crr`` and ``avg_churn`` average the periods that
-    had customers at their start, excluding the last (usually incomplete) period.
+    ``customers`` counts customers with a purchase (as the Customers table does);
+    ``refund_only_customers`` and ``refund_only_revenue`` are the customers whose only
+    rows are refunds and what they take off ``revenue`` (net of every refund), so that
+    ``revenue`` = the Customers table's revenue + ``refund_only_revenue``. ``repeat_rate`` is
+    the share of customers with two or more orders (as ``REPEAT_RATE`` on a range of
+    customer ids). ``avg_crr`` and ``avg_churn`` average the periods that had customers at
+    their start, leaving out the last (usually incomplete) period and the warm-up periods
+    that end before anyone could have lapsed (within ``window_days`` of the first order,
+    where CRR is 100% by construction); ``avg_from`` is the first period averaged.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer": pd.Categorical(["a", "b", "a", "c"]),
+    ...     "date": pd.to_datetime(["2024-01-10", "2024-01-15", "2024-02-01", "2024-02-03"]),
+    ...     "amount": [10.0, 20.0, 30.0, -5.0]})
+    >>> h = headline_kpis(orders, period_kpis(orders, "M", 31))
+    >>> h["customers"], h["revenue"], h["refund_only_customers"], h["refund_only_revenue"]
+    (2, 55.0, 1, -5.0)
     """
-    buying = orders["amount"].to_numpy() >= 0
+    amount = orders["amount"].to_numpy()
+    buying = amount >= 0
     per_customer = orders.loc[buying, "customer"].value_counts()
+    per_customer = per_customer[per_customer > 0]  # a categorical counts every category
+    buyers = set(per_customer.index)
+    refund_only = ~buying & ~orders["customer"].isin(buyers).to_numpy()
     complete = kpis.iloc[:-1] if len(kpis) > 1 else kpis
+    if window_days is not None and len(kpis):
+        first = pd.Timestamp(orders.loc[buying, "date"].min())
+        ends = kpis["start"].shift(-1)
+        warm = (ends <= first + pd.Timedelta(days=int(window_days))).to_numpy(dtype=bool)
+        complete = complete[~warm[: len(complete)]]
     complete = complete[complete["customers_start"] > 0]
     n_orders = int(buying.sum())
     return {
         "customers": int(per_customer.size),
         "orders": n_orders,
-        "revenue": float(orders["amount"].sum()),
-        "aov": float(orders.loc[buying, "amount"].sum() / n_orders) if n_orders else float("nan"),
+        "revenue": float(amount.sum()),
+        "aov": float(amount[buying].sum() / n_orders) if n_orders else float("nan"),
         "purchase_frequency": n_orders / per_customer.size if per_customer.size else float("nan"),
         "repeat_rate": float((per_customer > 1).mean()) if per_customer.size else float("nan"),
         "avg_crr": float(complete["crr"].mean()) if len(complete) else float("nan"),
         "avg_churn": float(complete["churn"].mean()) if len(complete) else float("nan"),
+        "avg_from": str(complete["period"].iloc[0]) if len(complete) else "",
+        "refund_only_customers": int(orders.loc[refund_only, "customer"].nunique()),
+        "refund_only_revenue": float(amount[refund_only].sum()),
         "first_order": pd.Timestamp(orders.loc[buying, "date"].min()),
         "last_order": pd.Timestamp(orders.loc[buying, "date"].max()),
     }

@@ -1,14 +1,17 @@
-"""From a raw order export to a clean order table, with every dropped row explained.
+"""From a raw order export to a clean order table, with every row left out explained.
 
-:func:`clean_orders` finds the customer, date and amount columns
-(:func:`detect_columns`), reads their values whatever the export wrote
-(:mod:`~retention_xl.analysis.dates`, :mod:`~retention_xl.analysis.numerals`) and returns
-the orders it could use plus one line per problem. Every input row ends up either in
-``frame`` or, as skipped, in ``issues``; :func:`no_orders_error` says in one line why
-none was usable, for callers that then have no report to show the issues in. Problems
-and decisions are codes and values (:class:`~retention_xl.analysis.notices.Notice`); the
-report layout words them in the user's language. Refunds
-(negative amounts) and zero amounts are kept: they are orders that change revenue.
+:func:`clean_orders` finds the column of each role (:func:`detect_columns`, which
+recognises the known exports), reads their values whatever the export wrote
+(:mod:`~retention_xl.analysis.dates`, :mod:`~retention_xl.analysis.numerals`), turns
+order lines into orders (:mod:`~retention_xl.analysis.order_lines`), separates refunds,
+cancellations and orders that are not sales (:mod:`~retention_xl.analysis.order_status`)
+and returns the orders plus one line per problem. Every input row ends up in an order of
+``frame`` or in ``issues`` (skipped, excluded, or kept as a possible duplicate);
+:func:`no_orders_error` says in one line why none was usable, for callers that then have
+no report to show the issues in. Problems and decisions are codes and values
+(:class:`~retention_xl.analysis.notices.Notice`), among them the conventions the figures
+rest on (orders = distinct order ids, amount = quantity x unit price, cancellations and
+refunds with their counts and values); the report layout words them in the user's language.
 
 All per-value work is done once per *distinct* value of a column and mapped back, so a
 million rows with a few thousand distinct dates cost little more than the distinct values.
@@ -21,16 +24,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.columns import ColumnMap, detect_columns, short_text
+from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text, digit_script, parse_numbers
+from retention_xl.analysis.order_lines import amount_level, group_orders
+from retention_xl.analysis.order_status import cancellation_documents, status_reasons
 from retention_xl.errors import NoUsableOrders
 
 __all__ = ["Orders", "ISSUE_COLUMNS", "clean_orders", "no_orders_error"]
 
+#: with an amount column and an order id, a table where fewer orders than this share have
+#: more than one row is a table of one row per order (a repeated id is a refund row or a
+#: glitch, not an order line)
+ROW_PER_ORDER_SHARE = 0.05
+
 #: the columns of :attr:`Orders.issues`, in order
-ISSUE_COLUMNS = ("row", "column", "value", "problem", "detail", "action")
+ISSUE_COLUMNS = ("row", "column", "value", "problem", "detail", "action", "lines", "amount")
 
 _BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
 _NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
@@ -48,16 +58,23 @@ class Orders:
     issues : pandas.DataFrame
         ``row``, ``column``, ``value`` (the cell as text), ``problem`` (a code such as
         ``"not_a_date"``), ``detail`` (data that goes with the code, e.g. the row a
-        duplicate repeats, else ""), ``action`` ("skipped" or "fixed"), sorted by row.
+        duplicate repeats, else ""), ``action`` ("skipped", "fixed", "excluded": an order
+        that is not a sale, "kept": a possible duplicate), ``lines`` (input rows the problem
+        covers: an order's lines) and ``amount`` (the value concerned, NaN when unknown),
+        sorted by row.
     columns : ColumnMap
-        The column used for each role.
+        The column used for each role, and the export recognised.
     notices : tuple of Notice
-        Column-level decisions (date order, calendar, digits, currency ...).
+        Column-level decisions (date order, calendar, digits, currency ...) and the
+        conventions the figures rest on (``orders_by_id``, ``amount_from_lines``,
+        ``cancellation_documents``, ``refund_column``, ``statuses_excluded`` ...).
     n_input_rows : int
     source : str
         Where the table came from, e.g. ``"orders.xlsx, sheet 'Orders'"``.
     first_row : int
         Row number of the table's first data row in the user's file.
+    n_used_rows : int or None
+        Input rows that went into the orders of ``frame``.
     """
 
     frame: pd.DataFrame
@@ -67,10 +84,13 @@ class Orders:
     n_input_rows: int
     source: str = ""
     first_row: int = 2
+    n_used_rows: int | None = None
 
     @property
     def skipped_rows(self) -> int:
-        """How many input rows were left out."""
+        """How many input rows were left out (skipped, or in an order that is not a sale)."""
+        if self.n_used_rows is not None:
+            return self.n_input_rows - self.n_used_rows
         issues = self.issues
         return int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
 
@@ -124,14 +144,25 @@ def _as_text(v: object) -> str:
     return str(v)[:100]
 
 
-def _customer_ids(col: _Column) -> tuple[pd.Series, int]:
-    """Distinct customer values as ids; returns ids and how many distinct values merged."""
+def _customer_ids(col: _Column) -> tuple[pd.Series, int, int]:
+    """Distinct customer values as ids: spaces, invisible marks and digit scripts cleaned,
+    e-mail addresses case-folded. Returns the ids, how many distinct values merged with
+    another spelling, and how many of those were e-mails differing only in case."""
     u = col.uniques
     if u.dtype.kind in "iuf" or u.dtype == object:
         u = u.map(_as_id)
     ids = clean_text(u)
     real = ~col.blank
-    return ids, int(real.sum() - ids[real].nunique())
+    merged = int(real.sum() - ids[real].nunique())
+    email = ids.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").to_numpy(dtype=bool) & real
+    if email.any():
+        before = ids[real].nunique()
+        ids = ids.copy()
+        ids[email] = ids[email].str.casefold()
+        folded = int(before - ids[real].nunique())
+    else:
+        folded = 0
+    return ids, merged, folded
 
 
 def _as_id(v: object) -> str:
@@ -143,16 +174,42 @@ def _as_id(v: object) -> str:
 
 
 def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,
-                 amount: str | None = None, first_row: int = 2,
+                 amount: str | None = None, order_id: str | None = None, quantity: str | None = None,
+                 unit_price: str | None = None, status: str | None = None, refund: str | None = None,
+                 customer_fallback: str | None = None, include_statuses: tuple[str, ...] = (),
+                 exclude_statuses: tuple[str, ...] = (), first_row: int = 2,
                  dayfirst: bool | None = None, source: str = "") -> Orders:
-    """Turn a raw order table into clean orders plus a list of what was wrong.
+    """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
+
+    The order model:
+
+    * With an order-id column, rows sharing an id are the lines of one order; otherwise a
+      row is an order. An order's customer, status and refund are those of its first line
+      that has them, its date the earliest of its lines' dates (blank cells on the other
+      lines are not problems).
+    * Its amount is the order total where the amount column holds one (written on the first
+      line, or repeated on every line: :func:`~retention_xl.analysis.order_lines.amount_level`),
+      else the sum of its lines' amounts; with no amount column a line's amount is quantity x
+      unit price.
+    * An order whose amount is negative is a refund (an ERP cancellation document numbered
+      ``C...``, a return): it reduces revenue and is never a purchase. A refund column's
+      value becomes a refund row on the order's date; an order refunded in full, an order
+      whose status is not a sale (:mod:`~retention_xl.analysis.order_status`) or that has a
+      cancelled-at date is left out and listed (action ``excluded``, with its value).
+    * A blank customer key falls back to a second column (billing name, phone) when there
+      is one; e-mail keys are case-folded.
+    * Rows identical in every column are kept and listed as possible duplicates (action
+      ``kept``), unless the order id proves them one: in an export of order totals, a
+      repeated row of the same order adds nothing and is listed as a duplicate.
 
     Parameters
     ----------
     raw : pandas.DataFrame
         The table as read (see :func:`retention_xl.sources.files.read_table`); it is not modified.
-    customer, date, amount : str, optional
+    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback : str, optional
         Column names chosen by the user; others are detected from the headers.
+    include_statuses, exclude_statuses : tuple of str
+        Statuses to count as sales, or not, whatever the built-in list says.
     first_row : int
         Row number of ``raw``'s first row in the user's file (header in row 1 -> 2).
     dayfirst : bool, optional
@@ -177,19 +234,30 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     >>> result = clean_orders(raw)
     >>> result.frame.to_dict("list")["amount"], result.issues["problem"].tolist()
     ([-5.0, 10.0], ['accounting_negative', 'blank_row', 'not_a_date'])
+
+    Invoice lines, with a cancellation:
+
+    >>> lines = pd.DataFrame({"InvoiceNo": ["536365", "536365", "C536379"],
+    ...     "Quantity": [6, 2, -1], "UnitPrice": [2.55, 3.39, 27.50],
+    ...     "InvoiceDate": ["2010-12-01 08:26", "2010-12-01 08:26", "2010-12-01 09:41"],
+    ...     "CustomerID": [17850, 17850, 14527]})
+    >>> clean_orders(lines).frame[["customer", "amount"]].to_dict("list")
+    {'customer': ['17850', '14527'], 'amount': [22.08, -27.5]}
     """
-    cols = detect_columns(raw.columns, customer=customer, date=date, amount=amount)
+    cols = detect_columns(raw.columns, customer=customer, date=date, amount=amount, order_id=order_id,
+                          quantity=quantity, unit_price=unit_price, status=status, refund=refund,
+                          customer_fallback=customer_fallback)
     n = len(raw)
     names = [str(c) for c in raw.columns]
     rows = np.arange(first_row, first_row + n, dtype="int64")
-    # The customer, date and amount columns are read whole; any other column only for the
-    # few rows where it matters (blank rows, duplicate candidates).
-    role_at = {name: names.index(name) for name in (cols.customer, cols.date, cols.amount)}  # first of a name
+    used = cols.used()
+    # The role columns are read whole; any other column only for the few rows where it
+    # matters (blank rows, duplicate candidates).
+    role_at = {name: names.index(name) for name in dict.fromkeys(used.values())}  # first of a name
     data = {name: _Column.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
-    cust, dcol, acol = data[cols.customer], data[cols.date], data[cols.amount]
     notices: list[Notice] = []
-    issues: list[tuple[np.ndarray, str, np.ndarray, object, str]] = []
+    issues: list[tuple] = []
 
     blank_row = np.ones(n, bool)
     for c in data.values():
@@ -200,102 +268,370 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             blank_row[maybe] = _Column.of(raw.iloc[maybe, i]).missing_rows(null_text=False)
     if blank_row.any():
         issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank_row", "skipped"))
-    skip = blank_row.copy()
+    live = ~blank_row
 
-    def report(col_name: str, col: _Column, bad: np.ndarray, problem, action: str) -> None:
+    def report(col_name: str, col: _Column, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
         where = np.flatnonzero(bad)
         if len(where):
             p = problem if isinstance(problem, str) else problem[where]
-            issues.append((where, col_name, col.text(where), p, action))
+            issues.append((where, col_name, col.text(where), p, action, lines, value))
 
-    # Customer
-    ids_u, merged = _customer_ids(cust)
-    no_customer = cust.missing_rows() & ~blank_row
-    report(cols.customer, cust, no_customer, "missing_customer", "skipped")
-    skip |= no_customer
+    # ---- orders: rows sharing an order id
+    ocol = data[cols.order_id] if cols.order_id else None
+    if ocol is not None:
+        ocodes = np.where(ocol.missing_rows(), -1, ocol.codes)
+        groups = group_orders(ocodes, live)
+    else:
+        groups = group_orders(None, live)
+    la = _line_amounts(cols, data, n, notices)
+    line_value, l_ok, l_bad = la.value, la.ok, la.bad
+    level = "line"
+    if cols.amount is not None and ocol is not None:
+        if cols.layout in ("shopify", "woocommerce"):
+            level = "order"
+        else:
+            present = ~data[cols.amount].missing_rows()
+            level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
+                                 header_words(cols.amount))
+            if level == "line" and np.mean(groups.lines() > 1) < ROW_PER_ORDER_SHARE:
+                # one row per order with a few ids repeated (a refund row carrying the
+                # order's id, an export glitch): each row is an order, and the id only
+                # proves identical rows duplicates
+                level = "row"
+                groups = group_orders(None, live)
+    g_first = groups.first_row()
+    g_lines = groups.lines()
+    n_groups = len(groups)
+
+    # ---- values per row
+    cust = data[cols.customer]
+    ids_u, merged, folded = _customer_ids(cust)
+    c_ok = ~cust.missing_rows()
     if merged > 0:
         notices.append(Notice("customer_ids_merged", column=cols.customer, count=merged))
+    if folded > 0:
+        notices.append(Notice("emails_casefolded", column=cols.customer, count=folded))
 
-    # Date
+    dcol = data[cols.date]
     dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
-    dmiss = dcol.missing_rows() & ~blank_row
-    report(cols.date, dcol, dmiss, "missing_date", "skipped")
     dcode = np.maximum(dcol.codes, 0)
+    dmiss = dcol.missing_rows()
     dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)
-    dbad = (dprob != None) & ~dmiss & ~blank_row  # noqa: E711
-    report(cols.date, dcol, dbad, dprob, "skipped")
-    skip |= dmiss | dbad
+    dbad = (dprob != None) & ~dmiss  # noqa: E711
+    d_ok = ~dmiss & ~dbad
     notices += dr.notices
+    t_ns = (dr.values.astype("datetime64[ns]").astype(np.int64)[dcode] if len(dr.values)
+            else np.zeros(n, dtype=np.int64))
 
-    # Amount
-    ar = parse_numbers(acol.uniques, acol.counts)
-    amiss = acol.missing_rows() & ~blank_row
-    if acol.uniques.dtype in (object, "str") and len(acol.uniques):
-        u = acol.uniques
-        text = u if u.dtype == "str" else u.map(lambda v: v if isinstance(v, str) else "").astype("str")
-        dash_u = (text.str.strip() == "-").to_numpy(dtype=bool)
-        amiss &= ~dash_u[np.maximum(acol.codes, 0)]  # "-" is zero in accounting format
-    report(cols.amount, acol, amiss, "missing_amount", "skipped")
-    acode = np.maximum(acol.codes, 0)
-    aprob = ar.problem[acode] if len(ar.problem) else np.full(n, None, object)
-    abad = (aprob != None) & ~amiss & ~blank_row  # noqa: E711
-    report(cols.amount, acol, abad, aprob, "skipped")
-    skip |= amiss | abad
-    if ar.decimal_comma:
-        notices.append(Notice("decimal_comma", column=cols.amount))
-    if ar.currencies:
-        marks = ", ".join(ar.currencies[:6])
-        code = "currencies_mixed" if len(ar.currencies) > 1 else "currency_removed"
-        notices.append(Notice(code, column=cols.amount, marks=marks))
+    # ---- one value per order
+    fc = groups.first(c_ok & live)
+    fallback_used = np.zeros(n_groups, bool)
+    if cols.customer_fallback and cols.customer_fallback != cols.customer:
+        fbcol = data[cols.customer_fallback]
+        fb_ids, _, _ = _customer_ids(fbcol)
+        ffb = groups.first(~fbcol.missing_rows() & live)
+        fallback_used = (fc < 0) & (ffb >= 0)
+    g_customer = np.empty(n_groups, dtype=object)
+    has_c = fc >= 0
+    g_customer[has_c] = ids_u.to_numpy(dtype=object)[cust.codes[fc[has_c]]]
+    if fallback_used.any():
+        g_customer[fallback_used] = fb_ids.to_numpy(dtype=object)[fbcol.codes[ffb[fallback_used]]]
+        notices.append(Notice("customer_fallback", column=cols.customer, fallback=cols.customer_fallback,
+                              count=int(fallback_used.sum())))
+    has_c = has_c | fallback_used
 
-    scripts = {c: digit_script(data[c].uniques) for c in (cols.customer, cols.date, cols.amount)}
+    g_date = groups.min(t_ns, d_ok & live)
+    has_d = g_date != np.iinfo(np.int64).max
+
+    if level == "order":
+        fa = groups.first(l_ok & live)
+        has_a = fa >= 0
+        g_amount = np.where(has_a, line_value[np.maximum(fa, 0)], np.nan)
+        # a problem cell matters only when the order has no usable total
+        fbad = groups.first(l_bad & live)
+        no_total = ~has_a & (fbad < 0)
+    else:
+        has_a = groups.count(l_ok & live) > 0
+        g_amount = groups.sum(line_value, l_ok & live)
+        no_total = np.zeros(n_groups, bool)
+    ok = has_c & has_d & has_a
+
+    # ---- order-level problems, reported on the order's first row
+    def order_issue(bad_g: np.ndarray, col_name: str, col: _Column, problem, action: str, value=None) -> None:
+        where_g = np.flatnonzero(bad_g)
+        if len(where_g):
+            first = g_first[where_g] if not isinstance(problem, np.ndarray) else problem[0][where_g]
+            p = problem if isinstance(problem, str) else problem[1][where_g]
+            v = g_amount[where_g] if value is None else value[where_g]
+            issues.append((first, col_name, col.text(first) if col is not None else np.full(len(first), ""), p,
+                           action, g_lines[where_g], v))
+
+    order_issue(~has_c, cols.customer, cust, "missing_customer", "skipped")
+    dfirst_bad = groups.first(dbad & live)
+    order_issue(~has_d & (dfirst_bad < 0), cols.date, dcol, "missing_date", "skipped")
+    wb = ~has_d & (dfirst_bad >= 0)
+    if wb.any():
+        order_issue(wb, cols.date, dcol, (dfirst_bad, dprob[np.maximum(dfirst_bad, 0)]), "skipped")
+    if level == "order":
+        acol = data[cols.amount]
+        order_issue(no_total, cols.amount, acol, "missing_amount", "skipped")
+        wa = ~has_a & (fbad >= 0)
+        if wa.any():
+            order_issue(wa, cols.amount, acol, (fbad, la.problem[np.maximum(fbad, 0)]), "skipped")
+    else:
+        # each line's amount problem is listed on its line; an order left with no usable
+        # line is skipped with them
+        for role, name, col, miss, b, prob, _ in la.parts:
+            report(name, col, miss & live, f"missing_{role}", "skipped")
+            report(name, col, b & live, prob, "skipped")
+
+    # ---- refunds, cancellations, statuses
+    reason = np.full(n_groups, None, dtype=object)
+    reason_col = np.full(n_groups, "", dtype=object)
+    reason_detail_row = np.full(n_groups, -1, dtype=np.int64)
+    if cols.status:
+        scol = data[cols.status]
+        fs = groups.first(~scol.missing_rows() & live)
+        s_reason_u = status_reasons(scol.uniques, include_statuses, exclude_statuses)
+        has_s = fs >= 0
+        r = np.full(n_groups, None, dtype=object)
+        r[has_s] = s_reason_u[scol.codes[fs[has_s]]]
+        pick = (r != None) & ok  # noqa: E711
+        reason[pick] = "order_status"
+        reason_col[pick] = cols.status
+        reason_detail_row[pick] = fs[pick]
+        excluded_by_status = pick
+    else:
+        excluded_by_status = np.zeros(n_groups, bool)
+    if cols.cancelled:
+        ccol = data[cols.cancelled]
+        fcan = groups.first(~ccol.missing_rows() & live)
+        pick = (fcan >= 0) & ok & (reason == None)  # noqa: E711
+        reason[pick] = "cancelled_order"
+        reason_col[pick] = cols.cancelled
+        reason_detail_row[pick] = fcan[pick]
+        if pick.any():
+            notices.append(Notice("cancelled_orders", column=cols.cancelled, count=int(pick.sum()),
+                                  value=float(g_amount[pick].sum())))
+    g_refund = np.zeros(n_groups)
+    if cols.refund:
+        rcol = data[cols.refund]
+        rr = parse_numbers(rcol.uniques, rcol.counts)
+        r_ok = ~rcol.missing_rows() & (rr.problem[np.maximum(rcol.codes, 0)] == None if len(rr.problem)  # noqa: E711
+                                       else np.zeros(n, bool))
+        fr = groups.first(r_ok & live)
+        has_r = fr >= 0
+        g_refund[has_r] = np.abs(rr.values[rcol.codes[fr[has_r]]])
+        full = ok & (reason == None) & (g_refund > 0) & (g_amount > 0) & (g_refund >= g_amount - 0.005)  # noqa: E711
+        reason[full] = "refunded_order"
+        reason_col[full] = cols.refund
+        reason_detail_row[full] = fr[full]
+        partial = ok & (reason == None) & (g_refund > 0)  # noqa: E711
+        if (full | partial).any():
+            notices.append(Notice("refund_column", column=cols.refund, count=int(partial.sum()),
+                                  value=float(g_refund[partial].sum()), full=int(full.sum()),
+                                  full_value=float(g_amount[full].sum())))
+    else:
+        partial = np.zeros(n_groups, bool)
+    if ocol is not None:
+        cdoc_u = cancellation_documents(ocol.uniques) if len(ocol.uniques) else np.zeros(0, bool)
+        g_cdoc = np.zeros(n_groups, bool)
+        has_id = groups.code >= 0
+        g_cdoc[has_id] = cdoc_u[groups.code[has_id]]
+        zero_cdoc = ok & (reason == None) & g_cdoc & (g_amount == 0)  # noqa: E711
+        reason[zero_cdoc] = "cancelled_order"
+        reason_col[zero_cdoc] = cols.order_id
+        reason_detail_row[zero_cdoc] = g_first[zero_cdoc]
+    else:
+        g_cdoc = np.zeros(n_groups, bool)
+    excluded = ok & (reason != None)  # noqa: E711
+    if excluded.any():
+        for code in ("order_status", "cancelled_order", "refunded_order"):
+            pick = excluded & (reason == code)
+            if pick.any():
+                where_g = np.flatnonzero(pick)
+                first = reason_detail_row[where_g]
+                col_name = reason_col[where_g[0]]
+                col = data[col_name]
+                texts = col.text(first)
+                problem = np.array([f"{code}:{t}" for t in texts], dtype=object)
+                issues.append((first, col_name, texts, problem, "excluded", g_lines[where_g], g_amount[where_g]))
+    sale = ok & ~excluded
+    if cols.status:
+        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
+    refund_doc = sale & (g_amount < 0)
+    if refund_doc.any():
+        cd = refund_doc & g_cdoc
+        if cd.any():
+            notices.append(Notice("cancellation_documents", column=cols.order_id, count=int(g_lines[cd].sum()),
+                                  documents=int(cd.sum()), value=float(-g_amount[cd].sum())))
+        other = refund_doc & ~g_cdoc
+        if other.any():
+            notices.append(Notice("negative_orders", count=int(other.sum()), value=float(-g_amount[other].sum())))
+
+    # ---- rows used; identical rows
+    row_live_used = np.zeros(n, bool)
+    sale_rows = groups.perm[np.repeat(sale, g_lines)] if n_groups else np.array([], dtype=np.int64)
+    row_live_used[sale_rows] = True
+    if level == "line":
+        row_live_used &= l_ok
+    dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues,
+                                 ocol is not None and level in ("order", "row"), line_value if level != "order" else None)
+    if dup_notice is not None:
+        notices.append(dup_notice)
+        if level == "row":  # a row proven a duplicate is not an order
+            sale &= row_live_used[g_first] if n_groups else sale
+
+    # ---- conventions: how rows became orders and amounts
+    multi = sale & (g_lines > 1)
+    if ocol is not None and multi.any():
+        notices.append(Notice("orders_by_id", column=cols.order_id, orders=int((sale & (g_amount >= 0)).sum()),
+                              lines=int(row_live_used.sum())))
+    if cols.amount is None:
+        notices.append(Notice("amount_from_lines", quantity=cols.quantity, unit_price=cols.unit_price))
+    elif multi.any():
+        notices.append(Notice("amount_order_total" if level == "order" else "amount_sum_of_lines", column=cols.amount))
+
+    scripts = {c: digit_script(data[c].uniques) for c in dict.fromkeys(
+        x for x in (cols.customer, cols.date, cols.amount, cols.quantity, cols.unit_price) if x)}
     for script in dict.fromkeys(s for s in scripts.values() if s):
         where = ", ".join(f"'{c}'" for c, s in scripts.items() if s == script)
         notices.append(Notice("digits", script=script, columns=where))
 
-    # Exact duplicates of an earlier usable row (all columns equal).
-    # Duplicates agree on customer, date and amount first; only those rows are compared on
-    # the other columns.
-    cand = np.flatnonzero(~skip)
+    keep_rows = row_live_used
+    for col_name, col, fixed in ((cols.date, dcol, dr.fixed),):
+        if len(fixed):
+            f = fixed[np.maximum(col.codes, 0)]
+            report(col_name, col, keep_rows & (f != None), f, "fixed")  # noqa: E711
+    for _, col_name, col, *_, fixed in la.parts:
+        if len(fixed):
+            f = fixed[np.maximum(col.codes, 0)]
+            report(col_name, col, keep_rows & (f != None), f, "fixed")  # noqa: E711
+
+    # ---- the orders: one row per order, a refund row per refunded order
+    gi = np.flatnonzero(sale)
+    ri = np.flatnonzero(sale & partial & (g_amount >= 0))
+    all_rows = np.r_[rows[g_first[gi]], rows[g_first[ri]]]
+    all_dates = np.r_[g_date[gi], g_date[ri]]
+    all_amounts = np.r_[g_amount[gi], -g_refund[ri]]
+    all_customers = np.r_[g_customer[gi], g_customer[ri]]
+    kind = np.r_[np.zeros(len(gi), np.int8), np.ones(len(ri), np.int8)]
+    order = np.lexsort((kind, all_rows, all_dates))
+    frame = pd.DataFrame({
+        "row": all_rows[order].astype("int64"),
+        "customer": pd.Series(all_customers[order], dtype="str"),
+        "date": pd.Series(all_dates[order].astype("datetime64[ns]"), dtype="datetime64[ns]"),
+        "amount": all_amounts[order].astype("float64"),
+    })
+    return Orders(frame, _issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
+                  n_used_rows=int(row_live_used.sum()))
+
+
+@dataclass(frozen=True)
+class _LineAmounts:
+    """Per row: the line's amount (NaN where unusable), whether it is usable, whether a
+    filled cell could not be read and that cell's problem code; the columns read."""
+
+    value: np.ndarray
+    ok: np.ndarray
+    bad: np.ndarray
+    problem: np.ndarray
+    parts: tuple  # (role, column name, _Column, missing rows, bad rows, problem per row, fixed per distinct)
+
+
+def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAmounts:
+    """The amount of each row: the amount cell, or quantity x unit price."""
+    names = [("amount", cols.amount)] if cols.amount is not None else [("quantity", cols.quantity),
+                                                                       ("unit_price", cols.unit_price)]
+    value = np.ones(n)
+    ok = np.ones(n, bool)
+    bad = np.zeros(n, bool)
+    problem = np.full(n, None, dtype=object)
+    parts = []
+    for role, name in names:
+        col = data[name]
+        nr = parse_numbers(col.uniques, col.counts)
+        miss = col.missing_rows()
+        if col.uniques.dtype in (object, "str") and len(col.uniques):
+            u = col.uniques
+            text = u if u.dtype == "str" else u.map(lambda v: v if isinstance(v, str) else "").astype("str")
+            dash_u = (text.str.strip() == "-").to_numpy(dtype=bool)
+            miss &= ~dash_u[np.maximum(col.codes, 0)]  # "-" is zero in accounting format
+        code = np.maximum(col.codes, 0)
+        prob = nr.problem[code] if len(nr.problem) else np.full(n, None, object)
+        b = (prob != None) & ~miss  # noqa: E711
+        value = value * (nr.values[code].astype("float64") if len(nr.values) else np.zeros(n))
+        ok &= ~miss & ~b
+        problem = np.where((problem == None) & b & ~bad, prob, problem)  # noqa: E711
+        bad |= b
+        parts.append((role, name, col, miss, b, prob, nr.fixed))
+        if nr.decimal_comma:
+            notices.append(Notice("decimal_comma", column=name))
+        if nr.currencies:
+            marks = ", ".join(nr.currencies[:6])
+            notices.append(Notice("currencies_mixed" if len(nr.currencies) > 1 else "currency_removed",
+                                  column=name, marks=marks))
+    return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
+
+
+def _status_notice(notices: list, column: str, scol: _Column, fs: np.ndarray, shown: np.ndarray,
+                   excluded: np.ndarray, amounts: np.ndarray) -> None:
+    """Which statuses were counted as sales and which were not, with counts and values
+    (over the ``shown`` orders: the sales and the orders left out for their status)."""
+    has = (fs >= 0) & shown
+    if not has.any():
+        return
+    codes = scol.codes[fs[has]]
+    counts = np.bincount(codes, minlength=len(scol.uniques))
+    out_codes = scol.codes[fs[excluded]]
+    out_counts = np.bincount(out_codes, minlength=len(scol.uniques))
+    texts = np.array([_as_text(v) for v in scol.uniques], dtype=object)
+    kept_u = np.flatnonzero((counts > 0) & (out_counts == 0))
+    out_u = np.flatnonzero(out_counts > 0)
+    kept = ", ".join(f"{texts[i]} ({counts[i]:,})" for i in kept_u[np.argsort(-counts[kept_u], kind="stable")][:8])
+    out = ", ".join(f"{texts[i]} ({out_counts[i]:,})" for i in out_u[np.argsort(-out_counts[out_u], kind="stable")][:8])
+    if excluded.any():
+        notices.append(Notice("statuses_excluded", column=column, count=int(excluded.sum()),
+                              value=float(amounts[excluded].sum()), statuses=out, kept=kept or "-"))
+    else:
+        notices.append(Notice("statuses_kept", column=column, kept=kept))
+
+
+def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,
+                    issues: list, proven: bool, line_value: np.ndarray | None) -> Notice | None:
+    """Rows equal in every column to an earlier usable row: listed as possible duplicates and
+    kept, or, when ``proven`` (order totals under one order id), listed as duplicates and not used.
+
+    Duplicates agree on the role columns first; only those rows are compared on the other columns.
+    """
+    cand = np.flatnonzero(usable)
     key = np.zeros(len(cand), dtype="int64")
     for c in data.values():
         key = pd.factorize(key * (len(c.uniques) + 1) + c.codes[cand].astype("int64") + 1)[0].astype("int64")
     maybe = pd.Series(key).duplicated(keep=False).to_numpy()
-    if maybe.any():
-        cand = cand[maybe]
-        key = key[maybe]
-        for i in others:
-            c = _Column.of(raw.iloc[cand, i])
-            key = pd.factorize(key * (len(c.uniques) + 1) + c.codes.astype("int64") + 1)[0].astype("int64")
-    else:
-        cand, key = cand[:0], key[:0]
+    if not maybe.any():
+        return None
+    cand = cand[maybe]
+    key = key[maybe]
+    for i in others:
+        c = _Column.of(raw.iloc[cand, i])
+        key = pd.factorize(key * (len(c.uniques) + 1) + c.codes.astype("int64") + 1)[0].astype("int64")
     key = pd.factorize(key)[0].astype("int64")  # numbered in order of first appearance
     dup_mask = pd.Series(key).duplicated().to_numpy()
-    if dup_mask.any():
-        first_of_key = cand[np.flatnonzero(~dup_mask)]
-        first = first_of_key[key[dup_mask]]
-        where = cand[dup_mask]
-        issues.append((where, "", np.full(len(where), ""),
-                       np.array([f"duplicate:{r}" for r in rows[first]], dtype=object), "skipped"))
-        skip[where] = True
-
-    keep = ~skip
-    for col_name, col, fixed in ((cols.date, dcol, dr.fixed), (cols.amount, acol, ar.fixed)):
-        if len(fixed):
-            f = fixed[np.maximum(col.codes, 0)]
-            report(col_name, col, keep & (f != None), f, "fixed")  # noqa: E711
-
-    idx = np.flatnonzero(keep)
-    dates = dr.values[dcode[idx]] if len(idx) else np.array([], dtype="datetime64[ns]")
-    order = np.lexsort((rows[idx], dates))
-    idx = idx[order]
-    frame = pd.DataFrame({
-        "row": rows[idx],
-        "customer": ids_u.take(cust.codes[idx]).reset_index(drop=True).astype("str"),
-        "date": pd.Series(dates[order], dtype="datetime64[ns]"),
-        "amount": ar.values[acode[idx]].astype("float64"),
-    })
-    return Orders(frame, _issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row)
+    if not dup_mask.any():
+        return None
+    first_of_key = cand[np.flatnonzero(~dup_mask)]
+    first = first_of_key[key[dup_mask]]
+    where = cand[dup_mask]
+    value = line_value[where] if line_value is not None else np.full(len(where), np.nan)
+    if proven:
+        problem = np.array([f"duplicate:{r}" for r in rows[first]], dtype=object)
+        issues.append((where, "", np.full(len(where), ""), problem, "skipped", 1, np.full(len(where), np.nan)))
+        usable[where] = False
+        return Notice("duplicates_dropped", count=len(where))
+    problem = np.array([f"possible_duplicate:{r}" for r in rows[first]], dtype=object)
+    issues.append((where, "", np.full(len(where), ""), problem, "kept", 1, value))
+    return Notice("possible_duplicates", count=len(where), value=float(np.nansum(value)))
 
 
 def no_orders_error(orders: Orders) -> NoUsableOrders:
@@ -312,10 +648,11 @@ def no_orders_error(orders: Orders) -> NoUsableOrders:
     "no usable orders: all 2 rows were skipped (1 not a date, 1 missing customer; first: row 2, 'Date' = 'soon': not a date); columns used: customer 'Customer', date 'Date', amount 'Total'"
     """
     n, cols, issues = orders.n_input_rows, orders.columns, orders.issues
-    used = {role: getattr(cols, role) for role in ("customer", "date", "amount")}
+    used = {role: name for role, name in cols.used().items() if role in ("customer", "date", "amount", "quantity",
+                                                                          "unit_price", "order_id")}
     if not n:
         return NoUsableOrders("no usable orders: the table has a header row but no rows below it", roles=used)
-    skipped = issues[issues["action"] == "skipped"]
+    skipped = issues[issues["action"].isin(["skipped", "excluded"])]
     counts = skipped["problem"].value_counts(sort=False).sort_values(ascending=False, kind="stable")
     top = ", ".join(f"{c:,} {p.replace('_', ' ')}" for p, c in counts.head(3).items())
     first = skipped.iloc[0]
@@ -330,13 +667,17 @@ def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
     """One row per problem; a problem ``"code:detail"`` is split into its two columns."""
     if not issues:
         return pd.DataFrame({"row": pd.Series([], dtype="int64"),
-                             **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:]}})
+                             **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:6]},
+                             "lines": pd.Series([], dtype="int64"), "amount": pd.Series([], dtype="float64")})
+    issues = [tuple(i) + (1, np.nan)[len(i) - 5:] for i in issues]
     where = np.concatenate([w for w, *_ in issues])
     col = np.concatenate([np.full(len(w), c, dtype=object) for w, c, *_ in issues])
     value = np.concatenate([np.asarray(v, dtype=object) for _, _, v, *_ in issues])
     problem = np.concatenate([np.full(len(w), p, dtype=object) if isinstance(p, str) else p
-                              for w, _, _, p, _ in issues])
-    action = np.concatenate([np.full(len(w), a, dtype=object) for w, *_, a in issues])
+                              for w, _, _, p, *_ in issues])
+    action = np.concatenate([np.full(len(w), a, dtype=object) for w, _, _, _, a, *_ in issues])
+    lines = np.concatenate([np.broadcast_to(np.asarray(k, dtype="int64"), (len(w),)) for w, *_, k, _ in issues])
+    amount = np.concatenate([np.broadcast_to(np.asarray(v, dtype="float64"), (len(w),)) for w, *_, v in issues])
     position = {n: i + 1 for i, n in enumerate(names)}
     rank = pd.Series(col).map(position).fillna(0).to_numpy(dtype="int64")
     order = np.lexsort((rank, where))
@@ -348,4 +689,6 @@ def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
         "problem": coded[0],
         "detail": coded[2],
         "action": pd.Series(action[order], dtype="str"),
+        "lines": lines[order],
+        "amount": amount[order],
     })

@@ -115,7 +115,7 @@ def analyse_orders(
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
 
-    headline = headline_kpis(orders, kpis)
+    headline = headline_kpis(orders, kpis, window)
     headline.update(pareto(customers["revenue"]))
     headline["at_risk"] = int(customers["at_risk"].sum())
     return Analysis(

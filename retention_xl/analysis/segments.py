@@ -1,10 +1,17 @@
 """RFM scores, named customer segments, the at-risk flag and revenue concentration.
 
 Scores (1-5, 5 best) rank customers on Recency (days since the last order, fewer is
-better), Frequency (orders) and Monetary value (net revenue). A customer's score is
+better), Frequency (orders) and Monetary value (net revenue). A customer's R and M score is
 ``1 + floor(5 * share of customers with a strictly worse value)``: quintiles in which
-customers with equal values always share a score (so the many one-order customers all get
-F = 1), and nothing depends on row order.
+customers with equal values always share a score, and nothing depends on row order.
+
+F scores come from the distribution of *repeat buyers*: a one-order customer has F = 1; a
+customer with two or more orders has ``F = 2 + floor(4 * share of repeat buyers with
+strictly fewer orders)``, quartiles of the repeat buyers. Quintiles over all customers
+would make F meaningless on a shop where most customers buy once: with 95% one-order
+customers every two-order customer would score F = 5 and become a Champion, and the F = 2
+to 4 segments would be empty by construction. With this rule the commonest repeat count
+(usually 2 orders) is F = 2 and only the repeat buyers' top quartile reaches F = 5.
 
 Segments come from the R and F scores (the usual RFM grid):
 
@@ -88,12 +95,28 @@ def _score(values: np.ndarray) -> np.ndarray:
     return (1 + np.floor(5 * below / max(values.size, 1))).astype(np.int64)
 
 
+def _f_score(orders: np.ndarray) -> np.ndarray:
+    """1 for one order; ``2 + floor(4 * share of repeat buyers with strictly fewer orders)`` else.
+
+    >>> _f_score(np.array([1, 1, 1, 1, 2, 2, 3, 9])).tolist()
+    [1, 1, 1, 1, 2, 2, 4, 5]
+    """
+    orders = np.asarray(orders, dtype=float)
+    out = np.ones(orders.size, dtype=np.int64)
+    repeat = orders >= 2
+    if repeat.any():
+        ordered = np.sort(orders[repeat])
+        below = np.searchsorted(ordered, orders[repeat], side="left")
+        out[repeat] = 2 + np.floor(4 * below / ordered.size).astype(np.int64)
+    return out
+
+
 def rfm_scores(summary: pd.DataFrame) -> pd.DataFrame:
     """R, F and M scores for a :func:`~retention_xl.analysis.customers.customer_summary`."""
     return pd.DataFrame(
         {
             "r": _score(-summary["days_since_last"].to_numpy(dtype=float)),
-            "f": _score(summary["orders"].to_numpy(dtype=float)),
+            "f": _f_score(summary["orders"].to_numpy(dtype=float)),
             "m": _score(summary["revenue"].to_numpy(dtype=float)),
         },
         index=summary.index,

@@ -1,4 +1,4 @@
-"""The Summary sheet: headline figures and the PeriodKPIs table."""
+"""The Summary sheet: headline figures, what the figures rest on, and the PeriodKPIs table."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from __future__ import annotations
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label
 from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths
+from retention_xl.layout.statement import basis_lines
 
 __all__ = ["summary_sheet"]
 
 
 def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
+    """Headline figures (with the revenue of refund-only customers on its own, so that net
+    revenue reconciles with the Customers table), the columns, export and conventions the
+    figures rest on, and the PeriodKPIs table."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     h = a.headline
     kinds = {
@@ -18,7 +22,16 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
         "purchase_frequency": "number", "repeat_rate": "percent", "avg_crr": "percent",
         "avg_churn": "percent",
     }
-    figures = Figures(row=3, items=tuple((L(f"fig.{k}"), h[k], kind) for k, kind in kinds.items()))
+    items = [(L(f"fig.{k}"), h[k], kind) for k, kind in kinds.items()]
+    if h.get("refund_only_customers"):
+        items += [(L("fig.customers_revenue"), float(a.customers["revenue"].sum()), "money"),
+                  (L("fig.refund_only", count=h["refund_only_customers"]), h["refund_only_revenue"], "money")]
+    figures = Figures(row=3, items=tuple(items))
+    notes = [L("note.window", window=a.window_days)]
+    if h.get("avg_from"):
+        notes.append(L("note.avg_from", period=h["avg_from"], window=a.window_days))
+    basis = basis_lines(a.orders.columns, a.orders.notices, lang)
+    basis_row = 6
     cols = (
         Column("period", L("col.period"), "text", 11),
         Column("start", L("col.start"), "date", 12),
@@ -35,12 +48,15 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
         Column("aov", L("col.aov"), "money", 10),
         Column("repeat_rate", L("col.repeat_rate"), "percent", 11),
     )
-    table = Table("PeriodKPIs", a.kpis, cols, row=7, title=L("table.PeriodKPIs"))
+    table_row = basis_row + 1 + len(basis) + len(notes) - 1 + 2
+    table = Table("PeriodKPIs", a.kpis, cols, row=table_row, title=L("table.PeriodKPIs"))
     blocks = (
         Text(0, (L("title.summary"),), style="title"),
         Text(1, (subtitle,), style="subtitle"),
-        Text(2, (L("note.window", window=a.window_days),)),
+        Text(2, (notes[0],)),
         figures,
+        Text(basis_row, (L("title.basis"),), style="heading"),
+        Text(basis_row + 1, tuple(basis) + tuple(notes[1:])),
         table,
     )
-    return Sheet("summary", L("sheet.summary"), blocks, lang in RIGHT_TO_LEFT, (8, 1), widths([table]))
+    return Sheet("summary", L("sheet.summary"), blocks, lang in RIGHT_TO_LEFT, (table_row + 1, 1), widths([table]))

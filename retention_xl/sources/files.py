@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from retention_xl.errors import DataError
 from retention_xl.sources import file_checks
 from retention_xl.sources.table_shape import filled, trim_blank_rows, unique_headers
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter"]
+__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "SAMPLE_ROWS"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -55,7 +56,12 @@ class RawTable:
     source: str
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
+#: rows of a workbook sheet read before the rest, for the header check
+SAMPLE_ROWS = 200
+
+
+def read_table(path: str | Path, *, sheet: str | None = None,
+               check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
     """Read an order export (.csv/.txt/.tsv, .xlsx/.xlsm or .parquet).
 
     Parameters
@@ -64,6 +70,10 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     sheet : str, optional
         Workbook sheet to read; by default a sheet called "Orders", else the first sheet
         that has data.
+    check : callable, optional
+        Called with the header and the first :data:`SAMPLE_ROWS` rows of a workbook sheet
+        (as a DataFrame) before the rest is read, so that a sheet whose columns cannot be
+        used fails in a second rather than after reading every row; its exception propagates.
 
     Returns
     -------
@@ -81,7 +91,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, check)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)
     if suffix == ".xls":
@@ -228,7 +238,7 @@ def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:
     return {name: pa.string() for name in header}
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
+def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -240,8 +250,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     try:
         ws = _pick_sheet(book, sheet, path.name)
         title = ws.title
-        rows, width = _sheet_rows(ws, path.name)
-    except DataError:
+        rows, width = _sheet_rows(ws, path.name, None if check is None else lambda head: _check_sample(head, check))
+    except (DataError, _SampleRefused) as exc:
+        if isinstance(exc, _SampleRefused):
+            raise exc.error from None
         raise
     except Exception as exc:  # a damaged or hostile sheet part, found while parsing it
         raise file_checks.unreadable_workbook(path, exc) from exc
@@ -263,8 +275,34 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     return RawTable(frame, start + 2, f"{path.name}, sheet '{title}'")
 
 
-def _sheet_rows(ws, name: str) -> tuple[list[tuple], int]:
-    """The sheet's rows without trailing blank cells, and the widest row's length.
+class _SampleRefused(Exception):
+    """The header check refused a sheet's first rows (carries the check's exception)."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object]) -> None:
+    """Run ``check`` on the header and first rows read so far (before the rest of the sheet)."""
+    start = next((i for i, r in enumerate(head) if any(filled(v) for v in r)), None)
+    if start is None:
+        return
+    width = max(len(r) for r in head[start:])
+    header = list(head[start]) + [None] * (width - len(head[start]))
+    names = [str(v).strip() if filled(v) else f"Column {i + 1}" for i, v in enumerate(header)]
+    body = [tuple(r) + (None,) * (width - len(r)) for r in head[start + 1:]]
+    sample = pd.DataFrame(body, columns=range(width), dtype=object)
+    sample.columns = unique_headers(names)
+    try:
+        check(sample)
+    except Exception as exc:  # the caller's own error, raised after the workbook is closed
+        raise _SampleRefused(exc) from exc
+
+
+def _sheet_rows(ws, name: str, on_sample: Callable[[list[tuple]], None] | None = None) -> tuple[list[tuple], int]:
+    """The sheet's rows without trailing blank cells, and the widest row's length;
+    ``on_sample`` sees the first :data:`SAMPLE_ROWS` rows before the rest is read.
 
     The sheet's own claim about its size (``<dimension>``) is ignored: it can be wrong, or
     claim all 17 billion cells of a sheet so that a reader pads every row to 16,384 columns.
@@ -279,6 +317,11 @@ def _sheet_rows(ws, name: str) -> tuple[list[tuple], int]:
         rows.append(row[:end] if end < len(row) else row)
         width = max(width, end)
         file_checks.check_sheet_size(ws.title, name, len(rows), width)
+        if on_sample is not None and len(rows) == SAMPLE_ROWS:
+            on_sample(rows)
+            on_sample = None
+    if on_sample is not None:
+        on_sample(rows)
     return rows, width
 
 

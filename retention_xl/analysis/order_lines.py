@@ -1,0 +1,154 @@
+"""Rows grouped into orders: rows sharing an order id are the lines of one order.
+
+An export may have one row per order or one row per order line (Shopify writes a row per
+line item, an ERP a row per invoice line). :func:`group_orders` numbers the orders and
+keeps each order's rows together, in input order, so that an order's value of any column
+is one vectorised step (:meth:`OrderGroups.first`, :meth:`~OrderGroups.min`,
+:meth:`~OrderGroups.sum`). :func:`amount_level` decides whether an amount column holds
+each order's total (written on its first line, or repeated on every line) or line
+amounts to be added up.
+
+Examples
+--------
+>>> g = group_orders(np.array([0, 0, 1, 0, -1]), np.array([True, True, True, True, True]))
+>>> g.lines().tolist(), g.first_row().tolist()
+([3, 1, 1], [0, 2, 4])
+>>> g.sum(np.array([1.0, 2.0, 5.0, 3.0, 7.0]), np.ones(5, bool)).tolist()
+[6.0, 5.0, 7.0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["OrderGroups", "group_orders", "amount_level"]
+
+
+@dataclass(frozen=True)
+class OrderGroups:
+    """The orders of a table and their rows.
+
+    Attributes
+    ----------
+    perm : numpy.ndarray
+        Row indices of the rows that belong to an order, grouped by order (input order
+        inside an order).
+    starts : numpy.ndarray
+        Where each order's rows start in ``perm``.
+    code : numpy.ndarray
+        Each order's code in the order-id column (``-1``: a row without an order id, an
+        order of its own).
+    n_rows : int
+        Rows of the table.
+    """
+
+    perm: np.ndarray
+    starts: np.ndarray
+    code: np.ndarray
+    n_rows: int
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def lines(self) -> np.ndarray:
+        """Rows per order."""
+        return np.diff(np.r_[self.starts, len(self.perm)]).astype(np.int64)
+
+    def first_row(self) -> np.ndarray:
+        """Each order's first row (index into the table)."""
+        return self.perm[self.starts] if len(self.starts) else np.array([], dtype=np.int64)
+
+    def of_rows(self) -> np.ndarray:
+        """Per table row, its order number (``-1`` for rows in no order)."""
+        out = np.full(self.n_rows, -1, dtype=np.int64)
+        out[self.perm] = np.repeat(np.arange(len(self.starts)), self.lines())
+        return out
+
+    def first(self, mask: np.ndarray) -> np.ndarray:
+        """Per order, the first row where ``mask`` holds, or ``-1``."""
+        if not len(self.starts):
+            return np.array([], dtype=np.int64)
+        m = len(self.perm)
+        pos = np.where(mask[self.perm], np.arange(m), m)
+        best = np.minimum.reduceat(pos, self.starts)
+        return np.where(best < m, self.perm[np.minimum(best, m - 1)], -1)
+
+    def min(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Per order, the smallest of ``values`` (int64) where ``mask`` holds (int64 max if none)."""
+        if not len(self.starts):
+            return np.array([], dtype=np.int64)
+        big = np.iinfo(np.int64).max
+        v = np.where(mask[self.perm], values[self.perm], big)
+        return np.minimum.reduceat(v, self.starts)
+
+    def sum(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Per order, the sum of ``values`` where ``mask`` holds."""
+        if not len(self.starts):
+            return np.array([], dtype=np.float64)
+        v = np.where(mask[self.perm], values[self.perm], 0.0)
+        return np.add.reduceat(v, self.starts)
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """Per order, the rows where ``mask`` holds."""
+        if not len(self.starts):
+            return np.array([], dtype=np.int64)
+        return np.add.reduceat(mask[self.perm].astype(np.int64), self.starts)
+
+
+def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroups:
+    """Group the ``live`` rows into orders by their order-id code (``-1``: no id, an order
+    of its own); with no order-id column (``None``) every row is an order."""
+    n = len(live)
+    rows = np.flatnonzero(live)
+    if order_codes is None:
+        return OrderGroups(rows, np.arange(len(rows)), np.full(len(rows), -1, dtype=np.int64), n)
+    codes = np.asarray(order_codes, dtype=np.int64)[rows]
+    lone = codes < 0
+    key = codes.copy()
+    top = int(codes.max()) + 1 if len(codes) else 0
+    key[lone] = top + np.arange(int(lone.sum()))  # a row without an id is its own order
+    order = np.argsort(key, kind="stable")
+    perm = rows[order]
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.array([], dtype=np.int64)
+    code = np.where(k[starts] < top, k[starts], -1) if len(k) else np.array([], dtype=np.int64)
+    return OrderGroups(perm, starts, code, n)
+
+
+_ORDER_TOTAL_WORDS = {"order", "grand", "invoice", "total"}
+
+
+def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, header_tokens: list[str]) -> str:
+    """``"order"`` when an amount column holds each order's total, else ``"line"``.
+
+    Decided on the orders of more than one line: the total is written on the first line
+    only (the other lines blank, as Shopify writes it), or the same value is repeated on
+    every line under an order-total header ("Total", "Order total", "Grand total").
+    Anything else is a line amount, added up per order.
+
+    Parameters
+    ----------
+    present : per row, the amount cell is filled
+    values : per row, the amount (NaN where not a number)
+    header_tokens : the amount column's header, as lower-case words
+    """
+    lines = groups.lines()
+    multi = lines > 1
+    if not multi.any():
+        return "line"
+    filled = groups.count(present)[multi]
+    if np.mean(filled == 1) >= 0.5:
+        return "order"
+    first = groups.first(present)
+    same = np.ones(len(groups), bool)
+    ref = np.where(first >= 0, values[np.maximum(first, 0)], np.nan)
+    row_order = groups.of_rows()
+    live = row_order >= 0
+    idx = np.flatnonzero(live & present)
+    other = ~np.isclose(values[idx], ref[row_order[idx]], equal_nan=True)
+    same &= np.bincount(row_order[idx], weights=other, minlength=len(groups)) == 0
+    if set(header_tokens) & _ORDER_TOTAL_WORDS and np.mean(same[multi]) >= 0.9:
+        return "order"
+    return "line"

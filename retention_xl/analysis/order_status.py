@@ -1,0 +1,109 @@
+"""Which orders are not sales: statuses, cancellation documents, cancelled-at dates.
+
+An order export lists orders that never became sales: Shopify's voided, expired, pending
+and authorized payments; WooCommerce's cancelled, failed, pending, on-hold, refunded,
+draft and trashed orders; Olist's canceled and unavailable ones; the same words in Arabic
+and Persian. :func:`status_reasons` reads a status column's distinct values and says,
+for each, why the order is not a sale (a reason code) or that it is one (``None``).
+Statuses not listed here (paid, completed, processing, delivered, partially refunded ...)
+are sales; the user can move any status either way.
+
+An ERP's cancellation is a document of its own: an invoice number starting with ``C``
+whose lines have negative quantities (:func:`cancellation_documents`); it is a refund
+of an earlier invoice, never a purchase.
+
+Examples
+--------
+>>> status_reasons(pd.Series(["paid", "Voided", "wc-cancelled", "ملغي", "در انتظار پرداخت"])).tolist()
+[None, 'voided', 'cancelled', 'cancelled', 'pending']
+>>> status_reasons(pd.Series(["paid", "pending"]), include=("pending",), exclude=("paid",)).tolist()
+['excluded', None]
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.numerals import clean_text
+
+__all__ = ["NOT_SALES", "status_key", "status_reasons", "cancellation_documents"]
+
+#: status words (as :func:`status_key` writes them) -> why such an order is not a sale
+NOT_SALES: dict[str, str] = {
+    # Shopify financial status; WooCommerce order status (without its "wc-" prefix)
+    "voided": "voided", "void": "voided", "expired": "expired", "pending": "pending",
+    "authorized": "authorized", "authorised": "authorized", "pending payment": "pending",
+    "cancelled": "cancelled", "canceled": "cancelled", "failed": "failed", "on hold": "on_hold",
+    "refunded": "refunded", "draft": "draft", "checkout draft": "draft", "trash": "draft",
+    "unavailable": "cancelled", "declined": "failed", "rejected": "failed", "unpaid": "pending",
+    # Arabic
+    "ملغي": "cancelled", "ملغى": "cancelled", "ملغاة": "cancelled", "ملغية": "cancelled", "تم الإلغاء": "cancelled",
+    "الغاء": "cancelled", "إلغاء": "cancelled", "مسترد": "refunded", "مسترجع": "refunded", "تم الاسترداد": "refunded",
+    "معلق": "pending", "قيد الانتظار": "pending", "بانتظار الدفع": "pending", "فشل": "failed", "فاشل": "failed",
+    "مرفوض": "failed", "مسودة": "draft",
+    # Persian
+    "لغو شده": "cancelled", "لغو": "cancelled", "لغوشده": "cancelled", "کنسل": "cancelled", "کنسل شده": "cancelled",
+    "مرجوع": "refunded", "مرجوع شده": "refunded", "مرجوعی": "refunded", "بازپرداخت شده": "refunded",
+    "عودت": "refunded", "عودت شده": "refunded", "در انتظار": "pending", "در انتظار پرداخت": "pending",
+    "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft",
+}
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ـ": None,
+                          "\u200c": " ", "\u200d": None})
+
+
+def status_key(value: object) -> str:
+    """A status as compared: no case, no ``wc-`` prefix, ``_``/``-`` as spaces, one
+    spelling of Arabic/Persian letters.
+
+    >>> status_key(" WC-On_Hold "), status_key("Partially_Refunded")
+    ('on hold', 'partially refunded')
+    """
+    text = clean_text(pd.Series([str(value)])).iloc[0].casefold().strip()
+    text = re.sub(r"^wc-", "", text)
+    text = re.sub(r"[\s_\-]+", " ", text).strip()
+    return text.translate(_LETTERS)
+
+
+_KEYS = {status_key(k): v for k, v in NOT_SALES.items()}
+
+
+def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> np.ndarray:
+    """For each status, why an order with it is not a sale (a code), or ``None`` for a sale.
+
+    Parameters
+    ----------
+    statuses : pandas.Series
+        Distinct status values as written in the export.
+    include, exclude : tuple of str
+        Statuses the user counts as sales, or not (``"excluded"``), whatever the built-in
+        list says.
+
+    Returns
+    -------
+    numpy.ndarray of object
+    """
+    keys = [status_key(s) for s in statuses]
+    inc = {status_key(s) for s in include}
+    exc = {status_key(s) for s in exclude}
+    out = np.full(len(keys), None, dtype=object)
+    for i, k in enumerate(keys):
+        if k in inc:
+            continue
+        if k in exc:
+            out[i] = "excluded"
+        else:
+            out[i] = _KEYS.get(k)
+    return out
+
+
+def cancellation_documents(order_ids: pd.Series) -> np.ndarray:
+    """Which order ids are cancellation documents by the ERP convention: ``C`` then a number.
+
+    >>> cancellation_documents(pd.Series(["C536379", "536380", "c12", "CASH1"])).tolist()
+    [True, False, True, False]
+    """
+    text = order_ids.astype("str").str.strip()
+    return text.str.fullmatch(r"[Cc]\d+").to_numpy(dtype=bool)
