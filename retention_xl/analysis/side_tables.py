@@ -336,7 +336,7 @@ def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[st
     issues.add(where, cols["date"], dc.shown(where), date_problem[where], "skipped")
     skip |= no_date | bad_date
     notices += reading.notices
-    date_values = reading.values[np.maximum(dc.codes, 0)] if len(dc.uniques) else np.full(n, np.datetime64("NaT"))
+    date_values = reading.values[np.maximum(dc.codes, 0)] if len(dc.uniques) else np.full(n, np.datetime64("NaT", "ns"))
     out["date"] = date_values
     date_fixed = dc.take(reading.fixed, None)
 
