@@ -203,7 +203,7 @@ LABELS = {
     "col.status": "الحالة",
     "col.rule": "القاعدة",
     "col.in_plan": "في الخطة",
-    "col.value": "القيمة المعرّضة للخطر",
+    "col.value_at_stake": "القيمة المعرّضة للخطر",
     "col.plan_action": "الإجراء",
     "col.contacts": "التواصلات",
     "col.this_week": "في الأسبوع الأول",

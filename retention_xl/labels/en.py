@@ -207,7 +207,7 @@ LABELS = {
     "col.status": "Status",
     "col.rule": "Rule",
     "col.in_plan": "In the plan",
-    "col.value": "Value at stake",
+    "col.value_at_stake": "Value at stake",
     "col.plan_action": "Action",
     "col.contacts": "Contacts",
     "col.this_week": "In week 1",

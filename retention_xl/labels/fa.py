@@ -203,7 +203,7 @@ LABELS = {
     "col.status": "وضعیت",
     "col.rule": "قاعده",
     "col.in_plan": "در برنامه",
-    "col.value": "ارزش در خطر",
+    "col.value_at_stake": "ارزش در خطر",
     "col.plan_action": "اقدام",
     "col.contacts": "تماس‌ها",
     "col.this_week": "در هفته‌ی نخست",

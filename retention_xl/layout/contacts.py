@@ -58,7 +58,7 @@ def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None
         Column("expected_next", L("col.expected_next"), "date", 11),
         Column("usual_gap", L("col.usual_gap"), "number", 9),
         Column("days_overdue", L("col.days_overdue"), "int", 9),
-        Column("value", L("col.value"), "money", 12),
+        Column("value", L("col.value_at_stake"), "money", 12),
         Column("segment", L("col.segment"), "text", 16),
     )
     return Table("ContactPlan", _plan_frame(contacts.plan, lang), cols, row=row, title=title)
@@ -104,7 +104,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         Column("status", L("col.status"), "text", 16),
         Column("customers", L("col.customers"), "int", 11),
         Column("in_plan", L("col.in_plan"), "int", 11),
-        Column("value", L("col.value"), "money", 14),
+        Column("value", L("col.value_at_stake"), "money", 14),
         Column("rule", L("col.rule"), "text", 30),
     )
     top = len(lines) + 3
@@ -122,7 +122,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         Column("action", L("col.plan_action"), "text", 16),
         Column("contacts", L("col.contacts"), "int", 11),
         Column("this_week", L("col.this_week"), "int", 11),
-        Column("value", L("col.value"), "money", 14),
+        Column("value", L("col.value_at_stake"), "money", 14),
         Column("rule", L("col.rule"), "text", 30),
     )
     action_table = Table("ContactActions", actions, action_cols, row=status_table.last_row + 3,
@@ -133,7 +133,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         Column("start", L("col.week_start"), "date", 12),
         Column("contacts", L("col.contacts"), "int", 10),
         *(Column(x, L(f"plan_action.{x}"), "int", 10) for x in ACTIONS),
-        Column("value", L("col.value"), "money", 12),
+        Column("value", L("col.value_at_stake"), "money", 12),
     )
     week_table = Table("ContactCalendar", calendar, week_cols, row=action_table.last_row + 3,
                        title=L("table.ContactCalendar"))
@@ -176,7 +176,7 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
         parts = [f"{L('plan_action.' + x)} {getattr(week, x):,}" for x in ACTIONS if getattr(week, x)]
         summary = f"{L('sheet.contacts')}: {week.contacts:,} ({', '.join(parts)})"
         rows = plan[plan["week"] == week.week]
-        lines = [f"{r.priority}. {r.customer}: {r.action} ({r.reason}), {L('col.value')} {r.value:,.2f}"
+        lines = [f"{r.priority}. {r.customer}: {r.action} ({r.reason}), {L('col.value_at_stake')} {r.value:,.2f}"
                  for r in rows.head(most).itertuples(index=False)]
         if len(rows) > most:
             lines.append(f"... +{len(rows) - most:,}")

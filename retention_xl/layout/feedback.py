@@ -100,7 +100,7 @@ def feedback_sheet(a: Analysis, lang: str) -> Sheet:
         Column("satisfaction", L("col.satisfaction"), "score", 10),
         Column("effort", L("col.effort"), "score", 9),
         Column("reason", L("col.reason"), "text", 26),
-        Column("value", L("col.value"), "money", 13),
+        Column("value", L("col.value_at_stake"), "money", 13),
         Column("segment", L("col.segment"), "text", 18),
         Column("status", L("col.status"), "text", 14),
         Column("action", L("col.plan_action"), "text", 16),
