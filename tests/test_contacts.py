@@ -107,21 +107,26 @@ def log(*rows):
 
 
 def test_a_contact_moves_a_due_customer_to_on_track_until_the_quiet_period_has_passed():
-    rows = [("x", 12, 10, 3, 1, np.nan), ("big", 0, 10, 3, 100, np.nan)]  # x is due: d = 12, g = 10
+    # values 10, 60, 60, 100: median 60 (x and y are valuable), top tenth from 88 (only "big")
+    rows = [("x", 12, 10, 3, 60, np.nan), ("y", 16, 10, 3, 60, np.nan),  # x due (d = 12), y overdue (d = 16)
+            ("big", 0, 10, 3, 100, np.nan), ("small", 0, 10, 3, 10, np.nan)]
     before = plan_of(rows)
-    assert status(before, "x") == "due"
-    assert before.customers.loc["x", ["action", "reason"]].tolist() == ["reminder", "order_due"]
-    assert before.customers.loc["x", "act_on"] == AS_OF
-    # contacted 29 days ago, quiet period 30 days: on track, next contact the day after the plan day
-    after = plan_of(rows, contacts=log(("x", "2024-05-03", "phone")))
-    c = after.customers.loc["x"]
-    assert (c["status"], c["reason"]) == ("on_track", "contacted_recently")
-    assert c["last_contact"] == pd.Timestamp("2024-05-03") and c["channel"] == "phone"
-    assert c["act_on"] == pd.Timestamp("2024-06-02")
-    assert c["days_overdue"] == 2  # still a fact about the orders
-    # contacted 30 days ago: the quiet period has passed, due again
-    again = plan_of(rows, contacts=log(("x", "2024-05-02", "phone")))
-    assert status(again, "x") == "due" and again.customers.loc["x", "act_on"] == AS_OF
+    c = before.customers
+    assert c.loc["x", ["status", "action", "reason"]].tolist() == ["due", "reminder", "becomes_overdue"]
+    assert c.loc["x", "act_on"] == pd.Timestamp("2024-06-04")  # overdue from 2024-05-20 + 15 days
+    assert c.loc["y", ["status", "reason", "act_on"]].tolist() == ["overdue", "order_overdue", AS_OF]
+    # contacted 29 days ago, quiet period 30 days: on track, next contact once the quiet period is over
+    after = plan_of(rows, contacts=log(("x", "2024-05-03", "phone"), ("y", "2024-05-03", "sms")))
+    c = after.customers
+    assert c.loc["x", ["status", "reason"]].tolist() == ["on_track", "contacted_recently"]
+    assert c.loc["x", ["last_contact", "channel"]].tolist() == [pd.Timestamp("2024-05-03"), "phone"]
+    assert c.loc["x", "act_on"] == pd.Timestamp("2024-06-04")
+    assert c.loc["y", ["status", "act_on"]].tolist() == ["on_track", pd.Timestamp("2024-06-02")]  # 05-03 + 30
+    assert c.loc["y", "days_overdue"] == 6  # still a fact about the orders: expected 2024-05-26
+    # contacted 30 days ago: the quiet period has passed
+    again = plan_of(rows, contacts=log(("x", "2024-05-02", "phone"), ("y", "2024-05-02", "sms")))
+    assert [status(again, "x"), status(again, "y")] == ["due", "overdue"]
+    assert again.customers.loc["y", "act_on"] == AS_OF
 
 
 def test_a_contact_defers_a_win_back_but_the_customer_stays_lapsing():
@@ -172,7 +177,8 @@ def test_win_back_for_lapsing_customers_worth_the_median_or_more():
     p = plan_of(rows)
     assert p.valuable_value == 30
     c = p.customers
-    assert c.loc["lap10", ["action", "reason"]].tolist() == ["reminder", "lapsing"]
+    assert c.loc["lap10", ["status", "action", "in_plan"]].tolist() == ["lapsing", "", False]  # counted, not planned
+    assert pd.isna(c.loc["lap10", "act_on"])
     assert c.loc["lap30", ["action", "reason"]].tolist() == ["win_back", "lapsing_valuable"]
     assert c.loc["lap50", "action"] == "win_back" and c.loc["lap50", "act_on"] == AS_OF
 
@@ -207,36 +213,41 @@ def test_a_first_order_is_followed_up_however_large():
     assert p.customers.loc["big", "action"] == "second_order"
 
 
-def test_reminders_on_the_expected_next_order_day_within_the_plan_weeks():
-    # "big" takes the top tenth (values 1, 2, 3, 4, 100: from 61.6), so the others get reminders
-    rows = [("due", 10, 10, 3, 1, np.nan), ("soon", 4, 10, 3, 2, np.nan), ("edge", 0, 83, 2, 3, np.nan),
-            ("far", 0, 84, 2, 4, np.nan), ("big", 0, 10, 3, 100, np.nan)]
+def test_reminders_for_valuable_customers_on_the_day_they_become_overdue():
+    # values 1, 50 x 5, 100: median 50; the top tenth from 50 + 0.4 x 50 = 70 ("big" alone)
+    rows = [("over", 16, 10, 3, 50, np.nan), ("due", 10, 10, 3, 50, np.nan), ("soon", 4, 10, 3, 50, np.nan),
+            ("cheap", 16, 10, 3, 1, np.nan), ("near", 0, 55, 2, 50, np.nan), ("edge", 0, 56, 2, 50, np.nan),
+            ("big", 0, 10, 3, 100, np.nan)]
     p = plan_of(rows, weeks=12)
     c = p.customers
-    assert c.loc["due", ["action", "reason", "act_on"]].tolist() == ["reminder", "order_due", AS_OF]
-    assert c.loc["soon", ["reason", "act_on", "week"]].tolist() == ["next_order", pd.Timestamp("2024-06-07"), 1]
-    assert c.loc["edge", ["act_on", "week", "in_plan"]].tolist() == [AS_OF + pd.Timedelta(days=83), 12, True]
-    assert c.loc["far", "act_on"] == AS_OF + pd.Timedelta(days=84) and not c.loc["far", "in_plan"]
+    assert c.loc["over", ["action", "reason", "act_on"]].tolist() == ["reminder", "order_overdue", AS_OF]
+    # overdue from d >= 1.5 g = 15: 2024-05-22 + 15 and 2024-05-28 + 15
+    assert c.loc["due", ["reason", "act_on", "week"]].tolist() == ["becomes_overdue", pd.Timestamp("2024-06-06"), 1]
+    assert c.loc["soon", ["act_on", "week"]].tolist() == [pd.Timestamp("2024-06-12"), 2]
+    assert c.loc["cheap", ["status", "action", "in_plan"]].tolist() == ["overdue", "", False]  # below the median
+    # 1.5 x 55 = 82.5 -> day 83, in week 12; 1.5 x 56 = 84 -> day 84, the first day after 12 weeks
+    assert c.loc["near", ["act_on", "week", "in_plan"]].tolist() == [AS_OF + pd.Timedelta(days=83), 12, True]
+    assert c.loc["edge", "act_on"] == AS_OF + pd.Timedelta(days=84) and not c.loc["edge", "in_plan"]
     assert c.loc["big", "action"] == "loyalty"
     wider = plan_of(rows, weeks=13)
-    assert wider.customers.loc["far", ["in_plan", "week"]].tolist() == [True, 13]
+    assert wider.customers.loc["edge", ["in_plan", "week"]].tolist() == [True, 13]
 
 
-# ----------------------------------------------------------------- the plan
 def test_the_plan_is_sorted_by_week_then_action_then_value():
-    # not lost: values 10, 20, 25, 30, 40, 1000: median 27.5, top tenth from 40 + 0.5 x 960 = 520
-    rows = [("rem_big", 10, 10, 3, 40, np.nan), ("lap_small", 40, 10, 3, 25, np.nan),
-            ("win_big", 40, 10, 3, 30, np.nan), ("best", 3, 10, 3, 1000, np.nan), ("x", 0, 10, 3, 20, np.nan),
-            ("y", 0, 10, 3, 10, np.nan)]
+    # not lost: values 1, 2, 3, 5, 47, 48, 50, 60, 1000: median 47, the top tenth from 60 + 0.2 x 940 = 248
+    rows = [("rem", 16, 10, 3, 60, np.nan), ("lap_small", 40, 10, 3, 5, np.nan), ("win_big", 40, 10, 3, 50, np.nan),
+            ("best", 3, 10, 3, 1000, np.nan), ("x", 0, 10, 3, 48, np.nan), ("y", 0, 10, 3, 47, np.nan),
+            ("z1", 0, 10, 3, 1, np.nan), ("z2", 0, 10, 3, 2, np.nan), ("z3", 0, 10, 3, 3, np.nan)]
     p = plan_of(rows)
     plan = p.plan.set_index("customer")
-    # week 1: the win-back, then the reminders by value (the due one, the lapsing one worth less than the
-    # median); week 2: the loyalty reward on 2024-06-08, then the reminders on 2024-06-11 by value
-    assert p.plan["customer"].tolist() == ["win_big", "rem_big", "lap_small", "best", "x", "y"]
-    assert plan["action"].tolist() == ["win_back", "reminder", "reminder", "loyalty", "reminder", "reminder"]
-    assert plan["week"].tolist() == [1, 1, 1, 2, 2, 2]
+    # week 1: the win-back, then the overdue reminder; week 2: the loyalty reward on 2024-06-08 (its expected
+    # order); week 3: the reminders of 2024-06-16 (overdue day), higher value first
+    assert p.plan["customer"].tolist() == ["win_big", "rem", "best", "x", "y"]
+    assert plan["action"].tolist() == ["win_back", "reminder", "loyalty", "reminder", "reminder"]
+    assert plan["week"].tolist() == [1, 1, 2, 3, 3]
     assert plan.loc["best", "act_on"] == pd.Timestamp("2024-06-08")
-    assert p.plan["priority"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert plan.loc["x", "act_on"] == pd.Timestamp("2024-06-16")
+    assert p.plan["priority"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_lost_customers_are_counted_never_planned():
@@ -270,12 +281,16 @@ def test_value_at_stake_is_predicted_where_there_is_a_model():
 
 
 def test_the_calendar_counts_the_plan_per_week_and_action():
-    rows = [("a", 10, 10, 3, 1, np.nan), ("b", 4, 10, 3, 2, np.nan), ("c", 0, 10, 3, 3, np.nan),
-            ("n", 3, None, 1, 4, np.nan)]
+    # values 1, 4, 10, 20, 30: median 10; the top tenth from 20 + 0.6 x 10 = 26 (c)
+    rows = [("a", 16, 10, 3, 10, np.nan), ("b", 4, 10, 3, 20, np.nan), ("c", 0, 10, 3, 30, np.nan),
+            ("n", 3, None, 1, 4, np.nan), ("small", 0, 10, 3, 1, np.nan)]
     p = plan_of(rows, weeks=3)
     cal = p.calendar.set_index("week")
-    assert cal["contacts"].tolist() == [3, 1, 0]  # a, b (06-07) and n (06-05) in week 1; c on 06-11
-    assert cal.loc[1, "second_order"] == 1 and cal.loc[1, "value"] == pytest.approx(1 + 2 + 4)
+    # week 1: a (overdue, the plan day), n (follow-up on 06-05); week 2: c (loyalty 06-11), b (reminder 06-12)
+    assert cal["contacts"].tolist() == [2, 2, 0]
+    assert cal.loc[1, ["second_order", "reminder"]].tolist() == [1, 1]
+    assert cal.loc[2, ["loyalty", "reminder"]].tolist() == [1, 1]
+    assert cal.loc[1, "value"] == pytest.approx(10 + 4) and cal.loc[2, "value"] == pytest.approx(20 + 30)
     assert cal["start"].tolist() == [AS_OF, AS_OF + pd.Timedelta(days=7), AS_OF + pd.Timedelta(days=14)]
     assert cal["contacts"].sum() == len(p.plan)
 
@@ -289,7 +304,9 @@ def test_invariants(rows):
     c = p.customers
     assert int(p.counts["customers"].sum()) == len(rows)
     assert (c.loc[c["status"] == "lost", "action"] == "").all()
-    assert (c.loc[c["status"] != "lost", "action"] != "").all()
+    assert not c.loc[c["action"] == "", "in_plan"].any()
+    valuable_lapsing = (c["status"] == "lapsing") & (c["value"] >= p.valuable_value)
+    assert c.loc[valuable_lapsing, "action"].isin(["call_back", "win_back"]).all()
     assert (c.loc[c["in_plan"], "act_on"] >= AS_OF).all()
     assert (c.loc[c["in_plan"], "act_on"] < AS_OF + pd.Timedelta(weeks=12)).all()
     assert len(p.plan) == int(c["in_plan"].sum()) == int(p.calendar["contacts"].sum())

@@ -63,7 +63,7 @@ def test_the_contacts_sheet_states_the_rules_and_the_counts():
     assert plan["customer"].tolist() == ["d", "b", "a"]
     assert plan["action"].tolist() == ["win back", "second-order follow-up", "reminder"]
     assert plan["act_on"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-05"),
-                                       pd.Timestamp("2024-04-01")]
+                                       pd.Timestamp("2024-04-04")]  # a is overdue from 2024-03-20 + 15 days
     assert contacts.blocks[-1].name == "ContactPlan"  # last: a writer may stream it
 
 
@@ -110,7 +110,8 @@ def test_counts_per_status_on_the_bundled_sample(sample_analysis):
     assert p.as_of == pd.Timestamp("2026-01-01")  # the day after the last order
     assert p.counts["customers"].to_dict() == {"on_track": 322, "due": 87, "overdue": 75, "lapsing": 208,
                                                "lost": 808}
-    assert p.at_risk == 208 and len(p.plan) == 618 and int(p.calendar["contacts"].iloc[0]) == 447
+    assert p.at_risk == 208 and len(p.plan) == 361 and int(p.calendar["contacts"].iloc[0]) == 225
+    assert p.counts["in_plan"].tolist() == [186, 60, 58, 57, 0]
     # the old at-risk flag (1,016) is the lapsing customers plus the lost ones
     flagged = sample_analysis.customers["at_risk"]
     assert int(flagged.sum()) == 1016 == p.at_risk + int(p.counts.loc["lost", "customers"])

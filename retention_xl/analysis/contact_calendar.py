@@ -51,8 +51,8 @@ def weekly_batches(plan: pd.DataFrame, as_of: pd.Timestamp, weeks: int, actions:
         "end": start + pd.Timedelta(days=6),
         "contacts": np.bincount(slot, minlength=weeks),
     })
-    action = plan["action"].to_numpy(dtype=object)[inside]
+    action = plan["action"]
     for name in actions:
-        out[name] = np.bincount(slot[action == name], minlength=weeks)
+        out[name] = np.bincount(slot[(action == name).to_numpy()[inside]], minlength=weeks)
     out["value"] = np.bincount(slot, weights=plan["value"].to_numpy(dtype=float)[inside], minlength=weeks)
     return out

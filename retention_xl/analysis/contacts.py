@@ -39,8 +39,13 @@ second_order   one order day only and not lapsing: thank them and invite a secon
 loyalty        orders on 2 or more days, value at stake in the top 10% (at or above the 90th
                percentile of the customers who are not lost), not lapsing: a thank-you or
                reward timed to the expected next order
-reminder       everyone else who is not lost: a reminder on the expected next order day
+reminder       valuable and not lapsing: a reminder on the day it becomes overdue (1.5 g after
+               its last order), unless it orders first
 =============  ===========================================================================
+
+Everyone else (lapsing or due customers worth less than the median, and the lost) is
+counted per status but not planned: a plan a person can work through lists the customers
+worth a contact.
 
 The day to act is never before the plan day, and apart from a call-back never less than
 ``quiet_days`` after the last logged contact. The plan lists the actions that fall within
@@ -99,7 +104,7 @@ STATUSES = ("on_track", "due", "overdue", "lapsing", "lost")
 ACTIONS = ("call_back", "win_back", "second_order", "loyalty", "reminder")
 #: why an action was chosen
 REASONS = ("detractor", "low_satisfaction", "high_effort", "lapsing_valuable", "first_order", "best_customer",
-           "order_due", "order_overdue", "lapsing", "next_order", "contacted_recently")
+           "order_overdue", "becomes_overdue", "contacted_recently")
 OVERDUE_FACTOR = 1.5  # overdue from this many usual gaps
 LOST_FACTOR = 4.0  # lost beyond this many usual gaps (and the activity window)
 FOLLOW_UP_DAYS = 7  # the second-order follow-up, days after the first order
@@ -127,7 +132,8 @@ class ContactPlan:
         not yet), ``value`` (value at stake), ``p_alive``, ``segment``, ``orders``.
     customers : pandas.DataFrame
         Every customer (index: customer id), the same columns without ``priority`` and
-        ``customer``, plus ``in_plan``; ``action`` and ``reason`` are ``""`` for lost ones.
+        ``customer``, plus ``in_plan``; ``action`` and ``reason`` are ``""`` (and
+        ``act_on`` empty) for customers without an action.
     counts : pandas.DataFrame
         Per status (index :data:`STATUSES`): ``customers``, ``in_plan``, ``value``.
     calendar : pandas.DataFrame
@@ -214,33 +220,36 @@ def _whole(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
-def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray, np.ndarray, int, int]:
+def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray, pd.Categorical, int, int]:
     """Day and channel of each customer's latest logged contact (NaN / "" when none)."""
     day = np.full(len(index), np.nan)
-    channel = np.full(len(index), "", dtype=object)
     if contacts is None or contacts.frame.empty:
-        return day, channel, 0, 0
+        return day, pd.Categorical.from_codes(np.zeros(len(index), np.int8), [""]), 0, 0
     log = contacts.frame
-    position = index.get_indexer(log["customer"].astype(str))
+    position = index.get_indexer(log["customer"])
     known = position >= 0
     latest = log[known].assign(position=position[known]).sort_values(["date", "row"], kind="stable")
     latest = latest.drop_duplicates("position", keep="last")
     where = latest["position"].to_numpy()
     day[where] = _days(latest["date"])
-    channel[where] = latest["channel"].astype(str).to_numpy(dtype=object)
-    return day, channel, int(known.sum()), int((~known).sum())
+    names, uniques = pd.factorize(latest["channel"].astype(str))
+    labels = [""] + [u for u in uniques if u != ""]
+    relabel = np.array([labels.index(u) for u in uniques], dtype=np.int64)
+    codes = np.zeros(len(index), np.int64)
+    codes[where] = relabel[names]
+    return day, pd.Categorical.from_codes(codes, labels), int(known.sum()), int((~known).sum())
 
 
 def _unhappy(index: pd.Index, unhappy: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-    """Day and reason code of each customer's unhappy answer (NaN / "" when none)."""
+    """Day and reason (code into :data:`REASONS`, -1 for none) of each customer's unhappy answer."""
     day = np.full(len(index), np.nan)
-    reason = np.full(len(index), "", dtype=object)
+    reason = np.full(len(index), -1, dtype=np.int64)
     if unhappy is None or unhappy.empty:
         return day, reason
     position = index.get_indexer(unhappy.index.astype(str))
     known = position >= 0
     day[position[known]] = _days(unhappy["answered"])[known]
-    reason[position[known]] = unhappy["reason"].astype(str).to_numpy(dtype=object)[known]
+    reason[position[known]] = pd.Categorical(unhappy["reason"].astype(str), categories=list(REASONS)).codes[known]
     return day, reason
 
 
@@ -290,7 +299,8 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     window_days = _whole("window_days", window_days, 1, 36_600)
     if customers.empty:
         raise DataError("no customers to plan contacts for")
-    index = pd.Index(customers.index.astype(str), name="customer")
+    index = customers.index if customers.index.dtype == "str" else customers.index.astype(str)
+    index = index.rename("customer")
     last = _days(customers["last_order"])
     first = _days(customers["first_order"])
     last_day = int(np.nanmax(last))
@@ -301,6 +311,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
                         f"data ({shown:%Y-%m-%d}); the plan is for a day on or after it")
 
     d = today - last
+    n = len(d)
     order_days = customers["frequency"].to_numpy(dtype=float) + 1
     own = gaps.reindex(customers.index).to_numpy(dtype=float)
     population = float(np.nanmedian(own)) if np.isfinite(own).any() else float(AT_RISK_MIN_DAYS)
@@ -309,72 +320,78 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     p_alive = customers["p_alive"].to_numpy(dtype=float)
     flagged = at_risk(pd.Series(d), pd.Series(own), pd.Series(p_alive), pd.Series(order_days)).to_numpy()
     lost = d > np.maximum(LOST_FACTOR * g, window_days)
-    status = np.select([lost, flagged, d >= OVERDUE_FACTOR * g, d >= g], list(STATUSES[:0:-1]), STATUSES[0])
+    # statuses as codes into STATUSES (0 on track ... 4 lost)
+    status = np.select([lost, flagged, d >= OVERDUE_FACTOR * g, d >= g], [4, 3, 2, 1], 0).astype(np.int8)
 
     contact_day, channel, used, unknown = _last_contacts(index, contacts)
     quiet = np.isfinite(contact_day) & (today - contact_day < quiet_days)
-    rested = quiet & np.isin(status, ("due", "overdue"))
-    status = np.where(rested, "on_track", status)
+    rested = quiet & ((status == 1) | (status == 2))
+    status[rested] = 0
     not_before = np.where(np.isfinite(contact_day), contact_day + quiet_days, -np.inf)
 
     value = value_at_stake(customers).to_numpy(dtype=float)
-    alive = status != "lost"
+    alive = status != 4
     valuable = float(np.quantile(value[alive], VALUABLE_QUANTILE)) if alive.any() else np.nan
     best = float(np.quantile(value[alive], BEST_QUANTILE)) if alive.any() else np.nan
     answered, unhappy_reason = _unhappy(index, unhappy)
-    steady = np.isin(status, ("on_track", "due", "overdue"))
+    steady = status <= 2
     call = alive & np.isfinite(answered) & (today - answered <= CALL_BACK_DAYS) \
         & ~(np.isfinite(contact_day) & (contact_day >= answered))
-    win = alive & (status == "lapsing") & (value >= valuable)
+    win = alive & (status == 3) & (value >= valuable)
     second = alive & steady & (order_days == 1)
     loyal = alive & steady & (order_days >= 2) & (value >= best)
-    rules = [call, win, second, loyal, alive]
-    action = np.select(rules, list(ACTIONS), "")
-    act = np.select(rules, [
-        np.full(len(d), float(today)),
-        np.maximum(today, not_before),
-        np.maximum.reduce([np.full(len(d), float(today)), first + FOLLOW_UP_DAYS, not_before]),
-        np.maximum.reduce([np.full(len(d), float(today)), expected, not_before]),
-        np.maximum.reduce([np.full(len(d), float(today)), expected, not_before]),
-    ], np.nan)
-    remind_reason = np.select(
-        [status == "due", status == "overdue", status == "lapsing", rested],
-        ["order_due", "order_overdue", "lapsing", "contacted_recently"], "next_order")
-    reason = np.select(rules, [unhappy_reason, np.full(len(d), "lapsing_valuable"), np.full(len(d), "first_order"),
-                               np.full(len(d), "best_customer"), remind_reason], "")
-    in_plan = (action != "") & (act < today + 7 * weeks)
+    remind = alive & steady & (value >= valuable)
+    rules = [call, win, second, loyal, remind]
+    action = np.select(rules, [0, 1, 2, 3, 4], len(ACTIONS)).astype(np.int8)  # codes into ACTIONS, or none
+    # the day to act: never before the plan day nor, but for a call-back, within the quiet period
+    act = np.full(n, np.nan)
+    act[alive] = np.maximum(today, not_before[alive])
+    act[action == 0] = today
+    follow = action == 2
+    act[follow] = np.maximum(act[follow], first[follow] + FOLLOW_UP_DAYS)
+    timed = action == 3
+    act[timed] = np.maximum(act[timed], expected[timed])
+    remind = action == 4
+    act[remind] = np.maximum(act[remind], last[remind] + np.ceil(OVERDUE_FACTOR * g[remind]))
+    act[action == len(ACTIONS)] = np.nan
+    # reasons as codes into REASONS
+    code = {r: i for i, r in enumerate(REASONS)}
+    remind_reason = np.select([rested, status == 2], [code["contacted_recently"], code["order_overdue"]],
+                              code["becomes_overdue"])
+    reason = np.select(rules, [unhappy_reason, code["lapsing_valuable"], code["first_order"], code["best_customer"],
+                               remind_reason], len(REASONS)).astype(np.int8)
+    in_plan = (action < len(ACTIONS)) & (act < today + 7 * weeks)
+    week = np.where(np.isfinite(act), (np.nan_to_num(act, nan=today) - today) // 7 + 1, 0).astype(np.int64)
 
     frame = pd.DataFrame({
-        "status": status.astype(str),
-        "action": action.astype(str),
-        "reason": reason.astype(str),
+        "status": pd.Categorical.from_codes(status, list(STATUSES)),
+        "action": pd.Categorical.from_codes(action, [*ACTIONS, ""]),
+        "reason": pd.Categorical.from_codes(reason, [*REASONS, ""]),
         "act_on": _dates(act),
-        "week": np.where(np.isfinite(act), (act - today) // 7 + 1, 0).astype(np.int64),
+        "week": week,
         "last_order": _dates(last),
         "last_contact": _dates(contact_day),
-        "channel": pd.array(channel, dtype="str"),
+        "channel": channel,
         "expected_next": _dates(expected),
         "usual_gap": g,
         "days_since_last": d.astype(np.int64),
         "days_overdue": np.maximum(today - expected, 0).astype(np.int64),
         "value": value,
         "p_alive": p_alive,
-        "segment": customers["segment"].astype(str).to_numpy(),
+        "segment": pd.Categorical(customers["segment"]),
         "orders": customers["orders"].to_numpy(),
         "in_plan": in_plan,
     }, index=index)
 
     chosen = np.flatnonzero(in_plan)
-    tier = pd.Categorical(action[chosen], categories=list(ACTIONS)).codes
-    order = np.lexsort((index.to_numpy()[chosen], -value[chosen], tier, (act[chosen] - today) // 7))
+    order = np.lexsort((chosen, -value[chosen], action[chosen], week[chosen]))
     plan = frame.iloc[chosen[order]].drop(columns="in_plan").reset_index()
     plan.insert(0, "priority", np.arange(1, len(plan) + 1, dtype=np.int64))
 
-    codes = pd.Categorical(status, categories=list(STATUSES)).codes
     counts = pd.DataFrame({
-        "customers": np.bincount(codes, minlength=len(STATUSES)),
-        "in_plan": np.bincount(codes[in_plan], minlength=len(STATUSES)),
-        "value": np.bincount(codes, weights=value, minlength=len(STATUSES)),
+        "customers": np.bincount(status, minlength=len(STATUSES)),
+        "in_plan": np.bincount(status[in_plan], minlength=len(STATUSES)),
+        "value": np.bincount(status, weights=value, minlength=len(STATUSES)),
     }, index=pd.Index(STATUSES, name="status"))
     predicted = np.isfinite(customers["predicted_clv"].to_numpy(dtype=float))
     basis = "predicted" if predicted.all() else "historical" if not predicted.any() else "mixed"

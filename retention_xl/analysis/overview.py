@@ -74,7 +74,7 @@ class Analysis:
 
 
 def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,
-                   discount: float = 0.01) -> tuple[pd.DataFrame, Prediction]:
+                   discount: float = 0.01, gaps: pd.Series | None = None) -> tuple[pd.DataFrame, Prediction]:
     """The report's Customers table from clean orders, and the models behind its predictions.
 
     One row per customer (index: the customer id as text): the summary of
@@ -90,7 +90,8 @@ def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 
     customers["clv"] = customers["revenue"] * margin
     prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
     customers = customers.join(prediction.customers)
-    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index),
+    gaps = median_gaps(orders) if gaps is None else gaps
+    customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
                                    customers["p_alive"], customers["frequency"] + 1)
     customers.index = customers.index.astype(str)
     return customers, prediction
@@ -124,7 +125,8 @@ def analyse_orders(
 
     kpis = period_kpis(orders, code, window)
     cohorts = cohort_tables(orders, code)
-    customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount)
+    gaps = median_gaps(orders)
+    customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount, gaps=gaps)
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
@@ -133,7 +135,8 @@ def analyse_orders(
     headline.update(pareto(customers["revenue"]))
     headline["at_risk"] = int(customers["at_risk"].sum())
     feedback = None if survey is None else survey_feedback(survey, customers, code)
-    plan = plan_contacts(customers, median_gaps(orders), as_of=as_of, window_days=window, quiet_days=quiet_days,
+    plan = plan_contacts(customers, gaps.set_axis(gaps.index.astype(str)), as_of=as_of, window_days=window,
+                         quiet_days=quiet_days,
                          weeks=contact_weeks, contacts=contacts,
                          unhappy=None if feedback is None else feedback.unhappy)
     return Analysis(

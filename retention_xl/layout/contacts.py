@@ -29,9 +29,13 @@ EVENT_LINES = 200  # customers listed in one calendar event; the rest are counte
 
 
 def _words(codes: pd.Series, prefix: str, lang: str) -> pd.Series:
-    """Codes worded once per distinct code (``""`` stays empty)."""
+    """Codes worded once per distinct code (``""`` stays empty); categories stay categories."""
     names = labels_for(lang)
-    return codes.map({c: names[f"{prefix}.{c}"] if c else "" for c in codes.unique()}).astype(str)
+    codes = codes.astype("category")
+    words = [names[f"{prefix}.{c}"] if c else "" for c in codes.cat.categories]
+    if len(set(words)) == len(words):
+        return codes.cat.rename_categories(words)
+    return codes.map(dict(zip(codes.cat.categories, words))).astype(str)
 
 
 def _plan_frame(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
