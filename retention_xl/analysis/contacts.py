@@ -77,7 +77,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.contact_calendar import weekly_batches
-from retention_xl.analysis.segments import AT_RISK_FACTOR, AT_RISK_MIN_DAYS, at_risk
+from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
 

@@ -8,6 +8,8 @@ batches as calendar events (its ``--ics`` file).
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from retention_xl.analysis.contacts import (
@@ -26,6 +28,7 @@ from retention_xl.wording import notice_text
 __all__ = ["contacts_sheet", "plan_table", "calendar_events", "EVENT_LINES"]
 
 EVENT_LINES = 200  # customers listed in one calendar event; the rest are counted
+NOTE_WIDTH = 130  # characters of a note line: longer notes continue on the next row
 
 
 def _words(codes: pd.Series, prefix: str, lang: str) -> pd.Series:
@@ -55,7 +58,7 @@ def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None
         Column("customer", L("col.customer"), "text", 12),
         Column("status", L("col.status"), "text", 13),
         Column("action", L("col.plan_action"), "text", 20),
-        Column("reason", L("col.reason"), "text", 26),
+        Column("reason", L("col.reason"), "text", 30),
         Column("act_on", L("col.act_on"), "date", 11),
         Column("last_order", L("col.last_order"), "date", 11),
         Column("last_contact", L("col.last_contact"), "date", 11),
@@ -96,6 +99,8 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         unknown = L("note.contacts.log_unknown", unknown=f"{p.contacts_unknown:,}") if p.contacts_unknown else ""
         lines.append(L("note.contacts.log", source=log.source or "-", used=f"{p.contacts_used:,}",
                        unknown=unknown, quiet=p.quiet_days))
+    lines.append(L("note.contacts.unplanned"))
+    lines = [part for line in lines for part in textwrap.wrap(line, NOTE_WIDTH)]  # one short line per row
 
     status = pd.DataFrame({
         "status": [L(f"status.{s}") for s in STATUSES],
@@ -141,8 +146,8 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
     )
     week_table = Table("ContactCalendar", calendar, week_cols, row=action_table.last_row + 3,
                        title=L("table.ContactCalendar"))
-    chart = Chart("bar", L("chart.contacts"), "ContactCalendar", action_table.last_row + 2, len(week_cols) + 1,
-                  ("contacts",), category="start", width_cols=6, height_rows=max(14, p.weeks + 3))
+    chart = Chart("bar", L("chart.contacts"), "ContactCalendar", week_table.last_row + 2, 1,
+                  ("contacts",), category="week", width_cols=9, height_rows=max(14, p.weeks + 3))
     blocks: list = [
         Text(0, (L("title.contacts", as_of=as_of),), style="title"),
         Text(1, tuple(lines)),
