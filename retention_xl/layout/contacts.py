@@ -137,9 +137,9 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
     action_table = Table("ContactActions", actions, action_cols, row=status_table.last_row + 3,
                          title=L("table.ContactActions"))
 
-    week_cols = (
-        Column("week", L("col.week"), "int", 7),
+    week_cols = (  # the chart's categories (week) just before its series (contacts), as charts take them
         Column("start", L("col.week_start"), "date", 12),
+        Column("week", L("col.week"), "int", 7),
         Column("contacts", L("col.contacts"), "int", 10),
         *(Column(x, L(f"plan_action.{x}"), "int", 10) for x in ACTIONS),
         Column("value", L("col.value_at_stake"), "money", 12),
