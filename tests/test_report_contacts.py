@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import openpyxl
+import numpy as np
 import pandas as pd
 import pytest
 from icalendar import Calendar
@@ -243,3 +244,15 @@ def test_libreoffice_renders_the_contacts_sheet(tmp_path):
         if shutil.which("pdftotext") else ""
     if text:
         assert "Contact plan for 2026-01-01" in text and "Contacts per week" in text
+
+
+def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp_path):
+    built = built_report(ORDERS, as_of="2025-01-01")
+    p = built.analysis.contacts
+    assert p.counts["customers"].tolist() == [0, 0, 0, 0, 4] and p.plan.empty
+    assert np.isnan(p.valuable_value) and np.isnan(p.best_value)
+    text = sheet_text(next(s for s in built.report.sheets if s.key == "contacts"))
+    assert "0 contacts in the next 12 weeks" in text and "Valuable: value at stake of - or more" in " ".join(text.split())
+    assert len(built.report.table("ContactPlan").frame) == 0
+    run = contacts_file(write_inputs(tmp_path)[0], tmp_path / "p.csv", ReportOptions(as_of="2025-01-01"))
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [] and run.path.exists()

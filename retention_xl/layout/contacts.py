@@ -71,6 +71,11 @@ def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None
     return Table("ContactPlan", _plan_frame(contacts.plan, lang), cols, row=row, title=title)
 
 
+def _money(x: float) -> str:
+    """A value for a sentence; "-" when there is none (every customer lost)."""
+    return "-" if pd.isna(x) else f"{x:,.2f}"
+
+
 def _basis(contacts: ContactPlan, horizon: int, lang: str) -> str:
     return label(lang, f"note.contacts.basis.{contacts.value_basis}", horizon=horizon)
 
@@ -90,7 +95,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         L("note.contacts.at_risk", at_risk=f"{p.at_risk:,}", lost=f"{lost:,}",
           lost_value=f"{counts.loc['lost', 'value']:,.2f}", flagged=f"{a.headline['at_risk']:,}"),
         L("note.contacts.terms", as_of=as_of, gap=f"{p.population_gap:g}",
-          valuable=f"{p.valuable_value:,.2f}", best=f"{p.best_value:,.2f}"),
+          valuable=_money(p.valuable_value), best=_money(p.best_value)),
     ]
     log = a.contact_log
     if log is None:
