@@ -30,25 +30,23 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.columns import SYNONYMS as ORDER_SYNONYMS
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import clean_string, clean_text, parse_numbers
+from retention_xl.analysis.numerals import clean_text, parse_numbers
 from retention_xl.analysis.orders import ISSUE_COLUMNS
-from retention_xl.errors import InvalidValue, MissingColumns, UnknownColumn
+from retention_xl.analysis.side_columns import KIND_NAMES, find_side_columns, missing_side_columns
+from retention_xl.errors import InvalidValue
 
 __all__ = [
     "SideTable",
     "SURVEY_ROLES",
     "CONTACT_ROLES",
     "ANSWER_SCALES",
-    "SIDE_SYNONYMS",
     "clean_survey",
     "clean_contact_log",
 ]
@@ -61,37 +59,8 @@ CONTACT_ROLES = ("customer", "date", "channel")
 ANSWER_SCALES = {"score": (0, 10), "satisfaction": (1, 5), "effort": (1, 7)}
 _ANSWERS = tuple(ANSWER_SCALES)
 
-#: header names per role, best first (matched ignoring case, spaces and punctuation)
-SIDE_SYNONYMS: dict[str, list[str]] = {
-    "customer": ORDER_SYNONYMS["customer"] + ["respondent", "respondent id", "المستجيب", "پاسخ‌دهنده"],
-    "survey_date": [
-        "date", "response date", "answer date", "survey date", "submitted at", "submitted", "answered at",
-        "completed at", "created at", "timestamp", "datetime", "time",
-        "التاريخ", "تاريخ", "تاريخ الرد", "تاريخ الاستبيان", "تاریخ", "تاریخ پاسخ", "تاریخ نظرسنجی", "زمان",
-    ],
-    "contact_date": [
-        "date", "contact date", "contacted at", "contacted", "sent at", "sent", "touch date", "call date",
-        "created at", "timestamp", "datetime", "time",
-        "التاريخ", "تاريخ", "تاريخ التواصل", "تاريخ الاتصال", "تاریخ", "تاریخ تماس", "زمان",
-    ],
-    "score": [
-        "score", "nps", "nps score", "likelihood to recommend", "recommend", "recommendation", "ltr",
-        "rating", "درجة", "التقييم", "الترشيح", "امتیاز", "نمره", "امتیاز توصیه",
-    ],
-    "satisfaction": ["satisfaction", "csat", "csat score", "satisfied", "الرضا", "رضا العميل", "رضایت"],
-    "effort": ["effort", "ces", "ces score", "ease", "customer effort", "الجهد", "السهولة", "سهولت", "تلاش"],
-    "comment": [
-        "comment", "comments", "feedback", "verbatim", "remarks", "note", "notes", "why", "reason",
-        "تعليق", "التعليق", "ملاحظات", "نظر", "توضیحات", "دلیل",
-    ],
-    "channel": ["channel", "medium", "via", "contact type", "method", "القناة", "الوسيلة", "کانال", "روش"],
-}
-_SYNONYM_KEY = {"survey": {"date": "survey_date"}, "contacts": {"date": "contact_date"}}
-_KIND_NAME = {"survey": "survey answers", "contacts": "contact log"}
 _BLANK = re.compile("[\\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*")
 _NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
-                          "\u200c": " ", "\u200d": None})
 
 
 @dataclass(frozen=True)
@@ -137,66 +106,6 @@ class SideTable:
         """How many input rows were left out."""
         issues = self.issues
         return int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
-
-
-def _tokens(header: object) -> list[str]:
-    text = unicodedata.normalize("NFKC", str(header))
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # ContactDate -> Contact Date
-    text = clean_string(text).casefold().translate(_LETTERS)
-    return [t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t]
-
-
-def _rank(header: object, synonyms: list[str]) -> tuple[int, int] | None:
-    """(0 exact | 1 partial, position of the synonym) for ``header``, or None."""
-    tokens = _tokens(header)
-    key = "".join(tokens)
-    for pos, syn in enumerate(synonyms):
-        if key == "".join(_tokens(syn)):
-            return (0, pos)
-    for pos, syn in enumerate(synonyms):
-        st = _tokens(syn)
-        if st and any(tokens[i:i + len(st)] == st for i in range(len(tokens) - len(st) + 1)):
-            return (1, pos)
-    return None
-
-
-def _find_columns(headers: list[str], kind: str, roles: tuple[str, ...], chosen: dict[str, str | None]) -> dict[str, str]:
-    """The header used for each role: the caller's choice, else the best synonym match."""
-    found: dict[str, str] = {}
-    for role, name in chosen.items():
-        if name is None:
-            continue
-        if name in headers:
-            found[role] = name
-            continue
-        wanted = "".join(_tokens(name))
-        match = next((h for h in headers if "".join(_tokens(h)) == wanted), None)
-        if match is None:
-            raise UnknownColumn(f"the {_KIND_NAME[kind]} have no column '{name}' for the {role}; the columns are: "
-                                + ", ".join(f"'{h}'" for h in headers), role=role, name=name, columns=tuple(headers))
-        found[role] = match
-    candidates = []
-    for role in roles:
-        if role in found:
-            continue
-        synonyms = SIDE_SYNONYMS[_SYNONYM_KEY[kind].get(role, role)]
-        for col, h in enumerate(headers):
-            rank = None if h in found.values() else _rank(h, synonyms)
-            if rank is not None:
-                candidates.append((*rank, col, role, h))
-    for *_, role, h in sorted(candidates, key=lambda c: c[:3]):
-        if role not in found and h not in found.values():
-            found[role] = h
-    return found
-
-
-def _missing(headers: list[str], kind: str, roles: list[str], table: str) -> MissingColumns:
-    hints = "; ".join(
-        f"{role}: a header such as '{SIDE_SYNONYMS[_SYNONYM_KEY[kind].get(role, role)][0].title()}'" for role in roles)
-    listed = ", ".join(f"'{h}'" for h in headers[:30]) or "none"
-    what = " or ".join(roles) if kind == "survey" and set(roles) == set(_ANSWERS) else " and ".join(roles)
-    return MissingColumns(f"{table}: could not tell which column holds the {what}; columns found: {listed}; "
-                          f"recognised headers: {hints}", roles=tuple(roles), columns=tuple(headers), table=kind)
 
 
 class _Cells:
@@ -293,16 +202,16 @@ class _Issues:
 def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[str, str | None], *,
            first_row: int, dayfirst: bool | None, source: str) -> SideTable:
     if not isinstance(raw, pd.DataFrame):
-        raise InvalidValue(f"the {_KIND_NAME[kind]} must be a pandas DataFrame, got {type(raw).__name__}")
-    table = source or _KIND_NAME[kind]
+        raise InvalidValue(f"the {KIND_NAMES[kind]} must be a pandas DataFrame, got {type(raw).__name__}")
+    table = source or KIND_NAMES[kind]
     headers = [str(c) for c in raw.columns]
-    cols = _find_columns(headers, kind, roles, chosen)
+    cols = find_side_columns(headers, kind, roles, chosen)
     needed = ["date"] + (["customer"] if kind == "contacts" else [])
     missing = [r for r in roles if r in needed and r not in cols]
     if missing:
-        raise _missing(headers, kind, missing, table)
+        raise missing_side_columns(headers, kind, missing, table)
     if kind == "survey" and not any(r in cols for r in _ANSWERS):
-        raise _missing(headers, kind, list(_ANSWERS), table)
+        raise missing_side_columns(headers, kind, list(_ANSWERS), table, either=True)
     n = len(raw)
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
     position = {h: headers.index(h) for h in cols.values()}
