@@ -11,13 +11,20 @@ The public API (everything else is internal)::
 
     rx.cohort_table(pd.read_csv("orders.csv"))         # one analysis, pandas in, pandas out
     rx.period_kpis(df); rx.customer_table(df); rx.predict_clv(df)
+    survey = rx.read_side_table("survey.csv", "survey")  # optional: survey answers, a contact log
+    analysis = rx.analyse(orders, survey=survey, contacts=rx.read_side_table("log.csv", "contacts"))
+    rx.contacts_file("orders.csv", "plan.csv", ics="plan.ics")  # the contact plan for mail tools
+    rx.contact_plan(df, as_of="2025-01-31")            # the plan's rows, pandas in, pandas out
 
 * :func:`read_orders` -- an order table (path or DataFrame) cleaned: ``Orders`` with the
   usable ``frame``, the ``issues`` found, the ``columns`` used and the ``notices``;
 * :class:`ReportOptions`, :class:`ColumnRoles` -- every report setting, checked once;
 * :func:`analyse` -> :class:`Analysis`; :func:`build_report` -> :class:`Report`;
   :func:`write_xlsx`; :func:`report_file` (all three steps for one file);
-* :func:`cohort_table`, :func:`period_kpis`, :func:`customer_table`, :func:`predict_clv`;
+* :func:`read_side_table` -- survey answers or a contact log (path or DataFrame) cleaned;
+  :func:`contacts_file` -- the contact plan of an order file as CSV (and .ics);
+* :func:`cohort_table`, :func:`period_kpis`, :func:`customer_table`, :func:`predict_clv`,
+  :func:`contact_plan`;
 * the errors, all subclasses of :class:`RetentionError` with a one-line message.
 
 Names are imported on first use, so ``import retention_xl`` (which Excel's formulas do)
@@ -37,6 +44,9 @@ _WHERE = {
     "build_report": "retention_xl.pipeline",
     "report_file": "retention_xl.file_pipeline",
     "ReportRun": "retention_xl.file_pipeline",
+    "read_side_table": "retention_xl.file_pipeline",
+    "contacts_file": "retention_xl.file_pipeline",
+    "ContactsRun": "retention_xl.file_pipeline",
     "write_xlsx": "retention_xl.writers.xlsx_file",
     "ReportOptions": "retention_xl.options",
     "ColumnRoles": "retention_xl.options",
@@ -47,6 +57,7 @@ _WHERE = {
     "period_kpis": "retention_xl.dataframes",
     "customer_table": "retention_xl.dataframes",
     "predict_clv": "retention_xl.dataframes",
+    "contact_plan": "retention_xl.dataframes",
     "RetentionError": "retention_xl.errors",
     "DataError": "retention_xl.errors",
     "MissingColumns": "retention_xl.errors",
@@ -68,6 +79,9 @@ __all__ = [
     "build_report",
     "report_file",
     "ReportRun",
+    "read_side_table",
+    "contacts_file",
+    "ContactsRun",
     "write_xlsx",
     "ReportOptions",
     "ColumnRoles",
@@ -78,6 +92,7 @@ __all__ = [
     "period_kpis",
     "customer_table",
     "predict_clv",
+    "contact_plan",
     "RetentionError",
     "DataError",
     "MissingColumns",
@@ -94,7 +109,7 @@ __all__ = [
 if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
     from retention_xl.analysis.orders import Orders
     from retention_xl.analysis.overview import Analysis
-    from retention_xl.dataframes import cohort_table, customer_table, period_kpis, predict_clv
+    from retention_xl.dataframes import contact_plan, cohort_table, customer_table, period_kpis, predict_clv
     from retention_xl.errors import (
         DataError,
         DivisionByZero,
@@ -109,7 +124,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
         UnknownColumn,
     )
     from retention_xl.options import ColumnRoles, ReportOptions
-    from retention_xl.file_pipeline import ReportRun, read_orders, report_file
+    from retention_xl.file_pipeline import (
+        ContactsRun,
+        ReportRun,
+        contacts_file,
+        read_orders,
+        read_side_table,
+        report_file,
+    )
     from retention_xl.pipeline import analyse, build_report
     from retention_xl.layout.blocks import Report
     from retention_xl.writers.xlsx_file import write_xlsx

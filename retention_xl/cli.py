@@ -60,6 +60,16 @@ DateOrderOpt = Annotated[
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
+SurveyOpt = Annotated[Optional[Path], typer.Option(
+    "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
+                     "Satisfaction 1-5, Effort 1-7, Comment.")]
+ContactLogOpt = Annotated[Optional[Path], typer.Option(
+    "--contacts", help="Contact log (.csv/.xlsx/.parquet): Customer, Date, Channel.")]
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Day the contact plan is for: YYYY-MM-DD or 'today' (default: the day after the last order).")]
+QuietDaysOpt = Annotated[int, typer.Option(
+    "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")]
+WeeksOpt = Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")]
 
 _ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
@@ -73,6 +83,9 @@ def _roles(**columns: str | None):
 
 def _remedy(error: RetentionError) -> str:
     """How to fix ``error`` from the command line (the library's message says what is wrong)."""
+    if isinstance(error, MissingColumns) and error.table != "orders":
+        flag = "--survey" if error.table == "survey" else "--contacts"
+        return f"Rename that column of the {flag} file to one of the recognised headers."
     if isinstance(error, MissingColumns):
         flags = ", ".join(f"{_ROLE_FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
         lines = " (or, for order lines, --quantity COLUMN and --unit-price COLUMN)" if "amount" in error.roles else ""
@@ -105,6 +118,17 @@ def errors_as_one_line(command: Callable) -> Callable:
 def _fail(message: str) -> None:
     err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def _as_of(day: str | None):
+    """The plan day: ``None`` (the library's default), ``today``, or the date given."""
+    if day is None:
+        return None
+    if day.strip().casefold() == "today":
+        import datetime as dt
+
+        return dt.date.today()
+    return day.strip()
 
 
 def _dayfirst(order: str | None) -> bool | None:
@@ -167,9 +191,14 @@ def report(
     exclude_status: ExcludeStatusOpt = None,
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
+    survey: SurveyOpt = None,
+    contacts: ContactLogOpt = None,
+    as_of: AsOfOpt = None,
+    quiet_days: QuietDaysOpt = 30,
+    contact_weeks: WeeksOpt = 12,
     force: ForceOpt = False,
 ) -> None:
-    """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
+    """Build the retention report (Summary, Cohorts, Segments, Contacts, Feedback, Data issues) from an order table."""
     from retention_xl.file_pipeline import report_file
     from retention_xl.layout.statement import CONVENTIONS, basis_lines
     from retention_xl.options import ReportOptions
@@ -186,10 +215,12 @@ def report(
         period=period, window_days=window, lang=lang, horizon=horizon, margin=margin, discount=discount,
         dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
         exclude_statuses=tuple(exclude_status or ()),
+        as_of=_as_of(as_of), quiet_days=quiet_days, contact_weeks=contact_weeks,
     )
     started = time.perf_counter()
     with _progress() as step:
-        run = report_file(source, target, options, sheet=sheet, force=force, progress=step)
+        run = report_file(source, target, options, sheet=sheet, force=force, progress=step,
+                          survey=survey, contacts=contacts)
     orders, h = run.orders, run.analysis.headline
     out.print(f"[bold green]Report written:[/] {run.path}")
     out.print(
@@ -208,6 +239,69 @@ def report(
         out.print("Decided while reading the data:", highlight=False)
     for notice in others:
         out.print(f"  - {notice_text(notice, 'en')}", highlight=False)
+    _plan_summary(run.analysis)
+
+
+def _plan_summary(analysis) -> None:
+    """The contact plan in two lines: the counts per status, and what the plan holds."""
+    p = analysis.contacts
+    counts = ", ".join(f"{status.replace('_', ' ')} {n:,}" for status, n in p.counts["customers"].items())
+    out.print(f"Contact plan for {p.as_of:%Y-%m-%d}: {counts}; at risk (lapsing) {p.at_risk:,}.", highlight=False)
+    out.print(f"  {len(p.plan):,} contacts in the next {p.weeks} weeks, {int(p.calendar['contacts'].iloc[0]):,} "
+              f"in the first (worth {p.calendar['value'].iloc[0]:,.2f}).", highlight=False)
+    if analysis.feedback is not None:
+        f = analysis.feedback
+        nps = f"{f.overall['nps']:.1f} ± {f.overall['nps_moe']:.1f}" if f.overall["enough"] else "too few answers"
+        out.print(f"Survey: {f.overall['answers']:,} NPS answers, NPS {nps}; {len(f.unhappy):,} unhappy customers.",
+                  highlight=False)
+
+
+@app.command()
+@errors_as_one_line
+def contacts(
+    input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Contact plan to write (.csv).")] = None,
+    ics: Annotated[Optional[Path], typer.Option(
+        "--ics", help="Also write the weekly batches as a calendar file (.ics) for Outlook or Google Calendar.")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
+    survey: SurveyOpt = None,
+    contact_log: ContactLogOpt = None,
+    as_of: AsOfOpt = None,
+    quiet_days: QuietDaysOpt = 30,
+    contact_weeks: WeeksOpt = 12,
+    lang: LangOpt = "en",
+    window: Annotated[
+        Optional[int], typer.Option("--window", help="Activity window in days (default 90): lost customers are beyond it.")
+    ] = None,
+    margin: Annotated[float, typer.Option("--margin", help="Profit margin for the values at stake (1 = revenue).")] = 1.0,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    date_order: DateOrderOpt = None,
+    sheet: SheetOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write the contact plan (whom to contact, why, when, and what each is worth) as CSV for mail and SMS tools."""
+    from retention_xl.file_pipeline import contacts_file
+    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.sample import sample_path
+
+    if sample == (input is not None):
+        _fail("give an order file, or --sample to use the bundled sample orders (not both)")
+    source = sample_path() if sample else input
+    target = output or Path.cwd() / ("contact-plan.csv" if sample else f"{source.stem}-contacts.csv")
+    options = ReportOptions(
+        roles=ColumnRoles(customer=customer, date=date, amount=amount), window_days=window, lang=lang,
+        margin=margin, dayfirst=_dayfirst(date_order), as_of=_as_of(as_of), quiet_days=quiet_days,
+        contact_weeks=contact_weeks,
+    )
+    with _progress() as step:
+        run = contacts_file(source, target, options, survey=survey, contacts=contact_log, ics=ics, sheet=sheet,
+                            force=force, progress=step)
+    out.print(f"[bold green]Contact plan written:[/] {run.path}")
+    if run.calendar is not None:
+        out.print(f"[bold green]Calendar written:[/] {run.calendar}")
+    _plan_summary(run.analysis)
 
 
 @app.command()

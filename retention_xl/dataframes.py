@@ -23,6 +23,9 @@ import pandas as pd
 
 from retention_xl.analysis import kpis as _kpis
 from retention_xl.analysis.cohorts import cohort_tables
+from retention_xl.analysis.contacts import plan_contacts
+from retention_xl.analysis.segments import median_gaps
+from retention_xl.analysis.side_tables import SideTable
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import customer_table as _customer_table
 from retention_xl.analysis.prediction import predict_customers
@@ -31,7 +34,7 @@ from retention_xl.errors import InvalidValue, MissingColumns, ModelError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
 
-__all__ = ["cohort_table", "period_kpis", "customer_table", "predict_clv"]
+__all__ = ["cohort_table", "period_kpis", "customer_table", "predict_clv", "contact_plan"]
 
 _SHOW = ("retention", "customers", "orders", "revenue")
 
@@ -110,3 +113,29 @@ def predict_clv(orders: Orders | pd.DataFrame, *, horizon: int = 12, margin: flo
     if not prediction.available:
         raise ModelError(prediction.problem)
     return prediction.customers
+
+
+def contact_plan(orders: Orders | pd.DataFrame, *, as_of=None, contacts: SideTable | None = None,
+                 quiet_days: int = 30, weeks: int = 12, window_days: int = 90, margin: float = 1.0,
+                 dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+    """The contact plan (codes, not words): one row per customer to contact in the next
+    ``weeks`` weeks, in priority order; see :mod:`retention_xl.analysis.contacts` for the
+    status and action rules and the columns.
+
+    ``contacts`` is a contact log cleaned with
+    :func:`~retention_xl.analysis.side_tables.clean_contact_log`.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Customer": ["a", "a", "a", "b"],
+    ...                     "Date": ["2024-01-01", "2024-01-11", "2024-01-21", "2024-01-25"],
+    ...                     "Amount": [10, 10, 10, 30]})
+    >>> contact_plan(raw, as_of="2024-02-01")[["customer", "status", "action", "act_on"]]
+      customer    status        action     act_on
+    0        b  on_track  second_order 2024-02-01
+    1        a       due       loyalty 2024-02-01
+    """
+    frame = _frame(orders, roles, dayfirst=dayfirst)
+    customers, _ = _customer_table(frame, margin=margin)
+    return plan_contacts(customers, median_gaps(frame), as_of=as_of, window_days=window_days,
+                         quiet_days=quiet_days, weeks=weeks, contacts=contacts).plan

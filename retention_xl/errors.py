@@ -68,12 +68,16 @@ class MissingColumns(DataError):
         The roles not found (``"customer"``, ``"date"``, ``"amount"`` ...).
     columns : tuple of str
         The headers of the table, in order.
+    table : str
+        Which table lacks them: ``"orders"``, or ``"survey"`` / ``"contacts"`` for the
+        optional survey answers and contact log.
     """
 
-    def __init__(self, reason: str, *, roles: tuple[str, ...], columns: tuple[str, ...]):
+    def __init__(self, reason: str, *, roles: tuple[str, ...], columns: tuple[str, ...], table: str = "orders"):
         super().__init__(reason)
         self.roles = tuple(roles)
         self.columns = tuple(columns)
+        self.table = table
 
 
 class UnknownColumn(DataError):

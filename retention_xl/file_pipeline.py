@@ -1,9 +1,10 @@
-"""The pipeline on files: read an order file, write its report workbook, check the models on it.
+"""The pipeline on files: read an order file, write its report workbook or its contact plan, check the models on it.
 
-:func:`read_orders` reads a file (or takes a DataFrame) and cleans it; :func:`report_file`
-and :func:`check_holdout` are the pipeline's steps (:mod:`retention_xl.pipeline`) in
-sequence for one file, with a progress callback, so that each command of the command line
-is one call.
+:func:`read_orders` reads a file (or takes a DataFrame) and cleans it, :func:`read_side_table`
+does the same for survey answers and a contact log; :func:`report_file`,
+:func:`contacts_file` and :func:`check_holdout` are the pipeline's steps
+(:mod:`retention_xl.pipeline`) in sequence for one file, with a progress callback, so that
+each command of the command line is one call.
 """
 
 from __future__ import annotations
@@ -19,14 +20,22 @@ from retention_xl.analysis.models import holdout_validation
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import split_orders
+from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions
-from retention_xl.pipeline import analyse, build_report, clean
+from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
+from retention_xl.labels import LANGUAGES, label
+from retention_xl.template_content import template_label
 from retention_xl.layout.blocks import Report
+from retention_xl.layout.contacts import calendar_events, plan_table
+from retention_xl.sources import file_checks
 from retention_xl.sources.files import read_table
+from retention_xl.writers.calendar_ics import write_ics
+from retention_xl.writers.csv_table import write_table_csv
 from retention_xl.writers.xlsx_file import write_xlsx
 
-__all__ = ["read_orders", "report_file", "ReportRun", "check_holdout", "HoldoutCheck", "STEPS"]
+__all__ = ["read_orders", "read_side_table", "report_file", "ReportRun", "contacts_file", "ContactsRun",
+           "check_holdout", "HoldoutCheck", "STEPS"]
 
 #: the steps :func:`report_file` reports to a progress display, in order
 STEPS = ("Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the workbook")
@@ -78,6 +87,57 @@ def _header_check(options: ReportOptions | None, roles: dict | None = None):
     return lambda sample: detect_columns(sample.columns, **chosen)
 
 
+def read_side_table(source: str | Path | pd.DataFrame | SideTable | None, kind: str,
+                    options: ReportOptions | None = None, *, sheet: str | None = None) -> SideTable | None:
+    """Read and clean survey answers (``kind="survey"``) or a contact log (``"contacts"``).
+
+    ``source`` is a .csv/.xlsx/.parquet file, a table in memory, an already cleaned
+    :class:`~retention_xl.analysis.side_tables.SideTable` (returned as is) or ``None``
+    (nothing given: ``None``). Columns are found by their headers (see
+    :mod:`~retention_xl.analysis.side_tables`).
+
+    Examples
+    --------
+    >>> log = read_side_table(pd.DataFrame({"Customer": ["a"], "Date": ["2024-01-05"]}), "contacts")
+    >>> log.kind, log.frame["customer"].tolist()
+    ('contacts', ['a'])
+    """
+    if source is None or isinstance(source, SideTable):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return clean_side_table(source, kind, options)
+    table = read_table(source, sheet=sheet or _side_sheet(Path(source), kind))
+    return clean_side_table(table.frame, kind, options, first_row=table.first_row, name=table.source)
+
+
+#: sheet names a workbook may keep survey answers or a contact log under (compared casefolded)
+SIDE_SHEETS = {
+    "survey": {"survey", "survey answers", "answers", "nps"} | {template_label(x, "sheet.survey") for x in LANGUAGES},
+    "contacts": {"contacts", "contact log", "contact history"}
+    | {template_label(x, "sheet.contacts") for x in LANGUAGES},
+}
+
+
+def _side_sheet(path: Path, kind: str) -> str | None:
+    """The sheet of a workbook to read ``kind`` from: one named for it, else the first sheet
+    (never the "Orders" sheet an order export prefers); ``None`` for other files."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    import openpyxl
+
+    file_checks.check_workbook(path)  # hostile or broken files are refused before openpyxl sees them
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+    except Exception:  # noqa: BLE001 -- read_table checks the file and says what is wrong with it
+        return None
+    try:
+        names = book.sheetnames
+    finally:
+        book.close()
+    wanted = {n.strip().casefold() for n in SIDE_SHEETS[kind]}
+    return next((n for n in names if n.strip().casefold() in wanted), names[0] if names else None)
+
+
 @dataclass(frozen=True)
 class ReportRun:
     """What :func:`report_file` did: the orders read, the analysis, the file written."""
@@ -90,12 +150,15 @@ class ReportRun:
 
 def report_file(source: str | Path, output: str | Path, options: ReportOptions | None = None, *,
                 sheet: str | None = None, force: bool = False,
-                progress: Callable[[str], None] | None = None) -> ReportRun:
+                progress: Callable[[str], None] | None = None,
+                survey: str | Path | pd.DataFrame | SideTable | None = None,
+                contacts: str | Path | pd.DataFrame | SideTable | None = None) -> ReportRun:
     """Read ``source``, analyse it and write the report workbook ``output`` in one call.
 
     ``progress`` is called with each step of :data:`STEPS`. ``output`` is never replaced
     unless ``force`` (:class:`~retention_xl.errors.OutputExists`); it is checked before any
-    work.
+    work. ``survey`` answers and a ``contacts`` log (files or tables, optional) add the
+    Feedback sheet and feed the contact plan (see :func:`read_side_table`).
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)
@@ -106,13 +169,58 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     table = read_table(source, sheet=sheet, check=_header_check(options))
     step(STEPS[1])
     orders = clean(table.frame, options, first_row=table.first_row, name=table.source)
+    answers = read_side_table(survey, "survey", options)
+    log = read_side_table(contacts, "contacts", options)
     step(STEPS[2])
-    analysis = analyse(orders, options)
+    analysis = analyse(orders, options, survey=answers, contacts=log)
     step(STEPS[3])
     report = build_report(analysis, options)
     step(STEPS[4])
     path = write_xlsx(report, output, force=force)
     return ReportRun(orders, analysis, report, path)
+
+
+@dataclass(frozen=True)
+class ContactsRun:
+    """What :func:`contacts_file` did: the analysis behind the plan and the files written
+    (``calendar`` is ``None`` without an .ics file)."""
+
+    analysis: Analysis
+    path: Path
+    calendar: Path | None
+
+
+def contacts_file(source: str | Path, output: str | Path, options: ReportOptions | None = None, *,
+                  survey: str | Path | pd.DataFrame | SideTable | None = None,
+                  contacts: str | Path | pd.DataFrame | SideTable | None = None,
+                  ics: str | Path | None = None, sheet: str | None = None, force: bool = False,
+                  progress: Callable[[str], None] | None = None) -> ContactsRun:
+    """Read ``source`` (and the optional ``survey`` answers and ``contacts`` log), make the
+    contact plan and write it as CSV to ``output`` (``retention-xl contacts``): the
+    ContactPlan table of the report's Contacts sheet, in the language of ``options``.
+    With ``ics``, the weekly batches are also written as an iCalendar file.
+
+    Neither file is replaced unless ``force``; both are checked before any work.
+    """
+    options = options or ReportOptions()
+    step = progress or (lambda _: None)
+    targets = [Path(output)] + ([Path(ics)] if ics is not None else [])
+    for target in targets:
+        if target.exists() and not force:
+            raise OutputExists(target)
+    step(STEPS[0])
+    orders = read_orders(source, options, sheet=sheet)
+    answers = read_side_table(survey, "survey", options)
+    log = read_side_table(contacts, "contacts", options)
+    step(STEPS[2])
+    analysis = analyse(orders, options, survey=answers, contacts=log)
+    step("Writing the plan")
+    path = write_table_csv(plan_table(analysis.contacts, options.lang), output, force=force)
+    calendar = None
+    if ics is not None:
+        name = label(options.lang, "table.ContactPlan")
+        calendar = write_ics(calendar_events(analysis, options.lang), ics, name=name, force=force)
+    return ContactsRun(analysis, path, calendar)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field, fields
 
@@ -91,6 +92,15 @@ class ReportOptions:
         Order of ambiguous text dates such as 03/04/2023; ``None`` decides from the data.
     include_statuses, exclude_statuses : tuple of str
         Order statuses to count as sales, or not, beyond the built-in rules.
+    as_of : datetime.date or None
+        The day the contact plan is for (a date, or text like ``2025-01-31``).
+        ``None``: the day after the last order in the data, so the same data always gives
+        the same plan; a live shop passes today's date.
+    quiet_days : int
+        Days after a logged contact before a customer is contacted again (a call-back to
+        an unhappy customer excepted).
+    contact_weeks : int
+        Weeks the contact plan and its calendar cover.
     """
 
     roles: ColumnRoles = field(default_factory=ColumnRoles)
@@ -103,6 +113,9 @@ class ReportOptions:
     dayfirst: bool | None = None
     include_statuses: tuple[str, ...] = ()
     exclude_statuses: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    quiet_days: int = 30
+    contact_weeks: int = 12
 
     def __post_init__(self) -> None:
         if not isinstance(self.roles, ColumnRoles):
@@ -122,6 +135,10 @@ class ReportOptions:
             if isinstance(value, str):
                 value = (value,)
             object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
+        if self.as_of is not None:
+            object.__setattr__(self, "as_of", _date("as_of", self.as_of))
+        _whole("quiet_days", self.quiet_days, 1, 3660)
+        _whole("contact_weeks", self.contact_weeks, 1, 520)
 
     @property
     def window(self) -> int:
@@ -134,6 +151,20 @@ def _whole(name: str, value: object, low: int, high: int) -> None:
         raise InvalidValue(f"{name} must be a whole number, got {value!r}")
     if not low <= value <= high:
         raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
+
+
+def _date(name: str, value: object) -> dt.date:
+    """A day from a date, a datetime or ISO text (``2025-01-31``)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise InvalidValue(f"{name} must be a date like 2025-01-31, got {value!r}")
 
 
 def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:

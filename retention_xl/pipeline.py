@@ -26,12 +26,13 @@ import pandas as pd
 
 from retention_xl.analysis.orders import Orders, clean_orders
 from retention_xl.analysis.overview import Analysis, analyse_orders
+from retention_xl.analysis.side_tables import SideTable, clean_contact_log, clean_survey
 from retention_xl.errors import InvalidValue
 from retention_xl.options import ColumnRoles, ReportOptions
 from retention_xl.layout import layout_report
 from retention_xl.layout.blocks import Report
 
-__all__ = ["clean", "analyse", "build_report"]
+__all__ = ["clean", "clean_side_table", "analyse", "build_report"]
 
 
 def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row: int = 2,
@@ -80,8 +81,23 @@ def _with_roles(options: ReportOptions, roles: dict[str, str]) -> ReportOptions:
     return dataclasses.replace(options, roles=dataclasses.replace(options.roles, **roles))
 
 
-def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None) -> Analysis:
-    """Every analysis of the report: period KPIs, cohorts, customers, segments, predictions.
+def clean_side_table(raw: pd.DataFrame, kind: str, options: ReportOptions | None = None, *, first_row: int = 2,
+                     name: str = "") -> SideTable:
+    """Clean survey answers (``kind="survey"``) or a contact log (``kind="contacts"``) held
+    in memory; columns are found by their headers, dates read in the order of ``options``.
+    See :mod:`~retention_xl.analysis.side_tables`."""
+    if kind not in ("survey", "contacts"):
+        raise InvalidValue(f'kind must be "survey" or "contacts", got {kind!r}')
+    dayfirst = (options or ReportOptions()).dayfirst
+    cleaner = clean_survey if kind == "survey" else clean_contact_log
+    return cleaner(raw, first_row=first_row, dayfirst=dayfirst, source=name)
+
+
+def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None, *,
+            survey: SideTable | pd.DataFrame | None = None,
+            contacts: SideTable | pd.DataFrame | None = None) -> Analysis:
+    """Every analysis of the report: period KPIs, cohorts, customers, segments, predictions,
+    the contact plan and, with survey answers, the feedback figures.
 
     Parameters
     ----------
@@ -89,7 +105,10 @@ def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None)
         The result of :func:`read_orders`, or a raw order table (cleaned here with the
         column roles of ``options``).
     options : ReportOptions, optional
-        Period, activity window, horizon, margin and discount.
+        Period, activity window, horizon, margin, discount, and the contact plan's day,
+        quiet period and weeks.
+    survey, contacts : SideTable or pandas.DataFrame, optional
+        Survey answers and a contact log, cleaned (:func:`clean_side_table`) or raw.
 
     Returns
     -------
@@ -103,8 +122,14 @@ def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None)
     options = options or ReportOptions()
     if not isinstance(orders, Orders):
         orders = clean(orders, options)
+    if isinstance(survey, pd.DataFrame):
+        survey = clean_side_table(survey, "survey", options)
+    if isinstance(contacts, pd.DataFrame):
+        contacts = clean_side_table(contacts, "contacts", options)
     return analyse_orders(orders, period=options.period, window_days=options.window, margin=options.margin,
-                          horizon=options.horizon, discount=options.discount)
+                          horizon=options.horizon, discount=options.discount, as_of=options.as_of,
+                          quiet_days=options.quiet_days, contact_weeks=options.contact_weeks,
+                          survey=survey, contacts=contacts)
 
 
 def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Report:

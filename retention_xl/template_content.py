@@ -1,6 +1,6 @@
 """What the template workbook holds: its tables' columns, example data and formulas.
 
-The Orders and Survey columns, the worked example survey, the Metrics sheet's inputs and
+The Orders, Survey and Contacts columns, the worked example survey, the Metrics sheet's inputs and
 results (each add-in formula with the plain-Excel check computing the same number), the
 Survey results, the formula catalog on the Start sheet and the rules that validate typed
 values. :mod:`retention_xl.template_sheets` lays these out; labels come from
@@ -23,6 +23,7 @@ from retention_xl.template_labels import LABELS
 
 __all__ = [
     "CATALOG",
+    "CONTACT_COLUMNS",
     "DATE",
     "EXAMPLE_SURVEY",
     "INT",
@@ -34,17 +35,29 @@ __all__ = [
     "PLAIN",
     "POINTS",
     "SURVEY_COLUMNS",
+    "SURVEY_HINTS",
     "SURVEY_RESULTS",
     "VALIDATION",
     "template_label",
 ]
 
 ORDER_COLUMNS = ("Customer", "Order date", "Amount", "Order id", "Channel")
-SURVEY_COLUMNS = ("Score", "Satisfaction", "Effort")
+# Survey answers: who (optional) and when, the three scores, a comment. The report's
+# Feedback sheet and the contact plan read this Table (``Survey``) as it is laid out here.
+SURVEY_COLUMNS = ("Customer", "Date", "Score", "Satisfaction", "Effort", "Comment")
+SURVEY_HINTS = {"Customer": "hint.survey.Customer", "Date": "hint.survey.Date", "Score": "hint.Score",
+                "Satisfaction": "hint.Satisfaction", "Effort": "hint.Effort", "Comment": "hint.Comment"}
+# The contact log (Table ``Contacts``): one row per touch; the contact plan waits the quiet
+# period after each.
+CONTACT_COLUMNS = ("Customer", "Date", "Channel")
 
-# Worked examples from the formula contract: NPS 40, CSAT 60%, CES 4.9.
-EXAMPLE_SURVEY = ((10, 5, 7), (10, 5, 6), (9, 4, 6), (9, 4, 5), (9, 5, 6),
-                  (8, 3, 4), (7, 3, 4), (6, 2, 3), (2, 1, 1), (10, 5, 7))
+# Worked examples from the formula contract: NPS 40, CSAT 60%, CES 4.9; answered in
+# January 2024 by respondents not named (an answer needs no customer to count).
+EXAMPLE_SURVEY = tuple(
+    (None, f"2024-01-{day:02d}", score, satisfaction, effort, None)
+    for day, (score, satisfaction, effort) in enumerate(
+        ((10, 5, 7), (10, 5, 6), (9, 4, 6), (9, 4, 5), (9, 5, 6),
+         (8, 3, 4), (7, 3, 4), (6, 2, 3), (2, 1, 1), (10, 5, 7)), start=8))
 
 INT, MONEY, PCT, NUM, PLAIN, POINTS, DATE = (
     "#,##0", "#,##0.00", "0.0%", "0.00", "General", "0.0", "yyyy-mm-dd")
@@ -146,6 +159,8 @@ CATALOG = (
      "PURCHASE_FREQUENCY(5000, 2000) → 2.5"),
     ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts])",
      'COHORT(Orders[Customer], Orders[Order date], "M", "retention")'),
+    ("CONTACT_PLAN", "CONTACT_PLAN(customer_ids, order_dates, amounts, [as_of], [contact_ids], [contact_dates])",
+     "CONTACT_PLAN(Orders[Customer], Orders[Order date], Orders[Amount], , Contacts[Customer], Contacts[Date])"),
 )
 
 VALIDATION = {  # kind: (type, operator, formula1, formula2)

@@ -1,6 +1,6 @@
 """The template workbook's sheets, laid out and styled with openpyxl.
 
-:func:`workbook` writes *Start here*, *Orders*, *Metrics* and *Survey* from the content
+:func:`workbook` writes *Start here*, *Orders*, *Metrics*, *Survey* and *Contact log* from the content
 in :mod:`retention_xl.template_content` and the labels in
 :mod:`retention_xl.template_labels`: named cell styles (yellow inputs, blue results, grey
 checks), merged title bands with row heights fitted to the text, Excel Tables, data
@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from retention_xl.template_content import (
     CATALOG,
+    CONTACT_COLUMNS,
     DATE,
     EXAMPLE_SURVEY,
     INT,
@@ -30,6 +31,7 @@ from retention_xl.template_content import (
     ORDER_COLUMNS,
     PCT,
     SURVEY_COLUMNS,
+    SURVEY_HINTS,
     SURVEY_RESULTS,
     VALIDATION,
 )
@@ -40,11 +42,11 @@ __all__ = ["FIXED_TIME", "VALIDATED_ROWS", "workbook"]
 
 FIXED_TIME = dt.datetime(2024, 1, 1)
 VALIDATED_ROWS = 10_000  # validation reaches this far below the headers, for pasted data
-NAVY, BLUE, ORANGE, GREEN = "1F3864", "2E75B6", "C55A11", "548235"
+NAVY, BLUE, ORANGE, GREEN, PURPLE = "1F3864", "2E75B6", "C55A11", "548235", "7030A0"
 
 
 def workbook(lang: str, rows: list[tuple]) -> Workbook:
-    """The template's four sheets, styled, with ``rows`` in the Orders table.
+    """The template's five sheets, styled, with ``rows`` in the Orders table.
 
     Parameters
     ----------
@@ -57,7 +59,7 @@ def workbook(lang: str, rows: list[tuple]) -> Workbook:
     --------
     >>> wb = workbook("en", [])
     >>> wb.sheetnames
-    ['Start here', 'Orders', 'Metrics', 'Survey']
+    ['Start here', 'Orders', 'Metrics', 'Survey', 'Contact log']
     >>> wb["Orders"].tables["Orders"].ref
     'A4:E5'
     """
@@ -72,17 +74,18 @@ def workbook(lang: str, rows: list[tuple]) -> Workbook:
     start = wb.active
     start.title = label(lang, "sheet.start")
     sheets = [start] + [wb.create_sheet(label(lang, f"sheet.{key}"))
-                        for key in ("orders", "metrics", "survey")]
+                        for key in ("orders", "metrics", "survey", "contacts")]
     _start_sheet(start, lang)
     _orders_sheet(sheets[1], lang, rows)
     _metrics_sheet(sheets[2], lang)
     _survey_sheet(sheets[3], lang)
-    for ws, colour in zip(sheets, (NAVY, BLUE, ORANGE, GREEN)):
+    _contacts_sheet(sheets[4], lang)
+    for ws, colour in zip(sheets, (NAVY, BLUE, ORANGE, GREEN, PURPLE)):
         ws.sheet_properties.tabColor = colour
         ws.sheet_view.rightToLeft = lang in RIGHT_TO_LEFT
-        ws.sheet_view.showGridLines = ws is sheets[1]
+        ws.sheet_view.showGridLines = ws in (sheets[1], sheets[4])
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "portrait" if ws is sheets[1] else "landscape"
+        ws.page_setup.orientation = "portrait" if ws in (sheets[1], sheets[4]) else "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
@@ -165,7 +168,7 @@ def _start_sheet(ws, lang: str) -> None:
     _title(ws, lang, "doc.title", "start.subtitle", "B:D", 150)
     row = 4
     for heading, keys in (("start.how", ("start.step1", "start.step2", "start.step3",
-                                         "start.step4")),
+                                         "start.step4", "start.step5")),
                           ("start.install", ("start.install_a", "start.install_b",
                                              "start.install_c"))):
         _band(ws, row, "B", "D", label(lang, heading), "RX Heading")
@@ -263,31 +266,54 @@ def _metrics_sheet(ws, lang: str) -> None:
 
 
 def _survey_sheet(ws, lang: str) -> None:
-    for col, width in zip("ABCDEFGHI", (2, 16, 16, 16, 3, 32, 14, 18, 44)):
+    for col, width in zip("ABCDEFGHIJKL", (2, 16, 12, 10, 12, 10, 30, 3, 32, 14, 18, 44)):
         ws.column_dimensions[col].width = width
-    _title(ws, lang, "survey.title", "survey.note", "B:I", 140)
-    for col, name in zip("BCD", SURVEY_COLUMNS):
-        _put(ws, f"{col}3", label(lang, f"hint.{name}"), "RX Hint")
+    _title(ws, lang, "survey.title", "survey.note", "B:L", 180)
+    columns = "BCDEFG"
+    for col, name in zip(columns, SURVEY_COLUMNS):
+        _put(ws, f"{col}3", label(lang, SURVEY_HINTS[name]), "RX Hint")
         _put(ws, f"{col}4", name, "RX Header")
-    _fit(ws, 3, max((label(lang, f"hint.{n}") for n in SURVEY_COLUMNS), key=len), 13)
+    _fit(ws, 3, max((label(lang, SURVEY_HINTS[n]) for n in SURVEY_COLUMNS), key=len), 11)
     for r, values in enumerate(EXAMPLE_SURVEY, start=5):
-        for col, value in zip("BCD", values):
-            ws[f"{col}{r}"] = value
-    table = Table(displayName="Survey", ref=f"B4:D{4 + len(EXAMPLE_SURVEY)}")
+        for col, value in zip(columns, values):
+            cell = ws[f"{col}{r}"]
+            cell.value = dt.date.fromisoformat(value) if col == "C" else value
+            if col == "C":
+                cell.number_format = DATE
+    table = Table(displayName="Survey", ref=f"B4:G{4 + len(EXAMPLE_SURVEY)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium4", showRowStripes=True)
     ws.add_table(table)
-    for col, kind in zip("BCD", ("score", "satisfaction", "effort")):
+    for col, kind in zip("CDEF", ("date", "score", "satisfaction", "effort")):
         _validation(ws, kind, lang, f"{col}5:{col}{4 + VALIDATED_ROWS}")
-    _band(ws, 3, "F", "I", label(lang, "survey.results"), "RX Heading")
-    for col, key in zip("FGHI", ("col.item", "col.value", "col.check", "col.meaning")):
+    _band(ws, 3, "I", "L", label(lang, "survey.results"), "RX Heading")
+    for col, key in zip("IJKL", ("col.item", "col.value", "col.check", "col.meaning")):
         _put(ws, f"{col}4", label(lang, key), "RX Header")
     for row, (name, formula, check, fmt) in enumerate(SURVEY_RESULTS, start=5):
-        _put(ws, f"F{row}", label(lang, f"res.{name}"), "RX Label")
+        _put(ws, f"I{row}", label(lang, f"res.{name}"), "RX Label")
         if formula:
-            _put(ws, f"G{row}", f"={formula}", "RX Result", fmt)
-            _put(ws, f"H{row}", f"={check}" if check else None, "RX Check", fmt)
+            _put(ws, f"J{row}", f"={formula}", "RX Result", fmt)
+            _put(ws, f"K{row}", f"={check}" if check else None, "RX Check", fmt)
         else:
-            _put(ws, f"G{row}", f"={check}", "RX Check", fmt)
-            _put(ws, f"H{row}", None, "RX Label")
-        _put(ws, f"I{row}", label(lang, f"res.{name}.help"), "RX Label")
+            _put(ws, f"J{row}", f"={check}", "RX Check", fmt)
+            _put(ws, f"K{row}", None, "RX Label")
+        _put(ws, f"L{row}", label(lang, f"res.{name}.help"), "RX Label")
     ws.freeze_panes = "A5"
+
+
+def _contacts_sheet(ws, lang: str) -> None:
+    """The contact log: an empty ``Contacts`` Table (Customer, Date, Channel) to paste into."""
+    for col, width, fmt in zip("ABC", (26, 16, 22), (None, DATE, None)):
+        ws.column_dimensions[col].width = width
+        if fmt:
+            ws.column_dimensions[col].number_format = fmt
+    _title(ws, lang, "contacts.title", "contacts.note", "A:C", 64)
+    for col, name in zip("ABC", CONTACT_COLUMNS):
+        _put(ws, f"{col}3", label(lang, f"hint.contact.{name}"), "RX Hint")
+        _put(ws, f"{col}4", name, "RX Header")
+    _fit(ws, 3, max((label(lang, f"hint.contact.{n}") for n in CONTACT_COLUMNS), key=len), 20)
+    table = Table(displayName="Contacts", ref="A4:C5")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium5", showRowStripes=True)
+    ws.add_table(table)
+    _validation(ws, "date", lang, f"B5:B{4 + VALIDATED_ROWS}")
+    ws.freeze_panes = "A5"
+    ws.print_title_rows = "4:4"

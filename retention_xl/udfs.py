@@ -19,6 +19,7 @@ Two things here are for Excel rather than for Python:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import xlwings as xw
@@ -55,6 +56,7 @@ __all__ = [
     "CLV_PREDICT",
     "P_ALIVE",
     "SBG_RETENTION",
+    "CONTACT_PLAN",
 ]
 
 CATEGORY = "Retention"
@@ -347,3 +349,84 @@ def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     rates = [""] + model.retention_rates(periods[1:]).tolist()
     return [["Period", "Survivors", "Retention rate"]] + [
         [t, n, r] for t, n, r in zip(periods.tolist(), projected, rates)]
+
+
+#: CONTACT_PLAN's columns: (header, column of the plan, kind)
+PLAN_COLUMNS = (
+    ("Priority", "priority", "number"), ("Customer", "customer", "text"), ("Status", "status", "status"),
+    ("Action", "action", "plan_action"), ("Why", "reason", "reason"), ("Act on", "act_on", "date"),
+    ("Last order", "last_order", "date"), ("Last contact", "last_contact", "date"),
+    ("Expected next order", "expected_next", "date"), ("Days overdue", "days_overdue", "number"),
+    ("Value at stake", "value", "number"),
+)
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
+@xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
+@xw.arg("amounts", err_to_str=True, doc="Range of order amounts, same length (negative = refund).")
+@xw.arg("as_of", err_to_str=True, doc="Day the plan is for (default: the day after the last order), e.g. =TODAY().")
+@xw.arg("contact_ids", err_to_str=True, doc="Contact log: range of the customers contacted (optional).")
+@xw.arg("contact_dates", err_to_str=True, doc="Contact log: range of the contact dates, same length.")
+@excel_formula
+def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None):  # noqa: N802
+    """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first."""
+    import pandas as pd
+
+    from retention_xl.analysis.contacts import plan_contacts
+    from retention_xl.analysis.overview import customer_table
+    from retention_xl.analysis.segments import median_gaps
+    from retention_xl.analysis.side_tables import clean_contact_log
+    from retention_xl.labels import labels_for
+
+    frame = _orders(customer_ids, order_dates, amounts)
+    day = _day_arg(as_of)
+    log = None
+    if (contact_ids is None) != (contact_dates is None):
+        raise InvalidValue("give both contact_ids and contact_dates, or neither")
+    if contact_ids is not None:
+        ids, dates = values(contact_ids, "contact_ids"), values(contact_dates, "contact_dates")
+        if len(ids) != len(dates):
+            raise InvalidValue(f"contact_ids has {len(ids)} cells but contact_dates has {len(dates)}: "
+                               "give ranges of the same size")
+        raw = pd.DataFrame({"customer": pd.Series(ids, dtype=object), "date": pd.Series(dates, dtype=object)})
+        raw = raw[~(raw["customer"].isna() & raw["date"].isna())]
+        log = clean_contact_log(raw, customer="customer", date="date")
+    customers, _ = customer_table(frame)
+    plan = plan_contacts(customers, median_gaps(frame), as_of=day, contacts=log).plan
+    if plan.empty:
+        raise DataError("nobody to contact in the next 12 weeks: every customer is lost")
+    words = labels_for("en")
+    columns = []
+    for _, key, kind in PLAN_COLUMNS:
+        col = plan[key]
+        if kind == "date":
+            columns.append(pd.to_datetime(col).dt.strftime("%Y-%m-%d").fillna("").tolist())
+        elif kind == "number":
+            columns.append(col.astype(float).tolist())
+        elif kind == "text":
+            columns.append(col.astype(str).tolist())
+        else:
+            columns.append([words[f"{kind}.{c}"] for c in col])
+    return [[h for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]
+
+
+def _day_arg(x: Any) -> object:
+    """The plan day from a cell: a date, date text, or a serial number; blank is ``None``."""
+    if isinstance(x, (list, tuple)):
+        flat = values(x, "as_of")
+        if len(flat) != 1:
+            raise InvalidValue(f"as_of must be a single date, got a range of {len(flat)} cells")
+        x = flat[0]
+    if x is None or isinstance(x, (dt.datetime, dt.date)):
+        return x
+    if isinstance(x, str):
+        return text(x, "as_of", "") or None  # an error value is passed on; bad text is #VALUE!
+    return _serial_day(number(x, "as_of"))
+
+
+def _serial_day(serial: float) -> dt.datetime:
+    """An Excel serial day number (1900 date system) as a date; 45658 = 2025-01-01."""
+    if not 1 <= serial <= 2_958_465:
+        raise OutOfRange(f"as_of must be a date, got the number {serial:g}")
+    return dt.datetime(1899, 12, 30) + dt.timedelta(days=int(serial))

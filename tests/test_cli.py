@@ -22,7 +22,7 @@ def test_report_on_the_bundled_sample(tmp_path):
     assert "Report written" in result.output
     assert "5,499 rows read, 5,484 used, 15 skipped" in result.output
     assert openpyxl.load_workbook(target, read_only=True).sheetnames == [
-        "Summary", "Cohorts", "Segments", "Data issues"]
+        "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
 
 
 def test_report_refuses_to_overwrite_without_force(tmp_path):

@@ -165,12 +165,15 @@ SCALARS = {
     # options
     "period": st.sampled_from(["M", "W", "Q", "Y", "m", " Q ", "D", "month", ""]),
     "show": st.sampled_from(["retention", "customers", "orders", "revenue", "Revenue", " customers ", "profit"]),
+    "as_of": st.one_of(order_date, st.sampled_from(["2030-01-01", "today", ""])),
 }
 RANGES = {
     "lost": counts,
     "scores": scores,
     "amounts": amount,
     "survivors": counts,
+    "contact_ids": customer_id,
+    "contact_dates": order_date,
 }
 ORDER_TABLE = ("customer_ids", "order_dates", "amounts")
 
@@ -252,7 +255,7 @@ BOUNDS = {
 #: documented range of the columns of spilled tables, by header
 COLUMN_BOUNDS = {
     "Size": (1, math.inf), "P(alive)": (0, 1), "Retention rate": (0, 1), "Survivors": (0, math.inf),
-    "Expected purchases": (0, math.inf),
+    "Expected purchases": (0, math.inf), "Priority": (1, math.inf), "Days overdue": (0, math.inf),
 }
 NUMBER_TYPES = (int, float, np.integer, np.floating)
 #: formulas that fit a purchase model on the orders: a fuzz case rarely holds enough orders
@@ -359,7 +362,7 @@ def report_counts(request):
 
 
 #: formulas that clean and analyse order ranges or fit a model: seconds per hundred cases
-SLOW_TO_FUZZ = {"COHORT", "CLV_PREDICT", "P_ALIVE", "SBG_RETENTION"}
+SLOW_TO_FUZZ = {"COHORT", "CLV_PREDICT", "P_ALIVE", "SBG_RETENTION", "CONTACT_PLAN"}
 #: fewer cases than this rarely reach both answers and errors
 MIN_CASES = 100
 

@@ -307,7 +307,7 @@ def test_build_report_writes_every_report_sheet(main, capsys):
     book = FakeBook()
     book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=4))
     main.build_report(book)
-    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     rows = book.sheets["Summary"].grid
     assert rows[0][0] == "Customer retention summary"
     assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. 6 rows read, 5 used, 1 skipped")
@@ -325,7 +325,8 @@ def test_build_report_writes_every_report_sheet(main, capsys):
     assert book.sheets["Cohorts"].formats[(start + 2, 3)] == "0.0%"
     assert book.sheets["Summary"].formats[(5, 1)] == "#,##0"  # customers
     assert book.active is book.sheets["Summary"]
-    assert [n.name for n in book.names] == [f"RetentionXL_{k}" for k in ("summary", "cohorts", "segments", "issues")]
+    assert [n.name for n in book.names] == [f"RetentionXL_{k}"
+                                            for k in ("summary", "cohorts", "segments", "contacts", "issues")]
     out = capsys.readouterr().out
     assert "row 10: blank row (skipped)" in out and "colour scale" in out
 
@@ -347,13 +348,13 @@ def test_build_report_replaces_only_its_own_sheets(main):
     main.build_report(book)
     main.build_report(book)
     main.build_report(book, "fa")  # a second run, in Persian: the first sheets go
-    assert [s.name for s in book.sheets] == ["Orders", *(main.label("fa", f"sheet.{k}")
-                                                         for k in ("summary", "cohorts", "segments", "issues"))]
+    keys = ("summary", "cohorts", "segments", "contacts", "issues")
+    assert [s.name for s in book.sheets] == ["Orders", *(main.label("fa", f"sheet.{k}") for k in keys)]
     summary = main.label("fa", "sheet.summary")
     assert [n.refers_to for n in book.names][0] == f"='{summary}'!$A$1"
     book.sheets[summary].delete()  # the user deletes it; the name shows #REF!
     main.build_report(book, "en")
-    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
 
     other = FakeBook()
     other.sheets.add(name="Orders").tables.append(FakeTable("Orders", other.sheets["Orders"], ORDERS, row=1))

@@ -151,7 +151,8 @@ def test_tables_are_written_with_their_names_headers_values_and_formats(sample_r
                     if xl.cell(r, c).value is not None:  # the file formats only cells with a value
                         assert xl.cell(r, c).number_format == FORMATS[kind]
     assert names == ["PeriodKPIs", "CohortRetention", "CohortCustomers", "CohortRevenue",
-                     "SegmentSummary", "Customers", "IssueReasons", "DataIssues"]
+                     "SegmentSummary", "Customers", "ContactStatus", "ContactActions", "ContactCalendar",
+                     "ContactPlan", "IssueReasons", "DataIssues"]
 
 
 def test_charts_widths_and_window_settings_match_the_file(sample_rows):
@@ -346,7 +347,8 @@ def test_rerun_replaces_only_its_sheets_and_is_idempotent(sample_rows):
     assert book.sheets["Notes"].values == {(2, 2): "keep me"}
     assert sorted((n.name, n.refers_to) for n in book.names) == sorted(
         (f"RetentionXL_{k}", f"='{s}'!$A$1") for k, s in
-        zip(("summary", "cohorts", "segments", "issues"), ("Summary", "Cohorts", "Segments", "Data issues")))
+        zip(("summary", "cohorts", "segments", "contacts", "issues"),
+            ("Summary", "Cohorts", "Segments", "Contacts", "Data issues")))
 
 
 def _user_sheet(book) -> fx.Sheet:
@@ -425,7 +427,7 @@ def test_a_language_change_renames_in_place_and_formulas_follow(sample_rows):
     run_report(book, lang="en")
     mine = _user_sheet(book)
     run = run_report(book, lang="fa")
-    assert [ws.name for ws in book.sheets][1:5] == list(run.written.sheets)
+    assert [ws.name for ws in book.sheets][1:1 + len(run.written.sheets)] == list(run.written.sheets)
     assert mine.formulas[(2, 2)] == "=SUM(PeriodKPIs[درآمد خالص])"  # Excel renames the column reference
     assert book.calculate(mine.formulas[(2, 2)]) == pytest.approx(
         run.report.table("PeriodKPIs").frame["revenue"].sum())
@@ -471,7 +473,7 @@ def test_a_users_own_summary_sheet_is_never_touched(sample_rows):
     assert mine.values == {(1, 1): "My own summary", (1, 2): 42}
     assert mine.format_rules == [((1, 1, 1, 2), "0.00")] and list(mine.tables) == []
     assert [ws.name for ws in book.sheets] == [
-        "Orders", "summary", "Summary (2)", "Cohorts", "Segments", "Data issues"]
+        "Orders", "summary", "Summary (2)", "Cohorts", "Segments", "Contacts", "Data issues"]
     assert book.names["RetentionXL_summary"].refers_to == "='Summary (2)'!$A$1"
 
 
@@ -480,8 +482,8 @@ def test_a_report_sheet_the_user_deleted_is_made_again(sample_rows):
     run_report(book)
     book.sheets["Cohorts"].delete()  # its mark now refers to #REF!
     run = run_report(book)
-    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
-    assert run.written.sheets == ("Summary", "Cohorts", "Segments", "Data issues")
+    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
+    assert run.written.sheets == ("Summary", "Cohorts", "Segments", "Contacts", "Data issues")
 
 
 def test_a_report_written_to_a_file_is_replaced_by_the_live_one(sample_rows):
@@ -632,7 +634,7 @@ def test_the_button_builds_the_report(sample_rows, caller):
     book = orders_book(sample_rows)
     caller(book)
     retention_xl.main()
-    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Data issues"]
+    assert [ws.name for ws in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     assert book.app.alerts == [] and book.app.status_bar is False
 
 

@@ -52,11 +52,12 @@ def _table_rows(ws, name):
 
 
 def test_sheets_and_named_tables(book):
-    assert book.sheetnames == ["Summary", "Cohorts", "Segments", "Data issues"]
+    assert book.sheetnames == ["Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     tables = {name for ws in book for name in ws.tables}
     assert tables == {
         "PeriodKPIs", "CohortCustomers", "CohortRetention", "CohortRevenue",
-        "SegmentSummary", "Customers", "IssueReasons", "DataIssues",
+        "SegmentSummary", "Customers", "ContactStatus", "ContactActions", "ContactCalendar", "ContactPlan",
+        "IssueReasons", "DataIssues",
     }
 
 
@@ -133,7 +134,7 @@ def test_right_to_left_translated_report(tmp_path):
     built = build_report(_raw_orders(), source="orders.csv", lang="fa")
     path = write_xlsx(built.report, tmp_path / "fa.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["خلاصه", "کوهورت‌ها", "بخش‌ها", "مشکلات داده"]
+    assert wb.sheetnames == ["خلاصه", "کوهورت‌ها", "بخش‌ها", "تماس‌ها", "مشکلات داده"]
     assert all(ws.sheet_view.rightToLeft for ws in wb)
     # table names stay the same in every language, so formulas keep working
     assert "PeriodKPIs" in wb["خلاصه"].tables

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from retention_xl.errors import DataError, InvalidValue, OutputExists
 from retention_xl.template import build_template, sample_orders, template_bytes
-from retention_xl.template_content import ORDER_COLUMNS, SURVEY_COLUMNS
+from retention_xl.template_content import CONTACT_COLUMNS, ORDER_COLUMNS, SURVEY_COLUMNS
 from retention_xl.template_content import template_label as label
 from retention_xl.template_labels import LABELS
 
@@ -56,14 +56,17 @@ def _name_target(wb, name):
 
 def test_sheets_tables_and_headers():
     wb = _book()
-    assert wb.sheetnames == ["Start here", "Orders", "Metrics", "Survey"]
-    orders, survey = wb["Orders"], wb["Survey"]
+    assert wb.sheetnames == ["Start here", "Orders", "Metrics", "Survey", "Contact log"]
+    orders, survey, contacts = wb["Orders"], wb["Survey"], wb["Contact log"]
     assert list(orders.tables) == ["Orders"] and list(survey.tables) == ["Survey"]
+    assert list(contacts.tables) == ["Contacts"] and contacts.tables["Contacts"].ref == "A4:C5"
+    assert [contacts.cell(4, c).value for c in (1, 2, 3)] == list(CONTACT_COLUMNS)
     assert orders.tables["Orders"].ref == "A4:E5"  # one empty row to paste into
     assert [c.value for c in orders[4]] == list(ORDER_COLUMNS)
-    assert survey.tables["Survey"].ref == "B4:D14"
-    assert [survey.cell(4, c).value for c in (2, 3, 4)] == list(SURVEY_COLUMNS)
-    assert [survey.cell(r, 2).value for r in range(5, 15)] == [10, 10, 9, 9, 9, 8, 7, 6, 2, 10]
+    assert survey.tables["Survey"].ref == "B4:G14"
+    assert [survey.cell(4, c).value for c in range(2, 8)] == list(SURVEY_COLUMNS)
+    assert [survey.cell(r, 4).value for r in range(5, 15)] == [10, 10, 9, 9, 9, 8, 7, 6, 2, 10]
+    assert [survey.cell(r, 3).value.date() for r in (5, 14)] == [dt.date(2024, 1, 8), dt.date(2024, 1, 17)]
     assert orders.freeze_panes == "A5" and survey.freeze_panes == "A5"
     assert orders.column_dimensions["B"].number_format == "yyyy-mm-dd"
     assert wb.calculation.fullCalcOnLoad is True
@@ -122,8 +125,8 @@ def test_survey_formulas_and_checks():
         "=CES(Survey[Effort])": "=AVERAGE(Survey[Effort])",
     }
     for udf, check in expected.items():
-        row = _row_of(ws, udf, "G")
-        assert ws[f"H{row}"].value == check
+        row = _row_of(ws, udf, "J")
+        assert ws[f"K{row}"].value == check
 
 
 def test_add_in_functions_are_written_as_plain_calls():
@@ -144,7 +147,8 @@ def test_data_validation_on_every_input_column():
     assert orders["B5"].type == "date" and orders["C5"].type == "decimal"
     assert str(orders["B5"].sqref) == "B5:B10004"
     survey = rules(wb["Survey"])
-    for col, low, high in (("B5", "0", "10"), ("C5", "1", "5"), ("D5", "1", "7")):
+    assert survey["C5"].type == "date" and rules(wb["Contact log"])["B5"].type == "date"
+    for col, low, high in (("D5", "0", "10"), ("E5", "1", "5"), ("F5", "1", "7")):
         dv = survey[col]
         assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", low, high)
         assert dv.showErrorMessage and dv.error
@@ -172,7 +176,7 @@ def test_start_sheet_explains_install_and_every_formula(lang):
     assert "retention-xl lite" in text
     assert label(lang, "start.install_c") in text
     names = ("CRR", "CHURN", "CHURN_COST", "REPEAT_RATE", "CLV", "CLV_DISCOUNTED", "LIFESPAN",
-             "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT")
+             "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT", "CONTACT_PLAN")
     signatures = [c.value for (c,) in ws.iter_rows(min_col=2, max_col=2) if c.style == "RX Code"]
     assert [s.split("(")[0] for s in signatures] == list(names)
     assert all(label(lang, f"cat.{n}") in text for n in names)
@@ -198,10 +202,10 @@ def test_arabic_and_persian_are_right_to_left_with_ascii_names(lang):
     en, wb = _book("en"), _book(lang)
     assert all(ws.sheet_view.rightToLeft for ws in wb.worksheets)
     assert not any(ws.sheet_view.rightToLeft for ws in en.worksheets)
-    assert wb.sheetnames == [label(lang, f"sheet.{k}") for k in ("start", "orders", "metrics", "survey")]
+    assert wb.sheetnames == [label(lang, f"sheet.{k}") for k in ("start", "orders", "metrics", "survey", "contacts")]
     assert list(wb.defined_names) == list(en.defined_names)
     assert _name_target(wb, "CustomersStart").value == 10
-    for index in (1, 3):
+    for index in (1, 3, 4):
         assert list(wb.worksheets[index].tables) == list(en.worksheets[index].tables)
     assert [c.value for c in wb.worksheets[1][4]] == list(ORDER_COLUMNS)
     row = _row_of(_metrics(wb), "=CRR(CustomersStart,CustomersEnd,NewCustomers)")
@@ -342,9 +346,9 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     survey, s_values = layout.worksheets[3], values.worksheets[3]
 
     def survey_check(udf):
-        return s_values[f"H{_row_of(survey, udf, 'G')}"].value
+        return s_values[f"K{_row_of(survey, udf, 'J')}"].value
 
-    assert s_values[f"G{_row_of(survey, '=COUNT(Survey[Score])', 'G')}"].value == 10
+    assert s_values[f"J{_row_of(survey, '=COUNT(Survey[Score])', 'J')}"].value == 10
     assert survey_check("=NPS(Survey[Score])") == pytest.approx(40)
     assert survey_check("=CSAT(Survey[Satisfaction])") == pytest.approx(0.6)
     assert survey_check("=CES(Survey[Effort])") == pytest.approx(4.9)

@@ -5,6 +5,7 @@ import re
 import zipfile
 
 import openpyxl
+import pandas as pd
 from openpyxl.utils import get_column_letter
 import pytest
 
@@ -67,3 +68,18 @@ def test_write_xlsx_streams_the_same_file_as_report_bytes(report, tmp_path):
     on_disk = _parts(path.read_bytes(), r"xl/.*\.xml")
     in_memory = _parts(report_bytes(report), r"xl/.*\.xml")
     assert on_disk == in_memory
+
+
+def test_a_streamed_categorical_text_column_reads_back_as_written_cell_by_cell():
+    """Statuses and actions of the ContactPlan are categories: escaped once each, then spread."""
+    from retention_xl.layout.blocks import Column, Report, Sheet, Table
+
+    words = pd.Categorical(["a<b", None, "c&d", "", "a<b"] * 600, categories=["a<b", "c&d", "", "unused"])
+    table = Table("T", pd.DataFrame({"w": words, "n": range(3000)}),
+                  (Column("w", "Word", "text"), Column("n", "N", "int")), row=1)
+    report = Report((Sheet("contacts", "S", (table,)),), "en")
+    streamed = openpyxl.load_workbook(io.BytesIO(report_bytes(report)))["S"]
+    by_cell = openpyxl.load_workbook(io.BytesIO(report_bytes(report, bulk_rows=10**9)))["S"]
+    read = [[c.value for c in row] for row in streamed.iter_rows(min_row=3, max_row=7)]
+    assert read == [[c.value for c in row] for row in by_cell.iter_rows(min_row=3, max_row=7)]
+    assert [r[0] for r in read] == ["a<b", None, "c&d", "", "a<b"]

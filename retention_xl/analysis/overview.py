@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.cohorts import Cohorts, cohort_tables
+from retention_xl.analysis.contacts import ContactPlan, plan_contacts
 from retention_xl.analysis.customers import customer_summary
+from retention_xl.analysis.feedback import Feedback, survey_feedback
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, headline_kpis, period_kpis
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.periods import normalise_period
@@ -28,6 +30,7 @@ from retention_xl.analysis.segments import (
     rfm_segments,
     segment_summary,
 )
+from retention_xl.analysis.side_tables import SideTable
 
 __all__ = ["Analysis", "analyse_orders", "customer_table"]
 
@@ -49,6 +52,11 @@ class Analysis:
     segments : :func:`~retention_xl.analysis.segments.segment_summary` plus
         ``avg_predicted_clv``
     prediction : the models behind the predictions, or why there are none
+    contacts : :func:`~retention_xl.analysis.contacts.plan_contacts`: whom to contact,
+        when, why, and the counts per status
+    feedback : :func:`~retention_xl.analysis.feedback.survey_feedback`, or ``None``
+        without survey answers
+    contact_log : the contact log used, or ``None``
     """
 
     orders: Orders
@@ -60,10 +68,13 @@ class Analysis:
     customers: pd.DataFrame
     segments: pd.DataFrame
     prediction: Prediction
+    contacts: ContactPlan | None = None
+    feedback: Feedback | None = None
+    contact_log: SideTable | None = None
 
 
 def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,
-                   discount: float = 0.01) -> tuple[pd.DataFrame, Prediction]:
+                   discount: float = 0.01, gaps: pd.Series | None = None) -> tuple[pd.DataFrame, Prediction]:
     """The report's Customers table from clean orders, and the models behind its predictions.
 
     One row per customer (index: the customer id as text): the summary of
@@ -79,7 +90,8 @@ def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 
     customers["clv"] = customers["revenue"] * margin
     prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
     customers = customers.join(prediction.customers)
-    customers["at_risk"] = at_risk(customers["days_since_last"], median_gaps(orders).reindex(customers.index),
+    gaps = median_gaps(orders) if gaps is None else gaps
+    customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
                                    customers["p_alive"], customers["frequency"] + 1)
     customers.index = customers.index.astype(str)
     return customers, prediction
@@ -87,13 +99,16 @@ def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 
 
 def analyse_orders(
     clean: Orders, *, period: str = "M", window_days: int | None = None, margin: float = 1.0,
-    horizon: int = 12, discount: float = 0.01,
+    horizon: int = 12, discount: float = 0.01, as_of=None, quiet_days: int = 30, contact_weeks: int = 12,
+    survey: SideTable | None = None, contacts: SideTable | None = None,
 ) -> Analysis:
     """Run every analysis of the report on a cleaned order table.
 
     ``margin`` turns revenue into profit for the historical and the predicted CLV
     (1 = revenue); ``horizon`` is the number of months predicted, ``discount`` the
-    discount rate per month of the predicted CLV.
+    discount rate per month of the predicted CLV. ``as_of``, ``quiet_days`` and
+    ``contact_weeks`` shape the contact plan; ``survey`` answers and a ``contacts`` log
+    (:mod:`~retention_xl.analysis.side_tables`) feed the feedback figures and the plan.
 
     Raises
     ------
@@ -110,7 +125,8 @@ def analyse_orders(
 
     kpis = period_kpis(orders, code, window)
     cohorts = cohort_tables(orders, code)
-    customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount)
+    gaps = median_gaps(orders)
+    customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount, gaps=gaps)
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
@@ -118,6 +134,11 @@ def analyse_orders(
     headline = headline_kpis(orders, kpis, window)
     headline.update(pareto(customers["revenue"]))
     headline["at_risk"] = int(customers["at_risk"].sum())
+    feedback = None if survey is None else survey_feedback(survey, customers, code)
+    plan = plan_contacts(customers, gaps.set_axis(gaps.index.astype(str)), as_of=as_of, window_days=window,
+                         quiet_days=quiet_days,
+                         weeks=contact_weeks, contacts=contacts,
+                         unhappy=None if feedback is None else feedback.unhappy)
     return Analysis(
         orders=clean,
         period=code,
@@ -128,4 +149,7 @@ def analyse_orders(
         customers=customers,
         segments=segments,
         prediction=prediction,
+        contacts=plan,
+        feedback=feedback,
+        contact_log=contacts,
     )

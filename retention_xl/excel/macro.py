@@ -1,7 +1,8 @@
 """The ribbon's **Build report**: read the pasted orders from the live workbook, build the report.
 
 The orders are read by :mod:`retention_xl.excel.live_orders` (which also picks the report
-language), cleaned, analysed and laid out by the same steps as every other door
+language), the optional ``Survey`` and ``Contacts`` Tables by
+:mod:`retention_xl.excel.live_side_tables`; they are cleaned, analysed and laid out by the same steps as every other door
 (:mod:`retention_xl.pipeline`) and written into the workbook by
 :mod:`retention_xl.excel.xlwings_writer`.
 
@@ -17,7 +18,7 @@ Examples
 >>> import xlwings as xw                       # doctest: +SKIP
 >>> run = run_report(xw.Book.caller())         # doctest: +SKIP
 >>> run.written.sheets                         # doctest: +SKIP
-('Summary', 'Cohorts', 'Segments', 'Data issues')
+('Summary', 'Cohorts', 'Segments', 'Contacts', 'Data issues')
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
 from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
+from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
-from retention_xl.pipeline import analyse, build_report, clean
+from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.layout.blocks import Report
 
 __all__ = ["LiveRun", "error_message", "main", "run_report"]
@@ -85,6 +87,9 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
                progress: Callable[[str], None] | None = None) -> LiveRun:
     """Build the retention report from the orders in ``book`` and write it into ``book``.
 
+    The ``Survey`` and ``Contacts`` Tables, where the workbook has them, add the Feedback
+    sheet and feed the contact plan.
+
     Parameters
     ----------
     book : xlwings.Book
@@ -113,15 +118,20 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language)
+        side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
+                                                                     name=t.source)
+                            for kind, t in side.items())
         show("Analysing")
-        analysis = analyse(cleaned, options)
+        analysis = analyse(cleaned, options, survey=survey, contacts=contacts)
         show("Laying out the report")
         report = build_report(analysis, options)
         show("Writing the report")
         with _screen_frozen(app):
-            written = write_report(book, report, keep=(orders.sheet,))
+            kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
+            written = write_report(book, report, keep=kept)
     if written.notes:  # after the status bar was given back: this line stays
         app.status_bar = f"{TITLE}: {notes_line(written.notes, language)}"
     return LiveRun(orders, analysis, report, written, language)

@@ -7,7 +7,8 @@ positions and number formats but no spreadsheet library. The file writer
 so the ribbon report and the command-line report are the same report.
 
 The blocks (tables, figures, text, charts) are in :mod:`retention_xl.layout.blocks`; each
-sheet is laid out by its own module (``summary``, ``cohorts``, ``segments``, ``issues``).
+sheet is laid out by its own module (``summary``, ``cohorts``, ``segments``, ``contacts``,
+``feedback``, ``issues``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from retention_xl.errors import DataError
 from retention_xl.labels import label, labels_for
 from retention_xl.layout.blocks import SHEET_COLUMNS, SHEET_ROWS, Report, Sheet, Table, fmt_date
 from retention_xl.layout.cohorts import cohorts_sheet
+from retention_xl.layout.contacts import contacts_sheet
+from retention_xl.layout.feedback import feedback_sheet
 from retention_xl.layout.issues import issues_sheet
 from retention_xl.layout.segments import segments_sheet
 from retention_xl.layout.summary import summary_sheet
@@ -57,8 +60,8 @@ def _fit_to_sheet(sheet: Sheet, lang: str) -> Sheet:
 
 
 def layout_report(analysis: Analysis, *, lang: str = "en") -> Report:
-    """Lay out the four report sheets (Summary, Cohorts, Segments, Data issues), every table
-    cut to what an Excel sheet holds."""
+    """Lay out the report sheets (Summary, Cohorts, Segments, Contacts, Feedback when there are
+    survey answers, Data issues), every table cut to what an Excel sheet holds."""
     labels_for(lang)  # an unknown language fails here, before any work
     orders = analysis.orders
     n_input_rows, skipped = orders.n_input_rows, orders.skipped_rows
@@ -71,6 +74,8 @@ def layout_report(analysis: Analysis, *, lang: str = "en") -> Report:
         summary_sheet(analysis, lang, subtitle),
         cohorts_sheet(analysis, lang),
         segments_sheet(analysis, lang),
+        *((contacts_sheet(analysis, lang),) if analysis.contacts is not None else ()),
+        *((feedback_sheet(analysis, lang),) if analysis.feedback is not None else ()),
         issues_sheet(analysis, lang, subtitle),
     )
     return Report(sheets=tuple(_fit_to_sheet(s, lang) for s in sheets), lang=lang)

@@ -7,13 +7,14 @@ live-workbook writer draw the same blocks. Every table is an Excel Table with a 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "Column", "Table", "Figures", "Text", "Chart", "Sheet", "Report", "FORMATS", "SHEET_KEYS", "SHEET_MARK",
+    "Column", "Table", "Figures", "Text", "Chart", "Sheet", "Report", "CalendarEvent", "FORMATS", "SHEET_KEYS", "SHEET_MARK",
     "SHEET_ROWS", "SHEET_COLUMNS", "table_values", "widths", "fmt_date",
 ]
 
@@ -30,7 +31,7 @@ FORMATS = {
     "bool": "General",
 }
 #: the report's own sheets, in order; the marker a writer leaves on them
-SHEET_KEYS = ("summary", "cohorts", "segments", "issues")
+SHEET_KEYS = ("summary", "cohorts", "segments", "contacts", "feedback", "issues")
 SHEET_MARK = "RetentionXL_{key}"  # workbook-level name marking a sheet a writer made (key from SHEET_KEYS)
 SHEET_ROWS = 1_048_576  # rows of an Excel sheet
 SHEET_COLUMNS = 16_384  # columns of an Excel sheet
@@ -126,6 +127,17 @@ class Report:
 
     def table(self, name: str) -> Table:
         return next(t for s in self.sheets for t in s.tables if t.name == name)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """An all-day calendar event (the contact plan's weekly batches, for an .ics file)."""
+
+    start: dt.date
+    days: int
+    summary: str
+    description: str
+    uid: str  # stable, so that importing a newer plan replaces the same week's event
 
 
 def fmt_date(ts: pd.Timestamp) -> str:

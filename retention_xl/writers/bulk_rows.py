@@ -39,13 +39,23 @@ def _escape(text: pa.Array) -> pa.Array:
     return text
 
 
+def _text(series: pd.Series) -> pa.Array:
+    """A text column as escaped strings (null for a blank). A categorical column (statuses,
+    actions, segments) is escaped once per category and spread over the rows by its codes."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        words = _escape(pa.array([str(c) for c in series.cat.categories], type=pa.string()))
+        return pc.take(words, pa.array(codes, mask=codes < 0))
+    values = pa.array(series.astype(object).where(series.notna(), None).map(
+        lambda v: v if v is None else str(v)), type=pa.string())
+    return _escape(values)
+
+
 def _column_cells(series: pd.Series, kind: str, ref: pa.Array, style: int) -> pa.Array:
     """One ``<c>`` element per row (a styled empty cell for a blank)."""
     if kind == "text":
-        values = pa.array(series.astype(object).where(series.notna(), None).map(
-            lambda v: v if v is None else str(v)), type=pa.string())
         open_tag = f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-        cells = _join("<c r=\"", ref, "\"", open_tag, _escape(values), "</t></is></c>")
+        cells = _join("<c r=\"", ref, "\"", open_tag, _text(series), "</t></is></c>")
     elif kind in ("date", "datetime"):
         ns = pd.DatetimeIndex(series).as_unit("ns").to_numpy()
         serial = (ns - _EXCEL_EPOCH).astype("timedelta64[ns]").astype(np.int64) / _NS_PER_DAY

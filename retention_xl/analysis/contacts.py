@@ -1,0 +1,400 @@
+"""The contact plan: each customer's status, the action it calls for, the day to act, and what it is worth.
+
+Every rule works on whole days as of the *plan day* ``as_of`` (by default the day after
+the last order in the data, the day the Customers table's "days since last order" is
+counted to). For a customer:
+
+* ``d`` = days from its last order day to the plan day;
+* ``g`` = its *usual gap*: the median days between its order days; a customer with one
+  order day has no rhythm of its own and gets the median of the repeat customers' usual
+  gaps (30 days when nobody has bought twice), as in the at-risk rule of
+  :mod:`~retention_xl.analysis.segments`;
+* the *expected next order* is ``g`` days after the last order (rounded up to a day).
+
+Status (the first rule that holds):
+
+=========  ==================================================================================
+lost       ``d > max(4 g, activity window)``: gone longer than four usual gaps and out of the
+           customer base; not in the plan
+lapsing    at risk by the Segments sheet's rule and not lost: ``d > max(2 g, 30)``, or the
+           purchase model gives P(alive) below 50% (for customers with orders on 2 or more
+           days); the report's *at risk* count
+overdue    ``d >= 1.5 g``
+due        ``d >= g``: the expected next order day has come
+on track   otherwise; also a due or overdue customer contacted less than ``quiet_days``
+           ago (a touch answers the reminder; wait for the order)
+=========  ==================================================================================
+
+Action (the first rule that holds; lost customers get none):
+
+=============  ===========================================================================
+call_back      an unhappy survey answer (detractor: NPS 0-6; low satisfaction: CSAT 1-2;
+               high effort: 1-3 on the 7-point ease scale) given at most 90 days before the
+               plan day, with no contact logged on or after its day. Act on the plan day,
+               quiet period or not.
+win_back       lapsing, and a value at stake at or above the median of the customers who
+               are not lost (*valuable*)
+second_order   one order day only and not lapsing: thank them and invite a second order,
+               7 days after the first order
+loyalty        orders on 2 or more days, value at stake in the top 10% (at or above the 90th
+               percentile of the customers who are not lost), not lapsing: a thank-you or
+               reward timed to the expected next order
+reminder       valuable and not lapsing: a reminder on the day it becomes overdue (1.5 g after
+               its last order), unless it orders first
+=============  ===========================================================================
+
+Everyone else (lapsing or due customers worth less than the median, and the lost) is
+counted per status but not planned: a plan a person can work through lists the customers
+worth a contact.
+
+The day to act is never before the plan day, and apart from a call-back never less than
+``quiet_days`` after the last logged contact. The plan lists the actions that fall within
+``weeks`` weeks of the plan day, by week, then by action in the order above, then by value
+at stake (highest first).
+
+*Value at stake* is the predicted CLV where the purchase model gives one, else the
+historical CLV (revenue x margin).
+
+Examples
+--------
+A customer who ordered every 10 days, last on 1 March, planned for 14 March (d = 13,
+due from d = 10, overdue from d = 15):
+
+>>> customers = pd.DataFrame({
+...     "first_order": pd.to_datetime(["2024-02-10"]), "last_order": pd.to_datetime(["2024-03-01"]),
+...     "frequency": [2], "p_alive": [0.9], "predicted_clv": [50.0], "clv": [60.0],
+...     "segment": ["Loyal"], "orders": [3]}, index=pd.Index(["c1"], name="customer"))
+>>> plan = plan_contacts(customers, pd.Series({"c1": 10.0}), as_of="2024-03-14")
+>>> plan.plan[["customer", "status", "action", "reason", "expected_next", "days_overdue"]].values.tolist()
+[['c1', 'due', 'loyalty', 'best_customer', Timestamp('2024-03-11 00:00:00'), 3]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.contact_calendar import weekly_batches
+from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
+from retention_xl.analysis.side_tables import SideTable
+from retention_xl.errors import DataError, InvalidValue, OutOfRange
+
+__all__ = [
+    "ContactPlan",
+    "STATUSES",
+    "ACTIONS",
+    "REASONS",
+    "OVERDUE_FACTOR",
+    "LOST_FACTOR",
+    "FOLLOW_UP_DAYS",
+    "CALL_BACK_DAYS",
+    "VALUABLE_QUANTILE",
+    "BEST_QUANTILE",
+    "DEFAULT_QUIET_DAYS",
+    "DEFAULT_WEEKS",
+    "plan_contacts",
+    "value_at_stake",
+]
+
+#: statuses, from the best to the worst
+STATUSES = ("on_track", "due", "overdue", "lapsing", "lost")
+#: actions, in the order of their priority within a week
+ACTIONS = ("call_back", "win_back", "second_order", "loyalty", "reminder")
+#: why an action was chosen
+REASONS = ("detractor", "low_satisfaction", "high_effort", "lapsing_valuable", "first_order", "best_customer",
+           "order_overdue", "becomes_overdue", "contacted_recently")
+OVERDUE_FACTOR = 1.5  # overdue from this many usual gaps
+LOST_FACTOR = 4.0  # lost beyond this many usual gaps (and the activity window)
+FOLLOW_UP_DAYS = 7  # the second-order follow-up, days after the first order
+CALL_BACK_DAYS = 90  # an unhappy answer older than this no longer calls for a call-back
+VALUABLE_QUANTILE = 0.5  # win-back from the median value at stake of the customers not lost
+BEST_QUANTILE = 0.9  # loyalty: the top 10% by value at stake
+DEFAULT_QUIET_DAYS = 30
+DEFAULT_WEEKS = 12
+DAY_NS = 86_400_000_000_000
+
+
+@dataclass(frozen=True)
+class ContactPlan:
+    """The plan and the figures behind it.
+
+    Attributes
+    ----------
+    plan : pandas.DataFrame
+        The customers to contact within ``weeks`` weeks, in priority order: ``priority``
+        (1, 2 ...), ``customer``, ``status``, ``action``, ``reason`` (codes of
+        :data:`STATUSES`, :data:`ACTIONS`, :data:`REASONS`), ``act_on``, ``week``
+        (1 = the week starting on the plan day), ``last_order``, ``last_contact``,
+        ``channel`` (of the last contact), ``expected_next``, ``usual_gap`` (days),
+        ``days_since_last``, ``days_overdue`` (days past the expected next order, 0 when
+        not yet), ``value`` (value at stake), ``p_alive``, ``segment``, ``orders``.
+    customers : pandas.DataFrame
+        Every customer (index: customer id), the same columns without ``priority`` and
+        ``customer``, plus ``in_plan``; ``action`` and ``reason`` are ``""`` (and
+        ``act_on`` empty) for customers without an action.
+    counts : pandas.DataFrame
+        Per status (index :data:`STATUSES`): ``customers``, ``in_plan``, ``value``.
+    calendar : pandas.DataFrame
+        The weekly batches (:func:`~retention_xl.analysis.contact_calendar.weekly_batches`).
+    as_of : pandas.Timestamp
+        The plan day.
+    quiet_days, weeks, window_days : int
+        The options used.
+    population_gap : float
+        The usual gap given to customers with one order day.
+    valuable_value, best_value : float
+        The value at stake from which a lapsing customer gets a win-back, and from which a
+        repeat customer is among the best (NaN when every customer is lost).
+    value_basis : {"predicted", "historical", "mixed"}
+        Where the values at stake come from.
+    contacts_used, contacts_unknown : int
+        Contact-log rows whose customer is in the orders, and those whose customer is not.
+    """
+
+    plan: pd.DataFrame
+    customers: pd.DataFrame
+    counts: pd.DataFrame
+    calendar: pd.DataFrame
+    as_of: pd.Timestamp
+    quiet_days: int
+    weeks: int
+    window_days: int
+    population_gap: float
+    valuable_value: float
+    best_value: float
+    value_basis: str
+    contacts_used: int = 0
+    contacts_unknown: int = 0
+
+    @property
+    def at_risk(self) -> int:
+        """Customers to win back before they are lost: the lapsing ones."""
+        return int(self.counts.loc["lapsing", "customers"])
+
+
+def value_at_stake(customers: pd.DataFrame) -> pd.Series:
+    """Predicted CLV where the purchase model gives one, else the historical CLV.
+
+    >>> value_at_stake(pd.DataFrame({"predicted_clv": [10.0, np.nan], "clv": [99.0, 7.0]})).tolist()
+    [10.0, 7.0]
+    """
+    predicted = customers["predicted_clv"].to_numpy(dtype=float)
+    return pd.Series(np.where(np.isfinite(predicted), predicted, customers["clv"].to_numpy(dtype=float)),
+                     index=customers.index, name="value")
+
+
+def _day(value, name: str) -> int:
+    """A date-like value as days since 1970-01-01."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if ts is pd.NaT or pd.isna(ts):
+        raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}")
+    return int(ts.normalize().as_unit("ns").value // DAY_NS)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of each date, as floats (NaN for NaT)."""
+    index = pd.DatetimeIndex(dates).as_unit("ns")
+    out = (index.asi8 // DAY_NS).astype(float)
+    out[index.isna()] = np.nan
+    return out
+
+
+def _dates(days: np.ndarray) -> pd.DatetimeIndex:
+    """Days since 1970-01-01 (NaN for none) as midnight dates."""
+    values = np.where(np.isfinite(days), days, 0).astype(np.int64) * DAY_NS
+    out = pd.DatetimeIndex(values.astype("datetime64[ns]"))
+    return out.where(np.isfinite(days))
+
+
+def _whole(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not float(value).is_integer():
+        raise InvalidValue(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
+    return int(value)
+
+
+def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray, pd.Categorical, int, int]:
+    """Day and channel of each customer's latest logged contact (NaN / "" when none)."""
+    day = np.full(len(index), np.nan)
+    if contacts is None or contacts.frame.empty:
+        return day, pd.Categorical.from_codes(np.zeros(len(index), np.int8), [""]), 0, 0
+    log = contacts.frame
+    position = index.get_indexer(log["customer"])
+    known = position >= 0
+    latest = log[known].assign(position=position[known]).sort_values(["date", "row"], kind="stable")
+    latest = latest.drop_duplicates("position", keep="last")
+    where = latest["position"].to_numpy()
+    day[where] = _days(latest["date"])
+    names, uniques = pd.factorize(latest["channel"].astype(str))
+    labels = [""] + [u for u in uniques if u != ""]
+    relabel = np.array([labels.index(u) for u in uniques], dtype=np.int64)
+    codes = np.zeros(len(index), np.int64)
+    codes[where] = relabel[names]
+    return day, pd.Categorical.from_codes(codes, labels), int(known.sum()), int((~known).sum())
+
+
+def _unhappy(index: pd.Index, unhappy: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """Day and reason (code into :data:`REASONS`, -1 for none) of each customer's unhappy answer."""
+    day = np.full(len(index), np.nan)
+    reason = np.full(len(index), -1, dtype=np.int64)
+    if unhappy is None or unhappy.empty:
+        return day, reason
+    position = index.get_indexer(unhappy.index.astype(str))
+    known = position >= 0
+    day[position[known]] = _days(unhappy["answered"])[known]
+    reason[position[known]] = pd.Categorical(unhappy["reason"].astype(str), categories=list(REASONS)).codes[known]
+    return day, reason
+
+
+def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, window_days: int = 90,
+                  quiet_days: int = DEFAULT_QUIET_DAYS, weeks: int = DEFAULT_WEEKS,
+                  contacts: SideTable | None = None, unhappy: pd.DataFrame | None = None) -> ContactPlan:
+    """Status, action and day to act for every customer, and the plan of the next ``weeks`` weeks.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Indexed by customer id: ``first_order``, ``last_order``, ``frequency`` (repeat
+        order days), ``p_alive``, ``predicted_clv`` (NaN: no model), ``clv``, ``segment``,
+        ``orders`` (the report's Customers table).
+    gaps : pandas.Series
+        Each customer's median days between order days (NaN with one order day), e.g.
+        :func:`~retention_xl.analysis.segments.median_gaps`.
+    as_of : date-like, optional
+        The plan day; by default the day after the last order. It may not be before the
+        last order day.
+    window_days : int
+        The activity window of the report (lost customers are beyond it).
+    quiet_days : int
+        Days after a logged contact before the next one (except a call-back).
+    weeks : int
+        Weeks the plan covers.
+    contacts : SideTable, optional
+        The contact log (:func:`~retention_xl.analysis.side_tables.clean_contact_log`).
+    unhappy : pandas.DataFrame, optional
+        Indexed by customer id: ``answered`` (the day of the unhappy answer) and
+        ``reason`` (``detractor``, ``low_satisfaction`` or ``high_effort``), e.g.
+        :attr:`~retention_xl.analysis.feedback.Feedback.unhappy`.
+
+    Returns
+    -------
+    ContactPlan
+
+    Raises
+    ------
+    DataError
+        ``as_of`` is before the last order day, or there are no customers.
+    InvalidValue, OutOfRange
+        A bad option.
+    """
+    quiet_days = _whole("quiet_days", quiet_days, 1, 3660)
+    weeks = _whole("weeks", weeks, 1, 520)
+    window_days = _whole("window_days", window_days, 1, 36_600)
+    if customers.empty:
+        raise DataError("no customers to plan contacts for")
+    index = customers.index if customers.index.dtype == "str" else customers.index.astype(str)
+    index = index.rename("customer")
+    last = _days(customers["last_order"])
+    first = _days(customers["first_order"])
+    last_day = int(np.nanmax(last))
+    today = last_day + 1 if as_of is None else _day(as_of, "as_of")
+    if today < last_day:
+        shown = _dates(np.array([float(last_day)]))[0]
+        raise DataError(f"as_of {_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
+                        f"data ({shown:%Y-%m-%d}); the plan is for a day on or after it")
+
+    d = today - last
+    n = len(d)
+    order_days = customers["frequency"].to_numpy(dtype=float) + 1
+    own = gaps.reindex(customers.index).to_numpy(dtype=float)
+    population = float(np.nanmedian(own)) if np.isfinite(own).any() else float(AT_RISK_MIN_DAYS)
+    g = np.where(np.isfinite(own), own, population)
+    expected = last + np.ceil(g)
+    p_alive = customers["p_alive"].to_numpy(dtype=float)
+    flagged = at_risk(pd.Series(d), pd.Series(own), pd.Series(p_alive), pd.Series(order_days)).to_numpy()
+    lost = d > np.maximum(LOST_FACTOR * g, window_days)
+    # statuses as codes into STATUSES (0 on track ... 4 lost)
+    status = np.select([lost, flagged, d >= OVERDUE_FACTOR * g, d >= g], [4, 3, 2, 1], 0).astype(np.int8)
+
+    contact_day, channel, used, unknown = _last_contacts(index, contacts)
+    quiet = np.isfinite(contact_day) & (today - contact_day < quiet_days)
+    rested = quiet & ((status == 1) | (status == 2))
+    status[rested] = 0
+    not_before = np.where(np.isfinite(contact_day), contact_day + quiet_days, -np.inf)
+
+    value = value_at_stake(customers).to_numpy(dtype=float)
+    alive = status != 4
+    valuable = float(np.quantile(value[alive], VALUABLE_QUANTILE)) if alive.any() else np.nan
+    best = float(np.quantile(value[alive], BEST_QUANTILE)) if alive.any() else np.nan
+    answered, unhappy_reason = _unhappy(index, unhappy)
+    steady = status <= 2
+    call = alive & np.isfinite(answered) & (today - answered <= CALL_BACK_DAYS) \
+        & ~(np.isfinite(contact_day) & (contact_day >= answered))
+    win = alive & (status == 3) & (value >= valuable)
+    second = alive & steady & (order_days == 1)
+    loyal = alive & steady & (order_days >= 2) & (value >= best)
+    remind = alive & steady & (value >= valuable)
+    rules = [call, win, second, loyal, remind]
+    action = np.select(rules, [0, 1, 2, 3, 4], len(ACTIONS)).astype(np.int8)  # codes into ACTIONS, or none
+    # the day to act: never before the plan day nor, but for a call-back, within the quiet period
+    act = np.full(n, np.nan)
+    act[alive] = np.maximum(today, not_before[alive])
+    act[action == 0] = today
+    follow = action == 2
+    act[follow] = np.maximum(act[follow], first[follow] + FOLLOW_UP_DAYS)
+    timed = action == 3
+    act[timed] = np.maximum(act[timed], expected[timed])
+    remind = action == 4
+    act[remind] = np.maximum(act[remind], last[remind] + np.ceil(OVERDUE_FACTOR * g[remind]))
+    act[action == len(ACTIONS)] = np.nan
+    # reasons as codes into REASONS
+    code = {r: i for i, r in enumerate(REASONS)}
+    remind_reason = np.select([rested, status == 2], [code["contacted_recently"], code["order_overdue"]],
+                              code["becomes_overdue"])
+    reason = np.select(rules, [unhappy_reason, code["lapsing_valuable"], code["first_order"], code["best_customer"],
+                               remind_reason], len(REASONS)).astype(np.int8)
+    in_plan = (action < len(ACTIONS)) & (act < today + 7 * weeks)
+    week = np.where(np.isfinite(act), (np.nan_to_num(act, nan=today) - today) // 7 + 1, 0).astype(np.int64)
+
+    frame = pd.DataFrame({
+        "status": pd.Categorical.from_codes(status, list(STATUSES)),
+        "action": pd.Categorical.from_codes(action, [*ACTIONS, ""]),
+        "reason": pd.Categorical.from_codes(reason, [*REASONS, ""]),
+        "act_on": _dates(act),
+        "week": week,
+        "last_order": _dates(last),
+        "last_contact": _dates(contact_day),
+        "channel": channel,
+        "expected_next": _dates(expected),
+        "usual_gap": g,
+        "days_since_last": d.astype(np.int64),
+        "days_overdue": np.maximum(today - expected, 0).astype(np.int64),
+        "value": value,
+        "p_alive": p_alive,
+        "segment": pd.Categorical(customers["segment"]),
+        "orders": customers["orders"].to_numpy(),
+        "in_plan": in_plan,
+    }, index=index)
+
+    chosen = np.flatnonzero(in_plan)
+    order = np.lexsort((chosen, -value[chosen], action[chosen], week[chosen]))
+    plan = frame.iloc[chosen[order]].drop(columns="in_plan").reset_index()
+    plan.insert(0, "priority", np.arange(1, len(plan) + 1, dtype=np.int64))
+
+    counts = pd.DataFrame({
+        "customers": np.bincount(status, minlength=len(STATUSES)),
+        "in_plan": np.bincount(status[in_plan], minlength=len(STATUSES)),
+        "value": np.bincount(status, weights=value, minlength=len(STATUSES)),
+    }, index=pd.Index(STATUSES, name="status"))
+    predicted = np.isfinite(customers["predicted_clv"].to_numpy(dtype=float))
+    basis = "predicted" if predicted.all() else "historical" if not predicted.any() else "mixed"
+    as_of_ts = _dates(np.array([float(today)]))[0]
+    return ContactPlan(plan, frame, counts, weekly_batches(plan, as_of_ts, weeks, ACTIONS), as_of_ts, quiet_days, weeks,
+                       window_days, population, valuable, best, basis, used, unknown)

@@ -1,0 +1,70 @@
+"""Write calendar events (the contact plan's weekly batches) to an iCalendar (.ics) file.
+
+The file follows RFC 5545 and is made with the ``icalendar`` library, so Outlook, Google
+Calendar and Apple Calendar import it: one all-day event per week that has contacts, with
+the week's customers in its description. Each event's UID is derived from its week, so
+importing a newer plan for the same weeks updates those events instead of adding copies.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from retention_xl.layout.blocks import CalendarEvent
+>>> event = CalendarEvent(dt.date(2026, 1, 1), 1, "Contacts: 3", "1. C1: call back", "week-20260101")
+>>> text = calendar_bytes([event], name="Contact plan", stamp=dt.datetime(2026, 1, 1, 9)).decode()
+>>> "DTSTART;VALUE=DATE:20260101" in text, "SUMMARY:Contacts: 3" in text
+(True, True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from retention_xl.atomic_write import write_atomically
+from retention_xl.errors import DataError
+from retention_xl.layout.blocks import CalendarEvent
+
+__all__ = ["calendar_bytes", "write_ics", "UID_DOMAIN"]
+
+UID_DOMAIN = "retention-xl"
+
+
+def calendar_bytes(events: Iterable[CalendarEvent], *, name: str, stamp: dt.datetime | None = None) -> bytes:
+    """The events as an iCalendar file; ``stamp`` (default: now, UTC) is each event's DTSTAMP."""
+    stamp = stamp or dt.datetime.now(dt.timezone.utc)
+    cal = Calendar()
+    cal.add("prodid", "-//retention-xl//contact plan//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for e in events:
+        event = Event()
+        event.add("uid", f"{e.uid}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", e.start)
+        event.add("dtend", e.start + dt.timedelta(days=e.days))
+        event.add("summary", e.summary)
+        event.add("description", e.description)
+        event.add("transp", "TRANSPARENT")  # a to-do list for the day, not a busy slot
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_ics(events: Iterable[CalendarEvent], path: str | Path, *, name: str, force: bool = False) -> Path:
+    """Write the events to ``path`` atomically; an existing file is kept unless ``force``.
+
+    Raises
+    ------
+    OutputExists
+        ``path`` exists and ``force`` is false.
+    DataError
+        ``path`` does not end in .ics, or its folder does not exist.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".ics":
+        raise DataError(f"the calendar is an iCalendar file: name it like {path.with_suffix('.ics').name}")
+    data = calendar_bytes(events, name=name)
+    return write_atomically(path, lambda handle: handle.write(data), force=force)
