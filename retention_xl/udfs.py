@@ -185,10 +185,10 @@ def CSAT(scores, scale_max=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", err_to_str=True, doc="Range of 1-7 effort answers; blanks and text are ignored.")
+@xw.arg("scores", err_to_str=True, doc="Range of 1-7 answers to 'it was easy' (7 = very easy); blanks and text are ignored.")
 @excel_formula
 def CES(scores):  # noqa: N802
-    """Customer effort score: the mean of 1-7 answers (lower means less effort)."""
+    """Customer effort score: the mean of 1-7 answers to "it was easy to ..." (higher means less effort)."""
     return metrics.ces(numbers(scores, "scores"))
 
 

@@ -332,7 +332,8 @@ def csat(scores: Iterable[float], scale_max: float = 5) -> float:
 
 
 def ces(scores: Iterable[float]) -> float:
-    """Customer effort score: the mean answer on a 1..7 scale.
+    """Customer effort score: the mean answer on a 1..7 agreement scale ("the company made it
+    easy for me", 7 = very easy), so a higher score means less effort.
 
     Examples
     --------
