@@ -34,6 +34,16 @@ def test_ids_are_written_as_the_orders_write_them():
     assert log.frame["date"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-01")]
 
 
+def test_keys_match_the_orders_keys_exactly():
+    """The same function makes both keys, so a survey answer finds its customer's orders."""
+    from retention_xl.analysis.orders import clean_orders
+
+    cells = ["Ann@Shop.com", "۱۲۳", " c\u200f7 "]
+    orders = clean_orders(pd.DataFrame({"Customer": cells, "Date": ["2024-01-01"] * 3, "Total": [1, 2, 3]}))
+    survey = clean_survey(pd.DataFrame({"Customer": cells, "Date": ["2024-01-02"] * 3, "Score": [9, 3, 7]}))
+    assert sorted(survey.frame["customer"]) == sorted(orders.frame["customer"]) == ["123", "ann@shop.com", "c7"]
+
+
 def test_answers_outside_their_scale_and_rows_without_an_answer_are_skipped_and_listed():
     raw = pd.DataFrame({
         "Date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "", "2024-01-07", None],

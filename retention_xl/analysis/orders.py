@@ -24,15 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.column_values import ColumnValues, cell_text, customer_keys
 from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
 from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import clean_text, digit_script, parse_numbers
+from retention_xl.analysis.numerals import digit_script, parse_numbers
 from retention_xl.analysis.order_lines import amount_level, group_orders
 from retention_xl.analysis.order_status import cancellation_documents, status_reasons
 from retention_xl.errors import NoUsableOrders
 
-__all__ = ["Orders", "ISSUE_COLUMNS", "clean_orders", "no_orders_error"]
+__all__ = ["Orders", "clean_orders", "no_orders_error"]
 
 #: with an amount column and an order id, a table where fewer orders than this share have
 #: more than one row is a table of one row per order (a repeated id is a refund row or a
@@ -40,10 +42,7 @@ __all__ = ["Orders", "ISSUE_COLUMNS", "clean_orders", "no_orders_error"]
 ROW_PER_ORDER_SHARE = 0.05
 
 #: the columns of :attr:`Orders.issues`, in order
-ISSUE_COLUMNS = ("row", "column", "value", "problem", "detail", "action", "lines", "amount")
 
-_BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
-_NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -93,84 +92,6 @@ class Orders:
             return self.n_input_rows - self.n_used_rows
         issues = self.issues
         return int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
-
-
-@dataclass
-class _Column:
-    """One input column as codes into its distinct values."""
-
-    codes: np.ndarray  # -1 for missing
-    uniques: pd.Series
-    counts: np.ndarray
-    blank: np.ndarray  # per distinct value: empty, or only spaces and invisible marks
-    null: np.ndarray  # per distinct value: blank, or text such as "N/A", "null", "-"
-
-    @classmethod
-    def of(cls, values: pd.Series) -> _Column:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        uniques = pd.Series(np.asarray(uniques, dtype=object) if values.dtype == object else uniques)
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        blank = np.zeros(len(uniques), bool)
-        null = blank.copy()
-        if len(uniques) and (values.dtype == object or values.dtype == "str"):
-            if values.dtype == "str":
-                is_text = np.ones(len(uniques), bool)
-                text = uniques
-            else:
-                is_text = uniques.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-                text = uniques[is_text].astype("str")
-            blank[is_text] = text.str.fullmatch(_BLANK).to_numpy(dtype=bool)
-            short = text.str.len().to_numpy() <= 5
-            null[np.flatnonzero(is_text)[short]] = text[short].str.strip().str.lower().isin(_NULL_TEXT).to_numpy()
-            null |= blank
-        return cls(codes, uniques, counts, blank, null)
-
-    def missing_rows(self, null_text: bool = True) -> np.ndarray:
-        empty = self.null if null_text else self.blank
-        return (self.codes < 0) | (empty[np.maximum(self.codes, 0)] if len(empty) else False)
-
-    def text(self, rows: np.ndarray) -> np.ndarray:
-        """The original cells of ``rows`` as text, at most 100 characters."""
-        codes = self.codes[rows]
-        used = np.unique(codes[codes >= 0])
-        shown = np.full(len(self.uniques), "", dtype=object)
-        shown[used] = [_as_text(v) for v in self.uniques.iloc[used]]
-        return np.where(codes >= 0, shown[np.maximum(codes, 0)] if len(shown) else "", "")
-
-
-def _as_text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)[:100]
-
-
-def _customer_ids(col: _Column) -> tuple[pd.Series, int, int]:
-    """Distinct customer values as ids: spaces, invisible marks and digit scripts cleaned,
-    e-mail addresses case-folded. Returns the ids, how many distinct values merged with
-    another spelling, and how many of those were e-mails differing only in case."""
-    u = col.uniques
-    if u.dtype.kind in "iuf" or u.dtype == object:
-        u = u.map(_as_id)
-    ids = clean_text(u)
-    real = ~col.blank
-    merged = int(real.sum() - ids[real].nunique())
-    email = ids.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").to_numpy(dtype=bool) & real
-    if email.any():
-        before = ids[real].nunique()
-        ids = ids.copy()
-        ids[email] = ids[email].str.casefold()
-        folded = int(before - ids[real].nunique())
-    else:
-        folded = 0
-    return ids, merged, folded
-
-
-def _as_id(v: object) -> str:
-    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
-        return str(int(v))
-    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-        return str(int(v))
-    return str(v)
 
 
 def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,
@@ -254,7 +175,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     # The role columns are read whole; any other column only for the few rows where it
     # matters (blank rows, duplicate candidates).
     role_at = {name: names.index(name) for name in dict.fromkeys(used.values())}  # first of a name
-    data = {name: _Column.of(raw.iloc[:, i]) for name, i in role_at.items()}
+    data = {name: ColumnValues.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
     notices: list[Notice] = []
     issues: list[tuple] = []
@@ -265,12 +186,12 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     for i in others:
         maybe = np.flatnonzero(blank_row)
         if len(maybe):
-            blank_row[maybe] = _Column.of(raw.iloc[maybe, i]).missing_rows(null_text=False)
+            blank_row[maybe] = ColumnValues.of(raw.iloc[maybe, i]).missing_rows(null_text=False)
     if blank_row.any():
         issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank_row", "skipped"))
     live = ~blank_row
 
-    def report(col_name: str, col: _Column, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
+    def report(col_name: str, col: ColumnValues, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
         where = np.flatnonzero(bad)
         if len(where):
             p = problem if isinstance(problem, str) else problem[where]
@@ -305,7 +226,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     # ---- values per row
     cust = data[cols.customer]
-    ids_u, merged, folded = _customer_ids(cust)
+    ids_u, merged, folded = customer_keys(cust)
     c_ok = ~cust.missing_rows()
     if merged > 0:
         notices.append(Notice("customer_ids_merged", column=cols.customer, count=merged))
@@ -328,7 +249,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     fallback_used = np.zeros(n_groups, bool)
     if cols.customer_fallback and cols.customer_fallback != cols.customer:
         fbcol = data[cols.customer_fallback]
-        fb_ids, _, _ = _customer_ids(fbcol)
+        fb_ids, _, _ = customer_keys(fbcol)
         ffb = groups.first(~fbcol.missing_rows() & live)
         fallback_used = (fc < 0) & (ffb >= 0)
     g_customer = np.empty(n_groups, dtype=object)
@@ -357,7 +278,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ok = has_c & has_d & has_a
 
     # ---- order-level problems, reported on the order's first row
-    def order_issue(bad_g: np.ndarray, col_name: str, col: _Column, problem, action: str, value=None) -> None:
+    def order_issue(bad_g: np.ndarray, col_name: str, col: ColumnValues, problem, action: str, value=None) -> None:
         where_g = np.flatnonzero(bad_g)
         if len(where_g):
             first = g_first[where_g] if not isinstance(problem, np.ndarray) else problem[0][where_g]
@@ -523,7 +444,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         "date": pd.Series(all_dates[order].astype("datetime64[ns]"), dtype="datetime64[ns]"),
         "amount": all_amounts[order].astype("float64"),
     })
-    return Orders(frame, _issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
+    return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()))
 
 
@@ -536,7 +457,7 @@ class _LineAmounts:
     ok: np.ndarray
     bad: np.ndarray
     problem: np.ndarray
-    parts: tuple  # (role, column name, _Column, missing rows, bad rows, problem per row, fixed per distinct)
+    parts: tuple  # (role, column name, ColumnValues, missing rows, bad rows, problem per row, fixed per distinct)
 
 
 def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAmounts:
@@ -574,7 +495,7 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
 
 
-def _status_notice(notices: list, column: str, scol: _Column, fs: np.ndarray, shown: np.ndarray,
+def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, shown: np.ndarray,
                    excluded: np.ndarray, amounts: np.ndarray) -> None:
     """Which statuses were counted as sales and which were not, with counts and values
     (over the ``shown`` orders: the sales and the orders left out for their status)."""
@@ -585,7 +506,7 @@ def _status_notice(notices: list, column: str, scol: _Column, fs: np.ndarray, sh
     counts = np.bincount(codes, minlength=len(scol.uniques))
     out_codes = scol.codes[fs[excluded]]
     out_counts = np.bincount(out_codes, minlength=len(scol.uniques))
-    texts = np.array([_as_text(v) for v in scol.uniques], dtype=object)
+    texts = np.array([cell_text(v) for v in scol.uniques], dtype=object)
     kept_u = np.flatnonzero((counts > 0) & (out_counts == 0))
     out_u = np.flatnonzero(out_counts > 0)
     kept = ", ".join(f"{texts[i]} ({counts[i]:,})" for i in kept_u[np.argsort(-counts[kept_u], kind="stable")][:8])
@@ -614,7 +535,7 @@ def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np
     cand = cand[maybe]
     key = key[maybe]
     for i in others:
-        c = _Column.of(raw.iloc[cand, i])
+        c = ColumnValues.of(raw.iloc[cand, i])
         key = pd.factorize(key * (len(c.uniques) + 1) + c.codes.astype("int64") + 1)[0].astype("int64")
     key = pd.factorize(key)[0].astype("int64")  # numbered in order of first appearance
     dup_mask = pd.Series(key).duplicated().to_numpy()
@@ -663,32 +584,3 @@ def no_orders_error(orders: Orders) -> NoUsableOrders:
                           f"columns used: {listed}", roles=used)
 
 
-def _issue_frame(issues, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
-    """One row per problem; a problem ``"code:detail"`` is split into its two columns."""
-    if not issues:
-        return pd.DataFrame({"row": pd.Series([], dtype="int64"),
-                             **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:6]},
-                             "lines": pd.Series([], dtype="int64"), "amount": pd.Series([], dtype="float64")})
-    issues = [tuple(i) + (1, np.nan)[len(i) - 5:] for i in issues]
-    where = np.concatenate([w for w, *_ in issues])
-    col = np.concatenate([np.full(len(w), c, dtype=object) for w, c, *_ in issues])
-    value = np.concatenate([np.asarray(v, dtype=object) for _, _, v, *_ in issues])
-    problem = np.concatenate([np.full(len(w), p, dtype=object) if isinstance(p, str) else p
-                              for w, _, _, p, *_ in issues])
-    action = np.concatenate([np.full(len(w), a, dtype=object) for w, _, _, _, a, *_ in issues])
-    lines = np.concatenate([np.broadcast_to(np.asarray(k, dtype="int64"), (len(w),)) for w, *_, k, _ in issues])
-    amount = np.concatenate([np.broadcast_to(np.asarray(v, dtype="float64"), (len(w),)) for w, *_, v in issues])
-    position = {n: i + 1 for i, n in enumerate(names)}
-    rank = pd.Series(col).map(position).fillna(0).to_numpy(dtype="int64")
-    order = np.lexsort((rank, where))
-    coded = pd.Series(problem[order], dtype="str").str.partition(":")
-    return pd.DataFrame({
-        "row": rows[where[order]],
-        "column": pd.Series(col[order], dtype="str"),
-        "value": pd.Series(value[order], dtype="str"),
-        "problem": coded[0],
-        "detail": coded[2],
-        "action": pd.Series(action[order], dtype="str"),
-        "lines": lines[order],
-        "amount": amount[order],
-    })

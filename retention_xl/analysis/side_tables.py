@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +36,9 @@ import pandas as pd
 
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import clean_text, parse_numbers
-from retention_xl.analysis.orders import ISSUE_COLUMNS
+from retention_xl.analysis.numerals import parse_numbers
+from retention_xl.analysis.column_values import ColumnValues, row_keys, row_texts
+from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.side_columns import KIND_NAMES, find_side_columns, missing_side_columns
 from retention_xl.errors import InvalidValue
 
@@ -59,8 +59,6 @@ CONTACT_ROLES = ("customer", "date", "channel")
 ANSWER_SCALES = {"score": (0, 10), "satisfaction": (1, 5), "effort": (1, 7)}
 _ANSWERS = tuple(ANSWER_SCALES)
 
-_BLANK = re.compile("[\\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*")
-_NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class SideTable:
         (float64, NaN when not answered) and ``comment`` (str); for a contact log,
         ``channel`` (str). Sorted by (date, row).
     issues : pandas.DataFrame
-        Columns of :data:`~retention_xl.analysis.orders.ISSUE_COLUMNS`: every row skipped
+        Columns of :data:`~retention_xl.analysis.issue_table.ISSUE_COLUMNS`: every row skipped
         or value fixed, with a problem code.
     columns : tuple of (role, header)
         The column used for each role found.
@@ -108,95 +106,9 @@ class SideTable:
         return int(issues.loc[issues["action"] == "skipped", "row"].nunique()) if len(issues) else 0
 
 
-class _Cells:
-    """One column as codes into its distinct values, with which values are empty."""
-
-    def __init__(self, values: pd.Series):
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        self.codes = codes
-        self.uniques = pd.Series(np.asarray(uniques, dtype=object))
-        self.counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques))
-        is_text = self.uniques.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        empty = np.zeros(len(self.uniques), bool)
-        if is_text.any():
-            text = self.uniques[is_text].astype("str")
-            empty[is_text] = (text.str.fullmatch(_BLANK).to_numpy(dtype=bool)
-                              | text.str.strip().str.lower().isin(_NULL_TEXT).to_numpy(dtype=bool))
-        self.empty_unique = empty
-
-    def empty(self) -> np.ndarray:
-        """Rows with no value (missing, blank, or text such as "N/A")."""
-        return (self.codes < 0) | (self.empty_unique[np.maximum(self.codes, 0)] if len(self.uniques) else True)
-
-    def shown(self, rows: np.ndarray) -> np.ndarray:
-        """The cells of ``rows`` as text, for the issues table."""
-        out = np.full(len(rows), "", dtype=object)
-        codes = self.codes[rows]
-        has = codes >= 0
-        out[has] = [_as_text(v) for v in self.uniques.to_numpy()[codes[has]]]
-        return out
-
-    def take(self, per_unique: np.ndarray, fill: object) -> np.ndarray:
-        """A per-distinct-value array spread over the rows (``fill`` for missing)."""
-        out = np.asarray(per_unique, dtype=object)[np.maximum(self.codes, 0)] if len(self.uniques) else \
-            np.full(len(self.codes), fill, dtype=object)
-        out[self.codes < 0] = fill
-        return out
-
-
-def _as_text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)[:100]
-
-
-def _as_id(v: object) -> str:
-    """A customer id as the orders' ids are written: 123.0 -> "123"."""
-    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
-        return str(int(v))
-    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-        return str(int(v))
-    return str(v)
-
-
-def _texts(cells: _Cells) -> np.ndarray:
-    """Each row's value as clean text ("" for empty)."""
-    if not len(cells.uniques):
-        return np.full(len(cells.codes), "", dtype=object)
-    text = clean_text(cells.uniques.map(_as_id)).to_numpy(dtype=object)
-    text[cells.empty_unique] = ""
-    return cells.take(text, "")
-
-
-class _Issues:
-    def __init__(self, rows: np.ndarray):
-        self.rows = rows
-        self.parts: list[tuple[np.ndarray, str, np.ndarray, np.ndarray, str]] = []
-
-    def add(self, where: np.ndarray, column: str, values: np.ndarray, problem, action: str) -> None:
-        if len(where):
-            problems = np.full(len(where), problem, dtype=object) if isinstance(problem, str) else problem
-            self.parts.append((where, column, values, problems, action))
-
-    def frame(self, names: list[str]) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame({"row": pd.Series([], dtype="int64"),
-                                 **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:]}})
-        where = np.concatenate([p[0] for p in self.parts])
-        column = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in self.parts])
-        position = {n: i + 1 for i, n in enumerate(names)}
-        rank = np.array([position.get(c, 0) for c in column], dtype=np.int64)
-        order = np.lexsort((rank, where))
-        coded = pd.Series(np.concatenate([p[3] for p in self.parts])[order], dtype="str").str.partition(":")
-        return pd.DataFrame({
-            "row": self.rows[where[order]],
-            "column": pd.Series(column[order], dtype="str"),
-            "value": pd.Series(np.concatenate([p[2] for p in self.parts])[order], dtype="str"),
-            "problem": coded[0],
-            "detail": coded[2],
-            "action": pd.Series(np.concatenate([np.full(len(p[0]), p[4], dtype=object) for p in self.parts])[order],
-                                dtype="str"),
-        })
+def _add(issues: list, where: np.ndarray, column: str, shown: np.ndarray, problem, action: str) -> None:
+    if len(where):
+        issues.append((where, column, shown, problem, action))
 
 
 def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[str, str | None], *,
@@ -215,39 +127,39 @@ def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[st
     n = len(raw)
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
     position = {h: headers.index(h) for h in cols.values()}
-    cells = {role: _Cells(raw.iloc[:, position[h]]) for role, h in cols.items()}
-    issues = _Issues(rows)
+    cells = {role: ColumnValues.of(raw.iloc[:, position[h]]) for role, h in cols.items()}
+    issues: list[tuple] = []
     notices: list[Notice] = []
 
     blank = np.ones(n, bool)
     for c in cells.values():
-        blank &= c.empty()
-    issues.add(np.flatnonzero(blank), "", np.full(int(blank.sum()), ""), "blank_row", "skipped")
+        blank &= c.missing_rows()
+    _add(issues, np.flatnonzero(blank), "", np.full(int(blank.sum()), ""), "blank_row", "skipped")
     skip = blank.copy()
 
     out: dict[str, object] = {}
     customer = cells.get("customer")
-    ids = _texts(customer) if customer is not None else np.full(n, "", dtype=object)
+    ids = row_keys(customer) if customer is not None else np.full(n, "", dtype=object)
     if kind == "contacts":
         no_customer = (ids == "") & ~blank
-        issues.add(np.flatnonzero(no_customer), cols["customer"], customer.shown(np.flatnonzero(no_customer)),
-                   "missing_customer", "skipped")
+        _add(issues, np.flatnonzero(no_customer), cols["customer"], customer.text(np.flatnonzero(no_customer)),
+             "missing_customer", "skipped")
         skip |= no_customer
     out["customer"] = ids
 
     dc = cells["date"]
     reading = parse_dates(dc.uniques, dc.counts, dayfirst=dayfirst, column=cols["date"])
-    no_date = dc.empty() & ~blank
-    issues.add(np.flatnonzero(no_date), cols["date"], dc.shown(np.flatnonzero(no_date)), "missing_date", "skipped")
-    date_problem = dc.take(reading.problem, None)
+    no_date = dc.missing_rows() & ~blank
+    _add(issues, np.flatnonzero(no_date), cols["date"], dc.text(np.flatnonzero(no_date)), "missing_date", "skipped")
+    date_problem = dc.spread(reading.problem, None)
     bad_date = (date_problem != None) & ~no_date & ~blank  # noqa: E711
     where = np.flatnonzero(bad_date)
-    issues.add(where, cols["date"], dc.shown(where), date_problem[where], "skipped")
+    _add(issues, where, cols["date"], dc.text(where), date_problem[where], "skipped")
     skip |= no_date | bad_date
     notices += reading.notices
     date_values = reading.values[np.maximum(dc.codes, 0)] if len(dc.uniques) else np.full(n, np.datetime64("NaT", "ns"))
     out["date"] = date_values
-    date_fixed = dc.take(reading.fixed, None)
+    date_fixed = dc.spread(reading.fixed, None)
 
     if kind == "survey":
         answered = np.zeros(n, bool)
@@ -260,26 +172,26 @@ def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[st
                 number = read.values
                 out_of_scale = np.isfinite(number) & ((number < low) | (number > high) | (number != np.round(number)))
                 problem = np.where(out_of_scale, f"answer_out_of_scale:{low}-{high}", read.problem).astype(object)
-                problem[c.empty_unique] = None
-                row_problem = c.take(problem, None)
+                problem[c.null] = None
+                row_problem = c.spread(problem, None)
                 bad = (row_problem != None) & ~blank  # noqa: E711
                 where = np.flatnonzero(bad)
-                issues.add(where, cols[role], c.shown(where), row_problem[where], "skipped")
+                _add(issues, where, cols[role], c.text(where), row_problem[where], "skipped")
                 skip |= bad
                 values = np.where(c.codes >= 0, number[np.maximum(c.codes, 0)] if len(number) else np.nan, np.nan)
                 values[bad] = np.nan
                 answered |= np.isfinite(values)
             out[role] = values
         no_answer = ~answered & ~skip
-        issues.add(np.flatnonzero(no_answer), "", np.full(int(no_answer.sum()), ""), "no_answer", "skipped")
+        _add(issues, np.flatnonzero(no_answer), "", np.full(int(no_answer.sum()), ""), "no_answer", "skipped")
         skip |= no_answer
-        out["comment"] = _texts(cells["comment"]) if "comment" in cells else np.full(n, "", dtype=object)
+        out["comment"] = row_texts(cells["comment"]) if "comment" in cells else np.full(n, "", dtype=object)
     else:
-        out["channel"] = _texts(cells["channel"]) if "channel" in cells else np.full(n, "", dtype=object)
+        out["channel"] = row_texts(cells["channel"]) if "channel" in cells else np.full(n, "", dtype=object)
 
     keep = ~skip
     where = np.flatnonzero(keep & (date_fixed != None))  # noqa: E711
-    issues.add(where, cols["date"], dc.shown(where), date_fixed[where], "fixed")
+    _add(issues, where, cols["date"], dc.text(where), date_fixed[where], "fixed")
     idx = np.flatnonzero(keep)
     order = np.lexsort((rows[idx], date_values[idx]))
     idx = idx[order]
@@ -293,7 +205,7 @@ def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[st
         else:
             frame[key] = pd.Series(column, dtype="str")
     used = tuple((role, cols[role]) for role in roles if role in cols)
-    return SideTable(kind, frame, issues.frame(headers), used, tuple(notices), n, source, first_row)
+    return SideTable(kind, frame, issue_frame(issues, rows, headers), used, tuple(notices), n, source, first_row)
 
 
 def clean_survey(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,

@@ -14,7 +14,7 @@ __all__ = ["side_issue_table"]
 
 def side_issue_table(name: str, issues: pd.DataFrame, row: int, title: str, lang: str) -> Table:
     """The Table ``name`` of ``issues`` (columns of
-    :data:`~retention_xl.analysis.orders.ISSUE_COLUMNS`), its header at ``row``."""
+    :data:`~retention_xl.analysis.issue_table.ISSUE_COLUMNS`), its header at ``row``."""
     frame = issues.copy()
     if len(frame):
         words = labels_for(lang)

@@ -1,0 +1,138 @@
+"""One input column as codes into its distinct values: what is blank, how cells read as
+text, and customer keys.
+
+Every per-value step of the cleaning (orders, survey answers, contact logs) works on the
+distinct values of a column and spreads the result over the rows through ``codes``, so a
+million rows with a few thousand distinct values cost little more than the distinct
+values.
+
+Examples
+--------
+>>> col = ColumnValues.of(pd.Series(["a", "", "N/A", "a"]))
+>>> col.codes.tolist(), col.missing_rows().tolist()
+([0, 1, 2, 0], [False, True, True, False])
+>>> customer_keys(ColumnValues.of(pd.Series(["Ann@X.com", "ann@x.com", " ۱۲۳ "])))[0].tolist()
+['ann@x.com', 'ann@x.com', '123']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.numerals import clean_text
+
+__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+
+#: a cell holding only spaces and invisible marks
+BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
+#: text that means "no value"
+NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
+
+
+@dataclass
+class ColumnValues:
+    """One input column as codes into its distinct values."""
+
+    codes: np.ndarray  # -1 for missing
+    uniques: pd.Series
+    counts: np.ndarray
+    blank: np.ndarray  # per distinct value: empty, or only spaces and invisible marks
+    null: np.ndarray  # per distinct value: blank, or text such as "N/A", "null", "-"
+
+    @classmethod
+    def of(cls, values: pd.Series) -> ColumnValues:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        uniques = pd.Series(np.asarray(uniques, dtype=object) if values.dtype == object else uniques)
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        blank = np.zeros(len(uniques), bool)
+        null = blank.copy()
+        if len(uniques) and (values.dtype == object or values.dtype == "str"):
+            if values.dtype == "str":
+                is_text = np.ones(len(uniques), bool)
+                text = uniques
+            else:
+                is_text = uniques.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                text = uniques[is_text].astype("str")
+            blank[is_text] = text.str.fullmatch(BLANK).to_numpy(dtype=bool)
+            short = text.str.len().to_numpy() <= 5
+            null[np.flatnonzero(is_text)[short]] = text[short].str.strip().str.lower().isin(NULL_TEXT).to_numpy()
+            null |= blank
+        return cls(codes, uniques, counts, blank, null)
+
+    def missing_rows(self, null_text: bool = True) -> np.ndarray:
+        empty = self.null if null_text else self.blank
+        return (self.codes < 0) | (empty[np.maximum(self.codes, 0)] if len(empty) else False)
+
+    def spread(self, per_unique: np.ndarray, fill: object) -> np.ndarray:
+        """A per-distinct-value array spread over the rows (``fill`` for missing cells)."""
+        if not len(self.uniques):
+            return np.full(len(self.codes), fill, dtype=object)
+        out = np.asarray(per_unique, dtype=object)[np.maximum(self.codes, 0)]
+        out[self.codes < 0] = fill
+        return out
+
+    def text(self, rows: np.ndarray) -> np.ndarray:
+        """The original cells of ``rows`` as text, at most 100 characters."""
+        codes = self.codes[rows]
+        used = np.unique(codes[codes >= 0])
+        shown = np.full(len(self.uniques), "", dtype=object)
+        shown[used] = [cell_text(v) for v in self.uniques.iloc[used]]
+        return np.where(codes >= 0, shown[np.maximum(codes, 0)] if len(shown) else "", "")
+
+
+def cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)[:100]
+
+
+def customer_keys(col: ColumnValues) -> tuple[pd.Series, int, int]:
+    """Distinct customer values as ids: spaces, invisible marks and digit scripts cleaned,
+    e-mail addresses case-folded. Returns the ids, how many distinct values merged with
+    another spelling, and how many of those were e-mails differing only in case."""
+    u = col.uniques
+    if u.dtype.kind in "iuf" or u.dtype == object:
+        u = u.map(as_id)
+    ids = clean_text(u)
+    real = ~col.blank
+    merged = int(real.sum() - ids[real].nunique())
+    email = ids.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").to_numpy(dtype=bool) & real
+    if email.any():
+        before = ids[real].nunique()
+        ids = ids.copy()
+        ids[email] = ids[email].str.casefold()
+        folded = int(before - ids[real].nunique())
+    else:
+        folded = 0
+    return ids, merged, folded
+
+
+def as_id(v: object) -> str:
+    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return str(int(v))
+    return str(v)
+
+
+
+
+def row_keys(col: ColumnValues) -> np.ndarray:
+    """Each row's customer key (:func:`customer_keys`), "" where the cell is empty."""
+    if not len(col.uniques):
+        return np.full(len(col.codes), "", dtype=object)
+    ids = customer_keys(col)[0].to_numpy(dtype=object)
+    ids[col.null] = ""
+    return col.spread(ids, "")
+
+
+def row_texts(col: ColumnValues) -> np.ndarray:
+    """Each row's value as clean text (digits 0-9, no invisible marks), "" where empty."""
+    if not len(col.uniques):
+        return np.full(len(col.codes), "", dtype=object)
+    text = clean_text(col.uniques.map(as_id)).to_numpy(dtype=object)
+    text[col.null] = ""
+    return col.spread(text, "")
