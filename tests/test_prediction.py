@@ -231,13 +231,14 @@ def test_analysis_carries_the_predictions(analysis):
         expected.reindex(analysis.segments.index).to_numpy(), nan_ok=True)
 
 
-def test_at_risk_is_the_gap_rule_or_the_model_rule(analysis, sample_orders):
+def test_at_risk_is_the_gap_rule_or_the_model_rule_for_customers_not_lost(analysis, sample_orders):
     c = analysis.customers
     gaps = median_gaps(sample_orders).set_axis(median_gaps(sample_orders).index.astype(str))
     by_gap = at_risk(c["days_since_last"], gaps.reindex(c.index))
     by_model = (c["p_alive"] < 0.5) & (c["frequency"] + 1 >= 2)
     assert by_model.any()
-    assert c["at_risk"].tolist() == (by_gap | by_model).tolist()
+    lost = analysis.contacts.customers["status"].reindex(c.index) == "lost"
+    assert c["at_risk"].tolist() == ((by_gap | by_model) & ~lost).tolist()
     # under 30 days of silence is not long for the gap rule; for the model it is
     heavy = c.loc["heavy"]
     assert heavy["days_since_last"] == 26 and heavy["orders"] == 11

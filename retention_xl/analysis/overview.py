@@ -133,12 +133,14 @@ def analyse_orders(
 
     headline = headline_kpis(orders, kpis, window)
     headline.update(pareto(customers["revenue"]))
-    headline["at_risk"] = int(customers["at_risk"].sum())
     feedback = None if survey is None else survey_feedback(survey, customers, code)
     plan = plan_contacts(customers, gaps.set_axis(gaps.index.astype(str)), as_of=as_of, window_days=window,
                          quiet_days=quiet_days,
                          weeks=contact_weeks, contacts=contacts,
                          unhappy=None if feedback is None else feedback.unhappy)
+    # at risk = still savable: the lost (gone beyond four usual gaps and the window) are not
+    customers["at_risk"] = (plan.customers["status"].reindex(customers.index) == "lapsing").to_numpy()
+    headline["at_risk"] = plan.at_risk
     return Analysis(
         orders=clean,
         period=code,

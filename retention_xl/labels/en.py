@@ -28,7 +28,7 @@ LABELS = {
     "subtitle": "{source}: {first} to {last}. {rows} rows read, {used} used, {skipped} skipped (see Data issues).",
     "note.window": "A customer is in the customer base while its last order is at most {window} days old.",
     "note.cohorts": "A customer's cohort is the period of its first order; it is active in period k when it ordered in that period. Empty cells: not reached yet.",
-    "note.segments": "R, F, M scores 1-5 (5 best) by quintile; at risk: no order for more than twice the customer's usual gap (at least 30 days), or P(alive) below 50% for a customer with orders on 2 or more days.",
+    "note.segments": "R and M scores 1-5 by quintile (5 best); F = 1 for one order, 2-5 by quartile of the repeat buyers. At risk (still savable): no order for more than twice the customer's usual gap (at least 30 days), or P(alive) below 50% with orders on 2 or more days, and not lost (no order for more than four usual gaps and the activity window).",
     "note.model": "Predictions: {models}; time in weeks. P(alive) is for today; expected purchases and predicted CLV cover the next {horizon} months, discount {discount} a month, margin {margin}.",
     "note.model_spend": "Spend per order: the mean repeat order value ({spend}) for every customer, because the Gamma-Gamma model could not be fitted: {reason}.",
     "note.model_none": "No predictions: {reason}. The P(alive), expected purchases and predicted CLV columns are left empty.",
