@@ -24,8 +24,8 @@ from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
-from retention_xl.labels import LANGUAGES, label
-from retention_xl.template_content import template_label
+from retention_xl.labels import label
+from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.sources import file_checks
@@ -106,15 +106,14 @@ def read_side_table(source: str | Path | pd.DataFrame | SideTable | None, kind: 
         return source
     if isinstance(source, pd.DataFrame):
         return clean_side_table(source, kind, options)
-    table = read_table(source, sheet=sheet or _side_sheet(Path(source), kind))
+    table = read_table(source, sheet=sheet or _side_sheet(Path(source), kind), table=INPUT_TABLES[kind])
     return clean_side_table(table.frame, kind, options, first_row=table.first_row, name=table.source)
 
 
 #: sheet names a workbook may keep survey answers or a contact log under (compared casefolded)
 SIDE_SHEETS = {
-    "survey": {"survey", "survey answers", "answers", "nps"} | {template_label(x, "sheet.survey") for x in LANGUAGES},
-    "contacts": {"contacts", "contact log", "contact history"}
-    | {template_label(x, "sheet.contacts") for x in LANGUAGES},
+    "survey": {"survey", "survey answers", "answers", "nps"} | sheet_names("survey"),
+    "contacts": {"contacts", "contact log", "contact history"} | sheet_names("contacts"),
 }
 
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 __all__ = ["INPUT_TABLES", "INPUT_SHEETS", "sheet_names"]
 
 #: Excel Table names of the inputs (the same in every language)
-INPUT_TABLES = {"orders": "Orders", "survey": "Survey", "settings": "Settings"}
+INPUT_TABLES = {"orders": "Orders", "survey": "Survey", "contacts": "Contacts", "settings": "Settings"}
 #: sheet names of the inputs, by language
 INPUT_SHEETS = {
     "orders": {"en": "Orders", "ar": "الطلبات", "fa": "سفارش‌ها"},
     "survey": {"en": "Survey", "ar": "الاستبيان", "fa": "نظرسنجی"},
+    "contacts": {"en": "Contact log", "ar": "سجل التواصل", "fa": "سابقه‌ی تماس"},
     "settings": {"en": "Settings", "ar": "الإعدادات", "fa": "تنظیمات"},
 }
 

@@ -287,3 +287,15 @@ def test_read_orders_refuses_a_workbook_without_usable_columns_from_its_header(t
     wb.save(path)
     with pytest.raises(MissingColumns, match="customer and date"):
         read_orders(path)
+
+
+def test_a_workbook_made_from_the_template_is_read_from_its_tables(tmp_path):
+    """Titles and hints above the template's Tables are not the header: the Table's range is read."""
+    from retention_xl.template import build_template
+
+    book = build_template(tmp_path / "mine.xlsx", sample=True)
+    orders = read_table(book)
+    assert list(orders.frame.columns) == ["Customer", "Order date", "Amount", "Order id", "Channel"]
+    assert orders.first_row == 5 and orders.source == "mine.xlsx, table 'Orders' on sheet 'Orders'"
+    survey = read_table(book, table="Survey")
+    assert survey.frame.columns[:3].tolist() == ["Customer", "Date", "Score"] and len(survey.frame) == 10

@@ -79,12 +79,12 @@ def test_empty_file(tmp_path):
 def test_header_only(tmp_path):
     src = tmp_path / "header.csv"
     src.write_text(HEADER)
-    refused(src, "'header.csv' has a header row but no orders below it")
+    refused(src, "'header.csv' has a header row but no rows below it")
     book = tmp_path / "header.xlsx"
     wb = openpyxl.Workbook()
     wb.active.append(["Customer", "Date", "Amount"])
     wb.save(book)
-    refused(book, "has a header row but no orders below it")
+    refused(book, "has a header row but no rows below it")
 
 
 def test_unrecognised_columns_are_listed(tmp_path):

@@ -22,13 +22,14 @@ from decimal import Decimal
 
 import pandas as pd
 
+from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.excel.live_orders import MAX_LIVE_CELLS
 
 __all__ = ["SIDE_TABLES", "LiveTable", "read_side_table"]
 
 #: the Table holding each optional input
-SIDE_TABLES = {"survey": "Survey", "contacts": "Contacts"}
+SIDE_TABLES = {kind: INPUT_TABLES[kind] for kind in ("survey", "contacts")}
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from retention_xl.errors import DataError
+from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.sources import file_checks
 from retention_xl.sources.table_shape import filled, trim_blank_rows, unique_headers
+from retention_xl.sources.workbook_tables import TableRef, workbook_tables
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "SAMPLE_ROWS"]
 
@@ -60,7 +62,7 @@ class RawTable:
 SAMPLE_ROWS = 200
 
 
-def read_table(path: str | Path, *, sheet: str | None = None,
+def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT_TABLES["orders"],
                check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
     """Read an order export (.csv/.txt/.tsv, .xlsx/.xlsm or .parquet).
 
@@ -68,8 +70,14 @@ def read_table(path: str | Path, *, sheet: str | None = None,
     ----------
     path : str or pathlib.Path
     sheet : str, optional
-        Workbook sheet to read; by default a sheet called "Orders", else the first sheet
-        that has data.
+        Workbook sheet to read; by default the sheet of the Excel Table named ``table``,
+        else a sheet called "Orders", else the first sheet that has data. On the sheet, an
+        Excel Table (the one named ``table``, or the only one) is read within its own range,
+        whatever titles or notes are above it; without one, the header is the first row with
+        two or more filled cells.
+    table : str
+        Name of the Excel Table to prefer in a workbook ("Orders"; "Survey", "Contacts" for
+        the side tables).
     check : callable, optional
         Called with the header and the first :data:`SAMPLE_ROWS` rows of a workbook sheet
         (as a DataFrame) before the rest is read, so that a sheet whose columns cannot be
@@ -91,7 +99,7 @@ def read_table(path: str | Path, *, sheet: str | None = None,
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheet, check)
+        return _read_xlsx(path, sheet, check, table)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)
     if suffix == ".xls":
@@ -198,7 +206,7 @@ def _read_csv(path: Path) -> RawTable:
             raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
     frame.columns = unique_headers(frame.columns)
     if frame.empty:
-        raise DataError(f"'{path.name}' has a header row but no orders below it.")
+        raise DataError(f"'{path.name}' has a header row but no rows below it.")
     return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
 
 
@@ -238,7 +246,8 @@ def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:
     return {name: pa.string() for name in header}
 
 
-def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
+def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None = None,
+               prefer: str = INPUT_TABLES["orders"]) -> RawTable:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -247,10 +256,20 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # zip, XML or openpyxl errors: all mean "not a readable workbook"
         raise file_checks.unreadable_workbook(path, exc) from exc
+    tables = workbook_tables(path)
+    chosen = None
+    if sheet is None:
+        chosen = next((t for t in tables if t.name.casefold() == prefer.casefold()), None)
+        sheet = None if chosen is None else chosen.sheet
     try:
         ws = _pick_sheet(book, sheet, path.name)
         title = ws.title
-        rows, width = _sheet_rows(ws, path.name, None if check is None else lambda head: _check_sample(head, check))
+        if chosen is None:
+            on_sheet = [t for t in tables if t.sheet == title]
+            chosen = next((t for t in on_sheet if t.name.casefold() == prefer.casefold()),
+                          on_sheet[0] if len(on_sheet) == 1 else None)
+        rows, width = _sheet_rows(ws, path.name, None if check is None else lambda head: _check_sample(head, check),
+                                  box=chosen)
     except (DataError, _SampleRefused) as exc:
         if isinstance(exc, _SampleRefused):
             raise exc.error from None
@@ -259,8 +278,8 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         raise file_checks.unreadable_workbook(path, exc) from exc
     finally:
         book.close()
-    start = next((i for i, r in enumerate(rows) if any(filled(v) for v in r)), None)
-    if start is None:
+    start = header_row(rows) if chosen is None else 0
+    if start is None or not rows:
         raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
     header = list(rows[start]) + [None] * (width - len(rows[start]))
@@ -270,9 +289,11 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
     frame = frame[keep]
     frame.columns = unique_headers([names[i] for i in keep])
     frame = trim_blank_rows(frame)
+    where = f"table '{chosen.name}' on sheet '{title}'" if chosen is not None else f"sheet '{title}'"
     if frame.empty:
-        raise DataError(f"Sheet '{title}' of '{path.name}' has a header row but no orders below it.")
-    return RawTable(frame, start + 2, f"{path.name}, sheet '{title}'")
+        raise DataError(f"The {where} of '{path.name}' has a header row but no rows below it.")
+    first = (chosen.min_row if chosen is not None else 1) + start + 1
+    return RawTable(frame, first, f"{path.name}, {where}")
 
 
 class _SampleRefused(Exception):
@@ -283,9 +304,26 @@ class _SampleRefused(Exception):
         self.error = error
 
 
+def header_row(rows: list[tuple]) -> int | None:
+    """Index of the header row: the first row with two or more filled cells (a title or a note
+    above a table fills one), else the first row with any; None for an empty sheet.
+
+    >>> header_row([(None,), ("Orders of 2024", None), ("Customer", "Date", "Total"), ("a", 1, 2)])
+    2
+    """
+    first = None
+    for i, r in enumerate(rows):
+        count = sum(filled(v) for v in r)
+        if count >= 2:
+            return i
+        if count and first is None:
+            first = i
+    return first
+
+
 def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object]) -> None:
     """Run ``check`` on the header and first rows read so far (before the rest of the sheet)."""
-    start = next((i for i, r in enumerate(head) if any(filled(v) for v in r)), None)
+    start = header_row(head)
     if start is None:
         return
     width = max(len(r) for r in head[start:])
@@ -300,9 +338,11 @@ def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object]) ->
         raise _SampleRefused(exc) from exc
 
 
-def _sheet_rows(ws, name: str, on_sample: Callable[[list[tuple]], None] | None = None) -> tuple[list[tuple], int]:
-    """The sheet's rows without trailing blank cells, and the widest row's length;
-    ``on_sample`` sees the first :data:`SAMPLE_ROWS` rows before the rest is read.
+def _sheet_rows(ws, name: str, on_sample: Callable[[list[tuple]], None] | None = None,
+                box: TableRef | None = None) -> tuple[list[tuple], int]:
+    """The sheet's rows without trailing blank cells (within a Table's ``box``: its header and
+    data rows), and the widest row's length; ``on_sample`` sees the first
+    :data:`SAMPLE_ROWS` rows before the rest is read.
 
     The sheet's own claim about its size (``<dimension>``) is ignored: it can be wrong, or
     claim all 17 billion cells of a sheet so that a reader pads every row to 16,384 columns.
@@ -310,7 +350,9 @@ def _sheet_rows(ws, name: str, on_sample: Callable[[list[tuple]], None] | None =
     ws.reset_dimensions()
     rows: list[tuple] = []
     width = 0
-    for row in ws.iter_rows(values_only=True):
+    bounds = {} if box is None else dict(min_row=box.min_row, max_row=box.max_row - box.totals_rows,
+                                          min_col=box.min_col, max_col=box.max_col)
+    for row in ws.iter_rows(values_only=True, **bounds):
         end = len(row)
         while end and row[end - 1] is None:
             end -= 1
