@@ -12,7 +12,7 @@ of a customer who never drops out (the NBD), which their P(X(t) = n) is built fr
 Example
 -------
 >>> round(float(purchases_while_active(0.243, 4.414, 0.793, 2.426, 2, 38.86, 39.0)), 4)
-1.6872
+1.6874
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ What a fit gives:
   matter (b) are set to 1 and get no standard error. Other parameters that run off
   (e.g. r and alpha both to infinity: every customer buys at the same rate) stay at the
   edge of the search range, listed in ``at_edge_``;
+* the limit model also when the full model has a flat ridge that leads there and the
+  limit fits as well: a log-likelihood within 1.92 (a likelihood-ratio test with one
+  degree of freedom cannot tell them apart at 5%) -- a real shop where almost nobody drops
+  out gets "nobody drops out", not an error;
 * a :class:`~retention_xl.errors.ModelError` only when the data leave a parameter
   undetermined *inside* the parameter space (a flat ridge: the Hessian is not positive
   definite, or a standard error of a log-parameter above 5). The error names the
@@ -55,6 +59,10 @@ LOG_PARAM_BOUND = 18.0
 
 #: A log-parameter beyond +-EDGE (a parameter above 9e6 or below 1e-7) has run off.
 EDGE = 16.0
+
+#: A limit model whose log-likelihood is within this of the full model's is the answer
+#: when the full model is not identified (half the 95% point of chi-square with 1 d.f.).
+LIMIT_TOLERANCE = 1.92
 
 #: Largest standard error of a log-parameter accepted: beyond it the 95% interval spans
 #: a factor of more than e^20 and the estimate says nothing.
@@ -206,52 +214,76 @@ class CustomerModel:
         fixed = np.zeros(k, dtype=bool)
         log_params = self._search(objective, [np.log(np.asarray(s, dtype=float)) for s in starts],
                                   fixed, np.zeros(k), scale)
-        limit, at_edge = None, {}
         edge = np.abs(log_params) >= EDGE
-        if edge.any():
-            directions = {self.param_names[i]: ("infinity" if log_params[i] > 0 else "zero")
-                          for i in np.flatnonzero(edge)}
-            limit = next((lim for lim in self.limits if lim.reached(directions)), None)
-            if limit is not None:  # fit the limit model exactly
-                for name, value in limit.fixed.items():
-                    i = self.param_names.index(name)
-                    fixed[i], log_params[i] = True, (np.log(value) if value > 0 else -np.inf)
-                for name in limit.irrelevant:
-                    i = self.param_names.index(name)
-                    fixed[i], log_params[i] = True, 0.0
-                free = ~fixed
-                start = np.where(free, np.clip(log_params, -EDGE + 1.0, EDGE - 1.0), log_params)
-                log_params = self._search(objective, [start], fixed, log_params, scale)
-                edge = (np.abs(log_params) >= EDGE) & ~fixed
-            for i in np.flatnonzero(edge):  # the rest that ran off stays at the edge
-                at_edge[self.param_names[i]] = "infinity" if log_params[i] > 0 else "zero"
-                fixed[i] = True
+        directions = {self.param_names[i]: ("infinity" if log_params[i] > 0 else "zero")
+                      for i in np.flatnonzero(edge)}
+        limit = next((lim for lim in self.limits if lim.reached(directions)), None)
+        if limit is not None:  # the parameters ran off towards a known limit: fit it exactly
+            fit = self._settle(objective, *self._fit_limit(objective, limit, log_params, scale), scale)
+        else:
+            fit = self._settle(objective, log_params, fixed, scale)
+            if fit.undetermined is not None:
+                # a flat ridge: if it leads to a known limit that fits as well (a likelihood-
+                # ratio test with 1 degree of freedom cannot tell them apart at 5%), the
+                # limit is the answer
+                for candidate in self.limits:
+                    trial = self._settle(objective, *self._fit_limit(objective, candidate, log_params, scale),
+                                         scale)
+                    if trial.log_likelihood >= fit.log_likelihood - LIMIT_TOLERANCE:
+                        fit, limit = trial, candidate
+                        break
+        if fit.undetermined is not None:
+            param = fit.undetermined
+            raise ModelError(f"the data cannot identify the {self.model_name}: parameter {param} is "
+                             "left almost undetermined; more customers or a longer history are needed",
+                             kind="undetermined", model=self.model_code, param=param)
+        if not fit.converged:
+            raise ModelError(f"the {self.model_name} fit did not converge; check the input data",
+                             kind="not_converged", model=self.model_code)
+        params = np.exp(fit.log_params)
+        self.params_ = {name: float(v) for name, v in zip(self.param_names, params)}
+        self.log_likelihood_ = fit.log_likelihood
+        self.log_covariance_ = fit.covariance
+        self.standard_errors_ = {
+            name: (float(params[i] * np.sqrt(fit.covariance[i, i])) if not fit.fixed[i] else float("nan"))
+            for i, name in enumerate(self.param_names)}
+        self.limit_ = None if limit is None else limit.code
+        self.at_edge_ = fit.at_edge
+
+    def _fit_limit(self, objective: Objective, limit: Limit, log_params: np.ndarray,
+                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+        """Fit the limit model: its parameters fixed, the others searched from ``log_params``."""
+        fixed = np.zeros(len(self.param_names), dtype=bool)
+        held = log_params.copy()
+        for name, value in limit.fixed.items():
+            i = self.param_names.index(name)
+            fixed[i], held[i] = True, (np.log(value) if value > 0 else -np.inf)
+        for name in limit.irrelevant:
+            i = self.param_names.index(name)
+            fixed[i], held[i] = True, 0.0
+        start = np.where(fixed, held, np.clip(log_params, -EDGE + 1.0, EDGE - 1.0))
+        return self._search(objective, [start], fixed, held, scale), fixed
+
+    def _settle(self, objective: Objective, log_params: np.ndarray, fixed: np.ndarray, scale: float) -> "_Fit":
+        """Standard errors at a maximum; parameters at the edge are held there."""
+        k = len(self.param_names)
+        fixed = fixed | (np.abs(log_params) >= EDGE)
+        at_edge = {self.param_names[i]: ("infinity" if log_params[i] > 0 else "zero")
+                   for i in np.flatnonzero(fixed) if np.isfinite(log_params[i]) and abs(log_params[i]) >= EDGE}
         with np.errstate(all="ignore"):
             value, gradient = objective(log_params)
         free = ~fixed
-        if not np.max(np.abs(gradient[free]), initial=0.0) / scale < 1e-4:
-            raise ModelError(f"the {self.model_name} fit did not converge; check the input data",
-                             kind="not_converged", model=self.model_code)
-        covariance = np.zeros((k, k))
+        converged = bool(np.max(np.abs(gradient[free]), initial=0.0) / scale < 1e-4)
+        covariance, undetermined = np.zeros((k, k)), None
         if free.any():
             hessian = self._hessian(objective, log_params, gradient, free)
             sub = _inverse_positive_definite(hessian)
-            spread = np.sqrt(np.diag(sub)) if sub is not None else None
-            if spread is None or not np.all(spread <= MAX_LOG_STANDARD_ERROR):
+            if sub is None or not np.all(np.sqrt(np.diag(sub)) <= MAX_LOG_STANDARD_ERROR):
                 names = [n for n, f in zip(self.param_names, free) if f]
-                param = names[_flattest_direction(hessian)]
-                raise ModelError(f"the data cannot identify the {self.model_name}: parameter {param} is "
-                                 "left almost undetermined; more customers or a longer history are needed",
-                                 kind="undetermined", model=self.model_code, param=param)
-            covariance[np.ix_(free, free)] = sub
-        params = np.exp(log_params)
-        self.params_ = {name: float(v) for name, v in zip(self.param_names, params)}
-        self.log_likelihood_ = float(-value)
-        self.log_covariance_ = covariance
-        self.standard_errors_ = {name: (float(params[i] * np.sqrt(covariance[i, i])) if free[i] else float("nan"))
-                                 for i, name in enumerate(self.param_names)}
-        self.limit_ = None if limit is None else limit.code
-        self.at_edge_ = at_edge
+                undetermined = names[_flattest_direction(hessian)]
+            else:
+                covariance[np.ix_(free, free)] = sub
+        return _Fit(log_params, fixed, float(-value), covariance, at_edge, converged, undetermined)
 
     def _search(self, objective: Objective, starts: Sequence[np.ndarray], fixed: np.ndarray,
                 held: np.ndarray, scale: float) -> np.ndarray:
@@ -310,6 +342,19 @@ class CustomerModel:
                 shifted[i] += step
                 hessian[:, j] = (objective(shifted)[1][index] - at_optimum[index]) / step
         return (hessian + hessian.T) / 2
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """A maximum of the likelihood and what is known about it."""
+
+    log_params: np.ndarray
+    fixed: np.ndarray  # held by a limit or at the edge: no standard error
+    log_likelihood: float
+    covariance: np.ndarray  # of the log-parameters, 0 for fixed ones
+    at_edge: dict
+    converged: bool
+    undetermined: str | None  # the parameter along the flattest direction, if any
 
 
 def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:

@@ -20,7 +20,7 @@ Example
 >>> bb = BetaGeoBetaBinom()
 >>> bb.params_ = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}  # donations
 >>> round(float(bb.p_alive(3, 4, 6)), 3)  # bought at 3 of 6 drives, last at the 4th
-0.415
+0.439
 """
 
 from __future__ import annotations

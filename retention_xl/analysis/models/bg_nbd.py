@@ -65,7 +65,7 @@ class BetaGeo(PurchaseModel):
     >>> round(float(bg.p_alive(2, 30.43, 38.86)), 3)
     0.727
     >>> round(float(bg.expected_purchases_new(39.0)), 3)  # a new customer's first 39 weeks
-    1.207
+    1.197
     """
 
     param_names = ("r", "alpha", "a", "b")

@@ -16,7 +16,7 @@ Example
 >>> mbg = ModifiedBetaGeo()
 >>> mbg.params_ = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}  # CDNOW, weeks
 >>> [round(float(p), 3) for p in mbg.p_alive([0, 0], [0.0, 0.0], [1.0, 78.0])]
-[0.663, 0.25]
+[0.626, 0.315]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class ModifiedBetaGeo(PurchaseModel):
     >>> mbg = ModifiedBetaGeo()
     >>> mbg.params_ = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
     >>> round(float(mbg.p_alive(2, 30.43, 38.86)), 3)
-    0.776
+    0.706
     """
 
     param_names = ("r", "alpha", "a", "b")

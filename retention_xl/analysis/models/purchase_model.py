@@ -22,7 +22,7 @@ Example
 >>> model = ParetoNBD()
 >>> model.params_ = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
 >>> round(float(model.p_alive(0, 0.0, 78.0)), 3)  # one purchase, 78 weeks ago
-0.335
+0.162
 """
 
 from __future__ import annotations
