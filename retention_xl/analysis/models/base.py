@@ -171,6 +171,9 @@ class CustomerModel:
     model_code: ClassVar[str] = "model"
     model_name: ClassVar[str] = "model"
     limits: ClassVar[tuple[Limit, ...]] = ()
+    #: whether parameters that run off without reaching a named limit are an answer (held
+    #: at the edge) or an error
+    accept_edges: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.params_: dict[str, float] | None = None
@@ -220,6 +223,11 @@ class CustomerModel:
         limit = next((lim for lim in self.limits if lim.reached(directions)), None)
         if limit is not None:  # the parameters ran off towards a known limit: fit it exactly
             fit = self._settle(objective, *self._fit_limit(objective, limit, log_params, scale), scale)
+        elif edge.any() and not self.accept_edges:
+            name = next(iter(directions))
+            raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} runs to "
+                             f"{directions[name]}; more customers or a longer history are needed",
+                             kind="runs_off", model=self.model_code, param=name, towards=directions[name])
         else:
             fit = self._settle(objective, log_params, fixed, scale)
             if fit.undetermined is not None:
