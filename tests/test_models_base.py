@@ -129,3 +129,34 @@ def test_standard_errors_match_lifetimes_on_cdnow():
     # the covariance is of the log-parameters: se(theta) = theta se(log theta)
     se_log = np.sqrt(np.diag(model.log_covariance_))
     assert se_log * np.array(list(model.params_.values())) == pytest.approx(list(model.standard_errors_.values()))
+
+
+def test_no_floating_point_exceptions_under_strict_numpy_settings():
+    # np.seterr(all="raise") in the caller must not turn underflows inside the models into errors
+    import pandas as pd
+    from pathlib import Path
+
+    from retention_xl.analysis.models import BetaGeoBetaBinom, GammaGamma, ParetoNBD, predicted_clv
+
+    data = Path(__file__).parent / "data"
+    cdnow = pd.read_csv(data / "cdnow_summary.csv")
+    x, t_x, T, m = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary_value"))
+    old = np.seterr(all="raise")
+    try:
+        gg = GammaGamma().fit(x, m)
+        for model_class in (BetaGeo, ModifiedBetaGeo, ParetoNBD):
+            model = model_class().fit(x, t_x, T)
+            # a one-time buyer of long ago and a heavy buyer who stopped: extreme odds
+            xs, txs, Ts = np.append(x, [0, 300]), np.append(t_x, [0.0, 1.0]), np.append(T, [5000.0, 5000.0])
+            assert np.all(np.isfinite(model.p_alive(xs, txs, Ts)))
+            assert np.all(np.isfinite(model.expected_purchases(np.array([0.0, 39.0])[:, None], xs, txs, Ts)))
+            assert np.all(np.isfinite(model.probability_no_purchase(39.0, xs, txs, Ts)))
+            assert np.all(np.isfinite(model.probability_of_purchases(np.arange(50), 39.0)))
+            assert np.isfinite(model.expected_purchases_new(0.0)) and np.isfinite(model.expected_purchases_new(39.0))
+            assert np.all(np.isfinite(predicted_clv(model, gg, x, t_x, T, m, freq_per_period=4.345)))
+        donations = pd.read_csv(data / "donations.csv")
+        bb = BetaGeoBetaBinom().fit(donations["frequency"], donations["recency"], donations["periods"],
+                                    weights=donations["weights"])
+        assert np.all(np.isfinite(bb.p_alive(donations["frequency"], donations["recency"], donations["periods"])))
+    finally:
+        np.seterr(**old)
