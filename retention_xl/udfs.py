@@ -20,7 +20,7 @@ from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.analysis.prediction import predict_customers
-from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
+from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.excel.cells import excel_formula, number, numbers, optional_number, text, values
 
 __all__ = [
@@ -239,11 +239,23 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None):  # 
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
+def _optional_flag(x: Any, name: str) -> bool:
+    """TRUE/FALSE (or 1/0, or the text TRUE/FALSE); omitted or blank is FALSE."""
+    if x is None or (isinstance(x, (list, tuple)) and all(v is None for v in np.ravel(np.asarray(x, dtype=object)))):
+        return False
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, str) and x.strip().upper() in ("TRUE", "FALSE"):
+        return x.strip().upper() == "TRUE"
+    return number(x, name) != 0
+
+
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **options: float):
     """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
-    prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts)), **options)
+    orders = _orders(customer_ids, order_dates, amounts)
+    prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
-        raise ModelError(prediction.problem)
+        raise prediction.problem
     return prediction.customers
 
 
@@ -254,17 +266,23 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, **opt
 @xw.arg("horizon", err_to_str=True, doc="Months to predict (default 12).")
 @xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
 @xw.arg("discount", err_to_str=True, doc="Discount rate per month as a fraction (default 0.01).")
+@xw.arg("intervals", err_to_str=True, doc="TRUE adds low/high columns: 90% intervals of expected purchases and CLV (default FALSE).")
 @excel_formula
-def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None):  # noqa: N802
-    """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (BG/NBD and Gamma-Gamma models, fitted on the orders)."""
+def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, intervals=None):  # noqa: N802
+    """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (Pareto/NBD or MBG/NBD and Gamma-Gamma models, fitted on the orders); optionally 90% intervals."""
     options = {
         "horizon": optional_number(horizon, "horizon", 12),
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
+    with_intervals = _optional_flag(intervals, "intervals")
     p = _predictions(customer_ids, order_dates, amounts, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
-    body = p[["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]].to_numpy().tolist()
+    columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
+    if with_intervals:
+        header += ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low", "Predicted CLV, high"]
+        columns += ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
+    body = p[columns].to_numpy().tolist()
     return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
 
 
@@ -273,7 +291,7 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @excel_formula
 def P_ALIVE(customer_ids, order_dates):  # noqa: N802
-    """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
+    """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
     p = _predictions(customer_ids, order_dates)
     return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
 
