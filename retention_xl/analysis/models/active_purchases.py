@@ -21,7 +21,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import betainc, betainccinv, betaincinv, gammaln, hyp2f1
 
-__all__ = ["purchases_while_active", "purchases_while_active_each", "purchases_by_quadrature",
+#: a + b above which Beta(a, b) is treated as a point mass at its mean
+CONCENTRATED = 1e4
+
+__all__ = ["CONCENTRATED", "purchases_while_active", "purchases_while_active_each", "purchases_by_quadrature",
            "tanh_sinh_rule", "TANH_SINH", "log_nbd_pmf", "nbd_at_least"]
 
 
@@ -49,6 +52,10 @@ def purchases_while_active(r, alpha, a, b, x, age, horizon) -> np.ndarray:
 def purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
     """E[(1 - exp(-lambda p t)) / p] for a customer known to be active at age T.
 
+    When a + b exceeds :data:`CONCENTRATED` (about the same drop-out probability for
+    every customer) the expectation is a second-order expansion around the mean of p
+    (error of order 1 / (a + b)^2, below 1e-8), where the quantiles would be slow.
+
     Posterior of an active customer: lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x).
     Closed form (Euler-transformed hypergeometric, z = t / (alpha + T + t))::
 
@@ -64,6 +71,17 @@ def purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
     x, age, horizon = np.broadcast_arrays(x, age, horizon)
     k = r + x
     s = horizon / (alpha + age)
+    if a + b > CONCENTRATED:
+        # p is concentrated at its mean: E h(p) = h(mean) + h''(mean) var / 2 + O(1 / (a + b)^2)
+        total = a + b + x
+        mean, var = a / total, a * (b + x) / (total ** 2 * (total + 1.0))
+        step = np.sqrt(var)
+
+        def h(p):
+            return -np.expm1(-k * np.log1p(p * s)) / p
+
+        curvature = (h(mean + step) - 2.0 * h(mean) + h(mean - step)) / var
+        return np.where(horizon > 0, h(mean) + curvature * var / 2.0, 0.0)
     z = horizon / (alpha + age + horizon)
     lower = -np.expm1(-k * np.log1p(s))
     upper = k * s

@@ -174,6 +174,8 @@ class CustomerModel:
     #: whether parameters that run off without reaching a named limit are an answer (held
     #: at the edge) or an error
     accept_edges: ClassVar[bool] = True
+    #: names for parameters left at the edge together: {(name, direction), ...} -> code
+    edge_limits: ClassVar[dict[frozenset, str]] = {}
 
     def __init__(self) -> None:
         self.params_: dict[str, float] | None = None
@@ -240,6 +242,10 @@ class CustomerModel:
                     if trial.log_likelihood >= fit.log_likelihood - LIMIT_TOLERANCE:
                         fit, limit = trial, candidate
                         break
+                else:  # or a ridge that runs straight out of the search range
+                    trial = self._ride_ridge(objective, fit, scale)
+                    if trial is not None and trial.log_likelihood >= fit.log_likelihood - LIMIT_TOLERANCE:
+                        fit = trial
         if fit.undetermined is not None:
             param = fit.undetermined
             raise ModelError(f"the data cannot identify the {self.model_name}: parameter {param} is "
@@ -257,6 +263,41 @@ class CustomerModel:
             for i, name in enumerate(self.param_names)}
         self.limit_ = None if limit is None else limit.code
         self.at_edge_ = fit.at_edge
+        if self.limit_ is None and fit.at_edge:
+            self.limit_ = self.edge_limits.get(frozenset(fit.at_edge.items()))
+
+    def _ride_ridge(self, objective: Objective, fit: "_Fit", scale: float) -> "_Fit | None":
+        """Follow the flattest direction of the likelihood to the edge of the search range.
+
+        The parameters that move along it (components above 0.3) are moved together, both
+        ways, until one reaches the edge; that one is held there and the others are fitted
+        again (the better of the two ways is returned). For BG/NBD with a and b both
+        growing (a / (a + b) fixed: the same drop-out probability for everyone) this is
+        the limit model up to the search range.
+        """
+        free = np.flatnonzero(~fit.fixed)
+        hessian = self._hessian(objective, fit.log_params, objective(fit.log_params)[1], ~fit.fixed)
+        direction = np.zeros(len(self.param_names))
+        _, vectors = np.linalg.eigh(np.where(np.isfinite(hessian), hessian, 0.0))
+        direction[free] = vectors[:, int(np.argmin(np.linalg.eigvalsh(np.where(np.isfinite(hessian), hessian, 0.0))))]
+        moving = np.abs(direction) > 0.3
+        best = None
+        with np.errstate(all="ignore"):
+            for sign in (1.0, -1.0):
+                step = sign * direction
+                room = np.where(moving & (step != 0), (np.sign(step) * (EDGE + 0.5) - fit.log_params) / step, np.inf)
+                distance = float(np.min(room[moving])) if np.isfinite(room[moving]).any() else np.inf
+                if not np.isfinite(distance) or distance <= 0:
+                    continue
+                held = fit.log_params + distance * step
+                first = np.zeros_like(moving)
+                first[int(np.argmin(np.where(moving, room, np.inf)))] = True  # the one that reached the edge
+                fixed = fit.fixed | first
+                found = self._search(objective, [held], fixed, held, scale)
+                trial = self._settle(objective, found, fixed, scale, edge=first)
+                if best is None or trial.log_likelihood > best.log_likelihood:
+                    best = trial
+        return best
 
     def _fit_limit(self, objective: Objective, limit: Limit, log_params: np.ndarray,
                    scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -272,12 +313,16 @@ class CustomerModel:
         start = np.where(fixed, held, np.clip(log_params, -EDGE + 1.0, EDGE - 1.0))
         return self._search(objective, [start], fixed, held, scale), fixed
 
-    def _settle(self, objective: Objective, log_params: np.ndarray, fixed: np.ndarray, scale: float) -> "_Fit":
-        """Standard errors at a maximum; parameters at the edge are held there."""
+    def _settle(self, objective: Objective, log_params: np.ndarray, fixed: np.ndarray, scale: float,
+                edge: np.ndarray | None = None) -> "_Fit":
+        """Standard errors at a maximum; parameters at the edge (or in ``edge``) are held there."""
         k = len(self.param_names)
-        fixed = fixed | (np.abs(log_params) >= EDGE)
+        at_the_edge = (np.abs(log_params) >= EDGE) & np.isfinite(log_params)
+        if edge is not None:
+            at_the_edge |= edge
+        fixed = fixed | at_the_edge
         at_edge = {self.param_names[i]: ("infinity" if log_params[i] > 0 else "zero")
-                   for i in np.flatnonzero(fixed) if np.isfinite(log_params[i]) and abs(log_params[i]) >= EDGE}
+                   for i in np.flatnonzero(at_the_edge)}
         with np.errstate(all="ignore"):
             value, gradient = objective(log_params)
         free = ~fixed

@@ -72,6 +72,8 @@ class BetaGeo(PurchaseModel):
     model_code = "bg_nbd"
     model_name = "BG/NBD model"
     limits = (NO_DROPOUT,)
+    #: a and b both to infinity: the same drop-out probability for everyone
+    edge_limits = {frozenset({("a", "infinity"), ("b", "infinity")}): "same_dropout"}
 
     def _objective(self, counts: CustomerCounts) -> "_Likelihood":
         return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)

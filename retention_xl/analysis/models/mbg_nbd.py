@@ -59,6 +59,8 @@ class ModifiedBetaGeo(PurchaseModel):
     model_code = "mbg_nbd"
     model_name = "MBG/NBD model"
     limits = (NO_DROPOUT,)
+    #: a and b both to infinity: the same drop-out probability for everyone
+    edge_limits = {frozenset({("a", "infinity"), ("b", "infinity")}): "same_dropout"}
 
     def _objective(self, counts: CustomerCounts) -> "_Likelihood":
         return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)

@@ -79,6 +79,8 @@ class ParetoNBD(PurchaseModel):
     model_code = "pareto_nbd"
     model_name = "Pareto/NBD model"
     limits = (NO_DROPOUT,)
+    #: s and beta both to infinity: the same drop-out rate for everyone
+    edge_limits = {frozenset({("s", "infinity"), ("beta", "infinity")}): "same_dropout"}
 
     def _objective(self, counts: CustomerCounts) -> "_Likelihood":
         return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)
