@@ -243,7 +243,7 @@ class CustomerModel:
                         fit, limit = trial, candidate
                         break
                 else:  # or a ridge that runs straight out of the search range
-                    trial = self._ride_ridge(objective, fit, scale)
+                    trial = self._ride_ridge(objective, fit, scale) if self.accept_edges else None
                     if trial is not None and trial.log_likelihood >= fit.log_likelihood - LIMIT_TOLERANCE:
                         fit = trial
         if fit.undetermined is not None:
