@@ -121,14 +121,15 @@ def validate(
     amount: Annotated[Optional[str], typer.Option("--amount", help="Name of the amount column.")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
 ) -> None:
-    """Check the purchase model: fit it on the orders before --holdout-start, compare its
-    predictions with the purchases made from that day on."""
+    """Check the purchase models: fit BG/NBD, MBG/NBD and Pareto/NBD on the orders before
+    --holdout-start, compare their predictions with the purchases made from that day on,
+    and say which one the holdout favours."""
     from rich.table import Table
 
-    from retention_xl.analysis.models import holdout_validation
     from retention_xl.analysis.orders import clean_orders
-    from retention_xl.analysis.prediction import split_orders
+    from retention_xl.analysis.prediction import validate_models
     from retention_xl.io import read_table
+    from retention_xl.report import MODEL_NAMES
 
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -138,38 +139,48 @@ def validate(
             progress.update(task, description="Cleaning orders")
             clean = clean_orders(raw.frame, customer=customer, date=date, amount=amount, first_row=raw.first_row)
             progress.update(task, description="Fitting and comparing")
-            calibration, actual, length = split_orders(clean.orders, holdout_start)
-            result = holdout_validation(calibration, actual, length)
+            result = validate_models(clean.orders, holdout_start)
     except RetentionError as e:
         _fail(str(e))
-    p = result["params"]
-    out.print(f"[bold]Holdout check of the BG/NBD purchase model[/] on {raw.source}", highlight=False)
+    choice = result.choice
+    out.print(f"[bold]Holdout check of the purchase models[/] on {raw.source}", highlight=False)
     out.print(
-        f"Fitted on orders before {holdout_start} (r={p['r']:.3g}, α={p['alpha']:.3g} weeks, a={p['a']:.3g}, "
-        f"b={p['b']:.3g}); holdout {length:.4g} weeks. Purchases are order days; refunds are left out, and "
-        "customers first seen in the holdout are not compared.",
+        f"Fitted on orders before {holdout_start}; holdout {result.holdout_length:.4g} weeks. Purchases are "
+        "order days; refunds are left out, and customers first seen in the holdout are not compared.",
         highlight=False,
     )
-    figures = Table(title="Predicted vs actual purchases in the holdout")
-    figures.add_column("Figure")
-    figures.add_column("Value", justify="right")
-    for name, value in (
-        ("Customers compared", f"{len(calibration):,}"),
-        ("Total predicted", f"{result['total_predicted']:,.1f}"),
-        ("Total actual", f"{result['total_actual']:,.0f}"),
-        ("Mean absolute error (MAE)", f"{result['mae']:.3f}"),
-        ("Root mean squared error (RMSE)", f"{result['rmse']:.3f}"),
-        ("Correlation (predicted, actual)", f"{result['correlation']:.3f}"),
-    ):
-        figures.add_row(name, value)
+    figures = Table(title=f"Predicted vs actual purchases in the holdout ({result.customers:,} customers compared)")
+    for heading in ("Model", "Parameters (weeks)", "Log-likelihood", "Total predicted", "Total actual", "MAE",
+                    "RMSE", "Correlation"):
+        figures.add_column(heading, justify="left" if heading.startswith(("Model", "Param")) else "right")
+    for c in choice.candidates:
+        name = MODEL_NAMES[c.model] + (" (chosen)" if c.model == choice.model else "")
+        if c.problem is not None:
+            figures.add_row(name, f"not fitted: {c.problem}", "", "", "", "", "", "")
+            continue
+        symbols = {"alpha": "α", "beta": "β"}
+        hidden = ("b", "beta") if c.limit == "no_dropout" else ()  # no effect at that limit
+        params = ", ".join(f"{symbols.get(k, k)}={v:.3g}" for k, v in c.params.items() if k not in hidden)
+        if c.limit == "no_dropout":
+            params += " (limit: nobody drops out)"
+        h = c.holdout
+        figures.add_row(name, params, f"{c.log_likelihood:,.1f}", f"{h['total_predicted']:,.1f}",
+                        f"{h['total_actual']:,.0f}", f"{h['mae']:.3f}", f"{h['rmse']:.3f}", f"{h['correlation']:.3f}")
     out.print(figures)
-    by_frequency = Table(title="Mean purchases per customer in the holdout, by repeat purchases before it")
-    for heading in ("Repeat purchases", "Customers", "Predicted", "Actual"):
+    best = choice.candidate(choice.model)
+    out.print(f"Chosen: {MODEL_NAMES[choice.model]}, the smallest error per customer in the holdout "
+              f"(RMSE {best.holdout_rmse:.3f}).", highlight=False)
+    by_frequency = Table(title="Calibration vs holdout: mean purchases per customer in the holdout, by repeat "
+                               "purchases before it")
+    for heading in ("Repeat purchases", "Customers", "Actual", *(MODEL_NAMES[c.model] for c in choice.candidates
+                                                                  if c.problem is None)):
         by_frequency.add_column(heading, justify="right")
-    table = result["by_frequency"]
-    for freq, customers, predicted, actual_mean in table[["customers", "predicted", "actual"]].itertuples():
-        label = f"{freq}+" if freq == 7 else str(freq)  # holdout_validation groups 7 and more
-        by_frequency.add_row(label, f"{customers:,}", f"{predicted:.3f}", f"{actual_mean:.3f}")
+    fitted = [c for c in choice.candidates if c.problem is None]
+    table = best.holdout["by_frequency"]
+    for freq, customers, actual_mean in table[["customers", "actual"]].itertuples():
+        label = f"{freq}+" if freq == table.index.max() else str(freq)  # the last group is "or more"
+        predicted = [f"{c.holdout['by_frequency'].loc[freq, 'predicted']:.3f}" for c in fitted]
+        by_frequency.add_row(label, f"{customers:,}", f"{actual_mean:.3f}", *predicted)
     out.print(by_frequency)
 
 
