@@ -368,11 +368,13 @@ class CustomerModel:
                 # BFGS rather than L-BFGS-B: its few small numpy operations do not wake
                 # the BLAS thread pool, which on a busy machine costs more than the fit
                 result = minimize(scaled, y0, jac=True, method="BFGS",
-                                  options={"maxiter": 2000, "gtol": 1e-6})
+                                  options={"maxiter": 200, "gtol": 1e-6})
                 if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
                     best, best_x = result, full(result.x)
                 if np.isfinite(result.fun) and np.max(np.abs(result.jac), initial=0.0) < 1e-5:
                     break
+                if np.isfinite(result.fun) and np.any(np.abs(full(result.x)[free]) >= EDGE):
+                    break  # running off to the edge: the edge and limit handling takes over
         if best is None:
             raise ModelError(f"the {self.model_name} fit failed: the likelihood is not finite "
                              "at any starting point; check the input data",
