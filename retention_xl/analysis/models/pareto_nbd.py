@@ -52,6 +52,10 @@ NO_DROPOUT = Limit("no_dropout", triggers=(("s", "zero"), ("beta", "infinity")),
 #: 129 nodes: relative error below 1e-9 against 30-digit arithmetic for 1 - z >= 0.001
 _Q, _ONE_MINUS_Q, _W = tanh_sinh_rule(step=1 / 16, reach=4.0)
 _HALF = int(np.searchsorted(_Q, 0.5))
+FINE = (_Q, _ONE_MINUS_Q, _W, _HALF)
+#: 41 nodes, relative error about 1e-4: the first part of a fit, before FINE polishes it
+_q, _omq, _w = tanh_sinh_rule(step=1 / 5, reach=4.0)
+COARSE = (_q, _omq, _w, int(np.searchsorted(_q, 0.5)))
 _CHUNK = 8192  # integrals evaluated per block (memory: a block is 8192 x 193 floats)
 
 
@@ -88,8 +92,14 @@ class ParetoNBD(PurchaseModel):
     def _starts(self, counts: CustomerCounts) -> list[tuple[float, ...]]:
         rate = self._rate_starts(counts)
         span = float(counts.T.max()) or 1.0
-        return [(1.0, 1.0 / rate, 1.0, span), (0.5, 0.5 / rate, 0.5, 0.5 * span),
-                (0.1, 0.1 / rate, 0.1, 0.1 * span)]
+        starts = [(1.0, 1.0 / rate, 1.0, span), (0.5, 0.5 / rate, 0.5, 0.5 * span),
+                  (0.1, 0.1 / rate, 0.1, 0.1 * span)]
+        # most of the way with the coarse quadrature rule, then the fine one from there
+        coarse = _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights, rule=COARSE)
+        k = len(self.param_names)
+        near = self._search(coarse, [np.log(s) for s in starts], np.zeros(k, dtype=bool), np.zeros(k),
+                            counts.n_customers)
+        return [tuple(np.exp(np.clip(near, -15.0, 15.0)))] + starts
 
     def _p_alive(self, params, x, t_x, age) -> np.ndarray:
         """P(alive | x, t_x, T) = (alpha + T)^-(r + x) (beta + T)^-s / D,
@@ -158,7 +168,7 @@ def _lifetime_share(s, u) -> np.ndarray:
     return -np.expm1(-k * log1p_u) / k
 
 
-def tail_integral(A, B, k1, k2, group=None, *, gradient: bool = False):
+def tail_integral(A, B, k1, k2, group=None, *, gradient: bool = False, rule=FINE):
     """log of K = int_0^inf (A + u)^-k1 (B + u)^-k2 du, A, B > 0, k1 + k2 > 1.
 
     With big = max(A, B), small = min(A, B), c = k1 + k2 - 1 and e the exponent of the
@@ -193,10 +203,11 @@ def tail_integral(A, B, k1, k2, group=None, *, gradient: bool = False):
     with np.errstate(all="ignore"):
         return _tail_integral(np.asarray(A, dtype=float).ravel(), np.asarray(B, dtype=float).ravel(),
                               np.asarray(k1, dtype=float).ravel(), np.asarray(k2, dtype=float).ravel(),
-                              group, gradient)
+                              group, gradient, rule)
 
 
-def _tail_integral(A, B, k1, k2, group, gradient):
+def _tail_integral(A, B, k1, k2, group, gradient, rule):
+    _Q, _ONE_MINUS_Q, _W, _HALF = rule
     if group is None:
         group = np.arange(k1.size)
     a_big = A >= B
@@ -286,8 +297,8 @@ class _Likelihood:
     At s = 0 (nobody leaves) D is the first term alone: the NBD, where beta has no effect.
     """
 
-    def __init__(self, x: np.ndarray, t_x: np.ndarray, age: np.ndarray, weights: np.ndarray):
-        self.x, self.t_x, self.age, self.w = x, t_x, age, weights
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, age: np.ndarray, weights: np.ndarray, rule=FINE):
+        self.x, self.t_x, self.age, self.w, self.rule = x, t_x, age, weights, rule
         self.ys, self.group, self.x_pair, self.at_tx, self.at_t = _pairs(x, t_x, age)
         self.values, self.index = np.unique(x, return_inverse=True)
         self.counts = np.bincount(self.index, weights=weights, minlength=self.values.size)
@@ -299,7 +310,7 @@ class _Likelihood:
         u, n = self.values, self.counts
         ln_i, d_k1, d_k2, d_a, d_b = tail_integral(
             alpha + self.ys, beta + self.ys, r + self.x_pair, np.full(self.x_pair.size, s + 1.0), self.group,
-            gradient=True)
+            gradient=True, rule=self.rule)
         ln_s = np.log(s)
         ln_at, ln_bt = np.log(alpha + age), np.log(beta + age)
         ln_e1 = -(r + x) * ln_at - s * ln_bt
