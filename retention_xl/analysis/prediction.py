@@ -35,8 +35,8 @@ When the data cannot support a model, nothing is made up:
   undetermined): every prediction column is NaN and :attr:`Prediction.problem` (a
   :class:`~retention_xl.errors.ModelError` with ``kind`` and ``fields``) says why;
 * Gamma-Gamma fails alone (e.g. every repeat order worth the same): CLV uses the mean
-  value of all repeat orders as every customer's spend per order, and
-  :attr:`Prediction.spend_problem` says why.
+  value of all repeat orders as every customer's spend per order (the mean value of all
+  orders when no repeat order has a value), and :attr:`Prediction.spend_problem` says why.
 
 Repeat buyers whose repeat orders total zero (free orders) carry no spend information:
 the spend model treats them like one-time buyers (population mean spend).
@@ -348,7 +348,7 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
         spend = gg.fit(spend_x, m).expected_spend(spend_x, m)
     except ModelError as e:
         gg, spend_problem = None, e
-        spend = np.full(x.shape, mean_spend)
+        spend = np.full(x.shape, mean_spend if np.isfinite(mean_spend) else _mean_order_value(summary))
     clv = margin * spend * discounted
 
     k = len(model.param_names)
@@ -373,6 +373,14 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     return Prediction(frame[list(PREDICTION_COLUMNS)], choice, dict(model.params_),
                       None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
                       clv_gradient=d_clv, covariance=covariance, **options)
+
+
+def _mean_order_value(summary: pd.DataFrame) -> float:
+    """Mean value of all orders (0 when no order had a value): the spend per order when no
+    repeat order has one."""
+    if {"revenue", "orders"} <= set(summary.columns) and summary["orders"].sum() > 0:
+        return max(float(summary["revenue"].sum()) / float(summary["orders"].sum()), 0.0)
+    return 0.0
 
 
 def _gradients(model: PurchaseModel, predict, step: float = 1e-4) -> dict[int, tuple[np.ndarray, np.ndarray]]:

@@ -108,7 +108,8 @@ class ParetoNBD(PurchaseModel):
         ln_e1, ln_a, ln_b = _likelihood_terms(params, x.ravel(), t_x.ravel(), age.ravel())
         top = np.maximum(ln_e1, ln_a)
         e1 = np.exp(ln_e1 - top)
-        return (e1 / (e1 + np.exp(ln_a - top) - np.exp(ln_b - top))).reshape(x.shape)
+        alive = e1 / (e1 + np.maximum(np.exp(ln_a - top) - np.exp(ln_b - top), 0.0))  # I(t_x) >= I(T)
+        return alive.reshape(x.shape)
 
     def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
         """(r + x) (beta + T) / ((alpha + T) (s - 1)) (1 - ((beta + T) / (beta + T + t))^(s - 1))

@@ -91,7 +91,7 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         """Probability that each customer has not dropped out by age T."""
         x, t_x, age = customer_arrays(frequency, recency, T)
         with np.errstate(all="ignore"):
-            return self._p_alive(self._params(), x, t_x, age)
+            return np.clip(self._p_alive(self._params(), x, t_x, age), 0.0, 1.0)  # rounding can pass 1
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Expected number of purchases in the next ``t`` time units, given the history.
