@@ -63,8 +63,9 @@ def purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
 
     The integrand lies between its values at p = 1 and p = 0, so the result must lie in
     [1 - (1 + s)^-(r + x), (r + x) s] with s = t / (alpha + T). Where the hypergeometric
-    function fails that check (extreme parameters, z near 1), the expectation is taken by
-    quadrature over the quantiles of p instead.
+    function fails that check (extreme parameters), and wherever z > 0.99 (horizons a
+    hundred times the customer's alpha + T, where scipy's hyp2f1 can be wrong within the
+    bounds), the expectation is taken by quadrature over the quantiles of p instead.
     """
     if abs(a - 1.0) < 1e-7:  # the closed form is 0/0 at a = 1; its limit is continuous
         a = 1.0 + 1e-7
@@ -90,7 +91,9 @@ def purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
     remaining = np.where(f > 0, -np.expm1(log_decay + np.log(np.abs(f))), 1.0 - np.exp(log_decay) * f)
     value = (a + b + x - 1.0) / (a - 1.0) * remaining
     tolerance = 1e-9 * upper + 1e-300
-    bad = ~((value >= lower - tolerance) & (value <= upper + tolerance))
+    # near z = 1 scipy's hyp2f1 can be far off while staying within the bounds (e.g. when
+    # c - a - b = 1 + r - a is close to an integer): quadrature there too
+    bad = ~((value >= lower - tolerance) & (value <= upper + tolerance)) | (z > 0.99)
     if np.any(bad):
         value = np.array(value, dtype=float)
         value[bad] = purchases_by_quadrature(k[bad], s[bad], a, b + x[bad])

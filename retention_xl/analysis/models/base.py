@@ -225,6 +225,9 @@ class CustomerModel:
         limit = next((lim for lim in self.limits if lim.reached(directions)), None)
         if limit is not None:  # the parameters ran off towards a known limit: fit it exactly
             fit = self._settle(objective, *self._fit_limit(objective, limit, log_params, scale), scale)
+            held = self._settle(objective, log_params, fixed, scale)
+            if fit.log_likelihood < held.log_likelihood - LIMIT_TOLERANCE:
+                fit, limit = held, None  # not that limit after all (e.g. a large too): stay at the edge
         elif edge.any() and not self.accept_edges:
             name = next(iter(directions))
             raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} runs to "

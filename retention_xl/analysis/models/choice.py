@@ -106,9 +106,9 @@ class ModelChoice:
         return next(c for c in self.candidates if c.model == model)
 
 
-def _try_fit(code: str, x, t_x, T) -> tuple[PurchaseModel | None, ModelError | None]:
+def _try_fit(code: str, x, t_x, T, start: dict | None = None) -> tuple[PurchaseModel | None, ModelError | None]:
     try:
-        return PURCHASE_MODELS[code]().fit(x, t_x, T), None
+        return PURCHASE_MODELS[code]().fit(x, t_x, T, start=start), None
     except ModelError as e:
         return None, e
 
@@ -148,7 +148,7 @@ def choose_purchase_model(frequency, recency, T, *, holdout: tuple | None = None
             records.append(_record(code, model, problem, check))
         ranked = sorted((c for c in records if c.holdout is not None), key=lambda c: c.holdout_rmse)
         for best in ranked:  # the winner, fitted again on the whole history
-            model, _ = _try_fit(best.model, frequency, recency, T)
+            model, _ = _try_fit(best.model, frequency, recency, T, start=best.params)
             if model is not None:
                 return model, ModelChoice(best.model, "holdout", tuple(records), float(length))
         if not ranked:

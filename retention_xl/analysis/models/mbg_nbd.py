@@ -65,10 +65,10 @@ class ModifiedBetaGeo(PurchaseModel):
     def _objective(self, counts: CustomerCounts) -> "_Likelihood":
         return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)
 
-    def _starts(self, counts: CustomerCounts) -> list[tuple[float, ...]]:
+    def _starts(self, counts: CustomerCounts, first: tuple | None = None) -> list[tuple[float, ...]]:
         rate = self._rate_starts(counts)
-        return [(1.0, 1.0 / rate, 1.0, 3.0), (0.5, 0.5 / rate, 0.5, 1.0),
-                (0.1, 0.1 * float(counts.T.max()), 0.1, 0.1)]
+        return [first] * (first is not None) + [(1.0, 1.0 / rate, 1.0, 3.0), (0.5, 0.5 / rate, 0.5, 1.0),
+                                                 (0.1, 0.1 * float(counts.T.max()), 0.1, 0.1)]
 
     def _p_alive(self, params, x, t_x, age) -> np.ndarray:
         """P(alive | x, t_x, T) = 1 / (1 + a / (b + x) ((alpha + T) / (alpha + t_x))^(r + x)),

@@ -89,11 +89,11 @@ class ParetoNBD(PurchaseModel):
     def _objective(self, counts: CustomerCounts) -> "_Likelihood":
         return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)
 
-    def _starts(self, counts: CustomerCounts) -> list[tuple[float, ...]]:
+    def _starts(self, counts: CustomerCounts, first: tuple | None = None) -> list[tuple[float, ...]]:
         rate = self._rate_starts(counts)
         span = float(counts.T.max()) or 1.0
-        starts = [(1.0, 1.0 / rate, 1.0, span), (0.5, 0.5 / rate, 0.5, 0.5 * span),
-                  (0.1, 0.1 / rate, 0.1, 0.1 * span)]
+        starts = [first] * (first is not None) + [(1.0, 1.0 / rate, 1.0, span), (0.5, 0.5 / rate, 0.5, 0.5 * span),
+                                                  (0.1, 0.1 / rate, 0.1, 0.1 * span)]
         # most of the way with the coarse quadrature rule, then the fine one from there
         coarse = _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights, rule=COARSE)
         k = len(self.param_names)

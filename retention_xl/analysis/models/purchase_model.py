@@ -41,7 +41,7 @@ __all__ = ["PurchaseModel"]
 class PurchaseModel(CustomerModel, metaclass=ABCMeta):
     """Base of the purchase models: fitting on (frequency, recency, T) and the predictions."""
 
-    def fit(self, frequency, recency, T, weights=None) -> "PurchaseModel":
+    def fit(self, frequency, recency, T, weights=None, *, start: dict | None = None) -> "PurchaseModel":
         """Estimate the parameters from customers' (frequency, recency, T).
 
         Parameters
@@ -52,6 +52,8 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         weights : array-like, optional
             Customers each entry stands for (e.g. the ``weights`` of
             :func:`~retention_xl.analysis.models.counts.compress_customers`).
+        start : dict, optional
+            Parameters to start from (e.g. a fit on part of the history), tried first.
 
         Returns
         -------
@@ -69,7 +71,10 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
             raise ModelError(f"the {self.model_name} needs customers with repeat purchases "
                              "(frequency > 0); none were found", kind="no_repeat_buyers",
                              model=self.model_code)
-        self._maximise(self._objective(counts), self._starts(counts), scale=counts.n_customers)
+        first = None
+        if start is not None and all(start.get(k, 0) > 0 for k in self.param_names):
+            first = tuple(float(start[k]) for k in self.param_names)
+        self._maximise(self._objective(counts), self._starts(counts, first), scale=counts.n_customers)
         return self
 
     @staticmethod
@@ -83,8 +88,8 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         """Negative log-likelihood and gradient in log-parameters, on compressed counts."""
 
     @abstractmethod
-    def _starts(self, counts: CustomerCounts) -> list[tuple[float, ...]]:
-        """Starting points, natural scale."""
+    def _starts(self, counts: CustomerCounts, first: tuple | None = None) -> list[tuple[float, ...]]:
+        """Starting points, natural scale (``first``, if given, first)."""
 
     # ------------------------------------------------------------- predictions
     def p_alive(self, frequency, recency, T) -> np.ndarray:
