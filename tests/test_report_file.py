@@ -257,3 +257,25 @@ def test_prediction_labels_are_translated(lang, tmp_path):
     segments = next(s for s in built.report.sheets if s.key == "segments")
     note = segments.blocks[2].lines[0]
     assert built.analysis.prediction.params_text in note and "Predictions" not in note
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_a_shop_where_nobody_drops_out_is_told_so(lang):
+    # the limit model (UCI Online Retail's shape): the Segments note says what P(alive) = 100% means
+    import pandas as pd
+
+    from retail_like import retail_invoices
+    from retention_xl.analysis.overview import analyse
+    from retention_xl.labels import label
+    from retention_xl.report import layout_report
+
+    invoices = retail_invoices(1500, seed=5)
+    orders = invoices.rename(columns={"CustomerID": "customer", "InvoiceDate": "date", "Total": "amount"})
+    analysis = analyse(orders[["customer", "date", "amount"]])
+    assert analysis.prediction.purchase_limit == "no_dropout"
+    report = layout_report(analysis, issues=pd.DataFrame(columns=["row", "column", "value", "problem", "action"]),
+                           notes=[], n_input_rows=len(orders), source="invoices", lang=lang)
+    segments = next(s for s in report.sheets if s.key == "segments")
+    note = segments.blocks[2].lines[0]
+    assert label(lang, "note.model_limit.no_dropout") in note
+    assert label(lang, "note.model_interval", level="90%") in note
