@@ -333,15 +333,19 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
         return Prediction(empty, choice, None, None, None, first_problem(choice), None, **options)
 
     step = period_days / unit_days  # model time units in one CLV period
-    p_alive = model.p_alive(x, t_x, age)
+    # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
+    row, first = pd.factorize(pd.MultiIndex.from_arrays([x, t_x, age]), sort=False)
+    ux, ut, ua = (np.asarray(first.get_level_values(i), dtype=float) for i in range(3))
+    p_alive = model.p_alive(ux, ut, ua)[row]
 
     def purchases(fitted: PurchaseModel) -> tuple[np.ndarray, np.ndarray]:
-        return (fitted.expected_purchases(horizon * step, x, t_x, age),
-                discounted_purchases(fitted, x, t_x, age, horizon=horizon, discount=discount,
+        return (fitted.expected_purchases(horizon * step, ux, ut, ua),
+                discounted_purchases(fitted, ux, ut, ua, horizon=horizon, discount=discount,
                                      freq_per_period=step))
 
-    expected, discounted = purchases(model)
-    purchase_gradients = _gradients(model, purchases)  # per free parameter: (d expected, d discounted)
+    expected, discounted = (v[row] for v in purchases(model))
+    purchase_gradients = {j: (d_e[row], d_d[row])  # per free parameter: (d expected, d discounted)
+                          for j, (d_e, d_d) in _gradients(model, purchases).items()}
     spend_x = np.where(spends, x, 0.0)  # free repeat orders say nothing about spend
     gg, spend_problem = GammaGamma(), None
     try:
