@@ -1,26 +1,35 @@
-"""Speed of the customer models: BG/NBD fit on CDNOW and a 100,000-customer pipeline.
+"""Speed of the purchase models: fits and predictions beside a bare scipy fit and lifetimes.
 
 Run from the repository root::
 
-    python benchmarks/bench_models.py
+    python benchmarks/bench_models.py                       # CDNOW, 100,000 and 1,000,000 customers
+    python benchmarks/bench_models.py --sizes 100000        # skip the million
+    /tmp/lt/bin/python benchmarks/bench_models.py --peer    # the lifetimes column (its own venv)
 
-Compares, on the CDNOW sample (2,357 customers, weeks):
+For BG/NBD, MBG/NBD and Pareto/NBD:
 
-* ``retention-xl``  -- ``BetaGeo().fit`` (validation, analytic gradient, identification check);
-* ``bare scipy``    -- the closed-form log-likelihood written inline below and
-  ``scipy.optimize.minimize`` with its default method and numerical gradient: the
-  least one would write by hand, the baseline;
-* ``lifetimes``     -- ``lifetimes.BetaGeoFitter`` when ``lifetimes`` can be imported
-  (it needs pandas < 2.2 and numpy < 2; see benchmarks/README-models.md).
+* ``retention-xl`` -- ``Model().fit(frequency, recency, T)`` on one row per customer: input
+  checks, compression into distinct (x, t_x, T) rows, analytic gradient, BFGS, standard
+  errors and the identification check; then P(alive) and expected purchases in 39 weeks
+  for every customer;
+* ``bare scipy`` (baseline) -- the closed-form log-likelihood of the papers written inline
+  below (Pareto/NBD with scipy's ``hyp2f1``, as lifetimes and BTYD write it) on the same
+  distinct rows with weights, minimised by ``scipy.optimize.minimize`` (BFGS) with its
+  numerical gradient: the least one would write by hand;
+* ``lifetimes`` (``--peer``) -- ``BetaGeoFitter``, ``ModifiedBetaGeoFitter``,
+  ``ParetoNBDFitter`` on one row per customer.
 
-Then fits and predicts (P(alive), expected purchases, Gamma-Gamma, 12-month CLV) for
-100,000 customers simulated from the BG/NBD and Gamma-Gamma stories. Goal: < 2 s.
+Data: customers simulated from the BG/NBD story with CDNOW-like parameters (r 0.243,
+alpha 4.414 weeks, a 0.793, b 2.426), first purchases spread over 78 weeks, times in whole
+days expressed in weeks -- what ``customer_summary`` gives for a real order table. Each fit
+runs once per size (a 2-core machine): read the ratios, not the third digit.
+Goals: every fit <= 1.2x the bare fit; Pareto/NBD on 1,000,000 customers under 10 s.
 """
 
 from __future__ import annotations
 
+import argparse
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,163 +38,137 @@ import numpy as np
 import pandas as pd
 import scipy
 from scipy.optimize import minimize
-from scipy.special import gammaln
+from scipy.special import gammaln, hyp2f1
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from retention_xl.analysis.models import BetaGeo, GammaGamma, predicted_clv  # noqa: E402
-
-try:
-    import lifetimes
-    from lifetimes import BetaGeoFitter, GammaGammaFitter
-except Exception as problem:  # old package: often fails with pandas 3 / numpy 2
-    lifetimes = None
-    LIFETIMES_NOTE = f"lifetimes not importable here ({type(problem).__name__}: {problem})"
-else:
-    LIFETIMES_NOTE = f"lifetimes {lifetimes.__version__}"
-
 CDNOW = pd.read_csv(ROOT / "tests" / "data" / "cdnow_summary.csv")
 
 
-def timed(function, repeat: int = 7, number: int = 5) -> tuple[float, object]:
-    """Median over ``repeat`` rounds of the mean time of ``number`` calls, and the last result."""
-    rounds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            result = function()
-        rounds.append((time.perf_counter() - start) / number)
-    return statistics.median(rounds), result
-
-
-def bare_fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, float]:
-    """Baseline: BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6) + scipy defaults."""
-
-    def negative_ll(log_params):
-        r, alpha, a, b = np.exp(log_params)
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-        a3 = -(r + x) * np.log(alpha + T)
-        a4 = np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x), -np.inf)
-        return -np.sum(a1 + a2 + np.logaddexp(a3, a4))
-
-    result = minimize(negative_ll, np.zeros(4))
-    return np.exp(result.x), -result.fun
-
-
-def bare_fit_with_our_gradient(x, t_x, T) -> tuple[np.ndarray, float]:
-    """The package's likelihood and gradient, plain BFGS, no input checks or identification
-    test: shows what the checks in ``BetaGeo.fit`` cost."""
-    from retention_xl.analysis.models.bg_nbd import _Likelihood
-
-    objective = _Likelihood(x, t_x, T)
-    result = minimize(lambda z: objective(z), np.zeros(4), jac=True, method="BFGS")
-    return np.exp(result.x), -result.fun
-
-
-def simulate(n: int, seed: int = 2026) -> dict[str, np.ndarray]:
-    """Customers drawn from the BG/NBD and Gamma-Gamma stories with the CDNOW estimates."""
+def simulate(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(frequency, recency, T) in weeks of whole days, from the BG/NBD story."""
     rng = np.random.default_rng(seed)
-    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
-    p, q, v = 6.25, 3.74, 15.44
-    T = rng.uniform(1.0, 78.0, n)
-    rate, dropout = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
-    possible, survived = rng.poisson(rate * T), rng.geometric(dropout)
-    x = np.minimum(possible, survived)
-    t_x = np.where(x > 0, T * rng.beta(np.maximum(x, 1), np.maximum(possible - x + 1, 1)), 0.0)
-    scale = rng.gamma(q, 1 / v, n)  # per-customer Gamma rate nu
-    spend = np.where(x > 0, rng.gamma(p * np.maximum(x, 1), 1.0) / (np.maximum(x, 1) * scale), 0.0)
-    return {"frequency": x.astype(float), "recency": t_x, "T": T, "monetary_value": spend}
+    r, alpha, a, b = 0.243, 4.414 * 7, 0.793, 2.426  # alpha in days
+    age = rng.integers(0, 546, n).astype(float)  # days since the first purchase
+    rate, drop = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
+    possible, survived = rng.poisson(rate * age), rng.geometric(drop)
+    x = np.minimum(possible, survived - 1).astype(float)
+    last = np.where(x > 0, np.floor(age * rng.beta(np.maximum(x, 1), np.maximum(possible - x + 1, 1))), 0.0)
+    last = np.where((x > 0) & (last < 1), 1.0, last)
+    return x, last / 7, age / 7
 
 
-def cdnow_fit_table() -> list[tuple[str, float, dict, float]]:
-    x, t_x, T = (CDNOW[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+def compress(x, t_x, T):
+    frame = pd.DataFrame({"x": x, "t": t_x, "T": T})
+    counts = frame.groupby(["x", "t", "T"], sort=False).size().reset_index()
+    return counts["x"].to_numpy(), counts["t"].to_numpy(), counts["T"].to_numpy(), counts[0].to_numpy(float)
+
+
+# ---------------------------------------------------------------- bare closed forms
+def bare_bg(p, x, t, T, w):
+    r, alpha, a, b = np.exp(p)
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    a3 = -(r + x) * np.log(alpha + T)
+    a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t), -np.inf)
+    return -np.sum(w * (a1 + a2 + np.logaddexp(a3, a4))) / w.sum()
+
+
+def bare_mbg(p, x, t, T, w):
+    r, alpha, a, b = np.exp(p)
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = gammaln(a + b) + gammaln(b + x + 1) - gammaln(b) - gammaln(a + b + x + 1)
+    a3 = -(r + x) * np.log(alpha + T)
+    a4 = np.log(a) - np.log(b + x) - (r + x) * np.log(alpha + t)
+    return -np.sum(w * (a1 + a2 + np.logaddexp(a3, a4))) / w.sum()
+
+
+def bare_pareto(p, x, t, T, w):
+    r, alpha, s, beta = np.exp(p)
+    big, small_k = (alpha, s + 1) if alpha >= beta else (beta, r + x)
+    c = r + s + x
+    f1 = hyp2f1(c, small_k, c + 1, abs(alpha - beta) / (big + t)) / (big + t) ** c
+    f2 = hyp2f1(c, small_k, c + 1, abs(alpha - beta) / (big + T)) / (big + T) ** c
+    a0 = np.log(np.maximum(f1 - f2, 1e-300))
+    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    ll = head + np.logaddexp(-(r + x) * np.log(alpha + T) - s * np.log(beta + T), np.log(s) + a0 - np.log(c))
+    return -np.sum(w * ll) / w.sum()
+
+
+def bare_fit(function, data, start):
+    with np.errstate(all="ignore"):
+        result = minimize(function, np.log(start), args=data, method="BFGS")
+    return np.exp(result.x), -result.fun * data[3].sum()
+
+
+# ---------------------------------------------------------------- runs
+def ours(sizes):
+    sys.path.insert(0, str(ROOT))
+    from retention_xl.analysis.models import BetaGeo, ModifiedBetaGeo, ParetoNBD
+
+    models = {"BG/NBD": (BetaGeo, bare_bg, (1.0, 1.0, 1.0, 3.0)),
+              "MBG/NBD": (ModifiedBetaGeo, bare_mbg, (1.0, 1.0, 1.0, 3.0)),
+              "Pareto/NBD": (ParetoNBD, bare_pareto, (1.0, 1.0, 1.0, 10.0))}
     rows = []
-    seconds, model = timed(lambda: BetaGeo().fit(x, t_x, T))
-    rows.append(("retention-xl BetaGeo.fit", seconds, model.params_, model.log_likelihood_))
-    seconds, (params, ll) = timed(lambda: bare_fit(x, t_x, T))
-    rows.append(("bare scipy (baseline)", seconds, dict(zip(("r", "alpha", "a", "b"), params)), ll))
-    seconds, (params, ll) = timed(lambda: bare_fit_with_our_gradient(x, t_x, T))
-    rows.append(("  same + our analytic gradient", seconds, dict(zip(("r", "alpha", "a", "b"), params)), ll))
-    if lifetimes is not None:
-        seconds, fitter = timed(lambda: BetaGeoFitter().fit(x, t_x, T))
-        params = {k: float(fitter.params_[k]) for k in ("r", "alpha", "a", "b")}
-        rows.append((f"lifetimes {lifetimes.__version__} BetaGeoFitter", seconds, params,
-                     -_negative_ll_at(params, x, t_x, T)))
-    return rows
+    for label, (model_class, bare, start) in models.items():
+        for name, (x, t, T) in [("CDNOW 2,357", (CDNOW["frequency"].to_numpy(float), CDNOW["recency"].to_numpy(),
+                                                 CDNOW["T"].to_numpy()))] + [(f"{n:,}", simulate(n)) for n in sizes]:
+            began = time.perf_counter()
+            model = model_class().fit(x, t, T)
+            fit = time.perf_counter() - began
+            began = time.perf_counter()
+            model.p_alive(x, t, T)
+            model.expected_purchases(39.0, x, t, T)
+            predict = time.perf_counter() - began
+            data = compress(x, t, T)
+            began = time.perf_counter()
+            bare_params, bare_ll = bare_fit(bare, data, start)
+            bare_time = time.perf_counter() - began
+            rows.append({"model": label, "customers": name, "distinct rows": f"{data[0].size:,}",
+                         "fit s": round(fit, 3), "bare fit s": round(bare_time, 3), "ratio": round(fit / bare_time, 2),
+                         "predict s": round(predict, 3), "log-lik": round(model.log_likelihood_, 2),
+                         "bare log-lik": round(bare_ll, 2),
+                         "params": ", ".join(f"{k}={v:.4g}" for k, v in model.params_.items())})
+            print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
 
 
-def _negative_ll_at(params: dict, x, t_x, T) -> float:
-    """Log-likelihood in weeks at given parameters (lifetimes reports a scaled mean)."""
-    from retention_xl.analysis.models.bg_nbd import _Likelihood
+def peer(sizes):
+    import lifetimes
 
-    return _Likelihood(x, t_x, T)(np.log([params[k] for k in ("r", "alpha", "a", "b")]))[0]
-
-
-def pipeline(data: dict[str, np.ndarray]) -> dict[str, float]:
-    x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary_value"]
-    steps: dict[str, float] = {}
-    start = time.perf_counter()
-    bg = BetaGeo().fit(x, t_x, T)
-    steps["BetaGeo.fit"] = time.perf_counter() - start
-    mark = time.perf_counter()
-    bg.p_alive(x, t_x, T)
-    steps["p_alive"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    bg.expected_purchases(39.0, x, t_x, T)
-    steps["expected_purchases(39)"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    gg = GammaGamma().fit(x, m)
-    steps["GammaGamma.fit"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    predicted_clv(bg, gg, x, t_x, T, m, horizon=12, discount=0.01, freq_per_period=52 / 12)
-    steps["predicted_clv(12 months)"] = time.perf_counter() - mark
-    steps["total"] = time.perf_counter() - start
-    return steps
-
-
-def lifetimes_pipeline(data: dict[str, np.ndarray]) -> float:
-    x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary_value"]
-    start = time.perf_counter()
-    bg = BetaGeoFitter().fit(x, t_x, T)
-    bg.conditional_probability_alive(x, t_x, T)
-    bg.conditional_expected_number_of_purchases_up_to_time(39.0, x, t_x, T)
-    repeat = x > 0
-    gg = GammaGammaFitter().fit(x[repeat], m[repeat])
-    gg.customer_lifetime_value(bg, pd.Series(x), pd.Series(t_x), pd.Series(T), pd.Series(m),
-                               time=12, freq="W", discount_rate=0.01)
-    return time.perf_counter() - start
+    fitters = {"BG/NBD": lifetimes.BetaGeoFitter, "MBG/NBD": lifetimes.ModifiedBetaGeoFitter,
+               "Pareto/NBD": lifetimes.ParetoNBDFitter}
+    rows = []
+    for label, fitter in fitters.items():
+        for name, (x, t, T) in [("CDNOW 2,357", (CDNOW["frequency"].to_numpy(float), CDNOW["recency"].to_numpy(),
+                                                 CDNOW["T"].to_numpy()))] + [(f"{n:,}", simulate(n)) for n in sizes]:
+            began = time.perf_counter()
+            f = fitter().fit(x, t, T)
+            fit = time.perf_counter() - began
+            began = time.perf_counter()
+            f.conditional_probability_alive(x, t, T)
+            f.conditional_expected_number_of_purchases_up_to_time(39.0, x, t, T)
+            predict = time.perf_counter() - began
+            rows.append({"model": label, "customers": name, "lifetimes fit s": round(fit, 3),
+                         "lifetimes predict s": round(predict, 3),
+                         "params": ", ".join(f"{k}={v:.4g}" for k, v in f.params_.items())})
+            print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
 
 
 def main() -> None:
-    print(f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"pandas {pd.__version__}; {LIFETIMES_NOTE}")
-    print("\nBG/NBD fit on CDNOW (2,357 customers, weeks), median of 7 rounds x 5 fits")
-    rows = cdnow_fit_table()
-    print(f"{'fitter':38} {'seconds':>9} {'r':>7} {'alpha':>7} {'a':>7} {'b':>7} {'log-lik':>10}")
-    for name, seconds, params, ll in rows:
-        print(f"{name:38} {seconds:9.4f} {params['r']:7.3f} {params['alpha']:7.3f} "
-              f"{params['a']:7.3f} {params['b']:7.3f} {ll:10.2f}")
-    ours, bare = rows[0][1], rows[1][1]
-    print(f"retention-xl / bare = {ours / bare:.2f}x (target <= 1.2x)")
-    print(f"retention-xl / same likelihood without checks = {ours / rows[2][1]:.2f}x")
-    if len(rows) > 3:
-        print(f"retention-xl / lifetimes = {ours / rows[3][1]:.2f}x (target < 1)")
-    else:
-        print("lifetimes column skipped: " + LIFETIMES_NOTE)
-
-    data = simulate(100_000)
-    print(f"\n100,000 simulated customers ({int((data['frequency'] > 0).sum()):,} repeat buyers), "
-          "best of 3 runs")
-    runs = [pipeline(data) for _ in range(3)]
-    best = min(runs, key=lambda steps: steps["total"])
-    for step, seconds in best.items():
-        print(f"  {step:28} {seconds:7.3f} s")
-    print(f"  goal < 2 s: {'met' if best['total'] < 2 else 'NOT met'}")
-    if lifetimes is not None:
-        seconds = min(lifetimes_pipeline(data) for _ in range(2))
-        print(f"  lifetimes, same steps:       {seconds:7.3f} s")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--peer", action="store_true", help="time lifetimes instead (run with its venv's python)")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+          f"scipy {scipy.__version__}")
+    table = peer(args.sizes) if args.peer else ours(args.sizes)
+    print(table.to_string(index=False))
+    if not args.peer:
+        missed = table[(table["ratio"] > 1.2)]
+        slow = table[(table["model"] == "Pareto/NBD") & (table["customers"] == "1,000,000") & (table["fit s"] >= 10)]
+        print("goal <= 1.2x the bare fit:", "met" if missed.empty else f"missed for {len(missed)} row(s)")
+        print("goal Pareto/NBD on 1,000,000 customers < 10 s:", "missed" if len(slow) else "met (or not run)")
 
 
 if __name__ == "__main__":

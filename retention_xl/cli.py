@@ -66,7 +66,7 @@ SurveyOpt = Annotated[Optional[Path], typer.Option(
 ContactLogOpt = Annotated[Optional[Path], typer.Option(
     "--contacts", help="Contact log (.csv/.xlsx/.parquet): Customer, Date, Channel.")]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Day the contact plan is for: YYYY-MM-DD or 'today' (default: the day after the last order).")]
+    "--as-of", help="Day the contact plan is for: YYYY-MM-DD or 'today' (default: the day of the last order in the data).")]
 QuietDaysOpt = Annotated[int, typer.Option(
     "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")]
 WeeksOpt = Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")]
@@ -325,12 +325,14 @@ def validate(
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Check the purchase model: fit it on the orders before --holdout-start, compare its
-    predictions with the purchases made from that day on."""
+    """Check the purchase models: fit BG/NBD, MBG/NBD and Pareto/NBD on the orders before
+    --holdout-start, compare their predictions with the purchases made from that day on,
+    and say which one the holdout favours."""
     from rich.table import Table
 
-    from retention_xl.options import ReportOptions
     from retention_xl.file_pipeline import check_holdout
+    from retention_xl.layout.segments import MODEL_NAMES
+    from retention_xl.options import ReportOptions
 
     options = ReportOptions(
         roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
@@ -340,35 +342,46 @@ def validate(
     )
     with _progress() as step:
         check = check_holdout(input, holdout_start, options, sheet=sheet, progress=step)
-    result, length, calibration = check.result, check.length, check.calibration
-    p = result["params"]
-    out.print(f"[bold]Holdout check of the BG/NBD purchase model[/] on {check.orders.source}", highlight=False)
+    result = check.validation
+    choice = result.choice
+    out.print(f"[bold]Holdout check of the purchase models[/] on {check.orders.source}", highlight=False)
     out.print(
-        f"Fitted on orders before {holdout_start} (r={p['r']:.3g}, α={p['alpha']:.3g} weeks, a={p['a']:.3g}, "
-        f"b={p['b']:.3g}); holdout {length:.4g} weeks. Purchases are order days; refunds are left out, and "
-        "customers first seen in the holdout are not compared.",
+        f"Fitted on orders before {holdout_start}; holdout {result.holdout_length:.4g} weeks. Purchases are "
+        "order days; refunds are left out, and customers first seen in the holdout are not compared.",
         highlight=False,
     )
-    figures = Table(title="Predicted vs actual purchases in the holdout")
-    figures.add_column("Figure")
-    figures.add_column("Value", justify="right")
-    for name, value in (
-        ("Customers compared", f"{len(calibration):,}"),
-        ("Total predicted", f"{result['total_predicted']:,.1f}"),
-        ("Total actual", f"{result['total_actual']:,.0f}"),
-        ("Mean absolute error (MAE)", f"{result['mae']:.3f}"),
-        ("Root mean squared error (RMSE)", f"{result['rmse']:.3f}"),
-        ("Correlation (predicted, actual)", f"{result['correlation']:.3f}"),
-    ):
-        figures.add_row(name, value)
+    figures = Table(title=f"Predicted vs actual purchases in the holdout ({result.customers:,} customers compared)")
+    for heading in ("Model", "Parameters (weeks)", "Log-likelihood", "Total predicted", "Total actual", "MAE",
+                    "RMSE", "Correlation"):
+        figures.add_column(heading, justify="left" if heading.startswith(("Model", "Param")) else "right")
+    for c in choice.candidates:
+        name = MODEL_NAMES[c.model] + (" (chosen)" if c.model == choice.model else "")
+        if c.problem is not None:
+            figures.add_row(name, f"not fitted: {c.problem}", "", "", "", "", "", "")
+            continue
+        symbols = {"alpha": "α", "beta": "β"}
+        hidden = ("b", "beta") if c.limit == "no_dropout" else ()  # no effect at that limit
+        params = ", ".join(f"{symbols.get(k, k)}={v:.3g}" for k, v in c.params.items() if k not in hidden)
+        if c.limit == "no_dropout":
+            params += " (limit: nobody drops out)"
+        h = c.holdout
+        figures.add_row(name, params, f"{c.log_likelihood:,.1f}", f"{h['total_predicted']:,.1f}",
+                        f"{h['total_actual']:,.0f}", f"{h['mae']:.3f}", f"{h['rmse']:.3f}", f"{h['correlation']:.3f}")
     out.print(figures)
-    by_frequency = Table(title="Mean purchases per customer in the holdout, by repeat purchases before it")
-    for heading in ("Repeat purchases", "Customers", "Predicted", "Actual"):
+    best = choice.candidate(choice.model)
+    out.print(f"Chosen: {MODEL_NAMES[choice.model]}, the smallest error per customer in the holdout "
+              f"(RMSE {best.holdout_rmse:.3f}).", highlight=False)
+    by_frequency = Table(title="Calibration vs holdout: mean purchases per customer in the holdout, by repeat "
+                               "purchases before it")
+    for heading in ("Repeat purchases", "Customers", "Actual", *(MODEL_NAMES[c.model] for c in choice.candidates
+                                                                  if c.problem is None)):
         by_frequency.add_column(heading, justify="right")
-    table = result["by_frequency"]
-    for freq, customers, predicted, actual_mean in table[["customers", "predicted", "actual"]].itertuples():
-        label = f"{freq}+" if freq == 7 else str(freq)  # holdout_validation groups 7 and more
-        by_frequency.add_row(label, f"{customers:,}", f"{predicted:.3f}", f"{actual_mean:.3f}")
+    fitted = [c for c in choice.candidates if c.problem is None]
+    table = best.holdout["by_frequency"]
+    for freq, customers, actual_mean in table[["customers", "actual"]].itertuples():
+        label = f"{freq}+" if freq == table.index.max() else str(freq)  # the last group is "or more"
+        predicted = [f"{c.holdout['by_frequency'].loc[freq, 'predicted']:.3f}" for c in fitted]
+        by_frequency.add_row(label, f"{customers:,}", f"{actual_mean:.3f}", *predicted)
     out.print(by_frequency)
 
 

@@ -99,9 +99,19 @@ class NoUsableOrders(DataError):
 
 
 class ModelError(RetentionError):
-    """The data cannot identify a model (e.g. no repeat buyers for Gamma-Gamma)."""
+    """The data cannot identify a model (e.g. no repeat buyers for Gamma-Gamma).
+
+    Besides the one-line reason it carries ``kind``, a code for what went wrong (e.g.
+    ``"undetermined"``), and ``fields``, the values a layout needs to word it in any
+    language (e.g. ``{"model": "bg_nbd", "param": "a"}``).
+    """
 
     code = "#NUM!"
+
+    def __init__(self, reason: str, *, kind: str = "model", **fields: object):
+        super().__init__(reason)
+        self.kind = kind
+        self.fields = fields
 
 
 class OutputExists(RetentionError):

@@ -16,10 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
-from retention_xl.analysis.models import holdout_validation
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
-from retention_xl.analysis.prediction import split_orders
+from retention_xl.analysis.prediction import Validation, validate_models
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions
@@ -224,24 +223,22 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
 
 @dataclass(frozen=True)
 class HoldoutCheck:
-    """What :func:`check_holdout` compared: the orders read, the calibration customers'
-    summary, the holdout length (model time units) and the comparison."""
+    """What :func:`check_holdout` compared: the orders read and the validation of every
+    purchase model (fits, holdout errors, the choice)."""
 
     orders: Orders
-    calibration: pd.DataFrame
-    length: float
-    result: dict
+    validation: Validation
 
 
 def check_holdout(source: str | Path | pd.DataFrame, holdout_start, options: ReportOptions | None = None, *,
                   sheet: str | None = None, progress: Callable[[str], None] | None = None) -> HoldoutCheck:
-    """Fit the purchase model on the orders before ``holdout_start`` and compare its
-    predictions with the purchases made from that day on (``retention-xl validate``)."""
+    """Fit the purchase models on the orders before ``holdout_start``, compare their
+    predictions with the purchases made from that day on and choose one (``retention-xl
+    validate``)."""
     step = progress or (lambda _: None)
     step(STEPS[0])
     orders = read_orders(source, options, sheet=sheet)
     if orders.frame.empty:
         raise no_orders_error(orders)
     step("Fitting and comparing")
-    calibration, actual, length = split_orders(orders.frame, holdout_start)
-    return HoldoutCheck(orders, calibration, length, holdout_validation(calibration, actual, length))
+    return HoldoutCheck(orders, validate_models(orders.frame, holdout_start))

@@ -94,7 +94,7 @@ class ReportOptions:
         Order statuses to count as sales, or not, beyond the built-in rules.
     as_of : datetime.date or None
         The day the contact plan is for (a date, or text like ``2025-01-31``).
-        ``None``: the day after the last order in the data, so the same data always gives
+        ``None``: the day of the last order in the data, so the same data always gives
         the same plan; a live shop passes today's date.
     quiet_days : int
         Days after a logged contact before a customer is contacted again (a call-back to

@@ -27,12 +27,13 @@ import xlwings as xw
 import numpy as np
 
 from retention_xl.analysis import metrics
-from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
+from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.excel.cells import (
     excel_formula,
     number,
     numbers,
     column,
+    optional_flag,
     optional_number,
     text,
     values,
@@ -274,17 +275,15 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
-_WEEK_DAYS = 7.0  # the models' time unit, as in predict_customers
-
-
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None, **options: float):
     """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    prediction = predict_customers(customer_summary(_orders(customer_ids, order_dates, amounts, order_ids)), **options)
+    orders = _orders(customer_ids, order_dates, amounts, order_ids)
+    prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
-        raise ModelError(prediction.problem)
+        raise prediction.problem
     return prediction.customers
 
 
@@ -295,18 +294,25 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order
 @xw.arg("horizon", err_to_str=True, doc="Months to predict (default 12).")
 @xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
 @xw.arg("discount", err_to_str=True, doc="Discount rate per month as a fraction (default 0.01).")
+@xw.arg("intervals", err_to_str=True, doc="TRUE adds low/high columns: 90% intervals of expected purchases and CLV (default FALSE).")
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
-def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, order_ids=None):  # noqa: N802
-    """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (BG/NBD and Gamma-Gamma models, fitted on the orders)."""
+def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, intervals=None,  # noqa: N802
+                order_ids=None):
+    """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (Pareto/NBD or MBG/NBD and Gamma-Gamma models, fitted on the orders); optionally 90% intervals."""
     options = {
         "horizon": optional_number(horizon, "horizon", 12),
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
+    with_intervals = optional_flag(intervals, "intervals")
     p = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
-    body = p[["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]].to_numpy().tolist()
+    columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
+    if with_intervals:
+        header += ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low", "Predicted CLV, high"]
+        columns += ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
+    body = p[columns].to_numpy().tolist()
     return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
 
 
@@ -316,16 +322,9 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
 def P_ALIVE(customer_ids, order_dates, order_ids=None):  # noqa: N802
-    """Spills per customer the probability that the customer is still active (BG/NBD model fitted on the orders). Customers with one order day count as active."""
-    from retention_xl.analysis.customers import customer_summary
-    from retention_xl.analysis.models.bg_nbd import BetaGeo
-
-    # the BG/NBD model alone: what CLV_PREDICT fits first, in weeks, without a spend model
-    summary = customer_summary(_orders(customer_ids, order_dates, order_ids=order_ids))
-    x = summary["frequency"].to_numpy(dtype=float)
-    t_x, age = (summary[c].to_numpy(dtype=float) / _WEEK_DAYS for c in ("recency", "T"))
-    p_alive = BetaGeo().fit(x, t_x, age).p_alive(x, t_x, age)
-    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(summary.index, p_alive.tolist())]
+    """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
+    p = _predictions(customer_ids, order_dates, order_ids=order_ids)
+    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
 
 
 MAX_PERIODS_AHEAD = 1000
@@ -365,7 +364,7 @@ PLAN_COLUMNS = (
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts, same length (negative = refund).")
-@xw.arg("as_of", err_to_str=True, doc="Day the plan is for (default: the day after the last order), e.g. =TODAY().")
+@xw.arg("as_of", err_to_str=True, doc="Day the plan is for (default: the day of the last order), e.g. =TODAY().")
 @xw.arg("contact_ids", err_to_str=True, doc="Contact log: range of the customers contacted (optional).")
 @xw.arg("contact_dates", err_to_str=True, doc="Contact log: range of the contact dates, same length.")
 @excel_formula

@@ -12,6 +12,7 @@ from retention_xl.cli import app
 from retention_xl.template import template_bytes
 
 runner = CliRunner()
+WIDE = {"COLUMNS": "200"}  # tables of several columns on one line each
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -116,18 +117,20 @@ def cdnow_csv(tmp_path_factory):
 def test_validate_reproduces_the_cdnow_holdout(cdnow_csv):
     # Fader, Hardie & Lee (2005): 39 weeks of calibration, 39 weeks of holdout with 1,882
     # repeat purchases; the BG/NBD fit predicts 1,653 of them
-    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "1997-10-01"])
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "1997-10-01"], env=WIDE)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "r=0.243, α=4.41 weeks, a=0.793, b=2.43" in text
-    assert "holdout 39 weeks" in text
-    assert "Customers compared │ 2,357" in text
-    assert "Total predicted │ 1,653.4" in text
-    assert "Total actual │ 1,882" in text
-    for name in ("Mean absolute error (MAE)", "Root mean squared error (RMSE)", "Correlation (predicted, actual)"):
+    assert "holdout 39 weeks" in text and "2,357 customers compared" in text
+    # one row per model: parameters (weeks), log-likelihood, total predicted, total actual
+    assert "│ BG/NBD │ r=0.243, α=4.41, a=0.793, b=2.43 │ -9,582.4 │ 1,653.4 │ 1,882 │" in text
+    assert "│ MBG/NBD │ r=0.525, α=6.18, a=0.891, b=1.61 │ -9,582.1 │" in text
+    assert "│ Pareto/NBD (chosen) │ r=0.553, α=10.6, s=0.606, β=11.7 │ -9,595.0 │ 1,665.5 │ 1,882 │" in text
+    for name in ("MAE", "RMSE", "Correlation"):
         assert name in text
-    # by calibration frequency: 1,411 customers never bought again before the holdout
-    assert "│ 0 │ 1,411 │ 0.225 │ 0.237 │" in text
+    assert "Chosen: Pareto/NBD, the smallest error per customer in the holdout" in text
+    # calibration vs holdout by frequency, as BTYD's table: 1,411 customers never bought
+    # again before the holdout; actual mean, then each model's
+    assert "│ 0 │ 1,411 │ 0.237 │ 0.225 │ 0.185 │ 0.138 │" in text
     assert "│ 7+ │ 64 │" in text
 
 
@@ -156,6 +159,26 @@ def test_validate_says_when_the_model_cannot_be_fitted(tmp_path):
     result = runner.invoke(app, ["validate", str(src), "--holdout-start", "2024-02-01"])
     assert result.exit_code == 1
     assert "BG/NBD model needs customers with repeat purchases" in result.output
+
+
+@pytest.fixture(scope="module")
+def retail_csv(tmp_path_factory):
+    """An export shaped like UCI Online Retail, one row per invoice (tests/retail_like.py)."""
+    from retail_like import retail_invoices
+
+    path = tmp_path_factory.mktemp("retail") / "online_retail_invoices.csv"
+    retail_invoices().to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("start", ["2011-06-01", "2011-07-01", "2011-08-01", "2011-09-01", "2011-10-01"])
+def test_validate_works_on_a_shop_like_online_retail(retail_csv, start):
+    # where BG/NBD refused with "parameter r is left almost undetermined": nobody drops out
+    result = runner.invoke(app, ["validate", str(retail_csv), "--holdout-start", start], env=WIDE)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert text.count("(limit: nobody drops out)") == 3 and "Chosen:" in text
+    assert "undetermined" not in text
 
 
 def test_validate_needs_the_holdout_start(cdnow_csv):

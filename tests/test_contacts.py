@@ -259,9 +259,9 @@ def test_lost_customers_are_counted_never_planned():
     assert p.at_risk == 0
 
 
-def test_the_plan_day_defaults_to_the_day_after_the_last_order_and_is_never_before_it():
+def test_the_plan_day_defaults_to_the_last_order_day_and_is_never_before_it():
     frame, gaps = customers([("a", 3, 10, 3, 1, np.nan), ("b", 0, 10, 3, 1, np.nan)])
-    assert plan_contacts(frame, gaps).as_of == AS_OF + pd.Timedelta(days=1)
+    assert plan_contacts(frame, gaps).as_of == AS_OF  # the day days_since_last counts to
     assert plan_contacts(frame, gaps, as_of="2024-06-01").as_of == AS_OF  # the last order day itself
     with pytest.raises(DataError, match="as_of 2024-05-31 is before the last order day in the data .2024-06-01."):
         plan_contacts(frame, gaps, as_of="2024-05-31")

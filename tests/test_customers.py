@@ -33,14 +33,15 @@ THREE = table(
 
 # ----------------------------------------------------------------- worked by hand
 def test_three_customers_with_the_default_as_of():
-    # as_of defaults to midnight after the last row: 2024-04-26 (2024 is a leap year).
-    # a: orders 01-05, 02-20, 04-10 -> 3 orders, revenue 180; 16 days since 04-10;
+    # as_of defaults to the last order day, 2024-04-25 (2024 is a leap year), as lifetimes,
+    # BTYD and the papers measure T.
+    # a: orders 01-05, 02-20, 04-10 -> 3 orders, revenue 180; 15 days since 04-10;
     #    3 order days -> frequency 2; recency 01-05 -> 04-10 = 26 + 29 + 31 + 10 = 96;
-    #    T 01-05 -> 04-26 = 112; monetary = mean of the repeat days (50 + 30) / 2 = 40.
-    # b: one order 01-15 (40) and a 10 refund -> 1 order, revenue 30; 102 days since
-    #    (16 + 29 + 31 + 26); frequency 0, recency 0, T 102, monetary 0 (no repeat day).
-    # c: 02-01 and 04-25 -> 2 orders, revenue 80; 1 day since; frequency 1;
-    #    recency 29 + 31 + 24 = 84; T 85; monetary 20.
+    #    T 01-05 -> 04-25 = 111; monetary = mean of the repeat days (50 + 30) / 2 = 40.
+    # b: one order 01-15 (40) and a 10 refund -> 1 order, revenue 30; 101 days since
+    #    (16 + 29 + 31 + 25); frequency 0, recency 0, T 101, monetary 0 (no repeat day).
+    # c: 02-01 and 04-25 -> 2 orders, revenue 80; 0 days since; frequency 1;
+    #    recency 29 + 31 + 24 = 84; T 84; monetary 20.
     # d: refunds only -> no first order, not a customer of the summary.
     s = customer_summary(THREE)
     assert s.index.tolist() == ["a", "b", "c"]
@@ -49,18 +50,18 @@ def test_three_customers_with_the_default_as_of():
     assert s["first_order"].tolist() == list(pd.to_datetime(["2024-01-05", "2024-01-15", "2024-02-01"]))
     assert s["last_order"].tolist() == list(pd.to_datetime(["2024-04-10", "2024-01-15", "2024-04-25"]))
     assert s[["orders", "revenue", "days_since_last", "frequency", "recency", "T", "monetary"]].to_numpy().tolist() == [
-        [3, 180, 16, 2, 96, 112, 40],
-        [1, 30, 102, 0, 0, 102, 0],
-        [2, 80, 1, 1, 84, 85, 20],
+        [3, 180, 15, 2, 96, 111, 40],
+        [1, 30, 101, 0, 0, 101, 0],
+        [2, 80, 0, 1, 84, 84, 20],
     ]
 
 
 def test_an_explicit_as_of_moves_recency_and_age_only():
-    # One month later (2024-05-26): days since last and T grow by 30, nothing else moves.
+    # One month later (2024-05-26): days since last and T grow by 31, nothing else moves.
     s0 = customer_summary(THREE)
     s = customer_summary(THREE, pd.Timestamp("2024-05-26"))
-    assert (s["days_since_last"] - s0["days_since_last"]).tolist() == [30, 30, 30]
-    assert (s["T"] - s0["T"]).tolist() == [30, 30, 30]
+    assert (s["days_since_last"] - s0["days_since_last"]).tolist() == [31, 31, 31]
+    assert (s["T"] - s0["T"]).tolist() == [31, 31, 31]
     keep = ["first_order", "last_order", "orders", "revenue", "frequency", "recency", "monetary"]
     pd.testing.assert_frame_equal(s[keep], s0[keep])
 
@@ -79,28 +80,28 @@ def test_orders_on_the_same_day_are_one_purchase_for_the_models():
         ]
     )
     s = customer_summary(orders).loc["e"]
-    assert [s["orders"], s["frequency"], s["recency"], s["T"], s["monetary"], s["revenue"]] == [5, 2, 8, 9, 30, 90]
+    assert [s["orders"], s["frequency"], s["recency"], s["T"], s["monetary"], s["revenue"]] == [5, 2, 8, 8, 30, 90]
 
 
 def test_a_refund_does_not_change_the_models_inputs():
     # f buys 30 on 01-01 and 50 on 01-11, and gets 20 back on 01-20: the refund is neither
     # an order day nor part of monetary (50), but it does reduce revenue (60). The data run
-    # to 01-20, so as_of is 01-21: T = 20, and the last order stays 01-11 (10 days ago).
+    # to 01-20, so as_of is 01-20: T = 19, and the last order stays 01-11 (9 days ago).
     orders = table([("f", "2024-01-01", 30), ("f", "2024-01-11", 50), ("f", "2024-01-20", -20)])
     s = customer_summary(orders).loc["f"]
     assert s["last_order"] == pd.Timestamp("2024-01-11")
     assert [s["orders"], s["revenue"], s["frequency"], s["recency"], s["T"], s["monetary"], s["days_since_last"]] == [
-        2, 60, 1, 10, 20, 50, 10,
+        2, 60, 1, 10, 19, 50, 9,
     ]
 
 
 def test_customers_who_ordered_on_the_same_day_have_the_same_days_since_last():
-    # g at 00:00 and h at 23:00 on 01-20, the last day of data: both ordered 1 day before
-    # as_of (01-21), whatever the hour (the time of day would otherwise split their R score).
-    orders = table([("g", "2024-01-20 00:00", 7), ("h", "2024-01-20 23:00", 3)])
+    # g at 00:00 and h at 23:00 on 01-20, the last day of data: both ordered on the day of
+    # as_of (01-20), whatever the hour (the time of day would otherwise split their R score).
+    orders = table([("g", "2024-01-20 00:00", 7), ("h", "2024-01-20 23:00", 3), ("g", "2024-01-18", 1)])
     s = customer_summary(orders)
-    assert s["days_since_last"].tolist() == [1, 1]
-    assert s["T"].tolist() == [1, 1]
+    assert s["days_since_last"].tolist() == [0, 0]
+    assert s["T"].tolist() == [2, 0]
 
 
 def test_customers_are_listed_in_order_of_first_appearance():
@@ -119,7 +120,7 @@ def test_all_refund_table_is_a_data_error():
 def reference_summary(orders, as_of=None):
     """The column definitions with a plain groupby, in days."""
     if as_of is None:
-        as_of = orders["date"].max().normalize() + pd.Timedelta(days=1)
+        as_of = orders["date"].max().normalize()
     as_of_day = pd.Timestamp(as_of).normalize()
     buys = orders[orders["amount"] >= 0].assign(day=lambda o: o["date"].dt.normalize())
     g = buys.groupby("customer", sort=False)
@@ -162,7 +163,7 @@ as_of_moments = st.none() | st.builds(
 
 @given(order_tables(max_rows=14, max_days=120), as_of_moments)
 def test_summary_matches_a_plain_groupby(orders, as_of):
-    # as_of: the default (midnight after the last row) or any moment, even mid-day
+    # as_of: the default (the day of the last row) or any moment, even mid-day
     assert_same_summary(customer_summary(orders, as_of), reference_summary(orders, as_of))
 
 
@@ -190,9 +191,9 @@ def test_summary_invariants_and_row_order(orders, rnd):
     assert (s["orders"] >= 1).all() and (s["frequency"] >= 0).all()
     assert (s["frequency"] <= s["orders"] - 1).all()
     assert (s["recency"] <= s["T"]).all() and (s["recency"] >= 0).all()
-    # with the default as_of, T - recency is the days since the last order, at least 1
+    # with the default as_of, T - recency is the days since the last order, at least 0
     assert (s["T"] - s["recency"] == s["days_since_last"]).all()
-    assert (s["days_since_last"] >= 1).all()
+    assert (s["days_since_last"] >= 0).all()
     assert ((s["frequency"] == 0) == (s["recency"] == 0)).all()
     assert (s.loc[s["frequency"] == 0, "monetary"] == 0).all()
     assert s["orders"].sum() == (orders["amount"] >= 0).sum()

@@ -124,6 +124,7 @@ def test_unfitted_model_says_so():
     ([-1], [0.0], [3.0], OutOfRange),                  # negative frequency
     ([1.5], [1.0], [3.0], OutOfRange),                 # fractional frequency
     ([2], [0.0], [3.0], OutOfRange),                   # repeat buyer with recency 0
+    ([0], [2.0], [3.0], OutOfRange),                   # no repeat purchase, yet recency > 0
     ([1, 2], [1.0], [3.0, 4.0, 5.0], InvalidValue),    # lengths differ
     (["a"], [1.0], [3.0], InvalidValue),               # text
     ([np.nan], [1.0], [3.0], InvalidValue),            # missing
@@ -152,13 +153,13 @@ def test_predictions_are_finite_and_in_range(parameters, customer, t):
 
 
 def test_quadrature_agrees_with_the_closed_form():
-    from retention_xl.analysis.models.bg_nbd import _purchases_by_quadrature, _purchases_while_active
+    from retention_xl.analysis.models.active_purchases import purchases_by_quadrature, purchases_while_active
 
     r, alpha, a, b = PUBLISHED.values()
     x = np.array([0.0, 1.0, 2.0, 7.0, 29.0])
     T, t = np.full(5, 38.86), np.array([1.0, 10.0, 39.0, 78.0, 520.0])
-    closed = _purchases_while_active(r, alpha, a, b, x, T, t)
-    numeric = _purchases_by_quadrature(r + x, t / (alpha + T), a, b + x)
+    closed = purchases_while_active(r, alpha, a, b, x, T, t)
+    numeric = purchases_by_quadrature(r + x, t / (alpha + T), a, b + x)
     assert numeric == pytest.approx(closed, rel=1e-8)
 
 
@@ -183,13 +184,13 @@ def test_customers_acquired_today_add_nothing_to_the_fit(cdnow_fit):
 
 
 def test_purchases_while_active_once_per_distinct_case_equals_each_case():
-    from retention_xl.analysis.models.bg_nbd import _purchases_while_active, _purchases_while_active_each
+    from retention_xl.analysis.models.active_purchases import purchases_while_active, purchases_while_active_each
 
     rng = np.random.default_rng(4)
     x = rng.integers(0, 30, 5_000).astype(float)
     age = rng.integers(1, 80, 5_000).astype(float)
     horizon = np.arange(0, 13.0)[:, None] * 4.35  # 65,000 cases, a few thousand distinct
-    grouped = _purchases_while_active(0.243, 4.414, 0.793, 2.426, x, age, horizon)
-    each = _purchases_while_active_each(0.243, 4.414, 0.793, 2.426, *np.broadcast_arrays(x, age, horizon))
+    grouped = purchases_while_active(0.243, 4.414, 0.793, 2.426, x, age, horizon)
+    each = purchases_while_active_each(0.243, 4.414, 0.793, 2.426, *np.broadcast_arrays(x, age, horizon))
     assert grouped.shape == each.shape == (13, 5_000)
     assert np.array_equal(grouped, each)

@@ -97,3 +97,28 @@ def test_expected_spend_lies_between_population_and_own_mean(p, q, v, x, m):
 def test_nearly_identical_spends_cannot_identify_the_model():
     with pytest.raises(ModelError, match="cannot identify"):
         GammaGamma().fit([1, 2, 3, 4, 1, 2], [10.0, 10.1, 9.9, 10.0, 10.05, 9.95])
+
+
+def test_spends_with_too_heavy_a_tail_are_refused_clearly():
+    # mean spends with a Pareto tail of index 2/3: their mean is infinite, and the fit finds
+    # q <= 1 (the population mean p v / (q - 1) does not exist): refused, not a negative value
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 5, 3000).astype(float)
+    m = 10 / rng.random(3000) ** 1.5
+    with pytest.raises(ModelError, match="too heavy a tail") as caught:
+        GammaGamma().fit(x, m)
+    assert caught.value.kind == "heavy_tail" and caught.value.fields["q"] <= 1
+
+
+def test_weights_give_the_same_fit_as_repeated_rows():
+    import pandas as pd
+    from pathlib import Path
+
+    cdnow = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+    repeat = cdnow[cdnow["frequency"] > 0]
+    x, m = repeat["frequency"].to_numpy(float), repeat["monetary_value"].to_numpy(float)
+    w = np.where(np.arange(x.size) % 3 == 0, 2.0, 1.0)
+    weighted = GammaGamma().fit(x, m, weights=w)
+    repeated = GammaGamma().fit(np.repeat(x, w.astype(int)), np.repeat(m, w.astype(int)))
+    assert weighted.params_ == pytest.approx(repeated.params_, rel=1e-6)
+    assert weighted.log_likelihood_ == pytest.approx(repeated.log_likelihood_, rel=1e-10)

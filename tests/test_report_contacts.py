@@ -108,15 +108,15 @@ def sample_analysis():
 def test_counts_per_status_on_the_bundled_sample(sample_analysis):
     """The figures the README states (retention-xl report --sample)."""
     p = sample_analysis.contacts
-    assert p.as_of == pd.Timestamp("2026-01-01")  # the day after the last order
-    assert p.counts["customers"].to_dict() == {"on_track": 322, "due": 87, "overdue": 75, "lapsing": 208,
-                                               "lost": 808}
-    assert p.at_risk == 208 and len(p.plan) == 361 and int(p.calendar["contacts"].iloc[0]) == 225
-    assert p.counts["in_plan"].tolist() == [186, 60, 58, 57, 0]
+    assert p.as_of == pd.Timestamp("2025-12-31")  # the day of the last order
+    assert p.counts["customers"].to_dict() == {"on_track": 329, "due": 81, "overdue": 63, "lapsing": 223,
+                                               "lost": 804}
+    assert p.at_risk == 223 and len(p.plan) == 427 and int(p.calendar["contacts"].iloc[0]) == 284
+    assert p.counts["in_plan"].tolist() == [192, 59, 54, 122, 0]
     # the at-risk flag of the Customers table and the Segments sheet is the lapsing customers
     # (the old flag also counted the 808 lost: 1,016)
     flagged = sample_analysis.customers["at_risk"]
-    assert int(flagged.sum()) == 208 == p.at_risk == sample_analysis.headline["at_risk"]
+    assert int(flagged.sum()) == 223 == p.at_risk == sample_analysis.headline["at_risk"]
     assert (p.customers.loc[flagged.to_numpy(), "status"] == "lapsing").all()
 
 
@@ -243,7 +243,7 @@ def test_libreoffice_renders_the_contacts_sheet(tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True).stdout \
         if shutil.which("pdftotext") else ""
     if text:
-        assert "Contact plan for 2026-01-01" in text and "Contacts per week" in text
+        assert "Contact plan for 2025-12-31" in text and "Contacts per week" in text
 
 
 def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp_path):

@@ -192,12 +192,15 @@ def test_customers_table_has_the_predictions(sample_book):
     ws = book["Segments"]
     rows = _table_rows(ws, "Customers")
     header = rows[0]
-    assert header[-5:] == ["Historical CLV", "P(alive)", "Expected purchases (next 12 months)",
-                           "Predicted CLV (next 12 months)", "At risk"]
+    assert header[-9:] == ["Historical CLV", "P(alive)", "Expected purchases (next 12 months)",
+                           "Expected purchases, low", "Expected purchases, high",
+                           "Predicted CLV (next 12 months)", "Predicted CLV, low", "Predicted CLV, high", "At risk"]
     customers = built.analysis.customers
     first = customers.iloc[0]
     assert rows[1][0] == customers.index[0]
-    assert rows[1][-4:-1] == pytest.approx([first["p_alive"], first["expected_purchases"], first["predicted_clv"]])
+    assert rows[1][-8:-1] == pytest.approx([first[c] for c in (
+        "p_alive", "expected_purchases", "expected_purchases_low", "expected_purchases_high",
+        "predicted_clv", "predicted_clv_low", "predicted_clv_high")])
     p_col = header.index("P(alive)") + 1
     ref_row = int(re.match(r"[A-Z]+(\d+)", ws.tables["Customers"].ref).group(1)) + 1
     assert ws.cell(ref_row, p_col).number_format == "0.0%"
@@ -209,9 +212,10 @@ def test_customers_table_has_the_predictions(sample_book):
 def test_segment_summary_has_average_predicted_clv(sample_book):
     built, book = sample_book
     rows = _table_rows(book["Segments"], "SegmentSummary")
-    assert rows[0][-1] == "Avg predicted CLV"
-    by_segment = built.analysis.segments["avg_predicted_clv"]
-    assert rows[1][-1] == pytest.approx(by_segment.iloc[0])
+    assert rows[0][-3:] == ["Avg predicted CLV", "Avg predicted CLV, low", "Avg predicted CLV, high"]
+    segment = built.analysis.segments.iloc[0]
+    assert rows[1][-3:] == pytest.approx([segment["avg_predicted_clv"], segment["avg_predicted_clv_low"],
+                                          segment["avg_predicted_clv_high"]])
 
 
 def test_segments_sheet_names_the_models_and_parameters(sample_book):
@@ -219,17 +223,28 @@ def test_segments_sheet_names_the_models_and_parameters(sample_book):
     p = built.analysis.prediction
     texts = _sheet_text(book["Segments"])
     line = next(t for t in texts if t.startswith("Predictions: "))
-    assert p.params_text in line and line.startswith(f"Predictions: BG/NBD r={p.purchase_params['r']:.3g}")
+    name = {"pareto_nbd": "Pareto/NBD", "mbg_nbd": "MBG/NBD"}[p.purchase_model]
+    assert p.params_text in line and line.startswith(f"Predictions: {name} r={p.purchase_params['r']:.3g}")
     assert "next 12 months, discount 1% a month, margin 100%" in line
+    # which model and why, and what the low/high columns are
+    if p.choice.rule == "holdout":
+        assert f"Purchase model {name}, chosen because it predicted the orders of the last" in line
+    else:
+        assert f"Purchase model {name}, chosen by the higher likelihood" in line
+    assert "Low/high: 90% interval from the uncertainty of the fitted parameters (delta method)" in line
     assert any("P(alive) below 50%" in t for t in texts)  # the at-risk rule
 
 
 def test_without_a_model_the_report_says_why(book, built):
     assert not built.analysis.prediction.available
     texts = _sheet_text(book["Segments"])
-    assert any(t.startswith("No predictions: the data cannot identify the BG/NBD model") for t in texts)
+    problem = built.analysis.prediction.problem
+    line = next(t for t in texts if t.startswith("No predictions: "))
+    # the reason worded from the error's kind and fields, e.g. the parameter left undetermined
+    from retention_xl.layout.segments import _model_reason
+    assert _model_reason(problem, "en") in line and "Pareto/NBD" in line
     rows = _table_rows(book["Segments"], "Customers")
-    assert all(r[-4:-1] == [None, None, None] for r in rows[1:])  # empty, not made up
+    assert all(r[-8:-1] == [None] * 7 for r in rows[1:])  # empty, not made up
 
 
 @pytest.mark.parametrize("lang", ["ar", "fa"])
@@ -246,3 +261,22 @@ def test_prediction_labels_are_translated(lang, tmp_path):
     segments = next(s for s in built.report.sheets if s.key == "segments")
     note = segments.blocks[2].lines[0]
     assert built.analysis.prediction.params_text in note and "Predictions" not in note
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_a_shop_where_nobody_drops_out_is_told_so(lang):
+    # the limit model (UCI Online Retail's shape): the Segments note says what P(alive) = 100% means
+    from retail_like import retail_invoices
+    from retention_xl.labels import label
+    from retention_xl.options import ReportOptions
+    from retention_xl.pipeline import analyse, build_report
+
+    invoices = retail_invoices(1500, seed=5)
+    orders = invoices.rename(columns={"CustomerID": "customer", "InvoiceDate": "date", "Total": "amount"})
+    analysis = analyse(orders[["customer", "date", "amount"]])
+    assert analysis.prediction.purchase_limit == "no_dropout"
+    report = build_report(analysis, ReportOptions(lang=lang))
+    segments = next(s for s in report.sheets if s.key == "segments")
+    note = segments.blocks[2].lines[0]
+    assert label(lang, "note.model_limit.no_dropout") in note
+    assert label(lang, "note.model_interval", level="90%") in note

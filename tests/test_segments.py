@@ -183,11 +183,11 @@ def test_at_risk_when_nobody_has_bought_twice():
 
 
 def test_at_risk_from_a_customer_summary():
-    # The data run to 02-20 (b's refund): as_of 02-21. Days since the last order:
-    # a 21 (01-31), b 47 (01-05), c 12 (02-09), e 26 (01-26). Limits: a 30, b 30, c 30,
+    # The data run to 02-20 (b's refund): as_of 02-20. Days since the last order:
+    # a 20 (01-31), b 46 (01-05), c 11 (02-09), e 25 (01-26). Limits: a 30, b 30, c 30,
     # e 50: only b is at risk.
     s = customer_summary(GAPS)
-    assert s["days_since_last"].tolist() == [21, 47, 12, 26]
+    assert s["days_since_last"].tolist() == [20, 46, 11, 25]
     assert at_risk(s["days_since_last"], median_gaps(GAPS)).tolist() == [False, True, False, False]
 
 

@@ -315,13 +315,21 @@ def test_clv_predict_spills_the_models_predictions():
     out = udfs.CLV_PREDICT(ids, dates, amounts, 6.0, 0.3, 0.02)
     assert out[0] == ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     clean = orders.rename(columns={"order_date": "date"})[["customer", "date", "amount"]]
-    p = predict_customers(customer_summary(clean), horizon=6, margin=0.3, discount=0.02).customers
+    p = predict_customers(customer_summary(clean), orders=clean, horizon=6, margin=0.3, discount=0.02).customers
     assert [r[0] for r in out[1:]] == p.index.tolist()
-    assert np.array([r[1:] for r in out[1:]]) == pytest.approx(p.to_numpy(), rel=1e-9)
+    columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
+    assert np.array([r[1:] for r in out[1:]]) == pytest.approx(p[columns].to_numpy(), rel=1e-9)
     # defaults: 12 months, margin 1, 1% a month
     default = udfs.CLV_PREDICT(ids, dates, amounts)
-    p12 = predict_customers(customer_summary(clean)).customers
+    p12 = predict_customers(customer_summary(clean), orders=clean).customers
     assert [r[4] for r in default[1:]] == pytest.approx(p12["predicted_clv"].tolist(), rel=1e-9)
+    # intervals on request: four more columns, each value between its low and high
+    wide = udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, True)
+    assert wide[0][5:] == ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low",
+                           "Predicted CLV, high"]
+    for _, _, purchases, _, clv, low, high, clv_low, clv_high in wide[1:]:
+        assert low <= purchases <= high and clv_low <= clv <= clv_high
+    assert udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, "FALSE")[0] == default[0]
 
 
 def test_p_alive_spills_one_row_per_customer():
@@ -330,16 +338,20 @@ def test_p_alive_spills_one_row_per_customer():
     assert out[0] == ["Customer", "P(alive)"]
     assert len(out) == 1 + orders["customer"].nunique()
     days = orders.groupby("customer")["order_date"].agg(lambda d: d.dt.normalize().nunique())
-    for customer, value in out[1:]:
-        assert 0 <= value <= 1
-        if days[customer] == 1:
-            assert value == 1.0  # one order day: the model has no sign that she left
+    last = orders.groupby("customer")["order_date"].max().dt.normalize()
+    once = {customer: value for customer, value in out[1:] if days[customer] == 1}
+    assert all(0 <= value <= 1 for _, value in out[1:])
+    # one order day: she may have left too, the likelier the longer ago (Pareto/NBD, MBG/NBD)
+    assert max(once.values()) < 1.0
+    by_last = sorted(once, key=lambda c: last[c])
+    assert once[by_last[0]] <= once[by_last[-1]]
 
 
 @pytest.mark.parametrize(("result", "message"), [
-    (lambda: udfs.P_ALIVE([["a"], ["b"]], [[45000.0], [45001.0]]), "#NUM! the BG/NBD model needs customers with repeat"),
+    (lambda: udfs.P_ALIVE([["a"], ["b"]], [[45000.0], [45001.0]]),
+     "#NUM! the Pareto/NBD model needs customers with repeat"),
     (lambda: udfs.CLV_PREDICT([["a"], ["a"], ["b"]], [[45000.0], [45010.0], [45001.0]], [[5.0], [6.0], [7.0]]),
-     "#NUM! the data cannot identify the BG/NBD model"),
+     "#NUM! the data cannot identify the Pareto/NBD model"),
     (lambda: udfs.CLV_PREDICT([["a"]], [[45000.0], [45010.0]], [[5.0]]), "#VALUE! customer_ids has 1 cells but order_dates has 2"),
     (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 0.0), "#NUM! horizon must be a whole number"),
     (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 12.0, 1.0, -2.0), "#NUM! discount must be"),
@@ -368,5 +380,5 @@ def test_cohort_with_order_ids_counts_an_orders_lines_once():
 def test_predictions_take_order_ids():
     orders, ids, dates, amounts = _sample_ranges()
     numbers = [[f"O{i}"] for i in range(len(ids))]
-    assert udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, numbers) == udfs.CLV_PREDICT(ids, dates, amounts)
+    assert udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, None, numbers) == udfs.CLV_PREDICT(ids, dates, amounts)
     assert udfs.P_ALIVE(ids, dates, numbers) == udfs.P_ALIVE(ids, dates)

@@ -32,8 +32,10 @@ call_back      an unhappy survey answer (detractor: NPS 0-6; low satisfaction: C
                high effort: 1-3 on the 7-point ease scale) given at most 90 days before the
                plan day, with no contact logged on or after its day. Act on the plan day,
                quiet period or not.
-win_back       lapsing, and a value at stake at or above the median of the customers who
-               are not lost (*valuable*)
+win_back       lapsing, and a value at stake at or above the median value at stake of the
+               customers who are not lost (*valuable*); a lapsing customer's value at
+               stake is the larger of its predicted and its historical value (what a
+               win-back recovers)
 second_order   one order day only and not lapsing: thank them and invite a second order,
                7 days after the first order
 loyalty        orders on 2 or more days, value at stake in the top 10% (at or above the 90th
@@ -268,7 +270,8 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         Each customer's median days between order days (NaN with one order day), e.g.
         :func:`~retention_xl.analysis.segments.median_gaps`.
     as_of : date-like, optional
-        The plan day; by default the day after the last order. It may not be before the
+        The plan day; by default the day of the last order in the data (the day the
+        Customers table's days since the last order count to). It may not be before the
         last order day.
     window_days : int
         The activity window of the report (lost customers are beyond it).
@@ -304,7 +307,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     last = _days(customers["last_order"])
     first = _days(customers["first_order"])
     last_day = int(np.nanmax(last))
-    today = last_day + 1 if as_of is None else _day(as_of, "as_of")
+    today = last_day if as_of is None else _day(as_of, "as_of")
     if today < last_day:
         shown = _dates(np.array([float(last_day)]))[0]
         raise DataError(f"as_of {_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
@@ -329,10 +332,14 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     status[rested] = 0
     not_before = np.where(np.isfinite(contact_day), contact_day + quiet_days, -np.inf)
 
-    value = value_at_stake(customers).to_numpy(dtype=float)
+    value = value_at_stake(customers).to_numpy(dtype=float, copy=True)
     alive = status != 4
     valuable = float(np.quantile(value[alive], VALUABLE_QUANTILE)) if alive.any() else np.nan
     best = float(np.quantile(value[alive], BEST_QUANTILE)) if alive.any() else np.nan
+    # a lapsing customer's predicted value is low because it is lapsing: what a win-back
+    # recovers is what it was worth, its historical value (when that is the larger)
+    lapsing = status == 3
+    value[lapsing] = np.fmax(value[lapsing], customers["clv"].to_numpy(dtype=float)[lapsing])
     answered, unhappy_reason = _unhappy(index, unhappy)
     steady = status <= 2
     call = alive & np.isfinite(answered) & (today - answered <= CALL_BACK_DAYS) \

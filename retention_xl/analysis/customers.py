@@ -33,7 +33,10 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     T : days from the first order day to ``as_of`` (the models' customer *age*)
     monetary : mean order value on repeat days (0 for one-day customers), for Gamma-Gamma
 
-    ``as_of`` defaults to the day after the last order in the table.
+    ``as_of`` defaults to the day of the last order in the table: T is then the days from a
+    customer's first order day to the last order day of the data, as lifetimes
+    (``observation_period_end`` = the last transaction date), BTYD and the papers measure
+    it (a customer whose only order was on the last day has T = 0).
 
     Examples
     --------
@@ -42,9 +45,9 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     ...     "amount": [10.0, 20.0, 40.0, 5.0]})
     >>> s = customer_summary(orders)
     >>> s.loc["a", ["orders", "revenue", "frequency", "recency", "T", "monetary"]].tolist()
-    [3.0, 70.0, 2.0, 30.0, 31.0, 30.0]
+    [3.0, 70.0, 2.0, 30.0, 30.0, 30.0]
     >>> int(s.loc["b", "days_since_last"])
-    12
+    11
     """
     amount = orders["amount"].to_numpy(dtype=float)
     buying = amount >= 0
@@ -53,7 +56,7 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     codes, uniques = pd.factorize(orders["customer"], sort=False)
     t_all = pd.DatetimeIndex(orders["date"]).as_unit("ns").asi8
     as_of_ns = (
-        (t_all.max() // DAY_NS + 1) * DAY_NS if as_of is None else pd.Timestamp(as_of).as_unit("ns").value
+        (t_all.max() // DAY_NS) * DAY_NS if as_of is None else pd.Timestamp(as_of).as_unit("ns").value
     )
     n = uniques.size
     c, t, amt = codes[buying], t_all[buying], amount[buying]

@@ -50,7 +50,7 @@ class Analysis:
         predictions (``p_alive, expected_purchases, expected_spend, predicted_clv``) and
         the at-risk flag
     segments : :func:`~retention_xl.analysis.segments.segment_summary` plus
-        ``avg_predicted_clv``
+        ``avg_predicted_clv`` and its 90% interval ``avg_predicted_clv_low/high``
     prediction : the models behind the predictions, or why there are none
     contacts : :func:`~retention_xl.analysis.contacts.plan_contacts`: whom to contact,
         when, why, and the counts per status
@@ -88,7 +88,7 @@ def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 
     customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
     customers["segment"] = rfm_segments(scores)
     customers["clv"] = customers["revenue"] * margin
-    prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
+    prediction = predict_customers(summary, orders=orders, horizon=horizon, margin=margin, discount=discount)
     customers = customers.join(prediction.customers)
     gaps = median_gaps(orders) if gaps is None else gaps
     customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
@@ -130,6 +130,10 @@ def analyse_orders(
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
+    segment_of = customers["segment"].to_numpy()
+    bounds = [prediction.clv_mean_interval(segment_of == name) for name in SEGMENTS]
+    segments["avg_predicted_clv_low"] = [low for low, _ in bounds]
+    segments["avg_predicted_clv_high"] = [high for _, high in bounds]
 
     headline = headline_kpis(orders, kpis, window)
     headline.update(pareto(customers["revenue"]))

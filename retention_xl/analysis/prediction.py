@@ -1,14 +1,18 @@
 """Per-customer predictions for the report and the formulas: who is still a customer,
-how often they will buy, and what they are worth.
+how often they will buy, and what they are worth -- with intervals.
 
 :func:`predict_customers` takes the per-customer summary of
-:func:`~retention_xl.analysis.customers.customer_summary` (times in days) and fits
+:func:`~retention_xl.analysis.customers.customer_summary` (times in days) and
 
-* the BG/NBD purchase model (:class:`~retention_xl.analysis.models.BetaGeo`) on
-  (frequency, recency, T) in the *model time unit* of ``unit_days`` days -- a week by
-  default, as in Fader, Hardie & Lee's CDNOW study; and
-* the Gamma-Gamma spend model (:class:`~retention_xl.analysis.models.GammaGamma`) on
-  repeat buyers' mean repeat spend;
+* chooses and fits a purchase model on (frequency, recency, T) in the *model time unit*
+  of ``unit_days`` days (a week by default, as in the CDNOW studies): Pareto/NBD or
+  MBG/NBD (:func:`~retention_xl.analysis.models.choice.choose_purchase_model`) -- the
+  models in which a customer who never bought again may have left, so her P(alive) falls
+  the longer she is silent. With the order table and at least :data:`MIN_HOLDOUT_DAYS`
+  days of history the last third of the history is held out and the model that predicts
+  it best wins; otherwise the one with the higher likelihood (:attr:`Prediction.choice`
+  records which, why, and against what);
+* fits the Gamma-Gamma spend model on repeat buyers' mean repeat spend;
 
 then gives, per customer: P(alive) now, the purchases expected over the next ``horizon``
 *CLV periods* of ``period_days`` days (a month of 30.4375 days by default), the expected
@@ -16,19 +20,30 @@ value of each future order, and the predicted CLV: margin x spend x purchases ex
 in each month, discounted at ``discount`` per month (the formula of
 :func:`~retention_xl.analysis.models.predicted_clv`).
 
+Intervals: ``*_low`` / ``*_high`` bound a 90% interval for the expected purchases and the
+CLV from the uncertainty of the fitted parameters (their covariance from the observed
+information), carried to each prediction by the delta method on the log scale: with g the
+gradient of log(prediction) in the log-parameters (by differences) and V their covariance,
+the interval is prediction x exp(+-1.645 sqrt(g V g')). Purchase and spend models are fitted
+separately, so their variances add. These intervals say how well the *model* is known; a
+single customer's actual purchases scatter much more (see
+:meth:`~retention_xl.analysis.models.purchase_model.PurchaseModel.probability_no_purchase`).
+
 When the data cannot support a model, nothing is made up:
 
-* BG/NBD fails (no repeat buyers, too few customers, a fit that pins nothing down): every
-  prediction column is NaN and :attr:`Prediction.problem` says why;
+* no purchase model can be fitted (no repeat buyers, a parameter the data leave
+  undetermined): every prediction column is NaN and :attr:`Prediction.problem` (a
+  :class:`~retention_xl.errors.ModelError` with ``kind`` and ``fields``) says why;
 * Gamma-Gamma fails alone (e.g. every repeat order worth the same): CLV uses the mean
-  value of all repeat orders as every customer's spend per order, and
-  :attr:`Prediction.spend_problem` says why.
+  value of all repeat orders as every customer's spend per order (the mean value of all
+  orders when no repeat order has a value), and :attr:`Prediction.spend_problem` says why.
 
 Repeat buyers whose repeat orders total zero (free orders) carry no spend information:
 the spend model treats them like one-time buyers (population mean spend).
 
-:func:`split_orders` prepares a holdout check of the purchase model on an order table
-(see :func:`~retention_xl.analysis.models.holdout_validation`).
+:func:`split_orders` prepares a holdout check of a purchase model on an order table
+(see :func:`~retention_xl.analysis.models.holdout_validation`); :func:`validate_models`
+runs the whole check for the ``validate`` command.
 
 Example
 -------
@@ -36,30 +51,49 @@ Example
 >>> summary = pd.DataFrame({"frequency": [0.0, 0.0], "recency": [0.0, 0.0],
 ...                         "T": [70.0, 14.0], "monetary": [0.0, 0.0]})
 >>> p = predict_customers(summary)  # nobody bought twice: no model, no numbers
->>> bool(p.available), bool(np.isnan(p.customers["p_alive"]).all())
-(False, True)
->>> p.model_note.startswith("No predictions: the BG/NBD model needs customers with repeat")
-True
+>>> bool(p.available), bool(np.isnan(p.customers["p_alive"]).all()), p.problem.kind
+(False, True, 'no_repeat_buyers')
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.customers import DAY_NS, customer_summary
-from retention_xl.analysis.models.bg_nbd import BetaGeo
-from retention_xl.analysis.models.gamma_gamma import GammaGamma
+from retention_xl.analysis.models.choice import (
+    DEFAULT_CANDIDATES,
+    PURCHASE_MODELS,
+    ModelChoice,
+    choose_purchase_model,
+    first_problem,
+)
 from retention_xl.analysis.models.clv import discounted_purchases
+from retention_xl.analysis.models.gamma_gamma import GammaGamma
+from retention_xl.analysis.models.purchase_model import PurchaseModel
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
 
-__all__ = ["Prediction", "PREDICTION_COLUMNS", "predict_customers", "split_orders"]
+__all__ = ["Prediction", "PREDICTION_COLUMNS", "INTERVAL_LEVEL", "MIN_HOLDOUT_DAYS", "predict_customers",
+           "split_orders", "holdout_split", "validate_models", "Validation"]
 
 #: the columns :attr:`Prediction.customers` holds, in order
-PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_spend", "predicted_clv")
+PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_purchases_low", "expected_purchases_high",
+                      "expected_spend", "predicted_clv", "predicted_clv_low", "predicted_clv_high")
+
+#: coverage of the intervals
+INTERVAL_LEVEL = 0.90
+_Z = 1.6448536269514722  # standard normal quantile at 0.95
+
+#: days of order history needed to hold out its last third for the choice of model
+MIN_HOLDOUT_DAYS = 180
+#: repeat buyers needed in the calibration part (before the holdout)
+MIN_HOLDOUT_REPEAT_BUYERS = 50
+
+_SYMBOLS = {"alpha": "α", "beta": "β"}
+_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD", "pareto_nbd": "Pareto/NBD"}
 
 
 @dataclass(frozen=True)
@@ -69,60 +103,106 @@ class Prediction:
     Attributes
     ----------
     customers : pandas.DataFrame
-        Indexed like the summary: ``p_alive`` (0-1), ``expected_purchases`` (order days
-        in the next ``horizon`` periods), ``expected_spend`` (expected value of each
-        future order), ``predicted_clv``; all NaN when no model could be fitted.
-    model_note : str
-        One paragraph in plain English: models and fitted parameters, units, or why
-        there is no prediction.
+        Indexed like the summary, columns :data:`PREDICTION_COLUMNS`: ``p_alive`` (0-1),
+        ``expected_purchases`` (order days in the next ``horizon`` periods) with its
+        90% interval, ``expected_spend`` (expected value of each future order),
+        ``predicted_clv`` with its 90% interval; all NaN when no model could be fitted.
+    choice : ModelChoice
+        Which purchase model, by which rule (``"holdout"``, ``"likelihood"``,
+        ``"none"``), and how every candidate did.
     purchase_params, spend_params : dict or None
-        Fitted BG/NBD ``r, alpha, a, b`` (alpha in model time units) and Gamma-Gamma
-        ``p, q, v``; ``None`` where that model could not be fitted.
-    problem : str or None
-        Why there is no prediction at all (the BG/NBD fit failed).
-    spend_problem : str or None
+        Fitted parameters of the chosen purchase model (alpha, beta in model time units)
+        and of Gamma-Gamma ``p, q, v``; ``None`` where that model could not be fitted.
+    purchase_limit : str or None
+        ``"no_dropout"`` when the chosen model's fit is the limit where nobody drops out.
+    problem : ModelError or None
+        Why there is no prediction at all (no purchase model could be fitted).
+    spend_problem : ModelError or None
         Why spend per order is the mean repeat spend rather than the Gamma-Gamma one.
+    holdout_skipped : str or None
+        Why the choice did not use a holdout: ``"no_orders"`` (only a summary was given),
+        ``"short_history"`` (fewer than :data:`MIN_HOLDOUT_DAYS` days) or
+        ``"few_repeat_buyers"``; ``None`` when it did.
+    history_days : int or None
+        Days from the first to the last order day (when the orders were given).
     mean_repeat_spend : float
         Mean value of all repeat orders (NaN without repeat orders).
-    horizon, margin, discount, unit_days, period_days
+    horizon, margin, discount, unit_days, period_days, interval_level
         The options used.
     """
 
     customers: pd.DataFrame
-    model_note: str
+    choice: ModelChoice
     purchase_params: dict[str, float] | None
     spend_params: dict[str, float] | None
-    problem: str | None
-    spend_problem: str | None
+    purchase_limit: str | None
+    problem: ModelError | None
+    spend_problem: ModelError | None
+    holdout_skipped: str | None
+    history_days: int | None
     mean_repeat_spend: float
     horizon: int
     margin: float
     discount: float
     unit_days: float
     period_days: float
+    interval_level: float = INTERVAL_LEVEL
+    clv_gradient: np.ndarray = field(default=None, repr=False)  # (customers x parameters), see clv_mean_interval
+    covariance: np.ndarray = field(default=None, repr=False)  # of the log-parameters, purchase then spend
 
     @property
     def available(self) -> bool:
-        """True when the purchase model was fitted and the columns hold numbers."""
+        """True when a purchase model was fitted and the columns hold numbers."""
         return self.purchase_params is not None
+
+    @property
+    def purchase_model(self) -> str | None:
+        """Code of the chosen purchase model (``"pareto_nbd"``, ``"mbg_nbd"`` ...)."""
+        return self.choice.model if self.available else None
 
     @property
     def params_text(self) -> str:
         """The models and their parameters in symbols, the same in every language.
 
-        ``"BG/NBD r=0.243, α=4.41, a=0.793, b=2.43; Gamma-Gamma p=6.25, q=3.74, v=15.4"``;
-        empty when no model was fitted.
+        ``"Pareto/NBD r=0.553, α=10.6, s=0.606, β=11.7; Gamma-Gamma p=6.25, q=3.74, v=15.4"``;
+        at the no-drop-out limit the parameter that no longer matters is left out; empty
+        when no model was fitted.
         """
-        return _params_text(self.purchase_params, self.spend_params)
+        if not self.available:
+            return ""
+        text = _NAMES[self.choice.model] + " " + _params_text(self.purchase_params, self.choice.model,
+                                                                self.purchase_limit)
+        if self.spend_params is not None:
+            gg = self.spend_params
+            text += f"; Gamma-Gamma p={gg['p']:.3g}, q={gg['q']:.3g}, v={gg['v']:.3g}"
+        return text
+
+    def clv_mean_interval(self, rows) -> tuple[float, float]:
+        """90% interval of the mean predicted CLV of the customers in ``rows`` (a boolean
+        mask or positions): the delta method on the mean, whose gradient is the mean of the
+        customers' gradients (the parameter uncertainty is shared by all of them)."""
+        clv = self.customers["predicted_clv"].to_numpy()
+        if not self.available or self.clv_gradient is None:
+            return float("nan"), float("nan")
+        selected = np.zeros(clv.size, dtype=bool)
+        selected[rows] = True
+        if not selected.any():
+            return float("nan"), float("nan")
+        mean = float(clv[selected].mean())
+        g = self.clv_gradient[selected].mean(axis=0)
+        spread = math.sqrt(max(float(g @ self.covariance @ g), 0.0)) / mean if mean > 0 else 0.0
+        return mean * math.exp(-_Z * spread), mean * math.exp(_Z * spread)
 
 
-def _params_text(bg: dict | None, gg: dict | None) -> str:
-    if bg is None:
-        return ""
-    text = f"BG/NBD r={bg['r']:.3g}, α={bg['alpha']:.3g}, a={bg['a']:.3g}, b={bg['b']:.3g}"
-    if gg is not None:
-        text += f"; Gamma-Gamma p={gg['p']:.3g}, q={gg['q']:.3g}, v={gg['v']:.3g}"
-    return text
+def _params_text(params: dict, model: str, limit: str | None) -> str:
+    names = PURCHASE_MODELS[model].param_names
+    shown = []
+    for name in names:
+        if limit == "no_dropout" and name in ("b", "beta"):
+            continue  # no effect at the limit
+        value = params[name]
+        shown.append(f"{_SYMBOLS.get(name, name)}={0 if value == 0 else float(f'{value:.3g}'):g}")
+    return ", ".join(shown)
 
 
 def _positive(name: str, value: float) -> float:
@@ -149,26 +229,48 @@ def _check_options(horizon, margin, discount, unit_days, period_days) -> tuple:
     return int(horizon), margin, discount, _positive("unit_days", unit_days), _positive("period_days", period_days)
 
 
-def _unit_name(unit_days: float) -> str:
-    return {1.0: "days", 7.0: "weeks"}.get(unit_days, f"units of {unit_days:g} days")
+def holdout_split(orders: pd.DataFrame, *, unit_days: float = 7.0) -> tuple[tuple | None, str | None, int]:
+    """The calibration/holdout split the model choice uses, or why there is none.
+
+    The holdout is the last third of the history (whole days), when the history spans at
+    least :data:`MIN_HOLDOUT_DAYS` days and the calibration part has at least
+    :data:`MIN_HOLDOUT_REPEAT_BUYERS` repeat buyers.
+
+    Returns
+    -------
+    split : (calibration, actual, length) or None
+        As :func:`split_orders` returns them.
+    skipped : str or None
+        ``"short_history"`` or ``"few_repeat_buyers"`` when there is no split.
+    history_days : int
+        Days from the first to the last order day, both included.
+    """
+    buying = orders[orders["amount"].to_numpy(dtype=float) >= 0]
+    day = pd.DatetimeIndex(buying["date"]).as_unit("ns").asi8 // DAY_NS
+    first, last = int(day.min()), int(day.max())
+    span = last - first + 1
+    if span < MIN_HOLDOUT_DAYS:
+        return None, "short_history", span
+    start = pd.Timestamp((last - span // 3 + 1) * DAY_NS)
+    calibration, actual, length = split_orders(buying, start, unit_days=unit_days)
+    if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
+        return None, "few_repeat_buyers", span
+    return (calibration, actual, length), None, span
 
 
-def _period_name(period_days: float) -> tuple[str, str]:
-    """(plural, singular) name of a CLV period: months of 30.4375 days, weeks, years."""
-    names = {30.4375: ("months", "month"), 7.0: ("weeks", "week"), 365.25: ("years", "year")}
-    return names.get(period_days, (f"periods of {period_days:g} days", "period"))
-
-
-def predict_customers(summary: pd.DataFrame, *, horizon: int = 12, margin: float = 1.0,
-                      discount: float = 0.01, unit_days: float = 7.0,
-                      period_days: float = 30.4375) -> Prediction:
-    """Fit BG/NBD and Gamma-Gamma on a customer summary and predict every customer.
+def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = None, horizon: int = 12,
+                      margin: float = 1.0, discount: float = 0.01, unit_days: float = 7.0,
+                      period_days: float = 30.4375, candidates: tuple[str, ...] = DEFAULT_CANDIDATES) -> Prediction:
+    """Choose and fit the models on a customer summary and predict every customer.
 
     Parameters
     ----------
     summary : pandas.DataFrame
         :func:`~retention_xl.analysis.customers.customer_summary`: ``frequency`` (repeat
         order days), ``recency`` and ``T`` (days), ``monetary`` (mean repeat spend).
+    orders : pandas.DataFrame, optional
+        The clean order table the summary was made from (``customer, date, amount``):
+        with it, and enough history, the purchase model is chosen on a holdout.
     horizon : int, default 12
         Number of CLV periods to predict over (12 months).
     margin : float, default 1.0
@@ -179,6 +281,9 @@ def predict_customers(summary: pd.DataFrame, *, horizon: int = 12, margin: float
         Days in the model time unit: recency and T are divided by it (weeks).
     period_days : float, default 30.4375
         Days in a CLV period (an average month: 365.25 / 12).
+    candidates : tuple of str
+        Purchase models to choose from (codes of
+        :data:`~retention_xl.analysis.models.choice.PURCHASE_MODELS`).
 
     Returns
     -------
@@ -196,9 +301,12 @@ def predict_customers(summary: pd.DataFrame, *, horizon: int = 12, margin: float
     --------
     >>> from retention_xl.sample import generate_orders
     >>> orders = generate_orders(2000, seed=3).rename(columns={"order_date": "date"})
-    >>> p = predict_customers(customer_summary(orders))
-    >>> p.params_text.startswith("BG/NBD r="), bool(p.customers["p_alive"].between(0, 1).all())
-    (True, True)
+    >>> p = predict_customers(customer_summary(orders), orders=orders)
+    >>> p.choice.rule, p.purchase_model in ("pareto_nbd", "mbg_nbd")
+    ('holdout', True)
+    >>> c = p.customers
+    >>> bool(((c["predicted_clv_low"] <= c["predicted_clv"]) & (c["predicted_clv"] <= c["predicted_clv_high"])).all())
+    True
     """
     horizon, margin, discount, unit_days, period_days = _check_options(
         horizon, margin, discount, unit_days, period_days)
@@ -213,44 +321,143 @@ def predict_customers(summary: pd.DataFrame, *, horizon: int = 12, margin: float
     spends = (x > 0) & (m > 0)
     repeat_orders = x[spends].sum()
     mean_spend = float(x[spends] @ m[spends] / repeat_orders) if repeat_orders else float("nan")
+    split, skipped, history_days = (None, "no_orders", None) if orders is None else holdout_split(
+        orders, unit_days=unit_days)
     options = {"horizon": horizon, "margin": margin, "discount": discount, "unit_days": unit_days,
-               "period_days": period_days, "mean_repeat_spend": mean_spend}
-    unit, (periods, period) = _unit_name(unit_days), _period_name(period_days)
+               "period_days": period_days, "mean_repeat_spend": mean_spend, "holdout_skipped": skipped,
+               "history_days": history_days}
 
-    try:
-        bg = BetaGeo().fit(x, t_x, age)
-    except ModelError as e:
+    model, choice = choose_purchase_model(x, t_x, age, holdout=split, candidates=candidates)
+    if model is None:
         empty = pd.DataFrame(np.nan, index=summary.index, columns=list(PREDICTION_COLUMNS))
-        note = (f"No predictions: {e}. P(alive), expected purchases and predicted CLV are "
-                "left empty rather than guessed.")
-        return Prediction(empty, note, None, None, str(e), None, **options)
+        return Prediction(empty, choice, None, None, None, first_problem(choice), None, **options)
 
     step = period_days / unit_days  # model time units in one CLV period
-    p_alive = bg.p_alive(x, t_x, age)
-    expected = bg.expected_purchases(horizon * step, x, t_x, age)
-    discounted = discounted_purchases(bg, x, t_x, age, horizon=horizon, discount=discount,
-                                      freq_per_period=step)
+    # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
+    row, first = pd.factorize(pd.MultiIndex.from_arrays([x, t_x, age]), sort=False)
+    ux, ut, ua = (np.asarray(first.get_level_values(i), dtype=float) for i in range(3))
+    p_alive = model.p_alive(ux, ut, ua)[row]
+
+    def purchases(fitted: PurchaseModel) -> tuple[np.ndarray, np.ndarray]:
+        return (fitted.expected_purchases(horizon * step, ux, ut, ua),
+                discounted_purchases(fitted, ux, ut, ua, horizon=horizon, discount=discount,
+                                     freq_per_period=step))
+
+    expected, discounted = (v[row] for v in purchases(model))
+    purchase_gradients = {j: (d_e[row], d_d[row])  # per free parameter: (d expected, d discounted)
+                          for j, (d_e, d_d) in _gradients(model, purchases).items()}
     spend_x = np.where(spends, x, 0.0)  # free repeat orders say nothing about spend
     gg, spend_problem = GammaGamma(), None
     try:
         spend = gg.fit(spend_x, m).expected_spend(spend_x, m)
     except ModelError as e:
-        gg, spend_problem = None, str(e)
-        spend = np.full(x.shape, mean_spend)
+        gg, spend_problem = None, e
+        spend = np.full(x.shape, mean_spend if np.isfinite(mean_spend) else _mean_order_value(summary))
     clv = margin * spend * discounted
 
-    note = (f"Predictions: {'BG/NBD' if gg is None else 'BG/NBD and Gamma-Gamma'} models, "
-            f"time in {unit} (α in {unit}): "
-            f"{_params_text(bg.params_, None if gg is None else gg.params_)}. "
-            f"Expected purchases and CLV over the next {horizon} {periods}, discount "
-            f"{discount * 100:.4g}% per {period}, margin {margin * 100:.4g}% of spend.")
-    if spend_problem:
-        note += (f" Spend per order: the mean repeat order value {mean_spend:,.2f} for every "
-                 f"customer, because {spend_problem}.")
-    frame = pd.DataFrame({"p_alive": p_alive, "expected_purchases": expected,
-                          "expected_spend": spend, "predicted_clv": clv}, index=summary.index)
-    return Prediction(frame, note, dict(bg.params_), None if gg is None else dict(gg.params_),
-                      None, spend_problem, **options)
+    k = len(model.param_names)
+    covariance = np.zeros((k + 3, k + 3))
+    covariance[:k, :k] = model.log_covariance_
+    d_expected = np.zeros((x.size, k))
+    d_clv = np.zeros((x.size, k + 3))
+    for j, (d_e, d_d) in purchase_gradients.items():
+        d_expected[:, j] = d_e
+        d_clv[:, j] = margin * spend * d_d
+    if gg is not None:
+        covariance[k:, k:] = gg.log_covariance_
+        d_clv[:, k:] = clv[:, None] * _log_spend_gradient(gg, spend_x, m)
+    frame = pd.DataFrame({
+        "p_alive": p_alive,
+        "expected_purchases": expected,
+        **_interval("expected_purchases", expected, d_expected, covariance[:k, :k]),
+        "expected_spend": spend,
+        "predicted_clv": clv,
+        **_interval("predicted_clv", clv, d_clv, covariance),
+    }, index=summary.index)
+    return Prediction(frame[list(PREDICTION_COLUMNS)], choice, dict(model.params_),
+                      None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
+                      clv_gradient=d_clv, covariance=covariance, **options)
+
+
+def _mean_order_value(summary: pd.DataFrame) -> float:
+    """Mean value of all orders (0 when no order had a value): the spend per order when no
+    repeat order has one."""
+    if {"revenue", "orders"} <= set(summary.columns) and summary["orders"].sum() > 0:
+        return max(float(summary["revenue"].sum()) / float(summary["orders"].sum()), 0.0)
+    return 0.0
+
+
+def _gradients(model: PurchaseModel, predict, step: float = 1e-4) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Derivatives of the predictions in each free log-parameter, by forward differences."""
+    base = predict(model)
+    out = {}
+    for j, name in enumerate(model.param_names):
+        if not model.log_covariance_[j, j] > 0:
+            continue  # held by a limit or at the edge: no uncertainty to carry
+        shifted = type(model)()
+        shifted.params_ = dict(model.params_)
+        shifted.params_[name] *= math.exp(step)
+        moved = predict(shifted)
+        out[j] = tuple((after - before) / step for after, before in zip(moved, base))
+    return out
+
+
+def _log_spend_gradient(gg: GammaGamma, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """d log E[spend] / d (log p, log q, log v), from E = p (v + x m) / (p x + q - 1)."""
+    p, q, v = (gg.params_[k] for k in ("p", "q", "v"))
+    own = np.where(x > 0, m, 0.0)
+    denominator = p * x + q - 1.0
+    return np.column_stack([1.0 - p * x / denominator, -q / denominator, v / (v + x * own)])
+
+
+def _interval(name: str, value: np.ndarray, gradient: np.ndarray, covariance: np.ndarray) -> dict:
+    """value x exp(+-z sd(log value)), sd from the delta method: sqrt(g V g') / value."""
+    variance = np.einsum("ij,jk,ik->i", gradient, covariance, gradient)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.where(value > 0, np.sqrt(np.maximum(variance, 0.0)) / value, 0.0)
+    return {f"{name}_low": value * np.exp(-_Z * spread), f"{name}_high": value * np.exp(_Z * spread)}
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What ``validate`` reports: the candidates on a holdout, and the choice.
+
+    Attributes
+    ----------
+    choice : ModelChoice
+        The holdout rule over ``candidates`` (every candidate's holdout figures).
+    customers : int
+        Calibration customers compared.
+    holdout_length : float
+        Holdout length in model time units.
+    unit_days : float
+        Days in a model time unit.
+    """
+
+    choice: ModelChoice
+    customers: int
+    holdout_length: float
+    unit_days: float
+
+
+def validate_models(orders: pd.DataFrame, holdout_start, *, holdout_end=None, unit_days: float = 7.0,
+                    candidates: tuple[str, ...] = ("bg_nbd", "mbg_nbd", "pareto_nbd")) -> Validation:
+    """Fit each purchase model on the orders before ``holdout_start``, compare its
+    predictions with the purchases from that day on, and choose by the holdout error.
+
+    Raises
+    ------
+    DataError
+        No orders before or after the holdout start (see :func:`split_orders`).
+    ModelError
+        No candidate can be fitted (the first candidate's error).
+    """
+    calibration, actual, length = split_orders(orders, holdout_start, holdout_end=holdout_end, unit_days=unit_days)
+    x, t_x, age = (calibration[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    _, choice = choose_purchase_model(x, t_x, age, holdout=(calibration, actual, length), candidates=candidates)
+    if choice.model is None:
+        raise first_problem(choice)
+    return Validation(choice, len(calibration), float(length), unit_days)
 
 
 def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,

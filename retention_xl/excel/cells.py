@@ -40,6 +40,7 @@ __all__ = [
     "OFFICE_JS_ERRORS",
     "number",
     "optional_number",
+    "optional_flag",
     "numbers",
     "values",
     "column",
@@ -292,6 +293,21 @@ def column(x: Any, name: str) -> np.ndarray:
     out = np.empty(len(flat), dtype=object)
     out[:] = _checked(flat, kinds, name)
     return out
+
+
+def optional_flag(x: Any, name: str) -> bool:
+    """TRUE/FALSE (or 1/0, or the text TRUE/FALSE); omitted or blank is FALSE.
+
+    >>> optional_flag(None, "intervals"), optional_flag(True, "intervals"), optional_flag("true", "intervals")
+    (False, True, True)
+    """
+    if x is None or (isinstance(x, (list, tuple)) and all(v is None for v in np.ravel(np.asarray(x, dtype=object)))):
+        return False
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, str) and x.strip().upper() in ("TRUE", "FALSE"):
+        return x.strip().upper() == "TRUE"
+    return number(x, name) != 0
 
 
 def text(x: Any, name: str, default: str) -> str:

@@ -6,20 +6,65 @@ from __future__ import annotations
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Text, widths
-from retention_xl.analysis.prediction import Prediction
+from retention_xl.analysis.prediction import MIN_HOLDOUT_DAYS, Prediction
 
 __all__ = ["segments_sheet"]
 
 
+#: model names are the same in every language
+MODEL_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD", "pareto_nbd": "Pareto/NBD", "bg_bb": "BG/BB",
+               "gamma_gamma": "Gamma-Gamma", "sbg": "sBG"}
+
+
+def _model_reason(error, lang: str) -> str:
+    """A model error (its ``kind`` and ``fields``) in the report's language."""
+    fields = dict(error.fields)
+    if "model" in fields:
+        fields["model"] = MODEL_NAMES.get(fields["model"], fields["model"])
+    if "towards" in fields:
+        fields["towards"] = "0" if fields["towards"] == "zero" else "∞"
+    if "q" in fields:
+        fields["q"] = f"{fields['q']:.3g}"
+    key = f"model_error.{error.kind}"
+    return label(lang, key if key in labels_for(lang) else "model_error.model", **fields)
+
+
+def _model_choice(p: Prediction, lang: str) -> str:
+    """Which purchase model and why, from the codes and values of the choice."""
+    choice = p.choice
+    name = MODEL_NAMES[choice.model]
+    fitted = [c for c in choice.candidates if c.problem is None]
+    failed = [c for c in choice.candidates if c.problem is not None]
+    others = [c for c in fitted if c.model != choice.model]
+    if choice.rule == "holdout":
+        line = label(lang, "note.model_choice.holdout", model=name,
+                     days=f"{round(choice.holdout_length * p.unit_days):,}",
+                     error=f"{choice.candidate(choice.model).holdout_rmse:.3f}",
+                     others=", ".join(f"{MODEL_NAMES[c.model]} {c.holdout_rmse:.3f}" for c in others) or "-")
+    else:
+        why = label(lang, f"note.model_skip.{p.holdout_skipped}", days=f"{p.history_days or 0:,}",
+                    needed=MIN_HOLDOUT_DAYS)
+        line = label(lang, "note.model_choice.likelihood", model=name, why=why,
+                     others=", ".join(f"{MODEL_NAMES[c.model]} {c.log_likelihood:,.1f}" for c in fitted))
+    for c in failed:
+        line += " " + label(lang, "note.model_choice.alone", model=name, other=MODEL_NAMES[c.model],
+                            reason=_model_reason(c.problem, lang))
+    return line
+
+
 def _model_note(p: Prediction, lang: str) -> str:
-    """One line: the models and parameters behind the predictions, or why there are none."""
+    """One line: the models and parameters behind the predictions, which and why, or why there are none."""
     if not p.available:
-        return label(lang, "note.model_none", reason=p.problem)
+        return label(lang, "note.model_none", reason=_model_reason(p.problem, lang))
     line = label(lang, "note.model", models=p.params_text, horizon=p.horizon,
                  discount=f"{p.discount * 100:.4g}%", margin=f"{p.margin * 100:.4g}%")
-    if p.spend_problem:
-        line += " " + label(lang, "note.model_spend", spend=f"{p.mean_repeat_spend:,.2f}", reason=p.spend_problem)
-    return line
+    line += " " + _model_choice(p, lang)
+    if p.purchase_limit is not None:
+        line += " " + label(lang, f"note.model_limit.{p.purchase_limit}")
+    if p.spend_problem is not None:
+        line += " " + label(lang, "note.model_spend", spend=f"{p.mean_repeat_spend:,.2f}",
+                            reason=_model_reason(p.spend_problem, lang))
+    return line + " " + label(lang, "note.model_interval", level=f"{p.interval_level:.0%}")
 
 
 def segments_sheet(a: Analysis, lang: str) -> Sheet:
@@ -39,6 +84,8 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
         Column("avg_revenue", L("col.avg_revenue"), "money", 12),
         Column("avg_clv", L("col.avg_clv"), "money", 12),
         Column("avg_predicted_clv", L("col.avg_predicted_clv"), "money", 13),
+        Column("avg_predicted_clv_low", L("col.avg_predicted_clv_low"), "money", 13),
+        Column("avg_predicted_clv_high", L("col.avg_predicted_clv_high"), "money", 13),
     )
     summary = Table("SegmentSummary", seg, seg_cols, row=4, title=L("table.SegmentSummary"))
     chart = Chart("bar", L("chart.segments"), "SegmentSummary", 3, len(seg_cols) + 1,
@@ -71,7 +118,11 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
         Column("clv", L("col.clv"), "money", 13),
         Column("p_alive", L("col.p_alive"), "percent", 9),
         Column("expected_purchases", L("col.expected_purchases", horizon=horizon), "number", 13),
+        Column("expected_purchases_low", L("col.expected_purchases_low"), "number", 11),
+        Column("expected_purchases_high", L("col.expected_purchases_high"), "number", 11),
         Column("predicted_clv", L("col.predicted_clv", horizon=horizon), "money", 13),
+        Column("predicted_clv_low", L("col.predicted_clv_low"), "money", 11),
+        Column("predicted_clv_high", L("col.predicted_clv_high"), "money", 11),
         Column("at_risk", L("col.at_risk"), "bool", 9),
     )
     customers = Table("Customers", cust, cust_cols, row=pareto.row + 4, title=L("table.Customers"))

@@ -31,50 +31,30 @@ here the estimates Fader, Hardie & Lee report for CDNOW (weeks) are set directly
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from scipy.special import betainccinv, betaincinv, digamma, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln
 
-from retention_xl.errors import InvalidValue, ModelError, OutOfRange
-from retention_xl.analysis.models.base import CustomerModel, as_float_array
+from retention_xl.analysis.models.active_purchases import log_nbd_pmf, nbd_at_least, purchases_while_active
+from retention_xl.analysis.models.base import Limit
+from retention_xl.analysis.models.counts import CustomerCounts
+from retention_xl.analysis.models.purchase_model import PurchaseModel
 
-__all__ = ["BetaGeo", "customer_arrays"]
+__all__ = ["BetaGeo", "NO_DROPOUT"]
 
-
-def customer_arrays(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Check and broadcast the (frequency, recency, T) summary of customers.
-
-    Raises
-    ------
-    InvalidValue
-        Non-numeric, missing values or arrays of different lengths.
-    OutOfRange
-        Negative or fractional frequency, negative recency, recency greater than T, or a
-        repeat buyer (frequency > 0) whose recency is 0.
-    """
-    x = as_float_array("frequency", frequency)
-    t_x = as_float_array("recency", recency)
-    age = as_float_array("T", T)
-    try:
-        x, t_x, age = np.broadcast_arrays(x, t_x, age)
-    except ValueError:
-        raise InvalidValue("frequency, recency and T must have the same length") from None
-    if np.any(x != np.floor(x)):
-        raise OutOfRange("frequency counts repeat purchases and must be a whole number")
-    if np.any(t_x > age):
-        raise OutOfRange("recency (age at last purchase) cannot exceed T (age of the customer)")
-    if np.any((x > 0) & (t_x <= 0)):
-        raise OutOfRange("a customer with repeat purchases (frequency > 0) needs recency > 0")
-    return x, t_x, age
+#: a -> 0 (or b -> infinity with a finite): the drop-out probability is 0 for everyone.
+#: The limit model is the NBD (purchases at Gamma-distributed Poisson rates, forever).
+NO_DROPOUT = Limit("no_dropout", triggers=(("a", "zero"), ("b", "infinity")), fixed={"a": 0.0},
+                   irrelevant=("b",), unless=(("a", "infinity"),))
 
 
-class BetaGeo(CustomerModel):
+class BetaGeo(PurchaseModel):
     """BG/NBD model fitted by maximum likelihood.
 
     Attributes
     ----------
     params_ : dict
         ``{"r", "alpha", "a", "b"}``: Gamma(r, alpha) purchase rates while active,
-        Beta(a, b) drop-out probability after each purchase.
+        Beta(a, b) drop-out probability after each purchase. At the limit where nobody
+        drops out (``limit_ == "no_dropout"``) a = 0 and b (irrelevant) is 1.
     log_likelihood_ : float
         Log-likelihood at the estimates (Fader, Hardie & Lee report -9582.4 on CDNOW).
 
@@ -84,177 +64,76 @@ class BetaGeo(CustomerModel):
     >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     >>> round(float(bg.p_alive(2, 30.43, 38.86)), 3)
     0.727
+    >>> round(float(bg.expected_purchases_new(39.0)), 3)  # a new customer's first 39 weeks
+    1.197
     """
 
     param_names = ("r", "alpha", "a", "b")
+    model_code = "bg_nbd"
     model_name = "BG/NBD model"
+    limits = (NO_DROPOUT,)
+    #: a and b both to infinity: the same drop-out probability for everyone
+    edge_limits = {frozenset({("a", "infinity"), ("b", "infinity")}): "same_dropout"}
 
-    def fit(self, frequency, recency, T) -> "BetaGeo":
-        """Estimate r, alpha, a, b from customers' (frequency, recency, T).
+    def _objective(self, counts: CustomerCounts) -> "_Likelihood":
+        return _Likelihood(counts.frequency, counts.recency, counts.T, counts.weights)
 
-        Parameters
-        ----------
-        frequency, recency, T : array-like
-            Repeat purchases, age at last purchase, age now (same time unit).
+    def _starts(self, counts: CustomerCounts, first: tuple | None = None) -> list[tuple[float, ...]]:
+        rate = self._rate_starts(counts)
+        return [first] * (first is not None) + [(1.0, 1.0 / rate, 1.0, 3.0), (0.5, 0.5 / rate, 0.5, 1.0),
+                                                 (0.1, 0.1 * float(counts.T.max()), 0.1, 0.1)]
 
-        Returns
-        -------
-        BetaGeo
-            ``self``, with ``params_`` and ``log_likelihood_`` set.
+    def _p_alive(self, params, x, t_x, age) -> np.ndarray:
+        """P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x));
+        exactly 1 for customers with frequency 0."""
+        return np.exp(-np.logaddexp(0.0, _log_dropout_odds(*params, x, t_x, age)))
 
-        Raises
-        ------
-        ModelError
-            No repeat purchases at all, or the data cannot pin the parameters down.
-        """
-        x, t_x, age = (v.ravel() for v in customer_arrays(frequency, recency, T))
-        if x.size < 2 or x.sum() <= 0:
-            raise ModelError("the BG/NBD model needs customers with repeat purchases "
-                             "(frequency > 0); none were found")
-        objective = _Likelihood(x, t_x, age)
-        rate = x.sum() / age.sum()
-        starts = [(1.0, 1.0 / rate, 1.0, 3.0),
-                  (0.5, 0.5 / rate, 0.5, 1.0),
-                  (0.1, 0.1 * age.max(), 0.1, 0.1)]
-        self._maximise(objective, starts, scale=x.size)
-        return self
-
-    def p_alive(self, frequency, recency, T) -> np.ndarray:
-        """Probability that each customer has not dropped out by age T.
-
-        P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))
-
-        Returns
-        -------
-        numpy.ndarray
-            Values in [0, 1]; exactly 1 for customers with frequency 0.
-        """
-        r, alpha, a, b = self._params()
-        x, t_x, age = customer_arrays(frequency, recency, T)
-        with np.errstate(divide="ignore"):
-            return np.exp(-np.logaddexp(0.0, _log_dropout_odds(r, alpha, a, b, x, t_x, age)))
-
-    def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
-        """Expected number of purchases in the next ``t`` time units, given the history.
-
-        Equation (10) of Fader, Hardie & Lee (2005), with the hypergeometric function
+    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
+        """Equation (10) of Fader, Hardie & Lee (2005), with the hypergeometric function
         rewritten by Euler's transformation so that it stays accurate for heavy buyers::
 
             E[Y(t) | x, t_x, T] = (a + b + x - 1) / (a - 1)
                 * (1 - (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z))
                 * P(alive | x, t_x, T),          z = t / (alpha + T + t)
-
-        Parameters
-        ----------
-        t : float or array-like
-            Length of the future period (>= 0), in the unit of recency and T. Broadcasts
-            against the customers, e.g. ``t[:, None]`` for a periods-by-customers table.
-        frequency, recency, T : array-like
-            Customers' history.
-
-        Returns
-        -------
-        numpy.ndarray
-            Expected purchases, >= 0, increasing in ``t``.
         """
-        r, alpha, a, b = self._params()
-        x, t_x, age = customer_arrays(frequency, recency, T)
-        horizon = as_float_array("t", t)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            active = _purchases_while_active(r, alpha, a, b, x, age, horizon)
-            alive = np.exp(-np.logaddexp(0.0, _log_dropout_odds(r, alpha, a, b, x, t_x, age)))
-        return active * alive
+        r, alpha, a, b = params
+        active = purchases_while_active(r, alpha, a, b, x, age, horizon)
+        return active * self._p_alive(params, x, t_x, age)
 
+    def _probability_no_purchase(self, params, horizon, x, t_x, age) -> np.ndarray:
+        """1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x): an active
+        customer drops out only right after a purchase, so buying nothing keeps her active."""
+        r, alpha, _, _ = params
+        alive = self._p_alive(params, x, t_x, age)
+        return 1.0 - alive + alive * np.exp(-(r + x) * np.log1p(horizon / (alpha + age)))
 
-def _purchases_while_active(r, alpha, a, b, x, age, horizon) -> np.ndarray:
-    """:func:`_purchases_while_active_each`, evaluated once per distinct (x, age, horizon).
+    def _expected_purchases_new(self, params, horizon) -> np.ndarray:
+        """Equation (7) of Fader, Hardie & Lee (2005):
+        (a + b - 1) / (a - 1) (1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))),
+        i.e. the purchases of an active customer with x = 0 at age 0."""
+        r, alpha, a, b = params
+        return purchases_while_active(r, alpha, a, b, 0.0, 0.0, horizon)
 
-    Customers share few distinct frequencies and ages (whole days), so on a large table
-    this evaluates the hypergeometric term a few times per distinct case instead of once
-    per customer and horizon.
-    """
-    x, age, horizon = np.broadcast_arrays(x, age, horizon)
-    if x.size < 10_000:
-        return _purchases_while_active_each(r, alpha, a, b, x, age, horizon)
-    cases = pd.DataFrame({"x": x.ravel(), "age": age.ravel(), "horizon": horizon.ravel()})
-    group = cases.groupby(["x", "age", "horizon"], sort=False).ngroup().to_numpy()
-    first = np.empty(group.max() + 1, dtype=np.int64)
-    first[group[::-1]] = np.arange(group.size - 1, -1, -1)  # first row of each case
-    distinct = cases.iloc[first]
-    value = _purchases_while_active_each(
-        r, alpha, a, b, distinct["x"].to_numpy(), distinct["age"].to_numpy(), distinct["horizon"].to_numpy()
-    )
-    return value[group].reshape(x.shape)
+    def _probability_of_purchases(self, params, n, horizon) -> np.ndarray:
+        """Equation (8) of Fader, Hardie & Lee (2005)::
 
+            P(X(t) = n) = B(a, b + n) / B(a, b) NB(n; r, alpha, t)
+                          + [n > 0] B(a + 1, b + n - 1) / B(a, b) P(NB(r, alpha, t) >= n)
 
-def _purchases_while_active_each(r, alpha, a, b, x, age, horizon) -> np.ndarray:
-    """E[(1 - exp(-lambda p t)) / p] for a customer known to be active at age T.
-
-    Posterior of an active customer: lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x).
-    Closed form (Euler-transformed hypergeometric, z = t / (alpha + T + t))::
-
-        (a + b + x - 1) / (a - 1) * (1 - (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z))
-
-    The integrand lies between its values at p = 1 and p = 0, so the result must lie in
-    [1 - (1 + s)^-(r + x), (r + x) s] with s = t / (alpha + T). Where the hypergeometric
-    function fails that check (extreme parameters, z near 1), the expectation is taken by
-    quadrature over the quantiles of p instead.
-    """
-    if abs(a - 1.0) < 1e-7:  # the closed form is 0/0 at a = 1; its limit is continuous
-        a = 1.0 + 1e-7
-    x, age, horizon = np.broadcast_arrays(x, age, horizon)
-    k = r + x
-    s = horizon / (alpha + age)
-    z = horizon / (alpha + age + horizon)
-    lower = -np.expm1(-k * np.log1p(s))
-    upper = k * s
-    f = hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
-    log_decay = (a - 1.0) * np.log1p(-z)
-    remaining = np.where(f > 0, -np.expm1(log_decay + np.log(np.abs(f))), 1.0 - np.exp(log_decay) * f)
-    value = (a + b + x - 1.0) / (a - 1.0) * remaining
-    tolerance = 1e-9 * upper + 1e-300
-    bad = ~((value >= lower - tolerance) & (value <= upper + tolerance))
-    if np.any(bad):
-        value = np.array(value, dtype=float)
-        value[bad] = _purchases_by_quadrature(k[bad], s[bad], a, b + x[bad])
-    return np.where(horizon > 0, np.clip(value, lower, upper), 0.0)
-
-
-def _tanh_sinh_rule(step: float = 1 / 24,
-                    reach: float = 4.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Double-exponential nodes on (0, 1): u, 1 - u (accurate near 1) and weights."""
-    tau = np.arange(-reach, reach + step / 2, step)
-    v = np.pi / 2 * np.sinh(tau)
-    lower, upper = 1 / (1 + np.exp(-2 * v)), 1 / (1 + np.exp(2 * v))
-    # du/dtau = (pi/2) cosh(tau) sech^2(v) / 2, and sech^2(v) / 4 = lower * upper
-    weights = step * np.pi / 2 * np.cosh(tau) * 2 * lower * upper
-    keep = (lower > 0) & (upper > 0)
-    return lower[keep], upper[keep], weights[keep]
-
-
-_U, _ONE_MINUS_U, _WEIGHTS = _tanh_sinh_rule()
-
-
-def _purchases_by_quadrature(k, s, a, b_post) -> np.ndarray:
-    """E[(1 - (1 + p s)^-k) / p] for p ~ Beta(a, b_post), integrated over the quantiles of p.
-
-    Tanh-sinh quadrature on u in (0, 1) with p = F^-1(u) copes with the steep ends of the
-    quantile function; each half uses the inverse that is accurate there.
-    """
-    b_col = b_post[:, None]
-    p = np.where(_U[None, :] < 0.5, betaincinv(a, b_col, _U[None, :]),
-                 betainccinv(a, b_col, _ONE_MINUS_U[None, :]))
-    h = np.where(p > 0, -np.expm1(-k[:, None] * np.log1p(p * s[:, None])) / np.where(p > 0, p, 1.0),
-                 (k * s)[:, None])
-    return h @ _WEIGHTS
+        with NB the negative binomial count of a customer who never drops out.
+        """
+        r, alpha, a, b = params
+        stays = np.exp(betaln(a, b + n) - betaln(a, b) + log_nbd_pmf(r, alpha, n, horizon))
+        left = np.where(n > 0, np.exp(betaln(a + 1.0, b + n - 1.0) - betaln(a, b))
+                        * nbd_at_least(r, alpha, n, horizon), 0.0)
+        return stays + np.nan_to_num(left)
 
 
 def _log_dropout_odds(r, alpha, a, b, x, t_x, age) -> np.ndarray:
     """log of a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) for repeat buyers, -inf otherwise."""
     repeat = x > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        odds = (np.log(a) - np.log(b + x - 1.0)
-                + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x)))
+    odds = (np.log(a) - np.log(b + x - 1.0)
+            + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x)))
     return np.where(repeat, odds, -np.inf)
 
 
@@ -269,30 +148,33 @@ class _Likelihood:
         A3 = -(r + x) ln(alpha + T)
         A4 = ln(a) - ln(b + x - 1) - (r + x) ln(alpha + t_x)
 
-    For speed, customers without repeat purchases reduce to ll = r ln(alpha / (alpha + T)),
-    and the terms that depend on x alone are summed once per distinct frequency.
+    summed with the customers' weights. For speed, customers without repeat purchases
+    reduce to ll = r ln(alpha / (alpha + T)), and the terms that depend on x alone are
+    summed once per distinct frequency. At a = 0 (nobody drops out) A2 = 0 and A4 = -inf:
+    the NBD likelihood, where b has no effect.
     """
 
-    def __init__(self, x: np.ndarray, t_x: np.ndarray, age: np.ndarray):
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, age: np.ndarray, weights: np.ndarray):
         repeat = x > 0
-        self.age_once = age[~repeat]
-        self.n_once = float(self.age_once.size)
-        self.x, self.t_x, self.age = x[repeat], t_x[repeat], age[repeat]
-        self.values, self.index, counts = np.unique(self.x, return_inverse=True, return_counts=True)
-        self.counts = counts.astype(float)
-        self.n_repeat = float(self.x.size)
+        self.age_once, self.w_once = age[~repeat], weights[~repeat]
+        self.n_once = float(self.w_once.sum())
+        self.x, self.t_x, self.age, self.w = x[repeat], t_x[repeat], age[repeat], weights[repeat]
+        self.values, self.index = np.unique(self.x, return_inverse=True)
+        self.counts = np.bincount(self.index, weights=self.w, minlength=self.values.size)
+        self.n_repeat = float(self.w.sum())
 
     def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        # (customer-length sums as np.sum(u * v), not u @ v: a threaded BLAS call costs more here)
         r, alpha, a, b = np.exp(log_params)
         ln_alpha = np.log(alpha)
         # customers who never bought again: r ln(alpha) - r ln(alpha + T)
-        ln_once = np.log(alpha + self.age_once)
-        ll = r * (self.n_once * ln_alpha - ln_once.sum())
-        grad_r = self.n_once * ln_alpha - ln_once.sum()
-        grad_alpha = r * (self.n_once / alpha - np.sum(1.0 / (alpha + self.age_once)))
-        grad_a = grad_b = 0.0
+        sum_ln_once = np.sum(self.w_once * np.log(alpha + self.age_once))
+        ll = r * (self.n_once * ln_alpha - sum_ln_once)
+        grad_r = self.n_once * ln_alpha - sum_ln_once
+        grad_alpha = r * (self.n_once / alpha - np.sum(self.w_once / (alpha + self.age_once)))
+        grad_log_a = grad_b = 0.0
         if self.n_repeat:
-            u, n = self.values, self.counts
+            u, n, w = self.values, self.counts, self.w
             ll += n @ (gammaln(r + u) - gammaln(r) + r * ln_alpha + gammaln(a + b)
                        + gammaln(b + u) - gammaln(b) - gammaln(a + b + u))
             inv_b = 1.0 / (b + u - 1.0)
@@ -301,15 +183,15 @@ class _Likelihood:
             a3 = -rx * ln_at
             a4 = (np.log(a) + np.log(inv_b))[self.index] - rx * ln_atx
             tail = np.logaddexp(a3, a4)
-            w4 = np.exp(a4 - tail)
-            w3 = 1.0 - w4
-            ll += tail.sum()
+            w4 = np.exp(a4 - tail) * w
+            w3 = w - w4
+            ll += np.sum(w * tail)
             d_ab, d_abu = digamma(a + b), digamma(a + b + u)
             grad_r += n @ (digamma(r + u) - digamma(r) + ln_alpha) - np.sum(w3 * ln_at + w4 * ln_atx)
             grad_alpha += self.n_repeat * r / alpha - np.sum(rx * (w3 / (alpha + self.age)
                                                                   + w4 / (alpha + self.t_x)))
             w4_by_value = np.bincount(self.index, weights=w4, minlength=u.size)
-            grad_a = n @ (d_ab - d_abu) + w4.sum() / a
+            grad_log_a = a * (n @ (d_ab - d_abu)) + w4.sum()  # d ll / d ln a, finite at a = 0
             grad_b = n @ (d_ab + digamma(b + u) - digamma(b) - d_abu) - w4_by_value @ inv_b
-        grad = np.array([grad_r * r, grad_alpha * alpha, grad_a * a, grad_b * b])
+        grad = np.array([grad_r * r, grad_alpha * alpha, grad_log_a, grad_b * b])
         return -float(ll), -grad

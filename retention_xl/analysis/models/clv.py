@@ -1,10 +1,10 @@
-"""Predicted customer lifetime value from a BG/NBD and a Gamma-Gamma model.
+"""Predicted customer lifetime value from a purchase model and a Gamma-Gamma model.
 
 For each customer, over ``horizon`` future periods::
 
     CLV = margin * spend * sum_{k=1..horizon} (E(k f) - E((k - 1) f)) / (1 + discount)^k
 
-where E(t) is the BG/NBD expected number of purchases in the next t time units given the
+where E(t) is the purchase model's (BG/NBD, MBG/NBD or Pareto/NBD) expected number of purchases in the next t time units given the
 customer's history, ``spend`` the Gamma-Gamma expected value of her next purchase, and
 ``f = freq_per_period`` the number of time units (the unit of recency and T) in one CLV
 period. This is the calculation of lifetimes' ``customer_lifetime_value``: purchases
@@ -34,13 +34,14 @@ import numpy as np
 
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.analysis.models.base import as_float_array
-from retention_xl.analysis.models.bg_nbd import BetaGeo, customer_arrays
+from retention_xl.analysis.models.counts import customer_arrays
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
+from retention_xl.analysis.models.purchase_model import PurchaseModel
 
 __all__ = ["predicted_clv", "discounted_purchases"]
 
 
-def discounted_purchases(bg: BetaGeo, frequency, recency, T, *, horizon: int, discount: float,
+def discounted_purchases(model: PurchaseModel, frequency, recency, T, *, horizon: int, discount: float,
                          freq_per_period: float) -> np.ndarray:
     """Expected purchases per customer over ``horizon`` periods, each discounted to today.
 
@@ -61,22 +62,23 @@ def discounted_purchases(bg: BetaGeo, frequency, recency, T, *, horizon: int, di
         raise OutOfRange("discount must be > -1 (a rate per period, e.g. 0.01 for 1%)")
     x, t_x, age = customer_arrays(frequency, recency, T)
     k = np.arange(0, int(horizon) + 1, dtype=float)
-    expected = bg.expected_purchases(step * k.reshape((-1,) + (1,) * x.ndim), x, t_x, age)
+    expected = model.expected_purchases(step * k.reshape((-1,) + (1,) * x.ndim), x, t_x, age)
     per_period = np.diff(expected, axis=0)
     weights = (1.0 + rate) ** -k[1:]
     weights = weights.reshape((-1,) + (1,) * x.ndim)
     return np.sum(weights * per_period, axis=0)
 
 
-def predicted_clv(bg: BetaGeo, gg: GammaGamma, frequency, recency, T, monetary_value,
+def predicted_clv(model: PurchaseModel, gg: GammaGamma, frequency, recency, T, monetary_value,
                   horizon: int = 12, margin: float = 1.0, discount: float = 0.01, *,
                   freq_per_period: float) -> np.ndarray:
     """Discounted value of each customer's expected purchases over the next ``horizon`` periods.
 
     Parameters
     ----------
-    bg : BetaGeo
-        Fitted purchase model (recency and T in its time unit).
+    model : PurchaseModel
+        Fitted purchase model: BetaGeo, ModifiedBetaGeo or ParetoNBD (recency and T in
+        its time unit).
     gg : GammaGamma
         Fitted spend model.
     frequency, recency, T : array-like
@@ -98,10 +100,11 @@ def predicted_clv(bg: BetaGeo, gg: GammaGamma, frequency, recency, T, monetary_v
     numpy.ndarray
         CLV per customer, in the currency of ``monetary_value``.
     """
-    if not isinstance(bg, BetaGeo) or not isinstance(gg, GammaGamma):
-        raise InvalidValue("predicted_clv needs a fitted BetaGeo and a fitted GammaGamma model")
+    if not isinstance(model, PurchaseModel) or not isinstance(gg, GammaGamma):
+        raise InvalidValue("predicted_clv needs a fitted purchase model (BetaGeo, ModifiedBetaGeo or "
+                           "ParetoNBD) and a fitted GammaGamma model")
     margin = float(as_float_array("margin", margin, minimum=None))
     spend = gg.expected_spend(frequency, monetary_value)
-    purchases = discounted_purchases(bg, frequency, recency, T, horizon=horizon,
+    purchases = discounted_purchases(model, frequency, recency, T, horizon=horizon,
                                      discount=discount, freq_per_period=freq_per_period)
     return margin * spend * purchases

@@ -66,33 +66,47 @@ class GammaGamma(CustomerModel):
     """
 
     param_names = ("p", "q", "v")
+    model_code = "gamma_gamma"
     model_name = "Gamma-Gamma spend model"
+    accept_edges = False  # spends that pin nothing down: the mean repeat spend is the answer
 
-    def fit(self, frequency, monetary_value) -> "GammaGamma":
+    def fit(self, frequency, monetary_value, weights=None) -> "GammaGamma":
         """Estimate p, q, v from repeat buyers' frequency and mean spend.
 
         Customers with frequency 0 are ignored (their mean repeat spend is unknown).
+        ``weights`` (optional) counts the customers each row stands for.
 
         Raises
         ------
         ModelError
-            Fewer than two repeat buyers, or spends that cannot identify the model
-            (e.g. every order worth exactly the same).
+            Fewer than two repeat buyers (``kind="too_few"``), spends that cannot identify
+            the model (every order worth exactly the same: ``kind="same_spend"``), or a
+            spend distribution with so heavy a tail that a customer's mean spend is
+            infinite (q <= 1: ``kind="heavy_tail"``; the model cannot value customers then).
         """
         x, m = (v.ravel() for v in _spend_arrays(frequency, monetary_value))
-        repeat = x > 0
-        x, m = x[repeat], m[repeat]
-        if x.size < 2:
+        w = np.ones(x.size) if weights is None else as_float_array("weights", weights).ravel()
+        if w.size != x.size:
+            raise InvalidValue(f"weights has {w.size} values for {x.size} rows; give one weight per row")
+        repeat = (x > 0) & (w > 0)
+        x, m, w = x[repeat], m[repeat], w[repeat]
+        if w.sum() < 2:
             raise ModelError("the Gamma-Gamma model needs at least two repeat buyers "
-                             "(frequency > 0) with a monetary value; found "
-                             f"{x.size}")
+                             f"(frequency > 0) with a monetary value; found {w.sum():g}",
+                             kind="too_few", model=self.model_code, found=float(w.sum()))
         if np.ptp(m) <= 1e-12 * m.max():
             raise ModelError("the data cannot identify the Gamma-Gamma spend model: every "
-                             "repeat buyer has the same mean spend")
-        objective = _Likelihood(x, m)
-        mean = float(np.average(m, weights=x))
+                             "repeat buyer has the same mean spend", kind="same_spend", model=self.model_code)
+        objective = _Likelihood(x, m, w)
+        mean = float(np.average(m, weights=x * w))
         starts = [(1.0, 3.0, 2.0 * mean), (5.0, 2.0, mean / 5.0), (0.5, 1.5, mean)]
-        self._maximise(objective, starts, scale=x.size)
+        self._maximise(objective, starts, scale=float(w.sum()))
+        q = self.params_["q"]
+        if q <= 1.0:
+            self.params_ = None
+            raise ModelError(f"the spends have too heavy a tail for the Gamma-Gamma model (q = {q:.3g} <= 1: "
+                             "the mean spend of a customer is infinite)", kind="heavy_tail",
+                             model=self.model_code, q=q)
         return self
 
     def expected_spend(self, frequency, monetary_value) -> np.ndarray:
@@ -113,14 +127,14 @@ class GammaGamma(CustomerModel):
         denominator = p * x + q - 1.0
         if np.any(denominator <= 0):
             raise ModelError(f"q = {q:.3g} <= 1: the mean spend of customers without repeat "
-                             "purchases is infinite under this fit")
+                             "purchases is infinite under this fit", kind="heavy_tail", model=self.model_code, q=q)
         return p * (v + x * own) / denominator
 
 
 class _Likelihood:
     """Negative log-likelihood of the Gamma-Gamma model and its gradient in log-parameters.
 
-    Per repeat buyer with x purchases of mean value m::
+    Per repeat buyer with x purchases of mean value m (summed with the rows' weights)::
 
         ll = lnG(p x + q) - lnG(p x) - lnG(q) + q ln v + (p x - 1) ln m + p x ln x
              - (p x + q) ln(v + x m)
@@ -129,13 +143,13 @@ class _Likelihood:
     the sums of x ln m and ln m do not depend on the parameters and are taken once.
     """
 
-    def __init__(self, x: np.ndarray, m: np.ndarray):
-        self.x, self.xm = x, x * m
-        self.values, counts = np.unique(x, return_counts=True)
-        self.counts = counts.astype(float)
-        self.n = float(x.size)
+    def __init__(self, x: np.ndarray, m: np.ndarray, w: np.ndarray):
+        self.x, self.xm, self.w, self.wx = x, x * m, w, w * x
+        self.values, index = np.unique(x, return_inverse=True)
+        self.counts = np.bincount(index, weights=w, minlength=self.values.size)
+        self.n = float(w.sum())
         ln_m = np.log(m)
-        self.sum_x_ln_m, self.sum_ln_m = float(np.sum(x * ln_m)), float(ln_m.sum())
+        self.sum_x_ln_m, self.sum_ln_m = float(np.sum(self.wx * ln_m)), float(np.sum(w * ln_m))
         self.ln_values = np.log(self.values)
 
     def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -143,13 +157,14 @@ class _Likelihood:
         u, n, ln_u = self.values, self.counts, self.ln_values
         pu = p * u
         ln_vxm = np.log(v + self.xm)
-        x_ln_vxm = np.sum(self.x * ln_vxm)  # not x @ ln_vxm: a threaded BLAS call costs more here
+        x_ln_vxm = np.sum(self.wx * ln_vxm)  # not x @ ln_vxm: a threaded BLAS call costs more here
+        sum_ln_vxm = np.sum(self.w * ln_vxm)
         ll = (n @ (gammaln(pu + q) - gammaln(pu) + pu * ln_u) + self.n * (q * np.log(v) - gammaln(q))
               + p * self.sum_x_ln_m - self.sum_ln_m
-              - p * x_ln_vxm - q * ln_vxm.sum())
+              - p * x_ln_vxm - q * sum_ln_vxm)
         d_puq = digamma(pu + q)
         grad_p = n @ (u * (d_puq - digamma(pu) + ln_u)) + self.sum_x_ln_m - x_ln_vxm
-        grad_q = n @ d_puq - self.n * digamma(q) + self.n * np.log(v) - ln_vxm.sum()
-        grad_v = self.n * q / v - np.sum((p * self.x + q) / (v + self.xm))
+        grad_q = n @ d_puq - self.n * digamma(q) + self.n * np.log(v) - sum_ln_vxm
+        grad_v = self.n * q / v - np.sum(self.w * (p * self.x + q) / (v + self.xm))
         grad = np.array([grad_p * p, grad_q * q, grad_v * v])
         return -float(ll), -grad

@@ -1,4 +1,4 @@
-"""Holdout check of the BG/NBD model: predicted versus actual purchases.
+"""Holdout check of a purchase model: predicted versus actual purchases.
 
 Split the order history at a date: the *calibration* period gives each customer's
 (frequency, recency, T) and is used to fit the model; the *holdout* period that follows,
@@ -26,14 +26,16 @@ import pandas as pd
 
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.analysis.models.base import as_float_array
-from retention_xl.analysis.models.bg_nbd import BetaGeo, customer_arrays
+from retention_xl.analysis.models.bg_nbd import BetaGeo
+from retention_xl.analysis.models.counts import customer_arrays
+from retention_xl.analysis.models.purchase_model import PurchaseModel
 
 __all__ = ["holdout_validation"]
 
 
 def holdout_validation(summary_calibration: Mapping, actual_holdout_purchases, holdout_length: float,
-                       model: BetaGeo | None = None, max_frequency: int = 7) -> dict:
-    """Compare BG/NBD predictions for a holdout period with the purchases that happened.
+                       model: PurchaseModel | None = None, max_frequency: int = 7) -> dict:
+    """Compare a purchase model's predictions for a holdout period with the purchases that happened.
 
     Parameters
     ----------
@@ -44,8 +46,9 @@ def holdout_validation(summary_calibration: Mapping, actual_holdout_purchases, h
         Purchases each customer made in the holdout period (same order, >= 0).
     holdout_length : float
         Length of the holdout period, in the time unit of recency and T.
-    model : BetaGeo, optional
-        A fitted model; by default a BetaGeo is fitted on ``summary_calibration``.
+    model : PurchaseModel, optional
+        A fitted model (BetaGeo, ModifiedBetaGeo, ParetoNBD); by default a BetaGeo is
+        fitted on ``summary_calibration``.
     max_frequency : int, default 7
         Calibration frequencies at or above this value are grouped in ``by_frequency``.
 
@@ -56,7 +59,8 @@ def holdout_validation(summary_calibration: Mapping, actual_holdout_purchases, h
         predicted - actual), ``by_frequency`` (DataFrame indexed by calibration frequency
         0..max_frequency, the last meaning "or more": customers, mean predicted, mean actual),
         ``mae``, ``rmse``, ``total_predicted``, ``total_actual``, ``correlation`` (Pearson,
-        NaN when either side is constant) and ``params`` of the model.
+        NaN when either side is constant), ``params`` and ``model`` (its code, e.g.
+        ``"bg_nbd"``) of the model.
 
     Raises
     ------
@@ -101,4 +105,5 @@ def holdout_validation(summary_calibration: Mapping, actual_holdout_purchases, h
         "total_actual": float(actual.sum()),
         "correlation": correlation,
         "params": dict(model.params_),
+        "model": model.model_code,
     }

@@ -53,7 +53,9 @@ class ShiftedBetaGeo(CustomerModel):
     """
 
     param_names = ("alpha", "beta")
+    model_code = "sbg"
     model_name = "shifted-beta-geometric retention model"
+    accept_edges = False
 
     def fit(self, survivors) -> "ShiftedBetaGeo":
         """Estimate alpha and beta from a cohort's survivor counts.
@@ -87,10 +89,11 @@ class ShiftedBetaGeo(CustomerModel):
                              "a cohort only loses customers")
         if n[-1] == n[0]:
             raise ModelError("nobody in the cohort cancelled, so the retention model cannot be "
-                             "estimated; wait for at least one cancellation")
+                             "estimated; wait for at least one cancellation", kind="no_cancellation",
+                             model=self.model_code)
         if n[1] == 0:
             raise ModelError("the whole cohort cancelled in the first period, so retention "
-                             "cannot be projected")
+                             "cannot be projected", kind="all_cancelled", model=self.model_code)
         objective = _Likelihood(n)
         churn = 1.0 - n[1] / n[0]
         starts = [(1.0, 1.0), (0.1, 0.1)]

@@ -1,0 +1,141 @@
+"""Customers as the purchase models see them: (frequency, recency, T), checked and compressed.
+
+The purchase models (BG/NBD, MBG/NBD, Pareto/NBD) depend on a customer only through
+
+* ``frequency`` x -- repeat purchases (purchases after the first),
+* ``recency`` t_x -- age at the last purchase (0 if she never bought again),
+* ``T`` -- age at the end of the observation period,
+
+so customers with the same triple are interchangeable: a table of distinct triples with a
+count (weight) of customers each gives the same fit as the full table, much faster when
+times are whole days. :func:`compress_customers` makes that table; every model's ``fit``
+takes it through its ``weights`` argument (the compressed counts of ten million customers
+fit in the time of a few hundred thousand rows).
+
+Example
+-------
+>>> c = compress_customers([0, 0, 2, 2, 0], [0, 0, 5, 5, 0], [10, 10, 9, 9, 3])
+>>> c.frequency.tolist(), c.recency.tolist(), c.T.tolist(), c.weights.tolist()
+([0.0, 2.0, 0.0], [0.0, 5.0, 0.0], [10.0, 9.0, 3.0], [2.0, 2.0, 1.0])
+>>> c.n_customers
+5.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.models.base import as_float_array
+from retention_xl.errors import InvalidValue, OutOfRange
+
+__all__ = ["CustomerCounts", "compress_customers", "customer_arrays"]
+
+
+def customer_arrays(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check and broadcast the (frequency, recency, T) summary of customers.
+
+    Raises
+    ------
+    InvalidValue
+        Non-numeric, missing values or arrays of different lengths.
+    OutOfRange
+        Negative or fractional frequency, negative recency, recency greater than T, a
+        repeat buyer (frequency > 0) whose recency is 0, or a customer without repeat
+        purchases whose recency is not 0 (her last purchase is her first).
+
+    Examples
+    --------
+    >>> customer_arrays(0, 3.0, 10.0)
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.OutOfRange: recency must be 0 for a customer with frequency 0 (her last purchase is her first), got 3
+    """
+    x = as_float_array("frequency", frequency)
+    t_x = as_float_array("recency", recency)
+    age = as_float_array("T", T)
+    try:
+        x, t_x, age = np.broadcast_arrays(x, t_x, age)
+    except ValueError:
+        raise InvalidValue("frequency, recency and T must have the same length") from None
+    if np.any(x != np.floor(x)):
+        raise OutOfRange("frequency counts repeat purchases and must be a whole number")
+    if np.any(t_x > age):
+        raise OutOfRange("recency (age at last purchase) cannot exceed T (age of the customer)")
+    if np.any((x > 0) & (t_x <= 0)):
+        raise OutOfRange("a customer with repeat purchases (frequency > 0) needs recency > 0")
+    once = (x == 0) & (t_x != 0)
+    if np.any(once):
+        raise OutOfRange("recency must be 0 for a customer with frequency 0 (her last purchase is "
+                         f"her first), got {t_x[once].flat[0]:g}")
+    return x, t_x, age
+
+
+@dataclass(frozen=True)
+class CustomerCounts:
+    """Distinct (frequency, recency, T) triples and how many customers share each.
+
+    Attributes
+    ----------
+    frequency, recency, T : numpy.ndarray
+        One entry per distinct triple (1-d, same length).
+    weights : numpy.ndarray
+        Customers with that triple (> 0; need not be whole numbers).
+    """
+
+    frequency: np.ndarray
+    recency: np.ndarray
+    T: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def n_customers(self) -> float:
+        """Customers represented (the sum of the weights)."""
+        return float(self.weights.sum())
+
+
+def compress_customers(frequency, recency, T, weights=None) -> CustomerCounts:
+    """Group identical (frequency, recency, T) triples, adding up their weights.
+
+    Parameters
+    ----------
+    frequency, recency, T : array-like
+        One entry per customer (or per group of customers, with ``weights``).
+    weights : array-like, optional
+        Customers per entry (default 1 each); entries with weight 0 are dropped.
+
+    Returns
+    -------
+    CustomerCounts
+        Triples in order of first appearance.
+
+    Raises
+    ------
+    InvalidValue, OutOfRange
+        See :func:`customer_arrays`; negative or missing weights.
+    """
+    x, t_x, age = (v.ravel() for v in customer_arrays(frequency, recency, T))
+    if weights is None:
+        w = np.ones(x.size)
+    else:
+        w = as_float_array("weights", weights).ravel()
+        if w.size != x.size:
+            raise InvalidValue(f"weights has {w.size} values for {x.size} customers; give one weight per row")
+    keep = w > 0
+    if not keep.all():
+        x, t_x, age, w = x[keep], t_x[keep], age[keep], w[keep]
+    if x.size == 0:
+        return CustomerCounts(x, t_x, age, w)
+    codes = [pd.factorize(v, sort=False)[0].astype(np.int64) for v in (x, t_x, age)]
+    sizes = [int(c.max()) + 1 for c in codes]
+    if sizes[0] * sizes[1] * sizes[2] < 2 ** 62:
+        key = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
+    else:  # too many distinct values for one int64 key
+        key = pd.factorize(pd.MultiIndex.from_arrays(codes), sort=False)[0]
+    group, first = pd.factorize(key, sort=False)
+    index = np.empty(first.size, dtype=np.int64)
+    index[group[::-1]] = np.arange(group.size - 1, -1, -1)  # first row of each group
+    return CustomerCounts(x[index], t_x[index], age[index],
+                          np.bincount(group, weights=w, minlength=first.size))

@@ -1,0 +1,53 @@
+"""Customers as the purchase models see them: checks and compression into weighted rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retention_xl.analysis.models import compress_customers
+from retention_xl.analysis.models.counts import customer_arrays
+from retention_xl.errors import InvalidValue, OutOfRange
+
+
+def test_identical_customers_become_one_weighted_row():
+    c = compress_customers([0, 0, 2, 2, 0, 1], [0, 0, 5, 5, 0, 3], [10, 10, 9, 9, 3, 9])
+    assert list(zip(c.frequency, c.recency, c.T, c.weights)) == [
+        (0.0, 0.0, 10.0, 2.0), (2.0, 5.0, 9.0, 2.0), (0.0, 0.0, 3.0, 1.0), (1.0, 3.0, 9.0, 1.0)]
+    assert c.n_customers == 6.0
+
+
+def test_weights_add_up_and_zero_weights_drop_out():
+    c = compress_customers([1, 1, 0], [2.0, 2.0, 0.0], [5.0, 5.0, 5.0], weights=[2.5, 1.5, 0.0])
+    assert c.weights.tolist() == [4.0] and c.frequency.tolist() == [1.0]
+
+
+def test_compression_round_trip_on_many_customers():
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 6, 50_000).astype(float)
+    T = rng.integers(1, 60, 50_000).astype(float)
+    t_x = np.where(x > 0, np.minimum(T, rng.integers(1, 60, 50_000)), 0.0)
+    c = compress_customers(x, t_x, T)
+    assert c.n_customers == 50_000
+    # the same multiset of triples
+    full = np.unique(np.column_stack([x, t_x, T]), axis=0, return_counts=True)
+    order = np.lexsort((c.T, c.recency, c.frequency))
+    assert np.array_equal(np.column_stack([c.frequency, c.recency, c.T])[order], full[0])
+    assert np.array_equal(c.weights[order], full[1])
+
+
+@pytest.mark.parametrize("frequency, recency, T, weights, error, match", [
+    ([0], [2.0], [3.0], None, OutOfRange, "recency must be 0 for a customer with frequency 0"),
+    ([1], [0.0], [3.0], None, OutOfRange, "needs recency > 0"),
+    ([1], [4.0], [3.0], None, OutOfRange, "cannot exceed T"),
+    ([1, 2], [1.0, 2.0], [3.0, 3.0], [1.0], InvalidValue, "one weight per row"),
+    ([1], [1.0], [3.0], [-1.0], OutOfRange, "weights must be >= 0"),
+])
+def test_impossible_summaries_are_refused(frequency, recency, T, weights, error, match):
+    with pytest.raises(error, match=match):
+        compress_customers(frequency, recency, T, weights)
+
+
+def test_customer_arrays_broadcast():
+    x, t_x, T = customer_arrays([0, 3], 0.0 * np.ones(2) + [0.0, 4.0], 10.0)
+    assert T.tolist() == [10.0, 10.0]
