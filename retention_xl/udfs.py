@@ -402,7 +402,10 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
         if kind == "date":
             columns.append(pd.to_datetime(col).dt.strftime("%Y-%m-%d").fillna("").tolist())
         elif kind == "number":
-            columns.append(col.astype(float).tolist())
+            number = col.astype(float)
+            if np.isinf(number).any():
+                raise OutOfRange("amounts too large to add up: a value at stake is beyond the largest number")
+            columns.append(number.tolist())
         elif kind == "text":
             columns.append(col.astype(str).tolist())
         else:

@@ -422,3 +422,12 @@ def test_nps_margin_at_a_confidence_that_rounds_to_one_is_num(text_errors):
 
 def test_a_huge_scale_is_named_shortly(text_errors):
     assert udfs.CSAT(0.0, 1e308) == "#NUM! scores: score 0 (value 1) is not a whole number from 1 to 1e+308"
+
+
+def test_an_amount_beyond_a_float_beside_text_is_not_a_finite_number(text_errors):
+    # found by fuzzing CONTACT_PLAN: an integer of 401 digits among text amounts was read as
+    # infinity and the plan showed an infinite value at stake
+    plan = udfs.CONTACT_PLAN([[0.0], [0.0]], [[44562.0], [44570.0]], [[10**400], ["12"]])
+    assert [row[-1] for row in plan[1:]] == [12.0]  # the 401-digit amount's row is left out
+    cohort = udfs.COHORT([[0.0], [0.0]], [[44562.0], [44570.0]], None, "revenue", [[10**400], ["12"]])
+    assert cohort[1][2] == 12.0

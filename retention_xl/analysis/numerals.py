@@ -214,7 +214,13 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     if values.dtype == object:
         kinds = values.map(_is_number).to_numpy(dtype=bool)
         is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        out[kinds] = values[kinds].astype(float).to_numpy()
+        try:
+            out[kinds] = values[kinds].astype(float).to_numpy()
+        except OverflowError:  # an integer beyond any float: infinite, refused below
+            out[kinds] = [float(v) if abs(v) < 1e308 else np.inf for v in values[kinds]]
+        infinite = kinds & ~np.isfinite(out)
+        problem[infinite] = "not_finite"
+        out[infinite] = np.nan
         blank = values.isna().to_numpy()
         other = ~kinds & ~is_text & ~blank
         problem[other] = "not_a_number"
