@@ -149,6 +149,7 @@ def digit_script(values: pd.Series) -> str | None:
     if values.dtype != "str":
         values = values[values.map(lambda v: isinstance(v, str))].astype("str")
     text = values.dropna()
+    text = text[text.str.contains(f"[{_PERSIAN}{_ARABIC_INDIC}]", regex=True).to_numpy(dtype=bool)]
     if text.empty:
         return None
     persian = bool(text.str.contains(f"[{_PERSIAN}]", regex=True).any())

@@ -557,7 +557,7 @@ def _split(buying: _Purchases, start: pd.Timestamp, holdout_end, unit_days: floa
     }, index=pd.Index(buying.ids[codes], name="customer"))
     in_holdout = ~before & (day <= last_day)
     span = int(day.max()) - int(day.min()) + 1
-    pairs = np.unique(buying.customer[in_holdout].astype(np.int64) * span + (day[in_holdout] - int(day.min())))
+    pairs = pd.unique(buying.customer[in_holdout].astype(np.int64) * span + (day[in_holdout] - int(day.min())))
     days_bought = np.bincount(pairs // span, minlength=buying.ids.size)  # distinct order days per customer
     actual = days_bought[codes].astype(np.int64)
     return summary, actual, (last_day - first_holdout_day + 1) / unit_days
