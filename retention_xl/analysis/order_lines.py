@@ -113,6 +113,8 @@ def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroup
     if order_codes is None:
         return OrderGroups(rows, np.arange(len(rows)), np.full(len(rows), -1, dtype=np.int64), n)
     codes = np.asarray(order_codes, dtype=np.int64)[rows]
+    if len(codes) and codes[0] >= 0 and (codes[1:] > codes[:-1]).all():  # one row per id, in order
+        return OrderGroups(rows, np.arange(len(rows)), codes, n)
     lone = codes < 0
     key = codes.copy()
     top = int(codes.max()) + 1 if len(codes) else 0
