@@ -1,18 +1,26 @@
-"""Time the whole report on a 1,000,000-order CSV against the pandas a user would write.
+"""Time the whole report on a 1,000,000-order table, as CSV and as Parquet, against the
+pandas a user would write.
 
 Run from the repository root::
 
     python benchmarks/bench_report.py                 # all four parts
     python benchmarks/bench_report.py --profile       # plus where the report spends its time
+    python benchmarks/bench_report.py --skip cd --compare /tmp/before   # (a)+(b), this checkout
+                                                      # and another one, runs alternating
     python benchmarks/bench_report.py --lifetimes-python /tmp/lt/bin/python
 
 The table is ``generate_orders(100_000, seed=11, a=0.5, b=6.0, r=1.3, alpha=30.0)``:
-1,003,374 orders from 100,000 customers, written once to ``benchmarks/.data/`` (git-ignored).
+1,003,374 orders from 100,000 customers, written once to ``benchmarks/.data/`` (git-ignored)
+as CSV, and the same table once as Parquet (read from the CSV by pyarrow, so the order
+date is a timestamp and the amount a double there).
 
-(a) baseline: bare ``pd.read_csv`` + one cohort groupby (first-order month per customer,
-    distinct customers per cohort and month) - the reference time;
-(b) ``retention-xl report CSV -o OUT.xlsx --force`` as a subprocess: wall time and peak
-    memory; goal <= 10x (a) and <= 2 GiB;
+(a) baseline: bare ``pd.read_csv`` (``pd.read_parquet``) + one cohort groupby (first-order
+    month per customer, distinct customers per cohort and month) - the reference time;
+(b) ``retention-xl report FILE -o OUT.xlsx --force`` as a subprocess: wall time and peak
+    memory; goal <= 5x (a) and <= 2 GiB, for either input. (a) and (b) run in alternation,
+    ``--repeat`` rounds, and the medians are compared; with ``--compare DIR`` each round
+    also runs the report of the retention-xl checkout in DIR (e.g. ``git archive`` of an
+    earlier commit), so before and after are measured in the same conditions;
 (c) ``customer_summary`` against a plain pandas groupby computing the same columns, goal
     <= 1.5x, and beside them ``lifetimes.utils.summary_data_from_transaction_data`` (run in
     whichever interpreter has lifetimes; skipped with a note when none has);
@@ -48,8 +56,9 @@ from retention_xl.analysis.customers import customer_summary  # noqa: E402
 
 DATA = ROOT / "benchmarks" / ".data"
 CSV = DATA / "orders-1m.csv"
+PARQUET = DATA / "orders-1m.parquet"
 TABLE = dict(n_customers=100_000, seed=11, a=0.5, b=6.0, r=1.3, alpha=30.0)
-GOAL_REPORT_X, GOAL_MEMORY_GIB, GOAL_SUMMARY_X = 10.0, 2.0, 1.5
+GOAL_REPORT_X, GOAL_MEMORY_GIB, GOAL_SUMMARY_X = 5.0, 2.0, 1.5
 SUMMARY_COLUMNS = ["first_order", "last_order", "orders", "revenue", "days_since_last",
                    "frequency", "recency", "T", "monetary"]
 
@@ -66,6 +75,24 @@ def ensure_csv() -> Path:
     return CSV
 
 
+def ensure_parquet() -> Path:
+    """The same table as Parquet, made once from the CSV (typed columns: a timestamp, a double)."""
+    if not PARQUET.exists():
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        print(f"writing {PARQUET.relative_to(ROOT)} ...", flush=True)
+        pq.write_table(pacsv.read_csv(ensure_csv()), PARQUET)
+    return PARQUET
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
     """Median wall time of ``repeat`` calls, and the last result."""
     times, result = [], None
@@ -79,17 +106,18 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 # --------------------------------------------------------------------- (a) baseline
 def baseline(path: Path) -> pd.Series:
     """What a pandas user writes for a cohort table: read, first month, distinct customers."""
-    df = pd.read_csv(path)
+    df = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     month = pd.to_datetime(df["order_date"]).dt.to_period("M")
     cohort = month.groupby(df["customer"]).transform("min")
     return df.groupby([cohort.rename("cohort"), month.rename("month")])["customer"].nunique()
 
 
 # --------------------------------------------------------------------- (b) the report
-def run_report(path: Path, out: Path) -> tuple[float, float | None, str]:
-    """Wall seconds and peak resident memory (GiB) of one ``retention-xl report`` run."""
+def run_report(path: Path, out: Path, code: Path = ROOT) -> tuple[float, float | None, str]:
+    """Wall seconds and peak resident memory (GiB) of one ``retention-xl report`` run of the
+    retention-xl checkout in ``code``."""
     cmd = [sys.executable, "-m", "retention_xl", "report", str(path), "-o", str(out), "--force"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")])}
     time_v = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
     if time_v:
         cmd = [time_v, "-v", *cmd]
@@ -313,32 +341,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each part (median)")
     parser.add_argument("--lifetimes-python", help="interpreter with lifetimes installed")
     parser.add_argument("--profile", action="store_true", help="also profile one report run")
-    parser.add_argument("--skip", default="", help="parts to skip, e.g. --skip d or --skip cd")
+    parser.add_argument("--skip", default="", help="parts to skip, e.g. --skip d or --skip cd; "
+                        "--skip parquet leaves out the Parquet input")
+    parser.add_argument("--compare", metavar="DIR", help="also time the report of the retention-xl "
+                        "checkout in DIR, in the same rounds (before/after)")
     args = parser.parse_args(argv)
     path = ensure_csv()
     misses: list[str] = []
     rows: list[tuple[str, str, str]] = []
-    print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 2**20:.0f} MiB; median of {args.repeat} runs\n")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 2**20:.0f} MiB; median of {args.repeat} rounds\n")
 
-    baseline(path)  # warm the file cache and pandas' lazy imports before timing
-    t_read, _ = timed(lambda: pd.read_csv(path), max(args.repeat, 5))
-    t_base, cohorts = timed(lambda: baseline(path), max(args.repeat, 5))
-    rows.append(("(a) pd.read_csv + cohort groupby", f"{t_base:.2f} s",
-                 f"read_csv alone {t_read:.2f} s; {len(cohorts)} cohort-month cells"))
-
-    if "b" not in args.skip:
+    inputs = [("CSV", path)] + ([("Parquet", ensure_parquet())] if "parquet" not in args.skip else [])
+    print(f"load average at the start: {load_average()}\n")
+    for kind, table in inputs:
+        baseline(table)  # warm the file cache and pandas' lazy imports before timing
+        t_read, _ = timed(lambda: pd.read_parquet(table) if kind == "Parquet" else pd.read_csv(table), 5)
+        code_dirs = [("this checkout", ROOT)] + ([(f"{args.compare}", Path(args.compare))] if args.compare else [])
+        bases: list[float] = []
+        runs: dict[str, list] = {label: [] for label, _ in code_dirs}
+        size = 0
         with tempfile.TemporaryDirectory() as tmp:
-            runs = [run_report(path, Path(tmp) / "report.xlsx") for _ in range(args.repeat)]
-            size = (Path(tmp) / "report.xlsx").stat().st_size
-        wall = statistics.median(r[0] for r in runs)
-        peak = max(r[1] for r in runs)
-        x = wall / t_base
-        ok = x <= GOAL_REPORT_X and peak <= GOAL_MEMORY_GIB
-        if not ok:
-            misses.append("(b)")
-        rows.append(("(b) retention-xl report (subprocess)", f"{wall:.2f} s",
-                     f"{x:.1f}x (a), peak {peak:.2f} GiB [{runs[0][2]}], {size / 2**20:.1f} MiB xlsx; "
-                     f"goal <= {GOAL_REPORT_X:.0f}x, <= {GOAL_MEMORY_GIB:.0f} GiB: {'met' if ok else 'MISSED'}"))
+            for round_ in range(args.repeat if "b" not in args.skip else 0):
+                bases.append(timed(lambda: baseline(table), 1)[0])  # (a) between the reports: same load
+                for label, code in code_dirs[::-1] if round_ % 2 else code_dirs:  # alternate who goes first
+                    runs[label].append(run_report(table, Path(tmp) / "report.xlsx", code))
+                    size = (Path(tmp) / "report.xlsx").stat().st_size
+            if not bases:
+                bases = [timed(lambda: baseline(table), 1)[0] for _ in range(max(args.repeat, 5))]
+        t_base = statistics.median(bases)
+        cohorts = baseline(table)
+        reader = "pd.read_parquet" if kind == "Parquet" else "pd.read_csv"
+        rows.append((f"(a) {kind}: {reader} + cohort groupby", f"{t_base:.2f} s",
+                     f"{reader} alone {t_read:.2f} s; {len(cohorts)} cohort-month cells; "
+                     f"runs {', '.join(f'{b:.2f}' for b in bases)}"))
+        for label, code in code_dirs:
+            if not runs[label]:
+                continue
+            wall = statistics.median(r[0] for r in runs[label])
+            peak = max(r[1] for r in runs[label])
+            x = wall / t_base
+            ok = x <= GOAL_REPORT_X and peak <= GOAL_MEMORY_GIB
+            if not ok and code == ROOT:
+                misses.append(f"(b) {kind}")
+            rows.append((f"(b) {kind}: retention-xl report, {label}", f"{wall:.2f} s",
+                         f"{x:.1f}x (a), peak {peak:.2f} GiB [{runs[label][0][2]}], {size / 2**20:.1f} MiB xlsx; "
+                         f"runs {', '.join(f'{r[0]:.2f}' for r in runs[label])}; goal <= {GOAL_REPORT_X:.0f}x, "
+                         f"<= {GOAL_MEMORY_GIB:.0f} GiB: {'met' if ok else 'MISSED'}"))
+    print(f"load average after (a) and (b): {load_average()}\n")
 
     if "c" not in args.skip:
         orders = load_orders(path)

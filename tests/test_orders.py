@@ -132,7 +132,11 @@ def test_english_messy_export():
 def test_output_types():
     result = clean_orders(english_export())
     assert list(result.frame.columns) == ["row", "customer", "date", "amount"]
-    assert result.frame.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert result.frame.dtypes.astype(str).tolist() == ["int64", "category", "datetime64[ns]", "float64"]
+    # customers: one category per customer id, sorted, as astype("category") makes them
+    customers = result.frame["customer"]
+    assert customers.cat.categories.dtype == "str"
+    assert customers.cat.categories.tolist() == sorted(set(customers.astype(str)))
     assert list(result.issues.columns) == ["row", "column", "value", "problem", "detail", "action", "lines", "amount"]
     assert result.issues["row"].dtype == np.dtype("int64")
     assert result.frame.index.tolist() == list(range(len(result.frame)))
@@ -283,7 +287,7 @@ def test_issue_values_are_truncated():
 def test_no_rows():
     result = clean_orders(pd.DataFrame({"Customer": [], "Date": [], "Amount": []}, dtype="str"))
     assert result.frame.empty and result.issues.empty and result.n_input_rows == 0
-    assert result.frame.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert result.frame.dtypes.astype(str).tolist() == ["int64", "category", "datetime64[ns]", "float64"]
 
 
 def test_mixed_currencies_are_flagged():
@@ -321,7 +325,8 @@ def test_every_row_is_accounted_for_exactly_once(rows, first_row):
     assert result.n_used_rows == len(used) and result.skipped_rows == len(skipped)
 
     orders = result.frame
-    assert orders.dtypes.astype(str).tolist() == ["int64", "str", "datetime64[ns]", "float64"]
+    assert orders.dtypes.astype(str).tolist() == ["int64", "category", "datetime64[ns]", "float64"]
+    assert orders["customer"].cat.categories.tolist() == sorted(set(orders["customer"].astype(str)))
     keys = list(zip(orders["date"], orders["row"]))
     assert keys == sorted(keys)
     assert orders["amount"].notna().all() and orders["date"].notna().all()

@@ -44,7 +44,7 @@ class ColumnValues:
 
     @classmethod
     def of(cls, values: pd.Series) -> ColumnValues:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes, uniques = _sorted_runs(values) or pd.factorize(values, use_na_sentinel=True)
         uniques = pd.Series(np.asarray(uniques, dtype=object) if values.dtype == object else uniques)
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
         blank = np.zeros(len(uniques), bool)
@@ -81,6 +81,31 @@ class ColumnValues:
         shown = np.full(len(self.uniques), "", dtype=object)
         shown[used] = [cell_text(v) for v in self.uniques.iloc[used]]
         return np.where(codes >= 0, shown[np.maximum(codes, 0)] if len(shown) else "", "")
+
+
+def _sorted_runs(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """``pd.factorize(values)`` of a text column already in order (order ids, dates: exports
+    are usually sorted by them), found by comparing neighbours instead of hashing every
+    value: the same codes and distinct values. ``None`` for any other column."""
+    if values.dtype != "str" or len(values) < 2:
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - factorised by hashing
+        return None
+    text = pa.array(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if text.null_count:
+        return None
+    before, after = text.slice(0, len(text) - 1), text.slice(1)
+    if not pc.all(pc.less_equal(before, after)).as_py():
+        return None
+    new = np.empty(len(text), dtype=bool)
+    new[0] = True
+    new[1:] = pc.not_equal(before, after).to_numpy(zero_copy_only=False)
+    return np.cumsum(new) - 1, values.iloc[np.flatnonzero(new)].reset_index(drop=True)
 
 
 def cell_text(v: object) -> str:

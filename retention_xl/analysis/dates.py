@@ -201,13 +201,57 @@ def _plain_iso(values: pd.Series) -> np.ndarray | None:
     fmt = _PLAIN_ISO.get(len(first)) if isinstance(first, str) else None
     if fmt is None or not first[:4].isdigit():
         return None
-    stamps = pd.to_datetime(values, format=fmt, errors="coerce").to_numpy()
+    stamps = _exact_iso(values, len(first))
+    if stamps is None:
+        stamps = pd.to_datetime(values, format=fmt, errors="coerce").to_numpy()
     if np.isnat(stamps).any():
         return None
     years = stamps.astype("datetime64[Y]").astype("int64") + 1970
     if ((years < GREGORIAN_YEARS[0]) | (years > GREGORIAN_YEARS[1])).any():
         return None
     return stamps.astype("datetime64[ns]")
+
+
+#: byte positions of the separators in each plain ISO shape (the other bytes are digits)
+_ISO_SEPARATORS = {10: {4: b"-", 7: b"-"}, 16: {4: b"-", 7: b"-", 10: b" ", 13: b":"},
+                   19: {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":"}}
+
+
+def _exact_iso(values: pd.Series, width: int) -> np.ndarray | None:
+    """The datetimes of text values that all have exactly one plain ISO shape of ``width``
+    characters (digits and the separators of ``2024-01-31 09:15:00``), read by pyarrow's
+    ISO parser, which checks the fields (month 13, 30 February, hour 24 fail) as strictly
+    as the format string does; ``None`` when a value differs from the shape or the text is
+    not pyarrow text, so that the format string decides."""
+    if values.dtype != "str":
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - the format string reads them
+        return None
+    text = pa.array(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if text.null_count or not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return None
+    lengths = pc.binary_length(text)
+    if pc.min(lengths).as_py() != width or pc.max(lengths).as_py() != width:
+        return None
+    _, offsets, data = text.buffers()
+    start = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(text.type) else np.int32)[text.offset]
+    chars = np.frombuffer(data, dtype=np.uint8)[start:start + width * len(text)].reshape(len(text), width)
+    separators = _ISO_SEPARATORS[width]
+    digits = np.array([i not in separators for i in range(width)])
+    if not ((chars[:, digits] >= ord("0")) & (chars[:, digits] <= ord("9"))).all():
+        return None
+    if any((chars[:, i] != ord(mark)).any() for i, mark in separators.items()):
+        return None
+    try:
+        stamps = pc.cast(text, pa.timestamp("ns"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return stamps.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
 
 
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,

@@ -184,10 +184,11 @@ def headline_kpis(orders: pd.DataFrame, kpis: pd.DataFrame, window_days: int | N
     """
     amount = orders["amount"].to_numpy()
     buying = amount >= 0
-    per_customer = orders.loc[buying, "customer"].value_counts()
-    per_customer = per_customer[per_customer > 0]  # a categorical counts every category
-    buyers = set(per_customer.index)
-    refund_only = ~buying & ~orders["customer"].isin(buyers).to_numpy()
+    codes, ids = pd.factorize(orders["customer"], sort=False)  # integer codes: no text hashed twice
+    known = codes >= 0
+    orders_of = np.bincount(codes[buying & known], minlength=len(ids))  # per customer
+    per_customer = orders_of[orders_of > 0]  # customers with a purchase
+    refund_only = ~buying & ~(known & (orders_of[np.maximum(codes, 0)] > 0))
     complete = kpis.iloc[:-1] if len(kpis) > 1 else kpis
     if window_days is not None and len(kpis):
         first = pd.Timestamp(orders.loc[buying, "date"].min())
@@ -206,7 +207,7 @@ def headline_kpis(orders: pd.DataFrame, kpis: pd.DataFrame, window_days: int | N
         "avg_crr": float(complete["crr"].mean()) if len(complete) else float("nan"),
         "avg_churn": float(complete["churn"].mean()) if len(complete) else float("nan"),
         "avg_from": str(complete["period"].iloc[0]) if len(complete) else "",
-        "refund_only_customers": int(orders.loc[refund_only, "customer"].nunique()),
+        "refund_only_customers": int(np.unique(codes[refund_only & known]).size),
         "refund_only_revenue": float(amount[refund_only].sum()),
         "first_order": pd.Timestamp(orders.loc[buying, "date"].min()),
         "last_order": pd.Timestamp(orders.loc[buying, "date"].max()),

@@ -147,8 +147,11 @@ def digit_script(values: pd.Series) -> str | None:
     True
     """
     if values.dtype != "str":
+        if values.dtype.kind in "biufcmM" or isinstance(values.dtype, pd.DatetimeTZDtype):
+            return None  # dates or numbers: no text, no digits of a script
         values = values[values.map(lambda v: isinstance(v, str))].astype("str")
     text = values.dropna()
+    text = text[text.str.contains(f"[{_PERSIAN}{_ARABIC_INDIC}]", regex=True).to_numpy(dtype=bool)]
     if text.empty:
         return None
     persian = bool(text.str.contains(f"[{_PERSIAN}]", regex=True).any())

@@ -52,6 +52,11 @@ class OrderGroups:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def one_row_each(self) -> bool:
+        """Every order is one row (the per-order values are the rows' own)."""
+        return len(self.starts) == len(self.perm)
+
     def lines(self) -> np.ndarray:
         """Rows per order."""
         return np.diff(np.r_[self.starts, len(self.perm)]).astype(np.int64)
@@ -70,6 +75,8 @@ class OrderGroups:
         """Per order, the first row where ``mask`` holds, or ``-1``."""
         if not len(self.starts):
             return np.array([], dtype=np.int64)
+        if self.one_row_each:
+            return np.where(mask[self.perm], self.perm, -1)
         m = len(self.perm)
         pos = np.where(mask[self.perm], np.arange(m), m)
         best = np.minimum.reduceat(pos, self.starts)
@@ -81,20 +88,21 @@ class OrderGroups:
             return np.array([], dtype=np.int64)
         big = np.iinfo(np.int64).max
         v = np.where(mask[self.perm], values[self.perm], big)
-        return np.minimum.reduceat(v, self.starts)
+        return v if self.one_row_each else np.minimum.reduceat(v, self.starts)
 
     def sum(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Per order, the sum of ``values`` where ``mask`` holds."""
         if not len(self.starts):
             return np.array([], dtype=np.float64)
         v = np.where(mask[self.perm], values[self.perm], 0.0)
-        return np.add.reduceat(v, self.starts)
+        return v if self.one_row_each else np.add.reduceat(v, self.starts)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
         """Per order, the rows where ``mask`` holds."""
         if not len(self.starts):
             return np.array([], dtype=np.int64)
-        return np.add.reduceat(mask[self.perm].astype(np.int64), self.starts)
+        counts = mask[self.perm].astype(np.int64)
+        return counts if self.one_row_each else np.add.reduceat(counts, self.starts)
 
 
 def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroups:
@@ -105,6 +113,8 @@ def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroup
     if order_codes is None:
         return OrderGroups(rows, np.arange(len(rows)), np.full(len(rows), -1, dtype=np.int64), n)
     codes = np.asarray(order_codes, dtype=np.int64)[rows]
+    if len(codes) and codes[0] >= 0 and (codes[1:] > codes[:-1]).all():  # one row per id, in order
+        return OrderGroups(rows, np.arange(len(rows)), codes, n)
     lone = codes < 0
     key = codes.copy()
     top = int(codes.max()) + 1 if len(codes) else 0

@@ -52,8 +52,10 @@ class Orders:
     Attributes
     ----------
     frame : pandas.DataFrame
-        ``row`` (int64, input row number), ``customer`` (str), ``date`` (datetime64[ns]),
-        ``amount`` (float64), sorted by (date, row). Negative amounts are refunds.
+        ``row`` (int64, input row number), ``customer`` (categorical: the customer ids
+        as text, the categories sorted, so grouping by customer works on integer codes),
+        ``date`` (datetime64[ns]), ``amount`` (float64), sorted by (date, row). Negative
+        amounts are refunds.
     issues : pandas.DataFrame
         ``row``, ``column``, ``value`` (the cell as text), ``problem`` (a code such as
         ``"not_a_date"``), ``detail`` (data that goes with the code, e.g. the row a
@@ -252,11 +254,14 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         fb_ids, _, _ = customer_keys(fbcol)
         ffb = groups.first(~fbcol.missing_rows() & live)
         fallback_used = (fc < 0) & (ffb >= 0)
-    g_customer = np.empty(n_groups, dtype=object)
+    # each order's customer as a code into the customer keys of the distinct values
+    keys = ids_u.astype("str").reset_index(drop=True)
+    g_customer = np.full(n_groups, -1, dtype=np.int64)
     has_c = fc >= 0
-    g_customer[has_c] = ids_u.to_numpy(dtype=object)[cust.codes[fc[has_c]]]
+    g_customer[has_c] = cust.codes[fc[has_c]]
     if fallback_used.any():
-        g_customer[fallback_used] = fb_ids.to_numpy(dtype=object)[fbcol.codes[ffb[fallback_used]]]
+        g_customer[fallback_used] = len(keys) + fbcol.codes[ffb[fallback_used]]
+        keys = pd.concat([keys, fb_ids.astype("str")], ignore_index=True)
         notices.append(Notice("customer_fallback", column=cols.customer, fallback=cols.customer_fallback,
                               count=int(fallback_used.sum())))
     has_c = has_c | fallback_used
@@ -440,12 +445,23 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     order = np.lexsort((kind, all_rows, all_dates))
     frame = pd.DataFrame({
         "row": all_rows[order].astype("int64"),
-        "customer": pd.Series(all_customers[order], dtype="str"),
+        "customer": _customer_column(all_customers[order], keys),
         "date": pd.Series(all_dates[order].astype("datetime64[ns]"), dtype="datetime64[ns]"),
         "amount": all_amounts[order].astype("float64"),
     })
     return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()))
+
+
+def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:
+    """The orders' customers as a categorical column: ``keys[codes]``, the categories the
+    customer ids used, sorted (what ``astype("category")`` gives), without making a
+    string per order."""
+    used = np.zeros(len(keys), dtype=bool)
+    used[codes] = True
+    position = np.cumsum(used) - 1  # of each used key among the used ones
+    key_codes, ids = pd.factorize(keys[used], sort=True)  # spellings that clean to one id merge
+    return pd.Categorical.from_codes(key_codes[position[codes]], categories=pd.Index(ids, dtype="str"))
 
 
 @dataclass(frozen=True)
@@ -526,6 +542,9 @@ def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np
     Duplicates agree on the role columns first; only those rows are compared on the other columns.
     """
     cand = np.flatnonzero(usable)
+    for c in data.values():  # a column whose every value is different (order ids) has no duplicates
+        if len(c.counts) and c.counts.max() <= 1 and np.count_nonzero(c.codes[cand] < 0) <= 1:
+            return None
     key = np.zeros(len(cand), dtype="int64")
     for c in data.values():
         key = pd.factorize(key * (len(c.uniques) + 1) + c.codes[cand].astype("int64") + 1)[0].astype("int64")

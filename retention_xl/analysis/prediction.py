@@ -72,6 +72,7 @@ from retention_xl.analysis.models.choice import (
     first_problem,
 )
 from retention_xl.analysis.models.clv import discounted_purchases
+from retention_xl.analysis.models.counts import distinct_cases
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.purchase_model import PurchaseModel
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
@@ -245,14 +246,13 @@ def holdout_split(orders: pd.DataFrame, *, unit_days: float = 7.0) -> tuple[tupl
     history_days : int
         Days from the first to the last order day, both included.
     """
-    buying = orders[orders["amount"].to_numpy(dtype=float) >= 0]
-    day = pd.DatetimeIndex(buying["date"]).as_unit("ns").asi8 // DAY_NS
-    first, last = int(day.min()), int(day.max())
+    buying = _Purchases.of(orders)
+    first, last = int(buying.day.min()), int(buying.day.max())
     span = last - first + 1
     if span < MIN_HOLDOUT_DAYS:
         return None, "short_history", span
     start = pd.Timestamp((last - span // 3 + 1) * DAY_NS)
-    calibration, actual, length = split_orders(buying, start, unit_days=unit_days)
+    calibration, actual, length = _split(buying, start, None, unit_days)
     if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
         return None, "few_repeat_buyers", span
     return (calibration, actual, length), None, span
@@ -334,8 +334,8 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
 
     step = period_days / unit_days  # model time units in one CLV period
     # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
-    row, first = pd.factorize(pd.MultiIndex.from_arrays([x, t_x, age]), sort=False)
-    ux, ut, ua = (np.asarray(first.get_level_values(i), dtype=float) for i in range(3))
+    row, first = distinct_cases(x, t_x, age)
+    ux, ut, ua = x[first], t_x[first], age[first]
     p_alive = model.p_alive(ux, ut, ua)[row]
 
     def purchases(fitted: PurchaseModel) -> tuple[np.ndarray, np.ndarray]:
@@ -343,9 +343,10 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
                 discounted_purchases(fitted, ux, ut, ua, horizon=horizon, discount=discount,
                                      freq_per_period=step))
 
-    expected, discounted = (v[row] for v in purchases(model))
+    base = purchases(model)
+    expected, discounted = (v[row] for v in base)
     purchase_gradients = {j: (d_e[row], d_d[row])  # per free parameter: (d expected, d discounted)
-                          for j, (d_e, d_d) in _gradients(model, purchases).items()}
+                          for j, (d_e, d_d) in _gradients(model, purchases, base).items()}
     spend_x = np.where(spends, x, 0.0)  # free repeat orders say nothing about spend
     gg, spend_problem = GammaGamma(), None
     try:
@@ -387,9 +388,9 @@ def _mean_order_value(summary: pd.DataFrame) -> float:
     return 0.0
 
 
-def _gradients(model: PurchaseModel, predict, step: float = 1e-4) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Derivatives of the predictions in each free log-parameter, by forward differences."""
-    base = predict(model)
+def _gradients(model: PurchaseModel, predict, base: tuple, step: float = 1e-4) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Derivatives of the predictions in each free log-parameter, by forward differences
+    from ``base``, the predictions at the estimates."""
     out = {}
     for j, name in enumerate(model.param_names):
         if not model.log_covariance_[j, j] > 0:
@@ -511,8 +512,30 @@ def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,
     """
     unit_days = _positive("unit_days", unit_days)
     start = _day(holdout_start, "holdout_start")
-    buying = orders[orders["amount"].to_numpy(dtype=float) >= 0]
-    day = pd.DatetimeIndex(buying["date"]).as_unit("ns").asi8 // DAY_NS
+    return _split(_Purchases.of(orders), start, holdout_end, unit_days)
+
+
+@dataclass(frozen=True)
+class _Purchases:
+    """The orders that are purchases (amount >= 0), customers as codes into ``ids``."""
+
+    customer: np.ndarray  # code of each purchase's customer
+    ids: np.ndarray  # the customer ids
+    date: np.ndarray  # datetime64[ns]
+    day: np.ndarray  # days since 1970
+    amount: np.ndarray
+
+    @classmethod
+    def of(cls, orders: pd.DataFrame) -> "_Purchases":
+        amount = orders["amount"].to_numpy(dtype=float)
+        buying = amount >= 0
+        codes, ids = pd.factorize(orders["customer"], sort=False)  # integer codes if categorical
+        date = pd.DatetimeIndex(orders["date"]).as_unit("ns").to_numpy()[buying]
+        return cls(codes[buying], np.asarray(ids), date, date.view(np.int64) // DAY_NS, amount[buying])
+
+
+def _split(buying: _Purchases, start: pd.Timestamp, holdout_end, unit_days: float) -> tuple[pd.DataFrame, np.ndarray, float]:
+    day = buying.day
     first_holdout_day = start.value // DAY_NS
     before = day < first_holdout_day
     if not before.any():
@@ -522,17 +545,21 @@ def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,
     last_day = int(day.max()) if holdout_end is None else _day(holdout_end, "holdout_end").value // DAY_NS
     if last_day < first_holdout_day:
         raise DataError("holdout_end must not be before holdout_start")
-    calibration = customer_summary(buying[before], as_of=start - pd.Timedelta(days=1))
+    calibration = customer_summary(pd.DataFrame({  # customers as codes: no text hashed
+        "customer": buying.customer[before], "date": buying.date[before], "amount": buying.amount[before]}),
+        as_of=start - pd.Timedelta(days=1))
+    codes = calibration.index.to_numpy()
     summary = pd.DataFrame({
-        "frequency": calibration["frequency"].astype(float),
-        "recency": calibration["recency"] / unit_days,
-        "T": calibration["T"] / unit_days,
-        "monetary": calibration["monetary"],
-    }, index=calibration.index)
+        "frequency": calibration["frequency"].astype(float).to_numpy(),
+        "recency": calibration["recency"].to_numpy() / unit_days,
+        "T": calibration["T"].to_numpy() / unit_days,
+        "monetary": calibration["monetary"].to_numpy(),
+    }, index=pd.Index(buying.ids[codes], name="customer"))
     in_holdout = ~before & (day <= last_day)
-    holdout = pd.DataFrame({"customer": buying["customer"].to_numpy()[in_holdout], "day": day[in_holdout]})
-    actual = holdout.drop_duplicates().groupby("customer", sort=False, observed=True).size()
-    actual = actual.reindex(summary.index, fill_value=0).to_numpy(dtype=np.int64)
+    span = int(day.max()) - int(day.min()) + 1
+    pairs = pd.unique(buying.customer[in_holdout].astype(np.int64) * span + (day[in_holdout] - int(day.min())))
+    days_bought = np.bincount(pairs // span, minlength=buying.ids.size)  # distinct order days per customer
+    actual = days_bought[codes].astype(np.int64)
     return summary, actual, (last_day - first_holdout_day + 1) / unit_days
 
 

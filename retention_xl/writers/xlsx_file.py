@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -263,12 +264,20 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
                 # open() takes the level from the entry, not the archive (public as
                 # ``compress_level`` from Python 3.13, ``_compresslevel`` before)
                 setattr(zi, "compress_level" if hasattr(zi, "compress_level") else "_compresslevel", 1)
-                with dst.open(zi, "w") as part:  # the big part: fast compression
+                chunks = [(t, [fmt.cell[c.kind].xf_index for c in t.columns], start)
+                          for t in tables for start in range(0, len(t.frame), STREAM_CHUNK)]
+                with dst.open(zi, "w") as part, ThreadPoolExecutor(max_workers=1) as ahead:
+                    # the big part, fast compression; the next rows are serialised (pyarrow)
+                    # while these are compressed (zlib): both run outside the GIL
                     part.write(head)
-                    for t in tables:
-                        styles = [fmt.cell[c.kind].xf_index for c in t.columns]
-                        for start in range(0, len(t.frame), STREAM_CHUNK):
-                            part.write(sheet_rows_xml(t, styles, start, start + STREAM_CHUNK))
+                    coming = None
+                    for t, styles, start in chunks:
+                        rows = ahead.submit(sheet_rows_xml, t, styles, start, start + STREAM_CHUNK)
+                        if coming is not None:
+                            part.write(coming.result())
+                        coming = rows
+                    if coming is not None:
+                        part.write(coming.result())
                     part.write(data[end:])
                 continue
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)

@@ -216,6 +216,7 @@ class CustomerModel:
             optimising so that tolerances do not depend on the size of the data set.
         """
         k = len(self.param_names)
+        objective = _Remembered(objective)
         fixed = np.zeros(k, dtype=bool)
         log_params = self._search(objective, [np.log(np.asarray(s, dtype=float)) for s in starts],
                                   fixed, np.zeros(k), scale)
@@ -346,6 +347,7 @@ class CustomerModel:
         """Best log-parameters over the free components, trying ``starts`` in turn."""
         bound = LOG_PARAM_BOUND
         free = ~fixed
+        objective = _Remembered(objective)  # BFGS starts where the finiteness check was made
 
         def full(y: np.ndarray) -> np.ndarray:
             # log-parameters x = B tanh(y / B): every y is a valid point, x stays in (-B, B)
@@ -400,6 +402,29 @@ class CustomerModel:
                 shifted[i] += step
                 hessian[:, j] = (objective(shifted)[1][index] - at_optimum[index]) / step
         return (hessian + hessian.T) / 2
+
+
+class _Remembered:
+    """An objective that keeps its last few answers: a fit asks again for points it has
+    seen (the start, the maximum found), and the answer is the same."""
+
+    size = 4
+
+    def __new__(cls, objective: Objective):
+        if isinstance(objective, _Remembered):
+            return objective
+        self = super().__new__(cls)
+        self.objective, self.answers = objective, {}
+        return self
+
+    def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        key = np.asarray(log_params, dtype=float).tobytes()
+        if key not in self.answers:
+            if len(self.answers) >= self.size:
+                del self.answers[next(iter(self.answers))]  # the oldest
+            self.answers[key] = self.objective(log_params)
+        value, gradient = self.answers[key]
+        return value, gradient.copy()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
 
-from retention_xl.analysis.models.active_purchases import log_nbd_pmf, nbd_at_least, purchases_while_active
+from retention_xl.analysis.models.active_purchases import (
+    log_nbd_pmf,
+    nbd_at_least,
+    purchases_while_active,
+    purchases_while_active_each,
+)
 from retention_xl.analysis.models.base import Limit
 from retention_xl.analysis.models.counts import CustomerCounts
 from retention_xl.analysis.models.purchase_model import PurchaseModel
@@ -88,17 +93,17 @@ class BetaGeo(PurchaseModel):
         exactly 1 for customers with frequency 0."""
         return np.exp(-np.logaddexp(0.0, _log_dropout_odds(*params, x, t_x, age)))
 
-    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
-        """Equation (10) of Fader, Hardie & Lee (2005), with the hypergeometric function
-        rewritten by Euler's transformation so that it stays accurate for heavy buyers::
+    def _active_purchases(self, params, horizon, x, age) -> np.ndarray:
+        """Equation (10) of Fader, Hardie & Lee (2005) without its P(alive) factor, the
+        hypergeometric function rewritten by Euler's transformation so that it stays
+        accurate for heavy buyers::
 
             E[Y(t) | x, t_x, T] = (a + b + x - 1) / (a - 1)
                 * (1 - (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z))
                 * P(alive | x, t_x, T),          z = t / (alpha + T + t)
         """
         r, alpha, a, b = params
-        active = purchases_while_active(r, alpha, a, b, x, age, horizon)
-        return active * self._p_alive(params, x, t_x, age)
+        return purchases_while_active_each(r, alpha, a, b, x, age, horizon)
 
     def _probability_no_purchase(self, params, horizon, x, t_x, age) -> np.ndarray:
         """1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x): an active

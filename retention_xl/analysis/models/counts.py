@@ -31,7 +31,7 @@ import pandas as pd
 from retention_xl.analysis.models.base import as_float_array
 from retention_xl.errors import InvalidValue, OutOfRange
 
-__all__ = ["CustomerCounts", "compress_customers", "customer_arrays"]
+__all__ = ["CustomerCounts", "compress_customers", "customer_arrays", "distinct_cases"]
 
 
 def customer_arrays(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,14 +128,36 @@ def compress_customers(frequency, recency, T, weights=None) -> CustomerCounts:
         x, t_x, age, w = x[keep], t_x[keep], age[keep], w[keep]
     if x.size == 0:
         return CustomerCounts(x, t_x, age, w)
-    codes = [pd.factorize(v, sort=False)[0].astype(np.int64) for v in (x, t_x, age)]
-    sizes = [int(c.max()) + 1 for c in codes]
-    if sizes[0] * sizes[1] * sizes[2] < 2 ** 62:
-        key = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
-    else:  # too many distinct values for one int64 key
-        key = pd.factorize(pd.MultiIndex.from_arrays(codes), sort=False)[0]
-    group, first = pd.factorize(key, sort=False)
-    index = np.empty(first.size, dtype=np.int64)
-    index[group[::-1]] = np.arange(group.size - 1, -1, -1)  # first row of each group
+    group, index = distinct_cases(x, t_x, age)
     return CustomerCounts(x[index], t_x[index], age[index],
-                          np.bincount(group, weights=w, minlength=first.size))
+                          np.bincount(group, weights=w, minlength=index.size))
+
+
+def distinct_cases(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct rows of equal-length 1-d columns in order of first appearance.
+
+    Returns
+    -------
+    case : numpy.ndarray of int64
+        Each row's case.
+    first : numpy.ndarray of int64
+        The first row of each case, so ``column[first][case]`` is ``column``.
+
+    Examples
+    --------
+    >>> case, first = distinct_cases(np.array([0.0, 2.0, 0.0, 2.0]), np.array([9.0, 9.0, 9.0, 8.0]))
+    >>> case.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    codes = [pd.factorize(v, sort=False)[0].astype(np.int64) for v in columns]
+    key, size = codes[0], int(codes[0].max(initial=-1)) + 1
+    for c in codes[1:]:
+        n = int(c.max(initial=-1)) + 1
+        if size * n >= 2 ** 62:  # too many distinct values for one int64 key: renumber first
+            key = pd.factorize(key, sort=False)[0].astype(np.int64)
+            size = int(key.max(initial=-1)) + 1
+        key, size = key * n + c, size * n
+    case, uniques = pd.factorize(key, sort=False)
+    first = np.empty(uniques.size, dtype=np.int64)
+    first[case[::-1]] = np.arange(case.size - 1, -1, -1)  # the first row of each case wins
+    return case.astype(np.int64), first

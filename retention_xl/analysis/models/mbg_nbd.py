@@ -24,7 +24,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
 
-from retention_xl.analysis.models.active_purchases import log_nbd_pmf, nbd_at_least, purchases_while_active
+from retention_xl.analysis.models.active_purchases import (
+    log_nbd_pmf,
+    nbd_at_least,
+    purchases_while_active,
+    purchases_while_active_each,
+)
 from retention_xl.analysis.models.base import Limit
 from retention_xl.analysis.models.counts import CustomerCounts
 from retention_xl.analysis.models.purchase_model import PurchaseModel
@@ -75,12 +80,12 @@ class ModifiedBetaGeo(PurchaseModel):
         for every customer (Batislam et al. 2007, appendix eq. 5)."""
         return np.exp(-np.logaddexp(0.0, _log_dropout_odds(*params, x, t_x, age)))
 
-    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
+    def _active_purchases(self, params, horizon, x, age) -> np.ndarray:
         """(a + b + x) / (a - 1) (1 - ((alpha + T) / (alpha + T + t))^(r + x)
-        2F1(r + x, b + x + 1; a + b + x; t / (alpha + T + t))) P(alive): the BG/NBD
-        purchases of an active customer with b + 1 in place of b."""
+        2F1(r + x, b + x + 1; a + b + x; t / (alpha + T + t))), times P(alive) for the
+        expected purchases: the BG/NBD purchases of an active customer with b + 1 in place of b."""
         r, alpha, a, b = params
-        return purchases_while_active(r, alpha, a, b + 1.0, x, age, horizon) * self._p_alive(params, x, t_x, age)
+        return purchases_while_active_each(r, alpha, a, b + 1.0, x, age, horizon)
 
     def _probability_no_purchase(self, params, horizon, x, t_x, age) -> np.ndarray:
         """1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x)."""

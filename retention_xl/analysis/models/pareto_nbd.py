@@ -56,7 +56,7 @@ FINE = (_Q, _ONE_MINUS_Q, _W, _HALF)
 #: 41 nodes, relative error about 1e-4: the first part of a fit, before FINE polishes it
 _q, _omq, _w = tanh_sinh_rule(step=1 / 5, reach=4.0)
 COARSE = (_q, _omq, _w, int(np.searchsorted(_q, 0.5)))
-_CHUNK = 8192  # integrals evaluated per block (memory: a block is 8192 x 193 floats)
+_CHUNK = 1024  # integrals evaluated per block (a block of 1024 x 129 floats stays in the cache)
 
 
 class ParetoNBD(PurchaseModel):
@@ -111,13 +111,12 @@ class ParetoNBD(PurchaseModel):
         alive = e1 / (e1 + np.maximum(np.exp(ln_a - top) - np.exp(ln_b - top), 0.0))  # I(t_x) >= I(T)
         return alive.reshape(x.shape)
 
-    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
-        """(r + x) (beta + T) / ((alpha + T) (s - 1)) (1 - ((beta + T) / (beta + T + t))^(s - 1))
-        P(alive) (Schmittlein et al. 1987, eq. 22); its limit at s = 1 is
-        (r + x) (beta + T) / (alpha + T) ln(1 + t / (beta + T))."""
+    def _active_purchases(self, params, horizon, x, age) -> np.ndarray:
+        """(r + x) (beta + T) / ((alpha + T) (s - 1)) (1 - ((beta + T) / (beta + T + t))^(s - 1)),
+        times P(alive) for the expected purchases (Schmittlein et al. 1987, eq. 22); its
+        limit at s = 1 is (r + x) (beta + T) / (alpha + T) ln(1 + t / (beta + T))."""
         r, alpha, s, beta = params
-        alive = self._p_alive(params, x, t_x, age)
-        return (r + x) * (beta + age) / (alpha + age) * _lifetime_share(s, horizon / (beta + age)) * alive
+        return (r + x) * (beta + age) / (alpha + age) * _lifetime_share(s, horizon / (beta + age))
 
     def _probability_no_purchase(self, params, horizon, x, t_x, age) -> np.ndarray:
         """1 - P(alive) + P(alive) Q, with Q the chance that an active customer buys nothing
@@ -232,25 +231,35 @@ def _tail_integral(A, B, k1, k2, group, gradient, rule):
     c = k1 + k2 - 1.0
     g_big = a_big[group]
     e = np.where(g_big, k2, k1)
-    out = np.empty(k1.size)
+    c_less, one_less = c - 1.0, 1.0 - e
+    n = k1.size
+    top, total = np.empty(n), np.empty(n)
     if gradient:
-        mean_ln_v, mean_ql, mean_vexp = np.empty(k1.size), np.empty(k1.size), np.empty(k1.size)
-    for lo in range(0, k1.size, _CHUNK):
-        sl = slice(lo, min(lo + _CHUNK, k1.size))
-        g = group[sl]
-        lv, ql = ln_v[g], q_l[g]
-        f = lv * (c[sl, None] - 1.0)
-        f += ql * (1.0 - e[sl, None])
-        top = f.max(axis=1)
-        f -= top[:, None]
+        mean_ln_v, mean_ql, mean_vexp = np.empty(n), np.empty(n), np.empty(n)
+    # blocks of _CHUNK items in buffers made once: small enough to stay in the cache
+    lv_all, ql_all, f_all, tmp_all = (np.empty((min(_CHUNK, n), _Q.size)) for _ in range(4))
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        g = group[lo:hi]
+        lv, ql, f, tmp = lv_all[:hi - lo], ql_all[:hi - lo], f_all[:hi - lo], tmp_all[:hi - lo]
+        np.take(ln_v, g, axis=0, out=lv)
+        np.take(q_l, g, axis=0, out=ql)
+        np.multiply(lv, c_less[lo:hi, None], out=f)
+        np.multiply(ql, one_less[lo:hi, None], out=tmp)
+        f += tmp
+        block_top = f.max(axis=1)
+        top[lo:hi] = block_top
+        f -= block_top[:, None]
         np.exp(f, out=f)
         f *= _W
-        total = f.sum(axis=1)
-        out[sl] = -c[sl] * ln_big[g] + ln_ratio[g] + top + np.log(total)
+        block_total = f.sum(axis=1)
+        total[lo:hi] = block_total
         if gradient:
-            mean_ln_v[sl] = np.einsum("ij,ij->i", f, lv) / total
-            mean_ql[sl] = np.einsum("ij,ij->i", f, ql) / total
-            mean_vexp[sl] = np.einsum("ij,ij->i", f, v_exp[g]) / total
+            mean_ln_v[lo:hi] = np.einsum("ij,ij->i", f, lv) / block_total
+            mean_ql[lo:hi] = np.einsum("ij,ij->i", f, ql) / block_total
+            np.take(v_exp, g, axis=0, out=tmp)
+            mean_vexp[lo:hi] = np.einsum("ij,ij->i", f, tmp) / block_total
+    out = -c * ln_big[group] + ln_ratio[group] + top + np.log(total)
     if not gradient:
         return out
     lb, bg, sm = ln_big[group], big[group], small[group]

@@ -32,10 +32,13 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 
 from retention_xl.analysis.models.base import CustomerModel, as_float_array
-from retention_xl.analysis.models.counts import CustomerCounts, compress_customers, customer_arrays
+from retention_xl.analysis.models.counts import CustomerCounts, compress_customers, customer_arrays, distinct_cases
 from retention_xl.errors import ModelError, OutOfRange
 
 __all__ = ["PurchaseModel"]
+
+#: customers above which a prediction is evaluated once per distinct case and spread back
+DISTINCT_FROM = 10_000
 
 
 class PurchaseModel(CustomerModel, metaclass=ABCMeta):
@@ -106,8 +109,26 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         """
         x, t_x, age = customer_arrays(frequency, recency, T)
         horizon = as_float_array("t", t)
+        params = self._params()
         with np.errstate(all="ignore"):
-            return self._expected_purchases(self._params(), horizon, x, t_x, age)
+            return self._active_once_per_case(params, horizon, x, age) * self._p_alive(params, x, t_x, age)
+
+    def _active_once_per_case(self, params, horizon, x, age) -> np.ndarray:
+        """:meth:`_active_purchases`, evaluated once per distinct (x, T) when the horizons
+        do not vary along the customers (a scalar, or one per row of a periods-by-customers
+        table), else once per distinct (x, T, t); the same values as case by case."""
+        shape = np.broadcast_shapes(horizon.shape, x.shape)
+        if np.prod(shape) < DISTINCT_FROM:
+            return self._active_purchases(params, horizon, x, age)
+        if x.ndim == 1 and horizon.shape[-1:] in ((), (1,)):
+            case, first = distinct_cases(x, age)
+            if first.size == x.size:
+                return self._active_purchases(params, horizon, x, age)
+            # (taken along the last axis, in C order as the case-by-case values would be)
+            return np.ascontiguousarray(self._active_purchases(params, horizon, x[first], age[first])[..., case])
+        x, age, horizon = (v.ravel() for v in np.broadcast_arrays(x, age, horizon))
+        case, first = distinct_cases(x, age, horizon)
+        return self._active_purchases(params, horizon[first], x[first], age[first])[case].reshape(shape)
 
     def probability_no_purchase(self, t, frequency, recency, T) -> np.ndarray:
         """Probability that each customer makes no purchase in the next ``t`` time units.
@@ -140,8 +161,13 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
     @abstractmethod
     def _p_alive(self, params, x, t_x, age) -> np.ndarray: ...
 
+    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray:
+        """Purchases in the next t: those of an active customer times P(alive)."""
+        return self._active_purchases(params, horizon, x, age) * self._p_alive(params, x, t_x, age)
+
     @abstractmethod
-    def _expected_purchases(self, params, horizon, x, t_x, age) -> np.ndarray: ...
+    def _active_purchases(self, params, horizon, x, age) -> np.ndarray:
+        """Expected purchases in the next t of a customer still active at age T (case by case)."""
 
     @abstractmethod
     def _probability_no_purchase(self, params, horizon, x, t_x, age) -> np.ndarray: ...
