@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
 from retention_xl.analysis.periods import normalise_period
+from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.labels import LANGUAGES
 
@@ -91,6 +92,14 @@ class ReportOptions:
         Order of ambiguous text dates such as 03/04/2023; ``None`` decides from the data.
     include_statuses, exclude_statuses : tuple of str
         Order statuses to count as sales, or not, beyond the built-in rules.
+    engine : {"auto", "pandas", "duckdb", "spark"}
+        What computes a file report (:mod:`retention_xl.engines`): ``auto`` picks pandas
+        for what fits in memory, DuckDB for Parquet datasets, databases and long files.
+    memory_limit : str or None
+        DuckDB's memory limit, e.g. ``"4GB"`` (None: DuckDB's default, 80% of the memory).
+    customers_limit : int
+        Customers the report's Customers table keeps at most (the most valuable and the
+        most valuable at-risk ones); the full table is written beside the workbook.
     """
 
     roles: ColumnRoles = field(default_factory=ColumnRoles)
@@ -103,6 +112,9 @@ class ReportOptions:
     dayfirst: bool | None = None
     include_statuses: tuple[str, ...] = ()
     exclude_statuses: tuple[str, ...] = ()
+    engine: str = "auto"
+    memory_limit: str | None = None
+    customers_limit: int = 100_000
 
     def __post_init__(self) -> None:
         if not isinstance(self.roles, ColumnRoles):
@@ -122,6 +134,11 @@ class ReportOptions:
             if isinstance(value, str):
                 value = (value,)
             object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
+        if self.engine not in ENGINES:
+            raise InvalidValue(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.memory_limit is not None:
+            parse_memory(self.memory_limit)
+        _whole("customers_limit", self.customers_limit, 1, 1_000_000)
 
     @property
     def window(self) -> int:

@@ -147,6 +147,8 @@ def digit_script(values: pd.Series) -> str | None:
     True
     """
     if values.dtype != "str":
+        if values.dtype != object:  # dates, numbers: no digits of any script
+            return None
         values = values[values.map(lambda v: isinstance(v, str))].astype("str")
     text = values.dropna()
     if text.empty:

@@ -155,4 +155,10 @@ LABELS = {
     "notice.date_order.against.one": "Dates in '{column}' read as {order} ({proof:,} of {total:,} values have a {part} part above 12); 1 value can only be the other order and was read that way (see Data issues).",
     "notice.date_jalali.one": "Dates in '{column}' are Solar Hijri (Jalali); 1 value converted to Gregorian (e.g. 1402/01/01 = 2023-03-21).",
     "notice.customer_ids_merged.one": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').",
+    "note.engine": "Computed by {engine}.",
+    "engine.pandas": "pandas (in memory)",
+    "engine.duckdb": "DuckDB (embedded, out of core)",
+    "engine.spark": "Spark",
+    "note.customers_file": "The Customers table shows {shown} of {total} customers: the most valuable at risk and the most valuable overall. The full per-customer table is in {file}, beside this workbook.",
+    "notice.order_ids_split": "{count:,} order ids in '{column}' were found again in rows far from their first lines; those lines were counted as separate orders.",
 }

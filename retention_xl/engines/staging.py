@@ -1,0 +1,268 @@
+"""Cleaning at scale: the pandas cleaning run on a source a slice at a time, staged as Parquet.
+
+The cleaning rules (column roles, dates, digits, amounts, statuses ...) are those of
+:func:`retention_xl.pipeline.clean`, applied to each Arrow record batch of the source
+(a few hundred thousand rows), so a report from a data lake reads its data exactly as a
+report from a pasted sheet. Each batch's clean orders go to a Parquet file in a
+temporary folder, in the engines' staged layout (:mod:`retention_xl.engines.definitions`)
+plus ``key``, a hash of the whole input row; its issues and notices are kept.
+
+What needs the whole table at once, and how it is handled:
+
+* **The day/month order of text dates** is decided per column from all its values: a
+  first pass reads only the date column, collects its distinct values and decides with
+  the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
+  cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
+* **Exact duplicate rows in different batches** (each batch drops its own): the engine
+  finds rows whose whole-row ``key`` and clean customer, time and amount equal an earlier
+  row's (``duplicate_rows``) and leaves them out, listed as duplicates like today.
+* **Order lines of one order split across batches**: a batch never ends inside a run of
+  rows with the same order id (the rows of the id at its end are carried into the next
+  batch), so the lines of an order written together, as exports write them, are cleaned
+  together. An id seen again in a later batch is counted (``order_ids_split``).
+* **Column-level conventions decided per batch** (decimal comma, currency marks, digit
+  scripts): the batches' notices are merged (counts added up); a convention that differs
+  between batches is reported as such.
+
+Memory: one batch and its clean result at a time, plus the issues (kept for the Data
+issues sheet).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.orders import ISSUE_COLUMNS, Orders
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import clean
+from retention_xl.sources.datasets import BATCH_ROWS, Dataset
+
+__all__ = ["Staged", "stage_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT"]
+
+DAY_NS = 86_400_000_000_000
+#: distinct date texts the first pass keeps; past it, the decision rests on those seen
+DISTINCT_DATES_LIMIT = 2_000_000
+STAGED_SCHEMA = pa.schema([("row", pa.int64()), ("customer", pa.string()), ("t", pa.int64()), ("day", pa.int32()),
+                           ("amount", pa.float64()), ("key", pa.int64())])
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Clean orders on disk, ready for an engine.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        Temporary folder of Parquet files (``orders-00000.parquet`` ...); removed by
+        :meth:`remove`.
+    files : tuple of str
+    orders : Orders
+        Issues, notices, columns used and rows read, as :func:`~retention_xl.pipeline.clean`
+        gives them for the whole table (``frame`` is empty: the orders are in ``files``).
+    n_orders : int
+        Clean rows staged (before cross-batch duplicates are dropped).
+    batches : int
+    """
+
+    folder: Path
+    files: tuple[str, ...]
+    orders: Orders
+    n_orders: int
+    batches: int
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batch_rows: int = BATCH_ROWS,
+                 folder: str | Path | None = None, progress: Callable[[str], None] | None = None) -> Staged:
+    """Clean ``dataset`` batch by batch and stage the orders as Parquet.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    options : ReportOptions, optional
+        Column roles, date order, statuses (as for :func:`~retention_xl.pipeline.clean`).
+    batch_rows : int
+        Rows cleaned at a time.
+    folder : path, optional
+        Where to put the staged files (default: a new temporary folder).
+    progress : callable, optional
+        Called with a line per batch.
+
+    Raises
+    ------
+    MissingColumns, UnknownColumn
+        As :func:`~retention_xl.pipeline.clean`, on the first batch.
+    """
+    options = options or ReportOptions()
+    step = progress or (lambda _: None)
+    root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
+    try:
+        decided = None
+        if options.dayfirst is None:
+            options, decided = _decide_date_order(dataset, options, batch_rows, step)
+        return _stage(dataset, options, batch_rows, root, step, decided)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
+    """First pass over text dates: the day/month order decided on all their distinct values,
+    and the notice that says so (for the whole column)."""
+    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
+    if first is None:
+        return options, None
+    names = list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names
+    cols = detect_columns(pd.Index(names), **{r: v for r, v in options.roles.chosen().items()
+                                               if r in ("customer", "date", "amount")})
+    if not _is_text(first, cols.date):
+        return options, None
+    step("Deciding the date order")
+    counts: pd.Series | None = None
+    for batch in dataset.batches(batch_rows):
+        if isinstance(batch, pd.DataFrame):
+            part = batch[cols.date].value_counts()
+        else:
+            values = batch.column(cols.date).value_counts()
+            part = pd.Series(values.field("counts").to_numpy(zero_copy_only=False),
+                             index=values.field("values").to_numpy(zero_copy_only=False))
+        part = part[part.index.notna()]
+        counts = part if counts is None else counts.add(part, fill_value=0)
+        if len(counts) > DISTINCT_DATES_LIMIT:
+            break
+    if counts is None or counts.empty:
+        return options, None
+    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64), column=cols.date)
+    for notice in reading.notices:
+        if notice.code == "date_order":
+            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice
+    return options, None
+
+
+def _is_text(batch, column: str) -> bool:
+    if isinstance(batch, pd.DataFrame):
+        return batch[column].dtype == object or batch[column].dtype == "str"
+    kind = batch.schema.field(column).type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
+           decided: Notice | None) -> Staged:
+    files: list[str] = []
+    issues: list[pd.DataFrame] = []
+    notices: dict[tuple, Notice] = {}
+    if decided is not None:  # the first pass's decision, worded for the whole column
+        _merge_notice(notices, decided)
+    columns = None
+    n_rows = n_orders = 0
+    carry: pd.DataFrame | None = None
+    order_id = options.roles.order_id
+    seen_ids: set = set()
+    split_ids = 0
+    number = 0
+    for batch in _with_end(dataset.batches(batch_rows)):
+        raw, last = batch
+        frame = raw.to_pandas(date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
+        if carry is not None:
+            frame = pd.concat([carry, frame], ignore_index=True)
+            carry = None
+        if order_id is not None and order_id in frame.columns and not last and len(frame):
+            ids = frame[order_id]
+            tail = ids.iloc[-1]
+            keep = len(frame) - int((ids.iloc[::-1] == tail).cummin().sum())  # the run of the last id
+            if keep > 0:
+                carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
+        if not len(frame):
+            continue
+        if order_id is not None and order_id in frame.columns:
+            ids = set(frame[order_id].dropna().unique().tolist())
+            split_ids += len(ids & seen_ids)
+            seen_ids |= ids
+        first_row = dataset.first_row + n_rows  # Parquet and database rows are numbered from 1
+        step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+        cleaned = clean(frame, options, first_row=first_row, name=dataset.name)
+        columns = columns or cleaned.columns
+        path = root / f"orders-{number:05d}.parquet"
+        pq.write_table(_staged_table(cleaned, frame, first_row), path, compression="zstd")
+        files.append(str(path))
+        number += 1
+        if len(cleaned.issues):
+            issues.append(cleaned.issues)
+        for notice in cleaned.notices:
+            if not (decided is not None and notice.code == "date_order"):
+                _merge_notice(notices, notice)
+        n_rows += len(frame)
+        n_orders += len(cleaned.frame)
+    if split_ids:
+        _merge_notice(notices, Notice("order_ids_split", column=order_id, count=split_ids))
+    if columns is None:  # no rows at all: clean an empty table for the columns and the error
+        empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in _names(dataset)})
+        columns = clean(empty, options, name=dataset.name).columns
+    issue_frame = pd.concat(issues, ignore_index=True) if issues else _no_issues()
+    summary = Orders(pd.DataFrame({"row": pd.Series([], dtype="int64"), "customer": pd.Series([], dtype="str"),
+                                   "date": pd.Series([], dtype="datetime64[ns]"),
+                                   "amount": pd.Series([], dtype="float64")}),
+                     issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
+    return Staged(root, tuple(files), summary, n_orders, number)
+
+
+def _with_end(batches):
+    """Each batch with a flag: is it the last?"""
+    previous = None
+    for batch in batches:
+        if previous is not None:
+            yield previous, False
+        previous = batch
+    if previous is not None:
+        yield previous, True
+
+
+def _names(dataset: Dataset) -> list[str]:
+    for batch in dataset.batches(1):
+        return batch.schema.names
+    return []
+
+
+def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int) -> pa.Table:
+    """The clean orders in the staged layout, with the hash of each one's whole input row."""
+    frame = cleaned.frame
+    t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
+    positions = frame["row"].to_numpy(dtype=np.int64) - first_row
+    key = pd.util.hash_pandas_object(raw.iloc[positions].astype(str), index=False).to_numpy(dtype=np.uint64)
+    return pa.table({
+        "row": pa.array(frame["row"].to_numpy(dtype=np.int64)),
+        "customer": pa.array(frame["customer"].astype(str).to_numpy(dtype=object), type=pa.string()),
+        "t": pa.array(t),
+        "day": pa.array(np.floor_divide(t, DAY_NS).astype(np.int32)),
+        "amount": pa.array(frame["amount"].to_numpy(dtype=float)),
+        "key": pa.array(key.view(np.int64)),
+    }, schema=STAGED_SCHEMA)
+
+
+def _merge_notice(notices: dict, notice: Notice) -> None:
+    """Notices of the same decision from several batches become one, counts added up."""
+    values = dict(notice.values)
+    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k != "count")))
+    known = notices.get(ident)
+    if known is not None and "count" in values:
+        values["count"] = known.values["count"] + values["count"]
+    notices[ident] = Notice(notice.code, **values)
+
+
+def _no_issues() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series([], dtype="int64"), **{c: pd.Series([], dtype="str") for c in ISSUE_COLUMNS[1:]}})
