@@ -24,6 +24,7 @@ from retention_xl.errors import (
     NoUsableOrders,
     OutputExists,
     RetentionError,
+    TooLargeForMemory,
     UnknownColumn,
 )
 
@@ -52,6 +53,14 @@ DateOrderOpt = Annotated[
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="What computes the report: auto (pandas when it fits, DuckDB for Parquet datasets, databases "
+                     "and long files), pandas, duckdb or spark.")]
+MemoryLimitOpt = Annotated[Optional[str], typer.Option("--memory-limit", help="DuckDB's memory limit, e.g. 4GB.")]
+CustomersLimitOpt = Annotated[int, typer.Option(
+    "--customers-limit", help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")]
+TableOpt = Annotated[Optional[str], typer.Option("--table", help="Table to read from a database or Spark.")]
+QueryOpt = Annotated[Optional[str], typer.Option("--query", help="SELECT to run on a database or Spark.")]
 
 _ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
@@ -67,6 +76,8 @@ def _remedy(error: RetentionError) -> str:
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
     if isinstance(error, OutputExists):
         return "Choose another name (-o) or pass --force to replace it."
+    if isinstance(error, TooLargeForMemory):
+        return f"Run it with --engine {error.engine} (out of core, see --memory-limit), or from a Parquet copy of the file."
     return ""
 
 
@@ -127,7 +138,9 @@ def main(
 @app.command()
 @errors_as_one_line
 def report(
-    input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    input: Annotated[Optional[str], typer.Argument(
+        help="Order table: .csv, .xlsx/.xlsm or .parquet; a Parquet folder or glob; a .duckdb/.sqlite file or a "
+             "postgresql:// URL (with --table or --query); spark:TABLE.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
     period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
@@ -144,26 +157,36 @@ def report(
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
     force: ForceOpt = False,
+    engine: EngineOpt = "auto",
+    memory_limit: MemoryLimitOpt = None,
+    customers_limit: CustomersLimitOpt = 100_000,
+    table: TableOpt = None,
+    query: QueryOpt = None,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
+    from retention_xl.engines.run import report_source
     from retention_xl.options import ColumnRoles, ReportOptions
-    from retention_xl.file_pipeline import report_file
     from retention_xl.sample import sample_path
     from retention_xl.wording import notice_text
 
     if sample == (input is not None):
         _fail("give an order file, or --sample to use the bundled sample orders (not both)")
-    source = sample_path() if sample else input
-    target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source.stem}-retention.xlsx")
+    source = str(sample_path()) if sample else input
+    stem = "retention-report" if sample else (Path(source.split("://")[-1].split("?")[0].rstrip("/*")).stem or "orders")
+    target = output or Path.cwd() / (f"{stem}.xlsx" if sample else f"{stem}-retention.xlsx")
     options = ReportOptions(
         roles=ColumnRoles(customer=customer, date=date, amount=amount), period=period, window_days=window,
         lang=lang, horizon=horizon, margin=margin, discount=discount, dayfirst=_dayfirst(date_order),
+        engine=engine, memory_limit=memory_limit, customers_limit=customers_limit,
     )
     started = time.perf_counter()
     with _progress() as step:
-        run = report_file(source, target, options, sheet=sheet, force=force, progress=step)
+        run = report_source(source, target, options, table=table, query=query, sheet=sheet, force=force, progress=step)
     orders, h = run.orders, run.analysis.headline
-    out.print(f"[bold green]Report written:[/] {run.path}")
+    out.print(f"[bold green]Report written:[/] {run.path} (engine: {run.engine})")
+    if run.customers_file is not None:
+        out.print(f"Customers sheet: {len(run.analysis.customers):,} of {run.n_customers:,} customers; "
+                  f"all of them in {run.customers_file}", highlight=False)
     out.print(
         f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
         f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "

@@ -45,7 +45,7 @@ from retention_xl.analysis.periods import period_ordinals, period_starts
 from retention_xl.analysis.segments import SEGMENT_GRID
 
 __all__ = [
-    "DUPLICATE_ROWS", "ORDERS", "RELATIONS", "calendar_frame", "segment_grid_frame", "number",
+    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "RELATIONS", "calendar_frame", "segment_grid_frame", "number",
     "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
     "HEADLINE", "CUSTOMER_COUNTS", "REPEAT_SPEND", "POPULATION_GAP", "customer_table_sql", "SEGMENT_TOTALS",
     "kept_customers_sql", "FIRST_SEEN",
@@ -102,6 +102,9 @@ DUPLICATE_ROWS = """
 
 #: the clean orders the analysis reads: the staged rows less the duplicates across batches
 ORDERS = "SELECT row, customer, t, day, amount FROM staged WHERE row NOT IN (SELECT row FROM duplicate_rows)"
+
+#: distinct customer texts less distinct ids: how many spellings matched another one
+MERGED_IDS = "SELECT COUNT(DISTINCT raw) - COUNT(DISTINCT id) AS merged FROM spellings"
 
 #: first and last order day, rows (needed to build the calendar)
 DAY_RANGE = "SELECT MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n FROM orders"

@@ -55,10 +55,14 @@ class DuckDBEngine:
             config["threads"] = int(threads)
         self.con = duckdb.connect(":memory:", config=config)
 
-    def stage(self, files: Sequence[str]) -> None:
-        """The staged Parquet files become the view ``staged``."""
+    def stage(self, files: Sequence[str], spellings: Sequence[str] = ()) -> None:
+        """The staged Parquet files become the view ``staged`` (and ``spellings``)."""
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         self.con.execute(f"CREATE OR REPLACE VIEW staged AS SELECT * FROM read_parquet([{listed}])")
+        self.has_spellings = bool(spellings)
+        if spellings:
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in spellings)
+            self.con.execute(f"CREATE OR REPLACE VIEW spellings AS SELECT * FROM read_parquet([{listed}])")
 
     def create(self, name: str, select: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")

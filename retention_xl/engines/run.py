@@ -148,7 +148,8 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         customers_file = None
         if n_customers > options.customers_limit:
             step("Writing the full customer table")
-            full = analysis.customers.reset_index()[["customer", *CUSTOMER_COLUMNS]].rename(columns={})
+            full = analysis.customers.reset_index()[["customer", *CUSTOMER_COLUMNS]]
+            full = full.assign(segment=full["segment"].astype(str))
             full.to_parquet(beside, index=False)
             customers_file = beside
             kept = kept_customers(analysis.customers, options.customers_limit)
@@ -163,7 +164,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         try:
             if not staged.n_orders:
                 raise no_orders_error(staged.orders)
-            sql_engine.stage(staged.files)
+            sql_engine.stage(staged.files, staged.spellings)
             result = analyse_staged(sql_engine, staged.orders, period=options.period, window_days=options.window,
                                     margin=options.margin, horizon=options.horizon, discount=options.discount,
                                     customers_limit=options.customers_limit, progress=step)

@@ -54,7 +54,7 @@ def spark_session(master: str = "local[*]"):
         return (SparkSession.builder.master(master).appName("retention-xl")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", "8")
+                .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                 .getOrCreate())
     except Exception as exc:  # the JVM cannot start: no Java, or a broken one
@@ -78,9 +78,12 @@ class SparkEngine:
         self._views: list[str] = []
         self._cached: list = []
 
-    def stage(self, files: Sequence[str]) -> None:
-        """The staged Parquet files become the view ``staged``."""
+    def stage(self, files: Sequence[str], spellings: Sequence[str] = ()) -> None:
+        """The staged Parquet files become the view ``staged`` (and ``spellings``)."""
         self._view("staged", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in files]))
+        self.has_spellings = bool(spellings)
+        if spellings:
+            self._view("spellings", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in spellings]))
 
     def _view(self, name: str, frame) -> None:
         frame.createOrReplaceTempView(name)

@@ -34,6 +34,7 @@ from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, PERIOD_MAX_DAYS
 from retention_xl.analysis.models.bg_nbd import BetaGeo
 from retention_xl.analysis.models.clv import discounted_purchases
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
+from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.periods import normalise_period, period_labels, period_starts
@@ -106,6 +107,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     engine.create("duplicate_rows", sql.DUPLICATE_ROWS)
     engine.create("orders", sql.ORDERS)
     orders = _with_duplicates(orders, engine.fetch("SELECT row, first_row FROM duplicate_rows"))
+    orders = _with_merged_ids(orders, engine)
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else int(window_days)
     if window < PERIOD_MAX_DAYS[code]:
@@ -179,6 +181,17 @@ def _with_duplicates(orders: Orders, duplicates: pd.DataFrame) -> Orders:
     found = found.astype({c: "str" for c in ("column", "value", "problem", "detail", "action")})
     issues = pd.concat([orders.issues, found], ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
     return dataclasses.replace(orders, issues=issues)
+
+
+def _with_merged_ids(orders: Orders, engine: SqlEngine) -> Orders:
+    """``orders`` with the ``customer_ids_merged`` notice counted over the whole table."""
+    if not getattr(engine, "has_spellings", False):
+        return orders
+    merged = int(engine.fetch(sql.MERGED_IDS).iloc[0]["merged"])
+    if merged <= 0:
+        return orders
+    notice = Notice("customer_ids_merged", column=orders.columns.customer, count=merged)
+    return dataclasses.replace(orders, notices=(notice, *orders.notices))
 
 
 def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:

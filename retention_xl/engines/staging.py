@@ -45,6 +45,7 @@ import pyarrow.parquet as pq
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.numerals import clean_text, digit_script
 from retention_xl.analysis.orders import ISSUE_COLUMNS, Orders
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
@@ -69,6 +70,10 @@ class Staged:
         Temporary folder of Parquet files (``orders-00000.parquet`` ...); removed by
         :meth:`remove`.
     files : tuple of str
+    spellings : tuple of str
+        Parquet files of the distinct customer texts of each batch and their ids (``raw,
+        id``), from which the engine counts the ids that matched another spelling over the
+        whole table (``customer_ids_merged``).
     orders : Orders
         Issues, notices, columns used and rows read, as :func:`~retention_xl.pipeline.clean`
         gives them for the whole table (``frame`` is empty: the orders are in ``files``).
@@ -79,6 +84,7 @@ class Staged:
 
     folder: Path
     files: tuple[str, ...]
+    spellings: tuple[str, ...]
     orders: Orders
     n_orders: int
     batches: int
@@ -164,6 +170,8 @@ def _is_text(batch, column: str) -> bool:
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
            decided: Notice | None) -> Staged:
     files: list[str] = []
+    spellings: list[str] = []
+    scripts: dict[str, set] = {}
     issues: list[pd.DataFrame] = []
     notices: dict[tuple, Notice] = {}
     if decided is not None:  # the first pass's decision, worded for the whole column
@@ -204,10 +212,24 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         if len(cleaned.issues):
             issues.append(cleaned.issues)
         for notice in cleaned.notices:
+            if notice.code in ("digits", "customer_ids_merged"):
+                continue  # decided over the whole table below and by the engine
             if not (decided is not None and notice.code == "date_order"):
                 _merge_notice(notices, notice)
+        for role in ("customer", "date", "amount"):
+            column = getattr(cleaned.columns, role)
+            script = digit_script(frame[column].drop_duplicates())
+            if script:
+                scripts.setdefault(column, set()).update(script.split("_and_") if script.startswith("persian_and") else [script])
+        if frame[cleaned.columns.customer].dtype in (object, "str"):
+            path = root / f"spellings-{number - 1:05d}.parquet"
+            pq.write_table(_spellings(frame[cleaned.columns.customer]), path)
+            spellings.append(str(path))
         n_rows += len(frame)
         n_orders += len(cleaned.frame)
+    if columns is not None:
+        for notice in _digit_notices(scripts, columns):
+            _merge_notice(notices, notice)
     if split_ids:
         _merge_notice(notices, Notice("order_ids_split", column=order_id, count=split_ids))
     if columns is None:  # no rows at all: clean an empty table for the columns and the error
@@ -218,7 +240,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                                    "date": pd.Series([], dtype="datetime64[ns]"),
                                    "amount": pd.Series([], dtype="float64")}),
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
-    return Staged(root, tuple(files), summary, n_orders, number)
+    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, number)
 
 
 def _with_end(batches):
@@ -252,6 +274,29 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int) -> pa.Tabl
         "amount": pa.array(frame["amount"].to_numpy(dtype=float)),
         "key": pa.array(key.view(np.int64)),
     }, schema=STAGED_SCHEMA)
+
+
+def _spellings(values: pd.Series) -> pa.Table:
+    """A batch's distinct customer texts and the ids they are read as (blank ones left out)."""
+    raw = pd.Series(values.dropna().map(str).unique(), dtype=object)
+    ids = clean_text(raw)
+    real = (ids != "").to_numpy()
+    return pa.table({"raw": pa.array(raw[real].tolist(), type=pa.string()),
+                     "id": pa.array(ids[real].astype(str).tolist(), type=pa.string())})
+
+
+def _digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
+    """The ``digits`` notices of the whole table, as the cleaning words them for one table."""
+    def code(found: set) -> str:
+        return "persian_and_arabic_indic" if len(found) > 1 else next(iter(found))
+
+    order = [columns.customer, columns.date, columns.amount]
+    by_column = {c: code(scripts[c]) for c in order if c in scripts}
+    out = []
+    for script in dict.fromkeys(by_column.values()):
+        where = ", ".join(f"'{c}'" for c, s in by_column.items() if s == script)
+        out.append(Notice("digits", script=script, columns=where))
+    return out
 
 
 def _merge_notice(notices: dict, notice: Notice) -> None:

@@ -1,0 +1,178 @@
+"""The same data gives the same report through pandas, DuckDB and Spark: every table of
+the analysis, to the cent, on the bundled sample, the CDNOW orders and a messy
+Arabic/Persian export; the Customers sheet's limit and the full table beside the workbook."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retention_xl.engines.customer_limit import kept_customers
+from retention_xl.engines.run import customers_path, report_source
+from retention_xl.options import ReportOptions
+from retention_xl.sample import sample_path
+from services import spark_or_skip
+
+DATA = Path(__file__).parent / "data"
+CENT = 0.005
+
+
+def cdnow_frame() -> pd.DataFrame:
+    """The CDNOW sample (Fader & Hardie's 1/10th sample of the CDNOW customers), as an export."""
+    raw = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None, dtype=str,
+                      names=["Customer ID", "Sample ID", "Order date", "CDs", "Amount"])
+    return raw[["Customer ID", "Order date", "Amount"]]
+
+
+def messy_export() -> pd.DataFrame:
+    """A shop export in Persian and Arabic: Jalali and Gregorian dates in Persian and
+    Arabic-Indic digits, day/month text dates, currency marks, refunds in parentheses, blank
+    and unreadable rows, N/A customers, exact duplicates, ids spelled two ways."""
+    rng = np.random.default_rng(7)
+    n = 900
+    ids = rng.integers(1, 120, n)
+    to_persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    to_arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    customer = [f"C{i}".translate(to_persian if k % 3 == 0 else to_arabic if k % 3 == 1 else {}) for k, i in enumerate(ids)]
+    days = pd.Timestamp("2023-03-21") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    dates = []
+    for k, d in enumerate(days):
+        if k % 4 == 0:
+            import jdatetime
+
+            dates.append(jdatetime.date.fromgregorian(date=d.date()).strftime("%Y/%m/%d").translate(to_persian))
+        elif k % 4 == 1:
+            dates.append(f"{d:%d/%m/%Y}")
+        elif k % 4 == 2:
+            dates.append(f"{d:%Y-%m-%d}".translate(to_arabic))
+        else:
+            dates.append(f"{d:%Y-%m-%d}")
+    amounts = np.round(rng.gamma(2, 400_000, n), -3)
+    total = []
+    for k, a in enumerate(amounts):
+        text = f"{int(a):,}"
+        if k % 17 == 0:
+            total.append(f"({text})")
+        elif k % 5 == 0:
+            total.append(f"{text} ریال".translate(to_persian))
+        else:
+            total.append(text.translate(to_arabic) if k % 5 == 1 else text)
+    frame = pd.DataFrame({"کد مشتری": customer, "تاریخ سفارش": dates, "مبلغ": total, "کانال": rng.choice(["وب", "فروشگاه"], n)})
+    frame.loc[[10, 400], :] = ""
+    frame.loc[[20, 500], "کد مشتری"] = "N/A"
+    frame.loc[[30, 600], "تاریخ سفارش"] = "فردا"
+    frame = pd.concat([frame, frame.iloc[[50, 700]]], ignore_index=True)  # duplicates far from their first rows
+    return frame
+
+
+DATASETS = {
+    "sample": lambda: pd.read_csv(sample_path(), dtype=str, keep_default_na=False),
+    "cdnow": cdnow_frame,
+    "messy": messy_export,
+}
+
+
+def _run(frame: pd.DataFrame, engine: str, tmp: Path, spark=None, limit=100_000, **options):
+    source = tmp / f"in-{engine}.parquet"
+    frame.to_parquet(source)
+    # small batches: every dataset is cleaned in several batches by DuckDB and Spark
+    return report_source(source, tmp / f"{engine}.xlsx", ReportOptions(engine=engine, customers_limit=limit, **options),
+                         batch_rows=max(len(frame) // 3, 50), spark=spark, force=True)
+
+
+def assert_same_analysis(a, b):
+    """Every table of two analyses equal; money to the cent, other numbers to 1e-9."""
+    pd.testing.assert_frame_equal(a.kpis, b.kpis, check_dtype=False, atol=CENT, rtol=0)
+    for name in ("customers", "retention", "revenue", "orders"):
+        pd.testing.assert_frame_equal(getattr(a.cohorts, name), getattr(b.cohorts, name), atol=CENT, rtol=0)
+    pd.testing.assert_series_equal(a.cohorts.size, b.cohorts.size)
+    pd.testing.assert_frame_equal(a.segments, b.segments, check_dtype=False, atol=CENT, rtol=1e-9)
+    pd.testing.assert_frame_equal(a.customers, b.customers, check_dtype=False, atol=CENT, rtol=1e-9)
+    for key, value in a.headline.items():
+        if isinstance(value, pd.Timestamp):
+            assert b.headline[key] == value, key
+        else:
+            assert b.headline[key] == pytest.approx(value, abs=CENT, rel=1e-12, nan_ok=True), key
+    assert a.prediction.params_text == b.prediction.params_text
+    issues = ["row", "column", "value", "problem", "detail", "action"]
+    pd.testing.assert_frame_equal(a.orders.issues[issues].reset_index(drop=True),
+                                  b.orders.issues[issues].reset_index(drop=True))
+    assert set(a.orders.notices) == set(b.orders.notices)
+    assert a.orders.n_input_rows == b.orders.n_input_rows
+
+
+@pytest.fixture(scope="module")
+def spark():
+    return spark_or_skip()
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_duckdb_gives_the_pandas_report(name, tmp_path):
+    frame = DATASETS[name]()
+    reference = _run(frame, "pandas", tmp_path)
+    run = _run(frame, "duckdb", tmp_path)
+    assert (reference.engine, run.engine) == ("pandas", "duckdb")
+    assert_same_analysis(reference.analysis, run.analysis)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_spark_gives_the_pandas_report(name, tmp_path, spark):
+    frame = DATASETS[name]()
+    reference = _run(frame, "pandas", tmp_path)
+    run = _run(frame, "spark", tmp_path, spark=spark)
+    assert run.engine == "spark"
+    assert_same_analysis(reference.analysis, run.analysis)
+
+
+def test_the_messy_export_is_really_messy(tmp_path):
+    """The messy export exercises the cleaning: skipped rows of every kind, converted calendars."""
+    run = _run(messy_export(), "duckdb", tmp_path)
+    problems = set(run.orders.issues["problem"])
+    assert {"blank_row", "missing_customer", "not_a_date", "duplicate"} <= problems
+    codes = {n.code for n in run.orders.notices}
+    assert {"date_jalali", "digits", "customer_ids_merged", "date_order"} <= codes
+    # the two duplicates are in another batch than the rows they repeat: found by the engine
+    dup = run.orders.issues[run.orders.issues["problem"] == "duplicate"]
+    assert dup["row"].tolist() == [901, 902] and dup["detail"].tolist() == ["51", "701"]  # Parquet rows from 1
+
+
+def test_period_and_window_options_reach_the_engines(tmp_path):
+    frame = cdnow_frame()
+    for period, window in (("Q", 200), ("W", 30), ("Y", None)):
+        a = _run(frame, "pandas", tmp_path, period=period, window_days=window).analysis
+        b = _run(frame, "duckdb", tmp_path, period=period, window_days=window).analysis
+        assert_same_analysis(a, b)
+
+
+def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_path):
+    frame = DATASETS["sample"]()
+    a = _run(frame, "pandas", tmp_path, limit=300)
+    b = _run(frame, "duckdb", tmp_path, limit=300)
+    assert a.n_customers == b.n_customers == 1500
+    assert len(a.analysis.customers) == len(b.analysis.customers) <= 300
+    assert_same_analysis(a.analysis, b.analysis)
+    # the sheet keeps the top at-risk customers (half the limit) and the most valuable overall
+    full = pd.read_parquet(b.customers_file).set_index("customer")
+    assert b.customers_file == customers_path(tmp_path / "duckdb.xlsx") and len(full) == 1500
+    kept = b.analysis.customers
+    assert kept.index.tolist() == kept_customers(full.assign(segment=full["segment"]), 300).index.tolist()
+    top = full.sort_values("revenue", ascending=False).index[:150]
+    assert set(top) <= set(kept.index)
+    at_risk = full[full["at_risk"]].sort_values("revenue", ascending=False).index[:150]
+    assert set(at_risk) <= set(kept.index)
+    pandas_full = pd.read_parquet(a.customers_file).set_index("customer").sort_index()
+    pd.testing.assert_frame_equal(pandas_full, full.sort_index()[pandas_full.columns], check_dtype=False,
+                                  atol=CENT, rtol=1e-9)
+    # the Summary sheet names the file and the engine
+    summary = b.report.sheets[0].blocks[-1].lines
+    assert summary[0] == "Computed by DuckDB (embedded, out of core)."
+    assert "duckdb-customers.parquet" in summary[1] and "300" not in summary[1].split("shows")[0]
+
+
+def test_a_report_states_its_engine_in_each_language(tmp_path):
+    frame = DATASETS["cdnow"]()
+    for lang, words in (("ar", "DuckDB"), ("fa", "DuckDB")):
+        run = _run(frame, "duckdb", tmp_path, lang=lang)
+        assert words in run.report.sheets[0].blocks[-1].lines[0]
