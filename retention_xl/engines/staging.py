@@ -51,7 +51,7 @@ from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset
 
-__all__ = ["Staged", "stage_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT"]
+__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT"]
 
 DAY_NS = 86_400_000_000_000
 #: distinct date texts the first pass keeps; past it, the decision rests on those seen
@@ -178,25 +178,11 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         _merge_notice(notices, decided)
     columns = None
     n_rows = n_orders = 0
-    carry: pd.DataFrame | None = None
     order_id = options.roles.order_id
     seen_ids: set = set()
     split_ids = 0
     number = 0
-    for batch in _with_end(dataset.batches(batch_rows)):
-        raw, last = batch
-        frame = raw.to_pandas(date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
-        if carry is not None:
-            frame = pd.concat([carry, frame], ignore_index=True)
-            carry = None
-        if order_id is not None and order_id in frame.columns and not last and len(frame):
-            ids = frame[order_id]
-            tail = ids.iloc[-1]
-            keep = len(frame) - int((ids.iloc[::-1] == tail).cummin().sum())  # the run of the last id
-            if keep > 0:
-                carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
-        if not len(frame):
-            continue
+    for frame in whole_orders(dataset.batches(batch_rows), order_id):
         if order_id is not None and order_id in frame.columns:
             ids = set(frame[order_id].dropna().unique().tolist())
             split_ids += len(ids & seen_ids)
@@ -241,6 +227,29 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                                    "amount": pd.Series([], dtype="float64")}),
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, number)
+
+
+def whole_orders(batches, order_id: str | None):
+    """``batches`` (Arrow or pandas) as pandas frames that never end inside a run of rows
+    with the same ``order_id``: the run at a batch's end is carried into the next one.
+
+    >>> frames = [pd.DataFrame({"id": [1, 1, 2]}), pd.DataFrame({"id": [2, 3]})]
+    >>> [f["id"].tolist() for f in whole_orders(frames, "id")]
+    [[1, 1], [2, 2, 3]]
+    """
+    carry: pd.DataFrame | None = None
+    for raw, last in _with_end(batches):
+        frame = raw.to_pandas(date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
+        if carry is not None:
+            frame = pd.concat([carry, frame], ignore_index=True)
+            carry = None
+        if order_id is not None and order_id in frame.columns and not last and len(frame):
+            ids = frame[order_id]
+            keep = len(frame) - int((ids.iloc[::-1] == ids.iloc[-1]).cummin().sum())  # the run of the last id
+            if keep > 0:
+                carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
+        if len(frame):
+            yield frame
 
 
 def _with_end(batches):

@@ -121,7 +121,7 @@ class Dataset:
     def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
         duckdb = _need("duckdb", "a DuckDB database")
         with duckdb.connect(self.location, read_only=True) as con:
-            reader = con.execute(self.select()).fetch_record_batch(rows)
+            reader = con.sql(self.select()).to_arrow_reader(rows)
             yield from reader
 
     def _sqlite(self, rows: int) -> Iterator[pa.RecordBatch]:
