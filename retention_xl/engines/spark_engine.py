@@ -15,6 +15,7 @@ SELECT customer, MEDIAN(gap) AS g FROM gaps GROUP BY customer
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -36,7 +37,8 @@ def to_spark(select: str) -> str:
 
 
 def spark_session(master: str = "local[*]"):
-    """The active Spark session, or a new local one set up for the report (UTC, no UI).
+    """The active Spark session, or a new one set up for the report (UTC, no UI): on the
+    cluster of ``SPARK_REMOTE`` (Spark Connect) when it is set, else local (``master``).
 
     Raises
     ------
@@ -50,8 +52,9 @@ def spark_session(master: str = "local[*]"):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    builder = SparkSession.builder if os.environ.get("SPARK_REMOTE") else SparkSession.builder.master(master)
     try:
-        return (SparkSession.builder.master(master).appName("retention-xl")
+        return (builder.appName("retention-xl")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.shuffle.partitions", "4")
