@@ -38,7 +38,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.periods import normalise_period, period_labels, period_starts
-from retention_xl.analysis.prediction import PREDICTION_COLUMNS, Prediction, _params_text
+from retention_xl.analysis.prediction import PREDICTION_COLUMNS, Prediction
 from retention_xl.analysis.segments import SEGMENTS, pareto
 from retention_xl.engines import definitions as sql
 from retention_xl.errors import DataError, InvalidValue, ModelError
@@ -313,16 +313,16 @@ def _fit_models(engine: SqlEngine, as_of_day: int, *, margin: float, horizon: in
     except ModelError as e:
         gg, spend_problem = None, str(e)
     unit, periods, period = "weeks", "months", "month"
+    fitted = Prediction(empty, "", dict(bg.params_), None if gg is None else dict(gg.params_), None,
+                        spend_problem, **options)
     note = (f"Predictions: {'BG/NBD' if gg is None else 'BG/NBD and Gamma-Gamma'} models, "
-            f"time in {unit} (α in {unit}): {_params_text(bg.params_, None if gg is None else gg.params_)}. "
+            f"time in {unit} (α in {unit}): {fitted.params_text}. "
             f"Expected purchases and CLV over the next {horizon} {periods}, discount "
             f"{discount * 100:.4g}% per {period}, margin {margin * 100:.4g}% of spend.")
     if spend_problem:
         note += (f" Spend per order: the mean repeat order value {mean_spend:,.2f} for every "
                  f"customer, because {spend_problem}.")
-    prediction = Prediction(empty, note, dict(bg.params_), None if gg is None else dict(gg.params_), None,
-                            spend_problem, **options)
-    return prediction, predictions, None if gg is None else dict(gg.params_)
+    return dataclasses.replace(fitted, model_note=note), predictions, None if gg is None else dict(gg.params_)
 
 
 def _segments(engine: SqlEngine) -> pd.DataFrame:
