@@ -135,3 +135,17 @@ def test_a_batch_never_ends_inside_an_order():
     batches = [lines.iloc[i:i + 3].reset_index(drop=True) for i in range(0, 7, 3)]
     assert [f["Order"].tolist() for f in whole_orders(batches, "Order")] == [[1, 1], [2, 2, 2], [3, 3]]
     assert [f["Order"].tolist() for f in whole_orders(batches, None)] == [[1, 1, 2], [2, 2, 3], [3]]
+
+
+def test_a_csv_file_is_streamed_by_the_engines_with_the_same_result(tmp_path, reference):
+    """A CSV too long for memory (or past the input's cell limit) is read in batches by
+    DuckDB and Spark, every cell as text, as the pandas reader reads it."""
+    text = ORDERS.assign(Date=ORDERS["Date"].dt.strftime("%d/%m/%Y"), Total=ORDERS["Total"].map("{:,.2f}".format))
+    path = tmp_path / "orders.csv"
+    path.write_text("\n" + text.to_csv(sep=";", index=False), encoding="utf-8-sig")
+    whole = report_source(path, tmp_path / "p.xlsx", ReportOptions(engine="pandas"))
+    streamed = report_source(path, tmp_path / "d.xlsx", ReportOptions(engine="duckdb"), batch_rows=3)
+    assert streamed.orders.first_row == whole.orders.first_row == 3
+    assert set(streamed.orders.notices) == set(whole.orders.notices)
+    assert_same(whole.analysis, streamed.analysis)
+    assert_same(reference, streamed.analysis)

@@ -156,7 +156,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             analysis = dataclasses.replace(analysis, customers=kept, prediction=dataclasses.replace(
                 analysis.prediction, customers=kept[list(PREDICTION_COLUMNS)]))
     else:
-        if dataset is None:
+        if dataset is None and Path(source).suffix.lower() in (".csv", ".txt", ".tsv"):
+            dataset = Dataset.of_csv(source)  # streamed: no cell limit
+        elif dataset is None:
             raw = read_table(source, sheet=sheet)
             dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
         sql_engine = _engine(engine, options, spark)

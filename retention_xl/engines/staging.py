@@ -274,7 +274,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int) -> pa.Tabl
     frame = cleaned.frame
     t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
-    key = pd.util.hash_pandas_object(raw.iloc[positions].astype(str), index=False).to_numpy(dtype=np.uint64)
+    key = pd.util.hash_pandas_object(raw.iloc[positions], index=False).to_numpy(dtype=np.uint64)
     return pa.table({
         "row": pa.array(frame["row"].to_numpy(dtype=np.int64)),
         "customer": pa.array(frame["customer"].astype(str).to_numpy(dtype=object), type=pa.string()),
@@ -287,7 +287,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int) -> pa.Tabl
 
 def _spellings(values: pd.Series) -> pa.Table:
     """A batch's distinct customer texts and the ids they are read as (blank ones left out)."""
-    raw = pd.Series(values.dropna().map(str).unique(), dtype=object)
+    raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype=object)
     ids = clean_text(raw)
     real = (ids != "").to_numpy()
     return pa.table({"raw": pa.array(raw[real].tolist(), type=pa.string()),

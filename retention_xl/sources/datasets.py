@@ -78,6 +78,26 @@ class Dataset:
     first_row: int = 1
 
     @classmethod
+    def of_csv(cls, path: str | Path) -> "Dataset":
+        """A CSV file streamed in batches, every cell as text (as
+        :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
+        detected the same way; no cell limit, since it is never held whole."""
+        from retention_xl.sources.files import detect_delimiter, detect_encoding
+
+        path = Path(path)
+        if not path.is_file():
+            raise DataError(f"File not found: {path}")
+        with path.open("rb") as f:
+            head = f.read(200_000)
+        encoding = detect_encoding(head)
+        text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+        lines = text.splitlines()
+        blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
+        delimiter = detect_delimiter("\n".join(lines[blank:]))
+        return cls("csv", str(path), name=path.name, first_row=blank + 2,
+                   frame=(encoding, delimiter, blank))
+
+    @classmethod
     def of_frame(cls, frame, name: str, first_row: int = 2) -> "Dataset":
         """A table already read (e.g. by :func:`~retention_xl.sources.files.read_table`), in
         slices; ``first_row`` is the file row of its first row."""
@@ -91,6 +111,8 @@ class Dataset:
         """Rows in the source when it can say cheaply (Parquet metadata), else None."""
         if self.kind == "frame":
             return len(self.frame)
+        if self.kind == "csv":
+            return None
         if self.kind != "parquet":
             return None
         import pyarrow.parquet as pq
@@ -104,11 +126,44 @@ class Dataset:
             for start in range(0, len(self.frame), rows):
                 yield self.frame.iloc[start:start + rows].reset_index(drop=True)
             return
-        readers = {"parquet": self._parquet, "duckdb": self._duckdb, "sqlite": self._sqlite,
+        readers = {"csv": self._csv, "parquet": self._parquet, "duckdb": self._duckdb, "sqlite": self._sqlite,
                    "postgresql": self._postgresql, "spark": self._spark}
         for batch in readers[self.kind](rows):
             if batch.num_rows:
                 yield _plain_types(batch)
+
+    def _csv(self, rows: int) -> Iterator[pa.RecordBatch]:
+        import csv as csv_module
+
+        import pyarrow.csv as pacsv
+
+        encoding, delimiter, blank = self.frame
+        with open(self.location, encoding=encoding, errors="ignore", newline="") as f:
+            for _ in range(blank):
+                f.readline()
+            header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
+        try:
+            reader = pacsv.open_csv(
+                self.location,
+                read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                                               skip_rows=blank, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                     null_values=[], column_types={n: pa.string() for n in header}))
+            buffered, count = [], 0
+            for batch in reader:
+                buffered.append(batch)
+                count += batch.num_rows
+                if count >= rows:
+                    table = pa.Table.from_batches(buffered)
+                    for start in range(0, table.num_rows - table.num_rows % rows, rows):
+                        yield from table.slice(start, rows).to_batches(max_chunksize=rows)
+                    rest = table.slice(table.num_rows - table.num_rows % rows)
+                    buffered, count = rest.to_batches(), rest.num_rows
+            if count:
+                yield from pa.Table.from_batches(buffered).combine_chunks().to_batches(max_chunksize=rows)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
 
     def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
         import pyarrow.dataset as pds
