@@ -12,7 +12,7 @@ of 5,000,000 rows with ``customer_id`` (text, one customer per 10 rows on averag
 ``channel``, made by numpy from a fixed seed. Each measurement runs in a child process
 under ``/usr/bin/time -v`` (wall time, peak resident memory):
 
-* ``duckdb`` -- ``retention-xl report DIR --engine duckdb --memory-limit 3GB``;
+* ``duckdb`` -- ``retention-xl report DIR --engine duckdb --memory-limit 2GB``;
 * ``bare`` -- DuckDB's own cohort query on the same files (active customers per cohort
   month and month offset), nothing else: the floor the report is compared with;
 * ``pandas`` -- ``retention-xl report FILE --engine pandas`` on one Parquet file of the rows;
@@ -37,7 +37,7 @@ START = np.datetime64("2021-01-01T00:00:00", "s")
 
 BARE = """
 import duckdb, sys
-con = duckdb.connect(config={"memory_limit": "3GB"})
+con = duckdb.connect(config={"memory_limit": "2GB"})
 print(con.execute('''
   WITH o AS (SELECT customer_id, date_trunc('month', order_date) AS month FROM read_parquet(?) WHERE amount >= 0),
   f AS (SELECT customer_id, MIN(month) AS cohort FROM o GROUP BY customer_id)
@@ -93,7 +93,7 @@ def main(rows: int, modes: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         commands = {
             "duckdb": [sys.executable, "-m", "retention_xl", "report", str(folder), "-o", f"{tmp}/duckdb.xlsx",
-                       "--engine", "duckdb", "--memory-limit", "3GB"],
+                       "--engine", "duckdb", "--memory-limit", "2GB"],
             "bare": [sys.executable, "-c", BARE, str(folder / "*.parquet")],
             "pandas": [sys.executable, "-m", "retention_xl", "report", str(single_file(rows)) if "pandas" in modes else "",
                        "-o", f"{tmp}/pandas.xlsx", "--engine", "pandas"],

@@ -11,7 +11,7 @@ The input is the staged table ``staged`` (one row per clean order, see
 :mod:`retention_xl.engines.staging`)::
 
     row BIGINT, customer VARCHAR, t BIGINT (ns since 1970), day INTEGER (days since 1970), amount DOUBLE,
-    key BIGINT (hash of the whole input row)
+    key BIGINT (hash of the whole input row), plain BOOLEAN (the customer text is its id as written)
 
 less the exact duplicates of rows in other batches (``duplicate_rows``): the view ``orders``,
 and a small ``calendar`` table made in Python by :func:`calendar_frame` from the same
@@ -22,10 +22,12 @@ so a period means the same thing in every engine::
 
 Negative amounts are refunds: they count in revenue, never as orders.
 
-The relations, in the order :data:`RELATIONS` builds them:
+The relations, in the order they are built (``customer_days`` is the one pass over the
+orders; :func:`RELATIONS` gives the rest):
 
-* ``customer_periods`` -- orders, net and gross revenue per customer and period;
-* ``customer_days`` -- the same per customer and day, with first and last order times;
+* ``customer_days`` -- orders, net and gross revenue per customer and day, with the first
+  and last order times;
+* ``customer_periods`` -- the same per customer and period;
 * ``cohorts_of`` -- each buying customer's cohort (period of its first order);
 * ``spells`` -- activity spells: a customer's orders closer than the window, merged;
   ``lo``/``hi`` are the period boundaries the spell starts after and ends on or after;
@@ -45,7 +47,7 @@ from retention_xl.analysis.periods import period_ordinals, period_starts
 from retention_xl.analysis.segments import SEGMENT_GRID
 
 __all__ = [
-    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "RELATIONS", "calendar_frame", "segment_grid_frame", "number",
+    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "segment_grid_frame", "number",
     "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
     "HEADLINE", "CUSTOMER_COUNTS", "REPEAT_SPEND", "POPULATION_GAP", "customer_table_sql", "SEGMENT_TOTALS",
     "kept_customers_sql", "FIRST_SEEN",
@@ -104,41 +106,46 @@ DUPLICATE_ROWS = """
 ORDERS = "SELECT row, customer, t, day, amount FROM staged WHERE row NOT IN (SELECT row FROM duplicate_rows)"
 
 #: distinct customer texts less distinct ids: how many spellings matched another one
-MERGED_IDS = "SELECT COUNT(DISTINCT raw) - COUNT(DISTINCT id) AS merged FROM spellings"
+MERGED_IDS = """
+    WITH pairs AS (SELECT raw, id FROM spellings
+                   UNION SELECT customer AS raw, customer AS id FROM staged WHERE plain)
+    SELECT COUNT(DISTINCT raw) - COUNT(DISTINCT id) AS merged FROM pairs"""
+
+#: orders per customer and day (the one pass over the orders; every relation reads this)
+CUSTOMER_DAYS = """
+    SELECT customer, day,
+           SUM(amount) AS revenue,
+           SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
+           SUM(CASE WHEN amount >= 0 THEN amount ELSE 0 END) AS gross,
+           MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
+           MAX(CASE WHEN amount >= 0 THEN t END) AS last_t
+    FROM orders GROUP BY customer, day"""
 
 #: first and last order day, rows (needed to build the calendar)
-DAY_RANGE = "SELECT MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n FROM orders"
+DAY_RANGE = "SELECT MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n FROM customer_days"
 
 
 def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
     w_ns = int(window_days) * DAY_NS
     return (
         ("customer_periods", """
-            SELECT o.customer, c.per,
-                   SUM(o.amount) AS revenue,
-                   SUM(CASE WHEN o.amount >= 0 THEN 1 ELSE 0 END) AS orders,
-                   SUM(CASE WHEN o.amount >= 0 THEN o.amount ELSE 0 END) AS gross
-            FROM orders o JOIN calendar c ON o.day = c.day
-            GROUP BY o.customer, c.per"""),
-        ("customer_days", """
-            SELECT customer, day,
-                   SUM(amount) AS revenue,
-                   SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
-                   SUM(CASE WHEN amount >= 0 THEN amount ELSE 0 END) AS gross,
-                   MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
-                   MAX(CASE WHEN amount >= 0 THEN t END) AS last_t
-            FROM orders GROUP BY customer, day"""),
+            SELECT d.customer, c.per,
+                   SUM(d.revenue) AS revenue, SUM(d.orders) AS orders, SUM(d.gross) AS gross
+            FROM customer_days d JOIN calendar c ON d.day = c.day
+            GROUP BY d.customer, c.per"""),
         ("cohorts_of", """
             SELECT customer, MIN(per) AS cohort FROM customer_periods WHERE orders > 0 GROUP BY customer"""),
+        # Within a day, orders are less than a window apart; between order days, a spell
+        # breaks when the day's first order is more than a window after the last one before.
         ("spells", f"""
-            WITH buys AS (SELECT DISTINCT customer, t, day FROM orders WHERE amount >= 0),
-            marks AS (
-                SELECT customer, t, day,
-                       CASE WHEN t - LAG(t) OVER (PARTITION BY customer ORDER BY t) <= {w_ns} THEN 0 ELSE 1 END AS opens
-                FROM buys),
+            WITH marks AS (
+                SELECT customer, day,
+                       CASE WHEN first_t - LAG(last_t) OVER (PARTITION BY customer ORDER BY day) <= {w_ns}
+                            THEN 0 ELSE 1 END AS opens
+                FROM customer_days WHERE orders > 0),
             numbered AS (
                 SELECT customer, day,
-                       SUM(opens) OVER (PARTITION BY customer ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS spell
+                       SUM(opens) OVER (PARTITION BY customer ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS spell
                 FROM marks),
             spans AS (
                 SELECT customer, spell, MIN(day) AS a_day, MAX(day) + {int(window_days)} AS b_day

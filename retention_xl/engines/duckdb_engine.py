@@ -64,8 +64,9 @@ class DuckDBEngine:
             listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in spellings)
             self.con.execute(f"CREATE OR REPLACE VIEW spellings AS SELECT * FROM read_parquet([{listed}])")
 
-    def create(self, name: str, select: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+    def create(self, name: str, select: str, *, view: bool = False) -> None:
+        kind = "VIEW" if view else "TABLE"
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select}")
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"{name}_frame", frame)

@@ -161,8 +161,12 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         elif dataset is None:
             raw = read_table(source, sheet=sheet)
             dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
-        sql_engine = _engine(engine, options, spark)
         staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step)
+        try:
+            sql_engine = _engine(engine, options, spark)
+        except BaseException:
+            staged.remove()
+            raise
         try:
             if not staged.n_orders:
                 raise no_orders_error(staged.orders)

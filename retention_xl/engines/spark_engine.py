@@ -92,9 +92,11 @@ class SparkEngine:
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
-    def create(self, name: str, select: str) -> None:
-        frame = self.session.sql(to_spark(select)).cache()
-        self._cached.append(frame)
+    def create(self, name: str, select: str, *, view: bool = False) -> None:
+        frame = self.session.sql(to_spark(select))
+        if not view:
+            frame = frame.cache()
+            self._cached.append(frame)
         self._view(name, frame)
 
     def register(self, name: str, frame: pd.DataFrame) -> None:

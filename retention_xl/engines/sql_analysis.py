@@ -22,6 +22,7 @@ back in the engine.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -58,8 +59,8 @@ class SqlEngine(Protocol):
 
     name: str
 
-    def create(self, name: str, select: str) -> None:
-        """Materialise ``select`` as the table or view ``name``."""
+    def create(self, name: str, select: str, *, view: bool = False) -> None:
+        """Materialise ``select`` as the table ``name`` (or define it as a view, read where used)."""
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a small pandas table available to SQL as ``name``."""
@@ -105,7 +106,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     step = progress or (lambda _: None)
     step("Aggregating: duplicates across batches")
     engine.create("duplicate_rows", sql.DUPLICATE_ROWS)
-    engine.create("orders", sql.ORDERS)
+    engine.create("orders", sql.ORDERS, view=True)
     orders = _with_duplicates(orders, engine.fetch("SELECT row, first_row FROM duplicate_rows"))
     orders = _with_merged_ids(orders, engine)
     code = normalise_period(period)
@@ -113,6 +114,8 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     if window < PERIOD_MAX_DAYS[code]:
         raise InvalidValue(f"the activity window must be a whole number of days of at least "
                            f"{PERIOD_MAX_DAYS[code]} for period {code}, got {window}")
+    step("Aggregating: orders per customer and day")
+    engine.create("customer_days", sql.CUSTOMER_DAYS)
     span = engine.fetch(sql.DAY_RANGE).iloc[0]
     if not int(span["n"]):
         raise DataError("no usable orders")
@@ -290,9 +293,7 @@ def _fit_models(engine: SqlEngine, as_of_day: int, *, margin: float, horizon: in
                "period_days": PERIOD_DAYS, "mean_repeat_spend": mean_spend}
     empty = pd.DataFrame(columns=list(PREDICTION_COLUMNS), dtype=float)
     try:
-        # BetaGeo.fit takes one row per customer: the counts are expanded here. A fit that
-        # takes the counts as weights (issue 13) makes this a call on the distinct triples.
-        bg = BetaGeo().fit(np.repeat(x, weights), np.repeat(t_x, weights), np.repeat(age, weights))
+        bg = _fit_purchase_model(x, t_x, age, weights)
     except ModelError as e:
         note = f"No predictions: {e}. P(alive), expected purchases and predicted CLV are left empty rather than guessed."
         return Prediction(empty, note, None, None, str(e), None, **options), None, None
@@ -323,6 +324,15 @@ def _fit_models(engine: SqlEngine, as_of_day: int, *, margin: float, horizon: in
         note += (f" Spend per order: the mean repeat order value {mean_spend:,.2f} for every "
                  f"customer, because {spend_problem}.")
     return dataclasses.replace(fitted, model_note=note), predictions, None if gg is None else dict(gg.params_)
+
+
+def _fit_purchase_model(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, weights: np.ndarray) -> BetaGeo:
+    """BG/NBD fitted on the distinct (frequency, recency, T) triples with their customer
+    counts when :meth:`BetaGeo.fit` takes ``weights``; otherwise on the counts expanded to
+    one row per customer (the same likelihood, one term per customer)."""
+    if "weights" in inspect.signature(BetaGeo.fit).parameters:
+        return BetaGeo().fit(x, t_x, age, weights=weights)
+    return BetaGeo().fit(np.repeat(x, weights), np.repeat(t_x, weights), np.repeat(age, weights))
 
 
 def _segments(engine: SqlEngine) -> pd.DataFrame:

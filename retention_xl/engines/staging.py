@@ -31,9 +31,14 @@ issues sheet).
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +62,7 @@ DAY_NS = 86_400_000_000_000
 #: distinct date texts the first pass keeps; past it, the decision rests on those seen
 DISTINCT_DATES_LIMIT = 2_000_000
 STAGED_SCHEMA = pa.schema([("row", pa.int64()), ("customer", pa.string()), ("t", pa.int64()), ("day", pa.int32()),
-                           ("amount", pa.float64()), ("key", pa.int64())])
+                           ("amount", pa.float64()), ("key", pa.int64()), ("plain", pa.bool_())])
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,8 @@ class Staged:
 
 
 def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batch_rows: int = BATCH_ROWS,
-                 folder: str | Path | None = None, progress: Callable[[str], None] | None = None) -> Staged:
+                 folder: str | Path | None = None, progress: Callable[[str], None] | None = None,
+                 workers: int | None = None) -> Staged:
     """Clean ``dataset`` batch by batch and stage the orders as Parquet.
 
     Parameters
@@ -108,6 +114,9 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         Where to put the staged files (default: a new temporary folder).
     progress : callable, optional
         Called with a line per batch.
+    workers : int, optional
+        Processes that clean batches at once (default: one per core, at most 4); the
+        first batch is always cleaned here, the others in parallel when there are more.
 
     Raises
     ------
@@ -121,7 +130,8 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         decided = None
         if options.dayfirst is None:
             options, decided = _decide_date_order(dataset, options, batch_rows, step)
-        return _stage(dataset, options, batch_rows, root, step, decided)
+        workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -167,8 +177,46 @@ def _is_text(batch, column: str) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """What cleaning one batch gave, besides its staged file."""
+
+    issues: pd.DataFrame
+    notices: tuple[tuple[str, dict], ...]  # (code, values): a Notice's mapping does not pickle
+    columns: object
+    n_rows: int
+    n_orders: int
+    scripts: dict
+    spellings: str | None
+
+
+def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
+    """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
+    cleaned = clean(frame, options, first_row=first_row, name=name)
+    cols = cleaned.columns
+    raw_customers = frame[cols.customer]
+    text = raw_customers.dtype == object or raw_customers.dtype == "str"
+    spelling = _Spellings.of(raw_customers) if text else None
+    pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd")
+    scripts = {}
+    for column, values in ((cols.customer, spelling.raw if spelling is not None else raw_customers.drop_duplicates()),
+                           (cols.date, frame[cols.date].drop_duplicates()),
+                           (cols.amount, frame[cols.amount].drop_duplicates())):
+        script = digit_script(pd.Series(values))
+        if script:
+            scripts.setdefault(column, set()).update(("persian", "arabic_indic") if script.startswith("persian_and") else (script,))
+    spellings_path = None
+    if spelling is not None:
+        pairs = spelling.pairs(frame, cleaned, first_row)
+        if len(pairs):
+            spellings_path = path.replace("orders-", "spellings-")
+            pq.write_table(pa.table({"raw": pa.array(pairs["raw"], type=pa.string()),
+                                     "id": pa.array(pairs["id"], type=pa.string())}), spellings_path)
+    return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame), len(cleaned.frame), scripts, spellings_path)
+
+
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
-           decided: Notice | None) -> Staged:
+           decided: Notice | None, workers: int) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     scripts: dict[str, set] = {}
@@ -181,38 +229,51 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     order_id = options.roles.order_id
     seen_ids: set = set()
     split_ids = 0
-    number = 0
-    for frame in whole_orders(dataset.batches(batch_rows), order_id):
-        if order_id is not None and order_id in frame.columns:
-            ids = set(frame[order_id].dropna().unique().tolist())
-            split_ids += len(ids & seen_ids)
-            seen_ids |= ids
-        first_row = dataset.first_row + n_rows  # Parquet and database rows are numbered from 1
-        step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
-        cleaned = clean(frame, options, first_row=first_row, name=dataset.name)
-        columns = columns or cleaned.columns
-        path = root / f"orders-{number:05d}.parquet"
-        pq.write_table(_staged_table(cleaned, frame, first_row), path, compression="zstd")
-        files.append(str(path))
-        number += 1
-        if len(cleaned.issues):
-            issues.append(cleaned.issues)
-        for notice in cleaned.notices:
+    pending: deque = deque()
+    pool = None
+
+    def collect(result: _Batch) -> None:
+        nonlocal columns, n_rows, n_orders
+        columns = columns or result.columns
+        if len(result.issues):
+            issues.append(result.issues)
+        for code, values in result.notices:
+            notice = Notice(code, **values)
             if notice.code in ("digits", "customer_ids_merged"):
                 continue  # decided over the whole table below and by the engine
             if not (decided is not None and notice.code == "date_order"):
                 _merge_notice(notices, notice)
-        for role in ("customer", "date", "amount"):
-            column = getattr(cleaned.columns, role)
-            script = digit_script(frame[column].drop_duplicates())
-            if script:
-                scripts.setdefault(column, set()).update(script.split("_and_") if script.startswith("persian_and") else [script])
-        if frame[cleaned.columns.customer].dtype in (object, "str"):
-            path = root / f"spellings-{number - 1:05d}.parquet"
-            pq.write_table(_spellings(frame[cleaned.columns.customer]), path)
-            spellings.append(str(path))
-        n_rows += len(frame)
-        n_orders += len(cleaned.frame)
+        for column, found in result.scripts.items():
+            scripts.setdefault(column, set()).update(found)
+        if result.spellings:
+            spellings.append(result.spellings)
+        n_orders += result.n_orders
+
+    try:
+        for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
+            if order_id is not None and order_id in frame.columns:
+                ids = set(frame[order_id].dropna().unique().tolist())
+                split_ids += len(ids & seen_ids)
+                seen_ids |= ids
+            first_row = dataset.first_row + n_rows  # Parquet and database rows are numbered from 1
+            n_rows += len(frame)
+            step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+            path = str(root / f"orders-{number:05d}.parquet")
+            files.append(path)
+            args = (frame, options, first_row, dataset.name, path)
+            if number == 0 or workers < 2:
+                collect(_clean_batch(*args))
+                continue
+            if pool is None:  # a second batch: clean the rest in parallel
+                pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+            pending.append((pool.submit(_clean_batch, *args), args))
+            while len(pending) > workers:
+                collect(_result(*pending.popleft()))
+        while pending:
+            collect(_result(*pending.popleft()))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     if columns is not None:
         for notice in _digit_notices(scripts, columns):
             _merge_notice(notices, notice)
@@ -226,7 +287,23 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                                    "date": pd.Series([], dtype="datetime64[ns]"),
                                    "amount": pd.Series([], dtype="float64")}),
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
-    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, number)
+    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files))
+
+
+def _process_context():
+    """Worker processes forked where the system can (no re-import of the caller's script),
+    else spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and os.uname().sysname == "Linux" else "spawn")
+
+
+def _result(future, args) -> _Batch:
+    """A worker's result; if the workers cannot run (a script without a main guard, a
+    killed process), the batch is cleaned here instead."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _clean_batch(*args)
 
 
 def whole_orders(batches, order_id: str | None):
@@ -269,29 +346,63 @@ def _names(dataset: Dataset) -> list[str]:
     return []
 
 
-def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int) -> pa.Table:
-    """The clean orders in the staged layout, with the hash of each one's whole input row."""
+def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: "_Spellings | None") -> pa.Table:
+    """The clean orders in the staged layout, with the hash of each one's whole input row and
+    whether its customer text is its id as written (``plain``)."""
     frame = cleaned.frame
     t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
     key = pd.util.hash_pandas_object(raw.iloc[positions], index=False).to_numpy(dtype=np.uint64)
+    customer = pa.array(frame["customer"].astype("str"), type=pa.string())
+    if spelling is not None and (spelling.raw != spelling.ids).any():
+        written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
+        plain = pa.array(written == frame["customer"].astype(str).to_numpy(dtype=object))
+    else:
+        plain = pa.array(np.ones(len(frame), bool))
     return pa.table({
         "row": pa.array(frame["row"].to_numpy(dtype=np.int64)),
-        "customer": pa.array(frame["customer"].astype(str).to_numpy(dtype=object), type=pa.string()),
+        "customer": customer,
         "t": pa.array(t),
         "day": pa.array(np.floor_divide(t, DAY_NS).astype(np.int32)),
         "amount": pa.array(frame["amount"].to_numpy(dtype=float)),
         "key": pa.array(key.view(np.int64)),
+        "plain": plain,
     }, schema=STAGED_SCHEMA)
 
 
-def _spellings(values: pd.Series) -> pa.Table:
-    """A batch's distinct customer texts and the ids they are read as (blank ones left out)."""
-    raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype=object)
-    ids = clean_text(raw)
-    real = (ids != "").to_numpy()
-    return pa.table({"raw": pa.array(raw[real].tolist(), type=pa.string()),
-                     "id": pa.array(ids[real].astype(str).tolist(), type=pa.string())})
+_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
+
+
+@dataclass(frozen=True)
+class _Spellings:
+    """A batch's distinct customer texts and the ids the cleaning reads them as."""
+
+    raw: np.ndarray
+    ids: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series) -> "_Spellings":
+        raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
+        ids = raw.copy()
+        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+        if odd.any():
+            ids[odd] = clean_text(raw[odd]).astype("str").to_numpy()
+        return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
+
+    def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
+        """The spellings the engine needs to count merged ids over the whole table: texts
+        read as another id, and the texts of skipped rows (the staged rows carry ``plain``)."""
+        changed = (self.raw != self.ids) & (self.ids != "")
+        if not changed.any():
+            return pd.DataFrame({"raw": [], "id": []})
+        out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]
+        used = np.zeros(len(frame), bool)
+        used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
+        skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
+        plain = pd.Series(skipped, dtype="str")
+        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)].to_numpy(dtype=object)
+        out.append(pd.DataFrame({"raw": plain, "id": plain}))
+        return pd.concat(out, ignore_index=True)
 
 
 def _digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
