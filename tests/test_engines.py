@@ -176,3 +176,31 @@ def test_a_report_states_its_engine_in_each_language(tmp_path):
     for lang, words in (("ar", "DuckDB"), ("fa", "DuckDB")):
         run = _run(frame, "duckdb", tmp_path, lang=lang)
         assert words in run.report.sheets[0].blocks[-1].lines[0]
+
+
+def test_a_pandas_run_that_would_not_fit_stops_with_the_engine_that_would(tmp_path, monkeypatch):
+    from retention_xl.engines import choice
+    from retention_xl.errors import TooLargeForMemory
+
+    frame = DATASETS["cdnow"]()
+    frame.to_parquet(tmp_path / "cdnow.parquet")
+    monkeypatch.setattr(choice, "available_memory", lambda: 100 * 2**20)  # 100 MiB free
+    monkeypatch.setattr(choice, "PANDAS_BYTES_PER_ROW", 100_000)  # as if each row took 100 kB
+    with pytest.raises(TooLargeForMemory, match=r"^6,919 rows need about 0.6 GiB in memory with the pandas engine; "
+                                                r"0.1 GiB are available$") as caught:
+        report_source(tmp_path / "cdnow.parquet", tmp_path / "r.xlsx", ReportOptions(engine="pandas"))
+    assert caught.value.engine == "duckdb" and not (tmp_path / "r.xlsx").exists()
+
+
+def test_every_engine_reports_its_stages(tmp_path):
+    frame = DATASETS["cdnow"]()
+    frame.to_parquet(tmp_path / "cdnow.parquet")
+    for engine, expected in (("pandas", ["Reading orders", "Cleaning orders", "Analysing", "Laying out the report",
+                                         "Writing the workbook"]),
+                             ("duckdb", ["Reading orders", "Deciding the date order", "Cleaning orders: rows 1 to 3,000",
+                                         "Aggregating: orders per customer and day", "Aggregating: period KPIs",
+                                         "Fitting the purchase and spend models", "Writing the workbook"])):
+        seen = []
+        report_source(tmp_path / "cdnow.parquet", tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
+                      progress=seen.append, batch_rows=3000)
+        assert [s for s in seen if s in expected] == expected, engine

@@ -281,12 +281,12 @@ def _fit_models(engine: SqlEngine, as_of_day: int, *, margin: float, horizon: in
     (``frequency, recency, age`` in days, ``p_alive, expected_purchases, discounted``) or
     None, and the Gamma-Gamma parameters or None.
     """
-    counts = engine.fetch(sql.CUSTOMER_COUNTS.format(as_of_day=as_of_day))
+    counts = engine.fetch(sql.CUSTOMER_COUNTS.format(as_of_day=as_of_day) + " ORDER BY frequency, recency, age")
     x = counts["frequency"].to_numpy(dtype=float)
     t_x = counts["recency"].to_numpy(dtype=float) / UNIT_DAYS
     age = counts["age"].to_numpy(dtype=float) / UNIT_DAYS
     weights = counts["customers"].to_numpy(dtype=np.int64)
-    spend_rows = engine.fetch(sql.REPEAT_SPEND)
+    spend_rows = engine.fetch(sql.REPEAT_SPEND + " ORDER BY frequency, monetary")  # a fit that does not depend on row order
     sx, m = spend_rows["frequency"].to_numpy(dtype=float), spend_rows["monetary"].to_numpy(dtype=float)
     mean_spend = float(sx @ m / sx.sum()) if sx.sum() else float("nan")
     options = {"horizon": horizon, "margin": margin, "discount": discount, "unit_days": UNIT_DAYS,
