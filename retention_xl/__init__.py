@@ -17,6 +17,8 @@ The public API (everything else is internal)::
 * :class:`ReportOptions`, :class:`ColumnRoles` -- every report setting, checked once;
 * :func:`analyse` -> :class:`Analysis`; :func:`build_report` -> :class:`Report`;
   :func:`write_xlsx`; :func:`report_file` (all three steps for one file);
+* :func:`report_source` -- a report from a file, a Parquet dataset, a database or a Spark
+  table on the engine that fits (pandas, DuckDB, Spark): :class:`ScaleRun`;
 * :func:`cohort_table`, :func:`period_kpis`, :func:`customer_table`, :func:`predict_clv`;
 * the errors, all subclasses of :class:`RetentionError` with a one-line message.
 
@@ -58,6 +60,9 @@ _WHERE = {
     "ModelError": "retention_xl.errors",
     "OutputExists": "retention_xl.errors",
     "EnvironmentProblem": "retention_xl.errors",
+    "TooLargeForMemory": "retention_xl.errors",
+    "report_source": "retention_xl.engines.run",
+    "ScaleRun": "retention_xl.engines.run",
 }
 
 __all__ = [
@@ -89,6 +94,9 @@ __all__ = [
     "ModelError",
     "OutputExists",
     "EnvironmentProblem",
+    "TooLargeForMemory",
+    "report_source",
+    "ScaleRun",
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
@@ -106,8 +114,10 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
         OutOfRange,
         OutputExists,
         RetentionError,
+        TooLargeForMemory,
         UnknownColumn,
     )
+    from retention_xl.engines.run import ScaleRun, report_source
     from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.file_pipeline import ReportRun, read_orders, report_file
     from retention_xl.pipeline import analyse, build_report

@@ -61,6 +61,8 @@ CustomersLimitOpt = Annotated[int, typer.Option(
     "--customers-limit", help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")]
 TableOpt = Annotated[Optional[str], typer.Option("--table", help="Table to read from a database or Spark.")]
 QueryOpt = Annotated[Optional[str], typer.Option("--query", help="SELECT to run on a database or Spark.")]
+StagingOpt = Annotated[Optional[Path], typer.Option(
+    "--staging-dir", help="Folder for the cleaned orders (DuckDB, Spark); for a Spark cluster, one every node can read.")]
 
 _ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
@@ -162,6 +164,7 @@ def report(
     customers_limit: CustomersLimitOpt = 100_000,
     table: TableOpt = None,
     query: QueryOpt = None,
+    staging_dir: StagingOpt = None,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Data issues) from an order table."""
     from retention_xl.engines.run import report_source
@@ -181,7 +184,8 @@ def report(
     )
     started = time.perf_counter()
     with _progress() as step:
-        run = report_source(source, target, options, table=table, query=query, sheet=sheet, force=force, progress=step)
+        run = report_source(source, target, options, table=table, query=query, sheet=sheet, force=force,
+                            progress=step, staging=staging_dir)
     orders, h = run.orders, run.analysis.headline
     out.print(f"[bold green]Report written:[/] {run.path} (engine: {run.engine})")
     if run.customers_file is not None:

@@ -87,7 +87,7 @@ def customers_path(output: str | Path) -> Path:
 def report_source(source: str | Path, output: str | Path, options: ReportOptions | None = None, *,
                   table: str | None = None, query: str | None = None, sheet: str | None = None,
                   force: bool = False, progress: Callable[[str], None] | None = None, spark=None,
-                  batch_rows: int = BATCH_ROWS) -> ScaleRun:
+                  batch_rows: int = BATCH_ROWS, staging: str | Path | None = None) -> ScaleRun:
     """Read ``source``, compute the report on the engine of ``options`` and write ``output``.
 
     Parameters
@@ -106,6 +106,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         The session for the Spark engine and Spark tables.
     batch_rows : int
         Rows cleaned at a time by the DuckDB and Spark engines.
+    staging : path, optional
+        Folder for the cleaned orders (default: the system's temporary folder); for Spark on
+        a cluster, a folder every node can read (a shared mount).
 
     Raises
     ------
@@ -161,7 +164,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         elif dataset is None:
             raw = read_table(source, sheet=sheet)
             dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
-        staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step)
+        staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step, folder=staging)
         try:
             sql_engine = _engine(engine, options, spark)
         except BaseException:
