@@ -171,7 +171,8 @@ class Dataset:
         partitioning = "hive" if any("=" in Path(f).parent.name for f in self.files) else None
         data = pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
                            partition_base_dir=self.location if Path(self.location).is_dir() else None)
-        yield from data.to_batches(batch_size=rows, use_threads=False)
+        # one batch read ahead at most: memory stays at a few batches whatever the dataset
+        yield from data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False)
 
     def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
         duckdb = _need("duckdb", "a DuckDB database")
