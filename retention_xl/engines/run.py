@@ -25,13 +25,14 @@ from retention_xl.engines.choice import check_pandas_fits, choose_engine, estima
 from retention_xl.engines.customer_limit import kept_customers
 from retention_xl.engines.sql_analysis import CUSTOMER_COLUMNS, analyse_staged
 from retention_xl.engines.staging import stage_orders
-from retention_xl.errors import OutputExists
+from retention_xl.errors import DataError, OutputExists
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset, is_dataset, open_dataset
-from retention_xl.sources.files import read_table
+from retention_xl.sources.file_checks import check_parquet
+from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
 from retention_xl.writers.xlsx_file import write_xlsx
 
 __all__ = ["ScaleRun", "report_source", "customers_path", "FULL_TABLE_SQL"]
@@ -124,7 +125,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     dataset = open_dataset(source, table=table, query=query, spark=spark) if is_dataset(source) else None
     if dataset is None:
         path = Path(source)
-        rows = open_dataset(path).count_rows() if path.suffix.lower() in (".parquet", ".pq") and path.is_file() \
+        rows = _parquet_rows(path) if path.suffix.lower() in PARQUET_SUFFIXES and path.is_file() \
             else estimate_rows(path) if path.is_file() else None
         kind = "file"
     else:
@@ -194,6 +195,16 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     step("Writing the workbook")
     path = write_xlsx(report, output, force=force)
     return ScaleRun(orders, analysis, report, path, engine, n_customers, customers_file)
+
+
+def _parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file from its metadata, after the file reader's checks (a file that
+    is not Parquet is one clear error)."""
+    check_parquet(path)
+    try:
+        return open_dataset(path).count_rows()
+    except (OSError, ValueError) as exc:  # pyarrow's errors for a damaged file
+        raise DataError(f"Cannot read '{path.name}' as Parquet: {' '.join(str(exc).split())[:300]}") from exc
 
 
 def _engine(name: str, options: ReportOptions, spark):
