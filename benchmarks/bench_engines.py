@@ -37,7 +37,7 @@ START = np.datetime64("2021-01-01T00:00:00", "s")
 
 BARE = """
 import duckdb, sys
-con = duckdb.connect(config={"memory_limit": "2GB"})
+con = duckdb.connect(config={"memory_limit": sys.argv[2]})
 print(con.execute('''
   WITH o AS (SELECT customer_id, date_trunc('month', order_date) AS month FROM read_parquet(?) WHERE amount >= 0),
   f AS (SELECT customer_id, MIN(month) AS cohort FROM o GROUP BY customer_id)
@@ -94,7 +94,7 @@ def main(rows: int, modes: list[str]) -> None:
         commands = {
             "duckdb": [sys.executable, "-m", "retention_xl", "report", str(folder), "-o", f"{tmp}/duckdb.xlsx",
                        "--engine", "duckdb", "--memory-limit", "2GB"],
-            "bare": [sys.executable, "-c", BARE, str(folder / "*.parquet")],
+            "bare": [sys.executable, "-c", BARE, str(folder / "*.parquet"), "2GB" if rows < 50_000_000 else "4GB"],
             "pandas": [sys.executable, "-m", "retention_xl", "report", str(single_file(rows)) if "pandas" in modes else "",
                        "-o", f"{tmp}/pandas.xlsx", "--engine", "pandas"],
             "spark": [sys.executable, "-m", "retention_xl", "report", str(folder), "-o", f"{tmp}/spark.xlsx",
