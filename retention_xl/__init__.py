@@ -23,6 +23,8 @@ The public API (everything else is internal)::
   :func:`write_xlsx`; :func:`report_file` (all three steps for one file);
 * :func:`read_side_table` -- survey answers or a contact log (path or DataFrame) cleaned;
   :func:`contacts_file` -- the contact plan of an order file as CSV (and .ics);
+* :func:`report_source` -- a report from a file, a Parquet dataset, a database or a Spark
+  table on the engine that fits (pandas, DuckDB, Spark): :class:`ScaleRun`;
 * :func:`cohort_table`, :func:`period_kpis`, :func:`customer_table`, :func:`predict_clv`,
   :func:`contact_plan`;
 * the errors, all subclasses of :class:`RetentionError` with a one-line message.
@@ -69,6 +71,9 @@ _WHERE = {
     "ModelError": "retention_xl.errors",
     "OutputExists": "retention_xl.errors",
     "EnvironmentProblem": "retention_xl.errors",
+    "TooLargeForMemory": "retention_xl.errors",
+    "report_source": "retention_xl.engines.run",
+    "ScaleRun": "retention_xl.engines.run",
 }
 
 __all__ = [
@@ -104,6 +109,9 @@ __all__ = [
     "ModelError",
     "OutputExists",
     "EnvironmentProblem",
+    "TooLargeForMemory",
+    "report_source",
+    "ScaleRun",
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
@@ -121,8 +129,10 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
         OutOfRange,
         OutputExists,
         RetentionError,
+        TooLargeForMemory,
         UnknownColumn,
     )
+    from retention_xl.engines.run import ScaleRun, report_source
     from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.file_pipeline import (
         ContactsRun,

@@ -24,6 +24,7 @@ from retention_xl.errors import (
     NoUsableOrders,
     OutputExists,
     RetentionError,
+    TooLargeForMemory,
     UnknownColumn,
 )
 
@@ -70,6 +71,16 @@ AsOfOpt = Annotated[Optional[str], typer.Option(
 QuietDaysOpt = Annotated[int, typer.Option(
     "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")]
 WeeksOpt = Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="What computes the report: auto (pandas when it fits, DuckDB for Parquet datasets, databases "
+                     "and long files), pandas, duckdb or spark.")]
+MemoryLimitOpt = Annotated[Optional[str], typer.Option("--memory-limit", help="DuckDB's memory limit, e.g. 4GB.")]
+CustomersLimitOpt = Annotated[int, typer.Option(
+    "--customers-limit", help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")]
+TableOpt = Annotated[Optional[str], typer.Option("--table", help="Table to read from a database or Spark.")]
+QueryOpt = Annotated[Optional[str], typer.Option("--query", help="SELECT to run on a database or Spark.")]
+StagingOpt = Annotated[Optional[Path], typer.Option(
+    "--staging-dir", help="Folder for the cleaned orders (DuckDB, Spark); for a Spark cluster, one every node can read.")]
 
 _ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
@@ -96,6 +107,8 @@ def _remedy(error: RetentionError) -> str:
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
     if isinstance(error, OutputExists):
         return "Choose another name (-o) or pass --force to replace it."
+    if isinstance(error, TooLargeForMemory):
+        return f"Run it with --engine {error.engine} (out of core, see --memory-limit), or from a Parquet copy of the file."
     return ""
 
 
@@ -167,7 +180,9 @@ def main(
 @app.command()
 @errors_as_one_line
 def report(
-    input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    input: Annotated[Optional[str], typer.Argument(
+        help="Order table: .csv, .xlsx/.xlsm or .parquet; a Parquet folder or glob; a .duckdb/.sqlite file or a "
+             "postgresql:// URL (with --table or --query); spark:TABLE.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
     period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
@@ -197,9 +212,15 @@ def report(
     quiet_days: QuietDaysOpt = 30,
     contact_weeks: WeeksOpt = 12,
     force: ForceOpt = False,
+    engine: EngineOpt = "auto",
+    memory_limit: MemoryLimitOpt = None,
+    customers_limit: CustomersLimitOpt = 100_000,
+    table: TableOpt = None,
+    query: QueryOpt = None,
+    staging_dir: StagingOpt = None,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Contacts, Feedback, Data issues) from an order table."""
-    from retention_xl.file_pipeline import report_file
+    from retention_xl.engines.run import report_source
     from retention_xl.layout.statement import CONVENTIONS, basis_lines
     from retention_xl.options import ReportOptions
     from retention_xl.sample import sample_path
@@ -207,8 +228,9 @@ def report(
 
     if sample == (input is not None):
         _fail("give an order file, or --sample to use the bundled sample orders (not both)")
-    source = sample_path() if sample else input
-    target = output or Path.cwd() / ("retention-report.xlsx" if sample else f"{source.stem}-retention.xlsx")
+    source = str(sample_path()) if sample else input
+    stem = "retention-report" if sample else (Path(source.split("://")[-1].split("?")[0].rstrip("/*")).stem or "orders")
+    target = output or Path.cwd() / (f"{stem}.xlsx" if sample else f"{stem}-retention.xlsx")
     options = ReportOptions(
         roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
                      unit_price=unit_price, status=status, refund=refund, customer_fallback=customer_fallback),
@@ -216,13 +238,17 @@ def report(
         dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
         exclude_statuses=tuple(exclude_status or ()),
         as_of=_as_of(as_of), quiet_days=quiet_days, contact_weeks=contact_weeks,
+        engine=engine, memory_limit=memory_limit, customers_limit=customers_limit,
     )
     started = time.perf_counter()
     with _progress() as step:
-        run = report_file(source, target, options, sheet=sheet, force=force, progress=step,
-                          survey=survey, contacts=contacts)
+        run = report_source(source, target, options, table=table, query=query, sheet=sheet, force=force,
+                            progress=step, staging=staging_dir, survey=survey, contacts=contacts)
     orders, h = run.orders, run.analysis.headline
-    out.print(f"[bold green]Report written:[/] {run.path}")
+    out.print(f"[bold green]Report written:[/] {run.path} (engine: {run.engine})")
+    if run.customers_file is not None:
+        out.print(f"Customers sheet: {len(run.analysis.customers):,} of {run.n_customers:,} customers; "
+                  f"all of them in {run.customers_file}", highlight=False)
     out.print(
         f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
         f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {h['customers']:,} customers, "

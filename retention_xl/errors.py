@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "RetentionError",
+    "TooLargeForMemory",
     "DivisionByZero",
     "InvalidValue",
     "OutOfRange",
@@ -125,3 +126,12 @@ class OutputExists(RetentionError):
 class EnvironmentProblem(RetentionError):
     """This machine lacks something the command needs (a package, a folder, a setting);
     the data is not at fault."""
+
+
+class TooLargeForMemory(EnvironmentProblem):
+    """The input would not fit in this machine's memory with the chosen engine
+    (``rows``, ``needed`` and ``available`` bytes, the ``engine`` that would fit)."""
+
+    def __init__(self, reason: str, *, rows: int, needed: int, available: int, engine: str):
+        super().__init__(reason)
+        self.rows, self.needed, self.available, self.engine = rows, needed, available, engine

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
 from retention_xl.analysis.periods import normalise_period
+from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.labels import LANGUAGES
 
@@ -101,6 +102,14 @@ class ReportOptions:
         an unhappy customer excepted).
     contact_weeks : int
         Weeks the contact plan and its calendar cover.
+    engine : {"auto", "pandas", "duckdb", "spark"}
+        What computes a file report (:mod:`retention_xl.engines`): ``auto`` picks pandas
+        for what fits in memory, DuckDB for Parquet datasets, databases and long files.
+    memory_limit : str or None
+        DuckDB's memory limit, e.g. ``"4GB"`` (None: DuckDB's default, 80% of the memory).
+    customers_limit : int
+        Customers the report's Customers table keeps at most (the most valuable and the
+        most valuable at-risk ones); the full table is written beside the workbook.
     """
 
     roles: ColumnRoles = field(default_factory=ColumnRoles)
@@ -116,6 +125,9 @@ class ReportOptions:
     as_of: dt.date | None = None
     quiet_days: int = 30
     contact_weeks: int = 12
+    engine: str = "auto"
+    memory_limit: str | None = None
+    customers_limit: int = 100_000
 
     def __post_init__(self) -> None:
         if not isinstance(self.roles, ColumnRoles):
@@ -139,6 +151,11 @@ class ReportOptions:
             object.__setattr__(self, "as_of", _date("as_of", self.as_of))
         _whole("quiet_days", self.quiet_days, 1, 3660)
         _whole("contact_weeks", self.contact_weeks, 1, 520)
+        if self.engine not in ENGINES:
+            raise InvalidValue(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.memory_limit is not None:
+            parse_memory(self.memory_limit)
+        _whole("customers_limit", self.customers_limit, 1, 1_000_000)
 
     @property
     def window(self) -> int:

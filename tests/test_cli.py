@@ -258,3 +258,34 @@ def test_validate_takes_the_same_column_options():
     for flag in ("--order-id", "--quantity", "--unit-price", "--status", "--refund", "--include-status",
                  "--exclude-status", "--customer-fallback"):
         assert flag in result.output
+def test_report_from_a_database_table_on_duckdb_with_a_customer_limit(tmp_path):
+    import sqlite3
+
+    import pandas as pd
+
+    from retention_xl.sample import sample_path
+
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:
+        pd.read_csv(sample_path(), dtype=str, keep_default_na=False).to_sql("orders", con, index=False)
+    target = tmp_path / "shop.xlsx"
+    result = runner.invoke(app, ["report", str(db), "--table", "orders", "-o", str(target),
+                                 "--customers-limit", "200", "--memory-limit", "512MB"])
+    assert result.exit_code == 0, result.output
+    assert "(engine: duckdb)" in result.output
+    import re
+
+    kept = re.search(r"Customers sheet: ([\d,]+) of 1,500 customers", result.output)
+    assert kept and 100 <= int(kept.group(1).replace(",", "")) <= 200
+    assert (tmp_path / "shop-customers.parquet").exists()
+    assert "5,499 rows read" in result.output
+
+
+def test_report_refuses_a_pandas_run_that_would_not_fit(tmp_path, monkeypatch):
+    from retention_xl.engines import choice
+
+    monkeypatch.setattr(choice, "available_memory", lambda: 2**20)
+    result = runner.invoke(app, ["report", "--sample", "-o", str(tmp_path / "r.xlsx"), "--engine", "pandas"])
+    assert result.exit_code == 1
+    assert "with the pandas engine" in result.output and "--engine duckdb" in result.output
+    assert "Traceback" not in result.output

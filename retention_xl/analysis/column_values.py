@@ -24,7 +24,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "clean_ids", "email_spellings", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -114,17 +114,17 @@ def cell_text(v: object) -> str:
     return str(v)[:100]
 
 
+#: what an e-mail address looks like (compared without regard to case)
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
+
 def customer_keys(col: ColumnValues) -> tuple[pd.Series, int, int]:
     """Distinct customer values as ids: spaces, invisible marks and digit scripts cleaned,
     e-mail addresses case-folded. Returns the ids, how many distinct values merged with
     another spelling, and how many of those were e-mails differing only in case."""
-    u = col.uniques
-    if u.dtype.kind in "iuf" or u.dtype == object:
-        u = u.map(as_id)
-    ids = clean_text(u)
-    real = ~col.blank
+    ids, real = clean_ids(col)
     merged = int(real.sum() - ids[real].nunique())
-    email = ids.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").to_numpy(dtype=bool) & real
+    email = ids.str.fullmatch(EMAIL).to_numpy(dtype=bool) & real
     if email.any():
         before = ids[real].nunique()
         ids = ids.copy()
@@ -133,6 +133,25 @@ def customer_keys(col: ColumnValues) -> tuple[pd.Series, int, int]:
     else:
         folded = 0
     return ids, merged, folded
+
+
+def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
+    """Distinct customer values with spaces, invisible marks and digit scripts cleaned (not
+    yet case-folded), and which of them are real (not blank)."""
+    u = col.uniques
+    if u.dtype.kind in "iuf" or u.dtype == object:
+        u = u.map(as_id)
+    return clean_text(u), ~col.blank
+
+
+def email_spellings(col: ColumnValues) -> pd.DataFrame:
+    """The distinct e-mail addresses of a customer column as cleaned (``clean``) and as
+    compared (``folded``): distinct ``clean`` less distinct ``folded`` is how many matched
+    another spelling, over any number of slices of one table."""
+    ids, real = clean_ids(col)
+    email = ids.str.fullmatch(EMAIL).to_numpy(dtype=bool) & real
+    clean = ids[email].drop_duplicates()
+    return pd.DataFrame({"clean": clean.to_numpy(dtype=object), "folded": clean.str.casefold().to_numpy(dtype=object)})
 
 
 def as_id(v: object) -> str:

@@ -34,7 +34,7 @@ from retention_xl.analysis.order_lines import amount_level, group_orders
 from retention_xl.analysis.order_status import cancellation_documents, status_reasons
 from retention_xl.errors import NoUsableOrders
 
-__all__ = ["Orders", "clean_orders", "no_orders_error"]
+__all__ = ["Orders", "clean_orders", "no_orders_error", "status_notice"]
 
 #: with an amount column and an order id, a table where fewer orders than this share have
 #: more than one row is a table of one row per order (a repeated id is a refund row or a
@@ -522,16 +522,31 @@ def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarra
     counts = np.bincount(codes, minlength=len(scol.uniques))
     out_codes = scol.codes[fs[excluded]]
     out_counts = np.bincount(out_codes, minlength=len(scol.uniques))
-    texts = np.array([cell_text(v) for v in scol.uniques], dtype=object)
-    kept_u = np.flatnonzero((counts > 0) & (out_counts == 0))
-    out_u = np.flatnonzero(out_counts > 0)
-    kept = ", ".join(f"{texts[i]} ({counts[i]:,})" for i in kept_u[np.argsort(-counts[kept_u], kind="stable")][:8])
-    out = ", ".join(f"{texts[i]} ({out_counts[i]:,})" for i in out_u[np.argsort(-out_counts[out_u], kind="stable")][:8])
-    if excluded.any():
-        notices.append(Notice("statuses_excluded", column=column, count=int(excluded.sum()),
-                              value=float(amounts[excluded].sum()), statuses=out, kept=kept or "-"))
-    else:
-        notices.append(Notice("statuses_kept", column=column, kept=kept))
+    texts = [cell_text(v) for v in scol.uniques]
+    tally: dict[str, list[int]] = {}
+    for i in np.flatnonzero(counts > 0):
+        both = tally.setdefault(texts[i], [0, 0])
+        both[0] += int(counts[i])
+        both[1] += int(out_counts[i])
+    notices.append(status_notice(column, tally, int(excluded.sum()), float(amounts[excluded].sum())))
+
+
+def status_notice(column: str, tally: dict[str, list[int]], count: int, value: float) -> Notice:
+    """The statuses notice from each status's orders shown and orders left out
+    (``tally``: text -> [shown, left out]), ``count`` and ``value`` of the orders left out.
+    The tally travels in the notice (``tally``), so the notices of several slices of one
+    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`)."""
+    def listed(items) -> str:
+        ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:8]
+        return ", ".join(f"{text} ({n:,})" for text, n in ranked)
+
+    kept = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
+    out = listed((text, out) for text, (_, out) in tally.items() if out > 0)
+    frozen = tuple(sorted((text, shown, out) for text, (shown, out) in tally.items()))
+    if count:
+        return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
+                      kept=kept or "-", tally=frozen)
+    return Notice("statuses_kept", column=column, kept=kept, tally=frozen)
 
 
 def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,

@@ -32,7 +32,7 @@ from retention_xl.analysis.segments import (
 )
 from retention_xl.analysis.side_tables import SideTable
 
-__all__ = ["Analysis", "analyse_orders", "customer_table"]
+__all__ = ["Analysis", "analyse_orders", "customer_table", "finish_analysis"]
 
 
 @dataclass(frozen=True)
@@ -73,22 +73,29 @@ class Analysis:
     contact_log: SideTable | None = None
 
 
-def customer_table(orders: pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,
-                   discount: float = 0.01, gaps: pd.Series | None = None) -> tuple[pd.DataFrame, Prediction]:
+def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon: int = 12,
+                   discount: float = 0.01, gaps: pd.Series | None = None, summary: pd.DataFrame | None = None,
+                   holdout: tuple | None = None) -> tuple[pd.DataFrame, Prediction]:
     """The report's Customers table from clean orders, and the models behind its predictions.
 
     One row per customer (index: the customer id as text): the summary of
     :func:`~retention_xl.analysis.customers.customer_summary`, R/F/M scores, ``rfm``,
     ``segment``, historical ``clv`` (revenue x ``margin``), the predictions of
     :func:`~retention_xl.analysis.prediction.predict_customers` and the ``at_risk`` flag.
+
+    An engine that keeps the orders elsewhere (:mod:`retention_xl.engines`) passes
+    ``orders=None`` with the ``summary``, the ``gaps`` and the model choice's ``holdout``
+    split (as :func:`~retention_xl.analysis.prediction.holdout_split` returns it) computed
+    there: everything from the summary on is this one definition.
     """
-    summary = customer_summary(orders)
+    summary = customer_summary(orders) if summary is None else summary
     scores = rfm_scores(summary)
     customers = summary.join(scores)
     customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
     customers["segment"] = rfm_segments(scores)
     customers["clv"] = customers["revenue"] * margin
-    prediction = predict_customers(summary, orders=orders, horizon=horizon, margin=margin, discount=discount)
+    prediction = predict_customers(summary, orders=orders, horizon=horizon, margin=margin, discount=discount,
+                                   holdout=holdout)
     customers = customers.join(prediction.customers)
     gaps = median_gaps(orders) if gaps is None else gaps
     customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
@@ -127,6 +134,18 @@ def analyse_orders(
     cohorts = cohort_tables(orders, code)
     gaps = median_gaps(orders)
     customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount, gaps=gaps)
+    headline = headline_kpis(orders, kpis, window)
+    return finish_analysis(clean, code, window, kpis, cohorts, headline, customers, prediction, gaps,
+                           as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
+                           survey=survey, contacts=contacts)
+
+
+def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, cohorts: Cohorts, headline: dict,
+                    customers: pd.DataFrame, prediction: Prediction, gaps: pd.Series, *, as_of=None,
+                    quiet_days: int = 30, contact_weeks: int = 12, survey: SideTable | None = None,
+                    contacts: SideTable | None = None) -> Analysis:
+    """The per-customer half of the analysis, whichever engine computed the aggregates:
+    segments, the contact plan (and the at-risk flag it decides), the survey feedback."""
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
@@ -135,7 +154,7 @@ def analyse_orders(
     segments["avg_predicted_clv_low"] = [low for low, _ in bounds]
     segments["avg_predicted_clv_high"] = [high for _, high in bounds]
 
-    headline = headline_kpis(orders, kpis, window)
+    headline = dict(headline)
     headline.update(pareto(customers["revenue"]))
     feedback = None if survey is None else survey_feedback(survey, customers, code)
     plan = plan_contacts(customers, gaps.set_axis(gaps.index.astype(str)), as_of=as_of, window_days=window,

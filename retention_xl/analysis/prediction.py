@@ -260,7 +260,8 @@ def holdout_split(orders: pd.DataFrame, *, unit_days: float = 7.0) -> tuple[tupl
 
 def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = None, horizon: int = 12,
                       margin: float = 1.0, discount: float = 0.01, unit_days: float = 7.0,
-                      period_days: float = 30.4375, candidates: tuple[str, ...] = DEFAULT_CANDIDATES) -> Prediction:
+                      period_days: float = 30.4375, candidates: tuple[str, ...] = DEFAULT_CANDIDATES,
+                      holdout: tuple | None = None) -> Prediction:
     """Choose and fit the models on a customer summary and predict every customer.
 
     Parameters
@@ -271,6 +272,9 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     orders : pandas.DataFrame, optional
         The clean order table the summary was made from (``customer, date, amount``):
         with it, and enough history, the purchase model is chosen on a holdout.
+    holdout : tuple, optional
+        Instead of ``orders``: what :func:`holdout_split` gives for them, ``(split,
+        skipped, history_days)``, computed where the orders are (an SQL engine).
     horizon : int, default 12
         Number of CLV periods to predict over (12 months).
     margin : float, default 1.0
@@ -321,8 +325,11 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     spends = (x > 0) & (m > 0)
     repeat_orders = x[spends].sum()
     mean_spend = float(x[spends] @ m[spends] / repeat_orders) if repeat_orders else float("nan")
-    split, skipped, history_days = (None, "no_orders", None) if orders is None else holdout_split(
-        orders, unit_days=unit_days)
+    if holdout is not None:
+        split, skipped, history_days = holdout
+    else:
+        split, skipped, history_days = (None, "no_orders", None) if orders is None else holdout_split(
+            orders, unit_days=unit_days)
     options = {"horizon": horizon, "margin": margin, "discount": discount, "unit_days": unit_days,
                "period_days": period_days, "mean_repeat_spend": mean_spend, "holdout_skipped": skipped,
                "history_days": history_days}

@@ -345,4 +345,10 @@ LABELS = {
     "col.predicted_clv_high": "القيمة الدائمة المتوقعة، الحد الأعلى",
     "col.avg_predicted_clv_low": "متوسط القيمة الدائمة المتوقعة، الحد الأدنى",
     "col.avg_predicted_clv_high": "متوسط القيمة الدائمة المتوقعة، الحد الأعلى",
+    "note.engine": "حُسب التقرير باستخدام {engine}.",
+    "engine.pandas": "pandas (في الذاكرة)",
+    "engine.duckdb": "DuckDB (مدمج، خارج الذاكرة)",
+    "engine.spark": "Spark",
+    "note.customers_file": "يعرض جدول العملاء {shown} من أصل {total} عميل: الأعلى قيمة بين المعرّضين للفقد والأعلى قيمة عمومًا. الجدول الكامل لكل العملاء في الملف {file} بجوار هذا المصنف.",
+    "notice.order_ids_split": "وُجد {count:,} رقم طلب في '{column}' مرة أخرى في صفوف بعيدة عن أسطرها الأولى؛ فعُدّت تلك الأسطر طلبات منفصلة.",
 }

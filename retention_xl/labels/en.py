@@ -349,4 +349,10 @@ LABELS = {
     "col.predicted_clv_high": "Predicted CLV, high",
     "col.avg_predicted_clv_low": "Avg predicted CLV, low",
     "col.avg_predicted_clv_high": "Avg predicted CLV, high",
+    "note.engine": "Computed by {engine}.",
+    "engine.pandas": "pandas (in memory)",
+    "engine.duckdb": "DuckDB (embedded, out of core)",
+    "engine.spark": "Spark",
+    "note.customers_file": "The Customers table shows {shown} of {total} customers: the most valuable at risk and the most valuable overall. The full per-customer table is in {file}, beside this workbook.",
+    "notice.order_ids_split": "{count:,} order ids in '{column}' were found again in rows far from their first lines; those lines were counted as separate orders.",
 }

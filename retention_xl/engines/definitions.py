@@ -1,0 +1,272 @@
+"""The report's aggregations, defined once as SQL (DuckDB's dialect) for every SQL engine.
+
+DuckDB runs these statements as written; Spark runs them transpiled by sqlglot
+(:mod:`retention_xl.engines.spark_engine`). The pandas engine
+(:mod:`retention_xl.analysis.cohorts`, :mod:`~retention_xl.analysis.kpis`,
+:mod:`~retention_xl.analysis.customers`) stays the reference implementation: it also runs
+inside Excel (formulas, the ribbon, xlwings Lite in the browser), where neither DuckDB nor
+Spark can be assumed, and the tests hold every engine to its numbers, to the cent.
+
+The input is the staged table ``staged`` (one row per clean order, see
+:mod:`retention_xl.engines.staging`)::
+
+    row BIGINT, customer VARCHAR, t BIGINT (ns since 1970), day INTEGER (days since 1970), amount DOUBLE,
+    key BIGINT (hash of the whole input row), plain BOOLEAN (the customer text is its id as written)
+
+read through the view ``orders``,
+and a small ``calendar`` table made in Python by :func:`calendar_frame` from the same
+period functions the pandas engine uses (:func:`~retention_xl.analysis.periods.period_ordinals`),
+so a period means the same thing in every engine::
+
+    day INTEGER, per BIGINT (period ordinal), bound INTEGER (KPI period boundaries on or before the day)
+
+Negative amounts are refunds: they count in revenue, never as orders.
+
+The relations, in the order they are built (``customer_days`` is the one pass over the
+orders; :func:`RELATIONS` gives the rest):
+
+* ``customer_days`` -- orders, net and gross revenue per customer and day, with the first
+  and last order times;
+* ``customer_periods`` -- the same per customer and period;
+* ``cohorts_of`` -- each buying customer's cohort (period of its first order);
+* ``spells`` -- activity spells: a customer's orders closer than the window, merged;
+  ``lo``/``hi`` are the period boundaries the spell starts after and ends on or after;
+* ``customer_summary`` -- frequency, recency, T, monetary, first/last order per customer;
+* ``customer_gaps`` -- median days between a customer's order days;
+* ``first_seen``, ``first_bought`` -- each customer's first row and first purchase;
+* ``refund_only`` -- customers whose only rows are refunds.
+
+What comes back to Python: period and cohort aggregates, histograms over period
+boundaries, the headline totals, one row per customer (the summary and median gap, and
+the model choice's calibration summary). The per-customer half of the analysis is the
+pandas engine's (see :mod:`retention_xl.engines.sql_analysis`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.periods import period_ordinals, period_starts
+
+__all__ = [
+    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
+    "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
+    "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql",
+]
+
+DAY_NS = 86_400_000_000_000
+
+
+def number(value: float) -> str:
+    """A number as a SQL double literal (a plain ``0.5`` is a DECIMAL in Spark).
+
+    >>> number(0.25)
+    'CAST(0.25 AS DOUBLE)'
+    """
+    return f"CAST({float(value)!r} AS DOUBLE)"
+
+
+def calendar_frame(first_day: int, last_day: int, period: str, window_days: int) -> pd.DataFrame:
+    """The ``calendar`` table: every day from the first order to the last plus the window.
+
+    ``bound`` counts the KPI period boundaries on or before the day: the starts of the
+    periods after the first, and the end of the data (midnight after the last order),
+    exactly as :func:`~retention_xl.analysis.kpis.period_kpis` places them.
+
+    >>> c = calendar_frame(19723, 19754, "M", 31)   # 2024-01-01 .. 2024-02-01
+    >>> c.loc[c["day"].isin([19723, 19753, 19754, 19755]), ["per", "bound"]].values.tolist()
+    [[648, 1], [648, 1], [649, 2], [649, 3]]
+    """
+    days = np.arange(first_day, last_day + window_days + 1, dtype=np.int64)
+    dates = pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"))
+    per = period_ordinals(dates, period)
+    base, last = int(per[0]), int(period_ordinals(dates[[last_day - first_day]], period)[0])
+    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), period)).as_unit("ns").asi8 // DAY_NS
+    bounds[-1] = min(bounds[-1], last_day + 1)
+    bound = np.searchsorted(bounds, days, side="right")
+    return pd.DataFrame({"day": days.astype(np.int32), "per": per.astype(np.int64), "bound": bound.astype(np.int32)})
+
+
+#: rows of different batches that repeat an earlier row exactly (the whole input row's
+#: hash and the clean customer, time and amount are equal): possible duplicates, kept and
+#: listed, as the cleaning keeps and lists them within a batch
+DUPLICATE_ROWS = """
+    WITH repeated AS (SELECT key FROM staged GROUP BY key HAVING COUNT(*) > 1),
+    copies AS (
+        SELECT s.row, MIN(s.row) OVER (PARTITION BY s.key, s.customer, s.t, s.amount) AS first_row
+        FROM staged s JOIN repeated r ON r.key = s.key)
+    SELECT row, first_row FROM copies WHERE row > first_row"""
+
+#: the clean orders the analysis reads
+ORDERS = "SELECT row, customer, t, day, amount FROM staged"
+
+#: distinct customer texts less distinct ids: how many spellings matched another one
+MERGED_IDS = """
+    WITH pairs AS (SELECT raw, id FROM spellings
+                   UNION SELECT customer AS raw, customer AS id FROM staged WHERE plain)
+    SELECT COUNT(DISTINCT raw) - COUNT(DISTINCT id) AS merged FROM pairs"""
+
+#: distinct e-mail addresses as written (cleaned) less as compared (case-folded)
+FOLDED_EMAILS = "SELECT COUNT(DISTINCT clean) - COUNT(DISTINCT folded) AS folded FROM emails"
+
+#: orders per customer and day (the one pass over the orders; every relation reads this)
+CUSTOMER_DAYS = """
+    SELECT customer, day,
+           SUM(amount) AS revenue,
+           SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
+           SUM(CASE WHEN amount >= 0 THEN amount ELSE 0 END) AS gross,
+           MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
+           MAX(CASE WHEN amount >= 0 THEN t END) AS last_t
+    FROM orders GROUP BY customer, day"""
+
+#: first and last order day, rows (needed to build the calendar)
+DAY_RANGE = "SELECT MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n FROM customer_days"
+
+
+def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
+    w_ns = int(window_days) * DAY_NS
+    return (
+        ("customer_periods", """
+            SELECT d.customer, c.per,
+                   SUM(d.revenue) AS revenue, SUM(d.orders) AS orders, SUM(d.gross) AS gross
+            FROM customer_days d JOIN calendar c ON d.day = c.day
+            GROUP BY d.customer, c.per"""),
+        ("cohorts_of", """
+            SELECT customer, MIN(per) AS cohort FROM customer_periods WHERE orders > 0 GROUP BY customer"""),
+        # Within a day, orders are less than a window apart; between order days, a spell
+        # breaks when the day's first order is more than a window after the last one before.
+        ("spells", f"""
+            WITH marks AS (
+                SELECT customer, day,
+                       CASE WHEN first_t - LAG(last_t) OVER (PARTITION BY customer ORDER BY day) <= {w_ns}
+                            THEN 0 ELSE 1 END AS opens
+                FROM customer_days WHERE orders > 0),
+            numbered AS (
+                SELECT customer, day,
+                       SUM(opens) OVER (PARTITION BY customer ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS spell
+                FROM marks),
+            spans AS (
+                SELECT customer, spell, MIN(day) AS a_day, MAX(day) + {int(window_days)} AS b_day
+                FROM numbered GROUP BY customer, spell)
+            SELECT s.customer, s.spell, ca.bound AS lo, cb.bound AS hi
+            FROM spans s JOIN calendar ca ON ca.day = s.a_day JOIN calendar cb ON cb.day = s.b_day"""),
+        ("customer_summary", """
+            WITH per_customer AS (
+                SELECT customer,
+                       MIN(CASE WHEN orders > 0 THEN day END) AS first_day,
+                       MAX(CASE WHEN orders > 0 THEN day END) AS last_day,
+                       MIN(first_t) AS first_t, MAX(last_t) AS last_t,
+                       SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(gross) AS gross,
+                       SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS n_days
+                FROM customer_days GROUP BY customer HAVING SUM(orders) > 0)
+            SELECT p.customer, p.first_t, p.last_t, p.orders, p.revenue, p.first_day, p.last_day, p.n_days,
+                   p.n_days - 1 AS frequency, p.last_day - p.first_day AS recency,
+                   CASE WHEN p.n_days > 1 THEN (p.gross - d.gross) / (p.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary
+            FROM per_customer p JOIN customer_days d ON d.customer = p.customer AND d.day = p.first_day"""),
+        # the median gap by its middle rows (one row, or the mean of two), as pandas takes it;
+        # a per-group MEDIAN aggregate is far slower on millions of customers
+        ("customer_gaps", """
+            WITH gaps AS (
+                SELECT customer, CAST(day - LAG(day) OVER (PARTITION BY customer ORDER BY day) AS DOUBLE) AS gap
+                FROM customer_days WHERE orders > 0),
+            ranked AS (
+                SELECT customer, gap, ROW_NUMBER() OVER (PARTITION BY customer ORDER BY gap) AS k,
+                       COUNT(*) OVER (PARTITION BY customer) AS n
+                FROM gaps WHERE gap IS NOT NULL)
+            SELECT customer, AVG(gap) AS median_gap FROM ranked
+            WHERE k = (n + 1) // 2 OR k = (n + 2) // 2 GROUP BY customer"""),
+        # each customer's first row (time, then input row), and first purchase: the order
+        # the pandas engine meets customers in
+        ("first_seen", """
+            SELECT customer, first_t, MIN(row) AS first_row FROM (
+                SELECT customer, t, row, MIN(t) OVER (PARTITION BY customer) AS first_t FROM orders) o
+            WHERE t = first_t GROUP BY customer, first_t"""),
+        ("first_bought", """
+            SELECT customer, first_t, MIN(row) AS first_row FROM (
+                SELECT customer, t, row, MIN(t) OVER (PARTITION BY customer) AS first_t FROM orders
+                WHERE amount >= 0) o
+            WHERE t = first_t GROUP BY customer, first_t"""),
+        ("refund_only", """
+            SELECT customer, SUM(revenue) AS revenue FROM customer_days GROUP BY customer HAVING SUM(orders) = 0"""),
+    )
+
+
+def RELATIONS(window_days: int) -> tuple[tuple[str, str], ...]:  # noqa: N802 - a table of definitions
+    """The intermediate relations (name, SELECT), in dependency order."""
+    return _relations(window_days)
+
+
+#: per period: net revenue, orders, gross revenue, buyers
+PERIOD_TOTALS = """
+    SELECT per, SUM(revenue) AS revenue, SUM(orders) AS orders, SUM(gross) AS gross,
+           SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS buyers
+    FROM customer_periods GROUP BY per"""
+
+#: customers acquired per period
+NEW_PER_PERIOD = "SELECT cohort AS per, COUNT(*) AS n FROM cohorts_of GROUP BY cohort"
+
+#: per cohort and offset k (a refund before the first order is booked in k = 0)
+COHORT_CELLS = """
+    SELECT k.cohort, GREATEST(cp.per - k.cohort, 0) AS k,
+           SUM(cp.revenue) AS revenue, SUM(cp.orders) AS orders,
+           SUM(CASE WHEN cp.orders > 0 THEN 1 ELSE 0 END) AS customers,
+           MAX(cp.per) AS last_per
+    FROM customer_periods cp JOIN cohorts_of k ON cp.customer = k.customer
+    GROUP BY k.cohort, GREATEST(cp.per - k.cohort, 0)"""
+
+#: customers per cohort
+COHORT_SIZES = "SELECT cohort, COUNT(*) AS size FROM cohorts_of GROUP BY cohort"
+
+#: histograms over period boundaries behind S, E, lost and reactivated (see period_kpis)
+SPELL_HISTOGRAMS = """
+    SELECT 'lo' AS kind, lo AS i, COUNT(*) AS n FROM spells GROUP BY lo
+    UNION ALL SELECT 'hi' AS kind, hi AS i, COUNT(*) AS n FROM spells GROUP BY hi
+    UNION ALL SELECT 'long_lo' AS kind, lo AS i, COUNT(*) AS n FROM spells WHERE hi - lo >= 2 GROUP BY lo
+    UNION ALL SELECT 'long_hi' AS kind, hi - 1 AS i, COUNT(*) AS n FROM spells WHERE hi - lo >= 2 GROUP BY hi - 1
+    UNION ALL SELECT 'next' AS kind, prev_hi - 1 AS i, COUNT(*) AS n FROM (
+        SELECT lo, hi, LAG(lo) OVER (PARTITION BY customer ORDER BY spell) AS prev_lo,
+               LAG(hi) OVER (PARTITION BY customer ORDER BY spell) AS prev_hi
+        FROM spells) AS pairs
+      WHERE prev_hi > prev_lo AND hi > lo AND lo = prev_hi GROUP BY prev_hi - 1"""
+
+#: the Summary sheet's totals (revenue counts every row, refunds of non-buyers too)
+HEADLINE = """
+    SELECT SUM(revenue) AS revenue, SUM(orders) AS orders, SUM(gross) AS gross,
+           MIN(first_t) AS first_t, MAX(last_t) AS last_t,
+           (SELECT COUNT(*) FROM customer_summary) AS customers,
+           (SELECT COUNT(*) FROM customer_summary WHERE orders > 1) AS repeaters,
+           (SELECT COUNT(*) FROM refund_only) AS refund_only_customers,
+           (SELECT SUM(revenue) FROM refund_only) AS refund_only_revenue
+    FROM customer_days"""
+
+#: the per-customer summary and median gap, in order of first appearance (time, then row)
+CUSTOMER_ROWS = """
+    SELECT s.customer, s.first_t, s.last_t, s.orders, s.revenue, s.frequency, s.monetary, g.median_gap
+    FROM customer_summary s JOIN first_seen f ON f.customer = s.customer
+    LEFT JOIN customer_gaps g ON g.customer = s.customer
+    ORDER BY f.first_t, f.first_row"""
+
+#: the first and last day with a purchase
+PURCHASE_DAYS = "SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM customer_days WHERE orders > 0"
+
+
+def calibration_sql(start_day: int) -> str:
+    """The model choice's calibration summary (purchases before ``start_day``, T to the day
+    before it) and each calibration customer's purchase days from ``start_day`` on, in order
+    of first purchase (see :func:`~retention_xl.analysis.prediction.holdout_split`)."""
+    start = int(start_day)
+    return f"""
+    WITH cal AS (
+        SELECT customer, MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n_days, SUM(gross) AS gross
+        FROM customer_days WHERE orders > 0 AND day < {start} GROUP BY customer),
+    hold AS (
+        SELECT customer, COUNT(*) AS actual FROM customer_days WHERE orders > 0 AND day >= {start} GROUP BY customer)
+    SELECT c.customer, c.n_days - 1 AS frequency, c.last_day - c.first_day AS recency,
+           {start - 1} - c.first_day AS age,
+           CASE WHEN c.n_days > 1 THEN (c.gross - d.gross) / (c.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary,
+           COALESCE(h.actual, 0) AS actual
+    FROM cal c JOIN customer_days d ON d.customer = c.customer AND d.day = c.first_day
+    JOIN first_bought f ON f.customer = c.customer
+    LEFT JOIN hold h ON h.customer = c.customer
+    ORDER BY f.first_t, f.first_row"""

@@ -1,0 +1,89 @@
+"""DuckDB, embedded: the shared definitions run out of core, in bounded memory.
+
+DuckDB reads the staged Parquet files where they are, keeps its intermediate tables within
+``memory_limit`` and spills the rest to a temporary folder, so the input's size is bounded
+by the disk, not the memory. The statements are those of
+:mod:`retention_xl.engines.definitions`, in DuckDB's own dialect.
+
+Example
+-------
+>>> engine = DuckDBEngine(memory_limit="1GB")
+>>> engine.fetch("SELECT 1 + 1 AS two")["two"].tolist()
+[2]
+>>> engine.close()
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+
+import pandas as pd
+
+from retention_xl.engines.choice import parse_memory
+from retention_xl.errors import EnvironmentProblem
+
+__all__ = ["DuckDBEngine"]
+
+class DuckDBEngine:
+    """An in-process DuckDB database for one report.
+
+    Parameters
+    ----------
+    memory_limit : str, optional
+        DuckDB's ``memory_limit`` (``"4GB"``); default DuckDB's own (80% of the memory).
+    threads : int, optional
+        Worker threads (default: DuckDB's, one per core).
+    temp_directory : str, optional
+        Where DuckDB spills (default: a new temporary folder).
+    """
+
+    name = "duckdb"
+
+    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None,
+                 temp_directory: str | None = None):
+        try:
+            import duckdb
+        except ImportError:
+            raise EnvironmentProblem("the DuckDB engine needs the Python package duckdb; "
+                                     "install retention-xl[scale]") from None
+        self._spill = tempfile.TemporaryDirectory(prefix="retention-xl-duckdb-") if temp_directory is None else None
+        config = {"temp_directory": temp_directory or self._spill.name, "preserve_insertion_order": False}
+        if memory_limit is not None:
+            config["memory_limit"] = f"{parse_memory(memory_limit) // 2**20}MiB"
+        if threads is not None:
+            config["threads"] = int(threads)
+        self.con = duckdb.connect(":memory:", config=config)
+
+    def stage(self, files: Sequence[str], spellings: Sequence[str] = (), emails: Sequence[str] = ()) -> None:
+        """The staged Parquet files become the view ``staged`` (and ``spellings``, ``emails``)."""
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        self.con.execute(f"CREATE OR REPLACE VIEW staged AS SELECT * FROM read_parquet([{listed}])")
+        self.has_spellings = bool(spellings)
+        if spellings:
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in spellings)
+            self.con.execute(f"CREATE OR REPLACE VIEW spellings AS SELECT * FROM read_parquet([{listed}])")
+        self.has_emails = bool(emails)
+        if emails:
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in emails)
+            self.con.execute(f"CREATE OR REPLACE VIEW emails AS SELECT * FROM read_parquet([{listed}])")
+
+    def create(self, name: str, select: str, *, view: bool = False) -> None:
+        kind = "VIEW" if view else "TABLE"
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select}")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.con.register(f"{name}_frame", frame)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+        self.con.unregister(f"{name}_frame")
+
+    def fetch(self, select: str) -> pd.DataFrame:
+        return self.con.execute(select).df()
+
+    def write_parquet(self, select: str, path: str) -> None:
+        self.con.execute(f"COPY ({select}) TO $path (FORMAT parquet, COMPRESSION zstd)", {"path": str(path)})
+
+    def close(self) -> None:
+        self.con.close()
+        if self._spill is not None:
+            self._spill.cleanup()

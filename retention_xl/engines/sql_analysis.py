@@ -1,0 +1,314 @@
+"""The report's analysis on a SQL engine: run the shared definitions, assemble the results.
+
+:func:`analyse_staged` runs the statements of :mod:`retention_xl.engines.definitions` on
+an engine that holds the staged ``orders`` table (DuckDB or Spark, see
+:class:`SqlEngine`) and brings back only what is per period, per cohort or per customer:
+the period KPIs and cohort matrices (the same formulas as
+:func:`~retention_xl.analysis.kpis.period_kpis` and
+:func:`~retention_xl.analysis.cohorts.cohort_tables`, applied to the engine's
+aggregates), the headline totals, the per-customer summary with each customer's median
+gap between order days, and the model choice's calibration/holdout split. From the
+per-customer summary on, the analysis is the pandas engine's own code
+(:func:`~retention_xl.analysis.overview.customer_table` and
+:func:`~retention_xl.analysis.overview.finish_analysis`): scores, segments, the models,
+the contact plan and the survey feedback are defined once.
+
+What stays in the engine is what grows with the order lines: the lines themselves, the
+orders per customer and day, the activity spells.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.cohorts import Cohorts
+from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, PERIOD_MAX_DAYS
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.orders import Orders
+from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
+from retention_xl.analysis.periods import normalise_period, period_labels, period_starts
+from retention_xl.analysis.prediction import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
+from retention_xl.analysis.side_tables import SideTable
+from retention_xl.engines import definitions as sql
+from retention_xl.errors import DataError, InvalidValue
+
+__all__ = ["SqlEngine", "analyse_staged"]
+
+UNIT_DAYS = 7.0  # the purchase model's time unit, as predict_customers
+
+
+class SqlEngine(Protocol):
+    """What the analysis needs from an engine (DuckDB, Spark): SQL in DuckDB's dialect."""
+
+    name: str
+
+    def create(self, name: str, select: str, *, view: bool = False) -> None:
+        """Materialise ``select`` as the table ``name`` (or define it as a view, read where used)."""
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a small pandas table available to SQL as ``name``."""
+
+    def fetch(self, select: str) -> pd.DataFrame:
+        """Run ``select`` and return its result as pandas."""
+
+
+def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", window_days: int | None = None,
+                   margin: float = 1.0, horizon: int = 12, discount: float = 0.01, as_of=None,
+                   quiet_days: int = 30, contact_weeks: int = 12, survey: SideTable | None = None,
+                   contacts: SideTable | None = None,
+                   progress: Callable[[str], None] | None = None) -> Analysis:
+    """Every analysis of the report, the order-level part computed by ``engine`` on its
+    staged ``orders`` table, the per-customer part as the pandas engine computes it.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        Holds the table ``staged`` (see :mod:`retention_xl.engines.definitions`).
+    orders : Orders
+        The staged cleaning's summary: issues, notices, columns, rows read (its ``frame``
+        is empty; the orders are in the engine).
+    period, window_days, margin, horizon, discount, as_of, quiet_days, contact_weeks, survey, contacts
+        As :func:`~retention_xl.analysis.overview.analyse_orders`.
+    """
+    step = progress or (lambda _: None)
+    step("Aggregating: rows repeated across batches")
+    engine.create("duplicate_rows", sql.DUPLICATE_ROWS)
+    engine.create("orders", sql.ORDERS, view=True)
+    orders = _with_duplicates(orders, engine.fetch(
+        "SELECT d.row, d.first_row, s.amount FROM duplicate_rows d JOIN staged s ON s.row = d.row"))
+    orders = _with_merged_ids(orders, engine)
+    orders = _with_folded_emails(orders, engine)
+    code = normalise_period(period)
+    window = DEFAULT_WINDOW_DAYS[code] if window_days is None else int(window_days)
+    if window < PERIOD_MAX_DAYS[code]:
+        raise InvalidValue(f"the activity window must be a whole number of days of at least "
+                           f"{PERIOD_MAX_DAYS[code]} for period {code}, got {window}")
+    step("Aggregating: orders per customer and day")
+    engine.create("customer_days", sql.CUSTOMER_DAYS)
+    span = engine.fetch(sql.DAY_RANGE).iloc[0]
+    if not int(span["n"]):
+        raise DataError("no usable orders")
+    first_day, last_day = int(span["first_day"]), int(span["last_day"])
+    engine.register("calendar", sql.calendar_frame(first_day, last_day, code, window))
+    for name, select in sql.RELATIONS(window):
+        step(f"Aggregating: {name.replace('_', ' ')}")
+        engine.create(name, select)
+
+    step("Aggregating: period KPIs")
+    kpis = _period_kpis(engine, code, last_day)
+    step("Aggregating: cohorts")
+    cohorts = _cohorts(engine, code)
+    step("Aggregating: headline figures")
+    headline = _headline(engine, kpis, window)
+    step("Aggregating: customers")
+    summary, gaps = _customer_summary(engine, last_day)
+    holdout = _holdout(engine)
+    step("Fitting the purchase and spend models")
+    customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,
+                                           horizon=horizon, discount=discount)
+    step("Planning contacts")
+    return finish_analysis(orders, code, window, kpis, cohorts, headline, customers, prediction, gaps,
+                           as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
+                           survey=survey, contacts=contacts)
+
+
+def _with_duplicates(orders: Orders, duplicates: pd.DataFrame) -> Orders:
+    """``orders`` with the possible duplicates found over the whole table (each batch's
+    cleaning saw only its own rows): every row that repeats an earlier row, kept and listed
+    with the first row it repeats, as the cleaning lists them for one table."""
+    issues = orders.issues[orders.issues["problem"] != "possible_duplicate"]
+    notices = tuple(n for n in orders.notices if n.code != "possible_duplicates")
+    if duplicates.empty:
+        return dataclasses.replace(orders, issues=issues.reset_index(drop=True), notices=notices)
+    duplicates = duplicates.sort_values("row", kind="stable")
+    rows = duplicates["row"].to_numpy(dtype=np.int64)
+    value = duplicates["amount"].to_numpy(dtype=float)
+    found = pd.DataFrame({"row": rows, "column": "", "value": "", "problem": "possible_duplicate",
+                          "detail": duplicates["first_row"].astype(np.int64).astype(str).to_numpy(),
+                          "action": "kept", "lines": np.ones(len(rows), dtype=np.int64), "amount": value})
+    found = found.astype({c: "str" for c in ("column", "value", "problem", "detail", "action")})
+    # a row's duplicate mark comes before its cell problems, as the cleaning orders them
+    issues = pd.concat([found, issues], ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
+    notice = Notice("possible_duplicates", count=len(rows), value=float(np.nansum(value)))
+    return dataclasses.replace(orders, issues=issues, notices=(*notices, notice))
+
+
+def _with_merged_ids(orders: Orders, engine: SqlEngine) -> Orders:
+    """``orders`` with the ``customer_ids_merged`` notice counted over the whole table."""
+    if not getattr(engine, "has_spellings", False):
+        return orders
+    merged = int(engine.fetch(sql.MERGED_IDS).iloc[0]["merged"])
+    if merged <= 0:
+        return orders
+    notice = Notice("customer_ids_merged", column=orders.columns.customer, count=merged)
+    return dataclasses.replace(orders, notices=(notice, *orders.notices))
+
+
+def _with_folded_emails(orders: Orders, engine: SqlEngine) -> Orders:
+    """``orders`` with the ``emails_casefolded`` notice counted over the whole table."""
+    if not getattr(engine, "has_emails", False):
+        return orders
+    folded = int(engine.fetch(sql.FOLDED_EMAILS).iloc[0]["folded"])
+    if folded <= 0:
+        return orders
+    notices = list(orders.notices)
+    at = next((i + 1 for i, n in enumerate(notices) if n.code == "customer_ids_merged"), 0)
+    notices.insert(at, Notice("emails_casefolded", column=orders.columns.customer, count=folded))
+    return dataclasses.replace(orders, notices=tuple(notices))
+
+
+def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:
+    part = frame[frame["kind"] == kind]
+    return np.bincount(part["i"].to_numpy(dtype=np.int64), weights=part["n"].to_numpy(dtype=float),
+                       minlength=size)[:size].astype(np.int64)
+
+
+def _period_kpis(engine: SqlEngine, code: str, last_day: int) -> pd.DataFrame:
+    """:func:`~retention_xl.analysis.kpis.period_kpis` from the engine's aggregates."""
+    totals = engine.fetch(sql.PERIOD_TOTALS)
+    base, last = int(totals["per"].min()), int(totals["per"].max())
+    n_periods = last - base + 1
+    n_b = n_periods + 1
+    hist = engine.fetch(sql.SPELL_HISTOGRAMS)
+    active = np.cumsum(_histogram(hist, "lo", n_b + 1) - _histogram(hist, "hi", n_b + 1))[:n_b]
+    both = np.cumsum(_histogram(hist, "long_lo", n_b + 1) - _histogram(hist, "long_hi", n_b + 1))[: n_b - 1]
+    both = both + _histogram(hist, "next", n_b)[: n_b - 1]
+    new_rows = engine.fetch(sql.NEW_PER_PERIOD)
+    new = np.bincount(new_rows["per"].to_numpy(dtype=np.int64) - base, weights=new_rows["n"].to_numpy(dtype=float),
+                      minlength=n_periods).astype(np.int64)
+
+    idx = totals["per"].to_numpy(dtype=np.int64) - base
+    revenue = np.bincount(idx, weights=totals["revenue"].to_numpy(dtype=float), minlength=n_periods)
+    n_orders = np.bincount(idx, weights=totals["orders"].to_numpy(dtype=float), minlength=n_periods).astype(np.int64)
+    gross = np.bincount(idx, weights=totals["gross"].to_numpy(dtype=float), minlength=n_periods)
+    buyers = np.bincount(idx, weights=totals["buyers"].to_numpy(dtype=float), minlength=n_periods).astype(np.int64)
+    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), code)).as_unit("ns").asi8
+    bounds[-1] = min(bounds[-1], (last_day + 1) * sql.DAY_NS)
+
+    s, base_end = active[:-1], active[1:]
+    lost = s - both
+    reactivated = base_end - both - new
+    e = both + new  # E = S - lost + N: the customers back from a lapse are counted apart
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame({
+            "period": period_labels(np.arange(base, last + 1), code),
+            "start": pd.DatetimeIndex(bounds[:-1].astype("datetime64[ns]")),
+            "customers_start": s, "new": new, "reactivated": reactivated, "lost": lost, "customers_end": e,
+            "crr": np.where(s > 0, (e - new) / s, np.nan),
+            "churn": np.where(s > 0, lost / s, np.nan),
+            "buyers": buyers, "orders": n_orders, "revenue": revenue,
+            "aov": np.where(n_orders > 0, gross / n_orders, np.nan),
+            "repeat_rate": np.where(buyers > 0, (buyers - new) / buyers, np.nan),
+        })
+
+
+def _cohorts(engine: SqlEngine, code: str) -> Cohorts:
+    """:func:`~retention_xl.analysis.cohorts.cohort_tables` from the engine's cohort cells."""
+    cells = engine.fetch(sql.COHORT_CELLS)
+    sizes = engine.fetch(sql.COHORT_SIZES)
+    if sizes.empty:
+        raise DataError("no orders to build cohorts from (every row is a refund)")
+    base = int(sizes["cohort"].min())
+    n_cohorts = int(sizes["cohort"].max()) - base + 1
+    n_offsets = int(cells["last_per"].max()) - base + 1
+    shape = (n_cohorts, n_offsets)
+    flat = (cells["cohort"].to_numpy(dtype=np.int64) - base) * n_offsets + cells["k"].to_numpy(dtype=np.int64)
+
+    def matrix(column: str) -> np.ndarray:
+        return np.bincount(flat, weights=cells[column].to_numpy(dtype=float),
+                           minlength=n_cohorts * n_offsets).reshape(shape).astype(float)
+
+    size = np.bincount(sizes["cohort"].to_numpy(dtype=np.int64) - base, weights=sizes["size"].to_numpy(dtype=float),
+                       minlength=n_cohorts).astype(float)
+    active, revenue, n_orders = matrix("customers"), matrix("revenue"), matrix("orders")
+    reached = np.arange(n_offsets)[None, :] <= (n_offsets - 1 - np.arange(n_cohorts))[:, None]
+    labels = period_labels(np.arange(base, base + n_cohorts), code)
+    cols = [f"P{k}" for k in range(n_offsets)]
+
+    def frame(values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(np.where(reached, values, np.nan), index=labels, columns=cols)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        retention = frame(np.where(size[:, None] > 0, active / size[:, None], np.nan))
+    keep = size > 0
+    return Cohorts(size=pd.Series(size, index=labels, name="size")[keep], customers=frame(active)[keep],
+                   retention=retention[keep], revenue=frame(revenue)[keep], orders=frame(n_orders)[keep], period=code)
+
+
+def _headline(engine: SqlEngine, kpis: pd.DataFrame, window: int) -> dict:
+    """:func:`~retention_xl.analysis.kpis.headline_kpis` from the engine's totals."""
+    head = engine.fetch(sql.HEADLINE).iloc[0]
+    n_customers, n_orders = int(head["customers"]), int(head["orders"])
+    if n_customers == 0:
+        raise DataError("no orders to summarise (every row is a refund)")
+    first = pd.Timestamp(int(head["first_t"]))
+    complete = kpis.iloc[:-1] if len(kpis) > 1 else kpis
+    if len(kpis):
+        ends = kpis["start"].shift(-1)
+        warm = (ends <= first + pd.Timedelta(days=int(window))).to_numpy(dtype=bool)
+        complete = complete[~warm[: len(complete)]]
+    complete = complete[complete["customers_start"] > 0]
+    return {
+        "customers": n_customers,
+        "orders": n_orders,
+        "revenue": float(head["revenue"]),
+        "aov": float(head["gross"]) / n_orders if n_orders else float("nan"),
+        "purchase_frequency": n_orders / n_customers,
+        "repeat_rate": int(head["repeaters"]) / n_customers,
+        "avg_crr": float(complete["crr"].mean()) if len(complete) else float("nan"),
+        "avg_churn": float(complete["churn"].mean()) if len(complete) else float("nan"),
+        "avg_from": str(complete["period"].iloc[0]) if len(complete) else "",
+        "refund_only_customers": int(head["refund_only_customers"]),
+        "refund_only_revenue": float(head["refund_only_revenue"]) if pd.notna(head["refund_only_revenue"]) else 0.0,
+        "first_order": first,
+        "last_order": pd.Timestamp(int(head["last_t"])),
+    }
+
+
+def _customer_summary(engine: SqlEngine, last_day: int) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`~retention_xl.analysis.customers.customer_summary` (customers in order of
+    first appearance, times to the last day of the data) and the median gaps."""
+    rows = engine.fetch(sql.CUSTOMER_ROWS)
+    first_ns = rows["first_t"].to_numpy(dtype=np.int64)
+    last_ns = rows["last_t"].to_numpy(dtype=np.int64)
+    index = pd.Index(rows["customer"].astype(str).to_numpy(dtype=object), name="customer")
+    summary = pd.DataFrame({
+        "first_order": pd.DatetimeIndex(first_ns.astype("datetime64[ns]")),
+        "last_order": pd.DatetimeIndex(last_ns.astype("datetime64[ns]")),
+        "orders": rows["orders"].to_numpy(dtype=np.int64),
+        "revenue": rows["revenue"].to_numpy(dtype=float),
+        "days_since_last": last_day - last_ns // sql.DAY_NS,
+        "frequency": rows["frequency"].to_numpy(dtype=np.int64),
+        "recency": (last_ns // sql.DAY_NS - first_ns // sql.DAY_NS).astype(float),
+        "T": (last_day - first_ns // sql.DAY_NS).astype(float),
+        "monetary": rows["monetary"].to_numpy(dtype=float),
+    }, index=index)
+    gaps = pd.Series(rows["median_gap"].to_numpy(dtype=float), index=index, name="median_gap")
+    return summary, gaps
+
+
+def _holdout(engine: SqlEngine) -> tuple:
+    """:func:`~retention_xl.analysis.prediction.holdout_split` from the engine: the last
+    third of the history (whole days) as the holdout, the calibration summary before it."""
+    span_row = engine.fetch(sql.PURCHASE_DAYS).iloc[0]
+    first, last = int(span_row["first_day"]), int(span_row["last_day"])
+    span = last - first + 1
+    if span < MIN_HOLDOUT_DAYS:
+        return None, "short_history", span
+    start = last - span // 3 + 1
+    rows = engine.fetch(sql.calibration_sql(start))
+    calibration = pd.DataFrame({
+        "frequency": rows["frequency"].to_numpy(dtype=float),
+        "recency": rows["recency"].to_numpy(dtype=float) / UNIT_DAYS,
+        "T": rows["age"].to_numpy(dtype=float) / UNIT_DAYS,
+        "monetary": rows["monetary"].to_numpy(dtype=float),
+    }, index=pd.Index(rows["customer"].astype(str).to_numpy(dtype=object), name="customer"))
+    if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
+        return None, "few_repeat_buyers", span
+    actual = rows["actual"].to_numpy(dtype=np.int64)
+    return (calibration, actual, (last - start + 1) / UNIT_DAYS), None, span

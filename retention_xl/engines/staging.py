@@ -1,0 +1,500 @@
+"""Cleaning at scale: the pandas cleaning run on a source a slice at a time, staged as Parquet.
+
+The cleaning rules (column roles, dates, digits, amounts, statuses ...) are those of
+:func:`retention_xl.pipeline.clean`, applied to each Arrow record batch of the source
+(a few hundred thousand rows), so a report from a data lake reads its data exactly as a
+report from a pasted sheet. Each batch's clean orders go to a Parquet file in a
+temporary folder, in the engines' staged layout (:mod:`retention_xl.engines.definitions`)
+plus ``key``, a hash of the whole input row; its issues and notices are kept.
+
+What needs the whole table at once, and how it is handled:
+
+* **The day/month order of text dates** is decided per column from all its values: a
+  first pass reads only the date column, collects its distinct values and decides with
+  the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
+  cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
+* **Exact duplicate rows in different batches** (each batch drops its own): the engine
+  finds rows whose whole-row ``key`` and clean customer, time and amount equal an earlier
+  row's (``duplicate_rows``) and leaves them out, listed as duplicates like today.
+* **Order lines of one order split across batches**: a batch never ends inside a run of
+  rows with the same order id (the rows of the id at its end are carried into the next
+  batch), so the lines of an order written together, as exports write them, are cleaned
+  together. An id seen again in a later batch is counted (``order_ids_split``).
+* **Column-level conventions decided per batch** (decimal comma, currency marks, digit
+  scripts): the batches' notices are merged (counts added up); a convention that differs
+  between batches is reported as such.
+
+Memory: one batch and its clean result at a time, plus the issues (kept for the Data
+issues sheet).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from retention_xl.analysis.column_values import ColumnValues, email_spellings
+from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.numerals import clean_text, digit_script
+from retention_xl.analysis.issue_table import issue_frame
+from retention_xl.analysis.orders import Orders, status_notice
+from retention_xl.errors import RetentionError
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import clean
+from retention_xl.sources.datasets import BATCH_ROWS, Dataset
+
+__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT"]
+
+DAY_NS = 86_400_000_000_000
+#: distinct date texts the first pass keeps; past it, the decision rests on those seen
+DISTINCT_DATES_LIMIT = 2_000_000
+STAGED_SCHEMA = pa.schema([("row", pa.int64()), ("customer", pa.string()), ("t", pa.int64()), ("day", pa.int32()),
+                           ("amount", pa.float64()), ("key", pa.int64()), ("plain", pa.bool_())])
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Clean orders on disk, ready for an engine.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        Temporary folder of Parquet files (``orders-00000.parquet`` ...); removed by
+        :meth:`remove`.
+    files : tuple of str
+    emails : tuple of str
+        Parquet files of each batch's distinct e-mail addresses as cleaned and as compared
+        (``clean, folded``), from which the engine counts the addresses that matched another
+        in case only (``emails_casefolded``).
+    spellings : tuple of str
+        Parquet files of the distinct customer texts of each batch and their ids (``raw,
+        id``), from which the engine counts the ids that matched another spelling over the
+        whole table (``customer_ids_merged``).
+    orders : Orders
+        Issues, notices, columns used and rows read, as :func:`~retention_xl.pipeline.clean`
+        gives them for the whole table (``frame`` is empty: the orders are in ``files``).
+    n_orders : int
+        Clean rows staged (before cross-batch duplicates are dropped).
+    batches : int
+    """
+
+    folder: Path
+    files: tuple[str, ...]
+    spellings: tuple[str, ...]
+    orders: Orders
+    n_orders: int
+    batches: int
+    emails: tuple[str, ...] = ()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batch_rows: int = BATCH_ROWS,
+                 folder: str | Path | None = None, progress: Callable[[str], None] | None = None,
+                 workers: int | None = None) -> Staged:
+    """Clean ``dataset`` batch by batch and stage the orders as Parquet.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    options : ReportOptions, optional
+        Column roles, date order, statuses (as for :func:`~retention_xl.pipeline.clean`).
+    batch_rows : int
+        Rows cleaned at a time.
+    folder : path, optional
+        Where to put the staged files (default: a new temporary folder).
+    progress : callable, optional
+        Called with a line per batch.
+    workers : int, optional
+        Processes that clean batches at once (default: one per core, at most 4); the
+        first batch is always cleaned here, the others in parallel when there are more.
+
+    Raises
+    ------
+    MissingColumns, UnknownColumn
+        As :func:`~retention_xl.pipeline.clean`, on the first batch.
+    """
+    options = options or ReportOptions()
+    step = progress or (lambda _: None)
+    root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
+    try:
+        decided = None
+        if options.dayfirst is None:
+            options, decided = _decide_date_order(dataset, options, batch_rows, step)
+        workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
+    """First pass over text dates: the day/month order decided on all their distinct values,
+    and the notice that says so (for the whole column)."""
+    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
+    if first is None:
+        return options, None
+    names = list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names
+    cols = detect_columns(pd.Index(names), **options.roles.chosen())
+    if not _is_text(first, cols.date):
+        return options, None
+    step("Deciding the date order")
+    counts: pd.Series | None = None
+    for batch in dataset.batches(batch_rows):
+        if isinstance(batch, pd.DataFrame):
+            part = batch[cols.date].value_counts()
+        else:
+            values = batch.column(cols.date).value_counts()
+            part = pd.Series(values.field("counts").to_numpy(zero_copy_only=False),
+                             index=values.field("values").to_numpy(zero_copy_only=False))
+        part = part[part.index.notna()]
+        counts = part if counts is None else counts.add(part, fill_value=0)
+        if len(counts) > DISTINCT_DATES_LIMIT:
+            break
+    if counts is None or counts.empty:
+        return options, None
+    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64), column=cols.date)
+    for notice in reading.notices:
+        if notice.code == "date_order":
+            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice
+    return options, None
+
+
+def _is_text(batch, column: str) -> bool:
+    if isinstance(batch, pd.DataFrame):
+        return batch[column].dtype == object or batch[column].dtype == "str"
+    kind = batch.schema.field(column).type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What cleaning one batch gave, besides its staged file."""
+
+    issues: pd.DataFrame
+    notices: tuple[tuple[str, dict], ...]  # (code, values): a Notice's mapping does not pickle
+    columns: object
+    n_rows: int
+    n_orders: int
+    scripts: dict
+    spellings: str | None
+    sales: tuple[int, int]  # orders that are sales (not refunds) and the input lines used
+    emails: str | None  # Parquet file of the batch's e-mail spellings (clean, folded)
+
+
+def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
+    """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
+    cleaned = clean(frame, options, first_row=first_row, name=name)
+    cols = cleaned.columns
+    raw_customers = frame[cols.customer]
+    text = raw_customers.dtype == object or raw_customers.dtype == "str"
+    spelling = _Spellings.of(raw_customers) if text else None
+    pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd")
+    scripts = {}
+    for column in _script_columns(cols):
+        values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()
+        script = digit_script(pd.Series(values))
+        if script:
+            scripts.setdefault(column, set()).update(("persian", "arabic_indic") if script.startswith("persian_and") else (script,))
+    spellings_path = None
+    if spelling is not None:
+        pairs = spelling.pairs(frame, cleaned, first_row)
+        if len(pairs):
+            spellings_path = path.replace("orders-", "spellings-")
+            pq.write_table(pa.table({"raw": pa.array(pairs["raw"], type=pa.string()),
+                                     "id": pa.array(pairs["id"], type=pa.string())}), spellings_path)
+    sales = (int((cleaned.frame["amount"].to_numpy() >= 0).sum()), int(cleaned.n_used_rows or 0))
+    emails_path = None
+    emails = email_spellings(ColumnValues.of(raw_customers))
+    if len(emails):
+        emails_path = path.replace("orders-", "emails-")
+        pq.write_table(pa.table({"clean": pa.array(emails["clean"], type=pa.string()),
+                                 "folded": pa.array(emails["folded"], type=pa.string())}), emails_path)
+    return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
+                  len(cleaned.frame), scripts, spellings_path, sales, emails_path)
+
+
+def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
+           decided: Notice | None, workers: int) -> Staged:
+    files: list[str] = []
+    spellings: list[str] = []
+    emails: list[str] = []
+    scripts: dict[str, set] = {}
+    issues: list[pd.DataFrame] = []
+    notices: dict[tuple, Notice] = {}
+    if decided is not None:  # the first pass's decision, worded for the whole column
+        _merge_notice(notices, decided)
+    columns = None
+    n_rows = n_orders = 0
+    order_id = _order_id_column(dataset, options)
+    seen_ids: set = set()
+    split_ids = 0
+    pending: deque = deque()
+    pool = None
+
+    sales = [0, 0]
+    statuses: dict = {}
+
+    def collect(result: _Batch) -> None:
+        nonlocal columns, n_rows, n_orders
+        columns = columns or result.columns
+        sales[0] += result.sales[0]
+        sales[1] += result.sales[1]
+        if len(result.issues):
+            issues.append(result.issues)
+        for code, values in result.notices:
+            notice = Notice(code, **values)
+            if notice.code in ("digits", "customer_ids_merged", "emails_casefolded"):
+                continue  # decided over the whole table below and by the engine
+            if notice.code in ("statuses_excluded", "statuses_kept"):
+                _tally_statuses(statuses, notice)
+                _merge_notice(notices, Notice("statuses", column=values["column"]))  # its place in the list
+                continue
+            if not (decided is not None and notice.code == "date_order"):
+                _merge_notice(notices, notice)
+        for column, found in result.scripts.items():
+            scripts.setdefault(column, set()).update(found)
+        if result.spellings:
+            spellings.append(result.spellings)
+        if result.emails:
+            emails.append(result.emails)
+        n_orders += result.n_orders
+
+    try:
+        for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
+            if order_id is not None and order_id in frame.columns:
+                ids = set(frame[order_id].dropna().unique().tolist())
+                split_ids += len(ids & seen_ids)
+                seen_ids |= ids
+            first_row = dataset.first_row + n_rows  # Parquet and database rows are numbered from 1
+            n_rows += len(frame)
+            step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+            path = str(root / f"orders-{number:05d}.parquet")
+            files.append(path)
+            args = (frame, options, first_row, dataset.name, path)
+            if number == 0 or workers < 2:
+                collect(_clean_batch(*args))
+                continue
+            if pool is None:  # a second batch: clean the rest in parallel
+                pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+            pending.append((pool.submit(_clean_batch, *args), args))
+            while len(pending) > workers:
+                collect(_result(*pending.popleft()))
+        while pending:
+            collect(_result(*pending.popleft()))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if columns is not None:
+        for notice in _digit_notices(scripts, columns):
+            _merge_notice(notices, notice)
+    if split_ids:
+        _merge_notice(notices, Notice("order_ids_split", column=order_id, count=split_ids))
+    for ident, notice in notices.items():  # a batch of one-line orders says nothing: count them all
+        if notice.code == "orders_by_id":
+            notices[ident] = Notice("orders_by_id", column=notice.values["column"], orders=sales[0], lines=sales[1])
+        if notice.code == "statuses":
+            tally, count, value = statuses[notice.values["column"]]
+            notices[ident] = status_notice(notice.values["column"], tally, count, value)
+    if columns is None:  # no rows at all: clean an empty table for the columns and the error
+        empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in _names(dataset)})
+        columns = clean(empty, options, name=dataset.name).columns
+    issue_frame = pd.concat(issues, ignore_index=True) if issues else _no_issues()
+    summary = Orders(pd.DataFrame({"row": pd.Series([], dtype="int64"), "customer": pd.Series([], dtype="str"),
+                                   "date": pd.Series([], dtype="datetime64[ns]"),
+                                   "amount": pd.Series([], dtype="float64")}),
+                     issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
+    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails))
+
+
+def _order_id_column(dataset: Dataset, options: ReportOptions) -> str | None:
+    """The order-id column the cleaning will use (named, or found by its header), so that
+    no batch ends inside an order's lines."""
+    names = _names(dataset)
+    if not names:
+        return None
+    try:
+        return detect_columns(pd.Index(names), **options.roles.chosen()).order_id
+    except RetentionError:  # the first batch's cleaning raises the same error, worded for the user
+        return None
+
+
+def _process_context():
+    """Worker processes forked where the system can (no re-import of the caller's script),
+    else spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and os.uname().sysname == "Linux" else "spawn")
+
+
+def _result(future, args) -> _Batch:
+    """A worker's result; if the workers cannot run (a script without a main guard, a
+    killed process), the batch is cleaned here instead."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _clean_batch(*args)
+
+
+def whole_orders(batches, order_id: str | None):
+    """``batches`` (Arrow or pandas) as pandas frames that never end inside a run of rows
+    with the same ``order_id``: the run at a batch's end is carried into the next one.
+
+    >>> frames = [pd.DataFrame({"id": [1, 1, 2]}), pd.DataFrame({"id": [2, 3]})]
+    >>> [f["id"].tolist() for f in whole_orders(frames, "id")]
+    [[1, 1], [2, 2, 3]]
+    """
+    carry: pd.DataFrame | None = None
+    for raw, last in _with_end(batches):
+        frame = raw.to_pandas(date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
+        if carry is not None:
+            frame = pd.concat([carry, frame], ignore_index=True)
+            carry = None
+        if order_id is not None and order_id in frame.columns and not last and len(frame):
+            ids = frame[order_id]
+            keep = len(frame) - int((ids.iloc[::-1] == ids.iloc[-1]).cummin().sum())  # the run of the last id
+            if keep > 0:
+                carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
+        if len(frame):
+            yield frame
+
+
+def _with_end(batches):
+    """Each batch with a flag: is it the last?"""
+    previous = None
+    for batch in batches:
+        if previous is not None:
+            yield previous, False
+        previous = batch
+    if previous is not None:
+        yield previous, True
+
+
+def _names(dataset: Dataset) -> list[str]:
+    for batch in dataset.batches(1):
+        return list(batch.columns) if isinstance(batch, pd.DataFrame) else batch.schema.names
+    return []
+
+
+def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: "_Spellings | None") -> pa.Table:
+    """The clean orders in the staged layout, with the hash of each one's whole input row and
+    whether its customer text is its id as written (``plain``)."""
+    frame = cleaned.frame
+    t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
+    positions = frame["row"].to_numpy(dtype=np.int64) - first_row
+    key = pd.util.hash_pandas_object(raw.iloc[positions], index=False).to_numpy(dtype=np.uint64)
+    customer = pa.array(frame["customer"].astype("str"), type=pa.string())
+    if spelling is not None and (spelling.raw != spelling.ids).any():
+        written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
+        plain = pa.array(written == frame["customer"].astype(str).to_numpy(dtype=object))
+    else:
+        plain = pa.array(np.ones(len(frame), bool))
+    return pa.table({
+        "row": pa.array(frame["row"].to_numpy(dtype=np.int64)),
+        "customer": customer,
+        "t": pa.array(t),
+        "day": pa.array(np.floor_divide(t, DAY_NS).astype(np.int32)),
+        "amount": pa.array(frame["amount"].to_numpy(dtype=float)),
+        "key": pa.array(key.view(np.int64)),
+        "plain": plain,
+    }, schema=STAGED_SCHEMA)
+
+
+_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
+
+
+@dataclass(frozen=True)
+class _Spellings:
+    """A batch's distinct customer texts and the ids the cleaning reads them as."""
+
+    raw: np.ndarray
+    ids: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series) -> "_Spellings":
+        raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
+        ids = raw.copy()
+        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+        if odd.any():
+            ids[odd] = clean_text(raw[odd]).astype("str").to_numpy()
+        return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
+
+    def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
+        """The spellings the engine needs to count merged ids over the whole table: texts
+        read as another id, and the texts of skipped rows (the staged rows carry ``plain``)."""
+        changed = (self.raw != self.ids) & (self.ids != "")
+        if not changed.any():
+            return pd.DataFrame({"raw": [], "id": []})
+        out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]
+        used = np.zeros(len(frame), bool)
+        used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
+        skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
+        plain = pd.Series(skipped, dtype="str")
+        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)].to_numpy(dtype=object)
+        out.append(pd.DataFrame({"raw": plain, "id": plain}))
+        return pd.concat(out, ignore_index=True)
+
+
+def _script_columns(columns) -> list[str]:
+    """The columns whose digits the cleaning reads, in the order its notice names them."""
+    return list(dict.fromkeys(c for c in (columns.customer, columns.date, columns.amount, columns.quantity,
+                                          columns.unit_price) if c))
+
+
+def _digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
+    """The ``digits`` notices of the whole table, as the cleaning words them for one table."""
+    def code(found: set) -> str:
+        return "persian_and_arabic_indic" if len(found) > 1 else next(iter(found))
+
+    by_column = {c: code(scripts[c]) for c in _script_columns(columns) if c in scripts}
+    out = []
+    for script in dict.fromkeys(by_column.values()):
+        where = ", ".join(f"'{c}'" for c, s in by_column.items() if s == script)
+        out.append(Notice("digits", script=script, columns=where))
+    return out
+
+
+#: the values of a notice that are counts or sums over the rows (added up over batches)
+ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines"})
+
+
+def _tally_statuses(statuses: dict, notice: Notice) -> None:
+    """Add a batch's statuses notice to the whole table's tally (per status: shown, left out)."""
+    tally, count, value = statuses.setdefault(notice.values["column"], ({}, 0, 0.0))
+    for text, shown, out in notice.values["tally"]:
+        both = tally.setdefault(text, [0, 0])
+        both[0] += shown
+        both[1] += out
+    statuses[notice.values["column"]] = (tally, count + int(notice.values.get("count", 0)),
+                                         value + float(notice.values.get("value", 0.0)))
+
+
+def _merge_notice(notices: dict, notice: Notice) -> None:
+    """Notices of the same decision from several batches become one, counts and sums added up."""
+    values = dict(notice.values)
+    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in ADDITIVE)))
+    known = notices.get(ident)
+    if known is not None:
+        for key in ADDITIVE & values.keys() & known.values.keys():
+            values[key] = known.values[key] + values[key]
+    notices[ident] = Notice(notice.code, **values)
+
+
+def _no_issues() -> pd.DataFrame:
+    return issue_frame([], np.array([], dtype=np.int64), [])

@@ -1,0 +1,326 @@
+"""Order tables too large for memory: Parquet datasets, database tables and queries, Spark tables.
+
+A :class:`Dataset` is the data plus where it came from: its :attr:`~Dataset.name` is what
+the report says it read, and :meth:`~Dataset.batches` streams its rows as Arrow record
+batches of a bounded size, so a table of any length is read a slice at a time.
+
+:func:`open_dataset` recognises the source from what the user typed:
+
+=====================================  ==========================================================
+``orders.parquet``                     one Parquet file
+``lake/orders/`` or ``lake/*.parquet``  a directory (partitioned ``key=value`` folders too) or glob
+``shop.duckdb`` / ``shop.sqlite``      a DuckDB or SQLite database (``table=`` or ``query=``)
+``postgresql://user@host/db``          a PostgreSQL database (``table=`` or ``query=``)
+``spark:orders``                       a table the Spark session can read (``table=`` works too)
+=====================================  ==========================================================
+
+Reading uses DuckDB for Parquet and DuckDB files, the standard library for SQLite, psycopg
+for PostgreSQL (a server-side cursor) and the Spark session for Spark tables; each is
+imported only when its kind of source is used.
+
+Examples
+--------
+>>> import tempfile, pandas as pd
+>>> folder = tempfile.mkdtemp()
+>>> pd.DataFrame({"Customer": ["a", "b"], "Date": ["2024-01-05", "2024-02-01"], "Total": [10, 5]}).to_parquet(f"{folder}/o.parquet")
+>>> ds = open_dataset(f"{folder}/o.parquet")
+>>> ds.kind, [b.num_rows for b in ds.batches(1)]
+('parquet', [1, 1])
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
+
+__all__ = ["Dataset", "open_dataset", "is_dataset", "DATABASE_SUFFIXES", "BATCH_ROWS"]
+
+#: rows per batch read from a source (a few hundred thousand: bounded memory, fast cleaning)
+BATCH_ROWS = 500_000
+DATABASE_SUFFIXES = {".duckdb": "duckdb", ".ddb": "duckdb", ".db": "sqlite", ".sqlite": "sqlite",
+                     ".sqlite3": "sqlite"}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An order table read in batches.
+
+    Attributes
+    ----------
+    kind : {"parquet", "duckdb", "sqlite", "postgresql", "spark"}
+    location : str
+        The path, glob or connection URL (a URL's password is never shown in :attr:`name`).
+    table, query : str or None
+        For databases and Spark: the table to read, or a SELECT.
+    name : str
+        What the report says it read, e.g. ``"orders/ (Parquet dataset, 12 files)"``.
+    files : tuple of str
+        For Parquet: the files read.
+    """
+
+    kind: str
+    location: str
+    table: str | None = None
+    query: str | None = None
+    name: str = ""
+    files: tuple[str, ...] = field(default=(), repr=False)
+    spark: object = field(default=None, repr=False, compare=False)
+    frame: object = field(default=None, repr=False, compare=False)
+    first_row: int = 1
+
+    @classmethod
+    def of_csv(cls, path: str | Path) -> "Dataset":
+        """A CSV file streamed in batches, every cell as text (as
+        :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
+        detected the same way; no cell limit, since it is never held whole."""
+        from retention_xl.sources.files import detect_delimiter, detect_encoding
+
+        path = Path(path)
+        if not path.is_file():
+            raise DataError(f"File not found: {path}")
+        with path.open("rb") as f:
+            head = f.read(200_000)
+        encoding = detect_encoding(head)
+        text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+        lines = text.splitlines()
+        blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
+        delimiter = detect_delimiter("\n".join(lines[blank:]))
+        return cls("csv", str(path), name=path.name, first_row=blank + 2,
+                   frame=(encoding, delimiter, blank))
+
+    @classmethod
+    def of_frame(cls, frame, name: str, first_row: int = 2) -> "Dataset":
+        """A table already read (e.g. by :func:`~retention_xl.sources.files.read_table`), in
+        slices; ``first_row`` is the file row of its first row."""
+        return cls("frame", name, name=name, frame=frame, first_row=first_row)
+
+    def select(self) -> str:
+        """The SELECT that reads the table or runs the query."""
+        return self.query if self.query else f"SELECT * FROM {self.table}"
+
+    def count_rows(self) -> int | None:
+        """Rows in the source when it can say cheaply (Parquet metadata), else None."""
+        if self.kind == "frame":
+            return len(self.frame)
+        if self.kind == "csv":
+            return None
+        if self.kind != "parquet":
+            return None
+        import pyarrow.parquet as pq
+
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in self.files)
+
+    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        """The rows in order, ``rows`` at a time (decimals as float64); a table in memory
+        gives pandas slices, its values untouched."""
+        if self.kind == "frame":
+            for start in range(0, len(self.frame), rows):
+                yield self.frame.iloc[start:start + rows].reset_index(drop=True)
+            return
+        readers = {"csv": self._csv, "parquet": self._parquet, "duckdb": self._duckdb, "sqlite": self._sqlite,
+                   "postgresql": self._postgresql, "spark": self._spark}
+        for batch in readers[self.kind](rows):
+            if batch.num_rows:
+                yield _plain_types(batch)
+
+    def _csv(self, rows: int) -> Iterator[pa.RecordBatch]:
+        import csv as csv_module
+
+        import pyarrow.csv as pacsv
+
+        encoding, delimiter, blank = self.frame
+        with open(self.location, encoding=encoding, errors="ignore", newline="") as f:
+            for _ in range(blank):
+                f.readline()
+            header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
+        try:
+            reader = pacsv.open_csv(
+                self.location,
+                read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                                               skip_rows=blank, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                     null_values=[], column_types={n: pa.string() for n in header}))
+            buffered, count = [], 0
+            for batch in reader:
+                buffered.append(batch)
+                count += batch.num_rows
+                if count >= rows:
+                    table = pa.Table.from_batches(buffered)
+                    for start in range(0, table.num_rows - table.num_rows % rows, rows):
+                        yield from table.slice(start, rows).to_batches(max_chunksize=rows)
+                    rest = table.slice(table.num_rows - table.num_rows % rows)
+                    buffered, count = rest.to_batches(), rest.num_rows
+            if count:
+                yield from pa.Table.from_batches(buffered).combine_chunks().to_batches(max_chunksize=rows)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
+
+    def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
+        import pyarrow.dataset as pds
+
+        partitioning = "hive" if any("=" in Path(f).parent.name for f in self.files) else None
+        data = pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
+                           partition_base_dir=self.location if Path(self.location).is_dir() else None)
+        # one batch read ahead at most: memory stays at a few batches whatever the dataset
+        yield from data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False)
+
+    def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
+        duckdb = _need("duckdb", "a DuckDB database")
+        with duckdb.connect(self.location, read_only=True) as con:
+            reader = con.sql(self.select()).to_arrow_reader(rows)
+            yield from reader
+
+    def _sqlite(self, rows: int) -> Iterator[pa.RecordBatch]:
+        with sqlite3.connect(f"file:{self.location}?mode=ro", uri=True) as con:
+            cursor = con.execute(self.select())
+            names = [d[0] for d in cursor.description]
+            while chunk := cursor.fetchmany(rows):
+                yield _batch_of_rows(chunk, names)
+
+    def _postgresql(self, rows: int) -> Iterator[pa.RecordBatch]:
+        psycopg = _need("psycopg", "a PostgreSQL database")
+        with psycopg.connect(self.location) as con, con.cursor(name="retention_xl_orders") as cursor:
+            cursor.itersize = rows
+            cursor.execute(self.select())
+            names = None
+            while chunk := cursor.fetchmany(rows):
+                names = names or [d.name for d in cursor.description]
+                yield _batch_of_rows(chunk, names)
+
+    def _spark(self, rows: int) -> Iterator[pa.RecordBatch]:
+        frame = self.spark.sql(self.select()) if self.query else self.spark.table(self.table)
+        schema = None
+        buffer: list = []
+        for row in frame.toLocalIterator(prefetchPartitions=True):
+            buffer.append(tuple(row))
+            schema = schema or frame.columns
+            if len(buffer) == rows:
+                yield _batch_of_rows(buffer, schema)
+                buffer = []
+        if buffer:
+            yield _batch_of_rows(buffer, schema)
+
+
+def _batch_of_rows(rows: list[tuple], names: list[str]) -> pa.RecordBatch:
+    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    arrays = []
+    for values in columns:
+        try:
+            arrays.append(pa.array(values, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: keep them as text
+            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+    return pa.RecordBatch.from_arrays(arrays, names=list(names))
+
+
+def _plain_types(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Decimals as float64 (money columns of databases), dictionaries decoded."""
+    arrays, changed = [], False
+    for column in batch.columns:
+        if pa.types.is_decimal(column.type):
+            column, changed = column.cast(pa.float64()), True
+        elif pa.types.is_dictionary(column.type):
+            column, changed = column.dictionary_decode(), True
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names) if changed else batch
+
+
+def _need(module: str, what: str):
+    try:
+        return __import__(module)
+    except ImportError:
+        raise EnvironmentProblem(f"reading {what} needs the Python package {module}; install retention-xl[scale]") from None
+
+
+def is_dataset(source: object) -> bool:
+    """True for what :func:`open_dataset` reads and a plain file reader does not: a Parquet
+    directory or glob, a database, a connection URL, a Spark table."""
+    text = str(source)
+    if text.startswith(("postgresql://", "postgres://", "spark:")):
+        return True
+    if any(ch in text for ch in "*?["):
+        return True
+    path = Path(text)
+    return path.is_dir() or path.suffix.lower() in DATABASE_SUFFIXES
+
+
+def _safe_url(url: str) -> str:
+    """A connection URL without its password."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1@", url)
+
+
+def open_dataset(source: str | Path, *, table: str | None = None, query: str | None = None,
+                 spark=None) -> Dataset:
+    """Recognise a large order source (see the module's table) and describe it.
+
+    Parameters
+    ----------
+    source : str or path
+        A Parquet file, directory or glob; a .duckdb/.sqlite file; a ``postgresql://``
+        URL; or ``spark:TABLE``.
+    table, query : str, optional
+        For databases and Spark: the table (``schema.table`` allowed) or a SELECT; exactly one.
+    spark : pyspark.sql.SparkSession, optional
+        The session that reads Spark tables (default: the active one, or a local one).
+
+    Raises
+    ------
+    DataError
+        Nothing at the path, or no Parquet files in a directory or glob.
+    InvalidValue
+        A database without ``table`` or ``query``, or both, or a table name that is not a name.
+    """
+    text = str(source)
+    if text.startswith("spark:"):
+        table = table or text[len("spark:"):] or None
+        return _database("spark", text, table, query, spark=spark or _spark_session())
+    if text.startswith(("postgresql://", "postgres://")):
+        return _database("postgresql", text, table, query)
+    path = Path(text)
+    if path.suffix.lower() in DATABASE_SUFFIXES and not any(ch in text for ch in "*?["):
+        if not path.is_file():
+            raise DataError(f"File not found: {path}")
+        return _database(DATABASE_SUFFIXES[path.suffix.lower()], str(path), table, query)
+    if table or query:
+        raise InvalidValue("table and query are for databases and Spark; a Parquet source is read whole")
+    if path.is_dir():
+        files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq")
+                       and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts))
+        where = f"{path.name}/"
+    elif any(ch in text for ch in "*?["):
+        files = sorted(glob.glob(text, recursive=True))
+        where = text
+    elif path.is_file():
+        files = [str(path)]
+        where = path.name
+    else:
+        raise DataError(f"File not found: {path}")
+    if not files:
+        raise DataError(f"no Parquet files in {text}")
+    label = where if len(files) == 1 and path.is_file() else f"{where} (Parquet dataset, {len(files):,} files)"
+    return Dataset("parquet", str(path) if path.is_dir() else text, name=label, files=tuple(files))
+
+
+def _database(kind: str, location: str, table: str | None, query: str | None, spark=None) -> Dataset:
+    if (table is None) == (query is None):
+        raise InvalidValue(f"a {kind} source needs a table or a query (one of them)")
+    if table is not None and not _NAME.match(table):
+        raise InvalidValue(f"table must be a table name such as orders or sales.orders, got {table!r}")
+    where = _safe_url(location) if kind == "postgresql" else Path(location).name if kind in ("duckdb", "sqlite") else "Spark"
+    what = f"table {table}" if table else "query"
+    return Dataset(kind, location, table, query, name=f"{where}, {what}", spark=spark)
+
+
+def _spark_session():
+    from retention_xl.engines.spark_engine import spark_session
+
+    return spark_session()

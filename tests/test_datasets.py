@@ -1,0 +1,151 @@
+"""Sources where large order tables live: Parquet files, folders and globs (partitioned
+too), DuckDB and SQLite tables and queries, PostgreSQL by URL, Spark tables; each gives the
+report the same numbers as the table read whole, and names itself in the report."""
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from retention_xl.engines.run import report_source
+from retention_xl.engines.staging import whole_orders
+from retention_xl.errors import DataError, InvalidValue
+from retention_xl.options import ReportOptions
+from retention_xl.sources.datasets import is_dataset, open_dataset
+from services import POSTGRES_URL, postgres_or_skip, spark_or_skip
+
+ORDERS = pd.DataFrame({
+    "Customer": ["a", "b", "a", "c", "b", "a", "d", "c"],
+    "Date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10", "2024-03-01",
+                            "2024-03-15", "2024-03-20", "2024-04-02"]),
+    "Total": [10.0, 20.0, 5.0, 8.0, 12.5, -5.0, 30.0, 9.25],
+    "Region": ["north", "south", "north", "east", "south", "north", "east", "east"],
+})
+
+
+def _report(source, tmp_path, name="r", **kwargs):
+    return report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine="duckdb"), batch_rows=3, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    ORDERS.to_parquet(tmp / "orders.parquet")
+    return report_source(tmp / "orders.parquet", tmp / "ref.xlsx", ReportOptions(engine="pandas")).analysis
+
+
+def assert_same(a, b):
+    pd.testing.assert_frame_equal(a.kpis, b.kpis, check_dtype=False)
+    pd.testing.assert_frame_equal(a.cohorts.revenue, b.cohorts.revenue)
+    pd.testing.assert_frame_equal(a.customers, b.customers, check_dtype=False)
+    assert a.headline["revenue"] == pytest.approx(b.headline["revenue"]) == 89.75
+
+
+def test_a_partitioned_parquet_folder_and_a_glob(tmp_path, reference):
+    for region, part in ORDERS.groupby("Region", sort=False):
+        folder = tmp_path / "lake" / f"Region={region}"
+        folder.mkdir(parents=True)
+        part.drop(columns="Region").to_parquet(folder / "part-0.parquet")
+    dataset = open_dataset(tmp_path / "lake")
+    assert dataset.kind == "parquet" and dataset.name == "lake/ (Parquet dataset, 3 files)"
+    assert dataset.count_rows() == 8
+    run = _report(tmp_path / "lake", tmp_path)
+    assert run.engine == "duckdb" and run.orders.source == "lake/ (Parquet dataset, 3 files)"
+    assert run.orders.n_input_rows == 8
+    # row order differs by partition, so compare the sums that do not depend on it
+    assert run.analysis.headline["revenue"] == pytest.approx(89.75)
+    assert run.analysis.kpis["revenue"].tolist() == reference.kpis["revenue"].tolist()
+    glob_run = _report(str(tmp_path / "lake" / "*" / "*.parquet"), tmp_path, name="g")
+    assert glob_run.analysis.kpis["customers_end"].tolist() == reference.kpis["customers_end"].tolist()
+
+
+def test_the_automatic_engine_is_duckdb_for_datasets_and_pandas_for_a_short_file(tmp_path):
+    ORDERS.to_parquet(tmp_path / "o.parquet")
+    (tmp_path / "dir").mkdir()
+    ORDERS.to_parquet(tmp_path / "dir" / "o.parquet")
+    auto = ReportOptions()
+    assert report_source(tmp_path / "o.parquet", tmp_path / "a.xlsx", auto).engine == "pandas"
+    assert report_source(tmp_path / "dir", tmp_path / "b.xlsx", auto).engine == "duckdb"
+
+
+def test_sqlite_table_and_query(tmp_path, reference):
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:
+        ORDERS.assign(Date=ORDERS["Date"].dt.strftime("%Y-%m-%d")).to_sql("orders", con, index=False)
+    run = _report(db, tmp_path, table="orders")
+    assert run.orders.source == "shop.sqlite, table orders"
+    assert_same(reference, run.analysis)
+    only_a = _report(db, tmp_path, name="q", query="SELECT * FROM orders WHERE Customer = 'a'")
+    assert only_a.analysis.headline["customers"] == 1 and only_a.orders.source == "shop.sqlite, query"
+
+
+def test_duckdb_database_table(tmp_path, reference):
+    duckdb = pytest.importorskip("duckdb")
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE orders AS SELECT * FROM ORDERS")
+    run = _report(db, tmp_path, table="orders")
+    assert run.orders.source == "shop.duckdb, table orders"
+    assert_same(reference, run.analysis)
+
+
+def test_a_database_needs_one_table_or_query_and_a_real_name(tmp_path):
+    db = tmp_path / "x.sqlite"
+    sqlite3.connect(db).close()
+    with pytest.raises(InvalidValue, match="needs a table or a query"):
+        open_dataset(db)
+    with pytest.raises(InvalidValue, match="table must be a table name"):
+        open_dataset(db, table="orders; DROP TABLE orders")
+    with pytest.raises(DataError, match="no Parquet files"):
+        (tmp_path / "empty").mkdir()
+        open_dataset(tmp_path / "empty")
+    assert is_dataset("postgresql://u@h/db") and is_dataset("spark:orders") and not is_dataset(tmp_path / "o.csv")
+
+
+@pytest.mark.services
+def test_postgresql_table_and_query_by_url(tmp_path, reference):
+    con = postgres_or_skip()
+    with con:
+        con.execute("DROP TABLE IF EXISTS rx_orders")
+        con.execute('CREATE TABLE rx_orders ("Customer" text, "Date" date, "Total" numeric(12, 2), "Region" text)')
+        with con.cursor() as cur:
+            cur.executemany("INSERT INTO rx_orders VALUES (%s, %s, %s, %s)",
+                            [(c, d.date(), t, r) for c, d, t, r in ORDERS.itertuples(index=False)])
+    run = _report(POSTGRES_URL, tmp_path, table="rx_orders")
+    assert run.engine == "duckdb" and run.orders.source.endswith(", table rx_orders")
+    assert ":" not in run.orders.source.split("//")[1].split("@")[0]  # no password shown
+    assert_same(reference, run.analysis)
+    query = _report(POSTGRES_URL, tmp_path, name="q", query='SELECT * FROM rx_orders WHERE "Total" > 9')
+    assert query.analysis.headline["orders"] == 5
+
+
+@pytest.mark.services
+def test_spark_table(tmp_path, reference):
+    spark = spark_or_skip()
+    spark.createDataFrame(ORDERS.astype({"Date": "datetime64[us]"})).createOrReplaceTempView("rx_orders")
+    run = report_source("spark:rx_orders", tmp_path / "s.xlsx", ReportOptions(), spark=spark, batch_rows=3)
+    assert run.engine == "spark" and run.orders.source == "Spark, table rx_orders"
+    assert_same(reference, run.analysis)
+
+
+def test_a_batch_never_ends_inside_an_order():
+    """Lines sharing an order id stay in one batch: the rows of the id at a batch's end are
+    carried into the next batch (exports write an order's lines together)."""
+    lines = pd.DataFrame({"Customer": list("aabbbcc"), "Order": [1, 1, 2, 2, 2, 3, 3]})
+    batches = [lines.iloc[i:i + 3].reset_index(drop=True) for i in range(0, 7, 3)]
+    assert [f["Order"].tolist() for f in whole_orders(batches, "Order")] == [[1, 1], [2, 2, 2], [3, 3]]
+    assert [f["Order"].tolist() for f in whole_orders(batches, None)] == [[1, 1, 2], [2, 2, 3], [3]]
+
+
+def test_a_csv_file_is_streamed_by_the_engines_with_the_same_result(tmp_path, reference):
+    """A CSV too long for memory (or past the input's cell limit) is read in batches by
+    DuckDB and Spark, every cell as text, as the pandas reader reads it."""
+    text = ORDERS.assign(Date=ORDERS["Date"].dt.strftime("%d/%m/%Y"), Total=ORDERS["Total"].map("{:,.2f}".format))
+    path = tmp_path / "orders.csv"
+    path.write_text("\n" + text.to_csv(sep=";", index=False), encoding="utf-8-sig")
+    whole = report_source(path, tmp_path / "p.xlsx", ReportOptions(engine="pandas"))
+    streamed = report_source(path, tmp_path / "d.xlsx", ReportOptions(engine="duckdb"), batch_rows=3)
+    assert streamed.orders.first_row == whole.orders.first_row == 3
+    assert set(streamed.orders.notices) == set(whole.orders.notices)
+    assert_same(whole.analysis, streamed.analysis)
+    assert_same(reference, streamed.analysis)

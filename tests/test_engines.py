@@ -1,0 +1,267 @@
+"""The same data gives the same report through pandas, DuckDB and Spark: every table of
+the analysis, to the cent, on the bundled sample, the CDNOW orders and a messy
+Arabic/Persian export; the Customers sheet's limit and the full table beside the workbook."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retention_xl.engines.customer_limit import kept_customers
+from retention_xl.engines.run import customers_path, report_source
+from retention_xl.options import ReportOptions
+from retention_xl.sample import sample_path
+from services import spark_or_skip
+
+DATA = Path(__file__).parent / "data"
+CENT = 0.005
+
+
+def cdnow_frame() -> pd.DataFrame:
+    """The CDNOW sample (Fader & Hardie's 1/10th sample of the CDNOW customers), as an export."""
+    raw = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None, dtype=str,
+                      names=["Customer ID", "Sample ID", "Order date", "CDs", "Amount"])
+    return raw[["Customer ID", "Order date", "Amount"]]
+
+
+def messy_export() -> pd.DataFrame:
+    """A shop export in Persian and Arabic: Jalali and Gregorian dates in Persian and
+    Arabic-Indic digits, day/month text dates, currency marks, refunds in parentheses, blank
+    and unreadable rows, N/A customers, exact duplicates, ids spelled two ways."""
+    rng = np.random.default_rng(7)
+    n = 900
+    ids = rng.integers(1, 120, n)
+    to_persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    to_arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    customer = [f"C{i}".translate(to_persian if k % 3 == 0 else to_arabic if k % 3 == 1 else {}) for k, i in enumerate(ids)]
+    days = pd.Timestamp("2023-03-21") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    dates = []
+    for k, d in enumerate(days):
+        if k % 4 == 0:
+            import jdatetime
+
+            dates.append(jdatetime.date.fromgregorian(date=d.date()).strftime("%Y/%m/%d").translate(to_persian))
+        elif k % 4 == 1:
+            dates.append(f"{d:%d/%m/%Y}")
+        elif k % 4 == 2:
+            dates.append(f"{d:%Y-%m-%d}".translate(to_arabic))
+        else:
+            dates.append(f"{d:%Y-%m-%d}")
+    amounts = np.round(rng.gamma(2, 400_000, n), -3)
+    total = []
+    for k, a in enumerate(amounts):
+        text = f"{int(a):,}"
+        if k % 17 == 0:
+            total.append(f"({text})")
+        elif k % 5 == 0:
+            total.append(f"{text} ریال".translate(to_persian))
+        else:
+            total.append(text.translate(to_arabic) if k % 5 == 1 else text)
+    frame = pd.DataFrame({"کد مشتری": customer, "تاریخ سفارش": dates, "مبلغ": total, "کانال": rng.choice(["وب", "فروشگاه"], n)})
+    frame.loc[[10, 400], :] = ""
+    frame.loc[[20, 500], "کد مشتری"] = "N/A"
+    frame.loc[[30, 600], "تاریخ سفارش"] = "فردا"
+    frame = pd.concat([frame, frame.iloc[[50, 700]]], ignore_index=True)  # duplicates far from their first rows
+    return frame
+
+
+def invoice_lines() -> pd.DataFrame:
+    """UCI Online Retail's invoice-line layout (test data made here): several lines per
+    invoice, quantity x unit price, credit notes numbered C... with negative quantities."""
+    from retail_like import retail_invoices
+
+    invoices = retail_invoices(400, seed=5)
+    rng = np.random.default_rng(5)
+    lines = rng.integers(1, 4, len(invoices))
+    rows = invoices.loc[invoices.index.repeat(lines)].reset_index(drop=True)
+    quantity = rng.integers(1, 6, len(rows))
+    credit = rows["Total"].to_numpy() < 0
+    price = np.round(np.abs(rows["Total"].to_numpy()) / np.repeat(lines, lines) / quantity, 2)
+    return pd.DataFrame({
+        "InvoiceNo": rows["InvoiceNo"].astype(str),  # credit notes are already numbered C...
+        "StockCode": [f"SKU{k}" for k in rng.integers(100, 999, len(rows))],
+        "Quantity": np.where(credit, -quantity, quantity).astype(str),
+        "InvoiceDate": pd.to_datetime(rows["InvoiceDate"]).dt.strftime("%m/%d/%Y %H:%M"),
+        "UnitPrice": price.astype(str),
+        "CustomerID": rows["CustomerID"].astype(str),
+        "Country": "United Kingdom",
+    })
+
+
+def shopify_export() -> pd.DataFrame:
+    """Shopify's "Export orders" layout, 40 copies of the fixture of the export tests (order
+    names, e-mails and dates moved for each copy): lines after an order's first, totals on the
+    first line only, refunds in 'Refunded Amount', voided/pending/refunded statuses, blank
+    e-mails with a billing name, e-mails differing in case."""
+    base = pd.read_csv(DATA / "shopify_orders_export.csv", dtype=str, keep_default_na=False)
+    copies = []
+    for k in range(40):
+        part = base.copy()
+        part["Name"] = part["Name"].str.replace("#1", f"#{k + 1}", regex=False)
+        part["Email"] = part["Email"].str.replace("@", f"+{k % 7}@", regex=False)
+        for column in ("Paid at", "Created at", "Cancelled at"):
+            when = pd.to_datetime(part[column].str[:19], errors="coerce") + pd.Timedelta(days=9 * k)
+            part[column] = when.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("") + np.where(when.notna(), " +0100", "")
+        copies.append(part)
+    return pd.concat(copies, ignore_index=True)
+
+
+DATASETS = {
+    "shopify": shopify_export,
+    "invoice_lines": invoice_lines,
+    "sample": lambda: pd.read_csv(sample_path(), dtype=str, keep_default_na=False),
+    "cdnow": cdnow_frame,
+    "messy": messy_export,
+}
+
+
+def _run(frame: pd.DataFrame, engine: str, tmp: Path, spark=None, limit=100_000, **options):
+    source = tmp / f"in-{engine}.parquet"
+    frame.to_parquet(source)
+    # small batches: every dataset is cleaned in several batches by DuckDB and Spark
+    return report_source(source, tmp / f"{engine}.xlsx", ReportOptions(engine=engine, customers_limit=limit, **options),
+                         batch_rows=max(len(frame) // 3, 50), spark=spark, force=True)
+
+
+def assert_same_analysis(a, b):
+    """Every table of two analyses equal; money to the cent, other numbers to 1e-9."""
+    pd.testing.assert_frame_equal(a.kpis, b.kpis, check_dtype=False, atol=CENT, rtol=0)
+    for name in ("customers", "retention", "revenue", "orders"):
+        pd.testing.assert_frame_equal(getattr(a.cohorts, name), getattr(b.cohorts, name), atol=CENT, rtol=0)
+    pd.testing.assert_series_equal(a.cohorts.size, b.cohorts.size)
+    pd.testing.assert_frame_equal(a.segments, b.segments, check_dtype=False, atol=CENT, rtol=1e-9)
+    pd.testing.assert_frame_equal(a.customers, b.customers, check_dtype=False, atol=CENT, rtol=1e-9)
+    for key, value in a.headline.items():
+        if isinstance(value, (pd.Timestamp, str)):
+            assert b.headline[key] == value, key
+        else:
+            assert b.headline[key] == pytest.approx(value, abs=CENT, rel=1e-12, nan_ok=True), key
+    assert a.prediction.params_text == b.prediction.params_text
+    ca, cb = a.prediction.choice, b.prediction.choice
+    assert (ca.model, ca.rule, ca.holdout_length) == (cb.model, cb.rule, cb.holdout_length)
+    for x, y in zip(ca.candidates, cb.candidates, strict=True):
+        assert (x.model, x.params_text if hasattr(x, "params_text") else None) == (y.model, getattr(y, "params_text", None))
+    for name in ("customers", "plan", "calendar", "counts"):
+        pd.testing.assert_frame_equal(getattr(a.contacts, name), getattr(b.contacts, name), check_dtype=False,
+                                      atol=CENT, rtol=1e-9)
+    issues = ["row", "column", "value", "problem", "detail", "action", "lines", "amount"]
+    pd.testing.assert_frame_equal(a.orders.issues[issues].reset_index(drop=True),
+                                  b.orders.issues[issues].reset_index(drop=True))
+    # an SQL engine cleans in slices and says when an order id comes back in a later slice
+    # (the sample's refunds name the order they refund, days later): its own notice
+    assert _notices(a.orders.notices) == _notices(n for n in b.orders.notices if n.code != "order_ids_split")
+    assert a.orders.n_input_rows == b.orders.n_input_rows
+
+
+def _notices(notices) -> set:
+    """Notices as comparable values: sums of money to the cent (batches add in another order)."""
+    def value(v):
+        return round(v, 2) if isinstance(v, float) else v
+
+    return {(n.code, tuple(sorted((k, value(v)) for k, v in n.values.items()))) for n in notices}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    return spark_or_skip()
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_duckdb_gives_the_pandas_report(name, tmp_path):
+    frame = DATASETS[name]()
+    reference = _run(frame, "pandas", tmp_path)
+    run = _run(frame, "duckdb", tmp_path)
+    assert (reference.engine, run.engine) == ("pandas", "duckdb")
+    assert_same_analysis(reference.analysis, run.analysis)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_spark_gives_the_pandas_report(name, tmp_path, spark):
+    frame = DATASETS[name]()
+    reference = _run(frame, "pandas", tmp_path)
+    run = _run(frame, "spark", tmp_path, spark=spark)
+    assert run.engine == "spark"
+    assert_same_analysis(reference.analysis, run.analysis)
+
+
+def test_the_messy_export_is_really_messy(tmp_path):
+    """The messy export exercises the cleaning: skipped rows of every kind, converted calendars."""
+    run = _run(messy_export(), "duckdb", tmp_path)
+    problems = set(run.orders.issues["problem"])
+    assert {"blank_row", "missing_customer", "not_a_date", "possible_duplicate"} <= problems
+    codes = {n.code for n in run.orders.notices}
+    assert {"date_jalali", "digits", "customer_ids_merged", "date_order"} <= codes
+    # the two duplicates are in another batch than the rows they repeat: found by the engine
+    dup = run.orders.issues[run.orders.issues["problem"] == "possible_duplicate"]
+    assert dup["row"].tolist() == [901, 902] and dup["detail"].tolist() == ["51", "701"]  # Parquet rows from 1
+    assert set(dup["action"]) == {"kept"}  # identical rows can be real orders: kept and listed
+
+
+def test_period_and_window_options_reach_the_engines(tmp_path):
+    frame = cdnow_frame()
+    for period, window in (("Q", 200), ("W", 30), ("Y", None)):
+        a = _run(frame, "pandas", tmp_path, period=period, window_days=window).analysis
+        b = _run(frame, "duckdb", tmp_path, period=period, window_days=window).analysis
+        assert_same_analysis(a, b)
+
+
+def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_path):
+    frame = DATASETS["sample"]()
+    a = _run(frame, "pandas", tmp_path, limit=300)
+    b = _run(frame, "duckdb", tmp_path, limit=300)
+    assert a.n_customers == b.n_customers == 1500
+    assert len(a.analysis.customers) == len(b.analysis.customers) <= 300
+    assert_same_analysis(a.analysis, b.analysis)
+    # the sheet keeps the top at-risk customers (half the limit) and the most valuable overall
+    full = pd.read_parquet(b.customers_file).set_index("customer")
+    assert b.customers_file == customers_path(tmp_path / "duckdb.xlsx") and len(full) == 1500
+    kept = b.analysis.customers
+    assert kept.index.tolist() == kept_customers(full.assign(segment=full["segment"]), 300).index.tolist()
+    top = full.sort_values("revenue", ascending=False).index[:150]
+    assert set(top) <= set(kept.index)
+    at_risk = full[full["at_risk"]].sort_values("revenue", ascending=False).index[:150]
+    assert set(at_risk) <= set(kept.index)
+    pandas_full = pd.read_parquet(a.customers_file).set_index("customer").sort_index()
+    pd.testing.assert_frame_equal(pandas_full, full.sort_index()[pandas_full.columns], check_dtype=False,
+                                  atol=CENT, rtol=1e-9)
+    # the Summary sheet names the file and the engine
+    summary = b.report.sheets[0].blocks[-1].lines
+    assert summary[0] == "Computed by DuckDB (embedded, out of core)."
+    assert "duckdb-customers.parquet" in summary[1] and "300" not in summary[1].split("shows")[0]
+
+
+def test_a_report_states_its_engine_in_each_language(tmp_path):
+    frame = DATASETS["cdnow"]()
+    for lang, words in (("ar", "DuckDB"), ("fa", "DuckDB")):
+        run = _run(frame, "duckdb", tmp_path, lang=lang)
+        assert words in run.report.sheets[0].blocks[-1].lines[0]
+
+
+def test_a_pandas_run_that_would_not_fit_stops_with_the_engine_that_would(tmp_path, monkeypatch):
+    from retention_xl.engines import choice
+    from retention_xl.errors import TooLargeForMemory
+
+    frame = DATASETS["cdnow"]()
+    frame.to_parquet(tmp_path / "cdnow.parquet")
+    monkeypatch.setattr(choice, "available_memory", lambda: 100 * 2**20)  # 100 MiB free
+    monkeypatch.setattr(choice, "PANDAS_BYTES_PER_ROW", 100_000)  # as if each row took 100 kB
+    with pytest.raises(TooLargeForMemory, match=r"^6,919 rows need about 0.6 GiB in memory with the pandas engine; "
+                                                r"0.1 GiB are available$") as caught:
+        report_source(tmp_path / "cdnow.parquet", tmp_path / "r.xlsx", ReportOptions(engine="pandas"))
+    assert caught.value.engine == "duckdb" and not (tmp_path / "r.xlsx").exists()
+
+
+def test_every_engine_reports_its_stages(tmp_path):
+    frame = DATASETS["cdnow"]()
+    frame.to_parquet(tmp_path / "cdnow.parquet")
+    for engine, expected in (("pandas", ["Reading orders", "Cleaning orders", "Analysing", "Laying out the report",
+                                         "Writing the workbook"]),
+                             ("duckdb", ["Reading orders", "Deciding the date order", "Cleaning orders: rows 1 to 3,000",
+                                         "Aggregating: orders per customer and day", "Aggregating: period KPIs",
+                                         "Fitting the purchase and spend models", "Writing the workbook"])):
+        seen = []
+        report_source(tmp_path / "cdnow.parquet", tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
+                      progress=seen.append, batch_rows=3000)
+        assert [s for s in seen if s in expected] == expected, engine
