@@ -120,6 +120,7 @@ def test_postgresql_table_and_query_by_url(tmp_path, reference):
 
 
 @pytest.mark.services
+@pytest.mark.slow  # starts a local Spark session
 def test_spark_table(tmp_path, reference):
     spark = spark_or_skip()
     spark.createDataFrame(ORDERS.astype({"Date": "datetime64[us]"})).createOrReplaceTempView("rx_orders")

@@ -177,6 +177,7 @@ def test_duckdb_gives_the_pandas_report(name, tmp_path):
 
 
 @pytest.mark.services
+@pytest.mark.slow  # a local Spark session: 10-20 s a data set
 @pytest.mark.parametrize("name", sorted(DATASETS))
 def test_spark_gives_the_pandas_report(name, tmp_path, spark):
     frame = DATASETS[name]()

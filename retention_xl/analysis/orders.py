@@ -533,16 +533,17 @@ def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarra
 
 def status_notice(column: str, tally: dict[str, list[int]], count: int, value: float) -> Notice:
     """The statuses notice from each status's orders shown and orders left out
-    (``tally``: text -> [shown, left out]), ``count`` and ``value`` of the orders left out.
+    (``tally``: text -> [shown, left out], in order of first appearance), ``count`` and
+    ``value`` of the orders left out.
     The tally travels in the notice (``tally``), so the notices of several slices of one
     table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`)."""
     def listed(items) -> str:
-        ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:8]
+        ranked = sorted(items, key=lambda kv: -kv[1])[:8]  # ties in order of first appearance
         return ", ".join(f"{text} ({n:,})" for text, n in ranked)
 
     kept = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
     out = listed((text, out) for text, (_, out) in tally.items() if out > 0)
-    frozen = tuple(sorted((text, shown, out) for text, (shown, out) in tally.items()))
+    frozen = tuple((text, shown, out) for text, (shown, out) in tally.items())
     if count:
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
                       kept=kept or "-", tally=frozen)

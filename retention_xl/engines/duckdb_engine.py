@@ -80,10 +80,9 @@ class DuckDBEngine:
     def fetch(self, select: str) -> pd.DataFrame:
         return self.con.execute(select).df()
 
-    def write_parquet(self, select: str, path: str) -> None:
-        self.con.execute(f"COPY ({select}) TO $path (FORMAT parquet, COMPRESSION zstd)", {"path": str(path)})
-
     def close(self) -> None:
+        """Give back the engine's memory and spill files (again: nothing to do)."""
         self.con.close()
         if self._spill is not None:
             self._spill.cleanup()
+            self._spill = None

@@ -16,8 +16,6 @@ SELECT customer, MEDIAN(gap) AS g FROM gaps GROUP BY customer
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -109,18 +107,10 @@ class SparkEngine:
     def fetch(self, select: str) -> pd.DataFrame:
         return self.session.sql(to_spark(select)).toArrow().to_pandas()
 
-    def write_parquet(self, select: str, path: str) -> None:
-        """One Parquet file at ``path`` (Spark writes a folder of parts; its one part is moved there)."""
-        scratch = Path(tempfile.mkdtemp(prefix="retention-xl-spark-"))
-        try:
-            self.session.sql(to_spark(select)).coalesce(1).write.mode("overwrite").parquet(str(scratch / "out"))
-            part = next((scratch / "out").glob("part-*.parquet"))
-            shutil.move(str(part), str(path))
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-
     def close(self) -> None:
+        """Drop the cached relations and views (again: nothing to do); the session stays."""
         for frame in self._cached:
             frame.unpersist()
         for name in self._views:
             self.session.catalog.dropTempView(name)
+        self._cached, self._views = [], []

@@ -56,6 +56,9 @@ class SqlEngine(Protocol):
     def fetch(self, select: str) -> pd.DataFrame:
         """Run ``select`` and return its result as pandas."""
 
+    def close(self) -> None:
+        """Give back the engine's memory (may be called again)."""
+
 
 def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", window_days: int | None = None,
                    margin: float = 1.0, horizon: int = 12, discount: float = 0.01, as_of=None,
@@ -74,6 +77,9 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
         is empty; the orders are in the engine).
     period, window_days, margin, horizon, discount, as_of, quiet_days, contact_weeks, survey, contacts
         As :func:`~retention_xl.analysis.overview.analyse_orders`.
+
+    The engine is closed once its results are fetched, so that its memory goes to the
+    per-customer half.
     """
     step = progress or (lambda _: None)
     step("Aggregating: rows repeated across batches")
@@ -108,6 +114,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     step("Aggregating: customers")
     summary, gaps = _customer_summary(engine, last_day)
     holdout = _holdout(engine)
+    engine.close()  # everything is fetched: its memory goes to the per-customer half
     step("Fitting the purchase and spend models")
     customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,
                                            horizon=horizon, discount=discount)
@@ -276,7 +283,7 @@ def _customer_summary(engine: SqlEngine, last_day: int) -> tuple[pd.DataFrame, p
     rows = engine.fetch(sql.CUSTOMER_ROWS)
     first_ns = rows["first_t"].to_numpy(dtype=np.int64)
     last_ns = rows["last_t"].to_numpy(dtype=np.int64)
-    index = pd.Index(rows["customer"].astype(str).to_numpy(dtype=object), name="customer")
+    index = pd.Index(rows["customer"].astype("str"), name="customer")  # Arrow-backed text, not Python objects
     summary = pd.DataFrame({
         "first_order": pd.DatetimeIndex(first_ns.astype("datetime64[ns]")),
         "last_order": pd.DatetimeIndex(last_ns.astype("datetime64[ns]")),
@@ -307,7 +314,7 @@ def _holdout(engine: SqlEngine) -> tuple:
         "recency": rows["recency"].to_numpy(dtype=float) / UNIT_DAYS,
         "T": rows["age"].to_numpy(dtype=float) / UNIT_DAYS,
         "monetary": rows["monetary"].to_numpy(dtype=float),
-    }, index=pd.Index(rows["customer"].astype(str).to_numpy(dtype=object), name="customer"))
+    }, index=pd.Index(rows["customer"].astype("str"), name="customer"))
     if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
         return None, "few_repeat_buyers", span
     actual = rows["actual"].to_numpy(dtype=np.int64)

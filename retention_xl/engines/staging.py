@@ -243,7 +243,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         _merge_notice(notices, decided)
     columns = None
     n_rows = n_orders = 0
-    order_id = _order_id_column(dataset, options)
+    order_id = _order_id_column(dataset, options, batch_rows)
     seen_ids: set = set()
     split_ids = 0
     pending: deque = deque()
@@ -253,7 +253,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     statuses: dict = {}
 
     def collect(result: _Batch) -> None:
-        nonlocal columns, n_rows, n_orders
+        nonlocal columns, n_orders
         columns = columns or result.columns
         sales[0] += result.sales[0]
         sales[1] += result.sales[1]
@@ -324,12 +324,13 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails))
 
 
-def _order_id_column(dataset: Dataset, options: ReportOptions) -> str | None:
+def _order_id_column(dataset: Dataset, options: ReportOptions, batch_rows: int) -> str | None:
     """The order-id column the cleaning will use (named, or found by its header), so that
     no batch ends inside an order's lines."""
-    names = _names(dataset)
-    if not names:
+    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
+    if first is None:
         return None
+    names = list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names
     try:
         return detect_columns(pd.Index(names), **options.roles.chosen()).order_id
     except RetentionError:  # the first batch's cleaning raises the same error, worded for the user
