@@ -50,7 +50,7 @@ import pandas as pd
 from retention_xl.analysis.periods import period_ordinals, period_starts
 
 __all__ = [
-    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
+    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "SPLIT_ORDER_IDS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
     "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
     "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql",
 ]
@@ -109,6 +109,9 @@ MERGED_IDS = """
 
 #: distinct e-mail addresses as written (cleaned) less as compared (case-folded)
 FOLDED_EMAILS = "SELECT COUNT(DISTINCT clean) - COUNT(DISTINCT folded) AS folded FROM emails"
+
+#: order ids found in more than one batch (each batch lists its distinct ids once)
+SPLIT_ORDER_IDS = "SELECT COUNT(*) AS split FROM (SELECT id FROM order_ids GROUP BY id HAVING COUNT(*) > 1) AS ids"
 
 #: orders per customer and day (the one pass over the orders; every relation reads this)
 CUSTOMER_DAYS = """

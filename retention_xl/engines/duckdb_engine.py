@@ -16,7 +16,7 @@ Example
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -55,18 +55,13 @@ class DuckDBEngine:
             config["threads"] = int(threads)
         self.con = duckdb.connect(":memory:", config=config)
 
-    def stage(self, files: Sequence[str], spellings: Sequence[str] = (), emails: Sequence[str] = ()) -> None:
-        """The staged Parquet files become the view ``staged`` (and ``spellings``, ``emails``)."""
-        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        self.con.execute(f"CREATE OR REPLACE VIEW staged AS SELECT * FROM read_parquet([{listed}])")
-        self.has_spellings = bool(spellings)
-        if spellings:
-            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in spellings)
-            self.con.execute(f"CREATE OR REPLACE VIEW spellings AS SELECT * FROM read_parquet([{listed}])")
-        self.has_emails = bool(emails)
-        if emails:
-            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in emails)
-            self.con.execute(f"CREATE OR REPLACE VIEW emails AS SELECT * FROM read_parquet([{listed}])")
+    def stage(self, files: Sequence[str], side: Mapping[str, Sequence[str]] | None = None) -> None:
+        """The staged Parquet files become the view ``staged``; each non-empty list of
+        ``side`` files (``spellings``, ``emails``, ``order_ids``) the view of its name."""
+        self.con.execute(f"CREATE OR REPLACE VIEW staged AS SELECT * FROM read_parquet([{_listed(files)}])")
+        self.side = {name for name, paths in (side or {}).items() if paths}
+        for name in self.side:
+            self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{_listed(side[name])}])")
 
     def create(self, name: str, select: str, *, view: bool = False) -> None:
         kind = "VIEW" if view else "TABLE"
@@ -86,3 +81,7 @@ class DuckDBEngine:
         if self._spill is not None:
             self._spill.cleanup()
             self._spill = None
+
+
+def _listed(paths: Sequence[str]) -> str:
+    return ", ".join("'" + str(f).replace("'", "''") + "'" for f in paths)

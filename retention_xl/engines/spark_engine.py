@@ -16,7 +16,7 @@ SELECT customer, MEDIAN(gap) AS g FROM gaps GROUP BY customer
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -79,15 +79,13 @@ class SparkEngine:
         self._views: list[str] = []
         self._cached: list = []
 
-    def stage(self, files: Sequence[str], spellings: Sequence[str] = (), emails: Sequence[str] = ()) -> None:
-        """The staged Parquet files become the view ``staged`` (and ``spellings``, ``emails``)."""
+    def stage(self, files: Sequence[str], side: Mapping[str, Sequence[str]] | None = None) -> None:
+        """The staged Parquet files become the view ``staged``; each non-empty list of
+        ``side`` files (``spellings``, ``emails``, ``order_ids``) the view of its name."""
         self._view("staged", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in files]))
-        self.has_spellings = bool(spellings)
-        if spellings:
-            self._view("spellings", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in spellings]))
-        self.has_emails = bool(emails)
-        if emails:
-            self._view("emails", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in emails]))
+        self.side = {name for name, paths in (side or {}).items() if paths}
+        for name in self.side:
+            self._view(name, self.session.read.parquet(*[Path(f).resolve().as_uri() for f in side[name]]))
 
     def _view(self, name: str, frame) -> None:
         frame.createOrReplaceTempView(name)

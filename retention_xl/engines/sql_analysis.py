@@ -89,6 +89,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
         "SELECT d.row, d.first_row, s.amount FROM duplicate_rows d JOIN staged s ON s.row = d.row"))
     orders = _with_merged_ids(orders, engine)
     orders = _with_folded_emails(orders, engine)
+    orders = _with_split_ids(orders, engine)
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else int(window_days)
     if window < PERIOD_MAX_DAYS[code]:
@@ -147,7 +148,7 @@ def _with_duplicates(orders: Orders, duplicates: pd.DataFrame) -> Orders:
 
 def _with_merged_ids(orders: Orders, engine: SqlEngine) -> Orders:
     """``orders`` with the ``customer_ids_merged`` notice counted over the whole table."""
-    if not getattr(engine, "has_spellings", False):
+    if "spellings" not in getattr(engine, "side", ()):
         return orders
     merged = int(engine.fetch(sql.MERGED_IDS).iloc[0]["merged"])
     if merged <= 0:
@@ -158,7 +159,7 @@ def _with_merged_ids(orders: Orders, engine: SqlEngine) -> Orders:
 
 def _with_folded_emails(orders: Orders, engine: SqlEngine) -> Orders:
     """``orders`` with the ``emails_casefolded`` notice counted over the whole table."""
-    if not getattr(engine, "has_emails", False):
+    if "emails" not in getattr(engine, "side", ()):
         return orders
     folded = int(engine.fetch(sql.FOLDED_EMAILS).iloc[0]["folded"])
     if folded <= 0:
@@ -167,6 +168,18 @@ def _with_folded_emails(orders: Orders, engine: SqlEngine) -> Orders:
     at = next((i + 1 for i, n in enumerate(notices) if n.code == "customer_ids_merged"), 0)
     notices.insert(at, Notice("emails_casefolded", column=orders.columns.customer, count=folded))
     return dataclasses.replace(orders, notices=tuple(notices))
+
+
+def _with_split_ids(orders: Orders, engine: SqlEngine) -> Orders:
+    """``orders`` with the ``order_ids_split`` notice: order ids found in more than one
+    batch (their lines far apart in the table were cleaned as separate orders)."""
+    if "order_ids" not in getattr(engine, "side", ()):
+        return orders
+    split = int(engine.fetch(sql.SPLIT_ORDER_IDS).iloc[0]["split"])
+    if split <= 0:
+        return orders
+    notice = Notice("order_ids_split", column=orders.columns.order_id, count=split)
+    return dataclasses.replace(orders, notices=(*orders.notices, notice))
 
 
 def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:

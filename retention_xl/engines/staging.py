@@ -19,7 +19,7 @@ What needs the whole table at once, and how it is handled:
 * **Order lines of one order split across batches**: a batch never ends inside a run of
   rows with the same order id (the rows of the id at its end are carried into the next
   batch), so the lines of an order written together, as exports write them, are cleaned
-  together. An id seen again in a later batch is counted (``order_ids_split``).
+  together. An id found in more than one batch is counted by the engine (``order_ids_split``).
 * **Column-level conventions decided per batch** (decimal comma, currency marks, digit
   scripts): the batches' notices are merged (counts added up); a convention that differs
   between batches is reported as such.
@@ -47,7 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from retention_xl.analysis.column_values import ColumnValues, email_spellings
+from retention_xl.analysis.column_values import ColumnValues, as_id, email_spellings
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
@@ -78,6 +78,9 @@ class Staged:
         Temporary folder of Parquet files (``orders-00000.parquet`` ...); removed by
         :meth:`remove`.
     files : tuple of str
+    order_ids : tuple of str
+        Parquet files of each batch's distinct order ids, from which the engine counts the
+        ids found in more than one batch (``order_ids_split``).
     emails : tuple of str
         Parquet files of each batch's distinct e-mail addresses as cleaned and as compared
         (``clean, folded``), from which the engine counts the addresses that matched another
@@ -101,6 +104,7 @@ class Staged:
     n_orders: int
     batches: int
     emails: tuple[str, ...] = ()
+    order_ids: tuple[str, ...] = ()
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -197,6 +201,7 @@ class _Batch:
     spellings: str | None
     sales: tuple[int, int]  # orders that are sales (not refunds) and the input lines used
     emails: str | None  # Parquet file of the batch's e-mail spellings (clean, folded)
+    order_ids: str | None  # Parquet file of the batch's distinct order ids
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
@@ -227,8 +232,14 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         emails_path = path.replace("orders-", "emails-")
         pq.write_table(pa.table({"clean": pa.array(emails["clean"], type=pa.string()),
                                  "folded": pa.array(emails["folded"], type=pa.string())}), emails_path)
+    ids_path = None
+    if cols.order_id is not None:
+        ids = frame[cols.order_id].dropna().drop_duplicates()
+        ids = ids.astype("str") if ids.dtype.kind in "iu" else ids.map(as_id)  # 17 and 17.0 are one id
+        ids_path = path.replace("orders-", "ids-")
+        pq.write_table(pa.table({"id": pa.array(ids.to_numpy(dtype=object), type=pa.string())}), ids_path)
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
-                  len(cleaned.frame), scripts, spellings_path, sales, emails_path)
+                  len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -244,8 +255,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     columns = None
     n_rows = n_orders = 0
     order_id = _order_id_column(dataset, options, batch_rows)
-    seen_ids: set = set()
-    split_ids = 0
+    order_ids: list[str] = []
     pending: deque = deque()
     pool = None
 
@@ -275,14 +285,12 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             spellings.append(result.spellings)
         if result.emails:
             emails.append(result.emails)
+        if result.order_ids:
+            order_ids.append(result.order_ids)
         n_orders += result.n_orders
 
     try:
         for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
-            if order_id is not None and order_id in frame.columns:
-                ids = set(frame[order_id].dropna().unique().tolist())
-                split_ids += len(ids & seen_ids)
-                seen_ids |= ids
             first_row = dataset.first_row + n_rows  # Parquet and database rows are numbered from 1
             n_rows += len(frame)
             step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
@@ -305,8 +313,6 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     if columns is not None:
         for notice in _digit_notices(scripts, columns):
             _merge_notice(notices, notice)
-    if split_ids:
-        _merge_notice(notices, Notice("order_ids_split", column=order_id, count=split_ids))
     for ident, notice in notices.items():  # a batch of one-line orders says nothing: count them all
         if notice.code == "orders_by_id":
             notices[ident] = Notice("orders_by_id", column=notice.values["column"], orders=sales[0], lines=sales[1])
@@ -321,7 +327,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                                    "date": pd.Series([], dtype="datetime64[ns]"),
                                    "amount": pd.Series([], dtype="float64")}),
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
-    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails))
+    return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
+                  tuple(order_ids))
 
 
 def _order_id_column(dataset: Dataset, options: ReportOptions, batch_rows: int) -> str | None:
