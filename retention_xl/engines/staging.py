@@ -13,16 +13,18 @@ What needs the whole table at once, and how it is handled:
   first pass reads only the date column, collects its distinct values and decides with
   the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
   cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
-* **Exact duplicate rows in different batches** (each batch drops its own): the engine
-  finds rows whose whole-row ``key`` and clean customer, time and amount equal an earlier
-  row's (``duplicate_rows``) and leaves them out, listed as duplicates like today.
+* **Identical rows anywhere in the table**: the engine finds rows whose whole-row ``key``
+  and clean customer, time and amount equal an earlier row's (``duplicate_rows``); they
+  are kept and listed as possible duplicates of the first, as the cleaning does for one
+  table (an order's repeated lines are within one batch and dropped there).
 * **Order lines of one order split across batches**: a batch never ends inside a run of
   rows with the same order id (the rows of the id at its end are carried into the next
   batch), so the lines of an order written together, as exports write them, are cleaned
   together. An id found in more than one batch is counted by the engine (``order_ids_split``).
 * **Column-level conventions decided per batch** (decimal comma, currency marks, digit
-  scripts): the batches' notices are merged (counts added up); a convention that differs
-  between batches is reported as such.
+  scripts, statuses, orders from lines): the batches' notices become the whole table's
+  (:mod:`retention_xl.engines.batch_notices`); e-mails compared without case and ids read
+  as another spelling are counted by the engine over every batch's distinct spellings.
 
 Memory: one batch and its clean result at a time, plus the issues (kept for the Data
 issues sheet).
@@ -51,9 +53,16 @@ from retention_xl.analysis.column_values import ColumnValues, as_id, email_spell
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import clean_text, digit_script
+from retention_xl.analysis.numerals import digit_script
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.orders import Orders, status_notice
+from retention_xl.engines.batch_notices import (
+    Spellings,
+    digit_notices,
+    merge_notice,
+    script_columns,
+    tally_statuses,
+)
 from retention_xl.errors import RetentionError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
@@ -210,10 +219,10 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     cols = cleaned.columns
     raw_customers = frame[cols.customer]
     text = raw_customers.dtype == object or raw_customers.dtype == "str"
-    spelling = _Spellings.of(raw_customers) if text else None
+    spelling = Spellings.of(raw_customers) if text else None
     pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd")
     scripts = {}
-    for column in _script_columns(cols):
+    for column in script_columns(cols):
         values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()
         script = digit_script(pd.Series(values))
         if script:
@@ -251,7 +260,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     issues: list[pd.DataFrame] = []
     notices: dict[tuple, Notice] = {}
     if decided is not None:  # the first pass's decision, worded for the whole column
-        _merge_notice(notices, decided)
+        merge_notice(notices, decided)
     columns = None
     n_rows = n_orders = 0
     order_id = _order_id_column(dataset, options, batch_rows)
@@ -274,11 +283,11 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             if notice.code in ("digits", "customer_ids_merged", "emails_casefolded"):
                 continue  # decided over the whole table below and by the engine
             if notice.code in ("statuses_excluded", "statuses_kept"):
-                _tally_statuses(statuses, notice)
-                _merge_notice(notices, Notice("statuses", column=values["column"]))  # its place in the list
+                tally_statuses(statuses, notice)
+                merge_notice(notices, Notice("statuses", column=values["column"]))  # its place in the list
                 continue
             if not (decided is not None and notice.code == "date_order"):
-                _merge_notice(notices, notice)
+                merge_notice(notices, notice)
         for column, found in result.scripts.items():
             scripts.setdefault(column, set()).update(found)
         if result.spellings:
@@ -311,8 +320,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if columns is not None:
-        for notice in _digit_notices(scripts, columns):
-            _merge_notice(notices, notice)
+        for notice in digit_notices(scripts, columns):
+            merge_notice(notices, notice)
     for ident, notice in notices.items():  # a batch of one-line orders says nothing: count them all
         if notice.code == "orders_by_id":
             notices[ident] = Notice("orders_by_id", column=notice.values["column"], orders=sales[0], lines=sales[1])
@@ -400,7 +409,7 @@ def _names(dataset: Dataset) -> list[str]:
     return []
 
 
-def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: "_Spellings | None") -> pa.Table:
+def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: "Spellings | None") -> pa.Table:
     """The clean orders in the staged layout, with the hash of each one's whole input row and
     whether its customer text is its id as written (``plain``)."""
     frame = cleaned.frame
@@ -422,86 +431,6 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
         "key": pa.array(key.view(np.int64)),
         "plain": plain,
     }, schema=STAGED_SCHEMA)
-
-
-_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
-
-
-@dataclass(frozen=True)
-class _Spellings:
-    """A batch's distinct customer texts and the ids the cleaning reads them as."""
-
-    raw: np.ndarray
-    ids: np.ndarray
-
-    @classmethod
-    def of(cls, values: pd.Series) -> "_Spellings":
-        raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
-        ids = raw.copy()
-        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
-        if odd.any():
-            ids[odd] = clean_text(raw[odd]).astype("str").to_numpy()
-        return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
-
-    def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
-        """The spellings the engine needs to count merged ids over the whole table: texts
-        read as another id, and the texts of skipped rows (the staged rows carry ``plain``)."""
-        changed = (self.raw != self.ids) & (self.ids != "")
-        if not changed.any():
-            return pd.DataFrame({"raw": [], "id": []})
-        out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]
-        used = np.zeros(len(frame), bool)
-        used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
-        skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
-        plain = pd.Series(skipped, dtype="str")
-        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)].to_numpy(dtype=object)
-        out.append(pd.DataFrame({"raw": plain, "id": plain}))
-        return pd.concat(out, ignore_index=True)
-
-
-def _script_columns(columns) -> list[str]:
-    """The columns whose digits the cleaning reads, in the order its notice names them."""
-    return list(dict.fromkeys(c for c in (columns.customer, columns.date, columns.amount, columns.quantity,
-                                          columns.unit_price) if c))
-
-
-def _digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
-    """The ``digits`` notices of the whole table, as the cleaning words them for one table."""
-    def code(found: set) -> str:
-        return "persian_and_arabic_indic" if len(found) > 1 else next(iter(found))
-
-    by_column = {c: code(scripts[c]) for c in _script_columns(columns) if c in scripts}
-    out = []
-    for script in dict.fromkeys(by_column.values()):
-        where = ", ".join(f"'{c}'" for c, s in by_column.items() if s == script)
-        out.append(Notice("digits", script=script, columns=where))
-    return out
-
-
-#: the values of a notice that are counts or sums over the rows (added up over batches)
-ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines"})
-
-
-def _tally_statuses(statuses: dict, notice: Notice) -> None:
-    """Add a batch's statuses notice to the whole table's tally (per status: shown, left out)."""
-    tally, count, value = statuses.setdefault(notice.values["column"], ({}, 0, 0.0))
-    for text, shown, out in notice.values["tally"]:
-        both = tally.setdefault(text, [0, 0])
-        both[0] += shown
-        both[1] += out
-    statuses[notice.values["column"]] = (tally, count + int(notice.values.get("count", 0)),
-                                         value + float(notice.values.get("value", 0.0)))
-
-
-def _merge_notice(notices: dict, notice: Notice) -> None:
-    """Notices of the same decision from several batches become one, counts and sums added up."""
-    values = dict(notice.values)
-    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in ADDITIVE)))
-    known = notices.get(ident)
-    if known is not None:
-        for key in ADDITIVE & values.keys() & known.values.keys():
-            values[key] = known.values[key] + values[key]
-    notices[ident] = Notice(notice.code, **values)
 
 
 def _no_issues() -> pd.DataFrame:

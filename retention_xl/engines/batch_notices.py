@@ -1,0 +1,106 @@
+"""What the cleaning of one batch says, made true of the whole table.
+
+:mod:`retention_xl.engines.staging` cleans a table a batch at a time; each batch's
+notices are about that batch. Here they become the notices of the whole table, as the
+cleaning would word them for it in one piece:
+
+* notices of the same decision are merged, their counts and sums added up
+  (:func:`merge_notice`);
+* the statuses notices are rebuilt from each status's tally (:func:`tally_statuses`,
+  then :func:`~retention_xl.analysis.orders.status_notice`);
+* the digit scripts are decided per column over all batches (:func:`digit_notices`);
+* the customer texts read as another spelling are listed per batch (:class:`Spellings`)
+  for the engine to count over the whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.numerals import clean_text
+from retention_xl.analysis.orders import Orders
+
+__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "tally_statuses", "merge_notice"]
+
+_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """A batch's distinct customer texts and the ids the cleaning reads them as."""
+
+    raw: np.ndarray
+    ids: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series) -> "Spellings":
+        raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
+        ids = raw.copy()
+        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+        if odd.any():
+            ids[odd] = clean_text(raw[odd]).astype("str").to_numpy()
+        return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
+
+    def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
+        """The spellings the engine needs to count merged ids over the whole table: texts
+        read as another id, and the texts of skipped rows (the staged rows carry ``plain``)."""
+        changed = (self.raw != self.ids) & (self.ids != "")
+        if not changed.any():
+            return pd.DataFrame({"raw": [], "id": []})
+        out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]
+        used = np.zeros(len(frame), bool)
+        used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
+        skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
+        plain = pd.Series(skipped, dtype="str")
+        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)].to_numpy(dtype=object)
+        out.append(pd.DataFrame({"raw": plain, "id": plain}))
+        return pd.concat(out, ignore_index=True)
+
+
+def script_columns(columns) -> list[str]:
+    """The columns whose digits the cleaning reads, in the order its notice names them."""
+    return list(dict.fromkeys(c for c in (columns.customer, columns.date, columns.amount, columns.quantity,
+                                          columns.unit_price) if c))
+
+
+def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
+    """The ``digits`` notices of the whole table, as the cleaning words them for one table."""
+    def code(found: set) -> str:
+        return "persian_and_arabic_indic" if len(found) > 1 else next(iter(found))
+
+    by_column = {c: code(scripts[c]) for c in script_columns(columns) if c in scripts}
+    out = []
+    for script in dict.fromkeys(by_column.values()):
+        where = ", ".join(f"'{c}'" for c, s in by_column.items() if s == script)
+        out.append(Notice("digits", script=script, columns=where))
+    return out
+
+
+#: the values of a notice that are counts or sums over the rows (added up over batches)
+ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines"})
+
+
+def tally_statuses(statuses: dict, notice: Notice) -> None:
+    """Add a batch's statuses notice to the whole table's tally (per status: shown, left out)."""
+    tally, count, value = statuses.setdefault(notice.values["column"], ({}, 0, 0.0))
+    for text, shown, out in notice.values["tally"]:
+        both = tally.setdefault(text, [0, 0])
+        both[0] += shown
+        both[1] += out
+    statuses[notice.values["column"]] = (tally, count + int(notice.values.get("count", 0)),
+                                         value + float(notice.values.get("value", 0.0)))
+
+
+def merge_notice(notices: dict, notice: Notice) -> None:
+    """Notices of the same decision from several batches become one, counts and sums added up."""
+    values = dict(notice.values)
+    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in ADDITIVE)))
+    known = notices.get(ident)
+    if known is not None:
+        for key in ADDITIVE & values.keys() & known.values.keys():
+            values[key] = known.values[key] + values[key]
+    notices[ident] = Notice(notice.code, **values)
