@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from retention_xl.engines.choice import parse_memory
 from retention_xl.errors import EnvironmentProblem
@@ -73,7 +74,11 @@ class DuckDBEngine:
         self.con.unregister(f"{name}_frame")
 
     def fetch(self, select: str) -> pd.DataFrame:
-        return self.con.execute(select).df()
+        """The result streamed out in Arrow batches (held outside DuckDB's memory limit: a
+        result of millions of customers does not have to fit beside its tables), text as
+        Arrow-backed strings."""
+        table = self.con.sql(select).to_arrow_reader(FETCH_ROWS).read_all()
+        return table.to_pandas(types_mapper=_text_as_arrow)
 
     def close(self) -> None:
         """Give back the engine's memory and spill files (again: nothing to do)."""
@@ -85,3 +90,12 @@ class DuckDBEngine:
 
 def _listed(paths: Sequence[str]) -> str:
     return ", ".join("'" + str(f).replace("'", "''") + "'" for f in paths)
+
+
+#: rows per Arrow batch of a fetched result
+FETCH_ROWS = 1_000_000
+
+
+def _text_as_arrow(kind: pa.DataType):
+    return pd.StringDtype("pyarrow", na_value=float("nan")) if pa.types.is_string(kind) or pa.types.is_large_string(kind) \
+        else None
