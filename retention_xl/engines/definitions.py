@@ -164,7 +164,7 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
                        SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS n_days
                 FROM customer_days GROUP BY customer HAVING SUM(orders) > 0)
             SELECT p.customer, p.first_t, p.last_t, p.orders, p.revenue, p.first_day, p.last_day, p.n_days,
-                   p.n_days - 1 AS frequency, p.last_day - p.first_day AS recency,
+                   d.gross AS first_gross, p.n_days - 1 AS frequency, p.last_day - p.first_day AS recency,
                    CASE WHEN p.n_days > 1 THEN (p.gross - d.gross) / (p.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary
             FROM per_customer p JOIN customer_days d ON d.customer = p.customer AND d.day = p.first_day"""),
         # the median gap by its middle rows (one row, or the mean of two), as pandas takes it;
@@ -257,19 +257,23 @@ PURCHASE_DAYS = "SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM custome
 def calibration_sql(start_day: int) -> str:
     """The model choice's calibration summary (purchases before ``start_day``, T to the day
     before it) and each calibration customer's purchase days from ``start_day`` on, in order
-    of first purchase (see :func:`~retention_xl.analysis.prediction.holdout_split`)."""
+    of first purchase (see :func:`~retention_xl.analysis.prediction.holdout_split`). One
+    pass over the purchase days; a customer's first purchase day (and its value) is the
+    same before the holdout as over the whole history."""
     start = int(start_day)
     return f"""
-    WITH cal AS (
-        SELECT customer, MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS n_days, SUM(gross) AS gross
-        FROM customer_days WHERE orders > 0 AND day < {start} GROUP BY customer),
-    hold AS (
-        SELECT customer, COUNT(*) AS actual FROM customer_days WHERE orders > 0 AND day >= {start} GROUP BY customer)
-    SELECT c.customer, c.n_days - 1 AS frequency, c.last_day - c.first_day AS recency,
-           {start - 1} - c.first_day AS age,
-           CASE WHEN c.n_days > 1 THEN (c.gross - d.gross) / (c.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary,
-           COALESCE(h.actual, 0) AS actual
-    FROM cal c JOIN customer_days d ON d.customer = c.customer AND d.day = c.first_day
-    JOIN first_bought f ON f.customer = c.customer
-    LEFT JOIN hold h ON h.customer = c.customer
+    WITH split AS (
+        SELECT customer,
+               MAX(CASE WHEN day < {start} THEN day END) AS last_day,
+               SUM(CASE WHEN day < {start} THEN 1 ELSE 0 END) AS n_days,
+               SUM(CASE WHEN day < {start} THEN gross ELSE CAST(0 AS DOUBLE) END) AS gross,
+               SUM(CASE WHEN day >= {start} THEN 1 ELSE 0 END) AS actual
+        FROM customer_days WHERE orders > 0 GROUP BY customer)
+    SELECT s.customer, p.n_days - 1 AS frequency, p.last_day - s.first_day AS recency,
+           {start - 1} - s.first_day AS age,
+           CASE WHEN p.n_days > 1 THEN (p.gross - s.first_gross) / (p.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary,
+           p.actual
+    FROM split p JOIN customer_summary s ON s.customer = p.customer
+    JOIN first_bought f ON f.customer = p.customer
+    WHERE p.n_days > 0
     ORDER BY f.first_t, f.first_row"""

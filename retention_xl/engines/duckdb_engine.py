@@ -68,6 +68,10 @@ class DuckDBEngine:
         kind = "VIEW" if view else "TABLE"
         self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select}")
 
+    def drop(self, name: str) -> None:
+        """Give back the memory of a relation no longer read."""
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"{name}_frame", frame)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")

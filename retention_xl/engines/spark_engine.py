@@ -78,6 +78,7 @@ class SparkEngine:
         self.session = session or spark_session()
         self._views: list[str] = []
         self._cached: list = []
+        self._relations: dict = {}
 
     def stage(self, files: Sequence[str], side: Mapping[str, Sequence[str]] | None = None) -> None:
         """The staged Parquet files become the view ``staged``; each non-empty list of
@@ -86,6 +87,13 @@ class SparkEngine:
         self.side = {name for name, paths in (side or {}).items() if paths}
         for name in self.side:
             self._view(name, self.session.read.parquet(*[Path(f).resolve().as_uri() for f in side[name]]))
+
+    def drop(self, name: str) -> None:
+        """Give back the memory of a relation no longer read."""
+        frame = self._relations.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
+        self.session.catalog.dropTempView(name)
 
     def _view(self, name: str, frame) -> None:
         frame.createOrReplaceTempView(name)
@@ -96,6 +104,7 @@ class SparkEngine:
         if not view:
             frame = frame.cache()
             self._cached.append(frame)
+            self._relations[name] = frame
         self._view(name, frame)
 
     def register(self, name: str, frame: pd.DataFrame) -> None:

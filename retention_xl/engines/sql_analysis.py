@@ -56,6 +56,9 @@ class SqlEngine(Protocol):
     def fetch(self, select: str) -> pd.DataFrame:
         """Run ``select`` and return its result as pandas."""
 
+    def drop(self, name: str) -> None:
+        """Give back the memory of the relation ``name``."""
+
     def close(self) -> None:
         """Give back the engine's memory (may be called again)."""
 
@@ -112,6 +115,8 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     cohorts = _cohorts(engine, code)
     step("Aggregating: headline figures")
     headline = _headline(engine, kpis, window)
+    for name in ("customer_periods", "cohorts_of", "spells", "refund_only"):
+        engine.drop(name)  # what follows reads the customers' days and summaries only
     step("Aggregating: customers")
     summary, gaps = _customer_summary(engine, last_day)
     holdout = _holdout(engine)
