@@ -140,8 +140,12 @@ def assert_same_analysis(a, b):
     assert a.prediction.params_text == b.prediction.params_text
     ca, cb = a.prediction.choice, b.prediction.choice
     assert (ca.model, ca.rule, ca.holdout_length) == (cb.model, cb.rule, cb.holdout_length)
-    for x, y in zip(ca.candidates, cb.candidates, strict=True):
-        assert (x.model, x.params_text if hasattr(x, "params_text") else None) == (y.model, getattr(y, "params_text", None))
+    for x, y in zip(ca.candidates, cb.candidates, strict=True):  # the same fits on the same calibration data
+        assert (x.model, x.limit, x.params is None) == (y.model, y.limit, y.params is None)
+        assert y.log_likelihood == pytest.approx(x.log_likelihood, rel=1e-9, nan_ok=True)
+        assert y.holdout_rmse == pytest.approx(x.holdout_rmse, rel=1e-9, nan_ok=True)
+        for name, value in (x.params or {}).items():
+            assert y.params[name] == pytest.approx(value, rel=1e-6), name
     for name in ("customers", "plan", "calendar", "counts"):
         pd.testing.assert_frame_equal(getattr(a.contacts, name), getattr(b.contacts, name), check_dtype=False,
                                       atol=CENT, rtol=1e-9)
