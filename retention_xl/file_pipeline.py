@@ -34,7 +34,7 @@ from retention_xl.writers.csv_table import write_table_csv
 from retention_xl.writers.xlsx_file import write_xlsx
 
 __all__ = ["read_orders", "read_side_table", "report_file", "ReportRun", "contacts_file", "ContactsRun",
-           "check_holdout", "HoldoutCheck", "STEPS"]
+           "check_holdout", "HoldoutCheck", "STEPS", "header_check"]
 
 #: the steps :func:`report_file` reports to a progress display, in order
 STEPS = ("Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the workbook")
@@ -76,12 +76,14 @@ def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None
     """
     if isinstance(source, pd.DataFrame):
         return clean(source, options, **roles)
-    table = read_table(source, sheet=sheet, check=_header_check(options, roles))
+    table = read_table(source, sheet=sheet, check=header_check(options, roles))
     return clean(table.frame, options, first_row=table.first_row, name=table.source, **roles)
 
 
-def _header_check(options: ReportOptions | None, roles: dict | None = None):
-    """A check of a sheet's header and first rows: the columns of every role can be found."""
+def header_check(options: ReportOptions | None, roles: dict | None = None):
+    """A check of a sheet's header and first rows: the columns of every role can be found
+    (given to :func:`~retention_xl.sources.files.read_table`, it refuses a table before the
+    whole file is read)."""
     chosen = {**(options or ReportOptions()).roles.chosen(), **(roles or {})}
     return lambda sample: detect_columns(sample.columns, **chosen)
 
@@ -164,7 +166,7 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     if output.exists() and not force:
         raise OutputExists(output)
     step(STEPS[0])
-    table = read_table(source, sheet=sheet, check=_header_check(options))
+    table = read_table(source, sheet=sheet, check=header_check(options))
     step(STEPS[1])
     orders = clean(table.frame, options, first_row=table.first_row, name=table.source)
     answers = read_side_table(survey, "survey", options)

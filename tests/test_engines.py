@@ -285,3 +285,25 @@ def test_an_order_id_found_again_in_a_later_batch_is_counted_not_hidden(tmp_path
     assert 0 < split[0].values["count"] <= len(far)
     reference = _run(frame, "pandas", tmp_path)
     assert not [n for n in reference.orders.notices if n.code == "order_ids_split"]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_workbook_without_the_columns_is_refused_on_its_header(engine, tmp_path, monkeypatch):
+    """The command line's path checks a sheet's header before reading the whole file, on
+    every engine, as report_file does (a 20 MB export is refused in a moment)."""
+    import retention_xl.engines.run as run
+    from retention_xl.errors import MissingColumns
+
+    checks = []
+    real = run.read_table
+
+    def spy(*args, check=None, **kwargs):
+        checks.append(check)
+        return real(*args, check=check, **kwargs)
+
+    monkeypatch.setattr(run, "read_table", spy)
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"Product": ["mug"], "Colour": ["blue"]}).to_excel(path, index=False)
+    with pytest.raises(MissingColumns):
+        report_source(path, tmp_path / "out.xlsx", ReportOptions(engine=engine))
+    assert checks and checks[0] is not None

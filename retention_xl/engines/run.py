@@ -27,7 +27,7 @@ from retention_xl.engines.customer_limit import kept_customers
 from retention_xl.engines.sql_analysis import analyse_staged
 from retention_xl.engines.staging import stage_orders
 from retention_xl.errors import DataError, OutputExists
-from retention_xl.file_pipeline import read_side_table
+from retention_xl.file_pipeline import header_check, read_side_table
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
@@ -134,8 +134,8 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     log = read_side_table(contacts, "contacts", options)
     if engine == "pandas":
         check_pandas_fits(rows)
-        if dataset is None:
-            raw = read_table(source, sheet=sheet)
+        if dataset is None:  # the header checked before the whole file is read
+            raw = read_table(source, sheet=sheet, check=header_check(options))
             frame, first_row, name = raw.frame, raw.first_row, raw.source
         else:
             batches = [b if isinstance(b, pd.DataFrame) else pa.Table.from_batches([b]).to_pandas() for b in dataset.batches()]
@@ -149,7 +149,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         if dataset is None and Path(source).suffix.lower() in (".csv", ".txt", ".tsv"):
             dataset = Dataset.of_csv(source)  # streamed: no cell limit
         elif dataset is None:
-            raw = read_table(source, sheet=sheet)
+            raw = read_table(source, sheet=sheet, check=header_check(options))
             dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
         staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step, folder=staging)
         try:
