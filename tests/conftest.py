@@ -1,6 +1,6 @@
 """Shared test settings: hypothesis profiles.
 
-``quick`` (the default) keeps the everyday loop short; CI runs the ``ci`` profile
+``quick`` (the default, 10 examples) keeps the everyday loop short; CI runs the ``ci`` profile
 (``HYPOTHESIS_PROFILE=ci``, set by ``.ci/run``); ``fuzz`` is for a long hunt
 (``HYPOTHESIS_PROFILE=fuzz pytest -k invariants``).
 """
@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # shared test modules (order_tables, fake_xlwings)
 
-settings.register_profile("quick", max_examples=25, deadline=None)
+# pytest-xdist gives its workers COLUMNS=80, and a rich console fixes its width when the
+# command-line module is imported; the CLI tests choose their own width per invocation.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
+settings.register_profile("quick", max_examples=10, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None)
 settings.register_profile(
     "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -75,6 +75,7 @@ def test_a_missing_column_names_the_role_never_a_key_error(helper):
     assert "customer" in str(err.value) and "'Order date'" in str(err.value)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_helpers_give_the_report_tables():
     orders = rx.read_orders(sample_path())
     analysis = rx.analyse(orders)

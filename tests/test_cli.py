@@ -26,6 +26,7 @@ def test_report_on_the_bundled_sample(tmp_path):
         "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_report_refuses_to_overwrite_without_force(tmp_path):
     target = tmp_path / "report.xlsx"
     target.write_text("keep me")
@@ -258,6 +259,7 @@ def test_validate_takes_the_same_column_options():
     for flag in ("--order-id", "--quantity", "--unit-price", "--status", "--refund", "--include-status",
                  "--exclude-status", "--customer-fallback"):
         assert flag in result.output
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_report_from_a_database_table_on_duckdb_with_a_customer_limit(tmp_path):
     import sqlite3
 

@@ -239,6 +239,7 @@ def test_cohort_tables_match_the_definitions_on_seeded_tables():
 
 
 # ----------------------------------------------------------------- invariants
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @given(order_tables(max_rows=14, max_days=400), st.sampled_from(["W", "M", "Q", "Y"]), st.randoms(use_true_random=False))
 def test_cohort_invariants_and_row_order(orders, code, rnd):
     c = cohort_tables(orders, code)

@@ -161,6 +161,7 @@ as_of_moments = st.none() | st.builds(
 )
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @given(order_tables(max_rows=14, max_days=120), as_of_moments)
 def test_summary_matches_a_plain_groupby(orders, as_of):
     # as_of: the default (the day of the last row) or any moment, even mid-day

@@ -41,6 +41,7 @@ def assert_same(a, b):
     assert a.headline["revenue"] == pytest.approx(b.headline["revenue"]) == 89.75
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_partitioned_parquet_folder_and_a_glob(tmp_path, reference):
     for region, part in ORDERS.groupby("Region", sort=False):
         folder = tmp_path / "lake" / f"Region={region}"
@@ -59,6 +60,7 @@ def test_a_partitioned_parquet_folder_and_a_glob(tmp_path, reference):
     assert glob_run.analysis.kpis["customers_end"].tolist() == reference.kpis["customers_end"].tolist()
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_the_automatic_engine_is_duckdb_for_datasets_and_pandas_for_a_short_file(tmp_path):
     ORDERS.to_parquet(tmp_path / "o.parquet")
     (tmp_path / "dir").mkdir()
@@ -68,6 +70,7 @@ def test_the_automatic_engine_is_duckdb_for_datasets_and_pandas_for_a_short_file
     assert report_source(tmp_path / "dir", tmp_path / "b.xlsx", auto).engine == "duckdb"
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_sqlite_table_and_query(tmp_path, reference):
     db = tmp_path / "shop.sqlite"
     with sqlite3.connect(db) as con:
@@ -79,6 +82,7 @@ def test_sqlite_table_and_query(tmp_path, reference):
     assert only_a.analysis.headline["customers"] == 1 and only_a.orders.source == "shop.sqlite, query"
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_duckdb_database_table(tmp_path, reference):
     duckdb = pytest.importorskip("duckdb")
     db = tmp_path / "shop.duckdb"
@@ -138,6 +142,7 @@ def test_a_batch_never_ends_inside_an_order():
     assert [f["Order"].tolist() for f in whole_orders(batches, None)] == [[1, 1, 2], [2, 2, 3], [3]]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_csv_file_is_streamed_by_the_engines_with_the_same_result(tmp_path, reference):
     """A CSV too long for memory (or past the input's cell limit) is read in batches by
     DuckDB and Spark, every cell as text, as the pandas reader reads it."""

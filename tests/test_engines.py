@@ -171,7 +171,9 @@ def spark():
     return spark_or_skip()
 
 
-@pytest.mark.parametrize("name", sorted(DATASETS))
+# the quick loop keeps the messy export (cleaning); the others are over a second each
+@pytest.mark.parametrize("name", [pytest.param(name, marks=[] if name == "messy" else [pytest.mark.slow])
+                                  for name in sorted(DATASETS)])
 def test_duckdb_gives_the_pandas_report(name, tmp_path):
     frame = DATASETS[name]()
     reference = _run(frame, "pandas", tmp_path)
@@ -191,6 +193,7 @@ def test_spark_gives_the_pandas_report(name, tmp_path, spark):
     assert_same_analysis(reference.analysis, run.analysis)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_the_messy_export_is_really_messy(tmp_path):
     """The messy export exercises the cleaning: skipped rows of every kind, converted calendars."""
     run = _run(messy_export(), "duckdb", tmp_path)
@@ -204,6 +207,7 @@ def test_the_messy_export_is_really_messy(tmp_path):
     assert set(dup["action"]) == {"kept"}  # identical rows can be real orders: kept and listed
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_period_and_window_options_reach_the_engines(tmp_path):
     frame = cdnow_frame()
     for period, window in (("Q", 200), ("W", 30), ("Y", None)):
@@ -212,6 +216,7 @@ def test_period_and_window_options_reach_the_engines(tmp_path):
         assert_same_analysis(a, b)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_path):
     frame = DATASETS["sample"]()
     a = _run(frame, "pandas", tmp_path, limit=300)
@@ -237,6 +242,7 @@ def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_pa
     assert "duckdb-customers.parquet" in summary[1] and "300" not in summary[1].split("shows")[0]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_report_states_its_engine_in_each_language(tmp_path):
     frame = DATASETS["cdnow"]()
     for lang, words in (("ar", "DuckDB"), ("fa", "DuckDB")):
@@ -258,6 +264,7 @@ def test_a_pandas_run_that_would_not_fit_stops_with_the_engine_that_would(tmp_pa
     assert caught.value.engine == "duckdb" and not (tmp_path / "r.xlsx").exists()
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_every_engine_reports_its_stages(tmp_path):
     frame = DATASETS["cdnow"]()
     frame.to_parquet(tmp_path / "cdnow.parquet")
@@ -272,6 +279,7 @@ def test_every_engine_reports_its_stages(tmp_path):
         assert [s for s in seen if s in expected] == expected, engine
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_an_order_id_found_again_in_a_later_batch_is_counted_not_hidden(tmp_path):
     """The sample's refunds name the order they refund, days later and hundreds of rows
     further down: DuckDB, cleaning in slices, says how many ids came back in another slice,

@@ -60,6 +60,7 @@ class _NoRetentionXL:
 
 
 # ----------------------------------------------------------------- the catalog, from main.py
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_worked_examples(main):
     assert main.CRR(10.0, 8.0, 0.0) == pytest.approx(0.8)
     assert main.CRR(2000.0, 2100.0, 300.0) == pytest.approx(0.9)
@@ -187,6 +188,7 @@ def _path(name):
             "udfs.py": "retention_xl/udfs.py"}.get(name, f"retention_xl/analysis/{name}")
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_clashing_private_helpers_are_renamed_apart(main):
     # metrics.py and numerals.py both define _fmt
     assert main._metrics_fmt(0.25) == "0.25"
@@ -269,6 +271,7 @@ def test_refuses_import_inside_a_function(monkeypatch, tmp_path):
         _build_with(monkeypatch, tmp_path, script)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_refuses_a_name_the_module_does_not_define(monkeypatch, tmp_path):
     with pytest.raises(DataError, match="does not define it"):
         _build_with(monkeypatch, tmp_path, "from retention_xl.labels import nothing_here\n")
@@ -342,6 +345,7 @@ def test_build_report_follows_a_settings_table(main):
     assert main.label("fa", "sheet.summary") in [s.name for s in book.sheets]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_build_report_replaces_only_its_own_sheets(main):
     book = FakeBook()
     book.sheets.add(name="Orders").tables.append(FakeTable("orders", book.sheets["Orders"], ORDERS, row=1))
@@ -504,6 +508,7 @@ def test_first_use_imports_of_the_formulas_move_to_the_top():
     assert _hoist_project_imports("import x\n") == "import x\n"
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_files_are_written_with_the_usual_permissions(tmp_path):
     """Readable by others as any file the user saves (the umask decides), not mkstemp's 0600."""
     import os

@@ -113,7 +113,7 @@ def snapshot(book: fx.Book) -> dict:
 # ---------------------------------------------------------------- same report as the file
 
 
-@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("lang", ["en", pytest.param("fa", marks=pytest.mark.slow)])
 def test_every_report_cell_matches_the_file_writer(sample_rows, lang):
     book = orders_book(sample_rows)
     run = run_report(book, lang=lang)
@@ -362,6 +362,7 @@ def _tables(book) -> dict[str, object]:
     return {t.name: t for ws in book.sheets for t in ws.tables}
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_users_formula_on_a_report_table_survives_two_runs(sample_rows):
     """The README invites =SUM(PeriodKPIs[Net revenue]); re-running must not turn it into #REF!."""
     book = orders_book(sample_rows[:150])
@@ -390,7 +391,7 @@ def test_the_stand_in_breaks_a_formula_when_its_table_is_deleted(sample_rows):
     assert mine.formulas[(2, 2)] == "=SUM(#REF!)"
 
 
-@pytest.mark.parametrize("sizes", [(60, 400, 60), (400, 30, 250)])
+@pytest.mark.parametrize("sizes", [pytest.param((60, 400, 60), marks=pytest.mark.slow), (400, 30, 250)])
 def test_tables_resized_and_moved_in_place_give_the_file_report(sample_rows, sizes):
     """After any sequence of runs each sheet is the file report, cell by cell, with the same Tables."""
     book = orders_book(sample_rows[:sizes[0]])
@@ -433,6 +434,7 @@ def test_a_language_change_renames_in_place_and_formulas_follow(sample_rows):
         run.report.table("PeriodKPIs").frame["revenue"].sum())
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_table_the_layout_no_longer_has_is_removed_with_a_note(sample_rows):
     book = orders_book(sample_rows[:60])
     run_report(book)
@@ -577,6 +579,7 @@ def test_each_table_costs_a_handful_of_range_writes(sample_rows, n_orders):
             assert len(writes) <= 3 + runs + (table.heatmap_from is not None), (table.name, kinds)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_the_number_of_writes_does_not_grow_with_the_rows(sample_rows):
     def count(n):
         book = orders_book(sample_rows[:n])

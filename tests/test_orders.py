@@ -305,6 +305,7 @@ AMOUNTS = st.sampled_from(["10", "(5)", "x", "", None, -3.5, "1,000.50", "1.234,
 EXTRA = st.sampled_from(["", "p", None])
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @settings(deadline=None)
 @given(st.lists(st.tuples(CUSTOMERS, DATES, AMOUNTS, EXTRA), max_size=25), st.integers(1, 50))
 def test_every_row_is_accounted_for_exactly_once(rows, first_row):

@@ -252,6 +252,7 @@ def test_a_shop_where_nobody_drops_out_gets_the_limit_model_and_says_so():
     assert "a=0" in p.params_text or "s=0" in p.params_text
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_in_a_shop_where_customers_leave_a_one_time_buyer_of_long_ago_may_be_gone():
     orders = retail_orders(dropout=0.15)
     summary = customer_summary(orders)

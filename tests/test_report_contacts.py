@@ -68,6 +68,7 @@ def test_the_contacts_sheet_states_the_rules_and_the_counts():
     assert contacts.blocks[-1].name == "ContactPlan"  # last: a writer may stream it
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_contact_log_and_a_survey_change_the_plan_and_add_the_feedback_sheet():
     built = built_report(ORDERS, as_of="2024-04-01")
     analysis = analyse(built.clean, ReportOptions(as_of="2024-04-01"), survey=SURVEY, contacts=CONTACTS)
@@ -128,6 +129,7 @@ def write_inputs(tmp_path):
     return tmp_path / "orders.csv", tmp_path / "survey.csv", tmp_path / "contacts.csv"
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_contacts_command_writes_the_plan_as_csv_and_the_weeks_as_a_calendar(tmp_path):
     orders, survey, contacts = write_inputs(tmp_path)
     out, ics = tmp_path / "plan.csv", tmp_path / "plan.ics"
@@ -154,6 +156,7 @@ def test_contacts_command_writes_the_plan_as_csv_and_the_weeks_as_a_calendar(tmp
     assert again.exit_code == 1 and "already exists" in again.output and out.read_text() == "keep"
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_report_command_with_survey_and_contacts(tmp_path):
     orders, survey, contacts = write_inputs(tmp_path)
     target = tmp_path / "r.xlsx"
@@ -176,6 +179,7 @@ def test_a_survey_without_a_date_column_is_one_line_with_a_remedy(tmp_path):
     assert "Rename that column of the --survey file to one of the recognised headers." in line
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_as_of_today_and_a_plan_day_before_the_orders(tmp_path):
     orders, _, _ = write_inputs(tmp_path)
     ok = runner.invoke(app, ["contacts", str(orders), "-o", str(tmp_path / "p.csv"), "--as-of", "today"])
@@ -185,6 +189,7 @@ def test_as_of_today_and_a_plan_day_before_the_orders(tmp_path):
     assert "is before the last order day in the data (2024-03-29)" in " ".join(early.output.split())
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_report_file_reads_side_tables_from_a_workbook_sheet_named_for_them(tmp_path):
     orders, _, _ = write_inputs(tmp_path)
     book = tmp_path / "feedback.xlsx"
@@ -246,6 +251,7 @@ def test_libreoffice_renders_the_contacts_sheet(tmp_path):
         assert "Contact plan for 2025-12-31" in text and "Contacts per week" in text
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp_path):
     built = built_report(ORDERS, as_of="2025-01-01")
     p = built.analysis.contacts

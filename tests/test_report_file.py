@@ -115,6 +115,7 @@ def test_strings_from_the_data_never_become_formulas(built, tmp_path):
         assert set(INJECTIONS) <= ids
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_streamed_rows_equal_cell_by_cell_writes(tmp_path):
     orders = generate_orders(300, seed=2, messy=True)
     built = build_report(orders, source="generated", period="M")
@@ -187,6 +188,7 @@ def sample_book(tmp_path_factory):
     return built, openpyxl.load_workbook(path)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_customers_table_has_the_predictions(sample_book):
     built, book = sample_book
     ws = book["Segments"]

@@ -323,6 +323,7 @@ def test_median_gaps_match_a_plain_groupby(orders):
     )
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @given(order_tables(max_rows=12, max_days=200, customers="abcdef"), st.randoms(use_true_random=False))
 def test_pipeline_invariants_and_row_order(orders, rnd):
     def run(o):

@@ -310,6 +310,7 @@ def _sample_ranges(n_customers=400, seed=4):
     return orders, ids, dates, amounts
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_clv_predict_spills_the_models_predictions():
     orders, ids, dates, amounts = _sample_ranges()
     out = udfs.CLV_PREDICT(ids, dates, amounts, 6.0, 0.3, 0.02)
@@ -377,6 +378,7 @@ def test_cohort_with_order_ids_counts_an_orders_lines_once():
         "#VALUE! order_ids has 2 cells but customer_ids has 4")
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_predictions_take_order_ids():
     orders, ids, dates, amounts = _sample_ranges()
     numbers = [[f"O{i}"] for i in range(len(ids))]
