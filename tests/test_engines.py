@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retention_xl.engines.customer_limit import kept_customers
+from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
 from retention_xl.options import ReportOptions
 from retention_xl.sample import sample_path
@@ -315,3 +315,24 @@ def test_a_workbook_without_the_columns_is_refused_on_its_header(engine, tmp_pat
     with pytest.raises(MissingColumns):
         report_source(path, tmp_path / "out.xlsx", ReportOptions(engine=engine))
     assert checks and checks[0] is not None
+
+
+def test_the_full_customer_table_written_in_slices_is_the_table(tmp_path):
+    customers = pd.DataFrame({
+        "revenue": [5.0, 50.0, 1.0, 20.0, 20.0],
+        "at_risk": [True, False, True, False, True],
+        "segment": pd.Categorical(["Champions", "Lost", "Champions", "At risk", "Lost"]),
+        "first_order": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]),
+    }, index=pd.Index(["a", "ب", "۳", "b", "A"], name="customer"))
+    path = tmp_path / "full.parquet"
+    with open(path, "wb") as f:
+        write_customer_table(customers, f, slice_rows=2)
+    back = pd.read_parquet(path)
+    assert back.columns.tolist() == ["customer", *customers.columns]
+    assert back["customer"].tolist() == customers.index.tolist()
+    assert back["segment"].tolist() == customers["segment"].astype(str).tolist()
+    assert back["revenue"].tolist() == customers["revenue"].tolist()
+    assert (back["first_order"] == customers["first_order"].to_numpy()).all()
+    # ties in revenue go by id, in the order Python compares text (code points)
+    assert kept_customers(customers, 4).index.tolist() == ["ب", "A", "a"]  # "A" before "b" at 20.0
+    assert sorted(["ب", "۳", "b", "A"]) == ["A", "b", "ب", "۳"]

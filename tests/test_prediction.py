@@ -12,6 +12,7 @@ import pytest
 from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.models import BetaGeo, GammaGamma, holdout_validation, predicted_clv
 from retention_xl.pipeline import analyse
+from retention_xl.analysis import prediction
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers, split_orders, validate_models
 from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.errors import DataError, OutOfRange
@@ -405,3 +406,15 @@ def test_validate_works_on_a_shop_like_online_retail(start):
     for c in v.choice.candidates:
         assert c.problem is None and c.limit == "no_dropout", c.model
         assert c.holdout["total_predicted"] == pytest.approx(c.holdout["total_actual"], rel=0.1)
+
+
+def test_predictions_a_slice_of_customers_at_a_time_are_the_same(monkeypatch):
+    orders = generate_orders(3000, seed=5).rename(columns={"order_date": "date"})
+    summary = customer_summary(orders)
+    whole = predict_customers(summary, orders=orders)
+    monkeypatch.setattr(prediction, "PREDICTION_SLICE", 257)
+    sliced = predict_customers(summary, orders=orders)
+    pd.testing.assert_frame_equal(sliced.customers, whole.customers, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(sliced.clv_gradient, whole.clv_gradient, rtol=1e-12, atol=0)
+    assert sliced.clv_mean_interval(summary["frequency"].to_numpy() > 2) == \
+        pytest.approx(whole.clv_mean_interval(summary["frequency"].to_numpy() > 2), rel=1e-12)

@@ -8,6 +8,7 @@ empty and :attr:`Analysis.prediction` says why.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from retention_xl.analysis.feedback import Feedback, survey_feedback
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, headline_kpis, period_kpis
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.periods import normalise_period
-from retention_xl.analysis.prediction import Prediction, predict_customers
+from retention_xl.analysis.prediction import PREDICTION_COLUMNS, Prediction, predict_customers
 from retention_xl.analysis.segments import (
     SEGMENTS,
     at_risk,
@@ -101,6 +102,8 @@ def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon:
     customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
                                    customers["p_alive"], customers["frequency"] + 1)
     customers.index = customers.index.astype(str)
+    # the prediction's table becomes a view of the Customers table's columns: one copy in memory
+    prediction = dataclasses.replace(prediction, customers=customers[list(PREDICTION_COLUMNS)])
     return customers, prediction
 
 

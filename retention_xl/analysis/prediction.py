@@ -86,6 +86,8 @@ PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_purchases_low",
 
 #: coverage of the intervals
 INTERVAL_LEVEL = 0.90
+#: customers predicted at a time (the fit is on all of them at once)
+PREDICTION_SLICE = 250_000
 _Z = 1.6448536269514722  # standard normal quantile at 0.95
 
 #: days of order history needed to hold out its last third for the choice of model
@@ -340,10 +342,46 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
         return Prediction(empty, choice, None, None, None, first_problem(choice), None, **options)
 
     step = period_days / unit_days  # model time units in one CLV period
+    spend_x = np.where(spends, x, 0.0)  # free repeat orders say nothing about spend
+    gg, spend_problem = GammaGamma(), None
+    try:
+        gg.fit(spend_x, m)
+        low = int(np.argmin(spend_x)) if spend_x.size else 0
+        gg.expected_spend(spend_x[low:low + 1], m[low:low + 1])  # finite for all: it is for the fewest orders
+    except ModelError as e:
+        gg, spend_problem = None, e
+    fallback_spend = mean_spend if np.isfinite(mean_spend) else _mean_order_value(summary)
+
+    k = len(model.param_names)
+    covariance = np.zeros((k + 3, k + 3))
+    covariance[:k, :k] = model.log_covariance_
+    if gg is not None:
+        covariance[k:, k:] = gg.log_covariance_
+    columns = {name: np.empty(x.size) for name in PREDICTION_COLUMNS}
+    d_clv = np.zeros((x.size, k + 3))
+    # customers a slice at a time: the work arrays (a prediction per CLV period and per
+    # parameter) stay the size of one slice, whatever the number of customers
+    for lo in range(0, x.size, PREDICTION_SLICE):
+        part = slice(lo, min(lo + PREDICTION_SLICE, x.size))
+        _predict_slice(model, gg, fallback_spend, x[part], t_x[part], age[part], m[part], spends[part],
+                       horizon=horizon, margin=margin, discount=discount, step=step, covariance=covariance,
+                       out={name: values[part] for name, values in columns.items()}, d_clv=d_clv[part])
+    frame = pd.DataFrame(columns, index=summary.index, copy=False)
+    return Prediction(frame, choice, dict(model.params_),
+                      None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
+                      clv_gradient=d_clv, covariance=covariance, **options)
+
+
+def _predict_slice(model: PurchaseModel, gg: GammaGamma | None, fallback_spend: float, x: np.ndarray,
+                   t_x: np.ndarray, age: np.ndarray, m: np.ndarray, spends: np.ndarray, *, horizon: int,
+                   margin: float, discount: float, step: float, covariance: np.ndarray, out: dict,
+                   d_clv: np.ndarray) -> None:
+    """Predict the customers of one slice into ``out`` (the :data:`PREDICTION_COLUMNS`)
+    and ``d_clv`` (the CLV's gradient in the log-parameters, purchase model then spend)."""
     # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
     row, first = distinct_cases(x, t_x, age)
     ux, ut, ua = x[first], t_x[first], age[first]
-    p_alive = model.p_alive(ux, ut, ua)[row]
+    out["p_alive"][:] = model.p_alive(ux, ut, ua)[row]
 
     def purchases(fitted: PurchaseModel) -> tuple[np.ndarray, np.ndarray]:
         return (fitted.expected_purchases(horizon * step, ux, ut, ua),
@@ -352,39 +390,23 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
 
     base = purchases(model)
     expected, discounted = (v[row] for v in base)
-    purchase_gradients = {j: (d_e[row], d_d[row])  # per free parameter: (d expected, d discounted)
-                          for j, (d_e, d_d) in _gradients(model, purchases, base).items()}
-    spend_x = np.where(spends, x, 0.0)  # free repeat orders say nothing about spend
-    gg, spend_problem = GammaGamma(), None
-    try:
-        spend = gg.fit(spend_x, m).expected_spend(spend_x, m)
-    except ModelError as e:
-        gg, spend_problem = None, e
-        spend = np.full(x.shape, mean_spend if np.isfinite(mean_spend) else _mean_order_value(summary))
+    spend_x = np.where(spends, x, 0.0)
+    spend = np.full(x.shape, fallback_spend) if gg is None else gg.expected_spend(spend_x, m)
     clv = margin * spend * discounted
-
     k = len(model.param_names)
-    covariance = np.zeros((k + 3, k + 3))
-    covariance[:k, :k] = model.log_covariance_
     d_expected = np.zeros((x.size, k))
-    d_clv = np.zeros((x.size, k + 3))
-    for j, (d_e, d_d) in purchase_gradients.items():
-        d_expected[:, j] = d_e
-        d_clv[:, j] = margin * spend * d_d
+    for j, (d_e, d_d) in _gradients(model, purchases, base).items():  # per free parameter
+        d_expected[:, j] = d_e[row]
+        d_clv[:, j] = margin * spend * d_d[row]
     if gg is not None:
-        covariance[k:, k:] = gg.log_covariance_
         d_clv[:, k:] = clv[:, None] * _log_spend_gradient(gg, spend_x, m)
-    frame = pd.DataFrame({
-        "p_alive": p_alive,
-        "expected_purchases": expected,
-        **_interval("expected_purchases", expected, d_expected, covariance[:k, :k]),
-        "expected_spend": spend,
-        "predicted_clv": clv,
-        **_interval("predicted_clv", clv, d_clv, covariance),
-    }, index=summary.index)
-    return Prediction(frame[list(PREDICTION_COLUMNS)], choice, dict(model.params_),
-                      None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
-                      clv_gradient=d_clv, covariance=covariance, **options)
+    out["expected_purchases"][:] = expected
+    out["expected_spend"][:] = spend
+    out["predicted_clv"][:] = clv
+    for name, value, gradient, cov in (("expected_purchases", expected, d_expected, covariance[:k, :k]),
+                                       ("predicted_clv", clv, d_clv, covariance)):
+        for bound, values in _interval(name, value, gradient, cov).items():
+            out[bound][:] = values
 
 
 def _mean_order_value(summary: pd.DataFrame) -> float:

@@ -23,7 +23,7 @@ from retention_xl.atomic_write import write_atomically
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS
 from retention_xl.engines.choice import check_pandas_fits, choose_engine, estimate_rows
-from retention_xl.engines.customer_limit import kept_customers
+from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.sql_analysis import analyse_staged
 from retention_xl.engines.staging import stage_orders
 from retention_xl.errors import DataError, OutputExists
@@ -175,9 +175,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     customers_file = None
     if n_customers > options.customers_limit:
         step("Writing the full customer table")
-        full = analysis.customers.reset_index()
-        full = full.assign(segment=full["segment"].astype(str))
-        write_atomically(beside, lambda f: full.to_parquet(f, index=False), force=force)
+        write_atomically(beside, lambda f: write_customer_table(analysis.customers, f), force=force)
         customers_file = beside
         kept = kept_customers(analysis.customers, options.customers_limit)
         analysis = dataclasses.replace(analysis, customers=kept, prediction=dataclasses.replace(

@@ -124,6 +124,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     step("Fitting the purchase and spend models")
     customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,
                                            horizon=horizon, discount=discount)
+    del summary, holdout  # the Customers table holds what is needed of them
     step("Planning contacts")
     return finish_analysis(orders, code, window, kpis, cohorts, headline, customers, prediction, gaps,
                            as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
