@@ -52,7 +52,7 @@ from retention_xl.analysis.periods import period_ordinals, period_starts
 __all__ = [
     "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "SPLIT_ORDER_IDS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
     "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
-    "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql",
+    "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql", "MONEY",
 ]
 
 DAY_NS = 86_400_000_000_000
@@ -113,12 +113,18 @@ FOLDED_EMAILS = "SELECT COUNT(DISTINCT clean) - COUNT(DISTINCT folded) AS folded
 #: order ids found in more than one batch (each batch lists its distinct ids once)
 SPLIT_ORDER_IDS = "SELECT COUNT(*) AS split FROM (SELECT id FROM order_ids GROUP BY id HAVING COUNT(*) > 1) AS ids"
 
+#: money is summed exactly, as DECIMAL: a sum of doubles depends on the order the engine's
+#: threads add them in, so two runs would differ in the last bits and a threshold (the
+#: contact plan's value quantiles, ties in revenue) could fall differently. Values leave
+#: the engine as DOUBLE.
+MONEY = "DECIMAL(38, 9)"
+
 #: orders per customer and day (the one pass over the orders; every relation reads this)
-CUSTOMER_DAYS = """
+CUSTOMER_DAYS = f"""
     SELECT customer, day,
-           SUM(amount) AS revenue,
+           SUM(CAST(amount AS {MONEY})) AS revenue,
            SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
-           SUM(CASE WHEN amount >= 0 THEN amount ELSE 0 END) AS gross,
+           SUM(CASE WHEN amount >= 0 THEN CAST(amount AS {MONEY}) ELSE CAST(0 AS {MONEY}) END) AS gross,
            MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
            MAX(CASE WHEN amount >= 0 THEN t END) AS last_t
     FROM orders GROUP BY customer, day"""
@@ -165,7 +171,8 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
                 FROM customer_days GROUP BY customer HAVING SUM(orders) > 0)
             SELECT p.customer, p.first_t, p.last_t, p.orders, p.revenue, p.first_day, p.last_day, p.n_days,
                    d.gross AS first_gross, p.n_days - 1 AS frequency, p.last_day - p.first_day AS recency,
-                   CASE WHEN p.n_days > 1 THEN (p.gross - d.gross) / (p.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary
+                   CASE WHEN p.n_days > 1 THEN CAST(p.gross - d.gross AS DOUBLE) / (p.n_days - 1)
+                        ELSE CAST(0 AS DOUBLE) END AS monetary
             FROM per_customer p JOIN customer_days d ON d.customer = p.customer AND d.day = p.first_day"""),
         # the median gap by its middle rows (one row, or the mean of two), as pandas takes it;
         # a per-group MEDIAN aggregate is far slower on millions of customers
@@ -202,7 +209,7 @@ def RELATIONS(window_days: int) -> tuple[tuple[str, str], ...]:  # noqa: N802 - 
 
 #: per period: net revenue, orders, gross revenue, buyers
 PERIOD_TOTALS = """
-    SELECT per, SUM(revenue) AS revenue, SUM(orders) AS orders, SUM(gross) AS gross,
+    SELECT per, CAST(SUM(revenue) AS DOUBLE) AS revenue, SUM(orders) AS orders, CAST(SUM(gross) AS DOUBLE) AS gross,
            SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS buyers
     FROM customer_periods GROUP BY per"""
 
@@ -212,7 +219,7 @@ NEW_PER_PERIOD = "SELECT cohort AS per, COUNT(*) AS n FROM cohorts_of GROUP BY c
 #: per cohort and offset k (a refund before the first order is booked in k = 0)
 COHORT_CELLS = """
     SELECT k.cohort, GREATEST(cp.per - k.cohort, 0) AS k,
-           SUM(cp.revenue) AS revenue, SUM(cp.orders) AS orders,
+           CAST(SUM(cp.revenue) AS DOUBLE) AS revenue, SUM(cp.orders) AS orders,
            SUM(CASE WHEN cp.orders > 0 THEN 1 ELSE 0 END) AS customers,
            MAX(cp.per) AS last_per
     FROM customer_periods cp JOIN cohorts_of k ON cp.customer = k.customer
@@ -235,17 +242,18 @@ SPELL_HISTOGRAMS = """
 
 #: the Summary sheet's totals (revenue counts every row, refunds of non-buyers too)
 HEADLINE = """
-    SELECT SUM(revenue) AS revenue, SUM(orders) AS orders, SUM(gross) AS gross,
+    SELECT CAST(SUM(revenue) AS DOUBLE) AS revenue, SUM(orders) AS orders, CAST(SUM(gross) AS DOUBLE) AS gross,
            MIN(first_t) AS first_t, MAX(last_t) AS last_t,
            (SELECT COUNT(*) FROM customer_summary) AS customers,
            (SELECT COUNT(*) FROM customer_summary WHERE orders > 1) AS repeaters,
            (SELECT COUNT(*) FROM refund_only) AS refund_only_customers,
-           (SELECT SUM(revenue) FROM refund_only) AS refund_only_revenue
+           (SELECT CAST(SUM(revenue) AS DOUBLE) FROM refund_only) AS refund_only_revenue
     FROM customer_days"""
 
 #: the per-customer summary and median gap, in order of first appearance (time, then row)
 CUSTOMER_ROWS = """
-    SELECT s.customer, s.first_t, s.last_t, s.orders, s.revenue, s.frequency, s.monetary, g.median_gap
+    SELECT s.customer, s.first_t, s.last_t, s.orders, CAST(s.revenue AS DOUBLE) AS revenue, s.frequency, s.monetary,
+           g.median_gap
     FROM customer_summary s JOIN first_seen f ON f.customer = s.customer
     LEFT JOIN customer_gaps g ON g.customer = s.customer
     ORDER BY f.first_t, f.first_row"""
@@ -266,12 +274,13 @@ def calibration_sql(start_day: int) -> str:
         SELECT customer,
                MAX(CASE WHEN day < {start} THEN day END) AS last_day,
                SUM(CASE WHEN day < {start} THEN 1 ELSE 0 END) AS n_days,
-               SUM(CASE WHEN day < {start} THEN gross ELSE CAST(0 AS DOUBLE) END) AS gross,
+               SUM(CASE WHEN day < {start} THEN gross ELSE CAST(0 AS {MONEY}) END) AS gross,
                SUM(CASE WHEN day >= {start} THEN 1 ELSE 0 END) AS actual
         FROM customer_days WHERE orders > 0 GROUP BY customer)
     SELECT s.customer, p.n_days - 1 AS frequency, p.last_day - s.first_day AS recency,
            {start - 1} - s.first_day AS age,
-           CASE WHEN p.n_days > 1 THEN (p.gross - s.first_gross) / (p.n_days - 1) ELSE CAST(0 AS DOUBLE) END AS monetary,
+           CASE WHEN p.n_days > 1 THEN CAST(p.gross - s.first_gross AS DOUBLE) / (p.n_days - 1)
+                ELSE CAST(0 AS DOUBLE) END AS monetary,
            p.actual
     FROM split p JOIN customer_summary s ON s.customer = p.customer
     JOIN first_bought f ON f.customer = p.customer
