@@ -106,6 +106,7 @@ def test_a_database_needs_one_table_or_query_and_a_real_name(tmp_path):
     assert is_dataset("postgresql://u@h/db") and is_dataset("spark:orders") and not is_dataset(tmp_path / "o.csv")
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.services
 def test_postgresql_table_and_query_by_url(tmp_path, reference):
     con = postgres_or_skip()

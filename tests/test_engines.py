@@ -338,6 +338,7 @@ def test_the_full_customer_table_written_in_slices_is_the_table(tmp_path):
     assert sorted(["ب", "۳", "b", "A"]) == ["A", "b", "ب", "۳"]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_money_sums_do_not_depend_on_the_order_of_the_rows(tmp_path):
     # a sum of doubles changes in its last bits with the order it is taken in (DuckDB's
     # threads take it in any order): the engines sum money exactly, so the same orders
