@@ -355,6 +355,9 @@ def test_p_alive_spills_one_row_per_customer():
      "#NUM! the data cannot identify the Pareto/NBD model"),
     (lambda: udfs.CLV_PREDICT([["a"]], [[45000.0], [45010.0]], [[5.0]]), "#VALUE! customer_ids has 1 cells but order_dates has 2"),
     (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 0.0), "#NUM! horizon must be a whole number"),
+    # found by the formula fuzz: a horizon of 2^53 periods asked for 64 PiB, a margin of 1e308 overflowed
+    (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 2.0 ** 53), "#NUM! horizon must be a whole number of periods from 1 to 1,200"),
+    (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 1.0, 1e308), "#NUM! margin must be the share of spend"),
     (lambda: udfs.CLV_PREDICT(*_sample_ranges(60)[1:], 12.0, 1.0, -2.0), "#NUM! discount must be"),
 ])
 def test_prediction_errors(result, message):

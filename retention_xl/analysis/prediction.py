@@ -84,6 +84,9 @@ __all__ = ["Prediction", "PREDICTION_COLUMNS", "INTERVAL_LEVEL", "MIN_HOLDOUT_DA
 PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_purchases_low", "expected_purchases_high",
                       "expected_spend", "predicted_clv", "predicted_clv_low", "predicted_clv_high")
 
+#: the longest horizon predicted, in CLV periods (100 years of months), as the report allows
+MAX_HORIZON = 1200
+
 #: coverage of the intervals
 INTERVAL_LEVEL = 0.90
 #: customers predicted at a time (the fit is on all of them at once)
@@ -219,14 +222,15 @@ def _positive(name: str, value: float) -> float:
 
 
 def _check_options(horizon, margin, discount, unit_days, period_days) -> tuple:
-    if isinstance(horizon, bool) or not float(horizon).is_integer() or horizon < 1:
-        raise OutOfRange(f"horizon must be a whole number of periods >= 1, got {horizon}")
+    if isinstance(horizon, bool) or not float(horizon).is_integer() or not 1 <= horizon <= MAX_HORIZON:
+        raise OutOfRange(f"horizon must be a whole number of periods from 1 to {MAX_HORIZON:,}, got {horizon:g}")
     try:
         margin, discount = float(margin), float(discount)
     except (TypeError, ValueError):
         raise InvalidValue("margin and discount must be numbers (e.g. 0.3 and 0.01)") from None
-    if not math.isfinite(margin):
-        raise OutOfRange("margin must be a finite number (e.g. 0.3 for 30%)")
+    if not math.isfinite(margin) or not 0 < margin <= 1:
+        raise OutOfRange(f"margin must be the share of spend that is profit, in (0, 1] (e.g. 0.3 for 30%), "
+                         f"got {margin:g}")
     if not math.isfinite(discount) or discount <= -1:
         raise OutOfRange(f"discount must be a rate per period > -1 (e.g. 0.01 for 1%), got {discount:g}")
     return int(horizon), margin, discount, _positive("unit_days", unit_days), _positive("period_days", period_days)
