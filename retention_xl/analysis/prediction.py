@@ -367,7 +367,7 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     # parameter) stay the size of one slice, whatever the number of customers
     for lo in range(0, x.size, PREDICTION_SLICE):
         part = slice(lo, min(lo + PREDICTION_SLICE, x.size))
-        _predict_slice(model, gg, fallback_spend, x[part], t_x[part], age[part], m[part], spends[part],
+        _predict_slice(model, gg, fallback_spend, x[part], t_x[part], age[part], m[part], spend_x[part],
                        horizon=horizon, margin=margin, discount=discount, step=step, covariance=covariance,
                        out={name: values[part] for name, values in columns.items()}, d_clv=d_clv[part])
     frame = pd.DataFrame(columns, index=summary.index, copy=False)
@@ -377,11 +377,12 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
 
 
 def _predict_slice(model: PurchaseModel, gg: GammaGamma | None, fallback_spend: float, x: np.ndarray,
-                   t_x: np.ndarray, age: np.ndarray, m: np.ndarray, spends: np.ndarray, *, horizon: int,
+                   t_x: np.ndarray, age: np.ndarray, m: np.ndarray, spend_x: np.ndarray, *, horizon: int,
                    margin: float, discount: float, step: float, covariance: np.ndarray, out: dict,
                    d_clv: np.ndarray) -> None:
     """Predict the customers of one slice into ``out`` (the :data:`PREDICTION_COLUMNS`)
-    and ``d_clv`` (the CLV's gradient in the log-parameters, purchase model then spend)."""
+    and ``d_clv`` (the CLV's gradient in the log-parameters, purchase model then spend);
+    ``spend_x`` is the repeat orders that have a spend."""
     # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
     row, first = distinct_cases(x, t_x, age)
     ux, ut, ua = x[first], t_x[first], age[first]
@@ -394,7 +395,6 @@ def _predict_slice(model: PurchaseModel, gg: GammaGamma | None, fallback_spend: 
 
     base = purchases(model)
     expected, discounted = (v[row] for v in base)
-    spend_x = np.where(spends, x, 0.0)
     spend = np.full(x.shape, fallback_spend) if gg is None else gg.expected_spend(spend_x, m)
     clv = margin * spend * discounted
     k = len(model.param_names)
