@@ -155,8 +155,9 @@ amount = st.one_of(st.floats(-100, 1000), st.sampled_from(["$12.50", "(5.00)", "
 
 SCALARS = {
     # counts and money
-    **{p: counts for p in ("start", "end", "new", "repeat", "customers", "orders", "avg_order_value",
-                           "purchases_per_period", "periods", "acquisition_cost", "horizon", "periods_ahead")},
+    **{p: counts for p in ("start_customers", "end_customers", "new_customers", "start", "repeat", "customers",
+                           "orders", "avg_order_value", "purchases_per_period", "periods", "acquisition_cost",
+                           "horizon", "periods_ahead")},
     "value_per_customer": signed,
     # fractions
     **{p: fractions for p in ("retention", "churn", "margin", "confidence")},
@@ -176,6 +177,19 @@ RANGES = {
     "contact_dates": order_date,
 }
 ORDER_TABLE = ("customer_ids", "order_dates", "amounts")
+#: parameters drawn from any cell, number or fraction (no plausible value to favour)
+ANY_VALUE = ("intervals", "order_ids")
+
+
+def test_every_parameter_has_its_strategy():
+    # a renamed parameter would silently fall back to any value and the fuzz would rarely
+    # reach an answer (CRR's start, end, new became start_customers, ... for VBA)
+    known = {*SCALARS, *RANGES, *ORDER_TABLE, *ANY_VALUE, "survivors", "repeat"}
+    for name in udfs.__all__:
+        unknown = set(inspect.signature(getattr(udfs, name)).parameters) - known
+        assert not unknown, (name, unknown)
+    used = {p for name in udfs.__all__ for p in inspect.signature(getattr(udfs, name)).parameters}
+    assert not set(SCALARS) - used, set(SCALARS) - used
 
 
 @st.composite
