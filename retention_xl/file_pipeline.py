@@ -18,7 +18,7 @@ import pandas as pd
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
-from retention_xl.analysis.prediction import Validation, validate_models
+from retention_xl.analysis.holdout_split import Validation, validate_models
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions

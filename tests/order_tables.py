@@ -1,10 +1,13 @@
 """Order tables for the analysis tests: hand-written ones and random ones (hypothesis)."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
 START = pd.Timestamp("2024-01-01")
+DATA = Path(__file__).parent / "data"
 
 
 def table(rows):
@@ -78,3 +81,21 @@ def words(notices):
     from retention_xl.wording import notice_text
 
     return [notice_text(n, "en") for n in notices]
+
+
+def cdnow_orders() -> pd.DataFrame:
+    """The CDNOW sample's transactions as an order table (customer, date, amount)."""
+    orders = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None,
+                         names=["master", "customer", "date", "cds", "amount"], dtype={"date": str})
+    orders["date"] = pd.to_datetime(orders["date"], format="%Y%m%d")
+    orders["customer"] = orders["customer"].astype(str)
+    return orders[["customer", "date", "amount"]]
+
+
+def retail_orders(**options):
+    """An order table like UCI Online Retail's (see retail_like.py)."""
+    from retail_like import retail_invoices
+
+    invoices = retail_invoices(**options)
+    return invoices.rename(columns={"CustomerID": "customer", "InvoiceDate": "date", "Total": "amount"})[
+        ["customer", "date", "amount"]]

@@ -1,5 +1,5 @@
 """Per-customer predictions: the CDNOW estimates through the product's summary, units,
-fallbacks when the data cannot support a model, and the holdout split."""
+fallbacks when the data cannot support a model, and slices of customers."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ import pandas as pd
 import pytest
 
 from retention_xl.analysis.customers import customer_summary
-from retention_xl.analysis.models import BetaGeo, GammaGamma, holdout_validation, predicted_clv
+from retention_xl.analysis.holdout_split import split_orders
+from retention_xl.analysis.models import BetaGeo, GammaGamma, predicted_clv
 from retention_xl.pipeline import analyse
 from retention_xl.analysis import prediction
-from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers, split_orders, validate_models
+from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers
 from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.errors import DataError, OutOfRange
 from retention_xl.sample import generate_orders
+
+from order_tables import cdnow_orders, retail_orders
 
 DATA = Path(__file__).parent / "data"
 CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
@@ -28,14 +31,6 @@ def cdnow_days() -> pd.DataFrame:
     return pd.DataFrame({"frequency": CDNOW["frequency"], "recency": CDNOW["recency"] * 7,
                          "T": CDNOW["T"] * 7, "monetary": CDNOW["monetary_value"]}
                         ).set_axis(pd.Index(CDNOW["customer_id"], name="customer"))
-
-
-def cdnow_orders() -> pd.DataFrame:
-    orders = pd.read_csv(DATA / "cdnow_sample_transactions.txt", sep=r"\s+", header=None,
-                         names=["master", "customer", "date", "cds", "amount"], dtype={"date": str})
-    orders["date"] = pd.to_datetime(orders["date"], format="%Y%m%d")
-    orders["customer"] = orders["customer"].astype(str)
-    return orders[["customer", "date", "amount"]]
 
 
 @pytest.fixture(scope="module")
@@ -235,15 +230,6 @@ def test_free_repeat_orders_count_as_purchases_but_not_as_spend(cdnow):
     assert p.customers.loc[1, "expected_spend"] == pytest.approx(float(gg.expected_spend(0, 0.0)))
 
 
-# ----------------------------------------------------------------- a shop like UCI Online Retail
-def retail_orders(**options):
-    from retail_like import retail_invoices
-
-    invoices = retail_invoices(**options)
-    return invoices.rename(columns={"CustomerID": "customer", "InvoiceDate": "date", "Total": "amount"})[
-        ["customer", "date", "amount"]]
-
-
 def test_a_shop_where_nobody_drops_out_gets_the_limit_model_and_says_so():
     orders = retail_orders()
     p = predict_customers(customer_summary(orders), orders=orders)
@@ -283,49 +269,6 @@ def test_bad_options_are_refused(options, error, match):
 def test_missing_column_is_named():
     with pytest.raises(DataError, match="monetary"):
         predict_customers(cdnow_days().drop(columns="monetary"))
-
-
-# ----------------------------------------------------------------- holdout split
-def test_cdnow_split_is_the_papers_split():
-    summary, actual, length = split_orders(cdnow_orders(), "1997-10-01")
-    assert length == 39.0
-    assert len(summary) == 2357 and actual.sum() == 1882
-    by_id = summary.set_axis(summary.index.astype(int))
-    paper = CDNOW.set_index("customer_id")
-    assert by_id["frequency"].reindex(paper.index).tolist() == paper["frequency"].tolist()
-    assert np.allclose(by_id["T"].reindex(paper.index), paper["T"], atol=0.006)
-    assert np.allclose(by_id["recency"].reindex(paper.index), paper["recency"], atol=0.006)
-    result = holdout_validation(summary, actual, length)
-    assert result["total_actual"] == 1882
-    assert result["total_predicted"] == pytest.approx(1653.4, abs=0.1)  # lifetimes: 1653.42
-
-
-def test_split_leaves_out_refunds_and_customers_new_in_the_holdout():
-    orders = pd.DataFrame({
-        "customer": ["a", "a", "b", "a", "a", "b", "c", "c"],
-        "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-10", "2024-02-02", "2024-02-02",
-                                "2024-02-03", "2024-02-05", "2024-02-09"]),
-        "amount": [10.0, 20.0, 5.0, 15.0, 3.0, -5.0, 8.0, 9.0],
-    })
-    summary, actual, length = split_orders(orders, "2024-02-01", unit_days=1)
-    assert summary.index.tolist() == ["a", "b"]  # c is new in the holdout
-    assert summary["frequency"].tolist() == [1.0, 0.0]
-    assert summary["recency"].tolist() == [7.0, 0.0]
-    assert summary["T"].tolist() == [30.0, 21.0]  # to the end of 2024-01-31
-    assert actual.tolist() == [1, 0]  # a: two orders on one day; b: a refund only
-    assert length == 9.0  # 2024-02-01 .. 2024-02-09
-
-
-@pytest.mark.parametrize(("start", "match"), [
-    ("2023-12-01", "no orders before the holdout start 2023-12-01"),
-    ("2024-06-01", "no orders on or after the holdout start 2024-06-01"),
-    ("soon", "holdout_start must be a date"),
-])
-def test_split_errors(start, match):
-    orders = pd.DataFrame({"customer": ["a", "a"], "date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
-                           "amount": [1.0, 2.0]})
-    with pytest.raises(DataError, match=match):
-        split_orders(orders, start)
 
 
 # ----------------------------------------------------------------- in the analysis
@@ -386,26 +329,6 @@ def test_at_risk_without_a_model_is_the_gap_rule():
     assert a.customers["p_alive"].isna().all()
     # b: one order, 59 days ago, against a's gap of 60 days -> limit 120: not at risk
     assert a.customers["at_risk"].tolist() == [False, False]
-
-
-# ----------------------------------------------------------------- validate
-def test_validate_models_on_cdnow():
-    v = validate_models(cdnow_orders(), "1997-10-01")
-    assert v.customers == 2357 and v.holdout_length == 39.0
-    assert [c.model for c in v.choice.candidates] == ["bg_nbd", "mbg_nbd", "pareto_nbd"]
-    bg = v.choice.candidate("bg_nbd")
-    assert bg.holdout["total_predicted"] == pytest.approx(1653.4, abs=0.1) and bg.holdout["total_actual"] == 1882
-    rmse = {c.model: c.holdout_rmse for c in v.choice.candidates}
-    assert v.choice.model == min(rmse, key=rmse.get) and v.choice.rule == "holdout"
-
-
-@pytest.mark.parametrize("start", ["2011-06-01", "2011-07-01", "2011-08-01", "2011-09-01", "2011-10-01"])
-def test_validate_works_on_a_shop_like_online_retail(start):
-    # the data that made the BG/NBD fit refuse with "parameter r is left almost undetermined"
-    v = validate_models(retail_orders(), start)
-    for c in v.choice.candidates:
-        assert c.problem is None and c.limit == "no_dropout", c.model
-        assert c.holdout["total_predicted"] == pytest.approx(c.holdout["total_actual"], rel=0.1)
 
 
 def test_predictions_a_slice_of_customers_at_a_time_are_the_same(monkeypatch):

@@ -86,7 +86,7 @@ def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon:
 
     An engine that keeps the orders elsewhere (:mod:`retention_xl.engines`) passes
     ``orders=None`` with the ``summary``, the ``gaps`` and the model choice's ``holdout``
-    split (as :func:`~retention_xl.analysis.prediction.holdout_split` returns it) computed
+    split (as :func:`~retention_xl.analysis.holdout_split.holdout_split` returns it) computed
     there: everything from the summary on is this one definition.
     """
     summary = customer_summary(orders) if summary is None else summary

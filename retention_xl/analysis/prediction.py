@@ -8,7 +8,7 @@ how often they will buy, and what they are worth -- with intervals.
   of ``unit_days`` days (a week by default, as in the CDNOW studies): Pareto/NBD or
   MBG/NBD (:func:`~retention_xl.analysis.models.choice.choose_purchase_model`) -- the
   models in which a customer who never bought again may have left, so her P(alive) falls
-  the longer she is silent. With the order table and at least :data:`MIN_HOLDOUT_DAYS`
+  the longer she is silent. With the order table and at least :data:`~retention_xl.analysis.holdout_split.MIN_HOLDOUT_DAYS`
   days of history the last third of the history is held out and the model that predicts
   it best wins; otherwise the one with the higher likelihood (:attr:`Prediction.choice`
   records which, why, and against what);
@@ -41,9 +41,8 @@ When the data cannot support a model, nothing is made up:
 Repeat buyers whose repeat orders total zero (free orders) carry no spend information:
 the spend model treats them like one-time buyers (population mean spend).
 
-:func:`split_orders` prepares a holdout check of a purchase model on an order table
-(see :func:`~retention_xl.analysis.models.holdout_validation`); :func:`validate_models`
-runs the whole check for the ``validate`` command.
+:mod:`~retention_xl.analysis.holdout_split` splits the order table for the holdout
+check of the model choice and of the ``validate`` command.
 
 Example
 -------
@@ -63,7 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.customers import DAY_NS, customer_summary
+from retention_xl.analysis.holdout_split import holdout_split, positive
 from retention_xl.analysis.models.choice import (
     DEFAULT_CANDIDATES,
     PURCHASE_MODELS,
@@ -77,8 +76,7 @@ from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.purchase_model import PurchaseModel
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
 
-__all__ = ["Prediction", "PREDICTION_COLUMNS", "INTERVAL_LEVEL", "MIN_HOLDOUT_DAYS", "predict_customers",
-           "split_orders", "holdout_split", "validate_models", "Validation"]
+__all__ = ["Prediction", "PREDICTION_COLUMNS", "INTERVAL_LEVEL", "predict_customers"]
 
 #: the columns :attr:`Prediction.customers` holds, in order
 PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_purchases_low", "expected_purchases_high",
@@ -92,11 +90,6 @@ INTERVAL_LEVEL = 0.90
 #: customers predicted at a time (the fit is on all of them at once)
 PREDICTION_SLICE = 250_000
 _Z = 1.6448536269514722  # standard normal quantile at 0.95
-
-#: days of order history needed to hold out its last third for the choice of model
-MIN_HOLDOUT_DAYS = 180
-#: repeat buyers needed in the calibration part (before the holdout)
-MIN_HOLDOUT_REPEAT_BUYERS = 50
 
 _SYMBOLS = {"alpha": "α", "beta": "β"}
 _NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD", "pareto_nbd": "Pareto/NBD"}
@@ -127,7 +120,7 @@ class Prediction:
         Why spend per order is the mean repeat spend rather than the Gamma-Gamma one.
     holdout_skipped : str or None
         Why the choice did not use a holdout: ``"no_orders"`` (only a summary was given),
-        ``"short_history"`` (fewer than :data:`MIN_HOLDOUT_DAYS` days) or
+        ``"short_history"`` (fewer than :data:`~retention_xl.analysis.holdout_split.MIN_HOLDOUT_DAYS` days) or
         ``"few_repeat_buyers"``; ``None`` when it did.
     history_days : int or None
         Days from the first to the last order day (when the orders were given).
@@ -211,16 +204,6 @@ def _params_text(params: dict, model: str, limit: str | None) -> str:
     return ", ".join(shown)
 
 
-def _positive(name: str, value: float) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise InvalidValue(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise OutOfRange(f"{name} must be a number > 0, got {value:g}")
-    return value
-
-
 def _check_options(horizon, margin, discount, unit_days, period_days) -> tuple:
     if isinstance(horizon, bool) or not float(horizon).is_integer() or not 1 <= horizon <= MAX_HORIZON:
         raise OutOfRange(f"horizon must be a whole number of periods from 1 to {MAX_HORIZON:,}, got {horizon:g}")
@@ -233,35 +216,7 @@ def _check_options(horizon, margin, discount, unit_days, period_days) -> tuple:
                          f"got {margin:g}")
     if not math.isfinite(discount) or discount <= -1:
         raise OutOfRange(f"discount must be a rate per period > -1 (e.g. 0.01 for 1%), got {discount:g}")
-    return int(horizon), margin, discount, _positive("unit_days", unit_days), _positive("period_days", period_days)
-
-
-def holdout_split(orders: pd.DataFrame, *, unit_days: float = 7.0) -> tuple[tuple | None, str | None, int]:
-    """The calibration/holdout split the model choice uses, or why there is none.
-
-    The holdout is the last third of the history (whole days), when the history spans at
-    least :data:`MIN_HOLDOUT_DAYS` days and the calibration part has at least
-    :data:`MIN_HOLDOUT_REPEAT_BUYERS` repeat buyers.
-
-    Returns
-    -------
-    split : (calibration, actual, length) or None
-        As :func:`split_orders` returns them.
-    skipped : str or None
-        ``"short_history"`` or ``"few_repeat_buyers"`` when there is no split.
-    history_days : int
-        Days from the first to the last order day, both included.
-    """
-    buying = _Purchases.of(orders)
-    first, last = int(buying.day.min()), int(buying.day.max())
-    span = last - first + 1
-    if span < MIN_HOLDOUT_DAYS:
-        return None, "short_history", span
-    start = pd.Timestamp((last - span // 3 + 1) * DAY_NS)
-    calibration, actual, length = _split(buying, start, None, unit_days)
-    if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
-        return None, "few_repeat_buyers", span
-    return (calibration, actual, length), None, span
+    return int(horizon), margin, discount, positive("unit_days", unit_days), positive("period_days", period_days)
 
 
 def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = None, horizon: int = 12,
@@ -279,7 +234,7 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
         The clean order table the summary was made from (``customer, date, amount``):
         with it, and enough history, the purchase model is chosen on a holdout.
     holdout : tuple, optional
-        Instead of ``orders``: what :func:`holdout_split` gives for them, ``(split,
+        Instead of ``orders``: what :func:`~retention_xl.analysis.holdout_split.holdout_split` gives for them, ``(split,
         skipped, history_days)``, computed where the orders are (an SQL engine).
     horizon : int, default 12
         Number of CLV periods to predict over (12 months).
@@ -309,6 +264,7 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
 
     Examples
     --------
+    >>> from retention_xl.analysis.customers import customer_summary
     >>> from retention_xl.sample import generate_orders
     >>> orders = generate_orders(2000, seed=3).rename(columns={"order_date": "date"})
     >>> p = predict_customers(customer_summary(orders), orders=orders)
@@ -450,157 +406,3 @@ def _interval(name: str, value: np.ndarray, gradient: np.ndarray, covariance: np
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.where(value > 0, np.sqrt(np.maximum(variance, 0.0)) / value, 0.0)
     return {f"{name}_low": value * np.exp(-_Z * spread), f"{name}_high": value * np.exp(_Z * spread)}
-
-
-@dataclass(frozen=True)
-class Validation:
-    """What ``validate`` reports: the candidates on a holdout, and the choice.
-
-    Attributes
-    ----------
-    choice : ModelChoice
-        The holdout rule over ``candidates`` (every candidate's holdout figures).
-    customers : int
-        Calibration customers compared.
-    holdout_length : float
-        Holdout length in model time units.
-    unit_days : float
-        Days in a model time unit.
-    """
-
-    choice: ModelChoice
-    customers: int
-    holdout_length: float
-    unit_days: float
-
-
-def validate_models(orders: pd.DataFrame, holdout_start, *, holdout_end=None, unit_days: float = 7.0,
-                    candidates: tuple[str, ...] = ("bg_nbd", "mbg_nbd", "pareto_nbd")) -> Validation:
-    """Fit each purchase model on the orders before ``holdout_start``, compare its
-    predictions with the purchases from that day on, and choose by the holdout error.
-
-    Raises
-    ------
-    DataError
-        No orders before or after the holdout start (see :func:`split_orders`).
-    ModelError
-        No candidate can be fitted (the first candidate's error).
-    """
-    calibration, actual, length = split_orders(orders, holdout_start, holdout_end=holdout_end, unit_days=unit_days)
-    x, t_x, age = (calibration[c].to_numpy(float) for c in ("frequency", "recency", "T"))
-    _, choice = choose_purchase_model(x, t_x, age, holdout=(calibration, actual, length), candidates=candidates)
-    if choice.model is None:
-        raise first_problem(choice)
-    return Validation(choice, len(calibration), float(length), unit_days)
-
-
-def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,
-                 unit_days: float = 7.0) -> tuple[pd.DataFrame, np.ndarray, float]:
-    """Split an order table at a date for a holdout check of the purchase model.
-
-    Times are measured at the end of days, as Fader, Hardie & Lee do for CDNOW: the
-    calibration period ends with the day before ``holdout_start``; a customer's T is the
-    days from her first order day to that day (0 for a customer first seen that day);
-    the holdout runs from there to the end of ``holdout_end`` (default: the last order
-    day in the table). Refunds (negative amounts) are not orders and are left out;
-    customers first seen in the holdout are not part of the comparison (the model says
-    nothing about customers it has not met).
-
-    Parameters
-    ----------
-    orders : pandas.DataFrame
-        Clean order table with ``customer``, ``date``, ``amount``.
-    holdout_start : date-like
-        First day of the holdout period.
-    holdout_end : date-like, optional
-        Last day of the holdout period.
-    unit_days : float, default 7
-        Days in the model time unit (weeks).
-
-    Returns
-    -------
-    calibration_summary : pandas.DataFrame
-        Per calibration customer (index ``customer``): ``frequency``, ``recency``, ``T``
-        in model time units and ``monetary``.
-    actual_holdout_purchases : numpy.ndarray
-        Distinct order days of each of those customers in the holdout, in the same order.
-    holdout_length : float
-        Length of the holdout in model time units.
-
-    Raises
-    ------
-    DataError
-        No orders before ``holdout_start`` or none from it on, or a date that is not a date.
-
-    Examples
-    --------
-    >>> orders = pd.DataFrame({"customer": ["a", "a", "b", "a", "c"],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-01-29", "2024-02-05", "2024-02-12"]),
-    ...     "amount": [10.0, 20.0, 5.0, 15.0, 8.0]})
-    >>> summary, actual, length = split_orders(orders, "2024-02-01", holdout_end="2024-02-14")
-    >>> summary[["frequency", "recency", "T"]].round(3).to_dict("list")
-    {'frequency': [1.0, 0.0], 'recency': [2.0, 0.0], 'T': [4.286, 0.286]}
-    >>> actual.tolist(), length  # a's order of 2024-02-05; c is new in the holdout
-    ([1, 0], 2.0)
-    """
-    unit_days = _positive("unit_days", unit_days)
-    start = _day(holdout_start, "holdout_start")
-    return _split(_Purchases.of(orders), start, holdout_end, unit_days)
-
-
-@dataclass(frozen=True)
-class _Purchases:
-    """The orders that are purchases (amount >= 0), customers as codes into ``ids``."""
-
-    customer: np.ndarray  # code of each purchase's customer
-    ids: np.ndarray  # the customer ids
-    date: np.ndarray  # datetime64[ns]
-    day: np.ndarray  # days since 1970
-    amount: np.ndarray
-
-    @classmethod
-    def of(cls, orders: pd.DataFrame) -> "_Purchases":
-        amount = orders["amount"].to_numpy(dtype=float)
-        buying = amount >= 0
-        codes, ids = pd.factorize(orders["customer"], sort=False)  # integer codes if categorical
-        date = pd.DatetimeIndex(orders["date"]).as_unit("ns").to_numpy()[buying]
-        return cls(codes[buying], np.asarray(ids), date, date.view(np.int64) // DAY_NS, amount[buying])
-
-
-def _split(buying: _Purchases, start: pd.Timestamp, holdout_end, unit_days: float) -> tuple[pd.DataFrame, np.ndarray, float]:
-    day = buying.day
-    first_holdout_day = start.value // DAY_NS
-    before = day < first_holdout_day
-    if not before.any():
-        raise DataError(f"no orders before the holdout start {start:%Y-%m-%d}; choose a later date")
-    if before.all():
-        raise DataError(f"no orders on or after the holdout start {start:%Y-%m-%d}; choose an earlier date")
-    last_day = int(day.max()) if holdout_end is None else _day(holdout_end, "holdout_end").value // DAY_NS
-    if last_day < first_holdout_day:
-        raise DataError("holdout_end must not be before holdout_start")
-    calibration = customer_summary(pd.DataFrame({  # customers as codes: no text hashed
-        "customer": buying.customer[before], "date": buying.date[before], "amount": buying.amount[before]}),
-        as_of=start - pd.Timedelta(days=1))
-    codes = calibration.index.to_numpy()
-    summary = pd.DataFrame({
-        "frequency": calibration["frequency"].astype(float).to_numpy(),
-        "recency": calibration["recency"].to_numpy() / unit_days,
-        "T": calibration["T"].to_numpy() / unit_days,
-        "monetary": calibration["monetary"].to_numpy(),
-    }, index=pd.Index(buying.ids[codes], name="customer"))
-    in_holdout = ~before & (day <= last_day)
-    span = int(day.max()) - int(day.min()) + 1
-    pairs = pd.unique(buying.customer[in_holdout].astype(np.int64) * span + (day[in_holdout] - int(day.min())))
-    days_bought = np.bincount(pairs // span, minlength=buying.ids.size)  # distinct order days per customer
-    actual = days_bought[codes].astype(np.int64)
-    return summary, actual, (last_day - first_holdout_day + 1) / unit_days
-
-
-def _day(value, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be a date like 2024-01-31, got {value!r}") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise DataError(f"{name} must be a date like 2024-01-31, got {value!r}")
-    return ts.normalize().as_unit("ns")

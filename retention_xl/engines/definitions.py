@@ -265,7 +265,7 @@ PURCHASE_DAYS = "SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM custome
 def calibration_sql(start_day: int) -> str:
     """The model choice's calibration summary (purchases before ``start_day``, T to the day
     before it) and each calibration customer's purchase days from ``start_day`` on, in order
-    of first purchase (see :func:`~retention_xl.analysis.prediction.holdout_split`). One
+    of first purchase (see :func:`~retention_xl.analysis.holdout_split.holdout_split`). One
     pass over the purchase days; a customer's first purchase day (and its value) is the
     same before the holdout as over the whole history."""
     start = int(start_day)

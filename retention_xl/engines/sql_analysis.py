@@ -32,7 +32,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
 from retention_xl.analysis.periods import normalise_period, period_labels, period_starts
-from retention_xl.analysis.prediction import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
+from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.engines import definitions as sql
 from retention_xl.errors import DataError, InvalidValue
@@ -319,7 +319,7 @@ def _customer_summary(engine: SqlEngine, last_day: int) -> tuple[pd.DataFrame, p
 
 
 def _holdout(engine: SqlEngine) -> tuple:
-    """:func:`~retention_xl.analysis.prediction.holdout_split` from the engine: the last
+    """:func:`~retention_xl.analysis.holdout_split.holdout_split` from the engine: the last
     third of the history (whole days) as the holdout, the calibration summary before it."""
     span_row = engine.fetch(sql.PURCHASE_DAYS).iloc[0]
     first, last = int(span_row["first_day"]), int(span_row["last_day"])

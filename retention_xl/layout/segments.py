@@ -6,7 +6,8 @@ from __future__ import annotations
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Text, widths
-from retention_xl.analysis.prediction import MIN_HOLDOUT_DAYS, Prediction
+from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS
+from retention_xl.analysis.prediction import Prediction
 
 __all__ = ["segments_sheet"]
 

@@ -124,7 +124,7 @@ def choose_purchase_model(frequency, recency, T, *, holdout: tuple | None = None
     holdout : (calibration, actual, length), optional
         A calibration summary (frequency, recency, T columns), each calibration customer's
         purchases in the holdout and the holdout's length, as
-        :func:`~retention_xl.analysis.prediction.split_orders` returns them. Given, the
+        :func:`~retention_xl.analysis.holdout_split.split_orders` returns them. Given, the
         holdout rule applies.
     candidates : tuple of str
         Codes of :data:`PURCHASE_MODELS`.
