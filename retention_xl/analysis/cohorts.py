@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.money import money_sums
 from retention_xl.analysis.periods import normalise_period, period_labels, period_ordinals
 from retention_xl.errors import DataError
 
@@ -46,7 +47,11 @@ class Cohorts:
 
 
 def _matrix(cohort: np.ndarray, offset: np.ndarray, weights: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
-    flat = np.bincount(cohort * shape[1] + offset, weights=weights, minlength=shape[0] * shape[1])
+    keys = cohort * shape[1] + offset
+    if weights is None:
+        flat = np.bincount(keys, minlength=shape[0] * shape[1])
+    else:  # money: summed exactly, whatever the order of the rows
+        flat = money_sums(keys, weights, shape[0] * shape[1])
     return flat.reshape(shape).astype(float)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.money import money_sums
 from retention_xl.errors import DataError
 
 __all__ = ["customer_summary"]
@@ -65,7 +66,7 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     first, last = grouped.min(), grouped.max()  # index: customers with an order
     who = first.index.to_numpy()
     n_orders = np.bincount(c, minlength=n)[who]
-    revenue = np.bincount(codes, weights=amount, minlength=n)[who]
+    revenue = money_sums(codes, amount, n)[who]
 
     # Order days: the models count one purchase per day, valued at the day's total.
     day = t // DAY_NS
@@ -76,10 +77,10 @@ def customer_summary(orders: pd.DataFrame, as_of: pd.Timestamp | None = None) ->
     first_day = np.full(n, -1, dtype=np.int64)
     first_day[who] = first.to_numpy() // DAY_NS
     on_first_day = day == first_day[c]
-    gross = np.bincount(c, weights=amt, minlength=n)[who]
-    first_day_amount = np.bincount(c[on_first_day], weights=amt[on_first_day], minlength=n)[who]
+    later = ~on_first_day
+    repeat_spend = money_sums(c[later], amt[later], n)[who]  # exactly the days after the first
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(n_days > 1, (gross - first_day_amount) / (n_days - 1), 0.0)
+        monetary = np.where(n_days > 1, repeat_spend / (n_days - 1), 0.0)
 
     first_ns, last_ns = first.to_numpy(), last.to_numpy()
     return pd.DataFrame(

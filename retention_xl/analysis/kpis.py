@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.money import money_sum, money_sums
 from retention_xl.analysis.periods import normalise_period, period_labels, period_ordinals, period_starts
 from retention_xl.errors import DataError, InvalidValue
 
@@ -131,10 +132,10 @@ def period_kpis(
     e = both + new
 
     idx_all = per_all - base
-    revenue = np.bincount(idx_all, weights=amount, minlength=n_periods)
+    revenue = money_sums(idx_all, amount, n_periods)
     idx = per - base
     n_orders = np.bincount(idx, minlength=n_periods)
-    gross = np.bincount(idx, weights=amount[buying], minlength=n_periods)
+    gross = money_sums(idx, amount[buying], n_periods)
     buyers_key = pd.unique(cust.astype(np.int64) * n_periods + idx)
     buyers = np.bincount(buyers_key % n_periods, minlength=n_periods)
 
@@ -200,15 +201,15 @@ def headline_kpis(orders: pd.DataFrame, kpis: pd.DataFrame, window_days: int | N
     return {
         "customers": int(per_customer.size),
         "orders": n_orders,
-        "revenue": float(amount.sum()),
-        "aov": float(amount[buying].sum() / n_orders) if n_orders else float("nan"),
+        "revenue": money_sum(amount),
+        "aov": money_sum(amount[buying]) / n_orders if n_orders else float("nan"),
         "purchase_frequency": n_orders / per_customer.size if per_customer.size else float("nan"),
         "repeat_rate": float((per_customer > 1).mean()) if per_customer.size else float("nan"),
         "avg_crr": float(complete["crr"].mean()) if len(complete) else float("nan"),
         "avg_churn": float(complete["churn"].mean()) if len(complete) else float("nan"),
         "avg_from": str(complete["period"].iloc[0]) if len(complete) else "",
         "refund_only_customers": int(np.unique(codes[refund_only & known]).size),
-        "refund_only_revenue": float(amount[refund_only].sum()),
+        "refund_only_revenue": money_sum(amount[refund_only]),
         "first_order": pd.Timestamp(orders.loc[buying, "date"].min()),
         "last_order": pd.Timestamp(orders.loc[buying, "date"].max()),
     }

@@ -1,0 +1,57 @@
+"""Exact money sums: the same float as DuckDB's DECIMAL(38, 9) sum cast to DOUBLE, whatever
+the order of the rows."""
+
+from fractions import Fraction
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retention_xl.analysis.money import money_sum, money_sums
+from retention_xl.engines.definitions import MONEY
+
+
+@pytest.mark.parametrize(("label", "amounts"), [
+    ("cents", lambda rng, m: np.round(rng.gamma(2.0, 100.0, m), 2)),
+    ("three decimals (KWD, BHD, OMR)", lambda rng, m: np.round(rng.gamma(2.0, 1000.0, m), 3)),
+    ("rials", lambda rng, m: np.round(rng.gamma(2.0, 1e7, m), 0)),
+    ("price x quantity", lambda rng, m: np.round(rng.gamma(2.0, 5.0, m), 2) * rng.integers(1, 12, m)),
+])
+def test_the_sums_are_duckdbs(label, amounts):
+    rng = np.random.default_rng(5)
+    m, groups = 200_000, 20_000
+    frame = pd.DataFrame({"key": rng.integers(0, groups, m), "amount": amounts(rng, m)})
+    frame.loc[rng.random(m) < 0.05, "amount"] *= -1  # refunds
+    theirs = duckdb.connect().execute(
+        f"SELECT key, CAST(SUM(CAST(amount AS {MONEY})) AS DOUBLE) AS s FROM frame GROUP BY key ORDER BY key").df()
+    ours = money_sums(frame["key"].to_numpy(), frame["amount"].to_numpy(), groups)[theirs["key"].to_numpy()]
+    assert ours.tobytes() == theirs["s"].to_numpy().tobytes(), label
+    plain = np.bincount(frame["key"], weights=frame["amount"], minlength=groups)[theirs["key"].to_numpy()]
+    if label != "rials":  # whole numbers add exactly as doubles too
+        assert (plain != theirs["s"].to_numpy()).any()  # what a plain sum of doubles gives
+
+
+@given(st.lists(st.integers(-10**9, 10**9).map(lambda c: c / 100), min_size=1, max_size=60), st.randoms())
+def test_the_order_of_the_rows_does_not_matter(amounts, random):
+    shuffled = list(amounts)
+    random.shuffle(shuffled)
+    total = money_sum(np.array(amounts))
+    assert money_sum(np.array(shuffled)) == total
+    assert total == float(sum(Fraction(round(a * 100), 100) for a in amounts))  # the exact sum, rounded once
+
+
+def test_missing_and_infinite_amounts():
+    sums = money_sums(np.array([0, 0, 1, 1, 2]), np.array([1.25, np.nan, 2.0, np.inf, 3.5]), 4)
+    assert sums[0] == 1.25 and np.isnan(sums[1]) and sums[2] == 3.5 and sums[3] == 0.0
+
+
+def test_sums_past_nine_billion_are_rounded_once():
+    amounts = np.array([7e9 + 0.37, 7e9 + 0.41, 123456789.01])
+    # each double rounded to 9 decimals (7e9 + 0.37 is 7000000000.3700000048...), added exactly
+    exact = sum(Fraction(round(Fraction(a) * 10**9), 10**9) for a in amounts.tolist())
+    assert money_sum(amounts) == float(exact)
+    many = np.full(3_000_000, 0.01)  # billionths past 2^53 in total: added as integers
+    assert money_sum(many) == 30000.0
