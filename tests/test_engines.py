@@ -366,8 +366,8 @@ def test_money_sums_do_not_depend_on_the_order_of_the_rows(tmp_path):
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.services)])
 def test_every_engine_gives_the_same_money_to_the_bit(engine, tmp_path, request):
-    # pandas summed doubles and the SQL engines decimals: a customer's 164.23 was 164.23000000000002
-    # in one and 164.23 in the other, so two customers of equal spend differed in pandas
+    # pandas summed doubles and the SQL engines decimals: a revenue of 219.79 was 219.79000000000002
+    # in one and 219.79 in the other, so two customers of equal spend differed in pandas
     # and a spend score at that value (the "m" of RFM) fell differently in one customer
     # of 101,457 (bench_engines.py's 1,000,000 lines). Both now sum money exactly.
     rng = np.random.default_rng(11)
