@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field, fields
 
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
+from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
@@ -136,8 +137,8 @@ class ReportOptions:
         if self.lang not in LANGUAGES:
             raise InvalidValue(f"language must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
         if self.window_days is not None:
-            _whole("window_days", self.window_days, 1, 36_600)
-        _whole("horizon", self.horizon, 1, 1200)
+            whole("window_days", self.window_days, 1, 36_600)
+        whole("horizon", self.horizon, 1, 1200)
         _fraction("margin", self.margin, low_open=True)
         _fraction("discount", self.discount, high_open=True)
         if self.dayfirst not in (None, True, False):
@@ -149,25 +150,18 @@ class ReportOptions:
             object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
         if self.as_of is not None:
             object.__setattr__(self, "as_of", _date("as_of", self.as_of))
-        _whole("quiet_days", self.quiet_days, 1, 3660)
-        _whole("contact_weeks", self.contact_weeks, 1, 520)
+        whole("quiet_days", self.quiet_days, 1, 3660)
+        whole("contact_weeks", self.contact_weeks, 1, 520)
         if self.engine not in ENGINES:
             raise InvalidValue(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.memory_limit is not None:
             parse_memory(self.memory_limit)
-        _whole("customers_limit", self.customers_limit, 1, 1_000_000)
+        whole("customers_limit", self.customers_limit, 1, 1_000_000)
 
     @property
     def window(self) -> int:
         """The activity window in days, the default of the period when none was chosen."""
         return DEFAULT_WINDOW_DAYS[self.period] if self.window_days is None else int(self.window_days)
-
-
-def _whole(name: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
-        raise InvalidValue(f"{name} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
 
 
 def _date(name: str, value: object) -> dt.date:

@@ -79,9 +79,10 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.contact_calendar import weekly_batches
+from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
 from retention_xl.analysis.side_tables import SideTable
-from retention_xl.errors import DataError, InvalidValue, OutOfRange
+from retention_xl.errors import DataError, InvalidValue
 
 __all__ = [
     "ContactPlan",
@@ -213,15 +214,6 @@ def _dates(days: np.ndarray) -> pd.DatetimeIndex:
     return out.where(np.isfinite(days))
 
 
-def _whole(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not float(value).is_integer():
-        raise InvalidValue(f"{name} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
-    return int(value)
-
-
 def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray, pd.Categorical, int, int]:
     """Day and channel of each customer's latest logged contact (NaN / "" when none)."""
     day = np.full(len(index), np.nan)
@@ -297,9 +289,9 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     InvalidValue, OutOfRange
         A bad option.
     """
-    quiet_days = _whole("quiet_days", quiet_days, 1, 3660)
-    weeks = _whole("weeks", weeks, 1, 520)
-    window_days = _whole("window_days", window_days, 1, 36_600)
+    quiet_days = whole("quiet_days", quiet_days, 1, 3660)
+    weeks = whole("weeks", weeks, 1, 520)
+    window_days = whole("window_days", window_days, 1, 36_600)
     if customers.empty:
         raise DataError("no customers to plan contacts for")
     index = customers.index if customers.index.dtype == "str" else customers.index.astype(str)

@@ -12,7 +12,6 @@ predictions with the holdout.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,8 @@ import pandas as pd
 
 from retention_xl.analysis.customers import DAY_NS, customer_summary
 from retention_xl.analysis.models.choice import ModelChoice, choose_purchase_model, first_problem
-from retention_xl.errors import DataError, InvalidValue, OutOfRange
+from retention_xl.analysis.option_checks import positive
+from retention_xl.errors import DataError
 
 __all__ = ["MIN_HOLDOUT_DAYS", "MIN_HOLDOUT_REPEAT_BUYERS", "holdout_split", "split_orders", "validate_models",
            "Validation"]
@@ -29,17 +29,6 @@ __all__ = ["MIN_HOLDOUT_DAYS", "MIN_HOLDOUT_REPEAT_BUYERS", "holdout_split", "sp
 MIN_HOLDOUT_DAYS = 180
 #: repeat buyers needed in the calibration part (before the holdout)
 MIN_HOLDOUT_REPEAT_BUYERS = 50
-
-
-def positive(name: str, value: float) -> float:
-    """``value`` as a float, or the error saying it must be a number > 0."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise InvalidValue(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise OutOfRange(f"{name} must be a number > 0, got {value:g}")
-    return value
 
 
 def holdout_split(orders: pd.DataFrame, *, unit_days: float = 7.0) -> tuple[tuple | None, str | None, int]:

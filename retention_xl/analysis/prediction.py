@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.holdout_split import holdout_split, positive
+from retention_xl.analysis.holdout_split import holdout_split
 from retention_xl.analysis.models.choice import (
     DEFAULT_CANDIDATES,
     PURCHASE_MODELS,
@@ -74,6 +74,7 @@ from retention_xl.analysis.models.clv import discounted_purchases
 from retention_xl.analysis.models.counts import distinct_cases
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.purchase_model import PurchaseModel
+from retention_xl.analysis.option_checks import positive
 from retention_xl.errors import DataError, InvalidValue, ModelError, OutOfRange
 
 __all__ = ["Prediction", "PREDICTION_COLUMNS", "INTERVAL_LEVEL", "predict_customers"]
