@@ -71,6 +71,7 @@ _WHERE = {
     "ModelError": "retention_xl.errors",
     "OutputExists": "retention_xl.errors",
     "EnvironmentProblem": "retention_xl.errors",
+    "EngineOutOfMemory": "retention_xl.errors",
     "TooLargeForMemory": "retention_xl.errors",
     "report_source": "retention_xl.engines.run",
     "ScaleRun": "retention_xl.engines.run",
@@ -109,6 +110,7 @@ __all__ = [
     "ModelError",
     "OutputExists",
     "EnvironmentProblem",
+    "EngineOutOfMemory",
     "TooLargeForMemory",
     "report_source",
     "ScaleRun",
@@ -121,6 +123,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
     from retention_xl.errors import (
         DataError,
         DivisionByZero,
+        EngineOutOfMemory,
         EnvironmentProblem,
         InvalidValue,
         MissingColumns,

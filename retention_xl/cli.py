@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from retention_xl import __version__
 from retention_xl.errors import (
+    EngineOutOfMemory,
     InvalidValue,
     MissingColumns,
     NoUsableOrders,
@@ -107,6 +108,11 @@ def _remedy(error: RetentionError) -> str:
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
     if isinstance(error, OutputExists):
         return "Choose another name (-o) or pass --force to replace it."
+    if isinstance(error, EngineOutOfMemory) and error.limit:
+        return (f"Give it a higher --memory-limit than {error.limit} (DuckDB spills what does not fit "
+                "to disk, but some steps need more room), or leave the option out.")
+    if isinstance(error, EngineOutOfMemory):
+        return "Run it on a machine with more memory, or on a Spark cluster with --engine spark."
     if isinstance(error, TooLargeForMemory):
         return f"Run it with --engine {error.engine} (out of core, see --memory-limit), or from a Parquet copy of the file."
     return ""

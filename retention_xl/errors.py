@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "RetentionError",
+    "EngineOutOfMemory",
     "TooLargeForMemory",
     "DivisionByZero",
     "InvalidValue",
@@ -126,6 +127,15 @@ class OutputExists(RetentionError):
 class EnvironmentProblem(RetentionError):
     """This machine lacks something the command needs (a package, a folder, a setting);
     the data is not at fault."""
+
+
+class EngineOutOfMemory(EnvironmentProblem):
+    """An engine needed more than the memory it was given for one step (``engine``, its
+    ``limit`` as written, and the ``step``: the relation it was computing)."""
+
+    def __init__(self, reason: str, *, engine: str, limit: str | None, step: str):
+        super().__init__(reason)
+        self.engine, self.limit, self.step = engine, limit, step
 
 
 class TooLargeForMemory(EnvironmentProblem):

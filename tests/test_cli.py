@@ -291,3 +291,18 @@ def test_report_refuses_a_pandas_run_that_would_not_fit(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "with the pandas engine" in result.output and "--engine duckdb" in result.output
     assert "Traceback" not in result.output
+
+
+def test_report_says_which_step_outgrew_duckdbs_memory_limit(tmp_path, monkeypatch):
+    # a step that cannot spill to disk: lists of 30 million numbers in a 64 MiB limit
+    from retention_xl.engines import definitions
+
+    monkeypatch.setattr(definitions, "CUSTOMER_DAYS", "SELECT list(i) AS l FROM range(30000000) AS r(i)")
+    target = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["report", "--sample", "-o", str(target), "--engine", "duckdb",
+                                 "--memory-limit", "64MiB"])
+    assert result.exit_code == 1
+    line = " ".join(result.output.split())
+    assert ("Error: DuckDB needed more than its memory limit of 64MiB to compute customer_days. "
+            "Give it a higher --memory-limit than 64MiB") in line, line
+    assert "Traceback" not in result.output and not target.exists()

@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Mapping, Sequence
 
@@ -22,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from retention_xl.engines.choice import parse_memory
-from retention_xl.errors import EnvironmentProblem
+from retention_xl.errors import EngineOutOfMemory, EnvironmentProblem
 
 __all__ = ["DuckDBEngine"]
 
@@ -50,6 +51,7 @@ class DuckDBEngine:
                                      "install retention-xl[scale]") from None
         self._spill = tempfile.TemporaryDirectory(prefix="retention-xl-duckdb-") if temp_directory is None else None
         config = {"temp_directory": temp_directory or self._spill.name, "preserve_insertion_order": False}
+        self.memory_limit = memory_limit
         if memory_limit is not None:
             config["memory_limit"] = f"{parse_memory(memory_limit) // 2**20}MiB"
         if threads is not None:
@@ -66,7 +68,20 @@ class DuckDBEngine:
 
     def create(self, name: str, select: str, *, view: bool = False) -> None:
         kind = "VIEW" if view else "TABLE"
-        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select}")
+        with self._within_memory(name):
+            self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select}")
+
+    @contextlib.contextmanager
+    def _within_memory(self, step: str):
+        """DuckDB's out-of-memory error as the project's: which step, which limit, what to do."""
+        import duckdb
+
+        try:
+            yield
+        except duckdb.OutOfMemoryException:
+            given = f"its memory limit of {self.memory_limit}" if self.memory_limit else "the memory it may use"
+            raise EngineOutOfMemory(f"DuckDB needed more than {given} to compute {step}",
+                                    engine=self.name, limit=self.memory_limit, step=step) from None
 
     def drop(self, name: str) -> None:
         """Give back the memory of a relation no longer read."""
@@ -74,14 +89,16 @@ class DuckDBEngine:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"{name}_frame", frame)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+        with self._within_memory(name):
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
         self.con.unregister(f"{name}_frame")
 
     def fetch(self, select: str) -> pd.DataFrame:
         """The result streamed out in Arrow batches (held outside DuckDB's memory limit: a
         result of millions of customers does not have to fit beside its tables), text as
         Arrow-backed strings."""
-        table = self.con.sql(select).to_arrow_reader(FETCH_ROWS).read_all()
+        with self._within_memory("a result"):
+            table = self.con.sql(select).to_arrow_reader(FETCH_ROWS).read_all()
         return table.to_pandas(types_mapper=_text_as_arrow)
 
     def close(self) -> None:
