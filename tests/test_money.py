@@ -19,6 +19,9 @@ from retention_xl.engines.definitions import MONEY
     ("three decimals (KWD, BHD, OMR)", lambda rng, m: np.round(rng.gamma(2.0, 1000.0, m), 3)),
     ("rials", lambda rng, m: np.round(rng.gamma(2.0, 1e7, m), 0)),
     ("price x quantity", lambda rng, m: np.round(rng.gamma(2.0, 5.0, m), 2) * rng.integers(1, 12, m)),
+    # large amounts in cents: the double of 8596775.45 lies below it, its billionths do not
+    ("millions in cents", lambda rng, m: np.round(rng.uniform(0, 1e8, m), 2)),
+    ("any double", lambda rng, m: rng.uniform(-1e3, 1e3, m)),
 ])
 def test_the_sums_are_duckdbs(label, amounts):
     rng = np.random.default_rng(5)
@@ -30,11 +33,11 @@ def test_the_sums_are_duckdbs(label, amounts):
     ours = money_sums(frame["key"].to_numpy(), frame["amount"].to_numpy(), groups)[theirs["key"].to_numpy()]
     assert ours.tobytes() == theirs["s"].to_numpy().tobytes(), label
     plain = np.bincount(frame["key"], weights=frame["amount"], minlength=groups)[theirs["key"].to_numpy()]
-    if label != "rials":  # whole numbers add exactly as doubles too
+    if label not in ("rials", "millions in cents"):  # whole numbers add exactly as doubles too
         assert (plain != theirs["s"].to_numpy()).any()  # what a plain sum of doubles gives
 
 
-@given(st.lists(st.integers(-10**9, 10**9).map(lambda c: c / 100), min_size=1, max_size=60), st.randoms())
+@given(st.lists(st.integers(-10**8, 10**8).map(lambda c: c / 100), min_size=1, max_size=60), st.randoms())
 def test_the_order_of_the_rows_does_not_matter(amounts, random):
     shuffled = list(amounts)
     random.shuffle(shuffled)
@@ -48,10 +51,23 @@ def test_missing_and_infinite_amounts():
     assert sums[0] == 1.25 and np.isnan(sums[1]) and sums[2] == 3.5 and sums[3] == 0.0
 
 
-def test_sums_past_nine_billion_are_rounded_once():
-    amounts = np.array([7e9 + 0.37, 7e9 + 0.41, 123456789.01])
-    # each double rounded to 9 decimals (7e9 + 0.37 is 7000000000.3700000048...), added exactly
-    exact = sum(Fraction(round(Fraction(a) * 10**9), 10**9) for a in amounts.tolist())
-    assert money_sum(amounts) == float(exact)
+def test_the_duckdb_rounding_of_each_amount():
+    # 8596775.45 is stored as 8596775.4499999992549...: times 10^9 in floating point it
+    # rounds to ...449999999 billionths, in DuckDB as here
+    amounts = np.array([8596775.45, 0.01])
+    con = duckdb.connect()
+    con.register("frame", pd.DataFrame({"amount": amounts}))
+    theirs = con.execute(f"SELECT CAST(SUM(CAST(amount AS {MONEY})) AS DOUBLE) FROM frame").fetchone()[0]
+    assert money_sum(amounts) == theirs == 8596775.459999999
+
+
+def test_large_sums_are_duckdbs_to_the_bit():
+    amounts = np.array([7e9 + 0.37, 7e9 + 0.41, 123456789.01, -2.5e9])
+    con = duckdb.connect()
+    con.register("frame", pd.DataFrame({"amount": amounts}))
+    exact = con.execute(  # DuckDB's exact decimal sum, as text
+        f"SELECT CAST(SUM(CAST(amount AS {MONEY})) AS VARCHAR) FROM frame").fetchone()[0]
+    theirs = con.execute(f"SELECT CAST(SUM(CAST(amount AS {MONEY})) AS DOUBLE) FROM frame").fetchone()[0]
+    assert money_sum(amounts) == float(Fraction(exact)) == theirs
     many = np.full(3_000_000, 0.01)  # billionths past 2^53 in total: added as integers
     assert money_sum(many) == 30000.0

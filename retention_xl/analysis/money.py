@@ -1,6 +1,8 @@
 """Money sums that do not depend on the order of the rows: each amount rounded to 9
 decimals and added exactly, as the SQL engines add ``DECIMAL(38, 9)``, then made a float
-once.
+once. Each amount is rounded as DuckDB casts a DOUBLE to that DECIMAL (times 10^9 in
+floating point, rounded half away from zero), and the exact total is made the nearest
+float, as DuckDB makes a DECIMAL a DOUBLE.
 
 A sum of floats changes in its last bits with the order of its terms, so a customer's
 revenue of 219.79 could be 219.79000000000002 from one engine and 219.79 from another,
@@ -8,8 +10,7 @@ and two customers whose revenue is the same could differ: a score, a segment or 
 threshold at such a value would then fall differently. Summed exactly, equal amounts give
 equal sums, and every engine gives the same float (the SQL engines'
 :data:`~retention_xl.engines.definitions.MONEY` sums cast to DOUBLE; checked against
-DuckDB in the tests). Sums beyond about 9 billion are correctly rounded instead, which
-may differ from DuckDB's conversion in the last bit.
+DuckDB in the tests).
 
 Examples
 --------
@@ -29,13 +30,16 @@ __all__ = ["money_sums", "money_sum"]
 
 _NANO = 1_000_000_000
 _EXACT = 2.0 ** 53  # float sums of whole numbers are exact below this
-_FITS = 9 * 10 ** 9  # units whose nanos still fit in int64
+_SPLIT = 2.0 ** 32  # billionths are added as two whole parts: above and below 2^32
+_FITS = 2 ** 30  # high parts whose total still fits in int64 with the low part
 
 
-def _parts(amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each amount as whole units and billionths (0 to 10^9), both as floats holding integers."""
-    units = np.floor(amounts)
-    return units, np.rint((amounts - units) * _NANO)
+def _billionths(amounts: np.ndarray) -> np.ndarray:
+    """Each amount in billionths, as DuckDB casts a DOUBLE to DECIMAL(38, 9): times 10^9 in
+    floating point, rounded half away from zero (whole numbers held as floats)."""
+    scaled = amounts * _NANO
+    whole = np.trunc(scaled)
+    return whole + np.sign(scaled) * (np.abs(scaled - whole) >= 0.5)
 
 
 def _grouped(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -60,15 +64,20 @@ def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
         amounts = np.where(bad, 0.0, amounts)
     else:
         spoiled = None
-    units, nanos = _parts(amounts)
-    whole, parts = _grouped(keys, units, n), _grouped(keys, nanos, n)
-    carry, parts = np.divmod(parts, _NANO)
-    whole = whole + carry
-    fits = np.abs(whole) < _FITS
+    scaled = _billionths(amounts)
+    high = np.floor(scaled / _SPLIT)  # both parts exact: a power of two apart
+    low = scaled - high * _SPLIT
+    high, low = _grouped(keys, high, n), _grouped(keys, low, n)
+    carry, low = np.divmod(low, int(_SPLIT))
+    high = high + carry
+    # the exact total over 10^9, correctly rounded (as DuckDB makes a DECIMAL a DOUBLE): one
+    # float division when the total is a whole float, Python's integer division past that
+    total = np.where(np.abs(high) < _FITS, high, 0) * int(_SPLIT) + low
+    small = (np.abs(high) < _FITS) & (np.abs(total) < 2 ** 53)
     out = np.empty(n, dtype=float)
-    out[fits] = (whole[fits] * _NANO + parts[fits]).astype(float) / _NANO
-    for i in np.flatnonzero(~fits):  # beyond int64 in billionths: Python integers
-        out[i] = (int(whole[i]) * _NANO + int(parts[i])) / _NANO
+    out[small] = total[small].astype(float) / _NANO
+    for i in np.flatnonzero(~small):  # past about 9 million: a few totals, not rows
+        out[i] = (int(high[i]) * int(_SPLIT) + int(low[i])) / _NANO
     if spoiled is not None:
         out[spoiled] = np.nan
     return out
