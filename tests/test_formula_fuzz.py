@@ -445,3 +445,12 @@ def test_an_amount_beyond_a_float_beside_text_is_not_a_finite_number(text_errors
     assert [row[-1] for row in plan[1:]] == [12.0]  # the 401-digit amount's row is left out
     cohort = udfs.COHORT([[0.0], [0.0]], [[44562.0], [44570.0]], None, "revenue", [[10**400], ["12"]])
     assert cohort[1][2] == 12.0
+
+
+def test_a_solar_hijri_plan_day_is_read_as_the_order_dates_are(text_errors):
+    # found by fuzzing CONTACT_PLAN: the plan day ۱۴۰۲/۱۰/۱۵ was read as the Gregorian year
+    # 1402 and failed as "unexpected problem"; it is 2024-01-05, as in an order date column
+    ids, dates, amounts = [["C1"], ["C1"]], [[dt.datetime(2024, 1, 1)], [dt.datetime(2024, 1, 2)]], [[5.0], [7.0]]
+    persian = udfs.CONTACT_PLAN(ids, dates, amounts, "۱۴۰۲/۱۰/۱۵")
+    assert isinstance(persian, list) and persian == udfs.CONTACT_PLAN(ids, dates, amounts, "2024-01-05")
+    assert udfs.CONTACT_PLAN(ids, dates, amounts, dt.datetime(1402, 10, 15)).startswith("#VALUE! as_of must be a date")

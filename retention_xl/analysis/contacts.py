@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.contact_calendar import weekly_batches
+from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
 from retention_xl.analysis.side_tables import SideTable
@@ -189,14 +190,21 @@ def value_at_stake(customers: pd.DataFrame) -> pd.Series:
 
 
 def _day(value, name: str) -> int:
-    """A date-like value as days since 1970-01-01."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        ts = pd.NaT
+    """A date-like value as days since 1970-01-01; text is read as the order dates are
+    (Arabic-Indic and Persian digits, Solar Hijri dates such as ۱۴۰۲/۱۰/۱۵)."""
+    if isinstance(value, str):
+        ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), column=name).values[0])
+    else:
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            ts = pd.NaT
     if ts is pd.NaT or pd.isna(ts):
         raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}")
-    return int(ts.normalize().as_unit("ns").value // DAY_NS)
+    try:
+        return int(ts.normalize().as_unit("ns").value // DAY_NS)
+    except (OverflowError, ValueError):  # e.g. the year 1402 as a Gregorian date
+        raise InvalidValue(f"{name} must be a date from 1678 to 2261, got {value!r}") from None
 
 
 def _days(dates: pd.Series) -> np.ndarray:
