@@ -11,7 +11,7 @@ import pytest
 
 from retention_xl.analysis.holdout_split import holdout_split, split_orders, validate_models
 from retention_xl.analysis.models import holdout_validation
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, InvalidValue
 
 from order_tables import cdnow_orders, retail_orders
 
@@ -49,15 +49,15 @@ def test_split_leaves_out_refunds_and_customers_new_in_the_holdout():
     assert length == 9.0  # 2024-02-01 .. 2024-02-09
 
 
-@pytest.mark.parametrize(("start", "match"), [
-    ("2023-12-01", "no orders before the holdout start 2023-12-01"),
-    ("2024-06-01", "no orders on or after the holdout start 2024-06-01"),
-    ("soon", "holdout_start must be a date"),
+@pytest.mark.parametrize(("start", "error", "match"), [
+    ("2023-12-01", DataError, "no orders before the holdout start 2023-12-01"),
+    ("2024-06-01", DataError, "no orders on or after the holdout start 2024-06-01"),
+    ("soon", InvalidValue, "holdout_start must be a date"),
 ])
-def test_split_errors(start, match):
+def test_split_errors(start, error, match):
     orders = pd.DataFrame({"customer": ["a", "a"], "date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
                            "amount": [1.0, 2.0]})
-    with pytest.raises(DataError, match=match):
+    with pytest.raises(error, match=match):
         split_orders(orders, start)
 
 
@@ -98,3 +98,10 @@ def test_no_split_for_a_short_history_or_few_repeat_buyers():
     assert holdout_split(short) == (None, "short_history", 61)
     few = pd.DataFrame({"customer": ["a", "a", "b"], "date": days, "amount": 1.0})
     assert holdout_split(few) == (None, "few_repeat_buyers", 180)
+
+
+def test_a_solar_hijri_holdout_start_is_read_as_the_order_dates_are():
+    orders = cdnow_orders()
+    persian = split_orders(orders, "۱۳۷۶/۰۷/۰۹")  # 1997-10-01
+    gregorian = split_orders(orders, "1997-10-01")
+    assert persian[0].equals(gregorian[0]) and persian[2] == gregorian[2] == 39.0

@@ -79,11 +79,11 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.contact_calendar import weekly_batches
-from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
 from retention_xl.analysis.side_tables import SideTable
-from retention_xl.errors import DataError, InvalidValue
+from retention_xl.errors import DataError
 
 __all__ = [
     "ContactPlan",
@@ -189,24 +189,6 @@ def value_at_stake(customers: pd.DataFrame) -> pd.Series:
                      index=customers.index, name="value")
 
 
-def _day(value, name: str) -> int:
-    """A date-like value as days since 1970-01-01; text is read as the order dates are
-    (Arabic-Indic and Persian digits, Solar Hijri dates such as ۱۴۰۲/۱۰/۱۵)."""
-    if isinstance(value, str):
-        ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), column=name).values[0])
-    else:
-        try:
-            ts = pd.Timestamp(value)
-        except (TypeError, ValueError):
-            ts = pd.NaT
-    if ts is pd.NaT or pd.isna(ts):
-        raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}")
-    try:
-        return int(ts.normalize().as_unit("ns").value // DAY_NS)
-    except (OverflowError, ValueError):  # e.g. the year 1402 as a Gregorian date
-        raise InvalidValue(f"{name} must be a date from 1678 to 2261, got {value!r}") from None
-
-
 def _days(dates: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 of each date, as floats (NaN for NaT)."""
     index = pd.DatetimeIndex(dates).as_unit("ns")
@@ -307,7 +289,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     last = _days(customers["last_order"])
     first = _days(customers["first_order"])
     last_day = int(np.nanmax(last))
-    today = last_day if as_of is None else _day(as_of, "as_of")
+    today = last_day if as_of is None else int(read_day(as_of, "as_of").value // DAY_NS)
     if today < last_day:
         shown = _dates(np.array([float(last_day)]))[0]
         raise DataError(f"as_of {_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "

@@ -32,8 +32,9 @@ from retention_xl.analysis.calendars import (
 from retention_xl.analysis.date_parts import DateParts
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text
+from retention_xl.errors import InvalidValue
 
-__all__ = ["DateReading", "parse_dates"]
+__all__ = ["DateReading", "parse_dates", "read_day"]
 
 SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: what a date column can hold
 
@@ -309,3 +310,27 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
     return serial_text
+
+
+def read_day(value, name: str) -> pd.Timestamp:
+    """One day given as an option (a plan day, a holdout start), at midnight in ns.
+
+    Text is read as the order dates are (Arabic-Indic and Persian digits, Solar Hijri
+    dates); dates and datetimes are taken as they are.
+
+    >>> str(read_day("۱۴۰۲/۱۰/۱۵", "as_of").date()), str(read_day("2024-01-31 10:00", "as_of"))
+    ('2024-01-05', '2024-01-31 00:00:00')
+    """
+    if isinstance(value, str):
+        ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), column=name).values[0])
+    else:
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            ts = pd.NaT
+    if ts is pd.NaT or pd.isna(ts):
+        raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}")
+    try:
+        return ts.normalize().as_unit("ns")
+    except (OverflowError, ValueError):  # e.g. the year 1402 as a Gregorian date
+        raise InvalidValue(f"{name} must be a date from 1678 to 2261, got {value!r}") from None

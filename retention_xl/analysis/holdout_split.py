@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.customers import DAY_NS, customer_summary
+from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.models.choice import ModelChoice, choose_purchase_model, first_problem
 from retention_xl.analysis.option_checks import positive
 from retention_xl.errors import DataError
@@ -137,7 +138,9 @@ def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,
     Raises
     ------
     DataError
-        No orders before ``holdout_start`` or none from it on, or a date that is not a date.
+        No orders before ``holdout_start`` or none from it on.
+    InvalidValue
+        A date that is not a date (text is read as order dates are, Solar Hijri included).
 
     Examples
     --------
@@ -151,7 +154,7 @@ def split_orders(orders: pd.DataFrame, holdout_start, *, holdout_end=None,
     ([1, 0], 2.0)
     """
     unit_days = positive("unit_days", unit_days)
-    start = _day(holdout_start, "holdout_start")
+    start = read_day(holdout_start, "holdout_start")
     return _split(_Purchases.of(orders), start, holdout_end, unit_days)
 
 
@@ -182,7 +185,7 @@ def _split(buying: _Purchases, start: pd.Timestamp, holdout_end, unit_days: floa
         raise DataError(f"no orders before the holdout start {start:%Y-%m-%d}; choose a later date")
     if before.all():
         raise DataError(f"no orders on or after the holdout start {start:%Y-%m-%d}; choose an earlier date")
-    last_day = int(day.max()) if holdout_end is None else _day(holdout_end, "holdout_end").value // DAY_NS
+    last_day = int(day.max()) if holdout_end is None else read_day(holdout_end, "holdout_end").value // DAY_NS
     if last_day < first_holdout_day:
         raise DataError("holdout_end must not be before holdout_start")
     calibration = customer_summary(pd.DataFrame({  # customers as codes: no text hashed
@@ -201,13 +204,3 @@ def _split(buying: _Purchases, start: pd.Timestamp, holdout_end, unit_days: floa
     days_bought = np.bincount(pairs // span, minlength=buying.ids.size)  # distinct order days per customer
     actual = days_bought[codes].astype(np.int64)
     return summary, actual, (last_day - first_holdout_day + 1) / unit_days
-
-
-def _day(value, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be a date like 2024-01-31, got {value!r}") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise DataError(f"{name} must be a date like 2024-01-31, got {value!r}")
-    return ts.normalize().as_unit("ns")
