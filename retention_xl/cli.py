@@ -68,7 +68,7 @@ SurveyOpt = Annotated[Optional[Path], typer.Option(
 ContactLogOpt = Annotated[Optional[Path], typer.Option(
     "--contacts", help="Contact log (.csv/.xlsx/.parquet): Customer, Date, Channel.")]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Day the contact plan is for: YYYY-MM-DD or 'today' (default: the day of the last order in the data).")]
+    "--as-of", help="Day the contact plan is for: YYYY-MM-DD, a Solar Hijri date such as 1402/10/15, or 'today' (default: the day of the last order in the data).")]
 QuietDaysOpt = Annotated[int, typer.Option(
     "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")]
 WeeksOpt = Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")]

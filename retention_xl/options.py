@@ -18,6 +18,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, fields
 
+from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
 from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.periods import normalise_period
@@ -149,7 +150,7 @@ class ReportOptions:
                 value = (value,)
             object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
         if self.as_of is not None:
-            object.__setattr__(self, "as_of", _date("as_of", self.as_of))
+            object.__setattr__(self, "as_of", read_day(self.as_of, "as_of").date())
         whole("quiet_days", self.quiet_days, 1, 3660)
         whole("contact_weeks", self.contact_weeks, 1, 520)
         if self.engine not in ENGINES:
@@ -162,20 +163,6 @@ class ReportOptions:
     def window(self) -> int:
         """The activity window in days, the default of the period when none was chosen."""
         return DEFAULT_WINDOW_DAYS[self.period] if self.window_days is None else int(self.window_days)
-
-
-def _date(name: str, value: object) -> dt.date:
-    """A day from a date, a datetime or ISO text (``2025-01-31``)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise InvalidValue(f"{name} must be a date like 2025-01-31, got {value!r}")
 
 
 def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:

@@ -94,6 +94,16 @@ def test_options_are_checked_once_with_the_option_named():
         rx.read_orders(RAW, client="Email")
 
 
+def test_the_plan_day_option_is_read_as_the_order_dates_are():
+    import datetime as dt
+
+    assert rx.ReportOptions(as_of="۱۴۰۲/۱۰/۱۵").as_of == dt.date(2024, 1, 5)  # Solar Hijri, Persian digits
+    assert rx.ReportOptions(as_of="2024-01-05").as_of == dt.date(2024, 1, 5)
+    assert rx.ReportOptions(as_of=dt.datetime(2024, 1, 5, 17, 30)).as_of == dt.date(2024, 1, 5)
+    with pytest.raises(rx.InvalidValue, match="as_of must be a date like 2024-01-31, got 'soon'"):
+        rx.ReportOptions(as_of="soon")
+
+
 def test_an_unusable_table_says_why():
     with pytest.raises(rx.NoUsableOrders, match="no usable orders: all 2 rows were skipped"):
         rx.analyse(pd.DataFrame({"Customer": ["", ""], "Date": ["2024-01-01", "x"], "Total": ["1", "2"]}))
