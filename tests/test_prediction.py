@@ -16,7 +16,7 @@ from retention_xl.pipeline import analyse
 from retention_xl.analysis import prediction
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS, predict_customers
 from retention_xl.analysis.segments import at_risk, median_gaps
-from retention_xl.errors import DataError, OutOfRange
+from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.sample import generate_orders
 
 from order_tables import cdnow_orders, retail_orders
@@ -341,3 +341,20 @@ def test_predictions_a_slice_of_customers_at_a_time_are_the_same(monkeypatch):
     np.testing.assert_allclose(sliced.clv_gradient, whole.clv_gradient, rtol=1e-12, atol=0)
     assert sliced.clv_mean_interval(summary["frequency"].to_numpy() > 2) == \
         pytest.approx(whole.clv_mean_interval(summary["frequency"].to_numpy() > 2), rel=1e-12)
+
+
+def test_gradients_kept_per_group_give_the_intervals_of_the_customers_gradients(monkeypatch):
+    orders = generate_orders(3000, seed=5).rename(columns={"order_date": "date"})
+    summary = customer_summary(orders)
+    groups = np.minimum(summary["frequency"].to_numpy(dtype=np.int64), 3)
+    monkeypatch.setattr(prediction, "PREDICTION_SLICE", 257)  # sums over several slices
+    whole = predict_customers(summary, orders=orders)
+    grouped = predict_customers(summary, orders=orders, groups=groups)
+    assert grouped.clv_gradient is None and grouped.group_gradient.shape == (4, whole.clv_gradient.shape[1])
+    pd.testing.assert_frame_equal(grouped.customers, whole.customers, check_exact=True)
+    for group in range(4):
+        assert grouped.group_clv_interval(groups, group) == \
+            pytest.approx(whole.clv_mean_interval(groups == group), rel=1e-12)
+    assert np.isnan(grouped.group_clv_interval(groups, 9)).all()  # a group without customers
+    with pytest.raises(InvalidValue):
+        predict_customers(summary, groups=groups[:-1])

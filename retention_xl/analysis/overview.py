@@ -91,17 +91,23 @@ def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon:
     """
     summary = customer_summary(orders) if summary is None else summary
     scores = rfm_scores(summary)
-    customers = summary.join(scores)
+    # the summary's columns are shared, not copied: with ten million customers a copy is a gigabyte
+    customers = summary.copy(deep=False)
+    for name in scores:
+        customers[name] = scores[name]
     customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
     customers["segment"] = rfm_segments(scores)
     customers["clv"] = customers["revenue"] * margin
+    del scores
     prediction = predict_customers(summary, orders=orders, horizon=horizon, margin=margin, discount=discount,
-                                   holdout=holdout)
-    customers = customers.join(prediction.customers)
+                                   holdout=holdout, groups=customers["segment"].cat.codes.to_numpy())
+    for name in PREDICTION_COLUMNS:
+        customers[name] = prediction.customers[name]
     gaps = median_gaps(orders) if gaps is None else gaps
     customers["at_risk"] = at_risk(customers["days_since_last"], gaps.reindex(customers.index),
                                    customers["p_alive"], customers["frequency"] + 1)
-    customers.index = customers.index.astype(str)
+    if customers.index.dtype != "str":
+        customers.index = customers.index.astype(str)
     # the prediction's table becomes a view of the Customers table's columns: one copy in memory
     prediction = dataclasses.replace(prediction, customers=customers[list(PREDICTION_COLUMNS)])
     return customers, prediction
@@ -152,8 +158,8 @@ def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, c
     segments = segment_summary(customers)
     segments["avg_predicted_clv"] = (customers.groupby("segment", observed=False)["predicted_clv"]
                                      .mean().reindex(SEGMENTS).to_numpy())
-    segment_of = customers["segment"].to_numpy()
-    bounds = [prediction.clv_mean_interval(segment_of == name) for name in SEGMENTS]
+    segment_of = customers["segment"].cat.codes.to_numpy()
+    bounds = [prediction.group_clv_interval(segment_of, code) for code in range(len(SEGMENTS))]
     segments["avg_predicted_clv_low"] = [low for low, _ in bounds]
     segments["avg_predicted_clv_high"] = [high for _, high in bounds]
 

@@ -149,6 +149,7 @@ class Prediction:
     interval_level: float = INTERVAL_LEVEL
     clv_gradient: np.ndarray = field(default=None, repr=False)  # (customers x parameters), see clv_mean_interval
     covariance: np.ndarray = field(default=None, repr=False)  # of the log-parameters, purchase then spend
+    group_gradient: np.ndarray = field(default=None, repr=False)  # (groups x parameters): sums per group
 
     @property
     def available(self) -> bool:
@@ -180,7 +181,10 @@ class Prediction:
     def clv_mean_interval(self, rows) -> tuple[float, float]:
         """90% interval of the mean predicted CLV of the customers in ``rows`` (a boolean
         mask or positions): the delta method on the mean, whose gradient is the mean of the
-        customers' gradients (the parameter uncertainty is shared by all of them)."""
+        customers' gradients (the parameter uncertainty is shared by all of them).
+
+        Needs the customers' gradients: a prediction made with ``groups`` keeps only their
+        sums per group (see :meth:`group_clv_interval`)."""
         clv = self.customers["predicted_clv"].to_numpy()
         if not self.available or self.clv_gradient is None:
             return float("nan"), float("nan")
@@ -188,8 +192,21 @@ class Prediction:
         selected[rows] = True
         if not selected.any():
             return float("nan"), float("nan")
-        mean = float(clv[selected].mean())
-        g = self.clv_gradient[selected].mean(axis=0)
+        return self._mean_interval(float(clv[selected].mean()), self.clv_gradient[selected].mean(axis=0))
+
+    def group_clv_interval(self, groups: np.ndarray, group: int) -> tuple[float, float]:
+        """:meth:`clv_mean_interval` of the customers whose code in ``groups`` (the codes
+        the prediction was made with) is ``group``, from the gradient sums of the group."""
+        if not self.available or self.group_gradient is None:
+            return float("nan"), float("nan")
+        selected = groups == group
+        count = int(selected.sum())
+        if not count:
+            return float("nan"), float("nan")
+        mean = float(self.customers["predicted_clv"].to_numpy()[selected].mean())
+        return self._mean_interval(mean, self.group_gradient[group] / count)
+
+    def _mean_interval(self, mean: float, g: np.ndarray) -> tuple[float, float]:
         spread = math.sqrt(max(float(g @ self.covariance @ g), 0.0)) / mean if mean > 0 else 0.0
         return mean * math.exp(-_Z * spread), mean * math.exp(_Z * spread)
 
@@ -223,7 +240,7 @@ def _check_options(horizon, margin, discount, unit_days, period_days) -> tuple:
 def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = None, horizon: int = 12,
                       margin: float = 1.0, discount: float = 0.01, unit_days: float = 7.0,
                       period_days: float = 30.4375, candidates: tuple[str, ...] = DEFAULT_CANDIDATES,
-                      holdout: tuple | None = None) -> Prediction:
+                      holdout: tuple | None = None, groups: np.ndarray | None = None) -> Prediction:
     """Choose and fit the models on a customer summary and predict every customer.
 
     Parameters
@@ -250,6 +267,10 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     candidates : tuple of str
         Purchase models to choose from (codes of
         :data:`~retention_xl.analysis.models.choice.PURCHASE_MODELS`).
+    groups : numpy.ndarray of int, optional
+        A group code (0, 1 ...) per customer, e.g. the segment: the CLV's gradients are then
+        kept as sums per group (:meth:`Prediction.group_clv_interval`), not per customer,
+        so that memory does not grow by a row of parameters per customer.
 
     Returns
     -------
@@ -319,18 +340,28 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     if gg is not None:
         covariance[k:, k:] = gg.log_covariance_
     columns = {name: np.empty(x.size) for name in PREDICTION_COLUMNS}
-    d_clv = np.zeros((x.size, k + 3))
+    if groups is None:
+        d_clv, sums = np.zeros((x.size, k + 3)), None
+    else:
+        groups = np.asarray(groups, dtype=np.int64)
+        if groups.shape != x.shape or (groups.size and groups.min() < 0):
+            raise InvalidValue("groups must give a code of 0 or more to every customer of the summary")
+        d_clv, sums = None, np.zeros((int(groups.max()) + 1 if groups.size else 0, k + 3))
     # customers a slice at a time: the work arrays (a prediction per CLV period and per
     # parameter) stay the size of one slice, whatever the number of customers
     for lo in range(0, x.size, PREDICTION_SLICE):
         part = slice(lo, min(lo + PREDICTION_SLICE, x.size))
+        gradient = np.zeros((part.stop - lo, k + 3)) if d_clv is None else d_clv[part]
         _predict_slice(model, gg, fallback_spend, x[part], t_x[part], age[part], m[part], spend_x[part],
                        horizon=horizon, margin=margin, discount=discount, step=step, covariance=covariance,
-                       out={name: values[part] for name, values in columns.items()}, d_clv=d_clv[part])
+                       out={name: values[part] for name, values in columns.items()}, d_clv=gradient)
+        if sums is not None:
+            for j in range(k + 3):
+                sums[:, j] += np.bincount(groups[part], weights=gradient[:, j], minlength=len(sums))
     frame = pd.DataFrame(columns, index=summary.index, copy=False)
     return Prediction(frame, choice, dict(model.params_),
                       None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
-                      clv_gradient=d_clv, covariance=covariance, **options)
+                      clv_gradient=d_clv, covariance=covariance, group_gradient=sums, **options)
 
 
 def _predict_slice(model: PurchaseModel, gg: GammaGamma | None, fallback_spend: float, x: np.ndarray,
