@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from retention_xl.analysis import contacts
 from retention_xl.analysis.contacts import STATUSES, plan_contacts, value_at_stake
 from retention_xl.analysis.side_tables import clean_contact_log
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
@@ -313,3 +314,26 @@ def test_invariants(rows):
     keys = list(zip(p.plan["week"], p.plan["action"].map(
         {"call_back": 0, "win_back": 1, "second_order": 2, "loyalty": 3, "reminder": 4}), -p.plan["value"]))
     assert keys == sorted(keys)
+
+
+@given(st.lists(st.tuples(st.integers(0, 400), st.one_of(st.none(), st.integers(1, 60)), st.integers(1, 8),
+                          st.floats(0, 1000), st.one_of(st.just(float("nan")), st.floats(0, 1))),
+                min_size=1, max_size=25),
+       st.integers(1, 7))
+def test_a_plan_worked_out_a_slice_of_customers_at_a_time_is_the_same(rows, size):
+    rows = [(f"c{i}", d, g if n > 1 and g else None, n if g else 1, v, pa) for i, (d, g, n, v, pa) in enumerate(rows)]
+    options = {"contacts": log(("c0", "2024-05-20", "phone"), ("c2", "2024-03-01", "sms")),
+               "unhappy": unhappy(("c1", "2024-05-01", "detractor"), ("c3", "2024-05-30", "high_effort"))}
+    whole = plan_of(rows, **options)
+    slices = pytest.MonkeyPatch()
+    slices.setattr(contacts, "PLAN_SLICE", size)
+    try:
+        sliced = plan_of(rows, **options)
+    finally:
+        slices.undo()
+    pd.testing.assert_frame_equal(sliced.customers, whole.customers, check_exact=True)
+    pd.testing.assert_frame_equal(sliced.plan, whole.plan, check_exact=True)
+    pd.testing.assert_frame_equal(sliced.counts, whole.counts, check_exact=True)
+    assert (sliced.valuable_value, sliced.best_value, sliced.population_gap) == pytest.approx(
+        (whole.valuable_value, whole.best_value, whole.population_gap), rel=0, abs=0, nan_ok=True)
+    assert sliced.lapsing.tolist() == (whole.customers["status"] == "lapsing").tolist()

@@ -73,7 +73,8 @@ due from d = 10, overdue from d = 15):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,66 @@ DEFAULT_WEEKS = 12
 DAY_NS = 86_400_000_000_000
 
 
+#: customers whose statuses and actions are worked out at a time: the work arrays stay the
+#: size of one slice, whatever the number of customers
+PLAN_SLICE = 500_000
+
+
+@dataclass(frozen=True)
+class _Decisions:
+    """What the plan decided for every customer, one narrow array each (in the order of the
+    Customers table); the rest of a customer's row is read from the Customers table's own
+    columns (shared, not copied) when the rows are asked for."""
+
+    index: pd.Index
+    today: int
+    last_order: np.ndarray  # the Customers table's, shared
+    p_alive: np.ndarray  # shared
+    segment: pd.Categorical
+    orders: np.ndarray  # shared
+    status: np.ndarray  # int8 codes into STATUSES
+    action: np.ndarray  # int8 codes into ACTIONS, len(ACTIONS) for none
+    reason: np.ndarray  # int8 codes into REASONS, len(REASONS) for none
+    act: np.ndarray  # day to act (days since 1970-01-01), NaN for none
+    usual_gap: np.ndarray
+    value: np.ndarray
+    in_plan: np.ndarray
+    contact_day: np.ndarray | None  # None: no contact logged for anyone
+    channel: pd.Categorical
+
+    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """The rows at positions ``rows`` (every customer when ``None``), as
+        :attr:`ContactPlan.customers` lists them."""
+        def take(values):
+            return values if rows is None else values[rows]
+
+        today = self.today
+        last = _days(take(self.last_order))
+        g = take(self.usual_gap)
+        expected = last + np.ceil(g)
+        act = take(self.act)
+        contact_day = np.full(len(last), np.nan) if self.contact_day is None else take(self.contact_day)
+        return pd.DataFrame({
+            "status": pd.Categorical.from_codes(take(self.status), list(STATUSES)),
+            "action": pd.Categorical.from_codes(take(self.action), [*ACTIONS, ""]),
+            "reason": pd.Categorical.from_codes(take(self.reason), [*REASONS, ""]),
+            "act_on": _dates(act),
+            "week": _weeks(act, today),
+            "last_order": _dates(last),
+            "last_contact": _dates(contact_day),
+            "channel": take(self.channel),
+            "expected_next": _dates(expected),
+            "usual_gap": g,
+            "days_since_last": (today - last).astype(np.int64),
+            "days_overdue": np.maximum(today - expected, 0).astype(np.int64),
+            "value": take(self.value),
+            "p_alive": take(self.p_alive),
+            "segment": take(self.segment),
+            "orders": take(self.orders),
+            "in_plan": take(self.in_plan),
+        }, index=take(self.index))
+
+
 @dataclass(frozen=True)
 class ContactPlan:
     """The plan and the figures behind it.
@@ -137,7 +198,8 @@ class ContactPlan:
     customers : pandas.DataFrame
         Every customer (index: customer id), the same columns without ``priority`` and
         ``customer``, plus ``in_plan``; ``action`` and ``reason`` are ``""`` (and
-        ``act_on`` empty) for customers without an action.
+        ``act_on`` empty) for customers without an action. Built when first asked for:
+        the plan keeps a few narrow arrays per customer.
     counts : pandas.DataFrame
         Per status (index :data:`STATUSES`): ``customers``, ``in_plan``, ``value``.
     calendar : pandas.DataFrame
@@ -158,7 +220,6 @@ class ContactPlan:
     """
 
     plan: pd.DataFrame
-    customers: pd.DataFrame
     counts: pd.DataFrame
     calendar: pd.DataFrame
     as_of: pd.Timestamp
@@ -171,11 +232,21 @@ class ContactPlan:
     value_basis: str
     contacts_used: int = 0
     contacts_unknown: int = 0
+    decisions: _Decisions | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        return self.decisions.frame()
 
     @property
     def at_risk(self) -> int:
         """Customers to win back before they are lost: the lapsing ones."""
         return int(self.counts.loc["lapsing", "customers"])
+
+    @property
+    def lapsing(self) -> np.ndarray:
+        """Whether each customer (in the order of the Customers table planned for) is lapsing."""
+        return self.decisions.status == STATUSES.index("lapsing")
 
 
 def value_at_stake(customers: pd.DataFrame) -> pd.Series:
@@ -189,8 +260,8 @@ def value_at_stake(customers: pd.DataFrame) -> pd.Series:
                      index=customers.index, name="value")
 
 
-def _days(dates: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of each date, as floats (NaN for NaT)."""
+def _days(dates) -> np.ndarray:
+    """Days since 1970-01-01 of each date (a Series or an array of dates), as floats (NaN for NaT)."""
     index = pd.DatetimeIndex(dates).as_unit("ns")
     out = (index.asi8 // DAY_NS).astype(float)
     out[index.isna()] = np.nan
@@ -204,11 +275,17 @@ def _dates(days: np.ndarray) -> pd.DatetimeIndex:
     return out.where(np.isfinite(days))
 
 
-def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray, pd.Categorical, int, int]:
-    """Day and channel of each customer's latest logged contact (NaN / "" when none)."""
-    day = np.full(len(index), np.nan)
+def _weeks(act: np.ndarray, today: int) -> np.ndarray:
+    """The plan week of each day to act (1 = the week starting on the plan day; 0 for none)."""
+    return np.where(np.isfinite(act), (np.nan_to_num(act, nan=today) - today) // 7 + 1, 0).astype(np.int64)
+
+
+def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray | None, pd.Categorical, int, int]:
+    """Day and channel of each customer's latest logged contact (NaN / "" when none; the
+    days are ``None`` when the log is empty)."""
     if contacts is None or contacts.frame.empty:
-        return day, pd.Categorical.from_codes(np.zeros(len(index), np.int8), [""]), 0, 0
+        return None, pd.Categorical.from_codes(np.zeros(len(index), np.int8), [""]), 0, 0
+    day = np.full(len(index), np.nan)
     log = contacts.frame
     position = index.get_indexer(log["customer"])
     known = position >= 0
@@ -224,12 +301,13 @@ def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndar
     return day, pd.Categorical.from_codes(codes, labels), int(known.sum()), int((~known).sum())
 
 
-def _unhappy(index: pd.Index, unhappy: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-    """Day and reason (code into :data:`REASONS`, -1 for none) of each customer's unhappy answer."""
+def _unhappy(index: pd.Index, unhappy: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Day and reason (code into :data:`REASONS`, -1 for none) of each customer's unhappy
+    answer; ``None, None`` when there is none."""
+    if unhappy is None or unhappy.empty:
+        return None, None
     day = np.full(len(index), np.nan)
     reason = np.full(len(index), -1, dtype=np.int64)
-    if unhappy is None or unhappy.empty:
-        return day, reason
     position = index.get_indexer(unhappy.index.astype(str))
     known = position >= 0
     day[position[known]] = _days(unhappy["answered"])[known]
@@ -286,95 +364,111 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         raise DataError("no customers to plan contacts for")
     index = customers.index if customers.index.dtype == "str" else customers.index.astype(str)
     index = index.rename("customer")
-    last = _days(customers["last_order"])
-    first = _days(customers["first_order"])
-    last_day = int(np.nanmax(last))
+    last_order = customers["last_order"].to_numpy()
+    first_order = customers["first_order"].to_numpy()
+    last_day = int(np.nanmax(_days(last_order)))
     today = last_day if as_of is None else int(read_day(as_of, "as_of").value // DAY_NS)
     if today < last_day:
         shown = _dates(np.array([float(last_day)]))[0]
         raise DataError(f"as_of {_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
                         f"data ({shown:%Y-%m-%d}); the plan is for a day on or after it")
 
-    d = today - last
-    n = len(d)
-    order_days = customers["frequency"].to_numpy(dtype=float) + 1
-    own = gaps.reindex(customers.index).to_numpy(dtype=float)
-    population = float(np.nanmedian(own)) if np.isfinite(own).any() else float(AT_RISK_MIN_DAYS)
-    g = np.where(np.isfinite(own), own, population)
-    expected = last + np.ceil(g)
+    n = len(customers)
+    frequency = customers["frequency"].to_numpy(dtype=float)
     p_alive = customers["p_alive"].to_numpy(dtype=float)
-    flagged = at_risk(pd.Series(d), pd.Series(own), pd.Series(p_alive), pd.Series(order_days)).to_numpy()
-    lost = d > np.maximum(LOST_FACTOR * g, window_days)
-    # statuses as codes into STATUSES (0 on track ... 4 lost)
-    status = np.select([lost, flagged, d >= OVERDUE_FACTOR * g, d >= g], [4, 3, 2, 1], 0).astype(np.int8)
-
+    predicted = customers["predicted_clv"].to_numpy(dtype=float)
+    clv = customers["clv"].to_numpy(dtype=float)
+    g = (gaps if gaps.index.equals(customers.index) else gaps.reindex(customers.index)).to_numpy(dtype=float,
+                                                                                                 copy=True)
+    known = np.isfinite(g)
+    population = float(np.nanmedian(g)) if known.any() else float(AT_RISK_MIN_DAYS)
+    g[~known] = population
+    del known
     contact_day, channel, used, unknown = _last_contacts(index, contacts)
-    quiet = np.isfinite(contact_day) & (today - contact_day < quiet_days)
-    rested = quiet & ((status == 1) | (status == 2))
-    status[rested] = 0
-    not_before = np.where(np.isfinite(contact_day), contact_day + quiet_days, -np.inf)
-
-    value = value_at_stake(customers).to_numpy(dtype=float, copy=True)
-    alive = status != 4
-    valuable = float(np.quantile(value[alive], VALUABLE_QUANTILE)) if alive.any() else np.nan
-    best = float(np.quantile(value[alive], BEST_QUANTILE)) if alive.any() else np.nan
-    # a lapsing customer's predicted value is low because it is lapsing: what a win-back
-    # recovers is what it was worth, its historical value (when that is the larger)
-    lapsing = status == 3
-    value[lapsing] = np.fmax(value[lapsing], customers["clv"].to_numpy(dtype=float)[lapsing])
     answered, unhappy_reason = _unhappy(index, unhappy)
-    steady = status <= 2
-    call = alive & np.isfinite(answered) & (today - answered <= CALL_BACK_DAYS) \
-        & ~(np.isfinite(contact_day) & (contact_day >= answered))
-    win = alive & (status == 3) & (value >= valuable)
-    second = alive & steady & (order_days == 1)
-    loyal = alive & steady & (order_days >= 2) & (value >= best)
-    remind = alive & steady & (value >= valuable)
-    rules = [call, win, second, loyal, remind]
-    action = np.select(rules, [0, 1, 2, 3, 4], len(ACTIONS)).astype(np.int8)  # codes into ACTIONS, or none
-    # the day to act: never before the plan day nor, but for a call-back, within the quiet period
-    act = np.full(n, np.nan)
-    act[alive] = np.maximum(today, not_before[alive])
-    act[action == 0] = today
-    follow = action == 2
-    act[follow] = np.maximum(act[follow], first[follow] + FOLLOW_UP_DAYS)
-    timed = action == 3
-    act[timed] = np.maximum(act[timed], expected[timed])
-    remind = action == 4
-    act[remind] = np.maximum(act[remind], last[remind] + np.ceil(OVERDUE_FACTOR * g[remind]))
-    act[action == len(ACTIONS)] = np.nan
-    # reasons as codes into REASONS
+
+    # first pass, a slice at a time: each customer's status and value at stake
+    status = np.empty(n, dtype=np.int8)
+    value = np.empty(n)
+    rested = np.zeros(n, dtype=bool)
+    for part in _slices(n):
+        last = _days(last_order[part])
+        d = today - last
+        gap = g[part]
+        flagged = at_risk(pd.Series(d), pd.Series(gap), pd.Series(p_alive[part]),
+                          pd.Series(frequency[part] + 1)).to_numpy()
+        lost = d > np.maximum(LOST_FACTOR * gap, window_days)
+        # statuses as codes into STATUSES (0 on track ... 4 lost)
+        st = np.select([lost, flagged, d >= OVERDUE_FACTOR * gap, d >= gap], [4, 3, 2, 1], 0).astype(np.int8)
+        if contact_day is not None:
+            day = contact_day[part]
+            quiet = np.isfinite(day) & (today - day < quiet_days)
+            rested[part] = quiet & ((st == 1) | (st == 2))
+            st[rested[part]] = 0
+        status[part] = st
+        value[part] = np.where(np.isfinite(predicted[part]), predicted[part], clv[part])
+
+    alive_values = value[status != 4]
+    valuable = float(np.quantile(alive_values, VALUABLE_QUANTILE)) if alive_values.size else np.nan
+    best = float(np.quantile(alive_values, BEST_QUANTILE)) if alive_values.size else np.nan
+    del alive_values
+
+    # second pass: the action, its reason and its day
+    action = np.empty(n, dtype=np.int8)
+    reason = np.empty(n, dtype=np.int8)
+    act = np.empty(n)
+    in_plan = np.empty(n, dtype=bool)
     code = {r: i for i, r in enumerate(REASONS)}
-    remind_reason = np.select([rested, status == 2], [code["contacted_recently"], code["order_overdue"]],
-                              code["becomes_overdue"])
-    reason = np.select(rules, [unhappy_reason, code["lapsing_valuable"], code["first_order"], code["best_customer"],
-                               remind_reason], len(REASONS)).astype(np.int8)
-    in_plan = (action < len(ACTIONS)) & (act < today + 7 * weeks)
-    week = np.where(np.isfinite(act), (np.nan_to_num(act, nan=today) - today) // 7 + 1, 0).astype(np.int64)
+    for part in _slices(n):
+        st, v, gap = status[part], value[part], g[part]  # views: the lapsing values are raised in place
+        # a lapsing customer's predicted value is low because it is lapsing: what a win-back
+        # recovers is what it was worth, its historical value (when that is the larger)
+        lapsing = st == 3
+        v[lapsing] = np.fmax(v[lapsing], clv[part][lapsing])
+        alive = st != 4
+        steady = st <= 2
+        order_days = frequency[part] + 1
+        last = _days(last_order[part])
+        day = np.full(len(st), np.nan) if contact_day is None else contact_day[part]
+        call = np.zeros(len(st), dtype=bool) if answered is None else \
+            alive & np.isfinite(answered[part]) & (today - answered[part] <= CALL_BACK_DAYS) \
+            & ~(np.isfinite(day) & (day >= answered[part]))
+        win = alive & lapsing & (v >= valuable)
+        second = alive & steady & (order_days == 1)
+        loyal = alive & steady & (order_days >= 2) & (v >= best)
+        remind = alive & steady & (v >= valuable)
+        rules = [call, win, second, loyal, remind]
+        a = np.select(rules, [0, 1, 2, 3, 4], len(ACTIONS)).astype(np.int8)  # codes into ACTIONS, or none
+        # the day to act: never before the plan day nor, but for a call-back, within the quiet period
+        not_before = np.where(np.isfinite(day), day + quiet_days, -np.inf)
+        when = np.full(len(st), np.nan)
+        when[alive] = np.maximum(today, not_before[alive])
+        when[a == 0] = today
+        follow = a == 2
+        when[follow] = np.maximum(when[follow], _days(first_order[part][follow]) + FOLLOW_UP_DAYS)
+        timed = a == 3
+        when[timed] = np.maximum(when[timed], last[timed] + np.ceil(gap[timed]))
+        reminded = a == 4
+        when[reminded] = np.maximum(when[reminded], last[reminded] + np.ceil(OVERDUE_FACTOR * gap[reminded]))
+        when[a == len(ACTIONS)] = np.nan
+        # reasons as codes into REASONS
+        remind_reason = np.select([rested[part], st == 2], [code["contacted_recently"], code["order_overdue"]],
+                                  code["becomes_overdue"])
+        unhappy_code = -1 if unhappy_reason is None else unhappy_reason[part]
+        reason[part] = np.select(rules, [unhappy_code, code["lapsing_valuable"], code["first_order"],
+                                         code["best_customer"], remind_reason], len(REASONS)).astype(np.int8)
+        action[part], act[part] = a, when
+        in_plan[part] = (a < len(ACTIONS)) & (when < today + 7 * weeks)
+    del rested
 
-    frame = pd.DataFrame({
-        "status": pd.Categorical.from_codes(status, list(STATUSES)),
-        "action": pd.Categorical.from_codes(action, [*ACTIONS, ""]),
-        "reason": pd.Categorical.from_codes(reason, [*REASONS, ""]),
-        "act_on": _dates(act),
-        "week": week,
-        "last_order": _dates(last),
-        "last_contact": _dates(contact_day),
-        "channel": channel,
-        "expected_next": _dates(expected),
-        "usual_gap": g,
-        "days_since_last": d.astype(np.int64),
-        "days_overdue": np.maximum(today - expected, 0).astype(np.int64),
-        "value": value,
-        "p_alive": p_alive,
-        "segment": pd.Categorical(customers["segment"]),
-        "orders": customers["orders"].to_numpy(),
-        "in_plan": in_plan,
-    }, index=index)
-
+    decisions = _Decisions(index=index, today=today, last_order=last_order, p_alive=p_alive,
+                           segment=pd.Categorical(customers["segment"]),
+                           orders=customers["orders"].to_numpy(), status=status, action=action, reason=reason,
+                           act=act, usual_gap=g, value=value, in_plan=in_plan, contact_day=contact_day,
+                           channel=channel)
     chosen = np.flatnonzero(in_plan)
-    order = np.lexsort((chosen, -value[chosen], action[chosen], week[chosen]))
-    plan = frame.iloc[chosen[order]].drop(columns="in_plan").reset_index()
+    order = np.lexsort((chosen, -value[chosen], action[chosen], _weeks(act[chosen], today)))
+    plan = decisions.frame(chosen[order]).drop(columns="in_plan").reset_index()
     plan.insert(0, "priority", np.arange(1, len(plan) + 1, dtype=np.int64))
 
     counts = pd.DataFrame({
@@ -382,8 +476,13 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         "in_plan": np.bincount(status[in_plan], minlength=len(STATUSES)),
         "value": np.bincount(status, weights=value, minlength=len(STATUSES)),
     }, index=pd.Index(STATUSES, name="status"))
-    predicted = np.isfinite(customers["predicted_clv"].to_numpy(dtype=float))
-    basis = "predicted" if predicted.all() else "historical" if not predicted.any() else "mixed"
+    finite = np.isfinite(predicted)
+    basis = "predicted" if finite.all() else "historical" if not finite.any() else "mixed"
     as_of_ts = _dates(np.array([float(today)]))[0]
-    return ContactPlan(plan, frame, counts, weekly_batches(plan, as_of_ts, weeks, ACTIONS), as_of_ts, quiet_days, weeks,
-                       window_days, population, valuable, best, basis, used, unknown)
+    return ContactPlan(plan, counts, weekly_batches(plan, as_of_ts, weeks, ACTIONS), as_of_ts, quiet_days, weeks,
+                       window_days, population, valuable, best, basis, used, unknown, decisions)
+
+
+def _slices(n: int):
+    """Slices of :data:`PLAN_SLICE` customers covering ``n``."""
+    return (slice(lo, min(lo + PLAN_SLICE, n)) for lo in range(0, n, PLAN_SLICE))

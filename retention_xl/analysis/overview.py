@@ -166,12 +166,13 @@ def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, c
     headline = dict(headline)
     headline.update(pareto(customers["revenue"]))
     feedback = None if survey is None else survey_feedback(survey, customers, code)
-    plan = plan_contacts(customers, gaps.set_axis(gaps.index.astype(str)), as_of=as_of, window_days=window,
+    gaps = gaps if gaps.index.dtype == "str" else gaps.set_axis(gaps.index.astype(str))
+    plan = plan_contacts(customers, gaps, as_of=as_of, window_days=window,
                          quiet_days=quiet_days,
                          weeks=contact_weeks, contacts=contacts,
                          unhappy=None if feedback is None else feedback.unhappy)
     # at risk = still savable: the lost (gone beyond four usual gaps and the window) are not
-    customers["at_risk"] = (plan.customers["status"].reindex(customers.index) == "lapsing").to_numpy()
+    customers["at_risk"] = plan.lapsing
     headline["at_risk"] = plan.at_risk
     return Analysis(
         orders=clean,
