@@ -339,7 +339,9 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
     covariance[:k, :k] = model.log_covariance_
     if gg is not None:
         covariance[k:, k:] = gg.log_covariance_
-    columns = {name: np.empty(x.size) for name in PREDICTION_COLUMNS}
+    # one block, a row per column: the DataFrame takes it as it is (a dict of columns is copied into one)
+    block = np.empty((len(PREDICTION_COLUMNS), x.size))
+    columns = dict(zip(PREDICTION_COLUMNS, block))
     if groups is None:
         d_clv, sums = np.zeros((x.size, k + 3)), None
     else:
@@ -358,7 +360,7 @@ def predict_customers(summary: pd.DataFrame, *, orders: pd.DataFrame | None = No
         if sums is not None:
             for j in range(k + 3):
                 sums[:, j] += np.bincount(groups[part], weights=gradient[:, j], minlength=len(sums))
-    frame = pd.DataFrame(columns, index=summary.index, copy=False)
+    frame = pd.DataFrame(block.T, index=summary.index, columns=list(PREDICTION_COLUMNS), copy=False)
     return Prediction(frame, choice, dict(model.params_),
                       None if gg is None else dict(gg.params_), model.limit_, None, spend_problem,
                       clv_gradient=d_clv, covariance=covariance, group_gradient=sums, **options)

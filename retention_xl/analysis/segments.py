@@ -120,6 +120,7 @@ def rfm_scores(summary: pd.DataFrame) -> pd.DataFrame:
             "m": _score(summary["revenue"].to_numpy(dtype=float)),
         },
         index=summary.index,
+        copy=False,
     )
 
 

@@ -277,7 +277,7 @@ def calibration_sql(start_day: int) -> str:
                SUM(CASE WHEN day < {start} THEN gross ELSE CAST(0 AS {MONEY}) END) AS gross,
                SUM(CASE WHEN day >= {start} THEN 1 ELSE 0 END) AS actual
         FROM customer_days WHERE orders > 0 GROUP BY customer)
-    SELECT s.customer, p.n_days - 1 AS frequency, p.last_day - s.first_day AS recency,
+    SELECT p.n_days - 1 AS frequency, p.last_day - s.first_day AS recency,
            {start - 1} - s.first_day AS age,
            CASE WHEN p.n_days > 1 THEN CAST(p.gross - s.first_gross AS DOUBLE) / (p.n_days - 1)
                 ELSE CAST(0 AS DOUBLE) END AS monetary,

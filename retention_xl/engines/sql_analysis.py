@@ -300,21 +300,24 @@ def _customer_summary(engine: SqlEngine, last_day: int) -> tuple[pd.DataFrame, p
     """:func:`~retention_xl.analysis.customers.customer_summary` (customers in order of
     first appearance, times to the last day of the data) and the median gaps."""
     rows = engine.fetch(sql.CUSTOMER_ROWS)
-    first_ns = rows["first_t"].to_numpy(dtype=np.int64)
-    last_ns = rows["last_t"].to_numpy(dtype=np.int64)
-    index = pd.Index(rows["customer"].astype("str"), name="customer")  # Arrow-backed text, not Python objects
+    first_ns = rows.pop("first_t").to_numpy(dtype=np.int64)
+    last_ns = rows.pop("last_t").to_numpy(dtype=np.int64)
+    index = pd.Index(rows.pop("customer").astype("str"), name="customer")  # Arrow-backed text, not Python objects
+    first_day, last_of = first_ns // sql.DAY_NS, last_ns // sql.DAY_NS
+    # the fetched columns are taken as they are (copy=False: no block of them all is stacked)
     summary = pd.DataFrame({
-        "first_order": pd.DatetimeIndex(first_ns.astype("datetime64[ns]")),
-        "last_order": pd.DatetimeIndex(last_ns.astype("datetime64[ns]")),
-        "orders": rows["orders"].to_numpy(dtype=np.int64),
-        "revenue": rows["revenue"].to_numpy(dtype=float),
-        "days_since_last": last_day - last_ns // sql.DAY_NS,
-        "frequency": rows["frequency"].to_numpy(dtype=np.int64),
-        "recency": (last_ns // sql.DAY_NS - first_ns // sql.DAY_NS).astype(float),
-        "T": (last_day - first_ns // sql.DAY_NS).astype(float),
-        "monetary": rows["monetary"].to_numpy(dtype=float),
-    }, index=index)
-    gaps = pd.Series(rows["median_gap"].to_numpy(dtype=float), index=index, name="median_gap")
+        "first_order": first_ns.view("datetime64[ns]"),
+        "last_order": last_ns.view("datetime64[ns]"),
+        "orders": rows.pop("orders").to_numpy(dtype=np.int64),
+        "revenue": rows.pop("revenue").to_numpy(dtype=float),
+        "days_since_last": last_day - last_of,
+        "frequency": rows.pop("frequency").to_numpy(dtype=np.int64),
+        "recency": (last_of - first_day).astype(float),
+        "T": (last_day - first_day).astype(float),
+        "monetary": rows.pop("monetary").to_numpy(dtype=float),
+    }, index=index, copy=False)
+    del first_day, last_of
+    gaps = pd.Series(rows.pop("median_gap").to_numpy(dtype=float), index=index, name="median_gap", copy=False)
     return summary, gaps
 
 
@@ -328,12 +331,12 @@ def _holdout(engine: SqlEngine) -> tuple:
         return None, "short_history", span
     start = last - span // 3 + 1
     rows = engine.fetch(sql.calibration_sql(start))
-    calibration = pd.DataFrame({
-        "frequency": rows["frequency"].to_numpy(dtype=float),
-        "recency": rows["recency"].to_numpy(dtype=float) / UNIT_DAYS,
-        "T": rows["age"].to_numpy(dtype=float) / UNIT_DAYS,
-        "monetary": rows["monetary"].to_numpy(dtype=float),
-    }, index=pd.Index(rows["customer"].astype("str"), name="customer"))
+    calibration = pd.DataFrame({  # the customers in order of first purchase; their ids are not needed
+        "frequency": rows.pop("frequency").to_numpy(dtype=float),
+        "recency": rows.pop("recency").to_numpy(dtype=float) / UNIT_DAYS,
+        "T": rows.pop("age").to_numpy(dtype=float) / UNIT_DAYS,
+        "monetary": rows.pop("monetary").to_numpy(dtype=float),
+    }, copy=False)
     if int((calibration["frequency"] > 0).sum()) < MIN_HOLDOUT_REPEAT_BUYERS:
         return None, "few_repeat_buyers", span
     actual = rows["actual"].to_numpy(dtype=np.int64)

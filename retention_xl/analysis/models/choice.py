@@ -64,7 +64,8 @@ class Candidate:
         The limit the fit reached (``"no_dropout"``), if any.
     holdout : dict or None
         :func:`~retention_xl.analysis.models.holdout_validation` of the calibration fit
-        (``rmse``, ``mae``, ``total_predicted``, ``by_frequency`` ...), holdout rule only.
+        (``rmse``, ``mae``, ``total_predicted``, ``by_frequency`` ...; not its ``per_customer``
+        table), holdout rule only.
     problem : ModelError or None
         Why the fit failed.
     """
@@ -168,6 +169,8 @@ def choose_purchase_model(frequency, recency, T, *, holdout: tuple | None = None
 def _record(code: str, model: PurchaseModel | None, problem: ModelError | None, check: dict | None) -> Candidate:
     if model is None:
         return Candidate(code, None, float("nan"), None, None, problem)
+    if check is not None:  # the figures, not the table of every calibration customer behind them
+        check = {key: value for key, value in check.items() if key != "per_customer"}
     return Candidate(code, dict(model.params_), float(model.log_likelihood_), model.limit_, check, None)
 
 

@@ -118,19 +118,19 @@ def compress_customers(frequency, recency, T, weights=None) -> CustomerCounts:
     """
     x, t_x, age = (v.ravel() for v in customer_arrays(frequency, recency, T))
     if weights is None:
-        w = np.ones(x.size)
+        w = None  # one customer each: counted, no array of ones
     else:
         w = as_float_array("weights", weights).ravel()
         if w.size != x.size:
             raise InvalidValue(f"weights has {w.size} values for {x.size} customers; give one weight per row")
-    keep = w > 0
-    if not keep.all():
-        x, t_x, age, w = x[keep], t_x[keep], age[keep], w[keep]
+        keep = w > 0
+        if not keep.all():
+            x, t_x, age, w = x[keep], t_x[keep], age[keep], w[keep]
     if x.size == 0:
-        return CustomerCounts(x, t_x, age, w)
+        return CustomerCounts(x, t_x, age, np.ones(0) if w is None else w)
     group, index = distinct_cases(x, t_x, age)
-    return CustomerCounts(x[index], t_x[index], age[index],
-                          np.bincount(group, weights=w, minlength=index.size))
+    counts = np.bincount(group, weights=w, minlength=index.size)
+    return CustomerCounts(x[index], t_x[index], age[index], counts.astype(float, copy=False))
 
 
 def distinct_cases(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,15 +149,24 @@ def distinct_cases(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> case.tolist(), first.tolist()
     ([0, 1, 0, 2], [0, 1, 3])
     """
-    codes = [pd.factorize(v, sort=False)[0].astype(np.int64) for v in columns]
-    key, size = codes[0], int(codes[0].max(initial=-1)) + 1
-    for c in codes[1:]:
-        n = int(c.max(initial=-1)) + 1
+    # one column's codes at a time, folded into one key in place: ten million customers
+    # need one key of eight bytes each, not a code array per column
+    key, size = None, 1
+    for column in columns:
+        codes = pd.factorize(column, sort=False)[0].astype(np.int64, copy=False)
+        n = int(codes.max(initial=-1)) + 1
+        if key is None:
+            key, size = codes, n
+            continue
         if size * n >= 2 ** 62:  # too many distinct values for one int64 key: renumber first
-            key = pd.factorize(key, sort=False)[0].astype(np.int64)
+            key = pd.factorize(key, sort=False)[0].astype(np.int64, copy=False)
             size = int(key.max(initial=-1)) + 1
-        key, size = key * n + c, size * n
+        key *= n
+        key += codes
+        size *= n
+        del codes
     case, uniques = pd.factorize(key, sort=False)
+    del key
     first = np.empty(uniques.size, dtype=np.int64)
     first[case[::-1]] = np.arange(case.size - 1, -1, -1)  # the first row of each case wins
-    return case.astype(np.int64), first
+    return case.astype(np.int64, copy=False), first
