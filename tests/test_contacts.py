@@ -337,3 +337,12 @@ def test_a_plan_worked_out_a_slice_of_customers_at_a_time_is_the_same(rows, size
     assert (sliced.valuable_value, sliced.best_value, sliced.population_gap) == pytest.approx(
         (whole.valuable_value, whole.best_value, whole.population_gap), rel=0, abs=0, nan_ok=True)
     assert sliced.lapsing.tolist() == (whole.customers["status"] == "lapsing").tolist()
+
+
+def test_the_rows_of_some_customers_are_their_rows_of_the_whole_table():
+    rows = [("x", 12, 10, 3, 60, np.nan), ("y", 16, 10, 3, 60, np.nan), ("z", 200, 10, 3, 5, np.nan)]
+    p = plan_of(rows, contacts=log(("y", "2024-05-20", "sms")))
+    some = p.rows_of(["z", "ghost", "y"])
+    expected = p.customers.reindex(pd.Index(["z", "ghost", "y"], name="customer"))
+    pd.testing.assert_frame_equal(some, expected, check_index_type=False)
+    assert some.loc["ghost"].isna().all() and some.loc["y", "channel"] == "sms"

@@ -236,7 +236,15 @@ class ContactPlan:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
+        """Every customer's row (see the class), built on first use."""
         return self.decisions.frame()
+
+    def rows_of(self, ids) -> pd.DataFrame:
+        """The rows of :attr:`customers` for the customer ids ``ids``, in their order (empty
+        rows for ids without orders), built for those customers only."""
+        ids = pd.Index(ids).astype(str).rename(self.decisions.index.name)
+        position = self.decisions.index.get_indexer(ids)
+        return self.decisions.frame(np.unique(position[position >= 0])).reindex(ids)
 
     @property
     def at_risk(self) -> int:

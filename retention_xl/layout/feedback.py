@@ -85,7 +85,7 @@ def feedback_sheet(a: Analysis, lang: str) -> Sheet:
 
     names = labels_for(lang)
     unhappy = fb.unhappy.reset_index()
-    plan = a.contacts.customers.reindex(unhappy["customer"])
+    plan = a.contacts.rows_of(unhappy["customer"])
     unhappy = unhappy.assign(
         reason=[names[f"reason.{r}"] for r in unhappy["reason"]],
         segment=[names[f"seg.{s}"] for s in unhappy["segment"]],
