@@ -95,7 +95,9 @@ def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon:
     customers = summary.copy(deep=False)
     for name in scores:
         customers[name] = scores[name]
-    customers["rfm"] = (scores["r"] * 100 + scores["f"] * 10 + scores["m"]).astype(np.int64)
+    r, f, m = (scores[name].to_numpy().astype(np.int16) for name in "rfm")
+    customers["rfm"] = r * 100 + f * 10 + m  # 111-555: two bytes a customer
+    del r, f, m
     customers["segment"] = rfm_segments(scores)
     customers["clv"] = customers["revenue"] * margin
     del scores

@@ -118,8 +118,10 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     for name in ("customer_periods", "cohorts_of", "spells", "refund_only"):
         engine.drop(name)  # what follows reads the customers' days and summaries only
     step("Aggregating: customers")
-    summary, gaps = _customer_summary(engine, last_day)
     holdout = _holdout(engine)
+    for name in ("customer_days", "first_bought"):
+        engine.drop(name)  # the summary rows are fetched beside the customers' tables only
+    summary, gaps = _customer_summary(engine, last_day)
     engine.close()  # everything is fetched: its memory goes to the per-customer half
     step("Fitting the purchase and spend models")
     customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,

@@ -1,0 +1,77 @@
+"""The resident memory of fetching ten million customer rows out of DuckDB.
+
+Run from the repository root::
+
+    python benchmarks/duckdb_fetch_memory.py [customers] [memory_limit]
+
+Builds the three relations the report's customer rows are read from (``customer_summary``,
+``first_seen``, ``customer_gaps``; 10,000,000 customers by default) in a
+:class:`~retention_xl.engines.duckdb_engine.DuckDBEngine` and fetches
+:data:`~retention_xl.engines.definitions.CUSTOMER_ROWS` from them, once with the engine as
+it is configured and once with DuckDB's allocator background threads switched off (its
+default), each in a fresh process. Prints the process's resident memory after building
+the relations and its peak while fetching (sampled every 5 ms).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+CHILD = "--child"
+
+
+def resident_gib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**30
+
+
+def child(customers: int, limit: str, background: bool) -> None:
+    from retention_xl.engines import definitions as sql
+    from retention_xl.engines.duckdb_engine import DuckDBEngine
+
+    peak = [0.0]
+
+    def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], resident_gib())
+            time.sleep(0.005)
+
+    threading.Thread(target=sample, daemon=True).start()
+    engine = DuckDBEngine(memory_limit=limit)
+    engine.con.execute(f"SET allocator_background_threads = {str(background).lower()}")
+    n = int(customers)
+    engine.con.execute(f"""
+        CREATE TEMP TABLE customer_summary AS
+        SELECT 'C' || CAST(i * 7919 % {n} + 1000000000 AS VARCHAR) AS customer,
+               i * 1000000000 AS first_t, i * 1000000000 + 5 AS last_t, i % 17 + 1 AS orders,
+               CAST(i % 1000 * 1.37 AS {sql.MONEY}) AS revenue, i % 13 AS frequency,
+               i % 97 * 1.5 AS monetary
+        FROM range({n}) t(i)""")
+    engine.con.execute("""CREATE TEMP TABLE first_seen AS
+        SELECT customer, first_t, CAST(hash(customer) % 1000000000 AS BIGINT) AS first_row FROM customer_summary""")
+    engine.con.execute("""CREATE TEMP TABLE customer_gaps AS
+        SELECT customer, CAST(frequency AS DOUBLE) * 3 AS median_gap FROM customer_summary WHERE frequency > 0""")
+    built = resident_gib()
+    peak[0] = built
+    rows = engine.fetch(sql.CUSTOMER_ROWS)
+    time.sleep(0.05)
+    print(f"background threads {'on ' if background else 'off'}: {len(rows):,} rows; resident after building "
+          f"{built:.2f} GiB, peak while fetching {peak[0]:.2f} GiB (+{peak[0] - built:.2f})", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == CHILD:
+        child(int(sys.argv[2]), sys.argv[3], sys.argv[4] == "on")
+        return
+    customers = sys.argv[1] if len(sys.argv) > 1 else "10000000"
+    limit = sys.argv[2] if len(sys.argv) > 2 else "2.5GB"
+    print(f"fetching {int(customers):,} customer rows, DuckDB memory_limit {limit}")
+    for background in ("on", "off"):
+        subprocess.run([sys.executable, __file__, CHILD, customers, limit, background], check=True)
+
+
+if __name__ == "__main__":
+    main()
