@@ -48,7 +48,7 @@ def child(customers: int, limit: str, background: bool) -> None:
         SELECT 'C' || CAST(i * 7919 % {n} + 1000000000 AS VARCHAR) AS customer,
                i * 1000000000 AS first_t, i * 1000000000 + 5 AS last_t, i % 17 + 1 AS orders,
                CAST(i % 1000 * 1.37 AS {sql.MONEY}) AS revenue, i % 13 AS frequency,
-               i % 97 * 1.5 AS monetary
+               CAST(i % 97 * 1.5 AS DOUBLE) AS monetary
         FROM range({n}) t(i)""")
     engine.con.execute("""CREATE TEMP TABLE first_seen AS
         SELECT customer, first_t, CAST(hash(customer) % 1000000000 AS BIGINT) AS first_row FROM customer_summary""")
