@@ -380,3 +380,19 @@ def test_every_engine_gives_the_same_money_to_the_bit(engine, tmp_path, request)
     pd.testing.assert_frame_equal(a.cohorts.revenue, b.cohorts.revenue, check_exact=True)
     assert a.headline["revenue"] == b.headline["revenue"] and a.headline["aov"] == b.headline["aov"]
     pd.testing.assert_frame_equal(a.contacts.customers, b.contacts.customers, check_dtype=False, check_exact=True)
+
+
+def test_duckdb_gives_half_its_memory_to_the_per_customer_half_before_the_customer_rows():
+    pytest.importorskip("duckdb")
+    from retention_xl.engines.choice import parse_memory
+    from retention_xl.engines.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine(memory_limit="1GB")
+    try:
+        engine.con.execute("CREATE TEMP TABLE t AS SELECT range AS v FROM range(1000)")
+        engine.shrink()
+        limit = engine.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert parse_memory(limit) == 476 * 2**20  # half of 1GB (953 MiB)
+        assert engine.fetch("SELECT SUM(v) AS s FROM t")["s"].tolist() == [499500]  # still answers
+    finally:
+        engine.close()

@@ -114,6 +114,9 @@ class SparkEngine:
     def fetch(self, select: str) -> pd.DataFrame:
         return self.session.sql(to_spark(select)).toArrow().to_pandas()
 
+    def shrink(self) -> None:
+        """Nothing to do: the session's memory is the cluster's, not this process's."""
+
     def close(self) -> None:
         """Drop the cached relations and views (again: nothing to do); the session stays."""
         for frame in self._cached:

@@ -59,6 +59,9 @@ class SqlEngine(Protocol):
     def drop(self, name: str) -> None:
         """Give back the memory of the relation ``name``."""
 
+    def shrink(self) -> None:
+        """Keep less of this process's memory for the rest (fetching the customer rows)."""
+
     def close(self) -> None:
         """Give back the engine's memory (may be called again)."""
 
@@ -121,6 +124,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     holdout = _holdout(engine)
     for name in ("customer_days", "first_bought"):
         engine.drop(name)  # the summary rows are fetched beside the customers' tables only
+    engine.shrink()
     summary, gaps = _customer_summary(engine, last_day)
     engine.close()  # everything is fetched: its memory goes to the per-customer half
     step("Fitting the purchase and spend models")
