@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retention_xl.analysis import contacts
-from retention_xl.analysis.contacts import STATUSES, plan_contacts, value_at_stake
+from retention_xl.analysis.contact_rows import STATUSES
+from retention_xl.analysis.contacts import plan_contacts, value_at_stake
 from retention_xl.analysis.side_tables import clean_contact_log
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
 

@@ -80,6 +80,16 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.contact_calendar import weekly_batches
+from retention_xl.analysis.contact_rows import (
+    ACTIONS,
+    DAY_NS,
+    REASONS,
+    STATUSES,
+    PlanDecisions,
+    day_numbers,
+    midnight_dates,
+    plan_weeks,
+)
 from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.segments import AT_RISK_MIN_DAYS, at_risk
@@ -88,9 +98,6 @@ from retention_xl.errors import DataError
 
 __all__ = [
     "ContactPlan",
-    "STATUSES",
-    "ACTIONS",
-    "REASONS",
     "OVERDUE_FACTOR",
     "LOST_FACTOR",
     "FOLLOW_UP_DAYS",
@@ -103,13 +110,6 @@ __all__ = [
     "value_at_stake",
 ]
 
-#: statuses, from the best to the worst
-STATUSES = ("on_track", "due", "overdue", "lapsing", "lost")
-#: actions, in the order of their priority within a week
-ACTIONS = ("call_back", "win_back", "second_order", "loyalty", "reminder")
-#: why an action was chosen
-REASONS = ("detractor", "low_satisfaction", "high_effort", "lapsing_valuable", "first_order", "best_customer",
-           "order_overdue", "becomes_overdue", "contacted_recently")
 OVERDUE_FACTOR = 1.5  # overdue from this many usual gaps
 LOST_FACTOR = 4.0  # lost beyond this many usual gaps (and the activity window)
 FOLLOW_UP_DAYS = 7  # the second-order follow-up, days after the first order
@@ -118,67 +118,11 @@ VALUABLE_QUANTILE = 0.5  # win-back from the median value at stake of the custom
 BEST_QUANTILE = 0.9  # loyalty: the top 10% by value at stake
 DEFAULT_QUIET_DAYS = 30
 DEFAULT_WEEKS = 12
-DAY_NS = 86_400_000_000_000
 
 
 #: customers whose statuses and actions are worked out at a time: the work arrays stay the
 #: size of one slice, whatever the number of customers
 PLAN_SLICE = 500_000
-
-
-@dataclass(frozen=True)
-class _Decisions:
-    """What the plan decided for every customer, one narrow array each (in the order of the
-    Customers table); the rest of a customer's row is read from the Customers table's own
-    columns (shared, not copied) when the rows are asked for."""
-
-    index: pd.Index
-    today: int
-    last_order: np.ndarray  # the Customers table's, shared
-    p_alive: np.ndarray  # shared
-    segment: pd.Categorical
-    orders: np.ndarray  # shared
-    status: np.ndarray  # int8 codes into STATUSES
-    action: np.ndarray  # int8 codes into ACTIONS, len(ACTIONS) for none
-    reason: np.ndarray  # int8 codes into REASONS, len(REASONS) for none
-    act: np.ndarray  # day to act (days since 1970-01-01), NaN for none
-    usual_gap: np.ndarray
-    value: np.ndarray
-    in_plan: np.ndarray
-    contact_day: np.ndarray | None  # None: no contact logged for anyone
-    channel: pd.Categorical
-
-    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
-        """The rows at positions ``rows`` (every customer when ``None``), as
-        :attr:`ContactPlan.customers` lists them."""
-        def take(values):
-            return values if rows is None else values[rows]
-
-        today = self.today
-        last = _days(take(self.last_order))
-        g = take(self.usual_gap)
-        expected = last + np.ceil(g)
-        act = take(self.act)
-        contact_day = np.full(len(last), np.nan) if self.contact_day is None else take(self.contact_day)
-        return pd.DataFrame({
-            "status": pd.Categorical.from_codes(take(self.status), list(STATUSES)),
-            "action": pd.Categorical.from_codes(take(self.action), [*ACTIONS, ""]),
-            "reason": pd.Categorical.from_codes(take(self.reason), [*REASONS, ""]),
-            "act_on": _dates(act),
-            "week": _weeks(act, today),
-            "last_order": _dates(last),
-            "last_contact": _dates(contact_day),
-            "channel": take(self.channel),
-            "expected_next": _dates(expected),
-            "usual_gap": g,
-            "days_since_last": (today - last).astype(np.int64),
-            "days_overdue": np.maximum(today - expected, 0).astype(np.int64),
-            "value": take(self.value),
-            "p_alive": take(self.p_alive),
-            "segment": take(self.segment),
-            "orders": take(self.orders),
-            "in_plan": take(self.in_plan),
-        }, index=take(self.index))
 
 
 @dataclass(frozen=True)
@@ -232,7 +176,7 @@ class ContactPlan:
     value_basis: str
     contacts_used: int = 0
     contacts_unknown: int = 0
-    decisions: _Decisions | None = field(default=None, repr=False, compare=False)
+    decisions: PlanDecisions | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def customers(self) -> pd.DataFrame:
@@ -268,26 +212,6 @@ def value_at_stake(customers: pd.DataFrame) -> pd.Series:
                      index=customers.index, name="value")
 
 
-def _days(dates) -> np.ndarray:
-    """Days since 1970-01-01 of each date (a Series or an array of dates), as floats (NaN for NaT)."""
-    index = pd.DatetimeIndex(dates).as_unit("ns")
-    out = (index.asi8 // DAY_NS).astype(float)
-    out[index.isna()] = np.nan
-    return out
-
-
-def _dates(days: np.ndarray) -> pd.DatetimeIndex:
-    """Days since 1970-01-01 (NaN for none) as midnight dates."""
-    values = np.where(np.isfinite(days), days, 0).astype(np.int64) * DAY_NS
-    out = pd.DatetimeIndex(values.astype("datetime64[ns]"))
-    return out.where(np.isfinite(days))
-
-
-def _weeks(act: np.ndarray, today: int) -> np.ndarray:
-    """The plan week of each day to act (1 = the week starting on the plan day; 0 for none)."""
-    return np.where(np.isfinite(act), (np.nan_to_num(act, nan=today) - today) // 7 + 1, 0).astype(np.int64)
-
-
 def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray | None, pd.Categorical, int, int]:
     """Day and channel of each customer's latest logged contact (NaN / "" when none; the
     days are ``None`` when the log is empty)."""
@@ -300,7 +224,7 @@ def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndar
     latest = log[known].assign(position=position[known]).sort_values(["date", "row"], kind="stable")
     latest = latest.drop_duplicates("position", keep="last")
     where = latest["position"].to_numpy()
-    day[where] = _days(latest["date"])
+    day[where] = day_numbers(latest["date"])
     names, uniques = pd.factorize(latest["channel"].astype(str))
     labels = [""] + [u for u in uniques if u != ""]
     relabel = np.array([labels.index(u) for u in uniques], dtype=np.int64)
@@ -318,7 +242,7 @@ def _unhappy(index: pd.Index, unhappy: pd.DataFrame | None) -> tuple[np.ndarray 
     reason = np.full(len(index), -1, dtype=np.int64)
     position = index.get_indexer(unhappy.index.astype(str))
     known = position >= 0
-    day[position[known]] = _days(unhappy["answered"])[known]
+    day[position[known]] = day_numbers(unhappy["answered"])[known]
     reason[position[known]] = pd.Categorical(unhappy["reason"].astype(str), categories=list(REASONS)).codes[known]
     return day, reason
 
@@ -374,11 +298,11 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     index = index.rename("customer")
     last_order = customers["last_order"].to_numpy()
     first_order = customers["first_order"].to_numpy()
-    last_day = int(np.nanmax(_days(last_order)))
+    last_day = int(np.nanmax(day_numbers(last_order)))
     today = last_day if as_of is None else int(read_day(as_of, "as_of").value // DAY_NS)
     if today < last_day:
-        shown = _dates(np.array([float(last_day)]))[0]
-        raise DataError(f"as_of {_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
+        shown = midnight_dates(np.array([float(last_day)]))[0]
+        raise DataError(f"as_of {midnight_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
                         f"data ({shown:%Y-%m-%d}); the plan is for a day on or after it")
 
     n = len(customers)
@@ -400,7 +324,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     value = np.empty(n)
     rested = np.zeros(n, dtype=bool)
     for part in _slices(n):
-        last = _days(last_order[part])
+        last = day_numbers(last_order[part])
         d = today - last
         gap = g[part]
         flagged = at_risk(pd.Series(d), pd.Series(gap), pd.Series(p_alive[part]),
@@ -436,7 +360,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         alive = st != 4
         steady = st <= 2
         order_days = frequency[part] + 1
-        last = _days(last_order[part])
+        last = day_numbers(last_order[part])
         day = np.full(len(st), np.nan) if contact_day is None else contact_day[part]
         call = np.zeros(len(st), dtype=bool) if answered is None else \
             alive & np.isfinite(answered[part]) & (today - answered[part] <= CALL_BACK_DAYS) \
@@ -453,7 +377,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         when[alive] = np.maximum(today, not_before[alive])
         when[a == 0] = today
         follow = a == 2
-        when[follow] = np.maximum(when[follow], _days(first_order[part][follow]) + FOLLOW_UP_DAYS)
+        when[follow] = np.maximum(when[follow], day_numbers(first_order[part][follow]) + FOLLOW_UP_DAYS)
         timed = a == 3
         when[timed] = np.maximum(when[timed], last[timed] + np.ceil(gap[timed]))
         reminded = a == 4
@@ -469,13 +393,13 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         in_plan[part] = (a < len(ACTIONS)) & (when < today + 7 * weeks)
     del rested
 
-    decisions = _Decisions(index=index, today=today, last_order=last_order, p_alive=p_alive,
+    decisions = PlanDecisions(index=index, today=today, last_order=last_order, p_alive=p_alive,
                            segment=pd.Categorical(customers["segment"]),
                            orders=customers["orders"].to_numpy(), status=status, action=action, reason=reason,
                            act=act, usual_gap=g, value=value, in_plan=in_plan, contact_day=contact_day,
                            channel=channel)
     chosen = np.flatnonzero(in_plan)
-    order = np.lexsort((chosen, -value[chosen], action[chosen], _weeks(act[chosen], today)))
+    order = np.lexsort((chosen, -value[chosen], action[chosen], plan_weeks(act[chosen], today)))
     plan = decisions.frame(chosen[order]).drop(columns="in_plan").reset_index()
     plan.insert(0, "priority", np.arange(1, len(plan) + 1, dtype=np.int64))
 
@@ -486,7 +410,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     }, index=pd.Index(STATUSES, name="status"))
     finite = np.isfinite(predicted)
     basis = "predicted" if finite.all() else "historical" if not finite.any() else "mixed"
-    as_of_ts = _dates(np.array([float(today)]))[0]
+    as_of_ts = midnight_dates(np.array([float(today)]))[0]
     return ContactPlan(plan, counts, weekly_batches(plan, as_of_ts, weeks, ACTIONS), as_of_ts, quiet_days, weeks,
                        window_days, population, valuable, best, basis, used, unknown, decisions)
 

@@ -12,13 +12,8 @@ import textwrap
 
 import pandas as pd
 
-from retention_xl.analysis.contacts import (
-    ACTIONS,
-    CALL_BACK_DAYS,
-    FOLLOW_UP_DAYS,
-    STATUSES,
-    ContactPlan,
-)
+from retention_xl.analysis.contact_rows import ACTIONS, STATUSES
+from retention_xl.analysis.contacts import CALL_BACK_DAYS, FOLLOW_UP_DAYS, ContactPlan
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import CalendarEvent, Chart, Column, Sheet, Table, Text, fmt_date, widths
