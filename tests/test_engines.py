@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
@@ -396,3 +398,18 @@ def test_duckdb_gives_half_its_memory_to_the_per_customer_half_before_the_custom
         assert engine.fetch("SELECT SUM(v) AS s FROM t")["s"].tolist() == [499500]  # still answers
     finally:
         engine.close()
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 1.5, 20.0, 99.0, -3.0]), st.booleans()), min_size=1, max_size=40),
+       st.integers(1, 45))
+def test_the_kept_customers_follow_the_rule_of_the_sheet(rows, limit):
+    customers = pd.DataFrame({"revenue": [r for r, _ in rows], "at_risk": [a for _, a in rows]},
+                             index=pd.Index([f"c{i:02d}" for i in range(len(rows))], name="customer"))
+    kept = kept_customers(customers, limit).index.tolist()
+    if len(rows) <= limit:
+        assert kept == customers.index.tolist()  # all, in order of first appearance
+        return
+    ranked = sorted(customers.index, key=lambda c: (-customers.loc[c, "revenue"], c))
+    risky = [c for c in ranked if customers.loc[c, "at_risk"]][: limit // 2]
+    chosen = set(ranked[: limit - limit // 2]) | set(risky)
+    assert kept == [c for c in ranked if c in chosen]

@@ -44,14 +44,12 @@ def kept_customers(customers: pd.DataFrame, limit: int) -> pd.DataFrame:
     # order of their code points, as Python compares text), with no Python string per id
     keys = pa.table({"revenue": customers["revenue"].to_numpy(dtype=float), "id": _ids(customers.index)})
     order = pc.sort_indices(keys, sort_keys=[("revenue", "descending"), ("id", "ascending")]).to_numpy()
-    value_rank = np.empty(len(order), dtype=np.int64)
-    value_rank[order] = np.arange(1, len(order) + 1)
+    del keys
     risky = customers["at_risk"].to_numpy(dtype=bool)
-    risk_order = order[risky[order]]
-    risk_rank = np.zeros(len(order), dtype=np.int64)
-    risk_rank[risk_order] = np.arange(1, len(risk_order) + 1)
     half = limit // 2
-    keep = (risky & (risk_rank <= half)) | (value_rank <= limit - half)
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[: limit - half]] = True  # the most valuable
+    keep[order[risky[order]][:half]] = True  # the most valuable at risk
     return customers.iloc[order[keep[order]]]
 
 
