@@ -301,9 +301,9 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     last_day = int(np.nanmax(day_numbers(last_order)))
     today = last_day if as_of is None else int(read_day(as_of, "as_of").value // DAY_NS)
     if today < last_day:
-        shown = midnight_dates(np.array([float(last_day)]))[0]
-        raise DataError(f"as_of {midnight_dates(np.array([float(today)]))[0]:%Y-%m-%d} is before the last order day in the "
-                        f"data ({shown:%Y-%m-%d}); the plan is for a day on or after it")
+        shown, asked = midnight_dates(np.array([float(last_day), float(today)]))
+        raise DataError(f"as_of {asked:%Y-%m-%d} is before the last order day in the data ({shown:%Y-%m-%d}); "
+                        "the plan is for a day on or after it")
 
     n = len(customers)
     frequency = customers["frequency"].to_numpy(dtype=float)
@@ -394,10 +394,10 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     del rested
 
     decisions = PlanDecisions(index=index, today=today, last_order=last_order, p_alive=p_alive,
-                           segment=pd.Categorical(customers["segment"]),
-                           orders=customers["orders"].to_numpy(), status=status, action=action, reason=reason,
-                           act=act, usual_gap=g, value=value, in_plan=in_plan, contact_day=contact_day,
-                           channel=channel)
+                              segment=pd.Categorical(customers["segment"]),
+                              orders=customers["orders"].to_numpy(), status=status, action=action, reason=reason,
+                              act=act, usual_gap=g, value=value, in_plan=in_plan, contact_day=contact_day,
+                              channel=channel)
     chosen = np.flatnonzero(in_plan)
     order = np.lexsort((chosen, -value[chosen], action[chosen], plan_weeks(act[chosen], today)))
     plan = decisions.frame(chosen[order]).drop(columns="in_plan").reset_index()
