@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
+from retention_xl.errors import EngineOutOfMemory
 from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
 from services import spark_or_skip
@@ -384,18 +385,32 @@ def test_every_engine_gives_the_same_money_to_the_bit(engine, tmp_path, request)
     pd.testing.assert_frame_equal(a.contacts.customers, b.contacts.customers, check_dtype=False, check_exact=True)
 
 
-def test_duckdb_gives_half_its_memory_to_the_per_customer_half_before_the_customer_rows():
-    pytest.importorskip("duckdb")
-    from retention_xl.engines.choice import parse_memory
+def test_duckdb_closes_before_the_last_result_is_read_in_and_leaves_no_file(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
     from retention_xl.engines.duckdb_engine import DuckDBEngine
 
-    engine = DuckDBEngine(memory_limit="1GB")
+    for folder in (None, tmp_path):
+        engine = DuckDBEngine(memory_limit="1GB", temp_directory=None if folder is None else str(folder))
+        spill = engine._spill.name if folder is None else None
+        engine.con.execute("CREATE TEMP TABLE t AS SELECT range AS v, 'c' || range AS id FROM range(1000)")
+        rows = engine.fetch_and_close("SELECT v, id FROM t ORDER BY v DESC", "the rows")
+        assert rows["v"].tolist() == list(range(999, -1, -1))
+        assert rows["id"].iloc[0] == "c999" and rows["id"].dtype.storage == "pyarrow"  # Arrow-backed text
+        with pytest.raises(duckdb.ConnectionException):
+            engine.con.execute("SELECT 1")
+        assert list(tmp_path.iterdir()) == [] and (spill is None or not Path(spill).exists())
+        engine.close()  # again: nothing to do
+
+
+def test_duckdb_names_the_step_that_ran_out_of_memory_in_the_last_result():
+    pytest.importorskip("duckdb")
+    from retention_xl.engines.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine(memory_limit="64MiB", threads=1)
     try:
-        engine.con.execute("CREATE TEMP TABLE t AS SELECT range AS v FROM range(1000)")
-        engine.shrink()
-        limit = engine.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        assert parse_memory(limit) == 476 * 2**20  # half of 1GB (953 MiB)
-        assert engine.fetch("SELECT SUM(v) AS s FROM t")["s"].tolist() == [499500]  # still answers
+        with pytest.raises(EngineOutOfMemory, match="the customer rows"):
+            engine.fetch_and_close("SELECT range % 7 AS a, list(range) AS b FROM range(20000000) GROUP BY a",
+                                   "the customer rows")
     finally:
         engine.close()
 

@@ -59,8 +59,10 @@ class SqlEngine(Protocol):
     def drop(self, name: str) -> None:
         """Give back the memory of the relation ``name``."""
 
-    def shrink(self) -> None:
-        """Keep less of this process's memory for the rest (fetching the customer rows)."""
+    def fetch_and_close(self, select: str, step: str) -> pd.DataFrame:
+        """Run ``select``, the last statement, and return its result as pandas; the
+        engine is closed (and its memory given back, as far as it holds any in this
+        process) before the result is read in."""
 
     def close(self) -> None:
         """Give back the engine's memory (may be called again)."""
@@ -124,9 +126,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     holdout = _holdout(engine)
     for name in ("customer_days", "first_bought"):
         engine.drop(name)  # the summary rows are fetched beside the customers' tables only
-    engine.shrink()
-    summary, gaps = _customer_summary(engine, last_day)
-    engine.close()  # everything is fetched: its memory goes to the per-customer half
+    summary, gaps = _customer_summary(engine, last_day)  # the last fetch: the engine is closed
     step("Fitting the purchase and spend models")
     customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,
                                            horizon=horizon, discount=discount)
@@ -305,7 +305,8 @@ def _headline(engine: SqlEngine, kpis: pd.DataFrame, window: int) -> dict:
 def _customer_summary(engine: SqlEngine, last_day: int) -> tuple[pd.DataFrame, pd.Series]:
     """:func:`~retention_xl.analysis.customers.customer_summary` (customers in order of
     first appearance, times to the last day of the data) and the median gaps."""
-    rows = engine.fetch(sql.CUSTOMER_ROWS)
+    # the engine's memory goes to the per-customer half before its rows are read in
+    rows = engine.fetch_and_close(sql.CUSTOMER_ROWS, "the customer rows")
     first_ns = rows.pop("first_t").to_numpy(dtype=np.int64)
     last_ns = rows.pop("last_t").to_numpy(dtype=np.int64)
     index = pd.Index(rows.pop("customer").astype("str"), name="customer")  # Arrow-backed text, not Python objects
