@@ -112,13 +112,10 @@ class DuckDBEngine:
 
     def fetch_and_close(self, select: str, step: str = "a result") -> pd.DataFrame:
         """The last result, read in once DuckDB has given back its memory: DuckDB writes
-        it to a Parquet file within half its limit (its tables are built; what the last
-        statement needs beyond that spills) and closes, then the file is read, so that
-        the process never holds DuckDB's tables and the result at once
-        (``benchmarks/duckdb_fetch_memory.py``: ten million customer rows peak 1.2 GiB
-        lower than streamed out, for 1-5 s more)."""
-        current = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        self.con.execute(f"SET memory_limit = '{parse_memory(current) // 2 // 2**20}MiB'")
+        it to a Parquet file and closes, then the file is read, so that the process never
+        holds DuckDB's tables and the result at once (``benchmarks/duckdb_fetch_memory.py``:
+        ten million customer rows, written within half the limit after :meth:`shrink`,
+        peak 1.2 GiB lower than streamed out, for 1-5 s more)."""
         with tempfile.TemporaryDirectory(prefix="retention-xl-rows-", dir=self.temp_directory) as folder:
             path = Path(folder) / "rows.parquet"
             with self._within_memory(step):
@@ -126,6 +123,14 @@ class DuckDBEngine:
             self.close()
             # each column converted on its own and its Arrow buffers freed once converted
             return pq.read_table(path).to_pandas(types_mapper=_text_as_arrow, split_blocks=True, self_destruct=True)
+
+    def shrink(self) -> None:
+        """Halve DuckDB's memory for what is left (its tables are built; the last
+        statements read them, and what they need beyond the half spills to its temporary
+        folder), so that the memory goes to the per-customer half of the report. A higher
+        ``memory_limit`` raises this half too."""
+        current = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self.con.execute(f"SET memory_limit = '{parse_memory(current) // 2 // 2**20}MiB'")
 
     def close(self) -> None:
         """Give back the engine's memory and spill files (again: nothing to do)."""

@@ -114,6 +114,9 @@ class SparkEngine:
     def fetch(self, select: str) -> pd.DataFrame:
         return self.session.sql(to_spark(select)).toArrow().to_pandas()
 
+    def shrink(self) -> None:
+        """Nothing to do: the session's memory is the cluster's, not this process's."""
+
     def fetch_and_close(self, select: str, step: str = "a result") -> pd.DataFrame:
         """The last result; then the cached relations are dropped (the result is small
         beside them: the session's memory is the cluster's, not this process's)."""

@@ -59,6 +59,10 @@ class SqlEngine(Protocol):
     def drop(self, name: str) -> None:
         """Give back the memory of the relation ``name``."""
 
+    def shrink(self) -> None:
+        """Keep less of this process's memory for the rest (the calibration split and the
+        customer rows)."""
+
     def fetch_and_close(self, select: str, step: str) -> pd.DataFrame:
         """Run ``select``, the last statement, and return its result as pandas; the
         engine is closed (and its memory given back, as far as it holds any in this
@@ -123,6 +127,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     for name in ("customer_periods", "cohorts_of", "spells", "refund_only"):
         engine.drop(name)  # what follows reads the customers' days and summaries only
     step("Aggregating: customers")
+    engine.shrink()  # its tables are built: the rest is for the per-customer half
     holdout = _holdout(engine)
     for name in ("customer_days", "first_bought"):
         engine.drop(name)  # the summary rows are fetched beside the customers' tables only
