@@ -7,10 +7,14 @@ Run from the repository root::
 Builds the three relations the report's customer rows are read from (``customer_summary``,
 ``first_seen``, ``customer_gaps``; 10,000,000 customers by default) in a
 :class:`~retention_xl.engines.duckdb_engine.DuckDBEngine` and fetches
-:data:`~retention_xl.engines.definitions.CUSTOMER_ROWS` from them, once with the engine as
-it is configured and once with DuckDB's allocator background threads switched off (its
-default), each in a fresh process. Prints the process's resident memory after building
-the relations and its peak while fetching (sampled every 5 ms).
+:data:`~retention_xl.engines.definitions.CUSTOMER_ROWS` from them four ways: streamed in
+Arrow batches with the engine as it is configured, streamed with DuckDB's allocator
+background threads switched off (its default), streamed with DuckDB at half its limit
+(``DuckDBEngine.shrink``), and the report's way: at half the limit, written to Parquet by
+DuckDB, which closes before the file is read (``DuckDBEngine.fetch_and_close``); each in
+a fresh process. Prints the process's resident memory after building the relations,
+its peak while fetching (sampled every 5 ms) and what it holds once the rows are in and
+DuckDB is closed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import threading
 import time
 
 CHILD = "--child"
+WAYS = ("stream, background threads on", "stream, background threads off", "stream, half the limit",
+        "half the limit, Parquet, closed first")
 
 
 def resident_gib() -> float:
@@ -28,7 +34,7 @@ def resident_gib() -> float:
         return int(f.read().split()[1]) * 4096 / 2**30
 
 
-def child(customers: int, limit: str, background: bool) -> None:
+def child(customers: int, limit: str, way: str) -> None:
     from retention_xl.engines import definitions as sql
     from retention_xl.engines.duckdb_engine import DuckDBEngine
 
@@ -41,7 +47,7 @@ def child(customers: int, limit: str, background: bool) -> None:
 
     threading.Thread(target=sample, daemon=True).start()
     engine = DuckDBEngine(memory_limit=limit)
-    engine.con.execute(f"SET allocator_background_threads = {str(background).lower()}")
+    engine.con.execute(f"SET allocator_background_threads = {str(way != WAYS[1]).lower()}")
     n = int(customers)
     engine.con.execute(f"""
         CREATE TEMP TABLE customer_summary AS
@@ -56,21 +62,29 @@ def child(customers: int, limit: str, background: bool) -> None:
         SELECT customer, CAST(frequency AS DOUBLE) * 3 AS median_gap FROM customer_summary WHERE frequency > 0""")
     built = resident_gib()
     peak[0] = built
-    rows = engine.fetch(sql.CUSTOMER_ROWS)
+    start = time.perf_counter()
+    if way in WAYS[2:]:
+        engine.shrink()
+    if way == WAYS[3]:
+        rows = engine.fetch_and_close(sql.CUSTOMER_ROWS)
+    else:
+        rows = engine.fetch(sql.CUSTOMER_ROWS)
+        engine.close()
+    seconds = time.perf_counter() - start
     time.sleep(0.05)
-    print(f"background threads {'on ' if background else 'off'}: {len(rows):,} rows; resident after building "
-          f"{built:.2f} GiB, peak while fetching {peak[0]:.2f} GiB (+{peak[0] - built:.2f})", flush=True)
+    print(f"{way:37}: {len(rows):,} rows in {seconds:4.1f} s; resident after building {built:.2f} GiB, "
+          f"peak while fetching {peak[0]:.2f} GiB (+{peak[0] - built:.2f}), after {resident_gib():.2f} GiB", flush=True)
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == CHILD:
-        child(int(sys.argv[2]), sys.argv[3], sys.argv[4] == "on")
+        child(int(sys.argv[2]), sys.argv[3], WAYS[int(sys.argv[4])])
         return
     customers = sys.argv[1] if len(sys.argv) > 1 else "10000000"
     limit = sys.argv[2] if len(sys.argv) > 2 else "2.5GB"
     print(f"fetching {int(customers):,} customer rows, DuckDB memory_limit {limit}")
-    for background in ("on", "off"):
-        subprocess.run([sys.executable, __file__, CHILD, customers, limit, background], check=True)
+    for way in range(len(WAYS)):
+        subprocess.run([sys.executable, __file__, CHILD, customers, limit, str(way)], check=True)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ class DuckDBEngine:
         it to a Parquet file and closes, then the file is read, so that the process never
         holds DuckDB's tables and the result at once (``benchmarks/duckdb_fetch_memory.py``:
         ten million customer rows, written within half the limit after :meth:`shrink`,
-        peak 1.2 GiB lower than streamed out, for 1-5 s more)."""
+        peak 0.5 GiB lower than streamed out at half the limit, for about 5 s more)."""
         with tempfile.TemporaryDirectory(prefix="retention-xl-rows-", dir=self.temp_directory) as folder:
             path = Path(folder) / "rows.parquet"
             with self._within_memory(step):
