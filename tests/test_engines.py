@@ -419,13 +419,17 @@ def test_duckdb_names_the_step_that_ran_out_of_memory_in_the_last_result():
     pytest.importorskip("duckdb")
     from retention_xl.engines.duckdb_engine import DuckDBEngine
 
-    engine = DuckDBEngine(memory_limit="64MiB", threads=1)
+    engine = DuckDBEngine(memory_limit="128MiB", threads=1)
+    engine.shrink()
     try:
-        with pytest.raises(EngineOutOfMemory, match="the customer rows"):
+        with pytest.raises(EngineOutOfMemory) as error:
             engine.fetch_and_close("SELECT range % 7 AS a, list(range) AS b FROM range(20000000) GROUP BY a",
                                    "the customer rows")
     finally:
         engine.close()
+    assert str(error.value) == ("DuckDB needed more than half its memory limit of 128MiB (what it keeps once its "
+                                "tables are built) to compute the customer rows")
+    assert error.value.limit == "128MiB" and error.value.step == "the customer rows"
 
 
 @given(st.lists(st.tuples(st.sampled_from([0.0, 1.5, 20.0, 99.0, -3.0]), st.booleans()), min_size=1, max_size=40),

@@ -59,6 +59,7 @@ class DuckDBEngine:
                   "allocator_background_threads": True}
         self.memory_limit = memory_limit
         self.temp_directory = temp_directory
+        self._halved = False
         if memory_limit is not None:
             config["memory_limit"] = f"{parse_memory(memory_limit) // 2**20}MiB"
         if threads is not None:
@@ -87,6 +88,8 @@ class DuckDBEngine:
             yield
         except duckdb.OutOfMemoryException:
             given = f"its memory limit of {self.memory_limit}" if self.memory_limit else "the memory it may use"
+            if self._halved:
+                given = f"half {given} (what it keeps once its tables are built)"
             raise EngineOutOfMemory(f"DuckDB needed more than {given} to compute {step}",
                                     engine=self.name, limit=self.memory_limit, step=step) from None
 
@@ -131,6 +134,7 @@ class DuckDBEngine:
         ``memory_limit`` raises this half too."""
         current = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         self.con.execute(f"SET memory_limit = '{parse_memory(current) // 2 // 2**20}MiB'")
+        self._halved = True
 
     def close(self) -> None:
         """Give back the engine's memory and spill files (again: nothing to do)."""
