@@ -109,9 +109,7 @@ class DuckDBEngine:
         Arrow-backed strings."""
         with self._within_memory("a result"):
             table = self.con.sql(select).to_arrow_reader(FETCH_ROWS).read_all()
-        # each column converted on its own and its Arrow buffers freed once converted: a
-        # result of ten million customers is not held twice
-        return table.to_pandas(types_mapper=_text_as_arrow, split_blocks=True, self_destruct=True)
+        return _as_pandas(table)
 
     def fetch_and_close(self, select: str, step: str = "a result") -> pd.DataFrame:
         """The last result, read in once DuckDB has given back its memory: DuckDB writes
@@ -124,8 +122,7 @@ class DuckDBEngine:
             with self._within_memory(step):
                 self.con.execute(f"COPY ({select}) TO {_listed([path])} (FORMAT parquet, ROW_GROUP_SIZE {FETCH_ROWS})")
             self.close()
-            # each column converted on its own and its Arrow buffers freed once converted
-            return pq.read_table(path).to_pandas(types_mapper=_text_as_arrow, split_blocks=True, self_destruct=True)
+            return _as_pandas(pq.read_table(path))
 
     def shrink(self) -> None:
         """Halve DuckDB's memory for what is left (its tables are built; the last
@@ -150,6 +147,13 @@ def _listed(paths: Sequence[str]) -> str:
 
 #: rows per Arrow batch of a fetched result
 FETCH_ROWS = 1_000_000
+
+
+def _as_pandas(table: pa.Table) -> pd.DataFrame:
+    """``table`` as pandas, text as Arrow-backed strings; each column converted on its own
+    and its Arrow buffers freed once converted, so a result of ten million customers is
+    not held twice."""
+    return table.to_pandas(types_mapper=_text_as_arrow, split_blocks=True, self_destruct=True)
 
 
 def _text_as_arrow(kind: pa.DataType):
