@@ -80,3 +80,21 @@ def test_clv_is_finite_and_non_negative(fitted, x, share, T, m, horizon, discoun
     t_x = max(share * T, 1e-6) if x > 0 else 0.0
     clv = predicted_clv(*fitted, x, t_x, T, m, horizon=horizon, discount=discount, freq_per_period=step)
     assert np.isfinite(clv) and clv >= 0.0
+
+
+@pytest.mark.parametrize("model", ["bg_nbd", "mbg_nbd", "pareto_nbd"])
+def test_forecast_is_the_separate_predictions_to_the_last_bit(model):
+    """One P(alive) shared by the expected and the discounted purchases gives the very
+    numbers of the three separate calls, on enough customers for the distinct-case path."""
+    from retention_xl.analysis.models.choice import PURCHASE_MODELS
+    from retention_xl.analysis.models.clv import discounted_purchases, purchase_forecast
+
+    fitted_model = PURCHASE_MODELS[model]().fit(CDNOW["frequency"], CDNOW["recency"], CDNOW["T"])
+    x, t_x, T = (np.tile(CDNOW[c].to_numpy(float), 6) for c in ("frequency", "recency", "T"))
+    assert x.size > 10_000  # DISTINCT_FROM
+    f = purchase_forecast(fitted_model, x, t_x, T, horizon=12, discount=0.01, freq_per_period=4.345)
+    np.testing.assert_array_equal(f.p_alive, fitted_model.p_alive(x, t_x, T))
+    np.testing.assert_array_equal(f.expected, fitted_model.expected_purchases(12 * 4.345, x, t_x, T))
+    np.testing.assert_array_equal(f.discounted, discounted_purchases(fitted_model, x, t_x, T, horizon=12,
+                                                                     discount=0.01, freq_per_period=4.345))
+    assert f.expected.shape == f.discounted.shape == x.shape

@@ -51,3 +51,23 @@ def test_impossible_summaries_are_refused(frequency, recency, T, weights, error,
 def test_customer_arrays_broadcast():
     x, t_x, T = customer_arrays([0, 3], 0.0 * np.ones(2) + [0.0, 4.0], 10.0)
     assert T.tolist() == [10.0, 10.0]
+
+
+def test_a_sample_stands_for_all_the_customers():
+    rng = np.random.default_rng(5)
+    T = rng.integers(10, 400, 30_000).astype(float)
+    x = rng.integers(0, 8, T.size).astype(float)
+    t_x = np.where(x > 0, np.floor(T * rng.random(T.size)) + 1, 0.0)
+    counts = compress_customers(x, np.minimum(t_x, T), T)
+    sample = counts.sample(2_000)
+    assert sample.frequency.size == 2_000
+    assert sample.n_customers == pytest.approx(counts.n_customers)
+    # every triple of the sample is one of the table's, with its own values
+    table = set(zip(counts.frequency, counts.recency, counts.T))
+    assert set(zip(sample.frequency, sample.recency, sample.T)) <= table
+    # the mean frequency per customer, estimated from 2,000 of ~20,000 triples
+    mean = counts.weights @ counts.frequency / counts.n_customers
+    assert sample.weights @ sample.frequency / sample.n_customers == pytest.approx(mean, rel=0.05)
+    again = counts.sample(2_000)
+    np.testing.assert_array_equal(again.T, sample.T)  # the same draw for the same seed
+    assert counts.sample(counts.frequency.size) is counts

@@ -138,3 +138,45 @@ def test_predictions_are_finite_and_in_range(parameters, x, share, T, t):
     none = float(model.probability_no_purchase(t, x, t_x, T))
     assert 0.0 <= alive <= 1.0 + 1e-12 and 0.0 <= none <= 1.0
     assert np.isfinite(now) and 0.0 <= now <= later * (1 + 1e-6)
+
+
+def test_a_sampled_first_search_ends_at_the_same_maximum(monkeypatch):
+    """Above COARSE_CASES distinct customers the coarse search looks at a sample, and the
+    fine search starts from its maximum with its curvature: the estimates are those of the
+    search on every customer, and the fine search takes a few steps, not dozens."""
+    import retention_xl.analysis.models.base as base
+    import retention_xl.analysis.models.pareto_nbd as pareto
+
+    x, t_x, T = (np.tile(CDNOW[c].to_numpy(float), 3) + np.repeat([0.0, 0.001, 0.002], len(CDNOW)) * (c != "frequency")
+                 for c in ("frequency", "recency", "T"))
+    t_x = np.where(x > 0, t_x, 0.0)  # three copies of CDNOW, a little apart: 3 x 2,357 customers
+    counted = {"fine": 0}
+    real = pareto._Likelihood.__call__
+
+    def counting(self, log_params):
+        counted["fine"] += self.rule is pareto.FINE
+        return real(self, log_params)
+
+    monkeypatch.setattr(pareto._Likelihood, "__call__", counting)
+    whole = ParetoNBD().fit(x, t_x, T)
+    monkeypatch.setattr(pareto, "COARSE_CASES", 800)
+    counted["fine"] = 0
+    sampled = ParetoNBD().fit(x, t_x, T)
+    fine_steps, counted["fine"] = counted["fine"], 0
+    assert [sampled.params_[k] for k in PUBLISHED] == pytest.approx([whole.params_[k] for k in PUBLISHED], rel=1e-4)
+    assert sampled.log_likelihood_ == pytest.approx(whole.log_likelihood_, abs=1e-6 * abs(whole.log_likelihood_))
+    # without the curvature, BFGS starts the fine search from the identity again
+    monkeypatch.setattr(base, "_usable_curvature", lambda curvature, free: None)
+    ParetoNBD().fit(x, t_x, T)
+    assert fine_steps <= counted["fine"] / 2  # 11 against 31 here
+
+
+def test_a_curvature_that_is_not_positive_definite_is_not_used():
+    from retention_xl.analysis.models.base import _usable_curvature
+
+    assert _usable_curvature(None, 2) is None
+    assert _usable_curvature(np.eye(3), 2) is None
+    assert _usable_curvature(np.array([[1.0, 2.0], [2.0, 1.0]]), 2) is None  # indefinite
+    assert _usable_curvature(np.array([[1.0, np.nan], [0.0, 1.0]]), 2) is None
+    np.testing.assert_array_equal(_usable_curvature(np.array([[2.0, 0.1], [0.3, 1.0]]), 2),
+                                  [[2.0, 0.2], [0.2, 1.0]])

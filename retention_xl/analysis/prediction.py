@@ -70,7 +70,7 @@ from retention_xl.analysis.models.choice import (
     choose_purchase_model,
     first_problem,
 )
-from retention_xl.analysis.models.clv import discounted_purchases
+from retention_xl.analysis.models.clv import Forecast, purchase_forecast
 from retention_xl.analysis.models.counts import distinct_cases
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.purchase_model import PurchaseModel
@@ -376,20 +376,18 @@ def _predict_slice(model: PurchaseModel, gg: GammaGamma | None, fallback_spend: 
     # the purchase predictions depend on (x, t_x, T) only: computed once per distinct triple
     row, first = distinct_cases(x, t_x, age)
     ux, ut, ua = x[first], t_x[first], age[first]
-    out["p_alive"][:] = model.p_alive(ux, ut, ua)[row]
 
-    def purchases(fitted: PurchaseModel) -> tuple[np.ndarray, np.ndarray]:
-        return (fitted.expected_purchases(horizon * step, ux, ut, ua),
-                discounted_purchases(fitted, ux, ut, ua, horizon=horizon, discount=discount,
-                                     freq_per_period=step))
+    def forecast(fitted: PurchaseModel) -> Forecast:  # one P(alive) per set of parameters
+        return purchase_forecast(fitted, ux, ut, ua, horizon=horizon, discount=discount, freq_per_period=step)
 
-    base = purchases(model)
+    alive, *base = forecast(model)
+    out["p_alive"][:] = alive[row]
     expected, discounted = (v[row] for v in base)
     spend = np.full(x.shape, fallback_spend) if gg is None else gg.expected_spend(spend_x, m)
     clv = margin * spend * discounted
     k = len(model.param_names)
     d_expected = np.zeros((x.size, k))
-    for j, (d_e, d_d) in _gradients(model, purchases, base).items():  # per free parameter
+    for j, (d_e, d_d) in _gradients(model, lambda fitted: forecast(fitted)[1:], base).items():  # per free parameter
         d_expected[:, j] = d_e[row]
         d_clv[:, j] = margin * spend * d_d[row]
     if gg is not None:

@@ -203,7 +203,8 @@ class CustomerModel:
         return tuple(self.params_[name] for name in self.param_names)
 
     # ------------------------------------------------------------------ fitting
-    def _maximise(self, objective: Objective, starts: Sequence[Sequence[float]], scale: float) -> None:
+    def _maximise(self, objective: Objective, starts: Sequence[Sequence[float]], scale: float,
+                  curvature: np.ndarray | None = None) -> None:
         """Maximise a log-likelihood over log-parameters and store the result.
 
         Parameters
@@ -218,12 +219,15 @@ class CustomerModel:
         scale : float
             Number of observations (customers); the objective is divided by it while
             optimising so that tolerances do not depend on the size of the data set.
+        curvature : numpy.ndarray, optional
+            The inverse Hessian the search from the first start begins with (see
+            :meth:`_search`).
         """
         k = len(self.param_names)
         objective = _Remembered(objective)
         fixed = np.zeros(k, dtype=bool)
         log_params = self._search(objective, [np.log(np.asarray(s, dtype=float)) for s in starts],
-                                  fixed, np.zeros(k), scale)
+                                  fixed, np.zeros(k), scale, curvature)
         edge = np.abs(log_params) >= EDGE
         directions = {self.param_names[i]: ("infinity" if log_params[i] > 0 else "zero")
                       for i in np.flatnonzero(edge)}
@@ -347,8 +351,20 @@ class CustomerModel:
         return _Fit(log_params, fixed, float(-value), covariance, at_edge, converged, undetermined)
 
     def _search(self, objective: Objective, starts: Sequence[np.ndarray], fixed: np.ndarray,
-                held: np.ndarray, scale: float) -> np.ndarray:
+                held: np.ndarray, scale: float, curvature: np.ndarray | None = None) -> np.ndarray:
         """Best log-parameters over the free components, trying ``starts`` in turn."""
+        return self._find(objective, starts, fixed, held, scale, curvature)[0]
+
+    def _find(self, objective: Objective, starts: Sequence[np.ndarray], fixed: np.ndarray,
+              held: np.ndarray, scale: float, curvature: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_search`, and BFGS's inverse Hessian at the point found (in the search's
+        coordinates, for the same ``fixed``, ``held`` and ``scale``).
+
+        ``curvature``, such an inverse Hessian from a search of an approximation of the
+        same objective (fewer quadrature nodes, a sample of the customers), is where the
+        search from the first start begins instead of the identity: from the
+        approximation's maximum, a few steps then reach the objective's.
+        """
         bound = LOG_PARAM_BOUND
         free = ~fixed
         objective = _Remembered(objective)  # BFGS starts where the finiteness check was made
@@ -368,16 +384,20 @@ class CustomerModel:
             return value / scale, grad * (1.0 - (x[free] / bound) ** 2) / scale
 
         best, best_x = None, None
+        curvature = _usable_curvature(curvature, int(free.sum()))
         with np.errstate(all="ignore"):
             for start in starts:
                 x0 = np.clip(np.asarray(start, dtype=float)[free], 1.0 - bound, bound - 1.0)
                 y0 = bound * np.arctanh(x0 / bound)
                 if not np.isfinite(scaled(y0)[0]):
+                    curvature = None
                     continue
                 # BFGS rather than L-BFGS-B: its few small numpy operations do not wake
                 # the BLAS thread pool, which on a busy machine costs more than the fit
-                result = minimize(scaled, y0, jac=True, method="BFGS",
-                                  options={"maxiter": 200, "gtol": 1e-6})
+                options = {"maxiter": 200, "gtol": 1e-6}
+                if curvature is not None:
+                    options["hess_inv0"], curvature = curvature, None  # the first start's only
+                result = minimize(scaled, y0, jac=True, method="BFGS", options=options)
                 if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
                     best, best_x = result, full(result.x)
                 if np.isfinite(result.fun) and np.max(np.abs(result.jac), initial=0.0) < 1e-5:
@@ -388,7 +408,7 @@ class CustomerModel:
             raise ModelError(f"the {self.model_name} fit failed: the likelihood is not finite "
                              "at any starting point; check the input data",
                              kind="not_finite", model=self.model_code)
-        return best_x
+        return best_x, best.hess_inv
 
     @staticmethod
     def _hessian(objective: Objective, log_params: np.ndarray, at_optimum: np.ndarray, free: np.ndarray,
@@ -406,6 +426,22 @@ class CustomerModel:
                 shifted[i] += step
                 hessian[:, j] = (objective(shifted)[1][index] - at_optimum[index]) / step
         return (hessian + hessian.T) / 2
+
+
+def _usable_curvature(curvature: np.ndarray | None, free: int) -> np.ndarray | None:
+    """``curvature`` made symmetric, if it is a positive definite ``free`` x ``free`` matrix
+    (BFGS's own estimate is, up to rounding), else ``None``: start from the identity."""
+    if curvature is None:
+        return None
+    curvature = np.asarray(curvature, dtype=float)
+    if curvature.shape != (free, free) or not np.all(np.isfinite(curvature)):
+        return None
+    curvature = (curvature + curvature.T) / 2
+    try:
+        np.linalg.cholesky(curvature)
+    except np.linalg.LinAlgError:
+        return None
+    return curvature
 
 
 class _Remembered:

@@ -30,6 +30,8 @@ Example
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from retention_xl.errors import InvalidValue, OutOfRange
@@ -38,7 +40,7 @@ from retention_xl.analysis.models.counts import customer_arrays
 from retention_xl.analysis.models.gamma_gamma import GammaGamma
 from retention_xl.analysis.models.purchase_model import PurchaseModel
 
-__all__ = ["predicted_clv", "discounted_purchases"]
+__all__ = ["Forecast", "predicted_clv", "discounted_purchases", "purchase_forecast"]
 
 
 def discounted_purchases(model: PurchaseModel, frequency, recency, T, *, horizon: int, discount: float,
@@ -52,6 +54,35 @@ def discounted_purchases(model: PurchaseModel, frequency, recency, T, *, horizon
     numpy.ndarray
         One value per customer, >= 0.
     """
+    return purchase_forecast(model, frequency, recency, T, horizon=horizon, discount=discount,
+                             freq_per_period=freq_per_period).discounted
+
+
+class Forecast(NamedTuple):
+    """What a purchase model predicts for each customer over ``horizon`` CLV periods."""
+
+    p_alive: np.ndarray
+    expected: np.ndarray  # purchases expected over the whole horizon, E(horizon f)
+    discounted: np.ndarray  # the same, each period's discounted to today
+
+
+def purchase_forecast(model: PurchaseModel, frequency, recency, T, *, horizon: int, discount: float,
+                      freq_per_period: float) -> Forecast:
+    """P(alive), the expected purchases over ``horizon`` periods and the discounted ones
+    (:func:`discounted_purchases`), from one evaluation of P(alive): E(horizon f) is the
+    last row of the per-period table the discounted sum is taken from.
+
+    Examples
+    --------
+    >>> from retention_xl.analysis.models import BetaGeo
+    >>> bg = BetaGeo()
+    >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> f = purchase_forecast(bg, [2], [30.43], [38.86], horizon=12, discount=0.0, freq_per_period=4.345)
+    >>> bool(f.expected[0] == bg.expected_purchases(12 * 4.345, [2], [30.43], [38.86])[0])
+    True
+    >>> bool(abs(f.discounted[0] - f.expected[0]) < 1e-12)  # no discount: the periods add up
+    True
+    """
     if isinstance(horizon, bool) or not float(horizon).is_integer() or horizon < 1:
         raise OutOfRange(f"horizon must be a whole number of periods >= 1, got {horizon}")
     step = float(as_float_array("freq_per_period", freq_per_period))
@@ -62,11 +93,11 @@ def discounted_purchases(model: PurchaseModel, frequency, recency, T, *, horizon
         raise OutOfRange("discount must be > -1 (a rate per period, e.g. 0.01 for 1%)")
     x, t_x, age = customer_arrays(frequency, recency, T)
     k = np.arange(0, int(horizon) + 1, dtype=float)
-    expected = model.expected_purchases(step * k.reshape((-1,) + (1,) * x.ndim), x, t_x, age)
+    alive, expected = model.forecast(step * k.reshape((-1,) + (1,) * x.ndim), x, t_x, age)
     per_period = np.diff(expected, axis=0)
     weights = (1.0 + rate) ** -k[1:]
     weights = weights.reshape((-1,) + (1,) * x.ndim)
-    return np.sum(weights * per_period, axis=0)
+    return Forecast(alive, expected[-1], np.sum(weights * per_period, axis=0))
 
 
 def predicted_clv(model: PurchaseModel, gg: GammaGamma, frequency, recency, T, monetary_value,

@@ -77,8 +77,17 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         first = None
         if start is not None and all(start.get(k, 0) > 0 for k in self.param_names):
             first = tuple(float(start[k]) for k in self.param_names)
-        self._maximise(self._objective(counts), self._starts(counts, first), scale=counts.n_customers)
+        objective = self._objective(counts)
+        starts, curvature = self._first_search(counts, self._starts(counts, first))
+        self._maximise(objective, starts, scale=counts.n_customers, curvature=curvature)
         return self
+
+    def _first_search(self, counts: CustomerCounts, starts: list[tuple[float, ...]]
+                      ) -> tuple[list[tuple[float, ...]], np.ndarray | None]:
+        """Starting points for the search of the likelihood, and the inverse Hessian to
+        begin the first one with: here ``starts`` as they are; a model whose likelihood is
+        costly first searches a cheaper approximation of it and starts from there."""
+        return starts, None
 
     @staticmethod
     def _rate_starts(counts: CustomerCounts) -> float:
@@ -107,11 +116,18 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         ``t`` broadcasts against the customers, e.g. ``t[:, None]`` for a
         periods-by-customers table.
         """
+        return self.forecast(t, frequency, recency, T)[1]
+
+    def forecast(self, t, frequency, recency, T) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`p_alive` and :meth:`expected_purchases` together, from one evaluation of
+        P(alive) (the costly part: a Pareto/NBD integral per customer)."""
         x, t_x, age = customer_arrays(frequency, recency, T)
         horizon = as_float_array("t", t)
         params = self._params()
         with np.errstate(all="ignore"):
-            return self._active_once_per_case(params, horizon, x, age) * self._p_alive(params, x, t_x, age)
+            alive = self._p_alive(params, x, t_x, age)
+            expected = self._active_once_per_case(params, horizon, x, age) * alive
+            return np.clip(alive, 0.0, 1.0), expected  # rounding can pass 1
 
     def _active_once_per_case(self, params, horizon, x, age) -> np.ndarray:
         """:meth:`_active_purchases`, evaluated once per distinct (x, T) when the horizons
