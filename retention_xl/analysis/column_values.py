@@ -124,13 +124,27 @@ def cell_text(v: object) -> str:
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 
 
+def looks_like_email(ids: pd.Series) -> np.ndarray:
+    """Which texts match :data:`EMAIL`. Only those with an ``@`` go through the pattern:
+    pandas runs a pattern with ``\\s`` in Python's ``re``, one value at a time.
+
+    >>> looks_like_email(pd.Series(["a@b.co", "C17", "x@y", "A@B.CO"], dtype="str")).tolist()
+    [True, False, False, True]
+    """
+    at = ids.str.contains("@", regex=False).to_numpy(dtype=bool)
+    email = np.zeros(len(ids), dtype=bool)
+    if at.any():
+        email[at] = ids[at].str.fullmatch(EMAIL).to_numpy(dtype=bool)
+    return email
+
+
 def customer_keys(col: ColumnValues) -> tuple[pd.Series, int, int]:
     """Distinct customer values as ids: spaces, invisible marks and digit scripts cleaned,
     e-mail addresses case-folded. Returns the ids, how many distinct values merged with
     another spelling, and how many of those were e-mails differing only in case."""
     ids, real = clean_ids(col)
     merged = int(real.sum() - ids[real].nunique())
-    email = ids.str.fullmatch(EMAIL).to_numpy(dtype=bool) & real
+    email = looks_like_email(ids) & real
     if email.any():
         before = ids[real].nunique()
         ids = ids.copy()
@@ -155,7 +169,7 @@ def email_spellings(col: ColumnValues) -> pd.DataFrame:
     compared (``folded``): distinct ``clean`` less distinct ``folded`` is how many matched
     another spelling, over any number of slices of one table."""
     ids, real = clean_ids(col)
-    email = ids.str.fullmatch(EMAIL).to_numpy(dtype=bool) & real
+    email = looks_like_email(ids) & real
     clean = ids[email].drop_duplicates()
     return pd.DataFrame({"clean": clean.to_numpy(dtype=object), "folded": clean.str.casefold().to_numpy(dtype=object)})
 
