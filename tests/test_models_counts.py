@@ -71,3 +71,20 @@ def test_a_sample_stands_for_all_the_customers():
     again = counts.sample(2_000)
     np.testing.assert_array_equal(again.T, sample.T)  # the same draw for the same seed
     assert counts.sample(counts.frequency.size) is counts
+
+
+def test_a_sample_keeps_the_few_repeat_buyers():
+    """One customer in a thousand bought again: a plain draw of 500 triples out of 60,000
+    would hold none of them; the sample keeps them, and their exact number."""
+    T = np.arange(1.0, 60_001.0)
+    x = np.zeros(T.size)
+    x[::1000] = 2.0
+    t_x = np.where(x > 0, T / 2, 0.0)
+    counts = compress_customers(x, t_x, T)
+    sample = counts.sample(500)
+    assert sample.frequency.size == 500
+    buyers = sample.frequency > 0
+    assert buyers.sum() == 50  # a tenth of the sample, all 60 would be more than that
+    assert sample.weights[buyers].sum() == pytest.approx(60.0)
+    assert sample.n_customers == pytest.approx(60_000.0)
+    assert np.all(np.diff(sample.T) > 0)  # in the table's order (its T rise here)

@@ -100,9 +100,12 @@ class CustomerCounts:
         ``seed``) and weighted up so that they stand for all the customers; ``self`` if it
         has no more than ``size``.
 
-        Sums over the sample estimate the sums over all the triples (each triple is in it
-        with probability ``size / len``): what a first, approximate search of a likelihood
-        needs.
+        Customers who bought again (frequency > 0) and those who did not are drawn
+        separately, each in proportion to its triples but never fewer than a tenth of
+        ``size`` (or all of them): each group keeps its exact number of customers, so a
+        sample never loses the repeat buyers the models learn from. Sums over the sample
+        estimate the sums over all the triples: what a first, approximate search of a
+        likelihood needs.
 
         >>> c = compress_customers([0] * 10, [0] * 10, range(1, 11))
         >>> s = c.sample(4)
@@ -112,9 +115,21 @@ class CustomerCounts:
         n = self.weights.size
         if n <= size:
             return self
-        pick = np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
-        weights = self.weights[pick] * (self.weights.sum() / self.weights[pick].sum())
-        return CustomerCounts(self.frequency[pick], self.recency[pick], self.T[pick], weights)
+        rng = np.random.default_rng(seed)
+        groups = [np.flatnonzero(self.frequency == 0), np.flatnonzero(self.frequency > 0)]
+        floor = [min(g.size, size // 10) for g in groups]
+        share = [max(f, min(g.size, round(size * g.size / n))) for g, f in zip(groups, floor)]
+        share[0] = min(groups[0].size, size - share[1])
+        picks, weights = [], []
+        for group, k in zip(groups, share):
+            if k == 0:
+                continue
+            pick = rng.choice(group, k, replace=False)
+            picks.append(pick)
+            weights.append(self.weights[pick] * (self.weights[group].sum() / self.weights[pick].sum()))
+        order = np.argsort(np.concatenate(picks), kind="stable")
+        pick, w = np.concatenate(picks)[order], np.concatenate(weights)[order]
+        return CustomerCounts(self.frequency[pick], self.recency[pick], self.T[pick], w)
 
 
 def compress_customers(frequency, recency, T, weights=None) -> CustomerCounts:
