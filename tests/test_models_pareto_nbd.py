@@ -144,8 +144,8 @@ def test_a_sampled_first_search_ends_at_the_same_maximum(monkeypatch):
     """Above COARSE_CASES distinct customers the coarse search looks at a sample, and the
     fine search starts from its maximum with its curvature: the estimates are those of the
     search on every customer, and the fine search takes a few steps, not dozens."""
-    import retention_xl.analysis.models.base as base
     import retention_xl.analysis.models.pareto_nbd as pareto
+    from retention_xl.analysis.models import base
 
     x, t_x, T = (np.tile(CDNOW[c].to_numpy(float), 3) + np.repeat([0.0, 0.001, 0.002], len(CDNOW)) * (c != "frequency")
                  for c in ("frequency", "recency", "T"))

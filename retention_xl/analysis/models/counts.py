@@ -95,7 +95,7 @@ class CustomerCounts:
         """Customers represented (the sum of the weights)."""
         return float(self.weights.sum())
 
-    def sample(self, size: int, seed: int = 0) -> "CustomerCounts":
+    def sample(self, size: int, seed: int = 0) -> CustomerCounts:
         """At most ``size`` of the triples, drawn at random (the same ones for the same
         ``seed``) and weighted up so that they stand for all the customers; ``self`` if it
         has no more than ``size``.
