@@ -88,3 +88,18 @@ def test_a_sample_keeps_the_few_repeat_buyers():
     assert sample.weights[buyers].sum() == pytest.approx(60.0)
     assert sample.n_customers == pytest.approx(60_000.0)
     assert np.all(np.diff(sample.T) > 0)  # in the table's order (its T rise here)
+
+
+def test_a_sample_keeps_the_few_one_time_buyers_too():
+    """The other way round: 100 one-time buyers among 60,000 histories keep a tenth of the
+    sample (they had one draw of 500 before the floor applied to both groups)."""
+    T = np.arange(1.0, 60_001.0)
+    x = np.full(T.size, 2.0)
+    x[::600] = 0.0
+    t_x = np.where(x > 0, T / 2, 0.0)
+    counts = compress_customers(x, t_x, T)
+    sample = counts.sample(500)
+    once = sample.frequency == 0
+    assert sample.frequency.size == 500 and once.sum() == 50
+    assert sample.weights[once].sum() == pytest.approx(100.0)
+    assert sample.n_customers == pytest.approx(60_000.0)

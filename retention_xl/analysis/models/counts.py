@@ -118,8 +118,8 @@ class CustomerCounts:
         rng = np.random.default_rng(seed)
         groups = [np.flatnonzero(self.frequency == 0), np.flatnonzero(self.frequency > 0)]
         floor = [min(g.size, size // 10) for g in groups]
-        share = [max(f, min(g.size, round(size * g.size / n))) for g, f in zip(groups, floor)]
-        share[0] = min(groups[0].size, size - share[1])
+        buyers = min(groups[1].size, max(floor[1], round(size * groups[1].size / n)), size - floor[0])
+        share = [min(groups[0].size, size - buyers), buyers]
         picks, weights = [], []
         for group, k in zip(groups, share):
             if k == 0:
