@@ -134,6 +134,23 @@ def test_spark_table(tmp_path, reference):
     assert_same(reference, run.analysis)
 
 
+def test_parquet_batches_are_even_across_row_groups_and_files(tmp_path):
+    """Every batch but the last has exactly the rows asked for, wherever the dataset's row
+    groups and files end (cleaning a batch has a fixed cost)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"Customer": [f"c{i % 13}" for i in range(47)], "Date": ["2024-01-05"] * 47,
+                      "Total": [float(i) for i in range(47)]})
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    pq.write_table(table.slice(0, 30), folder / "a.parquet", row_group_size=7)
+    pq.write_table(table.slice(30), folder / "b.parquet", row_group_size=4)
+    batches = list(open_dataset(folder).batches(5))
+    assert [b.num_rows for b in batches] == [5] * 9 + [2]
+    assert pa.Table.from_batches(batches).equals(table)
+
+
 def test_a_batch_never_ends_inside_an_order():
     """Lines sharing an order id stay in one batch: the rows of the id at a batch's end are
     carried into the next batch (exports write an order's lines together)."""

@@ -150,18 +150,7 @@ class Dataset:
                 parse_options=pacsv.ParseOptions(delimiter=delimiter),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], column_types={n: pa.string() for n in header}))
-            buffered, count = [], 0
-            for batch in reader:
-                buffered.append(batch)
-                count += batch.num_rows
-                if count >= rows:
-                    table = pa.Table.from_batches(buffered)
-                    for start in range(0, table.num_rows - table.num_rows % rows, rows):
-                        yield from table.slice(start, rows).to_batches(max_chunksize=rows)
-                    rest = table.slice(table.num_rows - table.num_rows % rows)
-                    buffered, count = rest.to_batches(), rest.num_rows
-            if count:
-                yield from pa.Table.from_batches(buffered).combine_chunks().to_batches(max_chunksize=rows)
+            yield from _exactly(reader, rows)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
 
@@ -172,7 +161,10 @@ class Dataset:
         data = pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
                            partition_base_dir=self.location if Path(self.location).is_dir() else None)
         # one batch read ahead at most: memory stays at a few batches whatever the dataset
-        yield from data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False)
+        # the scanner cuts at row-group ends too (a 1,048,576-row group gives 500,000 + 500,000 +
+        # 48,576 rows): cleaning a batch has a fixed cost, so the slices are made even again
+        yield from _exactly(data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1,
+                                            use_threads=False), rows, _plain_types)
 
     def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
         duckdb = _need("duckdb", "a DuckDB database")
@@ -209,6 +201,34 @@ class Dataset:
                 buffer = []
         if buffer:
             yield _batch_of_rows(buffer, schema)
+
+
+def _exactly(batches, rows: int, convert=None) -> Iterator[pa.RecordBatch]:
+    """``batches`` of one schema again as batches of exactly ``rows`` rows (the last one
+    shorter); each is ``convert``-ed first when given.
+
+    >>> parts = [pa.record_batch({"x": list(range(n))}) for n in (3, 3, 1)]
+    >>> [b.num_rows for b in _exactly(parts, 2)]
+    [2, 2, 2, 1]
+    """
+    buffered: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        batch = convert(batch) if convert is not None else batch
+        if not buffered and batch.num_rows == rows:
+            yield batch
+            continue
+        buffered.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            table = pa.Table.from_batches(buffered)
+            whole = count - count % rows
+            for start in range(0, whole, rows):
+                yield from table.slice(start, rows).combine_chunks().to_batches()
+            rest = table.slice(whole)
+            buffered, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield from pa.Table.from_batches(buffered).combine_chunks().to_batches()
 
 
 def _batch_of_rows(rows: list[tuple], names: list[str]) -> pa.RecordBatch:
