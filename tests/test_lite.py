@@ -6,6 +6,7 @@ import importlib.util
 import inspect
 import math
 import sys
+import textwrap
 import uuid
 from pathlib import Path
 
@@ -194,6 +195,28 @@ def test_clashing_private_helpers_are_renamed_apart(main):
     assert main._metrics_fmt(0.25) == "0.25"
     assert main._metrics_fmt(10.0) == "10"
     assert not hasattr(main, "_fmt")
+
+
+def test_requirements_follow_imports_into_every_block_and_skip_those_with_a_fallback():
+    source = textwrap.dedent("""
+        import numpy
+        try:
+            import scipy
+            if True:
+                from jdatetime import date
+        except ImportError:
+            import pandas
+        else:
+            import xlwings
+        class A:
+            def f(self):
+                with open("x") as h:
+                    import openpyxl
+        match 1:
+            case 1:
+                import pyarrow
+    """)
+    assert lite_requirements(source) == ["numpy", "openpyxl", "pandas", "pyarrow", "xlwings"]
 
 
 def test_requirements_are_exactly_the_third_party_imports(bundle, main_text):

@@ -18,6 +18,7 @@ when there is no amount), ``status``, ``refund`` and ``cancelled`` (a cancelled-
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -159,23 +160,30 @@ class ColumnMap:
 
 
 def header_words(header: object) -> list[str]:
-    text = unicodedata.normalize("NFKC", str(header))
+    """The words of a header as compared: "OrderDate" and "order_date" are both
+    ``["order", "date"]``."""
+    return list(_words(str(header)))
+
+
+@functools.lru_cache(maxsize=8192)  # the synonyms are compared with every header of every table
+def _words(header: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKC", header)
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # OrderDate -> Order Date
     text = clean_string(text).casefold().translate(_LETTERS)
-    return [t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t]
+    return tuple(t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t)
 
 
 def _match(header: object, role: str) -> tuple[int, int] | None:
     """Rank of ``header`` for ``role``: (0 exact | 1 partial, synonym position), or None."""
-    tokens = header_words(header)
+    tokens = _words(str(header))
     key = "".join(tokens)
     for pos, syn in enumerate(SYNONYMS[role]):
-        if key == "".join(header_words(syn)):
+        if key == "".join(_words(syn)):
             return (0, pos)
     if _NOT[role] & set(tokens):
         return None
     for pos, syn in enumerate(SYNONYMS[role]):
-        st = header_words(syn)
+        st = _words(syn)
         if any(tokens[i:i + len(st)] == st for i in range(len(tokens) - len(st) + 1)):
             return (1, pos)
     return None

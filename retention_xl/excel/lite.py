@@ -124,23 +124,13 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
     ``requirements-pinned.txt``.
     """
     source = lite_main_source() if main_source is None else main_source
-    tree = ast.parse(source)
-    optional = {  # imports guarded by ``except ImportError`` have a fallback: not required
-        id(inner)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Try)
-        and any(isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
-                for h in node.handlers)
-        for stmt in node.body
-        for inner in ast.walk(stmt)
-    }
     tops: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in optional:
+    for node, optional in _import_statements(ast.parse(source).body):
+        if optional:  # guarded by ``except ImportError``: it has a fallback, not required
             continue
         if isinstance(node, ast.Import):
             tops |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        elif not node.level and node.module:
             tops.add(node.module.split(".")[0])
     tops -= set(sys.stdlib_module_names) | {"__future__"}
     providers = importlib.metadata.packages_distributions()
@@ -152,6 +142,28 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
             raise EnvironmentProblem(f"cannot build the xlwings Lite bundle: no installed package provides `{top}`")
         out.add(providers[top][0].lower())
     return sorted(out)
+
+
+def _import_statements(statements, optional: bool = False):
+    """Every import statement among ``statements`` and the statements nested in them, with
+    whether it sits in the body of a ``try`` that catches ImportError. Imports are
+    statements, so expressions are not visited."""
+    for node in statements:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node, optional
+            continue
+        guarded = isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+            for h in node.handlers)
+        for field, value in ast.iter_fields(node):
+            if not isinstance(value, list):
+                continue
+            inner = optional or (guarded and field == "body")
+            for item in value:
+                if isinstance(item, ast.stmt):
+                    yield from _import_statements([item], inner)
+                elif isinstance(item, (ast.excepthandler, ast.match_case)):
+                    yield from _import_statements(item.body, inner)
 
 
 def write_lite_bundle(directory: str | os.PathLike, *, force: bool = False) -> list[Path]:

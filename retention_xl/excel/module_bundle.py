@@ -58,8 +58,9 @@ def _plan(modules: list[SourceModule]) -> tuple[dict[tuple[str, str], str], dict
 
     namespaces: dict[str, tuple[str, set[str]]] = {}
     for m in modules:
-        parents = {id(c): p for p in ast.walk(m.tree) for c in ast.iter_child_nodes(p)}
-        for b in (b for b in m.bindings if b.attr is None):
+        whole = [b for b in m.bindings if b.attr is None]
+        parents = {id(c): p for p in ast.walk(m.tree) for c in ast.iter_child_nodes(p)} if whole else {}
+        for b in whole:
             target, attrs = namespaces.setdefault(b.local, (b.module, set()))
             if target != b.module:
                 raise build_error(m.label, None, f"`{b.local}` names two different modules")
