@@ -445,3 +445,19 @@ def test_the_kept_customers_follow_the_rule_of_the_sheet(rows, limit):
     risky = [c for c in ranked if customers.loc[c, "at_risk"]][: limit // 2]
     chosen = set(ranked[: limit - limit // 2]) | set(risky)
     assert kept == [c for c in ranked if c in chosen]
+
+
+@given(st.lists(st.sampled_from(["C1", " C1", "c1 ", "C\u200b1", "۱۲", "12", "Ann@X.com", "ann@x.com", "", "  ",
+                                 "A  B", "x y", "١٢"]) | st.none(), min_size=1, max_size=30))
+def test_a_batchs_spellings_from_the_cleanings_distinct_values_are_the_same(cells):
+    """The staged spellings and e-mails of a text column, taken from the distinct values the
+    batch already found, are those found from the column afresh."""
+    from retention_xl.analysis.column_values import ColumnValues, clean_ids, email_spellings
+    from retention_xl.engines.batch_notices import Spellings
+
+    values = pd.Series(cells, dtype="str")
+    distinct = ColumnValues.of(values)
+    ids = clean_ids(distinct)
+    shared, fresh = Spellings.of(values, distinct, ids[0]), Spellings.of(values)
+    assert sorted(zip(shared.raw, shared.ids)) == sorted(zip(fresh.raw, fresh.ids))
+    pd.testing.assert_frame_equal(email_spellings(distinct, ids), email_spellings(ColumnValues.of(values)))

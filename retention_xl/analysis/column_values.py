@@ -164,11 +164,12 @@ def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
     return clean_text(u), ~col.blank
 
 
-def email_spellings(col: ColumnValues) -> pd.DataFrame:
+def email_spellings(col: ColumnValues, cleaned: tuple[pd.Series, np.ndarray] | None = None) -> pd.DataFrame:
     """The distinct e-mail addresses of a customer column as cleaned (``clean``) and as
     compared (``folded``): distinct ``clean`` less distinct ``folded`` is how many matched
-    another spelling, over any number of slices of one table."""
-    ids, real = clean_ids(col)
+    another spelling, over any number of slices of one table. ``cleaned`` is
+    ``clean_ids(col)`` when already made."""
+    ids, real = clean_ids(col) if cleaned is None else cleaned
     email = looks_like_email(ids) & real
     clean = ids[email].drop_duplicates()
     return pd.DataFrame({"clean": clean.to_numpy(dtype=object), "folded": clean.str.casefold().to_numpy(dtype=object)})

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.column_values import ColumnValues
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text
 from retention_xl.analysis.orders import Orders
@@ -37,7 +38,11 @@ class Spellings:
     ids: np.ndarray
 
     @classmethod
-    def of(cls, values: pd.Series) -> "Spellings":
+    def of(cls, values: pd.Series, distinct: ColumnValues | None = None, ids: pd.Series | None = None) -> "Spellings":
+        """From the column's ``values``; given their :class:`ColumnValues` (``distinct``) and
+        its :func:`clean_ids` (``ids``), a text column's are taken from those, not found again."""
+        if distinct is not None and ids is not None and values.dtype == "str":
+            return cls(distinct.uniques.to_numpy(dtype=object), ids.to_numpy(dtype=object))
         raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
         ids = raw.copy()
         odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)

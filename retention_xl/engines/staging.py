@@ -49,7 +49,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from retention_xl.analysis.column_values import ColumnValues, as_id, email_spellings
+from retention_xl.analysis.column_values import ColumnValues, as_id, clean_ids, email_spellings
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
@@ -219,7 +219,9 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     cols = cleaned.columns
     raw_customers = frame[cols.customer]
     text = raw_customers.dtype == object or raw_customers.dtype == "str"
-    spelling = Spellings.of(raw_customers) if text else None
+    distinct = ColumnValues.of(raw_customers)
+    cleaned_ids = clean_ids(distinct)
+    spelling = Spellings.of(raw_customers, distinct, cleaned_ids[0]) if text else None
     pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd")
     scripts = {}
     for column in script_columns(cols):
@@ -236,7 +238,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
                                      "id": pa.array(pairs["id"], type=pa.string())}), spellings_path)
     sales = (int((cleaned.frame["amount"].to_numpy() >= 0).sum()), int(cleaned.n_used_rows or 0))
     emails_path = None
-    emails = email_spellings(ColumnValues.of(raw_customers))
+    emails = email_spellings(distinct, cleaned_ids)
     if len(emails):
         emails_path = path.replace("orders-", "emails-")
         pq.write_table(pa.table({"clean": pa.array(emails["clean"], type=pa.string()),
