@@ -137,7 +137,8 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         Called with a line per batch.
     workers : int, optional
         Processes that clean batches at once (default: one per core, at most 4); the
-        first batch is always cleaned here, the others in parallel when there are more.
+        first batch is always cleaned here (while a worker cleans the second), the others
+        in parallel when there are more.
 
     Raises
     ------
@@ -269,6 +270,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     order_ids: list[str] = []
     pending: deque = deque()
     pool = None
+    first = None  # the first batch's arguments, until it is cleaned
 
     sales = [0, 0]
     statuses: dict = {}
@@ -308,14 +310,22 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             path = str(root / f"orders-{number:05d}.parquet")
             files.append(path)
             args = (frame, options, first_row, dataset.name, path)
-            if number == 0 or workers < 2:
+            if workers < 2:
                 collect(_clean_batch(*args))
+                continue
+            if number == 0:  # cleaned here once a worker has the second batch (or there is none)
+                first = args
                 continue
             if pool is None:  # a second batch: clean the rest in parallel
                 pool = ProcessPoolExecutor(workers, mp_context=_process_context())
             pending.append((pool.submit(_clean_batch, *args), args))
+            if first is not None:
+                collect(_clean_batch(*first))
+                first = None
             while len(pending) > workers:
                 collect(_result(*pending.popleft()))
+        if first is not None:
+            collect(_clean_batch(*first))
         while pending:
             collect(_result(*pending.popleft()))
     finally:
@@ -418,7 +428,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
     t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
     key = pd.util.hash_pandas_object(raw.iloc[positions], index=False).to_numpy(dtype=np.uint64)
-    customer = pa.array(frame["customer"].astype("str"), type=pa.string())
+    customer = _arrow_text(frame["customer"])
     if spelling is not None and (spelling.raw != spelling.ids).any():
         written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
         plain = pa.array(written == frame["customer"].astype(str).to_numpy(dtype=object))
@@ -433,6 +443,15 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
         "key": pa.array(key.view(np.int64)),
         "plain": plain,
     }, schema=STAGED_SCHEMA)
+
+
+def _arrow_text(column: pd.Series) -> pa.Array:
+    """A categorical column of texts as an Arrow string array: its categories taken by the
+    codes (no Python string per row); any other column converted as text."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not (column.cat.codes < 0).any():
+        categories = pa.array(column.cat.categories.astype("str").array, type=pa.string())
+        return categories.take(pa.array(column.cat.codes.to_numpy()))
+    return pa.array(column.astype("str"), type=pa.string())
 
 
 def _no_issues() -> pd.DataFrame:
