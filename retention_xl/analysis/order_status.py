@@ -108,9 +108,13 @@ def cancellation_documents(order_ids: pd.Series) -> np.ndarray:
 
     >>> cancellation_documents(pd.Series(["C536379", "536380", "c12", "CASH1"])).tolist()
     [True, False, True, False]
+    >>> cancellation_documents(pd.Series([536379, 536380])).tolist()
+    [False, False]
     """
+    out = np.zeros(len(order_ids), dtype=bool)
+    if order_ids.dtype.kind in "iufb":  # numbers: no letter C (and no text made of a million ids)
+        return out
     text = order_ids.astype("str")
-    out = np.zeros(len(text), dtype=bool)
     has_c = np.flatnonzero(text.str.contains("c", case=False, regex=False).fillna(False).to_numpy(dtype=bool))
     out[has_c] = text.iloc[has_c].str.strip().str.fullmatch(r"[Cc]\d+").to_numpy(dtype=bool)  # only those can be
     return out
