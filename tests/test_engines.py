@@ -452,7 +452,11 @@ def test_the_kept_customers_follow_the_rule_of_the_sheet(rows, limit):
 def test_a_batchs_spellings_from_the_cleanings_distinct_values_are_the_same(cells):
     """The staged spellings and e-mails of a text column, taken from the distinct values the
     batch already found, are those found from the column afresh."""
-    from retention_xl.analysis.column_values import ColumnValues, clean_ids, email_spellings
+    from retention_xl.analysis.column_values import (
+        ColumnValues,
+        clean_ids,
+        email_spellings,
+    )
     from retention_xl.engines.batch_notices import Spellings
 
     values = pd.Series(cells, dtype="str")
