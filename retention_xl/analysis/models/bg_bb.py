@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import digamma, gammaln
 
 from retention_xl.analysis.models.base import CustomerModel, Limit, as_float_array
+from retention_xl.analysis.models.recall import FITS
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
 
 __all__ = ["BetaGeoBetaBinom", "occasion_arrays"]
@@ -114,9 +115,10 @@ class BetaGeoBetaBinom(CustomerModel):
             raise ModelError(f"the {self.model_name} needs customers with repeat purchases; none were found",
                              kind="no_repeat_buyers", model=self.model_code)
         keep = w > 0
-        objective = _Likelihood(x[keep], t_x[keep], occasions[keep], w[keep])
-        self._maximise(objective, [(1.0, 1.0, 1.0, 1.0), (0.5, 2.0, 0.5, 3.0), (3.0, 1.0, 0.2, 5.0)],
-                       scale=float(w.sum()))
+        data = (x[keep], t_x[keep], occasions[keep], w[keep])
+        starts = [(1.0, 1.0, 1.0, 1.0), (0.5, 2.0, 0.5, 3.0), (3.0, 1.0, 0.2, 5.0)]
+        FITS.run(self, FITS.key(self, data),  # or recalled: the same data fitted before in this session
+                 lambda: self._maximise(_Likelihood(*data), starts, scale=float(w.sum())))
         return self
 
     def _likelihood_parts(self, x, t_x, occasions):

@@ -28,6 +28,7 @@ from scipy.special import digamma, gammaln
 
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
 from retention_xl.analysis.models.base import CustomerModel, as_float_array
+from retention_xl.analysis.models.recall import FITS
 
 __all__ = ["GammaGamma"]
 
@@ -97,17 +98,19 @@ class GammaGamma(CustomerModel):
         if np.ptp(m) <= 1e-12 * m.max():
             raise ModelError("the data cannot identify the Gamma-Gamma spend model: every "
                              "repeat buyer has the same mean spend", kind="same_spend", model=self.model_code)
-        objective = _Likelihood(x, m, w)
+        FITS.run(self, FITS.key(self, (x, m, w)), lambda: self._search_spends(x, m, w))  # or recalled
+        return self
+
+    def _search_spends(self, x: np.ndarray, m: np.ndarray, w: np.ndarray) -> None:
         mean = float(np.average(m, weights=x * w))
         starts = [(1.0, 3.0, 2.0 * mean), (5.0, 2.0, mean / 5.0), (0.5, 1.5, mean)]
-        self._maximise(objective, starts, scale=float(w.sum()))
+        self._maximise(_Likelihood(x, m, w), starts, scale=float(w.sum()))
         q = self.params_["q"]
         if q <= 1.0:
             self.params_ = None
             raise ModelError(f"the spends have too heavy a tail for the Gamma-Gamma model (q = {q:.3g} <= 1: "
                              "the mean spend of a customer is infinite)", kind="heavy_tail",
                              model=self.model_code, q=q)
-        return self
 
     def expected_spend(self, frequency, monetary_value) -> np.ndarray:
         """Expected value of a customer's next purchase, given her past mean spend.

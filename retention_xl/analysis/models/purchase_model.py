@@ -33,6 +33,7 @@ import numpy as np
 
 from retention_xl.analysis.models.base import CustomerModel, as_float_array
 from retention_xl.analysis.models.counts import CustomerCounts, compress_customers, customer_arrays, distinct_cases
+from retention_xl.analysis.models.recall import FITS
 from retention_xl.errors import ModelError, OutOfRange
 
 __all__ = ["PurchaseModel"]
@@ -61,7 +62,9 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         Returns
         -------
         PurchaseModel
-            ``self``, with ``params_``, ``log_likelihood_`` and ``standard_errors_`` set.
+            ``self``, with ``params_``, ``log_likelihood_`` and ``standard_errors_`` set: the
+            fit of the same data and start made earlier in this session, if there is one
+            (see :mod:`~retention_xl.analysis.models.recall`).
 
         Raises
         ------
@@ -77,9 +80,13 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         first = None
         if start is not None and all(start.get(k, 0) > 0 for k in self.param_names):
             first = tuple(float(start[k]) for k in self.param_names)
-        objective = self._objective(counts)
-        starts, curvature = self._first_search(counts, self._starts(counts, first))
-        self._maximise(objective, starts, scale=counts.n_customers, curvature=curvature)
+
+        def search() -> None:
+            starts, curvature = self._first_search(counts, self._starts(counts, first))
+            self._maximise(self._objective(counts), starts, scale=counts.n_customers, curvature=curvature)
+
+        # the same data fitted before in this session are recalled
+        FITS.run(self, FITS.key(self, (counts.frequency, counts.recency, counts.T, counts.weights), first), search)
         return self
 
     def _first_search(self, counts: CustomerCounts, starts: list[tuple[float, ...]]

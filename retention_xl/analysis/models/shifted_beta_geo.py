@@ -29,6 +29,7 @@ from scipy.special import betaln, digamma
 
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
 from retention_xl.analysis.models.base import CustomerModel, as_float_array
+from retention_xl.analysis.models.recall import FITS
 
 __all__ = ["ShiftedBetaGeo"]
 
@@ -100,7 +101,8 @@ class ShiftedBetaGeo(CustomerModel):
         if 0 < churn < 1:  # starts matching the first period's churn (none when nobody left then)
             starts[1:1] = [(churn, 1.0 - churn)]
             starts.append((10.0, 10.0 * (1 - churn) / churn))
-        self._maximise(objective, starts, scale=n[0])
+        # or recalled: the same counts fitted before in this session
+        FITS.run(self, FITS.key(self, (n,)), lambda: self._maximise(objective, starts, scale=n[0]))
         return self
 
     def survival(self, periods) -> np.ndarray:
