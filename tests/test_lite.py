@@ -2,11 +2,11 @@
 
 import ast
 import datetime
-import importlib.util
 import inspect
 import math
 import sys
 import textwrap
+import types
 import uuid
 from pathlib import Path
 
@@ -32,23 +32,30 @@ def main_text(bundle):
     return bundle["main.py"].read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def main_code(bundle):
+    """main.py compiled once (11,000 lines); each test runs it in a module of its own."""
+    return compile(bundle["main.py"].read_bytes(), str(bundle["main.py"]), "exec")
+
+
 @pytest.fixture
-def main(bundle, monkeypatch):
+def main(main_code, monkeypatch):
     """main.py imported as its own module, as xlwings Lite does, with no retention_xl to lean on."""
     monkeypatch.delenv("RETENTION_XL_ERRORS", raising=False)
     hidden = {k: v for k, v in sys.modules.items() if k == "retention_xl" or k.startswith("retention_xl.")}
     for k in hidden:
         monkeypatch.delitem(sys.modules, k)
     monkeypatch.setattr(sys, "meta_path", [_NoRetentionXL(), *sys.meta_path])
-    return _import(bundle["main.py"], monkeypatch)
+    return _import(None, monkeypatch, main_code)
 
 
-def _import(path, monkeypatch):
-    name = f"lite_main_{uuid.uuid4().hex}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)  # as an import does (dataclasses need it)
-    spec.loader.exec_module(module)
+def _import(path, monkeypatch, code=None):
+    """Run main.py (its ``path``, or its compiled ``code``) as a fresh module, as an import does."""
+    code = compile(Path(path).read_bytes(), str(path), "exec") if code is None else code
+    module = types.ModuleType(f"lite_main_{uuid.uuid4().hex}")
+    module.__file__ = code.co_filename
+    monkeypatch.setitem(sys.modules, module.__name__, module)  # as an import does (dataclasses need it)
+    exec(code, module.__dict__)  # noqa: S102 -- our own main.py, run as Lite runs it
     return module
 
 
@@ -292,6 +299,18 @@ def test_refuses_import_inside_a_function(monkeypatch, tmp_path):
     script = "def f():\n    from retention_xl.labels import label\n    return label\n"
     with pytest.raises(DataError, match="line 2: imports retention_xl below the top level"):
         _build_with(monkeypatch, tmp_path, script)
+
+
+def test_every_entry_is_read_and_refused_before_its_imports_are_followed(monkeypatch):
+    from retention_xl.excel import project_modules
+
+    read = []
+    real = project_modules._load
+    monkeypatch.setattr(project_modules, "_load", lambda name, *args, **kw: read.append(name) or real(name, *args, **kw))
+    entries = [("one", "from retention_xl.labels import label\n", "one.py"), ("two", "import retention_xl.labels\n", "two.py")]
+    with pytest.raises(DataError, match="two.py, line 1: write `from retention_xl.x import y`"):
+        project_modules.collect_modules(entries)
+    assert read == ["one", "two"]  # refused before labels and its imports were read
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it

@@ -28,7 +28,12 @@ import retention_xl
 from retention_xl.atomic_write import write_atomically
 from retention_xl.errors import DataError, EnvironmentProblem, OutputExists
 from retention_xl.excel.module_bundle import ModuleBundle
-from retention_xl.excel.project_modules import PROJECT, build_error, project_file
+from retention_xl.excel.project_modules import (
+    PROJECT,
+    build_error,
+    import_statements,
+    project_file,
+)
 
 __all__ = ["FORMULAS_MODULE", "lite_main_source", "lite_requirements", "write_lite_bundle"]
 
@@ -125,7 +130,7 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
     """
     source = lite_main_source() if main_source is None else main_source
     tops: set[str] = set()
-    for node, optional in _import_statements(ast.parse(source).body):
+    for node, optional in import_statements(ast.parse(source).body):
         if optional:  # guarded by ``except ImportError``: it has a fallback, not required
             continue
         if isinstance(node, ast.Import):
@@ -142,28 +147,6 @@ def lite_requirements(main_source: str | None = None) -> list[str]:
             raise EnvironmentProblem(f"cannot build the xlwings Lite bundle: no installed package provides `{top}`")
         out.add(providers[top][0].lower())
     return sorted(out)
-
-
-def _import_statements(statements, optional: bool = False):
-    """Every import statement among ``statements`` and the statements nested in them, with
-    whether it sits in the body of a ``try`` that catches ImportError. Imports are
-    statements, so expressions are not visited."""
-    for node in statements:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node, optional
-            continue
-        guarded = isinstance(node, ast.Try) and any(
-            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
-            for h in node.handlers)
-        for field, value in ast.iter_fields(node):
-            if not isinstance(value, list):
-                continue
-            inner = optional or (guarded and field == "body")
-            for item in value:
-                if isinstance(item, ast.stmt):
-                    yield from _import_statements([item], inner)
-                elif isinstance(item, (ast.excepthandler, ast.match_case)):
-                    yield from _import_statements(item.body, inner)
 
 
 def write_lite_bundle(directory: str | os.PathLike, *, force: bool = False) -> list[Path]:
