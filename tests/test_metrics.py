@@ -37,6 +37,13 @@ def test_churn_cost_worked_example():
     assert m.churn_cost(15, 30000) == 450000
 
 
+@pytest.mark.filterwarnings("error")  # no overflow warning on the way
+def test_a_range_that_adds_up_past_the_largest_number_is_refused():
+    for call in (lambda: m.churn_cost([1e308, 1e308], 2.0), lambda: m.churn([1e308, 1e308], 1e308)):
+        with pytest.raises(OutOfRange, match="lost: the numbers add up to more than a number can hold"):
+            call()
+
+
 def test_repeat_rate_worked_example():
     assert m.repeat_rate(900, 2000) == 0.45
 

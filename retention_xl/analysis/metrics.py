@@ -80,7 +80,11 @@ def _total(values: float | Iterable[float], name: str) -> float:
     neg = arr < 0
     if neg.any():
         raise OutOfRange(f"{name} cannot be negative, got {_fmt(arr[np.argmax(neg)])}")
-    return float(arr.sum())
+    with np.errstate(over="ignore"):
+        total = float(arr.sum())
+    if not np.isfinite(total):
+        raise OutOfRange(f"{name}: the numbers add up to more than a number can hold")
+    return total
 
 
 def _scores(values: Iterable[float], name: str, low: int, high: int) -> np.ndarray:
