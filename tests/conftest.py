@@ -1,4 +1,4 @@
-"""Shared test settings: hypothesis profiles.
+"""Shared test settings: hypothesis profiles, and the doctests marked slow.
 
 ``quick`` (the default, 10 examples) keeps the everyday loop short; CI runs the ``ci`` profile
 (``HYPOTHESIS_PROFILE=ci``, set by ``.ci/run``); ``fuzz`` is for a long hunt
@@ -24,3 +24,14 @@ settings.register_profile(
     "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+#: doctests that build something whole (over a second each), run by CI like the tests marked slow
+SLOW_DOCTESTS = {"retention_xl.excel.lite.write_lite_bundle"}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        if item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)

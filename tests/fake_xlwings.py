@@ -506,13 +506,14 @@ class Range:
         else:
             rows = [list(data)]
         sheet = self.sheet
+        texts = any(f == "@" for _, f in sheet.format_rules)  # else no cell here can be formatted as text
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                self._store(r0 + i, c0 + j, v)
+                self._store(r0 + i, c0 + j, v, texts)
         width = max((len(r) for r in rows), default=0)
         sheet.book.log.append(("value", sheet.name, (r0, c0, r0 + len(rows) - 1, c0 + width - 1), None))
 
-    def _store(self, r: int, c: int, v: Any) -> None:
+    def _store(self, r: int, c: int, v: Any, texts: bool = True) -> None:
         sheet = self.sheet
         for table in sheet.tables._items:  # a new header renames the column in every formula
             t1, u1, _, u2 = table.range.box
@@ -525,7 +526,7 @@ class Range:
         if v is None or v == "":
             sheet.values.pop((r, c), None)
             return
-        if isinstance(v, str) and sheet.number_format_at(r, c) != "@":
+        if isinstance(v, str) and not (texts and sheet.number_format_at(r, c) == "@"):
             try:
                 v = float(v.replace(",", ""))
             except ValueError:

@@ -32,8 +32,16 @@ HAND_ORDERS = [
 ]
 
 
+_BUILT: dict[str, bytes] = {}
+
+
 def _book(lang="en", **kwargs):
-    return load_workbook(io.BytesIO(template_bytes(lang, **kwargs)))
+    """The template, loaded afresh; built once per set of arguments (the builds are
+    byte-identical: test_two_builds_are_byte_identical)."""
+    key = repr((lang, sorted(kwargs.items())))
+    if key not in _BUILT:
+        _BUILT[key] = template_bytes(lang, **kwargs)
+    return load_workbook(io.BytesIO(_BUILT[key]))
 
 
 def _metrics(wb):
