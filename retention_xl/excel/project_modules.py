@@ -145,7 +145,7 @@ def _load(name: str, source: str, label: str, entry: bool) -> SourceModule:
 def import_statements(statements, optional: bool = False):
     """Every import statement among ``statements`` and the statements nested in them, with
     whether it sits in the body of a ``try`` that catches ImportError. Imports are
-    statements, so expressions are not visited (a tenth of the nodes of a module).
+    statements, so expressions are not visited (statements are 7% of this package's nodes).
 
     >>> tree = ast.parse("import a\\ntry:\\n    import b\\nexcept ImportError:\\n    import c\\n"
     ...                  "def f():\\n    from d import e\\n")

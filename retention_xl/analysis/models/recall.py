@@ -1,9 +1,9 @@
 """The fits made in this Python session, recalled when the same model meets the same data.
 
 Excel recalculates a formula whenever a cell it depends on changes, and often when
-anything does; ``=P_ALIVE(...)``, ``=EXPECTED_PURCHASES(...)`` and ``=CLV(...)`` over the same
-customers each fit the same model on the same data; a report made again on an unchanged
-order table fits the same candidates again. A fit is a deterministic function of the
+anything does; ``=P_ALIVE(...)`` and ``=CLV_PREDICT(...)`` over the same orders fit the same
+purchase model on the same data each time; a report made again on an unchanged order
+table (the ribbon's Python stays running) fits the same candidates again. A fit is a deterministic function of the
 model, its data and its starting point, so the result of the last fits is kept (a few
 dozen, the oldest forgotten first) under a digest of exactly those, and handed back as a
 copy: the same estimates, log-likelihood, standard errors and limit as a fresh search,
