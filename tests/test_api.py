@@ -1,6 +1,7 @@
 """The public Python API: what a notebook user types, pandas in, pandas out."""
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -110,9 +111,10 @@ def test_an_unusable_table_says_why():
 
 
 # ----------------------------------------------------------------- the package's layering
-def _modules():
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield path, ast.parse(path.read_text(encoding="utf-8"))
+@functools.cache
+def _modules() -> tuple:
+    """Every module of the package, parsed (once: the tests below only read the trees)."""
+    return tuple((path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(PACKAGE.rglob("*.py")))
 
 
 def _imports(tree):

@@ -164,7 +164,12 @@ def table_values(table: Table) -> list[list[object]]:
         elif c.kind == "text":
             values = [None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in s]
         else:
-            arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
-            values = [None if not np.isfinite(v) else float(v) for v in arr]
+            if pd.api.types.is_numeric_dtype(s.dtype):
+                arr = s.to_numpy(dtype=float, na_value=np.nan)
+            else:
+                arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+            values = arr.tolist()  # Python floats; then None where not finite
+            for i in np.flatnonzero(~np.isfinite(arr)):
+                values[i] = None
         cols.append(values)
     return [list(r) for r in zip(*cols)] if cols else []
