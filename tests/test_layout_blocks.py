@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import math
 
@@ -55,3 +56,17 @@ def test_number_columns_of_every_dtype_give_python_floats_or_none(values, data):
         assert [type(v) for v in got] == [type(v) for v in expected], name
         assert all(g is None and e is None or (g == e and math.copysign(1, g) == math.copysign(1, e))
                    for g, e in zip(got, expected)), (name, got, expected)
+
+
+@given(st.lists(st.datetimes(min_value=dt.datetime(1800, 1, 1), max_value=dt.datetime(9999, 12, 31)) | st.none(),
+                min_size=1, max_size=30))
+def test_date_columns_give_python_datetimes_or_none(values):
+    naive = pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), name="d")
+    frame = pd.DataFrame({"naive": naive, "text": pd.Series([v.isoformat() if v else None for v in values], dtype=object),
+                          "aware": naive.dt.tz_localize("UTC")})
+    table = Table("T", frame, (Column("naive", "Date", "date"), Column("text", "When", "datetime"),
+                               Column("aware", "At", "datetime")), row=0)
+    rows = table_values(table)
+    assert [row[0] for row in rows] == [row[1] for row in rows] == values
+    assert all(type(row[0]) is (dt.datetime if v is not None else type(None)) for row, v in zip(rows, values))
+    assert [row[2] for row in rows] == [v.replace(tzinfo=dt.timezone.utc) if v else None for v in values]

@@ -157,7 +157,9 @@ def table_values(table: Table) -> list[list[object]]:
     cols = []
     for c in table.columns:
         s = table.frame[c.key]
-        if c.kind in ("date", "datetime"):
+        if c.kind in ("date", "datetime") and pd.api.types.is_datetime64_dtype(s.dtype):
+            values = s.to_numpy(dtype="datetime64[us]").tolist()  # datetimes, None for NaT
+        elif c.kind in ("date", "datetime"):
             values = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in s]
         elif c.kind == "bool":
             values = [None if pd.isna(v) else bool(v) for v in s]
