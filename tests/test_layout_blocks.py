@@ -69,4 +69,4 @@ def test_date_columns_give_python_datetimes_or_none(values):
     rows = table_values(table)
     assert [row[0] for row in rows] == [row[1] for row in rows] == values
     assert all(type(row[0]) is (dt.datetime if v is not None else type(None)) for row, v in zip(rows, values))
-    assert [row[2] for row in rows] == [v.replace(tzinfo=dt.timezone.utc) if v else None for v in values]
+    assert [row[2] for row in rows] == [v.replace(tzinfo=dt.UTC) if v else None for v in values]
