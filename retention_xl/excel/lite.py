@@ -41,12 +41,6 @@ FORMULAS_MODULE = "retention_xl.udfs"
 SCRIPT_MODULE = "retention_xl.excel.lite_report"
 
 # --------------------------------------------------------------------------- the bundle
-def _formula_names() -> list[str]:
-    from retention_xl import udfs  # the names the integrator exports, at build time
-
-    return list(udfs.__all__)
-
-
 def _hoist_project_imports(source: str) -> str:
     """The formulas module with its first-use imports of retention_xl moved to the top.
 
@@ -88,7 +82,9 @@ def lite_main_source() -> str:
     docstring); the message names the module and line.
     """
     bundle = ModuleBundle(_entries())
-    formulas = _formula_names()
+    formulas = bundle.exported(FORMULAS_MODULE)  # the names the integrator exports, read, not imported
+    if formulas is None:
+        raise build_error(bundle.label(FORMULAS_MODULE), None, "__all__ must be written as a list of the formulas' names")
     missing = [f for f in formulas if f not in bundle.defined(FORMULAS_MODULE)]
     if missing:
         raise build_error(bundle.label(FORMULAS_MODULE), None,

@@ -268,6 +268,11 @@ class ModuleBundle:
         """The top-level names the module ``name`` defines, as written in its source."""
         return self._by_name[name].defined
 
+    def exported(self, name: str) -> tuple[str, ...] | None:
+        """The module ``name``'s ``__all__`` as written in its source (None if it has none
+        written as a list of names)."""
+        return self._by_name[name].exported
+
     def import_lines(self) -> list[str]:
         """The gathered imports: standard library, a blank line, then other packages."""
         return _render_imports(self._imports)

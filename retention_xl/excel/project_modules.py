@@ -46,6 +46,7 @@ class SourceModule:
     hoisted: list[ast.stmt] = field(default_factory=list)  # top-level third-party/stdlib imports
     dropped: list[ast.stmt] = field(default_factory=list)
     defined: set[str] = field(default_factory=set)
+    exported: tuple[str, ...] | None = None  # its ``__all__``, when written as a list of names
 
     @property
     def tag(self) -> str:
@@ -129,6 +130,12 @@ def _load(name: str, source: str, label: str, entry: bool) -> SourceModule:
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
         ):
             module.dropped.append(node)
+            try:
+                names = ast.literal_eval(node.value) if node.value is not None else None
+            except ValueError:  # computed: not known without running the module
+                names = None
+            if isinstance(names, (list, tuple)) and all(isinstance(n, str) for n in names):
+                module.exported = tuple(names)
     table = symtable.symtable(source, label, "exec")
     module.defined = {
         s.get_name() for s in table.get_symbols()
