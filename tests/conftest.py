@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # shared test modules (order_tables, fake_xlwings)
@@ -30,8 +31,6 @@ SLOW_DOCTESTS = {"retention_xl.excel.lite.write_lite_bundle"}
 
 
 def pytest_collection_modifyitems(config, items):
-    import pytest
-
     for item in items:
         if item.name in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)

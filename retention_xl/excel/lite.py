@@ -51,8 +51,8 @@ def _hoist_project_imports(source: str) -> str:
     """
     tree = ast.parse(source)
     top = set(map(id, tree.body))
-    inner = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and id(n) not in top and not n.level
-             and (n.module or "").split(".")[0] == PROJECT]
+    inner = [n for n, _ in import_statements(tree.body) if isinstance(n, ast.ImportFrom) and id(n) not in top
+             and not n.level and (n.module or "").split(".")[0] == PROJECT]
     if not inner:
         return source
     lines = source.splitlines(keepends=True)
