@@ -71,3 +71,12 @@ def test_large_sums_are_duckdbs_to_the_bit():
     assert money_sum(amounts) == float(Fraction(exact)) == theirs
     many = np.full(3_000_000, 0.01)  # billionths past 2^53 in total: added as integers
     assert money_sum(many) == 30000.0
+
+
+@pytest.mark.filterwarnings("error")  # no overflow on the way
+def test_keys_past_the_exact_range_get_their_float_sum_and_the_others_stay_exact():
+    keys = np.array([0, 0, 1, 2, 2, 2, 3, 4, 4])
+    amounts = np.array([1e20, 1.0, 5.0, 219.79, 0.1, 0.2, 1e300, 1e308, 1e308])
+    assert money_sums(keys, amounts, 5).tolist() == [1e20 + 1.0, 5.0, 220.09, 1e300, float("inf")]
+    many = np.full(20, 9e17)  # each below the limit, their total above it
+    assert money_sums(np.zeros(20, dtype=np.int64), many, 1).tolist() == [float(np.sum(many))]

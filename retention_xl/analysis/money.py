@@ -32,6 +32,9 @@ _NANO = 1_000_000_000
 _EXACT = 2.0 ** 53  # float sums of whole numbers are exact below this
 _SPLIT = 2.0 ** 32  # billionths are added as two whole parts: above and below 2^32
 _FITS = 2 ** 30  # high parts whose total still fits in int64 with the low part
+#: a key whose amounts add up (in absolute value) to this or more is summed as floats: its
+#: billionths would not fit the exact int64 parts (and DECIMAL(38, 9) stops at 10^29)
+FLOAT_FROM = 1e18
 
 
 def _billionths(amounts: np.ndarray) -> np.ndarray:
@@ -54,7 +57,9 @@ def _grouped(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
     """Sum of ``amounts`` per key (integer codes in ``0..n-1``), exactly, as floats.
 
-    Missing amounts (NaN) count as 0; an infinite amount makes its key's sum NaN.
+    Missing amounts (NaN) count as 0; an infinite amount makes its key's sum NaN. A key
+    whose amounts add up to :data:`FLOAT_FROM` or more in absolute value (no shop's
+    revenue) gets the sum of its floats.
     """
     amounts = np.asarray(amounts, dtype=float)
     keys = np.asarray(keys, dtype=np.int64)
@@ -64,6 +69,15 @@ def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
         amounts = np.where(bad, 0.0, amounts)
     else:
         spoiled = None
+    huge = None
+    if float(np.abs(amounts).max(initial=0.0)) * len(amounts) >= FLOAT_FROM:  # rare: look per key
+        with np.errstate(over="ignore"):
+            huge = np.bincount(keys, weights=np.abs(amounts), minlength=n) >= FLOAT_FROM
+            if huge.any():
+                floats = np.bincount(keys, weights=amounts, minlength=n)
+                amounts = np.where(huge[keys], 0.0, amounts)
+            else:
+                huge = None
     scaled = _billionths(amounts)
     high = np.floor(scaled / _SPLIT)  # both parts exact: a power of two apart
     low = scaled - high * _SPLIT
@@ -78,6 +92,8 @@ def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
     out[small] = total[small].astype(float) / _NANO
     for i in np.flatnonzero(~small):  # past about 9 million: a few totals, not rows
         out[i] = (int(high[i]) * int(_SPLIT) + int(low[i])) / _NANO
+    if huge is not None:
+        out[huge] = floats[huge]
     if spoiled is not None:
         out[spoiled] = np.nan
     return out
