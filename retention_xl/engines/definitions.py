@@ -26,14 +26,18 @@ The relations, in the order they are built (``customer_days`` is the one pass ov
 orders; :func:`RELATIONS` gives the rest):
 
 * ``customer_days`` -- orders, net and gross revenue per customer and day, with the first
-  and last order times;
+  and last order times and the time of the day's first row (refunds too);
 * ``customer_periods`` -- the same per customer and period;
 * ``cohorts_of`` -- each buying customer's cohort (period of its first order);
+* ``day_steps`` -- each purchase day with what lies between it and the customer's
+  purchase days before and after: whether it opens or closes an activity spell, the gap
+  in days (one window pass, read by ``spells`` and ``customer_gaps``);
 * ``spells`` -- activity spells: a customer's orders closer than the window, merged;
   ``lo``/``hi`` are the period boundaries the spell starts after and ends on or after;
-* ``customer_summary`` -- frequency, recency, T, monetary, first/last order per customer;
+* ``customer_totals`` -- every customer's totals over its days (refund-only customers too);
+* ``customer_summary`` -- frequency, recency, T, monetary, first/last order per buying customer;
 * ``customer_gaps`` -- median days between a customer's order days;
-* ``first_seen``, ``first_bought`` -- each customer's first row and first purchase;
+* ``first_rows`` -- each customer's first row and first purchase (time, then input row);
 * ``refund_only`` -- customers whose only rows are refunds.
 
 What comes back to Python: period and cohort aggregates, histograms over period
@@ -126,7 +130,8 @@ CUSTOMER_DAYS = f"""
            SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
            SUM(CASE WHEN amount >= 0 THEN CAST(amount AS {MONEY}) ELSE CAST(0 AS {MONEY}) END) AS gross,
            MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
-           MAX(CASE WHEN amount >= 0 THEN t END) AS last_t
+           MAX(CASE WHEN amount >= 0 THEN t END) AS last_t,
+           MIN(t) AS seen_t
     FROM orders GROUP BY customer, day"""
 
 #: first and last order day, rows (needed to build the calendar)
@@ -143,62 +148,69 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
             GROUP BY d.customer, c.per"""),
         ("cohorts_of", """
             SELECT customer, MIN(per) AS cohort FROM customer_periods WHERE orders > 0 GROUP BY customer"""),
-        # Within a day, orders are less than a window apart; between order days, a spell
+        # Within a day, orders are less than a window apart; between purchase days, a spell
         # breaks when the day's first order is more than a window after the last one before.
+        ("day_steps", f"""
+            SELECT customer, day,
+                   CASE WHEN first_t - LAG(last_t) OVER (PARTITION BY customer ORDER BY day) <= {w_ns}
+                        THEN 0 ELSE 1 END AS opens,
+                   CASE WHEN LEAD(first_t) OVER (PARTITION BY customer ORDER BY day) - last_t <= {w_ns}
+                        THEN 0 ELSE 1 END AS closes,
+                   CAST(day - LAG(day) OVER (PARTITION BY customer ORDER BY day) AS DOUBLE) AS gap
+            FROM customer_days WHERE orders > 0"""),
+        # a spell runs from a day that opens one to the next day that closes one (the same
+        # day, or the day before the next opening): among the days that open or close, the
+        # day before a closing day that does not open is its spell's first
         ("spells", f"""
-            WITH marks AS (
-                SELECT customer, day,
-                       CASE WHEN first_t - LAG(last_t) OVER (PARTITION BY customer ORDER BY day) <= {w_ns}
-                            THEN 0 ELSE 1 END AS opens
-                FROM customer_days WHERE orders > 0),
-            numbered AS (
-                SELECT customer, day,
-                       SUM(opens) OVER (PARTITION BY customer ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS spell
-                FROM marks),
+            WITH ends AS (
+                SELECT customer, day, opens, closes,
+                       LAG(day) OVER (PARTITION BY customer ORDER BY day) AS prev_day
+                FROM day_steps WHERE opens = 1 OR closes = 1),
             spans AS (
-                SELECT customer, spell, MIN(day) AS a_day, MAX(day) + {int(window_days)} AS b_day
-                FROM numbered GROUP BY customer, spell)
-            SELECT s.customer, s.spell, ca.bound AS lo, cb.bound AS hi
+                SELECT customer, CASE WHEN opens = 1 THEN day ELSE prev_day END AS a_day,
+                       day + {int(window_days)} AS b_day
+                FROM ends WHERE closes = 1)
+            SELECT s.customer, s.a_day AS spell, ca.bound AS lo, cb.bound AS hi
             FROM spans s JOIN calendar ca ON ca.day = s.a_day JOIN calendar cb ON cb.day = s.b_day"""),
+        # one pass over the customers' days for everything per customer; the first purchase
+        # day's gross is that of the smallest day with orders (a customer's days are distinct)
+        ("customer_totals", """
+            SELECT customer,
+                   MIN(CASE WHEN orders > 0 THEN day END) AS first_day,
+                   MAX(CASE WHEN orders > 0 THEN day END) AS last_day,
+                   MIN(first_t) AS first_t, MAX(last_t) AS last_t, MIN(seen_t) AS seen_t,
+                   SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(gross) AS gross,
+                   SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS n_days,
+                   ARG_MIN(gross, CASE WHEN orders > 0 THEN day END) AS first_gross
+            FROM customer_days GROUP BY customer"""),
         ("customer_summary", """
-            WITH per_customer AS (
-                SELECT customer,
-                       MIN(CASE WHEN orders > 0 THEN day END) AS first_day,
-                       MAX(CASE WHEN orders > 0 THEN day END) AS last_day,
-                       MIN(first_t) AS first_t, MAX(last_t) AS last_t,
-                       SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(gross) AS gross,
-                       SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS n_days
-                FROM customer_days GROUP BY customer HAVING SUM(orders) > 0)
-            SELECT p.customer, p.first_t, p.last_t, p.orders, p.revenue, p.first_day, p.last_day, p.n_days,
-                   d.gross AS first_gross, p.n_days - 1 AS frequency, p.last_day - p.first_day AS recency,
-                   CASE WHEN p.n_days > 1 THEN CAST(p.gross - d.gross AS DOUBLE) / (p.n_days - 1)
+            SELECT customer, first_t, last_t, orders, revenue, first_day, last_day, n_days, first_gross,
+                   n_days - 1 AS frequency, last_day - first_day AS recency,
+                   CASE WHEN n_days > 1 THEN CAST(gross - first_gross AS DOUBLE) / (n_days - 1)
                         ELSE CAST(0 AS DOUBLE) END AS monetary
-            FROM per_customer p JOIN customer_days d ON d.customer = p.customer AND d.day = p.first_day"""),
+            FROM customer_totals WHERE orders > 0"""),
         # the median gap by its middle rows (one row, or the mean of two), as pandas takes it;
-        # a per-group MEDIAN aggregate is far slower on millions of customers
+        # DuckDB's MEDIAN aggregate holds each group's values in memory and does not spill:
+        # it ran out of a 750MB limit on 30,000,000 order lines, where this ranking spills
         ("customer_gaps", """
-            WITH gaps AS (
-                SELECT customer, CAST(day - LAG(day) OVER (PARTITION BY customer ORDER BY day) AS DOUBLE) AS gap
-                FROM customer_days WHERE orders > 0),
-            ranked AS (
+            WITH ranked AS (
                 SELECT customer, gap, ROW_NUMBER() OVER (PARTITION BY customer ORDER BY gap) AS k,
                        COUNT(*) OVER (PARTITION BY customer) AS n
-                FROM gaps WHERE gap IS NOT NULL)
+                FROM day_steps WHERE gap IS NOT NULL)
             SELECT customer, AVG(gap) AS median_gap FROM ranked
             WHERE k = (n + 1) // 2 OR k = (n + 2) // 2 GROUP BY customer"""),
         # each customer's first row (time, then input row), and first purchase: the order
-        # the pandas engine meets customers in
-        ("first_seen", """
-            SELECT customer, first_t, MIN(row) AS first_row FROM (
-                SELECT customer, t, row, MIN(t) OVER (PARTITION BY customer) AS first_t FROM orders) o
-            WHERE t = first_t GROUP BY customer, first_t"""),
-        ("first_bought", """
-            SELECT customer, first_t, MIN(row) AS first_row FROM (
-                SELECT customer, t, row, MIN(t) OVER (PARTITION BY customer) AS first_t FROM orders
-                WHERE amount >= 0) o
-            WHERE t = first_t GROUP BY customer, first_t"""),
+        # the pandas engine meets customers in; the rows at those times are found in one
+        # pass over the orders
+        ("first_rows", """
+            SELECT c.customer, c.seen_t, c.first_t AS bought_t,
+                   MIN(CASE WHEN o.t = c.seen_t THEN o.row END) AS seen_row,
+                   MIN(CASE WHEN o.t = c.first_t AND o.amount >= 0 THEN o.row END) AS bought_row
+            FROM orders o JOIN customer_totals c
+              ON o.customer = c.customer AND (o.t = c.seen_t OR o.t = c.first_t)
+            GROUP BY c.customer, c.seen_t, c.first_t"""),
         ("refund_only", """
-            SELECT customer, SUM(revenue) AS revenue FROM customer_days GROUP BY customer HAVING SUM(orders) = 0"""),
+            SELECT customer, revenue FROM customer_totals WHERE orders = 0"""),
     )
 
 
@@ -254,9 +266,9 @@ HEADLINE = """
 CUSTOMER_ROWS = """
     SELECT s.customer, s.first_t, s.last_t, s.orders, CAST(s.revenue AS DOUBLE) AS revenue, s.frequency, s.monetary,
            g.median_gap
-    FROM customer_summary s JOIN first_seen f ON f.customer = s.customer
+    FROM customer_summary s JOIN first_rows f ON f.customer = s.customer
     LEFT JOIN customer_gaps g ON g.customer = s.customer
-    ORDER BY f.first_t, f.first_row"""
+    ORDER BY f.seen_t, f.seen_row"""
 
 #: the first and last day with a purchase
 PURCHASE_DAYS = "SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM customer_days WHERE orders > 0"
@@ -283,6 +295,6 @@ def calibration_sql(start_day: int) -> str:
                 ELSE CAST(0 AS DOUBLE) END AS monetary,
            p.actual
     FROM split p JOIN customer_summary s ON s.customer = p.customer
-    JOIN first_bought f ON f.customer = p.customer
+    JOIN first_rows f ON f.customer = p.customer
     WHERE p.n_days > 0
-    ORDER BY f.first_t, f.first_row"""
+    ORDER BY f.bought_t, f.bought_row"""

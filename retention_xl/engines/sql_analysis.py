@@ -14,7 +14,7 @@ per-customer summary on, the analysis is the pandas engine's own code
 the contact plan and the survey feedback are defined once.
 
 What stays in the engine is what grows with the order lines: the lines themselves, the
-orders per customer and day, the activity spells.
+orders per customer and day, the steps between them, the activity spells.
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     for name, select in sql.RELATIONS(window):
         step(f"Aggregating: {name.replace('_', ' ')}")
         engine.create(name, select)
+    for name in ("day_steps", "customer_totals"):
+        engine.drop(name)  # read by the relations after them only
 
     step("Aggregating: period KPIs")
     kpis = _period_kpis(engine, code, last_day)
@@ -129,8 +131,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     step("Aggregating: customers")
     engine.shrink()  # its tables are built: the rest is for the per-customer half
     holdout = _holdout(engine)
-    for name in ("customer_days", "first_bought"):
-        engine.drop(name)  # the summary rows are fetched beside the customers' tables only
+    engine.drop("customer_days")  # the summary rows are fetched beside the customers' tables only
     summary, gaps = _customer_summary(engine, last_day)  # the last fetch: the engine is closed
     step("Fitting the purchase and spend models")
     customers, prediction = customer_table(None, summary=summary, gaps=gaps, holdout=holdout, margin=margin,
