@@ -469,7 +469,7 @@ def test_a_batchs_spellings_from_the_cleanings_distinct_values_are_the_same(cell
 
 def _sql_half(orders: pd.DataFrame, window: int):
     """The SQL engine's order-level half on ``orders`` (``customer, date, amount``, one row
-    per clean order, in input order): period KPIs, headline, customer rows and gaps."""
+    per clean order, in input order): period KPIs, cohorts, headline, customer rows and gaps."""
     from retention_xl.engines import definitions as sql
     from retention_xl.engines import sql_analysis
     from retention_xl.engines.duckdb_engine import DuckDBEngine
@@ -488,11 +488,12 @@ def _sql_half(orders: pd.DataFrame, window: int):
         for name, select in sql.RELATIONS(window):
             engine.create(name, select)
         kpis = sql_analysis._period_kpis(engine, "M", int(span["last_day"]))
+        cohorts = sql_analysis._cohorts(engine, "M")
         headline = sql_analysis._headline(engine, kpis, window)
         summary, gaps = sql_analysis._customer_summary(engine, int(span["last_day"]))
     finally:
         engine.close()
-    return kpis, headline, summary, gaps
+    return kpis, cohorts, headline, summary, gaps
 
 
 # customers, days whose differences are often exactly a window (31, 45 or 90 days: a spell
@@ -507,9 +508,10 @@ _orders = st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D"]), st.sampled_f
 @pytest.mark.slow  # DuckDB runs a dozen statements an example
 @given(_orders, st.sampled_from([31, 45, 90]))
 def test_the_sql_half_of_any_orders_is_the_pandas_one(rows, window):
-    """Spells (activity across the window), first rows, gaps and totals: the statements
-    against the pandas definitions, on small tables built to hit their edges."""
+    """Spells (activity across the window), cohorts, first rows, gaps and totals: the
+    statements against the pandas definitions, on small tables built to hit their edges."""
     pytest.importorskip("duckdb")
+    from retention_xl.analysis.cohorts import cohort_tables
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.kpis import headline_kpis, period_kpis
     from retention_xl.analysis.segments import median_gaps
@@ -519,10 +521,14 @@ def test_the_sql_half_of_any_orders_is_the_pandas_one(rows, window):
                            "amount": [a for *_, a in rows]})
     if not (orders["amount"] >= 0).any():
         return  # no purchase: both engines refuse the table (tested with the reports)
-    kpis, headline, summary, gaps = _sql_half(orders, window)
+    kpis, cohorts, headline, summary, gaps = _sql_half(orders, window)
     ordered = orders.sort_values("date", kind="stable").reset_index(drop=True)  # as the cleaning hands them over
     expected = period_kpis(ordered, "M", window)
     pd.testing.assert_frame_equal(kpis, expected, check_dtype=False)
+    reference_cohorts = cohort_tables(ordered, "M")
+    for name in ("customers", "retention", "revenue", "orders"):
+        pd.testing.assert_frame_equal(getattr(cohorts, name), getattr(reference_cohorts, name), check_dtype=False)
+    pd.testing.assert_series_equal(cohorts.size, reference_cohorts.size, check_dtype=False)
     for key, value in headline_kpis(ordered, expected, window).items():
         assert headline[key] == value or (value != value and headline[key] != headline[key]), key
     reference = customer_summary(ordered)

@@ -22,23 +22,23 @@ so a period means the same thing in every engine::
 
 Negative amounts are refunds: they count in revenue, never as orders.
 
-The relations, in the order they are built (``customer_days`` is the one pass over the
-orders; :func:`RELATIONS` gives the rest):
+The relations, in the order they are built (``customer_days`` aggregates the orders, and
+every relation reads it; ``first_rows`` alone reads the orders again, for the row numbers
+at each customer's first times; :func:`RELATIONS` gives the rest):
 
 * ``customer_days`` -- orders, net and gross revenue per customer and day, with the first
   and last order times and the time of the day's first row (refunds too);
 * ``customer_periods`` -- the same per customer and period;
+* ``customer_totals`` -- every customer's totals over its days (refund-only customers too);
 * ``cohorts_of`` -- each buying customer's cohort (period of its first order);
 * ``day_steps`` -- each purchase day with what lies between it and the customer's
   purchase days before and after: whether it opens or closes an activity spell, the gap
   in days (one window pass, read by ``spells`` and ``customer_gaps``);
 * ``spells`` -- activity spells: a customer's orders closer than the window, merged;
   ``lo``/``hi`` are the period boundaries the spell starts after and ends on or after;
-* ``customer_totals`` -- every customer's totals over its days (refund-only customers too);
 * ``customer_summary`` -- frequency, recency, T, monetary, first/last order per buying customer;
 * ``customer_gaps`` -- median days between a customer's order days;
-* ``first_rows`` -- each customer's first row and first purchase (time, then input row);
-* ``refund_only`` -- customers whose only rows are refunds.
+* ``first_rows`` -- each customer's first row and first purchase (time, then input row).
 
 What comes back to Python: period and cohort aggregates, histograms over period
 boundaries, the headline totals, one row per customer (the summary and median gap, and
@@ -123,11 +123,11 @@ SPLIT_ORDER_IDS = "SELECT COUNT(*) AS split FROM (SELECT id FROM order_ids GROUP
 #: the engine as DOUBLE.
 MONEY = "DECIMAL(38, 9)"
 
-#: orders per customer and day (the one pass over the orders; every relation reads this)
+#: orders per customer and day (the one aggregation of the orders; every relation reads this)
 CUSTOMER_DAYS = f"""
     SELECT customer, day,
            SUM(CAST(amount AS {MONEY})) AS revenue,
-           SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders,
+           COUNT(CASE WHEN amount >= 0 THEN 1 END) AS orders,
            SUM(CASE WHEN amount >= 0 THEN CAST(amount AS {MONEY}) ELSE CAST(0 AS {MONEY}) END) AS gross,
            MIN(CASE WHEN amount >= 0 THEN t END) AS first_t,
            MAX(CASE WHEN amount >= 0 THEN t END) AS last_t,
@@ -143,11 +143,24 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
     return (
         ("customer_periods", """
             SELECT d.customer, c.per,
-                   SUM(d.revenue) AS revenue, SUM(d.orders) AS orders, SUM(d.gross) AS gross
+                   SUM(d.revenue) AS revenue, CAST(SUM(d.orders) AS BIGINT) AS orders, SUM(d.gross) AS gross
             FROM customer_days d JOIN calendar c ON d.day = c.day
             GROUP BY d.customer, c.per"""),
+        # one pass over the customers' days for everything per customer; the first purchase
+        # day's gross is that of the smallest day with orders (a customer's days are distinct)
+        ("customer_totals", """
+            SELECT customer,
+                   MIN(CASE WHEN orders > 0 THEN day END) AS first_day,
+                   MAX(CASE WHEN orders > 0 THEN day END) AS last_day,
+                   MIN(first_t) AS first_t, MAX(last_t) AS last_t, MIN(seen_t) AS seen_t,
+                   CAST(SUM(orders) AS BIGINT) AS orders, SUM(revenue) AS revenue, SUM(gross) AS gross,
+                   COUNT(CASE WHEN orders > 0 THEN 1 END) AS n_days,
+                   ARG_MIN(gross, CASE WHEN orders > 0 THEN day END) AS first_gross
+            FROM customer_days GROUP BY customer"""),
+        # a customer's cohort is the period of its first purchase day
         ("cohorts_of", """
-            SELECT customer, MIN(per) AS cohort FROM customer_periods WHERE orders > 0 GROUP BY customer"""),
+            SELECT t.customer, c.per AS cohort FROM customer_totals t JOIN calendar c ON c.day = t.first_day
+            WHERE t.orders > 0"""),
         # Within a day, orders are less than a window apart; between purchase days, a spell
         # breaks when the day's first order is more than a window after the last one before.
         ("day_steps", f"""
@@ -172,17 +185,6 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
                 FROM ends WHERE closes = 1)
             SELECT s.customer, s.a_day AS spell, ca.bound AS lo, cb.bound AS hi
             FROM spans s JOIN calendar ca ON ca.day = s.a_day JOIN calendar cb ON cb.day = s.b_day"""),
-        # one pass over the customers' days for everything per customer; the first purchase
-        # day's gross is that of the smallest day with orders (a customer's days are distinct)
-        ("customer_totals", """
-            SELECT customer,
-                   MIN(CASE WHEN orders > 0 THEN day END) AS first_day,
-                   MAX(CASE WHEN orders > 0 THEN day END) AS last_day,
-                   MIN(first_t) AS first_t, MAX(last_t) AS last_t, MIN(seen_t) AS seen_t,
-                   SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(gross) AS gross,
-                   SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS n_days,
-                   ARG_MIN(gross, CASE WHEN orders > 0 THEN day END) AS first_gross
-            FROM customer_days GROUP BY customer"""),
         ("customer_summary", """
             SELECT customer, first_t, last_t, orders, revenue, first_day, last_day, n_days, first_gross,
                    n_days - 1 AS frequency, last_day - first_day AS recency,
@@ -209,8 +211,6 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
             FROM orders o JOIN customer_totals c
               ON o.customer = c.customer AND (o.t = c.seen_t OR o.t = c.first_t)
             GROUP BY c.customer, c.seen_t, c.first_t"""),
-        ("refund_only", """
-            SELECT customer, revenue FROM customer_totals WHERE orders = 0"""),
     )
 
 
@@ -252,15 +252,16 @@ SPELL_HISTOGRAMS = """
         FROM spells) AS pairs
       WHERE prev_hi > prev_lo AND hi > lo AND lo = prev_hi GROUP BY prev_hi - 1"""
 
-#: the Summary sheet's totals (revenue counts every row, refunds of non-buyers too)
+#: the Summary sheet's totals (revenue counts every row, refunds of non-buyers too), from
+#: one row per customer; refund-only customers are those with no orders
 HEADLINE = """
     SELECT CAST(SUM(revenue) AS DOUBLE) AS revenue, SUM(orders) AS orders, CAST(SUM(gross) AS DOUBLE) AS gross,
            MIN(first_t) AS first_t, MAX(last_t) AS last_t,
-           (SELECT COUNT(*) FROM customer_summary) AS customers,
-           (SELECT COUNT(*) FROM customer_summary WHERE orders > 1) AS repeaters,
-           (SELECT COUNT(*) FROM refund_only) AS refund_only_customers,
-           (SELECT CAST(SUM(revenue) AS DOUBLE) FROM refund_only) AS refund_only_revenue
-    FROM customer_days"""
+           SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS customers,
+           SUM(CASE WHEN orders > 1 THEN 1 ELSE 0 END) AS repeaters,
+           SUM(CASE WHEN orders = 0 THEN 1 ELSE 0 END) AS refund_only_customers,
+           CAST(SUM(CASE WHEN orders = 0 THEN revenue END) AS DOUBLE) AS refund_only_revenue
+    FROM customer_totals"""
 
 #: the per-customer summary and median gap, in order of first appearance (time, then row)
 CUSTOMER_ROWS = """
@@ -271,7 +272,7 @@ CUSTOMER_ROWS = """
     ORDER BY f.seen_t, f.seen_row"""
 
 #: the first and last day with a purchase
-PURCHASE_DAYS = "SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM customer_days WHERE orders > 0"
+PURCHASE_DAYS = "SELECT MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM customer_summary"
 
 
 def calibration_sql(start_day: int) -> str:

@@ -117,8 +117,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     for name, select in sql.RELATIONS(window):
         step(f"Aggregating: {name.replace('_', ' ')}")
         engine.create(name, select)
-    for name in ("day_steps", "customer_totals"):
-        engine.drop(name)  # read by the relations after them only
+    engine.drop("day_steps")  # read by the spells and the gaps only
 
     step("Aggregating: period KPIs")
     kpis = _period_kpis(engine, code, last_day)
@@ -126,7 +125,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     cohorts = _cohorts(engine, code)
     step("Aggregating: headline figures")
     headline = _headline(engine, kpis, window)
-    for name in ("customer_periods", "cohorts_of", "spells", "refund_only"):
+    for name in ("customer_periods", "cohorts_of", "spells", "customer_totals"):
         engine.drop(name)  # what follows reads the customers' days and summaries only
     step("Aggregating: customers")
     engine.shrink()  # its tables are built: the rest is for the per-customer half
