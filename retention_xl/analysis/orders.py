@@ -216,7 +216,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             present = ~data[cols.amount].missing_rows()
             level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
                                  header_words(cols.amount))
-            if level == "line" and np.mean(groups.lines() > 1) < ROW_PER_ORDER_SHARE:
+            if level == "line" and len(groups) and np.mean(groups.lines() > 1) < ROW_PER_ORDER_SHARE:
                 # one row per order with a few ids repeated (a refund row carrying the
                 # order's id, an export glitch): each row is an order, and the id only
                 # proves identical rows duplicates
