@@ -482,15 +482,11 @@ def _sql_half(orders: pd.DataFrame, window: int):
     try:
         engine.register("staged", staged)
         engine.create("orders", sql.ORDERS, view=True)
-        engine.create("customer_days", sql.CUSTOMER_DAYS)
-        span = engine.fetch(sql.DAY_RANGE).iloc[0]
-        engine.register("calendar", sql.calendar_frame(int(span["first_day"]), int(span["last_day"]), "M", window))
-        for name, select in sql.RELATIONS(window):
-            engine.create(name, select)
-        kpis = sql_analysis._period_kpis(engine, "M", int(span["last_day"]))
+        last_day = sql_analysis.build_relations(engine, "M", window)
+        kpis = sql_analysis._period_kpis(engine, "M", last_day)
         cohorts = sql_analysis._cohorts(engine, "M")
         headline = sql_analysis._headline(engine, kpis, window)
-        summary, gaps = sql_analysis._customer_summary(engine, int(span["last_day"]))
+        summary, gaps = sql_analysis._customer_summary(engine, last_day)
     finally:
         engine.close()
     return kpis, cohorts, headline, summary, gaps

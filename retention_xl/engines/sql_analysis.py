@@ -37,7 +37,7 @@ from retention_xl.analysis.side_tables import SideTable
 from retention_xl.engines import definitions as sql
 from retention_xl.errors import DataError, InvalidValue
 
-__all__ = ["SqlEngine", "analyse_staged"]
+__all__ = ["SqlEngine", "analyse_staged", "build_relations"]
 
 UNIT_DAYS = 7.0  # the purchase model's time unit, as predict_customers
 
@@ -107,17 +107,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     if window < PERIOD_MAX_DAYS[code]:
         raise InvalidValue(f"the activity window must be a whole number of days of at least "
                            f"{PERIOD_MAX_DAYS[code]} for period {code}, got {window}")
-    step("Aggregating: orders per customer and day")
-    engine.create("customer_days", sql.CUSTOMER_DAYS)
-    span = engine.fetch(sql.DAY_RANGE).iloc[0]
-    if not int(span["n"]):
-        raise DataError("no usable orders")
-    first_day, last_day = int(span["first_day"]), int(span["last_day"])
-    engine.register("calendar", sql.calendar_frame(first_day, last_day, code, window))
-    for name, select in sql.RELATIONS(window):
-        step(f"Aggregating: {name.replace('_', ' ')}")
-        engine.create(name, select)
-    engine.drop("day_steps")  # read by the spells and the gaps only
+    last_day = build_relations(engine, code, window, step)
 
     step("Aggregating: period KPIs")
     kpis = _period_kpis(engine, code, last_day)
@@ -140,6 +130,33 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     return finish_analysis(orders, code, window, kpis, cohorts, headline, customers, prediction, gaps,
                            as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
                            survey=survey, contacts=contacts)
+
+
+def build_relations(engine: SqlEngine, code: str, window: int,
+                    progress: Callable[[str], None] | None = None) -> int:
+    """Build the orders per customer and day, the calendar and every relation of
+    :func:`~retention_xl.engines.definitions.RELATIONS` on ``engine`` (which holds the view
+    ``orders``) for period ``code`` and an activity window of ``window`` days; return the
+    last order day (days since 1970).
+
+    Raises
+    ------
+    DataError
+        No usable orders.
+    """
+    step = progress or (lambda _: None)
+    step("Aggregating: orders per customer and day")
+    engine.create("customer_days", sql.CUSTOMER_DAYS)
+    span = engine.fetch(sql.DAY_RANGE).iloc[0]
+    if not int(span["n"]):
+        raise DataError("no usable orders")
+    first_day, last_day = int(span["first_day"]), int(span["last_day"])
+    engine.register("calendar", sql.calendar_frame(first_day, last_day, code, window))
+    for name, select in sql.RELATIONS(window):
+        step(f"Aggregating: {name.replace('_', ' ')}")
+        engine.create(name, select)
+    engine.drop("day_steps")  # read by the spells and the gaps only
+    return last_day
 
 
 def _with_duplicates(orders: Orders, duplicates: pd.DataFrame) -> Orders:
