@@ -96,6 +96,26 @@ def test_tail_integral_gradient_by_differences():
         assert got == pytest.approx((up - down) / (2 * h), rel=1e-6)
 
 
+@pytest.mark.parametrize("items", [1, 1023, 1025, 10 * 1024 + 7])
+def test_tail_integral_split_between_threads_is_the_one_thread_result(monkeypatch, items):
+    # every block worked out once, by one thread or another, to the bit (gradients too)
+    from retention_xl.analysis.models import pareto_nbd
+    rng = np.random.default_rng(items)
+    groups = max(items // 5, 1)
+    A, B = rng.uniform(0.5, 200.0, groups), rng.uniform(0.5, 200.0, groups)
+    A[0] = B[0]  # z = 0 in one group
+    group = rng.integers(0, groups, items)
+    k1, k2 = rng.uniform(0.1, 60.0, items), rng.uniform(1.01, 4.0, items)
+    monkeypatch.setattr(pareto_nbd, "_BLOCKS_PER_THREAD", 10**9)
+    alone = tail_integral(A, B, k1, k2, group, gradient=True)
+    monkeypatch.setattr(pareto_nbd, "_BLOCKS_PER_THREAD", 1)
+    monkeypatch.setattr(pareto_nbd.os, "cpu_count", lambda: 3)
+    split = tail_integral(A, B, k1, k2, group, gradient=True)
+    for one, many in zip(alone, split):
+        np.testing.assert_array_equal(one, many)
+    np.testing.assert_array_equal(tail_integral(A, B, k1, k2, group), alone[0])
+
+
 def test_likelihood_gradient_by_differences():
     counts = compress_customers(CDNOW["frequency"], CDNOW["recency"], CDNOW["T"])
     objective = ParetoNBD()._objective(counts)

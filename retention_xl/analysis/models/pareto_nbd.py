@@ -34,6 +34,9 @@ Example
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
@@ -59,6 +62,7 @@ COARSE = (_q, _omq, _w, int(np.searchsorted(_q, 0.5)))
 #: distinct customers the coarse first search looks at, at most (a sample beyond)
 COARSE_CASES = 50_000
 _CHUNK = 1024  # integrals evaluated per block (a block of 1024 x 129 floats stays in the cache)
+_BLOCKS_PER_THREAD = 8  # fewer blocks than this per core are worked out in one thread
 
 
 class ParetoNBD(PurchaseModel):
@@ -214,6 +218,20 @@ def tail_integral(A, B, k1, k2, group=None, *, gradient: bool = False, rule=FINE
                               group, gradient, rule)
 
 
+def _side_by_side(blocks, n: int) -> None:
+    """Run ``blocks`` over the block starts of ``n`` items, split between the machine's cores
+    when there are enough of them: numpy's loops run outside the GIL, and each item's
+    figures are the same whichever thread works them out."""
+    starts = range(0, n, _CHUNK)
+    workers = min(os.cpu_count() or 1, len(starts) // _BLOCKS_PER_THREAD)
+    if workers < 2:
+        blocks(starts)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        for done in [pool.submit(blocks, starts[i::workers]) for i in range(workers)]:
+            done.result()
+
+
 def _tail_integral(A, B, k1, k2, group, gradient, rule):
     _Q, _ONE_MINUS_Q, _W, _HALF = rule
     if group is None:
@@ -244,29 +262,35 @@ def _tail_integral(A, B, k1, k2, group, gradient, rule):
     top, total = np.empty(n), np.empty(n)
     if gradient:
         mean_ln_v, mean_ql, mean_vexp = np.empty(n), np.empty(n), np.empty(n)
-    # blocks of _CHUNK items in buffers made once: small enough to stay in the cache
-    lv_all, ql_all, f_all, tmp_all = (np.empty((min(_CHUNK, n), _Q.size)) for _ in range(4))
-    for lo in range(0, n, _CHUNK):
-        hi = min(lo + _CHUNK, n)
-        g = group[lo:hi]
-        lv, ql, f, tmp = lv_all[:hi - lo], ql_all[:hi - lo], f_all[:hi - lo], tmp_all[:hi - lo]
-        np.take(ln_v, g, axis=0, out=lv)
-        np.take(q_l, g, axis=0, out=ql)
-        np.multiply(lv, c_less[lo:hi, None], out=f)
-        np.multiply(ql, one_less[lo:hi, None], out=tmp)
-        f += tmp
-        block_top = f.max(axis=1)
-        top[lo:hi] = block_top
-        f -= block_top[:, None]
-        np.exp(f, out=f)
-        f *= _W
-        block_total = f.sum(axis=1)
-        total[lo:hi] = block_total
-        if gradient:
-            mean_ln_v[lo:hi] = np.einsum("ij,ij->i", f, lv) / block_total
-            mean_ql[lo:hi] = np.einsum("ij,ij->i", f, ql) / block_total
-            np.take(v_exp, g, axis=0, out=tmp)
-            mean_vexp[lo:hi] = np.einsum("ij,ij->i", f, tmp) / block_total
+
+    def blocks(starts: range) -> None:
+        """The items of the blocks beginning at ``starts``, in buffers made once: a block of
+        _CHUNK items is small enough to stay in the cache."""
+        lv_all, ql_all, f_all, tmp_all = (np.empty((min(_CHUNK, n), _Q.size)) for _ in range(4))
+        with np.errstate(all="ignore"):  # the caller's errstate does not reach a pool's thread
+            for lo in starts:
+                hi = min(lo + _CHUNK, n)
+                g = group[lo:hi]
+                lv, ql, f, tmp = lv_all[:hi - lo], ql_all[:hi - lo], f_all[:hi - lo], tmp_all[:hi - lo]
+                np.take(ln_v, g, axis=0, out=lv)
+                np.take(q_l, g, axis=0, out=ql)
+                np.multiply(lv, c_less[lo:hi, None], out=f)
+                np.multiply(ql, one_less[lo:hi, None], out=tmp)
+                f += tmp
+                block_top = f.max(axis=1)
+                top[lo:hi] = block_top
+                f -= block_top[:, None]
+                np.exp(f, out=f)
+                f *= _W
+                block_total = f.sum(axis=1)
+                total[lo:hi] = block_total
+                if gradient:
+                    mean_ln_v[lo:hi] = np.einsum("ij,ij->i", f, lv) / block_total
+                    mean_ql[lo:hi] = np.einsum("ij,ij->i", f, ql) / block_total
+                    np.take(v_exp, g, axis=0, out=tmp)
+                    mean_vexp[lo:hi] = np.einsum("ij,ij->i", f, tmp) / block_total
+
+    _side_by_side(blocks, n)
     out = -c * ln_big[group] + ln_ratio[group] + top + np.log(total)
     if not gradient:
         return out
