@@ -75,6 +75,10 @@ DAY_NS = 86_400_000_000_000
 DISTINCT_DATES_LIMIT = 2_000_000
 STAGED_SCHEMA = pa.schema([("row", pa.int64()), ("customer", pa.string()), ("t", pa.int64()), ("day", pa.int32()),
                            ("amount", pa.float64()), ("key", pa.int64()), ("plain", pa.bool_())])
+#: the staged columns worth a dictionary: the others (row, time, hash) are nearly all
+#: distinct, and pyarrow would build a dictionary for each only to drop it (a staged
+#: batch is written in about half the time, and no larger)
+STAGED_DICTIONARY = ["customer", "day"]
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     distinct = ColumnValues.of(raw_customers)
     cleaned_ids = clean_ids(distinct)
     spelling = Spellings.of(raw_customers, distinct, cleaned_ids[0]) if text else None
-    pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd")
+    pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd",
+                   use_dictionary=STAGED_DICTIONARY)
     scripts = {}
     for column in script_columns(cols):
         values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()
@@ -249,7 +254,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         ids = frame[cols.order_id].dropna().drop_duplicates()
         ids = ids.astype("str") if ids.dtype.kind in "iu" else ids.map(as_id)  # 17 and 17.0 are one id
         ids_path = path.replace("orders-", "ids-")
-        pq.write_table(pa.table({"id": pa.array(ids.to_numpy(dtype=object), type=pa.string())}), ids_path)
+        pq.write_table(pa.table({"id": pa.array(ids.to_numpy(dtype=object), type=pa.string())}), ids_path,
+                       use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path)
 
