@@ -12,6 +12,9 @@ Run from the repository root::
 the first purchase day to the last and to the day after the dataset's last day), fitted by
 the three models without the bare fit: data like a big shop's, with repeat purchases up to
 the hundreds, so many more distinct (x, t_x) and (x, T) pairs than the simulated customers.
+With ``--threads-ab N`` the Pareto/NBD is fitted on those customers N times each way,
+alternating in one process: its integrals in one thread, and split between the cores as
+the package does (what the split saves, without the machine's drift between processes).
 
 For BG/NBD, MBG/NBD and Pareto/NBD:
 
@@ -159,6 +162,31 @@ def ours(sizes, dataset: Path | None = None):
     return pd.DataFrame(rows)
 
 
+def threads_ab(dataset: Path, rounds: int) -> None:
+    """Pareto/NBD fits on a dataset's customers, the integrals in one thread or split."""
+    sys.path.insert(0, str(ROOT))
+    from retention_xl.analysis.models import ParetoNBD, pareto_nbd
+    from retention_xl.analysis.models.recall import FITS
+
+    FITS.size = 0  # every fit searches
+    name, (x, t, T) = dataset_customers(dataset)
+    times: dict[str, list[float]] = {"one thread": [], "split": []}
+    shared = pareto_nbd._BLOCKS_PER_THREAD
+    try:
+        for _ in range(rounds):
+            for label, blocks in (("one thread", 10**12), ("split", shared)):
+                pareto_nbd._BLOCKS_PER_THREAD = blocks
+                began = time.perf_counter()
+                model = ParetoNBD().fit(x, t, T)
+                times[label].append(round(time.perf_counter() - began, 2))
+                print(f"Pareto/NBD on {name}, integrals {label}: {times[label][-1]} s, "
+                      f"log-lik {model.log_likelihood_:.2f}", flush=True)
+    finally:
+        pareto_nbd._BLOCKS_PER_THREAD = shared
+    for label, runs in times.items():
+        print(f"{label}: median {np.median(runs):.2f} s, runs {runs}")
+
+
 def peer(sizes):
     import lifetimes
 
@@ -187,7 +215,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--peer", action="store_true", help="time lifetimes instead (run with its venv's python)")
     parser.add_argument("--dataset", type=Path, help="also the customers of a bench_engines.py dataset (no bare fit)")
+    parser.add_argument("--threads-ab", type=int, metavar="N",
+                        help="only Pareto/NBD on --dataset's customers, N fits each way: integrals in one thread, split")
     args = parser.parse_args()
+    if args.threads_ab:
+        if args.dataset is None:
+            parser.error("--threads-ab needs --dataset")
+        threads_ab(args.dataset, args.threads_ab)
+        return
     print(f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"scipy {scipy.__version__}")
     table = peer(args.sizes) if args.peer else ours(args.sizes, args.dataset)
