@@ -63,6 +63,7 @@ from retention_xl.engines.batch_notices import (
     script_columns,
     tally_statuses,
 )
+from retention_xl.engines.row_hashes import row_hashes
 from retention_xl.errors import RetentionError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
@@ -433,7 +434,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
     frame = cleaned.frame
     t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
-    key = pd.util.hash_pandas_object(raw.iloc[positions], index=False).to_numpy(dtype=np.uint64)
+    key = row_hashes(raw.iloc[positions])
     customer = _arrow_text(frame["customer"])
     if spelling is not None and (spelling.raw != spelling.ids).any():
         written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
