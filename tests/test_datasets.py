@@ -173,3 +173,19 @@ def test_a_csv_file_is_streamed_by_the_engines_with_the_same_result(tmp_path, re
     assert set(streamed.orders.notices) == set(whole.orders.notices)
     assert_same(whole.analysis, streamed.analysis)
     assert_same(reference, streamed.analysis)
+
+
+def test_a_row_repeated_in_a_batch_where_a_whole_number_is_missing_is_found(tmp_path):
+    # a file written without pandas' notes (by Spark, DuckDB ...): its column of whole numbers
+    # reaches pandas as decimals in the batch with the gap, as whole numbers in the others
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = ORDERS.assign(Units=pd.array([1, 2, 3, 1, None, 2, 1, 4], dtype="Int64"))
+    repeated = pd.concat([rows.iloc[:5], rows.iloc[[0]], rows.iloc[5:]], ignore_index=True)
+    (tmp_path / "lake").mkdir()  # a folder: read in batches (a single file this small is read whole)
+    pq.write_table(pa.Table.from_pandas(repeated, preserve_index=False).replace_schema_metadata(None),
+                   tmp_path / "lake" / "part-0.parquet")
+    run = _report(tmp_path / "lake", tmp_path)  # batches of 3: rows 1-3, 4-6, 7-9
+    dup = run.orders.issues[run.orders.issues["problem"] == "possible_duplicate"]
+    assert dup["row"].tolist() == [6] and dup["detail"].tolist() == ["1"] and dup["action"].tolist() == ["kept"]
