@@ -175,6 +175,7 @@ def test_a_csv_file_is_streamed_by_the_engines_with_the_same_result(tmp_path, re
     assert_same(reference, streamed.analysis)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_row_repeated_in_a_batch_where_a_whole_number_is_missing_is_found(tmp_path):
     # a file written without pandas' notes (by Spark, DuckDB ...): its column of whole numbers
     # reaches pandas as decimals in the batch with the gap, as whole numbers in the others
