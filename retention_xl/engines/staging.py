@@ -232,6 +232,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
                    use_dictionary=STAGED_DICTIONARY)
     scripts = {}
     for column in script_columns(cols):
+        if not _is_text(frame, column):
+            continue  # dates or numbers already: no digits of a script (and no distinct values to find)
         values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()
         script = digit_script(pd.Series(values))
         if script:
