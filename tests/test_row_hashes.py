@@ -4,6 +4,8 @@ however each batch came to hold them; any column different, a different hash."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 
 import numpy as np
 import pandas as pd
@@ -79,3 +81,21 @@ def test_whole_numbers_and_flags_agree_with_a_batch_where_a_cell_is_missing():
 def test_no_rows_or_no_columns():
     assert row_hashes(pd.DataFrame({"a": pd.Series([], dtype="str")})).tolist() == []
     assert row_hashes(pd.DataFrame(index=range(2))).tolist() == [0, 0]
+
+
+def _in_a_forked_worker() -> tuple[list[int], bool]:
+    first, _ = batches()
+    hashes = row_hashes(first).tolist()
+    return hashes, os.getpid() in module._CONNECTIONS and module._CONNECTIONS[os.getpid()] is not None
+
+
+def test_a_forked_worker_hashes_on_its_own_connection():
+    # the cleaning's workers are forked on Linux: a DuckDB connection must not cross the fork
+    pytest.importorskip("duckdb")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here")
+    first, _ = batches()
+    here = row_hashes(first).tolist()  # the parent's connection exists before the fork
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        there, own = pool.apply(_in_a_forked_worker)
+    assert own and there == here

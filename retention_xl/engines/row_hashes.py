@@ -26,7 +26,7 @@ Example
 
 from __future__ import annotations
 
-import functools
+import os
 
 import numpy as np
 import pandas as pd
@@ -64,13 +64,20 @@ def _arrow(column: pd.Series) -> pa.Array:
     return pa.array(text.where(column.notna(), None), type=pa.string())
 
 
-@functools.cache
 def _connection():
-    """One in-memory DuckDB per process, on one thread; ``None`` without DuckDB."""
-    try:
-        import duckdb
-    except ImportError:
-        return None
-    con = duckdb.connect()
-    con.execute("SET threads = 1")
-    return con
+    """One in-memory DuckDB per process, on one thread; ``None`` without DuckDB. A worker
+    forked from a process that had one makes its own: a connection does not cross a fork."""
+    pid = os.getpid()
+    if pid not in _CONNECTIONS:
+        try:
+            import duckdb
+        except ImportError:
+            _CONNECTIONS[pid] = None
+        else:
+            con = duckdb.connect()
+            con.execute("SET threads = 1")
+            _CONNECTIONS[pid] = con
+    return _CONNECTIONS[pid]
+
+
+_CONNECTIONS: dict[int, object] = {}
