@@ -151,7 +151,7 @@ def ours(sizes, dataset: Path | None = None):
             bare_ll = bare_time = float("nan")
             if name not in [n for n, _ in extra]:  # no bare fit on a dataset's customers (minutes)
                 began = time.perf_counter()
-                bare_params, bare_ll = bare_fit(bare, data, start)
+                _, bare_ll = bare_fit(bare, data, start)
                 bare_time = time.perf_counter() - began
             rows.append({"model": label, "customers": name, "distinct rows": f"{data[0].size:,}",
                          "fit s": round(fit, 3), "bare fit s": round(bare_time, 3), "ratio": round(fit / bare_time, 2),
