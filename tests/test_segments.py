@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from order_tables import order_tables, table
 
@@ -374,3 +374,12 @@ def test_pareto_matches_the_definition(revenue):
     needed = next(i + 1 for i in range(len(ordered)) if sum(ordered[: i + 1]) >= 0.8 * total - 1e-9 * total)
     assert p["customers_for_80"] == pytest.approx(needed / len(revenue))
     assert 0 < p["top20_share"] <= 1 + 1e-12 and 0 < p["customers_for_80"] <= 1
+
+
+@given(st.lists(st.floats(allow_infinity=True) | st.sampled_from([0.0, -0.0, 1.5, float("nan")]), max_size=60))
+@example([float("nan"), 2.0, float("nan"), 2.0, -1.0])
+def test_values_below_each_are_counted_as_a_lookup_in_the_sorted_values_counts_them(values):
+    from retention_xl.analysis.segments import _below
+
+    v = np.array(values, dtype=float)
+    assert _below(v).tolist() == np.searchsorted(np.sort(v), v, side="left").tolist()

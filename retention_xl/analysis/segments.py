@@ -90,9 +90,30 @@ def _score(values: np.ndarray) -> np.ndarray:
     [1, 1, 1, 4, 5]
     """
     values = np.asarray(values, dtype=float)
-    ordered = np.sort(values)
-    below = np.searchsorted(ordered, values, side="left")
-    return (1 + np.floor(5 * below / max(values.size, 1))).astype(np.int8)  # 1-5: one byte a customer
+    return (1 + np.floor(5 * _below(values) / max(values.size, 1))).astype(np.int8)  # 1-5: one byte a customer
+
+
+def _below(values: np.ndarray) -> np.ndarray:
+    """How many of ``values`` are strictly smaller than each one (NaN: every number is),
+    as ``np.searchsorted(np.sort(values), values, "left")`` counts them, by one sort: each
+    value's count is the position of the first of its equals in sorted order. Looking
+    each value up in the sorted copy instead costs twice the sort on a million customers.
+
+    >>> _below(np.array([3.0, 1.0, 3.0, np.nan, 2.0, np.nan])).tolist()
+    [2, 0, 2, 4, 1, 4]
+    """
+    order = np.argsort(values)
+    ordered = values[order]
+    n = ordered.size
+    first = np.ones(n, dtype=bool)  # the first of a run of equal values (NaNs: one run)
+    if n > 1:
+        nan = np.isnan(ordered)
+        first[1:] = (ordered[1:] != ordered[:-1]) & ~(nan[1:] & nan[:-1])
+    starts = np.where(first, np.arange(n), 0)
+    np.maximum.accumulate(starts, out=starts)
+    below = np.empty(n, dtype=np.int64)
+    below[order] = starts
+    return below
 
 
 def _f_score(orders: np.ndarray) -> np.ndarray:
@@ -105,9 +126,8 @@ def _f_score(orders: np.ndarray) -> np.ndarray:
     out = np.ones(orders.size, dtype=np.int8)
     repeat = orders >= 2
     if repeat.any():
-        ordered = np.sort(orders[repeat])
-        below = np.searchsorted(ordered, orders[repeat], side="left")
-        out[repeat] = 2 + np.floor(4 * below / ordered.size).astype(np.int8)
+        below = _below(orders[repeat])
+        out[repeat] = 2 + np.floor(4 * below / below.size).astype(np.int8)
     return out
 
 
