@@ -84,10 +84,20 @@ class ColumnValues:
 
 
 def _sorted_runs(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
-    """``pd.factorize(values)`` of a text column already in order (order ids, dates: exports
+    """``pd.factorize(values)`` of a column already in order (order ids, dates: exports
     are usually sorted by them), found by comparing neighbours instead of hashing every
-    value: the same codes and distinct values. ``None`` for any other column."""
-    if values.dtype != "str" or len(values) < 2:
+    value: the same codes and distinct values. Text in ascending order, whole numbers and
+    datetimes in either order (none missing); ``None`` for any other column.
+
+    >>> codes, firsts = _sorted_runs(pd.Series([9, 9, 7, 3, 3]))
+    >>> codes.tolist(), firsts.tolist()
+    ([0, 0, 1, 2, 2], [9, 7, 3])
+    """
+    if len(values) < 2:
+        return None
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuM":
+        return _sorted_numbers(values)
+    if values.dtype != "str":
         return None
     try:
         import pyarrow as pa
@@ -112,6 +122,19 @@ def _sorted_runs(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     else:
         firsts = values.iloc[np.flatnonzero(new)].reset_index(drop=True)
     return np.cumsum(new) - 1, firsts
+
+
+def _sorted_numbers(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """:func:`_sorted_runs` of whole numbers or datetimes, ascending or descending (a NaT
+    compares false both ways, so a column with one is left to hashing)."""
+    v = values.to_numpy()
+    before, after = v[:-1], v[1:]
+    if not (before <= after).all() and not (before >= after).all():
+        return None
+    new = np.empty(len(v), dtype=bool)
+    new[0] = True
+    np.not_equal(before, after, out=new[1:])
+    return np.cumsum(new) - 1, values.iloc[np.flatnonzero(new)].reset_index(drop=True)
 
 
 def cell_text(v: object) -> str:
