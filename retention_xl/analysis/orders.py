@@ -19,6 +19,7 @@ million rows with a few thousand distinct dates cost little more than the distin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,7 +102,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  unit_price: str | None = None, status: str | None = None, refund: str | None = None,
                  customer_fallback: str | None = None, include_statuses: tuple[str, ...] = (),
                  exclude_statuses: tuple[str, ...] = (), first_row: int = 2,
-                 dayfirst: bool | None = None, source: str = "") -> Orders:
+                 dayfirst: bool | None = None, source: str = "",
+                 known_values: Mapping[str, ColumnValues] | None = None) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -139,6 +141,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         Force the order of text dates like 03/04/2023; by default decided from the data.
     source : str
         Where the table came from, kept on the result for the report.
+    known_values : mapping of str to ColumnValues, optional
+        Columns' distinct values already found by the caller (``ColumnValues.of`` the
+        column), by column name: used instead of being found again.
 
     Returns
     -------
@@ -177,7 +182,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     # The role columns are read whole; any other column only for the few rows where it
     # matters (blank rows, duplicate candidates).
     role_at = {name: names.index(name) for name in dict.fromkeys(used.values())}  # first of a name
-    data = {name: ColumnValues.of(raw.iloc[:, i]) for name, i in role_at.items()}
+    known = known_values or {}
+    data = {name: known[name] if name in known else ColumnValues.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
     notices: list[Notice] = []
     issues: list[tuple] = []

@@ -55,7 +55,7 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script
 from retention_xl.analysis.issue_table import issue_frame
-from retention_xl.analysis.orders import Orders, status_notice
+from retention_xl.analysis.orders import Orders, clean_orders, status_notice
 from retention_xl.engines.batch_notices import (
     Spellings,
     digit_notices,
@@ -221,11 +221,16 @@ class _Batch:
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
-    cleaned = clean(frame, options, first_row=first_row, name=name)
-    cols = cleaned.columns
-    raw_customers = frame[cols.customer]
-    text = raw_customers.dtype == object or raw_customers.dtype == "str"
+    # the customer column's distinct values, found once for the cleaning and the staging
+    roles = options.roles.chosen()
+    customer = detect_columns(frame.columns, **roles).customer
+    raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
+    cleaned = clean_orders(frame, **roles, include_statuses=options.include_statuses,
+                           exclude_statuses=options.exclude_statuses, first_row=first_row, dayfirst=options.dayfirst,
+                           source=name, known_values={customer: distinct})
+    cols = cleaned.columns
+    text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
     spelling = Spellings.of(raw_customers, distinct, cleaned_ids[0]) if text else None
     pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd",
