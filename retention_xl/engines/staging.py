@@ -260,10 +260,12 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     ids_path = None
     if cols.order_id is not None:
         ids = frame[cols.order_id].dropna().drop_duplicates()
-        ids = ids.astype("str") if ids.dtype.kind in "iu" else ids.map(as_id)  # 17 and 17.0 are one id
+        if ids.dtype.kind in "iu":  # written by Arrow, as str() writes them, with no Python string per id
+            text = pa.array(ids).cast(pa.string())
+        else:
+            text = pa.array(ids.map(as_id).to_numpy(dtype=object), type=pa.string())  # 17 and 17.0 are one id
         ids_path = path.replace("orders-", "ids-")
-        pq.write_table(pa.table({"id": pa.array(ids.to_numpy(dtype=object), type=pa.string())}), ids_path,
-                       use_dictionary=False)  # distinct within the batch
+        pq.write_table(pa.table({"id": text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path)
 
