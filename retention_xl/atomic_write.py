@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from retention_xl.errors import DataError, OutputExists
 
-__all__ = ["write_atomically"]
+__all__ = ["write_atomically", "check_target"]
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, force: bool = False) -> Path:
@@ -54,11 +54,7 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     DataError
         The folder does not exist, or the file cannot be replaced (open in Excel).
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExists(path)
-    if not path.parent.is_dir():
-        raise DataError(f"folder {path.parent} does not exist")
+    path = check_target(path, force=force)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -85,4 +81,23 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    return path
+
+
+def check_target(path: str | Path, *, force: bool = False) -> Path:
+    """What :func:`write_atomically` checks before it writes, for a caller with a long job
+    before the writing (a report on millions of rows) to check first.
+
+    Raises
+    ------
+    OutputExists
+        ``path`` exists and ``force`` is false.
+    DataError
+        The folder does not exist.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExists(path)
+    if not path.parent.is_dir():
+        raise DataError(f"folder {path.parent} does not exist")
     return path

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
-from retention_xl.errors import EngineOutOfMemory
+from retention_xl.errors import DataError, EngineOutOfMemory
 from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
 from services import spark_or_skip
@@ -263,6 +263,17 @@ def test_a_pandas_run_that_would_not_fit_stops_with_the_engine_that_would(tmp_pa
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+@pytest.mark.parametrize("output, message", [("missing/report.xlsx", "does not exist"),
+                                              ("report.xls", "name the output like report.xlsx")])
+def test_an_output_that_cannot_be_written_is_refused_before_any_row_is_read(tmp_path, output, message):
+    """A report on millions of rows must not end in "folder does not exist": the output is
+    checked before the work begins."""
+    seen = []
+    with pytest.raises(DataError, match=message):
+        report_source(sample_path(), tmp_path / output, ReportOptions(engine="duckdb"), progress=seen.append)
+    assert seen == [] and not list(tmp_path.iterdir())
+
+
 def test_every_engine_reports_its_stages(tmp_path):
     frame = DATASETS["cdnow"]()
     frame.to_parquet(tmp_path / "cdnow.parquet")

@@ -19,14 +19,14 @@ import pandas as pd
 import pyarrow as pa
 
 from retention_xl.analysis.orders import Orders, no_orders_error
-from retention_xl.atomic_write import write_atomically
+from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS
 from retention_xl.engines.choice import check_pandas_fits, choose_engine, estimate_rows
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.sql_analysis import analyse_staged
 from retention_xl.engines.staging import stage_orders
-from retention_xl.errors import DataError, OutputExists
+from retention_xl.errors import DataError
 from retention_xl.file_pipeline import header_check, read_side_table
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
@@ -35,7 +35,7 @@ from retention_xl.pipeline import analyse, build_report, clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset, is_dataset, open_dataset
 from retention_xl.sources.file_checks import check_parquet
 from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
-from retention_xl.writers.xlsx_file import write_xlsx
+from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
 __all__ = ["ScaleRun", "report_source", "customers_path"]
 
@@ -112,10 +112,10 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)
-    output, beside = Path(output), customers_path(output)
-    for path in (output, beside):
-        if path.exists() and not force:
-            raise OutputExists(path)
+    # the outputs are checked before the work, not after it: a missing folder or a name
+    # other than .xlsx would otherwise be found once millions of rows are analysed
+    output = check_xlsx_target(output, force=force)
+    beside = check_target(customers_path(output), force=force)
     step("Reading orders")
     dataset = open_dataset(source, table=table, query=query, spark=spark) if is_dataset(source) else None
     if dataset is None:

@@ -25,12 +25,12 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
-from retention_xl.atomic_write import write_atomically
+from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.errors import DataError
 from retention_xl.writers.bulk_rows import sheet_rows_xml
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
-__all__ = ["write_xlsx", "report_bytes", "BULK_ROWS"]
+__all__ = ["write_xlsx", "check_xlsx_target", "report_bytes", "BULK_ROWS"]
 
 BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
 STREAM_CHUNK = 50_000  # rows serialised at a time when streaming
@@ -311,7 +311,20 @@ def write_xlsx(report: Report, path: str | Path, *, force: bool = False, bulk_ro
     DataError
         ``path`` is not an .xlsx name, or its folder does not exist.
     """
+    path = check_xlsx_target(path, force=force)
+    return write_atomically(path, lambda handle: _write_report(report, handle, bulk_rows), force=force)
+
+
+def check_xlsx_target(path: str | Path, *, force: bool = False) -> Path:
+    """The checks of :func:`write_xlsx` on ``path``, made before any work: an .xlsx name, in
+    a folder that exists, not over an existing file unless ``force``.
+
+    Raises
+    ------
+    OutputExists, DataError
+        As :func:`write_xlsx`.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError(f"the report is an .xlsx workbook: name the output like {path.with_suffix('.xlsx').name}")
-    return write_atomically(path, lambda handle: _write_report(report, handle, bulk_rows), force=force)
+    return check_target(path, force=force)
