@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -342,9 +343,17 @@ def test_a_workbook_without_the_columns_is_refused_on_its_header(engine, tmp_pat
     assert checks and checks[0] is not None
 
 
+def test_a_customer_with_no_segment_is_written_with_none_not_the_text_nan(tmp_path):
+    customers = pd.DataFrame({"segment": pd.Categorical(["Lost", None])}, index=pd.Index(["a", "b"], name="customer"))
+    with open(tmp_path / "full.parquet", "wb") as f:
+        write_customer_table(customers, f)
+    assert pq.read_table(tmp_path / "full.parquet")["segment"].to_pylist() == ["Lost", None]
+
+
 def test_the_full_customer_table_written_in_slices_is_the_table(tmp_path):
     customers = pd.DataFrame({
         "revenue": [5.0, 50.0, 1.0, 20.0, 20.0],
+        "orders": [1, 3, 1, 2, 2],
         "at_risk": [True, False, True, False, True],
         "segment": pd.Categorical(["Champions", "Lost", "Champions", "At risk", "Lost"]),
         "first_order": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]),
@@ -358,6 +367,12 @@ def test_the_full_customer_table_written_in_slices_is_the_table(tmp_path):
     assert back["segment"].tolist() == customers["segment"].astype(str).tolist()
     assert back["revenue"].tolist() == customers["revenue"].tolist()
     assert (back["first_order"] == customers["first_order"].to_numpy()).all()
+    # a dictionary of values for the columns of few values (counts, segments), none
+    # for money and dates, where nearly every value differs
+    chunks = pq.ParquetFile(path).metadata.row_group(0)
+    coded = {chunks.column(i).path_in_schema for i in range(chunks.num_columns)
+             if "RLE_DICTIONARY" in chunks.column(i).encodings}
+    assert coded == {"orders", "segment"}
     # ties in revenue go by id, in the order Python compares text (code points)
     assert kept_customers(customers, 4).index.tolist() == ["ب", "A", "a"]  # "A" before "b" at 20.0
     assert sorted(["ب", "۳", "b", "A"]) == ["A", "b", "ب", "۳"]
