@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from retention_xl.errors import DataError, OutputExists
 
-__all__ = ["write_atomically", "check_target"]
+__all__ = ["check_target", "write_atomically"]
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, force: bool = False) -> Path:
