@@ -164,6 +164,16 @@ class ReportOptions:
         """The activity window in days, the default of the period when none was chosen."""
         return DEFAULT_WINDOW_DAYS[self.period] if self.window_days is None else int(self.window_days)
 
+    def cleaning(self) -> dict[str, object]:
+        """What these options ask of the cleaning: the keyword arguments of
+        :func:`~retention_xl.analysis.orders.clean_orders` (column roles, statuses, date order).
+
+        >>> ReportOptions(roles=ColumnRoles(customer="Email"), dayfirst=True).cleaning()
+        {'customer': 'Email', 'include_statuses': (), 'exclude_statuses': (), 'dayfirst': True}
+        """
+        return {**self.roles.chosen(), "include_statuses": self.include_statuses,
+                "exclude_statuses": self.exclude_statuses, "dayfirst": self.dayfirst}
+
 
 def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -66,9 +66,7 @@ def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row:
     if not isinstance(raw, pd.DataFrame):
         raise InvalidValue(f"the order table must be a pandas DataFrame, got {type(raw).__name__}")
     options = _with_roles(options or ReportOptions(), roles)
-    return clean_orders(raw, **options.roles.chosen(), include_statuses=options.include_statuses,
-                        exclude_statuses=options.exclude_statuses, first_row=first_row, dayfirst=options.dayfirst,
-                        source=name)
+    return clean_orders(raw, **options.cleaning(), first_row=first_row, source=name)
 
 
 def _with_roles(options: ReportOptions, roles: dict[str, str]) -> ReportOptions:

@@ -222,13 +222,11 @@ class _Batch:
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
     # the customer column's distinct values, found once for the cleaning and the staging
-    roles = options.roles.chosen()
-    customer = detect_columns(frame.columns, **roles).customer
+    customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
-    cleaned = clean_orders(frame, **roles, include_statuses=options.include_statuses,
-                           exclude_statuses=options.exclude_statuses, first_row=first_row, dayfirst=options.dayfirst,
-                           source=name, known_values={customer: distinct})
+    cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
+                           known_values={customer: distinct})
     cols = cleaned.columns
     text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
