@@ -16,6 +16,8 @@ Poisson(0.15) invoices; 8% of purchase days are followed by a credit note within
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -27,8 +29,14 @@ def retail_invoices(n_customers: int = 4372, *, seed: int = 2011, r: float = 0.7
                     alpha: float = 45.0, dropout: float = 0.0) -> pd.DataFrame:
     """Invoices: ``InvoiceNo, CustomerID, InvoiceDate, Total`` (negative = credit note).
 
-    ``dropout`` is the probability of leaving after each purchase (0: nobody leaves).
+    ``dropout`` is the probability of leaving after each purchase (0: nobody leaves). The
+    table is made once per set of arguments; each caller gets its own copy.
     """
+    return _invoices(n_customers, seed, r, alpha, dropout).copy()
+
+
+@lru_cache(maxsize=8)
+def _invoices(n_customers: int, seed: int, r: float, alpha: float, dropout: float) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     span = (END - START).days + 1
     early = rng.random(n_customers) < 0.22  # already customers when the export starts
