@@ -323,11 +323,10 @@ class Sheet:
             book._active = book._sheets[max(i - 1, 0)]
 
     def number_format_at(self, row: int, col: int) -> str:
-        fmt = "General"
-        for (r1, c1, r2, c2), f in self.format_rules:
+        for (r1, c1, r2, c2), f in reversed(self.format_rules):  # the last rule set wins
             if r1 <= row <= r2 and c1 <= col <= c2:
-                fmt = f
-        return fmt
+                return f
+        return "General"
 
     def font_at(self, row: int, col: int) -> dict:
         out: dict = {}
