@@ -39,9 +39,10 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_collection_finish(session):
     """Every module is imported by now, and those objects live as long as the run: kept out
-    of the garbage collector's passes (``gc.freeze``), and young objects gathered ten times
-    less often. The suite's tests build many short-lived objects (cells, frames); with
-    Python's defaults about a tenth of a run went to collecting them again and again."""
+    of the garbage collector's passes (``gc.freeze``), and the youngest objects gathered
+    after 10,000 new ones instead of 700. The tests build many short-lived objects (cells,
+    frames); with Python's defaults about a tenth of the quick loop's CPU went to the
+    collector (BENCHMARKS.md)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)

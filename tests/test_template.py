@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import shutil
@@ -44,14 +45,10 @@ def _book(lang="en", **kwargs):
     return load_workbook(io.BytesIO(_BUILT[key]))
 
 
-_LOADED: dict[str, object] = {}
-
-
+@functools.cache
 def _read_only_book():
     """The English template loaded once, for the many checks that only read it."""
-    if "en" not in _LOADED:
-        _LOADED["en"] = _book()
-    return _LOADED["en"]
+    return _book()
 
 
 def _metrics(wb):
