@@ -60,11 +60,10 @@ def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows:
     text. The table is converted ``slice_rows`` customers at a time, so that writing ten
     million customers needs the memory of one slice, not a copy of the whole table.
 
-    Whole-number and categorical columns (orders, scores, segments) are
-    stored with a dictionary of their values; the others (money, dates, the models'
-    figures: nearly every value distinct) are not, for Parquet would build a dictionary
-    for each only to give it up (a million customers: written in half the time, in a file
-    no larger).
+    Whole-number and categorical columns (orders, scores, segments) are stored with a
+    dictionary of their values; the others (money, dates, the models' figures: nearly
+    every value distinct) are not, for Parquet would build a dictionary for each only to
+    give it up (a million customers: written in half the time, in a file no larger).
     """
     schema = None
     writer = None

@@ -228,9 +228,9 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
                            known_values={customer: distinct})
     cols = cleaned.columns
-    text = raw_customers.dtype == object or raw_customers.dtype == "str"
+    customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
-    spelling = Spellings.of(raw_customers, distinct, cleaned_ids[0]) if text else None
+    spelling = Spellings.of(raw_customers, distinct, cleaned_ids[0]) if customers_are_text else None
     pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd",
                    use_dictionary=STAGED_DICTIONARY)
     scripts = {}
@@ -259,11 +259,11 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     if cols.order_id is not None:
         ids = frame[cols.order_id].dropna().drop_duplicates()
         if ids.dtype.kind in "iu":  # written by Arrow, as str() writes them, with no Python string per id
-            text = pa.array(ids).cast(pa.string())
+            id_text = pa.array(ids).cast(pa.string())
         else:
-            text = pa.array(ids.map(as_id).to_numpy(dtype=object), type=pa.string())  # 17 and 17.0 are one id
+            id_text = pa.array(ids.map(as_id).to_numpy(dtype=object), type=pa.string())  # 17 and 17.0 are one id
         ids_path = path.replace("orders-", "ids-")
-        pq.write_table(pa.table({"id": text}), ids_path, use_dictionary=False)  # distinct within the batch
+        pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path)
 
