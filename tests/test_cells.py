@@ -5,6 +5,7 @@ for as COM codes and Currency cells as ``Decimal``; xlwings Lite hands the newer
 values as text)."""
 
 import datetime as dt
+import warnings
 from decimal import Decimal
 
 import numpy as np
@@ -187,3 +188,18 @@ def test_the_conversions_themselves():
     assert err.value.code == "#SPILL!"
     assert cells.number(Decimal("30000.00"), "x") == 30000.0
     assert cells.number(-2146826243.0, "x") == -2146826243.0  # a float is a number, never a code
+
+
+def test_numpy_numbers_from_python_callers_are_compared_as_python_numbers(text_errors):
+    # pandas' hash table compares ids that meet in a slot; numpy compared float32(x) with a
+    # Python float by rounding the float to float32: 1e300 overflowed, with a RuntimeWarning
+    # on the user's console for each such meeting (2,484 here)
+    ids = [[np.float32(i + 0.5)] for i in range(2_000)] + [[1e300 * (i + 1)] for i in range(2_000)]
+    dates = [[45000.0 + i % 60] for i in range(len(ids))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        counts = udfs.COHORT(ids, dates, "M")
+    assert [str(w.message) for w in caught] == []
+    assert sum(row[1] for row in counts[1:]) == 4_000  # every id a customer of its own
+    got = cells.values([[np.float32(0.1)], [np.int64(7)], [np.str_("a")]], "x")
+    assert got == [float(np.float32(0.1)), 7, "a"] and [type(v) for v in got] == [float, int, str]

@@ -238,18 +238,30 @@ def values(x: Any, name: str) -> list[Any]:
 
     Currency amounts (``decimal.Decimal``) become ``float``, as every other number is, and
     so does an integer beyond a float's range (as an infinity, which the analysis refuses).
+    numpy numbers and text (from Python callers) become Python's own, which compare
+    exactly: numpy compares ``float32(64)`` with the integer ``2**128`` (same hash) by
+    rounding the integer to ``float32``, with an overflow warning.
+
+    >>> values([[np.float32(0.5)], [np.int64(7)], [np.str_("C1")], [None]], "customer_ids")
+    [0.5, 7, 'C1', None]
     """
     flat, kinds = _cells(x)
     return _checked(flat, kinds, name)
 
 
+_NUMPY_SCALARS = (np.number, np.bool_, np.str_)
+
+
 def _checked(flat: list[Any], kinds: set[type], name: str) -> list[Any]:
-    """``flat`` with errors passed on and Currency or huge integers made float (in place)."""
+    """``flat`` with errors passed on, Currency or huge integers made float and numpy
+    numbers and text made Python's (in place)."""
     error = _first_error(flat, kinds)
     if error is not None:
         raise PassedError(_error_code(error), name)
-    if any(issubclass(k, decimal.Decimal) for k in kinds) or int in kinds:
+    if any(issubclass(k, (decimal.Decimal, *_NUMPY_SCALARS)) for k in kinds) or int in kinds:
         for i, v in enumerate(flat):
+            if isinstance(v, _NUMPY_SCALARS):
+                v = flat[i] = v.item()
             if isinstance(v, decimal.Decimal) or (type(v) is int and abs(v) > sys.float_info.max):
                 flat[i] = _float(v)
     return flat
