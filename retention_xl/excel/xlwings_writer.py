@@ -19,14 +19,8 @@ sheets) pointing at the sheet; a sheet of the user's with a wanted name (an unma
 *Summary*) is never touched and the report takes a free name instead (*Summary (2)*).
 
 A re-run **updates the marked sheets in place**, so that what users build on the report
-keeps working: a formula such as ``=SUM(PeriodKPIs[Net revenue])``, a chart or a pivot on
-a report Table. Deleting a Table turns every reference to it into ``#REF!`` for good, so
-a Table is never deleted: each keeps its name and its ListObject and is resized to the
-new data (:func:`_place_tables`). Excel resizes a Table only with its header in the same
-row, so when the data above a Table grew or shrank, whole rows are inserted or deleted
-above it first: the Table, and everything beside and below it, moves with them. The
-report's other cells (titles, figures, notes) and its own charts are then cleared and
-written again; the user's own charts on a report sheet stay.
+keeps working (formulas, charts and pivots on its Tables): the Tables are kept, moved and
+resized and the rest cleared by :mod:`retention_xl.excel.live_update`, then written again.
 
 Charts are drawn with xlwings' portable chart API (series from rows or columns, series
 names, categories, title, legend, a 0-100 % value axis) and the heatmap with its
@@ -50,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from retention_xl.analysis.notices import Notice
-from retention_xl.errors import DataError
+from retention_xl.excel.live_update import CHART_MARK, check_table_names, prepare_sheet, top_row
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.labels import label
 from retention_xl.wording import notice_text
@@ -70,7 +64,6 @@ __all__ = [
     "HEATMAP_COLORS",
     "SHEET_MARK",
     "TABLE_STYLE",
-    "CHART_MARK",
     "WRITE_CELLS",
     "LiveReport",
     "free_sheet_name",
@@ -96,7 +89,6 @@ _CHART_TYPES = {"line": "line_markers", "bar": "bar_clustered"}
 _POINTS_PER_COLUMN = 48.0  # a default column is 64 pixels, 48 points
 _POINTS_PER_ROW = 15.0
 _MAX_SHEET_NAME = 31
-CHART_MARK = "RetentionXL chart"  # name prefix of the report's own charts: replaced on each run
 #: cells in one write; a larger table goes in chunks of rows (as xlwings >= 0.37 does by itself)
 WRITE_CELLS = 100_000
 
@@ -339,104 +331,6 @@ def _reason(err: BaseException) -> str:
     return " ".join(str(err).split())[:150] or type(err).__name__
 
 
-# ------------------------------------------------------------------ updating in place
-
-
-def _box(rng) -> tuple[int, int, int, int]:
-    """1-based (first row, first column, last row, last column) of an xlwings range."""
-    rows, cols = rng.shape
-    return rng.row, rng.column, rng.row + rows - 1, rng.column + cols - 1
-
-
-def _top(table: Table) -> int:
-    """1-based first row of a laid-out table, its title included."""
-    return table.row + (0 if table.title else 1)
-
-
-def _place_tables(ws, sheet: Sheet, existing: dict[str, Any]) -> None:
-    """Move and resize the Tables already on ``ws`` to the layout of ``sheet``, top to bottom.
-
-    A Table's header row can only change by inserting or deleting whole rows above it
-    (Excel resizes a Table only from the same header row), which moves the Tables below
-    with it, so the Tables are placed in order: after the first ``k`` are in place, the
-    rest still lie below them. Before a Table grows downwards, the next one is pushed down
-    far enough for the two never to overlap.
-    """
-    laid = sorted((t for t in sheet.tables if t.name.casefold() in existing), key=lambda t: t.row)
-    for i, table in enumerate(laid):
-        live = existing[table.name.casefold()]
-        row, col, _, _ = _box(live.range)
-        top_now = row - (table.row + 1 - _top(table))  # its title moves with it
-        shift = (table.row + 1) - row
-        if shift > 0:
-            ws.range(f"{top_now}:{top_now + shift - 1}").insert(shift="down")
-        elif shift < 0:
-            ws.range(f"{top_now + shift}:{top_now - 1}").delete(shift="up")
-        if col != table.col + 1:  # never happens with today's layout: a Table keeps its column
-            raise DataError(f"table {table.name} would have to move sideways; delete the sheet "
-                            f"'{ws.name}' and run the report again")
-        last = table.last_row + 1
-        if i + 1 < len(laid):
-            below = laid[i + 1]
-            below_row = _box(existing[below.name.casefold()].range)[0]
-            below_top = below_row - (below.row + 1 - _top(below))
-            if below_top <= last + 1:  # make room before growing into it
-                ws.range(f"{below_top}:{last + 1}").insert(shift="down")
-        live.resize(ws.range((table.row + 1, table.col + 1), (last, table.col + len(table.columns))))
-
-
-def _clear_around_tables(ws, sheet: Sheet) -> None:
-    """Clear every cell of the used range outside the report's Tables: old titles, figures, notes."""
-    used = _box(ws.used_range)
-    last_row, last_col = used[2], max(used[3], 1)
-    boxes = sorted((t.row + 1, t.col + 1, t.last_row + 1, t.col + len(t.columns)) for t in sheet.tables)
-    row = 1
-    for r1, c1, r2, c2 in boxes:
-        if r1 > row:
-            ws.range((row, 1), (r1 - 1, last_col)).clear()
-        if c1 > 1:
-            ws.range((r1, 1), (r2, c1 - 1)).clear()
-        if c2 < last_col:
-            ws.range((r1, c2 + 1), (r2, last_col)).clear()
-        row = r2 + 1
-    if row <= last_row:
-        ws.range((row, 1), (last_row, last_col)).clear()
-
-
-def _prepare_sheet(ws, sheet: Sheet, notes: list[str]) -> dict[str, Any]:
-    """Ready a sheet of an earlier run for rewriting; returns its Tables the layout keeps, by name."""
-    for chart in list(ws.charts):
-        if chart.name.startswith(CHART_MARK):
-            chart.delete()
-    wanted = {t.name.casefold() for t in sheet.tables}
-    existing: dict[str, Any] = {}
-    for live in list(ws.tables):
-        if live.name.casefold() in wanted:
-            existing[live.name.casefold()] = live
-        else:
-            notes.append(Notice("live_table_removed", table=live.name, sheet=ws.name))
-            live.delete()
-    _place_tables(ws, sheet, existing)
-    _clear_around_tables(ws, sheet)
-    return existing
-
-
-def _check_table_names(book, report: Report, replaced: set[str]) -> None:
-    """Table names are workbook-wide: stop before any change if one is already in use."""
-    wanted = {t.name.casefold(): t.name for s in report.sheets for t in s.tables}
-    for ws in book.sheets:
-        if ws.name in replaced:
-            continue
-        for t in ws.tables:
-            if t.name.casefold() in wanted:
-                raise DataError(f"sheet '{ws.name}' already has a table named {t.name}, a name the report "
-                                f"needs: rename that table (Table Design > Table Name) and run the report again")
-    for name in book.names:
-        if name.name.casefold() in wanted:
-            raise DataError(f"the workbook already defines the name {name.name}, a table name the report "
-                            f"needs: rename it (Formulas > Name Manager) and run the report again")
-
-
 def notes_row(sheet: Sheet) -> int:
     """0-based row for the notes line on ``sheet``: the first row no block uses above its first table.
 
@@ -451,10 +345,10 @@ def notes_row(sheet: Sheet) -> int:
         elif isinstance(block, Figures):
             used.update(range(block.row, block.row + 2 + (1 if block.title else 0)))
         elif isinstance(block, Table):
-            used.update(range(_top(block) - 1, block.last_row + 1))
+            used.update(range(top_row(block) - 1, block.last_row + 1))
         elif isinstance(block, Chart):
             used.update(range(block.row, block.row + block.height_rows))
-    first_table = min((_top(t) - 1 for t in sheet.tables), default=max(used, default=-1) + 2)
+    first_table = min((top_row(t) - 1 for t in sheet.tables), default=max(used, default=-1) + 2)
     free = [r for r in range(1, first_table) if r not in used and r - 1 in used]
     return free[0] if free else max(used, default=-1) + 2
 
@@ -498,7 +392,7 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
     """
     native = native_supported() if native is None else native
     old = {k: ws for k, ws in marked_sheets(book).items() if ws.name not in keep}
-    _check_table_names(book, report, {ws.name for ws in old.values()})
+    check_table_names(book, report, {ws.name for ws in old.values()})
     notes: list[Notice] = []
     skipped = None if native else _native_only(report)
     if skipped:
@@ -518,7 +412,7 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
         if ws is not None:
             if ws.name != name:
                 ws.name = name
-            existing = _prepare_sheet(ws, sheet, notes)
+            existing = prepare_sheet(ws, sheet, notes)
         else:
             ws = book.sheets.add(name=name, after=previous if previous is not None else book.sheets[-1])
             existing = {}
