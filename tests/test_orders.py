@@ -359,3 +359,35 @@ def test_duplicates_among_many_rows_name_the_first_occurrence():
     # rows 2 and 5 are a on the web; 3 and 6 are b on the web; row 4 differs by channel
     assert dict(zip(issues["row"], issues["problem"])) == {5: "possible duplicate of row 2 (kept)",
                                                           6: "possible duplicate of row 3 (kept)"}
+
+
+# ---------------------------------------------------------------- the refund column
+
+def test_the_refund_notice_counts_the_refunds_applied_and_says_which_were_not():
+    raw = pd.DataFrame({
+        "Customer": ["a", "b", "c", "d", "e"],
+        "Date": ["2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09"],
+        "Total": [100, -10, 50, 0, 30],
+        "Refunded": [20, 5, 0, 7, 30],
+    })
+    result = clean_orders(raw, refund="Refunded")
+    # a and d get a refund row (20 + 7); e is refunded in full and left out; b is a return
+    # already (-10): its 5 is not taken off again
+    assert result.frame["amount"].tolist() == [100.0, -20.0, -10.0, 50.0, 0.0, -7.0]
+    notices = {n.code: dict(n.values) for n in result.notices}
+    assert notices["refund_column"] == {"column": "Refunded", "count": 2, "value": 27.0, "full": 1,
+                                        "full_value": 30.0}
+    assert notices["refund_on_returns"] == {"column": "Refunded", "count": 1, "value": 5.0}
+    refund_rows = result.frame.loc[result.frame.duplicated("row", keep="first"), "amount"]
+    assert -refund_rows.sum() == notices["refund_column"]["value"]  # what the sentence says is applied
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_the_refunds_not_applied_are_said_in_every_language(lang):
+    from retention_xl.analysis.notices import Notice
+    from retention_xl.wording import notice_text
+
+    one = notice_text(Notice("refund_on_returns", column="Refunded", count=1, value=5.0), lang)
+    many = notice_text(Notice("refund_on_returns", column="Refunded", count=3, value=15.5), lang)
+    assert "'Refunded'" in one and "5.00" in one and "refund on returns" not in one
+    assert "3" in many and "15.50" in many and one != many

@@ -118,9 +118,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       unit price.
     * An order whose amount is negative is a refund (an ERP cancellation document numbered
       ``C...``, a return): it reduces revenue and is never a purchase. A refund column's
-      value becomes a refund row on the order's date; an order refunded in full, an order
-      whose status is not a sale (:mod:`~retention_xl.analysis.order_status`) or that has a
-      cancelled-at date is left out and listed (action ``excluded``, with its value).
+      value becomes a refund row on the order's date (not on an order that is already
+      negative: the return is the refund, and the notice ``refund_on_returns`` counts
+      them); an order refunded in full, an order whose status is not a sale
+      (:mod:`~retention_xl.analysis.order_status`) or that has a cancelled-at date is left
+      out and listed (action ``excluded``, with its value).
     * A blank customer key falls back to a second column (billing name, phone) when there
       is one; e-mail keys are case-folded.
     * Rows identical in every column are kept and listed as possible duplicates (action
@@ -359,12 +361,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         reason_col[full] = cols.refund
         reason_detail_row[full] = fr[full]
         partial = ok & (reason == None) & (g_refund > 0)  # noqa: E711
-        if (full | partial).any():
-            notices.append(Notice("refund_column", column=cols.refund, count=int(partial.sum()),
-                                  value=float(g_refund[partial].sum()), full=int(full.sum()),
-                                  full_value=float(g_amount[full].sum())))
     else:
-        partial = np.zeros(n_groups, bool)
+        full = partial = np.zeros(n_groups, bool)
     if ocol is not None:
         cdoc_u = cancellation_documents(ocol.uniques) if len(ocol.uniques) else np.zeros(0, bool)
         g_cdoc = np.zeros(n_groups, bool)
@@ -414,6 +412,18 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         if level == "row":  # a row proven a duplicate is not an order
             sale &= row_live_used[g_first] if n_groups else sale
 
+    # ---- the refund column: a refund row for each sale it refunds in part; an order whose
+    # amount is already negative (a return) is not refunded again, and says so
+    refunded = sale & partial & (g_amount >= 0)
+    if full.any() or refunded.any():
+        notices.append(Notice("refund_column", column=cols.refund, count=int(refunded.sum()),
+                              value=float(g_refund[refunded].sum()), full=int(full.sum()),
+                              full_value=float(g_amount[full].sum())))
+    on_return = sale & partial & (g_amount < 0)
+    if on_return.any():
+        notices.append(Notice("refund_on_returns", column=cols.refund, count=int(on_return.sum()),
+                              value=float(g_refund[on_return].sum())))
+
     # ---- conventions: how rows became orders and amounts
     multi = sale & (g_lines > 1)
     if ocol is not None and multi.any():
@@ -442,7 +452,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     # ---- the orders: one row per order, a refund row per refunded order
     gi = np.flatnonzero(sale)
-    ri = np.flatnonzero(sale & partial & (g_amount >= 0))
+    ri = np.flatnonzero(refunded)
     all_rows = np.r_[rows[g_first[gi]], rows[g_first[ri]]]
     all_dates = np.r_[g_date[gi], g_date[ri]]
     all_amounts = np.r_[g_amount[gi], -g_refund[ri]]

@@ -183,6 +183,8 @@ LABELS = {
     "notice.cancellation_documents": "{count:,} cancellation lines ({documents:,} documents numbered C... in '{column}') reduce revenue by {value:,.2f}; they are refunds, not purchases.",
     "notice.negative_orders": "{count:,} refunds (negative amounts) reduce revenue by {value:,.2f}; they are not purchases.",
     "notice.negative_orders.one": "1 refund (a negative amount) reduces revenue by {value:,.2f}; it is not a purchase.",
+    "notice.refund_on_returns": "{count:,} refunds in '{column}' ({value:,.2f}) were not applied: their orders already have a negative amount (a return), which reduces revenue by itself.",
+    "notice.refund_on_returns.one": "1 refund in '{column}' ({value:,.2f}) was not applied: its order already has a negative amount (a return), which reduces revenue by itself.",
     "notice.statuses_excluded": "Statuses in '{column}': {count:,} orders ({value:,.2f}) are not sales and were left out: {statuses}. Counted as sales: {kept}.",
     "notice.statuses_kept": "Statuses in '{column}': all counted as sales ({kept}).",
     "notice.possible_duplicates": "{count:,} rows repeat an earlier row in every column ({value:,.2f}); they were kept, as identical lines can be real. To drop them, remove duplicate rows from the table (Excel: Data > Remove Duplicates) and run the report again.",

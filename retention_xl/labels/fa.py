@@ -179,6 +179,8 @@ LABELS = {
     "notice.cancellation_documents": "{count:,} ردیف ابطال ({documents:,} سند با شماره‌ی C... در '{column}') درآمد را {value:,.2f} کم می‌کنند؛ این‌ها بازپرداخت‌اند، نه خرید.",
     "notice.negative_orders": "{count:,} مبلغ منفی (مرجوعی و بازپرداخت) درآمد را {value:,.2f} کم می‌کنند؛ خرید نیستند.",
     "notice.negative_orders.one": "۱ مبلغ منفی (مرجوعی یا بازپرداخت) درآمد را {value:,.2f} کم می‌کند؛ خرید نیست.",
+    "notice.refund_on_returns": "{count:,} بازپرداخت در '{column}' ({value:,.2f}) اعمال نشد: سفارش‌هایشان خود مبلغ منفی دارند (مرجوعی) که درآمد را کم می‌کند.",
+    "notice.refund_on_returns.one": "۱ بازپرداخت در '{column}' ({value:,.2f}) اعمال نشد: سفارشش خود مبلغ منفی دارد (مرجوعی) که درآمد را کم می‌کند.",
     "notice.statuses_excluded": "وضعیت‌ها در '{column}': {count:,} سفارش ({value:,.2f}) فروش نیستند و کنار گذاشته شدند: {statuses}. فروش حساب شدند: {kept}.",
     "notice.statuses_kept": "وضعیت‌ها در '{column}': همه فروش حساب شدند ({kept}).",
     "notice.possible_duplicates": "{count:,} ردیف در همه‌ی ستون‌ها با ردیفی پیش از خود یکی‌اند ({value:,.2f})؛ نگه داشته شدند، چون ردیف‌های یکسان می‌توانند واقعی باشند. برای حذفشان ردیف‌های تکراری را از جدول بردارید (Excel: Data > Remove Duplicates) و گزارش را دوباره بسازید.",
