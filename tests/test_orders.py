@@ -391,3 +391,21 @@ def test_the_refunds_not_applied_are_said_in_every_language(lang):
     many = notice_text(Notice("refund_on_returns", column="Refunded", count=3, value=15.5), lang)
     assert "'Refunded'" in one and "5.00" in one and "refund on returns" not in one
     assert "3" in many and "15.50" in many and one != many
+
+
+def test_a_row_proven_a_duplicate_is_in_no_count_of_the_sales():
+    # one row per order (60 ids; #5 repeated by its refund row, under 5% of the ids), and
+    # row 5 (order #3, a negative amount) exported twice: the second is the same order again
+    raw = pd.DataFrame({"Order": [f"#{i}" for i in range(60)], "Customer": [f"c{i % 7}" for i in range(60)],
+                        "Date": [f"2024-01-{1 + i % 28:02d}" for i in range(60)],
+                        "Amount": [10.0 + i for i in range(60)], "Status": ["paid"] * 59 + ["cancelled"]})
+    raw.loc[3, "Amount"] = -4.0
+    refund = pd.DataFrame({"Order": ["#5"], "Customer": ["c5"], "Date": ["2024-01-20"], "Amount": [-5.0],
+                           "Status": ["refunded"]})
+    result = clean_orders(pd.concat([raw, refund, raw.iloc[[3]]], ignore_index=True))
+    assert ("duplicate", "skipped") in {(p, a) for p, a in zip(result.issues["problem"], result.issues["action"])}
+    frame = result.frame
+    assert len(frame) == 59 and (frame["amount"] < 0).sum() == 1
+    notices = {n.code: dict(n.values) for n in result.notices}
+    assert notices["negative_orders"] == {"count": 1, "value": 4.0}
+    assert dict((text, shown) for text, shown, _ in notices["statuses_excluded"]["tally"])["paid"] == 59

@@ -387,17 +387,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                 problem = np.array([f"{code}:{t}" for t in texts], dtype=object)
                 issues.append((first, col_name, texts, problem, "excluded", g_lines[where_g], g_amount[where_g]))
     sale = ok & ~excluded
-    if cols.status:
-        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
-    refund_doc = sale & (g_amount < 0)
-    if refund_doc.any():
-        cd = refund_doc & g_cdoc
-        if cd.any():
-            notices.append(Notice("cancellation_documents", column=cols.order_id, count=int(g_lines[cd].sum()),
-                                  documents=int(cd.sum()), value=float(-g_amount[cd].sum())))
-        other = refund_doc & ~g_cdoc
-        if other.any():
-            notices.append(Notice("negative_orders", count=int(other.sum()), value=float(-g_amount[other].sum())))
 
     # ---- rows used; identical rows
     row_live_used = np.zeros(n, bool)
@@ -412,7 +401,20 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         if level == "row":  # a row proven a duplicate is not an order
             sale &= row_live_used[g_first] if n_groups else sale
 
-    # ---- the refund column: a refund row for each sale it refunds in part; an order whose
+    # ---- what the sales are made of, counted once the duplicates are known
+    if cols.status:
+        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
+    refund_doc = sale & (g_amount < 0)
+    if refund_doc.any():
+        cd = refund_doc & g_cdoc
+        if cd.any():
+            notices.append(Notice("cancellation_documents", column=cols.order_id, count=int(g_lines[cd].sum()),
+                                  documents=int(cd.sum()), value=float(-g_amount[cd].sum())))
+        other = refund_doc & ~g_cdoc
+        if other.any():
+            notices.append(Notice("negative_orders", count=int(other.sum()), value=float(-g_amount[other].sum())))
+
+    # the refund column: a refund row for each sale it refunds in part; an order whose
     # amount is already negative (a return) is not refunded again, and says so
     refunded = sale & partial & (g_amount >= 0)
     if full.any() or refunded.any():
