@@ -409,3 +409,45 @@ def test_a_row_proven_a_duplicate_is_in_no_count_of_the_sales():
     notices = {n.code: dict(n.values) for n in result.notices}
     assert notices["negative_orders"] == {"count": 1, "value": 4.0}
     assert dict((text, shown) for text, shown, _ in notices["statuses_excluded"]["tally"])["paid"] == 59
+
+
+ORDER_IDS = st.sampled_from(["#1", "#2", "#3", "#4", "C5", None])
+STATUSES = st.sampled_from(["paid", "completed", "pending", "cancelled", "refunded"])
+REFUNDS = st.sampled_from([0, 0, 0, 5, 20, 100, None])
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(ORDER_IDS, st.sampled_from(["a", "b", "c"]), st.integers(1, 20),
+                          st.integers(-30, 100), STATUSES, REFUNDS), min_size=1, max_size=20),
+       st.lists(st.integers(0, 19), max_size=3), st.booleans())
+def test_what_the_notices_count_is_what_the_orders_hold(rows, repeated, with_ids):
+    # random exports with statuses, a refund column, refund documents, order lines and
+    # exported-twice rows: each sentence's count and value must be found in the orders
+    raw = pd.DataFrame(rows, columns=["Order", "Customer", "Day", "Amount", "Status", "Refunded"])
+    raw = pd.concat([raw, raw.iloc[[i for i in repeated if i < len(raw)]]], ignore_index=True)
+    raw["Order"] = raw["Order"].where(raw["Order"].notna(), [f"#u{i}" for i in range(len(raw))])
+    raw["Date"] = [f"2024-01-{d:02d}" for d in raw.pop("Day")]
+    if not with_ids:
+        raw = raw.drop(columns="Order")
+    try:
+        result = clean_orders(raw, refund="Refunded", status="Status")
+    except DataError:
+        return  # nothing usable: said in one line, no notices to check
+    frame = result.frame
+    refund_rows = frame.duplicated("row", keep="first")  # a refund row follows its order
+    orders = frame[~refund_rows]
+    notices = {n.code: dict(n.values) for n in result.notices}
+    applied = notices.get("refund_column", {"count": 0, "value": 0.0})
+    assert applied["count"] == refund_rows.sum()
+    assert applied["value"] == pytest.approx(-frame.loc[refund_rows, "amount"].sum())
+    negative = orders["amount"] < 0
+    returns = notices.get("negative_orders", {"count": 0, "value": 0.0})
+    documents = notices.get("cancellation_documents", {"documents": 0, "value": 0.0})
+    assert returns["count"] + documents["documents"] == negative.sum()
+    assert returns["value"] + documents["value"] == pytest.approx(-orders.loc[negative, "amount"].sum())
+    statuses = notices.get("statuses_excluded") or notices.get("statuses_kept")
+    if statuses is not None:
+        counted = sum(shown - out for _, shown, out in statuses["tally"])
+        assert counted == len(orders)  # every order here has a status
+    excluded = result.issues[result.issues["problem"].str.startswith("order_status")]
+    assert notices.get("statuses_excluded", {"count": 0})["count"] == len(excluded)
