@@ -33,6 +33,8 @@ def notice_text(notice: Notice, lang: str) -> str:
         values["script"] = label(lang, f"script.{values['script']}")
     if code == "live_windows_only":
         return label(lang, f"notice.live_windows_only.{values['what']}")
+    if code == "refund_column":
+        return _refund_column(values, lang)
     key = _counted(f"notice.{code}", values.get("count"), lang)
     if key not in labels_for(lang):
         return code.replace("_", " ") + (": " + ", ".join(f"{k} {v}" for k, v in values.items()) if values else "")
@@ -42,6 +44,14 @@ def notice_text(notice: Notice, lang: str) -> str:
 def _counted(key: str, count: object, lang: str) -> str:
     """``key`` + ``.one`` when ``count`` is 1 and the language words one thing differently."""
     return f"{key}.one" if count == 1 and f"{key}.one" in labels_for(lang) else key
+
+
+def _refund_column(v: dict, lang: str) -> str:
+    """The refunds applied and the orders refunded in full, each said only when there are some."""
+    parts = [label(lang, _counted(f"notice.refund_column.{part}", v[key], lang), **v)
+             for part, key in (("partly", "count"), ("full", "full")) if v[key]]
+    return label(lang, "notice.refund_column", column=v["column"],
+                 parts=label(lang, "notice.refund_column.join").join(parts))
 
 
 def _date_order(v: dict, lang: str) -> str:

@@ -451,3 +451,21 @@ def test_what_the_notices_count_is_what_the_orders_hold(rows, repeated, with_ids
         assert counted == len(orders)  # every order here has a status
     excluded = result.issues[result.issues["problem"].str.startswith("order_status")]
     assert notices.get("statuses_excluded", {"count": 0})["count"] == len(excluded)
+
+
+@pytest.mark.parametrize("count, full, english", [
+    (1, 0, "Refunds in 'R': 1 partly refunded order reduces revenue by 10.00."),
+    (0, 2, "Refunds in 'R': 2 orders refunded in full were left out (5.00)."),
+    (3, 1, "Refunds in 'R': 3 partly refunded orders reduce revenue by 10.00; 1 order refunded in full was left "
+           "out (5.00)."),
+])
+def test_the_refund_sentence_says_only_what_happened(count, full, english):
+    from retention_xl.analysis.notices import Notice
+    from retention_xl.wording import notice_text
+
+    notice = Notice("refund_column", column="R", count=count, value=10.0, full=full, full_value=5.0)
+    assert notice_text(notice, "en") == english
+    for lang in ("ar", "fa"):
+        text = notice_text(notice, lang)
+        assert "'R'" in text and ("10.00" in text) == bool(count) and ("5.00" in text) == bool(full)
+
