@@ -138,7 +138,7 @@ def test_erp_invoice_lines_give_an_analysts_figures():
     assert (h["refund_only_customers"], h["refund_only_revenue"]) == (1, pytest.approx(-19.80))
     assert customers["revenue"].sum() + h["refund_only_revenue"] == pytest.approx(h["revenue"])
     notes = words(r.clean.notices)
-    assert ("2 cancellation lines (2 documents numbered C... in 'InvoiceNo') reduce revenue by 47.30; "
+    assert ("2 cancellation lines (documents numbered C... in 'InvoiceNo': 2) reduce revenue by 47.30; "
             "they are refunds, not purchases.") in notes
     assert any(n.startswith("1 row repeats an earlier row in every column (54.08); it was kept") for n in notes)
     # one cohort, December 2010 (the three buyers); 17850 is back in January 2011

@@ -1,0 +1,44 @@
+"""The report's words: the same labels and placeholders in every language, and English that counts right."""
+
+import re
+import string
+
+import pytest
+
+from retention_xl.analysis.notices import Notice
+from retention_xl.labels import LANGUAGES, labels_for
+from retention_xl.wording import notice_text
+
+
+def fields(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_language_has_every_label_with_the_same_placeholders():
+    keys = {lang: {k for k in labels_for(lang) if not k.endswith(".one")} for lang in LANGUAGES}
+    assert keys["ar"] == keys["en"] and keys["fa"] == keys["en"]
+    for key in keys["en"]:
+        english = fields(labels_for("en")[key])
+        for lang in ("ar", "fa"):
+            assert fields(labels_for(lang)[key]) == english, (lang, key)
+
+
+def test_a_singular_sentence_uses_only_its_notices_values():
+    for lang in LANGUAGES:
+        words = labels_for(lang)
+        for key in (k for k in words if k.endswith(".one")):
+            assert fields(words[key]) <= fields(words[key.removesuffix(".one")]) | {"count"}, (lang, key)
+
+
+@pytest.mark.parametrize("key", sorted(k for k in labels_for("en") if k.startswith("notice.")
+                                       and re.search(r"\{count[:}]", labels_for("en")[k]) and not k.endswith(".one")))
+def test_a_notice_that_counts_has_its_english_singular(key):
+    # "1 orders (5.00) are not sales" was what a single cancelled order read like
+    assert f"{key}.one" in labels_for("en")
+
+
+def test_one_cancelled_order_reads_in_the_singular():
+    notice = Notice("statuses_excluded", column="Status", count=1, value=5.0, statuses="cancelled (1)",
+                    kept="paid (3)", tally=())
+    assert notice_text(notice, "en") == ("Statuses in 'Status': 1 order (5.00) is not a sale and was left out: "
+                                         "cancelled (1). Counted as sales: paid (3).")
