@@ -282,3 +282,18 @@ def test_a_shop_where_nobody_drops_out_is_told_so(lang):
     note = segments.blocks[2].lines[0]
     assert label(lang, "note.model_limit.no_dropout") in note
     assert label(lang, "note.model_interval", level="90%") in note
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_blank_average_retention_and_churn_are_explained(built, lang):
+    from retention_xl.labels import label
+
+    # three months of orders with a 90-day window: no period can be averaged yet
+    assert pd.isna(built.analysis.headline["avg_crr"]) and pd.isna(built.analysis.headline["avg_churn"])
+    report = build_report(_raw_orders(), source="orders.csv", period="M", lang=lang).report
+    lines = [line for block in report.sheets[0].blocks for line in getattr(block, "lines", ())]
+    assert label(lang, "note.avg_none", window=90) in lines
+    longer = build_report(generate_orders(60, seed=3).rename(columns={"order_date": "date"}), lang=lang)
+    assert not pd.isna(longer.analysis.headline["avg_crr"])
+    lines = [line for block in longer.report.sheets[0].blocks for line in getattr(block, "lines", ())]
+    assert label(lang, "note.avg_none", window=90) not in lines

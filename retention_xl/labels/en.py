@@ -223,6 +223,7 @@ LABELS = {
     "fig.customers_revenue": "Net revenue of the Customers table",
     "fig.refund_only": "Refunds of customers with no purchase ({count:,})",
     "note.avg_from": "Averages of CRR and churn from {period} on: before it nobody could have lapsed yet (a {window}-day window); the last period is left out as incomplete.",
+    "note.avg_none": "Average CRR and churn are left blank: no complete period yet has customers at its start after the first {window} days of orders (the last period is incomplete).",
     "table.IssueReasons": "Rows by reason",
     "col.reason": "Reason",
     "col.lines": "Rows",

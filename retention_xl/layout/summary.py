@@ -30,6 +30,8 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
     notes = [L("note.window", window=a.window_days)]
     if h.get("avg_from"):
         notes.append(L("note.avg_from", period=h["avg_from"], window=a.window_days))
+    else:  # the two figures are blank: say why
+        notes.append(L("note.avg_none", window=a.window_days))
     basis = basis_lines(a.orders.columns, a.orders.notices, lang)
     basis_row = 6
     cols = (
