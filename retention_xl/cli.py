@@ -357,9 +357,7 @@ def validate(
     date_order: DateOrderOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Check the purchase models: fit BG/NBD, MBG/NBD and Pareto/NBD on the orders before
-    --holdout-start, compare their predictions with the purchases made from that day on,
-    and say which one the holdout favours."""
+    """Check the purchase models: fitted on the orders before --holdout-start, scored on the purchases after it."""
     from rich.table import Table
 
     from retention_xl.file_pipeline import check_holdout
