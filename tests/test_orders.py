@@ -408,7 +408,7 @@ def test_a_row_proven_a_duplicate_is_in_no_count_of_the_sales():
     assert len(frame) == 59 and (frame["amount"] < 0).sum() == 1
     notices = {n.code: dict(n.values) for n in result.notices}
     assert notices["negative_orders"] == {"count": 1, "value": 4.0}
-    assert dict((text, shown) for text, shown, _ in notices["statuses_excluded"]["tally"])["paid"] == 59
+    assert {text: shown for text, shown, _ in notices["statuses_excluded"]["tally"]}["paid"] == 59
 
 
 ORDER_IDS = st.sampled_from(["#1", "#2", "#3", "#4", "C5", None])
@@ -456,8 +456,8 @@ def test_what_the_notices_count_is_what_the_orders_hold(rows, repeated, with_ids
 @pytest.mark.parametrize("count, full, english", [
     (1, 0, "Refunds in 'R': 1 partly refunded order reduces revenue by 10.00."),
     (0, 2, "Refunds in 'R': 2 orders refunded in full were left out (5.00)."),
-    (3, 1, "Refunds in 'R': 3 partly refunded orders reduce revenue by 10.00; 1 order refunded in full was left "
-           "out (5.00)."),
+    (3, 1, ("Refunds in 'R': 3 partly refunded orders reduce revenue by 10.00; 1 order refunded in full was "
+            "left out (5.00).")),
 ])
 def test_the_refund_sentence_says_only_what_happened(count, full, english):
     from retention_xl.analysis.notices import Notice
