@@ -307,3 +307,10 @@ def test_report_says_which_step_outgrew_duckdbs_memory_limit(tmp_path, monkeypat
     assert ("Error: DuckDB needed more than its memory limit of 64MiB to compute customer_days. "
             "Give it a higher --memory-limit than 64MiB") in line, line
     assert "Traceback" not in result.output and not target.exists()
+
+
+def test_the_console_summary_counts_one_thing_in_the_singular():
+    from retention_xl.cli import _counted
+
+    assert [_counted(n, "unhappy customer") for n in (0, 1, 2, 1204)] == [
+        "0 unhappy customers", "1 unhappy customer", "2 unhappy customers", "1,204 unhappy customers"]

@@ -163,7 +163,7 @@ def test_report_command_with_survey_and_contacts(tmp_path):
     result = runner.invoke(app, ["report", str(orders), "-o", str(target), "--survey", str(survey),
                                  "--contacts", str(contacts), "--as-of", "2024-04-01", "--quiet-days", "10"])
     assert result.exit_code == 0, result.output
-    assert "Survey: 2 NPS answers, NPS too few answers; 1 unhappy customers." in " ".join(result.output.split())
+    assert "Survey: 2 NPS answers, too few for an NPS; 1 unhappy customer." in " ".join(result.output.split())
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Summary", "Cohorts", "Segments", "Contacts", "Feedback", "Data issues"]
 
