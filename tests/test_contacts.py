@@ -172,6 +172,17 @@ def test_call_back_within_90_days_of_an_unhappy_answer_and_no_contact_since():
     assert a["lost"] == "" and not p.customers.loc["lost", "in_plan"]
 
 
+def test_an_answer_newer_than_the_orders_is_called_back_on_its_day_not_before():
+    # the survey export runs two days past the plan day (the last order day): the call
+    # back cannot come before the answer it is about
+    rows = [("late", 5, 10, 3, 10, np.nan), ("early", 5, 10, 3, 10, np.nan)]
+    answers = unhappy(("late", "2024-06-03", "detractor"), ("early", "2024-05-20", "detractor"))
+    p = plan_of(rows, unhappy=answers)
+    assert (p.customers["action"] == "call_back").all()
+    assert p.customers.loc["late", "act_on"] == pd.Timestamp("2024-06-03")
+    assert p.customers.loc["early", "act_on"] == AS_OF
+
+
 def test_win_back_for_lapsing_customers_worth_the_median_or_more():
     # not lost: values 10, 20, 30, 40, 50: median 30
     rows = [("lap10", 40, 10, 3, 10, np.nan), ("lap30", 40, 10, 3, 30, np.nan), ("lap50", 40, 10, 3, 50, np.nan),

@@ -30,8 +30,9 @@ Action (the first rule that holds; lost customers get none):
 =============  ===========================================================================
 call_back      an unhappy survey answer (detractor: NPS 0-6; low satisfaction: CSAT 1-2;
                high effort: 1-3 on the 7-point ease scale) given at most 90 days before the
-               plan day, with no contact logged on or after its day. Act on the plan day,
-               quiet period or not.
+               plan day, with no contact logged on or after its day. Act on the plan day
+               (on the answer's day when the survey is newer than the orders), quiet
+               period or not.
 win_back       lapsing, and a value at stake at or above the median value at stake of the
                customers who are not lost (*valuable*); a lapsing customer's value at
                stake is the larger of its predicted and its historical value (what a
@@ -375,7 +376,8 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         not_before = np.where(np.isfinite(day), day + quiet_days, -np.inf)
         when = np.full(len(st), np.nan)
         when[alive] = np.maximum(today, not_before[alive])
-        when[a == 0] = today
+        called = a == 0  # on the plan day, or on the answer's day when the survey is the newer export
+        when[called] = np.maximum(today, answered[part][called]) if called.any() else when[called]
         follow = a == 2
         when[follow] = np.maximum(when[follow], day_numbers(first_order[part][follow]) + FOLLOW_UP_DAYS)
         timed = a == 3

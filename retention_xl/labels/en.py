@@ -268,7 +268,7 @@ LABELS = {
     "plan_action.second_order": "second-order follow-up",
     "plan_action.loyalty": "thank-you / loyalty reward",
     "plan_action.reminder": "reminder",
-    "rule.action.call_back": "unhappy answer (NPS 0-6, satisfaction 1-2, ease 1-3) in the last {days} days, no contact since: on the plan day",
+    "rule.action.call_back": "unhappy answer (NPS 0-6, satisfaction 1-2, ease 1-3) in the last {days} days, no contact since: on the plan day (on the answer's day if that is later)",
     "rule.action.win_back": "lapsing and valuable: on the plan day",
     "rule.action.second_order": "one order day only, not lapsing: {follow_up} days after the first order",
     "rule.action.loyalty": "orders on 2+ days, among the best, not lapsing: on the expected next order day",
