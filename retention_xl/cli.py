@@ -367,6 +367,7 @@ def validate(
     """Check the purchase models: fitted on the orders before --holdout-start, scored on the purchases after it."""
     from rich.table import Table
 
+    from retention_xl.analysis.models.choice import DEFAULT_CANDIDATES
     from retention_xl.file_pipeline import check_holdout
     from retention_xl.layout.segments import MODEL_NAMES
     from retention_xl.options import ReportOptions
@@ -408,6 +409,14 @@ def validate(
     best = choice.candidate(choice.model)
     out.print(f"Chosen: {MODEL_NAMES[choice.model]}, the smallest error per customer in the holdout "
               f"(RMSE {best.holdout_rmse:.3f}).", highlight=False)
+    if choice.model not in DEFAULT_CANDIDATES:  # the report would not take it: say what the report takes
+        scored = [c for code in DEFAULT_CANDIDATES for c in choice.candidates if c.model == code and c.holdout]
+        if scored:
+            pick = min(scored, key=lambda c: c.holdout_rmse)  # a tie goes to the earlier, as in the report
+            names = " and ".join(MODEL_NAMES[c] for c in DEFAULT_CANDIDATES)
+            out.print(f"The report chooses between {names} only (under BG/NBD a customer who never bought again "
+                      f"stays alive forever); of those the holdout favours {MODEL_NAMES[pick.model]} "
+                      f"(RMSE {pick.holdout_rmse:.3f}).", highlight=False)
     by_frequency = Table(title="Calibration vs holdout: mean purchases per customer in the holdout, by repeat "
                                "purchases before it")
     for heading in ("Repeat purchases", "Customers", "Actual", *(MODEL_NAMES[c.model] for c in choice.candidates

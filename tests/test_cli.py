@@ -129,6 +129,7 @@ def test_validate_reproduces_the_cdnow_holdout(cdnow_csv):
     for name in ("MAE", "RMSE", "Correlation"):
         assert name in text
     assert "Chosen: Pareto/NBD, the smallest error per customer in the holdout" in text
+    assert "The report chooses between" not in text  # the report can take Pareto/NBD
     # calibration vs holdout by frequency, as BTYD's table: 1,411 customers never bought
     # again before the holdout; actual mean, then each model's
     assert "│ 0 │ 1,411 │ 0.237 │ 0.225 │ 0.185 │ 0.138 │" in text
@@ -314,3 +315,15 @@ def test_the_console_summary_counts_one_thing_in_the_singular():
 
     assert [_counted(n, "unhappy customer") for n in (0, 1, 2, 1204)] == [
         "0 unhappy customers", "1 unhappy customer", "2 unhappy customers", "1,204 unhappy customers"]
+
+
+def test_validate_says_what_the_report_takes_when_the_holdout_favours_bg_nbd():
+    from retention_xl.sample import sample_path
+
+    result = runner.invoke(app, ["validate", str(sample_path()), "--holdout-start", "2024-07-01"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Chosen: BG/NBD, the smallest error per customer in the holdout (RMSE 4.782)." in text
+    assert ("The report chooses between Pareto/NBD and MBG/NBD only (under BG/NBD a customer who never bought "
+            "again stays alive forever); of those the holdout favours MBG/NBD (RMSE 4.783).") in text
+
