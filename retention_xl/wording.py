@@ -35,6 +35,8 @@ def notice_text(notice: Notice, lang: str) -> str:
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
+    if code == "orders_by_id" and values.get("returns"):
+        return label(lang, _counted("notice.orders_by_id.returns", values["returns"], lang), **values)
     key = _counted(f"notice.{code}", values.get("count"), lang)
     if key not in labels_for(lang):
         return code.replace("_", " ") + (": " + ", ".join(f"{k} {v}" for k, v in values.items()) if values else "")

@@ -229,7 +229,7 @@ def test_report_states_the_columns_the_export_and_the_conventions(tmp_path):
     assert ("Columns used: customer 'CustomerID', date 'InvoiceDate', amount 'Quantity' × 'UnitPrice', "
             "order id 'InvoiceNo'.") in said
     assert "Export recognised: invoice lines (ERP/POS: order id, quantity, unit price)." in said
-    assert "Orders = distinct 'InvoiceNo': 5 orders from 9 lines." in said
+    assert "Orders = distinct 'InvoiceNo': 5 orders and 2 refunds from 9 lines." in said
     assert "2 cancellation lines (documents numbered C... in 'InvoiceNo': 2) reduce revenue by 47.30" in said
 
 

@@ -469,3 +469,13 @@ def test_the_refund_sentence_says_only_what_happened(count, full, english):
         text = notice_text(notice, lang)
         assert "'R'" in text and ("10.00" in text) == bool(count) and ("5.00" in text) == bool(full)
 
+
+def test_the_orders_sentence_counts_the_refunds_among_the_lines():
+    # invoice lines: two orders of two lines, a cancellation document of one line
+    raw = pd.DataFrame({"InvoiceNo": ["1", "1", "2", "2", "C3"], "CustomerID": ["a", "a", "b", "b", "a"],
+                        "InvoiceDate": ["2024-01-05"] * 5, "Quantity": [1, 2, 1, 1, -1],
+                        "UnitPrice": [10.0, 5.0, 3.0, 4.0, 10.0]})
+    notices = {n.code: dict(n.values) for n in clean_orders(raw).notices}
+    assert notices["orders_by_id"] == {"column": "InvoiceNo", "orders": 2, "lines": 5, "returns": 1}
+    assert "Orders = distinct 'InvoiceNo': 2 orders and 1 refund from 5 lines." in words(clean_orders(raw).notices)
+

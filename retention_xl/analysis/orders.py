@@ -430,7 +430,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     multi = sale & (g_lines > 1)
     if ocol is not None and multi.any():
         notices.append(Notice("orders_by_id", column=cols.order_id, orders=int((sale & (g_amount >= 0)).sum()),
-                              lines=int(row_live_used.sum())))
+                              lines=int(row_live_used.sum()), returns=int((sale & (g_amount < 0)).sum())))
     if cols.amount is None:
         notices.append(Notice("amount_from_lines", quantity=cols.quantity, unit_price=cols.unit_price))
     elif multi.any():

@@ -86,7 +86,7 @@ def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
 
 
 #: the values of a notice that are counts or sums over the rows (added up over batches)
-ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines"})
+ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines", "returns"})
 
 
 def tally_statuses(statuses: dict, notice: Notice) -> None:

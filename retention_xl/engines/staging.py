@@ -214,7 +214,7 @@ class _Batch:
     n_orders: int
     scripts: dict
     spellings: str | None
-    sales: tuple[int, int]  # orders that are sales (not refunds) and the input lines used
+    sales: tuple[int, int, int]  # orders that are sales (not refunds), the input lines used, refunds (returns)
     emails: str | None  # Parquet file of the batch's e-mail spellings (clean, folded)
     order_ids: str | None  # Parquet file of the batch's distinct order ids
 
@@ -248,7 +248,9 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
             spellings_path = path.replace("orders-", "spellings-")
             pq.write_table(pa.table({"raw": pa.array(pairs["raw"], type=pa.string()),
                                      "id": pa.array(pairs["id"], type=pa.string())}), spellings_path)
-    sales = (int((cleaned.frame["amount"].to_numpy() >= 0).sum()), int(cleaned.n_used_rows or 0))
+    amount = cleaned.frame["amount"].to_numpy()
+    refund_row = cleaned.frame["row"].duplicated().to_numpy()  # a refund-column row follows its order
+    sales = (int((amount >= 0).sum()), int(cleaned.n_used_rows or 0), int(((amount < 0) & ~refund_row).sum()))
     emails_path = None
     emails = email_spellings(distinct, cleaned_ids)
     if len(emails):
@@ -286,14 +288,14 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     pool = None
     first = None  # the first batch's arguments, until it is cleaned
 
-    sales = [0, 0]
+    sales = [0, 0, 0]
     statuses: dict = {}
 
     def collect(result: _Batch) -> None:
         nonlocal columns, n_orders
         columns = columns or result.columns
-        sales[0] += result.sales[0]
-        sales[1] += result.sales[1]
+        for i, part in enumerate(result.sales):
+            sales[i] += part
         if len(result.issues):
             issues.append(result.issues)
         for code, values in result.notices:
@@ -350,7 +352,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             merge_notice(notices, notice)
     for ident, notice in notices.items():  # a batch of one-line orders says nothing: count them all
         if notice.code == "orders_by_id":
-            notices[ident] = Notice("orders_by_id", column=notice.values["column"], orders=sales[0], lines=sales[1])
+            notices[ident] = Notice("orders_by_id", column=notice.values["column"], orders=sales[0], lines=sales[1],
+                                    returns=sales[2])
         if notice.code == "statuses":
             tally, count, value = statuses[notice.values["column"]]
             notices[ident] = status_notice(notice.values["column"], tally, count, value)
