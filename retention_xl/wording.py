@@ -35,8 +35,10 @@ def notice_text(notice: Notice, lang: str) -> str:
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
-    if code == "orders_by_id" and values.get("returns"):
-        return label(lang, _counted("notice.orders_by_id.returns", values["returns"], lang), **values)
+    if code == "orders_by_id":  # counted in orders, and in refunds when there are some
+        key = _counted("notice.orders_by_id.returns", values["returns"], lang) if values.get("returns") \
+            else _counted("notice.orders_by_id", values["orders"], lang)
+        return label(lang, key, **values)
     key = _counted(f"notice.{code}", values.get("count"), lang)
     if key not in labels_for(lang):
         return code.replace("_", " ") + (": " + ", ".join(f"{k} {v}" for k, v in values.items()) if values else "")

@@ -478,4 +478,7 @@ def test_the_orders_sentence_counts_the_refunds_among_the_lines():
     notices = {n.code: dict(n.values) for n in clean_orders(raw).notices}
     assert notices["orders_by_id"] == {"column": "InvoiceNo", "orders": 2, "lines": 5, "returns": 1}
     assert "Orders = distinct 'InvoiceNo': 2 orders and 1 refund from 5 lines." in words(clean_orders(raw).notices)
+    one = pd.DataFrame({"InvoiceNo": ["1", "1"], "CustomerID": ["a", "a"], "InvoiceDate": ["2024-01-05"] * 2,
+                        "Quantity": [1, 2], "UnitPrice": [10.0, 5.0]})
+    assert "Orders = distinct 'InvoiceNo': 1 order from 2 lines." in words(clean_orders(one).notices)
 

@@ -195,6 +195,7 @@ LABELS = {
     "notice.duplicates_dropped": "{count:,} صفًا تكرر صفًا سابقًا من الطلب نفسه فلم تُحسب مرة أخرى.",
     "notice.duplicates_dropped.one": "صف واحد يكرر صفًا سابقًا من الطلب نفسه فلم يُحسب مرة أخرى.",
     "notice.orders_by_id": "الطلبات = القيم المختلفة في '{column}': {orders:,} طلبًا من {lines:,} سطرًا.",
+    "notice.orders_by_id.one": "الطلبات = القيم المختلفة في '{column}': طلب واحد من {lines:,} سطرًا.",
     "notice.orders_by_id.returns": "الطلبات = القيم المختلفة في '{column}': {orders:,} طلبًا و{returns:,} مبلغًا مستردًا من {lines:,} سطرًا.",
     "notice.orders_by_id.returns.one": "الطلبات = القيم المختلفة في '{column}': {orders:,} طلبًا ومبلغ مسترد واحد من {lines:,} سطرًا.",
     "notice.amount_from_lines": "المبلغ = '{quantity}' × '{unit_price}'، مجموعًا لكل طلب.",

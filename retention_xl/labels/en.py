@@ -199,6 +199,7 @@ LABELS = {
     "notice.duplicates_dropped": "{count:,} rows repeat an earlier row of the same order and were not counted again.",
     "notice.duplicates_dropped.one": "1 row repeats an earlier row of the same order and was not counted again.",
     "notice.orders_by_id": "Orders = distinct '{column}': {orders:,} orders from {lines:,} lines.",
+    "notice.orders_by_id.one": "Orders = distinct '{column}': 1 order from {lines:,} lines.",
     "notice.orders_by_id.returns": "Orders = distinct '{column}': {orders:,} orders and {returns:,} refunds from {lines:,} lines.",
     "notice.orders_by_id.returns.one": "Orders = distinct '{column}': {orders:,} orders and 1 refund from {lines:,} lines.",
     "notice.amount_from_lines": "Amount = '{quantity}' × '{unit_price}', added up per order.",

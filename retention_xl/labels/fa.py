@@ -195,6 +195,7 @@ LABELS = {
     "notice.duplicates_dropped": "{count:,} ردیف تکرار ردیفی پیشین از همان سفارش‌اند و دوباره شمرده نشدند.",
     "notice.duplicates_dropped.one": "۱ ردیف تکرار ردیفی پیشین از همان سفارش است و دوباره شمرده نشد.",
     "notice.orders_by_id": "سفارش‌ها = مقدارهای متمایز '{column}': {orders:,} سفارش از {lines:,} ردیف.",
+    "notice.orders_by_id.one": "سفارش‌ها = مقدارهای متمایز '{column}': ۱ سفارش از {lines:,} ردیف.",
     "notice.orders_by_id.returns": "سفارش‌ها = مقدارهای متمایز '{column}': {orders:,} سفارش و {returns:,} بازپرداخت از {lines:,} ردیف.",
     "notice.orders_by_id.returns.one": "سفارش‌ها = مقدارهای متمایز '{column}': {orders:,} سفارش و ۱ بازپرداخت از {lines:,} ردیف.",
     "notice.amount_from_lines": "مبلغ = '{quantity}' × '{unit_price}'، جمع‌شده برای هر سفارش.",
