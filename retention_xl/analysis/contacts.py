@@ -377,7 +377,8 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
         when = np.full(len(st), np.nan)
         when[alive] = np.maximum(today, not_before[alive])
         called = a == 0  # on the plan day, or on the answer's day when the survey is the newer export
-        when[called] = np.maximum(today, answered[part][called]) if called.any() else when[called]
+        if called.any():
+            when[called] = np.maximum(today, answered[part][called])
         follow = a == 2
         when[follow] = np.maximum(when[follow], day_numbers(first_order[part][follow]) + FOLLOW_UP_DAYS)
         timed = a == 3
