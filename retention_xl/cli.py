@@ -257,8 +257,8 @@ def report(
                   f"all of them in {run.customers_file}", highlight=False)
     out.print(
         f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
-        f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {_counted(h['customers'], 'customer')}, "
-        f"{_counted(h['orders'], 'order')}, net revenue {h['revenue']:,.2f}, average order value {h['aov']:,.2f}, "
+        f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {_how_many(h['customers'], 'customer')}, "
+        f"{_how_many(h['orders'], 'order')}, net revenue {h['revenue']:,.2f}, average order value {h['aov']:,.2f}, "
         f"repeat rate {h['repeat_rate']:.1%}. "
         f"({time.perf_counter() - started:.1f} s)",
         highlight=False,
@@ -279,18 +279,18 @@ def _plan_summary(analysis) -> None:
     p = analysis.contacts
     counts = ", ".join(f"{status.replace('_', ' ')} {n:,}" for status, n in p.counts["customers"].items())
     out.print(f"Contact plan for {p.as_of:%Y-%m-%d}: {counts}; at risk (lapsing) {p.at_risk:,}.", highlight=False)
-    out.print(f"  {_counted(len(p.plan), 'contact')} in the next {p.weeks} weeks, "
+    out.print(f"  {_how_many(len(p.plan), 'contact')} in the next {p.weeks} weeks, "
               f"{int(p.calendar['contacts'].iloc[0]):,} in the first (worth {p.calendar['value'].iloc[0]:,.2f}).",
               highlight=False)
     if analysis.feedback is not None:
         f = analysis.feedback
         nps = (f"NPS {f.overall['nps']:.1f} ± {f.overall['nps_moe']:.1f}" if f.overall["enough"]
                else "too few for an NPS")
-        out.print(f"Survey: {_counted(f.overall['answers'], 'NPS answer')}, {nps}; "
-                  f"{_counted(len(f.unhappy), 'unhappy customer')}.", highlight=False)
+        out.print(f"Survey: {_how_many(f.overall['answers'], 'NPS answer')}, {nps}; "
+                  f"{_how_many(len(f.unhappy), 'unhappy customer')}.", highlight=False)
 
 
-def _counted(n: int, thing: str) -> str:
+def _how_many(n: int, thing: str) -> str:
     """``n`` things, in the singular for one: ``1 contact``, ``1,204 contacts``."""
     return f"{n:,} {thing}" + ("" if n == 1 else "s")
 

@@ -311,9 +311,9 @@ def test_report_says_which_step_outgrew_duckdbs_memory_limit(tmp_path, monkeypat
 
 
 def test_the_console_summary_counts_one_thing_in_the_singular():
-    from retention_xl.cli import _counted
+    from retention_xl.cli import _how_many
 
-    assert [_counted(n, "unhappy customer") for n in (0, 1, 2, 1204)] == [
+    assert [_how_many(n, "unhappy customer") for n in (0, 1, 2, 1204)] == [
         "0 unhappy customers", "1 unhappy customer", "2 unhappy customers", "1,204 unhappy customers"]
 
 
