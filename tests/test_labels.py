@@ -42,3 +42,13 @@ def test_one_cancelled_order_reads_in_the_singular():
                     kept="paid (3)", tally=())
     assert notice_text(notice, "en") == ("Statuses in 'Status': 1 order (5.00) is not a sale and was left out: "
                                          "cancelled (1). Counted as sales: paid (3).")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_numbers_in_arabic_and_persian_sentences_are_written_as_the_cells_write_them(lang):
+    # A sentence read "۱ سفارش از 2 ردیف": its fixed words had Persian digits, its counts the
+    # digits 0-9 of Python's formatting and of the cells beside it. Every number is 0-9 now;
+    # only the example of what the cleaning reads as 0-9 ('۱۲۳' = '123') keeps its digits.
+    eastern = re.compile("[\u0660-\u0669\u06f0-\u06f9\u066a]")
+    for key, text in labels_for(lang).items():
+        assert not eastern.search(text.replace("'۱۲۳'", "")), (lang, key, text)
