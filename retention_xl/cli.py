@@ -256,7 +256,7 @@ def report(
         out.print(f"Customers sheet: {len(run.analysis.customers):,} of {run.n_customers:,} customers; "
                   f"all of them in {run.customers_file}", highlight=False)
     out.print(
-        f"{orders.n_input_rows:,} rows read, {orders.n_input_rows - orders.skipped_rows:,} used, "
+        f"{_how_many(orders.n_input_rows, 'row')} read, {orders.n_input_rows - orders.skipped_rows:,} used, "
         f"{orders.skipped_rows:,} skipped (see the Data issues sheet); {_how_many(h['customers'], 'customer')}, "
         f"{_how_many(h['orders'], 'order')}, net revenue {h['revenue']:,.2f}, average order value {h['aov']:,.2f}, "
         f"repeat rate {h['repeat_rate']:.1%}. "
@@ -279,7 +279,7 @@ def _plan_summary(analysis) -> None:
     p = analysis.contacts
     counts = ", ".join(f"{status.replace('_', ' ')} {n:,}" for status, n in p.counts["customers"].items())
     out.print(f"Contact plan for {p.as_of:%Y-%m-%d}: {counts}; at risk (lapsing) {p.at_risk:,}.", highlight=False)
-    out.print(f"  {_how_many(len(p.plan), 'contact')} in the next {p.weeks} weeks, "
+    out.print(f"  {_how_many(len(p.plan), 'contact')} in the next {_how_many(p.weeks, 'week')}, "
               f"{int(p.calendar['contacts'].iloc[0]):,} in the first (worth {p.calendar['value'].iloc[0]:,.2f}).",
               highlight=False)
     if analysis.feedback is not None:

@@ -20,7 +20,7 @@ import pandas as pd
 from retention_xl.analysis.notices import Notice
 from retention_xl.labels import label, labels_for
 
-__all__ = ["notice_text", "problem_text", "problem_texts"]
+__all__ = ["notice_text", "problem_text", "problem_texts", "counted"]
 
 
 def notice_text(notice: Notice, lang: str) -> str:
@@ -36,23 +36,23 @@ def notice_text(notice: Notice, lang: str) -> str:
     if code == "refund_column":
         return _refund_column(values, lang)
     if code == "orders_by_id":  # counted in orders, and in refunds when there are some
-        key = _counted("notice.orders_by_id.returns", values["returns"], lang) if values.get("returns") \
-            else _counted("notice.orders_by_id", values["orders"], lang)
+        key = counted("notice.orders_by_id.returns", values["returns"], lang) if values.get("returns") \
+            else counted("notice.orders_by_id", values["orders"], lang)
         return label(lang, key, **values)
-    key = _counted(f"notice.{code}", values.get("count"), lang)
+    key = counted(f"notice.{code}", values.get("count"), lang)
     if key not in labels_for(lang):
         return code.replace("_", " ") + (": " + ", ".join(f"{k} {v}" for k, v in values.items()) if values else "")
     return label(lang, key, **values)
 
 
-def _counted(key: str, count: object, lang: str) -> str:
+def counted(key: str, count: object, lang: str) -> str:
     """``key`` + ``.one`` when ``count`` is 1 and the language words one thing differently."""
     return f"{key}.one" if count == 1 and f"{key}.one" in labels_for(lang) else key
 
 
 def _refund_column(v: dict, lang: str) -> str:
     """The refunds applied and the orders refunded in full, each said only when there are some."""
-    parts = [label(lang, _counted(f"notice.refund_column.{part}", v[key], lang), **v)
+    parts = [label(lang, counted(f"notice.refund_column.{part}", v[key], lang), **v)
              for part, key in (("partly", "count"), ("full", "full")) if v[key]]
     return label(lang, "notice.refund_column", column=v["column"],
                  parts=label(lang, "notice.refund_column.join").join(parts))
@@ -69,7 +69,7 @@ def _date_order(v: dict, lang: str) -> str:
         return label(lang, "notice.date_order.default", **common)
     proof = v["dmy"] if dayfirst else v["mdy"]
     part = label(lang, "part.first" if dayfirst else "part.second")
-    key = _counted("notice.date_order.against", v["other"], lang) if v["other"] else "notice.date_order.proof"
+    key = counted("notice.date_order.against", v["other"], lang) if v["other"] else "notice.date_order.proof"
     return label(lang, key, proof=proof, part=part, other=v["other"], **common)
 
 

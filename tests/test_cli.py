@@ -317,6 +317,18 @@ def test_the_console_summary_counts_one_thing_in_the_singular():
         "0 unhappy customers", "1 unhappy customer", "2 unhappy customers", "1,204 unhappy customers"]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+def test_a_report_of_one_row_and_a_plan_of_one_week_read_in_the_singular(tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text("customer,date,amount\nA,2024-03-01,10\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(source), "-o", str(tmp_path / "r.xlsx"), "--contact-weeks", "1",
+                                 "--as-of", "2024-03-02"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "1 row read, 1 used, 0 skipped" in text and "1 customer, 1 order," in text
+    assert "in the next 1 week," in text
+
+
 def test_validate_says_what_the_report_takes_when_the_holdout_favours_bg_nbd():
     from retention_xl.sample import sample_path
 

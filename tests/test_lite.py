@@ -374,7 +374,7 @@ def test_build_report_writes_every_report_sheet(main, capsys):
     assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     rows = book.sheets["Summary"].grid
     assert rows[0][0] == "Customer retention summary"
-    assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. 6 rows read, 5 used, 1 skipped")
+    assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. Rows read: 6; used: 5; skipped: 1")
     labels, values = rows[3], rows[4]
     figures = dict(zip(labels, values))
     assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48

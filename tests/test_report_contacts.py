@@ -56,7 +56,9 @@ def test_the_contacts_sheet_states_the_rules_and_the_counts():
     assert status["rule"].tolist()[1] == "g <= d < 1.5 g: the expected next order day has come"
     assert status["rule"].tolist()[4] == "d > max(4 g, 90): out of the customer base; not in the plan"
     text = sheet_text(contacts)
-    assert "At risk: 1 lapsing customers, savable and in the plan. 1 customers are lost" in text
+    # counts after a colon: "1 lapsing customers ... 1 customers are lost" was the sentence before
+    assert ("At risk: lapsing customers, savable and in the plan: 1. Lost customers, left out of the plan: 1 "
+            "(worth") in " ".join(text.split())
     assert "No contact log given" in text
     actions = built.report.table("ContactActions").frame
     assert actions["contacts"].tolist() == [0, 1, 1, 0, 1]  # d: win-back; b: second order; a: reminder
@@ -252,13 +254,23 @@ def test_libreoffice_renders_the_contacts_sheet(tmp_path):
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+def test_a_plan_of_one_week_is_said_in_the_singular():
+    for lang, words in (("en", "Contacts planned in the next week (2024-04-01 to 2024-04-07): 3."),
+                        ("ar", "التواصلات المخطط لها في الأسبوع القادم (من 2024-04-01 إلى 2024-04-07): 3."),
+                        ("fa", "3 تماس در هفته‌ی آینده (از 2024-04-01 تا 2024-04-07).")):
+        built = built_report(ORDERS, as_of="2024-04-01", contact_weeks=1, lang=lang)
+        text = " ".join(sheet_text(next(s for s in built.report.sheets if s.key == "contacts")).split())
+        assert words in text, lang
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp_path):
     built = built_report(ORDERS, as_of="2025-01-01")
     p = built.analysis.contacts
     assert p.counts["customers"].tolist() == [0, 0, 0, 0, 4] and p.plan.empty
     assert np.isnan(p.valuable_value) and np.isnan(p.best_value)
     text = sheet_text(next(s for s in built.report.sheets if s.key == "contacts"))
-    assert "0 contacts in the next 12 weeks" in text and "Valuable: value at stake of - or more" in " ".join(text.split())
+    assert "Contacts planned in the next 12 weeks: 0;" in text and "Valuable: value at stake of - or more" in " ".join(text.split())
     assert len(built.report.table("ContactPlan").frame) == 0
     run = contacts_file(write_inputs(tmp_path)[0], tmp_path / "p.csv", ReportOptions(as_of="2025-01-01"))
     assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [] and run.path.exists()

@@ -18,7 +18,7 @@ from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import CalendarEvent, Chart, Column, Sheet, Table, Text, fmt_date, widths
 from retention_xl.layout.side_issues import side_issue_table
-from retention_xl.wording import notice_text
+from retention_xl.wording import counted, notice_text
 
 __all__ = ["contacts_sheet", "plan_table", "calendar_events", "EVENT_LINES"]
 
@@ -84,7 +84,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
     calendar = p.calendar
     lost = int(counts.loc["lost", "customers"])
     lines = [
-        L("note.contacts.scope", in_plan=f"{len(p.plan):,}", weeks=p.weeks,
+        L(counted("note.contacts.scope", p.weeks, lang), in_plan=f"{len(p.plan):,}", weeks=p.weeks,
           this_week=f"{int(calendar['contacts'].iloc[0]):,}", first=fmt_date(calendar["start"].iloc[0]),
           last=fmt_date(calendar["end"].iloc[0]), basis=_basis(p, a.prediction.horizon, lang)),
         L("note.contacts.at_risk", at_risk=f"{p.at_risk:,}", lost=f"{lost:,}",
