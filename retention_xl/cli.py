@@ -7,6 +7,8 @@ can fix are one red line and exit code 1, never a traceback.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -181,6 +183,21 @@ def main(
     ] = False,
 ) -> None:
     """Customer-retention analytics for Excel users."""
+    _no_huge_page_advice()
+
+
+def _no_huge_page_advice() -> None:
+    """Leave huge pages to the system's own policy in this process, not numpy's advice.
+
+    numpy asks the kernel to back every array of 4 MB or more with huge pages. Where
+    transparent huge pages are set to "madvise" (the default of Ubuntu and others), the
+    kernel assembles each one when it is first touched, compacting memory if it must: a
+    1,000,000-order report spent 1.0-1.4 s more in the kernel that way (BENCHMARKS.md,
+    2026-12-02). numpy reads ``NUMPY_MADVISE_HUGEPAGE`` when it is imported, which a
+    command does after this; a user's own setting wins.
+    """
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 @app.command()

@@ -339,3 +339,20 @@ def test_validate_says_what_the_report_takes_when_the_holdout_favours_bg_nbd():
     assert ("The report chooses between Pareto/NBD and MBG/NBD only (under BG/NBD a customer who never bought "
             "again stays alive forever); of those the holdout favours MBG/NBD (RMSE 4.783).") in text
 
+
+
+@pytest.mark.slow  # starts two interpreters: left out of the quick loop, CI runs it
+def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_path):
+    # numpy's advice to back each large array with huge pages cost a 1,000,000-order report
+    # about 1 s of kernel time where transparent huge pages are on "madvise" (BENCHMARKS.md)
+    import os
+
+    code = ("import sys\nfrom retention_xl.cli import app\n"
+            "try:\n    app(['template', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "import numpy\nprint(numpy._core.multiarray._get_madvise_hugepage())")
+    base = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    for chosen, advice in ((None, "False"), ("1", "True")):
+        env = base | ({"NUMPY_MADVISE_HUGEPAGE": chosen} if chosen else {})
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"t{chosen}.xlsx")], env=env,
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.split()[-1] == advice, done.stdout
