@@ -58,7 +58,8 @@ def test_an_arabic_count_is_not_followed_by_a_noun_that_agrees_with_some_numbers
     # "5 عميلًا", "100 طلبًا": the noun after an Arabic number changes with the number (3-10,
     # 11-99, 100 ...), so a count stands after a colon or after "عددها" instead
     counts = ("count|orders|lines|returns|full|other|proof|total|shown|left_out|sheet_rows|in_plan|this_week|"
-              "at_risk|lost|flagged|used|unknown|rows|skipped|with_customer|matched|documents|answers|min_answers")
+              "at_risk|lost|flagged|used|unknown|rows|skipped|with_customer|matched|documents|answers|min_answers|"
+              "gap|days|needed")  # counted, or computed from the data; a setting's days ({window}, {quiet}) are not
     nouns = ("طلب", "سطر", "صف", "عميل", "قيمة", "إجابة", "رقم", "معرّف", "مبلغ", "تواصل")
     for key, text in labels_for("ar").items():
         for m in re.finditer(r"\{(?:" + counts + r")(?::[^}]*)?\}\s*(\S+)", text):
