@@ -20,7 +20,7 @@ import pandas as pd
 from retention_xl.analysis.notices import Notice
 from retention_xl.labels import label, labels_for
 
-__all__ = ["notice_text", "problem_text", "problem_texts", "counted"]
+__all__ = ["counted", "notice_text", "problem_text", "problem_texts"]
 
 
 def notice_text(notice: Notice, lang: str) -> str:
