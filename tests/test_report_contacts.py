@@ -57,8 +57,8 @@ def test_the_contacts_sheet_states_the_rules_and_the_counts():
     assert status["rule"].tolist()[4] == "d > max(4 g, 90): out of the customer base; not in the plan"
     text = sheet_text(contacts)
     # counts after a colon: "1 lapsing customers ... 1 customers are lost" was the sentence before
-    assert ("At risk: lapsing customers, savable and in the plan: 1. Lost customers, left out of the plan: 1 "
-            "(worth") in " ".join(text.split())
+    assert ("Lapsing customers (at risk, savable, in the plan): 1. Lost customers (left out of the plan): 1, "
+            "worth") in " ".join(text.split())
     assert "No contact log given" in text
     actions = built.report.table("ContactActions").frame
     assert actions["contacts"].tolist() == [0, 1, 1, 0, 1]  # d: win-back; b: second order; a: reminder
