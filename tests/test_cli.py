@@ -340,7 +340,6 @@ def test_validate_says_what_the_report_takes_when_the_holdout_favours_bg_nbd():
             "again stays alive forever); of those the holdout favours MBG/NBD (RMSE 4.783).") in text
 
 
-
 @pytest.mark.slow  # starts two interpreters: left out of the quick loop, CI runs it
 def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_path):
     # numpy's advice to back each large array with huge pages cost a 1,000,000-order report
