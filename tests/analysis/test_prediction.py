@@ -3,7 +3,6 @@ fallbacks when the data cannot support a model, and slices of customers."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,9 +18,8 @@ from retention_xl.analysis.segments import at_risk, median_gaps
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.sample import generate_orders
 
-from order_tables import cdnow_orders, retail_orders
+from order_tables import DATA, cdnow_orders, retail_orders
 
-DATA = Path(__file__).parent / "data"
 CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 MONTH_IN_WEEKS = 30.4375 / 7
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from order_tables import DATA
 from retention_xl.analysis.models import GammaGamma
 from retention_xl.errors import ModelError, OutOfRange
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +112,8 @@ def test_spends_with_too_heavy_a_tail_are_refused_clearly():
 
 def test_weights_give_the_same_fit_as_repeated_rows():
     import pandas as pd
-    from pathlib import Path
 
-    cdnow = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+    cdnow = pd.read_csv(DATA / "cdnow_summary.csv")
     repeat = cdnow[cdnow["frequency"] > 0]
     x, m = repeat["frequency"].to_numpy(float), repeat["monetary_value"].to_numpy(float)
     w = np.where(np.arange(x.size) % 3 == 0, 2.0, 1.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 # Fader, Hardie & Lee (2005), "Counting your customers the easy way", Table/section 4:
 # CDNOW sample, 2,357 customers, 39-week calibration period, time unit weeks.
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

@@ -1,18 +1,16 @@
 """Real order exports with no options: Shopify, WooCommerce and ERP invoice lines give an
 analyst's figures (computed by hand below), and the detector picks the right columns."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from order_tables import built_report, words
+from order_tables import DATA, built_report, words
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.export_layouts import recognise_layout
 from retention_xl.file_pipeline import read_orders
 from retention_xl.layout.statement import basis_lines
 
-DATA = Path(__file__).parent / "data"
 
 
 def report_of(name, **options):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
+from order_tables import DATA
 from retention_xl.analysis.models import ParetoNBD, compress_customers
 from retention_xl.analysis.models.pareto_nbd import tail_integral
 from retention_xl.analysis.models.recall import FITS
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 # Fader, Hardie & Lee (2005), "A note on implementing the Pareto/NBD model in MATLAB":
 # CDNOW sample, weeks, log-likelihood -9594.98
 PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from order_tables import DATA
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
 from retention_xl.errors import DataError, EngineOutOfMemory
@@ -19,7 +20,6 @@ from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
 from services import spark_or_skip
 
-DATA = Path(__file__).parent / "data"
 
 
 def cdnow_frame() -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo, ModifiedBetaGeo, ShiftedBetaGeo, compress_customers
 from retention_xl.analysis.models.base import as_float_array
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
@@ -117,9 +118,8 @@ def test_a_flat_ridge_towards_the_limit_ends_at_the_limit():
 def test_standard_errors_match_lifetimes_on_cdnow():
     # lifetimes 0.11.3 (autograd Hessian): BetaGeoFitter().fit(...).summary["se(coef)"]
     import pandas as pd
-    from pathlib import Path
 
-    cdnow = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+    cdnow = pd.read_csv(DATA / "cdnow_summary.csv")
     model = BetaGeo().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
     assert [model.standard_errors_[k] for k in ("r", "alpha", "a", "b")] == pytest.approx(
         [0.01256, 0.37822, 0.18572, 0.70535], abs=2e-5)
@@ -134,12 +134,10 @@ def test_standard_errors_match_lifetimes_on_cdnow():
 def test_no_floating_point_exceptions_under_strict_numpy_settings():
     # np.seterr(all="raise") in the caller must not turn underflows inside the models into errors
     import pandas as pd
-    from pathlib import Path
 
     from retention_xl.analysis.models import BetaGeoBetaBinom, GammaGamma, ParetoNBD, predicted_clv
 
-    data = Path(__file__).parent / "data"
-    cdnow = pd.read_csv(data / "cdnow_summary.csv")
+    cdnow = pd.read_csv(DATA / "cdnow_summary.csv")
     x, t_x, T, m = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary_value"))
     old = np.seterr(all="raise")
     try:
@@ -154,7 +152,7 @@ def test_no_floating_point_exceptions_under_strict_numpy_settings():
             assert np.all(np.isfinite(model.probability_of_purchases(np.arange(50), 39.0)))
             assert np.isfinite(model.expected_purchases_new(0.0)) and np.isfinite(model.expected_purchases_new(39.0))
             assert np.all(np.isfinite(predicted_clv(model, gg, x, t_x, T, m, freq_per_period=4.345)))
-        donations = pd.read_csv(data / "donations.csv")
+        donations = pd.read_csv(DATA / "donations.csv")
         bb = BetaGeoBetaBinom().fit(donations["frequency"], donations["recency"], donations["periods"],
                                     weights=donations["weights"])
         assert np.all(np.isfinite(bb.p_alive(donations["frequency"], donations["recency"], donations["periods"])))

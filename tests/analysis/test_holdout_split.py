@@ -3,7 +3,6 @@ and new customers left out, dates refused, and the ``validate`` comparison."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,9 +12,9 @@ from retention_xl.analysis.holdout_split import holdout_split, split_orders, val
 from retention_xl.analysis.models import holdout_validation
 from retention_xl.errors import DataError, InvalidValue
 
-from order_tables import cdnow_orders, retail_orders
+from order_tables import DATA, cdnow_orders, retail_orders
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 
 
 # ----------------------------------------------------------------- holdout split

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeoBetaBinom
 from retention_xl.errors import ModelError, OutOfRange
 
-DONATIONS = pd.read_csv(Path(__file__).parent / "data" / "donations.csv")
+DONATIONS = pd.read_csv(DATA / "donations.csv")
 # Fader, Hardie & Berger (2010), section 4: 11,104 donors, 6 drives
 PUBLISHED = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}
 # lifetimes 0.11.3 BetaGeoBetaBinomFitter with params_ = PUBLISHED, for the 22 rows of

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo, holdout_validation
 from retention_xl.errors import DataError, InvalidValue
 
-DATA = Path(__file__).parent / "data"
 CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo, GammaGamma, predicted_clv
 from retention_xl.errors import InvalidValue, OutOfRange
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 HISTORY = (CDNOW["frequency"], CDNOW["recency"], CDNOW["T"], CDNOW["monetary_value"])
 
 

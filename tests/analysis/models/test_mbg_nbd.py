@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo, ModifiedBetaGeo
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 # Batislam, Denizel & Filiztekin (2007) / BTYDplus `mbgcnbd` with k = 1 on the CDNOW sample
 # (weeks); lifetimes 0.11.3 `ModifiedBetaGeoFitter` finds the same
 PUBLISHED = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}

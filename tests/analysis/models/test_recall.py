@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from order_tables import DATA
 from retention_xl.analysis.models import (
     BetaGeo,
     BetaGeoBetaBinom,
@@ -20,7 +20,7 @@ from retention_xl.analysis.models.base import CustomerModel
 from retention_xl.analysis.models.recall import FITS, FitMemory
 from retention_xl.errors import ModelError
 
-CDNOW = pd.read_csv(Path(__file__).parent / "data" / "cdnow_summary.csv")
+CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")
 X, T_X, T = (CDNOW[c].to_numpy(float) for c in ("frequency", "recency", "T"))
 STATE = ("params_", "log_likelihood_", "standard_errors_", "log_covariance_", "limit_", "at_edge_")
 
