@@ -1,5 +1,6 @@
 """The retention-xl command line: exit codes, messages, and never overwriting a file."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -335,9 +336,13 @@ def test_validate_says_what_the_report_takes_when_the_holdout_favours_bg_nbd():
     result = runner.invoke(app, ["validate", str(sample_path()), "--holdout-start", "2024-07-01"], env=WIDE)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "Chosen: BG/NBD, the smallest error per customer in the holdout (RMSE 4.782)." in text
-    assert ("The report chooses between Pareto/NBD and MBG/NBD only (under BG/NBD a customer who never bought "
-            "again stays alive forever); of those the holdout favours MBG/NBD (RMSE 4.783).") in text
+    # BG/NBD's and MBG/NBD's a and b run off together (the same drop-out chance for everyone):
+    # where the search stops on that ridge moves the third decimal from one CPU to another
+    chosen = re.search(r"Chosen: BG/NBD, the smallest error per customer in the holdout \(RMSE (4\.78\d)\)\.", text)
+    other = re.search(r"The report chooses between Pareto/NBD and MBG/NBD only \(under BG/NBD a customer who never "
+                      r"bought again stays alive forever\); of those the holdout favours MBG/NBD \(RMSE (4\.78\d)\)\.",
+                      text)
+    assert chosen and other and chosen.group(1) <= other.group(1), text
 
 
 @pytest.mark.slow  # starts two interpreters: left out of the quick loop, CI runs it

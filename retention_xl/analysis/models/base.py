@@ -64,6 +64,11 @@ EDGE = 16.0
 #: when the full model is not identified (half the 95% point of chi-square with 1 d.f.).
 LIMIT_TOLERANCE = 1.92
 
+#: A fit whose likelihood is this close at the edge of the search range, along its flattest
+#: direction, lies on a ridge to the edge (a hundredth of a log-likelihood unit: the step
+#: along a straight line off a curved ridge costs about that, no data tell the two apart)
+RIDGE_TOLERANCE = 0.01
+
 #: Largest standard error of a log-parameter accepted: beyond it the 95% interval spans
 #: a factor of more than e^20 and the estimate says nothing.
 MAX_LOG_STANDARD_ERROR = 5.0
@@ -178,6 +183,10 @@ class CustomerModel:
     #: whether parameters that run off without reaching a named limit are an answer (held
     #: at the edge) or an error
     accept_edges: ClassVar[bool] = True
+    #: whether a fit on a ridge that stays as high out to the edge of the search range (its
+    #: maximum at infinity) is an error rather than the point where the search stopped (see
+    #: :func:`_ridge_to_edge`): for models that such a ridge takes outside what they describe
+    ridge_to_edge_is_error: ClassVar[bool] = False
     #: names for parameters left at the edge together: {(name, direction), ...} -> code
     edge_limits: ClassVar[dict[frozenset, str]] = {}
 
@@ -244,6 +253,12 @@ class CustomerModel:
                              kind="runs_off", model=self.model_code, param=name, towards=directions[name])
         else:
             fit = self._settle(objective, log_params, fixed, scale)
+            ridge = _ridge_to_edge(objective, fit) if self.ridge_to_edge_is_error and fit.undetermined is None else None
+            if ridge is not None:  # the search stopped on a ridge that rises (or stays level) to the edge
+                name, towards = self.param_names[ridge[0]], ridge[1]
+                raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} runs to "
+                                 f"{towards}; more customers or a longer history are needed",
+                                 kind="runs_off", model=self.model_code, param=name, towards=towards)
             if fit.undetermined is not None:
                 # a flat ridge: if it leads to a known limit that fits as well (a likelihood-
                 # ratio test with 1 degree of freedom cannot tell them apart at 5%), the
@@ -503,6 +518,47 @@ def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:
         for j in range(i):
             inverse[i, j] = -np.sum(lower[i, j:i] * inverse[j:i, j]) / lower[i, i]
     return np.sum(inverse[:, :, None] * inverse[:, None, :], axis=0)  # L^-T L^-1
+
+
+def _ridge_to_edge(objective: Objective, fit: "_Fit") -> tuple[int, str] | None:
+    """Where the likelihood is as high at the edge of the search range, along the flattest
+    direction at ``fit``, as at ``fit`` (within :data:`RIDGE_TOLERANCE`): the index of the parameter that reaches the edge
+    first and its direction; else ``None``.
+
+    The search stops where the gradient is small, and on a ridge that keeps rising towards
+    the edge (the maximum lies at infinity, e.g. a shifted-beta-geometric cohort whose
+    churn rates do not fall) where it stops depends on the rounding of the machine's
+    arithmetic: a point somewhere along the ridge, with finite standard errors. Looking
+    along the ridge to the edge makes the answer the same everywhere. An interior maximum
+    is lower at the edge, by far for a well-determined fit.
+    """
+    free = ~fit.fixed
+    if not free.any():
+        return None
+    x = fit.log_params
+    with np.errstate(all="ignore"):
+        _, gradient = objective(x)
+        hessian = CustomerModel._hessian(objective, x, gradient, free)
+        finite = np.where(np.isfinite(hessian), hessian, 0.0)
+        values, vectors = np.linalg.eigh(finite)
+    direction = np.zeros_like(x)
+    direction[free] = vectors[:, int(np.argmin(values))]
+    for sign in (1.0, -1.0):
+        step = sign * direction
+        moving = np.abs(step) > 1e-12
+        if not moving.any():
+            continue
+        # the first parameter to reach +-EDGE along x + t * step, t > 0
+        reach = np.where(moving, (np.sign(step) * EDGE - x) / np.where(moving, step, 1.0), np.inf)
+        reach = np.where(reach > 0, reach, np.inf)
+        if not np.isfinite(reach).any():
+            continue
+        first = int(np.argmin(reach))
+        with np.errstate(all="ignore"):
+            value, _ = objective(x + reach[first] * step)
+        if np.isfinite(value) and -value >= fit.log_likelihood - RIDGE_TOLERANCE:
+            return first, ("infinity" if step[first] > 0 else "zero")
+    return None
 
 
 def _flattest_direction(hessian: np.ndarray) -> int:

@@ -57,6 +57,7 @@ class ShiftedBetaGeo(CustomerModel):
     model_code = "sbg"
     model_name = "shifted-beta-geometric retention model"
     accept_edges = False
+    ridge_to_edge_is_error = True  # alpha and beta to infinity: churn the same for everyone, not an sBG
 
     def fit(self, survivors) -> "ShiftedBetaGeo":
         """Estimate alpha and beta from a cohort's survivor counts.
