@@ -28,7 +28,10 @@ What a fit gives:
   undetermined *inside* the parameter space (a flat ridge: the Hessian is not positive
   definite, or a standard error of a log-parameter above 5). The error names the
   parameter that is undetermined -- the one that moves most along the flattest direction
-  of the likelihood -- in ``fields["param"]`` (``kind="undetermined"``).
+  of the likelihood -- in ``fields["param"]`` (``kind="undetermined"``); and, for a model
+  whose edges are no answer (``accept_edges = False``), when parameters run off
+  (``kind="runs_off"``), including a search that stopped on a ridge rising all the way to
+  the edge where the model says so (``ridge_to_edge_is_error``, the shifted-beta-geometric).
 
 Example
 -------
