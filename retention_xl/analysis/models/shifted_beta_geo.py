@@ -76,7 +76,8 @@ class ShiftedBetaGeo(CustomerModel):
             Counts that go up, are negative, or a cohort of size 0.
         ModelError
             Fewer than two periods, or nobody (or everybody) cancels so the model is not
-            identified.
+            identified; or churn that does not fall over time (``kind="constant_churn"``,
+            with the constant churn per period that fits as well in ``fields["churn"]``).
         """
         n = as_float_array("survivors", survivors).ravel()
         if n.size < 2:
@@ -103,7 +104,18 @@ class ShiftedBetaGeo(CustomerModel):
             starts[1:1] = [(churn, 1.0 - churn)]
             starts.append((10.0, 10.0 * (1 - churn) / churn))
         # or recalled: the same counts fitted before in this session
-        FITS.run(self, FITS.key(self, (n,)), lambda: self._maximise(objective, starts, scale=n[0]))
+        try:
+            FITS.run(self, FITS.key(self, (n,)), lambda: self._maximise(objective, starts, scale=n[0]))
+        except ModelError as exc:
+            if exc.kind != "runs_off" or exc.fields.get("towards") != "infinity":
+                raise
+            # with some churn and some renewals, only alpha and beta together run to infinity:
+            # everyone's churn the same, whose estimate is the lost over the periods at risk
+            churn = float(-np.diff(n).sum() / n[:-1].sum())
+            raise ModelError(f"the cohort's churn does not fall over time as the shifted-beta-geometric model "
+                             f"assumes (alpha and beta run to infinity): the same churn of {churn:.1%} a period "
+                             "for everyone fits it as well", kind="constant_churn", model=self.model_code,
+                             churn=churn) from None
         return self
 
     def survival(self, periods) -> np.ndarray:

@@ -110,14 +110,18 @@ def test_fit_recovers_parameters_from_exact_expected_counts(alpha, beta):
 
 
 def test_a_cohort_nobody_left_in_the_first_period_is_a_clear_model_error():
-    # no cancellation in period 1 pushes alpha to 0: the model cannot be identified, and
-    # the fit says so without numeric warnings on the way (no division by zero)
+    # no cancellation in period 1, then about 6% a period: churn that does not fall, which an
+    # sBG cannot describe (alpha and beta run to infinity together); the fit says so, with the
+    # constant churn that fits as well, without numeric warnings on the way
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ModelError, match="cannot identify"):
+        with pytest.raises(ModelError, match="does not fall over time") as caught:
             ShiftedBetaGeo().fit([1000, 1000, 900, 820, 760, 710, 670, 640])
+    # 360 lost over 5,860 customer-periods at risk
+    assert caught.value.kind == "constant_churn" and caught.value.fields["churn"] == pytest.approx(360 / 5860)
+    assert "6.1% a period" in str(caught.value)
 
 
 def test_a_fit_stopped_on_a_ridge_that_rises_to_the_edge_is_found_wherever_it_stopped():
