@@ -167,12 +167,14 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
 def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
     """First pass over text dates: the day/month order decided on all their distinct values,
     and the notice that says so (for the whole column)."""
-    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
-    if first is None:
+    schema = dataset.arrow_schema()  # a Parquet dataset's types are known without reading a row
+    first = None if schema is not None else next(iter(dataset.batches(min(batch_rows, 10_000))), None)
+    if schema is None and first is None:
         return options, None
-    names = list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names
+    names = schema.names if schema is not None else list(first.columns) if isinstance(first, pd.DataFrame) \
+        else first.schema.names
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
-    if not _is_text(first, cols.date):
+    if not (_is_text_type(schema.field(cols.date).type) if schema is not None else _is_text(first, cols.date)):
         return options, None
     step("Deciding the date order")
     counts: pd.Series | None = None
@@ -199,7 +201,10 @@ def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int
 def _is_text(batch, column: str) -> bool:
     if isinstance(batch, pd.DataFrame):
         return batch[column].dtype == object or batch[column].dtype == "str"
-    kind = batch.schema.field(column).type
+    return _is_text_type(batch.schema.field(column).type)
+
+
+def _is_text_type(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 

@@ -154,12 +154,22 @@ class Dataset:
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
 
-    def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def arrow_schema(self) -> pa.Schema | None:
+        """The columns and their types as :meth:`batches` gives them, when the source says
+        without reading rows (Parquet's metadata); else ``None``."""
+        if self.kind != "parquet":
+            return None
+        return pa.schema([pa.field(f.name, _plain_type(f.type)) for f in self._arrow_dataset().schema])
+
+    def _arrow_dataset(self):
         import pyarrow.dataset as pds
 
         partitioning = "hive" if any("=" in Path(f).parent.name for f in self.files) else None
-        data = pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
+        return pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
                            partition_base_dir=self.location if Path(self.location).is_dir() else None)
+
+    def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
+        data = self._arrow_dataset()
         # one batch read ahead at most: memory stays at a few batches whatever the dataset
         # the scanner cuts at row-group ends too (a 1,048,576-row group gives 500,000 + 500,000 +
         # 48,576 rows): cleaning a batch has a fixed cost, so the slices are made even again
@@ -240,6 +250,13 @@ def _batch_of_rows(rows: list[tuple], names: list[str]) -> pa.RecordBatch:
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: keep them as text
             arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
     return pa.RecordBatch.from_arrays(arrays, names=list(names))
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    """The type :func:`_plain_types` gives a column of type ``kind``."""
+    if pa.types.is_decimal(kind):
+        return pa.float64()
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 def _plain_types(batch: pa.RecordBatch) -> pa.RecordBatch:
