@@ -167,14 +167,11 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
 def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
     """First pass over text dates: the day/month order decided on all their distinct values,
     and the notice that says so (for the whole column)."""
-    schema = dataset.arrow_schema()  # a Parquet dataset's types are known without reading a row
-    first = None if schema is not None else next(iter(dataset.batches(min(batch_rows, 10_000))), None)
-    if schema is None and first is None:
+    names, typed = _first_look(dataset, batch_rows)
+    if names is None:
         return options, None
-    names = schema.names if schema is not None else list(first.columns) if isinstance(first, pd.DataFrame) \
-        else first.schema.names
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
-    if not (_is_text_type(schema.field(cols.date).type) if schema is not None else _is_text(first, cols.date)):
+    if not _is_text(typed, cols.date):
         return options, None
     step("Deciding the date order")
     counts: pd.Series | None = None
@@ -198,13 +195,25 @@ def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int
     return options, None
 
 
-def _is_text(batch, column: str) -> bool:
-    if isinstance(batch, pd.DataFrame):
-        return batch[column].dtype == object or batch[column].dtype == "str"
-    return _is_text_type(batch.schema.field(column).type)
+def _first_look(dataset: Dataset, batch_rows: int) -> tuple[list[str] | None, object]:
+    """The dataset's column names and what tells their types: its schema where the source
+    gives it without reading a row (Parquet's metadata; a first batch of a large dataset
+    took 1.5-2.5 s, its scanner reading whole row groups), else its first rows; ``(None,
+    None)`` when it has no rows."""
+    schema = dataset.arrow_schema()
+    if schema is not None:
+        return schema.names, schema
+    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
+    if first is None:
+        return None, None
+    return (list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names), first
 
 
-def _is_text_type(kind: pa.DataType) -> bool:
+def _is_text(typed, column: str) -> bool:
+    """Whether ``column`` holds text, in a first batch (pandas or Arrow) or a schema."""
+    if isinstance(typed, pd.DataFrame):
+        return typed[column].dtype == object or typed[column].dtype == "str"
+    kind = (typed if isinstance(typed, pa.Schema) else typed.schema).field(column).type
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
@@ -377,10 +386,9 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
 def _order_id_column(dataset: Dataset, options: ReportOptions, batch_rows: int) -> str | None:
     """The order-id column the cleaning will use (named, or found by its header), so that
     no batch ends inside an order's lines."""
-    first = next(iter(dataset.batches(min(batch_rows, 10_000))), None)
-    if first is None:
+    names, _ = _first_look(dataset, batch_rows)
+    if names is None:
         return None
-    names = list(first.columns) if isinstance(first, pd.DataFrame) else first.schema.names
     try:
         return detect_columns(pd.Index(names), **options.roles.chosen()).order_id
     except RetentionError:  # the first batch's cleaning raises the same error, worded for the user

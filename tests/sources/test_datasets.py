@@ -197,7 +197,8 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
     """The schema a dataset's batches will have (decimals as float64, dictionaries decoded),
     from Parquet's metadata; the staging then decides the date order without reading rows
     when the dates are typed (reading a first batch took 0.5-4 s on a 10,000,000-line
-    dataset, whose scanner reads whole row groups), and still reads them when they are text."""
+    dataset, whose scanner reads whole row groups; the order-id column was found the same
+    way), and still reads them when they are text."""
     import decimal
 
     import pyarrow as pa
@@ -226,6 +227,8 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
         patched.setattr(Dataset, "batches", unread)
         options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total"))
         assert staging._decide_date_order(dataset, options, 1000, print) == (options, None)
+        with_id = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total", order_id="Text date"))
+        assert staging._order_id_column(dataset, with_id, 1000) == "Text date"
     options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Text date", amount="Total"))
     decided, notice = staging._decide_date_order(dataset, options, 1000, print)
     assert decided.dayfirst is True and notice.code == "date_order"
