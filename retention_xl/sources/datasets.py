@@ -164,17 +164,39 @@ class Dataset:
     def _arrow_dataset(self):
         import pyarrow.dataset as pds
 
-        partitioning = "hive" if any("=" in Path(f).parent.name for f in self.files) else None
-        return pds.dataset(list(self.files), format="parquet", partitioning=partitioning,
+        return pds.dataset(list(self.files), format="parquet", partitioning="hive" if self._partitioned() else None,
                            partition_base_dir=self.location if Path(self.location).is_dir() else None)
+
+    def _partitioned(self) -> bool:
+        """Whether folder names give columns (``year=2024/``: Hive partitioning)."""
+        return any("=" in Path(f).parent.name for f in self.files)
 
     def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
         data = self._arrow_dataset()
+        if not self._partitioned():  # no columns from folder names: file by file
+            yield from _exactly(self._file_batches(data.schema, rows), rows, _plain_types)
+            return
         # one batch read ahead at most: memory stays at a few batches whatever the dataset
         # the scanner cuts at row-group ends too (a 1,048,576-row group gives 500,000 + 500,000 +
         # 48,576 rows): cleaning a batch has a fixed cost, so the slices are made even again
         yield from _exactly(data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1,
                                             use_threads=False), rows, _plain_types)
+
+    def _file_batches(self, schema: pa.Schema, rows: int) -> Iterator[pa.RecordBatch]:
+        """Each file's rows, ``rows`` at a time across its row groups (pyarrow's dataset
+        scanner cuts at every row-group end: 500,000 + 500,000 + 48,576 rows of a
+        1,048,576-row group, which made nearly every batch a copy of two); a file whose
+        columns differ from the dataset's is read through the scanner, which casts them."""
+        import pyarrow.dataset as pds
+        import pyarrow.parquet as pq
+
+        for path in self.files:
+            with pq.ParquetFile(path) as file:
+                if file.schema_arrow.equals(schema, check_metadata=False):
+                    yield from file.iter_batches(batch_size=rows, use_threads=False)
+                    continue
+            yield from pds.dataset([path], schema=schema, format="parquet").to_batches(
+                batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False)
 
     def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
         duckdb = _need("duckdb", "a DuckDB database")

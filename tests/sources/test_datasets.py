@@ -232,3 +232,27 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
     options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Text date", amount="Total"))
     decided, notice = staging._decide_date_order(dataset, options, 1000, print)
     assert decided.dayfirst is True and notice.code == "date_order"
+
+
+def test_files_are_read_across_their_row_groups_and_a_file_of_other_types_as_the_dataset_has_them(tmp_path):
+    """A dataset without partition folders is read file by file, ``rows`` at a time across
+    row groups (the dataset scanner cut every row group's last batch short, and evening the
+    batches out again copied them); a file whose types differ is cast to the dataset's
+    types, as the scanner casts it."""
+    import pyarrow as pa
+    import pyarrow.dataset as pds
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    first = pa.table({"Customer": [f"c{i % 5}" for i in range(23)], "Total": [float(i) for i in range(23)]})
+    second = pa.table({"Customer": ["x", "y", "z"], "Total": pa.array([7, 8, 9], pa.int64())})
+    pq.write_table(first, folder / "a.parquet", row_group_size=6)
+    pq.write_table(second, folder / "b.parquet")
+    dataset = open_dataset(folder)
+    scanned = pds.dataset(sorted(str(p) for p in folder.iterdir()), format="parquet").to_table()
+    batches = list(dataset.batches(5))
+    assert [b.num_rows for b in batches] == [5, 5, 5, 5, 5, 1]
+    read = pa.Table.from_batches(batches)
+    assert read.equals(scanned) and read.schema.field("Total").type == pa.float64()
+    assert read.column("Total").to_pylist()[-3:] == [7.0, 8.0, 9.0]
