@@ -1,7 +1,6 @@
 """Real order exports with no options: Shopify, WooCommerce and ERP invoice lines give an
 analyst's figures (computed by hand below), and the detector picks the right columns."""
 
-
 import pandas as pd
 import pytest
 

@@ -3,7 +3,6 @@ and new customers left out, dates refused, and the ``validate`` comparison."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

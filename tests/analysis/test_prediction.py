@@ -3,7 +3,6 @@ fallbacks when the data cannot support a model, and slices of customers."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

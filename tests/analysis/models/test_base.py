@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from order_tables import DATA
+
 from retention_xl.analysis.models import BetaGeo, ModifiedBetaGeo, ShiftedBetaGeo, compress_customers
 from retention_xl.analysis.models.base import as_float_array
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from order_tables import DATA
 from scipy.special import hyp2f1
 
-from order_tables import DATA
 from retention_xl.analysis.models import BetaGeo
 from retention_xl.errors import InvalidValue, ModelError, OutOfRange
 

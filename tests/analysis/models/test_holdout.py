@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
-
 from order_tables import DATA
+
 from retention_xl.analysis.models import BetaGeo, holdout_validation
 from retention_xl.errors import DataError, InvalidValue
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from order_tables import DATA
+
 from retention_xl.analysis.models import BetaGeo, ModifiedBetaGeo
 
 CDNOW = pd.read_csv(DATA / "cdnow_summary.csv")

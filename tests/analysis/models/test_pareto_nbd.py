@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from order_tables import DATA
 from scipy.special import hyp2f1
 
-from order_tables import DATA
 from retention_xl.analysis.models import ParetoNBD, compress_customers
 from retention_xl.analysis.models.pareto_nbd import tail_integral
 from retention_xl.analysis.models.recall import FITS

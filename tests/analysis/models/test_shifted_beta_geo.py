@@ -137,10 +137,10 @@ def test_a_fit_stopped_on_a_ridge_that_rises_to_the_edge_is_found_wherever_it_st
     ridge = _Likelihood(np.array([1000, 1000, 900, 820, 760, 710, 670, 640], dtype=float))
     interior = _Likelihood(np.array([1000, 869, 743, 653, 593, 551, 517, 491], dtype=float))
     model = ShiftedBetaGeo()
-    for alpha in (1e5, 4e5):  # the best beta for each alpha: points on the ridge
-        best_beta = minimize_scalar(lambda b, a=np.log(alpha): ridge(np.array([a, b]))[0], method="bounded",
-                                    bounds=(np.log(alpha), np.log(alpha) + 6), options={"xatol": 1e-10}).x
-        fit = model._settle(ridge, np.array([np.log(alpha), best_beta]), np.zeros(2, dtype=bool), 1000.0)
+    for log_alpha in np.log([1e5, 4e5]):  # the best beta for each alpha: points on the ridge
+        best_beta = minimize_scalar(lambda b, a=log_alpha: ridge(np.array([a, b]))[0], method="bounded",
+                                    bounds=(log_alpha, log_alpha + 6), options={"xatol": 1e-10}).x
+        fit = model._settle(ridge, np.array([log_alpha, best_beta]), np.zeros(2, dtype=bool), 1000.0)
         assert fit.converged and fit.undetermined is None  # what the search alone would have accepted
         assert base._ridge_to_edge(ridge, fit) == (1, "infinity")
     best = model._settle(interior, np.log([0.668089, 3.806090]), np.zeros(2, dtype=bool), 1000.0)
