@@ -256,7 +256,7 @@ class CustomerModel:
                              kind="runs_off", model=self.model_code, param=name, towards=directions[name])
         else:
             fit = self._settle(objective, log_params, fixed, scale)
-            ridge = _ridge_to_edge(objective, fit) if self.ridge_to_edge_is_error and fit.undetermined is None else None
+            ridge = _ridge_to_edge(objective, fit) if self.ridge_to_edge_is_error else None
             if ridge is not None:  # the search stopped on a ridge that rises (or stays level) to the edge
                 name, towards = self.param_names[ridge[0]], ridge[1]
                 raise ModelError(f"the data cannot identify the {self.model_name}: parameter {name} runs to "
@@ -525,8 +525,8 @@ def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:
 
 def _ridge_to_edge(objective: Objective, fit: "_Fit") -> tuple[int, str] | None:
     """Where the likelihood is as high at the edge of the search range, along the flattest
-    direction at ``fit``, as at ``fit`` (within :data:`RIDGE_TOLERANCE`): the index of the parameter that reaches the edge
-    first and its direction; else ``None``.
+    direction at ``fit``, as at ``fit`` (within :data:`RIDGE_TOLERANCE`): the index of the
+    parameter that reaches the edge first and its direction; else ``None``.
 
     The search stops where the gradient is small, and on a ridge that keeps rising towards
     the edge (the maximum lies at infinity, e.g. a shifted-beta-geometric cohort whose

@@ -48,9 +48,17 @@ def test_shares_are_refused_with_a_hint():
         ShiftedBetaGeo().fit(np.array(HIGH_END) / 1000)
 
 
-def test_a_small_cohort_leaves_the_model_undetermined():
-    with pytest.raises(ModelError, match="cannot identify"):
+def test_a_small_cohort_whose_churn_does_not_fall_is_told_so():
+    # 10% then 11%: an sBG's churn can only fall, so alpha and beta run to infinity (this was
+    # "undetermined", the flat ridge's own message); the same churn for all, 2 lost over 19
+    # customer-periods at risk, fits as well
+    with pytest.raises(ModelError, match="does not fall over time") as caught:
         ShiftedBetaGeo().fit([10, 9, 8])
+    assert caught.value.kind == "constant_churn" and caught.value.fields["churn"] == pytest.approx(2 / 19)
+    # a cohort losing exactly a tenth a period: the same
+    with pytest.raises(ModelError, match="10.0% a period") as caught:
+        ShiftedBetaGeo().fit([1000, 900, 810, 729, 656])
+    assert caught.value.kind == "constant_churn"
 
 
 def test_survival_and_retention_by_hand():
