@@ -134,8 +134,7 @@ def parse_dates(
 
     if is_dt.any():
         idx = np.flatnonzero(is_dt)
-        _read_datetimes(pd.Series(pd.to_datetime(values.iloc[idx].tolist(), utc=False, errors="coerce")),
-                        reading, idx, column)
+        _read_datetime_objects(values.iloc[idx], reading, idx, column)
     if is_num.any():
         idx = np.flatnonzero(is_num)
         _read_numbers(values.iloc[idx].astype(float).to_numpy(), reading, idx, column, w)
@@ -161,11 +160,27 @@ def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, co
         reading.notices.append(Notice("date_time_zone", column=column))
     elif values.dtype == object:
         values = pd.Series(pd.to_datetime(values, errors="coerce"))
-    stamps = values.to_numpy(dtype="datetime64[ns]")
+    stamps = values.to_numpy()  # in the column's own unit: year 1500 overflows nanoseconds
+    if stamps.dtype.kind != "M":
+        stamps = stamps.astype("datetime64[ns]")
     years = stamps.astype("datetime64[Y]").astype(int) + 1970
     bad = ~np.isnat(stamps) & ((years < GREGORIAN_YEARS[0]) | (years > GREGORIAN_YEARS[1]))
-    reading.values[idx] = np.where(bad, np.datetime64("NaT"), stamps)
+    reading.values[idx] = np.where(bad, np.datetime64("NaT"), stamps).astype("datetime64[ns]")
     reading.problem[idx[bad]] = "date_out_of_range"
+
+
+def _read_datetime_objects(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
+    """Python or numpy datetimes in a mixed column. Each one keeps its local time, whatever
+    its time zone (several zones, or zones beside naive values, as a hand-made frame or a
+    database driver gives them), like a column in one zone."""
+    zoned = np.fromiter((getattr(v, "tzinfo", None) is not None for v in values), bool, len(values))
+    plain = [v.replace(tzinfo=None) if z else v for v, z in zip(values, zoned)]
+    stamps = pd.Series(pd.to_datetime(plain, errors="coerce"))
+    if zoned.any():
+        reading.notices.append(Notice("date_time_zone", column=column))
+    unread = stamps.isna().to_numpy()
+    _read_datetimes(stamps, reading, idx, column)
+    reading.problem[idx[unread]] = "not_a_date"  # a date pandas cannot hold
 
 
 def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: str, w: np.ndarray) -> None:

@@ -175,9 +175,33 @@ def test_datetime64_column_and_time_zones():
     assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
 
 
+def test_datetimes_in_several_zones_keep_their_local_times():
+    # a hand-made frame or a database driver: zones mixed, and beside naive values
+    tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    values = pd.Series([pd.Timestamp("2024-01-05 10:00", tz="UTC"), dt.datetime(2024, 2, 5, 23, 30, tzinfo=tehran),
+                        dt.datetime(2024, 3, 5)], dtype=object)
+    r = parse_dates(values, column="When")
+    assert [str(v) for v in r.values] == ["2024-01-05T10:00:00.000000000", "2024-02-05T23:30:00.000000000",
+                                          "2024-03-05T00:00:00.000000000"]
+    assert list(r.problem) == [None, None, None]
+    assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
+
+
 def test_out_of_range_datetime():
     r = parse_dates(pd.Series([dt.datetime(1800, 1, 1)], dtype=object))
     assert said(r.problem[0]) == "date out of range (before 1900 or after 2200)"
+
+
+def test_datetimes_nanoseconds_cannot_hold_are_out_of_range_not_wrapped():
+    # year 1500 in a column of seconds, or as Python/numpy objects, overflows nanoseconds
+    seconds = pd.Series(np.array(["2024-01-01", "1500-01-01"], dtype="datetime64[s]"))
+    objects = pd.Series([dt.datetime(2024, 1, 1), dt.datetime(1500, 1, 1), np.datetime64("1000-01-01")],
+                        dtype=object)
+    for values in (seconds, objects):
+        r = parse_dates(values)
+        assert str(r.values[0]) == "2024-01-01T00:00:00.000000000"
+        assert np.isnat(r.values[1:]).all()
+        assert [said(p) for p in r.problem[1:]] == ["date out of range (before 1900 or after 2200)"] * (len(values) - 1)
 
 
 def test_booleans_are_not_dates():
