@@ -15,6 +15,8 @@ often each distinct value occurs.
 
 from __future__ import annotations
 
+import decimal
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -162,7 +164,9 @@ def digit_script(values: pd.Series) -> str | None:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    """A real number of any kind: int, float, numpy's, and the ``Decimal`` and ``Fraction``
+    that databases and Parquet's decimal columns give for money; not a boolean."""
+    return isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_))
 
 
 def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> NumberReading:

@@ -1,5 +1,8 @@
 """Reading numbers the way order exports write them."""
 
+from decimal import Decimal
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -149,6 +152,13 @@ def test_currencies_are_listed_in_order_of_appearance():
     r = values(["SAR 10", "ر.س 5", "$3", "SAR 1"])
     assert r.currencies == ["SAR", "ر.س", "$"]
     assert values(["10", "5"]).currencies == []
+
+
+def test_decimal_and_fraction_money_is_read_as_numbers():
+    # what a database driver or a Parquet decimal column gives pandas for money
+    r = values([Decimal("10.00"), Decimal("-2.50"), Fraction(1, 4), Decimal("Infinity"), np.float32(1.5)], dtype=object)
+    assert r.values[:3].tolist() == [10.0, -2.5, 0.25] and r.values[4] == 1.5
+    assert said(r.problem.tolist()) == [None, None, None, "not a finite number", None]
 
 
 def test_booleans_are_not_numbers():

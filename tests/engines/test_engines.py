@@ -428,6 +428,23 @@ def test_every_engine_gives_the_same_money_to_the_bit(engine, tmp_path, request)
     pd.testing.assert_frame_equal(a.contacts.customers, b.contacts.customers, check_dtype=False, check_exact=True)
 
 
+def test_a_parquet_decimal_money_column_is_read_by_every_engine(tmp_path):
+    # pyarrow turns decimal128 into Python Decimals; they were "not a number" on every row
+    import decimal
+
+    import pyarrow as pa
+
+    table = pa.table({"Customer": ["a", "b", "a", "c"],
+                      "Date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10"]),
+                      "Amount": pa.array([decimal.Decimal(v) for v in ("10.00", "20.50", "-2.25", "7.10")],
+                                         pa.decimal128(12, 2))})
+    pq.write_table(table, tmp_path / "orders.parquet")
+    for engine in ("pandas", "duckdb"):
+        run = report_source(tmp_path / "orders.parquet", tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine))
+        headline = run.analysis.headline
+        assert (headline["customers"], headline["orders"], headline["revenue"]) == (3, 3, 35.35), engine
+
+
 def test_duckdb_closes_before_the_last_result_is_read_in_and_leaves_no_file(tmp_path):
     duckdb = pytest.importorskip("duckdb")
     from retention_xl.engines.duckdb_engine import DuckDBEngine
