@@ -28,8 +28,6 @@ from retention_xl.analysis.segments import median_gaps
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import customer_table as _customer_table
-from retention_xl.analysis.prediction import predict_customers
-from retention_xl.analysis.customers import customer_summary
 from retention_xl.errors import InvalidValue, MissingColumns, ModelError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
@@ -99,8 +97,10 @@ def customer_table(orders: Orders | pd.DataFrame, *, margin: float = 1.0, horizo
 
 def predict_clv(orders: Orders | pd.DataFrame, *, horizon: int = 12, margin: float = 1.0,
                 discount: float = 0.01, dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
-    """Per customer: P(alive), expected purchases and spend per order, predicted CLV over
-    ``horizon`` months (BG/NBD and Gamma-Gamma fitted on the orders).
+    """Per customer: P(alive), expected purchases and predicted CLV over ``horizon`` months,
+    with their 90% intervals: the report's prediction columns. The purchase model is chosen
+    as for the report (Pareto/NBD, MBG/NBD or BG/NBD, on a holdout when the history is
+    long enough) and spend per order comes from a Gamma-Gamma fit.
 
     Raises
     ------
@@ -108,8 +108,8 @@ def predict_clv(orders: Orders | pd.DataFrame, *, horizon: int = 12, margin: flo
         The data cannot support the purchase model (the message says why).
     """
     ReportOptions(margin=margin, horizon=horizon, discount=discount)  # checks the values
-    summary = customer_summary(_frame(orders, roles, dayfirst=dayfirst))
-    prediction = predict_customers(summary, horizon=horizon, margin=margin, discount=discount)
+    frame = _frame(orders, roles, dayfirst=dayfirst)
+    _, prediction = _customer_table(frame, margin=margin, horizon=horizon, discount=discount)
     if not prediction.available:
         raise ModelError(prediction.problem)
     return prediction.customers
