@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field, fields
 
 from retention_xl.analysis.dates import read_day
-from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS
+from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
 from retention_xl.analysis.option_checks import whole
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.engines.choice import ENGINES, parse_memory
@@ -138,7 +138,7 @@ class ReportOptions:
         if self.lang not in LANGUAGES:
             raise InvalidValue(f"language must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
         if self.window_days is not None:
-            whole("window_days", self.window_days, 1, 36_600)
+            check_window(self.window_days, self.period)
         whole("horizon", self.horizon, 1, 1200)
         _fraction("margin", self.margin, low_open=True)
         _fraction("discount", self.discount, high_open=True)

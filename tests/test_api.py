@@ -98,6 +98,9 @@ def test_options_are_checked_once_with_the_option_named():
         rx.ReportOptions(period="D")
     with pytest.raises(rx.InvalidValue, match="unknown column role 'client'"):
         rx.read_orders(RAW, client="Email")
+    # a window shorter than the period was accepted here and refused in analyse()
+    with pytest.raises(rx.OutOfRange, match="window_days must be from 92 to 36,600 days for period Q, got 30"):
+        rx.ReportOptions(period="Q", window_days=30)
 
 
 def test_the_plan_day_option_is_read_as_the_order_dates_are():

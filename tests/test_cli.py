@@ -62,7 +62,7 @@ def test_report_from_a_csv_with_arabic_headers_in_persian(tmp_path):
         (["report", "--sample", "--period", "D"], "period must be W, M, Q or Y"),
         (["report", "--sample", "--lang", "de"], "language must be one of en, ar, fa"),
         (["report", "--sample", "--customer", "Client"], "Client"),
-        (["report", "--sample", "--window", "10"], "activity window"),
+        (["report", "--sample", "--window", "10"], "window_days must be from 31 to 36,600 days for period M, got 10"),
     ],
 )
 def test_errors_are_one_clear_line_and_exit_1(args, message, tmp_path):

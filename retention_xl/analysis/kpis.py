@@ -32,7 +32,8 @@ import pandas as pd
 
 from retention_xl.analysis.money import money_sum, money_sums
 from retention_xl.analysis.periods import normalise_period, period_labels, period_ordinals, period_starts
-from retention_xl.errors import DataError, InvalidValue
+from retention_xl.analysis.option_checks import whole
+from retention_xl.errors import DataError, OutOfRange
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]
 
@@ -40,11 +41,31 @@ __all__ = ["DEFAULT_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kp
 DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 366}
 #: the longest period of each kind; the window must be at least this long
 PERIOD_MAX_DAYS = {"W": 7, "M": 31, "Q": 92, "Y": 366}
+MAX_WINDOW_DAYS = 36_600  # 100 years
 DAY = np.int64(86_400_000_000_000)  # nanoseconds
 
 
 def _ns(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return pd.DatetimeIndex(dates).as_unit("ns").asi8
+
+
+def check_window(window_days: object, period: str, name: str = "window_days") -> int:
+    """The activity window as an int: a whole number of days, at least the longest period
+    of ``period`` (a customer must be able to stay in the base from one period to the
+    next) and at most 100 years.
+
+    >>> check_window(30, "M")
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.OutOfRange: window_days must be from 31 to 36,600 days for period M, got 30
+    """
+    code = normalise_period(period)
+    low = PERIOD_MAX_DAYS[code]
+    try:
+        return whole(name, window_days, low, MAX_WINDOW_DAYS)
+    except OutOfRange:
+        raise OutOfRange(f"{name} must be from {low} to {MAX_WINDOW_DAYS:,} days for period {code}, "
+                         f"got {float(window_days):,.0f}") from None
 
 
 def period_kpis(
@@ -73,12 +94,7 @@ def period_kpis(
     2  2024-03                1    0     1            1              0
     """
     code = normalise_period(period)
-    window = DEFAULT_WINDOW_DAYS[code] if window_days is None else window_days
-    if not (isinstance(window, (int, np.integer)) and window >= PERIOD_MAX_DAYS[code]):
-        raise InvalidValue(
-            f"the activity window must be a whole number of days of at least {PERIOD_MAX_DAYS[code]} "
-            f"for period {code}, got {window}"
-        )
+    window = DEFAULT_WINDOW_DAYS[code] if window_days is None else check_window(window_days, code)
     amount = orders["amount"].to_numpy(dtype=float)
     buying = amount >= 0
     if not buying.any():

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.cohorts import Cohorts
-from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, PERIOD_MAX_DAYS
+from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
@@ -35,7 +35,7 @@ from retention_xl.analysis.periods import normalise_period, period_labels, perio
 from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.engines import definitions as sql
-from retention_xl.errors import DataError, InvalidValue
+from retention_xl.errors import DataError
 
 __all__ = ["SqlEngine", "analyse_staged", "build_relations"]
 
@@ -103,10 +103,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     orders = _with_folded_emails(orders, engine)
     orders = _with_split_ids(orders, engine)
     code = normalise_period(period)
-    window = DEFAULT_WINDOW_DAYS[code] if window_days is None else int(window_days)
-    if window < PERIOD_MAX_DAYS[code]:
-        raise InvalidValue(f"the activity window must be a whole number of days of at least "
-                           f"{PERIOD_MAX_DAYS[code]} for period {code}, got {window}")
+    window = DEFAULT_WINDOW_DAYS[code] if window_days is None else check_window(window_days, code)
     last_day = build_relations(engine, code, window, step)
 
     step("Aggregating: period KPIs")
