@@ -30,7 +30,7 @@ from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import customer_table as _customer_table
 from retention_xl.errors import InvalidValue, MissingColumns, ModelError
 from retention_xl.options import ReportOptions
-from retention_xl.pipeline import clean
+from retention_xl.pipeline import clean, side_table
 
 __all__ = ["cohort_table", "period_kpis", "customer_table", "predict_clv", "contact_plan"]
 
@@ -115,15 +115,15 @@ def predict_clv(orders: Orders | pd.DataFrame, *, horizon: int = 12, margin: flo
     return prediction.customers
 
 
-def contact_plan(orders: Orders | pd.DataFrame, *, as_of=None, contacts: SideTable | None = None,
+def contact_plan(orders: Orders | pd.DataFrame, *, as_of=None, contacts: SideTable | pd.DataFrame | None = None,
                  quiet_days: int = 30, weeks: int = 12, window_days: int = 90, margin: float = 1.0,
                  dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
     """The contact plan (codes, not words): one row per customer to contact in the next
     ``weeks`` weeks, in priority order; see :mod:`retention_xl.analysis.contacts` for the
     status and action rules and the columns.
 
-    ``contacts`` is a contact log cleaned with
-    :func:`~retention_xl.analysis.side_tables.clean_contact_log`.
+    ``contacts`` is a contact log (customer, date, channel): a DataFrame as read, or
+    cleaned with :func:`~retention_xl.read_side_table`.
 
     Examples
     --------
@@ -135,6 +135,7 @@ def contact_plan(orders: Orders | pd.DataFrame, *, as_of=None, contacts: SideTab
     0        b  on_track  second_order 2024-02-01
     1        a       due       loyalty 2024-02-01
     """
+    contacts = side_table(contacts, "contacts", ReportOptions(dayfirst=dayfirst))
     frame = _frame(orders, roles, dayfirst=dayfirst)
     customers, _ = _customer_table(frame, margin=margin)
     return plan_contacts(customers, median_gaps(frame), as_of=as_of, window_days=window_days,

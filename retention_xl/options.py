@@ -183,3 +183,14 @@ def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bo
     if too_low or too_high:
         low, high = ("(0" if low_open else "[0"), ("1)" if high_open else "1]")
         raise OutOfRange(f"{name} must be a fraction in {low}, {high}, got {value:g}")
+
+
+def given_options(options: object) -> ReportOptions:
+    """``options``, or the defaults for ``None``; anything else (a dict of settings, say) is
+    an ``InvalidValue`` saying how to build them."""
+    if options is None:
+        return ReportOptions()
+    if not isinstance(options, ReportOptions):
+        raise InvalidValue(f"options must be ReportOptions (rx.ReportOptions(period=\"Q\", ...)), "
+                           f"got {type(options).__name__}")
+    return options

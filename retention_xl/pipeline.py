@@ -28,11 +28,11 @@ from retention_xl.analysis.orders import Orders, clean_orders
 from retention_xl.analysis.overview import Analysis, analyse_orders
 from retention_xl.analysis.side_tables import SideTable, clean_contact_log, clean_survey
 from retention_xl.errors import InvalidValue
-from retention_xl.options import ColumnRoles, ReportOptions
+from retention_xl.options import ColumnRoles, ReportOptions, given_options
 from retention_xl.layout import layout_report
 from retention_xl.layout.blocks import Report
 
-__all__ = ["clean", "clean_side_table", "analyse", "build_report"]
+__all__ = ["clean", "clean_side_table", "side_table", "analyse", "build_report"]
 
 
 def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row: int = 2,
@@ -65,7 +65,7 @@ def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row:
     """
     if not isinstance(raw, pd.DataFrame):
         raise InvalidValue(f"the order table must be a pandas DataFrame, got {type(raw).__name__}")
-    options = _with_roles(options or ReportOptions(), roles)
+    options = _with_roles(given_options(options), roles)
     return clean_orders(raw, **options.cleaning(), first_row=first_row, source=name)
 
 
@@ -86,9 +86,21 @@ def clean_side_table(raw: pd.DataFrame, kind: str, options: ReportOptions | None
     See :mod:`~retention_xl.analysis.side_tables`."""
     if kind not in ("survey", "contacts"):
         raise InvalidValue(f'kind must be "survey" or "contacts", got {kind!r}')
-    dayfirst = (options or ReportOptions()).dayfirst
+    dayfirst = given_options(options).dayfirst
     cleaner = clean_survey if kind == "survey" else clean_contact_log
     return cleaner(raw, first_row=first_row, dayfirst=dayfirst, source=name)
+
+
+def side_table(table: SideTable | pd.DataFrame | None, kind: str, options: ReportOptions | None = None) \
+        -> SideTable | None:
+    """Survey answers or a contact log as the analysis takes them: cleaned when raw, and
+    of the ``kind`` asked for (a survey given as a contact log is an ``InvalidValue``)."""
+    if table is None or isinstance(table, SideTable) and table.kind == kind:
+        return table
+    if isinstance(table, pd.DataFrame):
+        return clean_side_table(table, kind, options)
+    what = f"{table.kind} table" if isinstance(table, SideTable) else type(table).__name__
+    raise InvalidValue(f"{kind} must be a pandas DataFrame or rx.read_side_table(..., \"{kind}\"), got a {what}")
 
 
 def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None, *,
@@ -117,13 +129,14 @@ def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None,
     NoUsableOrders
         Not one row was usable (the error says the commonest problems).
     """
-    options = options or ReportOptions()
+    options = given_options(options)
+    if not isinstance(orders, (Orders, pd.DataFrame)):
+        raise InvalidValue(f"orders must be the result of rx.read_orders or a pandas DataFrame, "
+                           f"got {type(orders).__name__}")
     if not isinstance(orders, Orders):
         orders = clean(orders, options)
-    if isinstance(survey, pd.DataFrame):
-        survey = clean_side_table(survey, "survey", options)
-    if isinstance(contacts, pd.DataFrame):
-        contacts = clean_side_table(contacts, "contacts", options)
+    survey = side_table(survey, "survey", options)
+    contacts = side_table(contacts, "contacts", options)
     return analyse_orders(orders, period=options.period, window_days=options.window, margin=options.margin,
                           horizon=options.horizon, discount=options.discount, as_of=options.as_of,
                           quiet_days=options.quiet_days, contact_weeks=options.contact_weeks,
@@ -134,4 +147,6 @@ def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Re
     """Lay out the report sheets (Summary, Cohorts, Segments, Data issues) in the language of
     ``options``; write the result with :func:`~retention_xl.writers.xlsx_file.write_xlsx` or
     into a live workbook."""
-    return layout_report(analysis, lang=(options or ReportOptions()).lang)
+    if not isinstance(analysis, Analysis):
+        raise InvalidValue(f"build_report takes the result of rx.analyse, got {type(analysis).__name__}")
+    return layout_report(analysis, lang=given_options(options).lang)

@@ -19,6 +19,7 @@ RAW = pd.DataFrame({
     "Order date": ["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10", "2024-03-15"],
     "Total": ["10.00", "20.00", "5.00", "8.00", "12.50"],
 })
+SURVEY = pd.DataFrame({"Email": ["ann@x.com"], "Date": ["2024-02-04"], "NPS": [9]})
 
 
 def test_every_public_name_resolves_and_nothing_else_is_promised():
@@ -156,3 +157,35 @@ def test_the_analysis_core_knows_no_spreadsheet_library_and_no_words():
 def test_modules_are_named_after_what_they_do():
     names = {p.stem for p in PACKAGE.rglob("*.py")}
     assert not names & {"utils", "helpers", "misc", "common"}
+
+
+def test_the_wrong_object_at_a_step_says_which_step_takes_it(tmp_path):
+    orders = rx.read_orders(RAW)
+    analysis = rx.analyse(orders)
+    slips = [
+        (lambda: rx.write_xlsx(analysis, tmp_path / "r.xlsx"), "write_xlsx takes the result of rx.build_report, got Analysis"),
+        (lambda: rx.build_report(orders), "build_report takes the result of rx.analyse, got Orders"),
+        (lambda: rx.build_report(RAW), "build_report takes the result of rx.analyse, got DataFrame"),
+        (lambda: rx.analyse(RAW, {"period": "Q"}), "options must be ReportOptions"),
+        (lambda: rx.analyse(None), "orders must be the result of rx.read_orders or a pandas DataFrame, got NoneType"),
+        (lambda: rx.read_orders(RAW, {"period": "Q"}), "options must be ReportOptions"),
+        (lambda: rx.analyse(orders, contacts=rx.read_side_table(SURVEY, "survey")),
+         "contacts must be a pandas DataFrame or rx.read_side_table(..., \"contacts\"), got a survey table"),
+    ]
+    for slip, message in slips:
+        with pytest.raises(rx.InvalidValue) as err:
+            slip()
+        assert message in str(err.value)
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_contact_plan_takes_a_contact_log_as_read():
+    log = pd.DataFrame({"Email": ["a@x"], "Date": ["2024-02-04"], "Channel": ["email"]})
+    raw = pd.DataFrame({"Email": ["a@x", "a@x", "a@x", "b@x"],
+                        "Order date": ["2024-01-01", "2024-01-11", "2024-01-21", "2024-01-25"], "Total": [10, 10, 10, 30]})
+    plan = rx.contact_plan(raw, as_of="2024-02-05", contacts=log)
+    cleaned = rx.contact_plan(raw, as_of="2024-02-05", contacts=rx.read_side_table(log, "contacts"))
+    pd.testing.assert_frame_equal(plan, cleaned)
+    assert plan.set_index("customer").loc["a@x", "last_contact"] == pd.Timestamp("2024-02-04")
+    with pytest.raises(rx.InvalidValue, match="got a survey table"):
+        rx.contact_plan(raw, contacts=rx.read_side_table(SURVEY, "survey"))

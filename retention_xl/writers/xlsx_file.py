@@ -26,7 +26,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from retention_xl.atomic_write import check_target, write_atomically
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, InvalidValue
 from retention_xl.writers.bulk_rows import sheet_rows_xml
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
 
@@ -310,7 +310,11 @@ def write_xlsx(report: Report, path: str | Path, *, force: bool = False, bulk_ro
         ``path`` exists and ``force`` is false.
     DataError
         ``path`` is not an .xlsx name, or its folder does not exist.
+    InvalidValue
+        ``report`` is not a laid-out report (an ``Analysis`` must go through ``build_report``).
     """
+    if not isinstance(report, Report):
+        raise InvalidValue(f"write_xlsx takes the result of rx.build_report, got {type(report).__name__}")
     path = check_xlsx_target(path, force=force)
     return write_atomically(path, lambda handle: _write_report(report, handle, bulk_rows), force=force)
 
