@@ -118,7 +118,31 @@ def test_single_customer(tmp_path):
     assert "3 rows read, 3 used, 0 skipped" in " ".join(result.output.split())  # the identical row is kept
     assert accounted(target, 3) == (3, 0)
     issues = table(openpyxl.load_workbook(target), "DataIssues")
-    assert issues.iloc[0].tolist()[:1] + issues.iloc[0].tolist()[3:] == [4, "possible duplicate of row 3 (kept)", "kept"]
+    assert issues.iloc[0].tolist()[:1] + issues.iloc[0].tolist()[3:] == [4, "possible duplicate of row 3 (kept)", "kept", 1]
+
+
+def test_an_order_left_out_lists_how_many_rows_it_covers(tmp_path):
+    # Shopify order lines: a voided order of 3 lines, a refunded one of 2, one without a
+    # total. Each is listed at its first line; the Rows column makes the 6 rows skipped add up.
+    src = tmp_path / "orders_export.csv"
+    src.write_text(
+        "Name,Email,Financial Status,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price\n"
+        "#11,a@y.com,paid,30.00,2024-01-05 10:00:00 +0000,1,A,10.00\n"
+        "#11,a@y.com,,,,1,B,20.00\n"
+        "#12,a@y.com,voided,35.00,2024-02-05 10:00:00 +0000,1,A,10.00\n"
+        "#12,a@y.com,,,,1,B,20.00\n"
+        "#12,a@y.com,,,,1,C,5.00\n"
+        "#13,b@y.com,refunded,50.00,2024-02-06 10:00:00 +0000,1,A,10.00\n"
+        "#13,b@y.com,,,,2,B,20.00\n"
+        "#14,b@y.com,paid,20.00,2024-03-06 10:00:00 +0000,1,A,10.00\n"
+        "#15,c@y.com,paid,,2024-03-07 10:00:00 +0000,1,A,10.00\n"
+    )
+    result, target = report(src)
+    assert result.exit_code == 0, result.output
+    assert "9 rows read, 3 used, 6 skipped" in " ".join(result.output.split())
+    issues = table(openpyxl.load_workbook(target), "DataIssues")
+    assert issues.columns[-1] == "Rows"
+    assert issues[["Input row", "Rows"]].to_numpy().tolist() == [[4, 3], [7, 2], [10, 1]]
 
 
 def test_one_day_of_data(tmp_path):

@@ -92,7 +92,7 @@ def test_cohort_tables(book):
 
 def test_data_issues_list_every_skipped_row(book, built):
     rows = _table_rows(book["Data issues"], "DataIssues")
-    assert rows[0] == ["Input row", "Column", "Value", "What was wrong", "What was done"]
+    assert rows[0] == ["Input row", "Column", "Value", "What was wrong", "What was done", "Rows"]
     skipped = {r[0] for r in rows[1:] if r[4] == "skipped"}
     kept = {r[0] for r in rows[1:] if r[4] == "kept"}
     assert skipped == {7}  # the blank customer (row 7)

@@ -59,6 +59,9 @@ def issues_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
         Column("value", L("col.value"), "text", 24),
         Column("problem", L("col.problem"), "text", 50),
         Column("action", L("col.action"), "text", 14),
+        # an order is listed at its first line; this says how many input rows it covers,
+        # so the rows listed add up to the rows skipped
+        Column("lines", L("col.lines"), "int", 8),
     )
     lines = tuple(notes) if notes else ()
     next_row = 4 + (len(lines) + 2 if lines else 0)
