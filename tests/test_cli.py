@@ -54,6 +54,21 @@ def test_report_from_a_csv_with_arabic_headers_in_persian(tmp_path):
     assert wb.sheetnames[0] == "خلاصه" and wb["خلاصه"].sheet_view.rightToLeft
 
 
+def test_report_from_lunar_hijri_dates_in_arabic(tmp_path):
+    # a Saudi export: Umm al-Qura dates; read as Jalali they were orders of 2066
+    src = tmp_path / "orders.csv"
+    src.write_text("العميل,التاريخ,المبلغ\nأحمد,1445/06/20,100\nسارة,1445/07/01,200\nأحمد,1445/08/15,50\n",
+                   encoding="utf-8")
+    target = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(target), "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(target)
+    texts = [c for row in wb.worksheets[-1].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "تواريخ 'التاريخ' هجرية قمرية (أم القرى)؛ حُوّلت قيمها إلى الميلادي، وعددها 3 (مثل 1445/06/20 = 2024-01-02)." \
+        in texts
+    assert any("2024-01-02" in t and "2024-02-25" in t for t in texts)  # the data's first and last days
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -1,10 +1,11 @@
-"""Dates in the calendars order exports use: Gregorian, Solar Hijri (Jalali), Excel serials.
+"""Dates in the calendars order exports use: Gregorian, Solar Hijri (Jalali), the Saudi
+lunar Hijri calendar (Umm al-Qura), Excel serials.
 
 Month names (English, Arabic, Persian; Jalali months in Persian and Arabic spelling), the
 years a date may have in each calendar, Excel's 1900 date system and its two-digit years,
 and vectorised conversions of all of them to numpy datetime64[ns]. Jalali dates are
-converted with ``jdatetime``, once per distinct day. :mod:`retention_xl.analysis.dates`
-uses these to read a date column.
+converted with ``jdatetime`` and Umm al-Qura dates with ``hijridate``, once per distinct
+day. :mod:`retention_xl.analysis.dates` uses these to read a date column.
 
 Examples
 --------
@@ -14,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jdatetime
 import numpy as np
 import pandas as pd
@@ -21,18 +24,22 @@ import pandas as pd
 __all__ = [
     "EXCEL_EPOCH",
     "GREGORIAN_YEARS",
+    "HIJRI_YEARS",
     "JALALI_MONTH_NAMES",
     "JALALI_YEARS",
     "MONTH_NAMES",
     "excel_serial_to_datetime",
     "full_year",
     "gregorian_to_datetime",
+    "hijri_to_gregorian",
     "jalali_to_gregorian",
+    "jalali_year_today",
 ]
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 GREGORIAN_YEARS = (1900, 2200)
 JALALI_YEARS = (1300, 1500)
+HIJRI_YEARS = (1343, 1500)  # the Umm al-Qura tables: 1924-08-01 to 2077-11-16
 
 MONTH_NAMES = {
     **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
@@ -84,6 +91,31 @@ def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) ->
     array(['2023-03-21T00:00:00.000000000',                           'NaT'],
           dtype='datetime64[ns]')
     """
+    return _each_distinct_day(year, month, day, lambda y, m, d: jdatetime.date(y, m, d).togregorian())
+
+
+def hijri_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Convert lunar Hijri dates of the Umm al-Qura calendar (Saudi Arabia's civil
+    calendar, which Saudi systems print) to Gregorian datetime64[ns]; NaT where invalid or
+    outside its tables (:data:`HIJRI_YEARS`).
+
+    The conversion is done once per distinct (year, month, day) with ``hijridate``.
+
+    Examples
+    --------
+    >>> hijri_to_gregorian(np.array([1445, 1445, 1342]), np.array([6, 13, 1]), np.array([20, 1, 1]))
+    array(['2024-01-02T00:00:00.000000000',                           'NaT',
+                                     'NaT'], dtype='datetime64[ns]')
+    """
+    from hijridate import Hijri  # only a lunar Hijri column pays for the import
+
+    return _each_distinct_day(year, month, day, lambda y, m, d: Hijri(y, m, d).to_gregorian())
+
+
+def _each_distinct_day(year: np.ndarray, month: np.ndarray, day: np.ndarray,
+                       convert: Callable[[int, int, int], object]) -> np.ndarray:
+    """``convert`` (a calendar's day to a ``datetime.date``) applied once per distinct
+    day; NaT where it refuses the day."""
     ymd = np.stack([np.asarray(year), np.asarray(month), np.asarray(day)], axis=1).astype("int64")
     if len(ymd) == 0:
         return np.array([], dtype="datetime64[ns]")
@@ -91,10 +123,20 @@ def jalali_to_gregorian(year: np.ndarray, month: np.ndarray, day: np.ndarray) ->
     converted = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
     for i, (y, m, d) in enumerate(distinct.tolist()):  # distinct calendar days only
         try:
-            converted[i] = np.datetime64(jdatetime.date(y, m, d).togregorian(), "ns")
-        except ValueError:
+            converted[i] = np.datetime64(convert(y, m, d), "ns")
+        except (ValueError, OverflowError):  # not a day of the calendar, or outside its tables
             pass
     return converted[inverse.ravel()]
+
+
+def jalali_year_today() -> int:
+    """The Solar Hijri year of today: a 13xx/14xx year above it is not a Jalali order date
+    (it would lie in the future) but a lunar Hijri one.
+
+    >>> jalali_year_today() >= 1405
+    True
+    """
+    return jdatetime.date.today().year
 
 
 

@@ -16,11 +16,13 @@ import pandas as pd
 
 from retention_xl.analysis.calendars import (
     GREGORIAN_YEARS,
+    HIJRI_YEARS,
     JALALI_MONTH_NAMES,
     JALALI_YEARS,
     MONTH_NAMES,
     full_year,
     gregorian_to_datetime,
+    hijri_to_gregorian,
     jalali_to_gregorian,
 )
 
@@ -135,10 +137,12 @@ class DateParts:
         self.mo[amb] = np.where(contradicts, day, month)[amb]
         return decided, contradicts, [day_votes, month_votes, weights[amb].sum()]
 
-    def to_dates(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Dates for ``which``; returns (dates, jalali mask, gregorian mask)."""
+    def to_dates(self, which: np.ndarray, lunar: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dates for ``which``; returns (dates, Hijri mask, gregorian mask). Years of the
+        Hijri range are Solar Hijri (Jalali), or lunar Hijri (Umm al-Qura) when ``lunar``."""
         y, mo, d = self.y, self.mo, self.d
-        jalali = which & (y >= JALALI_YEARS[0]) & (y <= JALALI_YEARS[1])
+        years = HIJRI_YEARS if lunar else JALALI_YEARS
+        jalali = which & (y >= years[0]) & (y <= years[1])
         greg = which & (y >= GREGORIAN_YEARS[0]) & (y <= GREGORIAN_YEARS[1])
         hh, mi, ss, pm = self.hh, self.mi, self.ss, self.pm
         hours = hh + np.where((pm == 1) & (hh < 12), 12, 0) - np.where((pm == -1) & (hh == 12), 12, 0)
@@ -147,7 +151,8 @@ class DateParts:
             out[greg] = gregorian_to_datetime(y[greg], mo[greg], d[greg], hours[greg], mi[greg], ss[greg])
         if jalali.any():
             ok = (mo[jalali] >= 1) & (mo[jalali] <= 12) & (d[jalali] >= 1) & (d[jalali] <= 31)
-            days = jalali_to_gregorian(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
+            convert = hijri_to_gregorian if lunar else jalali_to_gregorian
+            days = convert(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
             clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
             out[jalali] = np.where(ok, days, np.datetime64("NaT")) + clock
         bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))

@@ -3,8 +3,11 @@
 A date column may hold real dates (from Excel or Parquet), Excel serial numbers
 (``44927`` is 1 Jan 2023), ISO text (``2023-01-15 10:30``), day/month/year or
 month/day/year text (``15/01/2023``, ``01/15/23``), month names (``15-Jan-2023``), compact
-``20230115``, or Solar Hijri (Jalali) dates as Iranian systems write them (``۱۴۰۲/۰۱/۱۵``,
-``1402-01-15``, ``۱۵ فروردین ۱۴۰۲``), converted to Gregorian with ``jdatetime``.
+``20230115``, Solar Hijri (Jalali) dates as Iranian systems write them (``۱۴۰۲/۰۱/۱۵``,
+``1402-01-15``, ``۱۵ فروردین ۱۴۰۲``), converted to Gregorian with ``jdatetime``, or lunar
+Hijri dates of the Umm al-Qura calendar as Saudi systems write them (``1445/06/20``,
+``١٤٤٥/٠٦/٢٠ هـ``), converted with ``hijridate``. A column's 13xx/14xx years are lunar when
+its dates carry "هـ" or would mostly lie in the future as Jalali dates.
 
 Whether ``03/04/2023`` is 3 April or 4 March is decided once per column from the data:
 a first part above 12 proves day/month/year, a second part above 12 proves
@@ -26,8 +29,10 @@ import pandas as pd
 
 from retention_xl.analysis.calendars import (
     GREGORIAN_YEARS,
+    JALALI_YEARS,
     excel_serial_to_datetime,
     gregorian_to_datetime,
+    jalali_year_today,
 )
 from retention_xl.analysis.date_parts import DateParts
 from retention_xl.analysis.notices import Notice
@@ -53,7 +58,7 @@ class DateReading:
         object; ``None`` or why the value was skipped / what was done to it, as a code
         (``"not_a_date"``, ``"read_as_dmy"`` ...).
     notices : list of Notice
-        Column-level decisions (``date_order``, ``date_serials``, ``date_jalali``,
+        Column-level decisions (``date_order``, ``date_serials``, ``date_jalali``, ``date_hijri``,
         ``date_time_zone``).
     """
 
@@ -278,6 +283,10 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
         reading.values[idx] = plain
         return np.zeros(len(values), bool)
     text = clean_text(values).str.lower().reset_index(drop=True)
+    # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ)
+    marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
+    if marked.any():
+        text = text.str.replace(_HIJRI_MARK, "", regex=True)
     wt = w[idx]
     parts = DateParts(len(text))
 
@@ -313,10 +322,13 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.fixed[idx[contradicts]] = "read_as_mdy" if decided else "read_as_dmy"
 
     parsed = parts.done & ~serial_text & ~iso_done
-    out, jalali, greg = parts.to_dates(parsed)
+    lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+    out, jalali, greg = parts.to_dates(parsed, lunar)
     reading.values[idx[parsed]] = out[parsed]
     if jalali.any():
-        reading.notices.append(Notice("date_jalali", column=column, count=int(wt[jalali].sum())))
+        converted = jalali & ~np.isnat(out)  # an invalid day (1402/12/30) is a problem, not converted
+        reading.notices.append(Notice("date_hijri" if lunar else "date_jalali", column=column,
+                                      count=int(wt[converted].sum())))
     problem = np.full(len(text), None, dtype=object)
     problem[~parts.done] = "not_a_date"
     problem[parsed & ~jalali & ~greg] = "year_out_of_range"
@@ -325,6 +337,24 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
     return serial_text
+
+
+_HIJRI_MARK = r"(?<=\d)\s*هـ?\s*$"
+
+
+def _lunar_hijri(years: np.ndarray, parsed: np.ndarray, marked: np.ndarray, weights: np.ndarray) -> bool:
+    """Whether a column's 13xx/14xx years are lunar Hijri (Umm al-Qura) rather than Solar
+    Hijri (Jalali): when its dates carry the "هـ" mark, or when most of them (by rows) would
+    lie in the future as Jalali dates (1445/06/20 is 2066 as Jalali, 2024 as lunar Hijri).
+    Jalali years up to this year's are lunar years before 1985, no order date of today's
+    exports: both calendars are read right for their own recent dates."""
+    hijri = parsed & (years >= JALALI_YEARS[0]) & (years <= JALALI_YEARS[1])
+    if not hijri.any():
+        return False
+    if marked[hijri].any():
+        return True
+    future = hijri & (years > jalali_year_today())
+    return bool(weights[future].sum() * 2 > weights[hijri].sum())
 
 
 def read_day(value, name: str) -> pd.Timestamp:

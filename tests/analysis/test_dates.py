@@ -175,6 +175,30 @@ def test_datetime64_column_and_time_zones():
     assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
 
 
+def test_lunar_hijri_dates_of_saudi_systems():
+    # Umm al-Qura: 1445/06/20 is 2 January 2024 (as Jalali it would be 2066)
+    r = parse_dates(pd.Series(["1445/06/20", "1445/07/01", "١٤٤٥/٠٨/١٥", "1445/13/01"]), column="التاريخ")
+    assert [str(v)[:10] for v in r.values] == ["2024-01-02", "2024-01-13", "2024-02-25", "NaT"]
+    assert said(r.problem[3]) == "not a valid date (no such day or time)"
+    assert words(r.notices) == [("Dates in 'التاريخ' are lunar Hijri (Umm al-Qura); 3 values converted to Gregorian "
+                                 "(e.g. 1445/06/20 = 2024-01-02).")]
+
+
+def test_the_hijri_mark_makes_a_date_lunar_and_is_read_past():
+    r = parse_dates(pd.Series(["20/06/1445 هـ", "1445/07/01هـ", "1403/07/01 هـ"]))
+    assert [str(v)[:10] for v in r.values] == ["2024-01-02", "2024-01-13", "1983-04-14"]
+
+
+def test_recent_jalali_years_stay_jalali_and_a_future_majority_is_lunar():
+    assert str(parse_dates(pd.Series(["1403/01/01", "1402/05/17"])).values[0])[:10] == "2024-03-20"
+    # one Jalali typo (1445) among Jalali dates stays Jalali: the majority decides
+    r = parse_dates(pd.Series(["1402/05/17", "1403/01/01", "1445/01/01"]))
+    assert str(r.values[2])[:10] == "2066-03-20"
+    # weighted by rows: two distinct lunar values on 5 rows against a Jalali-looking one on 1
+    r = parse_dates(pd.Series(["1445/06/20", "1445/07/01", "1404/01/01"]), np.array([3, 2, 1]))
+    assert [str(v)[:10] for v in r.values[:2]] == ["2024-01-02", "2024-01-13"]
+
+
 def test_datetimes_in_several_zones_keep_their_local_times():
     # a hand-made frame or a database driver: zones mixed, and beside naive values
     tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))
