@@ -51,6 +51,10 @@ def _frame(orders: Orders | pd.DataFrame, roles: dict[str, str], *, need_amount:
             orders = clean(orders.assign(**{"(count)": 1.0}), options, **{**roles, "amount": "(count)"})
     elif not isinstance(orders, Orders):
         raise InvalidValue(f"orders must be a pandas DataFrame or Orders, got {type(orders).__name__}")
+    elif roles or dayfirst is not None:
+        given = ", ".join(f"{k}=" for k in [*roles, *(["dayfirst"] if dayfirst is not None else [])])
+        raise InvalidValue(f"{given} would change how the table is cleaned, but these orders are cleaned already: "
+                           f"give them to rx.read_orders instead")
     if orders.frame.empty:
         raise no_orders_error(orders)
     return orders.frame

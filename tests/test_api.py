@@ -189,3 +189,11 @@ def test_the_contact_plan_takes_a_contact_log_as_read():
     assert plan.set_index("customer").loc["a@x", "last_contact"] == pd.Timestamp("2024-02-04")
     with pytest.raises(rx.InvalidValue, match="got a survey table"):
         rx.contact_plan(raw, contacts=rx.read_side_table(SURVEY, "survey"))
+
+
+def test_cleaning_options_given_with_cleaned_orders_are_refused_not_ignored():
+    orders = rx.read_orders(RAW)
+    with pytest.raises(rx.InvalidValue, match="customer=, dayfirst= would change how the table is cleaned, "
+                                              "but these orders are cleaned already: give them to rx.read_orders"):
+        rx.cohort_table(orders, customer="NoSuchColumn", dayfirst=True)
+    pd.testing.assert_frame_equal(rx.cohort_table(orders), rx.cohort_table(RAW))
