@@ -59,6 +59,13 @@ _CURRENCY_WORDS = [
     "jod", "try", "chf", "cad", "aud", "inr", "rials?", "tomans?", "sr", "dhs?", "us",
 ]
 _CURRENCY_SYMBOLS = "$€£¥₹﷼₺₽¢₪"
+#: marks that name one currency only, by its ISO code: "SAR 10" and "10 ر.س" are not two
+#: currencies. Marks several currencies share (ريال, دينار, $, dhs) stand for themselves.
+_SAME_CURRENCY = {
+    "ر.س": "sar", "sr": "sar", "د.إ": "aed", "د.ك": "kwd", "ر.ق": "qar", "ر.ع": "omr", "د.ب": "bhd",
+    "ج.م": "egp", "د.ا": "jod", "د.أ": "jod", "تومان": "irt", "تومن": "irt", "toman": "irt", "tomans": "irt",
+    "€": "eur", "یورو": "eur", "يورو": "eur", "£": "gbp", "₹": "inr", "₺": "try", "₪": "ils", "₽": "rub",
+}
 _CURRENCY = "(?:" + "|".join(_CURRENCY_WORDS) + f"|[{_CURRENCY_SYMBOLS}])"
 
 # A number written with comma thousands and a decimal point (1,234.50) ...
@@ -92,6 +99,15 @@ class NumberReading:
     fixed: np.ndarray
     decimal_comma: bool = False
     currencies: list[str] = field(default_factory=list)
+
+    @property
+    def mixed_currencies(self) -> bool:
+        """Whether the marks name more than one currency ("SAR" and "ر.س" are one).
+
+        >>> NumberReading(np.array([]), np.array([]), np.array([]), currencies=["ر.س", "SAR", "sr."]).mixed_currencies
+        False
+        """
+        return len({_SAME_CURRENCY.get(m.lower().rstrip("."), m.lower().rstrip(".")) for m in self.currencies}) > 1
 
 
 def clean_text(values: pd.Series) -> pd.Series:

@@ -524,7 +524,7 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
             notices.append(Notice("decimal_comma", column=name))
         if nr.currencies:
             marks = ", ".join(nr.currencies[:6])
-            notices.append(Notice("currencies_mixed" if len(nr.currencies) > 1 else "currency_removed",
+            notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
                                   column=name, marks=marks))
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
 

@@ -296,6 +296,15 @@ def test_mixed_currencies_are_flagged():
     assert "carry more than one currency (تومان, ریال)" in " ".join(notes)
 
 
+def test_a_currency_written_two_ways_is_one_currency():
+    # a Zid export writes SAR and ر.س for the Saudi riyal: one currency, not a mix
+    raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["2023-01-01"] * 3, "Amount": ["SAR 10", "5 ر.س", "7 ر.س."]})
+    assert words(clean_orders(raw).notices) == ["Currency marks (SAR, ر.س, ر.س.) were removed from amounts in 'Amount'."]
+    # a mark several currencies share (ريال: Saudi, Omani, Iranian ...) is not taken for one
+    raw = pd.DataFrame({"Customer": ["a", "b"], "Date": ["2023-01-01"] * 2, "Amount": ["SAR 10", "10 ريال"]})
+    assert "carry more than one currency (SAR, ريال)" in " ".join(words(clean_orders(raw).notices))
+
+
 # ---------------------------------------------------------------- invariants
 
 CUSTOMERS = st.sampled_from(["a", "b", " a ", "۱", "1", "", None, "N/A", 1.0, 2])
