@@ -20,6 +20,9 @@ def issue_reasons(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per reason (what was wrong and what was done): ``reason``, ``action``,
     ``lines`` (input rows concerned) and ``amount`` (their value), most rows first.
 
+    A row with several problems (a totals row: no customer, no date) is counted once, under
+    the first of them, so the rows skipped add up to the rows the report says it skipped.
+
     Examples
     --------
     >>> issues = pd.DataFrame({"row": [2, 5, 9], "column": ["", "Email", "Email"], "value": ["", "", ""],
@@ -27,10 +30,14 @@ def issue_reasons(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
     ...     "action": ["skipped"] * 3, "lines": [1, 3, 1], "amount": [float("nan"), 30.0, 5.0]})
     >>> issue_reasons(issues, "en").to_dict("records")[0]
     {'reason': 'missing customer', 'action': 'skipped', 'lines': 4, 'amount': 35.0}
+    >>> two = issues.assign(row=[2, 5, 5], problem=["blank_row", "missing_customer", "missing_date"])
+    >>> issue_reasons(two, "en")[["reason", "lines"]].to_dict("list")
+    {'reason': ['missing customer', 'blank row'], 'lines': [3, 1]}
     """
     if not len(issues):
         return pd.DataFrame({"reason": pd.Series([], dtype="str"), "action": pd.Series([], dtype="str"),
                              "lines": pd.Series([], dtype="int64"), "amount": pd.Series([], dtype="float64")})
+    issues = issues.drop_duplicates(["row", "action"], keep="first")
     detail = issues["detail"].where(issues["problem"].isin(_BY_DETAIL), "")
     grouped = (issues.assign(detail=detail)
                .groupby(["problem", "detail", "action"], sort=False)
