@@ -123,8 +123,10 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       them); an order refunded in full, an order whose status is not a sale
       (:mod:`~retention_xl.analysis.order_status`) or that has a cancelled-at date is left
       out and listed (action ``excluded``, with its value).
-    * A blank customer key falls back to a second column (billing name, phone) when there
-      is one; e-mail keys are case-folded.
+    * A blank customer key falls back to the first of the fallback columns that is not
+      blank, in the order :meth:`~retention_xl.analysis.columns.ColumnMap.fallbacks` lists
+      them (a billing name, then a phone), each use counted per column; e-mail keys are
+      case-folded.
     * Rows identical in every column are kept and listed as possible duplicates (action
       ``kept``), unless the order id proves them one: in an export of order totals, a
       repeated row of the same order adds nothing and is listed as a duplicate.
@@ -183,7 +185,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     used = cols.used()
     # The role columns are read whole; any other column only for the few rows where it
     # matters (blank rows, duplicate candidates).
-    role_at = {name: names.index(name) for name in dict.fromkeys(used.values())}  # first of a name
+    role_at = {name: names.index(name) for name in dict.fromkeys([*used.values(), *cols.fallbacks()])}  # first of a name
     known = known_values or {}
     data = {name: known[name] if name in known else ColumnValues.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
@@ -256,23 +258,24 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     # ---- one value per order
     fc = groups.first(c_ok & live)
-    fallback_used = np.zeros(n_groups, bool)
-    if cols.customer_fallback and cols.customer_fallback != cols.customer:
-        fbcol = data[cols.customer_fallback]
-        fb_ids, _, _ = customer_keys(fbcol)
-        ffb = groups.first(~fbcol.missing_rows() & live)
-        fallback_used = (fc < 0) & (ffb >= 0)
     # each order's customer as a code into the customer keys of the distinct values
     keys = ids_u.astype("str").reset_index(drop=True)
     g_customer = np.full(n_groups, -1, dtype=np.int64)
     has_c = fc >= 0
     g_customer[has_c] = cust.codes[fc[has_c]]
-    if fallback_used.any():
+    # a blank customer takes the first fallback column that is not blank, in the stated order
+    for fallback in cols.fallbacks():
+        fbcol = data[fallback]
+        ffb = groups.first(~fbcol.missing_rows() & live)
+        fallback_used = ~has_c & (ffb >= 0)
+        if not fallback_used.any():
+            continue
+        fb_ids, _, _ = customer_keys(fbcol)
         g_customer[fallback_used] = len(keys) + fbcol.codes[ffb[fallback_used]]
         keys = pd.concat([keys, fb_ids.astype("str")], ignore_index=True)
-        notices.append(Notice("customer_fallback", column=cols.customer, fallback=cols.customer_fallback,
+        notices.append(Notice("customer_fallback", column=cols.customer, fallback=fallback,
                               count=int(fallback_used.sum())))
-    has_c = has_c | fallback_used
+        has_c = has_c | fallback_used
 
     g_date = groups.min(t_ns, d_ok & live)
     has_d = g_date != np.iinfo(np.int64).max

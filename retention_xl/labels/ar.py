@@ -207,6 +207,7 @@ LABELS = {
     "note.as_chosen": "(كما اختير)",
     "role.customer": "العميل",
     "role.customer_fallback": "العميل عند غيابه",
+    "join.then": " ثم ",
     "role.date": "التاريخ",
     "role.amount": "المبلغ",
     "role.order_id": "رقم الطلب",

@@ -211,6 +211,7 @@ LABELS = {
     "note.as_chosen": "(as chosen)",
     "role.customer": "customer",
     "role.customer_fallback": "customer when blank",
+    "join.then": ", then ",
     "role.date": "date",
     "role.amount": "amount",
     "role.order_id": "order id",

@@ -207,6 +207,7 @@ LABELS = {
     "note.as_chosen": "(به انتخاب شما)",
     "role.customer": "مشتری",
     "role.customer_fallback": "مشتری در صورت خالی بودن",
+    "join.then": " سپس ",
     "role.date": "تاریخ",
     "role.amount": "مبلغ",
     "role.order_id": "شماره‌ی سفارش",
