@@ -42,6 +42,10 @@ __all__ = ["Orders", "clean_orders", "no_orders_error", "status_notice"]
 #: glitch, not an order line)
 ROW_PER_ORDER_SHARE = 0.05
 
+#: how many statuses a statuses notice names on each side (sales, not sales); the notice
+#: counts the others (``statuses_more``, ``kept_more``)
+STATUSES_SHOWN = 8
+
 #: the columns of :attr:`Orders.issues`, in order
 
 
@@ -557,18 +561,22 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
     (``tally``: text -> [shown, left out], in order of first appearance), ``count`` and
     ``value`` of the orders left out.
     The tally travels in the notice (``tally``), so the notices of several slices of one
-    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`)."""
-    def listed(items) -> str:
-        ranked = sorted(items, key=lambda kv: -kv[1])[:8]  # ties in order of first appearance
-        return ", ".join(f"{text} ({n:,})" for text, n in ranked)
+    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`).
+    Each list names the :data:`STATUSES_SHOWN` commonest statuses; ``statuses_more`` and
+    ``kept_more`` count the statuses not named."""
+    def listed(items) -> tuple[str, int]:
+        """The :data:`STATUSES_SHOWN` commonest statuses with their counts, and how many more there are."""
+        ranked = sorted(items, key=lambda kv: -kv[1])  # ties in order of first appearance
+        shown = ranked[:STATUSES_SHOWN]
+        return ", ".join(f"{text} ({n:,})" for text, n in shown), len(ranked) - len(shown)
 
-    kept = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
-    out = listed((text, out) for text, (_, out) in tally.items() if out > 0)
+    kept, kept_more = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
+    out, out_more = listed((text, out) for text, (_, out) in tally.items() if out > 0)
     frozen = tuple((text, shown, out) for text, (shown, out) in tally.items())
     if count:
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
-                      kept=kept or "-", tally=frozen)
-    return Notice("statuses_kept", column=column, kept=kept, tally=frozen)
+                      statuses_more=out_more, kept=kept or "-", kept_more=kept_more, tally=frozen)
+    return Notice("statuses_kept", column=column, kept=kept, kept_more=kept_more, tally=frozen)
 
 
 def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,

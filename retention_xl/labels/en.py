@@ -194,6 +194,7 @@ LABELS = {
     "notice.statuses_excluded": "Statuses in '{column}': {count:,} orders ({value:,.2f}) are not sales and were left out: {statuses}. Counted as sales: {kept}.",
     "notice.statuses_excluded.one": "Statuses in '{column}': 1 order ({value:,.2f}) is not a sale and was left out: {statuses}. Counted as sales: {kept}.",
     "notice.statuses_kept": "Statuses in '{column}': all counted as sales ({kept}).",
+    "notice.statuses.more": "{listed} and {more:,} more",
     "notice.possible_duplicates": "{count:,} rows repeat an earlier row in every column ({value:,.2f}); they were kept, as identical lines can be real. To drop them, remove duplicate rows from the table (Excel: Data > Remove Duplicates) and run the report again.",
     "notice.possible_duplicates.one": "1 row repeats an earlier row in every column ({value:,.2f}); it was kept, as identical lines can be real. To drop it, remove duplicate rows from the table (Excel: Data > Remove Duplicates) and run the report again.",
     "notice.duplicates_dropped": "{count:,} rows repeat an earlier row of the same order and were not counted again.",

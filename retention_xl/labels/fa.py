@@ -190,6 +190,7 @@ LABELS = {
     "notice.statuses_excluded": "وضعیت‌ها در '{column}': {count:,} سفارش ({value:,.2f}) فروش نیستند و کنار گذاشته شدند: {statuses}. فروش حساب شدند: {kept}.",
     "notice.statuses_excluded.one": "وضعیت‌ها در '{column}': 1 سفارش ({value:,.2f}) فروش نیست و کنار گذاشته شد: {statuses}. فروش حساب شدند: {kept}.",
     "notice.statuses_kept": "وضعیت‌ها در '{column}': همه فروش حساب شدند ({kept}).",
+    "notice.statuses.more": "{listed} و {more:,} وضعیت دیگر",
     "notice.possible_duplicates": "{count:,} ردیف در همه‌ی ستون‌ها با ردیفی پیش از خود یکی‌اند ({value:,.2f})؛ نگه داشته شدند، چون ردیف‌های یکسان می‌توانند واقعی باشند. برای حذفشان ردیف‌های تکراری را از جدول بردارید (Excel: Data > Remove Duplicates) و گزارش را دوباره بسازید.",
     "notice.possible_duplicates.one": "1 ردیف در همه‌ی ستون‌ها با ردیفی پیش از خود یکی است ({value:,.2f})؛ نگه داشته شد، چون ردیف‌های یکسان می‌توانند واقعی باشند. برای حذفش ردیف‌های تکراری را از جدول بردارید (Excel: Data > Remove Duplicates) و گزارش را دوباره بسازید.",
     "notice.duplicates_dropped": "{count:,} ردیف تکرار ردیفی پیشین از همان سفارش‌اند و دوباره شمرده نشدند.",
