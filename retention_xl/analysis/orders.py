@@ -25,7 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues, cell_text, customer_keys
+from retention_xl.analysis.column_values import (
+    ColumnValues,
+    cell_text,
+    customer_keys,
+    email_case_example,
+    email_spellings,
+)
 from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.issue_table import issue_frame
@@ -247,7 +253,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if merged > 0:
         notices.append(Notice("customer_ids_merged", column=cols.customer, count=merged))
     if folded > 0:
-        notices.append(Notice("emails_casefolded", column=cols.customer, count=folded))
+        spelling, matched = email_case_example(email_spellings(cust))
+        notices.append(Notice("emails_casefolded", column=cols.customer, count=folded, spelling=spelling,
+                              matched=matched))
 
     dcol = data[cols.date]
     dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
