@@ -35,6 +35,10 @@ def notice_text(notice: Notice, lang: str) -> str:
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
+    if code in ("statuses_excluded", "statuses_kept"):  # the statuses not named, counted
+        for key, more in (("statuses", "statuses_more"), ("kept", "kept_more")):
+            if values.get(more):
+                values[key] = label(lang, "notice.statuses.more", listed=values[key], more=values[more])
     if code == "orders_by_id":  # counted in orders, and in refunds when there are some
         key = counted("notice.orders_by_id.returns", values["returns"], lang) if values.get("returns") \
             else counted("notice.orders_by_id", values["orders"], lang)

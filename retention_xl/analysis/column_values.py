@@ -24,7 +24,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "clean_ids", "email_spellings", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "clean_ids", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -196,6 +196,24 @@ def email_spellings(col: ColumnValues, cleaned: tuple[pd.Series, np.ndarray] | N
     email = looks_like_email(ids) & real
     clean = ids[email].drop_duplicates()
     return pd.DataFrame({"clean": clean.to_numpy(dtype=object), "folded": clean.str.casefold().to_numpy(dtype=object)})
+
+
+def email_case_example(spellings: pd.DataFrame) -> tuple[str, str] | None:
+    """Two spellings of one e-mail address that differ only in case, from
+    :func:`email_spellings`: of the addresses written more than one way, the one that sorts
+    first case-folded, as its first and last spelling in sort order; ``None`` when no
+    address is. The engines pick the same pair in SQL over all slices of a table.
+
+    >>> email_case_example(pd.DataFrame({"clean": ["b@x.com", "B@X.com", "a@x.com"],
+    ...                                  "folded": ["b@x.com", "b@x.com", "a@x.com"]}))
+    ('B@X.com', 'b@x.com')
+    """
+    spellings = spellings.drop_duplicates("clean")
+    several = spellings[spellings["folded"].duplicated(keep=False)]
+    if several.empty:
+        return None
+    one = several[several["folded"] == several["folded"].min()]["clean"]
+    return str(one.min()), str(one.max())
 
 
 def as_id(v: object) -> str:

@@ -32,18 +32,29 @@ __all__ = ["ColumnMap", "detect_columns", "header_words", "SYNONYMS", "ROLE_ORDE
 # Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
 # Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).
 SYNONYMS: dict[str, list[str]] = {
+    # The same ranks in every language: a unique id, a customer id, "customer", an e-mail,
+    # a buyer, a customer code or number, and only then a name (two spellings of one name,
+    # "محمد أحمد" and "محمد احمد", are two customers) or a user, account or phone.
     "customer": [
         "customer unique id", "unique customer id",
-        "customer id", "customer", "client id", "client", "customer email", "email", "e-mail",
-        "buyer", "customer code", "customer number", "customer name", "client name",
+        "customer id", "customer", "client id", "client",
+        "معرف العميل الفريد", "معرف العميل", "العميل", "عميل", "الزبون",
+        "شناسه یکتای مشتری", "شناسه مشتری", "مشتری",
+        "customer email", "email", "e-mail",
+        "البريد الإلكتروني للعميل", "بريد العميل", "البريد الإلكتروني", "البريد", "الإيميل",
+        "ایمیل مشتری", "ایمیل", "پست الکترونیک", "رایانامه",
+        "buyer", "المشتري", "خریدار",
+        "customer code", "customer number", "كود العميل", "رمز العميل", "رقم العميل", "کد مشتری", "شماره مشتری",
+        "customer name", "client name", "اسم العميل", "نام مشتری", "نام خریدار",
         "user id", "user", "account", "contact", "phone", "mobile",
-        "رقم العميل", "العميل", "عميل", "كود العميل", "اسم العميل", "الزبون", "البريد الإلكتروني",
-        "کد مشتری", "شناسه مشتری", "مشتری", "شماره مشتری", "نام مشتری", "خریدار", "ایمیل", "موبایل",
+        "جوال العميل", "رقم الجوال", "الجوال", "موبایل", "شماره موبایل",
     ],
+    # Names first, then phones (the key a blank customer falls back to; see ColumnMap.fallbacks).
     "customer_fallback": [
-        "billing name", "customer name", "client name", "billing phone", "phone", "mobile", "telephone",
-        "shipping name", "name", "اسم العميل", "الاسم", "رقم الهاتف", "الهاتف", "الجوال",
-        "نام مشتری", "نام", "تلفن", "موبایل", "شماره تماس",
+        "billing name", "customer name", "client name", "اسم العميل", "اسم المشتري", "نام مشتری", "نام خریدار",
+        "billing phone", "phone", "mobile", "telephone", "جوال العميل", "رقم الجوال", "الجوال", "رقم الهاتف",
+        "الهاتف", "شماره موبایل", "موبایل", "تلفن", "شماره تماس",
+        "shipping name", "name", "الاسم", "نام",
     ],
     "date": [
         "order date", "date", "invoice date", "purchase date", "transaction date", "created at",
@@ -52,11 +63,19 @@ SYNONYMS: dict[str, list[str]] = {
         "تاريخ الطلب", "التاريخ", "تاريخ", "تاريخ الفاتورة", "تاريخ الشراء",
         "تاریخ سفارش", "تاریخ", "تاریخ خرید", "تاریخ فاکتور", "زمان سفارش", "زمان",
     ],
+    # The same ranks in every language: an amount, a total, the order's total, revenue, a
+    # price, a value, a payment, a sum, and a subtotal last (before shipping and tax).
     "amount": [
-        "amount", "total", "order total", "grand total", "revenue", "sales", "price", "value",
-        "order value", "net amount", "paid", "payment", "sum", "subtotal",
-        "المبلغ", "مبلغ", "الإجمالي", "الاجمالي", "المجموع", "القيمة", "السعر", "المبيعات",
-        "مبلغ کل", "جمع کل", "جمع", "قیمت", "مبلغ سفارش", "مجموع", "فروش", "درآمد",
+        "amount", "المبلغ", "مبلغ",
+        "total", "الإجمالي", "الإجمالى", "إجمالي", "جمع کل", "مبلغ کل",
+        "order total", "grand total", "إجمالي الطلب", "المبلغ الإجمالي", "مجموع الطلب", "الإجمالي الكلي",
+        "المجموع الكلي", "مبلغ نهایی", "مبلغ سفارش", "جمع سفارش", "مبلغ قابل پرداخت", "جمع کل سفارش",
+        "revenue", "sales", "المبيعات", "الإيرادات", "فروش", "درآمد",
+        "price", "السعر", "قیمت",
+        "value", "order value", "القيمة", "قيمة الطلب", "ارزش سفارش",
+        "net amount", "paid", "payment", "المبلغ المدفوع", "مبلغ پرداختی", "مبلغ پرداخت شده",
+        "sum", "المجموع", "مجموع", "جمع",
+        "subtotal", "المجموع الفرعي", "الإجمالي الفرعي", "جمع جزء", "جمع فرعی",
     ],
     "order_id": [
         "order id", "order", "order number", "order no", "invoice", "invoice number",
@@ -93,8 +112,9 @@ ROLE_ORDER = ("customer", "customer_fallback", "date", "amount", "order_id", "qu
 _NOT = {
     "amount": {"discount", "tax", "taxes", "vat", "shipping", "fee", "qty", "quantity", "count", "unit", "id",
                "refund", "refunded", "refunds", "lineitem", "item", "cost", "compare", "outstanding", "balance",
-               "duties", "freight", "خصم", "الخصم", "ضريبة", "الضريبة", "الشحن", "مسترد", "المسترد",
-               "تخفیف", "مالیات", "ارسال", "هزینه", "بازپرداخت", "مرجوعی"},
+               "duties", "freight", "sub", "خصم", "الخصم", "ضريبة", "الضريبة", "الشحن", "مسترد", "المسترد",
+               "تخفیف", "مالیات", "ارسال", "هزینه", "بازپرداخت", "مرجوعی",
+               "الفرعی", "فرعی", "جزء"},  # a subtotal is the amount only when named as one
     "date": {"update", "updated", "ship", "shipped", "shipping", "delivery", "delivered", "carrier", "birth", "due",
              "refund", "approved", "approval", "estimated", "cancelled", "canceled", "cancellation", "fulfilled",
              "fulfillment", "closed", "الشحن", "التسليم", "ارسال", "تحویل"},
@@ -129,6 +149,10 @@ class ColumnMap:
         ``None`` when line amounts are ``quantity`` x ``unit_price``.
     order_id, quantity, unit_price, status, refund, customer_fallback, cancelled : str or None
         ``None``: the table has no such column.
+    more_fallbacks : tuple of str
+        Further columns for a customer whose ``customer`` and ``customer_fallback`` are
+        both blank, tried in this order (Shopify's ``Phone`` after ``Billing Name``);
+        :meth:`fallbacks` lists them all.
     layout : str
         The export recognised: ``"shopify"``, ``"woocommerce"``, ``"invoice_lines"`` (an
         ERP/POS invoice-line table: order id, quantity and unit price) or ``"generic"``.
@@ -146,12 +170,19 @@ class ColumnMap:
     refund: str | None = None
     customer_fallback: str | None = None
     cancelled: str | None = None
+    more_fallbacks: tuple[str, ...] = ()
     layout: str = "generic"
     chosen: tuple[str, ...] = ()
 
     def used(self) -> dict[str, str]:
         """``{role: column}`` for every role that has a column, in :data:`ROLE_ORDER`."""
         return {role: getattr(self, role) for role in ROLE_ORDER if getattr(self, role) is not None}
+
+    def fallbacks(self) -> tuple[str, ...]:
+        """The columns a blank customer falls back to, in the order they are tried (the
+        first that is not blank gives the key)."""
+        first = () if self.customer_fallback is None else (self.customer_fallback,)
+        return tuple(c for c in dict.fromkeys(first + self.more_fallbacks) if c != self.customer)
 
     @property
     def amount_from_lines(self) -> bool:
@@ -271,8 +302,10 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
                 chosen[role] = h
                 taken.add(h)
         known = set(layout.roles)
+        more = [h for h in layout.present(headers, "customer_fallback") if h not in taken]
     else:
         known = set()
+        more = []
     candidates = []
     for role in ROLE_ORDER:
         if role in chosen or role in known:
@@ -284,6 +317,8 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
     for *_, role, h in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
         if role not in chosen and h not in chosen.values():
             chosen[role] = h
+        elif role == "customer_fallback" and layout is None and h not in chosen.values() and h not in more:
+            more.append(h)  # a further fallback (a phone after a name), in rank order
     if layout is None:
         price = chosen.get("unit_price")
         if "amount" not in chosen and "quantity" not in chosen and price is not None and "unit_price" not in user_roles:
@@ -301,8 +336,8 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
         missing.append("amount")
     if missing:
         listed = _listed(headers)
-        hints = "; ".join(f"{r}: a header such as '{SYNONYMS[r][_HINT.get(r, 0)].title()}' (or "
-                          f"{', '.join(SYNONYMS[r][_HINT.get(r, 0) + 1:_HINT.get(r, 0) + 3])})"
+        hints = "; ".join(f"{r}: a header such as '{_hint_words(r)[0].title()}' (or "
+                          f"{', '.join(_hint_words(r)[1:3])})"
                           + (", or quantity and unit price columns" if r == "amount" else "")
                           for r in missing)
         raise MissingColumns(f"could not tell which column holds the {' and '.join(missing)}; "
@@ -319,7 +354,14 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
         order_id=chosen.get("order_id"), quantity=chosen.get("quantity"), unit_price=chosen.get("unit_price"),
         status=chosen.get("status"), refund=chosen.get("refund"), customer_fallback=chosen.get("customer_fallback"),
         cancelled=chosen.get("cancelled"), layout=name, chosen=user_roles,
+        more_fallbacks=() if "customer_fallback" in user_roles or "customer_fallback" not in chosen
+        else tuple(h for h in more if h not in chosen.values()),
     )
 
 
 _HINT = {"customer": 2}  # the synonym to show first in a hint ("Customer Id", not "Customer Unique Id")
+
+
+def _hint_words(role: str) -> list[str]:
+    """The English synonyms of ``role`` a message shows, from its :data:`_HINT` on."""
+    return [w for w in SYNONYMS[role][_HINT.get(role, 0):] if w.isascii()]

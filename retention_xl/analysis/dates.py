@@ -59,7 +59,9 @@ class DateReading:
         (``"not_a_date"``, ``"read_as_dmy"`` ...).
     notices : list of Notice
         Column-level decisions (``date_order``, ``date_serials``, ``date_jalali``, ``date_hijri``,
-        ``date_time_zone``).
+        ``date_time_zone``); ``date_serials``, ``date_jalali`` and ``date_hijri`` carry the
+        values converted (``count``) and the column's first one as an example (``serial`` or
+        ``jalali``, and its ``gregorian`` date).
     """
 
     values: np.ndarray
@@ -204,7 +206,20 @@ def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: 
     reading.problem[idx[rest]] = "number_not_date"
     if serial.any():
         share = w[idx[serial]].sum()
-        reading.notices.append(Notice("date_serials", column=column, count=int(share)))
+        first = np.flatnonzero(serial)[0]  # the column's first serial, as the example
+        reading.notices.append(Notice("date_serials", column=column, count=int(share), serial=_number_text(x[first]),
+                                      gregorian=_day_text(reading.values[idx[first]])))
+
+
+def _number_text(x: float) -> str:
+    """A serial as a sheet shows it: ``45292``, ``45350.5``."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _day_text(stamp: np.datetime64) -> str:
+    """A date for a notice's example: ``2024-01-01``, with the time when it has one."""
+    t = pd.Timestamp(stamp)
+    return t.strftime("%Y-%m-%d") if t == t.normalize() else t.strftime("%Y-%m-%d %H:%M")
 
 
 
@@ -325,10 +340,12 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     lunar = _lunar_hijri(parts.y, parsed, marked, wt)
     out, jalali, greg = parts.to_dates(parsed, lunar)
     reading.values[idx[parsed]] = out[parsed]
-    if jalali.any():
-        converted = jalali & ~np.isnat(out)  # an invalid day (1402/12/30) is a problem, not converted
+    converted = jalali & ~np.isnat(out)  # a date that does not exist (1402/12/30) is skipped, not converted
+    if converted.any():
+        first = np.flatnonzero(converted)[0]  # the column's first converted date, as the example
         reading.notices.append(Notice("date_hijri" if lunar else "date_jalali", column=column,
-                                      count=int(wt[converted].sum())))
+                                      count=int(wt[converted].sum()), jalali=str(values.iloc[first]).strip(),
+                                      gregorian=_day_text(out[first])))
     problem = np.full(len(text), None, dtype=object)
     problem[~parts.done] = "not_a_date"
     problem[parsed & ~jalali & ~greg] = "year_out_of_range"

@@ -90,6 +90,14 @@ class ExportLayout:
                     break
         return found
 
+    def present(self, headers: list[str], role: str) -> list[str]:
+        """Every column of ``headers`` this export names for ``role``, in the export's order
+        of preference (:meth:`columns` takes the first)."""
+        by_key: dict[str, str] = {}
+        for h in headers:
+            by_key.setdefault(header_key(h), h)
+        return list(dict.fromkeys(by_key[header_key(n)] for n in self.roles.get(role, ()) if header_key(n) in by_key))
+
 
 def _layout(name: str, signature, amount_level: str = "order", **roles: tuple[str, ...]) -> ExportLayout:
     return ExportLayout(name, tuple(tuple(g) for g in signature), MappingProxyType(roles), amount_level)

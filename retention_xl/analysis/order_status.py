@@ -8,6 +8,14 @@ for each, why the order is not a sale (a reason code) or that it is one (``None`
 Statuses not listed here (paid, completed, processing, delivered, partially refunded ...)
 are sales; the user can move any status either way.
 
+A returned order (``returned``, ``مرتجع``, ``مسترجع``, ``مرجوع شده``) is not a sale: the
+goods came back and the money was paid back (or is owed back), as for a refunded order.
+The whole order is left out and listed with its value, and a refund column on it is not
+applied as well (that would take its money off twice). A partly returned order
+(``partially returned``) is a sale whose refund column reduces revenue. A chargeback (the
+card issuer took the money back), a failed or declined payment, an abandoned checkout and a
+voided payment (``باطل شده``) are not sales either.
+
 An ERP's cancellation is a document of its own: an invoice number starting with ``C``
 whose lines have negative quantities (:func:`cancellation_documents`); it is a refund
 of an earlier invoice, never a purchase.
@@ -16,6 +24,8 @@ Examples
 --------
 >>> status_reasons(pd.Series(["paid", "Voided", "wc-cancelled", "ملغي", "در انتظار پرداخت"])).tolist()
 [None, 'voided', 'cancelled', 'cancelled', 'pending']
+>>> status_reasons(pd.Series(["returned", "Partially returned", "فشل الدفع", "باطل شده"])).tolist()
+['returned', None, 'failed', 'voided']
 >>> status_reasons(pd.Series(["paid", "pending"]), include=("pending",), exclude=("paid",)).tolist()
 ['excluded', None]
 """
@@ -40,16 +50,22 @@ NOT_SALES: dict[str, str] = {
     "cancelled": "cancelled", "canceled": "cancelled", "failed": "failed", "on hold": "on_hold",
     "refunded": "refunded", "draft": "draft", "checkout draft": "draft", "trash": "draft",
     "unavailable": "cancelled", "declined": "failed", "rejected": "failed", "unpaid": "pending",
+    "payment failed": "failed", "returned": "returned", "return": "returned", "chargeback": "chargeback",
+    "charged back": "chargeback", "chargedback": "chargeback", "abandoned": "abandoned",
+    "abandoned checkout": "abandoned",
     # Arabic
     "ملغي": "cancelled", "ملغى": "cancelled", "ملغاة": "cancelled", "ملغية": "cancelled", "تم الإلغاء": "cancelled",
     "الغاء": "cancelled", "إلغاء": "cancelled", "مسترد": "refunded", "مسترجع": "refunded", "تم الاسترداد": "refunded",
     "معلق": "pending", "قيد الانتظار": "pending", "بانتظار الدفع": "pending", "فشل": "failed", "فاشل": "failed",
-    "مرفوض": "failed", "مسودة": "draft",
+    "مرفوض": "failed", "مسودة": "draft", "فشل الدفع": "failed", "فشلت عملية الدفع": "failed", "الدفع فشل": "failed",
+    "مرتجع": "returned", "مرتجعة": "returned", "تم الإرجاع": "returned", "تم الارجاع": "returned",
+    "مسترجعة": "returned",
     # Persian
     "لغو شده": "cancelled", "لغو": "cancelled", "لغوشده": "cancelled", "کنسل": "cancelled", "کنسل شده": "cancelled",
     "مرجوع": "refunded", "مرجوع شده": "refunded", "مرجوعی": "refunded", "بازپرداخت شده": "refunded",
     "عودت": "refunded", "عودت شده": "refunded", "در انتظار": "pending", "در انتظار پرداخت": "pending",
-    "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft",
+    "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft", "باطل شده": "voided", "باطل": "voided",
+    "باطل شد": "voided", "پرداخت ناموفق": "failed", "برگشت خورده": "returned", "برگشتی": "returned",
 }
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ـ": None,
                           "\u200c": " ", "\u200d": None})

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues, cell_text, customer_keys
+from retention_xl.analysis.column_values import (
+    ColumnValues,
+    cell_text,
+    customer_keys,
+    email_case_example,
+    email_spellings,
+)
 from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.issue_table import issue_frame
@@ -41,6 +47,10 @@ __all__ = ["Orders", "clean_orders", "no_orders_error", "status_notice"]
 #: more than one row is a table of one row per order (a repeated id is a refund row or a
 #: glitch, not an order line)
 ROW_PER_ORDER_SHARE = 0.05
+
+#: how many statuses a statuses notice names on each side (sales, not sales); the notice
+#: counts the others (``statuses_more``, ``kept_more``)
+STATUSES_SHOWN = 8
 
 #: the columns of :attr:`Orders.issues`, in order
 
@@ -123,8 +133,10 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       them); an order refunded in full, an order whose status is not a sale
       (:mod:`~retention_xl.analysis.order_status`) or that has a cancelled-at date is left
       out and listed (action ``excluded``, with its value).
-    * A blank customer key falls back to a second column (billing name, phone) when there
-      is one; e-mail keys are case-folded.
+    * A blank customer key falls back to the first of the fallback columns that is not
+      blank, in the order :meth:`~retention_xl.analysis.columns.ColumnMap.fallbacks` lists
+      them (a billing name, then a phone), each use counted per column; e-mail keys are
+      case-folded.
     * Rows identical in every column are kept and listed as possible duplicates (action
       ``kept``), unless the order id proves them one: in an export of order totals, a
       repeated row of the same order adds nothing and is listed as a duplicate.
@@ -183,7 +195,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     used = cols.used()
     # The role columns are read whole; any other column only for the few rows where it
     # matters (blank rows, duplicate candidates).
-    role_at = {name: names.index(name) for name in dict.fromkeys(used.values())}  # first of a name
+    role_at = {name: names.index(name) for name in dict.fromkeys([*used.values(), *cols.fallbacks()])}  # first of a name
     known = known_values or {}
     data = {name: known[name] if name in known else ColumnValues.of(raw.iloc[:, i]) for name, i in role_at.items()}
     others = [i for i in range(raw.shape[1]) if i not in role_at.values()]
@@ -241,7 +253,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if merged > 0:
         notices.append(Notice("customer_ids_merged", column=cols.customer, count=merged))
     if folded > 0:
-        notices.append(Notice("emails_casefolded", column=cols.customer, count=folded))
+        spelling, matched = email_case_example(email_spellings(cust))
+        notices.append(Notice("emails_casefolded", column=cols.customer, count=folded, spelling=spelling,
+                              matched=matched))
 
     dcol = data[cols.date]
     dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
@@ -256,23 +270,24 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     # ---- one value per order
     fc = groups.first(c_ok & live)
-    fallback_used = np.zeros(n_groups, bool)
-    if cols.customer_fallback and cols.customer_fallback != cols.customer:
-        fbcol = data[cols.customer_fallback]
-        fb_ids, _, _ = customer_keys(fbcol)
-        ffb = groups.first(~fbcol.missing_rows() & live)
-        fallback_used = (fc < 0) & (ffb >= 0)
     # each order's customer as a code into the customer keys of the distinct values
     keys = ids_u.astype("str").reset_index(drop=True)
     g_customer = np.full(n_groups, -1, dtype=np.int64)
     has_c = fc >= 0
     g_customer[has_c] = cust.codes[fc[has_c]]
-    if fallback_used.any():
+    # a blank customer takes the first fallback column that is not blank, in the stated order
+    for fallback in cols.fallbacks():
+        fbcol = data[fallback]
+        ffb = groups.first(~fbcol.missing_rows() & live)
+        fallback_used = ~has_c & (ffb >= 0)
+        if not fallback_used.any():
+            continue
+        fb_ids, _, _ = customer_keys(fbcol)
         g_customer[fallback_used] = len(keys) + fbcol.codes[ffb[fallback_used]]
         keys = pd.concat([keys, fb_ids.astype("str")], ignore_index=True)
-        notices.append(Notice("customer_fallback", column=cols.customer, fallback=cols.customer_fallback,
+        notices.append(Notice("customer_fallback", column=cols.customer, fallback=fallback,
                               count=int(fallback_used.sum())))
-    has_c = has_c | fallback_used
+        has_c = has_c | fallback_used
 
     g_date = groups.min(t_ns, d_ok & live)
     has_d = g_date != np.iinfo(np.int64).max
@@ -554,18 +569,22 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
     (``tally``: text -> [shown, left out], in order of first appearance), ``count`` and
     ``value`` of the orders left out.
     The tally travels in the notice (``tally``), so the notices of several slices of one
-    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`)."""
-    def listed(items) -> str:
-        ranked = sorted(items, key=lambda kv: -kv[1])[:8]  # ties in order of first appearance
-        return ", ".join(f"{text} ({n:,})" for text, n in ranked)
+    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`).
+    Each list names the :data:`STATUSES_SHOWN` commonest statuses; ``statuses_more`` and
+    ``kept_more`` count the statuses not named."""
+    def listed(items) -> tuple[str, int]:
+        """The :data:`STATUSES_SHOWN` commonest statuses with their counts, and how many more there are."""
+        ranked = sorted(items, key=lambda kv: -kv[1])  # ties in order of first appearance
+        shown = ranked[:STATUSES_SHOWN]
+        return ", ".join(f"{text} ({n:,})" for text, n in shown), len(ranked) - len(shown)
 
-    kept = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
-    out = listed((text, out) for text, (_, out) in tally.items() if out > 0)
+    kept, kept_more = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
+    out, out_more = listed((text, out) for text, (_, out) in tally.items() if out > 0)
     frozen = tuple((text, shown, out) for text, (shown, out) in tally.items())
     if count:
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
-                      kept=kept or "-", tally=frozen)
-    return Notice("statuses_kept", column=column, kept=kept, tally=frozen)
+                      statuses_more=out_more, kept=kept or "-", kept_more=kept_more, tally=frozen)
+    return Notice("statuses_kept", column=column, kept=kept, kept_more=kept_more, tally=frozen)
 
 
 def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,

@@ -25,7 +25,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text
 from retention_xl.analysis.orders import Orders
 
-__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "tally_statuses", "merge_notice"]
+__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "merge_notice"]
 
 _PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
 
@@ -100,12 +100,20 @@ def tally_statuses(statuses: dict, notice: Notice) -> None:
                                          value + float(notice.values.get("value", 0.0)))
 
 
+#: the values of a notice that are an example from the data (the first batch's is the table's:
+#: the cleaning takes a column's first value)
+EXAMPLES = frozenset({"serial", "jalali", "gregorian", "spelling", "matched"})
+
+
 def merge_notice(notices: dict, notice: Notice) -> None:
-    """Notices of the same decision from several batches become one, counts and sums added up."""
+    """Notices of the same decision from several batches become one, counts and sums added
+    up, the example of the first batch kept."""
     values = dict(notice.values)
-    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in ADDITIVE)))
+    ident = (notice.code, tuple(sorted((k, repr(v)) for k, v in values.items() if k not in ADDITIVE | EXAMPLES)))
     known = notices.get(ident)
     if known is not None:
         for key in ADDITIVE & values.keys() & known.values.keys():
             values[key] = known.values[key] + values[key]
+        for key in EXAMPLES & values.keys() & known.values.keys():
+            values[key] = known.values[key]
     notices[ident] = Notice(notice.code, **values)

@@ -114,6 +114,13 @@ MERGED_IDS = """
 #: distinct e-mail addresses as written (cleaned) less as compared (case-folded)
 FOLDED_EMAILS = "SELECT COUNT(DISTINCT clean) - COUNT(DISTINCT folded) AS folded FROM emails"
 
+#: the example of an e-mail written two ways, as ``email_case_example`` picks it: of the
+#: addresses with more than one spelling, the first case-folded, its first and last spelling
+FOLDED_EMAIL_EXAMPLE = """
+    SELECT MIN(clean) AS spelling, MAX(clean) AS matched FROM emails
+    WHERE folded = (SELECT MIN(folded) FROM (SELECT folded FROM emails GROUP BY folded
+                                             HAVING COUNT(DISTINCT clean) > 1) AS several)"""
+
 #: order ids found in more than one batch (each batch lists its distinct ids once)
 SPLIT_ORDER_IDS = "SELECT COUNT(*) AS split FROM (SELECT id FROM order_ids GROUP BY id HAVING COUNT(*) > 1) AS ids"
 

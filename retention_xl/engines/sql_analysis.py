@@ -197,7 +197,9 @@ def _with_folded_emails(orders: Orders, engine: SqlEngine) -> Orders:
         return orders
     notices = list(orders.notices)
     at = next((i + 1 for i, n in enumerate(notices) if n.code == "customer_ids_merged"), 0)
-    notices.insert(at, Notice("emails_casefolded", column=orders.columns.customer, count=folded))
+    example = engine.fetch(sql.FOLDED_EMAIL_EXAMPLE).iloc[0]
+    notices.insert(at, Notice("emails_casefolded", column=orders.columns.customer, count=folded,
+                              spelling=str(example["spelling"]), matched=str(example["matched"])))
     return dataclasses.replace(orders, notices=tuple(notices))
 
 

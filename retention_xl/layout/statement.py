@@ -44,6 +44,9 @@ def columns_sentence(columns: ColumnMap, lang: str) -> str:
             mark = " " + chosen if {"quantity", "unit_price"} & set(columns.chosen) else ""
         elif name is None:
             continue
+        elif role == "customer_fallback":  # every fallback column, in the order they are tried
+            value = label(lang, "join.then").join(f"'{c}'" for c in columns.fallbacks())
+            mark = " " + chosen if role in columns.chosen else ""
         else:
             value = f"'{name}'"
             mark = " " + chosen if role in columns.chosen else ""

@@ -135,7 +135,7 @@ def test_jalali_column_note():
     r = read(["۱۴۰۲/۰۱/۰۱", "۱۴۰۲/۰۱/۰۲"], column="تاریخ")
     assert list(r.values) == [day("2023-03-21"), day("2023-03-22")]
     assert words(r.notices) == ["Dates in 'تاریخ' are Solar Hijri (Jalali); 2 values converted to Gregorian "
-                       "(e.g. 1402/01/01 = 2023-03-21)."]
+                       "(e.g. ۱۴۰۲/۰۱/۰۱ = 2023-03-21)."]  # the column's first value, as written
 
 
 def test_jalali_day_first():
@@ -270,3 +270,45 @@ def test_other_columns_take_the_general_reader(texts):
     from retention_xl.analysis.dates import _plain_iso
 
     assert _plain_iso(pd.Series(texts, dtype="str")) is None
+
+
+# ---------------------------------------------------------------- the notices' examples are the data's
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "Dates in 'Date' were Excel serial numbers (3 values, e.g. 45292 = 2024-01-01)."),
+    ("ar", "تواريخ 'Date' كانت أرقامًا تسلسلية في Excel (عدد القيم 3، مثل 45292 = 2024-01-01)."),
+    ("fa", "تاریخ‌های «Date» عدد سریال Excel بودند (3 مقدار، مثلاً 45292 = 2024-01-01)."),
+])
+def test_the_serials_notice_shows_the_columns_first_serial(lang, sentence):
+    # /tmp/explore-cli/serial_dates.csv: 45292, 45300, 45350.5; 45292 is 2024-01-01 (44927 + 365)
+    from retention_xl.wording import notice_text
+
+    r = read([45292, 45300, 45350.5], column="Date")
+    assert [notice_text(n, lang) for n in r.notices] == [sentence]
+
+
+def test_a_serial_with_a_time_is_shown_with_it():
+    (notice,) = read([45350.5, 45292], column="Date").notices
+    assert (notice.values["serial"], notice.values["gregorian"]) == ("45350.5", "2024-02-28 12:00")
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "Dates in 'تاریخ' are Solar Hijri (Jalali); 6 values converted to Gregorian (e.g. ۱۴۰۲/۰۵/۱۷ = 2023-08-08)."),
+    ("ar", "تواريخ 'تاریخ' هجرية شمسية (جلالية)؛ حُوّلت قيمها إلى الميلادي، وعددها 6 (مثل ۱۴۰۲/۰۵/۱۷ = 2023-08-08)."),
+    ("fa", "تاریخ‌های «تاریخ» هجری شمسی (جلالی) هستند؛ 6 مقدار به میلادی تبدیل شد (مثلاً ۱۴۰۲/۰۵/۱۷ = 2023-08-08)."),
+])
+def test_the_jalali_notice_counts_only_the_dates_converted(lang, sentence):
+    # /tmp/explore-cli/fa_jalali.csv: 7 dates, 1402/12/30 does not exist (1402 is not a leap
+    # year: Esfand has 29 days) and is skipped; 1402/05/17 is 140 days after 1402/01/01 =
+    # 2023-03-21, so 2023-08-08
+    from retention_xl.wording import notice_text
+
+    cells = ["۱۴۰۲/۰۵/۱۷", "۱۴۰۲/۰۵/۳۰", "۱۴۰۲/۰۶/۱۰", "۱۴۰۲/۰۷/۰۱", "۱۴۰۲/۰۷/۲۹", "۱۴۰۲/۱۲/۲۹", "۱۴۰۲/۱۲/۳۰"]
+    r = read(cells, column="تاریخ")
+    assert r.problem.tolist() == [None] * 6 + ["invalid_date"]
+    assert [notice_text(n, lang) for n in r.notices] == [sentence]
+
+
+def test_no_jalali_notice_when_no_date_was_converted():
+    r = read(["1402/12/30"], column="Date")
+    assert r.problem.tolist() == ["invalid_date"] and r.notices == []

@@ -51,7 +51,8 @@ def test_shopify_export_gives_an_analysts_figures():
 
 def test_shopify_statement_names_every_column_and_convention():
     lines = basis_lines(*_columns_and_notices("shopify_orders_export.csv"), "en")
-    assert lines[0] == ("Columns used: customer 'Email', customer when blank 'Billing Name', date 'Created at', "
+    assert lines[0] == ("Columns used: customer 'Email', customer when blank 'Billing Name', then 'Billing Phone', "
+                        "then 'Phone', then 'Shipping Name', date 'Created at', "
                         "amount 'Total', order id 'Name', status 'Financial Status', refund 'Refunded Amount', "
                         "cancelled at 'Cancelled at'.")
     assert lines[1] == "Export recognised: Shopify orders export."

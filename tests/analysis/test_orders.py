@@ -194,7 +194,7 @@ def test_persian_export_with_jalali_dates():
     assert result.frame["amount"].tolist() == [30000.0, 120000.0, 85500.0]
     assert result.frame["row"].tolist() == [4, 2, 3]
     assert "Dates in 'تاریخ سفارش' are Solar Hijri (Jalali); 3 values converted to Gregorian " \
-           "(e.g. 1402/01/01 = 2023-03-21)." in words(result.notices)
+           "(e.g. ۱۴۰۲/۰۱/۱۵ = 2023-04-04)." in words(result.notices)  # its first date, as written
     assert "Persian digits in 'کد مشتری', 'تاریخ سفارش', 'مبلغ' were read as 0-9." in words(result.notices)
 
 
@@ -491,3 +491,19 @@ def test_the_orders_sentence_counts_the_refunds_among_the_lines():
                         "Quantity": [1, 2], "UnitPrice": [10.0, 5.0]})
     assert "Orders = distinct 'InvoiceNo': 1 order from 2 lines." in words(clean_orders(one).notices)
 
+
+
+@pytest.mark.parametrize("lang, example", [("en", "(e.g. B@X.com = b@x.com)."), ("ar", "(مثل B@X.com = b@x.com)."),
+                                           ("fa", "(مثلاً B@X.com = b@x.com).")])
+def test_the_email_case_notice_shows_the_datas_own_two_spellings(lang, example):
+    # /tmp/explore-cli/shopify_orders.csv: B@X.com and b@x.com; the notice said Ann@x.com
+    from retention_xl.wording import notice_text
+
+    raw = pd.DataFrame({"Email": ["b@x.com", "c@x.com", "B@X.com", "z@x.com", "Z@x.com", "Z@X.COM"],
+                        "Date": ["2024-01-01"] * 6, "Total": ["1"] * 6}, dtype="str")
+    result = clean_orders(raw)
+    (notice,) = [n for n in result.notices if n.code == "emails_casefolded"]
+    # b@x.com twice and z@x.com three times: 3 spellings matched another; the example is the
+    # address that sorts first (b@x.com), its first and last spelling
+    assert notice.values["count"] == 3
+    assert notice_text(notice, lang).endswith(example)

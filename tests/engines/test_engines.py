@@ -594,3 +594,21 @@ def test_the_sql_half_of_any_orders_is_the_pandas_one(rows, window):
     pd.testing.assert_series_equal(gaps.reset_index(drop=True),
                                    median_gaps(ordered).reindex(reference.index).reset_index(drop=True),
                                    check_names=False, check_dtype=False)
+
+
+def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
+    """Serial dates and e-mails written in two cases, cleaned by DuckDB in three slices: the
+    notices count over the whole table and show the same example from the data as pandas'
+    (the first serial of the column; the e-mail that sorts first, its first and last spelling)."""
+    n = 300
+    emails = [f"c{i % 40}@x.com" for i in range(n)]
+    emails[10], emails[250] = "C7@X.com", "C3@x.com"  # c7@ in the first slice, c3@ in the last
+    frame = pd.DataFrame({"Email": emails, "Date": [45300.0 + i % 90 for i in range(n)],
+                          "Total": [float(1 + i % 7) for i in range(n)]})
+    frame.loc[0, "Date"] = 45292.0
+    runs = {engine: _run(frame, engine, tmp_path) for engine in ("pandas", "duckdb")}
+    for engine, run in runs.items():
+        found = {n.code: dict(n.values) for n in run.orders.notices}
+        assert found["date_serials"] == {"column": "Date", "count": n, "serial": "45292", "gregorian": "2024-01-01"}, engine
+        assert found["emails_casefolded"] == {"column": "Email", "count": 2, "spelling": "C3@x.com",
+                                              "matched": "c3@x.com"}, engine

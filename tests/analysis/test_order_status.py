@@ -1,0 +1,83 @@
+"""Which orders are not sales by their status, and the sentence that says which were left out."""
+
+import pandas as pd
+import pytest
+
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.order_status import status_reasons
+from retention_xl.analysis.orders import clean_orders
+from retention_xl.wording import notice_text
+
+
+@pytest.mark.parametrize("status, reason", [
+    ("returned", "returned"), ("Returned", "returned"), ("chargeback", "chargeback"), ("Charged back", "chargeback"),
+    ("abandoned", "abandoned"), ("payment_failed", "failed"),
+    ("فشل الدفع", "failed"), ("مرتجع", "returned"), ("تم الإرجاع", "returned"),
+    ("باطل شده", "voided"), ("باطل", "voided"),
+])
+def test_statuses_that_are_not_sales(status, reason):
+    assert status_reasons(pd.Series([status])).tolist() == [reason]
+
+
+@pytest.mark.parametrize("status", ["partially returned", "Partially refunded", "completed", "تم التوصيل", "ارسال شده"])
+def test_statuses_that_are_sales(status):
+    assert status_reasons(pd.Series([status])).tolist() == [None]
+
+
+def test_a_returned_order_is_left_out_whole_and_its_refund_not_taken_off_again():
+    raw = pd.DataFrame({"Order ID": ["1", "2", "3"], "Customer": ["a", "a", "b"],
+                        "Date": ["2024-01-01", "2024-01-02", "2024-01-03"], "Total": ["50", "30", "40"],
+                        "Status": ["completed", "returned", "partially returned"], "Refund Amount": ["", "30", "15"]},
+                       dtype="str")
+    result = clean_orders(raw)
+    # order 2 (30, returned) is out with its value; order 3 stays, 40 less its 15 refunded
+    assert result.frame["amount"].sum() == 50 + 40 - 15
+    out = result.issues[result.issues["action"] == "excluded"]
+    assert out[["row", "problem", "detail", "amount"]].values.tolist() == [[3, "order_status", "returned", 30.0]]
+
+
+STATUSES = ["wc-completed", "wc-cancelled", "wc-pending", "wc-on-hold", "wc-refunded", "wc-failed",
+            "wc-checkout-draft", "wc-processing", " Cancelled ", "CANCELED", "Partially refunded", "returned",
+            "chargeback", "test", "abandoned", "unpaid", "declined"]
+AMOUNTS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 15, 16, 17, 18, 19, 21, 22, 23]
+
+
+def test_the_statuses_left_out_are_counted_beyond_the_eight_named():
+    # /tmp/explore-cli/statuses.csv: 17 orders, one per status
+    raw = pd.DataFrame({"Customer": list("abcdefghijklmnopq"), "Date": [f"2024-01-{d:02d}" for d in range(1, 18)],
+                        "Amount": [str(a) for a in AMOUNTS], "Status": STATUSES}, dtype="str")
+    result = clean_orders(raw)
+    # sales: completed 10, processing 80, partially refunded 16, test 19 = 125; the other 13
+    # (20+30+40+50+60+70+90+15 + returned 17, chargeback 18, abandoned 21, unpaid 22, declined 23) = 476
+    assert result.frame["amount"].sum() == 125
+    notice = next(n for n in result.notices if n.code == "statuses_excluded")
+    assert (notice.values["count"], notice.values["value"]) == (13, 476.0)
+    assert notice_text(notice, "en") == (
+        "Statuses in 'Status': 13 orders (476.00) are not sales and were left out: wc-cancelled (1), wc-pending (1), "
+        "wc-on-hold (1), wc-refunded (1), wc-failed (1), wc-checkout-draft (1),  Cancelled  (1), CANCELED (1) "
+        "and 5 more. Counted as sales: wc-completed (1), wc-processing (1), Partially refunded (1), test (1).")
+
+
+def excluded_notice(n_out, n_kept):
+    out = ", ".join(f"s{i} (1)" for i in range(8))
+    kept = ", ".join(f"k{i} (1)" for i in range(min(n_kept, 8)))
+    return Notice("statuses_excluded", column="Status", count=n_out, value=5.0, statuses=out,
+                  statuses_more=n_out - 8, kept=kept, kept_more=max(n_kept - 8, 0), tally=())
+
+
+@pytest.mark.parametrize("lang, out_more, kept_more", [
+    ("en", "s7 (1) and 2 more.", "k7 (1) and 1 more."),
+    ("ar", "s7 (1)، وحالات أخرى عددها 2.", "k7 (1)، وحالات أخرى عددها 1."),
+    ("fa", "s7 (1) و 2 وضعیت دیگر.", "k7 (1) و 1 وضعیت دیگر."),
+])
+def test_the_statuses_not_named_are_counted_in_every_language(lang, out_more, kept_more):
+    text = notice_text(excluded_notice(10, 9), lang)
+    assert out_more in text and text.endswith(kept_more)
+    kept = Notice("statuses_kept", column="Status", kept="k0 (1)", kept_more=3, tally=())
+    assert {"en": "k0 (1) and 3 more", "ar": "k0 (1)، وحالات أخرى عددها 3",
+            "fa": "k0 (1) و 3 وضعیت دیگر"}[lang] in notice_text(kept, lang)
+
+
+def test_eight_statuses_or_fewer_are_all_named_with_no_more():
+    text = notice_text(excluded_notice(8, 2), "en")
+    assert "s7 (1). Counted as sales: k0 (1), k1 (1)." in text and "more" not in text
