@@ -197,3 +197,15 @@ def test_cleaning_options_given_with_cleaned_orders_are_refused_not_ignored():
                                               "but these orders are cleaned already: give them to rx.read_orders"):
         rx.cohort_table(orders, customer="NoSuchColumn", dayfirst=True)
     pd.testing.assert_frame_equal(rx.cohort_table(orders), rx.cohort_table(RAW))
+
+
+def test_two_columns_of_one_name_are_refused_not_guessed():
+    raw = RAW.assign(Extra="z")
+    raw.columns = ["Email", "Order date", "Total", "Email"]
+    with pytest.raises(rx.InvalidValue, match="the table has 2 columns named 'Email': rename them apart"):
+        rx.read_orders(raw, customer="Email")
+    with pytest.raises(rx.InvalidValue, match="2 columns named 'Email'"):
+        rx.cohort_table(raw)
+    raw.columns = ["Email", "Order date", "Total", "Total"]
+    with pytest.raises(rx.InvalidValue, match="2 columns named 'Total'"):
+        rx.read_orders(raw)

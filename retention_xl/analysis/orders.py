@@ -39,7 +39,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
 from retention_xl.analysis.order_lines import amount_level, group_orders
 from retention_xl.analysis.order_status import cancellation_documents, status_reasons
-from retention_xl.errors import NoUsableOrders
+from retention_xl.errors import InvalidValue, NoUsableOrders
 
 __all__ = ["Orders", "clean_orders", "no_orders_error", "status_notice"]
 
@@ -193,6 +193,10 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     names = [str(c) for c in raw.columns]
     rows = np.arange(first_row, first_row + n, dtype="int64")
     used = cols.used()
+    for name in dict.fromkeys(used.values()):
+        if names.count(name) > 1:  # only a DataFrame can have them: file readers number them apart
+            raise InvalidValue(f"the table has {names.count(name)} columns named {name!r}: "
+                               f"rename them apart (df.columns = [...]) so it is clear which one to use")
     # The role columns are read whole; any other column only for the few rows where it
     # matters (blank rows, duplicate candidates).
     role_at = {name: names.index(name) for name in dict.fromkeys([*used.values(), *cols.fallbacks()])}  # first of a name
