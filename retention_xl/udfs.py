@@ -110,9 +110,20 @@ def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     if customers is None:
         if not isinstance(repeat, (list, tuple)):
             return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
-        ids = [v for v in values(repeat, "customer ids") if v is not None and str(v).strip()]
-        return metrics.repeat_rate_from_ids([str(v).strip() for v in ids])
+        return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat"))
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+
+
+def _customer_keys(ids: Any, name: str) -> np.ndarray:
+    """The customer of each non-empty cell of a range, keyed as the cleaning keys orders'
+    customers (e-mail case, digit scripts, invisible marks, 123 = "123"), so that every
+    formula counts the same people."""
+    import pandas as pd
+
+    from retention_xl.analysis.column_values import ColumnValues, row_keys
+
+    keys = row_keys(ColumnValues.of(pd.Series(values(ids, name), dtype=object)))
+    return keys[keys != ""]
 
 
 @xw.func(category=CATEGORY)

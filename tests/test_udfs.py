@@ -62,6 +62,28 @@ def test_repeat_rate_from_a_range_of_ids():
     assert udfs.REPEAT_RATE(ids) == pytest.approx(0.5)
 
 
+# the same customer, spelled as exports spell it: e-mail case, a number and its text,
+# Persian digits, an invisible right-to-left mark, spaces
+SAME_CUSTOMER = [
+    ["a@x.com", "A@x.com"],
+    [123.0, "123"],
+    ["\u06f1\u06f2\u06f3", 123.0],
+    ["C1", "\u200fC1"],
+    ["C1", " C1 "],
+]
+
+
+@pytest.mark.parametrize("ids", SAME_CUSTOMER)
+def test_repeat_rate_matches_customers_as_the_cleaning_and_cohort_do(ids):
+    assert udfs.REPEAT_RATE(ids) == 1.0  # one customer, who came back
+    dates = [dt.datetime(2024, 1, 5), dt.datetime(2024, 2, 5)]
+    assert udfs.COHORT(ids, dates, "M", "customers") == [["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1.0, 1.0]]
+
+
+def test_repeat_rate_leaves_out_what_the_cleaning_reads_as_no_customer():
+    assert udfs.REPEAT_RATE([["a"], ["N/A"], ["b"], ["-"], ["a"], ["n/a"], ["\u200b"]]) == 0.5
+
+
 def test_optional_arguments_may_be_blank_cells():
     assert udfs.CLV(50.0, 4.0, 3.0, None, None) == 600
     assert udfs.NPS_MOE(NPS_EXAMPLE, None) == pytest.approx(udfs.NPS_MOE(NPS_EXAMPLE))
