@@ -102,7 +102,8 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order).")
+@xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order); "
+        "a heading such as Customer, Customer ID or Email in its first cell is left out, any other text counts as an id.")
 @xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
 @excel_formula
 def REPEAT_RATE(repeat, customers=None):  # noqa: N802
@@ -114,15 +115,25 @@ def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 
 
+#: the roles whose column names, in the first cell of a range of customer ids, are its heading
+CUSTOMER_ROLES = ("customer", "customer_fallback")
+
+
 def _customer_keys(ids: Any, name: str) -> np.ndarray:
     """The customer of each non-empty cell of a range, keyed as the cleaning keys orders'
     customers (e-mail case, digit scripts, invisible marks, 123 = "123"), so that every
-    formula counts the same people."""
+    formula counts the same people. A first cell that is exactly a name
+    the column detection knows for a customer column ("Customer", "Customer ID", "Email",
+    "Billing name" ...) is the range's heading and left out (a whole column, A:A)."""
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, row_keys
+    from retention_xl.analysis.columns import names_role
 
-    keys = row_keys(ColumnValues.of(pd.Series(values(ids, name), dtype=object)))
+    cells = values(ids, name)
+    if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
+        cells = cells[1:]
+    keys = row_keys(ColumnValues.of(pd.Series(cells, dtype=object)))
     return keys[keys != ""]
 
 

@@ -84,6 +84,20 @@ def test_repeat_rate_leaves_out_what_the_cleaning_reads_as_no_customer():
     assert udfs.REPEAT_RATE([["a"], ["N/A"], ["b"], ["-"], ["a"], ["n/a"], ["\u200b"]]) == 0.5
 
 
+@pytest.mark.parametrize("heading", ["Customer", "Customer ID", "CustomerID", "customer_email", "E-mail",
+                                     "Billing Name", "\u0631\u0642\u0645 \u0627\u0644\u0639\u0645\u064a\u0644"])
+def test_repeat_rate_leaves_out_a_customer_heading_in_the_first_cell(heading):
+    # a whole column (A:A): the heading, then one id per order; a and 7 came back
+    assert udfs.REPEAT_RATE([[heading], ["a"], ["b"], ["a"], [7.0], [7.0], [None]]) == pytest.approx(2 / 3)
+    assert udfs.REPEAT_RATE([heading, "a", "b", "a"]) == 0.5  # a row range
+
+
+def test_repeat_rate_counts_any_other_first_cell_as_a_customer():
+    assert udfs.REPEAT_RATE([["Kunde"], ["a"], ["b"], ["a"]]) == pytest.approx(1 / 3)  # not a known heading
+    assert udfs.REPEAT_RATE([["a"], ["Customer"], ["a"]]) == 0.5  # only the first cell can be the heading
+    assert udfs.REPEAT_RATE([["Customer"], ["Customer"]]) == 0.0  # nothing but a heading and one id
+
+
 def test_optional_arguments_may_be_blank_cells():
     assert udfs.CLV(50.0, 4.0, 3.0, None, None) == 600
     assert udfs.NPS_MOE(NPS_EXAMPLE, None) == pytest.approx(udfs.NPS_MOE(NPS_EXAMPLE))
