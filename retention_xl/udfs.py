@@ -63,11 +63,15 @@ __all__ = [
 CATEGORY = "Retention"
 
 
-def _count_or_range(x: Any, name: str) -> Any:
-    """A single number, or the numbers of a range (to be summed)."""
-    if isinstance(x, (list, tuple)):
-        return numbers(x, name)
-    return number(x, name)
+def _count_or_range(x: Any, name: str) -> np.ndarray:
+    """The numbers of a range or of one cell, to be summed. Excel hands a one-cell range
+    over as the bare value, so a range without any number answers as one cell would: a
+    blank range as a blank cell, one starting with text as that text."""
+    counts = numbers(x, name)
+    if not counts.size:
+        filled = [v for v in values(x, name) if v is not None and not (isinstance(v, str) and not v.strip())]
+        number(filled[0] if filled else None, name)  # raises: blank, or not a number
+    return counts
 
 
 @xw.func(category=CATEGORY)
@@ -108,9 +112,7 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 @excel_formula
 def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
-    if customers is None:
-        if not isinstance(repeat, (list, tuple)):
-            return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+    if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
         return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat"))
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 

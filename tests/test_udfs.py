@@ -98,6 +98,45 @@ def test_repeat_rate_counts_any_other_first_cell_as_a_customer():
     assert udfs.REPEAT_RATE([["Customer"], ["Customer"]]) == 0.0  # nothing but a heading and one id
 
 
+# formulas with an argument documented as a range: (formula, arguments, position of the range)
+RANGE_ARGUMENTS = [
+    ("CHURN", [None, 100.0], 0),
+    ("CHURN_COST", [None, 30.0], 0),
+    ("REPEAT_RATE", [None], 0),
+    ("NPS", [None], 0),
+    ("NPS_MOE", [None, 0.95], 0),
+    ("CSAT", [None, 5.0], 0),
+    ("CES", [None], 0),
+    ("AOV", [None], 0),
+    ("SBG_RETENTION", [None, 0.0], 0),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "at"), RANGE_ARGUMENTS)
+@pytest.mark.parametrize("cell", [None, "a", "Customer", 7.0, 1001.0, True, dt.datetime(2024, 1, 5)])
+def test_a_one_cell_range_answers_as_the_same_value_in_a_longer_range(name, args, at, cell):
+    """Excel hands a one-cell range over as the bare value, a longer one as a list: a
+    range holding one value and blanks (or only blanks) must answer as that one cell."""
+    def call(value):
+        return getattr(udfs, name)(*args[:at], value, *args[at + 1:])
+
+    alone = call(cell)
+    for blanks in ([[cell], [None]], [[cell, None]], [cell, None, None]):
+        assert call(blanks) == alone, blanks
+
+
+def test_one_cell_of_ids_or_counts_is_read_as_the_range_it_is():
+    assert udfs.REPEAT_RATE("a") == 0.0  # one customer id, bought once
+    assert udfs.REPEAT_RATE(1001.0) == 0.0
+    assert udfs.REPEAT_RATE(None) == udfs.REPEAT_RATE([[None], [None]]) == "#DIV/0! no customer ids in the range"
+    assert udfs.CHURN([[None], [None]], 100.0) == udfs.CHURN(None, 100.0) == "#VALUE! lost is blank; it needs a number"
+    assert udfs.CHURN([["Lost"], [None]], 100.0) == '#VALUE! lost must be a number, got the text "Lost"'
+    assert udfs.CHURN([["Lost"], [5.0]], 100.0) == 0.05
+    day = dt.datetime(2024, 1, 5)
+    assert udfs.COHORT("a", day) == udfs.COHORT([["a"], [None]], [[day], [None]]) == [
+        ["Cohort", "Size", "P0"], ["2024-01", 1.0, 1.0]]
+
+
 def test_optional_arguments_may_be_blank_cells():
     assert udfs.CLV(50.0, 4.0, 3.0, None, None) == 600
     assert udfs.NPS_MOE(NPS_EXAMPLE, None) == pytest.approx(udfs.NPS_MOE(NPS_EXAMPLE))
