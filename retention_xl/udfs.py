@@ -236,9 +236,12 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
 
 def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None):
     """Clean orders from the ranges (without amounts every line counts 1); with order ids,
-    rows sharing an id are the lines of one order."""
+    rows sharing an id are the lines of one order. Returns the orders' frame and each
+    customer key's first cell in ``customer_ids`` as it was (a number stays a number), so
+    a per-customer spill shows the id the user will look up."""
     import pandas as pd
 
+    from retention_xl.analysis.column_values import ColumnValues, first_spellings
     from retention_xl.analysis.orders import clean_orders
 
     ids = column(customer_ids, "customer_ids")
@@ -261,11 +264,13 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
     if blank.any():  # blank rows of a whole-column range
         raw = raw[~blank]
+    customers = ColumnValues.of(raw["customer"])
     orders = clean_orders(raw, customer="customer", date="date", amount="amount",
-                          order_id="order" if order_ids is not None else None)
+                          order_id="order" if order_ids is not None else None,
+                          known_values={"customer": customers})
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
-    return orders.frame
+    return orders.frame, first_spellings(customers)
 
 
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
@@ -291,7 +296,7 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
-    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids), code)
+    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids)[0], code)
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -299,16 +304,26 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
+def _as_typed(customers: Any, spellings: Any) -> list[Any]:
+    """The customers (keys of the cleaning) as the user's own cells (see :func:`_orders`);
+    a date stays a date, as the ``datetime`` xlwings handed over."""
+    import pandas as pd
+
+    cells = spellings.loc[np.asarray(customers, dtype=object)].tolist()
+    return [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in cells]
+
+
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None, **options: float):
-    """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
+    """Per-customer predictions, and the customers as the user's cells; no model, no
+    numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    orders = _orders(customer_ids, order_dates, amounts, order_ids)
+    orders, spellings = _orders(customer_ids, order_dates, amounts, order_ids)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
         raise prediction.problem
-    return prediction.customers
+    return prediction.customers, _as_typed(prediction.customers.index, spellings)
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -330,14 +345,14 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "discount": optional_number(discount, "discount", 0.01),
     }
     with_intervals = optional_flag(intervals, "intervals")
-    p = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
+    p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
     if with_intervals:
         header += ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low", "Predicted CLV, high"]
         columns += ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
     body = p[columns].to_numpy().tolist()
-    return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
+    return [header] + [[c, *row] for c, row in zip(typed, body)]
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -347,8 +362,8 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @excel_formula
 def P_ALIVE(customer_ids, order_dates, order_ids=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
-    p = _predictions(customer_ids, order_dates, order_ids=order_ids)
-    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
+    p, typed = _predictions(customer_ids, order_dates, order_ids=order_ids)
+    return [["Customer", "P(alive)"]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
 
 
 MAX_PERIODS_AHEAD = 1000
@@ -376,7 +391,7 @@ def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
 
 #: CONTACT_PLAN's columns: (header, column of the plan, kind)
 PLAN_COLUMNS = (
-    ("Priority", "priority", "number"), ("Customer", "customer", "text"), ("Status", "status", "status"),
+    ("Priority", "priority", "number"), ("Customer", "customer", "customer"), ("Status", "status", "status"),
     ("Action", "action", "plan_action"), ("Why", "reason", "reason"), ("Act on", "act_on", "date"),
     ("Last order", "last_order", "date"), ("Last contact", "last_contact", "date"),
     ("Expected next order", "expected_next", "date"), ("Days overdue", "days_overdue", "number"),
@@ -402,7 +417,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame = _orders(customer_ids, order_dates, amounts)
+    frame, spellings = _orders(customer_ids, order_dates, amounts)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):
@@ -430,8 +445,8 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
             if np.isinf(number).any():
                 raise OutOfRange("amounts too large to add up: a value at stake is beyond the largest number")
             columns.append(number.tolist())
-        elif kind == "text":
-            columns.append(col.astype(str).tolist())
+        elif kind == "customer":
+            columns.append(_as_typed(col, spellings))
         else:
             columns.append([words[f"{kind}.{c}"] for c in col])
     return [[h for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]

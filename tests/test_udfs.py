@@ -269,8 +269,8 @@ def test_any_excel_input_gives_a_number_in_range_or_an_error(name, data):
         assert header[:len(SPILL_HEADERS[name])] == SPILL_HEADERS[name]
         assert rows and all(len(r) == len(header) for r in rows)
         cells_out = [v for r in rows for v in r[1:] if v != ""]
-        if name == "CONTACT_PLAN":  # words and dates as text, numbers as floats
-            cells_out = [v for v in cells_out if not isinstance(v, str)]
+        if name == "CONTACT_PLAN":  # the customer as the user's cell; words and dates as text, numbers as floats
+            cells_out = [v for r in rows for v in [r[0], *r[2:]] if not isinstance(v, str)]
         assert all(isinstance(v, float) and math.isfinite(v) for v in cells_out)
         if name in {"P_ALIVE", "CLV_PREDICT"}:
             assert all(0 <= r[1] <= 1 for r in rows)
@@ -421,6 +421,38 @@ def test_p_alive_spills_one_row_per_customer():
     assert max(once.values()) < 1.0
     by_last = sorted(once, key=lambda c: last[c])
     assert once[by_last[0]] <= once[by_last[-1]]
+
+
+def _ids_as_typed(orders):
+    """The sample's customers as a shop types them: every other one a customer number
+    (a number in its first order's cell, the same digits as text later), the others an
+    e-mail spelled first with capitals, then in lower case. Returns the ids and, per
+    customer of the sample, the cell its first order has."""
+    number = {c: i % 2 == 1 for i, c in enumerate(orders["customer"].unique())}
+    first: dict[str, object] = {}
+    ids = []
+    for customer in orders["customer"]:
+        i = int(customer[1:])
+        typed = float(i) if number[customer] else f"Client{i}@Shop.com"
+        if customer in first:
+            typed = str(i) if number[customer] else typed.lower()
+        else:
+            first[customer] = typed
+        ids.append([typed])
+    return ids, first
+
+
+def test_per_customer_spills_show_each_customer_as_the_user_typed_the_id():
+    """XLOOKUP(1001, ...) finds the number 1001, not the text "1001": a numeric id spills
+    as a number, a text id in its first spelling (not the lower case it is matched in)."""
+    orders, _, dates, amounts = _sample_ranges()
+    ids, first = _ids_as_typed(orders)
+    typed = sorted(map(repr, first.values()))  # repr: 1001.0 is not '1001'
+    assert {type(v) for v in first.values()} == {float, str}
+    for every_customer in (udfs.P_ALIVE(ids, dates), udfs.CLV_PREDICT(ids, dates, amounts)):
+        assert sorted(repr(row[0]) for row in every_customer[1:]) == typed
+    plan = [repr(row[1]) for row in udfs.CONTACT_PLAN(ids, dates, amounts)[1:]]
+    assert plan and len(set(plan)) == len(plan) and set(plan) <= set(typed)
 
 
 @pytest.mark.parametrize(("result", "message"), [
