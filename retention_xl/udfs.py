@@ -32,6 +32,7 @@ from retention_xl.excel.cells import (
     excel_formula,
     number,
     numbers,
+    numbers_in_order,
     column,
     optional_flag,
     optional_number,
@@ -370,14 +371,15 @@ MAX_PERIODS_AHEAD = 1000
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size.")
+@xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size, "
+        "one per period without gaps (a heading above and blanks below are left out).")
 @xw.arg("periods_ahead", err_to_str=True, doc="Periods to project beyond the data (0 for the fitted periods only).")
 @excel_formula
 def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 
-    counts = numbers(survivors, "survivors")
+    counts = numbers_in_order(survivors, "survivors", "period")
     ahead = number(periods_ahead, "periods_ahead")
     if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:
         raise OutOfRange(f"periods_ahead must be a whole number from 0 to {MAX_PERIODS_AHEAD}, got {ahead:g}")

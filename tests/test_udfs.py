@@ -366,6 +366,23 @@ def test_sbg_retention_ignores_blanks_like_a_range_does():
     assert udfs.SBG_RETENTION(REGULAR + [[None], ["note"]], 0.0) == udfs.SBG_RETENTION(REGULAR, 0.0)
 
 
+def test_sbg_retention_leaves_out_a_heading_and_the_blank_rest_of_a_column():
+    whole_column = [["Survivors"], *REGULAR, [None], [None], [None]]
+    assert udfs.SBG_RETENTION(whole_column, 2.0) == udfs.SBG_RETENTION(REGULAR, 2.0)
+
+
+@pytest.mark.parametrize(("survivors", "message"), [
+    # Fader & Hardie's counts with period 2's count missing: 382 must not become period 2
+    ([1000.0, 631.0, None, 382.0, 326.0], "#VALUE! survivors: blank at period 2;"),
+    ([[1000.0, 631.0, " ", 382.0, 326.0]], "#VALUE! survivors: blank at period 2;"),  # a row range
+    ([["Survivors"], [1000.0], [None], [631.0], [None]], "#VALUE! survivors: blank at period 1;"),
+    ([[1000.0], [631.0], ["n/a"], [382.0]], '#VALUE! survivors: the text "n/a" at period 2, not a number'),
+    ([[1000.0], [True], [382.0]], "#VALUE! survivors: TRUE at period 1, not a number"),
+])
+def test_sbg_retention_refuses_a_gap_between_survivor_counts(survivors, message):
+    assert udfs.SBG_RETENTION(survivors, 0.0).startswith(message)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (([[0.4], [0.3]], 2.0), "#VALUE! survivors must be numbers of customers"),
     (([[1000.0], [1000.0]], 2.0), "#NUM! nobody in the cohort cancelled"),
