@@ -147,7 +147,7 @@ def test_optional_arguments_may_be_blank_cells():
 @pytest.mark.parametrize(
     ("result", "expected"),
     [
-        (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start is 0"),
+        (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start_customers is 0"),
         (lambda: udfs.CRR("ten", 8.0, 0.0), '#VALUE! start_customers must be a number, got the text "ten"'),
         (lambda: udfs.CRR(None, 8.0, 0.0), "#VALUE! start_customers is blank"),
         (lambda: udfs.CRR(True, 8.0, 0.0), "#VALUE! start_customers must be a number, got TRUE"),
@@ -166,6 +166,20 @@ def test_errors_are_one_line_starting_with_the_code(result, expected):
     assert isinstance(out, str)
     assert out.startswith(expected)
     assert "\n" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    (lambda: udfs.CRR(10.0, 8.0, -1.0), "#NUM! new_customers cannot be negative, got -1"),
+    (lambda: udfs.CRR(-10.0, 8.0, 0.0), "#NUM! start_customers cannot be negative, got -10"),
+    (lambda: udfs.CRR(10.0, -8.0, 0.0), "#NUM! end_customers cannot be negative, got -8"),
+    (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start_customers is 0: no customers at the start of the period"),
+    (lambda: udfs.CRR(10.0, 5.0, 8.0), "#NUM! new_customers (8) exceeds end_customers (5)"),
+    (lambda: udfs.CRR(10.0, 15.0, 2.0), "#NUM! end_customers minus new_customers (13) exceeds start_customers (10)"),
+    (lambda: udfs.CHURN(200.0, 100.0), "#NUM! lost (200) exceeds start (100)"),
+    (lambda: udfs.REPEAT_RATE(3000.0, 2000.0), "#NUM! repeat (3000) exceeds customers (2000)"),
+])
+def test_messages_name_the_arguments_as_the_function_wizard_shows_them(result, expected):
+    assert result().startswith(expected)
 
 
 def test_overflowing_results_are_num_errors():
