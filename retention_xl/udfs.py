@@ -175,11 +175,11 @@ def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("churn", err_to_str=True, doc="Churn rate per period as a fraction.")
+@xw.arg("churn_rate", err_to_str=True, doc="Churn rate per period as a fraction.")
 @excel_formula
-def LIFESPAN(churn):  # noqa: N802
-    """Expected customer lifespan in periods, 1/churn. Example: =LIFESPAN(0.25) gives 4."""
-    return metrics.lifespan(number(churn, "churn"))
+def LIFESPAN(churn_rate):  # noqa: N802
+    """Expected customer lifespan in periods, 1/churn_rate. Example: =LIFESPAN(0.25) gives 4."""
+    return metrics.lifespan(number(churn_rate, "churn_rate"))
 
 
 @xw.func(category=CATEGORY)

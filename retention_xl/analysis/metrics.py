@@ -271,16 +271,16 @@ def clv_discounted(
 
 
 def lifespan(churn_rate: float) -> float:
-    """Expected customer lifespan in periods: ``1 / churn``.
+    """Expected customer lifespan in periods: ``1 / churn_rate``.
 
     Examples
     --------
     >>> lifespan(0.25)
     4.0
     """
-    c = _fraction(churn_rate, "churn")
+    c = _fraction(churn_rate, "churn_rate")
     if c == 0:
-        raise DivisionByZero("churn is 0: customers never leave, the lifespan is unbounded")
+        raise DivisionByZero("churn_rate is 0: customers never leave, the lifespan is unbounded")
     return 1 / c
 
 
