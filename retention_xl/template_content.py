@@ -149,7 +149,7 @@ CATALOG = (
      "CLV(50, 4, 3, 0.3, 40) → 140"),
     ("CLV_DISCOUNTED", "CLV_DISCOUNTED(margin, retention, discount, [periods])",
      "CLV_DISCOUNTED(100, 0.8, 0.1) → 366.67\nCLV_DISCOUNTED(100, 0.8, 0.1, 3) → 225.62"),
-    ("LIFESPAN", "LIFESPAN(churn)", "LIFESPAN(0.25) → 4"),
+    ("LIFESPAN", "LIFESPAN(churn_rate)", "LIFESPAN(0.25) → 4"),
     ("NPS", "NPS(scores)", "NPS({10,10,9,9,9,8,7,6,2,10}) → 40"),
     ("NPS_MOE", "NPS_MOE(scores, [confidence])", "NPS_MOE(Survey[Score], 0.95)"),
     ("CSAT", "CSAT(scores, [scale_max])", "CSAT(Survey[Satisfaction]) → 0.6"),

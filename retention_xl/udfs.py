@@ -32,6 +32,7 @@ from retention_xl.excel.cells import (
     excel_formula,
     number,
     numbers,
+    numbers_in_order,
     column,
     optional_flag,
     optional_number,
@@ -63,11 +64,15 @@ __all__ = [
 CATEGORY = "Retention"
 
 
-def _count_or_range(x: Any, name: str) -> Any:
-    """A single number, or the numbers of a range (to be summed)."""
-    if isinstance(x, (list, tuple)):
-        return numbers(x, name)
-    return number(x, name)
+def _count_or_range(x: Any, name: str) -> np.ndarray:
+    """The numbers of a range or of one cell, to be summed. Excel hands a one-cell range
+    over as the bare value, so a range without any number answers as one cell would: a
+    blank range as a blank cell, one starting with text as that text."""
+    counts = numbers(x, name)
+    if not counts.size:
+        filled = [v for v in values(x, name) if v is not None and not (isinstance(v, str) and not v.strip())]
+        number(filled[0] if filled else None, name)  # raises: blank, or not a number
+    return counts
 
 
 @xw.func(category=CATEGORY)
@@ -102,17 +107,37 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order).")
+@xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order); "
+        "a heading such as Customer, Customer ID or Email in its first cell is left out, any other text counts as an id.")
 @xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
 @excel_formula
 def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
-    if customers is None:
-        if not isinstance(repeat, (list, tuple)):
-            return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
-        ids = [v for v in values(repeat, "customer ids") if v is not None and str(v).strip()]
-        return metrics.repeat_rate_from_ids([str(v).strip() for v in ids])
+    if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
+        return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat"))
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+
+
+#: the roles whose column names, in the first cell of a range of customer ids, are its heading
+CUSTOMER_ROLES = ("customer", "customer_fallback")
+
+
+def _customer_keys(ids: Any, name: str) -> np.ndarray:
+    """The customer of each non-empty cell of a range, keyed as the cleaning keys orders'
+    customers (e-mail case, digit scripts, invisible marks, 123 = "123"), so that every
+    formula counts the same people. A first cell that is exactly a name
+    the column detection knows for a customer column ("Customer", "Customer ID", "Email",
+    "Billing name" ...) is the range's heading and left out (a whole column, A:A)."""
+    import pandas as pd
+
+    from retention_xl.analysis.column_values import ColumnValues, row_keys
+    from retention_xl.analysis.columns import names_role
+
+    cells = values(ids, name)
+    if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
+        cells = cells[1:]
+    keys = row_keys(ColumnValues.of(pd.Series(cells, dtype=object)))
+    return keys[keys != ""]
 
 
 @xw.func(category=CATEGORY)
@@ -150,11 +175,11 @@ def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("churn", err_to_str=True, doc="Churn rate per period as a fraction.")
+@xw.arg("churn_rate", err_to_str=True, doc="Churn rate per period as a fraction.")
 @excel_formula
-def LIFESPAN(churn):  # noqa: N802
-    """Expected customer lifespan in periods, 1/churn. Example: =LIFESPAN(0.25) gives 4."""
-    return metrics.lifespan(number(churn, "churn"))
+def LIFESPAN(churn_rate):  # noqa: N802
+    """Expected customer lifespan in periods, 1/churn_rate. Example: =LIFESPAN(0.25) gives 4."""
+    return metrics.lifespan(number(churn_rate, "churn_rate"))
 
 
 @xw.func(category=CATEGORY)
@@ -212,9 +237,12 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
 
 def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None):
     """Clean orders from the ranges (without amounts every line counts 1); with order ids,
-    rows sharing an id are the lines of one order."""
+    rows sharing an id are the lines of one order. Returns the orders' frame and each
+    customer key's first cell in ``customer_ids`` as it was (a number stays a number), so
+    a per-customer spill shows the id the user will look up."""
     import pandas as pd
 
+    from retention_xl.analysis.column_values import ColumnValues, first_spellings
     from retention_xl.analysis.orders import clean_orders
 
     ids = column(customer_ids, "customer_ids")
@@ -237,11 +265,13 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
     if blank.any():  # blank rows of a whole-column range
         raw = raw[~blank]
+    customers = ColumnValues.of(raw["customer"])
     orders = clean_orders(raw, customer="customer", date="date", amount="amount",
-                          order_id="order" if order_ids is not None else None)
+                          order_id="order" if order_ids is not None else None,
+                          known_values={"customer": customers})
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
-    return orders.frame
+    return orders.frame, first_spellings(customers)
 
 
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
@@ -267,7 +297,7 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
-    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids), code)
+    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids)[0], code)
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -275,16 +305,26 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
+def _as_typed(customers: Any, spellings: Any) -> list[Any]:
+    """The customers (keys of the cleaning) as the user's own cells (see :func:`_orders`);
+    a date stays a date, as the ``datetime`` xlwings handed over."""
+    import pandas as pd
+
+    cells = spellings.loc[np.asarray(customers, dtype=object)].tolist()
+    return [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in cells]
+
+
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None, **options: float):
-    """Per-customer predictions; no model, no numbers: the reason as #NUM!."""
+    """Per-customer predictions, and the customers as the user's cells; no model, no
+    numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    orders = _orders(customer_ids, order_dates, amounts, order_ids)
+    orders, spellings = _orders(customer_ids, order_dates, amounts, order_ids)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
         raise prediction.problem
-    return prediction.customers
+    return prediction.customers, _as_typed(prediction.customers.index, spellings)
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -306,14 +346,14 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "discount": optional_number(discount, "discount", 0.01),
     }
     with_intervals = optional_flag(intervals, "intervals")
-    p = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
+    p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
     if with_intervals:
         header += ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low", "Predicted CLV, high"]
         columns += ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
     body = p[columns].to_numpy().tolist()
-    return [header] + [[str(c), *row] for c, row in zip(p.index, body)]
+    return [header] + [[c, *row] for c, row in zip(typed, body)]
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -323,22 +363,23 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @excel_formula
 def P_ALIVE(customer_ids, order_dates, order_ids=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
-    p = _predictions(customer_ids, order_dates, order_ids=order_ids)
-    return [["Customer", "P(alive)"]] + [[str(c), v] for c, v in zip(p.index, p["p_alive"].tolist())]
+    p, typed = _predictions(customer_ids, order_dates, order_ids=order_ids)
+    return [["Customer", "P(alive)"]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
 
 
 MAX_PERIODS_AHEAD = 1000
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size.")
+@xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size, "
+        "one per period without gaps (a heading above and blanks below are left out).")
 @xw.arg("periods_ahead", err_to_str=True, doc="Periods to project beyond the data (0 for the fitted periods only).")
 @excel_formula
 def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 
-    counts = numbers(survivors, "survivors")
+    counts = numbers_in_order(survivors, "survivors", "period")
     ahead = number(periods_ahead, "periods_ahead")
     if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:
         raise OutOfRange(f"periods_ahead must be a whole number from 0 to {MAX_PERIODS_AHEAD}, got {ahead:g}")
@@ -352,7 +393,7 @@ def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
 
 #: CONTACT_PLAN's columns: (header, column of the plan, kind)
 PLAN_COLUMNS = (
-    ("Priority", "priority", "number"), ("Customer", "customer", "text"), ("Status", "status", "status"),
+    ("Priority", "priority", "number"), ("Customer", "customer", "customer"), ("Status", "status", "status"),
     ("Action", "action", "plan_action"), ("Why", "reason", "reason"), ("Act on", "act_on", "date"),
     ("Last order", "last_order", "date"), ("Last contact", "last_contact", "date"),
     ("Expected next order", "expected_next", "date"), ("Days overdue", "days_overdue", "number"),
@@ -378,7 +419,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame = _orders(customer_ids, order_dates, amounts)
+    frame, spellings = _orders(customer_ids, order_dates, amounts)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):
@@ -406,8 +447,8 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
             if np.isinf(number).any():
                 raise OutOfRange("amounts too large to add up: a value at stake is beyond the largest number")
             columns.append(number.tolist())
-        elif kind == "text":
-            columns.append(col.astype(str).tolist())
+        elif kind == "customer":
+            columns.append(_as_typed(col, spellings))
         else:
             columns.append([words[f"{kind}.{c}"] for c in col])
     return [[h for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]

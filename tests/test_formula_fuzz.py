@@ -159,7 +159,7 @@ SCALARS = {
                            "horizon", "periods_ahead")},
     "value_per_customer": signed,
     # fractions
-    **{p: fractions for p in ("retention", "churn", "margin", "confidence")},
+    **{p: fractions for p in ("retention", "churn_rate", "margin", "confidence")},
     "discount": st.one_of(fractions, st.sampled_from([-0.5, -1.0, -2.0, 1e308])),
     "scale_max": st.one_of(st.sampled_from([2.0, 5.0, 7.0, 10.0, 1.0, 2.5, 1e308]), counts),
     # options

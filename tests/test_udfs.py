@@ -62,6 +62,81 @@ def test_repeat_rate_from_a_range_of_ids():
     assert udfs.REPEAT_RATE(ids) == pytest.approx(0.5)
 
 
+# the same customer, spelled as exports spell it: e-mail case, a number and its text,
+# Persian digits, an invisible right-to-left mark, spaces
+SAME_CUSTOMER = [
+    ["a@x.com", "A@x.com"],
+    [123.0, "123"],
+    ["\u06f1\u06f2\u06f3", 123.0],
+    ["C1", "\u200fC1"],
+    ["C1", " C1 "],
+]
+
+
+@pytest.mark.parametrize("ids", SAME_CUSTOMER)
+def test_repeat_rate_matches_customers_as_the_cleaning_and_cohort_do(ids):
+    assert udfs.REPEAT_RATE(ids) == 1.0  # one customer, who came back
+    dates = [dt.datetime(2024, 1, 5), dt.datetime(2024, 2, 5)]
+    assert udfs.COHORT(ids, dates, "M", "customers") == [["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1.0, 1.0]]
+
+
+def test_repeat_rate_leaves_out_what_the_cleaning_reads_as_no_customer():
+    assert udfs.REPEAT_RATE([["a"], ["N/A"], ["b"], ["-"], ["a"], ["n/a"], ["\u200b"]]) == 0.5
+
+
+@pytest.mark.parametrize("heading", ["Customer", "Customer ID", "CustomerID", "customer_email", "E-mail",
+                                     "Billing Name", "\u0631\u0642\u0645 \u0627\u0644\u0639\u0645\u064a\u0644"])
+def test_repeat_rate_leaves_out_a_customer_heading_in_the_first_cell(heading):
+    # a whole column (A:A): the heading, then one id per order; a and 7 came back
+    assert udfs.REPEAT_RATE([[heading], ["a"], ["b"], ["a"], [7.0], [7.0], [None]]) == pytest.approx(2 / 3)
+    assert udfs.REPEAT_RATE([heading, "a", "b", "a"]) == 0.5  # a row range
+
+
+def test_repeat_rate_counts_any_other_first_cell_as_a_customer():
+    assert udfs.REPEAT_RATE([["Kunde"], ["a"], ["b"], ["a"]]) == pytest.approx(1 / 3)  # not a known heading
+    assert udfs.REPEAT_RATE([["a"], ["Customer"], ["a"]]) == 0.5  # only the first cell can be the heading
+    assert udfs.REPEAT_RATE([["Customer"], ["Customer"]]) == 0.0  # nothing but a heading and one id
+
+
+# formulas with an argument documented as a range: (formula, arguments, position of the range)
+RANGE_ARGUMENTS = [
+    ("CHURN", [None, 100.0], 0),
+    ("CHURN_COST", [None, 30.0], 0),
+    ("REPEAT_RATE", [None], 0),
+    ("NPS", [None], 0),
+    ("NPS_MOE", [None, 0.95], 0),
+    ("CSAT", [None, 5.0], 0),
+    ("CES", [None], 0),
+    ("AOV", [None], 0),
+    ("SBG_RETENTION", [None, 0.0], 0),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "at"), RANGE_ARGUMENTS)
+@pytest.mark.parametrize("cell", [None, "a", "Customer", 7.0, 1001.0, True, dt.datetime(2024, 1, 5)])
+def test_a_one_cell_range_answers_as_the_same_value_in_a_longer_range(name, args, at, cell):
+    """Excel hands a one-cell range over as the bare value, a longer one as a list: a
+    range holding one value and blanks (or only blanks) must answer as that one cell."""
+    def call(value):
+        return getattr(udfs, name)(*args[:at], value, *args[at + 1:])
+
+    alone = call(cell)
+    for blanks in ([[cell], [None]], [[cell, None]], [cell, None, None]):
+        assert call(blanks) == alone, blanks
+
+
+def test_one_cell_of_ids_or_counts_is_read_as_the_range_it_is():
+    assert udfs.REPEAT_RATE("a") == 0.0  # one customer id, bought once
+    assert udfs.REPEAT_RATE(1001.0) == 0.0
+    assert udfs.REPEAT_RATE(None) == udfs.REPEAT_RATE([[None], [None]]) == "#DIV/0! no customer ids in the range"
+    assert udfs.CHURN([[None], [None]], 100.0) == udfs.CHURN(None, 100.0) == "#VALUE! lost is blank; it needs a number"
+    assert udfs.CHURN([["Lost"], [None]], 100.0) == '#VALUE! lost must be a number, got the text "Lost"'
+    assert udfs.CHURN([["Lost"], [5.0]], 100.0) == 0.05
+    day = dt.datetime(2024, 1, 5)
+    assert udfs.COHORT("a", day) == udfs.COHORT([["a"], [None]], [[day], [None]]) == [
+        ["Cohort", "Size", "P0"], ["2024-01", 1.0, 1.0]]
+
+
 def test_optional_arguments_may_be_blank_cells():
     assert udfs.CLV(50.0, 4.0, 3.0, None, None) == 600
     assert udfs.NPS_MOE(NPS_EXAMPLE, None) == pytest.approx(udfs.NPS_MOE(NPS_EXAMPLE))
@@ -72,7 +147,7 @@ def test_optional_arguments_may_be_blank_cells():
 @pytest.mark.parametrize(
     ("result", "expected"),
     [
-        (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start is 0"),
+        (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start_customers is 0"),
         (lambda: udfs.CRR("ten", 8.0, 0.0), '#VALUE! start_customers must be a number, got the text "ten"'),
         (lambda: udfs.CRR(None, 8.0, 0.0), "#VALUE! start_customers is blank"),
         (lambda: udfs.CRR(True, 8.0, 0.0), "#VALUE! start_customers must be a number, got TRUE"),
@@ -81,7 +156,8 @@ def test_optional_arguments_may_be_blank_cells():
         (lambda: udfs.NPS([[9.0], [11.0]]), "#NUM! scores: score 11 (value 2)"),
         (lambda: udfs.NPS([[None], ["x"]]), "#DIV/0! scores: no scores"),
         (lambda: udfs.CHURN(-3.0, 10.0), "#NUM! lost cannot be negative, got -3"),
-        (lambda: udfs.LIFESPAN(0.0), "#DIV/0! churn is 0"),
+        (lambda: udfs.LIFESPAN(0.0), "#DIV/0! churn_rate is 0"),
+        (lambda: udfs.LIFESPAN(1.5), "#NUM! churn_rate must be a fraction between 0 and 1"),
         (lambda: udfs.CES([[dt.datetime(2024, 5, 1)]]), "#VALUE! scores: cell 1 holds the date 2024-05-01"),
         (lambda: udfs.CRR(float("inf"), 8.0, 0.0), "#NUM! start_customers must be a finite number"),
     ],
@@ -91,6 +167,20 @@ def test_errors_are_one_line_starting_with_the_code(result, expected):
     assert isinstance(out, str)
     assert out.startswith(expected)
     assert "\n" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    (lambda: udfs.CRR(10.0, 8.0, -1.0), "#NUM! new_customers cannot be negative, got -1"),
+    (lambda: udfs.CRR(-10.0, 8.0, 0.0), "#NUM! start_customers cannot be negative, got -10"),
+    (lambda: udfs.CRR(10.0, -8.0, 0.0), "#NUM! end_customers cannot be negative, got -8"),
+    (lambda: udfs.CRR(0.0, 8.0, 0.0), "#DIV/0! start_customers is 0: no customers at the start of the period"),
+    (lambda: udfs.CRR(10.0, 5.0, 8.0), "#NUM! new_customers (8) exceeds end_customers (5)"),
+    (lambda: udfs.CRR(10.0, 15.0, 2.0), "#NUM! end_customers minus new_customers (13) exceeds start_customers (10)"),
+    (lambda: udfs.CHURN(200.0, 100.0), "#NUM! lost (200) exceeds start (100)"),
+    (lambda: udfs.REPEAT_RATE(3000.0, 2000.0), "#NUM! repeat (3000) exceeds customers (2000)"),
+])
+def test_messages_name_the_arguments_as_the_function_wizard_shows_them(result, expected):
+    assert result().startswith(expected)
 
 
 def test_overflowing_results_are_num_errors():
@@ -194,8 +284,8 @@ def test_any_excel_input_gives_a_number_in_range_or_an_error(name, data):
         assert header[:len(SPILL_HEADERS[name])] == SPILL_HEADERS[name]
         assert rows and all(len(r) == len(header) for r in rows)
         cells_out = [v for r in rows for v in r[1:] if v != ""]
-        if name == "CONTACT_PLAN":  # words and dates as text, numbers as floats
-            cells_out = [v for v in cells_out if not isinstance(v, str)]
+        if name == "CONTACT_PLAN":  # the customer as the user's cell; words and dates as text, numbers as floats
+            cells_out = [v for r in rows for v in [r[0], *r[2:]] if not isinstance(v, str)]
         assert all(isinstance(v, float) and math.isfinite(v) for v in cells_out)
         if name in {"P_ALIVE", "CLV_PREDICT"}:
             assert all(0 <= r[1] <= 1 for r in rows)
@@ -291,6 +381,23 @@ def test_sbg_retention_ignores_blanks_like_a_range_does():
     assert udfs.SBG_RETENTION(REGULAR + [[None], ["note"]], 0.0) == udfs.SBG_RETENTION(REGULAR, 0.0)
 
 
+def test_sbg_retention_leaves_out_a_heading_and_the_blank_rest_of_a_column():
+    whole_column = [["Survivors"], *REGULAR, [None], [None], [None]]
+    assert udfs.SBG_RETENTION(whole_column, 2.0) == udfs.SBG_RETENTION(REGULAR, 2.0)
+
+
+@pytest.mark.parametrize(("survivors", "message"), [
+    # Fader & Hardie's counts with period 2's count missing: 382 must not become period 2
+    ([1000.0, 631.0, None, 382.0, 326.0], "#VALUE! survivors: blank at period 2;"),
+    ([[1000.0, 631.0, " ", 382.0, 326.0]], "#VALUE! survivors: blank at period 2;"),  # a row range
+    ([["Survivors"], [1000.0], [None], [631.0], [None]], "#VALUE! survivors: blank at period 1;"),
+    ([[1000.0], [631.0], ["n/a"], [382.0]], '#VALUE! survivors: the text "n/a" at period 2, not a number'),
+    ([[1000.0], [True], [382.0]], "#VALUE! survivors: TRUE at period 1, not a number"),
+])
+def test_sbg_retention_refuses_a_gap_between_survivor_counts(survivors, message):
+    assert udfs.SBG_RETENTION(survivors, 0.0).startswith(message)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (([[0.4], [0.3]], 2.0), "#VALUE! survivors must be numbers of customers"),
     (([[1000.0], [1000.0]], 2.0), "#NUM! nobody in the cohort cancelled"),
@@ -346,6 +453,38 @@ def test_p_alive_spills_one_row_per_customer():
     assert max(once.values()) < 1.0
     by_last = sorted(once, key=lambda c: last[c])
     assert once[by_last[0]] <= once[by_last[-1]]
+
+
+def _ids_as_typed(orders):
+    """The sample's customers as a shop types them: every other one a customer number
+    (a number in its first order's cell, the same digits as text later), the others an
+    e-mail spelled first with capitals, then in lower case. Returns the ids and, per
+    customer of the sample, the cell its first order has."""
+    number = {c: i % 2 == 1 for i, c in enumerate(orders["customer"].unique())}
+    first: dict[str, object] = {}
+    ids = []
+    for customer in orders["customer"]:
+        i = int(customer[1:])
+        typed = float(i) if number[customer] else f"Client{i}@Shop.com"
+        if customer in first:
+            typed = str(i) if number[customer] else typed.lower()
+        else:
+            first[customer] = typed
+        ids.append([typed])
+    return ids, first
+
+
+def test_per_customer_spills_show_each_customer_as_the_user_typed_the_id():
+    """XLOOKUP(1001, ...) finds the number 1001, not the text "1001": a numeric id spills
+    as a number, a text id in its first spelling (not the lower case it is matched in)."""
+    orders, _, dates, amounts = _sample_ranges()
+    ids, first = _ids_as_typed(orders)
+    typed = sorted(map(repr, first.values()))  # repr: 1001.0 is not '1001'
+    assert {type(v) for v in first.values()} == {float, str}
+    for every_customer in (udfs.P_ALIVE(ids, dates), udfs.CLV_PREDICT(ids, dates, amounts)):
+        assert sorted(repr(row[0]) for row in every_customer[1:]) == typed
+    plan = [repr(row[1]) for row in udfs.CONTACT_PLAN(ids, dates, amounts)[1:]]
+    assert plan and len(set(plan)) == len(plan) and set(plan) <= set(typed)
 
 
 @pytest.mark.parametrize(("result", "message"), [

@@ -13,6 +13,7 @@ the VBA specification and parsed with a VBA grammar (``vba_rules.py``).
 from __future__ import annotations
 
 import io
+import re
 import types
 
 import pytest
@@ -83,6 +84,29 @@ def test_function_and_argument_names_are_legal_vba(decorated):
                 problems.append(f"{name}({arg_name}): hides a name the VBA wrapper uses")
             seen.add(arg_name.casefold())
     assert problems == []
+
+
+def declarations(module_text: str) -> dict[str, list[str]]:
+    """Each ``Function NAME(parameters)`` of a generated module: its parameters, without ``Optional``."""
+    found = re.findall(r"^Function (\w+)\(([^)]*)\)", module_text, flags=re.MULTILINE)
+    return {name: [p.split()[-1] for p in params.split(",") if p.strip()] for name, params in found}
+
+
+def test_no_argument_is_spelled_like_a_formula(module_text):
+    """VBA keeps one spelling per identifier across the whole project, whatever its case:
+    an argument ``churn`` next to ``Function CHURN`` makes the editor rewrite one of them,
+    and Excel could show the formula as ``churn``."""
+    functions = declarations(module_text)
+    assert set(functions) == set(udfs.__all__)  # the generator's declarations, all of them read
+    names = {name.casefold() for name in functions}
+    clashes = [f"{name}({param})" for name, params in functions.items() for param in params
+               if param.casefold() in names]
+    assert clashes == []
+
+
+def test_the_clash_check_reads_the_generated_declarations():
+    text = "Function CHURN(lost, start)\nEnd Function\nFunction LIFESPAN(Optional churn)\nEnd Function\n"
+    assert declarations(text) == {"CHURN": ["lost", "start"], "LIFESPAN": ["churn"]}
 
 
 def test_crr_keeps_its_documented_meaning_with_legal_names(decorated):

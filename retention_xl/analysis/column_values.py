@@ -24,7 +24,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "clean_ids", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -176,6 +176,22 @@ def customer_keys(col: ColumnValues) -> tuple[pd.Series, int, int]:
     else:
         folded = 0
     return ids, merged, folded
+
+
+def first_spellings(col: ColumnValues) -> pd.Series:
+    """Each customer key of a column (:func:`customer_keys`) and the first cell that reads
+    as it, as it was (a number stays a number): the customer as the user wrote it, for
+    showing back where the user will look the customer up.
+
+    >>> col = ColumnValues.of(pd.Series(["Ann@X.com", 1001.0, None, "ann@x.com", "1001", "N/A"], dtype=object))
+    >>> first_spellings(col).to_dict()
+    {'ann@x.com': 'Ann@X.com', '1001': 1001.0}
+    """
+    keys = customer_keys(col)[0].to_numpy(dtype=object)
+    real = ~col.null
+    # a column's distinct values are in the order they first appear in it
+    firsts = pd.Series(col.uniques.to_numpy(dtype=object)[real], index=keys[real], dtype=object)
+    return firsts[~firsts.index.duplicated()]
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:

@@ -27,7 +27,7 @@ from retention_xl.analysis.export_layouts import recognise_layout
 from retention_xl.analysis.numerals import clean_string
 from retention_xl.errors import MissingColumns, UnknownColumn
 
-__all__ = ["ColumnMap", "detect_columns", "header_words", "SYNONYMS", "ROLE_ORDER"]
+__all__ = ["ColumnMap", "detect_columns", "header_words", "names_role", "SYNONYMS", "ROLE_ORDER"]
 
 # Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
 # Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).
@@ -202,6 +202,17 @@ def _words(header: str) -> tuple[str, ...]:
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # OrderDate -> Order Date
     text = clean_string(text).casefold().translate(_LETTERS)
     return tuple(t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t)
+
+
+def names_role(header: object, role: str) -> bool:
+    """Whether ``header`` is exactly one of the names of ``role`` in :data:`SYNONYMS`, as
+    headers are compared (case, spaces, punctuation and letter variants aside).
+
+    >>> [names_role(h, "customer") for h in ("Customer ID", "CustomerID", "E-mail", "Customer city", "C17")]
+    [True, True, True, False, False]
+    """
+    match = _match(header, role)
+    return match is not None and match[0] == 0
 
 
 def _match(header: object, role: str) -> tuple[int, int] | None:

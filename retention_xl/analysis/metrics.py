@@ -101,14 +101,14 @@ def _scores(values: Iterable[float], name: str, low: int, high: int) -> np.ndarr
 
 
 # --------------------------------------------------------------------------- retention
-def crr(start: float, end: float, new: float) -> float:
+def crr(start_customers: float, end_customers: float, new_customers: float) -> float:
     """Customer retention rate over a period: ``(E - N) / S``.
 
     Parameters
     ----------
-    start : customers at the start of the period (S)
-    end : customers at the end of the period (E)
-    new : customers acquired during the period (N)
+    start_customers : customers at the start of the period (S)
+    end_customers : customers at the end of the period (E)
+    new_customers : customers acquired during the period (N)
 
     Returns
     -------
@@ -122,15 +122,17 @@ def crr(start: float, end: float, new: float) -> float:
     >>> crr(2000, 2100, 300)
     0.9
     """
-    s, e, n = _count(start, "start"), _count(end, "end"), _count(new, "new")
+    s = _count(start_customers, "start_customers")
+    e = _count(end_customers, "end_customers")
+    n = _count(new_customers, "new_customers")
     if n > e:
-        raise OutOfRange(f"new customers ({_fmt(n)}) exceed customers at the end ({_fmt(e)})")
+        raise OutOfRange(f"new_customers ({_fmt(n)}) exceeds end_customers ({_fmt(e)}): "
+                         "more customers won than there were at the end")
     if s == 0:
-        raise DivisionByZero("start is 0: no customers at the start of the period")
+        raise DivisionByZero("start_customers is 0: no customers at the start of the period")
     if e - n > s:
-        raise OutOfRange(
-            f"end minus new ({_fmt(e - n)}) exceeds start ({_fmt(s)}): more customers retained than there were"
-        )
+        raise OutOfRange(f"end_customers minus new_customers ({_fmt(e - n)}) exceeds start_customers ({_fmt(s)}): "
+                         "more customers retained than there were")
     return (e - n) / s
 
 
@@ -149,7 +151,7 @@ def churn(lost: float | Iterable[float], start: float) -> float:
     if s == 0:
         raise DivisionByZero("start is 0: no customers at the start of the period")
     if lost_total > s:
-        raise OutOfRange(f"lost ({_fmt(lost_total)}) exceeds customers at the start ({_fmt(s)})")
+        raise OutOfRange(f"lost ({_fmt(lost_total)}) exceeds start ({_fmt(s)}): more customers lost than there were")
     return lost_total / s
 
 
@@ -176,7 +178,7 @@ def repeat_rate(repeat: float, customers: float) -> float:
     if c == 0:
         raise DivisionByZero("customers is 0")
     if r > c:
-        raise OutOfRange(f"repeat customers ({_fmt(r)}) exceed customers ({_fmt(c)})")
+        raise OutOfRange(f"repeat ({_fmt(r)}) exceeds customers ({_fmt(c)}): more repeat customers than customers")
     return r / c
 
 
@@ -269,16 +271,16 @@ def clv_discounted(
 
 
 def lifespan(churn_rate: float) -> float:
-    """Expected customer lifespan in periods: ``1 / churn``.
+    """Expected customer lifespan in periods: ``1 / churn_rate``.
 
     Examples
     --------
     >>> lifespan(0.25)
     4.0
     """
-    c = _fraction(churn_rate, "churn")
+    c = _fraction(churn_rate, "churn_rate")
     if c == 0:
-        raise DivisionByZero("churn is 0: customers never leave, the lifespan is unbounded")
+        raise DivisionByZero("churn_rate is 0: customers never leave, the lifespan is unbounded")
     return 1 / c
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "optional_number",
     "optional_flag",
     "numbers",
+    "numbers_in_order",
     "values",
     "column",
     "text",
@@ -224,6 +225,33 @@ def numbers(x: Any, name: str) -> np.ndarray:
             continue
         raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
     return _finite(np.asarray(out, dtype=float), name)
+
+
+def numbers_in_order(x: Any, name: str, place: str) -> np.ndarray:
+    """The numbers of a range that is a sequence, one number per ``place`` (a period).
+
+    Blanks and text before the first number (a heading) and after the last (the rest of
+    a whole column) are left out, as :func:`numbers` leaves them out; one between two
+    numbers is ``#VALUE!``, because leaving it out would move every later number up a
+    place. Places are counted from 0 at the first number.
+
+    >>> numbers_in_order([["Survivors"], [1000.0], [631.0], [None]], "survivors", "period").tolist()
+    [1000.0, 631.0]
+    >>> numbers_in_order([[1000.0], [None], [382.0]], "survivors", "period")
+    Traceback (most recent call last):
+    retention_xl.errors.InvalidValue: survivors: blank at period 1; fill in its number (leaving it out would move the later periods up)
+    """
+    counts = numbers(x, name)  # errors, dates and infinities refused as in any range
+    flat, _ = _cells(x)
+    at = [i for i, v in enumerate(flat) if isinstance(v, _NUMBER) and not _is_bool(v)]
+    inside = flat[at[0]:at[-1] + 1] if at else []
+    for i, v in enumerate(inside):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise InvalidValue(f"{name}: blank at {place} {i}; fill in its number "
+                               f"(leaving it out would move the later {place}s up)")
+        if not isinstance(v, _NUMBER) or _is_bool(v):
+            raise InvalidValue(f"{name}: {_describe(v)} at {place} {i}, not a number")
+    return counts
 
 
 def _finite(arr: np.ndarray, name: str) -> np.ndarray:

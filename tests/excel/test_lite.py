@@ -85,20 +85,31 @@ def test_worked_examples(main):
     assert main.NPS(NPS_EXAMPLE) == pytest.approx(40)
 
 
-def test_same_answers_as_the_installed_formulas(main):
-    calls = [
-        ("NPS_MOE", (NPS_EXAMPLE,)),
-        ("CSAT", ([[5.0], [4.0], [3.0], [None], ["n/a"]],)),
-        ("CES", ([[1.0, 2.0, 6.0]],)),
-        ("AOV", ([[10.0], [20.0], [33.0]],)),
-        ("PURCHASE_FREQUENCY", (300.0, 120.0)),
-        ("REPEAT_RATE", ([["a"], ["b"], ["a"], [None], ["c"], ["c"]],)),
-        ("CRR", (0.0, 5.0, 1.0)),  # #DIV/0!
-        ("CHURN", ("ten", 100.0)),  # #VALUE!
-        ("NPS", ([[11.0]],)),  # #NUM!
-    ]
-    for name, args in calls:
-        assert getattr(main, name)(*args) == getattr(udfs, name)(*args), name
+SAME_ANSWER_CALLS = [
+    ("NPS_MOE", (NPS_EXAMPLE,)),
+    ("CSAT", ([[5.0], [4.0], [3.0], [None], ["n/a"]],)),
+    ("CES", ([[1.0, 2.0, 6.0]],)),
+    ("AOV", ([[10.0], [20.0], [33.0]],)),
+    ("PURCHASE_FREQUENCY", (300.0, 120.0)),
+    ("REPEAT_RATE", ([["Customer"], ["a"], ["b"], ["A"], [None], ["c@x.com"], ["C@x.com"], [7.0], ["7"]],)),
+    ("CRR", (0.0, 5.0, 1.0)),  # #DIV/0!
+    ("CHURN", ("ten", 100.0)),  # #VALUE!
+    ("NPS", ([[11.0]],)),  # #NUM!
+]
+
+
+@pytest.fixture
+def installed_answers():
+    """The installed formulas' answers, before ``main`` hides retention_xl (a formula that
+    imports the cleaning on its first call could not import it after)."""
+    return [getattr(udfs, name)(*args) for name, args in SAME_ANSWER_CALLS]
+
+
+def test_same_answers_as_the_installed_formulas(installed_answers, main):
+    # REPEAT_RATE: the heading left out; of a, b, A (only e-mails ignore case), c@x.com and 7, two came back
+    assert installed_answers[5] == 0.4
+    for (name, args), expected in zip(SAME_ANSWER_CALLS, installed_answers):
+        assert getattr(main, name)(*args) == expected, name
 
 
 def test_every_formula_with_its_signature_and_description(main):
