@@ -114,6 +114,10 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 def REPEAT_RATE(repeat, customers=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
     if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
+        if isinstance(repeat, (int, float)) and not isinstance(repeat, bool):
+            # =REPEAT_RATE(900, B3) with B3 blank comes as REPEAT_RATE(900): a count whose
+            # customers are missing, not one customer id 900 (a rate of 0)
+            raise InvalidValue("customers is blank: give the number of customers, or one range of customer ids")
         return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat"))
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 

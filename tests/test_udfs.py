@@ -121,13 +121,19 @@ def test_a_one_cell_range_answers_as_the_same_value_in_a_longer_range(name, args
         return getattr(udfs, name)(*args[:at], value, *args[at + 1:])
 
     alone = call(cell)
+    if name == "REPEAT_RATE" and isinstance(cell, float):
+        # a number alone is a count missing its customers (=REPEAT_RATE(900, B3), B3 blank)
+        assert alone == "#VALUE! customers is blank: give the number of customers, or one range of customer ids"
+        return
     for blanks in ([[cell], [None]], [[cell, None]], [cell, None, None]):
         assert call(blanks) == alone, blanks
 
 
 def test_one_cell_of_ids_or_counts_is_read_as_the_range_it_is():
     assert udfs.REPEAT_RATE("a") == 0.0  # one customer id, bought once
-    assert udfs.REPEAT_RATE(1001.0) == 0.0
+    assert udfs.REPEAT_RATE([[1001.0], [None]]) == 0.0  # one numeric id, bought once
+    assert udfs.REPEAT_RATE(900.0, None) == udfs.REPEAT_RATE(900.0) == \
+        "#VALUE! customers is blank: give the number of customers, or one range of customer ids"
     assert udfs.REPEAT_RATE(None) == udfs.REPEAT_RATE([[None], [None]]) == "#DIV/0! no customer ids in the range"
     assert udfs.CHURN([[None], [None]], 100.0) == udfs.CHURN(None, 100.0) == "#VALUE! lost is blank; it needs a number"
     assert udfs.CHURN([["Lost"], [None]], 100.0) == '#VALUE! lost must be a number, got the text "Lost"'

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,12 +187,26 @@ def first_spellings(col: ColumnValues) -> pd.Series:
     >>> col = ColumnValues.of(pd.Series(["Ann@X.com", 1001.0, None, "ann@x.com", "1001", "N/A"], dtype=object))
     >>> first_spellings(col).to_dict()
     {'ann@x.com': 'Ann@X.com', '1001': 1001.0}
+    >>> first_spellings(ColumnValues.of(pd.Series([True, float("inf")], dtype=object))).to_dict()
+    {'True': 'True', 'inf': 'inf'}
     """
     keys = customer_keys(col)[0].to_numpy(dtype=object)
     real = ~col.null
-    # a column's distinct values are in the order they first appear in it
-    firsts = pd.Series(col.uniques.to_numpy(dtype=object)[real], index=keys[real], dtype=object)
+    # a column's distinct values are in the order they first appear in it; a value a
+    # sheet cannot show back as itself (TRUE, an infinite number) is shown as its key
+    cells = col.uniques.to_numpy(dtype=object)
+    shown = np.fromiter((_shows_as_itself(v) for v in cells), bool, len(cells))
+    firsts = pd.Series(np.where(shown, cells, keys)[real], index=keys[real], dtype=object)
     return firsts[~firsts.index.duplicated()]
+
+
+def _shows_as_itself(value: object) -> bool:
+    """Text, a finite number or a date: what a cell can hold and a lookup can match."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return bool(np.isfinite(value))
+    return isinstance(value, (str, dt.date, np.datetime64))
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
