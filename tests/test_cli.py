@@ -360,3 +360,93 @@ def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_pat
         done = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"t{chosen}.xlsx")], env=env,
                               capture_output=True, text=True, check=True)
         assert done.stdout.split()[-1] == advice, done.stdout
+
+
+# ------------------------------------------------ options shared by the commands that read orders
+INVOICE_DE = ('Beleg,Kunde,Datum,Menge,Einzelpreis\nR1,k1,2024-01-05,2,"10,00"\nR1,k1,2024-01-05,1,"5,00"\n'
+              'R2,k2,2024-02-05,3,"7,50"\nR3,k1,2024-03-05,1,"100,00"\n')
+
+
+def _table_rows(path, name):
+    """The rows of the Excel Table ``name`` in the workbook ``path`` (header first), as text."""
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if name in sheet.tables:
+            cells = sheet[sheet.tables[name].ref]
+            return [[_as_text(c.value) for c in row] for row in cells]
+    raise AssertionError(f"no table {name}")
+
+
+def _as_text(value):
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, (int, float)):
+        return f"{float(value):g}"
+    try:
+        return f"{float(value):g}"
+    except ValueError:
+        return str(value)
+
+
+def test_the_contacts_plan_is_the_reports_contacts_sheet_with_the_same_options(tmp_path):
+    # order lines with a quantity and a unit price: contacts took neither, and with
+    # --amount Einzelpreis wrote k1 = 115 and k2 = 7.5 where the report said 125 and 22.5
+    import csv
+
+    src = tmp_path / "invoice_de.csv"
+    src.write_text(INVOICE_DE, encoding="utf-8")
+    options = ["--customer", "Kunde", "--date", "Datum", "--order-id", "Beleg", "--quantity", "Menge",
+               "--unit-price", "Einzelpreis", "--period", "Q", "--horizon", "6", "--as-of", "2024-04-01"]
+    report = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx"), *options])
+    assert report.exit_code == 0, report.output
+    plan = runner.invoke(app, ["contacts", str(src), "-o", str(tmp_path / "plan.csv"), *options])
+    assert plan.exit_code == 0, plan.output
+    with open(tmp_path / "plan.csv", encoding="utf-8-sig", newline="") as f:
+        written = [[_as_text(v) for v in row] for row in csv.reader(f)]
+    sheet = _table_rows(tmp_path / "r.xlsx", "ContactPlan")
+    assert written == sheet
+    at_stake = {row[1]: row[written[0].index("Value at stake")] for row in written[1:]}
+    assert at_stake == {"k1": "125", "k2": "22.5"}
+
+
+#: the options of each command that are its own; every other option of a command that reads
+#: orders is one all of them take (reading), or report and contacts take (the analysis, the plan)
+OWN_OPTIONS = {
+    "report": {"--engine", "--memory-limit", "--customers-limit", "--table", "--query", "--staging-dir"},
+    "contacts": {"--ics"},
+    "validate": {"--holdout-start"},
+}
+OUTPUT_OPTIONS = {"--output", "--sample", "--force", "--help"}
+
+
+def _options_of(command, cli=app):
+    import typer.main
+
+    group = typer.main.get_command(cli)
+    params = (group.commands[command] if hasattr(group, "commands") else group).params
+    return {o for p in params for o in p.opts if o.startswith("--")} | {"--help"}
+
+
+def test_every_command_that_reads_orders_takes_the_same_reading_options():
+    import typer
+
+    from retention_xl.cli import order_reading, takes
+    from retention_xl.options import ROLES, ReportOptions
+
+    probe = typer.Typer(add_completion=False)
+    probe.command()(takes(order_reading)(lambda: None))
+    reading = _options_of(None, probe) - {"--help"}
+    # every role and every cleaning setting of the library has its option among them
+    assert {f"--{r.replace('_', '-')}" for r in ROLES} <= reading
+    assert set(ReportOptions().cleaning()) == {"include_statuses", "exclude_statuses", "dayfirst"}
+    assert {"--include-status", "--exclude-status", "--date-order", "--sheet"} <= reading
+    # and each command's options are the shared ones and its own: an option added to one
+    # command and not to the others fails here
+    report, contacts, validate = (_options_of(c) - OWN_OPTIONS[c] for c in ("report", "contacts", "validate"))
+    assert validate == reading | {"--help"}
+    assert report == contacts
+    assert reading <= report
