@@ -27,6 +27,7 @@ from retention_xl.errors import (
     MissingColumns,
     NoUsableOrders,
     OutputExists,
+    OutputIsInput,
     RetentionError,
     TooLargeForMemory,
     UnknownColumn,
@@ -192,6 +193,8 @@ def _remedy(error: RetentionError) -> str:
         return f"Check the spelling of {_ROLE_FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
+    if isinstance(error, OutputIsInput):
+        return "Give the output another name: a file being read is never written over, even with --force."
     if isinstance(error, OutputExists):
         return "Choose another name (-o) or pass --force to replace it."
     if isinstance(error, EngineOutOfMemory) and error.limit:

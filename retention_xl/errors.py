@@ -20,6 +20,7 @@ __all__ = [
     "NoUsableOrders",
     "ModelError",
     "OutputExists",
+    "OutputIsInput",
     "EnvironmentProblem",
 ]
 
@@ -122,6 +123,18 @@ class OutputExists(RetentionError):
     def __init__(self, path: object):
         super().__init__(f"{path} already exists")
         self.path = path
+
+
+class OutputIsInput(RetentionError):
+    """The file to write is a file being read (``path``, and the ``input`` as given): writing it
+    would replace the user's data, which ``force`` never allows."""
+
+    def __init__(self, path: object, input: object):
+        same = str(path) == str(input)
+        super().__init__(f"{path} is {'a file being read' if same else f'the file being read, {input}'}: "
+                         "writing there would replace it")
+        self.path = path
+        self.input = input
 
 
 class EnvironmentProblem(RetentionError):

@@ -450,3 +450,82 @@ def test_every_command_that_reads_orders_takes_the_same_reading_options():
     assert validate == reading | {"--help"}
     assert report == contacts
     assert reading <= report
+
+
+# ------------------------------------------------ never over the input, every name checked first
+ORDERS_CSV = "Customer,Date,Amount\na,2024-01-05,10\nb,2024-01-20,20\na,2024-02-11,15\n"
+
+
+def _orders_workbook(path):
+    book = openpyxl.Workbook()
+    for row in [line.split(",") for line in ORDERS_CSV.splitlines()]:
+        book.active.append(row)
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_report_never_writes_over_the_workbook_it_reads(tmp_path):
+    src = tmp_path / "multi_sheet.xlsx"
+    before = _orders_workbook(src)
+    for output in (src, tmp_path / "sub" / ".." / "multi_sheet.xlsx"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        result = runner.invoke(app, ["report", str(src), "-o", str(output), "--force"])
+        assert result.exit_code == 1, result.output
+        said = _said(result)
+        assert "is the file being read" in said or "is a file being read" in said
+        assert "never written over, even with --force" in said and "Traceback" not in said
+        assert src.read_bytes() == before
+
+
+def test_contacts_never_writes_over_the_orders_or_the_side_files(tmp_path):
+    src = tmp_path / "victim.csv"
+    src.write_text(ORDERS_CSV, encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("Customer,Date,Channel\na,2024-02-12,mail\n", encoding="utf-8")
+    for args in (["-o", str(src)], ["-o", str(log), "--contacts", str(log)], ["-o", str(log), "--survey", str(log)]):
+        result = runner.invoke(app, ["contacts", str(src), *args, "--force"])
+        assert result.exit_code == 1, result.output
+        assert "writing there would replace it" in _said(result)
+    assert src.read_text(encoding="utf-8") == ORDERS_CSV
+    assert log.read_text(encoding="utf-8") == "Customer,Date,Channel\na,2024-02-12,mail\n"
+
+
+def test_the_api_refuses_to_write_over_an_input_before_reading_it(tmp_path):
+    import retention_xl as rx
+
+    # not a workbook at all: read first, it would be "cannot read"; the output is refused first
+    src = tmp_path / "orders.xlsx"
+    src.write_bytes(b"not a workbook")
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_file(src, src, force=True)
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_source(str(src), src, force=True)
+    csv_src = tmp_path / "orders.csv"
+    csv_src.write_text(ORDERS_CSV, encoding="utf-8")
+    with pytest.raises(rx.OutputIsInput):
+        rx.contacts_file(csv_src, csv_src, force=True)
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_file(csv_src, src, force=True, survey=src)
+    assert src.read_bytes() == b"not a workbook" and csv_src.read_text(encoding="utf-8") == ORDERS_CSV
+
+
+def test_contacts_checks_every_output_name_before_writing_any(tmp_path):
+    src = tmp_path / "orders.csv"
+    src.write_text(ORDERS_CSV, encoding="utf-8")
+    plan = tmp_path / "plan_x.csv"
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(plan), "--ics", str(tmp_path / "plan_x.txt")])
+    assert result.exit_code == 1 and "name it like plan_x.ics" in _said(result)
+    assert not plan.exists()
+    (tmp_path / "plan_x.ics").write_text("keep")
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(plan), "--ics", str(tmp_path / "plan_x.ics")])
+    assert result.exit_code == 1 and "already exists" in _said(result)
+    assert not plan.exists() and (tmp_path / "plan_x.ics").read_text() == "keep"
+
+
+def test_report_file_checks_the_output_name_before_reading(tmp_path):
+    import retention_xl as rx
+
+    src = tmp_path / "orders.xlsx"
+    src.write_bytes(b"not a workbook")  # read first, it would be "cannot read"
+    with pytest.raises(rx.DataError, match="name the output like r.xlsx"):
+        rx.report_file(src, tmp_path / "r.csv")
