@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -177,7 +178,31 @@ def takes(*groups: Callable[..., dict]) -> Callable[[Callable], Callable]:
     return decorate
 
 
-_ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
+#: the flag of each argument of the library the command line sets (ReportOptions' fields and
+#: roles, the file functions' arguments): an error about an argument is worded with its flag
+FLAGS = {
+    "customer": "--customer", "date": "--date", "amount": "--amount", "order_id": "--order-id",
+    "quantity": "--quantity", "unit_price": "--unit-price", "status": "--status", "refund": "--refund",
+    "customer_fallback": "--customer-fallback", "include_statuses": "--include-status",
+    "exclude_statuses": "--exclude-status", "dayfirst": "--date-order", "sheet": "--sheet",
+    "period": "--period", "window_days": "--window", "margin": "--margin", "horizon": "--horizon",
+    "discount": "--discount", "lang": "--lang", "survey": "--survey", "contacts": "--contacts",
+    "as_of": "--as-of", "quiet_days": "--quiet-days", "contact_weeks": "--contact-weeks",
+    "engine": "--engine", "memory_limit": "--memory-limit", "customers_limit": "--customers-limit",
+    "table": "--table", "query": "--query", "staging": "--staging-dir", "holdout_start": "--holdout-start",
+}
+_ROLE_FLAGS = {role: FLAGS[role] for role in ("customer", "date", "amount")}
+
+
+def _in_flags(error: RetentionError) -> str:
+    """The error's one line, the argument it is about named by its flag: "window_days must be
+    from 1 to 36,600" is "--window must be from 1 to 36,600" here."""
+    text = str(error)
+    flag = FLAGS.get(error.option or "")
+    if flag is None:
+        return text
+    named = re.sub(rf"(?<![\w-]){re.escape(error.option)}(?![\w-])", flag, text, count=1)
+    return named if named != text else f"{flag}: {text}"
 
 
 def _remedy(error: RetentionError) -> str:
@@ -186,11 +211,11 @@ def _remedy(error: RetentionError) -> str:
         flag = "--survey" if error.table == "survey" else "--contacts"
         return f"Rename that column of the {flag} file to one of the recognised headers."
     if isinstance(error, MissingColumns):
-        flags = ", ".join(f"{_ROLE_FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
+        flags = ", ".join(f"{FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
         lines = " (or, for order lines, --quantity COLUMN and --unit-price COLUMN)" if "amount" in error.roles else ""
         return f"Name the column with {flags}{lines}."
     if isinstance(error, UnknownColumn):
-        return f"Check the spelling of {_ROLE_FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
+        return f"Check the spelling of {FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
     if isinstance(error, OutputIsInput):
@@ -217,7 +242,8 @@ def errors_as_one_line(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except RetentionError as e:
             hint = _remedy(e)
-            err.print(f"[bold red]Error:[/] {e}" + (f". {hint}" if hint else ""), highlight=False, soft_wrap=True)
+            err.print(f"[bold red]Error:[/] {_in_flags(e)}" + (f". {hint}" if hint else ""), highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(1) from None
 
     return run
@@ -244,7 +270,8 @@ def _dayfirst(order: str | None) -> bool | None:
         return None
     code = order.strip().lower().replace("/", "")
     if code not in ("dmy", "mdy"):
-        raise InvalidValue(f"date order must be dmy (day/month/year) or mdy (month/day/year), got {order!r}")
+        raise InvalidValue(f"dayfirst must be dmy (day/month/year) or mdy (month/day/year), got {order!r}",
+                           option="dayfirst")
     return code == "dmy"
 
 

@@ -26,13 +26,19 @@ __all__ = [
 
 
 class RetentionError(Exception):
-    """Base class: a problem the user can fix, with a one-line reason."""
+    """Base class: a problem the user can fix, with a one-line reason.
+
+    ``option`` is the name of the argument at fault when one is (``"window_days"``,
+    ``"as_of"`` ...), as the API spells it: the reason speaks of it by that name, and a door
+    that names it otherwise (a command-line flag, a settings cell) words it its own way.
+    """
 
     code = "#VALUE!"
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, option: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.option = option
 
     def __str__(self) -> str:  # one line, always
         return " ".join(str(self.reason).split())

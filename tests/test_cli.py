@@ -60,7 +60,7 @@ def test_report_from_a_csv_with_arabic_headers_in_persian(tmp_path):
         (["report"], "give an order file, or --sample"),
         (["report", "missing.csv"], "missing.csv"),
         (["report", "--sample", "--period", "D"], "period must be W, M, Q or Y"),
-        (["report", "--sample", "--lang", "de"], "language must be one of en, ar, fa"),
+        (["report", "--sample", "--lang", "de"], "--lang must be one of en, ar, fa"),
         (["report", "--sample", "--customer", "Client"], "Client"),
         (["report", "--sample", "--window", "10"], "activity window"),
     ],
@@ -529,3 +529,48 @@ def test_report_file_checks_the_output_name_before_reading(tmp_path):
     src.write_bytes(b"not a workbook")  # read first, it would be "cannot read"
     with pytest.raises(rx.DataError, match="name the output like r.xlsx"):
         rx.report_file(src, tmp_path / "r.csv")
+
+
+# ------------------------------------------------ option errors speak in the flags typed
+@pytest.mark.parametrize(("args", "said"), [
+    (["--window", "0"], "Error: --window must be from 1 to 36,600, got 0"),
+    (["--as-of", "1402/01/01"], "Error: --as-of 2023-03-21 is before the last order day in the data (2025-12-31)"),
+    (["--as-of", "soon"], "Error: --as-of must be a date like 2024-01-31, got 'soon'"),
+    (["--period", "D"], "Error: --period must be W, M, Q or Y"),
+    (["--lang", "de"], "Error: --lang must be one of en, ar, fa, got 'de'"),
+    (["--margin", "0"], "Error: --margin must be a fraction in (0, 1], got 0"),
+    (["--discount", "2"], "Error: --discount must be a fraction in [0, 1), got 2"),
+    (["--horizon", "0"], "Error: --horizon must be from 1 to 1,200, got 0"),
+    (["--quiet-days", "0"], "Error: --quiet-days must be from 1 to 3,660, got 0"),
+    (["--contact-weeks", "999"], "Error: --contact-weeks must be from 1 to 520, got 999"),
+    (["--customers-limit", "0"], "Error: --customers-limit must be from 1 to 1,000,000, got 0"),
+    (["--engine", "gpu"], "Error: --engine must be one of auto, pandas, duckdb, spark, got 'gpu'"),
+    (["--memory-limit", "1MB"], "Error: --memory-limit must be at least 64MiB, got '1MB'"),
+    (["--date-order", "ymd"], "Error: --date-order must be dmy (day/month/year) or mdy"),
+    (["--customer", " "], "Error: --customer must be a column name, got ' '"),
+])
+def test_an_option_error_names_the_flag_not_the_setting(args, said, tmp_path):
+    result = runner.invoke(app, ["report", "--sample", "-o", str(tmp_path / "r.xlsx"), *args])
+    assert result.exit_code == 1
+    assert _said(result).startswith(said), _said(result)
+    if args[0] not in OWN_OPTIONS["report"]:  # contacts says it the same way
+        plan = runner.invoke(app, ["contacts", "--sample", "-o", str(tmp_path / "p.csv"), *args])
+        assert plan.exit_code == 1 and _said(plan).startswith(said), _said(plan)
+
+
+def test_validate_names_the_holdout_start_by_its_flag(cdnow_csv):
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "soon"])
+    assert _said(result).startswith("Error: --holdout-start must be a date like 2024-01-31, got 'soon'")
+
+
+def test_every_setting_of_the_library_has_the_flag_its_errors_are_worded_with():
+    import dataclasses
+
+    from retention_xl.cli import FLAGS
+    from retention_xl.options import ROLES, ReportOptions
+
+    settings = {f.name for f in dataclasses.fields(ReportOptions)} - {"roles"} | set(ROLES)
+    assert settings <= set(FLAGS)
+    flags = _options_of("report") | _options_of("validate")
+    assert {FLAGS[s] for s in settings} <= flags
+    assert set(FLAGS.values()) <= flags  # no flag that no command has
