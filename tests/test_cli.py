@@ -574,3 +574,25 @@ def test_every_setting_of_the_library_has_the_flag_its_errors_are_worded_with():
     flags = _options_of("report") | _options_of("validate")
     assert {FLAGS[s] for s in settings} <= flags
     assert set(FLAGS.values()) <= flags  # no flag that no command has
+
+
+# ------------------------------------------------ a column with a blank header can be chosen
+def test_a_column_with_a_blank_header_is_chosen_by_the_name_the_error_lists(tmp_path):
+    src = tmp_path / "blankhdr.csv"
+    src.write_text("Customer,Date,\na,2024-01-01,10\nb,2024-01-03,5\n", encoding="utf-8")
+    merged = tmp_path / "merged_header.xlsx"  # a two-row header: "Order" merged over Date and Amount
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"], ws["B2"], ws["C2"] = "Customer", "Order", "Date", "Amount"
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:C1")
+    ws.append(["c1", "2024-01-03", 120])
+    ws.append(["c2", "2024-01-09", 200])
+    book.save(merged)
+    for path, extra in ((src, []), (merged, ["--date", "Order"])):
+        refused = runner.invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), *extra, "--force"])
+        assert refused.exit_code == 1 and "'Column C'" in _said(refused), _said(refused)
+        chosen = runner.invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), *extra,
+                                     "--amount", "Column C", "--force"])
+        assert chosen.exit_code == 0, chosen.output
+        assert "amount 'Column C' (as chosen)" in _said(chosen)

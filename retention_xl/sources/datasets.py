@@ -40,6 +40,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
+from retention_xl.sources.table_shape import header_names
 
 __all__ = ["Dataset", "open_dataset", "is_dataset", "DATABASE_SUFFIXES", "BATCH_ROWS"]
 
@@ -142,11 +143,12 @@ class Dataset:
             for _ in range(blank):
                 f.readline()
             header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
+        header = [str(name) for name in header_names(header)]  # a blank header named as read_table names it
         try:
             reader = pacsv.open_csv(
                 self.location,
                 read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                               skip_rows=blank, block_size=1 << 24),
+                                               skip_rows=blank + 1, column_names=header, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], column_types={n: pa.string() for n in header}))

@@ -28,7 +28,12 @@ import pandas as pd
 from retention_xl.errors import DataError
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.sources import file_checks
-from retention_xl.sources.table_shape import filled, trim_blank_rows, unique_headers
+from retention_xl.sources.table_shape import (
+    filled,
+    header_names,
+    trim_blank_rows,
+    unique_headers,
+)
 from retention_xl.sources.workbook_tables import TableRef, workbook_tables
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "SAMPLE_ROWS"]
@@ -204,7 +209,8 @@ def _read_csv(path: Path) -> RawTable:
                             "the file from Excel as 'CSV UTF-8'.") from exc
         except (pd.errors.ParserError, ValueError) as exc:
             raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
-    frame.columns = unique_headers(frame.columns)
+    # the header as the file has it, a blank cell named for its column (pandas would say "Unnamed: 2")
+    frame.columns = unique_headers(header_names(header) if len(header) == frame.shape[1] else frame.columns)
     if frame.empty:
         raise DataError(f"'{path.name}' has a header row but no rows below it.")
     return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
@@ -249,7 +255,6 @@ def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:
 def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None = None,
                prefer: str = INPUT_TABLES["orders"]) -> RawTable:
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     file_checks.check_workbook(path)
     try:
@@ -268,8 +273,9 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
             on_sheet = [t for t in tables if t.sheet == title]
             chosen = next((t for t in on_sheet if t.name.casefold() == prefer.casefold()),
                           on_sheet[0] if len(on_sheet) == 1 else None)
-        rows, width = _sheet_rows(ws, path.name, None if check is None else lambda head: _check_sample(head, check),
-                                  box=chosen)
+        first_col = chosen.min_col if chosen is not None else 1
+        rows, width = _sheet_rows(ws, path.name, None if check is None else
+                                  lambda head: _check_sample(head, check, first_col), box=chosen)
     except (DataError, _SampleRefused) as exc:
         if isinstance(exc, _SampleRefused):
             raise exc.error from None
@@ -283,7 +289,7 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
     header = list(rows[start]) + [None] * (width - len(rows[start]))
-    names = [v if filled(v) else f"Column {get_column_letter(i + 1)}" for i, v in enumerate(header)]
+    names = header_names(header, chosen.min_col if chosen is not None else 1)
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
     keep = [i for i in range(width) if filled(header[i]) or frame[i].map(filled).any()]
     frame = frame[keep]
@@ -321,14 +327,15 @@ def header_row(rows: list[tuple]) -> int | None:
     return first
 
 
-def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object]) -> None:
-    """Run ``check`` on the header and first rows read so far (before the rest of the sheet)."""
+def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object], first_col: int = 1) -> None:
+    """Run ``check`` on the header and first rows read so far (before the rest of the sheet),
+    their columns named as the whole sheet's will be (``first_col``: the sheet column of the first)."""
     start = header_row(head)
     if start is None:
         return
     width = max(len(r) for r in head[start:])
     header = list(head[start]) + [None] * (width - len(head[start]))
-    names = [str(v).strip() if filled(v) else f"Column {i + 1}" for i, v in enumerate(header)]
+    names = header_names(header, first_col)
     body = [tuple(r) + (None,) * (width - len(r)) for r in head[start + 1:]]
     sample = pd.DataFrame(body, columns=range(width), dtype=object)
     sample.columns = unique_headers(names)

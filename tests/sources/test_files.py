@@ -299,3 +299,27 @@ def test_a_workbook_made_from_the_template_is_read_from_its_tables(tmp_path):
     assert orders.first_row == 5 and orders.source == "mine.xlsx, table 'Orders' on sheet 'Orders'"
     survey = read_table(book, table="Survey")
     assert survey.frame.columns[:3].tolist() == ["Customer", "Date", "Score"] and len(survey.frame) == 10
+
+
+def test_a_blank_header_has_one_name_in_every_reader(tmp_path):
+    # a blank header is "Column C" (its column, as Excel shows the file) in a CSV and in a
+    # workbook, in the first rows the header check sees and in the whole sheet read, and in
+    # the CSV streamed to DuckDB: the name the lists of columns show is the one --amount takes
+    from retention_xl.sources.datasets import Dataset
+
+    csv_path = write(tmp_path / "blank.csv", "Customer,Date,\na,2024-01-01,10\n")
+    assert read_table(csv_path).frame.columns.tolist() == ["Customer", "Date", "Column C"]
+    streamed = next(Dataset.of_csv(csv_path).batches())
+    assert streamed.schema.names == ["Customer", "Date", "Column C"]
+    assert streamed.column(2).to_pylist() == ["10"]
+
+    xlsx_path = tmp_path / "merged.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"] = "Customer", "Order"
+    ws.merge_cells("B1:C1")
+    ws.append(["c1", dt.datetime(2024, 1, 3), 120])
+    book.save(xlsx_path)
+    seen = []
+    table = read_table(xlsx_path, check=lambda sample: seen.append(sample.columns.tolist()))
+    assert seen == [table.frame.columns.tolist()] == [["Customer", "Order", "Column C"]]
