@@ -596,3 +596,19 @@ def test_a_column_with_a_blank_header_is_chosen_by_the_name_the_error_lists(tmp_
                                      "--amount", "Column C", "--force"])
         assert chosen.exit_code == 0, chosen.output
         assert "amount 'Column C' (as chosen)" in _said(chosen)
+
+
+# ------------------------------------------------ text files laid out as Excel users save them
+@pytest.mark.parametrize(("text", "said"), [
+    (("My Shop - Orders export\nGenerated 2024-04-01\n\nCustomer,Date,Amount\na,2024-01-05,10\nb,2024-01-06,20\n"
+      "a,2024-02-07,30\n"),
+     "3 rows read, 3 used, 0 skipped (see the Data issues sheet); 2 customers, 3 orders, net revenue 60.00"),
+    ("sep=;\nCustomer;Date;Amount\na;05/01/2024;10,5\nb;06/01/2024;20\na;07/02/2024;1.000,25\n",
+     "3 rows read, 3 used, 0 skipped (see the Data issues sheet); 2 customers, 3 orders, net revenue 1,030.75"),
+])
+def test_a_report_from_a_csv_with_title_lines_or_a_sep_hint(tmp_path, text, said):
+    src = tmp_path / "orders.csv"
+    src.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert said in _said(result)

@@ -83,7 +83,7 @@ class Dataset:
         """A CSV file streamed in batches, every cell as text (as
         :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
         detected the same way; no cell limit, since it is never held whole."""
-        from retention_xl.sources.files import detect_delimiter, detect_encoding
+        from retention_xl.sources.files import detect_encoding, text_layout
 
         path = Path(path)
         if not path.is_file():
@@ -92,9 +92,7 @@ class Dataset:
             head = f.read(200_000)
         encoding = detect_encoding(head)
         text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
-        lines = text.splitlines()
-        blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
-        delimiter = detect_delimiter("\n".join(lines[blank:]))
+        delimiter, blank = text_layout(text)
         return cls("csv", str(path), name=path.name, first_row=blank + 2,
                    frame=(encoding, delimiter, blank))
 
