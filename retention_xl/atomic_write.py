@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from retention_xl.errors import DataError, OutputExists
+from retention_xl.errors import DataError, OutputExists, OutputIsInput
 
 __all__ = ["check_target", "write_atomically"]
 
@@ -84,20 +84,37 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     return path
 
 
-def check_target(path: str | Path, *, force: bool = False) -> Path:
+def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[object] = ()) -> Path:
     """What :func:`write_atomically` checks before it writes, for a caller with a long job
-    before the writing (a report on millions of rows) to check first.
+    before the writing (a report on millions of rows) to check first; ``inputs`` are the
+    files the job reads (other values, such as tables in memory or URLs, are passed over).
 
     Raises
     ------
+    OutputIsInput
+        ``path`` is one of ``inputs`` (the same file, by any name), whatever ``force`` says.
     OutputExists
         ``path`` exists and ``force`` is false.
     DataError
         The folder does not exist.
     """
     path = Path(path)
+    for given in inputs:
+        if _same_file(path, given):
+            raise OutputIsInput(path, given)
     if path.exists() and not force:
         raise OutputExists(path)
     if not path.parent.is_dir():
         raise DataError(f"folder {path.parent} does not exist")
     return path
+
+
+def _same_file(path: Path, given: object) -> bool:
+    """Whether ``given`` (a path read, or anything else) is the file ``path``: by name, or
+    by a link, another spelling of the folder, or a case-insensitive file system."""
+    if not isinstance(given, (str, os.PathLike)) or "://" in str(given):
+        return False
+    try:
+        return path.exists() and Path(given).is_file() and os.path.samefile(path, given)
+    except (OSError, ValueError):  # a name the system cannot even look up is not the output
+        return False

@@ -7,13 +7,15 @@ can fix are one red line and exit code 1, never a traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,10 +28,14 @@ from retention_xl.errors import (
     MissingColumns,
     NoUsableOrders,
     OutputExists,
+    OutputIsInput,
     RetentionError,
     TooLargeForMemory,
     UnknownColumn,
 )
+
+if TYPE_CHECKING:
+    from retention_xl.options import ReportOptions
 
 app = typer.Typer(
     name="retention-xl",
@@ -44,55 +50,159 @@ app.add_typer(addin_app, name="addin")
 out = Console()
 err = Console(stderr=True)
 
-# Options shared by the commands that read orders, declared once.
 InputFile = Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")]
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")]
-CustomerOpt = Annotated[Optional[str], typer.Option("--customer", help="Column of the customer id or e-mail.")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Column of the order date.")]
-AmountOpt = Annotated[Optional[str], typer.Option("--amount", help="Column of the order (or line) amount.")]
-OrderIdOpt = Annotated[Optional[str], typer.Option("--order-id", help="Column of the order id: rows sharing it are one order.")]
-QuantityOpt = Annotated[Optional[str], typer.Option("--quantity", help="Column of the line quantity (amount = quantity x unit price).")]
-UnitPriceOpt = Annotated[Optional[str], typer.Option("--unit-price", help="Column of the line's unit price.")]
-StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Column of the order status (cancelled, pending ... are not sales).")]
-RefundOpt = Annotated[Optional[str], typer.Option("--refund", help="Column of the amount refunded on the order.")]
-FallbackOpt = Annotated[Optional[str], typer.Option("--customer-fallback", help="Column for the customer when the customer column is blank (billing name, phone).")]
-IncludeStatusOpt = Annotated[Optional[list[str]], typer.Option("--include-status", help="A status to count as a sale (repeat the option for several).")]
-ExcludeStatusOpt = Annotated[Optional[list[str]], typer.Option("--exclude-status", help="A status that is not a sale (repeat the option for several).")]
-DateOrderOpt = Annotated[
-    Optional[str],
-    typer.Option("--date-order", help="Order of text dates like 03/04/2024: dmy or mdy (default: from the data)."),
-]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
-SurveyOpt = Annotated[Optional[Path], typer.Option(
-    "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
-                     "Satisfaction 1-5, Effort 1-7, Comment.")]
-ContactLogOpt = Annotated[Optional[Path], typer.Option(
-    "--contacts", help="Contact log (.csv/.xlsx/.parquet): Customer, Date, Channel.")]
-AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Day the contact plan is for: YYYY-MM-DD, a Solar Hijri date such as 1402/10/15, or 'today' (default: the day of the last order in the data).")]
-QuietDaysOpt = Annotated[int, typer.Option(
-    "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")]
-WeeksOpt = Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")]
-EngineOpt = Annotated[str, typer.Option(
-    "--engine", help="What computes the report: auto (pandas when it fits, DuckDB for Parquet datasets, databases "
-                     "and long files), pandas, duckdb or spark.")]
-MemoryLimitOpt = Annotated[Optional[str], typer.Option("--memory-limit", help="DuckDB's memory limit, e.g. 4GB.")]
-CustomersLimitOpt = Annotated[int, typer.Option(
-    "--customers-limit", help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")]
-TableOpt = Annotated[Optional[str], typer.Option("--table", help="Table to read from a database or Spark.")]
-QueryOpt = Annotated[Optional[str], typer.Option("--query", help="SELECT to run on a database or Spark.")]
-StagingOpt = Annotated[Optional[Path], typer.Option(
-    "--staging-dir", help="Folder for the cleaned orders (DuckDB, Spark); for a Spark cluster, one every node can read.")]
-
-_ROLE_FLAGS = {"customer": "--customer", "date": "--date", "amount": "--amount"}
 
 
-def _roles(**columns: str | None):
-    """The column roles of the command's options."""
+# ------------------------------------------------------------------ shared options
+# The options of several commands are declared once, as groups: a group is a function whose
+# parameters are the options and which returns the ReportOptions keywords they set. A command
+# takes groups with @takes(...): it gets their options on the command line, one ReportOptions
+# built from them all (its parameter ``options``), and the value of any group option it names
+# as a parameter of its own (``sheet``, ``survey`` ...).
+
+def order_reading(
+    customer: Annotated[str | None, typer.Option("--customer", help="Column of the customer id or e-mail.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Column of the order date.")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", help="Column of the order (or line) amount.")] = None,
+    order_id: Annotated[str | None, typer.Option(
+        "--order-id", help="Column of the order id: rows sharing it are one order.")] = None,
+    quantity: Annotated[str | None, typer.Option(
+        "--quantity", help="Column of the line quantity (amount = quantity x unit price).")] = None,
+    unit_price: Annotated[str | None, typer.Option("--unit-price", help="Column of the line's unit price.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Column of the order status (cancelled, pending ... are not sales).")] = None,
+    refund: Annotated[str | None, typer.Option("--refund", help="Column of the amount refunded on the order.")] = None,
+    customer_fallback: Annotated[str | None, typer.Option(
+        "--customer-fallback",
+        help="Column for the customer when the customer column is blank (billing name, phone).")] = None,
+    include_status: Annotated[list[str] | None, typer.Option(
+        "--include-status", help="A status to count as a sale (repeat the option for several).")] = None,
+    exclude_status: Annotated[list[str] | None, typer.Option(
+        "--exclude-status", help="A status that is not a sale (repeat the option for several).")] = None,
+    date_order: Annotated[str | None, typer.Option(
+        "--date-order", help="Order of text dates like 03/04/2024: dmy or mdy (default: from the data).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Worksheet to read from an .xlsx file.")] = None,
+) -> dict[str, object]:
+    """How the orders are read and cleaned: the column of each role, the statuses, the date order
+    (every command that reads orders takes these)."""
     from retention_xl.options import ColumnRoles
 
-    return ColumnRoles(**columns)
+    return {"roles": ColumnRoles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
+                                 unit_price=unit_price, status=status, refund=refund,
+                                 customer_fallback=customer_fallback),
+            "dayfirst": _dayfirst(date_order), "include_statuses": tuple(include_status or ()),
+            "exclude_statuses": tuple(exclude_status or ())}
+
+
+def plan_settings(
+    period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
+    window: Annotated[int | None, typer.Option(
+        "--window", help="Activity window in days (default 90; Q 180, Y 366): lost customers are beyond it.")] = None,
+    margin: Annotated[float, typer.Option(
+        "--margin", help="Profit margin for both CLVs and the values at stake (1 = revenue).")] = 1.0,
+    horizon: Annotated[int, typer.Option("--horizon", help="Months predicted by the purchase models.")] = 12,
+    discount: Annotated[float, typer.Option("--discount", help="Discount rate per month of the predicted CLV.")] = 0.01,
+    lang: LangOpt = "en",
+    survey: Annotated[Path | None, typer.Option(
+        "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
+                         "Satisfaction 1-5, Effort 1-7, Comment.")] = None,
+    contact_log: Annotated[Path | None, typer.Option(
+        "--contacts", help="Contact log (.csv/.xlsx/.parquet): Customer, Date, Channel.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Day the contact plan is for: YYYY-MM-DD, a Solar Hijri date such as 1402/10/15, or "
+                        "'today' (default: the day of the last order in the data).")] = None,
+    quiet_days: Annotated[int, typer.Option(
+        "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")] = 30,
+    contact_weeks: Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")] = 12,
+) -> dict[str, object]:
+    """What the analysis and the contact plan are computed with (the values at stake are
+    predicted CLVs: the horizon and the discount change them too)."""
+    return {"period": period, "window_days": window, "margin": margin, "horizon": horizon, "discount": discount,
+            "lang": lang, "as_of": _as_of(as_of), "quiet_days": quiet_days, "contact_weeks": contact_weeks}
+
+
+def engine_settings(
+    engine: Annotated[str, typer.Option(
+        "--engine", help="What computes the report: auto (pandas when it fits, DuckDB for Parquet datasets, "
+                         "databases and long files), pandas, duckdb or spark.")] = "auto",
+    memory_limit: Annotated[str | None, typer.Option("--memory-limit", help="DuckDB's memory limit, e.g. 4GB.")] = None,
+    customers_limit: Annotated[int, typer.Option(
+        "--customers-limit",
+        help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")] = 100_000,
+    table: Annotated[str | None, typer.Option("--table", help="Table to read from a database or Spark.")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="SELECT to run on a database or Spark.")] = None,
+    staging_dir: Annotated[Path | None, typer.Option(
+        "--staging-dir",
+        help="Folder for the cleaned orders (DuckDB, Spark); for a Spark cluster, one every node can read.")] = None,
+) -> dict[str, object]:
+    """Where a large report is read from and what computes it (``report`` only: the figures
+    are the same whatever the engine)."""
+    return {"engine": engine, "memory_limit": memory_limit, "customers_limit": customers_limit}
+
+
+def takes(*groups: Callable[..., dict]) -> Callable[[Callable], Callable]:
+    """Give a command the options of ``groups`` (see the note above :func:`order_reading`)."""
+
+    def decorate(command: Callable) -> Callable:
+        own = inspect.signature(command).parameters
+        shared = {g: inspect.signature(g, eval_str=True).parameters for g in groups}
+        given = {name for params in shared.values() for name in params}
+        # the command's own options, their annotations evaluated (the hidden ones, such as
+        # ``options: ReportOptions``, are not: the library is imported when a command runs)
+        visible = [p.replace(annotation=eval(p.annotation, command.__globals__) if isinstance(p.annotation, str)
+                             else p.annotation)
+                   for name, p in own.items() if name != "options" and name not in given]
+        for params in shared.values():
+            visible += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params.values()]
+
+        @functools.wraps(command)
+        def run(**kwargs):
+            from retention_xl.options import ReportOptions
+
+            settings: dict[str, object] = {}
+            for group, params in shared.items():
+                settings.update(group(**{name: kwargs[name] for name in params}))
+            passed = {name: value for name, value in kwargs.items() if name in own}
+            if "options" in own:
+                passed["options"] = ReportOptions(**settings)
+            return command(**passed)
+
+        run.__signature__ = inspect.Signature(
+            [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in visible])
+        run.__annotations__ = {p.name: p.annotation for p in visible}
+        run.shared_groups = groups
+        return run
+
+    return decorate
+
+
+#: the flag of each argument of the library the command line sets (ReportOptions' fields and
+#: roles, the file functions' arguments): an error about an argument is worded with its flag
+FLAGS = {
+    "customer": "--customer", "date": "--date", "amount": "--amount", "order_id": "--order-id",
+    "quantity": "--quantity", "unit_price": "--unit-price", "status": "--status", "refund": "--refund",
+    "customer_fallback": "--customer-fallback", "include_statuses": "--include-status",
+    "exclude_statuses": "--exclude-status", "dayfirst": "--date-order", "sheet": "--sheet",
+    "period": "--period", "window_days": "--window", "margin": "--margin", "horizon": "--horizon",
+    "discount": "--discount", "lang": "--lang", "survey": "--survey", "contacts": "--contacts",
+    "as_of": "--as-of", "quiet_days": "--quiet-days", "contact_weeks": "--contact-weeks",
+    "engine": "--engine", "memory_limit": "--memory-limit", "customers_limit": "--customers-limit",
+    "table": "--table", "query": "--query", "staging": "--staging-dir", "holdout_start": "--holdout-start",
+}
+_ROLE_FLAGS = {role: FLAGS[role] for role in ("customer", "date", "amount")}
+
+
+def _in_flags(error: RetentionError) -> str:
+    """The error's one line, the argument it is about named by its flag: "window_days must be
+    from 1 to 36,600" is "--window must be from 1 to 36,600" here."""
+    text = str(error)
+    flag = FLAGS.get(error.option or "")
+    if flag is None:
+        return text
+    named = re.sub(rf"(?<![\w-]){re.escape(error.option)}(?![\w-])", flag, text, count=1)
+    return named if named != text else f"{flag}: {text}"
 
 
 def _remedy(error: RetentionError) -> str:
@@ -101,13 +211,15 @@ def _remedy(error: RetentionError) -> str:
         flag = "--survey" if error.table == "survey" else "--contacts"
         return f"Rename that column of the {flag} file to one of the recognised headers."
     if isinstance(error, MissingColumns):
-        flags = ", ".join(f"{_ROLE_FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
+        flags = ", ".join(f"{FLAGS.get(r, '--' + r.replace('_', '-'))} COLUMN" for r in error.roles)
         lines = " (or, for order lines, --quantity COLUMN and --unit-price COLUMN)" if "amount" in error.roles else ""
         return f"Name the column with {flags}{lines}."
     if isinstance(error, UnknownColumn):
-        return f"Check the spelling of {_ROLE_FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
+        return f"Check the spelling of {FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
+    if isinstance(error, OutputIsInput):
+        return "Give the output another name: a file being read is never written over, even with --force."
     if isinstance(error, OutputExists):
         return "Choose another name (-o) or pass --force to replace it."
     if isinstance(error, EngineOutOfMemory) and error.limit:
@@ -130,7 +242,8 @@ def errors_as_one_line(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except RetentionError as e:
             hint = _remedy(e)
-            err.print(f"[bold red]Error:[/] {e}" + (f". {hint}" if hint else ""), highlight=False, soft_wrap=True)
+            err.print(f"[bold red]Error:[/] {_in_flags(e)}" + (f". {hint}" if hint else ""), highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(1) from None
 
     return run
@@ -157,7 +270,8 @@ def _dayfirst(order: str | None) -> bool | None:
         return None
     code = order.strip().lower().replace("/", "")
     if code not in ("dmy", "mdy"):
-        raise InvalidValue(f"date order must be dmy (day/month/year) or mdy (month/day/year), got {order!r}")
+        raise InvalidValue(f"dayfirst must be dmy (day/month/year) or mdy (month/day/year), got {order!r}",
+                           option="dayfirst")
     return code == "dmy"
 
 
@@ -202,50 +316,26 @@ def _no_huge_page_advice() -> None:
 
 @app.command()
 @errors_as_one_line
+@takes(order_reading, plan_settings, engine_settings)
 def report(
-    input: Annotated[Optional[str], typer.Argument(
+    input: Annotated[str | None, typer.Argument(
         help="Order table: .csv, .xlsx/.xlsm or .parquet; a Parquet folder or glob; a .duckdb/.sqlite file or a "
              "postgresql:// URL (with --table or --query); spark:TABLE.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
-    period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
-    lang: LangOpt = "en",
-    window: Annotated[
-        Optional[int], typer.Option("--window", help="Activity window in days (default 90; Q 180, Y 366).")
-    ] = None,
-    margin: Annotated[float, typer.Option("--margin", help="Profit margin for both CLVs (1 = revenue).")] = 1.0,
-    horizon: Annotated[int, typer.Option("--horizon", help="Months predicted by the purchase models.")] = 12,
-    discount: Annotated[float, typer.Option("--discount", help="Discount rate per month of the predicted CLV.")] = 0.01,
-    customer: CustomerOpt = None,
-    date: DateOpt = None,
-    amount: AmountOpt = None,
-    order_id: OrderIdOpt = None,
-    quantity: QuantityOpt = None,
-    unit_price: UnitPriceOpt = None,
-    status: StatusOpt = None,
-    refund: RefundOpt = None,
-    customer_fallback: FallbackOpt = None,
-    include_status: IncludeStatusOpt = None,
-    exclude_status: ExcludeStatusOpt = None,
-    date_order: DateOrderOpt = None,
-    sheet: SheetOpt = None,
-    survey: SurveyOpt = None,
-    contacts: ContactLogOpt = None,
-    as_of: AsOfOpt = None,
-    quiet_days: QuietDaysOpt = 30,
-    contact_weeks: WeeksOpt = 12,
     force: ForceOpt = False,
-    engine: EngineOpt = "auto",
-    memory_limit: MemoryLimitOpt = None,
-    customers_limit: CustomersLimitOpt = 100_000,
-    table: TableOpt = None,
-    query: QueryOpt = None,
-    staging_dir: StagingOpt = None,
+    *,
+    options: ReportOptions,
+    sheet: str | None,
+    survey: Path | None,
+    contact_log: Path | None,
+    table: str | None,
+    query: str | None,
+    staging_dir: Path | None,
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Contacts, Feedback, Data issues) from an order table."""
     from retention_xl.engines.run import report_source
     from retention_xl.layout.statement import CONVENTIONS, basis_lines
-    from retention_xl.options import ReportOptions
     from retention_xl.sample import sample_path
     from retention_xl.wording import notice_text
 
@@ -254,19 +344,10 @@ def report(
     source = str(sample_path()) if sample else input
     stem = "retention-report" if sample else (Path(source.split("://")[-1].split("?")[0].rstrip("/*")).stem or "orders")
     target = output or Path.cwd() / (f"{stem}.xlsx" if sample else f"{stem}-retention.xlsx")
-    options = ReportOptions(
-        roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
-                     unit_price=unit_price, status=status, refund=refund, customer_fallback=customer_fallback),
-        period=period, window_days=window, lang=lang, horizon=horizon, margin=margin, discount=discount,
-        dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
-        exclude_statuses=tuple(exclude_status or ()),
-        as_of=_as_of(as_of), quiet_days=quiet_days, contact_weeks=contact_weeks,
-        engine=engine, memory_limit=memory_limit, customers_limit=customers_limit,
-    )
     started = time.perf_counter()
     with _progress() as step:
         run = report_source(source, target, options, table=table, query=query, sheet=sheet, force=force,
-                            progress=step, staging=staging_dir, survey=survey, contacts=contacts)
+                            progress=step, staging=staging_dir, survey=survey, contacts=contact_log)
     orders, h = run.orders, run.analysis.headline
     out.print(f"[bold green]Report written:[/] {run.path} (engine: {run.engine})")
     if run.customers_file is not None:
@@ -314,43 +395,28 @@ def _how_many(n: int, thing: str) -> str:
 
 @app.command()
 @errors_as_one_line
+@takes(order_reading, plan_settings)
 def contacts(
-    input: Annotated[Optional[Path], typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Contact plan to write (.csv).")] = None,
-    ics: Annotated[Optional[Path], typer.Option(
+    input: Annotated[Path | None, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Contact plan to write (.csv).")] = None,
+    ics: Annotated[Path | None, typer.Option(
         "--ics", help="Also write the weekly batches as a calendar file (.ics) for Outlook or Google Calendar.")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
-    survey: SurveyOpt = None,
-    contact_log: ContactLogOpt = None,
-    as_of: AsOfOpt = None,
-    quiet_days: QuietDaysOpt = 30,
-    contact_weeks: WeeksOpt = 12,
-    lang: LangOpt = "en",
-    window: Annotated[
-        Optional[int], typer.Option("--window", help="Activity window in days (default 90): lost customers are beyond it.")
-    ] = None,
-    margin: Annotated[float, typer.Option("--margin", help="Profit margin for the values at stake (1 = revenue).")] = 1.0,
-    customer: CustomerOpt = None,
-    date: DateOpt = None,
-    amount: AmountOpt = None,
-    date_order: DateOrderOpt = None,
-    sheet: SheetOpt = None,
     force: ForceOpt = False,
+    *,
+    options: ReportOptions,
+    sheet: str | None,
+    survey: Path | None,
+    contact_log: Path | None,
 ) -> None:
     """Write the contact plan (whom to contact, why, when, and what each is worth) as CSV for mail and SMS tools."""
     from retention_xl.file_pipeline import contacts_file
-    from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.sample import sample_path
 
     if sample == (input is not None):
         _fail("give an order file, or --sample to use the bundled sample orders (not both)")
     source = sample_path() if sample else input
     target = output or Path.cwd() / ("contact-plan.csv" if sample else f"{source.stem}-contacts.csv")
-    options = ReportOptions(
-        roles=ColumnRoles(customer=customer, date=date, amount=amount), window_days=window, lang=lang,
-        margin=margin, dayfirst=_dayfirst(date_order), as_of=_as_of(as_of), quiet_days=quiet_days,
-        contact_weeks=contact_weeks,
-    )
     with _progress() as step:
         run = contacts_file(source, target, options, survey=survey, contacts=contact_log, ics=ics, sheet=sheet,
                             force=force, progress=step)
@@ -362,24 +428,15 @@ def contacts(
 
 @app.command()
 @errors_as_one_line
+@takes(order_reading)
 def validate(
     input: InputFile,
     holdout_start: Annotated[
         str, typer.Option("--holdout-start", help="First day of the holdout period, e.g. 2024-07-01.")
     ],
-    customer: CustomerOpt = None,
-    date: DateOpt = None,
-    amount: AmountOpt = None,
-    order_id: OrderIdOpt = None,
-    quantity: QuantityOpt = None,
-    unit_price: UnitPriceOpt = None,
-    status: StatusOpt = None,
-    refund: RefundOpt = None,
-    customer_fallback: FallbackOpt = None,
-    include_status: IncludeStatusOpt = None,
-    exclude_status: ExcludeStatusOpt = None,
-    date_order: DateOrderOpt = None,
-    sheet: SheetOpt = None,
+    *,
+    options: ReportOptions,
+    sheet: str | None,
 ) -> None:
     """Check the purchase models: fitted on the orders before --holdout-start, scored on the purchases after it."""
     from rich.table import Table
@@ -387,14 +444,7 @@ def validate(
     from retention_xl.analysis.models.choice import DEFAULT_CANDIDATES
     from retention_xl.file_pipeline import check_holdout
     from retention_xl.layout.segments import MODEL_NAMES
-    from retention_xl.options import ReportOptions
 
-    options = ReportOptions(
-        roles=_roles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
-                     unit_price=unit_price, status=status, refund=refund, customer_fallback=customer_fallback),
-        dayfirst=_dayfirst(date_order), include_statuses=tuple(include_status or ()),
-        exclude_statuses=tuple(exclude_status or ()),
-    )
     with _progress() as step:
         check = check_holdout(input, holdout_start, options, sheet=sheet, progress=step)
     result = check.validation
@@ -494,7 +544,7 @@ def addin_build(
 @addin_app.command("install")
 @errors_as_one_line
 def addin_install(
-    file: Annotated[Optional[Path], typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
+    file: Annotated[Path | None, typer.Argument(help="A built add-in (default: build a fresh one).")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an installed add-in holding imported formulas even if "
                                            "they cannot be imported again.")

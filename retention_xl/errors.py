@@ -20,18 +20,25 @@ __all__ = [
     "NoUsableOrders",
     "ModelError",
     "OutputExists",
+    "OutputIsInput",
     "EnvironmentProblem",
 ]
 
 
 class RetentionError(Exception):
-    """Base class: a problem the user can fix, with a one-line reason."""
+    """Base class: a problem the user can fix, with a one-line reason.
+
+    ``option`` is the name of the argument at fault when one is (``"window_days"``,
+    ``"as_of"`` ...), as the API spells it: the reason speaks of it by that name, and a door
+    that names it otherwise (a command-line flag, a settings cell) words it its own way.
+    """
 
     code = "#VALUE!"
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, option: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.option = option
 
     def __str__(self) -> str:  # one line, always
         return " ".join(str(self.reason).split())
@@ -122,6 +129,18 @@ class OutputExists(RetentionError):
     def __init__(self, path: object):
         super().__init__(f"{path} already exists")
         self.path = path
+
+
+class OutputIsInput(RetentionError):
+    """The file to write is a file being read (``path``, and the ``input`` as given): writing it
+    would replace the user's data, which ``force`` never allows."""
+
+    def __init__(self, path: object, input: object):
+        same = str(path) == str(input)
+        super().__init__(f"{path} is {'a file being read' if same else f'the file being read, {input}'}: "
+                         "writing there would replace it")
+        self.path = path
+        self.input = input
 
 
 class EnvironmentProblem(RetentionError):

@@ -20,7 +20,6 @@ from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.holdout_split import Validation, validate_models
 from retention_xl.analysis.side_tables import SideTable
-from retention_xl.errors import OutputExists
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.labels import label
@@ -29,9 +28,9 @@ from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.sources import file_checks
 from retention_xl.sources.files import read_table
-from retention_xl.writers.calendar_ics import write_ics
-from retention_xl.writers.csv_table import write_table_csv
-from retention_xl.writers.xlsx_file import write_xlsx
+from retention_xl.writers.calendar_ics import check_ics_target, write_ics
+from retention_xl.writers.csv_table import check_csv_target, write_table_csv
+from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
 __all__ = ["read_orders", "read_side_table", "report_file", "ReportRun", "contacts_file", "ContactsRun",
            "check_holdout", "HoldoutCheck", "STEPS", "header_check"]
@@ -156,15 +155,14 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     """Read ``source``, analyse it and write the report workbook ``output`` in one call.
 
     ``progress`` is called with each step of :data:`STEPS`. ``output`` is never replaced
-    unless ``force`` (:class:`~retention_xl.errors.OutputExists`); it is checked before any
-    work. ``survey`` answers and a ``contacts`` log (files or tables, optional) add the
+    unless ``force`` (:class:`~retention_xl.errors.OutputExists`), and never when it is one
+    of the files read (:class:`~retention_xl.errors.OutputIsInput`); it is checked before
+    any work. ``survey`` answers and a ``contacts`` log (files or tables, optional) add the
     Feedback sheet and feed the contact plan (see :func:`read_side_table`).
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)
-    output = Path(output)
-    if output.exists() and not force:
-        raise OutputExists(output)
+    output = check_xlsx_target(output, force=force, inputs=(source, survey, contacts))
     step(STEPS[0])
     table = read_table(source, sheet=sheet, check=header_check(options))
     step(STEPS[1])
@@ -200,14 +198,15 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     ContactPlan table of the report's Contacts sheet, in the language of ``options``.
     With ``ics``, the weekly batches are also written as an iCalendar file.
 
-    Neither file is replaced unless ``force``; both are checked before any work.
+    Neither file is replaced unless ``force``, nor ever when it is one of the files read;
+    both are checked (names, folders, existence) before any work.
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)
-    targets = [Path(output)] + ([Path(ics)] if ics is not None else [])
-    for target in targets:
-        if target.exists() and not force:
-            raise OutputExists(target)
+    read = (source, survey, contacts)
+    output = check_csv_target(output, force=force, inputs=read)
+    if ics is not None:
+        ics = check_ics_target(ics, force=force, inputs=read)
     step(STEPS[0])
     orders = read_orders(source, options, sheet=sheet)
     answers = read_side_table(survey, "survey", options)

@@ -3,7 +3,7 @@
 The command line builds :class:`ReportOptions` from its flags, the ribbon from the
 workbook's Settings sheet, a notebook user by hand; the pipeline
 (:mod:`retention_xl.pipeline`) takes nothing else. Values are checked once, here, with
-messages that name the option.
+messages that name the option (and carry its name as the error's ``option``).
 
 Examples
 --------
@@ -59,7 +59,7 @@ class ColumnRoles:
         for f in fields(self):
             value = getattr(self, f.name)
             if value is not None and not (isinstance(value, str) and value.strip()):
-                raise InvalidValue(f"the {f.name} column must be a column name, got {value!r}")
+                raise InvalidValue(f"{f.name} must be a column name, got {value!r}", option=f.name)
 
     def chosen(self) -> dict[str, str]:
         """The roles the user named, e.g. ``{"customer": "Email"}``."""
@@ -133,17 +133,17 @@ class ReportOptions:
 
     def __post_init__(self) -> None:
         if not isinstance(self.roles, ColumnRoles):
-            raise InvalidValue(f"roles must be ColumnRoles, got {type(self.roles).__name__}")
+            raise InvalidValue(f"roles must be ColumnRoles, got {type(self.roles).__name__}", option="roles")
         object.__setattr__(self, "period", normalise_period(self.period))
         if self.lang not in LANGUAGES:
-            raise InvalidValue(f"language must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+            raise InvalidValue(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}", option="lang")
         if self.window_days is not None:
             check_window(self.window_days, self.period)
         whole("horizon", self.horizon, 1, 1200)
         _fraction("margin", self.margin, low_open=True)
         _fraction("discount", self.discount, high_open=True)
         if self.dayfirst not in (None, True, False):
-            raise InvalidValue(f"dayfirst must be true, false or empty, got {self.dayfirst!r}")
+            raise InvalidValue(f"dayfirst must be true, false or empty, got {self.dayfirst!r}", option="dayfirst")
         for name in ("include_statuses", "exclude_statuses"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -154,7 +154,7 @@ class ReportOptions:
         whole("quiet_days", self.quiet_days, 1, 3660)
         whole("contact_weeks", self.contact_weeks, 1, 520)
         if self.engine not in ENGINES:
-            raise InvalidValue(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+            raise InvalidValue(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}", option="engine")
         if self.memory_limit is not None:
             parse_memory(self.memory_limit)
         whole("customers_limit", self.customers_limit, 1, 1_000_000)
@@ -177,12 +177,12 @@ class ReportOptions:
 
 def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidValue(f"{name} must be a number, got {value!r}")
+        raise InvalidValue(f"{name} must be a number, got {value!r}", option=name)
     too_low = value <= 0 if low_open else value < 0
     too_high = value >= 1 if high_open else value > 1
     if too_low or too_high:
         low, high = ("(0" if low_open else "[0"), ("1)" if high_open else "1]")
-        raise OutOfRange(f"{name} must be a fraction in {low}, {high}, got {value:g}")
+        raise OutOfRange(f"{name} must be a fraction in {low}, {high}, got {value:g}", option=name)
 
 
 def given_options(options: object) -> ReportOptions:

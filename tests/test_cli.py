@@ -75,9 +75,9 @@ def test_report_from_lunar_hijri_dates_in_arabic(tmp_path):
         (["report"], "give an order file, or --sample"),
         (["report", "missing.csv"], "missing.csv"),
         (["report", "--sample", "--period", "D"], "period must be W, M, Q or Y"),
-        (["report", "--sample", "--lang", "de"], "language must be one of en, ar, fa"),
+        (["report", "--sample", "--lang", "de"], "--lang must be one of en, ar, fa"),
         (["report", "--sample", "--customer", "Client"], "Client"),
-        (["report", "--sample", "--window", "10"], "window_days must be from 31 to 36,600 days for period M, got 10"),
+        (["report", "--sample", "--window", "10"], "--window must be from 31 to 36,600 days for period M, got 10"),
     ],
 )
 def test_errors_are_one_clear_line_and_exit_1(args, message, tmp_path):
@@ -375,3 +375,255 @@ def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_pat
         done = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"t{chosen}.xlsx")], env=env,
                               capture_output=True, text=True, check=True)
         assert done.stdout.split()[-1] == advice, done.stdout
+
+
+# ------------------------------------------------ options shared by the commands that read orders
+INVOICE_DE = ('Beleg,Kunde,Datum,Menge,Einzelpreis\nR1,k1,2024-01-05,2,"10,00"\nR1,k1,2024-01-05,1,"5,00"\n'
+              'R2,k2,2024-02-05,3,"7,50"\nR3,k1,2024-03-05,1,"100,00"\n')
+
+
+def _table_rows(path, name):
+    """The rows of the Excel Table ``name`` in the workbook ``path`` (header first), as text."""
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if name in sheet.tables:
+            cells = sheet[sheet.tables[name].ref]
+            return [[_as_text(c.value) for c in row] for row in cells]
+    raise AssertionError(f"no table {name}")
+
+
+def _as_text(value):
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, (int, float)):
+        return f"{float(value):g}"
+    try:
+        return f"{float(value):g}"
+    except ValueError:
+        return str(value)
+
+
+def test_the_contacts_plan_is_the_reports_contacts_sheet_with_the_same_options(tmp_path):
+    # order lines with a quantity and a unit price: contacts took neither, and with
+    # --amount Einzelpreis wrote k1 = 115 and k2 = 7.5 where the report said 125 and 22.5
+    import csv
+
+    src = tmp_path / "invoice_de.csv"
+    src.write_text(INVOICE_DE, encoding="utf-8")
+    options = ["--customer", "Kunde", "--date", "Datum", "--order-id", "Beleg", "--quantity", "Menge",
+               "--unit-price", "Einzelpreis", "--period", "Q", "--horizon", "6", "--as-of", "2024-04-01"]
+    report = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx"), *options])
+    assert report.exit_code == 0, report.output
+    plan = runner.invoke(app, ["contacts", str(src), "-o", str(tmp_path / "plan.csv"), *options])
+    assert plan.exit_code == 0, plan.output
+    with open(tmp_path / "plan.csv", encoding="utf-8-sig", newline="") as f:
+        written = [[_as_text(v) for v in row] for row in csv.reader(f)]
+    sheet = _table_rows(tmp_path / "r.xlsx", "ContactPlan")
+    assert written == sheet
+    at_stake = {row[1]: row[written[0].index("Value at stake")] for row in written[1:]}
+    assert at_stake == {"k1": "125", "k2": "22.5"}
+
+
+#: the options of each command that are its own; every other option of a command that reads
+#: orders is one all of them take (reading), or report and contacts take (the analysis, the plan)
+OWN_OPTIONS = {
+    "report": {"--engine", "--memory-limit", "--customers-limit", "--table", "--query", "--staging-dir"},
+    "contacts": {"--ics"},
+    "validate": {"--holdout-start"},
+}
+OUTPUT_OPTIONS = {"--output", "--sample", "--force", "--help"}
+
+
+def _options_of(command, cli=app):
+    import typer.main
+
+    group = typer.main.get_command(cli)
+    params = (group.commands[command] if hasattr(group, "commands") else group).params
+    return {o for p in params for o in p.opts if o.startswith("--")} | {"--help"}
+
+
+def test_every_command_that_reads_orders_takes_the_same_reading_options():
+    import typer
+
+    from retention_xl.cli import order_reading, takes
+    from retention_xl.options import ROLES, ReportOptions
+
+    probe = typer.Typer(add_completion=False)
+    probe.command()(takes(order_reading)(lambda: None))
+    reading = _options_of(None, probe) - {"--help"}
+    # every role and every cleaning setting of the library has its option among them
+    assert {f"--{r.replace('_', '-')}" for r in ROLES} <= reading
+    assert set(ReportOptions().cleaning()) == {"include_statuses", "exclude_statuses", "dayfirst"}
+    assert {"--include-status", "--exclude-status", "--date-order", "--sheet"} <= reading
+    # and each command's options are the shared ones and its own: an option added to one
+    # command and not to the others fails here
+    report, contacts, validate = (_options_of(c) - OWN_OPTIONS[c] for c in ("report", "contacts", "validate"))
+    assert validate == reading | {"--help"}
+    assert report == contacts
+    assert reading <= report
+
+
+# ------------------------------------------------ never over the input, every name checked first
+ORDERS_CSV = "Customer,Date,Amount\na,2024-01-05,10\nb,2024-01-20,20\na,2024-02-11,15\n"
+
+
+def _orders_workbook(path):
+    book = openpyxl.Workbook()
+    for row in [line.split(",") for line in ORDERS_CSV.splitlines()]:
+        book.active.append(row)
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_report_never_writes_over_the_workbook_it_reads(tmp_path):
+    src = tmp_path / "multi_sheet.xlsx"
+    before = _orders_workbook(src)
+    for output in (src, tmp_path / "sub" / ".." / "multi_sheet.xlsx"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        result = runner.invoke(app, ["report", str(src), "-o", str(output), "--force"])
+        assert result.exit_code == 1, result.output
+        said = _said(result)
+        assert "is the file being read" in said or "is a file being read" in said
+        assert "never written over, even with --force" in said and "Traceback" not in said
+        assert src.read_bytes() == before
+
+
+def test_contacts_never_writes_over_the_orders_or_the_side_files(tmp_path):
+    src = tmp_path / "victim.csv"
+    src.write_text(ORDERS_CSV, encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("Customer,Date,Channel\na,2024-02-12,mail\n", encoding="utf-8")
+    for args in (["-o", str(src)], ["-o", str(log), "--contacts", str(log)], ["-o", str(log), "--survey", str(log)]):
+        result = runner.invoke(app, ["contacts", str(src), *args, "--force"])
+        assert result.exit_code == 1, result.output
+        assert "writing there would replace it" in _said(result)
+    assert src.read_text(encoding="utf-8") == ORDERS_CSV
+    assert log.read_text(encoding="utf-8") == "Customer,Date,Channel\na,2024-02-12,mail\n"
+
+
+def test_the_api_refuses_to_write_over_an_input_before_reading_it(tmp_path):
+    import retention_xl as rx
+
+    # not a workbook at all: read first, it would be "cannot read"; the output is refused first
+    src = tmp_path / "orders.xlsx"
+    src.write_bytes(b"not a workbook")
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_file(src, src, force=True)
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_source(str(src), src, force=True)
+    csv_src = tmp_path / "orders.csv"
+    csv_src.write_text(ORDERS_CSV, encoding="utf-8")
+    with pytest.raises(rx.OutputIsInput):
+        rx.contacts_file(csv_src, csv_src, force=True)
+    with pytest.raises(rx.OutputIsInput):
+        rx.report_file(csv_src, src, force=True, survey=src)
+    assert src.read_bytes() == b"not a workbook" and csv_src.read_text(encoding="utf-8") == ORDERS_CSV
+
+
+def test_contacts_checks_every_output_name_before_writing_any(tmp_path):
+    src = tmp_path / "orders.csv"
+    src.write_text(ORDERS_CSV, encoding="utf-8")
+    plan = tmp_path / "plan_x.csv"
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(plan), "--ics", str(tmp_path / "plan_x.txt")])
+    assert result.exit_code == 1 and "name it like plan_x.ics" in _said(result)
+    assert not plan.exists()
+    (tmp_path / "plan_x.ics").write_text("keep")
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(plan), "--ics", str(tmp_path / "plan_x.ics")])
+    assert result.exit_code == 1 and "already exists" in _said(result)
+    assert not plan.exists() and (tmp_path / "plan_x.ics").read_text() == "keep"
+
+
+def test_report_file_checks_the_output_name_before_reading(tmp_path):
+    import retention_xl as rx
+
+    src = tmp_path / "orders.xlsx"
+    src.write_bytes(b"not a workbook")  # read first, it would be "cannot read"
+    with pytest.raises(rx.DataError, match="name the output like r.xlsx"):
+        rx.report_file(src, tmp_path / "r.csv")
+
+
+# ------------------------------------------------ option errors speak in the flags typed
+@pytest.mark.parametrize(("args", "said"), [
+    (["--window", "0"], "Error: --window must be from 31 to 36,600 days for period M, got 0"),
+    (["--as-of", "1402/01/01"], "Error: --as-of 2023-03-21 is before the last order day in the data (2025-12-31)"),
+    (["--as-of", "soon"], "Error: --as-of must be a date like 2024-01-31, got 'soon'"),
+    (["--period", "D"], "Error: --period must be W, M, Q or Y"),
+    (["--lang", "de"], "Error: --lang must be one of en, ar, fa, got 'de'"),
+    (["--margin", "0"], "Error: --margin must be a fraction in (0, 1], got 0"),
+    (["--discount", "2"], "Error: --discount must be a fraction in [0, 1), got 2"),
+    (["--horizon", "0"], "Error: --horizon must be from 1 to 1,200, got 0"),
+    (["--quiet-days", "0"], "Error: --quiet-days must be from 1 to 3,660, got 0"),
+    (["--contact-weeks", "999"], "Error: --contact-weeks must be from 1 to 520, got 999"),
+    (["--customers-limit", "0"], "Error: --customers-limit must be from 1 to 1,000,000, got 0"),
+    (["--engine", "gpu"], "Error: --engine must be one of auto, pandas, duckdb, spark, got 'gpu'"),
+    (["--memory-limit", "1MB"], "Error: --memory-limit must be at least 64MiB, got '1MB'"),
+    (["--date-order", "ymd"], "Error: --date-order must be dmy (day/month/year) or mdy"),
+    (["--customer", " "], "Error: --customer must be a column name, got ' '"),
+])
+def test_an_option_error_names_the_flag_not_the_setting(args, said, tmp_path):
+    result = runner.invoke(app, ["report", "--sample", "-o", str(tmp_path / "r.xlsx"), *args])
+    assert result.exit_code == 1
+    assert _said(result).startswith(said), _said(result)
+    if args[0] not in OWN_OPTIONS["report"]:  # contacts says it the same way
+        plan = runner.invoke(app, ["contacts", "--sample", "-o", str(tmp_path / "p.csv"), *args])
+        assert plan.exit_code == 1 and _said(plan).startswith(said), _said(plan)
+
+
+def test_validate_names_the_holdout_start_by_its_flag(cdnow_csv):
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "soon"])
+    assert _said(result).startswith("Error: --holdout-start must be a date like 2024-01-31, got 'soon'")
+
+
+def test_every_setting_of_the_library_has_the_flag_its_errors_are_worded_with():
+    import dataclasses
+
+    from retention_xl.cli import FLAGS
+    from retention_xl.options import ROLES, ReportOptions
+
+    settings = {f.name for f in dataclasses.fields(ReportOptions)} - {"roles"} | set(ROLES)
+    assert settings <= set(FLAGS)
+    flags = _options_of("report") | _options_of("validate")
+    assert {FLAGS[s] for s in settings} <= flags
+    assert set(FLAGS.values()) <= flags  # no flag that no command has
+
+
+# ------------------------------------------------ a column with a blank header can be chosen
+def test_a_column_with_a_blank_header_is_chosen_by_the_name_the_error_lists(tmp_path):
+    src = tmp_path / "blankhdr.csv"
+    src.write_text("Customer,Date,\na,2024-01-01,10\nb,2024-01-03,5\n", encoding="utf-8")
+    merged = tmp_path / "merged_header.xlsx"  # a two-row header: "Order" merged over Date and Amount
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"], ws["B2"], ws["C2"] = "Customer", "Order", "Date", "Amount"
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:C1")
+    ws.append(["c1", "2024-01-03", 120])
+    ws.append(["c2", "2024-01-09", 200])
+    book.save(merged)
+    for path, extra in ((src, []), (merged, ["--date", "Order"])):
+        refused = runner.invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), *extra, "--force"])
+        assert refused.exit_code == 1 and "'Column C'" in _said(refused), _said(refused)
+        chosen = runner.invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx"), *extra,
+                                     "--amount", "Column C", "--force"])
+        assert chosen.exit_code == 0, chosen.output
+        assert "amount 'Column C' (as chosen)" in _said(chosen)
+
+
+# ------------------------------------------------ text files laid out as Excel users save them
+@pytest.mark.parametrize(("text", "said"), [
+    (("My Shop - Orders export\nGenerated 2024-04-01\n\nCustomer,Date,Amount\na,2024-01-05,10\nb,2024-01-06,20\n"
+      "a,2024-02-07,30\n"),
+     "3 rows read, 3 used, 0 skipped (see the Data issues sheet); 2 customers, 3 orders, net revenue 60.00"),
+    ("sep=;\nCustomer;Date;Amount\na;05/01/2024;10,5\nb;06/01/2024;20\na;07/02/2024;1.000,25\n",
+     "3 rows read, 3 used, 0 skipped (see the Data issues sheet); 2 customers, 3 orders, net revenue 1,030.75"),
+])
+def test_a_report_from_a_csv_with_title_lines_or_a_sep_hint(tmp_path, text, said):
+    src = tmp_path / "orders.csv"
+    src.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert said in _said(result)

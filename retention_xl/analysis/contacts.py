@@ -304,7 +304,7 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
     if today < last_day:
         shown, asked = midnight_dates(np.array([float(last_day), float(today)]))
         raise DataError(f"as_of {asked:%Y-%m-%d} is before the last order day in the data ({shown:%Y-%m-%d}); "
-                        "the plan is for a day on or after it")
+                        "the plan is for a day on or after it", option="as_of")
 
     n = len(customers)
     frequency = customers["frequency"].to_numpy(dtype=float)

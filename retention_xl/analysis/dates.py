@@ -391,8 +391,8 @@ def read_day(value, name: str) -> pd.Timestamp:
         except (TypeError, ValueError):
             ts = pd.NaT
     if ts is pd.NaT or pd.isna(ts):
-        raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}")
+        raise InvalidValue(f"{name} must be a date like 2024-01-31, got {value!r}", option=name)
     try:
         return ts.normalize().as_unit("ns")
     except (OverflowError, ValueError):  # e.g. the year 1402 as a Gregorian date
-        raise InvalidValue(f"{name} must be a date from 1678 to 2261, got {value!r}") from None
+        raise InvalidValue(f"{name} must be a date from 1678 to 2261, got {value!r}", option=name) from None

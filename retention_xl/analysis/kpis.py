@@ -65,7 +65,7 @@ def check_window(window_days: object, period: str, name: str = "window_days") ->
         return whole(name, window_days, low, MAX_WINDOW_DAYS)
     except OutOfRange:
         raise OutOfRange(f"{name} must be from {low} to {MAX_WINDOW_DAYS:,} days for period {code}, "
-                         f"got {float(window_days):,.0f}") from None
+                         f"got {float(window_days):,.0f}", option=name) from None
 
 
 def period_kpis(

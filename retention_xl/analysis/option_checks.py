@@ -1,6 +1,6 @@
 """Checks of the options the analysis takes: a whole number in a range, a number above 0.
 
-Each raises the project's error naming the option (``InvalidValue`` for what is not a
+Each raises the project's error naming the option, in its text and as its ``option`` (``InvalidValue`` for what is not a
 number, ``OutOfRange`` for a number outside its range), so every door shows the same
 message for the same mistake.
 
@@ -29,9 +29,9 @@ def whole(name: str, value: object, low: int, high: int) -> int:
     """``value`` as an int, when it is a whole number from ``low`` to ``high``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or not float(value).is_integer():
-        raise InvalidValue(f"{name} must be a whole number, got {value!r}")
+        raise InvalidValue(f"{name} must be a whole number, got {value!r}", option=name)
     if not low <= value <= high:
-        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}")
+        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}", option=name)
     return int(value)
 
 
@@ -40,7 +40,7 @@ def positive(name: str, value: object) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise InvalidValue(f"{name} must be a number, got {value!r}") from None
+        raise InvalidValue(f"{name} must be a number, got {value!r}", option=name) from None
     if not math.isfinite(value) or value <= 0:
-        raise OutOfRange(f"{name} must be a number > 0, got {value:g}")
+        raise OutOfRange(f"{name} must be a number > 0, got {value:g}", option=name)
     return value

@@ -31,7 +31,8 @@ def normalise_period(period: str) -> str:
     """
     code = _ALIASES.get(str(period).strip().upper())
     if code is None:
-        raise InvalidValue(f'period must be W, M, Q or Y (week, month, quarter, year), got "{period}"')
+        raise InvalidValue(f'period must be W, M, Q or Y (week, month, quarter, year), got "{period}"',
+                           option="period")
     return code
 
 

@@ -116,9 +116,9 @@ def parse_memory(text: str) -> int:
     """
     match = _MEMORY.match(str(text))
     if not match:
-        raise InvalidValue(f"memory limit must be a size such as 4GB or 512MiB, got {text!r}")
+        raise InvalidValue(f"memory_limit must be a size such as 4GB or 512MiB, got {text!r}", option="memory_limit")
     unit = match.group(2).upper() if match.group(2) else None
     size = int(float(match.group(1)) * _UNITS[unit])
     if size < 64 * 2**20:
-        raise InvalidValue(f"memory limit must be at least 64MiB, got {text!r}")
+        raise InvalidValue(f"memory_limit must be at least 64MiB, got {text!r}", option="memory_limit")
     return size

@@ -108,14 +108,15 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
 
     Raises
     ------
-    OutputExists, TooLargeForMemory, NoUsableOrders, MissingColumns, DataError, EnvironmentProblem
+    OutputIsInput, OutputExists, TooLargeForMemory, NoUsableOrders, MissingColumns, DataError, EnvironmentProblem
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)
     # the outputs are checked before the work, not after it: a missing folder or a name
     # other than .xlsx would otherwise be found once millions of rows are analysed
-    output = check_xlsx_target(output, force=force)
-    beside = check_target(customers_path(output), force=force)
+    read = (source, survey, contacts)
+    output = check_xlsx_target(output, force=force, inputs=read)
+    beside = check_target(customers_path(output), force=force, inputs=read)
     step("Reading orders")
     dataset = open_dataset(source, table=table, query=query, spark=spark) if is_dataset(source) else None
     if dataset is None:

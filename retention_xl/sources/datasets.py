@@ -40,6 +40,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
+from retention_xl.sources.table_shape import header_names
 
 __all__ = ["Dataset", "open_dataset", "is_dataset", "DATABASE_SUFFIXES", "BATCH_ROWS"]
 
@@ -82,7 +83,7 @@ class Dataset:
         """A CSV file streamed in batches, every cell as text (as
         :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
         detected the same way; no cell limit, since it is never held whole."""
-        from retention_xl.sources.files import detect_delimiter, detect_encoding
+        from retention_xl.sources.files import detect_encoding, text_layout
 
         path = Path(path)
         if not path.is_file():
@@ -91,9 +92,7 @@ class Dataset:
             head = f.read(200_000)
         encoding = detect_encoding(head)
         text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
-        lines = text.splitlines()
-        blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
-        delimiter = detect_delimiter("\n".join(lines[blank:]))
+        delimiter, blank = text_layout(text)
         return cls("csv", str(path), name=path.name, first_row=blank + 2,
                    frame=(encoding, delimiter, blank))
 
@@ -142,11 +141,12 @@ class Dataset:
             for _ in range(blank):
                 f.readline()
             header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
+        header = [str(name) for name in header_names(header)]  # a blank header named as read_table names it
         try:
             reader = pacsv.open_csv(
                 self.location,
                 read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                               skip_rows=blank, block_size=1 << 24),
+                                               skip_rows=blank + 1, column_names=header, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], column_types={n: pa.string() for n in header}))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +29,15 @@ import pandas as pd
 from retention_xl.errors import DataError
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.sources import file_checks
-from retention_xl.sources.table_shape import filled, trim_blank_rows, unique_headers
+from retention_xl.sources.table_shape import (
+    filled,
+    header_names,
+    trim_blank_rows,
+    unique_headers,
+)
 from retention_xl.sources.workbook_tables import TableRef, workbook_tables
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "SAMPLE_ROWS"]
+__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "text_layout", "SAMPLE_ROWS"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -149,23 +155,67 @@ def detect_encoding(data: bytes) -> str:
 
 
 def detect_delimiter(sample: str) -> str:
-    """Pick the delimiter (, ; tab |) that splits the first lines into equal field counts.
+    """Pick the delimiter (, ; tab |) that splits the first lines into equal field counts
+    (see :func:`text_layout`).
 
     Examples
     --------
     >>> detect_delimiter("a;b;c\\n1,5;2;3\\n")
     ';'
     """
-    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
-    best, best_score = ",", (-1.0, 0)
-    for delim in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)] if lines else []
+    return text_layout(sample)[0]
+
+
+#: Excel's hint on the first line of a CSV file: ``sep=;`` (the delimiter is the character after "=")
+_SEP_HINT = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
+#: lines of a text file searched for its header row
+_HEADER_SEARCH = 100
+
+
+def text_layout(text: str) -> tuple[str, int]:
+    """The delimiter of a text table and the line (0-based) its header is on.
+
+    The header is found as in a workbook (:func:`header_row`): the first line with two or
+    more filled cells, so titles, notes and blank lines above the table are passed over.
+    Excel's ``sep=;`` hint on the first line decides the delimiter; otherwise it is the one
+    (, ; tab |) that splits the lines from its header on into equal field counts, the one
+    whose header comes first on a tie.
+
+    Examples
+    --------
+    >>> text_layout("My Shop - Orders export\\nGenerated 2024-04-01\\n\\nCustomer,Date,Amount\\na,2024-01-05,10\\n")
+    (',', 3)
+    >>> text_layout("sep=;\\nCustomer;Date;Amount\\na;05/01/2024;10,5\\n")
+    (';', 1)
+    """
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and (hint := _SEP_HINT.match(lines[first])):
+        delimiter = hint.group(1)
+        return delimiter, first + 1 + _header_line(lines[first + 1:], delimiter)
+    best, best_score = (",", _header_line(lines, ",")), None
+    for delimiter in _DELIMITERS:
+        start = _header_line(lines, delimiter)
+        rows = [ln for ln in lines[start:start + 50] if ln.strip()]
+        counts = [len(r) for r in csv.reader(rows, delimiter=delimiter)]
         if not counts or counts[0] < 2:
             continue
-        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
-        if score > best_score:
-            best, best_score = delim, score
+        score = (sum(c == counts[0] for c in counts) / len(counts), -start, counts[0])
+        if best_score is None or score > best_score:
+            best, best_score = (delimiter, start), score
     return best
+
+
+def _header_line(lines: list[str], delimiter: str) -> int:
+    """The first of ``lines`` with two or more filled cells, else the first with any (0: none)."""
+    first = None
+    for i, cells in enumerate(csv.reader(lines[:_HEADER_SEARCH], delimiter=delimiter)):
+        count = sum(bool(c.strip()) for c in cells)
+        if count >= 2:
+            return i
+        if count and first is None:
+            first = i
+    return first or 0
 
 
 def _read_csv(path: Path) -> RawTable:
@@ -180,8 +230,7 @@ def _read_csv(path: Path) -> RawTable:
     head = data[:200_000].decode(encoding, errors="ignore").lstrip("\ufeff")
     file_checks.check_text(path, data, encoding, head)
     lines = head.splitlines()
-    leading_blank = next((i for i, line in enumerate(lines) if line.strip(" ,;\t|")), len(lines))
-    delimiter = detect_delimiter("\n".join(lines[leading_blank:]))
+    delimiter, leading_blank = text_layout(head)  # the lines above the header: blank, titles, a sep= hint
     header = next(csv.reader(lines[leading_blank:leading_blank + 1], delimiter=delimiter), [])
     n_lines = data.count(b"\n") + 1
     file_checks.check_text_shape(path, len(header), n_lines)
@@ -196,18 +245,32 @@ def _read_csv(path: Path) -> RawTable:
                 )
         except pd.errors.ParserWarning as exc:
             raise DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
-                            f"(an unquoted '{delimiter}' inside a value?); quote such values.") from exc
+                            f"(taken to be line {leading_blank + 1}, with {len(header)} cells): an unquoted "
+                            f"'{delimiter}' inside a value? Quote such values; if the table starts lower, delete "
+                            "the lines above its header.") from exc
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise DataError(f"Cannot read '{path.name}': it is not UTF-8 text, and byte 0x{data[exc.start]:02X} on "
                             f"line {line} is not a letter in {_CODEPAGES.get(encoding, encoding)} either; save "
                             "the file from Excel as 'CSV UTF-8'.") from exc
         except (pd.errors.ParserError, ValueError) as exc:
-            raise DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
-    frame.columns = unique_headers(frame.columns)
+            raise _unparsed(path, exc, leading_blank, len(header)) from exc
+    # the header as the file has it, a blank cell named for its column (pandas would say "Unnamed: 2")
+    frame.columns = unique_headers(header_names(header) if len(header) == frame.shape[1] else frame.columns)
     if frame.empty:
         raise DataError(f"'{path.name}' has a header row but no rows below it.")
     return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
+
+
+def _unparsed(path: Path, error: Exception, header_line: int, width: int) -> DataError:
+    """The parser's error, said with where the header was taken to be."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if found is None:
+        return DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(error).split())[:300]}")
+    line, saw = int(found.group(2)), int(found.group(3))
+    return DataError(f"Cannot read '{path.name}' as CSV: line {line} has {saw} cells, but the header was taken to "
+                     f"be line {header_line + 1}, which has {width}; if the table starts lower, delete the lines "
+                     "above its header, or quote the values that hold the delimiter")
 
 
 _CODEPAGES = {"cp1252": "Windows-1252 (Western)", "cp1256": "Windows-1256 (Arabic)"}
@@ -249,7 +312,6 @@ def _all_text(data: bytes, encoding: str, delimiter: str, skip: int) -> dict:
 def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None = None,
                prefer: str = INPUT_TABLES["orders"]) -> RawTable:
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     file_checks.check_workbook(path)
     try:
@@ -268,8 +330,9 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
             on_sheet = [t for t in tables if t.sheet == title]
             chosen = next((t for t in on_sheet if t.name.casefold() == prefer.casefold()),
                           on_sheet[0] if len(on_sheet) == 1 else None)
-        rows, width = _sheet_rows(ws, path.name, None if check is None else lambda head: _check_sample(head, check),
-                                  box=chosen)
+        first_col = chosen.min_col if chosen is not None else 1
+        rows, width = _sheet_rows(ws, path.name, None if check is None else
+                                  lambda head: _check_sample(head, check, first_col), box=chosen)
     except (DataError, _SampleRefused) as exc:
         if isinstance(exc, _SampleRefused):
             raise exc.error from None
@@ -283,7 +346,7 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
     header = list(rows[start]) + [None] * (width - len(rows[start]))
-    names = [v if filled(v) else f"Column {get_column_letter(i + 1)}" for i, v in enumerate(header)]
+    names = header_names(header, chosen.min_col if chosen is not None else 1)
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
     keep = [i for i in range(width) if filled(header[i]) or frame[i].map(filled).any()]
     frame = frame[keep]
@@ -321,14 +384,15 @@ def header_row(rows: list[tuple]) -> int | None:
     return first
 
 
-def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object]) -> None:
-    """Run ``check`` on the header and first rows read so far (before the rest of the sheet)."""
+def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object], first_col: int = 1) -> None:
+    """Run ``check`` on the header and first rows read so far (before the rest of the sheet),
+    their columns named as the whole sheet's will be (``first_col``: the sheet column of the first)."""
     start = header_row(head)
     if start is None:
         return
     width = max(len(r) for r in head[start:])
     header = list(head[start]) + [None] * (width - len(head[start]))
-    names = [str(v).strip() if filled(v) else f"Column {i + 1}" for i, v in enumerate(header)]
+    names = header_names(header, first_col)
     body = [tuple(r) + (None,) * (width - len(r)) for r in head[start + 1:]]
     sample = pd.DataFrame(body, columns=range(width), dtype=object)
     sample.columns = unique_headers(names)

@@ -13,12 +13,33 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["filled", "unique_headers", "trim_blank_rows"]
+__all__ = ["filled", "header_names", "unique_headers", "trim_blank_rows"]
 
 
 def filled(v: object) -> bool:
     """A cell with something in it (not None, not blank text)."""
     return v is not None and not (isinstance(v, str) and not v.strip())
+
+
+def header_names(cells, first_column: int = 1) -> list[object]:
+    """Header cells with a name for each blank one: ``Column C`` for a blank header in the
+    sheet's column C (``first_column`` is the sheet column of the first cell; a text file's
+    columns count from A, as Excel shows the file). The name is the one a user sees in the
+    lists of columns and can give to choose the column.
+
+    >>> header_names(["Customer", None, " "], first_column=26)
+    ['Customer', 'Column AA', 'Column AB']
+    """
+    return [cell if filled(cell) else f"Column {_letters(first_column + i)}" for i, cell in enumerate(cells)]
+
+
+def _letters(column: int) -> str:
+    """Excel's letters of the 1-based ``column``: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def unique_headers(names) -> list[str]:

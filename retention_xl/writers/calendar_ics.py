@@ -21,11 +21,11 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from retention_xl.atomic_write import write_atomically
+from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.errors import DataError
 from retention_xl.layout.blocks import CalendarEvent
 
-__all__ = ["calendar_bytes", "write_ics", "UID_DOMAIN"]
+__all__ = ["calendar_bytes", "write_ics", "check_ics_target", "UID_DOMAIN"]
 
 UID_DOMAIN = "retention-xl"
 
@@ -53,6 +53,16 @@ def calendar_bytes(events: Iterable[CalendarEvent], *, name: str, stamp: dt.date
     return cal.to_ical()
 
 
+def check_ics_target(path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """The checks of :func:`write_ics` on ``path``, made before any work: an .ics name, in a
+    folder that exists, not one of the ``inputs`` read, not over an existing file unless
+    ``force`` (see :func:`~retention_xl.atomic_write.check_target`)."""
+    path = Path(path)
+    if path.suffix.lower() != ".ics":
+        raise DataError(f"the calendar is an iCalendar file: name it like {path.with_suffix('.ics').name}")
+    return check_target(path, force=force, inputs=inputs)
+
+
 def write_ics(events: Iterable[CalendarEvent], path: str | Path, *, name: str, force: bool = False) -> Path:
     """Write the events to ``path`` atomically; an existing file is kept unless ``force``.
 
@@ -63,8 +73,6 @@ def write_ics(events: Iterable[CalendarEvent], path: str | Path, *, name: str, f
     DataError
         ``path`` does not end in .ics, or its folder does not exist.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".ics":
-        raise DataError(f"the calendar is an iCalendar file: name it like {path.with_suffix('.ics').name}")
+    path = check_ics_target(path, force=force)
     data = calendar_bytes(events, name=name)
     return write_atomically(path, lambda handle: handle.write(data), force=force)

@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from retention_xl.atomic_write import write_atomically
+from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.errors import DataError
 from retention_xl.layout.blocks import Table
 
-__all__ = ["write_table_csv", "table_csv_bytes"]
+__all__ = ["write_table_csv", "check_csv_target", "table_csv_bytes"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,6 +60,16 @@ def table_csv_bytes(table: Table) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def check_csv_target(path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """The checks of :func:`write_table_csv` on ``path``, made before any work: a .csv name,
+    in a folder that exists, not one of the ``inputs`` read, not over an existing file
+    unless ``force`` (see :func:`~retention_xl.atomic_write.check_target`)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise DataError(f"the plan is written as CSV: name the output like {path.with_suffix('.csv').name}")
+    return check_target(path, force=force, inputs=inputs)
+
+
 def write_table_csv(table: Table, path: str | Path, *, force: bool = False) -> Path:
     """Write ``table`` to ``path`` atomically; an existing file is kept unless ``force``.
 
@@ -70,8 +80,6 @@ def write_table_csv(table: Table, path: str | Path, *, force: bool = False) -> P
     DataError
         ``path`` does not end in .csv, or its folder does not exist.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raise DataError(f"the plan is written as CSV: name the output like {path.with_suffix('.csv').name}")
+    path = check_csv_target(path, force=force)
     data = table_csv_bytes(table)
     return write_atomically(path, lambda handle: handle.write(data), force=force)

@@ -319,16 +319,17 @@ def write_xlsx(report: Report, path: str | Path, *, force: bool = False, bulk_ro
     return write_atomically(path, lambda handle: _write_report(report, handle, bulk_rows), force=force)
 
 
-def check_xlsx_target(path: str | Path, *, force: bool = False) -> Path:
+def check_xlsx_target(path: str | Path, *, force: bool = False, inputs=()) -> Path:
     """The checks of :func:`write_xlsx` on ``path``, made before any work: an .xlsx name, in
-    a folder that exists, not over an existing file unless ``force``.
+    a folder that exists, not one of the ``inputs`` read, not over an existing file unless
+    ``force`` (see :func:`~retention_xl.atomic_write.check_target`).
 
     Raises
     ------
-    OutputExists, DataError
+    OutputIsInput, OutputExists, DataError
         As :func:`write_xlsx`.
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError(f"the report is an .xlsx workbook: name the output like {path.with_suffix('.xlsx').name}")
-    return check_target(path, force=force)
+    return check_target(path, force=force, inputs=inputs)

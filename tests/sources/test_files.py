@@ -299,3 +299,62 @@ def test_a_workbook_made_from_the_template_is_read_from_its_tables(tmp_path):
     assert orders.first_row == 5 and orders.source == "mine.xlsx, table 'Orders' on sheet 'Orders'"
     survey = read_table(book, table="Survey")
     assert survey.frame.columns[:3].tolist() == ["Customer", "Date", "Score"] and len(survey.frame) == 10
+
+
+def test_a_blank_header_has_one_name_in_every_reader(tmp_path):
+    # a blank header is "Column C" (its column, as Excel shows the file) in a CSV and in a
+    # workbook, in the first rows the header check sees and in the whole sheet read, and in
+    # the CSV streamed to DuckDB: the name the lists of columns show is the one --amount takes
+    from retention_xl.sources.datasets import Dataset
+
+    csv_path = write(tmp_path / "blank.csv", "Customer,Date,\na,2024-01-01,10\n")
+    assert read_table(csv_path).frame.columns.tolist() == ["Customer", "Date", "Column C"]
+    streamed = next(Dataset.of_csv(csv_path).batches())
+    assert streamed.schema.names == ["Customer", "Date", "Column C"]
+    assert streamed.column(2).to_pylist() == ["10"]
+
+    xlsx_path = tmp_path / "merged.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"] = "Customer", "Order"
+    ws.merge_cells("B1:C1")
+    ws.append(["c1", dt.datetime(2024, 1, 3), 120])
+    book.save(xlsx_path)
+    seen = []
+    table = read_table(xlsx_path, check=lambda sample: seen.append(sample.columns.tolist()))
+    assert seen == [table.frame.columns.tolist()] == [["Customer", "Order", "Column C"]]
+
+
+TITLE_ROWS = ("My Shop - Orders export\nGenerated 2024-04-01\n\nCustomer,Date,Amount\n"
+              "a,2024-01-05,10\nb,2024-01-06,20\n")
+SEP_HINT = "sep=;\nCustomer;Date;Amount\na;05/01/2024;10,5\nb;06/01/2024;20\na;07/02/2024;1.000,25\n"
+
+
+def test_title_lines_above_a_csv_header_are_passed_over_as_in_a_workbook(tmp_path):
+    # was pandas' "Error tokenizing data. C error: Expected 1 fields in line 4, saw 3"
+    from retention_xl.sources.datasets import Dataset
+
+    path = write(tmp_path / "title_rows.csv", TITLE_ROWS)
+    table = read_table(path)
+    assert table.frame.columns.tolist() == ["Customer", "Date", "Amount"]
+    assert table.frame["Amount"].tolist() == ["10", "20"] and table.first_row == 5
+    streamed = Dataset.of_csv(path)
+    assert next(streamed.batches()).column(2).to_pylist() == ["10", "20"] and streamed.first_row == 5
+
+
+def test_excels_sep_hint_decides_the_delimiter(tmp_path):
+    from retention_xl.sources.datasets import Dataset
+
+    path = write(tmp_path / "sep_hint.csv", SEP_HINT)
+    table = read_table(path)
+    assert table.frame.columns.tolist() == ["Customer", "Date", "Amount"]
+    assert table.frame["Amount"].tolist() == ["10,5", "20", "1.000,25"] and table.first_row == 3
+    assert next(Dataset.of_csv(path).batches()).column(2).to_pylist() == ["10,5", "20", "1.000,25"]
+
+
+def test_a_csv_that_cannot_be_parsed_says_where_its_header_was_taken_to_be(tmp_path):
+    with pytest.raises(DataError, match=r"more cells than the header \(taken to be line 1, with 2 cells\).*"
+                                        r"delete the lines above its header"):
+        read_table(write(tmp_path / "t.csv", "Orders export, April\nCustomer,Date,Amount\na,2024-01-05,10\n"))
+    with pytest.raises(DataError, match="line 3 has 5 cells, but the header was taken to be line 1, which has 3"):
+        read_table(write(tmp_path / "r.csv", "Customer,Date,Amount\na,2024-01-05,10\nb,2024-01-05,10,5,6\n"))
