@@ -52,6 +52,15 @@ def test_ranges_ignore_blanks_text_and_booleans_like_average():
     assert udfs.CHURN([[15.0], [None], ["note"], [4.0]], 500.0) == pytest.approx(0.038)
 
 
+def test_numbers_stored_as_text_in_a_range_are_read_as_the_report_reads_them():
+    # a survey pasted from the web: its Arabic scores were left out and NPS was -100
+    assert udfs.NPS(["١٠", "٩", 3.0]) == pytest.approx(100 / 3)
+    assert udfs.NPS([["Score"], ["n/a"], ["۱۰"], [9.0], ["6"]]) == pytest.approx(100 / 3)
+    assert udfs.AOV(["1,234.5", 10.0]) == pytest.approx(622.25)
+    assert udfs.CSAT([["۵"], ["۴٫۰"], [1.0], [2.0]]) == 0.5
+    assert udfs.CHURN([["Lost"], ["15"], [4.0]], 500.0) == pytest.approx(0.038)
+
+
 def test_single_cell_range_arrives_as_scalar():
     assert udfs.NPS(9.0) == 100
     assert udfs.CSAT(4.0) == 1

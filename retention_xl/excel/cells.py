@@ -5,7 +5,8 @@ xlwings passes a single cell as a scalar (``float``, ``str``, ``bool``, ``dateti
 numbers and arrays the analysis layer takes, following Excel's own rules:
 
 * a range argument ignores blanks, text and booleans, the way ``AVERAGE`` does, but an
-  error value inside it (``#N/A`` arriving from another cell) is passed on, as Excel does;
+  error value inside it (``#N/A`` arriving from another cell) is passed on, as Excel does,
+  and a number stored as text (also in Arabic-Indic or Persian digits) is read as one;
 * a scalar argument that is not a number is an error (``#VALUE!``).
 
 An error value reaches a formula as its text (``"#N/A"``) when the argument is declared
@@ -32,7 +33,9 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
 
 __all__ = [
@@ -193,10 +196,15 @@ def optional_number(x: Any, name: str, default: float | None) -> float | None:
 
 
 def numbers(x: Any, name: str) -> np.ndarray:
-    """The numbers in a range (or a single value), ignoring blanks, text and booleans.
+    """The numbers in a range (or a single value), ignoring blanks, booleans and text that
+    is not a number.
 
-    A date inside a range of numbers is refused rather than read as a serial number,
-    because a date among survey scores or amounts is a sign of the wrong range.
+    A number stored as text (``"10"``, ``"١٠"``, ``"۱۲۳٫۵"``, ``"1,234.50"``, ``"SAR 12"``)
+    is read as the report reads the order table's amounts
+    (:func:`~retention_xl.analysis.numerals.parse_numbers`): a survey pasted from the web
+    or a text export would otherwise lose those cells without a word. A date inside a
+    range of numbers is refused rather than read as a serial number, because a date among
+    survey scores or amounts is a sign of the wrong range.
     """
     flat, kinds = _cells(x)
     if kinds <= _PLAIN_CELLS:
@@ -209,14 +217,18 @@ def numbers(x: Any, name: str) -> np.ndarray:
             arr = np.array(flat, dtype=float)
         else:
             arr = np.array([v for v in flat if type(v) is float], dtype=float)
+            if str in kinds:
+                arr = np.concatenate([arr, _text_numbers([v for v in flat if type(v) is str])])
         return _finite(arr, name)
     out: list[float] = []
+    texts: list[str] = []
     for i, v in enumerate(flat, start=1):
         if v is None or _is_bool(v):
             continue
         if _is_error(v):
             raise PassedError(_error_code(v), name)
         if isinstance(v, str):
+            texts.append(v)
             continue
         if isinstance(v, (dt.datetime, dt.date)):
             raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
@@ -224,7 +236,16 @@ def numbers(x: Any, name: str) -> np.ndarray:
             out.append(_float(v))
             continue
         raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
-    return _finite(np.asarray(out, dtype=float), name)
+    return _finite(np.concatenate([np.asarray(out, dtype=float), _text_numbers(texts)]), name)
+
+
+def _text_numbers(texts: list[str]) -> np.ndarray:
+    """The numbers among text cells (other text, a heading or a note, is left out)."""
+    texts = [t for t in texts if any(c.isdigit() for c in t)]  # no digit, no number: no pandas
+    if not texts:
+        return np.empty(0)
+    read = parse_numbers(pd.Series(texts, dtype="str")).values
+    return read[np.isfinite(read)]
 
 
 def numbers_in_order(x: Any, name: str, place: str) -> np.ndarray:
