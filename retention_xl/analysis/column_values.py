@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,7 +206,10 @@ def _shows_as_itself(value: object) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return bool(np.isfinite(value))
+        try:
+            return math.isfinite(value)  # an int beyond any float is no cell's value
+        except OverflowError:
+            return False
     return isinstance(value, (str, dt.date, np.datetime64))
 
 
