@@ -96,12 +96,14 @@ def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[obje
     OutputExists
         ``path`` exists and ``force`` is false.
     DataError
-        The folder does not exist.
+        The folder does not exist, or ``path`` is a folder.
     """
-    path = Path(path)
+    path = Path(path).expanduser()  # "~/report.xlsx", as pandas' writers take it
     for given in inputs:
         if _same_file(path, given):
             raise OutputIsInput(path, given)
+    if path.is_dir():
+        raise DataError(f"{path} is a folder: name the file to write, e.g. {path / 'report.xlsx'}")
     if path.exists() and not force:
         raise OutputExists(path)
     if not path.parent.is_dir():

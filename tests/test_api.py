@@ -209,3 +209,12 @@ def test_two_columns_of_one_name_are_refused_not_guessed():
     raw.columns = ["Email", "Order date", "Total", "Total"]
     with pytest.raises(rx.InvalidValue, match="2 columns named 'Total'"):
         rx.read_orders(raw)
+
+
+def test_write_xlsx_takes_a_home_path_and_refuses_a_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    report = rx.build_report(rx.analyse(RAW))
+    assert rx.write_xlsx(report, "~/r.xlsx") == tmp_path / "r.xlsx" and (tmp_path / "r.xlsx").is_file()
+    (tmp_path / "dir.xlsx").mkdir()
+    with pytest.raises(rx.DataError, match="dir.xlsx is a folder: name the file to write"):
+        rx.write_xlsx(report, tmp_path / "dir.xlsx", force=True)  # was a bare IsADirectoryError
