@@ -4,8 +4,8 @@ Run from the repository root::
 
     python benchmarks/duckdb_fetch_memory.py [customers] [memory_limit]
 
-Builds the three relations the report's customer rows are read from (``customer_summary``,
-``first_rows``, ``customer_gaps``; 10,000,000 customers by default) in a
+Builds the two relations the report's customer rows are read from (``customer_summary``,
+``customer_gaps``; 10,000,000 customers by default) in a
 :class:`~retention_xl.engines.duckdb_engine.DuckDBEngine` and fetches
 :data:`~retention_xl.engines.definitions.CUSTOMER_ROWS` from them four ways: streamed in
 Arrow batches with the engine as it is configured, streamed with DuckDB's allocator
@@ -52,12 +52,11 @@ def child(customers: int, limit: str, way: str) -> None:
     engine.con.execute(f"""
         CREATE TEMP TABLE customer_summary AS
         SELECT 'C' || CAST(i * 7919 % {n} + 1000000000 AS VARCHAR) AS customer,
-               i * 1000000000 AS first_t, i * 1000000000 + 5 AS last_t, i % 17 + 1 AS orders,
+               i * 1000000000 AS seen_t, i * 1000000000 AS first_t, i * 1000000000 + 5 AS last_t,
+               i % 17 + 1 AS orders,
                CAST(i % 1000 * 1.37 AS {sql.MONEY}) AS revenue, i % 13 AS frequency,
                CAST(i % 97 * 1.5 AS DOUBLE) AS monetary
         FROM range({n}) t(i)""")
-    engine.con.execute("""CREATE TEMP TABLE first_rows AS
-        SELECT customer, first_t AS seen_t, CAST(hash(customer) % 1000000000 AS BIGINT) AS seen_row FROM customer_summary""")
     engine.con.execute("""CREATE TEMP TABLE customer_gaps AS
         SELECT customer, CAST(frequency AS DOUBLE) * 3 AS median_gap FROM customer_summary WHERE frequency > 0""")
     built = resident_gib()

@@ -172,7 +172,7 @@ class _Purchases:
     def of(cls, orders: pd.DataFrame) -> "_Purchases":
         amount = orders["amount"].to_numpy(dtype=float)
         buying = amount >= 0
-        codes, ids = pd.factorize(orders["customer"], sort=False)  # integer codes if categorical
+        codes, ids = pd.factorize(orders["customer"], sort=True)  # in id order, whatever the rows' order
         date = pd.DatetimeIndex(orders["date"]).as_unit("ns").to_numpy()[buying]
         return cls(codes[buying], np.asarray(ids), date, date.view(np.int64) // DAY_NS, amount[buying])
 

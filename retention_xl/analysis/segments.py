@@ -40,6 +40,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.customers import customer_codes
+
 __all__ = [
     "SEGMENTS",
     "SEGMENT_GRID",
@@ -154,8 +156,9 @@ def median_gaps(orders: pd.DataFrame) -> pd.Series:
     """Median days between a customer's consecutive order days (NaN with one order day),
     indexed by customer id."""
     buying = orders["amount"].to_numpy() >= 0
-    codes, uniques = pd.factorize(orders["customer"], sort=False)
-    day = pd.DatetimeIndex(orders["date"]).as_unit("ns").asi8[buying] // 86_400_000_000_000
+    t = pd.DatetimeIndex(orders["date"]).as_unit("ns").asi8
+    codes, uniques = customer_codes(orders["customer"], t)  # the customer summary's order
+    day = t[buying] // 86_400_000_000_000
     span = int(day.max() - day.min()) + 1
     key = np.sort(codes[buying].astype(np.int64) * span + (day - day.min()))
     key = key[np.r_[True, key[1:] != key[:-1]]]  # distinct (customer, day), sorted

@@ -23,8 +23,7 @@ so a period means the same thing in every engine::
 Negative amounts are refunds: they count in revenue, never as orders.
 
 The relations, in the order they are built (``customer_days`` aggregates the orders, and
-every relation reads it; ``first_rows`` alone reads the orders again, for the row numbers
-at each customer's first times; :func:`RELATIONS` gives the rest):
+every relation reads it; :func:`RELATIONS` gives the rest):
 
 * ``customer_days`` -- orders, net and gross revenue per customer and day, with the first
   and last order times and the time of the day's first row (refunds too);
@@ -37,8 +36,7 @@ at each customer's first times; :func:`RELATIONS` gives the rest):
 * ``spells`` -- activity spells: a customer's orders closer than the window, merged;
   ``lo``/``hi`` are the period boundaries the spell starts after and ends on or after;
 * ``customer_summary`` -- frequency, recency, T, monetary, first/last order per buying customer;
-* ``customer_gaps`` -- median days between a customer's order days;
-* ``first_rows`` -- each customer's first row and first purchase (time, then input row).
+* ``customer_gaps`` -- median days between a customer's order days.
 
 What comes back to Python: period and cohort aggregates, histograms over period
 boundaries, the headline totals, one row per customer (the summary and median gap, and
@@ -193,7 +191,7 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
             SELECT s.customer, s.a_day AS spell, ca.bound AS lo, cb.bound AS hi
             FROM spans s JOIN calendar ca ON ca.day = s.a_day JOIN calendar cb ON cb.day = s.b_day"""),
         ("customer_summary", """
-            SELECT customer, first_t, last_t, orders, revenue, first_day, last_day, n_days, first_gross,
+            SELECT customer, seen_t, first_t, last_t, orders, revenue, first_day, last_day, n_days, first_gross,
                    n_days - 1 AS frequency, last_day - first_day AS recency,
                    CASE WHEN n_days > 1 THEN CAST(gross - first_gross AS DOUBLE) / (n_days - 1)
                         ELSE CAST(0 AS DOUBLE) END AS monetary
@@ -208,16 +206,6 @@ def _relations(window_days: int) -> tuple[tuple[str, str], ...]:
                 FROM day_steps WHERE gap IS NOT NULL)
             SELECT customer, AVG(gap) AS median_gap FROM ranked
             WHERE k = (n + 1) // 2 OR k = (n + 2) // 2 GROUP BY customer"""),
-        # each customer's first row (time, then input row), and first purchase: the order
-        # the pandas engine meets customers in; the rows at those times are found in one
-        # pass over the orders
-        ("first_rows", """
-            SELECT c.customer, c.seen_t, c.first_t AS bought_t,
-                   MIN(CASE WHEN o.t = c.seen_t THEN o.row END) AS seen_row,
-                   MIN(CASE WHEN o.t = c.first_t AND o.amount >= 0 THEN o.row END) AS bought_row
-            FROM orders o JOIN customer_totals c
-              ON o.customer = c.customer AND (o.t = c.seen_t OR o.t = c.first_t)
-            GROUP BY c.customer, c.seen_t, c.first_t"""),
     )
 
 
@@ -270,13 +258,14 @@ HEADLINE = """
            CAST(SUM(CASE WHEN orders = 0 THEN revenue END) AS DOUBLE) AS refund_only_revenue
     FROM customer_totals"""
 
-#: the per-customer summary and median gap, in order of first appearance (time, then row)
+#: the per-customer summary and median gap, in order of first appearance (the time of the
+#: customer's first row, a refund's too; ties by id, compared as their UTF-8 bytes, the
+#: order of Python's text): no order of the input rows changes it
 CUSTOMER_ROWS = """
     SELECT s.customer, s.first_t, s.last_t, s.orders, CAST(s.revenue AS DOUBLE) AS revenue, s.frequency, s.monetary,
            g.median_gap
-    FROM customer_summary s JOIN first_rows f ON f.customer = s.customer
-    LEFT JOIN customer_gaps g ON g.customer = s.customer
-    ORDER BY f.seen_t, f.seen_row"""
+    FROM customer_summary s LEFT JOIN customer_gaps g ON g.customer = s.customer
+    ORDER BY s.seen_t, s.customer"""
 
 #: the first and last day with a purchase
 PURCHASE_DAYS = "SELECT MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM customer_summary"
@@ -303,6 +292,5 @@ def calibration_sql(start_day: int) -> str:
                 ELSE CAST(0 AS DOUBLE) END AS monetary,
            p.actual
     FROM split p JOIN customer_summary s ON s.customer = p.customer
-    JOIN first_rows f ON f.customer = p.customer
     WHERE p.n_days > 0
-    ORDER BY f.bought_t, f.bought_row"""
+    ORDER BY s.first_t, s.customer"""

@@ -111,6 +111,14 @@ def test_customers_are_listed_in_order_of_first_appearance():
     assert customer_summary(orders).loc["z", "revenue"] == -3
 
 
+def test_customers_first_seen_at_the_same_time_are_listed_by_id():
+    # the rows' order must not decide (sorting a sheet would change sums over customers)
+    rows = [("k2", "2024-01-01", 1), ("k10", "2024-01-01", 1), ("a", "2024-01-02", 1), ("k1", "2024-01-01", -1),
+            ("k1", "2024-01-03", 2)]  # k1 is first seen on 01-01 (a refund), as z above
+    assert customer_summary(table(rows)).index.tolist() == ["k1", "k10", "k2", "a"]
+    assert customer_summary(table(rows[::-1])).index.tolist() == ["k1", "k10", "k2", "a"]
+
+
 def test_all_refund_table_is_a_data_error():
     with pytest.raises(DataError, match="every row is a refund"):
         customer_summary(table([("a", "2024-01-01", -5), ("b", "2024-02-01", -1)]))
@@ -199,4 +207,4 @@ def test_summary_invariants_and_row_order(orders, rnd):
     assert (s.loc[s["frequency"] == 0, "monetary"] == 0).all()
     assert s["orders"].sum() == (orders["amount"] >= 0).sum()
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))].reset_index(drop=True)
-    pd.testing.assert_frame_equal(customer_summary(shuffled).sort_index(), s.sort_index())
+    pd.testing.assert_frame_equal(customer_summary(shuffled), s)  # the same rows in the same order

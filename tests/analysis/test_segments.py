@@ -147,7 +147,7 @@ GAPS = table(
 
 def test_median_gaps_by_hand():
     g = median_gaps(GAPS)
-    assert g.index.tolist() == ["a", "b", "c", "e"]
+    assert g.index.tolist() == ["a", "c", "e", "b"]  # by first order (a, c, e on 01-01, by id), then b
     assert g.index.name == "customer"
     assert g["a"] == 15 and g["c"] == 8 and g["e"] == 25
     assert math.isnan(g["b"])
@@ -165,10 +165,10 @@ def test_at_risk_by_hand():
     #   c: 2 x 8 = 16 -> 30 (the floor); 29 days: not at risk
     #   e: 2 x 25 = 50; 51 days: at risk
     assert (AT_RISK_FACTOR, AT_RISK_MIN_DAYS) == (2.0, 30)
-    days = pd.Series([40, 30, 29, 51], index=pd.Index(["a", "b", "c", "e"], name="customer"))
+    days = pd.Series([40, 29, 51, 30], index=pd.Index(["a", "c", "e", "b"], name="customer"))
     flag = at_risk(days, median_gaps(GAPS))
     assert flag.name == "at_risk"
-    assert flag.tolist() == [True, False, False, True]
+    assert flag.tolist() == [True, False, True, False]
     # e at 50 days is not yet at risk
     assert at_risk(days.replace({51: 50}), median_gaps(GAPS)).tolist() == [True, False, False, False]
 
@@ -187,8 +187,9 @@ def test_at_risk_from_a_customer_summary():
     # a 20 (01-31), b 46 (01-05), c 11 (02-09), e 25 (01-26). Limits: a 30, b 30, c 30,
     # e 50: only b is at risk.
     s = customer_summary(GAPS)
-    assert s["days_since_last"].tolist() == [20, 46, 11, 25]
-    assert at_risk(s["days_since_last"], median_gaps(GAPS)).tolist() == [False, True, False, False]
+    assert s.index.tolist() == ["a", "c", "e", "b"]
+    assert s["days_since_last"].tolist() == [20, 11, 25, 46]
+    assert at_risk(s["days_since_last"], median_gaps(GAPS)).tolist() == [False, False, False, True]
 
 
 # ----------------------------------------------------------------- pareto
