@@ -199,7 +199,7 @@ def NPS(scores):  # noqa: N802
 @xw.arg("confidence", err_to_str=True, doc="Confidence level (default 0.95).")
 @excel_formula
 def NPS_MOE(scores, confidence=None):  # noqa: N802
-    """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence."""
+    """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence; needs two answers or more."""
     return metrics.nps_moe(
         numbers(scores, "scores"), optional_number(confidence, "confidence", 0.95)
     )

@@ -202,6 +202,19 @@ def test_overflowing_results_are_num_errors():
     assert udfs.CHURN_COST(1e308, 1e308).startswith("#NUM! the result is too large")
 
 
+def test_nps_margin_of_one_answer_is_an_error_not_zero():
+    # as xlwings hands a survey column over: rows of one cell, blanks as None, numbers as float
+    one = "#NUM! scores holds one answer: a margin of error needs at least two"
+    assert udfs.NPS_MOE([[9.0], [None], ["Comment"], [None]]) == one
+    assert udfs.NPS_MOE(9.0) == one  # a one-cell range arrives as the bare value
+    assert udfs.NPS_MOE([["١٠"], [None]], 0.9) == one  # a score stored as text is still one answer
+    # two answers that agree: the normal approximation's margin is 0 (documented, not exact)
+    assert udfs.NPS_MOE([[10.0], [None], [9.0]]) == 0.0
+    # one promoter and one detractor: p = d = 0.5, var = (1 - 0) / 2, margin = 1.96 * sqrt(0.5) * 100
+    assert udfs.NPS_MOE([[10.0], [2.0], [None]]) == pytest.approx(138.59, abs=0.01)
+    assert udfs.NPS_MOE(NPS_EXAMPLE) == pytest.approx(49.58, abs=0.01)  # the published example
+
+
 def test_error_values_from_other_cells_are_passed_on():
     assert udfs.NPS([[9.0], ["#N/A"], [10.0]]) == "#N/A"
     assert udfs.CRR("#REF!", 8.0, 0.0) == "#REF!"
