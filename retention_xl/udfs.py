@@ -305,7 +305,9 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
-    body[pd.isna(body)] = ""
+    # periods a cohort has not reached yet are blank; any other NaN (revenue that overflowed)
+    # stays, for the formula's check to refuse
+    body[:, 1:][pd.isna(cohorts.customers.to_numpy())] = ""
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 
