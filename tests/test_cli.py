@@ -505,6 +505,45 @@ def test_contacts_never_writes_over_the_orders_or_the_side_files(tmp_path):
     assert log.read_text(encoding="utf-8") == "Customer,Date,Channel\na,2024-02-12,mail\n"
 
 
+def _parquet_lake(folder):
+    """The sample orders as a partitioned Parquet dataset: one folder per channel."""
+    import pandas as pd
+
+    from retention_xl.sample import sample_path
+
+    pd.read_csv(sample_path(), dtype=str).to_parquet(folder, partition_cols=["channel"])
+    return sorted(p.relative_to(folder) for p in folder.rglob("*"))
+
+
+def test_the_full_customer_table_is_never_written_into_the_parquet_folder_being_read(tmp_path):
+    lake = tmp_path / "orders_parquet"
+    before = _parquet_lake(lake)
+    assert len([p for p in before if p.suffix == ".parquet"]) >= 2  # partitions: channel=.../*.parquet
+    part = next(p.parent for p in before if p.suffix == ".parquet")
+    for source, output in [(f"{lake}/", lake / "out.xlsx"), (str(lake), lake / part / "out.xlsx"),
+                           (str(lake / "*" / "*.parquet"), lake / part / "out.xlsx")]:
+        result = runner.invoke(app, ["report", source, "-o", str(output), "--customers-limit", "100", "--force"],
+                               env=WIDE)
+        assert result.exit_code == 1, result.output
+        said = _said(result)
+        assert f"Error: {output.with_name('out-customers.parquet')} would become part of {source}, which is " \
+               "being read: the next run on it would read that file as data. Write the report (-o) outside it" in said
+        assert "Traceback" not in result.output
+        # refused before any work: nothing written into the data, not even the workbook
+        assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
+
+
+def test_the_api_refuses_a_customer_table_inside_the_folder_it_reads(tmp_path):
+    import retention_xl as rx
+
+    lake = tmp_path / "lake"
+    before = _parquet_lake(lake)
+    with pytest.raises(rx.OutputInsideInput) as refused:
+        rx.report_source(lake, lake / "r.xlsx", force=True)
+    assert (refused.value.path, refused.value.input) == (lake / "r-customers.parquet", lake)
+    assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
+
+
 def test_the_api_refuses_to_write_over_an_input_before_reading_it(tmp_path):
     import retention_xl as rx
 
