@@ -1,8 +1,10 @@
 """The retention-xl command line: exit codes, messages, and never overwriting a file."""
 
+import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -375,6 +377,24 @@ def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_pat
         done = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"t{chosen}.xlsx")], env=env,
                               capture_output=True, text=True, check=True)
         assert done.stdout.split()[-1] == advice, done.stdout
+
+
+def test_the_command_line_shows_a_guessed_date_order_as_its_notice_not_a_python_warning(tmp_path):
+    # every date could be either order: the library's read_orders warns, the command line
+    # already says it in its notices and must not print a Python warning to the terminal too
+    src = tmp_path / "orders.csv"
+    src.write_text("Customer,Date,Amount\na,03/04/2024,10\nb,05/06/2024,20\na,03/05/2024,15\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "retention_xl", "report", str(src), "-o", str(tmp_path / "r.xlsx")],
+                          capture_output=True, text=True, env={**os.environ, **WIDE}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Dates in 'Date' read as day/month/year: none of the 3 values settles it" in " ".join(done.stdout.split())
+    assert "Warning" not in done.stderr and "dayfirst" not in done.stderr, done.stderr
+    for args in (["contacts", str(src), "-o", str(tmp_path / "plan.csv")],
+                 ["validate", str(src), "--holdout-start", "2024-05-01"]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            runner.invoke(app, args, env=WIDE)
+        assert not [str(w.message) for w in caught if "day/month" in str(w.message)], args
 
 
 # ------------------------------------------------ options shared by the commands that read orders
