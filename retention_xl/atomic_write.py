@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from retention_xl.errors import DataError, OutputExists, OutputIsInput
+from retention_xl.errors import DataError, OutputExists, OutputInsideInput, OutputIsInput
 
 __all__ = ["check_target", "write_atomically"]
 
@@ -87,12 +87,16 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
 def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[object] = ()) -> Path:
     """What :func:`write_atomically` checks before it writes, for a caller with a long job
     before the writing (a report on millions of rows) to check first; ``inputs`` are the
-    files the job reads (other values, such as tables in memory or URLs, are passed over).
+    files, Parquet folders and globs the job reads (other values, such as tables in memory
+    or URLs, are passed over).
 
     Raises
     ------
     OutputIsInput
         ``path`` is one of ``inputs`` (the same file, by any name), whatever ``force`` says.
+    OutputInsideInput
+        ``path`` is inside a folder, or matches a glob, of ``inputs`` that would read it as
+        data the next time (a Parquet file in a Parquet folder), whatever ``force`` says.
     OutputExists
         ``path`` exists and ``force`` is false.
     DataError
@@ -102,6 +106,11 @@ def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[obje
     for given in inputs:
         if _same_file(path, given):
             raise OutputIsInput(path, given)
+        if _folder_or_glob(given):
+            from retention_xl.sources.datasets import would_read  # pyarrow: only for a dataset read
+
+            if would_read(given, path):
+                raise OutputInsideInput(path, given)
     if path.is_dir():
         raise DataError(f"{path} is a folder: name the file to write, e.g. {path / 'report.xlsx'}")
     if path.exists() and not force:
@@ -109,6 +118,16 @@ def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[obje
     if not path.parent.is_dir():
         raise DataError(f"folder {path.parent} does not exist")
     return path
+
+
+def _folder_or_glob(given: object) -> bool:
+    """Whether ``given`` (a path read, or anything else) is a folder or a glob pattern."""
+    if not isinstance(given, (str, os.PathLike)) or "://" in str(given):
+        return False
+    try:
+        return any(ch in str(given) for ch in "*?[") or Path(given).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _same_file(path: Path, given: object) -> bool:

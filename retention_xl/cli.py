@@ -28,6 +28,7 @@ from retention_xl.errors import (
     MissingColumns,
     NoUsableOrders,
     OutputExists,
+    OutputInsideInput,
     OutputIsInput,
     RetentionError,
     TooLargeForMemory,
@@ -218,6 +219,9 @@ def _remedy(error: RetentionError) -> str:
         return f"Check the spelling of {FLAGS.get(error.role, '--' + error.role.replace('_', '-'))}."
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others with " + ", ".join(_ROLE_FLAGS.values()) + "."
+    if isinstance(error, OutputInsideInput):
+        return ("Write the report (-o) outside it: the full customer table, when the Customers sheet cannot "
+                "keep every customer, goes beside the workbook.")
     if isinstance(error, OutputIsInput):
         return "Give the output another name: a file being read is never written over, even with --force."
     if isinstance(error, OutputExists):

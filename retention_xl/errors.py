@@ -21,6 +21,7 @@ __all__ = [
     "ModelError",
     "OutputExists",
     "OutputIsInput",
+    "OutputInsideInput",
     "EnvironmentProblem",
 ]
 
@@ -139,6 +140,18 @@ class OutputIsInput(RetentionError):
         same = str(path) == str(input)
         super().__init__(f"{path} is {'a file being read' if same else f'the file being read, {input}'}: "
                          "writing there would replace it")
+        self.path = path
+        self.input = input
+
+
+class OutputInsideInput(RetentionError):
+    """The file to write would be one of the files a folder or glob being read is made of
+    (``path``, and the ``input`` as given): the next run on that input would read it as
+    data, whatever ``force`` says."""
+
+    def __init__(self, path: object, input: object):
+        super().__init__(f"{path} would become part of {input}, which is being read: "
+                         "the next run on it would read that file as data")
         self.path = path
         self.input = input
 

@@ -9,6 +9,8 @@ each command of the command line is one call.
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +42,14 @@ STEPS = ("Reading orders", "Cleaning orders", "Analysing", "Laying out the repor
 
 
 def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None = None, *,
-                sheet: str | None = None, **roles: str) -> Orders:
+                sheet: str | None = None, dayfirst: bool | None = None, **roles: str) -> Orders:
     """Read an order table and clean it: usable orders, the problems found, the columns used.
+
+    When no date of the table settles the day/month order (``03/04/2024`` everywhere: day
+    and month 12 or below), the dates are read day first and a :class:`UserWarning` says
+    so, as pandas warns when it guesses a date format; ``dayfirst`` chooses the order and
+    silences it. The guess is also among ``Orders.notices`` (code ``"date_order"``), which
+    the report, the command line and the ribbon show in their own words instead.
 
     Parameters
     ----------
@@ -52,6 +60,9 @@ def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None
         Column roles and reading options (date order, statuses).
     sheet : str, optional
         Worksheet of an .xlsx file (default: "Orders", else the first sheet with data).
+    dayfirst : bool, optional
+        Text dates such as ``03/04/2024`` are day/month/year (True) or month/day/year
+        (False), over ``options.dayfirst``; by default the dates decide.
     **roles : str
         Column names by role (``customer="Email"``, ``date="Paid at"`` ...), over those
         of ``options``; see :class:`~retention_xl.options.ColumnRoles`.
@@ -73,6 +84,27 @@ def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None
     >>> orders.columns.customer, orders.frame["amount"].tolist()
     ('Email', [9.5])
     """
+    if dayfirst is not None:
+        options = dataclasses.replace(options or ReportOptions(), dayfirst=dayfirst)
+    orders = _read_orders(source, options, sheet=sheet, **roles)
+    for notice in orders.notices:
+        if notice.code == "date_order" and "example" in notice.values:
+            warnings.warn(_guessed_date_order(notice.values), UserWarning, stacklevel=2)
+    return orders
+
+
+def _guessed_date_order(v) -> str:
+    """The warning of a day/month order read by default (the Python door's words)."""
+    first, other = ("day/month/year", "month/day/year") if v["dayfirst"] else ("month/day/year", "day/month/year")
+    return (f"Could not tell the day/month order of the dates in column {v['column']!r} (day and month are 12 or "
+            f"below in all {v['total']:,} of them): read as {first}, e.g. {v['example']!r} as {v['read_as']}. "
+            f"If they are {other}, pass dayfirst={not v['dayfirst']}; pass dayfirst={bool(v['dayfirst'])} to keep "
+            "this reading without this warning.")
+
+
+def _read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None, *, sheet: str | None = None,
+                 **roles: str) -> Orders:
+    """:func:`read_orders` without its warning, for the pipelines whose doors show the notices."""
     if isinstance(source, pd.DataFrame):
         return clean(source, options, **roles)
     table = read_table(source, sheet=sheet, check=header_check(options, roles))
@@ -208,7 +240,7 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     if ics is not None:
         ics = check_ics_target(ics, force=force, inputs=read)
     step(STEPS[0])
-    orders = read_orders(source, options, sheet=sheet)
+    orders = _read_orders(source, options, sheet=sheet)
     answers = read_side_table(survey, "survey", options)
     log = read_side_table(contacts, "contacts", options)
     step(STEPS[2])
@@ -238,7 +270,7 @@ def check_holdout(source: str | Path | pd.DataFrame, holdout_start, options: Rep
     validate``)."""
     step = progress or (lambda _: None)
     step(STEPS[0])
-    orders = read_orders(source, options, sheet=sheet)
+    orders = _read_orders(source, options, sheet=sheet)
     if orders.frame.empty:
         raise no_orders_error(orders)
     step("Fitting and comparing")

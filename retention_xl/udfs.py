@@ -199,7 +199,7 @@ def NPS(scores):  # noqa: N802
 @xw.arg("confidence", err_to_str=True, doc="Confidence level (default 0.95).")
 @excel_formula
 def NPS_MOE(scores, confidence=None):  # noqa: N802
-    """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence."""
+    """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence; needs two answers or more."""
     return metrics.nps_moe(
         numbers(scores, "scores"), optional_number(confidence, "confidence", 0.95)
     )
@@ -305,7 +305,9 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
-    body[pd.isna(body)] = ""
+    # periods a cohort has not reached yet are blank; any other NaN (revenue that overflowed)
+    # stays, for the formula's check to refuse
+    body[:, 1:][pd.isna(cohorts.customers.to_numpy())] = ""
     return [header] + [[label, *row] for label, row in zip(matrix.index, body.tolist())]
 
 

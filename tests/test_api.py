@@ -231,3 +231,41 @@ def test_write_xlsx_takes_a_home_path_and_refuses_a_folder(tmp_path, monkeypatch
     (tmp_path / "dir.xlsx").mkdir()
     with pytest.raises(rx.DataError, match="dir.xlsx is a folder: name the file to write"):
         rx.write_xlsx(report, tmp_path / "dir.xlsx", force=True)  # was a bare IsADirectoryError
+
+
+AMBIGUOUS = pd.DataFrame({"Customer": ["a", "b", "a", "c"], "Date": ["03/04/2024", "05/06/2024", "03/04/2024", "01/02/2024"],
+                          "Amount": [10.0, 20.0, 15.0, 5.0]})
+
+
+def test_read_orders_warns_once_when_the_day_month_order_is_a_guess(tmp_path):
+    # every date has day and month of 12 or below: read day first, as the report's notice says,
+    # and told to the notebook user as pandas tells a guessed date format
+    with pytest.warns(UserWarning) as caught:
+        orders = rx.read_orders(AMBIGUOUS)
+    assert len(caught) == 1 and caught[0].filename == __file__  # pointed at the caller's line
+    assert str(caught[0].message) == (
+        "Could not tell the day/month order of the dates in column 'Date' (day and month are 12 or below in all "
+        "4 of them): read as day/month/year, e.g. '03/04/2024' as 2024-04-03. If they are month/day/year, pass "
+        "dayfirst=False; pass dayfirst=True to keep this reading without this warning.")
+    assert _dates_by_row(orders, "%Y-%m-%d") == ["2024-04-03", "2024-06-05", "2024-04-03", "2024-02-01"]
+    # the guess is recorded as data among the notices (what the report words in en/ar/fa)
+    notice = next(n for n in orders.notices if n.code == "date_order")
+    assert (notice.values["dayfirst"], notice.values["chosen"], notice.values["example"], notice.values["read_as"]) \
+        == (True, False, "03/04/2024", "2024-04-03")
+    path = tmp_path / "orders.csv"
+    AMBIGUOUS.to_csv(path, index=False)
+    with pytest.warns(UserWarning, match=r"column 'Date' .* pass dayfirst=False"):
+        rx.read_orders(path)
+
+
+def test_read_orders_is_quiet_when_the_order_is_chosen_or_settled(recwarn):
+    assert _dates_by_row(rx.read_orders(AMBIGUOUS, dayfirst=False), "%m-%d") == \
+        ["03-04", "05-06", "03-04", "01-02"]  # month first, as asked
+    assert _dates_by_row(rx.read_orders(AMBIGUOUS, rx.ReportOptions(dayfirst=True)), "%d") == ["03", "05", "03", "01"]
+    settled = AMBIGUOUS.assign(Date=["03/04/2024", "25/06/2024", "03/04/2024", "01/02/2024"])  # 25 can only be a day
+    assert _dates_by_row(rx.read_orders(settled), "%Y-%m-%d")[:2] == ["2024-04-03", "2024-06-25"]
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+def _dates_by_row(orders, form):
+    return orders.frame.sort_values("row")["date"].dt.strftime(form).tolist()

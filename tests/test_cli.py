@@ -1,8 +1,10 @@
 """The retention-xl command line: exit codes, messages, and never overwriting a file."""
 
+import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -377,6 +379,24 @@ def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_pat
         assert done.stdout.split()[-1] == advice, done.stdout
 
 
+def test_the_command_line_shows_a_guessed_date_order_as_its_notice_not_a_python_warning(tmp_path):
+    # every date could be either order: the library's read_orders warns, the command line
+    # already says it in its notices and must not print a Python warning to the terminal too
+    src = tmp_path / "orders.csv"
+    src.write_text("Customer,Date,Amount\na,03/04/2024,10\nb,05/06/2024,20\na,03/05/2024,15\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "retention_xl", "report", str(src), "-o", str(tmp_path / "r.xlsx")],
+                          capture_output=True, text=True, env={**os.environ, **WIDE}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Dates in 'Date' read as day/month/year: none of the 3 values settles it" in " ".join(done.stdout.split())
+    assert "Warning" not in done.stderr and "dayfirst" not in done.stderr, done.stderr
+    for args in (["contacts", str(src), "-o", str(tmp_path / "plan.csv")],
+                 ["validate", str(src), "--holdout-start", "2024-05-01"]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            runner.invoke(app, args, env=WIDE)
+        assert not [str(w.message) for w in caught if "day/month" in str(w.message)], args
+
+
 # ------------------------------------------------ options shared by the commands that read orders
 INVOICE_DE = ('Beleg,Kunde,Datum,Menge,Einzelpreis\nR1,k1,2024-01-05,2,"10,00"\nR1,k1,2024-01-05,1,"5,00"\n'
               'R2,k2,2024-02-05,3,"7,50"\nR3,k1,2024-03-05,1,"100,00"\n')
@@ -503,6 +523,45 @@ def test_contacts_never_writes_over_the_orders_or_the_side_files(tmp_path):
         assert "writing there would replace it" in _said(result)
     assert src.read_text(encoding="utf-8") == ORDERS_CSV
     assert log.read_text(encoding="utf-8") == "Customer,Date,Channel\na,2024-02-12,mail\n"
+
+
+def _parquet_lake(folder):
+    """The sample orders as a partitioned Parquet dataset: one folder per channel."""
+    import pandas as pd
+
+    from retention_xl.sample import sample_path
+
+    pd.read_csv(sample_path(), dtype=str).to_parquet(folder, partition_cols=["channel"])
+    return sorted(p.relative_to(folder) for p in folder.rglob("*"))
+
+
+def test_the_full_customer_table_is_never_written_into_the_parquet_folder_being_read(tmp_path):
+    lake = tmp_path / "orders_parquet"
+    before = _parquet_lake(lake)
+    assert len([p for p in before if p.suffix == ".parquet"]) >= 2  # partitions: channel=.../*.parquet
+    part = next(p.parent for p in before if p.suffix == ".parquet")
+    for source, output in [(f"{lake}/", lake / "out.xlsx"), (str(lake), lake / part / "out.xlsx"),
+                           (str(lake / "*" / "*.parquet"), lake / part / "out.xlsx")]:
+        result = runner.invoke(app, ["report", source, "-o", str(output), "--customers-limit", "100", "--force"],
+                               env=WIDE)
+        assert result.exit_code == 1, result.output
+        said = _said(result)
+        assert f"Error: {output.with_name('out-customers.parquet')} would become part of {source}, which is " \
+               "being read: the next run on it would read that file as data. Write the report (-o) outside it" in said
+        assert "Traceback" not in result.output
+        # refused before any work: nothing written into the data, not even the workbook
+        assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
+
+
+def test_the_api_refuses_a_customer_table_inside_the_folder_it_reads(tmp_path):
+    import retention_xl as rx
+
+    lake = tmp_path / "lake"
+    before = _parquet_lake(lake)
+    with pytest.raises(rx.OutputInsideInput) as refused:
+        rx.report_source(lake, lake / "r.xlsx", force=True)
+    assert (refused.value.path, refused.value.input) == (lake / "r-customers.parquet", lake)
+    assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
 
 
 def test_the_api_refuses_to_write_over_an_input_before_reading_it(tmp_path):

@@ -199,7 +199,40 @@ def test_messages_name_the_arguments_as_the_function_wizard_shows_them(result, e
 
 
 def test_overflowing_results_are_num_errors():
-    assert udfs.CHURN_COST(1e308, 1e308).startswith("#NUM! the result is too large")
+    too_large = "#NUM! the result is too large to show as a number"
+    assert udfs.CHURN_COST(1e308, 1e308) == too_large
+    assert udfs.CHURN_COST([[1e308], [1e308]], 2.0).startswith("#NUM! lost: the numbers add up to more")
+    assert udfs.CLV(1e308, 4.0, 3.0) == too_large  # 1e308 * 12
+    assert udfs.CLV(1e308, 1.0, 1.0, 1.0, 0.0) == 1e308  # the largest that fits still shows
+    assert udfs.AOV([[1e308], [None], [1e308]]) == too_large  # (1e308 + 1e308) / 2 overflows on the way
+    assert udfs.CLV_DISCOUNTED(1e308, 0.9, 0.0) == too_large  # 1e308 / (1 - 0.9)
+    assert udfs.CLV_DISCOUNTED(-1e308, 0.9, 0.0, 3.0) == too_large  # -1e308 * (1 + 0.9 + 0.81)
+
+
+def test_a_spilled_table_that_overflows_is_num_naming_the_cell():
+    # two orders of 1e308 in January add up past the largest number: Excel cannot show inf,
+    # and a cohort table with it spilled as a number was a wrong figure
+    ids, days = [["a"], ["a"], ["b"]], [[dt.datetime(2024, 1, 5)], [dt.datetime(2024, 1, 9)], [dt.datetime(2024, 2, 1)]]
+    assert udfs.COHORT(ids, days, None, "revenue", [[1e308], [1e308], [None]]) == \
+        "#NUM! the result is too large to show as a number (P0 of 2024-01)"
+    # the same orders counted, and finite revenue, still spill (blank: February has no P1 yet)
+    assert udfs.COHORT(ids, days, None, "revenue", [[1e308], [1.0], [2.0]]) == [
+        ["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1e308, 0.0], ["2024-02", 1.0, 2.0, ""]]
+    assert udfs.COHORT(ids, days, None, "customers", [[1e308], [1e308], [2.0]]) == [
+        ["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1.0, 0.0], ["2024-02", 1.0, 1.0, ""]]
+
+
+def test_nps_margin_of_one_answer_is_an_error_not_zero():
+    # as xlwings hands a survey column over: rows of one cell, blanks as None, numbers as float
+    one = "#NUM! scores holds one answer: a margin of error needs at least two"
+    assert udfs.NPS_MOE([[9.0], [None], ["Comment"], [None]]) == one
+    assert udfs.NPS_MOE(9.0) == one  # a one-cell range arrives as the bare value
+    assert udfs.NPS_MOE([["١٠"], [None]], 0.9) == one  # a score stored as text is still one answer
+    # two answers that agree: the normal approximation's margin is 0 (documented, not exact)
+    assert udfs.NPS_MOE([[10.0], [None], [9.0]]) == 0.0
+    # one promoter and one detractor: p = d = 0.5, var = (1 - 0) / 2, margin = 1.96 * sqrt(0.5) * 100
+    assert udfs.NPS_MOE([[10.0], [2.0], [None]]) == pytest.approx(138.59, abs=0.01)
+    assert udfs.NPS_MOE(NPS_EXAMPLE) == pytest.approx(49.58, abs=0.01)  # the published example
 
 
 def test_error_values_from_other_cells_are_passed_on():

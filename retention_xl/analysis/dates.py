@@ -61,7 +61,10 @@ class DateReading:
         Column-level decisions (``date_order``, ``date_serials``, ``date_jalali``, ``date_hijri``,
         ``date_time_zone``); ``date_serials``, ``date_jalali`` and ``date_hijri`` carry the
         values converted (``count``) and the column's first one as an example (``serial`` or
-        ``jalali``, and its ``gregorian`` date).
+        ``jalali``, and its ``gregorian`` date). ``date_order`` carries the votes for each
+        order (``dmy``, ``mdy`` of ``total`` ambiguous-looking values) and whether it was
+        ``chosen``; when nothing settled it (no votes, not chosen: the default is a guess) it
+        also carries an ``example`` of those values and the day it was ``read_as``.
     """
 
     values: np.ndarray
@@ -329,16 +332,19 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
         serial_text[sub] = parts.done[sub] = True
 
     decided, contradicts, votes = parts.day_month_order(wt, dayfirst)
-    if votes[2]:
-        dmy, mdy, total = votes
-        reading.notices.append(Notice("date_order", column=column, dayfirst=bool(decided),
-                                      chosen=dayfirst is not None, dmy=int(dmy), mdy=int(mdy),
-                                      total=int(total), other=int(mdy if decided else dmy)))
     reading.fixed[idx[contradicts]] = "read_as_mdy" if decided else "read_as_dmy"
 
     parsed = parts.done & ~serial_text & ~iso_done
     lunar = _lunar_hijri(parts.y, parsed, marked, wt)
     out, jalali, greg = parts.to_dates(parsed, lunar)
+    if votes[2]:
+        dmy, mdy, total = votes
+        guess = {}
+        if dayfirst is None and not dmy and not mdy:  # nothing settles it: the default, a guess
+            guess = _date_order_example(values, wt, parts.year_last & (parts.y > 0) & parsed & ~np.isnat(out), out)
+        reading.notices.append(Notice("date_order", column=column, dayfirst=bool(decided),
+                                      chosen=dayfirst is not None, dmy=int(dmy), mdy=int(mdy),
+                                      total=int(total), other=int(mdy if decided else dmy), **guess))
     reading.values[idx[parsed]] = out[parsed]
     converted = jalali & ~np.isnat(out)  # a date that does not exist (1402/12/30) is skipped, not converted
     if converted.any():
@@ -354,6 +360,18 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
     return serial_text
+
+
+def _date_order_example(values: pd.Series, weights: np.ndarray, ambiguous: np.ndarray, read: np.ndarray) -> dict:
+    """An ambiguous date of the column and the day it was read as (``example``, ``read_as``),
+    for a day/month order that is a guess: the value on most rows, ties by its text, so
+    that reading the distinct values in any order (every engine) gives the same one."""
+    at = np.flatnonzero(ambiguous)
+    if not len(at):
+        return {}
+    texts = np.array([str(v).strip() for v in values.iloc[at]], dtype=object)
+    best = at[np.lexsort((texts, -weights[at]))[0]]
+    return {"example": str(values.iloc[best]).strip(), "read_as": _day_text(read[best])}
 
 
 _HIJRI_MARK = r"(?<=\d)\s*هـ?\s*$"

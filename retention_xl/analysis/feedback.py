@@ -80,7 +80,7 @@ class Feedback:
         ``nps`` (points), ``nps_moe`` (points, 95%), ``csat_answers``, ``csat`` (share),
         ``ces_answers``, ``ces`` (mean 1-7), ``enough`` (``answers >= min_answers``).
         NPS, its margin, CSAT and CES are NaN when resting on fewer than ``min_answers``
-        answers.
+        answers (the margin also on one answer, whatever ``min_answers`` says).
     by_segment : pandas.DataFrame
         The same figures per customer segment (index: the segments of
         :data:`~retention_xl.analysis.segments.SEGMENTS`, plus ``customers`` answering);
@@ -122,7 +122,7 @@ def _figures(answers: pd.DataFrame, min_answers: int) -> dict:
         "passives": float(((score >= 7) & (score <= 8)).mean()) if n else np.nan,
         "detractors": float((score <= DETRACTOR_MAX).mean()) if n else np.nan,
         "nps": metrics.nps(score) if n >= min_answers else np.nan,
-        "nps_moe": metrics.nps_moe(score) if n >= min_answers else np.nan,
+        "nps_moe": metrics.nps_moe(score) if n >= max(min_answers, 2) else np.nan,  # one answer has none
         "csat_answers": sat.size,
         "csat": metrics.csat(sat) if sat.size >= min_answers else np.nan,
         "ces_answers": effort.size,

@@ -304,12 +304,28 @@ def nps_moe(scores: Iterable[float], confidence: float = 0.95) -> float:
     variance ``(p + d - (p - d)^2) / n`` (multinomial answers); the margin is
     ``z * sqrt(variance) * 100`` with ``z`` the two-sided normal quantile.
 
+    One answer has no margin of error at all (nothing to estimate a spread from), so it is
+    refused (``#NUM!``) rather than given the margin 0. From two answers on, when every
+    answer falls in the same group (all promoters, all passives or all detractors) the
+    estimated variance is 0 and so is the margin: that is the normal (Wald) approximation's
+    answer, stated here rather than replaced by another method, and it does not mean the NPS
+    is exact. The approximation needs enough answers of each kind to hold, which is why the
+    report leaves the NPS and its margin empty below
+    :data:`~retention_xl.analysis.feedback.MIN_ANSWERS` (30) answers.
+
     Examples
     --------
     >>> round(nps_moe([10, 10, 9, 9, 9, 8, 7, 6, 2, 10]), 2)   # p=0.6, d=0.2, n=10
     49.58
+    >>> nps_moe([10, 9])   # two promoters: the Wald margin is 0, not a proof of exactness
+    0.0
+    >>> nps_moe([10])
+    Traceback (most recent call last):
+    retention_xl.errors.OutOfRange: scores holds one answer: a margin of error needs at least two
     """
     s = _scores(scores, "scores", 0, 10)
+    if s.size < 2:
+        raise OutOfRange("scores holds one answer: a margin of error needs at least two")
     c = _number(confidence, "confidence")
     if not 0 < c < 1:
         raise OutOfRange(f"confidence must be between 0 and 1 (e.g. 0.95), got {_fmt(c)}")

@@ -93,7 +93,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         a ``postgresql://`` URL or ``spark:TABLE`` (see :func:`~retention_xl.sources.datasets.open_dataset`).
     output : path
         The workbook to write; the full per-customer table, when needed, goes beside it
-        (:func:`customers_path`). Neither is replaced unless ``force``.
+        (:func:`customers_path`). Neither is replaced unless ``force``, and neither may be
+        written where a Parquet folder or glob being read would read it the next time
+        (checked before any work, whether the table turns out to be needed or not).
     options : ReportOptions, optional
         ``engine``, ``memory_limit`` and ``customers_limit`` besides the report's settings.
     table, query : str, optional
@@ -108,7 +110,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
 
     Raises
     ------
-    OutputIsInput, OutputExists, TooLargeForMemory, NoUsableOrders, MissingColumns, DataError, EnvironmentProblem
+    OutputIsInput, OutputInsideInput, OutputExists, TooLargeForMemory, NoUsableOrders, MissingColumns, DataError, EnvironmentProblem
     """
     options = options or ReportOptions()
     step = progress or (lambda _: None)

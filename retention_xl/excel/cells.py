@@ -422,19 +422,46 @@ def error_result(err: RetentionError) -> str:
     return f"{err.code} {err}"
 
 
+def _check_finite(result: Any) -> None:
+    """Refuse a result that holds an infinity or NaN (``#NUM!``), one number or a spilled
+    table: Excel has no such number, and finite arguments can still overflow (amounts of
+    1e308 added up). A spilled table names the cell: its column header and row label.
+
+    >>> _check_finite([["Cohort", "P0"], ["2024-01", float("inf")]])
+    Traceback (most recent call last):
+    retention_xl.errors.OutOfRange: the result is too large to show as a number (P0 of 2024-01)
+    """
+    if isinstance(result, (float, np.floating)):
+        if not math.isfinite(result):
+            raise OutOfRange("the result is " + ("not a number" if math.isnan(result) else
+                                                "too large to show as a number"))
+        return
+    if not isinstance(result, list):
+        return
+    for i, row in enumerate(result):
+        for j, v in enumerate(row if isinstance(row, (list, tuple)) else (row,)):
+            if isinstance(v, (float, np.floating)) and not math.isfinite(v):
+                header, label = result[0], row[0] if isinstance(row, (list, tuple)) else None
+                where = (f" ({header[j]} of {label})" if i and j and isinstance(header, (list, tuple))
+                         and isinstance(header[j], str) and isinstance(label, (str, int, float)) else "")
+                raise OutOfRange("the result is " + ("not a number" if math.isnan(v) else
+                                                    "too large to show as a number") + where)
+
+
 def excel_formula(func: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a formula so that no exception ever reaches a cell.
 
     A :class:`RetentionError` becomes its error code and reason; anything unexpected
-    becomes ``#VALUE!`` and one line naming it, never a traceback.
+    becomes ``#VALUE!`` and one line naming it, never a traceback; a result holding an
+    infinity or NaN, one number or any cell of a spilled table, is ``#NUM!``
+    (:func:`_check_finite`).
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
         try:
             result = func(*args)
-            if isinstance(result, float) and not math.isfinite(result):
-                raise OutOfRange("the result is too large to show as a number")
+            _check_finite(result)
             return result
         except RetentionError as err:
             return error_result(err)

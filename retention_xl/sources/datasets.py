@@ -30,7 +30,9 @@ Examples
 
 from __future__ import annotations
 
+import fnmatch
 import glob
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -42,7 +44,7 @@ import pyarrow as pa
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
 from retention_xl.sources.table_shape import header_names
 
-__all__ = ["Dataset", "open_dataset", "is_dataset", "DATABASE_SUFFIXES", "BATCH_ROWS"]
+__all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "DATABASE_SUFFIXES", "BATCH_ROWS"]
 
 #: rows per batch read from a source (a few hundred thousand: bounded memory, fast cleaning)
 BATCH_ROWS = 500_000
@@ -352,8 +354,7 @@ def open_dataset(source: str | Path, *, table: str | None = None, query: str | N
     if table or query:
         raise InvalidValue("table and query are for databases and Spark; a Parquet source is read whole")
     if path.is_dir():
-        files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq")
-                       and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts))
+        files = sorted(str(p) for p in path.rglob("*") if p.is_file() and _in_folder(p.relative_to(path)))
         where = f"{path.name}/"
     elif any(ch in text for ch in "*?["):
         files = sorted(glob.glob(text, recursive=True))
@@ -367,6 +368,41 @@ def open_dataset(source: str | Path, *, table: str | None = None, query: str | N
         raise DataError(f"no Parquet files in {text}")
     label = where if len(files) == 1 and path.is_file() else f"{where} (Parquet dataset, {len(files):,} files)"
     return Dataset("parquet", str(path) if path.is_dir() else text, name=label, files=tuple(files))
+
+
+def _in_folder(relative: Path) -> bool:
+    """Whether a Parquet folder's dataset is made of the file at ``relative`` (to the folder):
+    a .parquet/.pq file not under a hidden or ``_``-named part (``_SUCCESS``, ``.tmp``)."""
+    return relative.suffix.lower() in (".parquet", ".pq") and not any(
+        part.startswith((".", "_")) for part in relative.parts)
+
+
+def would_read(source: object, path: str | Path) -> bool:
+    """Whether :func:`open_dataset` on the folder or glob ``source`` would read a file at
+    ``path`` (there now or not): a file written there would become part of the data.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> would_read(folder, f"{folder}/year=2024/report-customers.parquet"), would_read(folder, f"{folder}/report.xlsx")
+    (True, False)
+    >>> would_read(f"{folder}/*.parquet", f"{folder}/report-customers.parquet"), would_read(folder + "/*.parquet", "x.parquet")
+    (True, False)
+    """
+    if not isinstance(source, (str, os.PathLike)) or "://" in str(source) or str(source).startswith("spark:"):
+        return False
+    text, target = str(source), Path(os.path.abspath(Path(path).expanduser()))
+    if any(ch in text for ch in "*?["):  # a glob reads whatever it matches (``*`` taken to match "/" too)
+        return fnmatch.fnmatch(str(target), os.path.abspath(os.path.expanduser(text)))
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        return False
+    try:
+        relative = Path(os.path.realpath(target)).relative_to(os.path.realpath(folder))
+    except ValueError:  # not inside it
+        return False
+    return _in_folder(relative)
 
 
 def _database(kind: str, location: str, table: str | None, query: str | None, spark=None) -> Dataset:

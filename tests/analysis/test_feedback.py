@@ -120,3 +120,15 @@ def test_bad_arguments_are_refused():
         survey_feedback(pd.DataFrame(), CUSTOMERS)
     with pytest.raises(InvalidValue, match="min_answers"):
         survey_feedback(joined(), CUSTOMERS, min_answers=0)
+
+
+def test_one_answer_shows_its_nps_without_a_margin():
+    # with min_answers=1 a month of one answer has an NPS (100: one promoter) but no margin of
+    # error: one answer has none (was 0, which reads as exact)
+    s = survey([("", "2024-01-10", 10, None, None, ""), ("", "2024-02-10", 9, None, None, ""),
+                ("", "2024-02-11", 3, None, None, "")])
+    t = survey_feedback(s, NO_CUSTOMERS, "M", min_answers=1).trend.set_index("period")
+    assert t.loc["2024-01", "nps"] == 100.0 and math.isnan(t.loc["2024-01", "nps_moe"])
+    # February: one promoter, one detractor of 2: NPS 0, margin 1.96 * sqrt((1 - 0) / 2) * 100
+    assert t.loc["2024-02", "nps"] == 0.0
+    assert t.loc["2024-02", "nps_moe"] == pytest.approx(Z95 * math.sqrt(0.5) * 100)

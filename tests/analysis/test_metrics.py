@@ -89,7 +89,14 @@ def test_nps_moe_by_hand():
 
 
 def test_nps_moe_is_zero_when_everyone_agrees():
+    # the normal approximation's margin with no spread in the answers (documented as such)
     assert m.nps_moe([10] * 30) == 0
+    assert m.nps_moe([9, 10]) == 0  # two promoters: p = 1, d = 0
+
+
+def test_nps_moe_of_one_answer_is_refused():
+    with pytest.raises(OutOfRange, match="^scores holds one answer: a margin of error needs at least two$"):
+        m.nps_moe([7])
 
 
 def test_csat_top_two_boxes():
@@ -180,7 +187,7 @@ def test_nps_in_range_and_matches_counting(scores):
     assert value == pytest.approx(100 * ((s >= 9).sum() - (s <= 6).sum()) / s.size)
 
 
-@given(score_lists)
+@given(st.lists(st.integers(min_value=0, max_value=10), min_size=2, max_size=300))
 def test_nps_moe_is_non_negative_and_bounded(scores):
     # the standard error of a difference of shares is at most 1 (100 points) before z
     assert 0 <= m.nps_moe(scores) <= 100 * 1.96

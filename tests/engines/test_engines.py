@@ -596,6 +596,21 @@ def test_the_sql_half_of_any_orders_is_the_pandas_one(rows, window):
                                    check_names=False, check_dtype=False)
 
 
+def test_a_guessed_date_order_names_the_same_example_in_every_engine(tmp_path):
+    """Day and month 12 or below everywhere: the order is a guess, and its notice's example is
+    the date on most rows (ties by text), not the first a slice happened to read: 05/06/2024
+    on 100 rows, 04/04/2024 on 99, 02/03/2024 and 03/02/2024 on 50 each, 01/01/2024 first."""
+    n = 300
+    dates = ["05/06/2024"] * 100 + ["02/03/2024", "03/02/2024"] * 50 + ["04/04/2024"] * 100
+    dates[0], dates[-1] = "01/01/2024", "05/06/2024"  # still 100 rows of 05/06/2024
+    frame = pd.DataFrame({"Customer": [f"c{i % 40}" for i in range(n)], "Date": dates,
+                          "Total": [float(1 + i % 7) for i in range(n)]})
+    for engine in ("pandas", "duckdb"):
+        found = {m.code: dict(m.values) for m in _run(frame, engine, tmp_path).orders.notices}
+        assert found["date_order"] == {"column": "Date", "dayfirst": True, "chosen": False, "dmy": 0, "mdy": 0,
+                                       "total": n, "other": 0, "example": "05/06/2024", "read_as": "2024-06-05"}, engine
+
+
 def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
     """Serial dates and e-mails written in two cases, cleaned by DuckDB in three slices: the
     notices count over the whole table and show the same example from the data as pandas'

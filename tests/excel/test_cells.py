@@ -203,3 +203,14 @@ def test_numpy_numbers_from_python_callers_are_compared_as_python_numbers(text_e
     assert sum(row[1] for row in counts[1:]) == 4_000  # every id a customer of its own
     got = cells.values([[np.float32(0.1)], [np.int64(7)], [np.str_("a")]], "x")
     assert got == [float(np.float32(0.1)), 7, "a"] and [type(v) for v in got] == [float, int, str]
+
+
+def test_the_formula_boundary_refuses_infinite_and_nan_results_scalar_or_spilled():
+    spill = cells.excel_formula(lambda *rows: [["Customer", "P(alive)", "CLV"], *rows])
+    assert spill(["a", 0.5, 10.0], ["b", 0.25, float("-inf")]) == "#NUM! the result is too large to show as a number (CLV of b)"
+    assert spill(["a", np.float64("nan"), 1.0]) == "#NUM! the result is not a number (P(alive) of a)"
+    assert spill(["a", 0.5, ""]) == [["Customer", "P(alive)", "CLV"], ["a", 0.5, ""]]  # a blank cell is fine
+    scalar = cells.excel_formula(lambda x: x)
+    assert scalar(float("nan")) == "#NUM! the result is not a number"
+    assert scalar(np.float64("inf")) == "#NUM! the result is too large to show as a number"
+    assert scalar([[1.0, float("inf")]]) == "#NUM! the result is too large to show as a number"  # no header to name

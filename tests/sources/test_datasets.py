@@ -256,3 +256,27 @@ def test_files_are_read_across_their_row_groups_and_a_file_of_other_types_as_the
     read = pa.Table.from_batches(batches)
     assert read.equals(scanned) and read.schema.field("Total").type == pa.float64()
     assert read.column("Total").to_pylist()[-3:] == [7.0, 8.0, 9.0]
+
+
+def test_what_a_folder_or_glob_would_read_is_what_it_reads(tmp_path):
+    from retention_xl.sources.datasets import would_read
+
+    lake = tmp_path / "lake"
+    (lake / "Region=north").mkdir(parents=True)
+    ORDERS.to_parquet(lake / "Region=north" / "part-0.parquet")
+    for name, read in [("r-customers.parquet", True), ("Region=east/r-customers.PQ", True), ("r.xlsx", False),
+                       ("_staging/r-customers.parquet", False), (".r-customers.parquet.tmp", False)]:
+        assert would_read(lake, lake / name) is read, name
+        assert would_read(str(lake) + "/", str(lake / name)) is read, name  # as typed, with its slash
+    (lake / "Region=east").mkdir()
+    (lake / "Region=east" / "r-customers.parquet").write_bytes(b"")  # a file there now is read: the rule is open_dataset's
+    assert str(lake / "Region=east" / "r-customers.parquet") in [f for f in _files(lake)]
+    assert not would_read(lake, tmp_path / "r-customers.parquet")  # beside the folder, not in it
+    pattern = str(lake / "*" / "*.parquet")
+    assert would_read(pattern, lake / "Region=west" / "r-customers.parquet")
+    assert not would_read(pattern, lake / "r-customers.parquet") and not would_read(pattern, tmp_path / "r.parquet")
+    assert not would_read("postgresql://u@h/db", tmp_path / "r.parquet")
+
+
+def _files(folder):
+    return open_dataset(folder).files
