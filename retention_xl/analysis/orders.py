@@ -189,8 +189,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     DataError
         When the customer, date or amount column cannot be found.
     InvalidValue
-        ``currency`` is not a currency of the table, or the table has no currency column
-        (``option="currency"``).
+        ``currency`` is not a currency of the table (``option="currency"``), or the table
+        has no currency column (``option="currency_column"``).
 
     Examples
     --------
@@ -276,7 +276,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if cols.currency_column is None:
         if currency is not None:
             raise InvalidValue(f"currency '{currency}' was chosen, but the table has no currency column; "
-                               f"name it with currency_column", option="currency")
+                               f"name it with currency_column", option="currency_column")
     elif currency_choice is None:
         currency_choice = choose_currency(
             CurrencyCount.of(currency_pairs(data[cols.currency_column], ocol, rows)), currency)

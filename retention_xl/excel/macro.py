@@ -167,6 +167,9 @@ def _remedy(error: RetentionError) -> str:
         return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others in the Settings table (Customer column, Date column, ...)"
+    if error.option == "currency_column":
+        return (f"Write the currency column's header next to '{SETTING_NAMES['currency_column'][0]}' in the "
+                f"Settings table, or leave '{SETTING_NAMES['currency'][0]}' blank")
     if error.option == "currency":
         return f"Write one of them next to '{SETTING_NAMES['currency'][0]}' in the Settings table, or leave it blank"
     return ""
