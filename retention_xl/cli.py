@@ -78,6 +78,11 @@ def order_reading(
     customer_fallback: Annotated[str | None, typer.Option(
         "--customer-fallback",
         help="Column for the customer when the customer column is blank (billing name, phone).")] = None,
+    currency_column: Annotated[str | None, typer.Option(
+        "--currency-column", help="Column of the order's currency (USD, EUR, ر.س ...).")] = None,
+    currency: Annotated[str | None, typer.Option(
+        "--currency", help="Currency to report when the orders are in several, as written in the data, e.g. EUR "
+                           "(default: the currency of most orders; the others' orders are left out and listed).")] = None,
     include_status: Annotated[list[str] | None, typer.Option(
         "--include-status", help="A status to count as a sale (repeat the option for several).")] = None,
     exclude_status: Annotated[list[str] | None, typer.Option(
@@ -92,9 +97,9 @@ def order_reading(
 
     return {"roles": ColumnRoles(customer=customer, date=date, amount=amount, order_id=order_id, quantity=quantity,
                                  unit_price=unit_price, status=status, refund=refund,
-                                 customer_fallback=customer_fallback),
+                                 customer_fallback=customer_fallback, currency_column=currency_column),
             "dayfirst": _dayfirst(date_order), "include_statuses": tuple(include_status or ()),
-            "exclude_statuses": tuple(exclude_status or ())}
+            "exclude_statuses": tuple(exclude_status or ()), "currency": currency}
 
 
 def plan_settings(
@@ -166,8 +171,8 @@ def takes(*groups: Callable[..., dict]) -> Callable[[Callable], Callable]:
             for group, params in shared.items():
                 settings.update(group(**{name: kwargs[name] for name in params}))
             passed = {name: value for name, value in kwargs.items() if name in own}
-            if "options" in own:
-                passed["options"] = ReportOptions(**settings)
+            if "options" in own:  # a notice's remedy names a flag
+                passed["options"] = ReportOptions(**settings, door="cli")
             return command(**passed)
 
         run.__signature__ = inspect.Signature(
@@ -184,7 +189,8 @@ def takes(*groups: Callable[..., dict]) -> Callable[[Callable], Callable]:
 FLAGS = {
     "customer": "--customer", "date": "--date", "amount": "--amount", "order_id": "--order-id",
     "quantity": "--quantity", "unit_price": "--unit-price", "status": "--status", "refund": "--refund",
-    "customer_fallback": "--customer-fallback", "include_statuses": "--include-status",
+    "customer_fallback": "--customer-fallback", "currency_column": "--currency-column", "currency": "--currency",
+    "include_statuses": "--include-status",
     "exclude_statuses": "--exclude-status", "dayfirst": "--date-order", "sheet": "--sheet",
     "period": "--period", "window_days": "--window", "margin": "--margin", "horizon": "--horizon",
     "discount": "--discount", "lang": "--lang", "survey": "--survey", "contacts": "--contacts",
@@ -366,13 +372,13 @@ def report(
         highlight=False,
     )
     out.print("What the figures rest on:", highlight=False)
-    for line in basis_lines(orders.columns, orders.notices, "en"):
+    for line in basis_lines(orders.columns, orders.notices, "en", "cli"):
         out.print(f"  - {line}", highlight=False)
     others = [n for n in orders.notices if n.code not in CONVENTIONS]
     if others:
         out.print("Decided while reading the data:", highlight=False)
     for notice in others:
-        out.print(f"  - {notice_text(notice, 'en')}", highlight=False)
+        out.print(f"  - {notice_text(notice, 'en', 'cli')}", highlight=False)
     _plan_summary(run.analysis)
 
 

@@ -26,7 +26,10 @@ from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.labels import LANGUAGES
 
-__all__ = ["ColumnRoles", "ReportOptions", "ROLES"]
+__all__ = ["ColumnRoles", "ReportOptions", "ROLES", "DOORS"]
+
+#: who builds a report: a Python caller, the command line, Excel (the ribbon, xlwings Lite)
+DOORS = ("python", "cli", "excel")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class ColumnRoles:
     quantity, unit_price : a line amount is quantity x unit price when there is no amount
     status : the order's status (cancelled, refunded, pending ... orders are not sales)
     refund : an amount refunded on the order, taken off its revenue
+    currency_column : the order's currency (USD, EUR, ر.س ...): a report adds up one currency
     """
 
     customer: str | None = None
@@ -54,6 +58,7 @@ class ColumnRoles:
     unit_price: str | None = None
     status: str | None = None
     refund: str | None = None
+    currency_column: str | None = None
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -95,6 +100,10 @@ class ReportOptions:
         Order of ambiguous text dates such as 03/04/2023; ``None`` decides from the data.
     include_statuses, exclude_statuses : tuple of str
         Order statuses to count as sales, or not, beyond the built-in rules.
+    currency : str or None
+        The currency to report when the currency column holds several (a code or a
+        spelling as in the data, e.g. ``"EUR"`` or ``"ر.س"``); orders in the others are left
+        out and listed. ``None``: the currency of most orders.
     as_of : datetime.date or None
         The day the contact plan is for (a date, or text like ``2025-01-31``).
         ``None``: the day of the last order in the data, so the same data always gives
@@ -112,6 +121,10 @@ class ReportOptions:
     customers_limit : int
         Customers the report's Customers table keeps at most (the most valuable and the
         most valuable at-risk ones); the full table is written beside the workbook.
+    door : {"python", "cli", "excel"}
+        Who builds the report, so that a notice's remedy speaks that door's language:
+        ``currency="EUR"`` here, ``--currency EUR`` on the command line, the Settings
+        table in Excel (the ribbon, xlwings Lite).
     """
 
     roles: ColumnRoles = field(default_factory=ColumnRoles)
@@ -124,12 +137,14 @@ class ReportOptions:
     dayfirst: bool | None = None
     include_statuses: tuple[str, ...] = ()
     exclude_statuses: tuple[str, ...] = ()
+    currency: str | None = None
     as_of: dt.date | None = None
     quiet_days: int = 30
     contact_weeks: int = 12
     engine: str = "auto"
     memory_limit: str | None = None
     customers_limit: int = 100_000
+    door: str = "python"
 
     def __post_init__(self) -> None:
         if not isinstance(self.roles, ColumnRoles):
@@ -149,6 +164,11 @@ class ReportOptions:
             if isinstance(value, str):
                 value = (value,)
             object.__setattr__(self, name, tuple(str(v).strip() for v in value if str(v).strip()))
+        if self.currency is not None:
+            if not isinstance(self.currency, str) or not self.currency.strip():
+                raise InvalidValue(f"currency must be a currency code such as USD or EUR, got {self.currency!r}",
+                                   option="currency")
+            object.__setattr__(self, "currency", self.currency.strip())
         if self.as_of is not None:
             object.__setattr__(self, "as_of", read_day(self.as_of, "as_of").date())
         whole("quiet_days", self.quiet_days, 1, 3660)
@@ -158,6 +178,8 @@ class ReportOptions:
         if self.memory_limit is not None:
             parse_memory(self.memory_limit)
         whole("customers_limit", self.customers_limit, 1, 1_000_000)
+        if self.door not in DOORS:
+            raise InvalidValue(f"door must be one of {', '.join(DOORS)}, got {self.door!r}", option="door")
 
     @property
     def window(self) -> int:
@@ -166,13 +188,14 @@ class ReportOptions:
 
     def cleaning(self) -> dict[str, object]:
         """What these options ask of the cleaning: the keyword arguments of
-        :func:`~retention_xl.analysis.orders.clean_orders` (column roles, statuses, date order).
+        :func:`~retention_xl.analysis.orders.clean_orders` (column roles, statuses, date
+        order, currency).
 
         >>> ReportOptions(roles=ColumnRoles(customer="Email"), dayfirst=True).cleaning()
-        {'customer': 'Email', 'include_statuses': (), 'exclude_statuses': (), 'dayfirst': True}
+        {'customer': 'Email', 'include_statuses': (), 'exclude_statuses': (), 'dayfirst': True, 'currency': None}
         """
         return {**self.roles.chosen(), "include_statuses": self.include_statuses,
-                "exclude_statuses": self.exclude_statuses, "dayfirst": self.dayfirst}
+                "exclude_statuses": self.exclude_statuses, "dayfirst": self.dayfirst, "currency": self.currency}
 
 
 def _fraction(name: str, value: object, *, low_open: bool = False, high_open: bool = False) -> None:

@@ -149,4 +149,5 @@ def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Re
     into a live workbook."""
     if not isinstance(analysis, Analysis):
         raise InvalidValue(f"build_report takes the result of rx.analyse, got {type(analysis).__name__}")
-    return layout_report(analysis, lang=given_options(options).lang)
+    options = given_options(options)
+    return layout_report(analysis, lang=options.lang, door=options.door)

@@ -23,10 +23,16 @@ from retention_xl.labels import label, labels_for
 __all__ = ["counted", "notice_text", "problem_text", "problem_texts"]
 
 
-def notice_text(notice: Notice, lang: str) -> str:
-    """One notice as a sentence in ``lang``; a code without words is shown as the code."""
+def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
+    """One notice as a sentence in ``lang``; a code without words is shown as the code.
+    A remedy in it is worded for ``door`` (``"python"``, ``"cli"``, ``"excel"``: see
+    :class:`~retention_xl.options.ReportOptions`)."""
     values = dict(notice.values)
     code = notice.code
+    if code == "currency_kept":
+        return _currency_kept(values, lang, door)
+    if code == "currency" and not values["count"]:  # no order without a currency
+        return label(lang, "notice.currency.plain", **values)
     if code == "date_order":
         return _date_order(values, lang)
     if code == "digits":
@@ -60,6 +66,32 @@ def _refund_column(v: dict, lang: str) -> str:
              for part, key in (("partly", "count"), ("full", "full")) if v[key]]
     return label(lang, "notice.refund_column", column=v["column"],
                  parts=label(lang, "notice.refund_column.join").join(parts))
+
+
+def _currency_kept(v: dict, lang: str, door: str) -> str:
+    """The currency kept, the orders left out in each other currency (with their value in
+    it), with no currency and with lines in two, and how to choose another currency here.
+
+    >>> n = Notice("currency_kept", column="Currency", currency="USD", chosen=False, currencies="USD, EUR",
+    ...            left=(("EUR", 2, 80.5),), unknown=0, unknown_value=0.0, mixed=0, mixed_value=0.0, count=2)
+    >>> notice_text(n, "en", door="cli")  # doctest: +NORMALIZE_WHITESPACE
+    "'Currency' holds more than one currency (USD, EUR), and amounts in different currencies cannot be
+    added up: the report keeps the orders in USD, the currency of most orders, and leaves out 2 orders
+    in EUR (80.50 EUR) (see Data issues). To report in EUR instead, run it again with --currency EUR."
+    """
+    parts = [label(lang, counted("notice.currency_kept.other", n, lang), count=n, currency=name, value=value)
+             for name, n, value in v["left"] if n]
+    for key in ("unknown", "mixed"):
+        if v[key]:
+            parts.append(label(lang, counted(f"notice.currency_kept.{key}", v[key], lang), count=v[key],
+                               value=v[f"{key}_value"]))
+    left_out = label(lang, "notice.currency_kept.join").join(parts) if parts else label(lang, "notice.currency_kept.none")
+    others = sorted(((n, -i, name) for i, (name, n, _) in enumerate(v["left"])), reverse=True)
+    other = others[0][2] if others else v["currency"]
+    why = label(lang, "notice.currency_kept.chosen" if v["chosen"] else "notice.currency_kept.most")
+    remedy = label(lang, f"remedy.currency.{door}", currency=other)
+    return label(lang, "notice.currency_kept", column=v["column"], currencies=v["currencies"], currency=v["currency"],
+                 why=why, left=left_out, remedy=remedy)
 
 
 def _date_order(v: dict, lang: str) -> str:

@@ -477,8 +477,8 @@ def test_every_command_that_reads_orders_takes_the_same_reading_options():
     reading = _options_of(None, probe) - {"--help"}
     # every role and every cleaning setting of the library has its option among them
     assert {f"--{r.replace('_', '-')}" for r in ROLES} <= reading
-    assert set(ReportOptions().cleaning()) == {"include_statuses", "exclude_statuses", "dayfirst"}
-    assert {"--include-status", "--exclude-status", "--date-order", "--sheet"} <= reading
+    assert set(ReportOptions().cleaning()) == {"include_statuses", "exclude_statuses", "dayfirst", "currency"}
+    assert {"--include-status", "--exclude-status", "--date-order", "--currency", "--sheet"} <= reading
     # and each command's options are the shared ones and its own: an option added to one
     # command and not to the others fails here
     report, contacts, validate = (_options_of(c) - OWN_OPTIONS[c] for c in ("report", "contacts", "validate"))
@@ -643,7 +643,8 @@ def test_every_setting_of_the_library_has_the_flag_its_errors_are_worded_with():
     from retention_xl.cli import FLAGS
     from retention_xl.options import ROLES, ReportOptions
 
-    settings = {f.name for f in dataclasses.fields(ReportOptions)} - {"roles"} | set(ROLES)
+    # door is who builds the report (each door sets it for its own remedies), not a setting
+    settings = {f.name for f in dataclasses.fields(ReportOptions)} - {"roles", "door"} | set(ROLES)
     assert settings <= set(FLAGS)
     flags = _options_of("report") | _options_of("validate")
     assert {FLAGS[s] for s in settings} <= flags
@@ -686,3 +687,39 @@ def test_a_report_from_a_csv_with_title_lines_or_a_sep_hint(tmp_path, text, said
     result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 0, result.output
     assert said in _said(result)
+
+
+# ------------------------------------------------ orders in several currencies
+def _usd_and_eur(tmp_path):
+    """Shopify's export fixture with orders #1003 and #1008 in EUR (6 orders in USD)."""
+    import pandas as pd
+
+    raw = pd.read_csv(ROOT / "tests" / "data" / "shopify_orders_export.csv", dtype="str", keep_default_na=False)
+    raw.loc[raw["Name"].isin(["#1003", "#1008"]) & (raw["Currency"] != ""), "Currency"] = "EUR"
+    src = tmp_path / "usd-eur.csv"
+    raw.to_csv(src, index=False)
+    return src
+
+
+def test_report_in_several_currencies_keeps_one_and_says_how_to_choose_another(tmp_path):
+    src = _usd_and_eur(tmp_path)
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")], env=WIDE)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "net revenue 70.00" in said  # #1001 55.00 + #1005 15.00, the USD sales
+    assert "leaves out 2 orders in EUR (120.00 EUR)" in said
+    assert "To report in EUR instead, run it again with --currency EUR." in said
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "e.xlsx"), "--currency", "EUR"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "net revenue 110.00" in " ".join(result.output.split())  # 40.00 - 10.00 refunded + 80.00
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_currency_not_in_the_data_is_an_error_naming_the_flag_and_the_currencies(tmp_path, engine):
+    src = _usd_and_eur(tmp_path)
+    target = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(target), "--currency", "GBP", "--engine", engine],
+                           env=WIDE)
+    assert result.exit_code == 1
+    assert _said(result).startswith("Error: --currency 'GBP' is not in the data; the currencies found are: USD, EUR")
+    assert not target.exists()

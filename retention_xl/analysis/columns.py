@@ -13,7 +13,8 @@ for rows whose customer is blank: billing name, phone), ``date`` (the order's pu
 creation date, never a shipping, delivery or approval date), ``amount`` (the order or line
 amount, never a refund, discount, tax or shipping column), ``order_id`` (rows sharing it
 are lines of one order), ``quantity`` and ``unit_price`` (a line amount is their product
-when there is no amount), ``status``, ``refund`` and ``cancelled`` (a cancelled-at date).
+when there is no amount), ``status``, ``refund``, ``cancelled`` (a cancelled-at date) and
+``currency_column`` (each order's currency code: USD, EUR, ر.س ...).
 """
 
 from __future__ import annotations
@@ -103,10 +104,14 @@ SYNONYMS: dict[str, list[str]] = {
         "cancelled at", "canceled at", "cancelled date", "cancellation date", "date cancelled",
         "cancelled", "canceled", "تاريخ الإلغاء", "تاریخ لغو",
     ],
+    "currency_column": [
+        "currency", "order currency", "currency code", "العملة", "عملة", "عملة الطلب", "رمز العملة",
+        "واحد پول", "ارز", "واحد ارز", "واحد پولی",
+    ],
 }
 #: the roles, in the order they are shown
 ROLE_ORDER = ("customer", "customer_fallback", "date", "amount", "order_id", "quantity", "unit_price",
-              "status", "refund", "cancelled")
+              "status", "refund", "cancelled", "currency_column")
 # Words that make a partial match name something else (a discount amount is not the order
 # amount, a delivery date is not the order date, a customer's city is not the customer).
 _NOT = {
@@ -130,6 +135,8 @@ _NOT = {
     "status": {"fulfillment", "lineitem", "shipping", "delivery", "item"},
     "refund": {"date", "at", "reason", "status", "qty", "quantity", "id", "method"},
     "cancelled": {"reason", "by", "qty", "quantity"},
+    "currency_column": {"rate", "exchange", "amount", "total", "price", "value", "converted", "presentment",
+                        "shop", "نرخ", "سعر", "صرف", "مبلغ", "المبلغ"},
 }
 # Header names that are the amount of a line when a quantity column exists (a price next
 # to a quantity is a unit price), and the order's amount otherwise.
@@ -147,7 +154,7 @@ class ColumnMap:
     customer, date : str
     amount : str or None
         ``None`` when line amounts are ``quantity`` x ``unit_price``.
-    order_id, quantity, unit_price, status, refund, customer_fallback, cancelled : str or None
+    order_id, quantity, unit_price, status, refund, customer_fallback, cancelled, currency_column : str or None
         ``None``: the table has no such column.
     more_fallbacks : tuple of str
         Further columns for a customer whose ``customer`` and ``customer_fallback`` are
@@ -170,6 +177,7 @@ class ColumnMap:
     refund: str | None = None
     customer_fallback: str | None = None
     cancelled: str | None = None
+    currency_column: str | None = None
     more_fallbacks: tuple[str, ...] = ()
     layout: str = "generic"
     chosen: tuple[str, ...] = ()
@@ -256,7 +264,7 @@ def _listed(headers: list[str], most: int = 30) -> str:
 def detect_columns(headers, *, customer: str | None = None, date: str | None = None,
                    amount: str | None = None, order_id: str | None = None, quantity: str | None = None,
                    unit_price: str | None = None, status: str | None = None, refund: str | None = None,
-                   customer_fallback: str | None = None) -> ColumnMap:
+                   customer_fallback: str | None = None, currency_column: str | None = None) -> ColumnMap:
     """Find the column of each role by the headers.
 
     A known export (:func:`~retention_xl.analysis.export_layouts.recognise_layout`) gives its
@@ -271,7 +279,7 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
     ----------
     headers : iterable
         The column headers, in order.
-    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback : str, optional
+    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback, currency_column : str, optional
         Column names chosen by the user (matched exactly, else ignoring case and spaces).
 
     Returns
@@ -299,7 +307,7 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
     headers = [str(h) for h in headers]
     given = {"customer": customer, "customer_fallback": customer_fallback, "date": date, "amount": amount,
              "order_id": order_id, "quantity": quantity, "unit_price": unit_price, "status": status,
-             "refund": refund}
+             "refund": refund, "currency_column": currency_column}
     chosen: dict[str, str] = {}
     for role, name in given.items():
         if name is not None:
@@ -364,7 +372,8 @@ def detect_columns(headers, *, customer: str | None = None, date: str | None = N
         customer=chosen["customer"], date=chosen["date"], amount=chosen.get("amount"),
         order_id=chosen.get("order_id"), quantity=chosen.get("quantity"), unit_price=chosen.get("unit_price"),
         status=chosen.get("status"), refund=chosen.get("refund"), customer_fallback=chosen.get("customer_fallback"),
-        cancelled=chosen.get("cancelled"), layout=name, chosen=user_roles,
+        cancelled=chosen.get("cancelled"), currency_column=chosen.get("currency_column"), layout=name,
+        chosen=user_roles,
         more_fallbacks=() if "customer_fallback" in user_roles or "customer_fallback" not in chosen
         else tuple(h for h in more if h not in chosen.values()),
     )

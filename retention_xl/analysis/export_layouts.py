@@ -118,6 +118,7 @@ LAYOUTS: tuple[ExportLayout, ...] = (
         status=("Financial Status",),
         refund=("Refunded Amount",),
         cancelled=("Cancelled at",),
+        currency_column=("Currency",),
     ),
     _layout(
         "woocommerce",
@@ -134,6 +135,7 @@ LAYOUTS: tuple[ExportLayout, ...] = (
         quantity=("item_quantity", "Item Quantity", "Quantity", "Qty"),
         status=("status", "Order Status"),
         refund=("refunded_total", "Refunded Total", "Order Refund", "Refund Amount", "Order Refund Amount"),
+        currency_column=("order_currency", "Order Currency", "currency", "Currency"),
     ),
 )
 

@@ -28,6 +28,7 @@ __all__ = [
     "digit_script",
     "parse_numbers",
     "NumberReading",
+    "currency_code",
 ]
 
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
@@ -60,8 +61,10 @@ _CURRENCY_WORDS = [
 ]
 _CURRENCY_SYMBOLS = "$€£¥₹﷼₺₽¢₪"
 #: marks that name one currency only, by its ISO code: "SAR 10" and "10 ر.س" are not two
-#: currencies. Marks several currencies share (ريال, دينار, $, dhs) stand for themselves.
+#: currencies. Marks several currencies share (ريال, دينار, $, dhs) stand for themselves;
+#: ریال written with the Persian yeh is Iran's rial (the Arabic ريال is also Saudi, Omani ...).
 _SAME_CURRENCY = {
+    "ریال": "irr",
     "ر.س": "sar", "sr": "sar", "د.إ": "aed", "د.ك": "kwd", "ر.ق": "qar", "ر.ع": "omr", "د.ب": "bhd",
     "ج.م": "egp", "د.ا": "jod", "د.أ": "jod", "تومان": "irt", "تومن": "irt", "toman": "irt", "tomans": "irt",
     "€": "eur", "یورو": "eur", "يورو": "eur", "£": "gbp", "₹": "inr", "₺": "try", "₪": "ils", "₽": "rub",
@@ -107,7 +110,18 @@ class NumberReading:
         >>> NumberReading(np.array([]), np.array([]), np.array([]), currencies=["ر.س", "SAR", "sr."]).mixed_currencies
         False
         """
-        return len({_SAME_CURRENCY.get(m.lower().rstrip("."), m.lower().rstrip(".")) for m in self.currencies}) > 1
+        return len({currency_code(m) for m in self.currencies}) > 1
+
+
+def currency_code(mark: str) -> str:
+    """The currency a mark or code names, as compared: its ISO code in lower case where the
+    mark names one currency only, else the mark itself, without case, spaces or a final dot.
+
+    >>> [currency_code(m) for m in ("SAR", " sar ", "ر.س", "ر.س.", "IRR", "ریال", "د.إ", "US$")]
+    ['sar', 'sar', 'sar', 'sar', 'irr', 'irr', 'aed', 'us$']
+    """
+    key = " ".join(clean_string(str(mark)).split()).casefold().rstrip(".")
+    return _SAME_CURRENCY.get(key, key)
 
 
 def clean_text(values: pd.Series) -> pd.Series:

@@ -33,6 +33,15 @@ from retention_xl.analysis.column_values import (
     email_spellings,
 )
 from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
+from retention_xl.analysis.currencies import (
+    CurrencyChoice,
+    CurrencyCount,
+    choose_currency,
+    currency_name,
+    currency_notice,
+    currency_pairs,
+    row_currencies,
+)
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
@@ -110,9 +119,10 @@ class Orders:
 def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | None = None,
                  amount: str | None = None, order_id: str | None = None, quantity: str | None = None,
                  unit_price: str | None = None, status: str | None = None, refund: str | None = None,
-                 customer_fallback: str | None = None, include_statuses: tuple[str, ...] = (),
-                 exclude_statuses: tuple[str, ...] = (), first_row: int = 2,
-                 dayfirst: bool | None = None, source: str = "",
+                 customer_fallback: str | None = None, currency_column: str | None = None,
+                 include_statuses: tuple[str, ...] = (), exclude_statuses: tuple[str, ...] = (),
+                 currency: str | None = None, currency_choice: CurrencyChoice | None = None,
+                 first_row: int = 2, dayfirst: bool | None = None, source: str = "",
                  known_values: Mapping[str, ColumnValues] | None = None) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
@@ -133,6 +143,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       them); an order refunded in full, an order whose status is not a sale
       (:mod:`~retention_xl.analysis.order_status`) or that has a cancelled-at date is left
       out and listed (action ``excluded``, with its value).
+    * With a currency column (:mod:`~retention_xl.analysis.currencies`), the report adds up
+      one currency: in a table of several, an order in another currency, with no currency,
+      or with lines in two is left out and listed (action ``left_out``, with its value in
+      its own currency), and the notice ``currency_kept`` counts them per currency; in a
+      table of one, the notice ``currency`` names it (an order with no currency is in it).
     * A blank customer key falls back to the first of the fallback columns that is not
       blank, in the order :meth:`~retention_xl.analysis.columns.ColumnMap.fallbacks` lists
       them (a billing name, then a phone), each use counted per column; e-mail keys are
@@ -145,10 +160,16 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ----------
     raw : pandas.DataFrame
         The table as read (see :func:`retention_xl.sources.files.read_table`); it is not modified.
-    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback : str, optional
+    customer, date, amount, order_id, quantity, unit_price, status, refund, customer_fallback, currency_column : str, optional
         Column names chosen by the user; others are detected from the headers.
     include_statuses, exclude_statuses : tuple of str
         Statuses to count as sales, or not, whatever the built-in list says.
+    currency : str, optional
+        The currency to report in a table of several (a code or spelling as in the
+        currency column); by default the currency of most orders.
+    currency_choice : CurrencyChoice, optional
+        The currency decided by the caller over a whole table this is a slice of (``currency``
+        is then not used).
     first_row : int
         Row number of ``raw``'s first row in the user's file (header in row 1 -> 2).
     dayfirst : bool, optional
@@ -167,6 +188,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     ------
     DataError
         When the customer, date or amount column cannot be found.
+    InvalidValue
+        ``currency`` is not a currency of the table (``option="currency"``), or the table
+        has no currency column (``option="currency_column"``).
 
     Examples
     --------
@@ -188,7 +212,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     """
     cols = detect_columns(raw.columns, customer=customer, date=date, amount=amount, order_id=order_id,
                           quantity=quantity, unit_price=unit_price, status=status, refund=refund,
-                          customer_fallback=customer_fallback)
+                          customer_fallback=customer_fallback, currency_column=currency_column)
     n = len(raw)
     names = [str(c) for c in raw.columns]
     rows = np.arange(first_row, first_row + n, dtype="int64")
@@ -249,6 +273,13 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     g_first = groups.first_row()
     g_lines = groups.lines()
     n_groups = len(groups)
+    if cols.currency_column is None:
+        if currency is not None:
+            raise InvalidValue(f"currency '{currency}' was chosen, but the table has no currency column; "
+                               f"name it with currency_column", option="currency_column")
+    elif currency_choice is None:
+        currency_choice = choose_currency(
+            CurrencyCount.of(currency_pairs(data[cols.currency_column], ocol, rows)), currency)
 
     # ---- values per row
     cust = data[cols.customer]
@@ -338,10 +369,15 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             report(name, col, miss & live, f"missing_{role}", "skipped")
             report(name, col, b & live, prob, "skipped")
 
-    # ---- refunds, cancellations, statuses
+    # ---- currencies, refunds, cancellations, statuses
     reason = np.full(n_groups, None, dtype=object)
     reason_col = np.full(n_groups, "", dtype=object)
     reason_detail_row = np.full(n_groups, -1, dtype=np.int64)
+    currency_out = None
+    if currency_choice is not None:
+        currency_out = _currency_orders(cols.currency_column, data[cols.currency_column], currency_choice, groups,
+                                        live, ok, g_amount, issues)
+        reason[currency_out.left_out] = "currency"
     if cols.status:
         scol = data[cols.status]
         fs = groups.first(~scol.missing_rows() & live)
@@ -349,7 +385,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         has_s = fs >= 0
         r = np.full(n_groups, None, dtype=object)
         r[has_s] = s_reason_u[scol.codes[fs[has_s]]]
-        pick = (r != None) & ok  # noqa: E711
+        pick = (r != None) & ok & (reason == None)  # noqa: E711
         reason[pick] = "order_status"
         reason_col[pick] = cols.status
         reason_detail_row[pick] = fs[pick]
@@ -421,6 +457,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             sale &= row_live_used[g_first] if n_groups else sale
 
     # ---- what the sales are made of, counted once the duplicates are known
+    if currency_out is not None:
+        notices.append(currency_out.notice)
     if cols.status:
         _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
     refund_doc = sale & (g_amount < 0)
@@ -548,6 +586,66 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
 
 
+@dataclass(frozen=True)
+class _CurrencyOrders:
+    """The orders a currency choice leaves out, and its notice."""
+
+    left_out: np.ndarray
+    notice: Notice
+
+
+def _currency_orders(column: str, col: ColumnValues, choice: CurrencyChoice, groups, live: np.ndarray,
+                     ok: np.ndarray, g_amount: np.ndarray, issues: list) -> _CurrencyOrders:
+    """Which usable orders (``ok``) are not in the currency kept: in another currency
+    (``other_currency``), with lines in two (``mixed_currency``), or, in a table of several
+    currencies, with none (``unknown_currency``); each listed on the row that shows it
+    (action ``left_out``, with its value in its own currency)."""
+    codes, known = row_currencies(col)
+    has = (codes >= 0) & live
+    first = groups.first(has)
+    big = np.iinfo(np.int64).max
+    low = groups.min(codes, has)
+    high = -groups.min(-codes, has)
+    g_code = np.where(first >= 0, codes[np.maximum(first, 0)], -1)
+    mixed = ok & (first >= 0) & (low != high) & (low != big)
+    kept = known.index(choice.code) if choice.code in known else -2
+    other = ok & (first >= 0) & ~mixed & (g_code != kept)
+    blank = ok & (first < 0)
+    unknown = blank & choice.several
+    names = np.array([currency_name(c) for c in known], dtype=object)
+    g_first, g_lines = groups.first_row(), groups.lines()
+
+    def listed(pick: np.ndarray, at: np.ndarray, problem) -> None:
+        where_g = np.flatnonzero(pick)
+        if len(where_g):
+            rows = at[where_g]
+            issues.append((rows, column, col.text(rows), problem if isinstance(problem, str) else problem[where_g],
+                           "left_out", g_lines[where_g], g_amount[where_g]))
+
+    if other.any():
+        listed(other, first, np.array([f"other_currency:{n}" for n in names[np.maximum(g_code, 0)]], dtype=object))
+    if mixed.any():
+        of_rows = groups.of_rows()
+        both = pd.DataFrame({"order": of_rows[has], "currency": codes[has]}).drop_duplicates()
+        both = both[mixed[both["order"].to_numpy()]]
+        joined = both.groupby("order", sort=True)["currency"].agg(lambda c: ", ".join(names[np.sort(c.to_numpy())]))
+        problem = np.full(len(groups), "", dtype=object)
+        problem[joined.index.to_numpy()] = ("mixed_currency:" + joined).to_numpy(dtype=object)
+        listed(mixed, first, problem)
+    if unknown.any():
+        listed(unknown, g_first, "unknown_currency")
+    left = {}
+    for i, c in enumerate(choice.currencies):
+        if c == choice.code:
+            continue
+        at = known.index(c) if c in known else -3
+        pick = other & (g_code == at)
+        left[currency_name(c)] = [int(pick.sum()), float(g_amount[pick].sum())]
+    notice = currency_notice(column, choice, left, (int(unknown.sum()), float(g_amount[unknown].sum())),
+                             (int(mixed.sum()), float(g_amount[mixed].sum())), int((blank & ~unknown).sum()))
+    return _CurrencyOrders(other | mixed | unknown, notice)
+
+
 def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, shown: np.ndarray,
                    excluded: np.ndarray, amounts: np.ndarray) -> None:
     """Which statuses were counted as sales and which were not, with counts and values
@@ -649,7 +747,7 @@ def no_orders_error(orders: Orders) -> NoUsableOrders:
                                                                           "unit_price", "order_id")}
     if not n:
         return NoUsableOrders("no usable orders: the table has a header row but no rows below it", roles=used)
-    skipped = issues[issues["action"].isin(["skipped", "excluded"])]
+    skipped = issues[issues["action"].isin(["skipped", "excluded", "left_out"])]
     counts = skipped["problem"].value_counts(sort=False).sort_values(ascending=False, kind="stable")
     top = ", ".join(f"{c:,} {p.replace('_', ' ')}" for p, c in counts.head(3).items())
     first = skipped.iloc[0]

@@ -7,7 +7,9 @@ cleaning would word them for it in one piece:
 * notices of the same decision are merged, their counts and sums added up
   (:func:`merge_notice`);
 * the statuses notices are rebuilt from each status's tally (:func:`tally_statuses`,
-  then :func:`~retention_xl.analysis.orders.status_notice`);
+  then :func:`~retention_xl.analysis.orders.status_notice`), the currency notice from the
+  orders left out in each currency (:func:`tally_currencies`, then
+  :func:`~retention_xl.analysis.currencies.currency_notice`);
 * the digit scripts are decided per column over all batches (:func:`digit_notices`);
 * the customer texts read as another spelling are listed per batch (:class:`Spellings`)
   for the engine to count over the whole table.
@@ -25,7 +27,8 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import clean_text
 from retention_xl.analysis.orders import Orders
 
-__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "merge_notice"]
+__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "tally_currencies",
+           "merge_notice"]
 
 _PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
 
@@ -98,6 +101,19 @@ def tally_statuses(statuses: dict, notice: Notice) -> None:
         both[1] += out
     statuses[notice.values["column"]] = (tally, count + int(notice.values.get("count", 0)),
                                          value + float(notice.values.get("value", 0.0)))
+
+
+def tally_currencies(currencies: dict, notice: Notice) -> None:
+    """Add a batch's ``currency_kept`` notice to the whole table's counts: per other
+    currency [orders, value] left out, and [orders, value] with no currency and in two."""
+    left, unknown, mixed = currencies.setdefault(notice.values["column"], ({}, [0, 0.0], [0, 0.0]))
+    for name, n, value in notice.values["left"]:
+        both = left.setdefault(name, [0, 0.0])
+        both[0] += n
+        both[1] += value
+    for key, total in (("unknown", unknown), ("mixed", mixed)):
+        total[0] += notice.values[key]
+        total[1] += notice.values[f"{key}_value"]
 
 
 #: the values of a notice that are an example from the data (the first batch's is the table's:

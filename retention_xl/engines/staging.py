@@ -13,6 +13,10 @@ What needs the whole table at once, and how it is handled:
   first pass reads only the date column, collects its distinct values and decides with
   the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
   cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
+* **The currency reported**, with a currency column: a first pass collects each order's
+  currencies over the whole table (:func:`~retention_xl.analysis.currencies.currency_pairs`)
+  and decides as the cleaning of one table does; every batch is cleaned with that choice,
+  and the orders each batch leaves out in each currency are added up into one notice.
 * **Identical rows anywhere in the table**: the engine finds rows whose whole-row ``key``
   and clean customer, time and amount equal an earlier row's (``duplicate_rows``); they
   are kept and listed as possible duplicates of the first, as the cleaning does for one
@@ -51,6 +55,13 @@ import pyarrow.parquet as pq
 
 from retention_xl.analysis.column_values import ColumnValues, as_id, clean_ids, email_spellings
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.currencies import (
+    CurrencyChoice,
+    CurrencyCount,
+    choose_currency,
+    currency_notice,
+    currency_pairs,
+)
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script
@@ -61,6 +72,7 @@ from retention_xl.engines.batch_notices import (
     digit_notices,
     merge_notice,
     script_columns,
+    tally_currencies,
     tally_statuses,
 )
 from retention_xl.engines.row_hashes import row_hashes
@@ -157,8 +169,9 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         decided = None
         if options.dayfirst is None:
             options, decided = _decide_date_order(dataset, options, batch_rows, step)
+        currency = _decide_currency(dataset, options, batch_rows, step)
         workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
-        return _stage(dataset, options, batch_rows, root, step, decided, workers)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers, currency)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -193,6 +206,39 @@ def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int
         if notice.code == "date_order":
             return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice
     return options, None
+
+
+def _decide_currency(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> CurrencyChoice | None:
+    """First pass over a currency column: each order's currencies over the whole table, and
+    the currency the report keeps (:func:`~retention_xl.analysis.currencies.choose_currency`,
+    which refuses a ``currency`` the table does not have)."""
+    names, _ = _first_look(dataset, batch_rows)
+    if names is None:
+        return None
+    try:
+        cols = detect_columns(pd.Index(names), **options.roles.chosen())
+    except RetentionError:  # the first batch's cleaning raises the same error, worded for the user
+        return None
+    if cols.currency_column is None:
+        if options.currency is not None:  # the cleaning's error, before any work
+            clean(pd.DataFrame({name: pd.Series([], dtype=object) for name in names}), options)
+        return None
+    step("Finding the currencies")
+    where = [names.index(cols.currency_column)] + ([names.index(cols.order_id)] if cols.order_id else [])
+    parts: list[pd.DataFrame] = []
+    start = dataset.first_row
+    for batch in dataset.batches(batch_rows):
+        if isinstance(batch, pd.DataFrame):
+            columns = [batch.iloc[:, i] for i in where]
+        else:
+            columns = [batch.column(i).to_pandas() for i in where]
+        n = len(columns[0])
+        ids = ColumnValues.of(columns[1]) if len(columns) > 1 else None
+        parts.append(currency_pairs(ColumnValues.of(columns[0]), ids, np.arange(start, start + n, dtype=np.int64)))
+        start += n
+    if not parts:
+        return None
+    return choose_currency(CurrencyCount.of(pd.concat(parts, ignore_index=True)), options.currency)
 
 
 def _first_look(dataset: Dataset, batch_rows: int) -> tuple[list[str] | None, object]:
@@ -233,14 +279,16 @@ class _Batch:
     order_ids: str | None  # Parquet file of the batch's distinct order ids
 
 
-def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
-    """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
+def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
+                 currency: CurrencyChoice | None = None) -> _Batch:
+    """Clean one batch and stage its orders at ``path`` (runs in a worker process too), in
+    the ``currency`` decided over the whole table."""
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
-                           known_values={customer: distinct})
+                           known_values={customer: distinct}, currency_choice=currency)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -285,7 +333,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
-           decided: Notice | None, workers: int) -> Staged:
+           decided: Notice | None, workers: int, currency: CurrencyChoice | None = None) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     emails: list[str] = []
@@ -304,6 +352,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
 
     sales = [0, 0, 0]
     statuses: dict = {}
+    currencies: dict = {}  # the currency notice's counts over the batches
 
     def collect(result: _Batch) -> None:
         nonlocal columns, n_orders
@@ -319,6 +368,10 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             if notice.code in ("statuses_excluded", "statuses_kept"):
                 tally_statuses(statuses, notice)
                 merge_notice(notices, Notice("statuses", column=values["column"]))  # its place in the list
+                continue
+            if notice.code == "currency_kept":
+                tally_currencies(currencies, notice)
+                merge_notice(notices, Notice("currency_kept", column=values["column"]))  # its place in the list
                 continue
             if not (decided is not None and notice.code == "date_order"):
                 merge_notice(notices, notice)
@@ -339,7 +392,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
             path = str(root / f"orders-{number:05d}.parquet")
             files.append(path)
-            args = (frame, options, first_row, dataset.name, path)
+            args = (frame, options, first_row, dataset.name, path, currency)
             if workers < 2:
                 collect(_clean_batch(*args))
                 continue
@@ -371,6 +424,9 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         if notice.code == "statuses":
             tally, count, value = statuses[notice.values["column"]]
             notices[ident] = status_notice(notice.values["column"], tally, count, value)
+        if notice.code == "currency_kept":
+            left, unknown, mixed = currencies[notice.values["column"]]
+            notices[ident] = currency_notice(notice.values["column"], currency, left, tuple(unknown), tuple(mixed), 0)
     if columns is None:  # no rows at all: clean an empty table for the columns and the error
         empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in _names(dataset)})
         columns = clean(empty, options, name=dataset.name).columns

@@ -46,7 +46,9 @@ SETTING_NAMES: dict[str, tuple[str, ...]] = {
     "date_order": ("Date order", "ترتيب التاريخ", "ترتیب تاریخ"),
     "include_statuses": ("Include statuses", "الحالات المشمولة", "وضعیت‌های شمرده‌شده"),
     "exclude_statuses": ("Exclude statuses", "الحالات المستبعدة", "وضعیت‌های کنارگذاشته"),
-    **{role: (f"{role.replace('_', ' ').capitalize()} column",) for role in ROLES},
+    "currency": ("Currency", "العملة", "واحد پول"),
+    **{role: (f"{role.replace('_', ' ').capitalize()} column",) for role in ROLES if role != "currency_column"},
+    "currency_column": ("Currency column", "عمود العملة", "ستون واحد پول"),
 }
 SETTING_NAMES["customer"] += ("عمود العميل", "ستون مشتری")
 SETTING_NAMES["date"] += ("عمود التاريخ", "ستون تاریخ")
@@ -82,7 +84,7 @@ class LiveSettings:
         Each setting given -> where it is, for messages ("Table 'Settings' ..., row 7").
     """
 
-    options: ReportOptions = field(default_factory=ReportOptions)
+    options: ReportOptions = field(default_factory=lambda: ReportOptions(door="excel"))
     language_chosen: bool = False
     source: str | None = None
     cells: dict[str, str] = field(default_factory=dict)
@@ -168,10 +170,12 @@ def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
             raise InvalidValue(f"date_order must be dmy or mdy (day/month/year or month/day/year), "
                                f"got {_text(given['date_order'])!r}")
         kwargs["dayfirst"] = _DATE_ORDER[text]
+    if "currency" in given:
+        kwargs["currency"] = _text(given["currency"])
     for key in ("include_statuses", "exclude_statuses"):
         if key in given:
             kwargs[key] = tuple(s.strip() for s in re.split(r"[,;،؛]", _text(given[key])) if s.strip())
-    return ReportOptions(**kwargs), lang is not None
+    return ReportOptions(**kwargs, door="excel"), lang is not None
 
 
 def _settings_table(book):

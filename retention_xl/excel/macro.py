@@ -117,7 +117,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         orders = read_orders(book)
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
-        options = dataclasses.replace(options, lang=language)
+        options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
@@ -167,6 +167,11 @@ def _remedy(error: RetentionError) -> str:
         return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
     if isinstance(error, NoUsableOrders):
         return "Check the columns used, or choose others in the Settings table (Customer column, Date column, ...)"
+    if error.option == "currency_column":
+        return (f"Write the currency column's header next to '{SETTING_NAMES['currency_column'][0]}' in the "
+                f"Settings table, or leave '{SETTING_NAMES['currency'][0]}' blank")
+    if error.option == "currency":
+        return f"Write one of them next to '{SETTING_NAMES['currency'][0]}' in the Settings table, or leave it blank"
     return ""
 
 

@@ -59,9 +59,10 @@ def _fit_to_sheet(sheet: Sheet, lang: str) -> Sheet:
     return dataclasses.replace(sheet, blocks=tuple(blocks))
 
 
-def layout_report(analysis: Analysis, *, lang: str = "en") -> Report:
+def layout_report(analysis: Analysis, *, lang: str = "en", door: str = "python") -> Report:
     """Lay out the report sheets (Summary, Cohorts, Segments, Contacts, Feedback when there are
-    survey answers, Data issues), every table cut to what an Excel sheet holds."""
+    survey answers, Data issues), every table cut to what an Excel sheet holds; a remedy in a
+    notice is worded for ``door`` (``"python"``, ``"cli"``, ``"excel"``)."""
     labels_for(lang)  # an unknown language fails here, before any work
     orders = analysis.orders
     n_input_rows, skipped = orders.n_input_rows, orders.skipped_rows
@@ -71,11 +72,11 @@ def layout_report(analysis: Analysis, *, lang: str = "en") -> Report:
         rows=f"{n_input_rows:,}", used=f"{n_input_rows - skipped:,}", skipped=f"{skipped:,}",
     )
     sheets = (
-        summary_sheet(analysis, lang, subtitle),
+        summary_sheet(analysis, lang, subtitle, door),
         cohorts_sheet(analysis, lang),
         segments_sheet(analysis, lang),
         *((contacts_sheet(analysis, lang),) if analysis.contacts is not None else ()),
         *((feedback_sheet(analysis, lang),) if analysis.feedback is not None else ()),
-        issues_sheet(analysis, lang, subtitle),
+        issues_sheet(analysis, lang, subtitle, door),
     )
     return Report(sheets=tuple(_fit_to_sheet(s, lang) for s in sheets), lang=lang)

@@ -13,7 +13,7 @@ from retention_xl.wording import notice_text, problem_text, problem_texts
 __all__ = ["issues_sheet", "issue_reasons"]
 
 # Problems whose detail names a kind (a status) rather than one row's data: counted per detail.
-_BY_DETAIL = {"order_status"}
+_BY_DETAIL = {"order_status", "other_currency", "mixed_currency"}
 
 
 def issue_reasons(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -51,10 +51,10 @@ def issue_reasons(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.sort_values("lines", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def issues_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
+def issues_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") -> Sheet:
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     frame = a.orders.issues.copy()
-    notes = [notice_text(n, lang) for n in a.orders.notices]
+    notes = [notice_text(n, lang, door) for n in a.orders.notices]
     reasons = issue_reasons(frame, lang)
     if len(frame):
         words = labels_for(lang)

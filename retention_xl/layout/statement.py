@@ -26,11 +26,12 @@ __all__ = ["CONVENTIONS", "columns_sentence", "layout_sentence", "basis_lines"]
 
 #: notice codes that state how rows became orders and amounts, in the order they are shown
 CONVENTIONS = (
-    "orders_by_id", "amount_from_lines", "amount_order_total", "amount_sum_of_lines", "cancellation_documents",
+    "currency", "currency_kept", "orders_by_id", "amount_from_lines", "amount_order_total", "amount_sum_of_lines", "cancellation_documents",
     "negative_orders", "refund_column", "refund_on_returns", "statuses_excluded", "statuses_kept", "cancelled_orders",
     "customer_fallback", "emails_casefolded", "possible_duplicates", "duplicates_dropped",
 )
-_SHOWN = ("customer", "customer_fallback", "date", "amount", "order_id", "status", "refund", "cancelled")
+_SHOWN = ("customer", "customer_fallback", "date", "amount", "order_id", "status", "refund", "cancelled",
+          "currency_column")
 
 
 def columns_sentence(columns: ColumnMap, lang: str) -> str:
@@ -59,7 +60,9 @@ def layout_sentence(columns: ColumnMap, lang: str) -> str:
     return label(lang, "note.layout", layout=label(lang, f"layout.{columns.layout}"))
 
 
-def basis_lines(columns: ColumnMap, notices: tuple[Notice, ...], lang: str) -> list[str]:
-    """The columns, the export recognised and each convention applied, one sentence a line."""
+def basis_lines(columns: ColumnMap, notices: tuple[Notice, ...], lang: str, door: str = "python") -> list[str]:
+    """The columns, the export recognised and each convention applied, one sentence a line
+    (a remedy worded for ``door``: see :func:`~retention_xl.wording.notice_text`)."""
     shown = sorted((n for n in notices if n.code in CONVENTIONS), key=lambda n: CONVENTIONS.index(n.code))
-    return [columns_sentence(columns, lang), layout_sentence(columns, lang), *(notice_text(n, lang) for n in shown)]
+    return [columns_sentence(columns, lang), layout_sentence(columns, lang),
+            *(notice_text(n, lang, door) for n in shown)]

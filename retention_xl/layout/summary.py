@@ -11,7 +11,7 @@ from retention_xl.layout.statement import basis_lines
 __all__ = ["summary_sheet"]
 
 
-def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
+def summary_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") -> Sheet:
     """Headline figures (with the revenue of refund-only customers on its own, so that net
     revenue reconciles with the Customers table), the columns, export and conventions the
     figures rest on, and the PeriodKPIs table."""
@@ -32,7 +32,7 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str) -> Sheet:
         notes.append(L("note.avg_from", period=h["avg_from"], window=a.window_days))
     else:  # the two figures are blank: say why
         notes.append(L("note.avg_none", window=a.window_days))
-    basis = basis_lines(a.orders.columns, a.orders.notices, lang)
+    basis = basis_lines(a.orders.columns, a.orders.notices, lang, door)
     basis_row = 6
     cols = (
         Column("period", L("col.period"), "text", 11),

@@ -54,8 +54,9 @@ def test_shopify_statement_names_every_column_and_convention():
     assert lines[0] == ("Columns used: customer 'Email', customer when blank 'Billing Name', then 'Billing Phone', "
                         "then 'Phone', then 'Shipping Name', date 'Created at', "
                         "amount 'Total', order id 'Name', status 'Financial Status', refund 'Refunded Amount', "
-                        "cancelled at 'Cancelled at'.")
+                        "cancelled at 'Cancelled at', currency 'Currency'.")
     assert lines[1] == "Export recognised: Shopify orders export."
+    assert lines[2] == "Amounts are in USD (the currency in 'Currency')."
     assert "Orders = distinct 'Name': 4 orders from 5 lines." in lines
     assert "Amount = 'Total', the order's total, taken once per order." in lines
     assert "Refunds in 'Refunded Amount': 1 partly refunded order reduces revenue by 10.00." in lines

@@ -111,8 +111,23 @@ def shopify_export() -> pd.DataFrame:
     return pd.concat(copies, ignore_index=True)
 
 
+def shopify_usd_eur_sar() -> pd.DataFrame:
+    """The Shopify export above in three currencies: every third copy's orders in EUR (written
+    "eur"), every fifth's in SAR (written "ر.س"), one order with lines in two currencies and
+    one with no currency: USD, the currency of most orders, is kept over the whole table."""
+    frame = shopify_export()
+    copy = frame["Name"].str[1:-3].astype(int)
+    written = frame["Currency"] != ""
+    frame.loc[written & (copy % 3 == 0), "Currency"] = "eur"
+    frame.loc[written & (copy % 5 == 0), "Currency"] = "ر.س"
+    frame.loc[frame["Name"] == "#2007", "Currency"] = ["USD", "EUR", "EUR"]  # lines in two currencies
+    frame.loc[frame["Name"] == "#2005", "Currency"] = ""  # no currency: unknown in a table of several
+    return frame
+
+
 DATASETS = {
     "shopify": shopify_export,
+    "shopify_currencies": shopify_usd_eur_sar,
     "invoice_lines": invoice_lines,
     "sample": lambda: pd.read_csv(sample_path(), dtype=str, keep_default_na=False),
     "cdnow": cdnow_frame,
@@ -160,6 +175,8 @@ def assert_same_analysis(a, b):
 def _notices(notices) -> set:
     """Notices as comparable values: sums of money to the cent (batches add in another order)."""
     def value(v):
+        if isinstance(v, tuple):  # a tally: (currency, orders, value) ...
+            return tuple(value(x) for x in v)
         return round(v, 2) if isinstance(v, float) else v
 
     return {(n.code, tuple(sorted((k, value(v)) for k, v in n.values.items()))) for n in notices}
@@ -171,7 +188,8 @@ def spark():
 
 
 # the quick loop keeps the messy export (cleaning); the others are over a second each
-@pytest.mark.parametrize("name", [pytest.param(name, marks=[] if name == "messy" else [pytest.mark.slow])
+@pytest.mark.parametrize("name", [pytest.param(name, marks=[] if name in ("messy", "shopify_currencies")
+                                                else [pytest.mark.slow])
                                   for name in sorted(DATASETS)])
 def test_duckdb_gives_the_pandas_report(name, tmp_path):
     frame = DATASETS[name]()
@@ -627,3 +645,21 @@ def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
         assert found["date_serials"] == {"column": "Date", "count": n, "serial": "45292", "gregorian": "2024-01-01"}, engine
         assert found["emails_casefolded"] == {"column": "Email", "count": 2, "spelling": "C3@x.com",
                                               "matched": "c3@x.com"}, engine
+
+
+def test_the_currency_kept_is_decided_over_the_whole_table_not_per_slice(tmp_path):
+    # 300 one-line orders: the first 120 in EUR, then 180 in USD. A slice of 100 rows sees only
+    # EUR; over the table USD has the most orders: USD is kept, 120 EUR orders (1 each) left out.
+    n = 300
+    frame = pd.DataFrame({"Customer": [f"c{i % 40}" for i in range(n)],
+                          "Date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+                          "Total": ["1.25"] * n, "Currency": ["EUR"] * 120 + ["USD"] * 180})
+    reference = _run(frame, "pandas", tmp_path)
+    run = report_source(tmp_path / "in-pandas.parquet", tmp_path / "sliced.xlsx", ReportOptions(engine="duckdb"),
+                        batch_rows=100, force=True)
+    assert run.analysis.headline["orders"] == 180 and run.analysis.headline["revenue"] == 225.0
+    assert run.orders.issues["detail"].tolist() == ["EUR"] * 120
+    assert_same_analysis(reference.analysis, run.analysis)
+    chosen = report_source(tmp_path / "in-pandas.parquet", tmp_path / "eur.xlsx",
+                           ReportOptions(engine="duckdb", currency="eur"), batch_rows=100, force=True)
+    assert chosen.analysis.headline["orders"] == 120 and chosen.analysis.headline["revenue"] == 150.0

@@ -79,3 +79,35 @@ def test_a_missing_column_tells_the_ribbon_user_where_to_name_it():
 def test_rows_from_the_doctest_shape():
     found = settings_from_rows([["Setting", "Value"], ["Activity window (days)", 120.0]], "T", first_row=2)
     assert found.options.window == 120
+
+
+# ---------------------------------------------------------------- orders in several currencies
+CURRENCY_ORDERS = [["Client", "Date", "Total", "Money"],
+                   ["a", "2024-01-05", 10.0, "USD"], ["b", "2024-01-20", 20.0, "EUR"], ["a", "2024-02-03", 5.0, "USD"]]
+
+
+def test_the_settings_choose_the_currency_and_its_column_and_the_report_says_so_in_their_words():
+    book = book_with([["Currency column", "Money"], ["العملة", "eur"]], orders=CURRENCY_ORDERS)
+    run = run_report(book)
+    assert run.analysis.orders.columns.currency_column == "Money"
+    assert run.analysis.headline["orders"] == 1 and run.analysis.headline["revenue"] == 20.0
+    issues = next(s for s in run.report.sheets if s.key == "issues")
+    lines = [line for b in issues.blocks if hasattr(b, "lines") for line in b.lines]
+    assert any("leaves out 2 orders in USD (15.00 USD)" in line and line.endswith(
+        "To report in USD instead, write USD next to 'Currency' in the Settings table and build the report again.")
+        for line in lines)
+
+
+def test_a_currency_not_in_the_orders_tells_the_ribbon_user_where_to_change_it():
+    book = book_with([["Currency", "GBP"], ["Currency column", "Money"]], orders=CURRENCY_ORDERS)
+    with pytest.raises(InvalidValue) as err:
+        run_report(book)
+    assert error_message(err.value) == (
+        "Retention report: currency 'GBP' is not in the data; the currencies found are: USD, EUR. "
+        "Write one of them next to 'Currency' in the Settings table, or leave it blank")
+    book = book_with([["Currency", "GBP"]], orders=CURRENCY_ORDERS)  # 'Money' is not a currency header
+    with pytest.raises(InvalidValue) as err:
+        run_report(book)
+    assert error_message(err.value).endswith(
+        "the table has no currency column; name it with currency_column. Write the currency column's header "
+        "next to 'Currency column' in the Settings table, or leave 'Currency' blank")

@@ -1,0 +1,202 @@
+"""Which currency the report adds up, when a currency column gives each order's currency.
+
+Shopify, WooCommerce and many shop systems write each order's currency in a column of its
+own (``Currency``, ``Order Currency``, ``العملة``, ``واحد پول``). Amounts in different
+currencies cannot be added up, so a table in several currencies is reported in ONE of
+them: by default the currency of most orders (on a tie, the one met first in the table),
+or the one the user chooses (``currency``); the orders in the others are left out and
+listed. Currencies are compared without case or spaces, and codes and local spellings of
+one currency are one (``SAR`` and ``ر.س``, ``IRR`` and ``ریال``, ``AED`` and ``د.إ``:
+:func:`~retention_xl.analysis.numerals.currency_code`).
+
+The decision needs the whole table: :func:`currency_pairs` lists each order's currencies
+(an order is the rows sharing an order id, else a row), :meth:`CurrencyCount.of` counts
+them, :func:`choose_currency` decides. The cleaning of one table does all three
+(:func:`~retention_xl.analysis.orders.clean_orders`); the cleaning in batches collects the
+pairs of every batch first (:mod:`retention_xl.engines.staging`), so both decide alike.
+
+Examples
+--------
+>>> pairs = pd.DataFrame({"id": ["1", "2", "3", "4"], "row": [-1] * 4, "currency": ["eur", "usd", "usd", "sar"]})
+>>> choice = choose_currency(CurrencyCount.of(pairs), None)
+>>> choice.name, choice.names, choice.chosen
+('USD', ('EUR', 'USD', 'SAR'), False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention_xl.analysis.column_values import ColumnValues, as_id
+from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.numerals import currency_code
+from retention_xl.errors import InvalidValue
+
+__all__ = ["CurrencyChoice", "CurrencyCount", "currency_pairs", "choose_currency", "currency_name",
+           "row_currencies", "currency_notice"]
+
+
+def currency_name(code: str) -> str:
+    """How a currency is shown: an ISO code in capitals (``usd`` -> ``USD``), any other mark as written.
+
+    >>> currency_name("usd"), currency_name("$"), currency_name("ريال")
+    ('USD', '$', 'ريال')
+    """
+    return code.upper() if code.isascii() and code.isalpha() else code
+
+
+def row_currencies(col: ColumnValues) -> tuple[np.ndarray, list[str]]:
+    """Each row's currency as a code into the currencies of the column (``-1``: blank),
+    and those currencies (:func:`currency_code`), in order of first appearance among the
+    column's distinct values."""
+    if not len(col.uniques):
+        return np.full(len(col.codes), -1, dtype=np.int64), []
+    keys = np.array([currency_code(v) if isinstance(v, str) else currency_code(as_id(v)) for v in col.uniques],
+                    dtype=object)
+    keys[col.null] = ""
+    codes_u, names = pd.factorize(pd.Series(keys, dtype=object))
+    known = list(names)
+    if "" in known:  # a blank cell is no currency
+        blank = known.index("")
+        codes_u = np.where(codes_u == blank, -1, codes_u - (codes_u > blank))
+        known.pop(blank)
+    out = np.asarray(codes_u, dtype=np.int64)[np.maximum(col.codes, 0)]
+    out[col.codes < 0] = -1
+    return out, known
+
+
+def currency_pairs(currency: ColumnValues, order_id: ColumnValues | None, rows: np.ndarray) -> pd.DataFrame:
+    """The distinct (order, currency) pairs of a table, in order of first appearance: ``id``
+    (the order id as text, "" for a row without one), ``row`` (its input row for a row
+    without an order id, else -1) and ``currency`` (:func:`currency_code`)."""
+    codes, known = row_currencies(currency)
+    has = codes >= 0
+    names = np.array(known, dtype=object)
+    if order_id is not None and len(order_id.uniques):
+        texts = np.array([as_id(v) for v in order_id.uniques], dtype=object)
+        no_id = order_id.missing_rows()
+        ids = np.where(no_id, "", texts[np.maximum(order_id.codes, 0)])
+    else:
+        no_id = np.ones(len(codes), bool)
+        ids = np.full(len(codes), "", dtype=object)
+    pairs = pd.DataFrame({"id": pd.Series(ids[has], dtype=object),
+                          "row": np.where(no_id, rows, -1)[has].astype(np.int64),
+                          "currency": pd.Series(names[codes[has]] if len(names) else [], dtype=object)})
+    return pairs.drop_duplicates(ignore_index=True)
+
+
+@dataclass(frozen=True)
+class CurrencyCount:
+    """The currencies of a table and its orders in each.
+
+    Attributes
+    ----------
+    currencies : tuple of str
+        Every currency met (:func:`currency_code`), in order of first appearance.
+    orders : tuple of int
+        Orders in each currency alone (an order with lines in two currencies is in none).
+    """
+
+    currencies: tuple[str, ...]
+    orders: tuple[int, ...]
+
+    @classmethod
+    def of(cls, pairs: pd.DataFrame) -> "CurrencyCount":
+        """Count the orders in each currency from the distinct pairs of :func:`currency_pairs`
+        (of one table, or of its batches concatenated in order)."""
+        pairs = pairs.drop_duplicates(ignore_index=True)
+        currencies = tuple(pd.unique(pairs["currency"]))
+        per_order = pairs.groupby(["id", "row"], sort=False)["currency"].transform("size")
+        alone = pairs.loc[per_order.to_numpy() == 1, "currency"].value_counts()
+        return cls(currencies, tuple(int(alone.get(c, 0)) for c in currencies))
+
+
+@dataclass(frozen=True)
+class CurrencyChoice:
+    """The currency a report adds up, decided over the whole table.
+
+    Attributes
+    ----------
+    code : str
+        The currency kept (:func:`currency_code`).
+    currencies : tuple of str
+        Every currency of the table, in order of first appearance.
+    chosen : bool
+        The user chose it (else it is the currency of most orders).
+    """
+
+    code: str
+    currencies: tuple[str, ...]
+    chosen: bool = False
+
+    @property
+    def name(self) -> str:
+        return currency_name(self.code)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(currency_name(c) for c in self.currencies)
+
+    @property
+    def several(self) -> bool:
+        """The table is in more than one currency: orders in the others are left out."""
+        return len(self.currencies) > 1
+
+    @property
+    def blank_is_kept(self) -> bool:
+        """An order with no currency is in the kept one: every other order is in it."""
+        return not self.several
+
+
+def choose_currency(count: CurrencyCount, chosen: str | None) -> CurrencyChoice | None:
+    """The currency to keep: ``chosen`` (a code or spelling as in the data), else the
+    currency of most orders, a tie going to the first in the table; ``None`` when the
+    table names no currency.
+
+    Raises
+    ------
+    InvalidValue
+        ``chosen`` is not a currency of the table (``option="currency"``); the message
+        names the currencies found.
+
+    Examples
+    --------
+    >>> count = CurrencyCount(("eur", "usd"), (2, 2))
+    >>> choose_currency(count, None).name, choose_currency(count, "usd").name
+    ('EUR', 'USD')
+    >>> choose_currency(count, "GBP")
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InvalidValue: currency 'GBP' is not in the data; the currencies found are: EUR, USD
+    """
+    if chosen is not None:
+        code = currency_code(chosen)
+        if code not in count.currencies:
+            found = ", ".join(currency_name(c) for c in count.currencies) or "none (the currency column is blank)"
+            raise InvalidValue(f"currency '{chosen}' is not in the data; the currencies found are: {found}",
+                               option="currency")
+        return CurrencyChoice(code, count.currencies, chosen=True)
+    if not count.currencies:
+        return None
+    best = int(np.argmax(count.orders))  # the first of the largest
+    return CurrencyChoice(count.currencies[best], count.currencies)
+
+
+def currency_notice(column: str, choice: CurrencyChoice, left: dict[str, list], unknown: tuple[int, float],
+                    mixed: tuple[int, float], blank: int) -> Notice:
+    """The currency notice: the currency the amounts are in, and, for a table in several
+    currencies, the orders left out in each other currency (``left``: name -> [orders,
+    value], in order of first appearance), with no currency (``unknown``: orders, value)
+    and with lines in two (``mixed``); ``blank`` counts the orders with no currency taken
+    as the kept one. The counts travel in the notice, so the notices of several slices of
+    one table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`)."""
+    if not choice.several:
+        return Notice("currency", column=column, currency=choice.name, count=blank)
+    others = tuple((name, int(n), float(v)) for name, (n, v) in left.items())
+    return Notice("currency_kept", column=column, currency=choice.name, chosen=choice.chosen,
+                  currencies=", ".join(choice.names), left=others, unknown=int(unknown[0]),
+                  unknown_value=float(unknown[1]), mixed=int(mixed[0]), mixed_value=float(mixed[1]),
+                  count=sum(n for _, n, _ in others) + int(unknown[0]) + int(mixed[0]))
