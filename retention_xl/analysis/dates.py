@@ -62,12 +62,16 @@ class DateReading:
         ``date_time_zone``); ``date_serials``, ``date_jalali`` and ``date_hijri`` carry the
         values converted (``count``) and the column's first one as an example (``serial`` or
         ``jalali``, and its ``gregorian`` date).
+    lunar : bool or None
+        Whether the column's 13xx/14xx years were read as lunar Hijri (True) or Solar
+        Hijri (False); None when no text date went through that decision.
     """
 
     values: np.ndarray
     problem: np.ndarray
     fixed: np.ndarray
     notices: list[Notice] = field(default_factory=list)
+    lunar: bool | None = None
 
 
 
@@ -77,6 +81,7 @@ def parse_dates(
     *,
     dayfirst: bool | None = None,
     column: str = "date",
+    lunar: bool | None = None,
 ) -> DateReading:
     """Read order dates in any of the usual export styles.
 
@@ -92,6 +97,10 @@ def parse_dates(
         ``03/04/2023``; by default the column's own data decide.
     column : str
         The column's header, named in the notices.
+    lunar : bool, optional
+        Read 13xx/14xx years as lunar Hijri (True) or Solar Hijri (False), as decided over
+        the whole column by a caller that reads it in slices (see
+        :attr:`DateReading.lunar`); by default decided from ``values``.
 
     Returns
     -------
@@ -148,7 +157,7 @@ def parse_dates(
     text_serials = np.zeros(n, bool)
     if is_text.any():
         idx = np.flatnonzero(is_text)
-        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column)
+        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column, lunar)
 
     real = (is_dt | is_num)
     real_w, text_w = w[real].sum(), w[is_text & ~text_serials].sum()
@@ -291,7 +300,7 @@ def _exact_iso(values: pd.Series, width: int) -> np.ndarray | None:
 
 
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
-               dayfirst: bool | None, column: str) -> np.ndarray:
+               dayfirst: bool | None, column: str, lunar: bool | None) -> np.ndarray:
     """Parse text dates; returns which values were serial numbers written as text."""
     plain = _plain_iso(values)
     if plain is not None:
@@ -337,7 +346,9 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.fixed[idx[contradicts]] = "read_as_mdy" if decided else "read_as_dmy"
 
     parsed = parts.done & ~serial_text & ~iso_done
-    lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+    if lunar is None:
+        lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+    reading.lunar = bool(lunar)
     out, jalali, greg = parts.to_dates(parsed, lunar)
     reading.values[idx[parsed]] = out[parsed]
     converted = jalali & ~np.isnat(out)  # a date that does not exist (1402/12/30) is skipped, not converted

@@ -113,7 +113,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  customer_fallback: str | None = None, include_statuses: tuple[str, ...] = (),
                  exclude_statuses: tuple[str, ...] = (), first_row: int = 2,
                  dayfirst: bool | None = None, source: str = "",
-                 known_values: Mapping[str, ColumnValues] | None = None) -> Orders:
+                 known_values: Mapping[str, ColumnValues] | None = None,
+                 lunar_hijri: bool | None = None) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -158,6 +159,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     known_values : mapping of str to ColumnValues, optional
         Columns' distinct values already found by the caller (``ColumnValues.of`` the
         column), by column name: used instead of being found again.
+    lunar_hijri : bool, optional
+        Read the 13xx/14xx years of text dates as lunar Hijri (True) or Solar Hijri
+        (False), as decided over the whole column by a caller that cleans the table in
+        slices (:mod:`retention_xl.engines.staging`); by default decided from this table's
+        dates (:func:`~retention_xl.analysis.dates.parse_dates`).
 
     Returns
     -------
@@ -262,7 +268,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                               matched=matched))
 
     dcol = data[cols.date]
-    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
+    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date, lunar=lunar_hijri)
     dcode = np.maximum(dcol.codes, 0)
     dmiss = dcol.missing_rows()
     dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)

@@ -9,10 +9,13 @@ plus ``key``, a hash of the whole input row; its issues and notices are kept.
 
 What needs the whole table at once, and how it is handled:
 
-* **The day/month order of text dates** is decided per column from all its values: a
-  first pass reads only the date column, collects its distinct values and decides with
-  the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
-  cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
+* **The day/month order and the calendar of text dates** are decided per column from all
+  its values: a first pass reads only the date column, collects its distinct values and
+  decides with the same rules (:func:`~retention_xl.analysis.dates.parse_dates`): the
+  order (unless ``dayfirst`` is given) and whether 13xx/14xx years are lunar Hijri or
+  Jalali (a "هـ" mark anywhere, or most rows in the future as Jalali); every batch is then
+  cleaned with those decisions, so no batch reads ``1445/06/20`` in another calendar than
+  the rest. With typed dates there is no first pass.
 * **Identical rows anywhere in the table**: the engine finds rows whose whole-row ``key``
   and clean customer, time and amount equal an earlier row's (``duplicate_rows``); they
   are kept and listed as possible duplicates of the first, as the cleaning does for one
@@ -154,25 +157,25 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
     step = progress or (lambda _: None)
     root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
     try:
-        decided = None
-        if options.dayfirst is None:
-            options, decided = _decide_date_order(dataset, options, batch_rows, step)
+        options, decided, lunar = _decide_dates(dataset, options, batch_rows, step)
         workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
-        return _stage(dataset, options, batch_rows, root, step, decided, workers)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers, lunar)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
 
 
-def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
-    """First pass over text dates: the day/month order decided on all their distinct values,
-    and the notice that says so (for the whole column)."""
+def _decide_dates(dataset: Dataset, options: ReportOptions, batch_rows: int,
+                  step) -> tuple[ReportOptions, Notice | None, bool | None]:
+    """First pass over text dates, deciding on all their distinct values: the options with
+    the day/month order (the one given, or the data's), the notice that says so (for the
+    whole column), and whether 13xx/14xx years are lunar Hijri (None: no text dates)."""
     names, typed = _first_look(dataset, batch_rows)
     if names is None:
-        return options, None
+        return options, None, None
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
     if not _is_text(typed, cols.date):
-        return options, None
+        return options, None, None
     step("Deciding the date order")
     counts: pd.Series | None = None
     for batch in dataset.batches(batch_rows):
@@ -187,12 +190,13 @@ def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int
         if len(counts) > DISTINCT_DATES_LIMIT:
             break
     if counts is None or counts.empty:
-        return options, None
-    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64), column=cols.date)
+        return options, None, None
+    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64),
+                          dayfirst=options.dayfirst, column=cols.date)
     for notice in reading.notices:
         if notice.code == "date_order":
-            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice
-    return options, None
+            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice, reading.lunar
+    return options, None, reading.lunar
 
 
 def _first_look(dataset: Dataset, batch_rows: int) -> tuple[list[str] | None, object]:
@@ -233,14 +237,16 @@ class _Batch:
     order_ids: str | None  # Parquet file of the batch's distinct order ids
 
 
-def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str) -> _Batch:
-    """Clean one batch and stage its orders at ``path`` (runs in a worker process too)."""
+def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
+                 lunar: bool | None = None) -> _Batch:
+    """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
+    ``lunar`` is the calendar of 13xx/14xx years decided over the whole column."""
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
-                           known_values={customer: distinct})
+                           known_values={customer: distinct}, lunar_hijri=lunar)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -285,7 +291,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
-           decided: Notice | None, workers: int) -> Staged:
+           decided: Notice | None, workers: int, lunar: bool | None) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     emails: list[str] = []
@@ -339,7 +345,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
             path = str(root / f"orders-{number:05d}.parquet")
             files.append(path)
-            args = (frame, options, first_row, dataset.name, path)
+            args = (frame, options, first_row, dataset.name, path, lunar)
             if workers < 2:
                 collect(_clean_batch(*args))
                 continue

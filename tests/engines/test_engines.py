@@ -612,3 +612,39 @@ def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
         assert found["date_serials"] == {"column": "Date", "count": n, "serial": "45292", "gregorian": "2024-01-01"}, engine
         assert found["emails_casefolded"] == {"column": "Email", "count": 2, "spelling": "C3@x.com",
                                               "matched": "c3@x.com"}, engine
+
+
+def _hijri_or_jalali(kind: str) -> pd.DataFrame:
+    """Dates whose first batch alone would be read as Jalali and the others as lunar Hijri:
+    ``"marked"``, six unmarked 1403 dates, then six marked "هـ" in Arabic-Indic digits (the
+    mark makes the whole column lunar); ``"future"``, four 1403 dates (this year or
+    earlier as Jalali), then six 1446 dates (the future as Jalali: most of the column)."""
+    to_arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    if kind == "marked":
+        dates = [f"1403/02/{10 + k}" for k in range(6)] + [f"1403/05/{20 + k} هـ".translate(to_arabic) for k in range(6)]
+    else:
+        dates = [f"1403/02/{10 + k}" for k in range(4)] + [f"1446/01/0{1 + k}" for k in range(6)]
+    n = len(dates)
+    return pd.DataFrame({"Customer": [f"c{k % 3}" for k in range(n)], "Date": dates,
+                         "Total": [str(10 + k) for k in range(n)]})
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+@pytest.mark.parametrize("kind, batch, first", [("marked", 6, "1982-11-25"), ("future", 4, "1982-11-25")])
+def test_the_calendar_of_hijri_years_is_decided_once_for_the_whole_column(engine, kind, batch, first, tmp_path,
+                                                                          request):
+    """1403/02/10 is 2024-04-29 as a Jalali date and 1982-11-25 as a lunar Hijri one; the
+    whole column is lunar (a "هـ" mark; most rows in the future as Jalali), so every batch
+    reads it so, though its first batch alone would be Jalali."""
+    frame = _hijri_or_jalali(kind)
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    spark = request.getfixturevalue("spark") if engine == "spark" else None
+    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
+                                spark=spark, force=True) for name in ("pandas", engine)}
+    for name, run in runs.items():
+        assert str(run.analysis.customers.loc["c0", "first_order"].date()) == first, name
+        found = {n.code: dict(n.values) for n in run.orders.notices}
+        assert "date_jalali" not in found and found["date_hijri"]["count"] == len(frame), name
+        assert run.orders.issues.empty, name
+    assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
