@@ -102,7 +102,7 @@ def tally_statuses(statuses: dict, notice: Notice) -> None:
 
 #: the values of a notice that are an example from the data (the first batch's is the table's:
 #: the cleaning takes a column's first value)
-EXAMPLES = frozenset({"serial", "jalali", "gregorian", "spelling", "matched"})
+EXAMPLES = frozenset({"serial", "jalali", "gregorian", "spelling", "matched", "first_row", "first_date"})
 
 
 def merge_notice(notices: dict, notice: Notice) -> None:
