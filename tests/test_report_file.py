@@ -297,3 +297,47 @@ def test_blank_average_retention_and_churn_are_explained(built, lang):
     assert not pd.isna(longer.analysis.headline["avg_crr"])
     lines = [line for block in longer.report.sheets[0].blocks for line in getattr(block, "lines", ())]
     assert label(lang, "note.avg_none", window=90) not in lines
+
+
+def _orders_with_a_mistyped_year(tmp_path):
+    """500 orders of 100 customers from 2023-01-01 to 2024-12-30, and one more of customer
+    c7 typed as 1924-03-05 (file row 252: header in row 1)."""
+    rows = [(f"c{k % 100}", str((pd.Timestamp("2023-01-01") + pd.Timedelta(days=k * 731 // 500)).date()), "10.00")
+            for k in range(500)]
+    rows.insert(250, ("c7", "1924-03-05", "99.00"))
+    path = tmp_path / "orders.csv"
+    pd.DataFrame(rows, columns=["Customer", "Order date", "Amount"]).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("lang, notice, reason", [
+    ("en", "1 order with a date in 'Order date' far from all the other orders was left out (99.00): row 252, "
+           "dated 1924-03-05. The rule: the order dates, sorted, split into groups wherever two are more than 10 "
+           "years apart, and a group of at most 1% of the orders and at most 100 orders is left out (a mistyped "
+           "year?). See Data issues.",
+     "dates far from all the other orders (a mistyped year?)"),
+    ("ar", "طلب واحد تاريخه في 'Order date' بعيد عن كل الطلبات الأخرى استُبعد (99.00): الصف 252 بتاريخ 1924-03-05.",
+     "تواريخ بعيدة عن كل الطلبات الأخرى (سنة مكتوبة خطأً؟)"),
+    ("fa", "1 سفارش با تاریخی در «Order date» دور از همه‌ی سفارش‌های دیگر کنار گذاشته شد (99.00): ردیف 252، "
+           "به تاریخ 1924-03-05.",
+     "تاریخ‌های دور از همه‌ی سفارش‌های دیگر (سالی که اشتباه نوشته شده؟)"),
+])
+def test_an_order_dated_a_century_before_the_others_is_left_out_and_said(lang, notice, reason, tmp_path):
+    from retention_xl.engines.run import report_source
+    from retention_xl.options import ReportOptions
+
+    run = report_source(_orders_with_a_mistyped_year(tmp_path), tmp_path / "r.xlsx", ReportOptions(lang=lang))
+    book = openpyxl.load_workbook(run.path)
+    issues_sheet = book[book.sheetnames[-1]]
+    issues = _table_rows(issues_sheet, "DataIssues")
+    assert len(issues) == 2 and issues[1][:3] == [252, "Order date", "1924-03-05"] and issues[1][5] == 1
+    assert "1924-03-05" in issues[1][3]
+    reasons = _table_rows(issues_sheet, "IssueReasons")
+    assert len(reasons) == 2 and reasons[1][0] == reason and reasons[1][2:] == [1, 99.0]
+    texts = [c.value for row in issues_sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith(notice) for t in texts)
+    # cohorts of the customers' first orders in 2023 (c7's is 2023-01-08, not 1924), 24 months of KPIs
+    cohorts = _table_rows(book[book.sheetnames[1]], "CohortCustomers")
+    assert [r[0] for r in cohorts[1:]] == ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05"]
+    assert len(_table_rows(book[book.sheetnames[0]], "PeriodKPIs")) == 1 + 24
+    assert run.analysis.headline["orders"] == 500 and run.analysis.headline["revenue"] == 5000.0

@@ -389,6 +389,15 @@ def test_cohort_reads_jalali_text_dates_and_persian_digits():
     assert out == [["Cohort", "Size", "P0", "P1"], ["2024-01", 1.0, 1.0, 1.0], ["2024-02", 1.0, 1.0, ""]]
 
 
+def test_cohort_leaves_out_a_year_typed_far_from_the_other_orders():
+    # 200 orders of a, b, c, d in January-February 2024 and one of e typed as 1924 (0.5% of
+    # 201, one order: far, as in the report): no 1924 cohort and no century of columns
+    ids = [[k] for k in "abcd" * 50] + [["e"]]
+    dates = [[dt.datetime(2024, 1 + k // 100, 1 + k % 28)] for k in range(200)] + [[dt.datetime(1924, 1, 15)]]
+    assert udfs.COHORT(ids, dates, "M", "customers") == [
+        ["Cohort", "Size", "P0", "P1"], ["2024-01", 4.0, 4.0, 4.0]]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

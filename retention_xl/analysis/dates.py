@@ -65,12 +65,16 @@ class DateReading:
         order (``dmy``, ``mdy`` of ``total`` ambiguous-looking values) and whether it was
         ``chosen``; when nothing settled it (no votes, not chosen: the default is a guess) it
         also carries an ``example`` of those values and the day it was ``read_as``.
+    lunar : bool or None
+        Whether the column's 13xx/14xx years were read as lunar Hijri (True) or Solar
+        Hijri (False); None when no text date went through that decision.
     """
 
     values: np.ndarray
     problem: np.ndarray
     fixed: np.ndarray
     notices: list[Notice] = field(default_factory=list)
+    lunar: bool | None = None
 
 
 
@@ -80,6 +84,7 @@ def parse_dates(
     *,
     dayfirst: bool | None = None,
     column: str = "date",
+    lunar: bool | None = None,
 ) -> DateReading:
     """Read order dates in any of the usual export styles.
 
@@ -95,6 +100,10 @@ def parse_dates(
         ``03/04/2023``; by default the column's own data decide.
     column : str
         The column's header, named in the notices.
+    lunar : bool, optional
+        Read 13xx/14xx years as lunar Hijri (True) or Solar Hijri (False), as decided over
+        the whole column by a caller that reads it in slices (see
+        :attr:`DateReading.lunar`); by default decided from ``values``.
 
     Returns
     -------
@@ -151,7 +160,7 @@ def parse_dates(
     text_serials = np.zeros(n, bool)
     if is_text.any():
         idx = np.flatnonzero(is_text)
-        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column)
+        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column, lunar)
 
     real = (is_dt | is_num)
     real_w, text_w = w[real].sum(), w[is_text & ~text_serials].sum()
@@ -294,7 +303,7 @@ def _exact_iso(values: pd.Series, width: int) -> np.ndarray | None:
 
 
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
-               dayfirst: bool | None, column: str) -> np.ndarray:
+               dayfirst: bool | None, column: str, lunar: bool | None) -> np.ndarray:
     """Parse text dates; returns which values were serial numbers written as text."""
     plain = _plain_iso(values)
     if plain is not None:
@@ -335,7 +344,9 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     reading.fixed[idx[contradicts]] = "read_as_mdy" if decided else "read_as_dmy"
 
     parsed = parts.done & ~serial_text & ~iso_done
-    lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+    if lunar is None:
+        lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+    reading.lunar = bool(lunar)
     out, jalali, greg = parts.to_dates(parsed, lunar)
     if votes[2]:
         dmy, mdy, total = votes

@@ -19,7 +19,7 @@ million rows with a few thousand distinct dates cost little more than the distin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +43,7 @@ from retention_xl.analysis.currencies import (
     row_currencies,
 )
 from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
@@ -61,7 +62,8 @@ ROW_PER_ORDER_SHARE = 0.05
 #: counts the others (``statuses_more``, ``kept_more``)
 STATUSES_SHOWN = 8
 
-#: the columns of :attr:`Orders.issues`, in order
+#: nanoseconds in a day
+DAY_NS = 86_400_000_000_000
 
 
 
@@ -123,7 +125,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  include_statuses: tuple[str, ...] = (), exclude_statuses: tuple[str, ...] = (),
                  currency: str | None = None, currency_choice: CurrencyChoice | None = None,
                  first_row: int = 2, dayfirst: bool | None = None, source: str = "",
-                 known_values: Mapping[str, ColumnValues] | None = None) -> Orders:
+                 known_values: Mapping[str, ColumnValues] | None = None,
+                 lunar_hijri: bool | None = None, leave_out_days: Collection[int] | None = None) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -152,6 +155,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       blank, in the order :meth:`~retention_xl.analysis.columns.ColumnMap.fallbacks` lists
       them (a billing name, then a phone), each use counted per column; e-mail keys are
       case-folded.
+    * An order dated far from all the others (a mistyped year: 1924 among orders of
+      2023-2024) is left out and listed (problem ``far_date``, its date as the detail):
+      sorted, the distinct order days split into groups wherever two are more than 10
+      years apart, and a group of at most 1% of the orders and at most 100 orders is far
+      (:mod:`~retention_xl.analysis.far_dates`); the notice ``far_dates`` counts them.
     * Rows identical in every column are kept and listed as possible duplicates (action
       ``kept``), unless the order id proves them one: in an export of order totals, a
       repeated row of the same order adds nothing and is listed as a duplicate.
@@ -179,6 +187,16 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     known_values : mapping of str to ColumnValues, optional
         Columns' distinct values already found by the caller (``ColumnValues.of`` the
         column), by column name: used instead of being found again.
+    lunar_hijri : bool, optional
+        Read the 13xx/14xx years of text dates as lunar Hijri (True) or Solar Hijri
+        (False), as decided over the whole column by a caller that cleans the table in
+        slices (:mod:`retention_xl.engines.staging`); by default decided from this table's
+        dates (:func:`~retention_xl.analysis.dates.parse_dates`).
+    leave_out_days : collection of int, optional
+        The days (since 1970-01-01) whose orders are far from the others, as decided over
+        the whole table by a caller that cleans it in slices (an empty one leaves none
+        out); by default decided from this table's orders
+        (:func:`~retention_xl.analysis.far_dates.far_days`).
 
     Returns
     -------
@@ -293,7 +311,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                               matched=matched))
 
     dcol = data[cols.date]
-    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date)
+    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date, lunar=lunar_hijri)
     dcode = np.maximum(dcol.codes, 0)
     dmiss = dcol.missing_rows()
     dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)
@@ -443,6 +461,21 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                 issues.append((first, col_name, texts, problem, "excluded", g_lines[where_g], g_amount[where_g]))
     sale = ok & ~excluded
 
+    # ---- orders dated far from all the others (a mistyped year), left out
+    far = _far_orders(sale, g_date, leave_out_days)
+    if far.any():
+        row_order = groups.of_rows()
+        on_date = d_ok & live & (row_order >= 0) & (t_ns == g_date[np.maximum(row_order, 0)])
+        dated = groups.first(on_date)  # the line that gives the order its date
+        day_text = pd.DatetimeIndex(g_date[far].astype("datetime64[ns]")).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        problem = np.full(n_groups, None, dtype=object)
+        problem[far] = "far_date:" + day_text
+        order_issue(far, cols.date, dcol, (dated, problem), "skipped")
+        first = np.argmin(dated[far])
+        notices.append(Notice("far_dates", column=cols.date, count=int(far.sum()), value=float(g_amount[far].sum()),
+                              first_row=int(rows[dated[far][first]]), first_date=str(day_text[first])))
+        sale &= ~far
+
     # ---- rows used; identical rows
     row_live_used = np.zeros(n, bool)
     sale_rows = groups.perm[np.repeat(sale, g_lines)] if n_groups else np.array([], dtype=np.int64)
@@ -526,6 +559,18 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     })
     return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()))
+
+
+def _far_orders(sale: np.ndarray, g_date: np.ndarray, leave_out_days: Collection[int] | None) -> np.ndarray:
+    """Per order, whether it is a sale dated on a day far from all the others: the days
+    given, or those :func:`~retention_xl.analysis.far_dates.far_days` finds in the sales."""
+    g_day = np.floor_divide(g_date, DAY_NS)
+    if leave_out_days is None:
+        days, counts = np.unique(g_day[sale], return_counts=True)
+        leave_out = far_days(days, counts)
+    else:
+        leave_out = np.fromiter(leave_out_days, dtype=np.int64)
+    return sale & np.isin(g_day, leave_out) if len(leave_out) else np.zeros(len(sale), bool)
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:

@@ -9,10 +9,18 @@ plus ``key``, a hash of the whole input row; its issues and notices are kept.
 
 What needs the whole table at once, and how it is handled:
 
-* **The day/month order of text dates** is decided per column from all its values: a
-  first pass reads only the date column, collects its distinct values and decides with
-  the same rule (:func:`~retention_xl.analysis.dates.parse_dates`); every batch is then
-  cleaned with that order. Given ``dayfirst``, or with typed dates, there is no first pass.
+* **The day/month order and the calendar of text dates** are decided per column from all
+  its values: a first pass reads only the date column, collects its distinct values and
+  decides with the same rules (:func:`~retention_xl.analysis.dates.parse_dates`): the
+  order (unless ``dayfirst`` is given) and whether 13xx/14xx years are lunar Hijri or
+  Jalali (a "هـ" mark anywhere, or most rows in the future as Jalali); every batch is then
+  cleaned with those decisions, so no batch reads ``1445/06/20`` in another calendar than
+  the rest. With typed dates there is no first pass.
+* **Orders dated far from all the others** (a mistyped year,
+  :mod:`~retention_xl.analysis.far_dates`): every batch counts its orders per day, none
+  left out; the far days are decided once over those counts, and the few batches holding
+  an order on a far day are read and cleaned again, leaving those orders out exactly as
+  the cleaning of the whole table does.
 * **The currency reported**, with a currency column: a first pass collects each order's
   currencies over the whole table (:func:`~retention_xl.analysis.currencies.currency_pairs`)
   and decides as the cleaning of one table does; every batch is cleaned with that choice,
@@ -63,6 +71,7 @@ from retention_xl.analysis.currencies import (
     currency_pairs,
 )
 from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script
 from retention_xl.analysis.issue_table import issue_frame
@@ -166,26 +175,26 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
     step = progress or (lambda _: None)
     root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
     try:
-        decided = None
-        if options.dayfirst is None:
-            options, decided = _decide_date_order(dataset, options, batch_rows, step)
+        options, decided, lunar = _decide_dates(dataset, options, batch_rows, step)
         currency = _decide_currency(dataset, options, batch_rows, step)
         workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
-        return _stage(dataset, options, batch_rows, root, step, decided, workers, currency)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers, lunar, currency)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
 
 
-def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> tuple[ReportOptions, Notice | None]:
-    """First pass over text dates: the day/month order decided on all their distinct values,
-    and the notice that says so (for the whole column)."""
+def _decide_dates(dataset: Dataset, options: ReportOptions, batch_rows: int,
+                  step) -> tuple[ReportOptions, Notice | None, bool | None]:
+    """First pass over text dates, deciding on all their distinct values: the options with
+    the day/month order (the one given, or the data's), the notice that says so (for the
+    whole column), and whether 13xx/14xx years are lunar Hijri (None: no text dates)."""
     names, typed = _first_look(dataset, batch_rows)
     if names is None:
-        return options, None
+        return options, None, None
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
     if not _is_text(typed, cols.date):
-        return options, None
+        return options, None, None
     step("Deciding the date order")
     counts: pd.Series | None = None
     for batch in dataset.batches(batch_rows):
@@ -200,12 +209,13 @@ def _decide_date_order(dataset: Dataset, options: ReportOptions, batch_rows: int
         if len(counts) > DISTINCT_DATES_LIMIT:
             break
     if counts is None or counts.empty:
-        return options, None
-    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64), column=cols.date)
+        return options, None, None
+    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64),
+                          dayfirst=options.dayfirst, column=cols.date)
     for notice in reading.notices:
         if notice.code == "date_order":
-            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice
-    return options, None
+            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice, reading.lunar
+    return options, None, reading.lunar
 
 
 def _decide_currency(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> CurrencyChoice | None:
@@ -277,18 +287,23 @@ class _Batch:
     sales: tuple[int, int, int]  # orders that are sales (not refunds), the input lines used, refunds (returns)
     emails: str | None  # Parquet file of the batch's e-mail spellings (clean, folded)
     order_ids: str | None  # Parquet file of the batch's distinct order ids
+    days: tuple[np.ndarray, np.ndarray]  # the distinct days of its orders (since 1970), and orders on each
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
+                 lunar: bool | None = None, leave_out: tuple[int, ...] = (),
                  currency: CurrencyChoice | None = None) -> _Batch:
-    """Clean one batch and stage its orders at ``path`` (runs in a worker process too), in
-    the ``currency`` decided over the whole table."""
+    """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
+    ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
+    the days far from all the others, decided over the whole table (none: the first pass),
+    ``currency`` the currency kept, decided over the whole table."""
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
-                           known_values={customer: distinct}, currency_choice=currency)
+                           known_values={customer: distinct}, lunar_hijri=lunar, leave_out_days=leave_out,
+                           currency_choice=currency)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -312,6 +327,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
                                      "id": pa.array(pairs["id"], type=pa.string())}), spellings_path)
     amount = cleaned.frame["amount"].to_numpy()
     refund_row = cleaned.frame["row"].duplicated().to_numpy()  # a refund-column row follows its order
+    order_days = np.floor_divide(pd.DatetimeIndex(cleaned.frame["date"]).as_unit("ns").asi8[~refund_row], DAY_NS)
+    days = np.unique(order_days, return_counts=True)
     sales = (int((amount >= 0).sum()), int(cleaned.n_used_rows or 0), int(((amount < 0) & ~refund_row).sum()))
     emails_path = None
     emails = email_spellings(distinct, cleaned_ids)
@@ -329,11 +346,12 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         ids_path = path.replace("orders-", "ids-")
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
-                  len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path)
+                  len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
-           decided: Notice | None, workers: int, currency: CurrencyChoice | None = None) -> Staged:
+           decided: Notice | None, workers: int, lunar: bool | None,
+           currency: CurrencyChoice | None = None) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     emails: list[str] = []
@@ -347,6 +365,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     order_id = _order_id_column(dataset, options, batch_rows)
     order_ids: list[str] = []
     pending: deque = deque()
+    results: dict[str, _Batch] = {}  # by staged file, until every batch is cleaned
     pool = None
     first = None  # the first batch's arguments, until it is cleaned
 
@@ -392,9 +411,9 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
             path = str(root / f"orders-{number:05d}.parquet")
             files.append(path)
-            args = (frame, options, first_row, dataset.name, path, currency)
+            args = (frame, options, first_row, dataset.name, path, lunar, (), currency)
             if workers < 2:
-                collect(_clean_batch(*args))
+                results[path] = _clean_batch(*args)
                 continue
             if number == 0:  # cleaned here once a worker has the second batch (or there is none)
                 first = args
@@ -403,17 +422,24 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                 pool = ProcessPoolExecutor(workers, mp_context=_process_context())
             pending.append((pool.submit(_clean_batch, *args), args))
             if first is not None:
-                collect(_clean_batch(*first))
+                results[first[4]] = _clean_batch(*first)
                 first = None
             while len(pending) > workers:
-                collect(_result(*pending.popleft()))
+                future, args = pending.popleft()
+                results[args[4]] = _result(future, args)
         if first is not None:
-            collect(_clean_batch(*first))
+            results[first[4]] = _clean_batch(*first)
         while pending:
-            collect(_result(*pending.popleft()))
+            future, args = pending.popleft()
+            results[args[4]] = _result(future, args)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    far = _far_days(results.values())
+    if len(far):
+        _leave_out(dataset, options, batch_rows, order_id, results, files, lunar, far, step, currency)
+    for path in files:
+        collect(results[path])
     if columns is not None:
         for notice in digit_notices(scripts, columns):
             merge_notice(notices, notice)
@@ -437,6 +463,39 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
                   tuple(order_ids))
+
+
+def _far_days(results) -> np.ndarray:
+    """The days far from all the others (:func:`~retention_xl.analysis.far_dates.far_days`),
+    over the orders per day of every batch."""
+    parts = [r.days for r in results if len(r.days[0])]
+    if not parts:
+        return np.array([], dtype=np.int64)
+    counts = pd.Series(np.concatenate([c for _, c in parts]), index=np.concatenate([d for d, _ in parts]))
+    counts = counts.groupby(level=0).sum()
+    return far_days(counts.index.to_numpy(dtype=np.int64), counts.to_numpy())
+
+
+def _leave_out(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
+               results: dict, files: list[str], lunar: bool | None, far: np.ndarray, step,
+               currency: CurrencyChoice | None = None) -> None:
+    """Clean again, leaving out the orders on the ``far`` days, the batches that have some
+    (their staged files and results replaced): the batches are read again as the first
+    pass read them, up to the last one concerned."""
+    again = {path for path in files if np.isin(results[path].days[0], far).any()}
+    n_rows = 0
+    for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
+        first_row = dataset.first_row + n_rows
+        n_rows += len(frame)
+        path = files[number]
+        if path not in again:
+            continue
+        step(f"Leaving out orders dated far from the others: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+        results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
+                                     currency)
+        again.discard(path)
+        if not again:
+            return
 
 
 def _order_id_column(dataset: Dataset, options: ReportOptions, batch_rows: int) -> str | None:

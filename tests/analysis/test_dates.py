@@ -199,6 +199,17 @@ def test_recent_jalali_years_stay_jalali_and_a_future_majority_is_lunar():
     assert [str(v)[:10] for v in r.values[:2]] == ["2024-01-02", "2024-01-13"]
 
 
+def test_the_calendar_decided_for_the_whole_column_is_the_one_a_slice_reads_in():
+    # a slice of a Saudi column without its marked rows would be read as Jalali on its own
+    alone = parse_dates(pd.Series(["1403/02/10", "1403/02/11"]))
+    assert alone.lunar is False and str(alone.values[0])[:10] == "2024-04-29"
+    told = parse_dates(pd.Series(["1403/02/10", "1403/02/11"]), lunar=True)
+    assert told.lunar is True and [str(v)[:10] for v in told.values] == ["1982-11-25", "1982-11-26"]
+    assert told.notices[-1].code == "date_hijri"
+    assert parse_dates(pd.Series(["1445/06/20"]), lunar=False).values[0] == day("2066-09-10")
+    assert parse_dates(pd.Series([44927])).lunar is None  # no text date: nothing decided
+
+
 def test_datetimes_in_several_zones_keep_their_local_times():
     # a hand-made frame or a database driver: zones mixed, and beside naive values
     tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))

@@ -507,3 +507,62 @@ def test_the_email_case_notice_shows_the_datas_own_two_spellings(lang, example):
     # address that sorts first (b@x.com), its first and last spelling
     assert notice.values["count"] == 3
     assert notice_text(notice, lang).endswith(example)
+
+
+# ---------------------------------------------------------------- dates far from the others
+
+def test_the_rule_counts_orders_not_lines():
+    """200 orders in 2023-2024 (20 of them of two lines: 220 rows) and one of three lines
+    dated 2104: 1 order of 201 (0.5%) is far, though its 3 lines are 1.3% of the 223 rows;
+    it is left out whole, listed once on its first line with its 3 lines and its total."""
+    rows = []
+    for k in range(200):
+        when = str((day("2023-01-01") + pd.Timedelta(days=3 * k)).date())
+        rows += [(f"A{k}", f"c{k % 40}", when, "2"), (f"A{k}", f"c{k % 40}", when, "0.5")] if k < 20 \
+            else [(f"A{k}", f"c{k % 40}", when, "2.5")]
+    rows += [("Z1", "c1", "2104-01-07", str(v)) for v in (1, 2, 3)]
+    raw = pd.DataFrame(rows, columns=["Order", "Customer", "Date", "Amount"])
+    result = clean_orders(raw)
+    assert len(result.frame) == 200 and result.frame["date"].max() == day("2024-08-20")
+    assert result.n_used_rows == 220 and result.skipped_rows == 3
+    assert result.issues[["row", "column", "value", "problem", "detail", "action", "lines", "amount"]].to_dict("records") \
+        == [{"row": 222, "column": "Date", "value": "2104-01-07", "problem": "far_date", "detail": "2104-01-07",
+             "action": "skipped", "lines": 3, "amount": 6.0}]
+    far = [n for n in result.notices if n.code == "far_dates"]
+    assert [dict(n.values) for n in far] == [{"column": "Date", "count": 1, "value": 6.0, "first_row": 222,
+                                              "first_date": "2104-01-07"}]
+    assert worded(result.issues)["problem"].tolist() == [
+        "date 2104-01-07 far from all the other orders (more than 10 years away): left out"]
+    orders = next(n for n in result.notices if n.code == "orders_by_id")
+    assert (orders.values["orders"], orders.values["lines"]) == (200, 220)
+
+
+def test_two_far_orders_name_the_first_row_and_a_long_lived_or_split_table_is_untouched():
+    bulk = [str((day("2023-01-01") + pd.Timedelta(days=k)).date()) for k in range(600)]
+    raw = pd.DataFrame({"Customer": [f"c{k % 30}" for k in range(602)],
+                        "Date": bulk[:100] + ["2104-02-01"] + bulk[100:500] + ["1924-03-05"] + bulk[500:],
+                        "Total": [str(10 + k) for k in range(602)]})
+    result = clean_orders(raw)
+    assert result.issues["row"].tolist() == [102, 503] and result.issues["detail"].tolist() == ["2104-02-01", "1924-03-05"]
+    notice = next(n for n in result.notices if n.code == "far_dates")
+    assert (notice.values["count"], notice.values["first_row"], notice.values["first_date"]) == (2, 102, "2104-02-01")
+    assert len(result.frame) == 600
+    # a business with orders every year from 1990 to 2024, and a table half 1990 and half 2024
+    every_year = pd.DataFrame({"Customer": [f"c{k}" for k in range(350)],
+                               "Date": [f"{1990 + k % 35}-{1 + k // 35}-15" for k in range(350)], "Total": ["10"] * 350})
+    halves = pd.DataFrame({"Customer": [f"c{k}" for k in range(400)],
+                           "Date": ["1990-05-01"] * 200 + ["2024-05-01"] * 200, "Total": ["10"] * 400})
+    for raw in (every_year, halves):
+        result = clean_orders(raw)
+        assert len(result.frame) == len(raw) and result.issues.empty
+        assert "far_dates" not in {n.code for n in result.notices}
+
+
+def test_the_days_a_caller_decided_are_left_out_and_none_when_it_says_none():
+    raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["2024-01-05", "2024-01-06", "1924-01-06"],
+                        "Total": ["1", "2", "3"]})
+    assert len(clean_orders(raw).frame) == 3  # 1 order of 3 is more than 1%
+    told = clean_orders(raw, leave_out_days=[int(np.datetime64("2024-01-06", "D").astype("int64"))])
+    assert told.frame["customer"].tolist() == ["c", "a"] and told.issues["row"].tolist() == [3]
+    many = pd.concat([raw.iloc[[0]]] * 150 + [raw.iloc[[2]]], ignore_index=True)
+    assert len(clean_orders(many).frame) == 150 and len(clean_orders(many, leave_out_days=()).frame) == 151

@@ -663,3 +663,93 @@ def test_the_currency_kept_is_decided_over_the_whole_table_not_per_slice(tmp_pat
     chosen = report_source(tmp_path / "in-pandas.parquet", tmp_path / "eur.xlsx",
                            ReportOptions(engine="duckdb", currency="eur"), batch_rows=100, force=True)
     assert chosen.analysis.headline["orders"] == 120 and chosen.analysis.headline["revenue"] == 150.0
+
+
+def _hijri_or_jalali(kind: str) -> pd.DataFrame:
+    """Dates whose first batch alone would be read as Jalali and the others as lunar Hijri:
+    ``"marked"``, six unmarked 1403 dates, then six marked "هـ" in Arabic-Indic digits (the
+    mark makes the whole column lunar); ``"future"``, four 1403 dates (this year or
+    earlier as Jalali), then six 1446 dates (the future as Jalali: most of the column)."""
+    to_arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    if kind == "marked":
+        dates = [f"1403/02/{10 + k}" for k in range(6)] + [f"1403/05/{20 + k} هـ".translate(to_arabic) for k in range(6)]
+    else:
+        dates = [f"1403/02/{10 + k}" for k in range(4)] + [f"1446/01/0{1 + k}" for k in range(6)]
+    n = len(dates)
+    return pd.DataFrame({"Customer": [f"c{k % 3}" for k in range(n)], "Date": dates,
+                         "Total": [str(10 + k) for k in range(n)]})
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+@pytest.mark.parametrize("kind, batch, first", [("marked", 6, "1982-11-25"), ("future", 4, "1982-11-25")])
+def test_the_calendar_of_hijri_years_is_decided_once_for_the_whole_column(engine, kind, batch, first, tmp_path,
+                                                                          request):
+    """1403/02/10 is 2024-04-29 as a Jalali date and 1982-11-25 as a lunar Hijri one; the
+    whole column is lunar (a "هـ" mark; most rows in the future as Jalali), so every batch
+    reads it so, though its first batch alone would be Jalali."""
+    frame = _hijri_or_jalali(kind)
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    spark = request.getfixturevalue("spark") if engine == "spark" else None
+    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
+                                spark=spark, force=True) for name in ("pandas", engine)}
+    for name, run in runs.items():
+        assert str(run.analysis.customers.loc["c0", "first_order"].date()) == first, name
+        found = {n.code: dict(n.values) for n in run.orders.notices}
+        assert "date_jalali" not in found and found["date_hijri"]["count"] == len(frame), name
+        assert run.orders.issues.empty, name
+    assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
+
+
+def _far_dates(kind: str) -> tuple[pd.DataFrame, int]:
+    """Orders of 2023-2024 with a few typed in 1924, and the batch size that cleans them in
+    slices that would decide otherwise on their own.
+
+    ``"left_out"``: 600 orders, one in ten of two lines (660 rows), and 3 orders of two lines
+    in 1924 before orders 420, 450 and 480, at input rows 463, 498 and 533 (numbered from 1:
+    420 + 42 lines before, then 450 + 45 + 2, 480 + 48 + 4), all in the slice of rows 451-600:
+    about 2% of that slice's orders, 0.5% of the table's (3 of 603): far. One order in ten
+    is cancelled (its status), and not counted.
+    ``"kept"``: 500 one-line orders and 6 in 1924, one in each of the first slices of 111
+    rows (0.9% of such a slice: far on its own; 1.2% of the table: not far)."""
+    n = 600 if kind == "left_out" else 500
+    when = [str((pd.Timestamp("2023-01-01") + pd.Timedelta(days=k * 730 // n)).date()) for k in range(n)]
+    status = ["cancelled" if k % 10 == 3 else "paid" for k in range(n)]
+    if kind == "left_out":
+        orders = [[(f"A{k}", f"c{k % 60}", when[k], amount, status[k])
+                   for amount in ((f"{10 + k % 13}.25", "1") if k % 10 == 0 else (f"{10 + k % 13}.25",))]
+                  for k in range(n)]
+        for j, at in enumerate((420, 450, 480)):
+            orders.insert(at + j, [(f"Z{j}", f"c{j}", f"1924-0{j + 1}-05", amount, "paid") for amount in ("7", "8")])
+        rows = [row for order in orders for row in order]
+        return pd.DataFrame(rows, columns=["Order", "Customer", "Date", "Amount", "Status"]), 150
+    rows = [(f"A{k}", f"c{k % 60}", when[k], f"{10 + k % 13}.25", "paid") for k in range(n)]
+    for j in range(6):
+        rows.insert(50 + 101 * j, (f"Z{j}", f"c{j}", f"1924-0{j + 1}-05", "7", "paid"))
+    return pd.DataFrame(rows, columns=["Order", "Customer", "Date", "Amount", "Status"]), 111
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+@pytest.mark.parametrize("kind", ["left_out", "kept"])
+def test_dates_far_from_the_others_are_decided_over_the_whole_table(engine, kind, tmp_path, request):
+    frame, batch = _far_dates(kind)
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    spark = request.getfixturevalue("spark") if engine == "spark" else None
+    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
+                                spark=spark, force=True) for name in ("pandas", engine)}
+    for name, run in runs.items():
+        issues = run.orders.issues
+        far = issues[issues["problem"] == "far_date"]
+        notices = {n.code: dict(n.values) for n in run.orders.notices}
+        if kind == "left_out":
+            assert far[["row", "detail", "lines", "amount"]].values.tolist() == [
+                [463, "1924-01-05", 2, 15.0], [498, "1924-02-05", 2, 15.0], [533, "1924-03-05", 2, 15.0]], name
+            assert notices["far_dates"] == {"column": "Date", "count": 3, "value": 45.0, "first_row": 463,
+                                            "first_date": "1924-01-05"}, name
+            assert run.analysis.headline["first_order"] == pd.Timestamp("2023-01-01"), name
+            assert run.analysis.headline["orders"] == 540, name  # 600 less the 60 cancelled
+        else:
+            assert far.empty and "far_dates" not in notices, name
+            assert run.analysis.headline["first_order"] == pd.Timestamp("1924-01-05"), name
+    assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)

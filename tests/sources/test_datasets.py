@@ -226,12 +226,12 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
     with monkeypatch.context() as patched:
         patched.setattr(Dataset, "batches", unread)
         options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total"))
-        assert staging._decide_date_order(dataset, options, 1000, print) == (options, None)
+        assert staging._decide_dates(dataset, options, 1000, print) == (options, None, None)
         with_id = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total", order_id="Text date"))
         assert staging._order_id_column(dataset, with_id, 1000) == "Text date"
     options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Text date", amount="Total"))
-    decided, notice = staging._decide_date_order(dataset, options, 1000, print)
-    assert decided.dayfirst is True and notice.code == "date_order"
+    decided, notice, lunar = staging._decide_dates(dataset, options, 1000, print)
+    assert decided.dayfirst is True and notice.code == "date_order" and lunar is False
 
 
 def test_files_are_read_across_their_row_groups_and_a_file_of_other_types_as_the_dataset_has_them(tmp_path):
