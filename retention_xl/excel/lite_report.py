@@ -131,7 +131,9 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     name the columns and options) and write the report sheets: Summary, Cohorts,
     Segments and Data issues."""
     table = _orders_table(book)
-    values = table.range.options(ndim=2).value
+    values = table.range.options(ndim=2).value  # header, rows and Excel's Total Row when it is on
+    if table.show_totals:
+        values = values[:-1]
     raw = pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=object)
     settings = read_settings(book)
     options = settings.options

@@ -440,6 +440,22 @@ def test_build_report_replaces_only_its_own_sheets(main):
     assert other.sheets["Summary"].grid == [["the user's own"]]
 
 
+def test_build_report_leaves_out_excel_s_total_row(main, capsys):
+    """Table Design > Total Row: Lite's table range ends with it; it is no order (a COUNT of the
+    dates there would even read as a 1900 date)."""
+    book = FakeBook()
+    rows = [list(r) for r in ORDERS[1:6]]  # the five orders, no blank row
+    totals = ["Total", 5.0, 48.0]  # what Excel shows under the columns: a COUNT and a SUM
+    book.sheets.add(name="Orders").tables.append(
+        FakeTable("Orders", book.sheets["Orders"], [ORDERS[0], *rows, totals], row=1, show_totals=True))
+    main.build_report(book)
+    summary = book.sheets["Summary"].grid
+    assert summary[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. Rows read: 5; used: 5; skipped: 0")
+    figures = dict(zip(summary[3], summary[4]))
+    assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
+    assert "were not used" not in capsys.readouterr().out
+
+
 def test_build_report_needs_the_orders_table(main):
     book = FakeBook()
     book.sheets.add(name="Sheet1")
@@ -477,8 +493,11 @@ class FakeRange:
 
 
 class FakeTable:
-    def __init__(self, name, sheet, values, row):
+    """``range`` is the whole Table, header and Total Row included, as xlwings Lite's is."""
+
+    def __init__(self, name, sheet, values, row, show_totals=False):
         self.name, self.range = name, FakeRange(sheet, (row, 1), values=values, row=row)
+        self.show_totals = show_totals
 
 
 class FakeSheet:
