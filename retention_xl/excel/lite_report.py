@@ -24,6 +24,7 @@ import pandas as pd
 import xlwings as xw
 
 from retention_xl.errors import DataError
+from retention_xl.excel.live_orders import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
@@ -129,7 +130,10 @@ def _write_sheet(book, sheet: Sheet) -> None:
 def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"):
     """Read the table **Orders** (customer, order date, amount; a **Settings** table may
     name the columns and options) and write the report sheets: Summary, Cohorts,
-    Segments and Data issues."""
+    Segments and Data issues.
+
+    ``lang="auto"``: the Settings table's Language, else Arabic or Persian when the
+    Orders headers are in Arabic script, as the ribbon decides; else English."""
     table = _orders_table(book)
     values = table.range.options(ndim=2).value  # header, rows and Excel's Total Row when it is on
     if table.show_totals:
@@ -139,6 +143,8 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     options = settings.options
     if lang != "auto":
         options = dataclasses.replace(options, lang=lang)
+    elif not settings.language_chosen:  # as on the ribbon: the headers say (Lite cannot read the sheet's direction)
+        options = dataclasses.replace(options, lang=report_language(list(raw.columns), sample_texts(raw)))
     orders = clean(raw, options, first_row=table.range.row + 1, name=f"Table '{table.name}'")
     report = lay_out(analyse(orders, options), options)
     for sheet in report.sheets:

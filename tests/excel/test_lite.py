@@ -456,6 +456,22 @@ def test_build_report_leaves_out_excel_s_total_row(main, capsys):
     assert "were not used" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("headers, lang", [
+    (["العميل", "تاريخ الطلب", "المبلغ"], "ar"),
+    (["مشتری", "تاریخ سفارش", "مبلغ"], "fa"),  # ی and ک are Persian letters
+])
+def test_build_report_auto_follows_the_headers_as_the_ribbon_does(main, headers, lang):
+    book = FakeBook()
+    sheet = book.sheets.add(name="Orders")
+    sheet.tables.append(FakeTable("Orders", sheet, [headers, *(list(r) for r in ORDERS[1:])], row=1))
+    main.build_report(book)  # Lite runs a script with its defaults: lang="auto"
+    keys = ("summary", "cohorts", "segments", "contacts", "issues")
+    assert [s.name for s in book.sheets] == ["Orders", *(main.label(lang, f"sheet.{k}") for k in keys)]
+    figures = dict(zip(book.sheets[main.label(lang, "sheet.summary")].grid[3],
+                       book.sheets[main.label(lang, "sheet.summary")].grid[4]))
+    assert figures[main.label(lang, "fig.orders")] == 5
+
+
 def test_build_report_needs_the_orders_table(main):
     book = FakeBook()
     book.sheets.add(name="Sheet1")
