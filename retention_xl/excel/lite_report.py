@@ -94,10 +94,11 @@ def sheet_grid(sheet: Sheet) -> tuple[list[list[object]], list[tuple[int, int, i
 
 
 def _orders_table(book):
+    """The Excel Table named Orders and its sheet."""
     for sheet in book.sheets:
         for table in sheet.tables:
             if table.name.casefold() == ORDERS_TABLE.casefold():
-                return table
+                return sheet, table
     raise DataError(
         f"no Excel table named {ORDERS_TABLE}: select the order rows with their header, "
         f"Insert > Table, and name it {ORDERS_TABLE} under Table Design > Table Name"
@@ -134,7 +135,7 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
 
     ``lang="auto"``: the Settings table's Language, else Arabic or Persian when the
     Orders headers are in Arabic script, as the ribbon decides; else English."""
-    table = _orders_table(book)
+    orders_sheet, table = _orders_table(book)
     values = table.range.options(ndim=2).value  # header, rows and Excel's Total Row when it is on
     if table.show_totals:
         values = values[:-1]
@@ -145,7 +146,8 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
         options = dataclasses.replace(options, lang=lang)
     elif not settings.language_chosen:  # as on the ribbon: the headers say (Lite cannot read the sheet's direction)
         options = dataclasses.replace(options, lang=report_language(list(raw.columns), sample_texts(raw)))
-    orders = clean(raw, options, first_row=table.range.row + 1, name=f"Table '{table.name}'")
+    source = label(options.lang, "source.table", table=table.name, sheet=orders_sheet.name)  # the subtitle's first words
+    orders = clean(raw, options, first_row=table.range.row + 1, name=source)
     report = lay_out(analyse(orders, options), options)
     for sheet in report.sheets:
         _write_sheet(book, sheet)

@@ -157,6 +157,7 @@ LABELS = {
     "notice.date_hijri.one": "Dates in '{column}' are lunar Hijri (Umm al-Qura); 1 value converted to Gregorian (e.g. {jalali} = {gregorian}).",
     "notice.date_jalali.one": "Dates in '{column}' are Solar Hijri (Jalali); 1 value converted to Gregorian (e.g. {jalali} = {gregorian}).",
     "notice.customer_ids_merged.one": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').",
+    "source.table": "Table '{table}' on sheet '{sheet}'",
     "note.lite": "Written by xlwings Lite: the tables are cells with their formats; the Excel Tables, charts and the colour scale come with the desktop Retention add-in or retention-xl report.",
     "note.not_applied": "Not applied in this Excel: {items}.",
     "notice.live_windows_only.rtl_freeze": "right-to-left sheets and frozen panes (they need Excel for Windows)",

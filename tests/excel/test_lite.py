@@ -385,7 +385,8 @@ def test_build_report_writes_every_report_sheet(main, capsys):
     assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     rows = book.sheets["Summary"].grid
     assert rows[0][0] == "Customer retention summary"
-    assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. Rows read: 6; used: 5; skipped: 1")
+    assert rows[1][0].startswith("Table 'Orders' on sheet 'Orders': 2024-01-05 to 2024-03-01. "
+                                 "Rows read: 6; used: 5; skipped: 1")
     labels, values = rows[3], rows[4]
     figures = dict(zip(labels, values))
     assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
@@ -450,7 +451,8 @@ def test_build_report_leaves_out_excel_s_total_row(main, capsys):
         FakeTable("Orders", book.sheets["Orders"], [ORDERS[0], *rows, totals], row=1, show_totals=True))
     main.build_report(book)
     summary = book.sheets["Summary"].grid
-    assert summary[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. Rows read: 5; used: 5; skipped: 0")
+    assert summary[1][0].startswith("Table 'Orders' on sheet 'Orders': 2024-01-05 to 2024-03-01. "
+                                    "Rows read: 5; used: 5; skipped: 0")
     figures = dict(zip(summary[3], summary[4]))
     assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
     assert "were not used" not in capsys.readouterr().out
@@ -470,6 +472,19 @@ def test_build_report_auto_follows_the_headers_as_the_ribbon_does(main, headers,
     figures = dict(zip(book.sheets[main.label(lang, "sheet.summary")].grid[3],
                        book.sheets[main.label(lang, "sheet.summary")].grid[4]))
     assert figures[main.label(lang, "fig.orders")] == 5
+
+
+@pytest.mark.parametrize("lang, source", [
+    ("ar", "الجدول 'Orders' في الورقة 'الطلبات': من 2024-01-05 إلى 2024-03-01."),
+    ("fa", "جدول «Orders» در برگه‌ی «الطلبات»: از 2024-01-05 تا 2024-03-01."),
+])
+def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, lang, source):
+    book = FakeBook()
+    sheet = book.sheets.add(name="الطلبات")
+    sheet.tables.append(FakeTable("Orders", sheet, ORDERS, row=1))
+    main.build_report(book, lang)
+    for key in ("summary", "issues"):  # the two sheets that start with the source
+        assert book.sheets[main.label(lang, f"sheet.{key}")].grid[1][0].startswith(source), key
 
 
 def test_build_report_needs_the_orders_table(main):
