@@ -28,10 +28,10 @@ from retention_xl.excel.live_orders import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
-from retention_xl.labels import label
+from retention_xl.labels import label, labels_for
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
 from retention_xl.pipeline import analyse, build_report as lay_out, clean
-from retention_xl.wording import problem_text
+from retention_xl.wording import counted, problem_text
 
 __all__ = ["ORDERS_TABLE", "build_report", "sheet_grid"]
 
@@ -154,7 +154,10 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     book.sheets[report.sheets[0].name].activate()
     print(label(options.lang, "note.lite"))
     if orders.skipped_rows:
-        print(f"{orders.skipped_rows} rows of {ORDERS_TABLE} were not used; the first problems:")
+        words = labels_for(options.lang)
+        print(label(options.lang, counted("lite.rows_unused", orders.skipped_rows, options.lang),
+                    count=orders.skipped_rows, table=table.name))
         for _, issue in orders.issues.head(10).iterrows():
-            text = problem_text(issue["problem"], issue["detail"], options.lang)
-            print(f"  row {issue['row']}: {text} ({issue['action']})")
+            print("  " + label(options.lang, "lite.issue", row=issue["row"],
+                               problem=problem_text(issue["problem"], issue["detail"], options.lang),
+                               action=words.get(f"action.{issue['action']}", issue["action"])))

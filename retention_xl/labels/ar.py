@@ -154,6 +154,8 @@ LABELS = {
     "notice.date_jalali.one": "تواريخ '{column}' هجرية شمسية (جلالية)؛ حُوّلت قيمة واحدة إلى الميلادي (مثل {jalali} = {gregorian}).",
     "notice.customer_ids_merged.one": "قورنت معرّفات العملاء في '{column}' بعد إزالة المسافات الزائدة والعلامات غير المرئية وقراءة كل الأرقام 0-9؛ تطابق معرّف واحد مع كتابة أخرى (مثل '۱۲۳' = '123').",
     "source.table": "الجدول '{table}' في الورقة '{sheet}'",
+    "lite.rows_unused": "صفوف {table} غير المستخدمة: {count:,} (تسرد ورقة مشكلات البيانات كل صف متخطّى أو مصحّح)؛ أولى المشكلات:",
+    "lite.issue": "الصف {row}: {problem} ({action})",
     "note.lite": "كُتب بواسطة xlwings Lite: الجداول خلايا بتنسيقاتها؛ أما جداول Excel والمخططات وتدرّج الألوان فتأتي مع وظيفة Retention الإضافية على سطح المكتب أو مع retention-xl report.",
     "note.not_applied": "لم يُطبَّق في Excel هذا: {items}.",
     "notice.live_windows_only.rtl_freeze": "الأوراق من اليمين إلى اليسار وتجميد الأجزاء (يحتاجان Excel لنظام Windows)",

@@ -154,6 +154,8 @@ LABELS = {
     "notice.date_jalali.one": "تاریخ‌های «{column}» هجری شمسی (جلالی) هستند؛ یک مقدار به میلادی تبدیل شد (مثلاً {jalali} = {gregorian}).",
     "notice.customer_ids_merged.one": "شناسه‌های مشتری در «{column}» پس از حذف فاصله‌های اضافه و نشانه‌های نامرئی و خواندن همه‌ی ارقام به‌صورت 0-9 مقایسه شدند؛ یک شناسه با نگارش دیگری یکی شد (مثلاً '۱۲۳' = '123').",
     "source.table": "جدول «{table}» در برگه‌ی «{sheet}»",
+    "lite.rows_unused": "{count:,} ردیف از {table} به کار نرفت (برگه‌ی مشکلات داده همه‌ی ردیف‌های کنار گذاشته یا اصلاح‌شده را فهرست می‌کند)؛ نخستین مشکل‌ها:",
+    "lite.issue": "ردیف {row}: {problem} ({action})",
     "note.lite": "نوشته‌شده با xlwings Lite: جدول‌ها خانه‌هایی با قالب‌بندی خود هستند؛ جدول‌های Excel، نمودارها و طیف رنگ با افزونه‌ی رومیزی Retention یا retention-xl report می‌آیند.",
     "note.not_applied": "در این Excel اعمال نشد: {items}.",
     "notice.live_windows_only.rtl_freeze": "برگه‌های راست‌به‌چپ و ثابت‌کردن بخش‌ها (به Excel ویندوز نیاز دارند)",

@@ -405,6 +405,7 @@ def test_build_report_writes_every_report_sheet(main, capsys):
                                             for k in ("summary", "cohorts", "segments", "contacts", "issues")]
     out = capsys.readouterr().out
     assert "row 10: blank row (skipped)" in out and "colour scale" in out
+    assert "\n1 row of Orders was not used (the Data issues sheet lists every row skipped or fixed)" in out
 
 
 def test_build_report_follows_a_settings_table(main):
@@ -478,13 +479,16 @@ def test_build_report_auto_follows_the_headers_as_the_ribbon_does(main, headers,
     ("ar", "الجدول 'Orders' في الورقة 'الطلبات': من 2024-01-05 إلى 2024-03-01."),
     ("fa", "جدول «Orders» در برگه‌ی «الطلبات»: از 2024-01-05 تا 2024-03-01."),
 ])
-def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, lang, source):
+def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, capsys, lang, source):
     book = FakeBook()
     sheet = book.sheets.add(name="الطلبات")
     sheet.tables.append(FakeTable("Orders", sheet, ORDERS, row=1))
     main.build_report(book, lang)
     for key in ("summary", "issues"):  # the two sheets that start with the source
         assert book.sheets[main.label(lang, f"sheet.{key}")].grid[1][0].startswith(source), key
+    printed = capsys.readouterr().out.splitlines()[1:]  # after the note on what Lite writes
+    assert printed[0].startswith({"ar": "صفوف Orders غير المستخدمة: 1 (", "fa": "1 ردیف از Orders به کار نرفت ("}[lang])
+    assert printed[1] == {"ar": "  الصف 7: صف فارغ (تم التخطي)", "fa": "  ردیف 7: ردیف خالی (کنار گذاشته شد)"}[lang]
 
 
 def test_build_report_needs_the_orders_table(main):
