@@ -10,8 +10,9 @@ charts and colour scales it would add, so those stay with the desktop ribbon rep
 ``retention-xl report``; the script's output says so.
 
 The sheets it made are marked with the same workbook names as the desktop report's
-(``RetentionXL_<key>``) and replaced on the next run; a sheet of the user's with the same
-name is never touched.
+(``RetentionXL_<key>``) and rewritten in place on the next run (cleared, not deleted, so
+the user's formulas on them keep their sheet); a sheet of the user's with the same name
+is never touched: the report takes the next free name, *Segments (2)*, as on the ribbon.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import xlwings as xw
 from retention_xl.errors import DataError
 from retention_xl.excel.live_orders import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
+from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.labels import label, labels_for
@@ -105,26 +107,42 @@ def _orders_table(book):
     )
 
 
-def _write_sheet(book, sheet: Sheet) -> None:
-    """Replace the sheet this script made for ``sheet.key`` (never a sheet of the user's)."""
-    mark, old = sheet_marks(book).get(sheet.key, (None, None))
-    for existing in book.sheets:
-        if existing.name.casefold() == sheet.name.casefold() and (old is None or existing.name != old.name):
-            raise DataError(f"a sheet named {sheet.name} already exists and was not made by retention-xl: "
-                            "rename it, then run build_report again")
-    if mark is not None:
-        mark.delete()
-    if old is not None:
-        old.delete()
-    target = book.sheets.add(name=sheet.name)
-    grid, formats = sheet_grid(sheet)
-    width = max(len(r) for r in grid)
-    target.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
-    for r1, c1, r2, c2, fmt in formats:
-        if fmt != "General":
-            target.range((r1, c1), (r2, c2)).number_format = fmt
-    quoted = sheet.name.replace("'", "''")
-    book.names.add(SHEET_MARK.format(key=sheet.key), f"='{quoted}'!$A$1")
+def _write_sheets(book, sheets: list[Sheet], keep: str) -> list[str]:
+    """Write the laid-out sheets over this script's earlier ones, in place; returns their names.
+
+    Every name is settled before anything changes (a sheet of the user's named like a
+    report sheet makes it *Segments (2)*, as on the ribbon), so the workbook is never left
+    with half a report. An earlier report sheet (found through its mark; never the sheet
+    ``keep`` holding the orders) is renamed if needed and cleared, not deleted, so that a
+    formula such as ``=Summary!B5`` keeps its sheet. Lite's ``Sheet.clear`` clears the
+    values and formats of every cell; this script adds no Excel Tables or charts, and a
+    chart of the user's on a report sheet stays.
+    """
+    marks = sheet_marks(book)
+    earlier = {key: ws for key, (_, ws) in marks.items() if ws is not None and ws.name != keep}
+    names = report_sheet_names(book, sheets, earlier)
+    previous = None
+    for sheet, name in zip(sheets, names):
+        target = earlier.get(sheet.key)
+        if target is None:
+            target = book.sheets.add(name=name, after=previous)  # Lite adds at the end without ``after``
+        else:
+            if target.name != name:
+                target.name = name
+            target.clear()
+        grid, formats = sheet_grid(sheet)
+        width = max(len(r) for r in grid)
+        target.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
+        for r1, c1, r2, c2, fmt in formats:
+            if fmt != "General":
+                target.range((r1, c1), (r2, c2)).number_format = fmt
+        mark = marks.get(sheet.key, (None, None))[0]
+        if mark is not None:  # Lite's names.add does not replace a name
+            mark.delete()
+        quoted = name.replace("'", "''")
+        book.names.add(SHEET_MARK.format(key=sheet.key), f"='{quoted}'!$A$1")
+        previous = target
+    return names
 
 
 @xw.script
@@ -149,9 +167,8 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     source = label(options.lang, "source.table", table=table.name, sheet=orders_sheet.name)  # the subtitle's first words
     orders = clean(raw, options, first_row=table.range.row + 1, name=source)
     report = lay_out(analyse(orders, options), options)
-    for sheet in report.sheets:
-        _write_sheet(book, sheet)
-    book.sheets[report.sheets[0].name].activate()
+    names = _write_sheets(book, report.sheets, keep=orders_sheet.name)
+    book.sheets[names[0]].activate()
     print(label(options.lang, "note.lite"))
     if orders.skipped_rows:
         words = labels_for(options.lang)
