@@ -520,7 +520,7 @@ def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, caps
     for key in ("summary", "issues"):  # the two sheets that start with the source
         assert book.sheets[main.label(lang, f"sheet.{key}")].grid[1][0].startswith(source), key
     printed = capsys.readouterr().out.splitlines()[1:]  # after the note on what Lite writes
-    assert printed[0].startswith({"ar": "صفوف Orders غير المستخدمة: 1 (", "fa": "1 ردیف از Orders به کار نرفت ("}[lang])
+    assert printed[0].startswith({"ar": "لم يُستخدم صف واحد من Orders (", "fa": "1 ردیف از Orders به کار نرفت ("}[lang])
     assert printed[1] == {"ar": "  الصف 7: صف فارغ (تم التخطي)", "fa": "  ردیف 7: ردیف خالی (کنار گذاشته شد)"}[lang]
 
 
