@@ -10,8 +10,9 @@ charts and colour scales it would add, so those stay with the desktop ribbon rep
 ``retention-xl report``; the script's output says so.
 
 The sheets it made are marked with the same workbook names as the desktop report's
-(``RetentionXL_<key>``) and replaced on the next run; a sheet of the user's with the same
-name is never touched.
+(``RetentionXL_<key>``) and rewritten in place on the next run (cleared, not deleted, so
+the user's formulas on them keep their sheet); a sheet of the user's with the same name
+is never touched: the report takes the next free name, *Segments (2)*, as on the ribbon.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ import pandas as pd
 import xlwings as xw
 
 from retention_xl.errors import DataError
+from retention_xl.excel.live_orders import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
+from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
-from retention_xl.labels import label
+from retention_xl.labels import label, labels_for
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
 from retention_xl.pipeline import analyse, build_report as lay_out, clean
-from retention_xl.wording import problem_text
+from retention_xl.wording import counted, problem_text
 
 __all__ = ["ORDERS_TABLE", "build_report", "sheet_grid"]
 
@@ -93,58 +96,85 @@ def sheet_grid(sheet: Sheet) -> tuple[list[list[object]], list[tuple[int, int, i
 
 
 def _orders_table(book):
+    """The Excel Table named Orders and its sheet."""
     for sheet in book.sheets:
         for table in sheet.tables:
             if table.name.casefold() == ORDERS_TABLE.casefold():
-                return table
+                return sheet, table
     raise DataError(
         f"no Excel table named {ORDERS_TABLE}: select the order rows with their header, "
         f"Insert > Table, and name it {ORDERS_TABLE} under Table Design > Table Name"
     )
 
 
-def _write_sheet(book, sheet: Sheet) -> None:
-    """Replace the sheet this script made for ``sheet.key`` (never a sheet of the user's)."""
-    mark, old = sheet_marks(book).get(sheet.key, (None, None))
-    for existing in book.sheets:
-        if existing.name.casefold() == sheet.name.casefold() and (old is None or existing.name != old.name):
-            raise DataError(f"a sheet named {sheet.name} already exists and was not made by retention-xl: "
-                            "rename it, then run build_report again")
-    if mark is not None:
-        mark.delete()
-    if old is not None:
-        old.delete()
-    target = book.sheets.add(name=sheet.name)
-    grid, formats = sheet_grid(sheet)
-    width = max(len(r) for r in grid)
-    target.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
-    for r1, c1, r2, c2, fmt in formats:
-        if fmt != "General":
-            target.range((r1, c1), (r2, c2)).number_format = fmt
-    quoted = sheet.name.replace("'", "''")
-    book.names.add(SHEET_MARK.format(key=sheet.key), f"='{quoted}'!$A$1")
+def _write_sheets(book, sheets: list[Sheet], keep: str) -> list[str]:
+    """Write the laid-out sheets over this script's earlier ones, in place; returns their names.
+
+    Every name is settled before anything changes (a sheet of the user's named like a
+    report sheet makes it *Segments (2)*, as on the ribbon), so the workbook is never left
+    with half a report. An earlier report sheet (found through its mark; never the sheet
+    ``keep`` holding the orders) is renamed if needed and cleared, not deleted, so that a
+    formula such as ``=Summary!B5`` keeps its sheet. Lite's ``Sheet.clear`` clears the
+    values and formats of every cell; this script adds no Excel Tables or charts, and a
+    chart of the user's on a report sheet stays.
+    """
+    marks = sheet_marks(book)
+    earlier = {key: ws for key, (_, ws) in marks.items() if ws is not None and ws.name != keep}
+    names = report_sheet_names(book, sheets, earlier)
+    previous = None
+    for sheet, name in zip(sheets, names):
+        target = earlier.get(sheet.key)
+        if target is None:
+            target = book.sheets.add(name=name, after=previous)  # Lite adds at the end without ``after``
+        else:
+            if target.name != name:
+                target.name = name
+            target.clear()
+        grid, formats = sheet_grid(sheet)
+        width = max(len(r) for r in grid)
+        target.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
+        for r1, c1, r2, c2, fmt in formats:
+            if fmt != "General":
+                target.range((r1, c1), (r2, c2)).number_format = fmt
+        mark = marks.get(sheet.key, (None, None))[0]
+        if mark is not None:  # Lite's names.add does not replace a name
+            mark.delete()
+        quoted = name.replace("'", "''")
+        book.names.add(SHEET_MARK.format(key=sheet.key), f"='{quoted}'!$A$1")
+        previous = target
+    return names
 
 
 @xw.script
 def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"):
     """Read the table **Orders** (customer, order date, amount; a **Settings** table may
     name the columns and options) and write the report sheets: Summary, Cohorts,
-    Segments and Data issues."""
-    table = _orders_table(book)
-    values = table.range.options(ndim=2).value
+    Segments and Data issues.
+
+    ``lang="auto"``: the Settings table's Language, else Arabic or Persian when the
+    Orders headers are in Arabic script, as the ribbon decides; else English."""
+    orders_sheet, table = _orders_table(book)
+    values = table.range.options(ndim=2).value  # header, rows and Excel's Total Row when it is on
+    if table.show_totals:
+        values = values[:-1]
     raw = pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=object)
     settings = read_settings(book)
     options = settings.options
     if lang != "auto":
         options = dataclasses.replace(options, lang=lang)
-    orders = clean(raw, options, first_row=table.range.row + 1, name=f"Table '{table.name}'")
+    elif not settings.language_chosen:  # as on the ribbon: the headers say (Lite cannot read the sheet's direction)
+        options = dataclasses.replace(options, lang=report_language(list(raw.columns), sample_texts(raw)))
+    source = label(options.lang, "source.table", table=table.name, sheet=orders_sheet.name)  # the subtitle's first words
+    orders = clean(raw, options, first_row=table.range.row + 1, name=source)
     report = lay_out(analyse(orders, options), options)
-    for sheet in report.sheets:
-        _write_sheet(book, sheet)
-    book.sheets[report.sheets[0].name].activate()
+    names = _write_sheets(book, report.sheets, keep=orders_sheet.name)
+    book.sheets[names[0]].activate()
     print(label(options.lang, "note.lite"))
     if orders.skipped_rows:
-        print(f"{orders.skipped_rows} rows of {ORDERS_TABLE} were not used; the first problems:")
+        words = labels_for(options.lang)
+        print(label(options.lang, counted("lite.rows_unused", orders.skipped_rows, options.lang),
+                    count=orders.skipped_rows, table=table.name))
         for _, issue in orders.issues.head(10).iterrows():
-            text = problem_text(issue["problem"], issue["detail"], options.lang)
-            print(f"  row {issue['row']}: {text} ({issue['action']})")
+            print("  " + label(options.lang, "lite.issue", row=issue["row"],
+                               problem=problem_text(issue["problem"], issue["detail"], options.lang),
+                               action=words.get(f"action.{issue['action']}", issue["action"])))

@@ -16,7 +16,8 @@ customer id such as ``=HYPERLINK(...)``, ``+1+2``, ``-5`` or ``@x`` as the text 
 Each report sheet is marked with a workbook-level defined name ``RetentionXL_<key>``
 (``key`` from :data:`~retention_xl.layout.blocks.SHEET_KEYS`, as the file writer marks its
 sheets) pointing at the sheet; a sheet of the user's with a wanted name (an unmarked
-*Summary*) is never touched and the report takes a free name instead (*Summary (2)*).
+*Summary*) is never touched and the report takes a free name instead (*Summary (2)*, see
+:mod:`retention_xl.excel.sheet_names`).
 
 A re-run **updates the marked sheets in place**, so that what users build on the report
 keeps working (formulas, charts and pivots on its Tables): the Tables are kept, moved and
@@ -45,6 +46,7 @@ from typing import Any
 
 from retention_xl.analysis.notices import Notice
 from retention_xl.excel.live_update import CHART_MARK, check_table_names, prepare_sheet, top_row
+from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.labels import label
 from retention_xl.wording import notice_text
@@ -66,7 +68,6 @@ __all__ = [
     "TABLE_STYLE",
     "WRITE_CELLS",
     "LiveReport",
-    "free_sheet_name",
     "notes_row",
     "notes_line",
     "write_notes",
@@ -88,7 +89,6 @@ _FONTS = {  # the file writer's text styles
 _CHART_TYPES = {"line": "line_markers", "bar": "bar_clustered"}
 _POINTS_PER_COLUMN = 48.0  # a default column is 64 pixels, 48 points
 _POINTS_PER_ROW = 15.0
-_MAX_SHEET_NAME = 31
 #: cells in one write; a larger table goes in chunks of rows (as xlwings >= 0.37 does by itself)
 WRITE_CELLS = 100_000
 
@@ -103,23 +103,6 @@ class LiveReport:
 
     sheets: tuple[str, ...]
     notes: tuple[str, ...] = ()
-
-
-def free_sheet_name(wanted: str, taken: set[str]) -> str:
-    """``wanted``, or ``wanted (2)``, ``(3)``... if a sheet already has it (case-insensitive).
-
-    >>> free_sheet_name("Summary", {"summary", "summary (2)"})
-    'Summary (3)'
-    >>> free_sheet_name("Cohorts", {"summary"})
-    'Cohorts'
-    """
-    taken = {t.casefold() for t in taken}
-    name, k = wanted[:_MAX_SHEET_NAME], 1
-    while name.casefold() in taken:
-        k += 1
-        suffix = f" ({k})"
-        name = wanted[:_MAX_SHEET_NAME - len(suffix)] + suffix
-    return name
 
 
 def _quoted(sheet_name: str) -> str:
@@ -405,10 +388,8 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
                 live.delete()
     written: list[str] = []
     first = previous = None
-    for sheet in report.sheets:
+    for sheet, name in zip(report.sheets, report_sheet_names(book, report.sheets, old)):
         ws = old.get(sheet.key)
-        taken = {w.name for w in book.sheets} - ({ws.name} if ws is not None else set())
-        name = free_sheet_name(sheet.name, taken)
         if ws is not None:
             if ws.name != name:
                 ws.name = name

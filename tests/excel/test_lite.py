@@ -385,7 +385,8 @@ def test_build_report_writes_every_report_sheet(main, capsys):
     assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
     rows = book.sheets["Summary"].grid
     assert rows[0][0] == "Customer retention summary"
-    assert rows[1][0].startswith("Table 'Orders': 2024-01-05 to 2024-03-01. Rows read: 6; used: 5; skipped: 1")
+    assert rows[1][0].startswith("Table 'Orders' on sheet 'Orders': 2024-01-05 to 2024-03-01. "
+                                 "Rows read: 6; used: 5; skipped: 1")
     labels, values = rows[3], rows[4]
     figures = dict(zip(labels, values))
     assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
@@ -404,6 +405,7 @@ def test_build_report_writes_every_report_sheet(main, capsys):
                                             for k in ("summary", "cohorts", "segments", "contacts", "issues")]
     out = capsys.readouterr().out
     assert "row 10: blank row (skipped)" in out and "colour scale" in out
+    assert "\n1 row of Orders was not used (the Data issues sheet lists every row skipped or fixed)" in out
 
 
 def test_build_report_follows_a_settings_table(main):
@@ -429,15 +431,97 @@ def test_build_report_replaces_only_its_own_sheets(main):
     summary = main.label("fa", "sheet.summary")
     assert [n.refers_to for n in book.names][0] == f"='{summary}'!$A$1"
     book.sheets[summary].delete()  # the user deletes it; the name shows #REF!
-    main.build_report(book, "en")
-    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
+    main.build_report(book, "en")  # added again at the end, as the ribbon does
+    assert [s.name for s in book.sheets] == ["Orders", "Cohorts", "Segments", "Contacts", "Data issues", "Summary"]
+    assert len(book.names.items) == 5
 
-    other = FakeBook()
-    other.sheets.add(name="Orders").tables.append(FakeTable("Orders", other.sheets["Orders"], ORDERS, row=1))
-    other.sheets.add(name="Summary").grid = [["the user's own"]]
-    with pytest.raises(main.DataError, match="sheet named Summary already exists"):
-        main.build_report(other)
-    assert other.sheets["Summary"].grid == [["the user's own"]]
+
+def test_a_sheet_of_the_user_s_named_like_a_report_sheet_is_left_alone(main):
+    """The ribbon's rule: the report takes the next free name; before, Lite rewrote Summary and
+    Cohorts and then stopped at the user's Segments, leaving half a report."""
+    book = FakeBook()
+    book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], ORDERS, row=1))
+    book.sheets.add(name="segments").grid = [["the user's own"]]  # Excel compares names ignoring case
+    book.sheets.add(name="Segments (2)").grid = [["also the user's"]]
+    for _ in range(2):  # the second run rewrites its own "Segments (3)"
+        main.build_report(book)
+        assert [s.name for s in book.sheets] == ["Orders", "segments", "Segments (2)", "Summary", "Cohorts",
+                                                 "Segments (3)", "Contacts", "Data issues"]
+        assert book.sheets["segments"].grid == [["the user's own"]]
+        assert book.sheets["Segments (2)"].grid == [["also the user's"]]
+        assert {n.name: n.refers_to for n in book.names}["RetentionXL_segments"] == "='Segments (3)'!$A$1"
+        assert len(book.names.items) == 5
+        assert book.sheets["Segments (3)"].grid[0][0] == "Customer segments (RFM)"
+
+
+def test_a_re_run_rewrites_the_report_sheets_in_place(main):
+    """Deleting a sheet turns the user's =Summary!B5 into #REF! in Excel: the sheets are kept,
+    renamed to the new language's names and cleared, and hold what a fresh run writes."""
+    many = [ORDERS[0], *([f"c{i}", 45296.0 + 7 * i, 10.0 + i] for i in range(40))]  # 40 weekly orders: 10 cohorts
+    book = FakeBook()
+    book.sheets.add(name="Orders").tables.append(FakeTable("Orders", book.sheets["Orders"], many, row=1))
+    main.build_report(book, "fa")
+    before = list(book.sheets)
+    tall = len(book.sheets[main.label("fa", "sheet.cohorts")].grid)
+    book.sheets["Orders"].tables[0] = FakeTable("Orders", book.sheets["Orders"], ORDERS, row=1)  # fewer orders
+    main.build_report(book, "en")
+    assert list(book.sheets) == before  # the same sheet objects, in the same places
+    assert [s.name for s in book.sheets] == ["Orders", "Summary", "Cohorts", "Segments", "Contacts", "Data issues"]
+    fresh = FakeBook()
+    fresh.sheets.add(name="Orders").tables.append(FakeTable("Orders", fresh.sheets["Orders"], ORDERS, row=1))
+    main.build_report(fresh, "en")
+    for old, new in zip(book.sheets, fresh.sheets):
+        assert (old.grid, old.formats) == (new.grid, new.formats), old.name
+    assert len(book.sheets["Cohorts"].grid) < tall  # nothing is left of the longer tables of the first run
+
+
+def test_build_report_leaves_out_excel_s_total_row(main, capsys):
+    """Table Design > Total Row: Lite's table range ends with it; it is no order (a COUNT of the
+    dates there would even read as a 1900 date)."""
+    book = FakeBook()
+    rows = [list(r) for r in ORDERS[1:6]]  # the five orders, no blank row
+    totals = ["Total", 5.0, 48.0]  # what Excel shows under the columns: a COUNT and a SUM
+    book.sheets.add(name="Orders").tables.append(
+        FakeTable("Orders", book.sheets["Orders"], [ORDERS[0], *rows, totals], row=1, show_totals=True))
+    main.build_report(book)
+    summary = book.sheets["Summary"].grid
+    assert summary[1][0].startswith("Table 'Orders' on sheet 'Orders': 2024-01-05 to 2024-03-01. "
+                                    "Rows read: 5; used: 5; skipped: 0")
+    figures = dict(zip(summary[3], summary[4]))
+    assert figures["Customers"] == 3 and figures["Orders"] == 5 and figures["Net revenue"] == 48
+    assert "were not used" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("headers, lang", [
+    (["العميل", "تاريخ الطلب", "المبلغ"], "ar"),
+    (["مشتری", "تاریخ سفارش", "مبلغ"], "fa"),  # ی and ک are Persian letters
+])
+def test_build_report_auto_follows_the_headers_as_the_ribbon_does(main, headers, lang):
+    book = FakeBook()
+    sheet = book.sheets.add(name="Orders")
+    sheet.tables.append(FakeTable("Orders", sheet, [headers, *(list(r) for r in ORDERS[1:])], row=1))
+    main.build_report(book)  # Lite runs a script with its defaults: lang="auto"
+    keys = ("summary", "cohorts", "segments", "contacts", "issues")
+    assert [s.name for s in book.sheets] == ["Orders", *(main.label(lang, f"sheet.{k}") for k in keys)]
+    figures = dict(zip(book.sheets[main.label(lang, "sheet.summary")].grid[3],
+                       book.sheets[main.label(lang, "sheet.summary")].grid[4]))
+    assert figures[main.label(lang, "fig.orders")] == 5
+
+
+@pytest.mark.parametrize("lang, source", [
+    ("ar", "الجدول 'Orders' في الورقة 'الطلبات': من 2024-01-05 إلى 2024-03-01."),
+    ("fa", "جدول «Orders» در برگه‌ی «الطلبات»: از 2024-01-05 تا 2024-03-01."),
+])
+def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, capsys, lang, source):
+    book = FakeBook()
+    sheet = book.sheets.add(name="الطلبات")
+    sheet.tables.append(FakeTable("Orders", sheet, ORDERS, row=1))
+    main.build_report(book, lang)
+    for key in ("summary", "issues"):  # the two sheets that start with the source
+        assert book.sheets[main.label(lang, f"sheet.{key}")].grid[1][0].startswith(source), key
+    printed = capsys.readouterr().out.splitlines()[1:]  # after the note on what Lite writes
+    assert printed[0].startswith({"ar": "لم يُستخدم صف واحد من Orders (", "fa": "1 ردیف از Orders به کار نرفت ("}[lang])
+    assert printed[1] == {"ar": "  الصف 7: صف فارغ (تم التخطي)", "fa": "  ردیف 7: ردیف خالی (کنار گذاشته شد)"}[lang]
 
 
 def test_build_report_needs_the_orders_table(main):
@@ -461,9 +545,14 @@ class FakeRange:
         return self._values
 
     @value.setter
-    def value(self, grid):
+    def value(self, grid):  # as Excel writes: over the cells there, the others keep what they hold
         assert self.first == (1, 1)
-        self.sheet.grid = grid
+        old = self.sheet.grid
+        height, width = max(len(old), len(grid)), max([len(r) for r in old + grid], default=0)
+        merged = [list(r) + [None] * (width - len(r)) for r in old] + [[None] * width] * (height - len(old))
+        for i, row in enumerate(grid):
+            merged[i] = list(row) + merged[i][len(row):]
+        self.sheet.grid = merged
 
     @property
     def number_format(self):
@@ -477,8 +566,11 @@ class FakeRange:
 
 
 class FakeTable:
-    def __init__(self, name, sheet, values, row):
+    """``range`` is the whole Table, header and Total Row included, as xlwings Lite's is."""
+
+    def __init__(self, name, sheet, values, row, show_totals=False):
         self.name, self.range = name, FakeRange(sheet, (row, 1), values=values, row=row)
+        self.show_totals = show_totals
 
 
 class FakeSheet:
@@ -494,6 +586,9 @@ class FakeSheet:
     def delete(self):
         self.book.sheets.items.remove(self)
 
+    def clear(self):  # xlwings Lite: values and formats of every cell
+        self.grid, self.formats = [], {}
+
 
 class FakeSheets:
     def __init__(self, book):
@@ -505,10 +600,11 @@ class FakeSheets:
     def __getitem__(self, name):
         return next(s for s in self.items if s.name == name)
 
-    def add(self, name):
+    def add(self, name, after=None):  # xlwings Lite adds at the end without after=
         assert all(s.name.casefold() != name.casefold() for s in self.items), "Excel refuses a duplicate"
-        self.items.append(FakeSheet(self.book, name))
-        return self.items[-1]
+        sheet = FakeSheet(self.book, name)
+        self.items.insert(len(self.items) if after is None else self.items.index(after) + 1, sheet)
+        return sheet
 
 
 class FakeName:
