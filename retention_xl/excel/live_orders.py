@@ -9,6 +9,18 @@ Where the orders are read from, first match wins:
    would make a table of), or the sheet's used range when the active cell is outside
    any table.
 
+Without a Table, the orders run from their header down to the end of the sheet's used
+range, across empty rows, as long as what follows continues the table. Below the first
+empty row, each block of rows (rows up to the next empty row) is read when it
+**continues the table**: it fills no cell outside the table's columns, and it fills every
+*key column*, a column filled on nine rows in ten of the table above (the customer, the
+date ... that every order has; next month's orders pasted below an empty row do that). The
+empty rows between are read too and listed on *Data issues* as blank rows, as the cleaning
+does for a file. The first block that does not continue the table (a total line, a summary
+or a pivot of other columns under the data) ends the orders: it and every row below it are
+not read, and a notice names those rows (:class:`LiveOrders` ``notices``: the Summary, Data
+issues and the status bar say it).
+
 The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
 reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
@@ -40,8 +52,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
@@ -85,6 +99,10 @@ class LiveOrders:
         Name of the sheet holding the orders (never written to).
     right_to_left : bool or None
         Whether that sheet runs right to left; ``None`` where Excel cannot say.
+    notices : tuple of Notice
+        What the reading decided that the report should say, e.g. ``rows_not_read``
+        (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
+        their table and were left out).
     """
 
     frame: pd.DataFrame
@@ -92,6 +110,7 @@ class LiveOrders:
     source: str
     sheet: str
     right_to_left: bool | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 def _column_letter(col: int) -> str:
@@ -139,6 +158,55 @@ def _locate(values: list[list[object]]) -> tuple[int, int, int]:
     header = int(rows[0])
     cols = filled.iloc[header:].any(axis=0).to_numpy().nonzero()[0]
     return header, int(cols[0]), int(cols[-1]) + 1
+
+
+#: share of the table's rows a column is filled on to be a key column, that every block of
+#: orders below an empty row must fill
+KEY_SHARE = 0.9
+
+
+def _table_end(values: list[list[object]], header: int, c0: int, c1: int) -> tuple[int, int | None]:
+    """Where the table whose header is row ``header`` (columns ``c0:c1``) of ``values`` ends.
+
+    Returns ``(end, left_out)``: the rows ``header:end`` are the table, empty rows between
+    blocks included; ``left_out`` is the first row of a filled block that does not
+    continue the table (it and all below are not the orders), else ``None``. See the
+    module's docstring for the rule.
+
+    >>> grid = [["Customer", "Date", "Amount"], ["a", "2024-01-05", 5], [None, None, None],
+    ...         ["b", "2024-02-01", 7], [None, None, None], ["Total", None, 12]]
+    >>> _table_end(grid, 0, 0, 3)
+    (4, 5)
+    >>> _table_end(grid[:4], 0, 0, 3)
+    (4, None)
+    """
+    filled = _filled(pd.DataFrame(values, dtype=object)).to_numpy()
+    if filled.shape[1] < max(c1, 1):
+        return len(values), None
+    inside = filled[:, c0:c1]
+    anywhere = filled.any(axis=1)
+    end = header + 1
+    while end < len(values) and inside[end].any():
+        end += 1
+    body = inside[header + 1:end]
+    share = body.mean(axis=0) if len(body) else np.zeros(c1 - c0)
+    key = share >= KEY_SHARE
+    if not key.any():  # a sparse table: the columns filled on most of its rows
+        key = share >= 0.5
+    row = end
+    while row < len(values):
+        if not anywhere[row]:
+            row += 1
+            continue
+        stop = row
+        while stop < len(values) and anywhere[stop]:
+            stop += 1
+        outside = filled[row:stop].any(axis=0).copy()
+        outside[c0:c1] = False
+        if outside.any() or not inside[row:stop].any(axis=0)[key].all():
+            return end, row
+        end = row = stop
+    return end, None
 
 
 def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
@@ -198,6 +266,20 @@ def _active_region(book, ws):
     return ws.used_range, f"The used range of sheet '{ws.name}'"
 
 
+def _with_rows_below(ws, region):
+    """``region`` and the rows of the used range below it, as one box, and the columns
+    ``(lo, hi)`` of ``region`` in that box: the orders may go on below an empty row."""
+    used = ws.used_range
+    last_row = used.row + used.shape[0] - 1
+    if last_row <= region.row + region.shape[0] - 1:
+        return region, (0, region.shape[1])
+    first_col = min(used.column, region.column)
+    last_col = max(used.column + used.shape[1], region.column + region.shape[1]) - 1
+    box = ws.range((region.row, first_col), (last_row, last_col))
+    lo = region.column - first_col
+    return box, (lo, lo + region.shape[1])
+
+
 def _check_size(rng, what: str) -> None:
     """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading any of it.
 
@@ -232,6 +314,8 @@ def read_orders(book) -> LiveOrders:
         The active sheet is one of the report's own sheets, or nothing is there to read.
     """
     found = _orders_table(book)
+    lo = hi = 0  # the columns to find the header in (0, 0: all)
+    notices: tuple[Notice, ...] = ()
     if found is not None:
         ws, table = found
         rng = table.range
@@ -252,16 +336,26 @@ def read_orders(book) -> LiveOrders:
                 raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
                                 f"(or name it Orders) and click Build report again")
             rng, what = _active_region(book, ws)
+            if what.startswith("The block"):
+                rng, (lo, hi) = _with_rows_below(ws, rng)
         _check_size(rng, what)
         values = rng.options(ndim=2).value
-        header, c0, c1 = _locate(values)
+        header, c0, c1 = _locate([r[lo:hi] for r in values] if hi else values)
+        c0, c1 = c0 + lo, c1 + lo
+        end, left_out = _table_end(values, header, c0, c1)
+        if left_out is not None:
+            notices = (Notice("rows_not_read", sheet=ws.name, first=rng.row + left_out,
+                              last=rng.row + len(values) - 1, count=len(values) - left_out),)
+        values = values[:end]
+        used = _filled(pd.DataFrame([r[c0:c1] for r in values[header:]], dtype=object)).any(axis=0)
+        c0, c1 = c0 + int(used.to_numpy().nonzero()[0][0]), c0 + int(used.to_numpy().nonzero()[0][-1]) + 1
         nrows = len(values) - header
         source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
     block = [list(r[c0:c1]) for r in values[header:]]
     if len(block) < 2:
         raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
     frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws))
+    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), notices)
 
 
 def _arabic_letters(text: str) -> bool:

@@ -11,7 +11,9 @@ error; screen updating is off while the sheets are written. When this Excel coul
 apply part of the report (frozen panes on macOS, ...), the status bar keeps one line
 saying what, as the Summary sheet does. :func:`main` (what the
 button runs, through ``retention_xl.main()``) shows any problem as one line in the status
-bar and a message box, never a traceback.
+bar and a message box, never a traceback. Filled rows below the orders that were not read
+(:mod:`~retention_xl.excel.live_orders`) are said on the Summary, on Data issues and in
+the status bar.
 
 Examples
 --------
@@ -37,6 +39,7 @@ from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
+from retention_xl.wording import notice_text
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.layout.blocks import Report
 
@@ -121,6 +124,8 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
+            cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
                                                                      name=t.source)
                             for kind, t in side.items())
@@ -132,8 +137,11 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         with _screen_frozen(app):
             kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
             written = write_report(book, report, keep=kept)
-    if written.notes:  # after the status bar was given back: this line stays
-        app.status_bar = f"{TITLE}: {notes_line(written.notes, language)}"
+    lines = [notice_text(n, language) for n in orders.notices]
+    if written.notes:
+        lines.append(notes_line(written.notes, language))
+    if lines:  # after the status bar was given back: this line stays
+        app.status_bar = f"{TITLE}: {' '.join(lines)}"
     return LiveRun(orders, analysis, report, written, language)
 
 

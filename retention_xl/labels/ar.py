@@ -162,6 +162,8 @@ LABELS = {
     "notice.live_colour_scale": "تدرّج ألوان الاحتفاظ ({reason})",
     "notice.live_table_removed": "الجدول {table} في الورقة '{sheet}' لم يعد جزءًا من التقرير فأُزيل",
     "notice.live_rtl_freeze_failed": "الاتجاه من اليمين إلى اليسار وتجميد الأجزاء في الورقة '{sheet}' ({reason})",
+    "notice.rows_not_read": "لم تُقرأ الصفوف {first:,} إلى {last:,} من الورقة '{sheet}': فهي تحت صف فارغ ولا تكمل جدول الطلبات (تترك فارغًا عمودًا يملؤه كل طلب، أو تملأ أعمدة أخرى). إن كانت طلبات فاكتبها في أعمدة الجدول وأعد إنشاء التقرير.",
+    "notice.rows_not_read.one": "لم يُقرأ الصف {first:,} من الورقة '{sheet}': فهو تحت صف فارغ ولا يكمل جدول الطلبات (يترك فارغًا عمودًا يملؤه كل طلب، أو يملأ أعمدة أخرى). إن كان طلبًا فاكتبه في أعمدة الجدول وأعد إنشاء التقرير.",
     # order model: conventions, what the figures rest on, issues by reason
     "problem.possible_duplicate": "تكرار محتمل للصف {detail} (أُبقي)",
     "problem.missing_quantity": "الكمية مفقودة",
