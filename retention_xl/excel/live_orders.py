@@ -7,7 +7,11 @@ Where the orders are read from, first match wins:
    its used range whose first row with two or more filled cells is the header;
 3. the active sheet: the current region around the active cell (the region Excel itself
    would make a table of), or the sheet's used range when the active cell is outside
-   any table.
+   any table. The report's other inputs are never the orders: a click from the Settings,
+   Survey or Contact log sheet (in any language), or from inside a Table named Settings,
+   Survey or Contacts, is refused with "go to the sheet with your orders (or name it
+   Orders)", as a click from a report sheet is. When the block read has no order columns
+   and another sheet's header names them, :func:`orders_elsewhere` names that sheet.
 
 Without a Table, the orders run from their header down to the end of the sheet's used
 range, across empty rows, as long as what follows continues the table. Below the first
@@ -66,6 +70,7 @@ __all__ = [
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
+    "orders_elsewhere",
     "read_orders",
     "report_language",
     "sample_texts",
@@ -99,6 +104,9 @@ class LiveOrders:
         Name of the sheet holding the orders (never written to).
     right_to_left : bool or None
         Whether that sheet runs right to left; ``None`` where Excel cannot say.
+    located : {"table", "sheet", "active"}
+        How the orders were found: the Table named Orders, the sheet named Orders, or the
+        active sheet.
     notices : tuple of Notice
         What the reading decided that the report should say, e.g. ``rows_not_read``
         (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
@@ -110,6 +118,7 @@ class LiveOrders:
     source: str
     sheet: str
     right_to_left: bool | None = None
+    located: str = "active"
     notices: tuple[Notice, ...] = ()
 
 
@@ -236,6 +245,68 @@ def _orders_table(book):
     return None
 
 
+#: the other inputs of the report, never read as orders: what each holds, for messages
+_OTHER_INPUTS = {"settings": "the report's settings", "survey": "survey answers", "contacts": "a contact log"}
+
+
+def _other_input(ws, rng) -> str | None:
+    """The other input (``"settings"``, ``"survey"``, ``"contacts"``) that sheet ``ws`` is by
+    its name, or whose Table ``rng`` overlaps; else ``None``."""
+    name = ws.name.strip().casefold()
+    for kind in _OTHER_INPUTS:
+        if name in sheet_names(kind):
+            return kind
+    r1, c1 = rng.row, rng.column
+    r2, c2 = r1 + rng.shape[0] - 1, c1 + rng.shape[1] - 1
+    for table in ws.tables:
+        kind = next((k for k in _OTHER_INPUTS if table.name.casefold() == INPUT_TABLES[k].casefold()), None)
+        t = table.range
+        if kind and not (t.row > r2 or t.row + t.shape[0] - 1 < r1 or t.column > c2 or t.column + t.shape[1] - 1 < c1):
+            return kind
+    return None
+
+
+def _go_to_orders(ws, holds: str) -> DataError:
+    return DataError(f"'{ws.name}' {holds}: go to the sheet with your orders (or name it Orders) "
+                     f"and click Build report again")
+
+
+#: rows at the top of a sheet looked at for a header by :func:`orders_elsewhere`, and the
+#: widest sheet looked at
+_HEAD_ROWS, _HEAD_COLUMNS = 10, 1000
+
+
+def orders_elsewhere(book, orders: LiveOrders) -> str | None:
+    """Another sheet whose header names a customer, a date and an amount column, when
+    ``orders`` were read from the active sheet: the sheet the user meant, or ``None``.
+
+    Only the first rows of each sheet are read; the report's own sheets and the other
+    inputs are passed over.
+    """
+    from retention_xl.analysis.columns import detect_columns
+    from retention_xl.errors import RetentionError
+
+    if orders.located != "active":
+        return None
+    report_sheets = {s.name for s in marked_sheets(book).values()}
+    for ws in book.sheets:
+        if ws.name in (orders.sheet, *report_sheets) or _other_input(ws, ws.range((1, 1))) is not None:
+            continue
+        used = ws.used_range
+        rows, cols = min(used.shape[0], _HEAD_ROWS), used.shape[1]
+        if rows < 2 or cols < 2 or cols > _HEAD_COLUMNS:
+            continue
+        top = ws.range((used.row, used.column), (used.row + rows - 1, used.column + cols - 1))
+        values = top.options(ndim=2).value
+        try:
+            header, c0, c1 = _locate(values)
+            detect_columns(unique_headers(str(h) for h in values[header][c0:c1] if h is not None))
+        except RetentionError:
+            continue
+        return ws.name
+    return None
+
+
 def _is_orders_sheet(name: str) -> bool:
     return name.strip().casefold() in ORDERS_SHEETS
 
@@ -316,6 +387,7 @@ def read_orders(book) -> LiveOrders:
     found = _orders_table(book)
     lo = hi = 0  # the columns to find the header in (0, 0: all)
     notices: tuple[Notice, ...] = ()
+    located = "table"
     if found is not None:
         ws, table = found
         rng = table.range
@@ -327,15 +399,18 @@ def read_orders(book) -> LiveOrders:
         header, c0, c1 = 0, 0, len(values[0])
     else:
         ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
+        located = "sheet" if ws is not None else "active"
         if ws is not None:
             rng, what = ws.used_range, f"The used range of sheet '{ws.name}'"
         else:
             ws = book.sheets.active
             report_sheets = {s.name for s in marked_sheets(book).values()}
             if ws.name in report_sheets:
-                raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
-                                f"(or name it Orders) and click Build report again")
+                raise _go_to_orders(ws, "is a sheet of the report")
             rng, what = _active_region(book, ws)
+            other = _other_input(ws, rng)
+            if other is not None:
+                raise _go_to_orders(ws, f"holds {_OTHER_INPUTS[other]}, not orders")
             if what.startswith("The block"):
                 rng, (lo, hi) = _with_rows_below(ws, rng)
         _check_size(rng, what)
@@ -355,7 +430,7 @@ def read_orders(book) -> LiveOrders:
     if len(block) < 2:
         raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
     frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), notices)
+    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), located, notices)
 
 
 def _arabic_letters(text: str) -> bool:

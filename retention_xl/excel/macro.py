@@ -33,8 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from retention_xl.analysis.overview import Analysis
-from retention_xl.errors import MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
+from retention_xl.errors import DataError, MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
+from retention_xl.excel.live_orders import LiveOrders, orders_elsewhere, read_orders, report_language, sample_texts
 from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
@@ -123,7 +123,10 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         options = dataclasses.replace(options, lang=language)
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
-        cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        try:
+            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        except MissingColumns as err:
+            raise _misplaced(book, orders, err) or err
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
@@ -143,6 +146,20 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     if lines:  # after the status bar was given back: this line stays
         app.status_bar = f"{TITLE}: {' '.join(lines)}"
     return LiveRun(orders, analysis, report, written, language)
+
+
+def _misplaced(book, orders: LiveOrders, err: MissingColumns) -> DataError | None:
+    """The orders are on another sheet: the block read (on the active sheet) has at most one
+    of the customer, date and amount columns, and another sheet's header names them all."""
+    if err.table != "orders" or len({"customer", "date", "amount"} & set(err.roles)) < 2:
+        return None
+    other = orders_elsewhere(book, orders)
+    if other is None:
+        return None
+    found = ", ".join(f"'{c}'" for c in err.columns[:6]) + (", ..." if len(err.columns) > 6 else "")
+    return DataError(f"'{orders.sheet}' has no order columns ({orders.source}: {found}); the orders seem to be on "
+                     f"sheet '{other}': go to the sheet with your orders (or name it Orders) and click Build "
+                     f"report again")
 
 
 def error_message(err: BaseException) -> str:

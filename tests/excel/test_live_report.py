@@ -355,6 +355,44 @@ def test_a_single_line_below_the_orders_is_named_as_one_row(sample_rows):
     assert book.app.status_bar.startswith("Retention report: Row 23 of sheet 'Export' was not read: it is below")
 
 
+GO_TO_ORDERS = "go to the sheet with your orders (or name it Orders) and click Build report again"
+
+
+@pytest.mark.parametrize(("sheet", "table", "at", "holds"), [
+    ("Settings", "Settings", "B2", "the report's settings"),   # just typed a setting in B2
+    ("الإعدادات", None, "A1", "the report's settings"),          # a plain Arabic settings sheet
+    ("Answers", "Survey", "A2", "survey answers"),              # the Survey Table, on a sheet of any name
+    ("Contact log", None, "A1", "a contact log"),
+])
+def test_the_other_inputs_are_never_read_as_orders(sample_rows, caller, sheet, table, at, holds):
+    book = orders_book(sample_rows[:20], sheet="Sheet1")
+    ws = book.add_sheet(sheet)
+    ws.put("A1", [["Setting", "Value"], ["Period", "Q"], ["Language", "en"]])
+    if table:
+        ws.tables.add(source=ws.range("A1", "B3"), name=table)
+    book.select(ws.range(at))
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"] == f"Retention report: '{sheet}' holds {holds}, not orders: {GO_TO_ORDERS}"
+
+
+def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows):
+    book = orders_book(sample_rows[:20], sheet="Sheet1")
+    mine = book.add_sheet("Dashboard")
+    mine.put("A1", [["Month", "Revenue"], ["Jan", 1200.0], ["Feb", 1350.0]])
+    book.select(mine.range("A1"))
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value) == (
+        "Retention report: 'Dashboard' has no order columns (Sheet 'Dashboard', cells A1:B3: 'Month', 'Revenue'); "
+        f"the orders seem to be on sheet 'Sheet1': {GO_TO_ORDERS}")
+    # with no sheet of orders anywhere, it stays the missing columns' message
+    book.sheets["Sheet1"].values.clear()
+    with pytest.raises(DataError, match="could not tell which column holds the customer and date"):
+        run_report(book)
+
+
 def test_header_without_orders_is_a_clear_error():
     book = orders_book([])
     with pytest.raises(DataError, match="no orders below it"):
