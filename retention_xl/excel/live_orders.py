@@ -59,8 +59,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.notices import Notice
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, RetentionError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
@@ -70,6 +71,7 @@ __all__ = [
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
+    "column_letter",
     "orders_elsewhere",
     "read_orders",
     "report_language",
@@ -122,10 +124,10 @@ class LiveOrders:
     notices: tuple[Notice, ...] = ()
 
 
-def _column_letter(col: int) -> str:
+def column_letter(col: int) -> str:
     """Column letters of 1-based ``col``.
 
-    >>> _column_letter(1), _column_letter(26), _column_letter(28), _column_letter(703)
+    >>> column_letter(1), column_letter(26), column_letter(28), column_letter(703)
     ('A', 'Z', 'AB', 'AAA')
     """
     letters = ""
@@ -136,7 +138,7 @@ def _column_letter(col: int) -> str:
 
 
 def _address(row: int, col: int, nrows: int, ncols: int) -> str:
-    return f"{_column_letter(col)}{row}:{_column_letter(col + ncols - 1)}{row + nrows - 1}"
+    return f"{column_letter(col)}{row}:{column_letter(col + ncols - 1)}{row + nrows - 1}"
 
 
 def _filled(grid: pd.DataFrame) -> pd.DataFrame:
@@ -226,7 +228,7 @@ def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     named = _filled(pd.DataFrame([header], dtype=object)).iloc[0].to_numpy()
     used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
     keep = [i for i in range(width) if named[i] or used[i]]
-    names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
+    names = [header[i] if named[i] else f"Column {column_letter(first_col + i)}" for i in keep]
     frame = grid[keep].map(_plain_number)
     frame.columns = unique_headers(names)
     return trim_blank_rows(frame.reset_index(drop=True))
@@ -283,9 +285,6 @@ def orders_elsewhere(book, orders: LiveOrders) -> str | None:
     Only the first rows of each sheet are read; the report's own sheets and the other
     inputs are passed over.
     """
-    from retention_xl.analysis.columns import detect_columns
-    from retention_xl.errors import RetentionError
-
     if orders.located != "active":
         return None
     report_sheets = {s.name for s in marked_sheets(book).values()}

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import DataError, MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import LiveOrders, orders_elsewhere, read_orders, report_language, sample_texts
-from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
+from retention_xl.excel.live_settings import SETTING_NAMES, SettingProblem, read_settings
+from retention_xl.labels import label
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
@@ -114,6 +115,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     with _status(app, progress) as show:
         show("Reading orders")
         chosen = options is not None
+        settings = None
         if options is None:
             settings = read_settings(book)
             options, chosen = settings.options, settings.language_chosen
@@ -127,6 +129,8 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
             cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
         except MissingColumns as err:
             raise _misplaced(book, orders, err) or err
+        except UnknownColumn as err:  # a column named in the Settings table: name its cell
+            raise (settings and settings.unknown_column(err)) or err
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
@@ -171,6 +175,8 @@ def error_message(err: BaseException) -> str:
     >>> error_message(KeyError("x"))
     "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
     """
+    if isinstance(err, SettingProblem):  # worded for the ribbon already, in the settings' language
+        return f"{label(err.lang, 'ribbon.title')}: {err}"
     if isinstance(err, RetentionError):
         hint = _remedy(err)
         return f"{TITLE}: {err}" + (f". {hint}" if hint else "")
