@@ -35,7 +35,7 @@ from retention_xl.analysis.periods import normalise_period, period_labels, perio
 from retention_xl.analysis.option_checks import whole
 from retention_xl.errors import DataError, OutOfRange
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]
+__all__ = ["DEFAULT_WINDOW_DAYS", "MAX_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]
 
 #: a customer who has not ordered for this long has left the base (per period code)
 DEFAULT_WINDOW_DAYS = {"W": 90, "M": 90, "Q": 180, "Y": 366}

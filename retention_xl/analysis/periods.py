@@ -21,15 +21,34 @@ _ALIASES = {
     "Q": "Q", "QUARTER": "Q", "QUARTERLY": "Q",
     "Y": "Y", "YEAR": "Y", "YEARLY": "Y", "A": "Y",
 }
+#: the period words of an Arabic or Persian settings sheet (matched as :func:`_period_key` spells them)
+_WORDS = {
+    "W": ("أسبوع", "أسبوعي", "أسبوعيا", "هفته", "هفتگی", "هفتگي"),
+    "M": ("شهر", "شهري", "شهريا", "ماه", "ماهانه", "ماهیانه"),
+    "Q": ("ربع", "ربع سنة", "ربع سنوي", "ربع سنوية", "ربعي", "فصل", "فصلي", "سه ماه", "سه ماهه"),
+    "Y": ("سنة", "سنوي", "سنويا", "عام", "سال", "سالانه", "سالیانه"),
+}
+_ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه",
+                                  "\u0640": None, "\u064b": None, "\u200c": " "})
+
+
+def _period_key(word: object) -> str:
+    """A period word as compared: upper case, Arabic/Persian letter variants, tanween, tatweel
+    and the zero-width non-joiner aside (``"شهريًا"`` = ``"شهریا"``)."""
+    return " ".join(str(word).translate(_ARABIC_VARIANTS).upper().split())
+
+
+_ALIASES.update({_period_key(w): code for code, words in _WORDS.items() for w in words})
 
 
 def normalise_period(period: str) -> str:
-    """``"month"``, ``"m"`` or ``"M"`` -> ``"M"``; an unknown code is ``#VALUE!``.
+    """``"month"``, ``"m"`` or ``"M"`` -> ``"M"``, as the Arabic and Persian words
+    (``"شهري"``, ``"ماهانه"``); an unknown code is ``#VALUE!``.
 
-    >>> normalise_period("week")
-    'W'
+    >>> normalise_period("week"), normalise_period("شهريًا"), normalise_period("سه‌ماهه")
+    ('W', 'M', 'Q')
     """
-    code = _ALIASES.get(str(period).strip().upper())
+    code = _ALIASES.get(_period_key(period))
     if code is None:
         raise InvalidValue(f'period must be W, M, Q or Y (week, month, quarter, year), got "{period}"',
                            option="period")

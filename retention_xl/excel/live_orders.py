@@ -7,7 +7,23 @@ Where the orders are read from, first match wins:
    its used range whose first row with two or more filled cells is the header;
 3. the active sheet: the current region around the active cell (the region Excel itself
    would make a table of), or the sheet's used range when the active cell is outside
-   any table.
+   any table. The report's other inputs are never the orders: a click from the Settings,
+   Survey or Contact log sheet (in any language), or from inside a Table named Settings,
+   Survey or Contacts, is refused with "go to the sheet with your orders (or name it
+   Orders)", as a click from a report sheet is. When the block read has no order columns
+   and another sheet's header names them, :func:`orders_elsewhere` names that sheet.
+
+Without a Table, the orders run from their header down to the end of the sheet's used
+range, across empty rows, as long as what follows continues the table. Below the first
+empty row, each block of rows (rows up to the next empty row) is read when it
+**continues the table**: it fills no cell outside the table's columns, and it fills every
+*key column*, a column filled on nine rows in ten of the table above (the customer, the
+date ... that every order has; next month's orders pasted below an empty row do that). The
+empty rows between are read too and listed on *Data issues* as blank rows, as the cleaning
+does for a file. The first block that does not continue the table (a total line, a summary
+or a pivot of other columns under the data) ends the orders: it and every row below it are
+not read, and a notice names those rows (:class:`LiveOrders` ``notices``: the Summary, Data
+issues and the status bar say it).
 
 The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
 reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
@@ -40,9 +56,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
-from retention_xl.errors import DataError
+from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.notices import Notice
+from retention_xl.errors import DataError, RetentionError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
@@ -52,6 +71,8 @@ __all__ = [
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
+    "column_letter",
+    "orders_elsewhere",
     "read_orders",
     "report_language",
     "sample_texts",
@@ -85,6 +106,13 @@ class LiveOrders:
         Name of the sheet holding the orders (never written to).
     right_to_left : bool or None
         Whether that sheet runs right to left; ``None`` where Excel cannot say.
+    located : {"table", "sheet", "active"}
+        How the orders were found: the Table named Orders, the sheet named Orders, or the
+        active sheet.
+    notices : tuple of Notice
+        What the reading decided that the report should say, e.g. ``rows_not_read``
+        (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
+        their table and were left out).
     """
 
     frame: pd.DataFrame
@@ -92,12 +120,14 @@ class LiveOrders:
     source: str
     sheet: str
     right_to_left: bool | None = None
+    located: str = "active"
+    notices: tuple[Notice, ...] = ()
 
 
-def _column_letter(col: int) -> str:
+def column_letter(col: int) -> str:
     """Column letters of 1-based ``col``.
 
-    >>> _column_letter(1), _column_letter(26), _column_letter(28), _column_letter(703)
+    >>> column_letter(1), column_letter(26), column_letter(28), column_letter(703)
     ('A', 'Z', 'AB', 'AAA')
     """
     letters = ""
@@ -108,7 +138,7 @@ def _column_letter(col: int) -> str:
 
 
 def _address(row: int, col: int, nrows: int, ncols: int) -> str:
-    return f"{_column_letter(col)}{row}:{_column_letter(col + ncols - 1)}{row + nrows - 1}"
+    return f"{column_letter(col)}{row}:{column_letter(col + ncols - 1)}{row + nrows - 1}"
 
 
 def _filled(grid: pd.DataFrame) -> pd.DataFrame:
@@ -141,6 +171,55 @@ def _locate(values: list[list[object]]) -> tuple[int, int, int]:
     return header, int(cols[0]), int(cols[-1]) + 1
 
 
+#: share of the table's rows a column is filled on to be a key column, that every block of
+#: orders below an empty row must fill
+KEY_SHARE = 0.9
+
+
+def _table_end(values: list[list[object]], header: int, c0: int, c1: int) -> tuple[int, int | None]:
+    """Where the table whose header is row ``header`` (columns ``c0:c1``) of ``values`` ends.
+
+    Returns ``(end, left_out)``: the rows ``header:end`` are the table, empty rows between
+    blocks included; ``left_out`` is the first row of a filled block that does not
+    continue the table (it and all below are not the orders), else ``None``. See the
+    module's docstring for the rule.
+
+    >>> grid = [["Customer", "Date", "Amount"], ["a", "2024-01-05", 5], [None, None, None],
+    ...         ["b", "2024-02-01", 7], [None, None, None], ["Total", None, 12]]
+    >>> _table_end(grid, 0, 0, 3)
+    (4, 5)
+    >>> _table_end(grid[:4], 0, 0, 3)
+    (4, None)
+    """
+    filled = _filled(pd.DataFrame(values, dtype=object)).to_numpy()
+    if filled.shape[1] < max(c1, 1):
+        return len(values), None
+    inside = filled[:, c0:c1]
+    anywhere = filled.any(axis=1)
+    end = header + 1
+    while end < len(values) and inside[end].any():
+        end += 1
+    body = inside[header + 1:end]
+    share = body.mean(axis=0) if len(body) else np.zeros(c1 - c0)
+    key = share >= KEY_SHARE
+    if not key.any():  # a sparse table: the columns filled on most of its rows
+        key = share >= 0.5
+    row = end
+    while row < len(values):
+        if not anywhere[row]:
+            row += 1
+            continue
+        stop = row
+        while stop < len(values) and anywhere[stop]:
+            stop += 1
+        outside = filled[row:stop].any(axis=0).copy()
+        outside[c0:c1] = False
+        if outside.any() or not inside[row:stop].any(axis=0)[key].all():
+            return end, row
+        end = row = stop
+    return end, None
+
+
 def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     """The table's values under its header names (blank header: ``Column X``), as io reads files."""
     header, body = values[0], values[1:]
@@ -149,7 +228,7 @@ def _frame(values: list[list[object]], first_col: int) -> pd.DataFrame:
     named = _filled(pd.DataFrame([header], dtype=object)).iloc[0].to_numpy()
     used = _filled(grid).any(axis=0).to_numpy() if len(grid) else [False] * width
     keep = [i for i in range(width) if named[i] or used[i]]
-    names = [header[i] if named[i] else f"Column {_column_letter(first_col + i)}" for i in keep]
+    names = [header[i] if named[i] else f"Column {column_letter(first_col + i)}" for i in keep]
     frame = grid[keep].map(_plain_number)
     frame.columns = unique_headers(names)
     return trim_blank_rows(frame.reset_index(drop=True))
@@ -165,6 +244,65 @@ def _orders_table(book):
         for table in ws.tables:
             if table.name.casefold() == ORDERS_TABLE.casefold():
                 return ws, table
+    return None
+
+
+#: the other inputs of the report, never read as orders: what each holds, for messages
+_OTHER_INPUTS = {"settings": "the report's settings", "survey": "survey answers", "contacts": "a contact log"}
+
+
+def _other_input(ws, rng) -> str | None:
+    """The other input (``"settings"``, ``"survey"``, ``"contacts"``) that sheet ``ws`` is by
+    its name, or whose Table ``rng`` overlaps; else ``None``."""
+    name = ws.name.strip().casefold()
+    for kind in _OTHER_INPUTS:
+        if name in sheet_names(kind):
+            return kind
+    r1, c1 = rng.row, rng.column
+    r2, c2 = r1 + rng.shape[0] - 1, c1 + rng.shape[1] - 1
+    for table in ws.tables:
+        kind = next((k for k in _OTHER_INPUTS if table.name.casefold() == INPUT_TABLES[k].casefold()), None)
+        t = table.range
+        if kind and not (t.row > r2 or t.row + t.shape[0] - 1 < r1 or t.column > c2 or t.column + t.shape[1] - 1 < c1):
+            return kind
+    return None
+
+
+def _go_to_orders(ws, holds: str) -> DataError:
+    return DataError(f"'{ws.name}' {holds}: go to the sheet with your orders (or name it Orders) "
+                     f"and click Build report again")
+
+
+#: rows at the top of a sheet looked at for a header by :func:`orders_elsewhere`, and the
+#: widest sheet looked at
+_HEAD_ROWS, _HEAD_COLUMNS = 10, 1000
+
+
+def orders_elsewhere(book, orders: LiveOrders) -> str | None:
+    """Another sheet whose header names a customer, a date and an amount column, when
+    ``orders`` were read from the active sheet: the sheet the user meant, or ``None``.
+
+    Only the first rows of each sheet are read; the report's own sheets and the other
+    inputs are passed over.
+    """
+    if orders.located != "active":
+        return None
+    report_sheets = {s.name for s in marked_sheets(book).values()}
+    for ws in book.sheets:
+        if ws.name in (orders.sheet, *report_sheets) or _other_input(ws, ws.range((1, 1))) is not None:
+            continue
+        used = ws.used_range
+        rows, cols = min(used.shape[0], _HEAD_ROWS), used.shape[1]
+        if rows < 2 or cols < 2 or cols > _HEAD_COLUMNS:
+            continue
+        top = ws.range((used.row, used.column), (used.row + rows - 1, used.column + cols - 1))
+        values = top.options(ndim=2).value
+        try:
+            header, c0, c1 = _locate(values)
+            detect_columns(unique_headers(str(h) for h in values[header][c0:c1] if h is not None))
+        except RetentionError:
+            continue
+        return ws.name
     return None
 
 
@@ -196,6 +334,20 @@ def _active_region(book, ws):
         if region.shape[0] >= 2:
             return region, f"The block of cells around the active cell on sheet '{ws.name}'"
     return ws.used_range, f"The used range of sheet '{ws.name}'"
+
+
+def _with_rows_below(ws, region):
+    """``region`` and the rows of the used range below it, as one box, and the columns
+    ``(lo, hi)`` of ``region`` in that box: the orders may go on below an empty row."""
+    used = ws.used_range
+    last_row = used.row + used.shape[0] - 1
+    if last_row <= region.row + region.shape[0] - 1:
+        return region, (0, region.shape[1])
+    first_col = min(used.column, region.column)
+    last_col = max(used.column + used.shape[1], region.column + region.shape[1]) - 1
+    box = ws.range((region.row, first_col), (last_row, last_col))
+    lo = region.column - first_col
+    return box, (lo, lo + region.shape[1])
 
 
 def _check_size(rng, what: str) -> None:
@@ -232,6 +384,9 @@ def read_orders(book) -> LiveOrders:
         The active sheet is one of the report's own sheets, or nothing is there to read.
     """
     found = _orders_table(book)
+    lo = hi = 0  # the columns to find the header in (0, 0: all)
+    notices: tuple[Notice, ...] = ()
+    located = "table"
     if found is not None:
         ws, table = found
         rng = table.range
@@ -243,25 +398,38 @@ def read_orders(book) -> LiveOrders:
         header, c0, c1 = 0, 0, len(values[0])
     else:
         ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
+        located = "sheet" if ws is not None else "active"
         if ws is not None:
             rng, what = ws.used_range, f"The used range of sheet '{ws.name}'"
         else:
             ws = book.sheets.active
             report_sheets = {s.name for s in marked_sheets(book).values()}
             if ws.name in report_sheets:
-                raise DataError(f"'{ws.name}' is a sheet of the report: go to the sheet with your orders "
-                                f"(or name it Orders) and click Build report again")
+                raise _go_to_orders(ws, "is a sheet of the report")
             rng, what = _active_region(book, ws)
+            other = _other_input(ws, rng)
+            if other is not None:
+                raise _go_to_orders(ws, f"holds {_OTHER_INPUTS[other]}, not orders")
+            if what.startswith("The block"):
+                rng, (lo, hi) = _with_rows_below(ws, rng)
         _check_size(rng, what)
         values = rng.options(ndim=2).value
-        header, c0, c1 = _locate(values)
+        header, c0, c1 = _locate([r[lo:hi] for r in values] if hi else values)
+        c0, c1 = c0 + lo, c1 + lo
+        end, left_out = _table_end(values, header, c0, c1)
+        if left_out is not None:
+            notices = (Notice("rows_not_read", sheet=ws.name, first=rng.row + left_out,
+                              last=rng.row + len(values) - 1, count=len(values) - left_out),)
+        values = values[:end]
+        used = _filled(pd.DataFrame([r[c0:c1] for r in values[header:]], dtype=object)).any(axis=0)
+        c0, c1 = c0 + int(used.to_numpy().nonzero()[0][0]), c0 + int(used.to_numpy().nonzero()[0][-1]) + 1
         nrows = len(values) - header
         source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
     block = [list(r[c0:c1]) for r in values[header:]]
     if len(block) < 2:
         raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
     frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws))
+    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), located, notices)
 
 
 def _arabic_letters(text: str) -> bool:

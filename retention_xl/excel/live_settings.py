@@ -5,31 +5,46 @@ margin ...) are rows of a two-column table: an Excel Table named ``Settings`` on
 sheet, else the first two columns of a sheet named *Settings* (or its Arabic or Persian
 name). Each row is a setting and its value; a blank value keeps the default (detect the
 column, the period of a month ...). Settings may be named in English, Arabic or Persian,
-ignoring case and spaces. The result is a :class:`~retention_xl.options.ReportOptions`,
-checked like every other door's, so a wrong value is one line naming the setting and the
-cell that holds it.
+ignoring case and spaces. Numbers are read as the report reads amounts (Arabic-Indic and
+Persian digits, ``٫``), a percent sign (``%``, ``٪``) meaning hundredths for the margin and
+the discount; periods may be written as words in any of the three languages.
+
+The result is a :class:`~retention_xl.options.ReportOptions`, checked like every other
+door's. A value the report cannot use is a :class:`SettingProblem`: one line naming the
+setting as the user wrote it and its cell, in the language of the settings sheet (its
+name, or the names of its settings), e.g. ``cell B3 of sheet 'Settings': 'Activity window
+(days)' must be a number, got '90 days'``.
 
 Examples
 --------
->>> rows = [["Setting", "Value"], ["Period", "Q"], ["Customer column", "Email"], ["Margin", 0.3]]
->>> found = settings_from_rows(rows, "Table 'Settings' on sheet 'Settings'", first_row=4)
+>>> rows = [["Setting", "Value"], ["Period", "Q"], ["Customer column", "Email"], ["Margin", "٣٠٪"]]
+>>> found = settings_from_rows(rows, "Settings", first_row=4, table="Settings")
 >>> found.options.period, found.options.roles.customer, found.options.margin
 ('Q', 'Email', 0.3)
->>> found.cells["margin"]
-"Table 'Settings' on sheet 'Settings', row 6"
+>>> found.cells["margin"], found.lang
+("cell B6 of sheet 'Settings'", 'en')
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
-from retention_xl.errors import InvalidValue, RetentionError
-from retention_xl.input_sheets import INPUT_TABLES, sheet_names
+import pandas as pd
+
+from retention_xl.analysis.kpis import MAX_WINDOW_DAYS, PERIOD_MAX_DAYS
+from retention_xl.analysis.numerals import parse_numbers
+from retention_xl.analysis.periods import normalise_period
+from retention_xl.errors import InvalidValue, RetentionError, UnknownColumn
+from retention_xl.excel.live_orders import column_letter
+from retention_xl.input_sheets import INPUT_SHEETS, INPUT_TABLES, sheet_names
+from retention_xl.labels import label
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
 
-__all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "read_settings", "settings_from_rows"]
+__all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "SettingProblem", "read_settings",
+           "settings_from_rows"]
 
 SETTINGS_TABLE = INPUT_TABLES["settings"]
 SETTINGS_SHEETS = sheet_names("settings")
@@ -55,10 +70,12 @@ SETTING_NAMES["date"] += ("عمود التاريخ", "ستون تاریخ")
 SETTING_NAMES["amount"] += ("عمود المبلغ", "ستون مبلغ")
 SETTING_NAMES["order_id"] += ("Order id column", "عمود رقم الطلب", "ستون شماره سفارش")
 
-_LANG = {"en": "en", "english": "en", "ar": "ar", "arabic": "ar", "العربية": "ar", "عربي": "ar",
-         "fa": "fa", "persian": "fa", "farsi": "fa", "فارسی": "fa", "auto": None, "": None}
+_LANG = {"en": "en", "english": "en", "ar": "ar", "arabic": "ar", "العربية": "ar", "عربي": "ar", "عربی": "ar",
+         "fa": "fa", "persian": "fa", "farsi": "fa", "فارسی": "fa", "فارسي": "fa", "الفارسية": "fa",
+         "الإنجليزية": "en", "انگلیسی": "en", "auto": None, "تلقائي": None, "خودکار": None, "": None}
 _DATE_ORDER = {"dmy": True, "d/m/y": True, "day/month/year": True, "mdy": False, "m/d/y": False,
-               "month/day/year": False, "auto": None, "": None}
+               "month/day/year": False, "auto": None, "": None, "يوم/شهر/سنة": True, "روز/ماه/سال": True,
+               "شهر/يوم/سنة": False, "ماه/روز/سال": False, "تلقائي": None, "خودکار": None}
 
 
 def _key(name: object) -> str:
@@ -66,6 +83,27 @@ def _key(name: object) -> str:
 
 
 _BY_NAME = {_key(n): key for key, names in SETTING_NAMES.items() for n in names}
+
+
+class SettingProblem(InvalidValue):
+    """A setting the report cannot use, worded for the ribbon in the settings sheet's language.
+
+    Attributes
+    ----------
+    option : str
+        The setting's key (``"window_days"``, ``"customer"`` ...), as :data:`SETTING_NAMES` has it;
+        ``None`` for a setting the report does not know.
+    setting : str
+        Its name as the user wrote it.
+    cell : str
+        Where it is (``"cell B3 of sheet 'Settings'"``), in ``lang``.
+    lang : {"en", "ar", "fa"}
+        The language of the settings sheet, which the message is in.
+    """
+
+    def __init__(self, reason: str, *, option: str | None, setting: str, cell: str, lang: str):
+        super().__init__(reason, option=option)
+        self.setting, self.cell, self.lang = setting, cell, lang
 
 
 @dataclass(frozen=True)
@@ -81,13 +119,32 @@ class LiveSettings:
     source : str or None
         Where the settings were read, or ``None`` when the workbook has none.
     cells : dict
-        Each setting given -> where it is, for messages ("Table 'Settings' ..., row 7").
+        Each setting given -> the cell of its value, for messages ("cell B7 of sheet 'Settings'").
+    names : dict
+        Each setting given -> its name as written ("Activity window", "عمود العميل").
+    lang : {"en", "ar", "fa"}
+        The language the settings are written in: their sheet's name, else their names.
     """
 
     options: ReportOptions = field(default_factory=lambda: ReportOptions(door="excel"))
     language_chosen: bool = False
     source: str | None = None
     cells: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"
+
+    def problem(self, key: str, what: str, **values: object) -> SettingProblem:
+        """The setting ``key`` given here cannot be used: ``what`` is the label (``settings.<what>``)."""
+        return SettingProblem(label(self.lang, f"settings.{what}", where=self.cells[key], setting=self.names[key],
+                                    **values), option=key, setting=self.names[key], cell=self.cells[key],
+                              lang=self.lang)
+
+    def unknown_column(self, err: UnknownColumn) -> SettingProblem | None:
+        """A column named here is not in the orders: the message names the setting and its cell."""
+        if err.role not in self.cells:
+            return None
+        columns = ", ".join(f"'{c}'" for c in err.columns[:30]) + (", ..." if len(err.columns) > 30 else "")
+        return self.problem(err.role, "column", name=err.name, columns=columns)
 
 
 def _text(value: object) -> str:
@@ -98,50 +155,133 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _number(key: str, value: object) -> float:
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
-        raise InvalidValue(f"{key} must be a number, got {value!r}")
+def _number(value: object, percent: bool = False) -> float | None:
+    """``value`` as a number (any digits, ``٫``), or ``None``; with ``percent``, ``30%`` and
+    ``٣٠٪`` are 0.3.
+
+    >>> _number("٠٫٣"), _number("٣٠٪", percent=True), _number("30%"), _number("90 days")
+    (0.3, 0.3, None, None)
+    """
+    if isinstance(value, (bool, dt.date, dt.datetime)):
+        return None
     if isinstance(value, (int, float)):
-        return float(value)
-    text = _text(value).rstrip("%").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        raise InvalidValue(f"{key} must be a number, got {_text(value)!r}") from None
-    return number / 100 if _text(value).endswith("%") else number
+        return float(value) if math.isfinite(value) else None
+    text = _text(value)
+    hundredths = text.endswith(("%", "٪"))
+    if hundredths:
+        if not percent:
+            return None
+        text = text[:-1].strip()
+    reading = parse_numbers(pd.Series([text], dtype=object))
+    number = float(reading.values[0])
+    if reading.problem[0] is not None or not math.isfinite(number):
+        return None
+    return number / 100 if hundredths else number
 
 
-def settings_from_rows(rows: list[list[object]], source: str, first_row: int = 2) -> LiveSettings:
-    """Options from the rows of a settings table; ``rows[0]`` is its header row and
-    ``first_row`` the sheet row of ``rows[1]``.
+def settings_from_rows(rows: list[list[object]], sheet: str, first_row: int = 2, *, first_column: int = 1,
+                       table: str | None = None) -> LiveSettings:
+    """Options from the rows of a settings table on ``sheet``; ``rows[0]`` is its header row,
+    ``first_row`` the sheet row of ``rows[1]`` and ``first_column`` the sheet column of the
+    names (the values are in the next one); ``table`` is the Excel Table's name, if any.
 
     Raises
     ------
-    InvalidValue, OutOfRange
+    SettingProblem
         An unknown setting, a setting given twice, or a value the option refuses; the
-        message names the setting and its row.
+        message names the setting as written and its cell, in the settings' language.
     """
+    named = [(i, row[0]) for i, row in enumerate(rows[1:]) if row and row[0] is not None and _text(row[0])]
+    lang = _language(sheet, [_text(n) for _, n in named])
+    source = f"Table '{table}' on sheet '{sheet}'" if table else f"Sheet '{sheet}'"
+
+    def cell(i: int, column: int) -> str:
+        letters = f"{column_letter(first_column + column)}{first_row + i}"
+        return label(lang, "settings.cell", cell=letters, sheet=sheet)
+
     given: dict[str, object] = {}
     cells: dict[str, str] = {}
-    for i, row in enumerate(rows[1:]):
-        name, value = (list(row) + [None, None])[:2]
-        if name is None or not _text(name):
-            continue
-        where = f"{source}, row {first_row + i}"
+    names: dict[str, str] = {}
+    for i, name in named:
+        value = (list(rows[1 + i]) + [None, None])[1]
         key = _BY_NAME.get(_key(name))
         if key is None:
-            known = ", ".join(names[0] for names in SETTING_NAMES.values())
-            raise InvalidValue(f"{where}: unknown setting '{_text(name)}'; the settings are: {known}")
-        if key in given:
-            raise InvalidValue(f"{where}: '{_text(name)}' is given twice (also {cells[key]})")
+            known = label(lang, "settings.list_sep").join(_names_in(lang))
+            raise SettingProblem(label(lang, "settings.unknown", where=cell(i, 0), setting=_text(name), known=known),
+                                 option=None, setting=_text(name), cell=cell(i, 0), lang=lang)
+        if key in names:
+            raise SettingProblem(label(lang, "settings.twice", where=cell(i, 0), setting=_text(name),
+                                       other=names[key]), option=key, setting=_text(name), cell=cell(i, 0), lang=lang)
+        names[key] = _text(name)
         if value is None or _text(value) == "":
             continue
-        given[key], cells[key] = value, where
+        given[key], cells[key] = value, cell(i, 1)
+    found = LiveSettings(source=source, cells=cells, names=names, lang=lang)
     try:
-        return LiveSettings(*_options(given), source=source, cells=cells)
+        return LiveSettings(*_options(given), source=source, cells=cells, names=names, lang=lang)
     except RetentionError as e:
-        key = next((k for k in cells if k in str(e) or k.replace("_", " ") in str(e)), None)
-        raise type(e)(f"{cells[key]}: {e}" if key else f"{source}: {e}") from None
+        key = _OPTION_KEYS.get(e.option, e.option)
+        if key not in cells:
+            raise
+        raise _problem(found, key, given, e) from e
+
+
+#: the API's option names that a setting of another key sets
+_OPTION_KEYS = {"dayfirst": "date_order"}
+
+
+def _local(names: tuple[str, ...], lang: str) -> str:
+    """The name of a setting in ``lang``: of its names in Arabic script the first is Arabic,
+    the second Persian; English (the template's) where it has no name in ``lang``."""
+    script = [n for n in names if _arabic_script(n)]
+    if lang == "ar" and script:
+        return script[0]
+    if lang == "fa" and len(script) > 1:
+        return script[-1]
+    return names[0]
+
+
+def _arabic_script(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def _names_in(lang: str) -> list[str]:
+    """Each setting's name in ``lang``, for the list of settings."""
+    return [_local(names, lang) for names in SETTING_NAMES.values()]
+
+
+def _language(sheet: str, names: list[str]) -> str:
+    """The language of a settings sheet: its name's (الإعدادات, تنظیمات), else that of the
+    first setting written in Arabic or Persian, else English.
+
+    >>> _language("Settings", ["Period", "دوره"]), _language("الإعدادات", ["Period"])
+    ('fa', 'ar')
+    """
+    for lang, name in INPUT_SHEETS["settings"].items():
+        if sheet.strip().casefold() == name.casefold():
+            if lang != "en":
+                return lang
+    for name in names:
+        key = _BY_NAME.get(_key(name))
+        if key is not None and _arabic_script(name):
+            return "fa" if _key(_local(SETTING_NAMES[key], "fa")) == _key(name) else "ar"
+    return "en"
+
+
+def _problem(found: LiveSettings, key: str, given: dict[str, object], err: RetentionError) -> SettingProblem:
+    """``err`` (the options' own message) worded for the settings sheet."""
+    value = _text(given[key])
+    if key in ("window_days", "horizon", "margin", "discount") \
+            and _number(given[key], percent=key in ("margin", "discount")) is None:
+        return found.problem(key, "number", value=value)
+    if key == "window_days":
+        period = normalise_period(_text(given.get("period", "M")) or "M")
+        return found.problem(key, "whole", low=PERIOD_MAX_DAYS[period], high=MAX_WINDOW_DAYS, value=value)
+    if key == "horizon":
+        return found.problem(key, "whole", low=1, high=1200, value=value)
+    if key in ("margin", "discount", "period", "lang", "date_order"):
+        return found.problem(key, key, value=value)
+    return found.problem(key, "invalid", value=value, reason=str(err))
 
 
 def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
@@ -149,18 +289,17 @@ def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
     kwargs: dict[str, object] = {"roles": roles}
     if "period" in given:
         kwargs["period"] = _text(given["period"])
-    for key in ("window_days", "horizon"):
+    for key in ("window_days", "horizon", "margin", "discount"):
         if key in given:
-            number = _number(key, given[key])
-            kwargs[key] = int(number) if number.is_integer() else number
-    for key in ("margin", "discount"):
-        if key in given:
-            kwargs[key] = _number(key, given[key])
+            number = _number(given[key], percent=key in ("margin", "discount"))
+            if number is None:
+                raise InvalidValue(f"{key} must be a number, got {_text(given[key])!r}", option=key)
+            kwargs[key] = int(number) if key in ("window_days", "horizon") and number.is_integer() else number
     lang = None
     if "lang" in given:
         text = _text(given["lang"]).casefold()
         if text not in _LANG:
-            raise InvalidValue(f"lang must be en, ar, fa or auto, got {_text(given['lang'])!r}")
+            raise InvalidValue(f"lang must be en, ar, fa or auto, got {_text(given['lang'])!r}", option="lang")
         lang = _LANG[text]
     if lang is not None:
         kwargs["lang"] = lang
@@ -168,7 +307,7 @@ def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
         text = _text(given["date_order"]).casefold().replace(" ", "")
         if text not in _DATE_ORDER:
             raise InvalidValue(f"date_order must be dmy or mdy (day/month/year or month/day/year), "
-                               f"got {_text(given['date_order'])!r}")
+                               f"got {_text(given['date_order'])!r}", option="date_order")
         kwargs["dayfirst"] = _DATE_ORDER[text]
     if "currency" in given:
         kwargs["currency"] = _text(given["currency"])
@@ -192,9 +331,10 @@ def read_settings(book) -> LiveSettings:
     if found is not None:
         ws, table = found
         rng = table.range
-        source = f"Table '{table.name}' on sheet '{ws.name}'"
         rows = rng.options(ndim=2).value
-        return settings_from_rows(rows, source, rng.row + 1)
+        # the cell named in messages; a host whose ranges do not say their column (a stand-in): A
+        return settings_from_rows(rows, ws.name, rng.row + 1, first_column=getattr(rng, "column", 1),
+                                  table=table.name)
     ws = next((s for s in book.sheets if s.name.strip().casefold() in SETTINGS_SHEETS), None)
     if ws is None:
         return LiveSettings()
@@ -205,4 +345,4 @@ def read_settings(book) -> LiveSettings:
     first = next((i for i, r in enumerate(rows) if _key(r[0] if r[0] is not None else "") in _BY_NAME), None)
     if first is None:
         return LiveSettings()
-    return settings_from_rows([["", ""], *rows[first:]], f"Sheet '{ws.name}'", used.row + first)
+    return settings_from_rows([["", ""], *rows[first:]], ws.name, used.row + first, first_column=used.column)

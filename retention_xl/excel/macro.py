@@ -11,7 +11,9 @@ error; screen updating is off while the sheets are written. When this Excel coul
 apply part of the report (frozen panes on macOS, ...), the status bar keeps one line
 saying what, as the Summary sheet does. :func:`main` (what the
 button runs, through ``retention_xl.main()``) shows any problem as one line in the status
-bar and a message box, never a traceback.
+bar and a message box, never a traceback. Filled rows below the orders that were not read
+(:mod:`~retention_xl.excel.live_orders`) are said on the Summary, on Data issues and in
+the status bar.
 
 Examples
 --------
@@ -31,12 +33,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from retention_xl.analysis.overview import Analysis
-from retention_xl.errors import MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import LiveOrders, read_orders, report_language, sample_texts
-from retention_xl.excel.live_settings import SETTING_NAMES, read_settings
+from retention_xl.errors import DataError, MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
+from retention_xl.excel.live_orders import LiveOrders, orders_elsewhere, read_orders, report_language, sample_texts
+from retention_xl.excel.live_settings import SETTING_NAMES, SettingProblem, read_settings
+from retention_xl.labels import label
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
+from retention_xl.wording import notice_text
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.layout.blocks import Report
 
@@ -111,6 +115,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     with _status(app, progress) as show:
         show("Reading orders")
         chosen = options is not None
+        settings = None
         if options is None:
             settings = read_settings(book)
             options, chosen = settings.options, settings.language_chosen
@@ -120,7 +125,14 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
-        cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        try:
+            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+        except MissingColumns as err:
+            raise _misplaced(book, orders, err) or err
+        except UnknownColumn as err:  # a column named in the Settings table: name its cell
+            raise (settings and settings.unknown_column(err)) or err
+        if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
+            cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
                                                                      name=t.source)
                             for kind, t in side.items())
@@ -132,9 +144,26 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         with _screen_frozen(app):
             kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
             written = write_report(book, report, keep=kept)
-    if written.notes:  # after the status bar was given back: this line stays
-        app.status_bar = f"{TITLE}: {notes_line(written.notes, language)}"
+    lines = [notice_text(n, language) for n in orders.notices]
+    if written.notes:
+        lines.append(notes_line(written.notes, language))
+    if lines:  # after the status bar was given back: this line stays
+        app.status_bar = f"{TITLE}: {' '.join(lines)}"
     return LiveRun(orders, analysis, report, written, language)
+
+
+def _misplaced(book, orders: LiveOrders, err: MissingColumns) -> DataError | None:
+    """The orders are on another sheet: the block read (on the active sheet) has at most one
+    of the customer, date and amount columns, and another sheet's header names them all."""
+    if err.table != "orders" or len({"customer", "date", "amount"} & set(err.roles)) < 2:
+        return None
+    other = orders_elsewhere(book, orders)
+    if other is None:
+        return None
+    found = ", ".join(f"'{c}'" for c in err.columns[:6]) + (", ..." if len(err.columns) > 6 else "")
+    return DataError(f"'{orders.sheet}' has no order columns ({orders.source}: {found}); the orders seem to be on "
+                     f"sheet '{other}': go to the sheet with your orders (or name it Orders) and click Build "
+                     f"report again")
 
 
 def error_message(err: BaseException) -> str:
@@ -146,6 +175,8 @@ def error_message(err: BaseException) -> str:
     >>> error_message(KeyError("x"))
     "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
     """
+    if isinstance(err, SettingProblem):  # worded for the ribbon already, in the settings' language
+        return f"{label(err.lang, 'ribbon.title')}: {err}"
     if isinstance(err, RetentionError):
         hint = _remedy(err)
         return f"{TITLE}: {err}" + (f". {hint}" if hint else "")

@@ -166,6 +166,8 @@ LABELS = {
     "notice.live_colour_scale": "تدرّج ألوان الاحتفاظ ({reason})",
     "notice.live_table_removed": "الجدول {table} في الورقة '{sheet}' لم يعد جزءًا من التقرير فأُزيل",
     "notice.live_rtl_freeze_failed": "الاتجاه من اليمين إلى اليسار وتجميد الأجزاء في الورقة '{sheet}' ({reason})",
+    "notice.rows_not_read": "لم تُقرأ الصفوف {first:,} إلى {last:,} من الورقة '{sheet}': فهي تحت صف فارغ ولا تكمل جدول الطلبات (تترك فارغًا عمودًا يملؤه كل طلب، أو تملأ أعمدة أخرى). إن كانت طلبات فاكتبها في أعمدة الجدول وأعد إنشاء التقرير.",
+    "notice.rows_not_read.one": "لم يُقرأ الصف {first:,} من الورقة '{sheet}': فهو تحت صف فارغ ولا يكمل جدول الطلبات (يترك فارغًا عمودًا يملؤه كل طلب، أو يملأ أعمدة أخرى). إن كان طلبًا فاكتبه في أعمدة الجدول وأعد إنشاء التقرير.",
     # order model: conventions, what the figures rest on, issues by reason
     "problem.possible_duplicate": "تكرار محتمل للصف {detail} (أُبقي)",
     "problem.missing_quantity": "الكمية مفقودة",
@@ -400,4 +402,19 @@ LABELS = {
     "problem.unknown_currency": "بلا عملة، في جدول بعدة عملات",
     "action.left_out": "استُبعد (العملة)",
     "role.currency_column": "العملة",
+    # جدول الإعدادات في الشريط: ما الخطأ في إعداد، باسمه كما كتبه المستخدم
+    "ribbon.title": "تقرير الاحتفاظ بالعملاء",
+    "settings.cell": "الخلية {cell} في الورقة '{sheet}'",
+    "settings.list_sep": "، ",
+    "settings.unknown": "{where}: إعداد غير معروف '{setting}'؛ الإعدادات هي: {known}",
+    "settings.twice": "{where}: '{setting}' مذكور مرتين (وأيضًا باسم '{other}')",
+    "settings.number": "{where}: يجب أن تكون قيمة '{setting}' رقمًا، والمكتوب '{value}'",
+    "settings.whole": "{where}: يجب أن تكون قيمة '{setting}' عددًا صحيحًا من {low:,} إلى {high:,}، والمكتوب {value}",
+    "settings.margin": "{where}: يجب أن تكون قيمة '{setting}' نسبة أكبر من 0 وحتى 1 (0.3 أو 30%)، والمكتوب {value}",
+    "settings.discount": "{where}: يجب أن تكون قيمة '{setting}' نسبة من 0 وأقل من 1 (0.01 أو 1%)، والمكتوب {value}",
+    "settings.period": "{where}: يجب أن تكون قيمة '{setting}' أسبوعًا أو شهرًا أو ربع سنة أو سنة (أسبوعي، شهري، ربع سنوي، سنوي)، والمكتوب '{value}'",
+    "settings.lang": "{where}: يجب أن تكون قيمة '{setting}' العربية أو فارسی أو English أو auto، والمكتوب '{value}'",
+    "settings.date_order": "{where}: يجب أن تكون قيمة '{setting}' يوم/شهر/سنة أو شهر/يوم/سنة (dmy أو mdy) أو auto، والمكتوب '{value}'",
+    "settings.column": "{where}: '{setting}' يسمّي العمود '{name}'، وليس في الطلبات عمود بهذا الاسم؛ أعمدتها: {columns}. اكتب أحدها، أو أفرغ الخلية ليجد التقرير العمود بنفسه",
+    "settings.invalid": "{where}: لا يمكن أن تكون قيمة '{setting}' '{value}' ({reason})",
 }

@@ -170,6 +170,8 @@ LABELS = {
     "notice.live_colour_scale": "the retention colour scale ({reason})",
     "notice.live_table_removed": "the table {table} on sheet '{sheet}' is no longer part of the report and was removed",
     "notice.live_rtl_freeze_failed": "right to left and frozen panes on sheet '{sheet}' ({reason})",
+    "notice.rows_not_read": "Rows {first:,} to {last:,} of sheet '{sheet}' were not read: they are below an empty row and do not continue the order table (they leave empty a column every order fills, or fill other columns). If they are orders, write them in the table's columns and run the report again.",
+    "notice.rows_not_read.one": "Row {first:,} of sheet '{sheet}' was not read: it is below an empty row and does not continue the order table (it leaves empty a column every order fills, or fills other columns). If it is an order, write it in the table's columns and run the report again.",
     # order model: conventions, what the figures rest on, issues by reason
     "problem.possible_duplicate": "possible duplicate of row {detail} (kept)",
     "problem.missing_quantity": "missing quantity",
@@ -404,4 +406,19 @@ LABELS = {
     "problem.unknown_currency": "no currency, in a table of several currencies",
     "action.left_out": "left out (currency)",
     "role.currency_column": "currency",
+    # the ribbon's Settings table: what is wrong with a setting, named as the user wrote it
+    "ribbon.title": "Retention report",
+    "settings.cell": "cell {cell} of sheet '{sheet}'",
+    "settings.list_sep": ", ",
+    "settings.unknown": "{where}: unknown setting '{setting}'; the settings are: {known}",
+    "settings.twice": "{where}: '{setting}' is given twice (also as '{other}')",
+    "settings.number": "{where}: '{setting}' must be a number, got '{value}'",
+    "settings.whole": "{where}: '{setting}' must be a whole number from {low:,} to {high:,}, got {value}",
+    "settings.margin": "{where}: '{setting}' must be a share above 0 and at most 1 (0.3 or 30%), got {value}",
+    "settings.discount": "{where}: '{setting}' must be a share from 0 to below 1 (0.01 or 1%), got {value}",
+    "settings.period": "{where}: '{setting}' must be week, month, quarter or year (W, M, Q or Y), got '{value}'",
+    "settings.lang": "{where}: '{setting}' must be English, Arabic, Persian or auto (en, ar, fa), got '{value}'",
+    "settings.date_order": "{where}: '{setting}' must be day/month/year or month/day/year (dmy or mdy), or auto, got '{value}'",
+    "settings.column": "{where}: '{setting}' names the column '{name}', which the orders do not have; their columns are: {columns}. Write one of them, or empty the cell to let the report find the column",
+    "settings.invalid": "{where}: '{setting}' cannot be '{value}' ({reason})",
 }

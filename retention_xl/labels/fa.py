@@ -166,6 +166,8 @@ LABELS = {
     "notice.live_colour_scale": "طیف رنگ نگهداشت ({reason})",
     "notice.live_table_removed": "جدول {table} در برگه‌ی «{sheet}» دیگر بخشی از گزارش نیست و حذف شد",
     "notice.live_rtl_freeze_failed": "راست‌به‌چپ و ثابت‌کردن بخش‌ها در برگه‌ی «{sheet}» ({reason})",
+    "notice.rows_not_read": "ردیف‌های {first:,} تا {last:,} برگه‌ی «{sheet}» خوانده نشد: زیر یک ردیف خالی‌اند و جدول سفارش‌ها را ادامه نمی‌دهند (ستونی را که هر سفارش پر می‌کند خالی گذاشته‌اند، یا ستون‌های دیگری را پر کرده‌اند). اگر سفارش‌اند، آن‌ها را در ستون‌های جدول بنویسید و گزارش را دوباره بسازید.",
+    "notice.rows_not_read.one": "ردیف {first:,} برگه‌ی «{sheet}» خوانده نشد: زیر یک ردیف خالی است و جدول سفارش‌ها را ادامه نمی‌دهد (ستونی را که هر سفارش پر می‌کند خالی گذاشته، یا ستون‌های دیگری را پر کرده است). اگر سفارش است، آن را در ستون‌های جدول بنویسید و گزارش را دوباره بسازید.",
     # order model: conventions, what the figures rest on, issues by reason
     "problem.possible_duplicate": "تکرار احتمالی ردیف {detail} (نگه داشته شد)",
     "problem.missing_quantity": "تعداد خالی است",
@@ -400,4 +402,19 @@ LABELS = {
     "problem.unknown_currency": "بی واحد پول، در جدولی با چند واحد پول",
     "action.left_out": "کنار گذاشته شد (واحد پول)",
     "role.currency_column": "واحد پول",
+    # جدول تنظیمات در نوار: ایراد یک تنظیم، با نامی که کاربر نوشته است
+    "ribbon.title": "گزارش نگهداشت مشتری",
+    "settings.cell": "خانه‌ی {cell} در برگه‌ی «{sheet}»",
+    "settings.list_sep": "، ",
+    "settings.unknown": "{where}: تنظیم ناشناخته‌ی «{setting}»؛ تنظیم‌ها این‌ها هستند: {known}",
+    "settings.twice": "{where}: «{setting}» دو بار آمده است (یک بار هم با نام «{other}»)",
+    "settings.number": "{where}: مقدار «{setting}» باید عدد باشد، ولی «{value}» نوشته شده است",
+    "settings.whole": "{where}: مقدار «{setting}» باید عددی صحیح از {low:,} تا {high:,} باشد، ولی {value} نوشته شده است",
+    "settings.margin": "{where}: مقدار «{setting}» باید سهمی بیشتر از 0 و حداکثر 1 باشد (0.3 یا 30%)، ولی {value} نوشته شده است",
+    "settings.discount": "{where}: مقدار «{setting}» باید سهمی از 0 تا کمتر از 1 باشد (0.01 یا 1%)، ولی {value} نوشته شده است",
+    "settings.period": "{where}: مقدار «{setting}» باید هفته، ماه، فصل یا سال باشد (هفتگی، ماهانه، فصلی، سالانه)، ولی «{value}» نوشته شده است",
+    "settings.lang": "{where}: مقدار «{setting}» باید فارسی، العربية، English یا auto باشد، ولی «{value}» نوشته شده است",
+    "settings.date_order": "{where}: مقدار «{setting}» باید روز/ماه/سال یا ماه/روز/سال (dmy یا mdy) یا auto باشد، ولی «{value}» نوشته شده است",
+    "settings.column": "{where}: «{setting}» ستون «{name}» را نام می‌برد که در سفارش‌ها نیست؛ ستون‌های آن‌ها: {columns}. یکی از آن‌ها را بنویسید، یا خانه را خالی کنید تا گزارش خودش ستون را پیدا کند",
+    "settings.invalid": "{where}: مقدار «{setting}» نمی‌تواند «{value}» باشد ({reason})",
 }

@@ -28,6 +28,9 @@ def _ord(dates, period):
         ("M", "M"), ("month", "M"), (" monthly ", "M"),
         ("Q", "Q"), ("quarter", "Q"), ("QUARTERLY", "Q"),
         ("Y", "Y"), ("year", "Y"), ("yearly", "Y"), ("A", "Y"),
+        # as an Arabic or Persian settings sheet writes them
+        ("أسبوعي", "W"), ("هفتگی", "W"), ("شهري", "M"), ("شهريًا", "M"), ("ماهانه", "M"), ("ماهيانه", "M"),
+        ("ربع سنوي", "Q"), ("فصلی", "Q"), ("سه‌ماهه", "Q"), ("سنوي", "Y"), ("سالانه", "Y"),
     ],
 )
 def test_period_codes_and_their_spelled_out_names(given_code, code):

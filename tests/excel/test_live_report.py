@@ -302,6 +302,97 @@ def test_no_orders_on_a_report_sheet():
         read_orders(book)
 
 
+@pytest.mark.parametrize("sheet", ["Export", "Orders"])
+def test_orders_below_an_empty_row_are_read_on_any_sheet(sample_rows, sheet):
+    """Next month pasted below an empty row: read on the active sheet as on the Orders sheet,
+    the empty row listed as a blank row, nothing said to be left out."""
+    book = fx.Book()
+    ws = book.add_sheet(sheet)
+    ws.put("A1", [HEADERS, *sample_rows[:30]])
+    ws.put("A33", sample_rows[30:40])  # row 32 is empty
+    book.select(ws.range("B2"))  # the active cell in the first block
+    run = run_report(book)
+    assert run.orders.source == f"Sheet '{sheet}', cells A1:E42"
+    assert len(run.orders.frame) == 41 and run.orders.notices == ()
+    issues = run.report.table("DataIssues").frame
+    assert issues[["row", "problem"]].values.tolist() == [[32, "blank row"]]
+    assert run.analysis.headline["orders"] == 40
+    assert run.analysis.headline["revenue"] == pytest.approx(sum(r[3] for r in sample_rows[:40]))
+    assert not str(book.app.status_bar).startswith("Retention report")
+
+
+@pytest.mark.parametrize("sheet", ["Export", "Orders"])
+def test_a_summary_below_the_orders_is_not_read_and_is_named(sample_rows, sheet):
+    """A total line and a small table of other columns under the data are not orders: left
+    out, and the rows are named on Summary, Data issues and in the status bar."""
+    book = fx.Book()
+    ws = book.add_sheet(sheet)
+    ws.put("A1", [HEADERS, *sample_rows[:30]])
+    ws.put("A33", sample_rows[30:35])  # next orders, below an empty row: read
+    ws.put("C39", [["Total", 1234.5]])  # a total under the data, after another empty row
+    ws.put("C41", [["Channel", "Orders"], ["web", 20.0]])
+    book.select(ws.range("A1"))
+    run = run_report(book)
+    assert run.orders.source == f"Sheet '{sheet}', cells A1:E37"
+    assert len(run.orders.frame) == 36 and run.analysis.headline["orders"] == 35
+    said = ("Rows 39 to 42 of sheet '" + sheet + "' were not read: they are below an empty row and do not "
+            "continue the order table")
+    assert said in book.app.status_bar
+    summary = " ".join(str(v) for v in book.sheets["Summary"].values.values())
+    issues = " ".join(str(v) for v in book.sheets["Data issues"].values.values())
+    assert said in summary and said in issues
+    book.select(ws.range("A1"))
+    arabic = run_report(book, lang="ar")
+    assert "لم تُقرأ الصفوف 39 إلى 42 من الورقة" in book.app.status_bar and arabic.lang == "ar"
+
+
+def test_a_single_line_below_the_orders_is_named_as_one_row(sample_rows):
+    book = orders_book(sample_rows[:20], sheet="Export")
+    book.sheets["Export"].put("D23", [[999.0]])
+    book.select(book.sheets["Export"].range("A1"))
+    run = run_report(book)
+    assert len(run.orders.frame) == 20
+    assert book.app.status_bar.startswith("Retention report: Row 23 of sheet 'Export' was not read: it is below")
+
+
+GO_TO_ORDERS = "go to the sheet with your orders (or name it Orders) and click Build report again"
+
+
+@pytest.mark.parametrize(("sheet", "table", "at", "holds"), [
+    ("Settings", "Settings", "B2", "the report's settings"),   # just typed a setting in B2
+    ("الإعدادات", None, "A1", "the report's settings"),          # a plain Arabic settings sheet
+    ("Answers", "Survey", "A2", "survey answers"),              # the Survey Table, on a sheet of any name
+    ("Contact log", None, "A1", "a contact log"),
+])
+def test_the_other_inputs_are_never_read_as_orders(sample_rows, caller, sheet, table, at, holds):
+    book = orders_book(sample_rows[:20], sheet="Sheet1")
+    ws = book.add_sheet(sheet)
+    ws.put("A1", [["Setting", "Value"], ["Period", "Q"], ["Language", "en"]])
+    if table:
+        ws.tables.add(source=ws.range("A1", "B3"), name=table)
+    book.select(ws.range(at))
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"] == f"Retention report: '{sheet}' holds {holds}, not orders: {GO_TO_ORDERS}"
+
+
+def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows):
+    book = orders_book(sample_rows[:20], sheet="Sheet1")
+    mine = book.add_sheet("Dashboard")
+    mine.put("A1", [["Month", "Revenue"], ["Jan", 1200.0], ["Feb", 1350.0]])
+    book.select(mine.range("A1"))
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value) == (
+        "Retention report: 'Dashboard' has no order columns (Sheet 'Dashboard', cells A1:B3: 'Month', 'Revenue'); "
+        f"the orders seem to be on sheet 'Sheet1': {GO_TO_ORDERS}")
+    # with no sheet of orders anywhere, it stays the missing columns' message
+    book.sheets["Sheet1"].values.clear()
+    with pytest.raises(DataError, match="could not tell which column holds the customer and date"):
+        run_report(book)
+
+
 def test_header_without_orders_is_a_clear_error():
     book = orders_book([])
     with pytest.raises(DataError, match="no orders below it"):

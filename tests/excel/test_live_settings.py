@@ -3,8 +3,8 @@
 import fake_xlwings as fx
 import pytest
 
-from retention_xl.errors import InvalidValue, MissingColumns, OutOfRange
-from retention_xl.excel.live_settings import read_settings, settings_from_rows
+from retention_xl.errors import MissingColumns
+from retention_xl.excel.live_settings import SettingProblem, read_settings, settings_from_rows
 from retention_xl.excel.macro import error_message, run_report
 
 ORDERS = [["Client", "Paid on", "Total"],
@@ -38,7 +38,7 @@ def test_a_settings_table_chooses_columns_period_language_and_money():
     assert (o.roles.customer, o.roles.date, o.roles.amount) == ("Client", "Paid on", None)
     assert (o.period, o.lang, o.margin, o.horizon, o.dayfirst) == ("Q", "fa", 0.3, 6, False)
     assert o.exclude_statuses == ("test", "draft") and found.language_chosen
-    assert found.cells["period"] == "Table 'Settings' on sheet 'Settings', row 6"
+    assert found.cells["period"] == "cell B6 of sheet 'Settings'" and found.names["period"] == "Period"
 
 
 def test_a_plain_settings_sheet_in_arabic_works_without_a_table():
@@ -47,17 +47,77 @@ def test_a_plain_settings_sheet_in_arabic_works_without_a_table():
     assert found.source == "Sheet 'الإعدادات'"
 
 
-@pytest.mark.parametrize(("rows", "error", "message"), [
-    ([["Colour", "blue"]], InvalidValue, "row 4: unknown setting 'Colour'; the settings are: Period, "),
-    ([["Margin", 1.5]], OutOfRange, "row 4: margin must be a fraction in (0, 1], got 1.5"),
-    ([["Period", "D"]], InvalidValue, "row 4: period must be W, M, Q or Y"),
-    ([["Language", "de"]], InvalidValue, "row 4: lang must be en, ar, fa or auto"),
-    ([["Period", "M"], ["period", "Q"]], InvalidValue, "row 5: 'period' is given twice (also"),
-    ([["Horizon (months)", "soon"]], InvalidValue, "row 4: horizon must be a number, got 'soon'"),
+@pytest.mark.parametrize(("rows", "message"), [
+    ([["Colour", "blue"]], "cell A4 of sheet 'Settings': unknown setting 'Colour'; the settings are: Period, "),
+    ([["Margin", 1.5]], "cell B4 of sheet 'Settings': 'Margin' must be a share above 0 and at most 1 (0.3 or 30%), "
+                        "got 1.5"),
+    ([["Period", "D"]], "cell B4 of sheet 'Settings': 'Period' must be week, month, quarter or year (W, M, Q or Y), "
+                        "got 'D'"),
+    ([["Language", "de"]], "cell B4 of sheet 'Settings': 'Language' must be English, Arabic, Persian or auto"),
+    ([["Period", "M"], ["period", "Q"]], "cell A5 of sheet 'Settings': 'period' is given twice (also as 'Period')"),
+    ([["Horizon (months)", "soon"]], "cell B4 of sheet 'Settings': 'Horizon (months)' must be a number, got 'soon'"),
+    ([["Activity window", "90 days"]], "cell B4 of sheet 'Settings': 'Activity window' must be a number, "
+                                       "got '90 days'"),
+    ([["Period", "quarter"], ["Activity window", 60.0]],
+     "cell B5 of sheet 'Settings': 'Activity window' must be a whole number from 92 to 36,600, got 60"),
+    ([["Date order", "dd/mm/yyyy"]], "cell B4 of sheet 'Settings': 'Date order' must be day/month/year or "
+                                     "month/day/year (dmy or mdy), or auto, got 'dd/mm/yyyy'"),
 ])
-def test_a_wrong_setting_names_itself_and_its_row(rows, error, message):
-    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+def test_a_wrong_setting_is_named_as_written_with_its_cell(rows, message):
+    with pytest.raises(SettingProblem) as err:
         read_settings(book_with(rows))
+    assert str(err.value).startswith(message)
+    assert error_message(err.value).startswith("Retention report: " + message)
+
+
+@pytest.mark.parametrize(("name", "value", "option", "expected"), [
+    ("هامش الربح", "٠٫٣", "margin", 0.3),        # Arabic decimal separator
+    ("هامش الربح", "٣٠٪", "margin", 0.3),        # Arabic percent sign
+    ("معدل الخصم (شهريًا)", "١٪", "discount", 0.01),
+    ("نافذة النشاط (أيام)", "١٢٠", "window_days", 120),
+    ("الفترة", "شهري", "period", "M"),
+    ("الفترة", "ربع سنوي", "period", "Q"),
+    ("دوره", "ماهانه", "period", "M"),
+    ("دوره", "سالانه", "period", "Y"),
+    ("زبان", "فارسی", "lang", "fa"),
+])
+def test_arabic_and_persian_values_are_read(name, value, option, expected):
+    found = read_settings(book_with([[name, value]], table=False, sheet="الإعدادات"))
+    assert getattr(found.options, option) == expected
+
+
+def test_an_arabic_settings_sheet_gets_arabic_messages():
+    book = book_with([["الفترة", "يومي"]], table=False, sheet="الإعدادات")
+    with pytest.raises(SettingProblem) as err:
+        read_settings(book)
+    assert err.value.option == "period" and err.value.setting == "الفترة" and err.value.lang == "ar"
+    assert error_message(err.value) == (
+        "تقرير الاحتفاظ بالعملاء: الخلية B4 في الورقة 'الإعدادات': يجب أن تكون قيمة 'الفترة' أسبوعًا أو شهرًا أو "
+        "ربع سنة أو سنة (أسبوعي، شهري، ربع سنوي، سنوي)، والمكتوب 'يومي'")
+
+
+def test_persian_setting_names_give_persian_messages_on_any_sheet():
+    with pytest.raises(SettingProblem) as err:
+        read_settings(book_with([["حاشیه‌ی سود", "۱٫۵"]]))
+    assert err.value.lang == "fa"
+    assert str(err.value) == ("خانه‌ی B4 در برگه‌ی «Settings»: مقدار «حاشیه‌ی سود» باید سهمی بیشتر از 0 و حداکثر 1 "
+                              "باشد (0.3 یا 30%)، ولی ۱٫۵ نوشته شده است")
+
+
+@pytest.mark.parametrize(("sheet", "name", "message"), [
+    ("Settings", "Customer column", "Retention report: cell B4 of sheet 'Settings': 'Customer column' names the "
+                                    "column 'Email', which the orders do not have; their columns are: 'Client', "
+                                    "'Paid on', 'Total'. Write one of them, or empty the cell"),
+    ("الإعدادات", "عمود العميل", "تقرير الاحتفاظ بالعملاء: الخلية B4 في الورقة 'الإعدادات': 'عمود العميل' يسمّي "
+                                 "العمود 'Email'، وليس في الطلبات عمود بهذا الاسم؛ أعمدتها: 'Client', 'Paid on', "
+                                 "'Total'. اكتب أحدها"),
+])
+def test_a_column_that_does_not_exist_names_the_setting_and_its_cell(sheet, name, message):
+    book = book_with([[name, "Email"]], table=sheet == "Settings", sheet=sheet)
+    with pytest.raises(SettingProblem) as err:
+        run_report(book)
+    assert err.value.option == "customer"
+    assert error_message(err.value).startswith(message)
 
 
 def test_the_ribbon_report_follows_the_settings():
