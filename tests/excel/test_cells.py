@@ -9,11 +9,13 @@ import warnings
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retention_xl import udfs
+from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.excel import cells
 
@@ -29,19 +31,25 @@ def _walk(x):
 
 
 def reference_numbers(x, name):
-    """Excel's rule read one cell at a time, as a user would state it."""
-    out = []
+    """Excel's rule read one cell at a time, as a user would state it; the text cells that
+    are numbers ("10", "١٠") after the numbers, read together as the report reads a column
+    of amounts (which decides the decimal separator once)."""
+    out, texts = [], []
     for i, v in enumerate(_walk(x), start=1):
         if v is None or isinstance(v, bool):
             continue
         if isinstance(v, str):
             if v.strip().upper() in cells.EXCEL_ERRORS:
                 raise cells.PassedError(v.strip().upper(), name)
+            texts.append(v)
             continue
         if isinstance(v, (int, float, np.integer, np.floating)):
             out.append(float(v))
             continue
         raise InvalidValue(f"{name}: cell {i} holds {v!r}, not a number")
+    if texts:
+        read = parse_numbers(pd.Series(texts, dtype="str")).values
+        out += read[np.isfinite(read)].tolist()
     arr = np.asarray(out, dtype=float)
     bad = ~np.isfinite(arr)
     if bad.any():
