@@ -35,6 +35,9 @@ def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
         return label(lang, "notice.currency.plain", **values)
     if code == "date_order":
         return _date_order(values, lang)
+    if code == "date_swapped":  # the text's order, and the spreadsheet's (the other)
+        values["order"] = label(lang, "order.dmy" if values["dayfirst"] else "order.mdy")
+        values["other_order"] = label(lang, "order.mdy" if values["dayfirst"] else "order.dmy")
     if code == "digits":
         values["script"] = label(lang, f"script.{values['script']}")
     if code == "live_windows_only":

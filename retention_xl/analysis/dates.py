@@ -160,7 +160,9 @@ def parse_dates(
     text_serials = np.zeros(n, bool)
     if is_text.any():
         idx = np.flatnonzero(is_text)
-        text_serials[idx] = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column, lunar)
+        text_serials[idx], text_order = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column, lunar)
+        if text_order is not None and (is_dt | is_num).any():
+            _swapped_on_paste(reading, np.flatnonzero(is_dt | is_num), idx, text_order, w, column)
 
     real = (is_dt | is_num)
     real_w, text_w = w[real].sum(), w[is_text & ~text_serials].sum()
@@ -302,13 +304,61 @@ def _exact_iso(values: pd.Series, width: int) -> np.ndarray | None:
     return stamps.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
 
 
+#: how unlikely "every real date has a day of 12 or less and every text date a day above 12"
+#: must be, for dates of a column typed at random, before a paste is taken to explain it
+SWAP_EVIDENCE = 1e-3
+
+
+def _swapped_on_paste(reading: DateReading, real: np.ndarray, text: np.ndarray, dayfirst: bool, w: np.ndarray,
+                      column: str) -> None:
+    """Put right the real dates of a column whose text dates a spreadsheet could not read.
+
+    A spreadsheet set to month/day/year that opens or pastes ``05/03/2024`` (5 March, in a
+    day/month/year export) makes it the date 3 May, and leaves ``13/03/2024`` as text: it
+    cannot be month/day/year. So when every text date of a column can only be ``dayfirst``
+    order (:func:`_read_text`) and every real date (``real``: datetimes and serials) has a
+    day of 12 or less, the real dates are the same text read the other way round: their
+    day and month are swapped back (the time of day kept), each listed as fixed
+    (``excel_swapped``) and counted in the notice ``date_swapped``. One real date with a
+    day above 12 says the column is not such a paste: nothing changes. Nor does a column
+    too short to tell: the distinct days, real ones all 12 or less and text ones all above
+    12, must be less likely than :data:`SWAP_EVIDENCE` for days typed at random (a day of 12
+    or less one time in 2.5): 2 real dates and 1 text date of a workbook typed by hand are
+    taken as they are, 6 real and 4 text dates are a paste.
+    """
+    real = real[~np.isnat(reading.values[real])]
+    if not len(real):
+        return
+    stamps = reading.values[real]
+    days = stamps.astype("datetime64[D]")
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    if (day > 12).any():
+        return
+    text_days = reading.values[text].astype("datetime64[D]")
+    n, m = np.unique(days).size, np.unique(text_days[~np.isnat(text_days)]).size
+    small = 12 / 30.44  # the share of a month's days that are 12 or less
+    if n * np.log(small) + m * np.log(1 - small) > np.log(SWAP_EVIDENCE):
+        return
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    turned = pd.to_datetime(pd.DataFrame({"year": year, "month": day, "day": month})).to_numpy()
+    reading.values[real] = (turned + (stamps - days)).astype("datetime64[ns]")
+    reading.fixed[real] = "excel_swapped"
+    k = int(np.argmax(day != month)) if (day != month).any() else 0  # an example that shows the swap
+    reading.notices.append(Notice("date_swapped", column=column, count=int(w[real].sum()), dayfirst=bool(dayfirst),
+                                  was=_day_text(stamps[k]), now=_day_text(reading.values[real[k]])))
+
+
 def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.ndarray,
-               dayfirst: bool | None, column: str, lunar: bool | None) -> np.ndarray:
-    """Parse text dates; returns which values were serial numbers written as text."""
+               dayfirst: bool | None, column: str, lunar: bool | None) -> tuple[np.ndarray, bool | None]:
+    """Parse text dates; returns which values were serial numbers written as text, and
+    whether every text date read is day/month/year that cannot be month/day/year (True),
+    the other way round (False), or neither (None): what a spreadsheet set to the other
+    order leaves as text when it reads the rest as dates (see :func:`_swapped_on_paste`)."""
     plain = _plain_iso(values)
     if plain is not None:
         reading.values[idx] = plain
-        return np.zeros(len(values), bool)
+        return np.zeros(len(values), bool), None
     text = clean_text(values).str.lower().reset_index(drop=True)
     # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ)
     marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
@@ -370,7 +420,15 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     has = problem != None  # noqa: E711
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
-    return serial_text
+    read = parts.done & ~serial_text & ~has  # ISO text too: a spreadsheet reads it in any order
+    only = None
+    if read.any() and (parts.year_last[read] & (parts.y[read] > 0)).all():
+        a, b = parts.first[read], parts.second[read]
+        if ((a > 12) & (b <= 12)).all() and decided:
+            only = True
+        elif ((b > 12) & (a <= 12)).all() and not decided:
+            only = False
+    return serial_text, only
 
 
 def _date_order_example(values: pd.Series, weights: np.ndarray, ambiguous: np.ndarray, read: np.ndarray) -> dict:

@@ -152,6 +152,69 @@ def test_real_datetimes_and_serials_from_a_workbook():
     assert said(r.fixed.tolist()) == [None, None, None, None, "date typed as text", None]
 
 
+#: a day/month/year export pasted into a spreadsheet set to month/day/year: 05/03/2024
+#: (5 March) became the date 3 May; 13/03/2024 stayed text (it cannot be month/day/year)
+PASTED = [dt.datetime(2024, 3, 5, 9, 15), dt.datetime(2024, 1, 1), 45360.0, dt.datetime(2024, 2, 7),
+          dt.datetime(2024, 4, 11), dt.datetime(2024, 6, 12), "13/03/2024", "28/02/2024 10:00", "30/04/2024",
+          "17/05/2024"]
+
+
+def test_dates_a_month_first_spreadsheet_swapped_on_paste_are_swapped_back():
+    r = read(PASTED, dtype=object, weights=np.array([2] + [1] * 9))
+    assert list(r.values) == [day("2024-05-03T09:15"), day("2024-01-01"), day("2024-09-03"), day("2024-07-02"),
+                              day("2024-11-04"), day("2024-12-06"), day("2024-03-13"), day("2024-02-28T10:00"),
+                              day("2024-04-30"), day("2024-05-17")]  # serial 45360 is 2024-03-09: 03/09 month first
+    assert said(r.fixed.tolist()[:6]) == ["a date with day and month swapped by the spreadsheet: swapped back"] * 6
+    assert words(r.notices)[-1] == (
+        "Dates in 'date': the text dates are all day/month/year that cannot be month/day/year, which is what a "
+        "spreadsheet set to month/day/year leaves as text when it turns the others into dates with day and month "
+        "swapped; 7 such dates were swapped back (e.g. 2024-03-05 09:15 read as 2024-05-03 09:15; see Data issues).")
+
+
+def test_a_few_dates_are_not_enough_to_tell_a_paste():
+    # 2 real dates and 1 text date: a workbook typed by hand as likely (9%) as a paste
+    r = read([dt.datetime(2023, 1, 2), 44935, "15/01/2023"], dtype=object)
+    assert list(r.values) == [day("2023-01-02"), day("2023-01-09"), day("2023-01-15")]
+    # 5 real and 4 text dates: 0.13%, still taken as they are; the sixth real date tips it
+    assert "date_swapped" not in [n.code for n in read(PASTED[1:], dtype=object).notices]
+
+
+def test_the_orders_pasted_so_are_listed_as_fixed_and_land_in_their_months():
+    from retention_xl.analysis.orders import clean_orders
+
+    raw = pd.DataFrame({"Customer": list("abcdefghij"), "Order date": PASTED, "Total": [5.0] * 10})
+    orders = clean_orders(raw)
+    assert orders.frame["date"].dt.strftime("%Y-%m").tolist() == [
+        "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-05", "2024-07", "2024-09", "2024-11", "2024-12"]
+    fixed = orders.issues[orders.issues["problem"] == "excel_swapped"]
+    assert fixed["row"].tolist() == [2, 3, 4, 5, 6, 7] and set(fixed["action"]) == {"fixed"}
+
+
+def test_a_day_first_spreadsheet_swaps_month_first_text_the_other_way():
+    real = [dt.datetime(2024, 4, 3), dt.datetime(2024, 5, 1), dt.datetime(2024, 6, 2), dt.datetime(2024, 7, 8),
+            dt.datetime(2024, 9, 10), dt.datetime(2024, 11, 11)]
+    r = read(real + ["12/25/2024", "01/13/2024", "02/29/2024", "03/30/2024"], dtype=object)
+    assert list(r.values[:2]) == [day("2024-03-04"), day("2024-01-05")]
+    assert r.values[6] == day("2024-12-25")
+    assert [n.values["count"] for n in r.notices if n.code == "date_swapped"] == [6]
+
+
+@pytest.mark.parametrize("items", [
+    # a real date with a day above 12 cannot come from such a paste
+    PASTED[:1] + [dt.datetime(2024, 3, 20)] + PASTED[1:],
+    # text that the other order could read too was not left by such a paste
+    PASTED + ["05/04/2024"],
+    # text in another shape (ISO) was not left by such a paste
+    PASTED + ["2024-03-13"],
+    # no text date at all
+    PASTED[:6],
+])
+def test_real_dates_are_taken_as_they_are_unless_the_paste_explains_them(items):
+    r = read(items, dtype=object)
+    assert r.values[0] == day("2024-03-05T09:15")
+    assert "date_swapped" not in [n.code for n in r.notices]
+
+
 def test_serial_in_a_text_column_is_reported():
     r = read(["2023-05-01", "2023-05-02", 45000], dtype=object)
     assert r.values[2] == day("2023-03-15")
