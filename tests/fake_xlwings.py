@@ -18,7 +18,7 @@ depends on it:
 * Tables behave as ListObjects where a report's users depend on them: ``Table.resize``
   keeps the header row and must overlap the old range and no other table; a formula
   with a structured reference (``=SUM(PeriodKPIs[Net revenue])``) follows a renamed
-  column header, and turns into ``#REF!`` for good when its table (or its sheet) is
+  column header and a renamed table, and turns into ``#REF!`` for good when its table (or its sheet) is
   deleted or its column is resized away; :meth:`Book.calculate` evaluates such a SUM;
 * whole rows (``sheet.range("5:7")``) can be inserted and deleted: cells, formats, fonts,
   tables, defined names and charts below move with them;
@@ -630,6 +630,13 @@ class Table:
             self.parent.book._table_gone(self.name, {d for d in dropped if isinstance(d, str)})
         self.range = rng
         self.parent.book.log.append(("resize", self.parent.name, new, self.name))
+
+    def __setattr__(self, key, value):
+        old = self.__dict__.get("name") if key == "name" else None
+        object.__setattr__(self, key, value)
+        if old is not None and old != value:  # Excel renames the Table in every formula using it
+            self.parent.book._rewrite_references(
+                lambda table, column: f"{value}[{column}]" if table.casefold() == old.casefold() else None)
 
     def delete(self) -> None:
         self.parent.tables._items.remove(self)

@@ -87,19 +87,53 @@ def _clear_around_tables(ws, sheet: Sheet) -> None:
         ws.range((row, 1), (last_row, last_col)).clear()
 
 
+def _headers(live) -> list[str]:
+    value = live.header_row_range.value
+    return [str(v).casefold() for v in (value if isinstance(value, list) else [value])]
+
+
+def _renamed(live, missing: list[Table]) -> Table | None:
+    """The report Table that ``live``, a Table of another name on a report sheet, was before
+    the user renamed it (Table Design > Table Name): the missing Table with most of its
+    headers (at least half of either's); ``None`` when it is none of them."""
+    if not missing:
+        return None
+    headers = set(_headers(live))
+    best, share = None, 0.5
+    for table in missing:
+        theirs = {c.header.casefold() for c in table.columns}
+        common = len(headers & theirs) / max(len(headers), len(theirs), 1)
+        if common >= share:
+            best, share = table, common
+    return best
+
+
 def prepare_sheet(ws, sheet: Sheet, notes: list[Notice]) -> dict[str, Any]:
-    """Ready a sheet of an earlier run for rewriting; returns its Tables the layout keeps, by name."""
+    """Ready a sheet of an earlier run for rewriting; returns its Tables the layout keeps, by name.
+
+    A report Table the user renamed (its formulas were renamed with it) gets its report
+    name back, which Excel carries into those formulas, instead of being deleted with them."""
     for chart in list(ws.charts):
         if chart.name.startswith(CHART_MARK):
             chart.delete()
     wanted = {t.name.casefold() for t in sheet.tables}
     existing: dict[str, Any] = {}
+    strangers = []
     for live in list(ws.tables):
         if live.name.casefold() in wanted:
             existing[live.name.casefold()] = live
         else:
-            notes.append(Notice("live_table_removed", table=live.name, sheet=ws.name))
-            live.delete()
+            strangers.append(live)
+    for live in strangers:
+        missing = [t for t in sheet.tables if t.name.casefold() not in existing]
+        table = _renamed(live, missing)
+        if table is not None:
+            notes.append(Notice("live_table_renamed", table=live.name, name=table.name, sheet=ws.name))
+            live.name = table.name
+            existing[table.name.casefold()] = live
+            continue
+        notes.append(Notice("live_table_removed", table=live.name, sheet=ws.name))
+        live.delete()
     _place_tables(ws, sheet, existing)
     _clear_around_tables(ws, sheet)
     return existing

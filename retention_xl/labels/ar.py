@@ -167,6 +167,7 @@ LABELS = {
     "notice.live_windows_only.freeze": "تجميد الأجزاء (يحتاج Excel لنظام Windows)",
     "notice.live_chart_incomplete": "المخطط '{title}' في الورقة '{sheet}' غير مكتمل ({reason})",
     "notice.live_colour_scale": "تدرّج ألوان الاحتفاظ ({reason})",
+    "notice.live_table_renamed": "الجدول {table} في الورقة '{sheet}' هو الجدول {name} من التقرير: أُعيد إليه اسمه، والصيغ التي تستخدمه تتبعه",
     "notice.live_table_removed": "الجدول {table} في الورقة '{sheet}' لم يعد جزءًا من التقرير فأُزيل",
     "notice.live_rtl_freeze_failed": "الاتجاه من اليمين إلى اليسار وتجميد الأجزاء في الورقة '{sheet}' ({reason})",
     "notice.rows_not_read": "لم تُقرأ الصفوف {first:,} إلى {last:,} من الورقة '{sheet}': فهي تحت صف فارغ ولا تكمل جدول الطلبات (تترك فارغًا عمودًا يملؤه كل طلب، أو تملأ أعمدة أخرى). إن كانت طلبات فاكتبها في أعمدة الجدول وأعد إنشاء التقرير.",

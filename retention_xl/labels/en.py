@@ -171,6 +171,7 @@ LABELS = {
     "notice.live_windows_only.freeze": "frozen panes (they need Excel for Windows)",
     "notice.live_chart_incomplete": "the chart '{title}' on sheet '{sheet}' is incomplete ({reason})",
     "notice.live_colour_scale": "the retention colour scale ({reason})",
+    "notice.live_table_renamed": "the table {table} on sheet '{sheet}' is the report's {name}: it was given its name back, and the formulas that use it follow",
     "notice.live_table_removed": "the table {table} on sheet '{sheet}' is no longer part of the report and was removed",
     "notice.live_rtl_freeze_failed": "right to left and frozen panes on sheet '{sheet}' ({reason})",
     "notice.rows_not_read": "Rows {first:,} to {last:,} of sheet '{sheet}' were not read: they are below an empty row and do not continue the order table (they leave empty a column every order fills, or fill other columns). If they are orders, write them in the table's columns and run the report again.",

@@ -525,6 +525,31 @@ def test_a_language_change_renames_in_place_and_formulas_follow(sample_rows):
         run.report.table("PeriodKPIs").frame["revenue"].sum())
 
 
+def test_a_report_table_the_user_renamed_gets_its_name_back_and_keeps_their_formulas(sample_rows):
+    # Table Design > Table Name: Customers -> Clients; Excel renames the user's formulas with it.
+    # Deleting Clients on the re-run turned =SUM(Clients[Net revenue]) into #REF! for good.
+    book = orders_book(sample_rows[:80])
+    run_report(book)
+    clients = book.table("Customers")
+    clients.name = "Clients"
+    mine = book.add_sheet("Mine")
+    mine.range("A1").formula = "=SUM(Clients[Net revenue])"
+    run = run_report(book)
+    assert book.table("Customers") is clients  # the same ListObject, its name given back
+    assert mine.formulas[(1, 1)] == "=SUM(Customers[Net revenue])"
+    assert book.calculate(mine.formulas[(1, 1)]) == pytest.approx(run.report.table("Customers").frame["revenue"].sum())
+    assert run.written.notes == ("the table Clients on sheet 'Segments' is the report's Customers: it was given "
+                                 "its name back, and the formulas that use it follow",)
+
+
+def test_the_stand_in_renames_formulas_with_their_table(sample_rows):
+    book = orders_book(sample_rows[:60])
+    run_report(book)
+    mine = _user_sheet(book)
+    book.table("PeriodKPIs").name = "Kpis"
+    assert mine.formulas[(2, 2)] == "=SUM(Kpis[Net revenue])" and mine.formulas[(3, 2)] == "=SUM(CohortCustomers[P0])"
+
+
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_table_the_layout_no_longer_has_is_removed_with_a_note(sample_rows):
     book = orders_book(sample_rows[:60])
