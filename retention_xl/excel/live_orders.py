@@ -28,7 +28,10 @@ issues and the status bar say it).
 The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
 reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
-source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
+source is named in the report's subtitle in the report's language (:func:`source_text`:
+the labels ``source.table`` and ``source.cells``), e.g. ``Table 'Orders' on sheet 'Data'``
+or ``الورقة 'الطلبات'، الخلايا A1:D201``; what was read is carried as its parts (sheet,
+Table, cells) because the language is decided after reading.
 
 Before reading, the size of the block is checked: more than :data:`MAX_LIVE_CELLS` cells
 (e.g. a used range that reaches row 1,048,576 because whole columns were formatted) is
@@ -45,7 +48,7 @@ Examples
 --------
 >>> import xlwings as xw                       # doctest: +SKIP
 >>> orders = read_orders(xw.Book.caller())     # doctest: +SKIP
->>> orders.source                              # doctest: +SKIP
+>>> orders.source_in("en")                     # doctest: +SKIP
 "Table 'Orders' on sheet 'Data'"
 >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
 'fa'
@@ -63,6 +66,7 @@ from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
+from retention_xl.labels import label
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
 
@@ -76,6 +80,7 @@ __all__ = [
     "read_orders",
     "report_language",
     "sample_texts",
+    "source_text",
 ]
 
 ORDERS_TABLE = INPUT_TABLES["orders"]
@@ -100,8 +105,6 @@ class LiveOrders:
         Columns named by the header cells, values as Excel gave them (object dtype).
     first_row : int
         Sheet row of ``frame``'s first row.
-    source : str
-        What was read, e.g. ``"Table 'Orders' on sheet 'Data'"``.
     sheet : str
         Name of the sheet holding the orders (never written to).
     right_to_left : bool or None
@@ -113,15 +116,48 @@ class LiveOrders:
         What the reading decided that the report should say, e.g. ``rows_not_read``
         (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
         their table and were left out).
+    table : str or None
+        The name of the Table read, when the orders are a Table.
+    cells : str or None
+        The cells read (``"A1:D201"``), when the orders are not a Table.
     """
 
     frame: pd.DataFrame
     first_row: int
-    source: str
     sheet: str
     right_to_left: bool | None = None
     located: str = "active"
     notices: tuple[Notice, ...] = ()
+    table: str | None = None
+    cells: str | None = None
+
+    def source_in(self, lang: str) -> str:
+        """What was read, in ``lang``: the first words of the report's subtitle."""
+        return source_text(lang, self.sheet, table=self.table, cells=self.cells)
+
+    @property
+    def source(self) -> str:
+        """What was read, in English, for the ribbon's (English) error messages."""
+        return self.source_in("en")
+
+
+def source_text(lang: str, sheet: str, *, table: str | None = None, cells: str | None = None) -> str:
+    """Where a live input was read, in ``lang``: a Table on a sheet, cells of a sheet, or a sheet.
+
+    >>> source_text("en", "Data", table="Orders")
+    "Table 'Orders' on sheet 'Data'"
+    >>> source_text("en", "Sheet1", cells="A1:D201")
+    "Sheet 'Sheet1', cells A1:D201"
+    >>> source_text("ar", "الطلبات", cells="A1:D201")
+    "الورقة 'الطلبات'، الخلايا A1:D201"
+    >>> source_text("fa", "تنظیمات")
+    'برگه‌ی «تنظیمات»'
+    """
+    if table is not None:
+        return label(lang, "source.table", table=table, sheet=sheet)
+    if cells is not None:
+        return label(lang, "source.cells", sheet=sheet, cells=cells)
+    return label(lang, "source.sheet", sheet=sheet)
 
 
 def column_letter(col: int) -> str:
@@ -387,10 +423,12 @@ def read_orders(book) -> LiveOrders:
     lo = hi = 0  # the columns to find the header in (0, 0: all)
     notices: tuple[Notice, ...] = ()
     located = "table"
+    table_name = cells = None
     if found is not None:
         ws, table = found
         rng = table.range
-        source = f"Table '{table.name}' on sheet '{ws.name}'"
+        table_name = table.name
+        source = source_text("en", ws.name, table=table_name)
         _check_size(rng, source)
         values = rng.options(ndim=2).value
         if table.show_totals:
@@ -424,12 +462,14 @@ def read_orders(book) -> LiveOrders:
         used = _filled(pd.DataFrame([r[c0:c1] for r in values[header:]], dtype=object)).any(axis=0)
         c0, c1 = c0 + int(used.to_numpy().nonzero()[0][0]), c0 + int(used.to_numpy().nonzero()[0][-1]) + 1
         nrows = len(values) - header
-        source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
+        cells = _address(rng.row + header, rng.column + c0, nrows, c1 - c0)
+        source = source_text("en", ws.name, cells=cells)
     block = [list(r[c0:c1]) for r in values[header:]]
     if len(block) < 2:
         raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
     frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), located, notices)
+    return LiveOrders(frame, rng.row + header + 1, ws.name, _right_to_left(ws), located, notices,
+                      table=table_name, cells=cells)
 
 
 def _arabic_letters(text: str) -> bool:

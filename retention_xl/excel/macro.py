@@ -126,7 +126,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         try:
-            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
             raise _misplaced(book, orders, err) or err
         except UnknownColumn as err:  # a column named in the Settings table: name its cell
@@ -134,7 +134,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
-                                                                     name=t.source)
+                                                                     name=t.source_in(language))
                             for kind, t in side.items())
         show("Analysing")
         analysis = analyse(cleaned, options, survey=survey, contacts=contacts)

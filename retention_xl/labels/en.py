@@ -158,6 +158,8 @@ LABELS = {
     "notice.date_jalali.one": "Dates in '{column}' are Solar Hijri (Jalali); 1 value converted to Gregorian (e.g. {jalali} = {gregorian}).",
     "notice.customer_ids_merged.one": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').",
     "source.table": "Table '{table}' on sheet '{sheet}'",
+    "source.cells": "Sheet '{sheet}', cells {cells}",
+    "source.sheet": "Sheet '{sheet}'",
     "lite.rows_unused": "{count:,} rows of {table} were not used (the Data issues sheet lists every row skipped or fixed); the first problems:",
     "lite.rows_unused.one": "1 row of {table} was not used (the Data issues sheet lists every row skipped or fixed); the first problems:",
     "lite.issue": "row {row}: {problem} ({action})",

@@ -421,6 +421,29 @@ def test_language_follows_a_persian_orders_sheet(sample_rows):
     assert [ws.name for ws in book.sheets][2:] == [s.name for s in run.report.sheets]
 
 
+AR_HEADERS = ["رقم الطلب", "العميل", "تاريخ الطلب", "المبلغ", "القناة"]
+
+
+@pytest.mark.parametrize(("lang", "table", "source"), [
+    ("ar", False, "الورقة 'الطلبات'، الخلايا A1:E41: من "),
+    ("ar", True, "الجدول 'Orders' في الورقة 'الطلبات': من "),
+    ("fa", False, "برگه‌ی «الطلبات»، خانه‌های A1:E41: از "),
+    ("fa", True, "جدول «Orders» در برگه‌ی «الطلبات»: از "),
+])
+def test_an_arabic_or_persian_report_names_its_orders_in_its_language(sample_rows, lang, table, source):
+    book = fx.Book()
+    ws = book.add_sheet("الطلبات")
+    ws.put("A1", [AR_HEADERS, *sample_rows[:40]])
+    if table:
+        ws.tables._items.append(fx.Table(ws, "Orders", ws.range("A1", "E41")))
+    run = run_report(book, lang=lang)
+    for key in ("summary", "issues"):  # the two sheets whose subtitle starts with the source
+        subtitle = book.sheets[label(lang, f"sheet.{key}")].grid(2, 1, 2, 1)[0][0]
+        assert subtitle.startswith(source), (key, subtitle)
+    assert run.orders.source_in("en") == ("Table 'Orders' on sheet 'الطلبات'" if table
+                                          else "Sheet 'الطلبات', cells A1:E41")
+
+
 # ---------------------------------------------------------------- re-running
 
 
