@@ -44,7 +44,7 @@ from retention_xl.labels import label
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
 
 __all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "SettingProblem", "read_settings",
-           "settings_from_rows"]
+           "setting_name", "settings_from_rows"]
 
 SETTINGS_TABLE = INPUT_TABLES["settings"]
 SETTINGS_SHEETS = sheet_names("settings")
@@ -250,6 +250,15 @@ def _local(names: tuple[str, ...], lang: str) -> str:
     if lang == "fa" and len(script) > 1:
         return script[-1]
     return names[0]
+
+
+def setting_name(key: str, lang: str) -> str:
+    """The name of the setting ``key`` in ``lang``, as the template writes it there.
+
+    >>> setting_name("customer", "en"), setting_name("customer", "ar"), setting_name("date", "fa")
+    ('Customer column', 'عمود العميل', 'ستون تاریخ')
+    """
+    return _local(SETTING_NAMES[key], lang)
 
 
 def _arabic_script(text: str) -> bool:

@@ -393,6 +393,65 @@ def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows
         run_report(book)
 
 
+TABLE_FIRST = ("or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and "
+               "click Build report again. Only if their header is then still not recognised, write the ")
+
+
+def test_an_empty_column_in_the_paste_is_named_before_the_settings(sample_rows):
+    book = fx.Book()
+    ws = book.add_sheet("Export")  # an empty column inserted after the customer's
+    ws.put("A1", [[*HEADERS[:2], None, *HEADERS[2:]], *[[*r[:2], None, *r[2:]] for r in sample_rows[:40]]])
+    book.select(ws.range("B7"))
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book)
+    assert error_message(caught.value) == (
+        "Retention report: Sheet 'Export', cells A1:B41 has no header naming the date and amount columns (row 1, "
+        "read as the header: 'Order id', 'Customer'): the block read ends at the empty column C, and the sheet "
+        "goes on beyond it. Delete the empty column C, " + TABLE_FIRST + "date and amount columns' headers next "
+        "to 'Date column' and 'Amount column' in a table named Settings (Setting | Value)")
+
+
+def test_a_click_in_orders_below_an_empty_row_names_that_row(sample_rows):
+    book = orders_book(sample_rows[:40], sheet="Export")
+    ws = book.sheets["Export"]
+    ws.put("A43", sample_rows[40:50])  # next month, below the empty row 42; the active cell stays there
+    book.select(ws.range("C45"))
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book)
+    message = error_message(caught.value)
+    assert message.startswith(
+        "Retention report: Sheet 'Export', cells A43:E52 has no header naming the customer, date and amount "
+        "columns (row 43, read as the header: 'SO-0000041', 'C01037', '2024-01-22 06:37:00', '26.6', 'web'): "
+        "the block read starts below the empty row 42, and the sheet has filled rows above it (the header may "
+        "be there). Delete the empty row 42, " + TABLE_FIRST + "customer, date and amount columns' headers "
+        "next to 'Customer column', 'Date column' and 'Amount column' in a table")
+    assert caught.value.gap.values["row"] == 42
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Sheet 'Orders', cells A1:E43 has no header naming the customer, date and amount columns (row 1, read "
+           "as the header: 'My shop - orders', 'Exported:'): row 1 looks like a title line above the header: row 3 "
+           "has more filled cells (5). Delete the rows above the header (1-2), or make the orders a Table"),
+    ("ar", "لا يوجد في الورقة 'Orders'، الخلايا A1:E43 رأس يسمّي أعمدة العميل، التاريخ والمبلغ (الصف 1، وقد قُرئ "
+           "رأسًا: 'My shop - orders'، 'Exported:'): يبدو الصف 1 سطر عنوان فوق الرأس: في الصف 3 خلايا ممتلئة أكثر "
+           "(5). احذف الصفوف فوق الرأس (1-2)، أو اجعل الطلبات جدولًا باسم Orders"),
+])
+def test_a_title_line_of_two_cells_above_the_header_is_named(sample_rows, lang, expected):
+    book = orders_book(sample_rows[:40], at="A3")
+    book.sheets["Orders"].put("A1", [["My shop - orders", None, None, "Exported:"]])
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book, lang=lang)
+    assert error_message(caught.value).startswith(f"{label(lang, 'ribbon.title')}: {expected}")
+    assert caught.value.roles == ("customer", "date", "amount")
+
+
+def test_the_settings_remedy_is_a_proper_list():
+    err = retention_xl.MissingColumns("could not tell", roles=("customer", "date", "amount"), columns=("A", "B"))
+    assert error_message(err) == (
+        "Retention report: could not tell. Write the customer, date and amount columns' headers next to "
+        "'Customer column', 'Date column' and 'Amount column' in a table named Settings (Setting | Value)")
+
+
 def test_header_without_orders_is_a_clear_error():
     book = orders_book([])
     with pytest.raises(DataError, match="no orders below it"):
