@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.export_layouts import header_key, recognise_layout
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
@@ -386,8 +387,45 @@ def _with_rows_below(ws, region):
     return box, (lo, lo + region.shape[1])
 
 
-def _check_size(rng, what: str) -> None:
-    """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading any of it.
+def _needed_columns(ws, rng, roles: dict[str, str], table: bool) -> tuple[list[str], int]:
+    """The columns the report would use from the block ``rng`` (its role columns, the customer's
+    fallbacks, and those by which a known export is recognised, e.g. Shopify's 'Lineitem
+    quantity'), found from the header in its first rows, and the number of columns of the
+    header; ``([], 0)`` when no header names them. Only the first rows are read (and at most
+    :data:`_HEAD_COLUMNS` columns)."""
+    rows, cols = min(rng.shape[0], _HEAD_ROWS), min(rng.shape[1], _HEAD_COLUMNS)
+    values = ws.range((rng.row, rng.column), (rng.row + rows - 1, rng.column + cols - 1)).options(ndim=2).value
+    try:
+        header, c0, c1 = (0, 0, cols) if table else _locate(values)
+        names = unique_headers(str(h) if h is not None else f"Column {column_letter(rng.column + c0 + i)}"
+                               for i, h in enumerate(values[header][c0:c1]))
+        found = detect_columns(names, **roles)
+    except RetentionError:
+        return [], 0
+    layout = recognise_layout(names) if found.layout not in ("generic", "invoice_lines") else None
+    by_key = {header_key(n): n for n in reversed(names)}
+    signature = next((g for g in layout.signature if all(header_key(h) in by_key for h in g)), ()) if layout else ()
+    needed = [*found.used().values(), *found.fallbacks(), *(by_key[header_key(h)] for h in signature)]
+    return list(dict.fromkeys(needed)), len(names)
+
+
+def _inflated(ws, rng) -> bool:
+    """Whether the block ends in empty cells: its last row is empty, or its last column is
+    empty in its first rows (whole rows or columns once formatted or filled)."""
+    r2, c2 = rng.row + rng.shape[0] - 1, rng.column + rng.shape[1] - 1
+    c_last = min(c2, rng.column + _HEAD_COLUMNS - 1)
+    last_row = ws.range((r2, rng.column), (r2, c_last)).options(ndim=2).value
+    last_col = ws.range((rng.row, c2), (min(r2, rng.row + _HEAD_ROWS - 1), c2)).options(ndim=2).value
+    return not _filled(pd.DataFrame(last_row, dtype=object)).to_numpy().any() \
+        or not _filled(pd.DataFrame(last_col, dtype=object)).to_numpy().any()
+
+
+def _check_size(rng, what: str, ws=None, roles: dict[str, str] | None = None) -> None:
+    """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading it.
+
+    Only the block's first rows (for the header) and its last row and column are read, to
+    say which columns the report needs and whether the block is inflated by empty cells
+    (then, and only then, a Table named Orders would make it smaller).
 
     >>> class Block:
     ...     row, column, shape = 1, 1, (1_048_576, 5)
@@ -400,8 +438,16 @@ def _check_size(rng, what: str) -> None:
     cells = rows * cols
     if cells <= MAX_LIVE_CELLS:
         return
-    hint = "keep only the order rows and the columns the report needs"
-    if not what.startswith("Table"):
+    table = what.startswith("Table")
+    needed, width = _needed_columns(ws, rng, roles or {}, table) if ws is not None else ([], 0)
+    if needed and len(needed) < width:
+        listed = ", ".join(f"'{c}'" for c in needed)
+        hint = (f"keep only the order rows and the {len(needed)} columns the report uses ({listed}); "
+                + (f"the other {width - len(needed):,} columns can be deleted" if width - len(needed) > 1
+                   else "the other column can be deleted"))
+    else:
+        hint = "keep only the order rows and the columns the report needs"
+    if not table and (ws is None or _inflated(ws, rng)):
         hint += (" (Excel counts empty cells that were once formatted or filled: delete the empty rows"
                  " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
     raise DataError(
@@ -411,8 +457,11 @@ def _check_size(rng, what: str) -> None:
     )
 
 
-def read_orders(book) -> LiveOrders:
+def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
     """Read the pasted order table from ``book`` (an ``xlwings.Book``) in one bulk read.
+
+    ``roles`` are the columns named in the Settings table (``{"customer": "Email"}``): a
+    block too large to read names the columns the report would use.
 
     Raises
     ------
@@ -429,7 +478,7 @@ def read_orders(book) -> LiveOrders:
         rng = table.range
         table_name = table.name
         source = source_text("en", ws.name, table=table_name)
-        _check_size(rng, source)
+        _check_size(rng, source, ws, roles)
         values = rng.options(ndim=2).value
         if table.show_totals:
             values = values[:-1]
@@ -450,7 +499,7 @@ def read_orders(book) -> LiveOrders:
                 raise _go_to_orders(ws, f"holds {_OTHER_INPUTS[other]}, not orders")
             if what.startswith("The block"):
                 rng, (lo, hi) = _with_rows_below(ws, rng)
-        _check_size(rng, what)
+        _check_size(rng, what, ws, roles)
         values = rng.options(ndim=2).value
         header, c0, c1 = _locate([r[lo:hi] for r in values] if hi else values)
         c0, c1 = c0 + lo, c1 + lo

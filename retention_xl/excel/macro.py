@@ -138,7 +138,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         if options is None:
             settings = read_settings(book)
             options, chosen = settings.options, settings.language_chosen
-        orders = read_orders(book)
+        orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
