@@ -231,6 +231,12 @@ def test_the_ribbon_reads_the_survey_and_contacts_tables():
     assert run.analysis.contacts.customers.loc["b", "action"] == "call_back"
 
 
+def test_an_arabic_ribbon_report_names_the_survey_and_contacts_tables_in_arabic():
+    run = run_report(ribbon_book(), lang="ar")
+    assert run.analysis.feedback.survey.source == "الجدول 'Survey' في الورقة 'Survey'"
+    assert run.analysis.contact_log.source == "الجدول 'Contacts' في الورقة 'Contact log'"
+
+
 def test_an_empty_contacts_table_is_no_contact_log():
     book = fx.Book()
     log = book.add_sheet("Contact log")

@@ -28,7 +28,10 @@ issues and the status bar say it).
 The cells are read in one bulk read (Currency and Accounting cells, which classic xlwings
 reads as ``decimal.Decimal``, become numbers); the first row is the header and ``first_row`` is the
 sheet row of the first data row, so *Data issues* names the rows the user sees. The
-source is named in the report's subtitle, e.g. ``Table 'Orders' on sheet 'Data'``.
+source is named in the report's subtitle in the report's language (:func:`source_text`:
+the labels ``source.table`` and ``source.cells``), e.g. ``Table 'Orders' on sheet 'Data'``
+or ``الورقة 'الطلبات'، الخلايا A1:D201``; what was read is carried as its parts (sheet,
+Table, cells) because the language is decided after reading.
 
 Before reading, the size of the block is checked: more than :data:`MAX_LIVE_CELLS` cells
 (e.g. a used range that reaches row 1,048,576 because whole columns were formatted) is
@@ -45,7 +48,7 @@ Examples
 --------
 >>> import xlwings as xw                       # doctest: +SKIP
 >>> orders = read_orders(xw.Book.caller())     # doctest: +SKIP
->>> orders.source                              # doctest: +SKIP
+>>> orders.source_in("en")                     # doctest: +SKIP
 "Table 'Orders' on sheet 'Data'"
 >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
 'fa'
@@ -60,9 +63,11 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.export_layouts import header_key, recognise_layout
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
+from retention_xl.labels import label
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
 
@@ -76,6 +81,7 @@ __all__ = [
     "read_orders",
     "report_language",
     "sample_texts",
+    "source_text",
 ]
 
 ORDERS_TABLE = INPUT_TABLES["orders"]
@@ -100,8 +106,6 @@ class LiveOrders:
         Columns named by the header cells, values as Excel gave them (object dtype).
     first_row : int
         Sheet row of ``frame``'s first row.
-    source : str
-        What was read, e.g. ``"Table 'Orders' on sheet 'Data'"``.
     sheet : str
         Name of the sheet holding the orders (never written to).
     right_to_left : bool or None
@@ -113,15 +117,48 @@ class LiveOrders:
         What the reading decided that the report should say, e.g. ``rows_not_read``
         (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
         their table and were left out).
+    table : str or None
+        The name of the Table read, when the orders are a Table.
+    cells : str or None
+        The cells read (``"A1:D201"``), when the orders are not a Table.
     """
 
     frame: pd.DataFrame
     first_row: int
-    source: str
     sheet: str
     right_to_left: bool | None = None
     located: str = "active"
     notices: tuple[Notice, ...] = ()
+    table: str | None = None
+    cells: str | None = None
+
+    def source_in(self, lang: str) -> str:
+        """What was read, in ``lang``: the first words of the report's subtitle."""
+        return source_text(lang, self.sheet, table=self.table, cells=self.cells)
+
+    @property
+    def source(self) -> str:
+        """What was read, in English, for the ribbon's (English) error messages."""
+        return self.source_in("en")
+
+
+def source_text(lang: str, sheet: str, *, table: str | None = None, cells: str | None = None) -> str:
+    """Where a live input was read, in ``lang``: a Table on a sheet, cells of a sheet, or a sheet.
+
+    >>> source_text("en", "Data", table="Orders")
+    "Table 'Orders' on sheet 'Data'"
+    >>> source_text("en", "Sheet1", cells="A1:D201")
+    "Sheet 'Sheet1', cells A1:D201"
+    >>> source_text("ar", "الطلبات", cells="A1:D201")
+    "الورقة 'الطلبات'، الخلايا A1:D201"
+    >>> source_text("fa", "تنظیمات")
+    'برگه‌ی «تنظیمات»'
+    """
+    if table is not None:
+        return label(lang, "source.table", table=table, sheet=sheet)
+    if cells is not None:
+        return label(lang, "source.cells", sheet=sheet, cells=cells)
+    return label(lang, "source.sheet", sheet=sheet)
 
 
 def column_letter(col: int) -> str:
@@ -350,8 +387,45 @@ def _with_rows_below(ws, region):
     return box, (lo, lo + region.shape[1])
 
 
-def _check_size(rng, what: str) -> None:
-    """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading any of it.
+def _needed_columns(ws, rng, roles: dict[str, str], table: bool) -> tuple[list[str], int]:
+    """The columns the report would use from the block ``rng`` (its role columns, the customer's
+    fallbacks, and those by which a known export is recognised, e.g. Shopify's 'Lineitem
+    quantity'), found from the header in its first rows, and the number of columns of the
+    header; ``([], 0)`` when no header names them. Only the first rows are read (and at most
+    :data:`_HEAD_COLUMNS` columns)."""
+    rows, cols = min(rng.shape[0], _HEAD_ROWS), min(rng.shape[1], _HEAD_COLUMNS)
+    values = ws.range((rng.row, rng.column), (rng.row + rows - 1, rng.column + cols - 1)).options(ndim=2).value
+    try:
+        header, c0, c1 = (0, 0, cols) if table else _locate(values)
+        names = unique_headers(str(h) if h is not None else f"Column {column_letter(rng.column + c0 + i)}"
+                               for i, h in enumerate(values[header][c0:c1]))
+        found = detect_columns(names, **roles)
+    except RetentionError:
+        return [], 0
+    layout = recognise_layout(names) if found.layout not in ("generic", "invoice_lines") else None
+    by_key = {header_key(n): n for n in reversed(names)}
+    signature = next((g for g in layout.signature if all(header_key(h) in by_key for h in g)), ()) if layout else ()
+    needed = [*found.used().values(), *found.fallbacks(), *(by_key[header_key(h)] for h in signature)]
+    return list(dict.fromkeys(needed)), len(names)
+
+
+def _inflated(ws, rng) -> bool:
+    """Whether the block ends in empty cells: its last row is empty, or its last column is
+    empty in its first rows (whole rows or columns once formatted or filled)."""
+    r2, c2 = rng.row + rng.shape[0] - 1, rng.column + rng.shape[1] - 1
+    c_last = min(c2, rng.column + _HEAD_COLUMNS - 1)
+    last_row = ws.range((r2, rng.column), (r2, c_last)).options(ndim=2).value
+    last_col = ws.range((rng.row, c2), (min(r2, rng.row + _HEAD_ROWS - 1), c2)).options(ndim=2).value
+    return not _filled(pd.DataFrame(last_row, dtype=object)).to_numpy().any() \
+        or not _filled(pd.DataFrame(last_col, dtype=object)).to_numpy().any()
+
+
+def _check_size(rng, what: str, ws=None, roles: dict[str, str] | None = None) -> None:
+    """Refuse a block of more than :data:`MAX_LIVE_CELLS` cells before reading it.
+
+    Only the block's first rows (for the header) and its last row and column are read, to
+    say which columns the report needs and whether the block is inflated by empty cells
+    (then, and only then, a Table named Orders would make it smaller).
 
     >>> class Block:
     ...     row, column, shape = 1, 1, (1_048_576, 5)
@@ -364,8 +438,16 @@ def _check_size(rng, what: str) -> None:
     cells = rows * cols
     if cells <= MAX_LIVE_CELLS:
         return
-    hint = "keep only the order rows and the columns the report needs"
-    if not what.startswith("Table"):
+    table = what.startswith("Table")
+    needed, width = _needed_columns(ws, rng, roles or {}, table) if ws is not None else ([], 0)
+    if needed and len(needed) < width:
+        listed = ", ".join(f"'{c}'" for c in needed)
+        hint = (f"keep only the order rows and the {len(needed)} columns the report uses ({listed}); "
+                + (f"the other {width - len(needed):,} columns can be deleted" if width - len(needed) > 1
+                   else "the other column can be deleted"))
+    else:
+        hint = "keep only the order rows and the columns the report needs"
+    if not table and (ws is None or _inflated(ws, rng)):
         hint += (" (Excel counts empty cells that were once formatted or filled: delete the empty rows"
                  " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
     raise DataError(
@@ -375,8 +457,11 @@ def _check_size(rng, what: str) -> None:
     )
 
 
-def read_orders(book) -> LiveOrders:
+def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
     """Read the pasted order table from ``book`` (an ``xlwings.Book``) in one bulk read.
+
+    ``roles`` are the columns named in the Settings table (``{"customer": "Email"}``): a
+    block too large to read names the columns the report would use.
 
     Raises
     ------
@@ -387,11 +472,13 @@ def read_orders(book) -> LiveOrders:
     lo = hi = 0  # the columns to find the header in (0, 0: all)
     notices: tuple[Notice, ...] = ()
     located = "table"
+    table_name = cells = None
     if found is not None:
         ws, table = found
         rng = table.range
-        source = f"Table '{table.name}' on sheet '{ws.name}'"
-        _check_size(rng, source)
+        table_name = table.name
+        source = source_text("en", ws.name, table=table_name)
+        _check_size(rng, source, ws, roles)
         values = rng.options(ndim=2).value
         if table.show_totals:
             values = values[:-1]
@@ -412,7 +499,7 @@ def read_orders(book) -> LiveOrders:
                 raise _go_to_orders(ws, f"holds {_OTHER_INPUTS[other]}, not orders")
             if what.startswith("The block"):
                 rng, (lo, hi) = _with_rows_below(ws, rng)
-        _check_size(rng, what)
+        _check_size(rng, what, ws, roles)
         values = rng.options(ndim=2).value
         header, c0, c1 = _locate([r[lo:hi] for r in values] if hi else values)
         c0, c1 = c0 + lo, c1 + lo
@@ -424,12 +511,14 @@ def read_orders(book) -> LiveOrders:
         used = _filled(pd.DataFrame([r[c0:c1] for r in values[header:]], dtype=object)).any(axis=0)
         c0, c1 = c0 + int(used.to_numpy().nonzero()[0][0]), c0 + int(used.to_numpy().nonzero()[0][-1]) + 1
         nrows = len(values) - header
-        source = f"Sheet '{ws.name}', cells {_address(rng.row + header, rng.column + c0, nrows, c1 - c0)}"
+        cells = _address(rng.row + header, rng.column + c0, nrows, c1 - c0)
+        source = source_text("en", ws.name, cells=cells)
     block = [list(r[c0:c1]) for r in values[header:]]
     if len(block) < 2:
         raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
     frame = _frame(block, rng.column + c0)
-    return LiveOrders(frame, rng.row + header + 1, source, ws.name, _right_to_left(ws), located, notices)
+    return LiveOrders(frame, rng.row + header + 1, ws.name, _right_to_left(ws), located, notices,
+                      table=table_name, cells=cells)
 
 
 def _arabic_letters(text: str) -> bool:

@@ -38,13 +38,13 @@ from retention_xl.analysis.kpis import MAX_WINDOW_DAYS, PERIOD_MAX_DAYS
 from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.errors import InvalidValue, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import column_letter
+from retention_xl.excel.live_orders import column_letter, source_text
 from retention_xl.input_sheets import INPUT_SHEETS, INPUT_TABLES, sheet_names
 from retention_xl.labels import label
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
 
 __all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "SettingProblem", "read_settings",
-           "settings_from_rows"]
+           "setting_name", "settings_from_rows"]
 
 SETTINGS_TABLE = INPUT_TABLES["settings"]
 SETTINGS_SHEETS = sheet_names("settings")
@@ -116,8 +116,10 @@ class LiveSettings:
         The report options (language ``"en"`` when the table leaves it to be detected).
     language_chosen : bool
         Whether the table names a language (otherwise the ribbon detects it from the orders).
-    source : str or None
-        Where the settings were read, or ``None`` when the workbook has none.
+    sheet : str or None
+        The sheet the settings were read from, or ``None`` when the workbook has none.
+    table : str or None
+        The name of their Table, when they are one.
     cells : dict
         Each setting given -> the cell of its value, for messages ("cell B7 of sheet 'Settings'").
     names : dict
@@ -128,10 +130,20 @@ class LiveSettings:
 
     options: ReportOptions = field(default_factory=lambda: ReportOptions(door="excel"))
     language_chosen: bool = False
-    source: str | None = None
+    sheet: str | None = None
+    table: str | None = None
     cells: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     lang: str = "en"
+
+    def source_in(self, lang: str) -> str | None:
+        """Where the settings were read, in ``lang`` (``"Table 'Settings' on sheet 'Setup'"``)."""
+        return None if self.sheet is None else source_text(lang, self.sheet, table=self.table)
+
+    @property
+    def source(self) -> str | None:
+        """Where the settings were read, in their own language (:attr:`lang`), as their messages are."""
+        return self.source_in(self.lang)
 
     def problem(self, key: str, what: str, **values: object) -> SettingProblem:
         """The setting ``key`` given here cannot be used: ``what`` is the label (``settings.<what>``)."""
@@ -193,7 +205,6 @@ def settings_from_rows(rows: list[list[object]], sheet: str, first_row: int = 2,
     """
     named = [(i, row[0]) for i, row in enumerate(rows[1:]) if row and row[0] is not None and _text(row[0])]
     lang = _language(sheet, [_text(n) for _, n in named])
-    source = f"Table '{table}' on sheet '{sheet}'" if table else f"Sheet '{sheet}'"
 
     def cell(i: int, column: int) -> str:
         letters = f"{column_letter(first_column + column)}{first_row + i}"
@@ -216,9 +227,9 @@ def settings_from_rows(rows: list[list[object]], sheet: str, first_row: int = 2,
         if value is None or _text(value) == "":
             continue
         given[key], cells[key] = value, cell(i, 1)
-    found = LiveSettings(source=source, cells=cells, names=names, lang=lang)
+    found = LiveSettings(sheet=sheet, table=table, cells=cells, names=names, lang=lang)
     try:
-        return LiveSettings(*_options(given), source=source, cells=cells, names=names, lang=lang)
+        return LiveSettings(*_options(given), sheet=sheet, table=table, cells=cells, names=names, lang=lang)
     except RetentionError as e:
         key = _OPTION_KEYS.get(e.option, e.option)
         if key not in cells:
@@ -239,6 +250,15 @@ def _local(names: tuple[str, ...], lang: str) -> str:
     if lang == "fa" and len(script) > 1:
         return script[-1]
     return names[0]
+
+
+def setting_name(key: str, lang: str) -> str:
+    """The name of the setting ``key`` in ``lang``, as the template writes it there.
+
+    >>> setting_name("customer", "en"), setting_name("customer", "ar"), setting_name("date", "fa")
+    ('Customer column', 'عمود العميل', 'ستون تاریخ')
+    """
+    return _local(SETTING_NAMES[key], lang)
 
 
 def _arabic_script(text: str) -> bool:

@@ -6,13 +6,14 @@ lay them out; a workbook without them, or whose Table holds no row with anything
 simply has none. Each is read in one bulk read, its size checked first like the orders'
 (:data:`~retention_xl.excel.live_orders.MAX_LIVE_CELLS`), and cleaned by the report's
 steps (:func:`~retention_xl.pipeline.clean_side_table`), so problems name the sheet rows
-the user sees.
+the user sees. Where it was read is named in the report's language
+(:meth:`LiveTable.source_in`).
 
 Examples
 --------
 >>> import xlwings as xw                          # doctest: +SKIP
 >>> read_side_table(xw.Book.caller(), "survey")  # doctest: +SKIP
-LiveTable(frame=..., first_row=5, source="Table 'Survey' on sheet 'Survey'", sheet='Survey')
+LiveTable(frame=..., first_row=5, sheet='Survey', table='Survey')
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pandas as pd
 
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.errors import DataError, InvalidValue
-from retention_xl.excel.live_orders import MAX_LIVE_CELLS
+from retention_xl.excel.live_orders import MAX_LIVE_CELLS, source_text
 
 __all__ = ["SIDE_TABLES", "LiveTable", "read_side_table"]
 
@@ -35,12 +36,21 @@ SIDE_TABLES = {kind: INPUT_TABLES[kind] for kind in ("survey", "contacts")}
 @dataclass(frozen=True)
 class LiveTable:
     """A Table as read: its values under its header names, the sheet row of its first data
-    row, what it is (for messages), and the sheet holding it."""
+    row, the sheet holding it and the Table's name."""
 
     frame: pd.DataFrame
     first_row: int
-    source: str
     sheet: str
+    table: str
+
+    def source_in(self, lang: str) -> str:
+        """What was read, in ``lang`` (``"Table 'Survey' on sheet 'Survey'"``), for the report."""
+        return source_text(lang, self.sheet, table=self.table)
+
+    @property
+    def source(self) -> str:
+        """What was read, in English, as the ribbon's error messages are."""
+        return self.source_in("en")
 
 
 def _find(book, name: str):
@@ -75,7 +85,7 @@ def read_side_table(book, kind: str) -> LiveTable | None:
     if found is None:
         return None
     ws, table = found
-    source = f"Table '{table.name}' on sheet '{ws.name}'"
+    source = source_text("en", ws.name, table=table.name)  # the ribbon's messages are in English
     rng = table.range
     rows, cols = rng.shape
     if rows * cols > MAX_LIVE_CELLS:
@@ -90,4 +100,4 @@ def read_side_table(book, kind: str) -> LiveTable | None:
     frame = pd.DataFrame([[_cell(v) for v in row] for row in values[1:]], columns=header, dtype=object)
     if not frame.notna().to_numpy().any():  # the template's empty row to paste into
         return None
-    return LiveTable(frame, rng.row + 1, source, ws.name)
+    return LiveTable(frame, rng.row + 1, ws.name, table.name)

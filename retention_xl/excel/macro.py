@@ -35,16 +35,18 @@ from dataclasses import dataclass
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import DataError, MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import LiveOrders, orders_elsewhere, read_orders, report_language, sample_texts
-from retention_xl.excel.live_settings import SETTING_NAMES, SettingProblem, read_settings
+from retention_xl.analysis.notices import Notice
+from retention_xl.excel.live_header import header_cells, header_gap
+from retention_xl.excel.live_settings import SETTING_NAMES, SettingProblem, read_settings, setting_name
 from retention_xl.labels import label
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.options import ReportOptions
-from retention_xl.wording import notice_text
+from retention_xl.wording import counted, notice_text
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.layout.blocks import Report
 
-__all__ = ["LiveRun", "error_message", "main", "run_report"]
+__all__ = ["HeaderNotFound", "LiveRun", "error_message", "main", "run_report"]
 
 TITLE = "Retention report"
 _log = logging.getLogger(__name__)
@@ -59,6 +61,23 @@ class LiveRun:
     report: Report
     written: LiveReport
     lang: str
+
+
+class HeaderNotFound(MissingColumns):
+    """The block of cells read as orders has no header row (:mod:`~retention_xl.excel.live_header`),
+    worded for the ribbon in the report's language.
+
+    Attributes
+    ----------
+    gap : Notice
+        Why the block read ends where it does (``"column"``, ``"row"``, ``"banner"``).
+    lang : {"en", "ar", "fa"}
+        The report's language, which the message is in.
+    """
+
+    def __init__(self, reason: str, *, roles: tuple[str, ...], columns: tuple[str, ...], gap: Notice, lang: str):
+        super().__init__(reason, roles=roles, columns=columns)
+        self.gap, self.lang = gap, lang
 
 
 @contextmanager
@@ -119,22 +138,22 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         if options is None:
             settings = read_settings(book)
             options, chosen = settings.options, settings.language_chosen
-        orders = read_orders(book)
+        orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         try:
-            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source)
+            cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
-            raise _misplaced(book, orders, err) or err
+            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or err
         except UnknownColumn as err:  # a column named in the Settings table: name its cell
             raise (settings and settings.unknown_column(err)) or err
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
-                                                                     name=t.source)
+                                                                     name=t.source_in(language))
                             for kind, t in side.items())
         show("Analysing")
         analysis = analyse(cleaned, options, survey=survey, contacts=contacts)
@@ -166,6 +185,51 @@ def _misplaced(book, orders: LiveOrders, err: MissingColumns) -> DataError | Non
                      f"report again")
 
 
+def _no_header(book, orders: LiveOrders, err: MissingColumns, lang: str) -> HeaderNotFound | None:
+    """The block read has no header row because of where it ends (an empty column or row, a
+    title line above the header): say which range was read and why it ended, and how to mend
+    the block (or make it a Table) before the Settings table, which cannot help then."""
+    if err.table != "orders":
+        return None
+    gap = header_gap(book, orders)
+    if gap is None:
+        return None
+    v = gap.values
+    if gap.code == "column":
+        why = label(lang, f"ribbon.no_header.column.{v['side']}", column=v["column"])
+        fix = label(lang, "ribbon.fix.column", column=v["column"])
+    elif gap.code == "row":
+        why = label(lang, "ribbon.no_header.row", row=v["row"])
+        fix = label(lang, "ribbon.fix.row", row=v["row"])
+    else:
+        why = label(lang, "ribbon.no_header.banner", **v)
+        fix = label(lang, counted("ribbon.fix.banner", v["header"] - v["row"], lang),
+                    first=v["row"], last=v["header"] - 1)
+    sep = label(lang, "settings.list_sep")
+    cells = header_cells(book, orders)
+    shown = sep.join(f"'{c}'" for c in cells[:6]) + (f"{sep}..." if len(cells) > 6 else "")
+    c0 = orders.cells.split(":")[0]
+    message = label(lang, "ribbon.no_header", source=orders.source_in(lang), roles=_listed(err.roles, lang),
+                    row=int("".join(ch for ch in c0 if ch.isdigit())), cells=shown, why=why, fix=fix,
+                    settings=_settings_remedy(err.roles, lang))
+    return HeaderNotFound(message, roles=err.roles, columns=err.columns, gap=gap, lang=lang)
+
+
+def _listed(items, lang: str, key: str = "role") -> str:
+    """``items`` as a list in ``lang``: "customer, date and amount" ("'Date column' and ...")."""
+    words = [label(lang, f"{key}.{i}") if key else i for i in items]
+    if len(words) < 2:
+        return "".join(words)
+    return label(lang, "settings.list_sep").join(words[:-1]) + label(lang, "ribbon.list_and") + words[-1]
+
+
+def _settings_remedy(roles: tuple[str, ...], lang: str) -> str:
+    """"write the customer, date and amount columns' headers next to 'Customer column', ... in a
+    table named Settings (Setting | Value)", in ``lang``."""
+    names = _listed([f"'{setting_name(r, lang)}'" for r in roles], lang, key="")
+    return label(lang, counted("ribbon.settings", len(roles), lang), roles=_listed(roles, lang), names=names)
+
+
 def error_message(err: BaseException) -> str:
     """One line for the user: the reason of a :class:`RetentionError`, else what went wrong.
 
@@ -175,7 +239,7 @@ def error_message(err: BaseException) -> str:
     >>> error_message(KeyError("x"))
     "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
     """
-    if isinstance(err, SettingProblem):  # worded for the ribbon already, in the settings' language
+    if isinstance(err, (SettingProblem, HeaderNotFound)):  # worded for the ribbon already, in their language
         return f"{label(err.lang, 'ribbon.title')}: {err}"
     if isinstance(err, RetentionError):
         hint = _remedy(err)
@@ -189,11 +253,14 @@ def _remedy(error: RetentionError) -> str:
 
     >>> _remedy(MissingColumns("no date column", roles=("date",), columns=("A",)))
     "Write the date column's header next to 'Date column' in a table named Settings (Setting | Value)"
+    >>> _remedy(MissingColumns("no column", roles=("customer", "date", "amount"), columns=("A",)))
+    "Write the customer, date and amount columns' headers next to 'Customer column', 'Date column' and 'Amount column' in a table named Settings (Setting | Value)"
     """
     if isinstance(error, MissingColumns):
-        names = " and ".join(f"'{SETTING_NAMES[r][0]}'" for r in error.roles)
-        which = " and ".join(error.roles)
-        return f"Write the {which} column's header next to {names} in a table named Settings (Setting | Value)"
+        if error.table != "orders":  # the Survey and Contacts Tables' columns are no settings
+            return ""
+        text = _settings_remedy(error.roles, "en")
+        return text[0].upper() + text[1:]
     if isinstance(error, UnknownColumn):
         return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
     if isinstance(error, NoUsableOrders):

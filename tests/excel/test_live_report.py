@@ -393,6 +393,65 @@ def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows
         run_report(book)
 
 
+TABLE_FIRST = ("or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and "
+               "click Build report again. Only if their header is then still not recognised, write the ")
+
+
+def test_an_empty_column_in_the_paste_is_named_before_the_settings(sample_rows):
+    book = fx.Book()
+    ws = book.add_sheet("Export")  # an empty column inserted after the customer's
+    ws.put("A1", [[*HEADERS[:2], None, *HEADERS[2:]], *[[*r[:2], None, *r[2:]] for r in sample_rows[:40]]])
+    book.select(ws.range("B7"))
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book)
+    assert error_message(caught.value) == (
+        "Retention report: Sheet 'Export', cells A1:B41 has no header naming the date and amount columns (row 1, "
+        "read as the header: 'Order id', 'Customer'): the block read ends at the empty column C, and the sheet "
+        "goes on beyond it. Delete the empty column C, " + TABLE_FIRST + "date and amount columns' headers next "
+        "to 'Date column' and 'Amount column' in a table named Settings (Setting | Value)")
+
+
+def test_a_click_in_orders_below_an_empty_row_names_that_row(sample_rows):
+    book = orders_book(sample_rows[:40], sheet="Export")
+    ws = book.sheets["Export"]
+    ws.put("A43", sample_rows[40:50])  # next month, below the empty row 42; the active cell stays there
+    book.select(ws.range("C45"))
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book)
+    message = error_message(caught.value)
+    assert message.startswith(
+        "Retention report: Sheet 'Export', cells A43:E52 has no header naming the customer, date and amount "
+        "columns (row 43, read as the header: 'SO-0000041', 'C01037', '2024-01-22 06:37:00', '26.6', 'web'): "
+        "the block read starts below the empty row 42, and the sheet has filled rows above it (the header may "
+        "be there). Delete the empty row 42, " + TABLE_FIRST + "customer, date and amount columns' headers "
+        "next to 'Customer column', 'Date column' and 'Amount column' in a table")
+    assert caught.value.gap.values["row"] == 42
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Sheet 'Orders', cells A1:E43 has no header naming the customer, date and amount columns (row 1, read "
+           "as the header: 'My shop - orders', 'Exported:'): row 1 looks like a title line above the header: row 3 "
+           "has more filled cells (5). Delete the rows above the header (1-2), or make the orders a Table"),
+    ("ar", "لا يوجد في الورقة 'Orders'، الخلايا A1:E43 رأس يسمّي أعمدة العميل، التاريخ والمبلغ (الصف 1، وقد قُرئ "
+           "رأسًا: 'My shop - orders'، 'Exported:'): يبدو الصف 1 سطر عنوان فوق الرأس: في الصف 3 خلايا ممتلئة أكثر "
+           "(5). احذف الصفوف فوق الرأس (1-2)، أو اجعل الطلبات جدولًا باسم Orders"),
+])
+def test_a_title_line_of_two_cells_above_the_header_is_named(sample_rows, lang, expected):
+    book = orders_book(sample_rows[:40], at="A3")
+    book.sheets["Orders"].put("A1", [["My shop - orders", None, None, "Exported:"]])
+    with pytest.raises(macro.HeaderNotFound) as caught:
+        run_report(book, lang=lang)
+    assert error_message(caught.value).startswith(f"{label(lang, 'ribbon.title')}: {expected}")
+    assert caught.value.roles == ("customer", "date", "amount")
+
+
+def test_the_settings_remedy_is_a_proper_list():
+    err = retention_xl.MissingColumns("could not tell", roles=("customer", "date", "amount"), columns=("A", "B"))
+    assert error_message(err) == (
+        "Retention report: could not tell. Write the customer, date and amount columns' headers next to "
+        "'Customer column', 'Date column' and 'Amount column' in a table named Settings (Setting | Value)")
+
+
 def test_header_without_orders_is_a_clear_error():
     book = orders_book([])
     with pytest.raises(DataError, match="no orders below it"):
@@ -419,6 +478,29 @@ def test_language_follows_a_persian_orders_sheet(sample_rows):
     assert run.orders.source.startswith("Sheet 'سفارش‌ها'")
     assert run.lang == "fa"
     assert [ws.name for ws in book.sheets][2:] == [s.name for s in run.report.sheets]
+
+
+AR_HEADERS = ["رقم الطلب", "العميل", "تاريخ الطلب", "المبلغ", "القناة"]
+
+
+@pytest.mark.parametrize(("lang", "table", "source"), [
+    ("ar", False, "الورقة 'الطلبات'، الخلايا A1:E41: من "),
+    ("ar", True, "الجدول 'Orders' في الورقة 'الطلبات': من "),
+    ("fa", False, "برگه‌ی «الطلبات»، خانه‌های A1:E41: از "),
+    ("fa", True, "جدول «Orders» در برگه‌ی «الطلبات»: از "),
+])
+def test_an_arabic_or_persian_report_names_its_orders_in_its_language(sample_rows, lang, table, source):
+    book = fx.Book()
+    ws = book.add_sheet("الطلبات")
+    ws.put("A1", [AR_HEADERS, *sample_rows[:40]])
+    if table:
+        ws.tables._items.append(fx.Table(ws, "Orders", ws.range("A1", "E41")))
+    run = run_report(book, lang=lang)
+    for key in ("summary", "issues"):  # the two sheets whose subtitle starts with the source
+        subtitle = book.sheets[label(lang, f"sheet.{key}")].grid(2, 1, 2, 1)[0][0]
+        assert subtitle.startswith(source), (key, subtitle)
+    assert run.orders.source_in("en") == ("Table 'Orders' on sheet 'الطلبات'" if table
+                                          else "Sheet 'الطلبات', cells A1:E41")
 
 
 # ---------------------------------------------------------------- re-running
@@ -811,6 +893,11 @@ def _reads(book) -> list[tuple]:
     return [e for e in book.log if e[0] == "read"]
 
 
+def _small_reads(book, most: int = 20_000) -> bool:
+    """Only a block's first rows and its last row and column were read, never the block."""
+    return all((r2 - r1 + 1) * (c2 - c1 + 1) <= most for _, _, (r1, c1, r2, c2), _ in _reads(book))
+
+
 def test_a_used_range_reaching_excels_last_cell_is_refused_before_reading(sample_rows):
     book = orders_book(sample_rows[:20])
     book.sheets["Orders"].put(f"XFD{EXCEL_ROWS}", [[" "]])  # e.g. a space typed in the last cell
@@ -820,7 +907,7 @@ def test_a_used_range_reaching_excels_last_cell_is_refused_before_reading(sample
         "The used range of sheet 'Orders' is A1:XFD1048576 (1,048,576 rows x 16,384 columns = "
         "17,179,869,184 cells), more than the 5,000,000 cells a report reads from Excel: ")
     assert "delete the empty rows below and columns right of the orders" in str(err.value)
-    assert _reads(book) == []
+    assert _small_reads(book)
 
 
 def test_formatted_whole_columns_are_refused_with_one_line(sample_rows, caller):
@@ -832,7 +919,7 @@ def test_formatted_whole_columns_are_refused_with_one_line(sample_rows, caller):
     assert alert["prompt"].startswith(
         "Retention report: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells)")
     assert alert["prompt"].endswith("run: retention-xl report orders.csv -o report.xlsx")
-    assert "\n" not in alert["prompt"] and _reads(book) == []
+    assert "\n" not in alert["prompt"] and _small_reads(book)
     assert [ws.name for ws in book.sheets] == ["Orders"]
 
 
@@ -845,7 +932,7 @@ def test_an_orders_table_near_the_limit_is_refused_before_reading(sample_rows):
                                          r"columns = 5,242,865 cells\)") as err:
         read_orders(book)
     assert "Ctrl+T" not in str(err.value)  # it is a table already
-    assert _reads(book) == []
+    assert _small_reads(book)
 
 
 def test_the_limit_counts_cells_around_the_active_cell(sample_rows, monkeypatch):
@@ -859,7 +946,41 @@ def test_the_limit_counts_cells_around_the_active_cell(sample_rows, monkeypatch)
     with pytest.raises(DataError, match=r"^The block of cells around the active cell on sheet 'Export' is A1:E21 "
                                          r"\(21 rows x 5 columns = 105 cells\), more than the 100 cells"):
         read_orders(book)
-    assert len(_reads(book)) == 1
+    assert len(_reads(book)) == 1 + 3  # the first read; then, refused: the header rows, the last row and column
+
+
+WIDE = [*HEADERS, *(f"Note {i}" for i in range(1, 16))]  # 20 columns, of which the report uses 4
+
+
+def test_a_wide_block_over_the_limit_names_the_columns_the_report_uses(sample_rows, monkeypatch):
+    monkeypatch.setattr(live_orders, "MAX_LIVE_CELLS", 500)
+    book = fx.Book()
+    ws = book.add_sheet("Orders")
+    ws.put("A1", [WIDE, *[[*r, *("x" * 15)] for r in sample_rows[:30]]])  # 31 x 20 = 620 cells, all filled
+    with pytest.raises(DataError) as err:
+        read_orders(book, {"customer": "Customer"})
+    assert str(err.value) == (
+        "The used range of sheet 'Orders' is A1:T31 (31 rows x 20 columns = 620 cells), more than the 500 cells a "
+        "report reads from Excel: keep only the order rows and the 4 columns the report uses ('Customer', "
+        "'Order date', 'Amount', 'Order id'); the other 16 columns can be deleted; for more orders, save them as "
+        "CSV and run: retention-xl report orders.csv -o report.xlsx")  # no Ctrl+T: a Table would be as large
+    assert _small_reads(book, most=200)
+    ws.tables._items.append(fx.Table(ws, "Orders", ws.range("A1", "T31")))
+    with pytest.raises(DataError, match=r"^Table 'Orders' on sheet 'Orders' is A1:T31 .* the 4 columns the report "
+                                         r"uses \('Customer', 'Order date', 'Amount', 'Order id'\); the other 16"):
+        read_orders(book)
+
+
+def test_a_block_inflated_by_empty_cells_is_advised_a_table(sample_rows, monkeypatch):
+    monkeypatch.setattr(live_orders, "MAX_LIVE_CELLS", 500)
+    book = orders_book(sample_rows[:30])
+    book.sheets["Orders"].put("E200", [[" "]])  # a space typed far below: the used range is A1:E200
+    with pytest.raises(DataError) as err:
+        read_orders(book)
+    assert "delete the empty rows below and columns right of the orders), or make the orders a table named " \
+           "Orders (Ctrl+T)" in str(err.value)
+    assert "the 4 columns the report uses ('Customer', 'Order date', 'Amount', 'Order id'); the other column " \
+           "can be deleted" in str(err.value)
 
 
 def test_whole_columns_selected_read_only_the_orders(sample_rows):

@@ -44,7 +44,8 @@ def test_a_settings_table_chooses_columns_period_language_and_money():
 def test_a_plain_settings_sheet_in_arabic_works_without_a_table():
     found = read_settings(book_with([["الفترة", "Y"], ["عمود العميل", "Client"]], table=False, sheet="الإعدادات"))
     assert found.options.period == "Y" and found.options.roles.customer == "Client"
-    assert found.source == "Sheet 'الإعدادات'"
+    assert found.source == "الورقة 'الإعدادات'"  # in the settings' own language, as their messages
+    assert found.source_in("en") == "Sheet 'الإعدادات'" and found.source_in("fa") == "برگه‌ی «الإعدادات»"
 
 
 @pytest.mark.parametrize(("rows", "message"), [
