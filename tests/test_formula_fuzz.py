@@ -259,6 +259,9 @@ def arguments(draw, func) -> tuple[list, dict]:
         elif name == "survivors":
             cohort = survivor_counts().map(lambda v: [[x] for x in v])
             args.append(draw(rarely(a_range(counts), cohort, 0.25)))
+        elif name == "scores":  # a survey's answers, spoiled a third of the time (NPS_MOE of one is #NUM!)
+            answers = st.lists(st.integers(0, 10).map(float), min_size=2, max_size=12).map(lambda v: [[x] for x in v])
+            args.append(draw(rarely(st.one_of(a_range(scores), scalar(scores)), answers, 1 / 3)))
         elif name in RANGES:
             args.append(draw(st.one_of(a_range(RANGES[name]), scalar(RANGES[name]))))
         elif name == "repeat":  # a count, or the range of customer ids of REPEAT_RATE(ids)
