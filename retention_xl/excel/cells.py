@@ -454,13 +454,15 @@ def excel_formula(func: Callable[..., Any]) -> Callable[..., Any]:
     A :class:`RetentionError` becomes its error code and reason; anything unexpected
     becomes ``#VALUE!`` and one line naming it, never a traceback; a result holding an
     infinity or NaN, one number or any cell of a spilled table, is ``#NUM!``
-    (:func:`_check_finite`).
+    (:func:`_check_finite`): numpy's overflow warnings on the way are not printed to
+    Excel's log, since the cell says it.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
         try:
-            result = func(*args)
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = func(*args)
             _check_finite(result)
             return result
         except RetentionError as err:
