@@ -123,7 +123,14 @@ __all__ = [
 if TYPE_CHECKING:  # for type checkers and editors; at run time names load on first use
     from retention_xl.analysis.orders import Orders
     from retention_xl.analysis.overview import Analysis
-    from retention_xl.dataframes import contact_plan, cohort_table, customer_table, period_kpis, predict_clv
+    from retention_xl.dataframes import (
+        cohort_table,
+        contact_plan,
+        customer_table,
+        period_kpis,
+        predict_clv,
+    )
+    from retention_xl.engines.run import ScaleRun, report_source
     from retention_xl.errors import (
         DataError,
         DivisionByZero,
@@ -141,8 +148,6 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
         TooLargeForMemory,
         UnknownColumn,
     )
-    from retention_xl.engines.run import ScaleRun, report_source
-    from retention_xl.options import ColumnRoles, ReportOptions
     from retention_xl.file_pipeline import (
         ContactsRun,
         ReportRun,
@@ -151,8 +156,9 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time names load on fi
         read_side_table,
         report_file,
     )
-    from retention_xl.pipeline import analyse, build_report
     from retention_xl.layout.blocks import Report
+    from retention_xl.options import ColumnRoles, ReportOptions
+    from retention_xl.pipeline import analyse, build_report
     from retention_xl.writers.xlsx_file import write_xlsx
 
 

@@ -26,7 +26,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from retention_xl.errors import DataError, OutputExists, OutputInsideInput, OutputIsInput
+from retention_xl.errors import (
+    DataError,
+    OutputExists,
+    OutputInsideInput,
+    OutputIsInput,
+)
 
 __all__ = ["check_target", "write_atomically"]
 
@@ -107,7 +112,9 @@ def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[obje
         if _same_file(path, given):
             raise OutputIsInput(path, given)
         if _folder_or_glob(given):
-            from retention_xl.sources.datasets import would_read  # pyarrow: only for a dataset read
+            from retention_xl.sources.datasets import (
+                would_read,  # pyarrow: only for a dataset read
+            )
 
             if would_read(given, path):
                 raise OutputInsideInput(path, given)

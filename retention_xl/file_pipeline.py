@@ -18,16 +18,16 @@ from pathlib import Path
 import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.holdout_split import Validation, validate_models
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
-from retention_xl.analysis.holdout_split import Validation, validate_models
 from retention_xl.analysis.side_tables import SideTable
-from retention_xl.options import ReportOptions
-from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
-from retention_xl.labels import label
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
+from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.sources import file_checks
 from retention_xl.sources.files import read_table
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics

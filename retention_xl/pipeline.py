@@ -28,9 +28,9 @@ from retention_xl.analysis.orders import Orders, clean_orders
 from retention_xl.analysis.overview import Analysis, analyse_orders
 from retention_xl.analysis.side_tables import SideTable, clean_contact_log, clean_survey
 from retention_xl.errors import InvalidValue
-from retention_xl.options import ColumnRoles, ReportOptions, given_options
 from retention_xl.layout import layout_report
 from retention_xl.layout.blocks import Report
+from retention_xl.options import ColumnRoles, ReportOptions, given_options
 
 __all__ = ["clean", "clean_side_table", "side_table", "analyse", "build_report"]
 

@@ -22,18 +22,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import xlwings as xw
-
 import numpy as np
+import xlwings as xw
 
 from retention_xl.analysis import metrics
 from retention_xl.errors import DataError, InvalidValue, OutOfRange
 from retention_xl.excel.cells import (
+    column,
     excel_formula,
     number,
     numbers,
     numbers_in_order,
-    column,
     optional_flag,
     optional_number,
     text,

@@ -6,15 +6,15 @@ import io
 import shutil
 import subprocess
 
-import openpyxl
+import fake_xlwings as fx
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from icalendar import Calendar
+from order_tables import built_report
 from typer.testing import CliRunner
 
-import fake_xlwings as fx
-from order_tables import built_report
 from retention_xl.cli import app
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.macro import run_report

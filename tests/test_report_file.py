@@ -9,11 +9,11 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-
 from order_tables import built_report as build_report
+
 from retention_xl.errors import DataError, OutputExists
-from retention_xl.writers.xlsx_file import report_bytes, write_xlsx
 from retention_xl.sample import generate_orders
+from retention_xl.writers.xlsx_file import report_bytes, write_xlsx
 
 INJECTIONS = ['=HYPERLINK("http://example.com","click")', "+1+2", "-3+4", "@SUM(A1:A2)", "=1/0"]
 
@@ -269,6 +269,7 @@ def test_prediction_labels_are_translated(lang, tmp_path):
 def test_a_shop_where_nobody_drops_out_is_told_so(lang):
     # the limit model (UCI Online Retail's shape): the Segments note says what P(alive) = 100% means
     from retail_like import retail_invoices
+
     from retention_xl.labels import label
     from retention_xl.options import ReportOptions
     from retention_xl.pipeline import analyse, build_report

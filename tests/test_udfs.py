@@ -6,11 +6,10 @@ import inspect
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import numpy as np
 
 from retention_xl import udfs
 from retention_xl.analysis.customers import customer_summary

@@ -104,7 +104,7 @@ class CurrencyCount:
     orders: tuple[int, ...]
 
     @classmethod
-    def of(cls, pairs: pd.DataFrame) -> "CurrencyCount":
+    def of(cls, pairs: pd.DataFrame) -> CurrencyCount:
         """Count the orders in each currency from the distinct pairs of :func:`currency_pairs`
         (of one table, or of its batches concatenated in order)."""
         pairs = pairs.drop_duplicates(ignore_index=True)

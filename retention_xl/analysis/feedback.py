@@ -38,7 +38,12 @@ import pandas as pd
 
 from retention_xl.analysis import metrics
 from retention_xl.analysis.contacts import value_at_stake
-from retention_xl.analysis.periods import normalise_period, period_labels, period_ordinals, period_starts
+from retention_xl.analysis.periods import (
+    normalise_period,
+    period_labels,
+    period_ordinals,
+    period_starts,
+)
 from retention_xl.analysis.segments import SEGMENTS
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.errors import InvalidValue

@@ -19,7 +19,11 @@ import pandas as pd
 
 from retention_xl.analysis.customers import DAY_NS, customer_summary
 from retention_xl.analysis.dates import read_day
-from retention_xl.analysis.models.choice import ModelChoice, choose_purchase_model, first_problem
+from retention_xl.analysis.models.choice import (
+    ModelChoice,
+    choose_purchase_model,
+    first_problem,
+)
 from retention_xl.analysis.option_checks import positive
 from retention_xl.errors import DataError
 
@@ -169,7 +173,7 @@ class _Purchases:
     amount: np.ndarray
 
     @classmethod
-    def of(cls, orders: pd.DataFrame) -> "_Purchases":
+    def of(cls, orders: pd.DataFrame) -> _Purchases:
         amount = orders["amount"].to_numpy(dtype=float)
         buying = amount >= 0
         codes, ids = pd.factorize(orders["customer"], sort=True)  # in id order, whatever the rows' order

@@ -31,8 +31,13 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.money import money_sum, money_sums
-from retention_xl.analysis.periods import normalise_period, period_labels, period_ordinals, period_starts
 from retention_xl.analysis.option_checks import whole
+from retention_xl.analysis.periods import (
+    normalise_period,
+    period_labels,
+    period_ordinals,
+    period_starts,
+)
 from retention_xl.errors import DataError, OutOfRange
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "MAX_WINDOW_DAYS", "PERIOD_MAX_DAYS", "period_kpis", "headline_kpis"]

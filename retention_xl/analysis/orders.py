@@ -32,7 +32,12 @@ from retention_xl.analysis.column_values import (
     email_case_example,
     email_spellings,
 )
-from retention_xl.analysis.columns import ColumnMap, header_words, detect_columns, short_text
+from retention_xl.analysis.columns import (
+    ColumnMap,
+    detect_columns,
+    header_words,
+    short_text,
+)
 from retention_xl.analysis.currencies import (
     CurrencyChoice,
     CurrencyCount,

@@ -41,7 +41,7 @@ class Spellings:
     ids: np.ndarray
 
     @classmethod
-    def of(cls, values: pd.Series, distinct: ColumnValues | None = None, ids: pd.Series | None = None) -> "Spellings":
+    def of(cls, values: pd.Series, distinct: ColumnValues | None = None, ids: pd.Series | None = None) -> Spellings:
         """From the column's ``values``; given their :class:`ColumnValues` (``distinct``) and
         its :func:`clean_ids` (``ids``), a text column's are taken from those, not found again."""
         if distinct is not None and ids is not None and values.dtype == "str":

@@ -19,9 +19,9 @@ import pandas as pd
 import pyarrow as pa
 
 from retention_xl.analysis.orders import Orders, no_orders_error
-from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS
+from retention_xl.atomic_write import check_target, write_atomically
 from retention_xl.engines.choice import check_pandas_fits, choose_engine, estimate_rows
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.sql_analysis import analyse_staged

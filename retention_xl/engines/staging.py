@@ -61,7 +61,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from retention_xl.analysis.column_values import ColumnValues, as_id, clean_ids, email_spellings
+from retention_xl.analysis.column_values import (
+    ColumnValues,
+    as_id,
+    clean_ids,
+    email_spellings,
+)
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.currencies import (
     CurrencyChoice,
@@ -72,9 +77,9 @@ from retention_xl.analysis.currencies import (
 )
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_days
+from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script
-from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.orders import Orders, clean_orders, status_notice
 from retention_xl.engines.batch_notices import (
     Spellings,
@@ -566,7 +571,7 @@ def _names(dataset: Dataset) -> list[str]:
     return []
 
 
-def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: "Spellings | None") -> pa.Table:
+def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: Spellings | None) -> pa.Table:
     """The clean orders in the staged layout, with the hash of each one's whole input row and
     whether its customer text is its id as written (``plain``)."""
     frame = cleaned.frame

@@ -31,8 +31,17 @@ from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.labels import label, labels_for
-from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Figures, Sheet, Table, Text, table_values
-from retention_xl.pipeline import analyse, build_report as lay_out, clean
+from retention_xl.layout.blocks import (
+    FORMATS,
+    SHEET_MARK,
+    Figures,
+    Sheet,
+    Table,
+    Text,
+    table_values,
+)
+from retention_xl.pipeline import analyse, clean
+from retention_xl.pipeline import build_report as lay_out
 from retention_xl.wording import counted, problem_text
 
 __all__ = ["ORDERS_TABLE", "build_report", "sheet_grid"]

@@ -66,9 +66,9 @@ from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.export_layouts import header_key, recognise_layout
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
+from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.labels import label
-from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
 
 __all__ = [

@@ -23,9 +23,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.excel.live_orders import MAX_LIVE_CELLS, source_text
+from retention_xl.input_sheets import INPUT_TABLES
 
 __all__ = ["SIDE_TABLES", "LiveTable", "read_side_table"]
 

@@ -32,19 +32,36 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from retention_xl.analysis.overview import Analysis
-from retention_xl.errors import DataError, MissingColumns, NoUsableOrders, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import LiveOrders, orders_elsewhere, read_orders, report_language, sample_texts
 from retention_xl.analysis.notices import Notice
+from retention_xl.analysis.overview import Analysis
+from retention_xl.errors import (
+    DataError,
+    MissingColumns,
+    NoUsableOrders,
+    RetentionError,
+    UnknownColumn,
+)
 from retention_xl.excel.live_header import header_cells, header_gap
-from retention_xl.excel.live_settings import SETTING_NAMES, SettingProblem, read_settings, setting_name
-from retention_xl.labels import label
+from retention_xl.excel.live_orders import (
+    LiveOrders,
+    orders_elsewhere,
+    read_orders,
+    report_language,
+    sample_texts,
+)
+from retention_xl.excel.live_settings import (
+    SETTING_NAMES,
+    SettingProblem,
+    read_settings,
+    setting_name,
+)
 from retention_xl.excel.live_side_tables import read_side_table
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
-from retention_xl.options import ReportOptions
-from retention_xl.wording import counted, notice_text
-from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
+from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
+from retention_xl.options import ReportOptions
+from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
+from retention_xl.wording import counted, notice_text
 
 __all__ = ["HeaderNotFound", "LiveRun", "error_message", "main", "run_report"]
 

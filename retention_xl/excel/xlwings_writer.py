@@ -45,11 +45,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from retention_xl.analysis.notices import Notice
-from retention_xl.excel.live_update import CHART_MARK, check_table_names, prepare_sheet, top_row
+from retention_xl.excel.live_update import (
+    CHART_MARK,
+    check_table_names,
+    prepare_sheet,
+    top_row,
+)
 from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.labels import label
-from retention_xl.wording import notice_text
 from retention_xl.layout.blocks import (
     FORMATS,
     SHEET_MARK,
@@ -61,6 +65,7 @@ from retention_xl.layout.blocks import (
     Text,
     table_values,
 )
+from retention_xl.wording import notice_text
 
 __all__ = [
     "HEATMAP_COLORS",

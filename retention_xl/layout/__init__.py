@@ -18,7 +18,14 @@ import dataclasses
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import DataError
 from retention_xl.labels import label, labels_for
-from retention_xl.layout.blocks import SHEET_COLUMNS, SHEET_ROWS, Report, Sheet, Table, fmt_date
+from retention_xl.layout.blocks import (
+    SHEET_COLUMNS,
+    SHEET_ROWS,
+    Report,
+    Sheet,
+    Table,
+    fmt_date,
+)
 from retention_xl.layout.cohorts import cohorts_sheet
 from retention_xl.layout.contacts import contacts_sheet
 from retention_xl.layout.feedback import feedback_sheet

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label
 from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths

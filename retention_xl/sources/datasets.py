@@ -81,7 +81,7 @@ class Dataset:
     first_row: int = 1
 
     @classmethod
-    def of_csv(cls, path: str | Path) -> "Dataset":
+    def of_csv(cls, path: str | Path) -> Dataset:
         """A CSV file streamed in batches, every cell as text (as
         :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
         detected the same way; no cell limit, since it is never held whole."""
@@ -99,7 +99,7 @@ class Dataset:
                    frame=(encoding, delimiter, blank))
 
     @classmethod
-    def of_frame(cls, frame, name: str, first_row: int = 2) -> "Dataset":
+    def of_frame(cls, frame, name: str, first_row: int = 2) -> Dataset:
         """A table already read (e.g. by :func:`~retention_xl.sources.files.read_table`), in
         slices; ``first_row`` is the file row of its first row."""
         return cls("frame", name, name=name, frame=frame, first_row=first_row)

@@ -3,8 +3,8 @@ the choice is stated and can be changed; a table in one currency is reported as 
 
 import pandas as pd
 import pytest
-
 from order_tables import DATA, built_report, words
+
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.errors import InvalidValue

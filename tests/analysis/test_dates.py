@@ -5,10 +5,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-
-from retention_xl.analysis.calendars import excel_serial_to_datetime, jalali_to_gregorian
-from retention_xl.analysis.dates import parse_dates
 from order_tables import said, words
+
+from retention_xl.analysis.calendars import (
+    excel_serial_to_datetime,
+    jalali_to_gregorian,
+)
+from retention_xl.analysis.dates import parse_dates
 
 
 def day(text):

@@ -3,13 +3,12 @@ analyst's figures (computed by hand below), and the detector picks the right col
 
 import pandas as pd
 import pytest
-
 from order_tables import DATA, built_report, words
+
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.export_layouts import recognise_layout
 from retention_xl.file_pipeline import read_orders
 from retention_xl.layout.statement import basis_lines
-
 
 
 def report_of(name, **options):

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from order_tables import words
+
 from retention_xl.analysis.columns import ColumnMap, detect_columns
 from retention_xl.analysis.orders import clean_orders
-from retention_xl.wording import problem_texts
 from retention_xl.errors import DataError
+from retention_xl.wording import problem_texts
 
 NBSP = "\u00a0"
 

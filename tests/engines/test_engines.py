@@ -11,15 +11,14 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from order_tables import DATA
+from services import spark_or_skip
+
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
 from retention_xl.errors import DataError, EngineOutOfMemory
 from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
-from services import spark_or_skip
-
 
 
 def cdnow_frame() -> pd.DataFrame:

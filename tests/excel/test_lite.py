@@ -16,7 +16,11 @@ import pytest
 from retention_xl import __version__, udfs
 from retention_xl.errors import DataError, OutputExists
 from retention_xl.excel import lite
-from retention_xl.excel.lite import lite_main_source, lite_requirements, write_lite_bundle
+from retention_xl.excel.lite import (
+    lite_main_source,
+    lite_requirements,
+    write_lite_bundle,
+)
 
 NPS_EXAMPLE = [[10.0], [10.0], [9.0], [9.0], [9.0], [8.0], [7.0], [6.0], [2.0], [10.0]]
 

@@ -21,17 +21,17 @@ from openpyxl.utils.cell import (
 )
 
 import retention_xl
-from retention_xl.labels import label
 from retention_xl.errors import DataError
 from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
 from retention_xl.excel.live_orders import read_orders, report_language
 from retention_xl.excel.macro import error_message, run_report
+from retention_xl.labels import label
+from retention_xl.layout.blocks import FORMATS, Chart
 from retention_xl.layout.blocks import SHEET_MARK as FILE_SHEET_MARK
-from retention_xl.writers.xlsx_file import report_bytes
-from retention_xl.sources.files import read_table
-from retention_xl.layout.blocks import Chart, FORMATS
 from retention_xl.sample import sample_path
+from retention_xl.sources.files import read_table
+from retention_xl.writers.xlsx_file import report_bytes
 
 HEADERS = ["Order id", "Customer", "Order date", "Amount", "Channel"]
 

@@ -4,7 +4,11 @@ import fake_xlwings as fx
 import pytest
 
 from retention_xl.errors import InvalidValue, MissingColumns
-from retention_xl.excel.live_settings import SettingProblem, read_settings, settings_from_rows
+from retention_xl.excel.live_settings import (
+    SettingProblem,
+    read_settings,
+    settings_from_rows,
+)
 from retention_xl.excel.macro import error_message, run_report
 
 ORDERS = [["Client", "Paid on", "Total"],

@@ -6,6 +6,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from services import POSTGRES_URL, postgres_or_skip, spark_or_skip
 
 from retention_xl.engines.run import report_source
 from retention_xl.engines.staging import whole_orders
@@ -13,7 +14,6 @@ from retention_xl.errors import DataError, InvalidValue
 from retention_xl.options import ColumnRoles, ReportOptions
 from retention_xl.sample import sample_path
 from retention_xl.sources.datasets import is_dataset, open_dataset
-from services import POSTGRES_URL, postgres_or_skip, spark_or_skip
 
 ORDERS = pd.DataFrame({
     "Customer": ["a", "b", "a", "c", "b", "a", "d", "c"],
