@@ -379,6 +379,7 @@ def test_a_command_leaves_huge_pages_to_the_system_unless_the_user_chose(tmp_pat
         assert done.stdout.split()[-1] == advice, done.stdout
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_the_command_line_shows_a_guessed_date_order_as_its_notice_not_a_python_warning(tmp_path):
     # every date could be either order: the library's read_orders warns, the command line
     # already says it in its notices and must not print a Python warning to the terminal too

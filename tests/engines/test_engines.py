@@ -186,9 +186,8 @@ def spark():
     return spark_or_skip()
 
 
-# the quick loop keeps the messy export (cleaning); the others are over a second each
-@pytest.mark.parametrize("name", [pytest.param(name, marks=[] if name in ("messy", "shopify_currencies")
-                                                else [pytest.mark.slow])
+# the quick loop keeps the messy export (cleaning); the others are over a second each (CI runs them)
+@pytest.mark.parametrize("name", [pytest.param(name, marks=[] if name == "messy" else [pytest.mark.slow])
                                   for name in sorted(DATASETS)])
 def test_duckdb_gives_the_pandas_report(name, tmp_path):
     frame = DATASETS[name]()
@@ -646,6 +645,7 @@ def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
                                               "matched": "c3@x.com"}, engine
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_the_currency_kept_is_decided_over_the_whole_table_not_per_slice(tmp_path):
     # 300 one-line orders: the first 120 in EUR, then 180 in USD. A slice of 100 rows sees only
     # EUR; over the table USD has the most orders: USD is kept, 120 EUR orders (1 each) left out.
@@ -679,6 +679,7 @@ def _hijri_or_jalali(kind: str) -> pd.DataFrame:
                          "Total": [str(10 + k) for k in range(n)]})
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
 @pytest.mark.parametrize("kind, batch, first", [("marked", 6, "1982-11-25"), ("future", 4, "1982-11-25")])
 def test_the_calendar_of_hijri_years_is_decided_once_for_the_whole_column(engine, kind, batch, first, tmp_path,
@@ -728,6 +729,7 @@ def _far_dates(kind: str) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame(rows, columns=["Order", "Customer", "Date", "Amount", "Status"]), 111
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
 @pytest.mark.parametrize("kind", ["left_out", "kept"])
 def test_dates_far_from_the_others_are_decided_over_the_whole_table(engine, kind, tmp_path, request):
