@@ -664,6 +664,16 @@ def test_the_currency_kept_is_decided_over_the_whole_table_not_per_slice(tmp_pat
     assert chosen.analysis.headline["orders"] == 120 and chosen.analysis.headline["revenue"] == 150.0
 
 
+def _in_batches(frame: pd.DataFrame, engine: str, batch: int, tmp_path, request) -> dict:
+    """The report of ``frame`` (as a Parquet file) by pandas and by ``engine`` cleaning it
+    ``batch`` rows at a time, by engine name."""
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    spark = request.getfixturevalue("spark") if engine == "spark" else None
+    return {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
+                                spark=spark, force=True) for name in ("pandas", engine)}
+
+
 def _hijri_or_jalali(kind: str) -> pd.DataFrame:
     """Dates whose first batch alone would be read as Jalali and the others as lunar Hijri:
     ``"marked"``, six unmarked 1403 dates, then six marked "هـ" in Arabic-Indic digits (the
@@ -688,11 +698,7 @@ def test_the_calendar_of_hijri_years_is_decided_once_for_the_whole_column(engine
     whole column is lunar (a "هـ" mark; most rows in the future as Jalali), so every batch
     reads it so, though its first batch alone would be Jalali."""
     frame = _hijri_or_jalali(kind)
-    source = tmp_path / "in.parquet"
-    frame.to_parquet(source)
-    spark = request.getfixturevalue("spark") if engine == "spark" else None
-    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
-                                spark=spark, force=True) for name in ("pandas", engine)}
+    runs = _in_batches(frame, engine, batch, tmp_path, request)
     for name, run in runs.items():
         assert str(run.analysis.customers.loc["c0", "first_order"].date()) == first, name
         found = {n.code: dict(n.values) for n in run.orders.notices}
@@ -734,11 +740,7 @@ def _far_dates(kind: str) -> tuple[pd.DataFrame, int]:
 @pytest.mark.parametrize("kind", ["left_out", "kept"])
 def test_dates_far_from_the_others_are_decided_over_the_whole_table(engine, kind, tmp_path, request):
     frame, batch = _far_dates(kind)
-    source = tmp_path / "in.parquet"
-    frame.to_parquet(source)
-    spark = request.getfixturevalue("spark") if engine == "spark" else None
-    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=batch,
-                                spark=spark, force=True) for name in ("pandas", engine)}
+    runs = _in_batches(frame, engine, batch, tmp_path, request)
     for name, run in runs.items():
         issues = run.orders.issues
         far = issues[issues["problem"] == "far_date"]
