@@ -673,7 +673,8 @@ def _currency_orders(column: str, col: ColumnValues, choice: CurrencyChoice, gro
                            "left_out", g_lines[where_g], g_amount[where_g]))
 
     if other.any():
-        listed(other, first, np.array([f"other_currency:{n}" for n in names[np.maximum(g_code, 0)]], dtype=object))
+        problems = np.array([f"other_currency:{n}" for n in names], dtype=object)  # one per currency, not per order
+        listed(other, first, problems[np.maximum(g_code, 0)])
     if mixed.any():
         of_rows = groups.of_rows()
         both = pd.DataFrame({"order": of_rows[has], "currency": codes[has]}).drop_duplicates()
