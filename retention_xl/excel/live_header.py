@@ -29,7 +29,8 @@ import pandas as pd
 from openpyxl.utils.cell import range_boundaries
 
 from retention_xl.analysis.notices import Notice
-from retention_xl.excel.live_orders import LiveOrders, column_letter
+from retention_xl.excel.live_orders import LiveOrders
+from retention_xl.sources.table_shape import column_letter, filled
 
 __all__ = ["HEAD_ROWS", "header_cells", "header_gap"]
 
@@ -38,7 +39,7 @@ HEAD_ROWS = 10
 
 
 def _filled(row: list[object]) -> list[bool]:
-    return [not (v is None or (isinstance(v, str) and not v.strip())) for v in row]
+    return [filled(v) for v in row]
 
 
 def _rows(ws, r1: int, c1: int, r2: int, c2: int) -> list[list[object]]:
@@ -70,16 +71,16 @@ def header_gap(book, orders: LiveOrders) -> Notice | None:
     c0, r0, c1, r1 = range_boundaries(orders.cells)
     used = ws.used_range
     u_r0, u_c0 = used.row, used.column
-    u_r1, u_c1 = u_r0 + used.shape[0] - 1, u_c0 + used.shape[1] - 1
+    u_c1 = u_c0 + used.shape[1] - 1
     head_end = min(r1, r0 + HEAD_ROWS)
     if u_r0 < r0 - 1 and not any(_filled(_rows(ws, r0 - 1, u_c0, r0 - 1, u_c1)[0])):
         return Notice("row", row=r0 - 1)
     if u_c1 > c1 + 1 or u_c0 < c0 - 1:  # the sheet goes on beside the block: an empty column between?
         band = _rows(ws, r0, u_c0, head_end, u_c1)
-        filled = pd.DataFrame([_filled(r) for r in band]).any(axis=0).to_numpy()
+        in_use = pd.DataFrame([_filled(r) for r in band]).any(axis=0).to_numpy()
         for side, gap, beyond in (("right", c1 + 1, slice(c1 + 1 - u_c0, None)),
                                   ("left", c0 - 1, slice(0, max(c0 - 1 - u_c0, 0)))):
-            if u_c0 <= gap <= u_c1 and not filled[gap - u_c0] and filled[beyond].any():
+            if u_c0 <= gap <= u_c1 and not in_use[gap - u_c0] and in_use[beyond].any():
                 return Notice("column", column=column_letter(gap), side=side)
     counts = [sum(_filled(r)) for r in _rows(ws, r0, c0, head_end, c1)]
     below = next((i for i, n in enumerate(counts[1:], 1) if n > counts[0]), None)

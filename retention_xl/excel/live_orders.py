@@ -69,14 +69,13 @@ from retention_xl.errors import DataError, RetentionError
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.labels import label
-from retention_xl.sources.table_shape import trim_blank_rows, unique_headers
+from retention_xl.sources.table_shape import column_letter, trim_blank_rows, unique_headers
 
 __all__ = [
     "MAX_LIVE_CELLS",
     "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
-    "column_letter",
     "orders_elsewhere",
     "read_orders",
     "report_language",
@@ -159,19 +158,6 @@ def source_text(lang: str, sheet: str, *, table: str | None = None, cells: str |
     if cells is not None:
         return label(lang, "source.cells", sheet=sheet, cells=cells)
     return label(lang, "source.sheet", sheet=sheet)
-
-
-def column_letter(col: int) -> str:
-    """Column letters of 1-based ``col``.
-
-    >>> column_letter(1), column_letter(26), column_letter(28), column_letter(703)
-    ('A', 'Z', 'AB', 'AAA')
-    """
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _address(row: int, col: int, nrows: int, ncols: int) -> str:

@@ -38,10 +38,11 @@ from retention_xl.analysis.kpis import MAX_WINDOW_DAYS, PERIOD_MAX_DAYS
 from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.errors import InvalidValue, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import column_letter, source_text
+from retention_xl.excel.live_orders import source_text
 from retention_xl.input_sheets import INPUT_SHEETS, INPUT_TABLES, sheet_names
 from retention_xl.labels import label
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
+from retention_xl.sources.table_shape import column_letter
 
 __all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "SettingProblem", "read_settings",
            "setting_name", "settings_from_rows"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["filled", "header_names", "unique_headers", "trim_blank_rows"]
+__all__ = ["column_letter", "filled", "header_names", "unique_headers", "trim_blank_rows"]
 
 
 def filled(v: object) -> bool:
@@ -30,11 +30,15 @@ def header_names(cells, first_column: int = 1) -> list[object]:
     >>> header_names(["Customer", None, " "], first_column=26)
     ['Customer', 'Column AA', 'Column AB']
     """
-    return [cell if filled(cell) else f"Column {_letters(first_column + i)}" for i, cell in enumerate(cells)]
+    return [cell if filled(cell) else f"Column {column_letter(first_column + i)}" for i, cell in enumerate(cells)]
 
 
-def _letters(column: int) -> str:
-    """Excel's letters of the 1-based ``column``: 1 -> A, 27 -> AA."""
+def column_letter(column: int) -> str:
+    """Excel's letters of the 1-based ``column``.
+
+    >>> column_letter(1), column_letter(26), column_letter(28), column_letter(703)
+    ('A', 'Z', 'AB', 'AAA')
+    """
     letters = ""
     while column > 0:
         column, rest = divmod(column - 1, 26)
