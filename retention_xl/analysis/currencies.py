@@ -35,7 +35,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import currency_code
 from retention_xl.errors import InvalidValue
 
-__all__ = ["CurrencyChoice", "CurrencyCount", "currency_pairs", "choose_currency", "currency_name",
+__all__ = ["CurrencyChoice", "CurrencyCount", "CurrencyOrders", "currency_orders", "currency_pairs", "choose_currency", "currency_name",
            "row_currencies", "currency_notice"]
 
 
@@ -200,3 +200,66 @@ def currency_notice(column: str, choice: CurrencyChoice, left: dict[str, list], 
                   currencies=", ".join(choice.names), left=others, unknown=int(unknown[0]),
                   unknown_value=float(unknown[1]), mixed=int(mixed[0]), mixed_value=float(mixed[1]),
                   count=sum(n for _, n, _ in others) + int(unknown[0]) + int(mixed[0]))
+
+
+@dataclass(frozen=True)
+class CurrencyOrders:
+    """The orders a currency choice leaves out, and its notice."""
+
+    left_out: np.ndarray
+    notice: Notice
+
+
+def currency_orders(column: str, col: ColumnValues, choice: CurrencyChoice, groups, live: np.ndarray,
+                     ok: np.ndarray, g_amount: np.ndarray, issues: list) -> CurrencyOrders:
+    """The cleaning's currency step (:func:`~retention_xl.analysis.orders.clean_orders`):
+    which usable orders (``ok``) are not in the currency kept: in another currency
+    (``other_currency``), with lines in two (``mixed_currency``), or, in a table of several
+    currencies, with none (``unknown_currency``); each listed on the row that shows it
+    (action ``left_out``, with its value in its own currency), appended to ``issues`` as the
+    cleaning lists its problems; ``groups`` are the cleaning's orders (rows sharing an id)."""
+    codes, known = row_currencies(col)
+    has = (codes >= 0) & live
+    first = groups.first(has)
+    big = np.iinfo(np.int64).max
+    low = groups.min(codes, has)
+    high = -groups.min(-codes, has)
+    g_code = np.where(first >= 0, codes[np.maximum(first, 0)], -1)
+    mixed = ok & (first >= 0) & (low != high) & (low != big)
+    kept = known.index(choice.code) if choice.code in known else -2
+    other = ok & (first >= 0) & ~mixed & (g_code != kept)
+    blank = ok & (first < 0)
+    unknown = blank & choice.several
+    names = np.array([currency_name(c) for c in known], dtype=object)
+    g_first, g_lines = groups.first_row(), groups.lines()
+
+    def listed(pick: np.ndarray, at: np.ndarray, problem) -> None:
+        where_g = np.flatnonzero(pick)
+        if len(where_g):
+            rows = at[where_g]
+            issues.append((rows, column, col.text(rows), problem if isinstance(problem, str) else problem[where_g],
+                           "left_out", g_lines[where_g], g_amount[where_g]))
+
+    if other.any():
+        problems = np.array([f"other_currency:{n}" for n in names], dtype=object)  # one per currency, not per order
+        listed(other, first, problems[np.maximum(g_code, 0)])
+    if mixed.any():
+        of_rows = groups.of_rows()
+        both = pd.DataFrame({"order": of_rows[has], "currency": codes[has]}).drop_duplicates()
+        both = both[mixed[both["order"].to_numpy()]]
+        joined = both.groupby("order", sort=True)["currency"].agg(lambda c: ", ".join(names[np.sort(c.to_numpy())]))
+        problem = np.full(len(groups), "", dtype=object)
+        problem[joined.index.to_numpy()] = ("mixed_currency:" + joined).to_numpy(dtype=object)
+        listed(mixed, first, problem)
+    if unknown.any():
+        listed(unknown, g_first, "unknown_currency")
+    left = {}
+    for i, c in enumerate(choice.currencies):
+        if c == choice.code:
+            continue
+        at = known.index(c) if c in known else -3
+        pick = other & (g_code == at)
+        left[currency_name(c)] = [int(pick.sum()), float(g_amount[pick].sum())]
+    notice = currency_notice(column, choice, left, (int(unknown.sum()), float(g_amount[unknown].sum())),
+                             (int(mixed.sum()), float(g_amount[mixed].sum())), int((blank & ~unknown).sum()))
+    return CurrencyOrders(other | mixed | unknown, notice)

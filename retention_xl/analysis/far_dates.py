@@ -25,10 +25,15 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["GAP_YEARS", "MAX_SHARE", "MAX_ORDERS", "far_days"]
+__all__ = ["GAP_YEARS", "MAX_SHARE", "MAX_ORDERS", "far_days", "far_orders"]
+
+#: nanoseconds in a day
+DAY_NS = 86_400_000_000_000
 
 #: a gap of more than this many years between consecutive order days splits them into groups
 GAP_YEARS = 10
@@ -85,3 +90,16 @@ def far_days(days: np.ndarray, orders: np.ndarray) -> np.ndarray:
     small = (sizes <= MAX_SHARE * orders.sum()) & (sizes <= MAX_ORDERS)
     small[np.argmax(sizes)] = False  # the bulk is never left out
     return days[small[group]]
+
+
+def far_orders(sale: np.ndarray, g_date: np.ndarray, leave_out_days: Collection[int] | None) -> np.ndarray:
+    """Per order, whether it is a sale dated on a day far from all the others: the days
+    given (``leave_out_days``, decided over a whole table this is a slice of), or those
+    :func:`far_days` finds in the sales (``sale``, the orders' dates ``g_date`` in ns)."""
+    g_day = np.floor_divide(g_date, DAY_NS)
+    if leave_out_days is None:
+        days, counts = np.unique(g_day[sale], return_counts=True)
+        leave_out = far_days(days, counts)
+    else:
+        leave_out = np.fromiter(leave_out_days, dtype=np.int64)
+    return sale & np.isin(g_day, leave_out) if len(leave_out) else np.zeros(len(sale), bool)

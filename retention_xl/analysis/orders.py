@@ -42,13 +42,11 @@ from retention_xl.analysis.currencies import (
     CurrencyChoice,
     CurrencyCount,
     choose_currency,
-    currency_name,
-    currency_notice,
+    currency_orders,
     currency_pairs,
-    row_currencies,
 )
 from retention_xl.analysis.dates import parse_dates
-from retention_xl.analysis.far_dates import far_days
+from retention_xl.analysis.far_dates import far_orders
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
@@ -66,10 +64,6 @@ ROW_PER_ORDER_SHARE = 0.05
 #: how many statuses a statuses notice names on each side (sales, not sales); the notice
 #: counts the others (``statuses_more``, ``kept_more``)
 STATUSES_SHOWN = 8
-
-#: nanoseconds in a day
-DAY_NS = 86_400_000_000_000
-
 
 
 @dataclass(frozen=True)
@@ -398,7 +392,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     reason_detail_row = np.full(n_groups, -1, dtype=np.int64)
     currency_out = None
     if currency_choice is not None:
-        currency_out = _currency_orders(cols.currency_column, data[cols.currency_column], currency_choice, groups,
+        currency_out = currency_orders(cols.currency_column, data[cols.currency_column], currency_choice, groups,
                                         live, ok, g_amount, issues)
         reason[currency_out.left_out] = "currency"
     if cols.status:
@@ -467,7 +461,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     sale = ok & ~excluded
 
     # ---- orders dated far from all the others (a mistyped year), left out
-    far = _far_orders(sale, g_date, leave_out_days)
+    far = far_orders(sale, g_date, leave_out_days)
     if far.any():
         row_order = groups.of_rows()
         on_date = d_ok & live & (row_order >= 0) & (t_ns == g_date[np.maximum(row_order, 0)])
@@ -566,18 +560,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                   n_used_rows=int(row_live_used.sum()))
 
 
-def _far_orders(sale: np.ndarray, g_date: np.ndarray, leave_out_days: Collection[int] | None) -> np.ndarray:
-    """Per order, whether it is a sale dated on a day far from all the others: the days
-    given, or those :func:`~retention_xl.analysis.far_dates.far_days` finds in the sales."""
-    g_day = np.floor_divide(g_date, DAY_NS)
-    if leave_out_days is None:
-        days, counts = np.unique(g_day[sale], return_counts=True)
-        leave_out = far_days(days, counts)
-    else:
-        leave_out = np.fromiter(leave_out_days, dtype=np.int64)
-    return sale & np.isin(g_day, leave_out) if len(leave_out) else np.zeros(len(sale), bool)
-
-
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:
     """The orders' customers as a categorical column: ``keys[codes]``, the categories the
     customer ids used, sorted (what ``astype("category")`` gives), without making a
@@ -634,67 +616,6 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
             notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
                                   column=name, marks=marks))
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
-
-
-@dataclass(frozen=True)
-class _CurrencyOrders:
-    """The orders a currency choice leaves out, and its notice."""
-
-    left_out: np.ndarray
-    notice: Notice
-
-
-def _currency_orders(column: str, col: ColumnValues, choice: CurrencyChoice, groups, live: np.ndarray,
-                     ok: np.ndarray, g_amount: np.ndarray, issues: list) -> _CurrencyOrders:
-    """Which usable orders (``ok``) are not in the currency kept: in another currency
-    (``other_currency``), with lines in two (``mixed_currency``), or, in a table of several
-    currencies, with none (``unknown_currency``); each listed on the row that shows it
-    (action ``left_out``, with its value in its own currency)."""
-    codes, known = row_currencies(col)
-    has = (codes >= 0) & live
-    first = groups.first(has)
-    big = np.iinfo(np.int64).max
-    low = groups.min(codes, has)
-    high = -groups.min(-codes, has)
-    g_code = np.where(first >= 0, codes[np.maximum(first, 0)], -1)
-    mixed = ok & (first >= 0) & (low != high) & (low != big)
-    kept = known.index(choice.code) if choice.code in known else -2
-    other = ok & (first >= 0) & ~mixed & (g_code != kept)
-    blank = ok & (first < 0)
-    unknown = blank & choice.several
-    names = np.array([currency_name(c) for c in known], dtype=object)
-    g_first, g_lines = groups.first_row(), groups.lines()
-
-    def listed(pick: np.ndarray, at: np.ndarray, problem) -> None:
-        where_g = np.flatnonzero(pick)
-        if len(where_g):
-            rows = at[where_g]
-            issues.append((rows, column, col.text(rows), problem if isinstance(problem, str) else problem[where_g],
-                           "left_out", g_lines[where_g], g_amount[where_g]))
-
-    if other.any():
-        problems = np.array([f"other_currency:{n}" for n in names], dtype=object)  # one per currency, not per order
-        listed(other, first, problems[np.maximum(g_code, 0)])
-    if mixed.any():
-        of_rows = groups.of_rows()
-        both = pd.DataFrame({"order": of_rows[has], "currency": codes[has]}).drop_duplicates()
-        both = both[mixed[both["order"].to_numpy()]]
-        joined = both.groupby("order", sort=True)["currency"].agg(lambda c: ", ".join(names[np.sort(c.to_numpy())]))
-        problem = np.full(len(groups), "", dtype=object)
-        problem[joined.index.to_numpy()] = ("mixed_currency:" + joined).to_numpy(dtype=object)
-        listed(mixed, first, problem)
-    if unknown.any():
-        listed(unknown, g_first, "unknown_currency")
-    left = {}
-    for i, c in enumerate(choice.currencies):
-        if c == choice.code:
-            continue
-        at = known.index(c) if c in known else -3
-        pick = other & (g_code == at)
-        left[currency_name(c)] = [int(pick.sum()), float(g_amount[pick].sum())]
-    notice = currency_notice(column, choice, left, (int(unknown.sum()), float(g_amount[unknown].sum())),
-                             (int(mixed.sum()), float(g_amount[mixed].sum())), int((blank & ~unknown).sum()))
-    return _CurrencyOrders(other | mixed | unknown, notice)
 
 
 def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, shown: np.ndarray,
