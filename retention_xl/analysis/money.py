@@ -24,16 +24,23 @@ Examples
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
-__all__ = ["money_sums", "money_sum"]
+__all__ = ["money_sums", "money_sum", "MAX_AMOUNT"]
 
+#: an amount this large or larger (either sign) is no order's amount (a quintillion, in any
+#: currency): the cleaning skips its row, so that no engine meets it (the SQL engines'
+#: ``DECIMAL(38, 9)`` holds amounts below 10^29, and sums of up to 10^11 such orders)
+MAX_AMOUNT = 1e18
 _NANO = 1_000_000_000
 _EXACT = 2.0 ** 53  # float sums of whole numbers are exact below this
 _SPLIT = 2.0 ** 32  # billionths are added as two whole parts: above and below 2^32
 _FITS = 2 ** 30  # high parts whose total still fits in int64 with the low part
-#: a key whose amounts add up (in absolute value) to this or more is summed as floats: its
-#: billionths would not fit the exact int64 parts (and DECIMAL(38, 9) stops at 10^29)
+#: a key whose amounts add up (in absolute value) to this or more is summed with Python's
+#: integers: its billionths would not fit the exact int64 parts
 FLOAT_FROM = 1e18
 
 
@@ -54,12 +61,34 @@ def _grouped(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _exact_sums(keys: np.ndarray, amounts: np.ndarray, huge: np.ndarray) -> np.ndarray:
+    """The sums of the ``huge`` keys (a few) with Python's integers: each amount in
+    billionths as DuckDB casts it, the total made the nearest float (past the largest float:
+    infinite, with its sign)."""
+    rows = np.flatnonzero(huge[keys])
+    rows = rows[np.argsort(keys[rows], kind="stable")]
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = _billionths(amounts[rows])
+    totals = dict.fromkeys(np.flatnonzero(huge).tolist(), 0)
+    for key, b, a in zip(keys[rows].tolist(), scaled.tolist(), amounts[rows].tolist()):
+        # past about 1.8e299 the amount times 10^9 is no float: its exact value instead
+        totals[key] += int(b) if math.isfinite(b) else int(Fraction(a) * _NANO)
+    out = np.empty(len(totals))
+    for i, total in enumerate(totals.values()):
+        try:
+            out[i] = total / _NANO  # Python's integer division is correctly rounded
+        except OverflowError:
+            out[i] = math.inf if total > 0 else -math.inf
+    return out
+
+
 def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
     """Sum of ``amounts`` per key (integer codes in ``0..n-1``), exactly, as floats.
 
     Missing amounts (NaN) count as 0; an infinite amount makes its key's sum NaN. A key
     whose amounts add up to :data:`FLOAT_FROM` or more in absolute value (no shop's
-    revenue) gets the sum of its floats.
+    revenue) is summed exactly too, with Python's integers; a total past the largest float
+    is infinite.
     """
     amounts = np.asarray(amounts, dtype=float)
     keys = np.asarray(keys, dtype=np.int64)
@@ -73,11 +102,11 @@ def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
     if float(np.abs(amounts).max(initial=0.0)) * len(amounts) >= FLOAT_FROM:  # rare: look per key
         with np.errstate(over="ignore"):
             huge = np.bincount(keys, weights=np.abs(amounts), minlength=n) >= FLOAT_FROM
-            if huge.any():
-                floats = np.bincount(keys, weights=amounts, minlength=n)
-                amounts = np.where(huge[keys], 0.0, amounts)
-            else:
-                huge = None
+        if huge.any():
+            exact = _exact_sums(keys, amounts, huge)
+            amounts = np.where(huge[keys], 0.0, amounts)
+        else:
+            huge = None
     scaled = _billionths(amounts)
     high = np.floor(scaled / _SPLIT)  # both parts exact: a power of two apart
     low = scaled - high * _SPLIT
@@ -93,7 +122,7 @@ def money_sums(keys: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
     for i in np.flatnonzero(~small):  # past about 9 million: a few totals, not rows
         out[i] = (int(high[i]) * int(_SPLIT) + int(low[i])) / _NANO
     if huge is not None:
-        out[huge] = floats[huge]
+        out[huge] = exact
     if spoiled is not None:
         out[spoiled] = np.nan
     return out

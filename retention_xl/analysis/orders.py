@@ -48,6 +48,7 @@ from retention_xl.analysis.currencies import (
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_orders
 from retention_xl.analysis.issue_table import issue_frame
+from retention_xl.analysis.money import MAX_AMOUNT
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
 from retention_xl.analysis.order_lines import amount_level, group_orders
@@ -602,6 +603,9 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
             dash_u = (text.str.strip() == "-").to_numpy(dtype=bool)
             miss &= ~dash_u[np.maximum(col.codes, 0)]  # "-" is zero in accounting format
         code = np.maximum(col.codes, 0)
+        too_large = np.abs(nr.values.astype("float64")) >= MAX_AMOUNT
+        if too_large.any():
+            nr.problem[too_large & (nr.problem == None)] = "amount_too_large"  # noqa: E711
         prob = nr.problem[code] if len(nr.problem) else np.full(n, None, object)
         b = (prob != None) & ~miss  # noqa: E711
         value = value * (nr.values[code].astype("float64") if len(nr.values) else np.zeros(n))
@@ -615,6 +619,14 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
             marks = ", ".join(nr.currencies[:6])
             notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
                                   column=name, marks=marks))
+    if len(parts) == 2:  # quantity x unit price: each below the limit, their product maybe not
+        big = ok & (np.abs(value) >= MAX_AMOUNT)
+        if big.any():
+            role, name, col, miss, b, prob, fixed = parts[1]
+            parts[1] = (role, name, col, miss, b | big, np.where(big, "amount_too_large", prob), fixed)
+            problem = np.where(big, "amount_too_large", problem)
+            ok &= ~big
+            bad |= big
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
 
 

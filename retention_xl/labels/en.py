@@ -119,6 +119,7 @@ LABELS = {
     "problem.year_out_of_range": "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)",
     "problem.not_a_number": "not a number",
     "problem.not_finite": "not a finite number",
+    "problem.amount_too_large": "amount of a quintillion (10^18) or more: no order is worth that much",
     "problem.boolean_not_number": "not a number (true/false)",
     "notice.date_swapped": "Dates in '{column}': the text dates are all {order} that cannot be {other_order}, which is what a spreadsheet set to {other_order} leaves as text when it turns the others into dates with day and month swapped; {count:,} such dates were swapped back (e.g. {was} read as {now}; see Data issues).",
     "notice.date_swapped.one": "Dates in '{column}': the text dates are all {order} that cannot be {other_order}, which is what a spreadsheet set to {other_order} leaves as text when it turns the others into dates with day and month swapped; 1 such date was swapped back ({was} read as {now}; see Data issues).",

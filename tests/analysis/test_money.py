@@ -74,9 +74,25 @@ def test_large_sums_are_duckdbs_to_the_bit():
 
 
 @pytest.mark.filterwarnings("error")  # no overflow on the way
-def test_keys_past_the_exact_range_get_their_float_sum_and_the_others_stay_exact():
-    keys = np.array([0, 0, 1, 2, 2, 2, 3, 4, 4])
-    amounts = np.array([1e20, 1.0, 5.0, 219.79, 0.1, 0.2, 1e300, 1e308, 1e308])
-    assert money_sums(keys, amounts, 5).tolist() == [1e20 + 1.0, 5.0, 220.09, 1e300, float("inf")]
+def test_keys_past_the_int64_parts_are_still_duckdbs_and_the_others_stay_exact():
+    keys = np.array([0, 0, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4])
+    amounts = np.array([1e20, 1.0, 5.0, 219.79, 0.1, 0.2, 1e20, 1.0, -1e20, 1e28, 1e28, 1e28, 0.1])
+    con = duckdb.connect()
+    con.register("frame", pd.DataFrame({"key": keys, "amount": amounts}))
+    theirs = dict(con.execute(
+        f"SELECT key, CAST(SUM(CAST(amount AS {MONEY})) AS DOUBLE) FROM frame GROUP BY key").fetchall())
+    ours = money_sums(keys, amounts, 5).tolist()
+    assert ours == [theirs[k] for k in range(5)]
+    assert ours[3] == 1.0  # as floats, 1e20 + 1 - 1e20 was 0.0
     many = np.full(20, 9e17)  # each below the limit, their total above it
-    assert money_sums(np.zeros(20, dtype=np.int64), many, 1).tolist() == [float(np.sum(many))]
+    assert money_sums(np.zeros(20, dtype=np.int64), many, 1).tolist() == [1.8e19]
+
+
+@pytest.mark.filterwarnings("error")
+def test_amounts_past_decimal_are_summed_exactly_and_past_the_largest_float_are_infinite():
+    # DuckDB's DECIMAL(38, 9) cannot hold these; the exact sum is still the answer
+    assert money_sum(np.array([1e308, 1e308, 5.0, -1e308, -1e308])) == 5.0
+    assert money_sum(np.array([1e300, -1e300, 0.5])) == 0.5
+    keys = np.array([0, 1, 1, 2, 2])
+    assert money_sums(keys, np.array([1e300, 1e308, 1e308, -1e308, -1e308]), 3).tolist() == [
+        1e300, float("inf"), float("-inf")]

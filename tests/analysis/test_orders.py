@@ -566,3 +566,17 @@ def test_the_days_a_caller_decided_are_left_out_and_none_when_it_says_none():
     assert told.frame["customer"].tolist() == ["c", "a"] and told.issues["row"].tolist() == [3]
     many = pd.concat([raw.iloc[[0]]] * 150 + [raw.iloc[[2]]], ignore_index=True)
     assert len(clean_orders(many).frame) == 150 and len(clean_orders(many, leave_out_days=()).frame) == 151
+
+
+def test_an_amount_no_order_reaches_is_skipped_with_its_reason():
+    raw = pd.DataFrame({"customer": ["a", "b", "c", "a"], "order id": ["1", "2", "3", "4"],
+                        "date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-02-01"],
+                        "quantity": [2, 1e10, 1, 1], "unit price": [5.0, 1e10, 1e18, 7.0]})
+    result = clean_orders(raw)
+    assert result.frame["amount"].tolist() == [10.0, 7.0]
+    issues = result.issues.set_index("row")
+    # the product of two ordinary-looking numbers, and a price of 10^18 itself
+    assert issues.loc[[2 + 1, 3 + 1], "problem"].tolist() == ["amount_too_large"] * 2
+    assert issues.loc[[2 + 1, 3 + 1], "column"].tolist() == ["unit price"] * 2
+    assert clean_orders(raw.assign(**{"unit price": [5.0, 1.0, -1e19, 7.0]})).issues["problem"].tolist() == [
+        "amount_too_large"]
