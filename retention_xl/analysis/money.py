@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["money_sums", "money_sum", "MAX_AMOUNT"]
+__all__ = ["MAX_AMOUNT", "money_sum", "money_sums"]
 
 #: an amount this large or larger (either sign) is no order's amount (a quintillion, in any
 #: currency): the cleaning skips its row, so that no engine meets it (the SQL engines'
