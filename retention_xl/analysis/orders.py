@@ -40,10 +40,9 @@ from retention_xl.analysis.columns import (
 )
 from retention_xl.analysis.currencies import (
     CurrencyChoice,
-    CurrencyCount,
     choose_currency,
+    currency_count,
     currency_orders,
-    currency_pairs,
 )
 from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_orders
@@ -296,8 +295,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             raise InvalidValue(f"currency '{currency}' was chosen, but the table has no currency column; "
                                f"name it with currency_column", option="currency_column")
     elif currency_choice is None:
-        currency_choice = choose_currency(
-            CurrencyCount.of(currency_pairs(data[cols.currency_column], ocol, rows)), currency)
+        currency_choice = choose_currency(currency_count(data[cols.currency_column], ocol), currency)
 
     # ---- values per row
     cust = data[cols.customer]

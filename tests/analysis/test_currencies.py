@@ -1,11 +1,16 @@
 """Orders in several currencies: one currency is reported, the others' orders are listed,
 the choice is stated and can be changed; a table in one currency is reported as before."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from order_tables import DATA, built_report, words
 
+from retention_xl.analysis.column_values import ColumnValues
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.currencies import CurrencyCount, currency_count, currency_pairs
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.errors import InvalidValue
 from retention_xl.file_pipeline import read_orders
@@ -217,3 +222,34 @@ def test_the_currency_column_can_be_named():
                         "Money": ["USD", "EUR"], "Currency": ["X", "X"]})
     orders = read_orders(raw, ReportOptions(currency="EUR"), currency_column="Money")
     assert orders.columns.currency_column == "Money" and orders.frame["amount"].tolist() == [2.0]
+
+
+_ids = st.one_of(st.none(), st.sampled_from(["", "N/A", "#1001", "#1002", "1003"]), st.integers(1, 6),
+                 st.sampled_from([4.0, 1003.0, 2.5]))
+_currencies = st.one_of(st.none(), st.sampled_from(["USD", "usd ", "EUR", "SAR", "ر.س", "", "N/A"]))
+
+
+@given(st.lists(st.tuples(_ids, _currencies), min_size=0, max_size=30), st.booleans(), st.integers(1, 7))
+@example([("#1001", "USD"), ("#1002", "EUR"), ("#1001", "EUR"), (None, "usd "), ("1003", None)], True, 2)
+def test_one_tables_count_is_the_count_of_its_pairs_and_of_its_batches_pairs(rows, with_ids, batch):
+    """currency_count (integer codes, one table) counts what CurrencyCount.of counts of the
+    text pairs, of the whole table and of its batches concatenated (the batch engines)."""
+    ids = pd.Series([i for i, _ in rows], dtype=object)
+    cur = pd.Series([c for _, c in rows], dtype=object)
+    order = ColumnValues.of(ids) if with_ids else None
+    whole = CurrencyCount.of(currency_pairs(ColumnValues.of(cur), order, np.arange(len(rows))))
+    assert currency_count(ColumnValues.of(cur), order) == whole
+    parts = [currency_pairs(ColumnValues.of(cur[k:k + batch].reset_index(drop=True)),
+                            ColumnValues.of(ids[k:k + batch].reset_index(drop=True)) if with_ids else None,
+                            np.arange(k, min(k + batch, len(rows))))
+             for k in range(0, len(rows), batch)]
+    if parts:
+        assert CurrencyCount.of(pd.concat(parts, ignore_index=True)) == whole
+
+
+def test_order_ids_are_the_same_text_in_every_batch_whatever_their_type():
+    cur = ColumnValues.of(pd.Series(["USD", "EUR", "USD"]))
+    for ids in (pd.Series([1003, 7, 1003]), pd.Series([1003.0, 7.0, 1003.0]), pd.Series(["1003", "7", "1003"]),
+                pd.Series([1003, "7", 1003.0], dtype=object)):
+        pairs = currency_pairs(cur, ColumnValues.of(ids), np.arange(3))
+        assert pairs["id"].tolist() == ["1003", "7"], ids.dtype
