@@ -36,9 +36,18 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import currency_code
 from retention_xl.errors import InvalidValue
 
-__all__ = ["CurrencyChoice", "CurrencyCount", "CurrencyOrders", "currency_orders", "currency_pairs", "currency_count",
-           "choose_currency", "currency_name",
-           "row_currencies", "currency_notice"]
+__all__ = [
+    "CurrencyChoice",
+    "CurrencyCount",
+    "CurrencyOrders",
+    "choose_currency",
+    "currency_count",
+    "currency_name",
+    "currency_notice",
+    "currency_orders",
+    "currency_pairs",
+    "row_currencies",
+]
 
 
 def currency_name(code: str) -> str:

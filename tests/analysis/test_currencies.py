@@ -10,7 +10,11 @@ from order_tables import DATA, built_report, words
 
 from retention_xl.analysis.column_values import ColumnValues
 from retention_xl.analysis.columns import detect_columns
-from retention_xl.analysis.currencies import CurrencyCount, currency_count, currency_pairs
+from retention_xl.analysis.currencies import (
+    CurrencyCount,
+    currency_count,
+    currency_pairs,
+)
 from retention_xl.analysis.orders import clean_orders
 from retention_xl.errors import InvalidValue
 from retention_xl.file_pipeline import read_orders
