@@ -273,7 +273,7 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
                           order_id="order" if order_ids is not None else None,
                           known_values={"customer": customers})
     if orders.frame.empty:
-        raise DataError("no usable orders in the ranges (every row has a missing customer, date or amount)")
+        raise DataError("no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
     return orders.frame, first_spellings(customers)
 
 

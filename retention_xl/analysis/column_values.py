@@ -26,7 +26,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -259,6 +259,25 @@ def as_id(v: object) -> str:
     return str(v)
 
 
+
+
+def id_codes(col: ColumnValues) -> np.ndarray:
+    """Each row's code, ids written once as a number and once as text (``1003`` and
+    ``"1003"``, as a pasted sheet mixes them) sharing one: an order id's code. ``-1`` where
+    the cell is empty.
+
+    >>> id_codes(ColumnValues.of(pd.Series([1003.0, "1003", "#7", None, 1003], dtype=object))).tolist()
+    [0, 0, 1, -1, 0]
+    """
+    codes = np.where(col.missing_rows(), -1, col.codes)
+    u = col.uniques
+    if u.dtype != object or len(u) < 2:
+        return codes
+    is_text = u.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if is_text.all() or not is_text.any():  # one kind: the codes already tell them apart
+        return codes
+    merged = pd.factorize(pd.Series([as_id(v) for v in u], dtype=object))[0]
+    return np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
 
 
 def row_keys(col: ColumnValues) -> np.ndarray:

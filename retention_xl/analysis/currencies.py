@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues, as_id
+from retention_xl.analysis.column_values import ColumnValues, as_id, id_codes
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import currency_code
 from retention_xl.errors import InvalidValue
@@ -84,9 +84,10 @@ def _order_keys(order_id: ColumnValues | None, n: int) -> tuple[np.ndarray, np.n
     a number of its own (past the ids' codes); and which rows have no order id."""
     if order_id is None or not len(order_id.uniques):
         return np.arange(n, dtype=np.int64), np.ones(n, bool)
-    no_id = order_id.missing_rows()
+    codes = id_codes(order_id)
+    no_id = codes < 0
     own = len(order_id.uniques) + np.arange(n, dtype=np.int64)
-    return np.where(no_id, own, order_id.codes.astype(np.int64)), no_id
+    return np.where(no_id, own, codes.astype(np.int64)), no_id
 
 
 def _distinct_pairs(currency: ColumnValues, order_id: ColumnValues | None):

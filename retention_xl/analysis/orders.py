@@ -31,6 +31,7 @@ from retention_xl.analysis.column_values import (
     customer_keys,
     email_case_example,
     email_spellings,
+    id_codes,
 )
 from retention_xl.analysis.columns import (
     ColumnMap,
@@ -267,8 +268,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     # ---- orders: rows sharing an order id
     ocol = data[cols.order_id] if cols.order_id else None
     if ocol is not None:
-        ocodes = np.where(ocol.missing_rows(), -1, ocol.codes)
-        groups = group_orders(ocodes, live)
+        groups = group_orders(id_codes(ocol), live)  # 1003 and "1003": one order
     else:
         groups = group_orders(None, live)
     la = _line_amounts(cols, data, n, notices)
@@ -438,7 +438,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         cdoc_u = cancellation_documents(ocol.uniques) if len(ocol.uniques) else np.zeros(0, bool)
         g_cdoc = np.zeros(n_groups, bool)
         has_id = groups.code >= 0
-        g_cdoc[has_id] = cdoc_u[groups.code[has_id]]
+        g_cdoc[has_id] = cdoc_u[ocol.codes[g_first[has_id]]]  # the id as its first line writes it
         zero_cdoc = ok & (reason == None) & g_cdoc & (g_amount == 0)  # noqa: E711
         reason[zero_cdoc] = "cancelled_order"
         reason_col[zero_cdoc] = cols.order_id

@@ -580,3 +580,12 @@ def test_an_amount_no_order_reaches_is_skipped_with_its_reason():
     assert issues.loc[[2 + 1, 3 + 1], "column"].tolist() == ["unit price"] * 2
     assert clean_orders(raw.assign(**{"unit price": [5.0, 1.0, -1e19, 7.0]})).issues["problem"].tolist() == [
         "amount_too_large"]
+
+
+def test_an_order_id_written_as_a_number_and_as_text_is_one_order():
+    """A pasted sheet mixes 1003 (a number) and "1003" (text) in one column; the lines are one order."""
+    raw = pd.DataFrame({"customer": ["a", "a", "b"], "order id": pd.Series([1003.0, "1003", "C7"], dtype=object),
+                        "date": ["2024-01-01", "2024-01-01", "2024-01-05"], "amount": [10.0, 5.0, 7.0]})
+    result = clean_orders(raw)
+    assert result.frame["amount"].tolist() == [15.0, 7.0]
+    assert result.frame["customer"].tolist() == ["a", "b"]
