@@ -51,7 +51,7 @@ app.add_typer(addin_app, name="addin")
 out = Console()
 err = Console(stderr=True)
 
-InputFile = Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")]
+InputFile = Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm, .xls or .parquet.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
 
@@ -329,7 +329,7 @@ def _no_huge_page_advice() -> None:
 @takes(order_reading, plan_settings, engine_settings)
 def report(
     input: Annotated[str | None, typer.Argument(
-        help="Order table: .csv, .xlsx/.xlsm or .parquet; a Parquet folder or glob; a .duckdb/.sqlite file or a "
+        help="Order table: .csv, .xlsx/.xlsm, .xls or .parquet; a Parquet folder or glob; a .duckdb/.sqlite file or a "
              "postgresql:// URL (with --table or --query); spark:TABLE.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Report workbook to write (.xlsx).")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Use the bundled sample orders as input.")] = False,
@@ -407,7 +407,7 @@ def _how_many(n: int, thing: str) -> str:
 @errors_as_one_line
 @takes(order_reading, plan_settings)
 def contacts(
-    input: Annotated[Path | None, typer.Argument(help="Order table: .csv, .xlsx/.xlsm or .parquet.")] = None,
+    input: Annotated[Path | None, typer.Argument(help="Order table: .csv, .xlsx/.xlsm, .xls or .parquet.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Contact plan to write (.csv).")] = None,
     ics: Annotated[Path | None, typer.Option(
         "--ics", help="Also write the weekly batches as a calendar file (.ics) for Outlook or Google Calendar.")] = None,

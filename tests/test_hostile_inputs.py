@@ -400,9 +400,13 @@ def test_password_protected_workbook():
     assert "remove the password" in text
 
 
-def test_old_binary_xls():
-    refused_copy("binary.xls", "the old .xls format is not supported", "save it as .xlsx")
-    refused_copy("binary.xls", "is an old binary Excel file (.xls format) with an .xlsx name", as_name="renamed.xlsx")
+def test_old_binary_xls_is_read_under_its_own_name_and_renamed_xlsx(tmp_path):
+    from retention_xl.sources.files import read_table
+
+    for name in ("binary.xls", "renamed.xlsx"):
+        path = tmp_path / name
+        path.write_bytes((DATA / "binary.xls").read_bytes())
+        assert read_table(path).frame["Customer"].tolist() == ["a", "b"]
 
 
 def refused_copy(fixture: str, *message: str, as_name: str | None = None) -> str:

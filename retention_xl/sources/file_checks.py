@@ -61,6 +61,9 @@ __all__ = [
     "check_text_size",
     "check_workbook",
     "unreadable_workbook",
+    "workbook_kind",
+    "encrypted_workbook",
+    "check_binary_workbook",
 ]
 
 #: a workbook's parts unpacked, or a Parquet file's columns decoded: 1.5 GiB at most
@@ -179,14 +182,42 @@ def check_workbook(path: Path) -> None:
                         "parser (install defusedxml, and do not set OPENPYXL_DEFUSEDXML=False).")
 
 
+def workbook_kind(path: Path) -> str:
+    """What a file named as a workbook holds, by its first bytes: ``"zip"`` (an .xlsx
+    package), ``"ole"`` (an old binary .xls, or a password-protected workbook), ``"page"``
+    (an HTML or XML page, as some web systems export "Excel") or ``"text"``."""
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(_ZIP_MAGIC):
+        return "zip"
+    if magic.startswith(_OLE_MAGIC):
+        return "ole"
+    head = magic.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    return "page" if head[:1] == b"<" else "text"
+
+
+def encrypted_workbook(path: Path) -> DataError:
+    return DataError(f"'{path.name}' is protected with a password (encrypted), so it cannot be read: open "
+                     "it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+                     "Password, clear it), save, and try again; or save a copy as CSV UTF-8.")
+
+
+def check_binary_workbook(path: Path) -> None:
+    """Refuse a password-protected workbook, or an .xls file larger than retention-xl reads
+    into memory, before xlrd opens it."""
+    if _contains(path, "EncryptedPackage".encode("utf-16-le")):
+        raise encrypted_workbook(path)
+    size = path.stat().st_size
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise DataError(f"'{path.name}' is {_size(size)}, more than retention-xl reads of an .xls workbook "
+                        f"({_size(MAX_UNCOMPRESSED_BYTES)}): {_SAVE_AS_XLSX}.")
+
+
 def _check_package(path: Path) -> None:
     with path.open("rb") as handle:
         magic = handle.read(8)
-    if magic.startswith(_OLE_MAGIC):
-        if _contains(path, "EncryptedPackage".encode("utf-16-le")):
-            raise DataError(f"'{path.name}' is protected with a password (encrypted), so it cannot be read: open "
-                            "it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-                            "Password, clear it), save, and try again; or save a copy as CSV UTF-8.")
+    if magic.startswith(_OLE_MAGIC):  # read as .xls by the caller (workbook_kind) unless encrypted
+        check_binary_workbook(path)
         raise DataError(f"'{path.name}' is an old binary Excel file (.xls format) with an "
                         f"{path.suffix} name: {_SAVE_AS_XLSX}.")
     if not magic.startswith(_ZIP_MAGIC):

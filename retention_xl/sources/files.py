@@ -1,4 +1,5 @@
-"""Reading order exports from files: CSV, Excel workbooks and Parquet.
+"""Reading order exports from files: CSV, Excel workbooks (.xlsx, and .xls through
+:mod:`~retention_xl.sources.xls_file`) and Parquet.
 
 The reader keeps values as the file has them (CSV cells as text, workbook cells as
 openpyxl gives them, Parquet columns with their own types) and remembers which file row
@@ -41,6 +42,7 @@ __all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "tex
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+XLS_SUFFIXES = {".xls"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 _DELIMITERS = [",", ";", "\t", "|"]
 
@@ -70,7 +72,7 @@ SAMPLE_ROWS = 200
 
 def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT_TABLES["orders"],
                check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
-    """Read an order export (.csv/.txt/.tsv, .xlsx/.xlsm or .parquet).
+    """Read an order export (.csv/.txt/.tsv, .xlsx/.xlsm, .xls or .parquet).
 
     Parameters
     ----------
@@ -104,15 +106,15 @@ def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT
         raise DataError(f"File not found: {path}")
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
-    if suffix in XLSX_SUFFIXES:
+    if suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES:
+        kind = file_checks.workbook_kind(path)
+        if kind == "ole" or (suffix in XLS_SUFFIXES and kind != "zip"):
+            return _read_xls(path, sheet, check, kind)
         return _read_xlsx(path, sheet, check, table)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)
-    if suffix == ".xls":
-        raise DataError(f"Cannot read '{path.name}': the old .xls format is not supported; "
-                        "open it in Excel and save it as .xlsx (or CSV).")
     raise DataError(f"Cannot read '{path.name}': unsupported file type '{suffix or '(none)'}'; "
-                    "use .csv, .xlsx or .parquet.")
+                    "use .csv, .xlsx, .xls or .parquet.")
 
 
 def detect_encoding(data: bytes) -> str:
@@ -314,9 +316,14 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
     import openpyxl
 
     file_checks.check_workbook(path)
+    # a handle, not the name, for a package named .xls: openpyxl refuses any name but
+    # .xlsx/.xlsm, and the file is read as what it is
+    handle = path.open("rb") if path.suffix.lower() not in XLSX_SUFFIXES else None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        book = openpyxl.load_workbook(handle or path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # zip, XML or openpyxl errors: all mean "not a readable workbook"
+        if handle is not None:
+            handle.close()
         raise file_checks.unreadable_workbook(path, exc) from exc
     tables = workbook_tables(path)
     chosen = None
@@ -341,9 +348,37 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         raise file_checks.unreadable_workbook(path, exc) from exc
     finally:
         book.close()
+        if handle is not None:
+            handle.close()
+    return _sheet_table(rows, width, title, path.name, chosen)
+
+
+def _read_xls(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None, kind: str) -> RawTable:
+    """An .xls file: an Excel 97-2003 workbook (:mod:`~retention_xl.sources.xls_file`), or
+    what some systems export under that name: tab-separated text (read as CSV) or a web page
+    (refused with how to make a workbook of it)."""
+    if kind == "page":
+        raise DataError(f"'{path.name}' is not an Excel workbook: it is an HTML or XML page with an .xls name "
+                        "(some web systems export that way); open it in Excel and save it as an Excel "
+                        "Workbook (.xlsx) or as CSV UTF-8.")
+    if kind == "text":
+        return _read_csv(path)
+    from retention_xl.sources.xls_file import xls_rows
+
+    try:
+        rows, width, title = xls_rows(path, sheet, None if check is None else lambda head: _check_sample(head, check),
+                                      SAMPLE_ROWS)
+    except _SampleRefused as exc:
+        raise exc.error from None
+    return _sheet_table(rows, width, title, path.name, None)
+
+
+def _sheet_table(rows: list[tuple], width: int, title: str, name: str, chosen: TableRef | None) -> RawTable:
+    """A sheet's rows (within an Excel Table's range when ``chosen``) as the raw table: the
+    header row, the columns with a header or a value, blank rows at the end dropped."""
     start = header_row(rows) if chosen is None else 0
     if start is None or not rows:
-        raise DataError(f"Sheet '{title}' of '{path.name}' is empty.")
+        raise DataError(f"Sheet '{title}' of '{name}' is empty.")
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[start + 1:]]
     header = list(rows[start]) + [None] * (width - len(rows[start]))
     names = header_names(header, chosen.min_col if chosen is not None else 1)
@@ -354,9 +389,9 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
     frame = trim_blank_rows(frame)
     where = f"table '{chosen.name}' on sheet '{title}'" if chosen is not None else f"sheet '{title}'"
     if frame.empty:
-        raise DataError(f"The {where} of '{path.name}' has a header row but no rows below it.")
+        raise DataError(f"The {where} of '{name}' has a header row but no rows below it.")
     first = (chosen.min_row if chosen is not None else 1) + start + 1
-    return RawTable(frame, first, f"{path.name}, {where}")
+    return RawTable(frame, first, f"{name}, {where}")
 
 
 class _SampleRefused(Exception):

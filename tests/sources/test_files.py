@@ -213,8 +213,7 @@ def test_broken_parquet(tmp_path):
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("o.ods", "unsupported file type '.ods'; use .csv, .xlsx or .parquet"),
-        ("o.xls", "old .xls format is not supported; open it in Excel and save it as .xlsx"),
+        ("o.ods", "unsupported file type '.ods'; use .csv, .xlsx, .xls or .parquet"),
         ("noext", "unsupported file type '(none)'"),
     ],
 )
