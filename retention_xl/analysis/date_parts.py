@@ -155,7 +155,9 @@ class DateParts:
             days = convert(y[jalali], np.where(ok, mo[jalali], 1), np.where(ok, d[jalali], 1))
             clock = (hours[jalali] * 3600 + mi[jalali] * 60 + ss[jalali]).astype("timedelta64[s]")
             out[jalali] = np.where(ok, days, np.datetime64("NaT")) + clock
-        bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm != 0) & ((hh > 12) | (hh == 0)))
+        # a 24-hour clock with its AM/PM mark as well ("15:22:10 PM", "00:30:00 AM": Magento's
+        # exports) reads as the hour it gives; 13 AM or 0 PM contradicts itself
+        bad_time = (hh > 23) | (mi > 59) | (ss > 59) | ((pm == -1) & (hh > 12)) | ((pm == 1) & (hh == 0))
         out[bad_time] = np.datetime64("NaT")
         return out, jalali, greg
 

@@ -42,7 +42,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-__all__ = ["ExportLayout", "LAYOUTS", "recognise_layout", "header_key"]
+__all__ = ["ExportLayout", "LAYOUTS", "recognise_layout", "layout_named", "header_key"]
 
 
 def header_key(header: object) -> str:
@@ -67,12 +67,17 @@ class ExportLayout:
     amount_level : {"order", "line"}
         ``"order"``: the amount column is the order's total (written once per order);
         ``"line"``: it is a line amount, summed per order.
+    statuses : Mapping[str, str]
+        Status words that mean something of their own in this export (Magento's "Closed":
+        refunded in full), as :data:`~retention_xl.analysis.order_status.NOT_SALES` maps
+        them; they take precedence over the general list.
     """
 
     name: str
     signature: tuple[tuple[str, ...], ...]
     roles: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     amount_level: str = "order"
+    statuses: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def matches(self, keys: set[str]) -> bool:
         return any(all(header_key(h) in keys for h in group) for group in self.signature)
@@ -99,8 +104,10 @@ class ExportLayout:
         return list(dict.fromkeys(by_key[header_key(n)] for n in self.roles.get(role, ()) if header_key(n) in by_key))
 
 
-def _layout(name: str, signature, amount_level: str = "order", **roles: tuple[str, ...]) -> ExportLayout:
-    return ExportLayout(name, tuple(tuple(g) for g in signature), MappingProxyType(roles), amount_level)
+def _layout(name: str, signature, amount_level: str = "order", statuses: dict[str, str] | None = None,
+            **roles: tuple[str, ...]) -> ExportLayout:
+    return ExportLayout(name, tuple(tuple(g) for g in signature), MappingProxyType(roles), amount_level,
+                        MappingProxyType(statuses or {}))
 
 
 #: the known exports, tried in this order
@@ -137,7 +144,32 @@ LAYOUTS: tuple[ExportLayout, ...] = (
         refund=("refunded_total", "Refunded Total", "Order Refund", "Refund Amount", "Order Refund Amount"),
         currency_column=("order_currency", "Order Currency", "currency", "Currency"),
     ),
+    # Magento 2 / Adobe Commerce: Sales > Orders, Export (CSV or Excel XML) of the order
+    # grid's visible columns (sales_order_grid.xml; Customer Email, Customer Name and Total
+    # Refunded are hidden by default, so the billing name is often the only customer key);
+    # Magento 1's grid under its own headers. One row per order; "Closed" is an order
+    # refunded in full by a credit memo.
+    _layout(
+        "magento",
+        [("Purchase Date", "Grand Total (Base)"), ("Purchase Date", "Grand Total (Purchased)"),
+         ("Purchase Date", "Bill-to Name"),
+         ("Purchased On", "G.T. (Base)"), ("Purchased On", "G.T. (Purchased)"), ("Purchased On", "Bill to Name")],
+        statuses={"closed": "refunded"},
+        customer=("Customer Email", "Bill-to Name", "Bill to Name", "Customer Name", "Ship-to Name", "Ship to Name"),
+        customer_fallback=("Bill-to Name", "Bill to Name", "Customer Name", "Ship-to Name", "Ship to Name"),
+        date=("Purchase Date", "Purchased On"),
+        # the store's base currency adds up across orders placed in other currencies
+        amount=("Grand Total (Base)", "G.T. (Base)", "Grand Total (Purchased)", "G.T. (Purchased)"),
+        order_id=("ID", "Order #"),
+        status=("Status",),
+        refund=("Total Refunded",),
+    ),
 )
+
+
+def layout_named(name: str | None) -> ExportLayout | None:
+    """The known export of that name (:attr:`ExportLayout.name`), or ``None``."""
+    return next((layout for layout in LAYOUTS if layout.name == name), None)
 
 
 def recognise_layout(headers) -> ExportLayout | None:

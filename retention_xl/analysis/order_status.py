@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ NOT_SALES: dict[str, str] = {
     "payment failed": "failed", "returned": "returned", "return": "returned", "chargeback": "chargeback",
     "charged back": "chargeback", "chargedback": "chargeback", "abandoned": "abandoned",
     "abandoned checkout": "abandoned",
+    # Magento's other order states that are no sale (yet)
+    "payment review": "pending", "pending paypal": "pending", "suspected fraud": "on_hold",
+    "paypal reversed": "chargeback",
     # Arabic
     "ملغي": "cancelled", "ملغى": "cancelled", "ملغاة": "cancelled", "ملغية": "cancelled", "تم الإلغاء": "cancelled",
     "الغاء": "cancelled", "إلغاء": "cancelled", "مسترد": "refunded", "مسترجع": "refunded", "تم الاسترداد": "refunded",
@@ -90,7 +94,8 @@ def _not_sale_keys() -> dict[str, str]:
     return {status_key(k): v for k, v in NOT_SALES.items()}
 
 
-def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> np.ndarray:
+def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
+                   export: Mapping[str, str] | None = None) -> np.ndarray:
     """For each status, why an order with it is not a sale (a code), or ``None`` for a sale.
 
     Parameters
@@ -100,6 +105,9 @@ def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: 
     include, exclude : tuple of str
         Statuses the user counts as sales, or not (``"excluded"``), whatever the built-in
         list says.
+    export : Mapping[str, str], optional
+        Status words of the export recognised, before the built-in list (Magento's
+        ``{"closed": "refunded"}``: :attr:`~retention_xl.analysis.export_layouts.ExportLayout.statuses`).
 
     Returns
     -------
@@ -108,6 +116,7 @@ def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: 
     keys = [status_key(s) for s in statuses]
     inc = {status_key(s) for s in include}
     exc = {status_key(s) for s in exclude}
+    own = {status_key(k): v for k, v in (export or {}).items()}
     out = np.full(len(keys), None, dtype=object)
     for i, k in enumerate(keys):
         if k in inc:
@@ -115,7 +124,7 @@ def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: 
         if k in exc:
             out[i] = "excluded"
         else:
-            out[i] = _not_sale_keys().get(k)
+            out[i] = own.get(k, _not_sale_keys().get(k))
     return out
 
 

@@ -46,6 +46,7 @@ from retention_xl.analysis.currencies import (
     currency_orders,
 )
 from retention_xl.analysis.dates import parse_dates
+from retention_xl.analysis.export_layouts import layout_named
 from retention_xl.analysis.far_dates import far_orders
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.money import MAX_AMOUNT
@@ -275,8 +276,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     line_value, l_ok, l_bad = la.value, la.ok, la.bad
     level = "line"
     if cols.amount is not None and ocol is not None:
-        if cols.layout in ("shopify", "woocommerce"):
-            level = "order"
+        if (layout := layout_named(cols.layout)) is not None:
+            level = layout.amount_level
         else:
             present = ~data[cols.amount].missing_rows()
             level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
@@ -397,7 +398,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if cols.status:
         scol = data[cols.status]
         fs = groups.first(~scol.missing_rows() & live)
-        s_reason_u = status_reasons(scol.uniques, include_statuses, exclude_statuses)
+        export = layout_named(cols.layout)
+        s_reason_u = status_reasons(scol.uniques, include_statuses, exclude_statuses,
+                                    export.statuses if export is not None else None)
         has_s = fs >= 0
         r = np.full(n_groups, None, dtype=object)
         r[has_s] = s_reason_u[scol.codes[fs[has_s]]]

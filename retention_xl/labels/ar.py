@@ -238,6 +238,7 @@ LABELS = {
     "role.cancelled": "تاريخ الإلغاء",
     "layout.shopify": "تصدير طلبات Shopify",
     "layout.woocommerce": "تصدير طلبات WooCommerce",
+    "layout.magento": "تصدير شبكة الطلبات في Magento (Adobe Commerce)",
     "layout.invoice_lines": "أسطر فواتير (ERP/نقاط البيع: رقم الطلب، الكمية، سعر الوحدة)",
     "layout.generic": "غير معروف؛ حُددت الأعمدة من عناوينها",
     "fig.customers_revenue": "صافي إيراد جدول العملاء",

@@ -242,6 +242,7 @@ LABELS = {
     "role.cancelled": "cancelled at",
     "layout.shopify": "Shopify orders export",
     "layout.woocommerce": "WooCommerce orders export",
+    "layout.magento": "Magento (Adobe Commerce) order grid export",
     "layout.invoice_lines": "invoice lines (ERP/POS: order id, quantity, unit price)",
     "layout.generic": "none known; columns found by their headers",
     "fig.customers_revenue": "Net revenue of the Customers table",

@@ -238,6 +238,7 @@ LABELS = {
     "role.cancelled": "تاریخ لغو",
     "layout.shopify": "خروجی سفارش‌های Shopify",
     "layout.woocommerce": "خروجی سفارش‌های WooCommerce",
+    "layout.magento": "خروجی جدول سفارش‌های Magento (Adobe Commerce)",
     "layout.invoice_lines": "ردیف‌های فاکتور (ERP/صندوق: شماره‌ی سفارش، تعداد، قیمت واحد)",
     "layout.generic": "ناشناخته؛ ستون‌ها از روی عنوانشان پیدا شدند",
     "fig.customers_revenue": "درآمد خالص جدول مشتریان",

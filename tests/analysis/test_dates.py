@@ -389,3 +389,12 @@ def test_the_jalali_notice_counts_only_the_dates_converted(lang, sentence):
 def test_no_jalali_notice_when_no_date_was_converted():
     r = read(["1402/12/30"], column="Date")
     assert r.problem.tolist() == ["invalid_date"] and r.notices == []
+
+
+def test_a_24_hour_clock_with_its_am_pm_mark_reads_as_the_hour_it_gives():
+    # Magento writes dates as 'M j, Y H:i:s A': "Mar 15, 2024 15:22:10 PM"
+    r = parse_dates(pd.Series(["Mar 15, 2024 15:22:10 PM", "Mar 15, 2024 03:22:10 PM", "Jan 5, 2024 00:30:00 AM",
+                               "Jan 5, 2024 13:00 AM", "Jan 5, 2024 0:30 PM"]))
+    assert pd.Series(r.values).dt.strftime("%Y-%m-%d %H:%M:%S").tolist()[:3] == [
+        "2024-03-15 15:22:10", "2024-03-15 15:22:10", "2024-01-05 00:30:00"]
+    assert r.problem.tolist() == [None, None, None, "invalid_date", "invalid_date"]  # 13 AM, 0 PM contradict

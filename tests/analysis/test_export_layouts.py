@@ -214,7 +214,9 @@ def test_every_role_can_be_overridden():
 def test_known_layouts_are_recognised_only_from_their_own_headers():
     assert recognise_layout(["Name", "Email", "Financial Status", "Lineitem quantity"]).name == "shopify"
     assert recognise_layout(["Order ID", "Order Status", "Order Total", "Billing Email"]).name == "woocommerce"
+    assert recognise_layout(["ID", "Purchase Point", "Purchase Date", "Bill-to Name", "Grand Total (Base)"]).name == "magento"
     assert recognise_layout(["Name", "Email", "Status", "Total"]) is None
+    assert recognise_layout(["ID", "Purchase Date", "Customer", "Total"]) is None
     assert recognise_layout(OLIST) is None
 
 
@@ -254,3 +256,46 @@ def test_data_issues_count_rows_and_value_by_reason():
     reasons = r.report.table("IssueReasons").frame
     assert reasons[["reason", "lines"]].values.tolist() == [["possible duplicates (kept)", 1], ["missing customer", 1]]
     assert reasons["amount"].tolist() == pytest.approx([54.08, 0.0])
+
+
+# ---------------------------------------------------------------- Magento order grid
+def test_magento_order_grid_export_gives_an_analysts_figures():
+    # tests/data/magento_order_grid_export.csv, by hand. Sales: 000000012 sara 120.00 base
+    # (450.00 in the customer's currency) with 20.00 refunded, 000000009 a guest without
+    # e-mail: Bill-to Name "Omar Khalid", 60.00, 000000008 SARA@ (= sara) 30.00.
+    # Not sales: 011 closed (refunded in full) 80.50, 010 canceled 45, 007 pending 25,
+    # 006 suspected fraud 99. Customers 2, orders 3, net 120 - 20 + 60 + 30 = 190, AOV 63.33.
+    r = report_of("magento_order_grid_export.csv")
+    cols = r.clean.columns
+    assert cols.layout == "magento"
+    assert (cols.customer, cols.date, cols.amount, cols.order_id, cols.status, cols.refund, cols.customer_fallback) == (
+        "Customer Email", "Purchase Date", "Grand Total (Base)", "ID", "Status", "Total Refunded", "Bill-to Name")
+    h = r.analysis.headline
+    assert (h["customers"], h["orders"]) == (2, 3)
+    assert h["revenue"] == pytest.approx(190.0)
+    assert sorted(r.analysis.customers.index) == ["Omar Khalid", "sara@example.com"]
+    assert excluded(r.clean) == [("order_status:Canceled", 45.0), ("order_status:Closed", 80.5),
+                                 ("order_status:Pending", 25.0), ("order_status:Suspected Fraud", 99.0)]
+    # "15:22:10 PM": Magento's 24-hour clock with its AM/PM mark
+    assert r.clean.frame["date"].max() == pd.Timestamp("2024-03-15 15:22:10")
+
+
+def test_magento_default_grid_without_e_mails_keys_customers_by_billing_name():
+    raw = pd.read_csv(DATA / "magento_order_grid_export.csv", dtype="str", keep_default_na=False)
+    r = built_report(raw.drop(columns=["Customer Email", "Total Refunded"]), source="orders.csv")
+    assert (r.clean.columns.layout, r.clean.columns.customer) == ("magento", "Bill-to Name")
+    assert sorted(r.analysis.customers.index) == ["Omar Khalid", "S. Ahmadi", "Sara Ahmadi"]
+
+
+def test_closed_is_a_refund_in_magento_only():
+    # a generic export's "Closed" (a finished order in many systems) stays a sale
+    raw = pd.DataFrame({"Customer": ["a", "b"], "Order Date": ["2024-01-05", "2024-01-09"], "Total": ["10", "20"],
+                        "Status": ["Closed", "Complete"]})
+    assert built_report(raw, source="orders.csv").analysis.headline["orders"] == 2
+
+
+def test_magento_1_grid_headers_are_recognised():
+    cols = detect_columns(["Order #", "Purchased From (Store)", "Purchased On", "Bill to Name", "Ship to Name",
+                           "G.T. (Base)", "G.T. (Purchased)", "Status"])
+    assert (cols.layout, cols.customer, cols.date, cols.amount, cols.order_id) == (
+        "magento", "Bill to Name", "Purchased On", "G.T. (Base)", "Order #")

@@ -127,6 +127,7 @@ def shopify_usd_eur_sar() -> pd.DataFrame:
 DATASETS = {
     "shopify": shopify_export,
     "shopify_currencies": shopify_usd_eur_sar,
+    "magento": lambda: pd.read_csv(DATA / "magento_order_grid_export.csv", dtype=str, keep_default_na=False),
     "invoice_lines": invoice_lines,
     "sample": lambda: pd.read_csv(sample_path(), dtype=str, keep_default_na=False),
     "cdnow": cdnow_frame,
