@@ -33,7 +33,7 @@ from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset, is_dataset, open_dataset
-from retention_xl.sources.file_checks import check_parquet
+from retention_xl.sources.file_checks import check_parquet_marks
 from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
@@ -151,6 +151,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     else:
         if dataset is None and Path(source).suffix.lower() in (".csv", ".txt", ".tsv"):
             dataset = Dataset.of_csv(source)  # streamed: no cell limit
+        elif dataset is None and Path(source).suffix.lower() in PARQUET_SUFFIXES:
+            check_parquet_marks(Path(source))
+            dataset = open_dataset(source)  # streamed too (read whole, it met the cell limit)
         elif dataset is None:
             raw = read_table(source, sheet=sheet, check=header_check(options))
             dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
@@ -192,9 +195,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
 
 
 def _parquet_rows(path: Path) -> int:
-    """Rows of a Parquet file from its metadata, after the file reader's checks (a file that
-    is not Parquet is one clear error)."""
-    check_parquet(path)
+    """Rows of a Parquet file from its metadata, after a check of its marks (a file that is
+    not Parquet is one clear error); the cell limit is the whole-file reader's, for pandas."""
+    check_parquet_marks(path)
     try:
         return open_dataset(path).count_rows()
     except (OSError, ValueError) as exc:  # pyarrow's errors for a damaged file

@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from retention_xl.analysis.column_values import (
@@ -95,7 +96,7 @@ from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset
 
-__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT"]
+__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT", "count_pairs"]
 
 DAY_NS = 86_400_000_000_000
 #: distinct date texts the first pass keeps; past it, the decision rests on those seen
@@ -180,8 +181,7 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
     step = progress or (lambda _: None)
     root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
     try:
-        options, decided, lunar = _decide_dates(dataset, options, batch_rows, step)
-        currency = _decide_currency(dataset, options, batch_rows, step)
+        options, decided, lunar, currency = _first_pass(dataset, options, batch_rows, step)
         workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
         return _stage(dataset, options, batch_rows, root, step, decided, workers, lunar, currency)
     except BaseException:
@@ -189,71 +189,135 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         raise
 
 
-def _decide_dates(dataset: Dataset, options: ReportOptions, batch_rows: int,
-                  step) -> tuple[ReportOptions, Notice | None, bool | None]:
-    """First pass over text dates, deciding on all their distinct values: the options with
-    the day/month order (the one given, or the data's), the notice that says so (for the
-    whole column), and whether 13xx/14xx years are lunar Hijri (None: no text dates)."""
+def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
+                step) -> tuple[ReportOptions, Notice | None, bool | None, CurrencyChoice | None]:
+    """What must be decided over the whole table before a batch is cleaned, in one pass
+    that reads only the columns concerned (a wide export's two columns, not all of them):
+
+    - text dates: the day/month order over all their distinct values (the one given, or
+      the data's) and the notice that says so, and whether 13xx/14xx years are lunar Hijri
+      (None: no text dates);
+    - a currency column: each order's currencies, and the currency the report keeps
+      (:func:`~retention_xl.analysis.currencies.choose_currency`, which refuses a
+      ``currency`` the table does not have).
+
+    Returns the options (with the day/month order decided), the date notice, the lunar
+    flag and the currency choice."""
     names, typed = _first_look(dataset, batch_rows)
     if names is None:
-        return options, None, None
+        return options, None, None, None
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
-    if not _is_text(typed, cols.date):
-        return options, None, None
-    step("Deciding the date order")
-    counts: pd.Series | None = None
-    for batch in dataset.batches(batch_rows):
-        if isinstance(batch, pd.DataFrame):
-            part = batch[cols.date].value_counts()
-        else:
-            values = batch.column(cols.date).value_counts()
-            part = pd.Series(values.field("counts").to_numpy(zero_copy_only=False),
-                             index=values.field("values").to_numpy(zero_copy_only=False))
-        part = part[part.index.notna()]
-        counts = part if counts is None else counts.add(part, fill_value=0)
-        if len(counts) > DISTINCT_DATES_LIMIT:
-            break
-    if counts is None or counts.empty:
-        return options, None, None
-    reading = parse_dates(pd.Series(counts.index, dtype=object), counts.to_numpy(dtype=np.int64),
-                          dayfirst=options.dayfirst, column=cols.date)
-    for notice in reading.notices:
-        if notice.code == "date_order":
-            return dataclasses.replace(options, dayfirst=bool(notice.values["dayfirst"])), notice, reading.lunar
-    return options, None, reading.lunar
-
-
-def _decide_currency(dataset: Dataset, options: ReportOptions, batch_rows: int, step) -> CurrencyChoice | None:
-    """First pass over a currency column: each order's currencies over the whole table, and
-    the currency the report keeps (:func:`~retention_xl.analysis.currencies.choose_currency`,
-    which refuses a ``currency`` the table does not have)."""
-    names, _ = _first_look(dataset, batch_rows)
-    if names is None:
-        return None
-    try:
-        cols = detect_columns(pd.Index(names), **options.roles.chosen())
-    except RetentionError:  # the first batch's cleaning raises the same error, worded for the user
-        return None
-    if cols.currency_column is None:
-        if options.currency is not None:  # the cleaning's error, before any work
-            clean(pd.DataFrame({name: pd.Series([], dtype=object) for name in names}), options)
-        return None
-    step("Finding the currencies")
-    where = [names.index(cols.currency_column)] + ([names.index(cols.order_id)] if cols.order_id else [])
+    dates = cols.date if _is_text(typed, cols.date) else None
+    currency = cols.currency_column
+    if currency is None and options.currency is not None:  # the cleaning's error, before any work
+        clean(pd.DataFrame({name: pd.Series([], dtype=object) for name in names}), options)
+    if dates is None and currency is None:
+        return options, None, None, None
+    step(" and ".join(w for w, on in (("Deciding the date order", dates), ("finding the currencies", currency)) if on)
+         .capitalize())
+    order_id = cols.order_id if currency is not None else None
+    wanted = list(dict.fromkeys(c for c in (dates, currency, order_id) if c is not None))
+    counts = _Counts()
     parts: list[pd.DataFrame] = []
     start = dataset.first_row
-    for batch in dataset.batches(batch_rows):
-        if isinstance(batch, pd.DataFrame):
-            columns = [batch.iloc[:, i] for i in where]
-        else:
-            columns = [batch.column(i).to_pandas() for i in where]
-        n = len(columns[0])
-        ids = ColumnValues.of(columns[1]) if len(columns) > 1 else None
-        parts.append(currency_pairs(ColumnValues.of(columns[0]), ids, np.arange(start, start + n, dtype=np.int64)))
+    for batch in dataset.batches(batch_rows, columns=wanted):
+        frame = batch if isinstance(batch, pd.DataFrame) else None
+        n = len(batch) if frame is not None else batch.num_rows
+        if dates is not None:
+            counts.add(frame[dates] if frame is not None else batch.column(dates))
+            if counts.more_than(DISTINCT_DATES_LIMIT):  # enough to decide: the dates are done
+                dates = None
+                if currency is None:
+                    break
+        if currency is not None:
+            ids = ColumnValues.of(_column(batch, order_id)) if order_id is not None else None
+            parts.append(currency_pairs(ColumnValues.of(_column(batch, currency)), ids,
+                                        np.arange(start, start + n, dtype=np.int64)))
         start += n
-    if not parts:
-        return None
-    return choose_currency(CurrencyCount.of(pd.concat(parts, ignore_index=True)), options.currency)
+    decided, lunar = _date_order(cols.date, counts.series(), options)
+    if decided is not None:
+        options = dataclasses.replace(options, dayfirst=bool(decided.values["dayfirst"]))
+    choice = choose_currency(count_pairs(parts), options.currency) if parts else None
+    return options, decided, lunar, choice
+
+
+def _column(batch, name: str) -> pd.Series:
+    """One column of a batch (pandas or Arrow) as a pandas Series."""
+    return batch[name] if isinstance(batch, pd.DataFrame) else batch.column(name).to_pandas()
+
+
+def count_pairs(parts: list[pd.DataFrame]) -> CurrencyCount:
+    """:meth:`~retention_xl.analysis.currencies.CurrencyCount.of` the batches' pairs
+    (:func:`~retention_xl.analysis.currencies.currency_pairs`), the same count with
+    Arrow's hash aggregation: the pairs of ten million orders in about 4 s, where pandas'
+    drop_duplicates and groupby on their text took 7.5 s."""
+    table = pa.concat_tables([pa.table({"id": pa.array(p["id"], pa.string()), "row": pa.array(p["row"], pa.int64()),
+                                        "currency": pa.array(p["currency"], pa.string())}) for p in parts])
+    if not table.num_rows:
+        return CurrencyCount((), ())
+    currencies = tuple(pc.unique(table["currency"]).to_pylist())  # in order of first appearance
+    per_order = table.group_by(["id", "row"]).aggregate([("currency", "count_distinct"), ("currency", "min")])
+    alone = per_order.filter(pc.equal(per_order["currency_count_distinct"], 1))
+    counts = alone.group_by("currency_min").aggregate([([], "count_all")])
+    tally = dict(zip(counts["currency_min"].to_pylist(), counts["count_all"].to_pylist(), strict=True))
+    return CurrencyCount(currencies, tuple(int(tally.get(c, 0)) for c in currencies))
+
+
+class _Counts:
+    """How many times each value of a column occurs, over batches: Arrow's hash
+    aggregation for Arrow batches (the distinct values of ten million text dates, added
+    batch to batch, took 13 s as pandas Series aligned on their index), value_counts for a
+    table in memory (whose cells may mix dates and text). The batches' counts are added up
+    only when their distinct values together might pass a limit, and at the end."""
+
+    def __init__(self) -> None:
+        self._parts: list[pa.Table] = []
+        self._series: pd.Series | None = None
+
+    def add(self, column) -> None:
+        if isinstance(column, pd.Series):
+            part = column.value_counts()
+            part = part[part.index.notna()]
+            self._series = part if self._series is None else self._series.add(part, fill_value=0)
+            return
+        tally = pc.value_counts(column)
+        part = pa.table({"value": tally.field("values"), "count": tally.field("counts").cast(pa.int64())})
+        self._parts.append(part.filter(pc.is_valid(part["value"])))
+
+    def _merged(self) -> pa.Table:
+        if len(self._parts) > 1:
+            summed = pa.concat_tables(self._parts).group_by("value", use_threads=False).aggregate([("count", "sum")])
+            self._parts = [pa.table({"value": summed["value"], "count": summed["count_sum"]})]
+        return self._parts[0]
+
+    def more_than(self, limit: int) -> bool:
+        """Whether more than ``limit`` distinct values were counted."""
+        if self._series is not None:
+            return len(self._series) > limit
+        if sum(p.num_rows for p in self._parts) <= limit:  # distinct values at most the rows of the parts
+            return False
+        return self._merged().num_rows > limit
+
+    def series(self) -> pd.Series:
+        """The counts by value (empty when nothing was counted); text values keep their
+        text dtype."""
+        if self._series is not None:
+            return self._series
+        if not self._parts:
+            return pd.Series([], dtype=np.int64)
+        table = self._merged()
+        return pd.Series(table["count"].to_numpy(), index=pd.Index(table["value"].to_pandas(), dtype="str"))
+
+
+def _date_order(column: str, counts: pd.Series, options: ReportOptions) -> tuple[Notice | None, bool | None]:
+    """The day/month order decided on a text date column's distinct values and their
+    counts: the notice that says it, and whether 13xx/14xx years are lunar Hijri."""
+    if counts.empty:
+        return None, None
+    reading = parse_dates(pd.Series(counts.index, dtype=counts.index.dtype), counts.to_numpy(dtype=np.int64),
+                          dayfirst=options.dayfirst, column=column)
+    notice = next((n for n in reading.notices if n.code == "date_order"), None)
+    return notice, reading.lunar
 
 
 def _first_look(dataset: Dataset, batch_rows: int) -> tuple[list[str] | None, object]:

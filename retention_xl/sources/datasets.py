@@ -120,20 +120,29 @@ class Dataset:
 
         return sum(pq.ParquetFile(f).metadata.num_rows for f in self.files)
 
-    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    def batches(self, rows: int = BATCH_ROWS, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         """The rows in order, ``rows`` at a time (decimals as float64); a table in memory
-        gives pandas slices, its values untouched."""
+        gives pandas slices, its values untouched. ``columns``: only those, in that order
+        (a pass that needs two columns of a wide table reads those two)."""
         if self.kind == "frame":
-            for start in range(0, len(self.frame), rows):
-                yield self.frame.iloc[start:start + rows].reset_index(drop=True)
+            frame = self.frame if columns is None else self.frame[list(columns)]
+            for start in range(0, len(frame), rows):
+                yield frame.iloc[start:start + rows].reset_index(drop=True)
             return
         readers = {"csv": self._csv, "parquet": self._parquet, "duckdb": self._duckdb, "sqlite": self._sqlite,
                    "postgresql": self._postgresql, "spark": self._spark}
-        for batch in readers[self.kind](rows):
+        for batch in readers[self.kind](rows, None if columns is None else list(columns)):
             if batch.num_rows:
                 yield _plain_types(batch)
 
-    def _csv(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _columns_of(self, columns: list[str] | None) -> str:
+        """The SELECT of :meth:`select`, narrowed to ``columns`` (quoted as SQL names)."""
+        if columns is None:
+            return self.select()
+        names = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        return f"SELECT {names} FROM ({self.select()}) AS source"
+
+    def _csv(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         import csv as csv_module
 
         import pyarrow.csv as pacsv
@@ -151,7 +160,8 @@ class Dataset:
                                                skip_rows=blank + 1, column_names=header, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                     null_values=[], column_types={n: pa.string() for n in header}))
+                                                     null_values=[], column_types={n: pa.string() for n in header},
+                                                     include_columns=columns))
             yield from _exactly(reader, rows)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
@@ -173,18 +183,18 @@ class Dataset:
         """Whether folder names give columns (``year=2024/``: Hive partitioning)."""
         return any("=" in Path(f).parent.name for f in self.files)
 
-    def _parquet(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _parquet(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         data = self._arrow_dataset()
         if not self._partitioned():  # no columns from folder names: file by file
-            yield from _exactly(self._file_batches(data.schema, rows), rows, _plain_types)
+            yield from _exactly(self._file_batches(data.schema, rows, columns), rows, _plain_types)
             return
         # one batch read ahead at most: memory stays at a few batches whatever the dataset
         # the scanner cuts at row-group ends too (a 1,048,576-row group gives 500,000 + 500,000 +
         # 48,576 rows): cleaning a batch has a fixed cost, so the slices are made even again
         yield from _exactly(data.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1,
-                                            use_threads=False), rows, _plain_types)
+                                            use_threads=False, columns=columns), rows, _plain_types)
 
-    def _file_batches(self, schema: pa.Schema, rows: int) -> Iterator[pa.RecordBatch]:
+    def _file_batches(self, schema: pa.Schema, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         """Each file's rows, ``rows`` at a time across its row groups (pyarrow's dataset
         scanner cuts at every row-group end: 500,000 + 500,000 + 48,576 rows of a
         1,048,576-row group, which made nearly every batch a copy of two); a file whose
@@ -195,36 +205,38 @@ class Dataset:
         for path in self.files:
             with pq.ParquetFile(path) as file:
                 if file.schema_arrow.equals(schema, check_metadata=False):
-                    yield from file.iter_batches(batch_size=rows, use_threads=False)
+                    yield from file.iter_batches(batch_size=rows, use_threads=False, columns=columns)
                     continue
             yield from pds.dataset([path], schema=schema, format="parquet").to_batches(
-                batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False)
+                batch_size=rows, batch_readahead=1, fragment_readahead=1, use_threads=False, columns=columns)
 
-    def _duckdb(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _duckdb(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         duckdb = _need("duckdb", "a DuckDB database")
         with duckdb.connect(self.location, read_only=True) as con:
-            reader = con.sql(self.select()).to_arrow_reader(rows)
+            reader = con.sql(self._columns_of(columns)).to_arrow_reader(rows)
             yield from reader
 
-    def _sqlite(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _sqlite(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         with sqlite3.connect(f"file:{self.location}?mode=ro", uri=True) as con:
-            cursor = con.execute(self.select())
+            cursor = con.execute(self._columns_of(columns))
             names = [d[0] for d in cursor.description]
             while chunk := cursor.fetchmany(rows):
                 yield _batch_of_rows(chunk, names)
 
-    def _postgresql(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _postgresql(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         psycopg = _need("psycopg", "a PostgreSQL database")
         with psycopg.connect(self.location) as con, con.cursor(name="retention_xl_orders") as cursor:
             cursor.itersize = rows
-            cursor.execute(self.select())
+            cursor.execute(self._columns_of(columns))
             names = None
             while chunk := cursor.fetchmany(rows):
                 names = names or [d.name for d in cursor.description]
                 yield _batch_of_rows(chunk, names)
 
-    def _spark(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _spark(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         frame = self.spark.sql(self.select()) if self.query else self.spark.table(self.table)
+        if columns is not None:  # Spark quotes names with backticks
+            frame = frame.select(*["`" + c.replace("`", "``") + "`" for c in columns])
         schema = None
         buffer: list = []
         for row in frame.toLocalIterator(prefetchPartitions=True):

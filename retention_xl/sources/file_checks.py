@@ -64,6 +64,7 @@ __all__ = [
     "workbook_kind",
     "encrypted_workbook",
     "check_binary_workbook",
+    "check_parquet_marks",
 ]
 
 #: a workbook's parts unpacked, or a Parquet file's columns decoded: 1.5 GiB at most
@@ -304,15 +305,7 @@ def unreadable_workbook(path: Path, exc: Exception) -> DataError:
 
 def check_parquet(path: Path) -> None:
     """Refuse a file without Parquet's marks, or larger than the limits by its own metadata."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        handle.seek(max(path.stat().st_size - 4, 0))
-        tail = handle.read(4)
-    if head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
-        what = ("a workbook (zip package)" if head == _ZIP_MAGIC else "an old .xls file" if head == _OLE_MAGIC[:4]
-                else "damaged or not complete" if head == _PARQUET_MAGIC else "text or another format")
-        raise DataError(f"Cannot read '{path.name}' as Parquet: it is {what}, not a Parquet file (those start "
-                        "and end with 'PAR1'); give it the name of its real type (.csv, .xlsx).")
+    check_parquet_marks(path)
     try:
         import pyarrow.parquet as pq
 
@@ -325,3 +318,16 @@ def check_parquet(path: Path) -> None:
         raise DataError(f"'{path.name}' holds {meta.num_rows:,} rows x {meta.num_columns:,} columns "
                         f"({_size(unpacked)} unpacked), more than retention-xl reads ({MAX_FILE_CELLS:,} cells, "
                         f"{_size(MAX_UNCOMPRESSED_BYTES)}): keep only the order columns or filter rows.")
+
+
+def check_parquet_marks(path: Path) -> None:
+    """Refuse a file without Parquet's marks at both ends (what it is instead, named)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(max(path.stat().st_size - 4, 0))
+        tail = handle.read(4)
+    if head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
+        what = ("a workbook (zip package)" if head == _ZIP_MAGIC else "an old .xls file" if head == _OLE_MAGIC[:4]
+                else "damaged or not complete" if head == _PARQUET_MAGIC else "text or another format")
+        raise DataError(f"Cannot read '{path.name}' as Parquet: it is {what}, not a Parquet file (those start "
+                        "and end with 'PAR1'); give it the name of its real type (.csv, .xlsx).")

@@ -16,6 +16,7 @@ from retention_xl.analysis.currencies import (
     currency_pairs,
 )
 from retention_xl.analysis.orders import clean_orders
+from retention_xl.engines.staging import count_pairs
 from retention_xl.errors import InvalidValue
 from retention_xl.file_pipeline import read_orders
 from retention_xl.layout.blocks import Table, Text
@@ -237,7 +238,8 @@ _currencies = st.one_of(st.none(), st.sampled_from(["USD", "usd ", "EUR", "SAR",
 @example([("#1001", "USD"), ("#1002", "EUR"), ("#1001", "EUR"), (None, "usd "), ("1003", None)], True, 2)
 def test_one_tables_count_is_the_count_of_its_pairs_and_of_its_batches_pairs(rows, with_ids, batch):
     """currency_count (integer codes, one table) counts what CurrencyCount.of counts of the
-    text pairs, of the whole table and of its batches concatenated (the batch engines)."""
+    text pairs, of the whole table and of its batches concatenated, and what the batch
+    engines' Arrow count (count_pairs) counts of the batches."""
     ids = pd.Series([i for i, _ in rows], dtype=object)
     cur = pd.Series([c for _, c in rows], dtype=object)
     order = ColumnValues.of(ids) if with_ids else None
@@ -249,6 +251,7 @@ def test_one_tables_count_is_the_count_of_its_pairs_and_of_its_batches_pairs(row
              for k in range(0, len(rows), batch)]
     if parts:
         assert CurrencyCount.of(pd.concat(parts, ignore_index=True)) == whole
+        assert count_pairs(parts) == whole  # the batch engines' count, with Arrow
 
 
 def test_order_ids_are_the_same_text_in_every_batch_whatever_their_type():
