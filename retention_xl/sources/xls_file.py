@@ -40,6 +40,7 @@ def xls_rows(path: Path, sheet: str | None, on_sample: Callable[[list[tuple]], N
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd's own error, or a struct/OLE error on a damaged file
         raise _unreadable(path, exc) from exc
+
     def sample(rows: list[tuple]) -> None:
         try:
             on_sample(rows)
