@@ -96,7 +96,8 @@ from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset
 
-__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT", "count_pairs"]
+__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT", "count_pairs",
+           "pairs_table"]
 
 DAY_NS = 86_400_000_000_000
 #: distinct date texts the first pass keeps; past it, the decision rests on those seen
@@ -231,8 +232,8 @@ def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
                     break
         if currency is not None:
             ids = ColumnValues.of(_column(batch, order_id)) if order_id is not None else None
-            parts.append(currency_pairs(ColumnValues.of(_column(batch, currency)), ids,
-                                        np.arange(start, start + n, dtype=np.int64)))
+            parts.append(pairs_table(currency_pairs(ColumnValues.of(_column(batch, currency)), ids,
+                                                    np.arange(start, start + n, dtype=np.int64))))
         start += n
     decided, lunar = _date_order(cols.date, counts.series(), options)
     if decided is not None:
@@ -246,17 +247,25 @@ def _column(batch, name: str) -> pd.Series:
     return batch[name] if isinstance(batch, pd.DataFrame) else batch.column(name).to_pandas()
 
 
-def count_pairs(parts: list[pd.DataFrame]) -> CurrencyCount:
+def pairs_table(pairs: pd.DataFrame) -> pa.Table:
+    """A batch's currency pairs (:func:`~retention_xl.analysis.currencies.currency_pairs`)
+    as an Arrow table: its ids as Arrow text take a fraction of the memory of Python strings
+    (ten million orders' pairs are kept until the last batch)."""
+    return pa.table({"id": pa.array(pairs["id"], pa.string()), "row": pa.array(pairs["row"], pa.int64()),
+                     "currency": pa.array(pairs["currency"], pa.string())})
+
+
+def count_pairs(parts: list[pa.Table]) -> CurrencyCount:
     """:meth:`~retention_xl.analysis.currencies.CurrencyCount.of` the batches' pairs
-    (:func:`~retention_xl.analysis.currencies.currency_pairs`), the same count with
-    Arrow's hash aggregation: the pairs of ten million orders in about 4 s, where pandas'
-    drop_duplicates and groupby on their text took 7.5 s."""
-    table = pa.concat_tables([pa.table({"id": pa.array(p["id"], pa.string()), "row": pa.array(p["row"], pa.int64()),
-                                        "currency": pa.array(p["currency"], pa.string())}) for p in parts])
+    (:func:`pairs_table`), the same count with Arrow's hash aggregation: the pairs of ten
+    million orders in about 4 s, where pandas' drop_duplicates and groupby on their text
+    took 7.5 s."""
+    table = pa.concat_tables(parts)
     if not table.num_rows:
         return CurrencyCount((), ())
     currencies = tuple(pc.unique(table["currency"]).to_pylist())  # in order of first appearance
-    per_order = table.group_by(["id", "row"]).aggregate([("currency", "count_distinct"), ("currency", "min")])
+    per_order = table.group_by(["id", "row"], use_threads=False).aggregate(
+        [("currency", "count_distinct"), ("currency", "min")])
     alone = per_order.filter(pc.equal(per_order["currency_count_distinct"], 1))
     counts = alone.group_by("currency_min").aggregate([([], "count_all")])
     tally = dict(zip(counts["currency_min"].to_pylist(), counts["count_all"].to_pylist(), strict=True))
