@@ -28,8 +28,7 @@ from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
-from retention_xl.sources import file_checks
-from retention_xl.sources.files import read_table
+from retention_xl.sources.files import read_table, workbook_sheets
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics
 from retention_xl.writers.csv_table import check_csv_target, write_table_csv
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
@@ -152,19 +151,11 @@ SIDE_SHEETS = {
 def _side_sheet(path: Path, kind: str) -> str | None:
     """The sheet of a workbook to read ``kind`` from: one named for it, else the first sheet
     (never the "Orders" sheet an order export prefers); ``None`` for other files."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or not path.is_file():
         return None
-    import openpyxl
-
-    file_checks.check_workbook(path)  # hostile or broken files are refused before openpyxl sees them
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
-    except Exception:  # noqa: BLE001 -- read_table checks the file and says what is wrong with it
+    names = workbook_sheets(path)  # hostile or broken files are refused before a reader sees them
+    if names is None:
         return None
-    try:
-        names = book.sheetnames
-    finally:
-        book.close()
     wanted = {n.strip().casefold() for n in SIDE_SHEETS[kind]}
     return next((n for n in names if n.strip().casefold() in wanted), names[0] if names else None)
 

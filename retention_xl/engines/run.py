@@ -152,6 +152,8 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         if dataset is None and Path(source).suffix.lower() in (".csv", ".txt", ".tsv"):
             dataset = Dataset.of_csv(source)  # streamed: no cell limit
         elif dataset is None and Path(source).suffix.lower() in PARQUET_SUFFIXES:
+            if not Path(source).is_file():
+                raise DataError(f"File not found: {source}")
             check_parquet_marks(Path(source))
             dataset = open_dataset(source)  # streamed too (read whole, it met the cell limit)
         elif dataset is None:

@@ -133,11 +133,14 @@ class Dataset:
                    "postgresql": self._postgresql, "spark": self._spark}
         for batch in readers[self.kind](rows, None if columns is None else list(columns)):
             if batch.num_rows:
-                yield _plain_types(batch)
+                batch = _plain_types(batch)
+                yield batch if columns is None or batch.schema.names == list(columns) else batch.select(list(columns))
 
     def _columns_of(self, columns: list[str] | None) -> str:
-        """The SELECT of :meth:`select`, narrowed to ``columns`` (quoted as SQL names)."""
-        if columns is None:
+        """The SELECT of :meth:`select`, narrowed to ``columns`` (quoted as SQL names) for a
+        table; a query is run as the user wrote it (a trailing ``;`` or ``--`` comment
+        cannot be wrapped), its columns picked from the batches."""
+        if columns is None or self.query:
             return self.select()
         names = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
         return f"SELECT {names} FROM ({self.select()}) AS source"
@@ -171,7 +174,8 @@ class Dataset:
         without reading rows (Parquet's metadata); else ``None``."""
         if self.kind != "parquet":
             return None
-        return pa.schema([pa.field(f.name, _plain_type(f.type)) for f in self._arrow_dataset().schema])
+        return pa.schema([pa.field(f.name, _plain_type(f.type)) for f in self._arrow_dataset().schema
+                          if not _PANDAS_INDEX.fullmatch(f.name)])
 
     def _arrow_dataset(self):
         import pyarrow.dataset as pds
@@ -295,8 +299,19 @@ def _plain_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
+#: the column pandas writes for an index without a name (``__index_level_0__``): not data
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+
+
 def _plain_types(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Decimals as float64 (money columns of databases), dictionaries decoded."""
+    """Decimals as float64 (money columns of databases), dictionaries decoded, and pandas'
+    schema metadata dropped: a file pandas wrote with an index would give it back as the
+    index of every batch made a DataFrame, and the cleaning would not see that column (an
+    order id, a customer); a named index is data, as the file reader reads it, and an
+    unnamed one (``__index_level_0__``) is left out, as there."""
+    if batch.schema.metadata:
+        keep = [i for i, name in enumerate(batch.schema.names) if not _PANDAS_INDEX.fullmatch(name)]
+        batch = batch.select(keep).replace_schema_metadata(None)
     arrays, changed = [], False
     for column in batch.columns:
         if pa.types.is_decimal(column.type):

@@ -38,7 +38,7 @@ from retention_xl.sources.table_shape import (
 )
 from retention_xl.sources.workbook_tables import TableRef, workbook_tables
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter", "text_layout", "SAMPLE_ROWS"]
+__all__ = ["RawTable", "read_table", "workbook_sheets", "detect_encoding", "detect_delimiter", "text_layout", "SAMPLE_ROWS"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -115,6 +115,40 @@ def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT
         return _read_parquet(path)
     raise DataError(f"Cannot read '{path.name}': unsupported file type '{suffix or '(none)'}'; "
                     "use .csv, .xlsx, .xls or .parquet.")
+
+
+def workbook_sheets(path: Path) -> list[str] | None:
+    """The sheet names of a workbook file (.xlsx/.xlsm or .xls, by what it holds), after the
+    checks :func:`read_table` makes (a hostile or protected file is refused); ``None`` for
+    a file that is no workbook or cannot be opened (:func:`read_table` then says what is
+    wrong with it)."""
+    kind = file_checks.workbook_kind(path)
+    if kind == "ole":
+        import xlrd
+
+        file_checks.check_binary_workbook(path)
+        try:
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except Exception:  # noqa: BLE001 -- read_table says what is wrong with the file
+            return None
+        try:
+            return book.sheet_names()
+        finally:
+            book.release_resources()
+    if kind != "zip":
+        return None
+    import openpyxl
+
+    file_checks.check_workbook(path)
+    try:
+        with path.open("rb") as handle:  # a handle: openpyxl refuses a package named .xls
+            book = openpyxl.load_workbook(handle, read_only=True, keep_links=False)
+            try:
+                return book.sheetnames
+            finally:
+                book.close()
+    except Exception:  # noqa: BLE001 -- read_table says what is wrong with the file
+        return None
 
 
 def detect_encoding(data: bytes) -> str:

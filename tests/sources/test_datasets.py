@@ -385,3 +385,34 @@ def test_the_date_order_and_the_currency_are_decided_in_one_pass_over_their_colu
     whole = clean_orders(shop)  # the same decision as the cleaning of the whole table
     assert (currency.code, currency.currencies) == ("eur", ("eur", "usd"))
     assert whole.frame["amount"].tolist() == [10.0, 5.0, 7.0]  # the EUR orders
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+def test_a_parquet_file_with_a_pandas_index_gives_the_engines_that_column(tmp_path):
+    # pandas writes an index into the file's metadata; read back batch by batch it became
+    # each batch's index, and DuckDB counted every line as an order (600 orders, not 200)
+    lines = pd.DataFrame([{"Order ID": f"A{o}", "Customer": f"c{o % 30}", "Order Date": f"2023-{o % 12 + 1:02d}-{o % 28 + 1:02d}",
+                           "Line Total": 10.0} for o in range(200) for _ in range(3)])
+    lines.set_index("Order ID").to_parquet(tmp_path / "named.parquet")
+    lines.set_index(pd.Index(range(1000, 1600))).to_parquet(tmp_path / "unnamed.parquet")  # __index_level_0__
+    for name in ("named.parquet", "unnamed.parquet"):
+        runs = [report_source(tmp_path / name, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=250,
+                              force=True) for engine in ("pandas", "duckdb")]
+        assert [r.analysis.headline["orders"] for r in runs] == [200, 200], name
+        assert "__index_level_0__" not in runs[1].orders.columns.used().values()
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+def test_a_query_with_a_semicolon_or_a_comment_runs_on_the_engines(tmp_path, reference):
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:  # text dates: the first pass reads the date column alone
+        ORDERS.assign(Date=ORDERS["Date"].dt.strftime("%Y-%m-%d")).to_sql("orders", con, index=False)
+    for query in ("SELECT * FROM orders;", "SELECT * FROM orders -- every order"):
+        run = _report(db, tmp_path, name=str(len(query)), query=query)
+        assert_same(reference, run.analysis)
+
+
+def test_a_missing_parquet_file_is_named_on_every_engine(tmp_path):
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError, match="File not found"):
+            report_source(tmp_path / "nope" / "orders.parquet", tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine))

@@ -119,3 +119,14 @@ def test_an_xls_too_large_to_read_into_memory_is_refused_before_xlrd(monkeypatch
     monkeypatch.setattr(file_checks, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(DataError, match="more than retention-xl reads of an .xls workbook"):
         read_table(XLS)
+
+
+def test_survey_answers_and_a_contact_log_are_read_from_their_own_sheets_of_an_xls():
+    # the Orders sheet comes first: a side table must not be read from it
+    from retention_xl.file_pipeline import read_side_table
+
+    book = DATA / "orders_survey_contacts_libreoffice.xls"
+    survey = read_side_table(book, "survey")
+    assert (survey.frame["customer"].tolist(), survey.frame["score"].tolist()) == (["a", "b"], [9.0, 3.0])
+    contacts = read_side_table(book, "contacts")
+    assert contacts.frame["customer"].tolist() == ["zz"]
