@@ -110,6 +110,8 @@ def _date(value: float, datemode: int) -> object:
     a serial number xlrd cannot make a date of (negative, past 9999) stays the number."""
     import xlrd
 
+    if value < 0:
+        return float(value)
     try:
         stamp = xlrd.xldate_as_datetime(value, datemode)
     except (ValueError, OverflowError, xlrd.xldate.XLDateError):

@@ -130,3 +130,10 @@ def test_survey_answers_and_a_contact_log_are_read_from_their_own_sheets_of_an_x
     assert (survey.frame["customer"].tolist(), survey.frame["score"].tolist()) == (["a", "b"], [9.0, 3.0])
     contacts = read_side_table(book, "contacts")
     assert contacts.frame["customer"].tolist() == ["zz"]
+
+
+def test_a_date_cell_xlrd_cannot_make_a_date_of_stays_its_number():
+    from retention_xl.sources.xls_file import _date
+
+    assert (_date(-1.0, 0), _date(3e6, 0)) == (-1.0, 3e6)  # before 1900, past 9999
+    assert (_date(45000.5, 0), _date(0.25, 0)) == (dt.datetime(2023, 3, 15, 12), dt.time(6))
