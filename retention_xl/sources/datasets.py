@@ -42,7 +42,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
-from retention_xl.sources.table_shape import header_names
+from retention_xl.sources.table_shape import header_names, unique_headers
 
 __all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "DATABASE_SUFFIXES", "BATCH_ROWS"]
 
@@ -155,7 +155,8 @@ class Dataset:
             for _ in range(blank):
                 f.readline()
             header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
-        header = [str(name) for name in header_names(header)]  # a blank header named as read_table names it
+        # a blank header named, and a repeated one numbered ("Currency.1"), as read_table names them
+        header = unique_headers(header_names(header))
         try:
             reader = pacsv.open_csv(
                 self.location,
