@@ -267,6 +267,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             issues.append((where, col_name, col.text(where), p, action, lines, value))
 
     # ---- orders: rows sharing an order id
+    export = layout_named(cols.layout)  # the known export, if one was recognised
     ocol = data[cols.order_id] if cols.order_id else None
     if ocol is not None:
         groups = group_orders(id_codes(ocol), live)  # 1003 and "1003": one order
@@ -276,8 +277,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     line_value, l_ok, l_bad = la.value, la.ok, la.bad
     level = "line"
     if cols.amount is not None and ocol is not None:
-        if (layout := layout_named(cols.layout)) is not None:
-            level = layout.amount_level
+        if export is not None:
+            level = export.amount_level
         else:
             present = ~data[cols.amount].missing_rows()
             level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
@@ -398,7 +399,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if cols.status:
         scol = data[cols.status]
         fs = groups.first(~scol.missing_rows() & live)
-        export = layout_named(cols.layout)
         s_reason_u = status_reasons(scol.uniques, include_statuses, exclude_statuses,
                                     export.statuses if export is not None else None)
         has_s = fs >= 0
