@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from dataclasses import dataclass, field, fields
 
 from retention_xl.analysis.dates import read_day
@@ -34,7 +35,8 @@ DOORS = ("python", "cli", "excel")
 
 @dataclass(frozen=True)
 class ColumnRoles:
-    """Column names chosen by the user for each role; ``None`` means "detect it".
+    """Column names chosen by the user for each role; ``None`` means "detect it". A whole
+    number is the name of a DataFrame's column numbered so (``pd.read_csv(header=None)``).
 
     Attributes
     ----------
@@ -63,6 +65,10 @@ class ColumnRoles:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                # a DataFrame read without a header (pd.read_csv(header=None)) names its columns 0, 1, 2
+                value = str(int(value))
+                object.__setattr__(self, f.name, value)
             if value is not None and not (isinstance(value, str) and value.strip()):
                 raise InvalidValue(f"{f.name} must be a column name, got {value!r}", option=f.name)
 

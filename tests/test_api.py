@@ -269,3 +269,68 @@ def test_read_orders_is_quiet_when_the_order_is_chosen_or_settled(recwarn):
 
 def _dates_by_row(orders, form):
     return orders.frame.sort_values("row")["date"].dt.strftime(form).tolist()
+
+
+# ---- the dtypes a DataFrame really has (pd.read_csv(dtype_backend="pyarrow"), categories ...)
+MESSY = pd.DataFrame({
+    "Customer": ["a", "", "N/A", "  ", "b", "a", "-"],
+    "Date": ["2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-02-01", "2024-03-02", "2024-03-03"],
+    "Amount": ["10", "20", "30", "40", "", "15.5", "7"],
+})
+
+
+def _read(frame):
+    orders = rx.read_orders(frame)
+    return orders.frame.to_dict("list"), orders.issues[["row", "problem"]].values.tolist(), orders.skipped_rows
+
+
+@pytest.mark.parametrize("dtype", ["string[python]", "string[pyarrow]", "category",
+                                   pd.ArrowDtype(__import__("pyarrow").large_string())], ids=str)
+def test_blank_and_na_cells_are_missing_whatever_the_text_dtype(dtype):
+    # by hand: rows 3, 4, 5 and 8 have no customer (blank, N/A, spaces, -), row 6 no amount
+    plain = _read(MESSY)
+    assert plain[1] == [[3, "missing_customer"], [4, "missing_customer"], [5, "missing_customer"],
+                        [6, "missing_amount"], [8, "missing_customer"]]
+    assert plain[0]["customer"] == ["a", "a"] and plain[0]["amount"] == [10.0, 15.5]
+    assert _read(MESSY.astype(dtype)) == plain
+    assert rx.cohort_table(MESSY.astype(dtype))["Size"].tolist() == [1]
+
+
+def test_arrow_dates_before_1677_are_out_of_range_not_wrapped_into_the_future():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    days = [dt.date(2024, 1, 5), dt.date(1600, 1, 1), dt.date(2024, 3, 1)]
+    for kind in (pa.date32(), pa.date64()):
+        frame = pd.DataFrame({"Customer": ["a", "b", "a"], "Amount": [10.0, 20.0, 30.0],
+                              "Date": pd.Series(pa.array(days).cast(kind), dtype=pd.ArrowDtype(kind))})
+        orders = rx.read_orders(frame)
+        assert orders.issues[["row", "problem"]].values.tolist() == [[3, "date_out_of_range"]], kind
+        assert orders.frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-03-01"]
+
+
+def test_a_column_of_lists_is_compared_as_its_text_not_a_type_error():
+    frame = pd.DataFrame({"Customer": ["a", "a", "b", None], "Date": ["2024-01-05", "2024-01-05", "2024-02-01", None],
+                          "Amount": [10.0, 10.0, 20.0, None], "Items": [["x"], ["x"], ["y"], []]})
+    orders = rx.read_orders(frame)
+    # rows 2 and 3 are identical (kept, listed); row 5 is blank but for its empty list: not blank
+    assert orders.issues[["row", "problem", "action"]].values.tolist() == [
+        [3, "possible_duplicate", "kept"], [5, "missing_customer", "skipped"], [5, "missing_date", "skipped"],
+        [5, "missing_amount", "skipped"]]
+    assert rx.period_kpis(frame)["orders"].tolist() == [2, 1]
+
+
+def test_customer_ids_in_a_category_of_numbers_read_as_the_numbers_do():
+    frame = pd.DataFrame({"CustomerID": [17850.0, 17850.0, 14527.0, None],
+                          "InvoiceDate": ["2024-01-05", "2024-02-05", "2024-01-10", "2024-01-11"],
+                          "Amount": [10.0, 20.0, 30.0, 5.0]})
+    assert list(rx.customer_table(frame.astype({"CustomerID": "category"})).index) == ["17850", "14527"]
+    assert list(rx.customer_table(frame).index) == ["17850", "14527"]
+
+
+def test_columns_numbered_by_pandas_can_be_named_by_their_number():
+    frame = pd.DataFrame([["a", "2024-01-05", 10.0], ["a", "2024-02-05", 20.0]])  # pd.read_csv(header=None)
+    assert rx.period_kpis(frame, customer=0, date=1, amount=2)["orders"].tolist() == [1, 1]
+    with pytest.raises(rx.RetentionError, match="customer must be a column name, got True"):
+        rx.period_kpis(frame, customer=True, date=1, amount=2)

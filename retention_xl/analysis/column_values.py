@@ -26,7 +26,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "plain_values", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -46,7 +46,12 @@ class ColumnValues:
 
     @classmethod
     def of(cls, values: pd.Series) -> ColumnValues:
-        codes, uniques = _sorted_runs(values) or pd.factorize(values, use_na_sentinel=True)
+        values = plain_values(values)
+        try:
+            codes, uniques = _sorted_runs(values) or pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # lists or dicts in a DataFrame's column: compared as their text
+            values = values.map(lambda v: v if _hashable(v) else str(v), na_action="ignore")
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
         uniques = pd.Series(np.asarray(uniques, dtype=object) if values.dtype == object else uniques)
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
         blank = np.zeros(len(uniques), bool)
@@ -83,6 +88,51 @@ class ColumnValues:
         shown = np.full(len(self.uniques), "", dtype=object)
         shown[used] = [cell_text(v) for v in self.uniques.iloc[used]]
         return np.where(codes >= 0, shown[np.maximum(codes, 0)] if len(shown) else "", "")
+
+
+def plain_values(values: pd.Series) -> pd.Series:
+    """A column in the types the cleaning reads, whatever pandas dtype a DataFrame gave it:
+    text (``string``, ``string[pyarrow]``, Arrow strings, categories of text) as pandas'
+    default string dtype, so a blank or "N/A" cell is missing in any of them; categories as
+    their values (a category of numbers as numbers); Arrow dates as datetimes in seconds (a
+    year before 1677 stays that year); Arrow lists and structures as Python objects.
+
+    >>> plain_values(pd.Series(["a", None, ""], dtype="string[pyarrow]")).dtype == "str"
+    True
+    >>> plain_values(pd.Series([17850.0, None]).astype("category")).tolist()
+    [17850.0, nan]
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        kind = dtype.categories.dtype
+        if kind == "str" or kind == object or isinstance(kind, pd.StringDtype):
+            return plain_values(values.astype(kind))
+        return pd.Series(np.asarray(values), index=values.index, name=values.name)
+    if isinstance(dtype, pd.StringDtype):
+        return values if dtype == "str" else values.astype("str")
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        kind = dtype.pyarrow_dtype
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+            values = values.astype(pd.ArrowDtype(kind))
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", bool)(kind):
+            return values.astype("str")
+        if pa.types.is_date(kind):
+            stamps = pa.array(values).cast(pa.timestamp("s")).to_pandas(coerce_temporal_nanoseconds=False)
+            return pd.Series(stamps.to_numpy(), index=values.index, name=values.name)
+        if pa.types.is_nested(kind):
+            return pd.Series(values.to_numpy(dtype=object), index=values.index, name=values.name)
+    return values
+
+
+def _hashable(v: object) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
 
 
 def _sorted_runs(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
