@@ -33,7 +33,7 @@ from retention_xl.errors import (
     OutputIsInput,
 )
 
-__all__ = ["check_target", "write_atomically"]
+__all__ = ["check_target", "refuse_folder", "write_atomically"]
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, force: bool = False) -> Path:
@@ -89,11 +89,13 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object], *, f
     return path
 
 
-def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[object] = ()) -> Path:
+def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[object] = (),
+                 option: str | None = None) -> Path:
     """What :func:`write_atomically` checks before it writes, for a caller with a long job
     before the writing (a report on millions of rows) to check first; ``inputs`` are the
     files, Parquet folders and globs the job reads (other values, such as tables in memory
-    or URLs, are passed over).
+    or URLs, are passed over); ``option`` names the output for the error (``"output"``,
+    ``"ics"``: :attr:`OutputExists.option <retention_xl.errors.OutputExists>`).
 
     Raises
     ------
@@ -118,13 +120,22 @@ def check_target(path: str | Path, *, force: bool = False, inputs: Iterable[obje
 
             if would_read(given, path):
                 raise OutputInsideInput(path, given)
-    if path.is_dir():
-        raise DataError(f"{path} is a folder: name the file to write, e.g. {path / 'report.xlsx'}")
+    refuse_folder(path, "report.xlsx")
     if path.exists() and not force:
-        raise OutputExists(path)
+        raise OutputExists(path, option)
     if not path.parent.is_dir():
         raise DataError(f"folder {path.parent} does not exist")
     return path
+
+
+def refuse_folder(path: str | Path, example: str) -> None:
+    """A :class:`~retention_xl.errors.DataError` when ``path`` names a folder (``""``, ``.``,
+    ``/``, an existing folder) rather than a file to write; ``example`` is a file name to
+    suggest in it."""
+    path = Path(path).expanduser()
+    if not path.name or path.is_dir():
+        what = "no file name given (only the current folder)" if str(path) == "." else f"{path} is a folder"
+        raise DataError(f"{what}: name the file to write, e.g. {path / example}")
 
 
 def _folder_or_glob(given: object) -> bool:

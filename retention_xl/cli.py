@@ -231,7 +231,9 @@ def _remedy(error: RetentionError) -> str:
     if isinstance(error, OutputIsInput):
         return "Give the output another name: a file being read is never written over, even with --force."
     if isinstance(error, OutputExists):
-        return "Choose another name (-o) or pass --force to replace it."
+        name = {"output": "Choose another name (-o)", "ics": "Choose another name (--ics)"}.get(error.option,
+                                                                                               "Choose another name")
+        return f"{name} or pass --force to replace it."
     if isinstance(error, EngineOutOfMemory) and error.limit:
         return (f"Give it a higher --memory-limit than {error.limit} (DuckDB spills what does not fit "
                 "to disk, but some steps need more room), or leave the option out.")

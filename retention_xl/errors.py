@@ -125,11 +125,13 @@ class ModelError(RetentionError):
 
 
 class OutputExists(RetentionError):
-    """The file to write exists and replacing it was not asked for (``path``)."""
+    """The file to write exists and replacing it was not asked for (``path``; ``option``: which
+    of a command's outputs it is, when it has several)."""
 
-    def __init__(self, path: object):
+    def __init__(self, path: object, option: str | None = None):
         super().__init__(f"{path} already exists")
         self.path = path
+        self.option = option  # which output it is, for a door to name its own option ("output", "ics")
 
 
 class OutputIsInput(RetentionError):

@@ -724,3 +724,21 @@ def test_a_currency_not_in_the_data_is_an_error_naming_the_flag_and_the_currenci
     assert result.exit_code == 1
     assert _said(result).startswith("Error: --currency 'GBP' is not in the data; the currencies found are: USD, EUR")
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["", ".", "/"])
+@pytest.mark.parametrize("command", ["report", "contacts"])
+def test_an_output_naming_a_folder_is_one_line_not_a_traceback(command, name, tmp_path):
+    result = runner.invoke(app, [command, "--sample", "-o", name])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("no file name given" if name != "/" else "/ is a folder") in result.output
+    assert "name the file to write, e.g." in result.output
+
+
+def test_an_existing_calendar_names_the_calendar_option(tmp_path):
+    (tmp_path / "plan.ics").write_text("mine")
+    result = runner.invoke(app, ["contacts", "--sample", "-o", str(tmp_path / "plan.csv"),
+                                 "--ics", str(tmp_path / "plan.ics")])
+    assert result.exit_code == 1
+    assert "plan.ics already exists. Choose another name (--ics) or pass --force" in " ".join(result.output.split())
+    assert (tmp_path / "plan.ics").read_text() == "mine" and not (tmp_path / "plan.csv").exists()

@@ -118,7 +118,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     # other than .xlsx would otherwise be found once millions of rows are analysed
     read = (source, survey, contacts)
     output = check_xlsx_target(output, force=force, inputs=read)
-    beside = check_target(customers_path(output), force=force, inputs=read)
+    beside = check_target(customers_path(output), force=force, inputs=read, option="output")
     step("Reading orders")
     dataset = open_dataset(source, table=table, query=query, spark=spark) if is_dataset(source) else None
     if dataset is None:

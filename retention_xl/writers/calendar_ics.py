@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from retention_xl.atomic_write import check_target, write_atomically
+from retention_xl.atomic_write import check_target, refuse_folder, write_atomically
 from retention_xl.errors import DataError
 from retention_xl.layout.blocks import CalendarEvent
 
@@ -57,10 +57,11 @@ def check_ics_target(path: str | Path, *, force: bool = False, inputs=()) -> Pat
     """The checks of :func:`write_ics` on ``path``, made before any work: an .ics name, in a
     folder that exists, not one of the ``inputs`` read, not over an existing file unless
     ``force`` (see :func:`~retention_xl.atomic_write.check_target`)."""
+    refuse_folder(path, "plan.ics")
     path = Path(path)
     if path.suffix.lower() != ".ics":
         raise DataError(f"the calendar is an iCalendar file: name it like {path.with_suffix('.ics').name}")
-    return check_target(path, force=force, inputs=inputs)
+    return check_target(path, force=force, inputs=inputs, option="ics")
 
 
 def write_ics(events: Iterable[CalendarEvent], path: str | Path, *, name: str, force: bool = False) -> Path:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from retention_xl.atomic_write import check_target, write_atomically
+from retention_xl.atomic_write import check_target, refuse_folder, write_atomically
 from retention_xl.errors import DataError
 from retention_xl.layout.blocks import Table
 
@@ -64,10 +64,11 @@ def check_csv_target(path: str | Path, *, force: bool = False, inputs=()) -> Pat
     """The checks of :func:`write_table_csv` on ``path``, made before any work: a .csv name,
     in a folder that exists, not one of the ``inputs`` read, not over an existing file
     unless ``force`` (see :func:`~retention_xl.atomic_write.check_target`)."""
+    refuse_folder(path, "plan.csv")
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise DataError(f"the plan is written as CSV: name the output like {path.with_suffix('.csv').name}")
-    return check_target(path, force=force, inputs=inputs)
+    return check_target(path, force=force, inputs=inputs, option="output")
 
 
 def write_table_csv(table: Table, path: str | Path, *, force: bool = False) -> Path:

@@ -25,7 +25,7 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
-from retention_xl.atomic_write import check_target, write_atomically
+from retention_xl.atomic_write import check_target, refuse_folder, write_atomically
 from retention_xl.errors import DataError, InvalidValue
 from retention_xl.writers.bulk_rows import sheet_rows_xml
 from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Chart, Figures, Report, Sheet, Table, Text, table_values
@@ -329,7 +329,8 @@ def check_xlsx_target(path: str | Path, *, force: bool = False, inputs=()) -> Pa
     OutputIsInput, OutputExists, DataError
         As :func:`write_xlsx`.
     """
+    refuse_folder(path, "report.xlsx")
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError(f"the report is an .xlsx workbook: name the output like {path.with_suffix('.xlsx').name}")
-    return check_target(path, force=force, inputs=inputs)
+    return check_target(path, force=force, inputs=inputs, option="output")
