@@ -128,6 +128,8 @@ def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroup
 
 
 _ORDER_TOTAL_WORDS = {"order", "grand", "invoice", "total"}
+#: words that make a "... total" header a line's own total ("Line Total", "Item total")
+_LINE_WORDS = {"line", "lineitem", "item", "items", "product", "sku"}
 
 
 def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, header_tokens: list[str]) -> str:
@@ -135,8 +137,9 @@ def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, h
 
     Decided on the orders of more than one line: the total is written on the first line
     only (the other lines blank, as Shopify writes it), or the same value is repeated on
-    every line under an order-total header ("Total", "Order total", "Grand total").
-    Anything else is a line amount, added up per order.
+    every line under an order-total header ("Total", "Order total", "Grand total"; not
+    "Line total" or "Item total": lines of one price are still lines). Anything else is a
+    line amount, added up per order.
 
     Parameters
     ----------
@@ -159,6 +162,7 @@ def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, h
     idx = np.flatnonzero(live & present)
     other = ~np.isclose(values[idx], ref[row_order[idx]], equal_nan=True)
     same &= np.bincount(row_order[idx], weights=other, minlength=len(groups)) == 0
-    if set(header_tokens) & _ORDER_TOTAL_WORDS and np.mean(same[multi]) >= 0.9:
+    words = set(header_tokens)
+    if words & _ORDER_TOTAL_WORDS and not words & _LINE_WORDS and np.mean(same[multi]) >= 0.9:
         return "order"
     return "line"

@@ -62,6 +62,21 @@ def test_amount_level_from_the_data():
     assert _level([60.0, 40.0, 70.0], [0, 0, 1]) == "line"
 
 
+def test_a_line_total_of_one_price_on_every_line_is_still_a_line_amount():
+    # a coffee shop's export: one price for every capsule, so each order's "Line Total"
+    # cells are all the same; by hand, order 1 = 9.99 + 9.99, order 2 = 9.99 + 9.99 (two
+    # lines of one order may be alike), order 3 = 9.99
+    raw = pd.DataFrame({"Order ID": ["1", "1", "2", "2", "3"], "Customer": ["a", "a", "b", "b", "a"],
+                        "Date": ["2024-01-05", "2024-01-05", "2024-02-05", "2024-02-05", "2024-03-05"],
+                        "Product": ["Capsules", "Capsules decaf", "Capsules", "Capsules", "Capsules"],
+                        "Quantity": ["1"] * 5, "Line Total": ["9.99"] * 5})
+    for header in ("Line Total", "line_total", "LineTotal"):
+        result = clean_orders(raw.rename(columns={"Line Total": header}))
+        assert result.frame["amount"].round(2).tolist() == [19.98, 19.98, 9.99], header
+    # the same cells under an order-total header are each order's total, taken once
+    assert clean_orders(raw.rename(columns={"Line Total": "Order Total"})).frame["amount"].tolist() == [9.99] * 3
+
+
 def test_one_row_per_order_with_a_refund_row_carrying_the_orders_id():
     # 60 orders, one of them refunded later under its own id: still one row per order
     rows = [(f"SO-{i}", f"c{i % 7}", f"2024-01-{i % 28 + 1:02d}", "10") for i in range(60)]
