@@ -111,8 +111,10 @@ def plain_values(values: pd.Series) -> pd.Series:
     if isinstance(dtype, pd.StringDtype):
         return values if dtype == "str" else values.astype("str")
     if isinstance(dtype, pd.ArrowDtype):
-        import pyarrow as pa
-
+        try:
+            import pyarrow as pa
+        except ImportError:  # pragma: no cover - an Arrow column needs pyarrow
+            return values
         kind = dtype.pyarrow_dtype
         if pa.types.is_dictionary(kind):
             kind = kind.value_type
