@@ -93,6 +93,13 @@ class NumberReading:
         code, with the value read after a colon (``"accounting_negative:-12"``).
     decimal_comma : bool
         The text values of the column were read with a decimal comma (``1.234,50``).
+    settled_by_table : bool
+        The column alone did not settle its separator and was read with the table's decimal
+        comma (``comma_hint``): its ``1.000`` is a thousand.
+    point_assumed : str or None
+        The first value such as ``1.000`` (a point and three digits) read with a decimal
+        point when nothing in the column, nor the table's ``comma_hint``, settled whether
+        the point separates thousands; ``None`` otherwise.
     currencies : list of str
         Currency marks removed from the values, in order of first appearance.
     """
@@ -102,6 +109,8 @@ class NumberReading:
     fixed: np.ndarray
     decimal_comma: bool = False
     currencies: list[str] = field(default_factory=list)
+    settled_by_table: bool = False
+    point_assumed: str | None = None
 
     @property
     def mixed_currencies(self) -> bool:
@@ -199,7 +208,7 @@ def _is_number(v: object) -> bool:
     return isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_))
 
 
-def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> NumberReading:
+def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma_hint: bool = False) -> NumberReading:
     """Read amounts written as numbers or as text in any of the usual export styles.
 
     Numbers pass through. Text is read with a fast path first (plain ``1234.5``); only the
@@ -208,7 +217,9 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     ``,`` is the decimal separator is decided once for the column from the values that
     settle it (``1.234,50`` or ``12,5`` for a comma; ``1,234.50`` or ``12.5`` for a point),
     weighted by ``weights``; a value that only fits the other style is still read and is
-    reported in ``fixed``.
+    reported in ``fixed``. A column that settles nothing (only ``1.000``-like values beside
+    whole numbers) takes the decimal comma when ``comma_hint`` says another amount column of
+    the table has one, and otherwise a decimal point, said in ``point_assumed``.
 
     Parameters
     ----------
@@ -216,6 +227,8 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
         The (distinct) values of an amount column: numbers, text or both.
     weights : numpy.ndarray, optional
         How many rows carry each value (defaults to 1 each).
+    comma_hint : bool
+        Another amount column of the same table was read with a decimal comma.
 
     Returns
     -------
@@ -228,6 +241,10 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     ([1234.5, -12.0, 12500.0], 'not_a_number', 'accounting_negative:-12')
     >>> parse_numbers(pd.Series(["1.234,50", "12,5"])).values.tolist()
     [1234.5, 12.5]
+    >>> parse_numbers(pd.Series(["1.000", "0"]), comma_hint=True).values.tolist()
+    [1000.0, 0.0]
+    >>> parse_numbers(pd.Series(["1.000", "0"])).point_assumed
+    '1.000'
     """
     n = len(values)
     out = np.full(n, np.nan)
@@ -285,12 +302,23 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None) -> Numbe
     w_text = w[text_idx]
     comma_votes = w_text[slow_idx][comma & ~point].sum()
     point_votes = w_text[slow_idx][point & ~comma].sum()
-    if comma_votes > 0:  # only then look at the fast-path values for decimal points
+    # a plain 1.000 or 12.345.678: a thousand with a decimal comma, one with a decimal point
+    grouped = None
+    if comma_votes == 0 and point_votes == 0:
+        grouped = text.str.contains(".", regex=False).to_numpy(dtype=bool) & fast_ok
+        if grouped.any():
+            grouped[grouped] = text[grouped].str.strip().str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+").to_numpy(dtype=bool)
+    if comma_votes > 0 or (grouped is not None and grouped.any()):  # only then look for decimal points
         fast_text = text[fast_ok]
         point_votes += w_text[fast_ok][
             fast_text.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True).to_numpy(dtype=bool)
         ].sum()
     decimal_comma = bool(comma_votes > point_votes)
+    if grouped is not None and grouped.any() and point_votes == 0:  # nothing in the column settles it
+        if comma_hint:
+            decimal_comma = reading.settled_by_table = True
+        else:
+            reading.point_assumed = str(text[grouped].iloc[0]).strip()
     reading.decimal_comma = decimal_comma
 
     if decimal_comma:

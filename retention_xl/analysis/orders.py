@@ -273,7 +273,14 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         groups = group_orders(id_codes(ocol), live)  # 1003 and "1003": one order
     else:
         groups = group_orders(None, live)
-    la = _line_amounts(cols, data, n, notices)
+    # the amount columns' decimal separator: a column that cannot settle it alone (1.000
+    # beside whole numbers) takes the decimal comma another amount column of the table shows
+    rr = parse_numbers(data[cols.refund].uniques, data[cols.refund].counts) if cols.refund else None
+    la = _line_amounts(cols, data, n, notices, comma_hint=bool(rr is not None and rr.decimal_comma))
+    if rr is not None and la.decimal_comma and rr.point_assumed:
+        rr = parse_numbers(data[cols.refund].uniques, data[cols.refund].counts, comma_hint=True)
+    if rr is not None:
+        _separator_notices(notices, cols.refund, rr)
     line_value, l_ok, l_bad = la.value, la.ok, la.bad
     level = "line"
     if cols.amount is not None and ocol is not None:
@@ -424,7 +431,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     g_refund = np.zeros(n_groups)
     if cols.refund:
         rcol = data[cols.refund]
-        rr = parse_numbers(rcol.uniques, rcol.counts)
         r_ok = ~rcol.missing_rows() & (rr.problem[np.maximum(rcol.codes, 0)] == None if len(rr.problem)  # noqa: E711
                                        else np.zeros(n, bool))
         fr = groups.first(r_ok & live)
@@ -583,12 +589,19 @@ class _LineAmounts:
     bad: np.ndarray
     problem: np.ndarray
     parts: tuple  # (role, column name, ColumnValues, missing rows, bad rows, problem per row, fixed per distinct)
+    decimal_comma: bool = False  # a column read with a decimal comma
 
 
-def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAmounts:
-    """The amount of each row: the amount cell, or quantity x unit price."""
+def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, *, comma_hint: bool = False) -> _LineAmounts:
+    """The amount of each row: the amount cell, or quantity x unit price (``comma_hint``:
+    another amount column of the table has a decimal comma)."""
     names = [("amount", cols.amount)] if cols.amount is not None else [("quantity", cols.quantity),
                                                                        ("unit_price", cols.unit_price)]
+    readings = {name: parse_numbers(data[name].uniques, data[name].counts, comma_hint=comma_hint) for _, name in names}
+    if any(r.decimal_comma for r in readings.values()):
+        for name, r in readings.items():
+            if r.point_assumed:
+                readings[name] = parse_numbers(data[name].uniques, data[name].counts, comma_hint=True)
     value = np.ones(n)
     ok = np.ones(n, bool)
     bad = np.zeros(n, bool)
@@ -596,7 +609,7 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
     parts = []
     for role, name in names:
         col = data[name]
-        nr = parse_numbers(col.uniques, col.counts)
+        nr = readings[name]
         miss = col.missing_rows()
         if col.uniques.dtype in (object, "str") and len(col.uniques):
             u = col.uniques
@@ -614,8 +627,7 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
         problem = np.where((problem == None) & b & ~bad, prob, problem)  # noqa: E711
         bad |= b
         parts.append((role, name, col, miss, b, prob, nr.fixed))
-        if nr.decimal_comma:
-            notices.append(Notice("decimal_comma", column=name))
+        _separator_notices(notices, name, nr)
         if nr.currencies:
             marks = ", ".join(nr.currencies[:6])
             notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
@@ -628,7 +640,24 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list) -> _LineAm
             problem = np.where(big, "amount_too_large", problem)
             ok &= ~big
             bad |= big
-    return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts))
+    return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts),
+                        any(r.decimal_comma for r in readings.values()))
+
+
+def _separator_notices(notices: list, column: str, reading) -> None:
+    """What a column's decimal separator was: a comma, or a point taken for want of a value
+    that settles it (``1.000`` read as 1)."""
+    if reading.decimal_comma:
+        notices.append(Notice("decimal_comma", column=column))
+    elif reading.point_assumed:
+        example = reading.point_assumed
+        notices.append(Notice("decimal_point_assumed", column=column, example=example,
+                              read_as=_plain_number(example)))
+
+
+def _plain_number(text: str) -> str:
+    """``1.000`` as read with a decimal point: ``1``; ``1.250``: ``1.25``."""
+    return f"{float(text):g}" if abs(float(text)) < 1e15 else text
 
 
 def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, shown: np.ndarray,

@@ -141,6 +141,7 @@ LABELS = {
     "notice.date_jalali": "تواريخ '{column}' هجرية شمسية (جلالية)؛ حُوّلت قيمها إلى الميلادي، وعددها {count:,} (مثل {jalali} = {gregorian}).",
     "notice.customer_ids_merged": "قورنت معرّفات العملاء في '{column}' بعد إزالة المسافات الزائدة والعلامات غير المرئية وقراءة كل الأرقام 0-9؛ المعرّفات التي طابقت كتابة أخرى عددها {count:,} (مثل '۱۲۳' = '123').",
     "notice.decimal_comma": "مبالغ '{column}' تستخدم الفاصلة العشرية (1.234,50 = 1234.50).",
+    "notice.decimal_point_assumed": "قُرئت مبالغ '{column}' مثل {example} بنقطة عشرية ({example} = {read_as})؛ لا شيء في الجدول يبيّن إن كانت النقطة تفصل الآلاف (1.000 = 1000). إن كانت كذلك، فاكتب هذه المبالغ بدونها.",
     "notice.currencies_mixed": "مبالغ '{column}' تحمل أكثر من عملة ({marks})؛ جُمعت كأرقام دون تحويل.",
     "notice.currency_removed": "أزيلت رموز العملة ({marks}) من مبالغ '{column}'.",
     "notice.digits": "قُرئت الأرقام {script} في {columns} كأرقام 0-9.",

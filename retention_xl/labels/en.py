@@ -145,6 +145,7 @@ LABELS = {
     "notice.date_jalali": "Dates in '{column}' are Solar Hijri (Jalali); {count:,} values converted to Gregorian (e.g. {jalali} = {gregorian}).",
     "notice.customer_ids_merged": "Customer ids in '{column}' were compared after removing extra spaces and invisible marks and reading all digits as 0-9; {count:,} ids matched another spelling (e.g. '۱۲۳' = '123').",
     "notice.decimal_comma": "Amounts in '{column}' use a decimal comma (1.234,50 = 1234.50).",
+    "notice.decimal_point_assumed": "Amounts in '{column}' such as {example} were read with a decimal point ({example} = {read_as}): nothing in the table shows whether the point separates thousands instead (1.000 = 1000). If it does, write these amounts without it.",
     "notice.currencies_mixed": "Amounts in '{column}' carry more than one currency ({marks}); they were added up as plain numbers without conversion.",
     "notice.currency_removed": "Currency marks ({marks}) were removed from amounts in '{column}'.",
     "notice.digits": "{script} digits in {columns} were read as 0-9.",

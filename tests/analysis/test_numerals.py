@@ -110,6 +110,20 @@ def test_decimal_point_column_keeps_ambiguous_values_as_thousands():
     assert r.values.tolist() == [1234.0, 12.5, 2000.25]
 
 
+def test_a_column_that_settles_nothing_takes_the_tables_decimal_comma_or_says_it_took_a_point():
+    # "1.000" and whole numbers: a thousand in a European export, one dinar and no fils in Kuwait
+    alone = values(["1.000", "0", "2.500"])
+    assert alone.values.tolist() == [1.0, 0.0, 2.5] and not alone.decimal_comma
+    assert alone.point_assumed == "1.000"
+    hinted = parse_numbers(pd.Series(["1.000", "0", "2.500"]), comma_hint=True)
+    assert hinted.values.tolist() == [1000.0, 0.0, 2500.0] and hinted.decimal_comma and hinted.settled_by_table
+    assert hinted.point_assumed is None
+    # a column with its own evidence keeps it, whatever the hint
+    own = parse_numbers(pd.Series(["1.000", "12.50"]), comma_hint=True)
+    assert own.values.tolist() == [1.0, 12.5] and not own.decimal_comma and own.point_assumed is None
+    assert values(["12", "7"]).point_assumed is None  # nothing ambiguous, nothing to say
+
+
 def test_decimal_comma_minority_is_read_and_reported():
     r = values(["12.50", "3.75", "4,5"])
     assert not r.decimal_comma

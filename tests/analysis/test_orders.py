@@ -589,3 +589,27 @@ def test_an_order_id_written_as_a_number_and_as_text_is_one_order():
     result = clean_orders(raw)
     assert result.frame["amount"].tolist() == [15.0, 7.0]
     assert result.frame["customer"].tolist() == ["a", "b"]
+
+
+def test_a_refund_column_of_whole_thousands_takes_the_amounts_decimal_comma():
+    # a European export: the amounts show the decimal comma, the refund column only "1.000"
+    raw = pd.DataFrame({"Customer": ["anna@x.de", "bob@x.de", "anna@x.de"],
+                        "Order date": ["05.01.2024", "13.02.2024", "01.03.2024"],
+                        "Amount": ["1.010,00", "20,50", "99,99"], "Refunded Amount": ["1.000", "0", "0"]})
+    result = clean_orders(raw)
+    # by hand: 1010.00 + 20.50 + 99.99 - 1000 refunded = 130.49
+    assert round(result.frame["amount"].sum(), 2) == 130.49
+    assert [n.values["column"] for n in result.notices if n.code == "decimal_comma"] == ["Amount", "Refunded Amount"]
+    # and the other way round: the refund column shows the comma, the amounts only thousands
+    swapped = raw.assign(Amount=["1.000", "2.000", "3.000"], **{"Refunded Amount": ["12,50", "0", "0"]})
+    assert clean_orders(swapped).frame["amount"].sum() == 6000.0 - 12.5
+
+
+def test_amounts_that_cannot_settle_the_separator_say_a_point_was_taken():
+    raw = pd.DataFrame({"Customer": ["a", "b", "a"], "Date": ["2024-01-05", "2024-02-13", "2024-03-01"],
+                        "Amount": ["1.250", "2.500", "5"]})
+    result = clean_orders(raw)
+    assert result.frame["amount"].tolist() == [1.25, 2.5, 5.0]  # dinars: three decimals
+    assert words(result.notices) == ["Amounts in 'Amount' such as 1.250 were read with a decimal point "
+                                     "(1.250 = 1.25): nothing in the table shows whether the point separates "
+                                     "thousands instead (1.000 = 1000). If it does, write these amounts without it."]
