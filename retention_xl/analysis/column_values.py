@@ -26,7 +26,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "plain_values", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "plain_values", "key_text", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -266,12 +266,46 @@ def _shows_as_itself(value: object) -> bool:
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
-    """Distinct customer values with spaces, invisible marks and digit scripts cleaned (not
-    yet case-folded), and which of them are real (not blank)."""
+    """Distinct customer values as keys (:func:`key_text`; not yet case-folded), and which
+    of them are real (not blank)."""
     u = col.uniques
     if u.dtype.kind in "iuf" or u.dtype == object:
         u = u.map(as_id)
-    return clean_text(u), ~col.blank
+    return key_text(u), ~col.blank
+
+
+#: Arabic yeh and kaf, as an Arabic keyboard types them in Persian text, read as Persian's
+_KEY_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+#: a phone number written with spaces, dashes, dots or brackets: at least 7 digits
+_PHONE = r"\+?\(?\d[\d \-.()]*\d"
+_PHONE_SEPARATORS = r"[ \-.()]"
+
+
+def key_text(values: pd.Series) -> pd.Series:
+    """Customer values as the keys customers are compared by: :func:`~retention_xl.analysis.numerals.clean_text`
+    (digits 0-9, no invisible marks, one space), Arabic ``ي``/``ك`` as Persian ``ی``/``ک``
+    (one name typed on two keyboards), and a phone number without its spaces, dashes, dots
+    and brackets.
+
+    >>> key_text(pd.Series(["علي رضايي", "کاوه", "0912 111 2223", "0912-111-2223", "C-100 200", "12 34"])).tolist()
+    ['علی رضایی', 'کاوه', '09121112223', '09121112223', 'C-100 200', '12 34']
+    """
+    text = clean_text(values)
+    arabic = text.str.contains("[يك]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if arabic.any():
+        text = text.copy()
+        text[arabic] = text[arabic].str.translate(_KEY_LETTERS)
+    spaced = text.str.contains(r"\d[ \-.()]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if spaced.any():
+        candidates = text[spaced]
+        phone = candidates.str.fullmatch(_PHONE).fillna(False).to_numpy(dtype=bool)
+        bare = candidates[phone].str.replace(_PHONE_SEPARATORS, "", regex=True)
+        long_enough = (bare.str.count(r"\d") >= 7).to_numpy(dtype=bool)
+        if long_enough.any():
+            text = text.copy()
+            where = np.flatnonzero(spaced)[np.flatnonzero(phone)[long_enough]]
+            text.iloc[where] = bare[long_enough].to_numpy()
+    return text
 
 
 def email_spellings(col: ColumnValues, cleaned: tuple[pd.Series, np.ndarray] | None = None) -> pd.DataFrame:

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues
+from retention_xl.analysis.column_values import ColumnValues, key_text
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import clean_text
 from retention_xl.analysis.orders import Orders
 
 __all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "tally_currencies",
            "merge_notice"]
 
-_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: clean_text leaves it as it is
+_PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: key_text leaves it as it is (but a phone's spaces)
 
 
 @dataclass(frozen=True)
@@ -48,9 +47,9 @@ class Spellings:
             return cls(distinct.uniques.to_numpy(dtype=object), ids.to_numpy(dtype=object))
         raw = pd.Series(pd.Series(values.dropna().unique(), dtype=object).map(str).unique(), dtype="str")
         ids = raw.copy()
-        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+        odd = ~raw.str.fullmatch(_PLAIN).to_numpy(dtype=bool) | raw.str.contains(r"\d[ \-.()]").to_numpy(dtype=bool)
         if odd.any():
-            ids[odd] = clean_text(raw[odd]).astype("str").to_numpy()
+            ids[odd] = key_text(raw[odd]).astype("str").to_numpy()
         return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
 
     def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
@@ -64,7 +63,8 @@ class Spellings:
         used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
         skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
         plain = pd.Series(skipped, dtype="str")
-        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)].to_numpy(dtype=object)
+        plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)]
+        plain = plain[(key_text(plain) == plain).to_numpy(dtype=bool)].to_numpy(dtype=object)  # not a spaced phone
         out.append(pd.DataFrame({"raw": plain, "id": plain}))
         return pd.concat(out, ignore_index=True)
 

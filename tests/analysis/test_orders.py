@@ -613,3 +613,16 @@ def test_amounts_that_cannot_settle_the_separator_say_a_point_was_taken():
     assert words(result.notices) == ["Amounts in 'Amount' such as 1.250 were read with a decimal point "
                                      "(1.250 = 1.25): nothing in the table shows whether the point separates "
                                      "thousands instead (1.000 = 1000). If it does, write these amounts without it."]
+
+
+def test_a_name_typed_on_two_keyboards_and_a_phone_written_with_spaces_are_one_customer():
+    raw = pd.DataFrame({"مشتری": ["علی رضایی", "علي رضايي", "کاوه", "كاوه", "0912 111 2223", "09121112223",
+                                  "0912-111-2223", "12 34", "1234"],
+                        "تاریخ": ["2024-01-05", "2024-02-05", "2024-01-06", "2024-03-06", "2024-01-07",
+                                  "2024-03-07", "2024-04-07", "2024-01-08", "2024-02-08"],
+                        "مبلغ": ["10", "20", "5", "5", "1", "1", "1", "3", "4"]})
+    result = clean_orders(raw)
+    # by hand: Ali twice, Kaveh twice, one phone three times; "12 34" is not a phone (4 digits)
+    assert result.frame.groupby("customer", observed=True).size().to_dict() == {
+        "09121112223": 3, "12 34": 1, "1234": 1, "علی رضایی": 2, "کاوه": 2}
+    assert [n.values["count"] for n in result.notices if n.code == "customer_ids_merged"] == [4]

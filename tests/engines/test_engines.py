@@ -124,7 +124,28 @@ def shopify_usd_eur_sar() -> pd.DataFrame:
     return frame
 
 
+def persian_customers() -> pd.DataFrame:
+    """Customers known by name or mobile number, typed on Arabic and Persian keyboards (ي/ی,
+    ك/ک) and with or without spaces and dashes; some rows skipped (no amount)."""
+    rng = np.random.default_rng(11)
+    n = 600
+    names = [f"{a} {b}" for a in ("علی", "کاوه", "یاسمن", "کیان", "مریم") for b in ("کریمی", "یزدی", "رضایی", "کاظمی")]
+    phones = [f"0912{k:07d}" for k in rng.integers(0, 10_000_000, 20)]
+    to_arabic = str.maketrans({"ی": "ي", "ک": "ك"})
+    customer = []
+    for k, c in enumerate(rng.choice(names + phones, n)):
+        if c.startswith("0912"):
+            c = [c, f"{c[:4]} {c[4:7]} {c[7:]}", f"{c[:4]}-{c[4:7]}-{c[7:]}"][k % 3]
+        else:
+            c = c.translate(to_arabic) if k % 2 else c
+        customer.append(c)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, n), unit="D")
+    amounts = [f"{a:.2f}" if k % 37 else "" for k, a in enumerate(rng.gamma(2, 30, n))]
+    return pd.DataFrame({"مشتری": customer, "تاریخ": [f"{d:%Y-%m-%d}" for d in days], "مبلغ": amounts})
+
+
 DATASETS = {
+    "persian_customers": persian_customers,
     "shopify": shopify_export,
     "shopify_currencies": shopify_usd_eur_sar,
     "magento": lambda: pd.read_csv(DATA / "magento_order_grid_export.csv", dtype=str, keep_default_na=False),
