@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, MissingColumns, UnknownColumn
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.sources import file_checks
+from retention_xl.sources.orders_sheet import orders_sheet
 from retention_xl.sources.table_shape import (
     filled,
     header_names,
@@ -79,7 +80,9 @@ def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT
     path : str or pathlib.Path
     sheet : str, optional
         Workbook sheet to read; by default the sheet of the Excel Table named ``table``,
-        else a sheet called "Orders", else the first sheet that has data. On the sheet, an
+        else a sheet named for the orders in English, Arabic or Persian ("Orders", "الطلبات",
+        "سفارش‌ها" ...: :func:`~retention_xl.sources.orders_sheet.orders_sheet`), else the
+        first sheet that has data. On the sheet, an
         Excel Table (the one named ``table``, or the only one) is read within its own range,
         whatever titles or notes are above it; without one, the header is the first row with
         two or more filled cells.
@@ -89,7 +92,11 @@ def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT
     check : callable, optional
         Called with the header and the first :data:`SAMPLE_ROWS` rows of a workbook sheet
         (as a DataFrame) before the rest is read, so that a sheet whose columns cannot be
-        used fails in a second rather than after reading every row; its exception propagates.
+        used fails in a second rather than after reading every row, and with a CSV file's
+        first rows; its exception propagates, a column error
+        (:class:`~retention_xl.errors.MissingColumns`, :class:`~retention_xl.errors.UnknownColumn`)
+        said with the line or row its header was taken from when lines above it were passed
+        over, and the workbook's other sheets when it has some (``option="sheet"``).
 
     Returns
     -------
@@ -105,7 +112,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, table: str = INPUT
     if not path.is_file():
         raise DataError(f"File not found: {path}")
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return _read_csv(path, check)
     if suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES:
         kind = file_checks.workbook_kind(path)
         if kind == "ole" or (suffix in XLS_SUFFIXES and kind != "zip"):
@@ -156,13 +163,15 @@ def detect_encoding(data: bytes) -> str:
 
     A byte-order mark decides (UTF-8, UTF-16); otherwise UTF-16 without a mark is
     recognised by its high bytes (0x00 for Latin, 0x06 for Arabic letters), valid UTF-8 is UTF-8, and anything else is Windows-1256
-    when its accented bytes are mostly Arabic letters (Arabic Excel's "CSV"), else
-    Windows-1252.
+    when its accented bytes are mostly Arabic letters in words of their own (Arabic Excel's
+    "CSV"), else Windows-1252. Western letters read as Windows-1256 are Arabic letters too
+    (``Jörg`` reads ``Jِrg``), but inside Latin words: a word with an A-Z letter in it is
+    no evidence of Arabic.
 
     Examples
     --------
-    >>> detect_encoding("العميل".encode("cp1256"))
-    'cp1256'
+    >>> detect_encoding("العميل".encode("cp1256")), detect_encoding("Jörg Bäcker".encode("cp1252"))
+    ('cp1256', 'cp1252')
     >>> detect_encoding(b"\\xef\\xbb\\xbfa,b")
     'utf-8-sig'
     """
@@ -185,9 +194,16 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    high = bytes(b for b in data[:200_000] if b >= 0x80)
-    arabic = sum(1 for ch in high.decode("cp1256", errors="replace") if "\u0600" <= ch <= "\u06ff")
-    return "cp1256" if arabic * 2 >= len(high) else "cp1252"
+    high = sum(b >= 0x80 for b in data[:200_000])
+    words = _WORD.findall(data[:200_000].decode("cp1256", errors="replace"))
+    arabic = sum(len(_ARABIC.findall(w)) for w in words if not _LATIN.search(w))
+    return "cp1256" if arabic * 2 >= high else "cp1252"
+
+
+#: a word of a text read as Windows-1256: Latin (ASCII and accented) and Arabic letters and marks
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_delimiter(sample: str) -> str:
@@ -215,7 +231,8 @@ def text_layout(text: str) -> tuple[str, int]:
     more filled cells, so titles, notes and blank lines above the table are passed over.
     Excel's ``sep=;`` hint on the first line decides the delimiter; otherwise it is the one
     (, ; tab |) that splits the lines from its header on into equal field counts, the one
-    whose header comes first on a tie.
+    whose header comes first on a tie. A row that ends with the delimiter (one empty cell
+    more than the header, as some systems write every row) counts as equal.
 
     Examples
     --------
@@ -223,6 +240,8 @@ def text_layout(text: str) -> tuple[str, int]:
     (',', 3)
     >>> text_layout("sep=;\\nCustomer;Date;Amount\\na;05/01/2024;10,5\\n")
     (';', 1)
+    >>> text_layout("Customer;Date;Amount\\na@x.com;05/01/2024;100,00;\\nb@x.com;06/01/2024;20,50;\\n")
+    (';', 0)
     """
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -232,11 +251,12 @@ def text_layout(text: str) -> tuple[str, int]:
     best, best_score = (",", _header_line(lines, ",")), None
     for delimiter in _DELIMITERS:
         start = _header_line(lines, delimiter)
-        rows = [ln for ln in lines[start:start + 50] if ln.strip()]
-        counts = [len(r) for r in csv.reader(rows, delimiter=delimiter)]
-        if not counts or counts[0] < 2:
+        rows = list(csv.reader([ln for ln in lines[start:start + 50] if ln.strip()], delimiter=delimiter))
+        if not rows or len(rows[0]) < 2:
             continue
-        score = (sum(c == counts[0] for c in counts) / len(counts), -start, counts[0])
+        width = len(rows[0])
+        fits = sum(len(r) == width or (len(r) == width + 1 and not r[-1].strip()) for r in rows)
+        score = (fits / len(rows), -start, width)
         if best_score is None or score > best_score:
             best, best_score = (delimiter, start), score
     return best
@@ -254,7 +274,7 @@ def _header_line(lines: list[str], delimiter: str) -> int:
     return first or 0
 
 
-def _read_csv(path: Path) -> RawTable:
+def _read_csv(path: Path, check: Callable[[pd.DataFrame], object] | None = None) -> RawTable:
     file_checks.check_text_size(path)
     data = path.read_bytes()
     file_checks.check_text_kind(path, data)
@@ -270,20 +290,21 @@ def _read_csv(path: Path) -> RawTable:
     header = next(csv.reader(lines[leading_blank:leading_blank + 1], delimiter=delimiter), [])
     n_lines = data.count(b"\n") + 1
     file_checks.check_text_shape(path, len(header), n_lines)
-    frame = _csv_with_pyarrow(data, encoding, delimiter, leading_blank)
+    body = lines[leading_blank + 1:] if len(data) <= 200_000 else lines[leading_blank + 1:-1]  # the last may be cut
+    trailing = _trailing_delimiter(body, delimiter, len(header))
+    frame = _csv_with_pyarrow(data, encoding, delimiter, leading_blank, len(header) + 1 if trailing else None)
     if frame is None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 frame = pd.read_csv(
                     io.BytesIO(data), sep=delimiter, encoding=encoding, dtype="str", index_col=False,
-                    keep_default_na=False, na_filter=False, skip_blank_lines=False, skiprows=leading_blank,
+                    keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                    **({"header": None, "names": range(len(header) + 1), "skiprows": leading_blank + 1}
+                       if trailing else {"skiprows": leading_blank}),
                 )
         except pd.errors.ParserWarning as exc:
-            raise DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
-                            f"(taken to be line {leading_blank + 1}, with {len(header)} cells): an unquoted "
-                            f"'{delimiter}' inside a value? Quote such values; if the table starts lower, delete "
-                            "the lines above its header.") from exc
+            raise _more_cells(path, leading_blank, len(header), delimiter) from exc
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise DataError(f"Cannot read '{path.name}': it is not UTF-8 text, and byte 0x{data[exc.start]:02X} on "
@@ -291,11 +312,44 @@ def _read_csv(path: Path) -> RawTable:
                             "the file from Excel as 'CSV UTF-8'.") from exc
         except (pd.errors.ParserError, ValueError) as exc:
             raise _unparsed(path, exc, leading_blank, len(header)) from exc
+    if trailing:  # the rows' empty last cell dropped, as Excel shows the file; a value there is refused
+        if frame.iloc[:, -1].str.strip().ne("").any():
+            raise _more_cells(path, leading_blank, len(header), delimiter)
+        frame = frame.iloc[:, :-1]
     # the header as the file has it, a blank cell named for its column (pandas would say "Unnamed: 2")
     frame.columns = unique_headers(header_names(header) if len(header) == frame.shape[1] else frame.columns)
     if frame.empty:
         raise DataError(f"'{path.name}' has a header row but no rows below it.")
+    if check is not None:
+        titles = any(ln.strip() and not _SEP_HINT.match(ln) for ln in lines[:leading_blank])
+        try:
+            check(frame.head(SAMPLE_ROWS - 1))
+        except (MissingColumns, UnknownColumn) as exc:
+            where = (f"the header was taken to be line {leading_blank + 1} of '{path.name}', the first with two or "
+                     "more filled cells; if the table starts lower, delete the lines above its header")
+            raise _told_where(exc, [where] if titles else []) from None
     return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
+
+
+def _trailing_delimiter(rows: list[str], delimiter: str, width: int) -> bool:
+    """Whether every data row ends with the delimiter the header does not end with: one cell
+    more than the header's ``width``, and that one empty (blank lines aside).
+
+    >>> _trailing_delimiter(["a,2024-01-05,10,", "", "b,2024-01-06,20,"], ",", 3)
+    True
+    >>> _trailing_delimiter(["a,2024-01-05,10,", "b,2024-01-06,20,5"], ",", 3)
+    False
+    """
+    cells = [r for r in csv.reader(rows, delimiter=delimiter) if any(c.strip() for c in r)]
+    return bool(cells) and all(len(r) == width + 1 and not r[-1].strip() for r in cells)
+
+
+def _more_cells(path: Path, header_line: int, width: int, delimiter: str) -> DataError:
+    """Rows with more cells than the header, said with where the header was taken to be."""
+    return DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
+                     f"(taken to be line {header_line + 1}, with {width} cells): an unquoted "
+                     f"'{delimiter}' inside a value? Quote such values; if the table starts lower, delete "
+                     "the lines above its header.")
 
 
 def _unparsed(path: Path, error: Exception, header_line: int, width: int) -> DataError:
@@ -312,23 +366,28 @@ def _unparsed(path: Path, error: Exception, header_line: int, width: int) -> Dat
 _CODEPAGES = {"cp1252": "Windows-1252 (Western)", "cp1256": "Windows-1256 (Arabic)"}
 
 
-def _csv_with_pyarrow(data: bytes, encoding: str, delimiter: str, skip: int) -> pd.DataFrame | None:
+def _csv_with_pyarrow(data: bytes, encoding: str, delimiter: str, skip: int,
+                      width: int | None = None) -> pd.DataFrame | None:
     """Fast path for well-formed files; None when pyarrow is missing or the file is irregular
-    (blank lines, short rows), which the pandas parser then handles row by row."""
+    (blank lines, short rows), which the pandas parser then handles row by row. With
+    ``width``, the header line is skipped too and the rows' ``width`` cells are columns 0, 1 ..."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:
         return None
+    names = [str(i) for i in range(width or 0)]
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                           skip_rows=skip),
+                                           **({"skip_rows": skip} if width is None else
+                                              {"skip_rows": skip + 1, "column_names": names})),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[],
-                column_types=_all_text(data, encoding, delimiter, skip),
+                column_types=_all_text(data, encoding, delimiter, skip) if width is None else
+                dict.fromkeys(names, pa.string()),
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
@@ -360,6 +419,7 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
             handle.close()
         raise file_checks.unreadable_workbook(path, exc) from exc
     tables = workbook_tables(path)
+    sheets = book.sheetnames
     chosen = None
     if sheet is None:
         chosen = next((t for t in tables if t.name.casefold() == prefer.casefold()), None)
@@ -371,12 +431,11 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
             on_sheet = [t for t in tables if t.sheet == title]
             chosen = next((t for t in on_sheet if t.name.casefold() == prefer.casefold()),
                           on_sheet[0] if len(on_sheet) == 1 else None)
-        first_col = chosen.min_col if chosen is not None else 1
         rows, width = _sheet_rows(ws, path.name, None if check is None else
-                                  lambda head: _check_sample(head, check, first_col), box=chosen)
+                                  lambda head: _check_sample(head, check, title, chosen), box=chosen)
     except (DataError, _SampleRefused) as exc:
         if isinstance(exc, _SampleRefused):
-            raise exc.error from None
+            raise _sheet_refused(exc, path.name, sheets) from None
         raise
     except Exception as exc:  # a damaged or hostile sheet part, found while parsing it
         raise file_checks.unreadable_workbook(path, exc) from exc
@@ -396,14 +455,14 @@ def _read_xls(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], obj
                         "(some web systems export that way); open it in Excel and save it as an Excel "
                         "Workbook (.xlsx) or as CSV UTF-8.")
     if kind == "text":
-        return _read_csv(path)
+        return _read_csv(path, check)
     from retention_xl.sources.xls_file import xls_rows
 
     try:
-        rows, width, title = xls_rows(path, sheet, None if check is None else lambda head: _check_sample(head, check),
-                                      SAMPLE_ROWS)
+        rows, width, title = xls_rows(path, sheet, None if check is None else
+                                      lambda head, title: _check_sample(head, check, title), SAMPLE_ROWS)
     except _SampleRefused as exc:
-        raise exc.error from None
+        raise _sheet_refused(exc, path.name, workbook_sheets(path) or []) from None
     return _sheet_table(rows, width, title, path.name, None)
 
 
@@ -429,11 +488,41 @@ def _sheet_table(rows: list[tuple], width: int, title: str, name: str, chosen: T
 
 
 class _SampleRefused(Exception):
-    """The header check refused a sheet's first rows (carries the check's exception)."""
+    """The header check refused a sheet's first rows: the check's exception, the ``sheet``,
+    the sheet row its ``header`` was taken from, and whether filled rows were ``passed_over``
+    above it."""
 
-    def __init__(self, error: BaseException):
+    def __init__(self, error: BaseException, sheet: str, header: int, passed_over: bool):
         super().__init__(str(error))
-        self.error = error
+        self.error, self.sheet, self.header, self.passed_over = error, sheet, header, passed_over
+
+
+def _sheet_refused(refused: _SampleRefused, name: str, sheets: list[str]) -> BaseException:
+    """The check's error, said with the row its header was taken from (when rows above it were
+    passed over) and the workbook's other sheets (when it has some), for the user to choose."""
+    parts = []
+    if refused.passed_over:
+        parts.append(f"the header was taken to be row {refused.header} of worksheet '{refused.sheet}', the first "
+                     "with two or more filled cells; if the table starts lower, delete the rows above its header")
+    others = [t for t in sheets if t != refused.sheet]
+    if others:
+        listed = ", ".join(f"'{t}'" for t in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+        parts.append(f"this is worksheet '{refused.sheet}' of '{name}', whose other sheets are {listed}: to read "
+                     "one of them, name it with sheet")
+    return _told_where(refused.error, parts, option="sheet" if others else None)
+
+
+def _told_where(error: BaseException, parts: list[str], option: str | None = None) -> BaseException:
+    """A column error of the header check (:class:`~retention_xl.errors.MissingColumns`,
+    :class:`~retention_xl.errors.UnknownColumn`) with ``parts`` added to its reason: where the
+    table was read from, which the check cannot know; ``option``: the argument that chooses
+    another place (its door names it its own way). Other errors are returned as they are."""
+    if not parts or not isinstance(error, (MissingColumns, UnknownColumn)):
+        return error
+    error.reason = f"{error.reason}; " + "; ".join(parts)
+    error.args = (error.reason,)
+    error.option = option or error.option
+    return error
 
 
 def header_row(rows: list[tuple]) -> int | None:
@@ -453,22 +542,24 @@ def header_row(rows: list[tuple]) -> int | None:
     return first
 
 
-def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object], first_col: int = 1) -> None:
-    """Run ``check`` on the header and first rows read so far (before the rest of the sheet),
-    their columns named as the whole sheet's will be (``first_col``: the sheet column of the first)."""
+def _check_sample(head: list[tuple], check: Callable[[pd.DataFrame], object], sheet: str,
+                  box: TableRef | None = None) -> None:
+    """Run ``check`` on the header and first rows read so far (before the rest of the sheet
+    ``sheet``; within an Excel Table's ``box``), their columns named as the whole sheet's will be."""
     start = header_row(head)
     if start is None:
         return
     width = max(len(r) for r in head[start:])
     header = list(head[start]) + [None] * (width - len(head[start]))
-    names = header_names(header, first_col)
+    names = header_names(header, 1 if box is None else box.min_col)
     body = [tuple(r) + (None,) * (width - len(r)) for r in head[start + 1:]]
     sample = pd.DataFrame(body, columns=range(width), dtype=object)
     sample.columns = unique_headers(names)
     try:
         check(sample)
     except Exception as exc:  # the caller's own error, raised after the workbook is closed
-        raise _SampleRefused(exc) from exc
+        passed_over = box is None and any(filled(v) for r in head[:start] for v in r)
+        raise _SampleRefused(exc, sheet, (1 if box is None else box.min_row) + start, passed_over) from exc
 
 
 def _sheet_rows(ws, name: str, on_sample: Callable[[list[tuple]], None] | None = None,
@@ -508,9 +599,8 @@ def _pick_sheet(book, sheet: str | None, name: str):
             raise DataError(f"'{name}' has no sheet '{sheet}'; its sheets are: "
                             + ", ".join(f"'{t}'" for t in titles) + ".")
         return book[match[0]]
-    for t in titles:
-        if t.strip().casefold() == "orders":
-            return book[t]
+    if (named := orders_sheet(titles)) is not None:
+        return book[named]
     for t in titles:
         book[t].reset_dimensions()  # the sheet's size claim is not trusted (see _sheet_rows)
         for row in book[t].iter_rows(values_only=True, max_row=50):

@@ -21,18 +21,20 @@ from pathlib import Path
 
 from retention_xl.errors import DataError
 from retention_xl.sources import file_checks
+from retention_xl.sources.orders_sheet import orders_sheet
 from retention_xl.sources.table_shape import filled
 
 __all__ = ["xls_rows"]
 
 
-def xls_rows(path: Path, sheet: str | None, on_sample: Callable[[list[tuple]], None] | None = None,
+def xls_rows(path: Path, sheet: str | None, on_sample: Callable[[list[tuple], str], None] | None = None,
              sample_rows: int = 200) -> tuple[list[tuple], int, str]:
     """The rows of one sheet of the .xls workbook ``path`` without trailing blank cells, the
     widest row's length and the sheet's name. The sheet is ``sheet`` (exactly, else
-    ignoring case), else one called "Orders", else the first with a filled cell in its
-    first 50 rows. ``on_sample`` sees the first ``sample_rows`` rows before the rest are
-    converted."""
+    ignoring case), else one named for the orders (:func:`~retention_xl.sources.orders_sheet.orders_sheet`:
+    Orders, الطلبات, سفارش‌ها ...), else the first with a filled cell in its first 50 rows.
+    ``on_sample`` sees the first ``sample_rows`` rows and the sheet's name before the rest
+    are converted."""
     import xlrd
 
     file_checks.check_binary_workbook(path)
@@ -43,7 +45,7 @@ def xls_rows(path: Path, sheet: str | None, on_sample: Callable[[list[tuple]], N
 
     def sample(rows: list[tuple]) -> None:
         try:
-            on_sample(rows)
+            on_sample(rows, ws.name)
         except Exception as exc:  # the caller's own error, passed on as it is
             raise _FromCaller(exc) from exc
 
@@ -127,9 +129,8 @@ def _pick_sheet(book, sheet: str | None, name: str):
             raise DataError(f"'{name}' has no sheet '{sheet}'; its sheets are: "
                             + ", ".join(f"'{t}'" for t in titles) + ".")
         return book.sheet_by_name(match[0])
-    for t in titles:
-        if t.strip().casefold() == "orders":
-            return book.sheet_by_name(t)
+    if (named := orders_sheet(titles)) is not None:
+        return book.sheet_by_name(named)
     for i in range(len(titles)):
         ws = book.sheet_by_index(i)
         if any(filled(v) for r in range(min(ws.nrows, 50)) for v in ws.row_values(r)):

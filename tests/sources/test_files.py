@@ -357,3 +357,112 @@ def test_a_csv_that_cannot_be_parsed_says_where_its_header_was_taken_to_be(tmp_p
         read_table(write(tmp_path / "t.csv", "Orders export, April\nCustomer,Date,Amount\na,2024-01-05,10\n"))
     with pytest.raises(DataError, match="line 3 has 5 cells, but the header was taken to be line 1, which has 3"):
         read_table(write(tmp_path / "r.csv", "Customer,Date,Amount\na,2024-01-05,10\nb,2024-01-05,10,5,6\n"))
+
+
+# ---------------------------------------------------------------- Western and Arabic code pages
+
+# German Excel's "CSV (Trennzeichen-getrennt)": Windows-1252, semicolons, decimal comma, CRLF
+GERMAN_1252 = ("Customer;Order date;Amount\r\nJörg Bäcker;05.01.2024;10,00\r\nÄnne Größ;06.01.2024;20,00\r\n"
+               "Jörg Bäcker;07.02.2024;5,00\r\n")
+# Persian Windows' code page has no Persian ye (U+06CC): it writes the Arabic one (U+064A)
+PERSIAN_1256 = ("نام مشتري;ايميل;تاريخ;مبلغ\r\nعلي رضايي;ali.rezaei@example.com;1402/01/15;12000\r\n"
+                "مريم گل‌محمدي;maryam.g@example.ir;1402/02/01;500\r\n")
+
+
+def test_a_western_windows_1252_csv_is_not_read_as_arabic(tmp_path):
+    # ä ö ß Ä are Arabic letters in Windows-1256 (Jِrg Bنcker), but inside Latin words
+    table = read_table(write(tmp_path / "de1252.csv", GERMAN_1252, "cp1252"))
+    assert table.frame["Customer"].tolist() == ["Jörg Bäcker", "Änne Größ", "Jörg Bäcker"]
+    assert detect_encoding("Muñoz;HÔTEL MÜLLER;Øre\r\n".encode("cp1252")) == "cp1252"
+
+
+def test_arabic_and_persian_windows_1256_csvs_with_latin_e_mails(tmp_path):
+    table = read_table(write(tmp_path / "fa1256.csv", PERSIAN_1256, "cp1256"))
+    assert table.frame.columns.tolist() == ["نام مشتري", "ايميل", "تاريخ", "مبلغ"]
+    assert table.frame["نام مشتري"].tolist() == ["علي رضايي", "مريم گل‌محمدي"]
+    arabic = "العميل,البريد,المبلغ\r\nمحمد علي,m.ali@example.com,10\r\nسارة,sara@example.com,5\r\n"
+    assert detect_encoding(arabic.encode("cp1256")) == "cp1256"
+
+
+# ---------------------------------------------------------------- a delimiter at the end of each row
+
+def test_rows_ending_with_a_delimiter_the_header_lacks_are_read_as_the_header_columns(tmp_path):
+    # was "more cells than the header ... an unquoted ',' inside a value?"
+    table = read_table(write(tmp_path / "t.csv", "Customer,Order date,Amount\na,2024-01-05,10,\nb,2024-01-06,20,\n"))
+    assert table.frame.to_dict("list") == {"Customer": ["a", "b"], "Order date": ["2024-01-05", "2024-01-06"],
+                                           "Amount": ["10", "20"]}
+    # decimal commas: the delimiter was taken to be "," (two cells a row, one header lower)
+    text = "Customer;Order date;Amount\r\na@x.com;05/01/2024;100,00;\r\n\r\nb@x.com;06/01/2024;20,50;\r\n"
+    assert detect_delimiter(text) == ";"
+    table = read_table(write(tmp_path / "s.csv", text))
+    assert table.frame.columns.tolist() == ["Customer", "Order date", "Amount"] and table.first_row == 2
+    result = clean_orders(table.frame, first_row=table.first_row)
+    assert result.frame["amount"].tolist() == [100.0, 20.5] and result.frame["row"].tolist() == [2, 4]
+
+
+def test_rows_with_a_value_past_the_header_are_still_refused(tmp_path):
+    with pytest.raises(DataError, match="more cells than the header"):
+        read_table(write(tmp_path / "u.csv", "Customer,Date,Total\na,2024-01-05,10,\nb,2024-01-06,20,5\n"))
+    # all the first 200 KB end with an empty cell, a row further down has a value there
+    rows = "".join(f"c{i},2024-01-05,10,\n" for i in range(12_000))
+    with pytest.raises(DataError, match=r"more cells than the header \(taken to be line 1, with 3 cells\)"):
+        read_table(write(tmp_path / "late.csv", "Customer,Date,Total\n" + rows + "z,2024-01-06,20,5\n"))
+
+
+# ---------------------------------------------------------------- which sheet, and which header
+
+@pytest.mark.parametrize("name", ["الطلبات", "طلبات", "سفارش‌ها", "سفارشات", "سفارش ها", " ORDERS "])
+def test_a_sheet_named_for_the_orders_in_arabic_or_persian_is_preferred(tmp_path, name):
+    path = make_workbook(tmp_path / "w.xlsx", {"Notes": [["Exported 2024-04-01", "by ERP"]], name: ORDERS,
+                                               "Summary": [["x", "y"]]})
+    assert read_table(path).source == f"w.xlsx, sheet '{name}'"
+
+
+def test_columns_not_found_on_a_sheet_name_the_other_sheets_and_the_argument_to_choose_one(tmp_path):
+    from retention_xl.errors import MissingColumns
+    from retention_xl.file_pipeline import read_orders
+
+    path = make_workbook(tmp_path / "w.xlsx", {"Notes": [["Region", "Note"], ["x", "y"]],
+                                               "Orders 2024": ORDERS, "Summary": [["x"]]})
+    with pytest.raises(MissingColumns) as e:
+        read_orders(path)
+    assert str(e.value).endswith("; this is worksheet 'Notes' of 'w.xlsx', whose other sheets are 'Orders 2024', "
+                                 "'Summary': to read one of them, name it with sheet")
+    assert e.value.option == "sheet" and e.value.roles == ("customer", "date", "amount")
+    assert "header was taken" not in str(e.value)  # the header is on row 1
+    assert sorted(read_orders(path, sheet="Orders 2024").frame["amount"]) == [-4.0, 7.0, 10.5]
+    # the command line names the argument by its flag
+    from typer.testing import CliRunner
+
+    from retention_xl.cli import app
+
+    result = CliRunner().invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 1
+    assert "to read one of them, name it with --sheet. Name the column with --customer" in " ".join(result.output.split())
+    # a workbook of one sheet has no other to choose
+    one = make_workbook(tmp_path / "one.xlsx", {"Notes": [["Region", "Note"], ["x", "y"]]})
+    with pytest.raises(MissingColumns) as e:
+        read_orders(one)
+    assert "other sheets" not in str(e.value) and e.value.option is None
+
+
+def test_columns_not_found_below_a_title_block_say_which_line_was_the_header(tmp_path):
+    from retention_xl.errors import MissingColumns
+    from retention_xl.file_pipeline import read_orders
+
+    # a title block whose second line fills two cells: that line is the header (the rule stays)
+    text = "Orders report,,\nFrom,2024-01-01,to 2024-03-31\nCustomer,Order date,Amount\na,2024-01-05,10\n"
+    with pytest.raises(MissingColumns, match=r"columns found: 'From', '2024-01-01', 'to 2024-03-31'; .*; the header "
+                                             r"was taken to be line 2 of 't.csv', the first with two or more filled "
+                                             r"cells; if the table starts lower, delete the lines above its header$"):
+        read_orders(write(tmp_path / "t.csv", text))
+    path = make_workbook(tmp_path / "t.xlsx", {"Report": [["Orders report"], ["From", "2024-01-01", "to 2024-03-31"],
+                                                          ["Customer", "Order date", "Amount"], ["a", "2024-01-05", 10]]})
+    with pytest.raises(MissingColumns, match=r"; the header was taken to be row 2 of worksheet 'Report', the first "
+                                             r"with two or more filled cells; if the table starts lower, delete the "
+                                             r"rows above its header$"):
+        read_orders(path)
+    # nothing above the header (blank lines and Excel's sep= hint aside): nothing to delete
+    with pytest.raises(MissingColumns) as e:
+        read_orders(write(tmp_path / "h.csv", "sep=,\n\nFoo,Bar,Baz\n1,2,3\n"))
+    assert "taken to be" not in str(e.value)

@@ -138,3 +138,12 @@ def test_a_date_cell_xlrd_cannot_make_a_date_of_stays_its_number():
 
     assert (_date(-1.0, 0), _date(3e6, 0)) == (-1.0, 3e6)  # before 1900, past 9999
     assert (_date(45000.5, 0), _date(0.25, 0)) == (dt.datetime(2023, 3, 15, 12), dt.time(6))
+
+
+def test_columns_not_found_on_an_xls_sheet_name_the_other_sheets():
+    from retention_xl.errors import MissingColumns
+    from retention_xl.file_pipeline import header_check
+
+    with pytest.raises(MissingColumns, match="; this is worksheet 'Notes' of 'orders_fa_libreoffice.xls', whose other "
+                                             "sheets are 'سفارش‌ها': to read one of them, name it with sheet$"):
+        read_table(XLS, sheet="Notes", check=header_check(None))

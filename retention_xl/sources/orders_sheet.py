@@ -1,0 +1,51 @@
+"""Which sheet of a workbook is named for the orders, in English, Arabic or Persian.
+
+The names are the template's own (:data:`~retention_xl.input_sheets.INPUT_SHEETS`:
+Orders, الطلبات, سفارش‌ها), as users and exports spell them: case, spaces, the Persian
+half-space (ZWNJ) and the Arabic kashida aside, with or without the Arabic article (طلبات),
+with either plural (سفارشات), Arabic or Persian ye and kaf.
+
+Examples
+--------
+>>> orders_sheet(["Notes", "سفارش ها", "Summary"])
+'سفارش ها'
+>>> orders_sheet(["Sheet1", "طلبات"]), orders_sheet(["Notes"]) is None
+('طلبات', True)
+"""
+
+from __future__ import annotations
+
+import re
+
+from retention_xl.input_sheets import sheet_names
+
+__all__ = ["orders_sheet"]
+
+#: what a spelling of a sheet name may add or drop: spaces, ZWNJ and direction marks, kashida, _ and -
+_IGNORED = re.compile(r"[\s\u200c\u200e\u200f\u0640_\-]+")
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+_ARTICLE = "ال"
+_PLURALS = ("ها", "ات")
+
+
+def _stem(name: str) -> str:
+    """A sheet name as compared: case, spaces and half-spaces, the article and the plural set aside.
+
+    >>> _stem(" الطلبات ") == _stem("طلبات"), _stem("سفارش‌ها") == _stem("سفارشات") == _stem("سفارش ها")
+    (True, True)
+    """
+    word = _IGNORED.sub("", str(name).casefold()).translate(_LETTERS)
+    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 2:
+        word = word[len(_ARTICLE):]
+    for plural in _PLURALS:
+        if word.endswith(plural) and len(word) > len(plural) + 2:
+            return word[: -len(plural)]
+    return word
+
+
+_ORDERS = frozenset(_stem(name) for name in sheet_names("orders"))
+
+
+def orders_sheet(titles: list[str]) -> str | None:
+    """The first of ``titles`` named for the orders (see the module), else ``None``."""
+    return next((t for t in titles if _stem(t) in _ORDERS), None)
