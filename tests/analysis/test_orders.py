@@ -175,8 +175,9 @@ def test_arabic_export():
     assert result.issues.empty
     assert "Arabic-Indic digits in 'رقم العميل', 'تاريخ الطلب', 'المبلغ' were read as 0-9." in words(result.notices)
     assert "Currency marks (ر.س) were removed from amounts in 'المبلغ'." in words(result.notices)
-    assert ("Customer ids in 'رقم العميل' were compared after removing extra spaces and invisible marks and "
-            "reading all digits as 0-9; 1 id matched another spelling (e.g. '۱۲۳' = '123').") in words(result.notices)
+    assert ("Customer ids in 'رقم العميل' were compared after removing extra spaces and invisible marks, "
+            "reading all digits as 0-9, Arabic ي and ك as Persian ی and ک, and phone numbers without their spaces "
+            "and dashes; 1 id matched another spelling (e.g. '۱۲۳' = '123').") in words(result.notices)
 
 
 def test_persian_export_with_jalali_dates():
