@@ -611,9 +611,9 @@ def test_amounts_that_cannot_settle_the_separator_say_a_point_was_taken():
                         "Amount": ["1.250", "2.500", "5"]})
     result = clean_orders(raw)
     assert result.frame["amount"].tolist() == [1.25, 2.5, 5.0]  # dinars: three decimals
-    assert words(result.notices) == ["Amounts in 'Amount' such as 1.250 were read with a decimal point "
-                                     "(1.250 = 1.25): nothing in the table shows whether the point separates "
-                                     "thousands instead (1.000 = 1000). If it does, write these amounts without it."]
+    assert words(result.notices) == [("Amounts in 'Amount' such as 1.250 were read with a decimal point "
+                                      "(1.250 = 1.25): nothing in the table shows whether the point separates "
+                                      "thousands instead (1.000 = 1000). If it does, write these amounts without it.")]
 
 
 def test_a_name_typed_on_two_keyboards_and_a_phone_written_with_spaces_are_one_customer():
