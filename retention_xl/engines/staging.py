@@ -538,7 +538,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     summary = Orders(pd.DataFrame({"row": pd.Series([], dtype="int64"), "customer": pd.Series([], dtype="str"),
                                    "date": pd.Series([], dtype="datetime64[ns]"),
                                    "amount": pd.Series([], dtype="float64")}),
-                     issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row)
+                     issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row,
+                     n_used_rows=sales[1])  # rows of orders left out for their status are not used either
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
                   tuple(order_ids))
 

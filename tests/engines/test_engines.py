@@ -217,6 +217,9 @@ def test_duckdb_gives_the_pandas_report(name, tmp_path):
     run = _run(frame, "duckdb", tmp_path)
     assert (reference.engine, run.engine) == ("pandas", "duckdb")
     assert_same_analysis(reference.analysis, run.analysis)
+    # the Summary's rows read, used and skipped (orders left out for their status included)
+    assert (run.orders.n_input_rows, run.orders.skipped_rows) == (reference.orders.n_input_rows,
+                                                                  reference.orders.skipped_rows)
 
 
 @pytest.mark.services
