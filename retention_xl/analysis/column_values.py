@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "plain_values", "key_text", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -279,6 +280,39 @@ _KEY_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 #: a phone number written with spaces, dashes, dots or brackets: at least 7 digits
 _PHONE = r"\+?\(?\d[\d \-.()]*\d"
 _PHONE_SEPARATORS = r"[ \-.()]"
+
+
+#: what a totals row says where the customer should be (compared as keys: case, a final colon, Arabic
+#: or Persian ye and kaf aside)
+TOTALS_LABELS = (
+    "Total", "Totals", "Grand total", "Sum", "Subtotal", "Sub total", "Sub-total", "Overall total",
+    "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي",
+    "جمع", "جمع کل", "مجموع کل",
+)
+
+
+@functools.cache
+def _totals_keys() -> frozenset:
+    return frozenset(key_text(pd.Series(TOTALS_LABELS, dtype="str")).str.casefold())
+
+
+def totals_rows(col: ColumnValues) -> np.ndarray:
+    """Per row, whether the cell is a totals label (:data:`TOTALS_LABELS`: ``Total``, ``Grand
+    total``, ``المجموع``, ``جمع کل`` ...), as exports and sheets end a table.
+
+    >>> totals_rows(ColumnValues.of(pd.Series(["a@x.com", "Grand Total:", "المجموع", "Totally Fresh Ltd"]))).tolist()
+    [False, True, True, False]
+    """
+    if not len(col.uniques) or not (col.uniques.dtype == "str" or col.uniques.dtype == object):
+        return np.zeros(len(col.codes), bool)
+    text = key_text(col.uniques.map(lambda v: v if isinstance(v, str) else "") if col.uniques.dtype == object
+                    else col.uniques)
+    short = (text.str.len() <= 24).fillna(False).to_numpy(dtype=bool)
+    label = np.zeros(len(text), bool)
+    if short.any():
+        folded = text[short].str.casefold().str.rstrip(":").str.strip()
+        label[short] = folded.isin(_totals_keys()).to_numpy(dtype=bool)
+    return (col.codes >= 0) & label[np.maximum(col.codes, 0)]
 
 
 def key_text(values: pd.Series) -> pd.Series:

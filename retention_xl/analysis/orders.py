@@ -32,6 +32,7 @@ from retention_xl.analysis.column_values import (
     email_case_example,
     email_spellings,
     id_codes,
+    totals_rows,
 )
 from retention_xl.analysis.columns import (
     ColumnMap,
@@ -259,6 +260,12 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if blank_row.any():
         issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank_row", "skipped"))
     live = ~blank_row
+    # a totals row at the foot of an export ("Grand Total", "المجموع", "جمع کل") is no customer's order
+    total_row = totals_rows(data[cols.customer]) & live
+    if total_row.any():
+        where = np.flatnonzero(total_row)
+        issues.append((where, cols.customer, data[cols.customer].text(where), "totals_row", "skipped"))
+        live &= ~total_row
 
     def report(col_name: str, col: ColumnValues, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
         where = np.flatnonzero(bad)

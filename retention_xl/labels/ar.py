@@ -103,6 +103,7 @@ LABELS = {
     "seg.Lost": "مفقودون",
     # مشكلات البيانات وتصحيحاتها
     "problem.blank_row": "صف فارغ",
+    "problem.totals_row": "صف مجموع، وليس طلبًا",
     "problem.missing_customer": "العميل مفقود",
     "problem.missing_date": "التاريخ مفقود",
     "problem.missing_amount": "المبلغ مفقود",

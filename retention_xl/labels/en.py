@@ -107,6 +107,7 @@ LABELS = {
     "seg.Lost": "Lost",
     # data problems and fixes (Data issues), by the code the cleaning returns
     "problem.blank_row": "blank row",
+    "problem.totals_row": "a totals row, not an order",
     "problem.missing_customer": "missing customer",
     "problem.missing_date": "missing date",
     "problem.missing_amount": "missing amount",

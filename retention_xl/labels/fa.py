@@ -103,6 +103,7 @@ LABELS = {
     "seg.Lost": "ازدست‌رفته",
     # مشکلات داده و اصلاح‌ها
     "problem.blank_row": "ردیف خالی",
+    "problem.totals_row": "ردیف جمع، نه یک سفارش",
     "problem.missing_customer": "مشتری خالی است",
     "problem.missing_date": "تاریخ خالی است",
     "problem.missing_amount": "مبلغ خالی است",

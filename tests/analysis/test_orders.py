@@ -627,3 +627,19 @@ def test_a_name_typed_on_two_keyboards_and_a_phone_written_with_spaces_are_one_c
     assert result.frame.groupby("customer", observed=True).size().to_dict() == {
         "09121112223": 3, "12 34": 1, "1234": 1, "علی رضایی": 2, "کاوه": 2}
     assert [n.values["count"] for n in result.notices if n.code == "customer_ids_merged"] == [4]
+
+
+def test_a_totals_row_with_a_date_is_skipped_not_a_customer():
+    for label in ("Grand Total", "TOTAL:", "المجموع", "الإجمالي الكلي", "جمع کل", "جمع كل"):
+        raw = pd.DataFrame({"Customer": ["a@x.com", "b@x.com", "a@x.com", "c@x.com", label],
+                            "Order date": ["2024-01-05", "2024-02-10", "2024-03-01", "2024-03-15", "2024-03-31"],
+                            "Amount": ["100.00", "50.50", "25.25", "10.00", "185.75"]})
+        result = clean_orders(raw)
+        # by hand: the four orders add up to 185.75; the fifth row is their total
+        assert result.frame["amount"].sum() == 185.75 and result.frame["customer"].nunique() == 3, label
+        assert result.issues[["row", "problem", "action"]].values.tolist() == [[6, "totals_row", "skipped"]], label
+        assert result.skipped_rows == 1
+    # a customer whose name only begins like one is a customer
+    named = pd.DataFrame({"Customer": ["Totally Fresh Ltd", "Summit Foods"], "Order date": ["2024-01-05"] * 2,
+                          "Amount": ["10", "20"]})
+    assert sorted(clean_orders(named).frame["customer"]) == ["Summit Foods", "Totally Fresh Ltd"]
