@@ -27,6 +27,7 @@ __all__ = [
     "clean_string",
     "digit_script",
     "parse_numbers",
+    "decide_comma",
     "NumberReading",
     "currency_code",
 ]
@@ -100,6 +101,12 @@ class NumberReading:
         The first value such as ``1.000`` (a point and three digits) read with a decimal
         point when nothing in the column, nor the table's ``comma_hint``, settled whether
         the point separates thousands; ``None`` otherwise.
+    votes : tuple of float
+        The rows that settle the separator: values only a decimal comma reads, values that
+        need a decimal point (written so, and plain ones such as ``12.5``: these counted
+        only when they matter, or with ``evidence``), and ``1.000``-like values when
+        nothing else settles it. :func:`decide_comma` decides from the votes of several
+        slices added up, as :func:`parse_numbers` decides from one column's.
     currencies : list of str
         Currency marks removed from the values, in order of first appearance.
     """
@@ -111,6 +118,7 @@ class NumberReading:
     currencies: list[str] = field(default_factory=list)
     settled_by_table: bool = False
     point_assumed: str | None = None
+    votes: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     @property
     def mixed_currencies(self) -> bool:
@@ -208,7 +216,8 @@ def _is_number(v: object) -> bool:
     return isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_))
 
 
-def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma_hint: bool = False) -> NumberReading:
+def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma_hint: bool = False,
+                  forced_comma: bool | None = None, evidence: bool = False) -> NumberReading:
     """Read amounts written as numbers or as text in any of the usual export styles.
 
     Numbers pass through. Text is read with a fast path first (plain ``1234.5``); only the
@@ -229,6 +238,12 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
         How many rows carry each value (defaults to 1 each).
     comma_hint : bool
         Another amount column of the same table was read with a decimal comma.
+    forced_comma : bool, optional
+        The separator decided over the whole table this is a slice of (see
+        :func:`decide_comma`): a decimal comma (True) or a point (False).
+    evidence : bool
+        Count the values with a decimal point in ``votes`` whatever else the column shows,
+        for a caller that adds up the votes of several slices.
 
     Returns
     -------
@@ -301,7 +316,7 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
     # Evidence about the decimal separator, weighted by rows.
     w_text = w[text_idx]
     comma_votes = w_text[slow_idx][comma & ~point].sum()
-    point_votes = w_text[slow_idx][point & ~comma].sum()
+    slow_points = point_votes = w_text[slow_idx][point & ~comma].sum()
     # a plain 1.000 or 12.345.678: a thousand with a decimal comma, one with a decimal point
     grouped = None
     if comma_votes == 0 and point_votes == 0:
@@ -309,16 +324,28 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
         grouped = ((text.str.slice(-4, -3) == ".") | text.str.endswith(" ")).to_numpy(dtype=bool) & fast_ok
         if grouped.any():
             grouped[grouped] = text[grouped].str.strip().str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+").to_numpy(dtype=bool)
-    if comma_votes > 0 or (grouped is not None and grouped.any()):  # only then look for decimal points
+    fast_points = 0.0
+    if comma_votes > 0 or (grouped is not None and grouped.any()) or evidence:  # only then look for decimal points
         fast_text = text[fast_ok]
-        point_votes += w_text[fast_ok][
+        fast_points = w_text[fast_ok][
             fast_text.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True).to_numpy(dtype=bool)
         ].sum()
+    if comma_votes > 0 or (grouped is not None and grouped.any()):
+        point_votes += fast_points
+    grouped_weight = float(w_text[grouped].sum()) if grouped is not None else 0.0
+    reading.votes = (float(comma_votes), float(slow_points), float(fast_points), grouped_weight)
     decimal_comma = bool(comma_votes > point_votes)
     if grouped is not None and grouped.any() and point_votes == 0:  # nothing in the column settles it
         if comma_hint:
             decimal_comma = reading.settled_by_table = True
         else:
+            reading.point_assumed = str(text[grouped].iloc[0]).strip()
+    if forced_comma is not None:  # decided over the whole table this is a slice of
+        decimal_comma = forced_comma
+        reading.settled_by_table = False
+        if decimal_comma or not (grouped is not None and grouped.any()):
+            reading.point_assumed = None
+        elif reading.point_assumed is None:
             reading.point_assumed = str(text[grouped].iloc[0]).strip()
     reading.decimal_comma = decimal_comma
 
@@ -358,6 +385,27 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
         fixed[as_text] = np.where(fixed[as_text] == None, "number_as_text", fixed[as_text])  # noqa: E711
     reading.currencies = [c for c in dict.fromkeys(slow.currency.dropna().tolist()) if c]
     return reading
+
+
+def decide_comma(votes: tuple[float, float, float, float], comma_hint: bool) -> tuple[bool, bool]:
+    """The decimal separator of a column from its :attr:`NumberReading.votes` (added up over
+    the slices of a table, each counted with ``evidence``), as :func:`parse_numbers`
+    decides for one: whether it is a comma, and whether nothing settled it (``1.000``
+    beside whole numbers; then a comma only with ``comma_hint``).
+
+    >>> decide_comma((0, 0, 0, 3), comma_hint=False), decide_comma((0, 0, 0, 3), comma_hint=True)
+    ((False, True), (True, True))
+    >>> decide_comma((5, 1, 2, 0), comma_hint=False)
+    (True, False)
+    """
+    comma, slow_points, fast_points, grouped = votes
+    if comma > 0:
+        return comma > slow_points + fast_points, False
+    if slow_points > 0:
+        return False, False
+    if grouped > 0:
+        return (comma_hint, True) if fast_points == 0 else (False, False)
+    return False, False
 
 
 def _fmt(v: float) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["OrderGroups", "group_orders", "amount_level"]
+__all__ = ["OrderGroups", "group_orders", "amount_level", "LevelCounts", "level_counts", "decide_level"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,51 @@ _ORDER_TOTAL_WORDS = {"order", "grand", "invoice", "total"}
 _LINE_WORDS = {"line", "lineitem", "item", "items", "product", "sku"}
 
 
+@dataclass(frozen=True)
+class LevelCounts:
+    """What :func:`amount_level` decides on, counted over the orders of a table (or of a
+    slice of it: the counts of several slices add up to the whole table's)."""
+
+    orders: int = 0  # orders
+    multi: int = 0  # orders of more than one line
+    one_filled: int = 0  # of those, with the amount written on one line only
+    same: int = 0  # of those, with one value on every line that has one
+
+    def __add__(self, other: LevelCounts) -> LevelCounts:
+        return LevelCounts(self.orders + other.orders, self.multi + other.multi,
+                           self.one_filled + other.one_filled, self.same + other.same)
+
+
+def level_counts(groups: OrderGroups, present: np.ndarray, values: np.ndarray) -> LevelCounts:
+    """The orders' :class:`LevelCounts` (``present``: per row, the amount cell is filled;
+    ``values``: per row, the amount, NaN where not a number)."""
+    lines = groups.lines()
+    multi = lines > 1
+    if not multi.any():
+        return LevelCounts(len(groups))
+    filled = groups.count(present)[multi]
+    first = groups.first(present)
+    ref = np.where(first >= 0, values[np.maximum(first, 0)], np.nan)
+    row_order = groups.of_rows()
+    idx = np.flatnonzero((row_order >= 0) & present)
+    other = ~np.isclose(values[idx], ref[row_order[idx]], equal_nan=True)
+    same = np.bincount(row_order[idx], weights=other, minlength=len(groups)) == 0
+    return LevelCounts(len(groups), int(multi.sum()), int((filled == 1).sum()), int(same[multi].sum()))
+
+
+def decide_level(counts: LevelCounts, header_tokens: list[str]) -> str:
+    """``"order"`` when the amount column holds each order's total, else ``"line"`` (see
+    :func:`amount_level`), from the counts."""
+    if not counts.multi:
+        return "line"
+    if counts.one_filled / counts.multi >= 0.5:
+        return "order"
+    words = set(header_tokens)
+    if words & _ORDER_TOTAL_WORDS and not words & _LINE_WORDS and counts.same / counts.multi >= 0.9:
+        return "order"
+    return "line"
+
+
 def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, header_tokens: list[str]) -> str:
     """``"order"`` when an amount column holds each order's total, else ``"line"``.
 
@@ -147,22 +192,4 @@ def amount_level(groups: OrderGroups, present: np.ndarray, values: np.ndarray, h
     values : per row, the amount (NaN where not a number)
     header_tokens : the amount column's header, as lower-case words
     """
-    lines = groups.lines()
-    multi = lines > 1
-    if not multi.any():
-        return "line"
-    filled = groups.count(present)[multi]
-    if np.mean(filled == 1) >= 0.5:
-        return "order"
-    first = groups.first(present)
-    same = np.ones(len(groups), bool)
-    ref = np.where(first >= 0, values[np.maximum(first, 0)], np.nan)
-    row_order = groups.of_rows()
-    live = row_order >= 0
-    idx = np.flatnonzero(live & present)
-    other = ~np.isclose(values[idx], ref[row_order[idx]], equal_nan=True)
-    same &= np.bincount(row_order[idx], weights=other, minlength=len(groups)) == 0
-    words = set(header_tokens)
-    if words & _ORDER_TOTAL_WORDS and not words & _LINE_WORDS and np.mean(same[multi]) >= 0.9:
-        return "order"
-    return "line"
+    return decide_level(level_counts(groups, present, values), header_tokens)

@@ -53,7 +53,7 @@ from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.money import MAX_AMOUNT
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
-from retention_xl.analysis.order_lines import amount_level, group_orders
+from retention_xl.analysis.order_lines import LevelCounts, decide_level, group_orders, level_counts
 from retention_xl.analysis.order_status import cancellation_documents, status_reasons
 from retention_xl.errors import InvalidValue, NoUsableOrders
 
@@ -67,6 +67,33 @@ ROW_PER_ORDER_SHARE = 0.05
 #: how many statuses a statuses notice names on each side (sales, not sales); the notice
 #: counts the others (``statuses_more``, ``kept_more``)
 STATUSES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class SliceDecisions:
+    """Decisions the cleaning of a table takes from all its rows, as taken over a whole
+    table by a caller that cleans it in slices (:mod:`retention_xl.engines.staging`):
+    ``level``, whether the amount is each order's total, line amounts or one row per order
+    (``"order"``, ``"line"``, ``"row"``; ``None``: this slice decides), and ``comma``, per
+    amount column, whether it has a decimal comma (a column not named: this slice decides)."""
+
+    level: str | None = None
+    comma: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class SliceEvidence:
+    """What a slice's cleaning counted for the decisions of :class:`SliceDecisions`, to be
+    added up over the slices of a table, and what the slice applied: the orders' level
+    counts (:class:`~retention_xl.analysis.order_lines.LevelCounts`, ``None`` when the level is
+    not decided from the data) and the level used; per amount column, the separator's
+    votes (:attr:`~retention_xl.analysis.numerals.NumberReading.votes`) and whether a
+    decimal comma was used."""
+
+    level_counts: object
+    level: str
+    votes: tuple[tuple[str, tuple[float, float, float, float]], ...]
+    comma: tuple[tuple[str, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -100,6 +127,9 @@ class Orders:
         Row number of the table's first data row in the user's file.
     n_used_rows : int or None
         Input rows that went into the orders of ``frame``.
+    slice_evidence : SliceEvidence or None
+        For a table cleaned as a slice of a larger one (``decided`` given to
+        :func:`clean_orders`): what its decisions rest on.
     """
 
     frame: pd.DataFrame
@@ -110,6 +140,7 @@ class Orders:
     source: str = ""
     first_row: int = 2
     n_used_rows: int | None = None
+    slice_evidence: SliceEvidence | None = None
 
     @property
     def skipped_rows(self) -> int:
@@ -128,7 +159,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  currency: str | None = None, currency_choice: CurrencyChoice | None = None,
                  first_row: int = 2, dayfirst: bool | None = None, source: str = "",
                  known_values: Mapping[str, ColumnValues] | None = None,
-                 lunar_hijri: bool | None = None, leave_out_days: Collection[int] | None = None) -> Orders:
+                 lunar_hijri: bool | None = None, leave_out_days: Collection[int] | None = None,
+                 decided: SliceDecisions | None = None) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -199,6 +231,10 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         the whole table by a caller that cleans it in slices (an empty one leaves none
         out); by default decided from this table's orders
         (:func:`~retention_xl.analysis.far_dates.far_days`).
+    decided : SliceDecisions, optional
+        The amount level and decimal separators decided over the whole table by a caller
+        that cleans it in slices (each one not given is decided by this slice); with it,
+        the result carries the :class:`SliceEvidence` they are decided from.
 
     Returns
     -------
@@ -282,26 +318,35 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         groups = group_orders(None, live)
     # the amount columns' decimal separator: a column that cannot settle it alone (1.000
     # beside whole numbers) takes the decimal comma another amount column of the table shows
-    rr = parse_numbers(data[cols.refund].uniques, data[cols.refund].counts) if cols.refund else None
-    la = _line_amounts(cols, data, n, notices, comma_hint=bool(rr is not None and rr.decimal_comma))
+    forced = dict(decided.comma) if decided is not None else {}
+    evidence = decided is not None
+
+    def numbers(column: str, hint: bool = False):
+        return parse_numbers(data[column].uniques, data[column].counts, comma_hint=hint,
+                             forced_comma=forced.get(column), evidence=evidence)
+
+    rr = numbers(cols.refund) if cols.refund else None
+    la = _line_amounts(cols, data, n, notices, numbers, comma_hint=bool(rr is not None and rr.decimal_comma))
     if rr is not None and la.decimal_comma and rr.point_assumed:
-        rr = parse_numbers(data[cols.refund].uniques, data[cols.refund].counts, comma_hint=True)
+        rr = numbers(cols.refund, hint=True)
     if rr is not None:
         _separator_notices(notices, cols.refund, rr)
     line_value, l_ok, l_bad = la.value, la.ok, la.bad
     level = "line"
+    counts = None
     if cols.amount is not None and ocol is not None:
         if export is not None:
             level = export.amount_level
         else:
             present = ~data[cols.amount].missing_rows()
-            level = amount_level(groups, present & live, np.where(l_ok, line_value, np.nan),
-                                 header_words(cols.amount))
-            if level == "line" and len(groups) and np.mean(groups.lines() > 1) < ROW_PER_ORDER_SHARE:
+            counts = level_counts(groups, present & live, np.where(l_ok, line_value, np.nan))
+            level = decide_row_level(counts, header_words(cols.amount))
+            if decided is not None and decided.level is not None:
+                level = decided.level
+            if level == "row":
                 # one row per order with a few ids repeated (a refund row carrying the
                 # order's id, an export glitch): each row is an order, and the id only
                 # proves identical rows duplicates
-                level = "row"
                 groups = group_orders(None, live)
     g_first = groups.first_row()
     g_lines = groups.lines()
@@ -571,8 +616,13 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         "date": pd.Series(all_dates[order].astype("datetime64[ns]"), dtype="datetime64[ns]"),
         "amount": all_amounts[order].astype("float64"),
     })
+    slice_evidence = None
+    if decided is not None:
+        readings = {**la.readings, **({cols.refund: rr} if rr is not None else {})}
+        slice_evidence = SliceEvidence(counts, level, tuple((c, r.votes) for c, r in readings.items()),
+                                       tuple((c, bool(r.decimal_comma)) for c, r in readings.items()))
     return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
-                  n_used_rows=int(row_live_used.sum()))
+                  n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence)
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:
@@ -597,18 +647,21 @@ class _LineAmounts:
     problem: np.ndarray
     parts: tuple  # (role, column name, ColumnValues, missing rows, bad rows, problem per row, fixed per distinct)
     decimal_comma: bool = False  # a column read with a decimal comma
+    readings: dict = None  # the NumberReading of each column read, by name
 
 
-def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, *, comma_hint: bool = False) -> _LineAmounts:
-    """The amount of each row: the amount cell, or quantity x unit price (``comma_hint``:
-    another amount column of the table has a decimal comma)."""
+def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, numbers, *,
+                  comma_hint: bool = False) -> _LineAmounts:
+    """The amount of each row: the amount cell, or quantity x unit price, each column read
+    by ``numbers(column, hint)`` (``comma_hint``: another amount column of the table has a
+    decimal comma)."""
     names = [("amount", cols.amount)] if cols.amount is not None else [("quantity", cols.quantity),
                                                                        ("unit_price", cols.unit_price)]
-    readings = {name: parse_numbers(data[name].uniques, data[name].counts, comma_hint=comma_hint) for _, name in names}
+    readings = {name: numbers(name, comma_hint) for _, name in names}
     if any(r.decimal_comma for r in readings.values()):
         for name, r in readings.items():
             if r.point_assumed:
-                readings[name] = parse_numbers(data[name].uniques, data[name].counts, comma_hint=True)
+                readings[name] = numbers(name, True)
     value = np.ones(n)
     ok = np.ones(n, bool)
     bad = np.zeros(n, bool)
@@ -648,7 +701,18 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, *, comma_h
             ok &= ~big
             bad |= big
     return _LineAmounts(np.where(ok, value, np.nan), ok, bad, problem, tuple(parts),
-                        any(r.decimal_comma for r in readings.values()))
+                        any(r.decimal_comma for r in readings.values()), readings)
+
+
+def decide_row_level(counts: LevelCounts, header_tokens: list[str]) -> str:
+    """The amount level of an export without a known layout, from its orders' counts
+    (:func:`~retention_xl.analysis.order_lines.decide_level`), or ``"row"``: one row per
+    order with a few ids repeated (fewer than :data:`ROW_PER_ORDER_SHARE` of the orders
+    have more than one row)."""
+    level = decide_level(counts, header_tokens)
+    if level == "line" and counts.orders and counts.multi / counts.orders < ROW_PER_ORDER_SHARE:
+        return "row"
+    return level
 
 
 def _separator_notices(notices: list, column: str, reading) -> None:

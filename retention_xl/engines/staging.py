@@ -45,7 +45,9 @@ issues sheet).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import multiprocessing
+import operator
 import os
 import shutil
 import tempfile
@@ -68,7 +70,7 @@ from retention_xl.analysis.column_values import (
     clean_ids,
     email_spellings,
 )
-from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.columns import detect_columns, header_words
 from retention_xl.analysis.currencies import (
     CurrencyChoice,
     CurrencyCount,
@@ -80,8 +82,15 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import digit_script
-from retention_xl.analysis.orders import Orders, clean_orders, status_notice
+from retention_xl.analysis.numerals import decide_comma, digit_script
+from retention_xl.analysis.orders import (
+    Orders,
+    SliceDecisions,
+    SliceEvidence,
+    clean_orders,
+    decide_row_level,
+    status_notice,
+)
 from retention_xl.engines.batch_notices import (
     Spellings,
     digit_notices,
@@ -366,22 +375,24 @@ class _Batch:
     emails: str | None  # Parquet file of the batch's e-mail spellings (clean, folded)
     order_ids: str | None  # Parquet file of the batch's distinct order ids
     days: tuple[np.ndarray, np.ndarray]  # the distinct days of its orders (since 1970), and orders on each
+    evidence: SliceEvidence | None = None  # what its amount level and decimal separators rest on
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
-                 currency: CurrencyChoice | None = None) -> _Batch:
+                 currency: CurrencyChoice | None = None, decided: SliceDecisions = SliceDecisions()) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
-    ``currency`` the currency kept, decided over the whole table."""
+    ``currency`` the currency kept, ``decided`` the amount level and decimal separators,
+    decided over the whole table (none: the batch decides, and says on what)."""
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
                            known_values={customer: distinct}, lunar_hijri=lunar, leave_out_days=leave_out,
-                           currency_choice=currency)
+                           currency_choice=currency, decided=decided)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -424,7 +435,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         ids_path = path.replace("orders-", "ids-")
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
-                  len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days)
+                  len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days,
+                  cleaned.slice_evidence)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -513,9 +525,16 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    decided = _table_decisions(results.values())
+    differ = {path for path in files if _differs(results[path].evidence, decided)}
+    if differ:
+        _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
+                     differ, decided, currency, step, "Cleaning again with the decisions of the whole table")
     far = _far_days(results.values())
     if len(far):
-        _leave_out(dataset, options, batch_rows, order_id, results, files, lunar, far, step, currency)
+        again = {path for path in files if np.isin(results[path].days[0], far).any()}
+        _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, far, again, decided, currency,
+                     step, "Leaving out orders dated far from the others")
     for path in files:
         collect(results[path])
     if columns is not None:
@@ -555,13 +574,42 @@ def _far_days(results) -> np.ndarray:
     return far_days(counts.index.to_numpy(dtype=np.int64), counts.to_numpy())
 
 
-def _leave_out(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
-               results: dict, files: list[str], lunar: bool | None, far: np.ndarray, step,
-               currency: CurrencyChoice | None = None) -> None:
-    """Clean again, leaving out the orders on the ``far`` days, the batches that have some
-    (their staged files and results replaced): the batches are read again as the first
-    pass read them, up to the last one concerned."""
-    again = {path for path in files if np.isin(results[path].days[0], far).any()}
+def _table_decisions(results) -> SliceDecisions:
+    """The amount level and each amount column's decimal separator, decided over the whole
+    table from what every batch counted, as the cleaning of one table decides them."""
+    evidence = [r.evidence for r in results if r.evidence is not None]
+    counts = [e.level_counts for e in evidence if e.level_counts is not None]
+    level = None
+    if counts:
+        amount = next(r.columns.amount for r in results)
+        level = decide_row_level(functools.reduce(operator.add, counts), header_words(amount))
+    votes: dict[str, tuple] = {}
+    for e in evidence:
+        for column, v in e.votes:
+            votes[column] = tuple(a + b for a, b in zip(votes.get(column, (0.0,) * 4), v))
+    own = {column: decide_comma(v, comma_hint=False) for column, v in votes.items()}
+    hint = any(comma and not unsettled for comma, unsettled in own.values())  # another column shows the comma
+    return SliceDecisions(level, tuple((c, bool(comma or (unsettled and hint))) for c, (comma, unsettled) in own.items()))
+
+
+def _differs(evidence: SliceEvidence | None, decided: SliceDecisions) -> bool:
+    """Whether a batch applied another amount level or decimal separator than the whole table's."""
+    if evidence is None:
+        return False
+    if decided.level is not None and evidence.level_counts is not None and evidence.level != decided.level:
+        return True
+    table = dict(decided.comma)
+    return any(table.get(column, comma) != comma for column, comma in evidence.comma)
+
+
+def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
+                 results: dict, files: list[str], lunar: bool | None, far: np.ndarray, again: set[str],
+                 decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str) -> None:
+    """Clean the batches ``again`` once more (their staged files and results replaced),
+    leaving out the orders on the ``far`` days and with the ``decided`` amount level and
+    separators of the whole table: the batches are read again as the first pass read
+    them, up to the last one concerned."""
+    again = set(again)
     n_rows = 0
     for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
         first_row = dataset.first_row + n_rows
@@ -569,9 +617,9 @@ def _leave_out(dataset: Dataset, options: ReportOptions, batch_rows: int, order_
         path = files[number]
         if path not in again:
             continue
-        step(f"Leaving out orders dated far from the others: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+        step(f"{doing}: rows {first_row:,} to {first_row + len(frame) - 1:,}")
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency)
+                                     currency, decided)
         again.discard(path)
         if not again:
             return

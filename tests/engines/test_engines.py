@@ -800,3 +800,45 @@ def test_amounts_no_order_reaches_are_skipped_alike_and_huge_totals_summed_alike
     assert sorted(issues.loc[issues["problem"] == "amount_too_large", "row"]) == [5 + 1, 6 + 1]  # rows from 1
     customers = reference.analysis.customers
     assert customers.loc[frame.loc[10, "customer"], "revenue"] == pytest.approx((9e17 + 0.37) * rich.sum())
+
+
+def _repeated_totals():
+    # ten two-line orders, "Total" repeated on both lines; order #5's lines differ: order totals
+    rows = [(f"#{o}", f"c{o % 3}", f"2024-0{1 + o % 9}-10", str(100 + o if o != 5 else (40, 60)[line]))
+            for o in range(1, 11) for line in range(2)]
+    return pd.DataFrame(rows, columns=["Order ID", "Customer", "Order Date", "Total"])
+
+
+def _row_per_order():
+    # one row per order, one id repeated on a row with no customer: each row an order
+    rows = [(f"SO-{i}", f"c{i % 7}", f"2024-{1 + i % 12:02d}-10", "10") for i in range(40)]
+    rows.insert(6, ("SO-5", "", "2024-06-10", "10"))
+    return pd.DataFrame(rows, columns=["order_id", "customer", "order_date", "amount"])
+
+
+def _decimal_comma():
+    # a decimal comma shown by some rows only; batches of 1.250-like values alone would take a point
+    amounts = ["12,50", "7,25", "3,10", "1.250", "2.000", "1.500", "1.750"] * 3
+    return pd.DataFrame({"Customer": [f"c{i % 5}" for i in range(21)],
+                         "Order Date": [f"2024-{1 + i % 12:02d}-{1 + i:02d}" for i in range(21)], "Amount": amounts})
+
+
+def _comma_in_the_refunds():
+    frame = _decimal_comma().assign(Amount=["1.250", "2.000", "1.500"] * 7)
+    return frame.assign(**{"Refunded Amount": ["0", "0", "2,50"] * 7})
+
+
+@pytest.mark.parametrize("make", [_repeated_totals, _row_per_order, _decimal_comma, _comma_in_the_refunds],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_what_the_whole_table_decides_holds_in_every_batch(make, tmp_path):
+    """The amount level, the one-row-per-order rule and the decimal separators are decided
+    over the whole table, not batch by batch (batches of 3 and 4 rows here)."""
+    source = tmp_path / "in.parquet"
+    make().to_parquet(source)
+    reference = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
+    for batch in (3, 4):
+        run = report_source(source, tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"), batch_rows=batch,
+                            force=True)
+        assert_same_analysis(reference.analysis, run.analysis)
+        assert run.orders.skipped_rows == reference.orders.skipped_rows
+        assert sorted(n.code for n in run.orders.notices) == sorted(n.code for n in reference.orders.notices)
