@@ -33,8 +33,14 @@ What needs the whole table at once, and how it is handled:
   rows with the same order id (the rows of the id at its end are carried into the next
   batch), so the lines of an order written together, as exports write them, are cleaned
   together. An id found in more than one batch is counted by the engine (``order_ids_split``).
-* **Column-level conventions decided per batch** (decimal comma, currency marks, digit
-  scripts, statuses, orders from lines): the batches' notices become the whole table's
+* **The amount level and the decimal separators** (an order total repeated on each line,
+  or line amounts; one row per order with a few ids repeated; a decimal comma or point in
+  each amount column): every batch counts what the decision rests on
+  (:class:`~retention_xl.analysis.orders.SliceEvidence`), the decisions are taken once over
+  those counts as the cleaning of one table takes them, and a batch that decided otherwise
+  is cleaned again with the whole table's decisions.
+* **Column-level conventions decided per batch** (currency marks, digit scripts, statuses):
+  the batches' notices become the whole table's
   (:mod:`retention_xl.engines.batch_notices`); e-mails compared without case and ids read
   as another spelling are counted by the engine over every batch's distinct spellings.
 
