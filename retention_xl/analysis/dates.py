@@ -68,6 +68,14 @@ class DateReading:
     lunar : bool or None
         Whether the column's 13xx/14xx years were read as lunar Hijri (True) or Solar
         Hijri (False); None when no text date went through that decision.
+    swapped : bool or None
+        Whether the column's real dates were found swapped on paste and put right (see
+        :func:`_swapped_on_paste`); None when the column could not be such a paste (no real
+        dates beside text dates that settle the order).
+    mostly_real : bool or None
+        Whether most of a mixed column's values are real dates (datetimes, serials): then
+        its text dates are each listed as fixed (``date_as_text``), else its serials
+        (``serial_date``); None for a column of one type.
     """
 
     values: np.ndarray
@@ -75,6 +83,8 @@ class DateReading:
     fixed: np.ndarray
     notices: list[Notice] = field(default_factory=list)
     lunar: bool | None = None
+    swapped: bool | None = None
+    mostly_real: bool | None = None
 
 
 
@@ -85,6 +95,8 @@ def parse_dates(
     dayfirst: bool | None = None,
     column: str = "date",
     lunar: bool | None = None,
+    swapped: bool | None = None,
+    mostly_real: bool | None = None,
 ) -> DateReading:
     """Read order dates in any of the usual export styles.
 
@@ -104,6 +116,14 @@ def parse_dates(
         Read 13xx/14xx years as lunar Hijri (True) or Solar Hijri (False), as decided over
         the whole column by a caller that reads it in slices (see
         :attr:`DateReading.lunar`); by default decided from ``values``.
+    swapped : bool, optional
+        Whether the column's real dates were swapped on paste (:attr:`DateReading.swapped`),
+        as decided over the whole column by a caller that reads it in slices: True puts
+        every real date right (their order is then ``dayfirst``), False none; by default
+        decided from ``values``.
+    mostly_real : bool, optional
+        Whether most of the column's values are real dates (:attr:`DateReading.mostly_real`),
+        as decided over the whole column by a caller that reads it in slices.
 
     Returns
     -------
@@ -128,11 +148,13 @@ def parse_dates(
     if n == 0:
         return reading
     kind = values.dtype.kind
-    if kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
-        _read_datetimes(values, reading, np.arange(n), column)
-        return reading
-    if kind in "iuf":
-        _read_numbers(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), column, w)
+    if kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype) or kind in "iuf":
+        if kind in "iuf":
+            _read_numbers(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), column, w)
+        else:
+            _read_datetimes(values, reading, np.arange(n), column)
+        if swapped:  # a slice of a column pasted the other way round: its real dates too
+            _swap_back(reading, np.arange(n), bool(dayfirst), w, column)
         return reading
     if kind == "b":
         reading.problem[:] = "boolean_not_date"
@@ -161,13 +183,16 @@ def parse_dates(
     if is_text.any():
         idx = np.flatnonzero(is_text)
         text_serials[idx], text_order = _read_text(values.iloc[idx], reading, idx, w, dayfirst, column, lunar)
-        if text_order is not None and (is_dt | is_num).any():
-            _swapped_on_paste(reading, np.flatnonzero(is_dt | is_num), idx, text_order, w, column)
+        if swapped is None and text_order is not None and (is_dt | is_num).any():
+            reading.swapped = _swapped_on_paste(reading, np.flatnonzero(is_dt | is_num), idx, text_order, w, column)
+    if swapped and (is_dt | is_num).any():
+        _swap_back(reading, np.flatnonzero(is_dt | is_num), bool(dayfirst), w, column)
 
     real = (is_dt | is_num)
     real_w, text_w = w[real].sum(), w[is_text & ~text_serials].sum()
     ok = ~np.isnat(reading.values)
-    if real_w > text_w:
+    reading.mostly_real = bool(real_w > text_w) if mostly_real is None else mostly_real
+    if reading.mostly_real:
         typed = is_text & ok & (reading.fixed == None)  # noqa: E711
         reading.fixed[typed] = "date_as_text"
     elif (is_num & ok).any():
@@ -310,7 +335,7 @@ SWAP_EVIDENCE = 1e-3
 
 
 def _swapped_on_paste(reading: DateReading, real: np.ndarray, text: np.ndarray, dayfirst: bool, w: np.ndarray,
-                      column: str) -> None:
+                      column: str) -> bool | None:
     """Put right the real dates of a column whose text dates a spreadsheet could not read.
 
     A spreadsheet set to month/day/year that opens or pastes ``05/03/2024`` (5 March, in a
@@ -324,21 +349,36 @@ def _swapped_on_paste(reading: DateReading, real: np.ndarray, text: np.ndarray, 
     too short to tell: the distinct days, real ones all 12 or less and text ones all above
     12, must be less likely than :data:`SWAP_EVIDENCE` for days typed at random (a day of 12
     or less one time in 2.5): 2 real dates and 1 text date of a workbook typed by hand are
-    taken as they are, 6 real and 4 text dates are a paste.
+    taken as they are, 6 real and 4 text dates are a paste. Returns whether they were
+    swapped (None: no real date to tell).
     """
     real = real[~np.isnat(reading.values[real])]
+    if not len(real):
+        return None
+    days = reading.values[real].astype("datetime64[D]")
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    if (day > 12).any():
+        return False
+    text_days = reading.values[text].astype("datetime64[D]")
+    n, m = np.unique(days).size, np.unique(text_days[~np.isnat(text_days)]).size
+    small = 12 / 30.44  # the share of a month's days that are 12 or less
+    if n * np.log(small) + m * np.log(1 - small) > np.log(SWAP_EVIDENCE):
+        return False
+    _swap_back(reading, real, dayfirst, w, column)
+    return True
+
+
+def _swap_back(reading: DateReading, real: np.ndarray, dayfirst: bool, w: np.ndarray, column: str) -> None:
+    """Swap the day and month of the real dates ``real`` back (see :func:`_swapped_on_paste`;
+    one with a day above 12 cannot have been swapped, and stays)."""
+    real = real[~np.isnat(reading.values[real])]
+    days = reading.values[real].astype("datetime64[D]")
+    real = real[(days - days.astype("datetime64[M]")).astype(np.int64) < 12]
     if not len(real):
         return
     stamps = reading.values[real]
     days = stamps.astype("datetime64[D]")
     day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-    if (day > 12).any():
-        return
-    text_days = reading.values[text].astype("datetime64[D]")
-    n, m = np.unique(days).size, np.unique(text_days[~np.isnat(text_days)]).size
-    small = 12 / 30.44  # the share of a month's days that are 12 or less
-    if n * np.log(small) + m * np.log(1 - small) > np.log(SWAP_EVIDENCE):
-        return
     month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     turned = pd.to_datetime(pd.DataFrame({"year": year, "month": day, "day": month})).to_numpy()

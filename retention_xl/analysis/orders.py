@@ -74,11 +74,16 @@ class SliceDecisions:
     """Decisions the cleaning of a table takes from all its rows, as taken over a whole
     table by a caller that cleans it in slices (:mod:`retention_xl.engines.staging`):
     ``level``, whether the amount is each order's total, line amounts or one row per order
-    (``"order"``, ``"line"``, ``"row"``; ``None``: this slice decides), and ``comma``, per
-    amount column, whether it has a decimal comma (a column not named: this slice decides)."""
+    (``"order"``, ``"line"``, ``"row"``; ``None``: this slice decides), ``comma``, per
+    amount column, whether it has a decimal comma (a column not named: this slice decides),
+    and ``swapped`` and ``mostly_real``, whether the date column's real dates were swapped
+    on paste and are most of it (:class:`~retention_xl.analysis.dates.DateReading`; ``None``:
+    this slice decides)."""
 
     level: str | None = None
     comma: tuple[tuple[str, bool], ...] = ()
+    swapped: bool | None = None
+    mostly_real: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -370,7 +375,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                               matched=matched))
 
     dcol = data[cols.date]
-    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date, lunar=lunar_hijri)
+    dr = parse_dates(dcol.uniques, dcol.counts, dayfirst=dayfirst, column=cols.date, lunar=lunar_hijri,
+                     swapped=decided.swapped if decided is not None else None,
+                     mostly_real=decided.mostly_real if decided is not None else None)
     dcode = np.maximum(dcol.codes, 0)
     dmiss = dcol.missing_rows()
     dprob = dr.problem[dcode] if len(dr.problem) else np.full(n, None, object)

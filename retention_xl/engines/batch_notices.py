@@ -119,7 +119,7 @@ def tally_currencies(currencies: dict, notice: Notice) -> None:
 #: the values of a notice that are an example from the data (the first batch's is the table's:
 #: the cleaning takes a column's first value)
 EXAMPLES = frozenset({"serial", "jalali", "gregorian", "spelling", "matched", "example", "read_as", "first_row",
-                      "first_date"})
+                      "first_date", "was", "now"})
 
 
 def merge_notice(notices: dict, notice: Notice) -> None:

@@ -197,38 +197,40 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
     step = progress or (lambda _: None)
     root = Path(tempfile.mkdtemp(prefix="retention-xl-", dir=folder))
     try:
-        options, decided, lunar, currency = _first_pass(dataset, options, batch_rows, step)
+        options, decided, lunar, currency, dates = _first_pass(dataset, options, batch_rows, step)
         workers = min(os.cpu_count() or 1, 4) if workers is None else int(workers)
-        return _stage(dataset, options, batch_rows, root, step, decided, workers, lunar, currency)
+        return _stage(dataset, options, batch_rows, root, step, decided, workers, lunar, currency, dates)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
 
 
 def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
-                step) -> tuple[ReportOptions, Notice | None, bool | None, CurrencyChoice | None]:
+                step) -> tuple[ReportOptions, Notice | None, bool | None, CurrencyChoice | None, SliceDecisions]:
     """What must be decided over the whole table before a batch is cleaned, in one pass
     that reads only the columns concerned (a wide export's two columns, not all of them):
 
     - text dates: the day/month order over all their distinct values (the one given, or
-      the data's) and the notice that says so, and whether 13xx/14xx years are lunar Hijri
-      (None: no text dates);
+      the data's) and the notice that says so, whether 13xx/14xx years are lunar Hijri
+      (None: no text dates), and, when real dates are among them, whether they were
+      swapped on paste and whether they are most of the column
+      (:attr:`~retention_xl.analysis.dates.DateReading.swapped`, ``mostly_real``);
     - a currency column: each order's currencies, and the currency the report keeps
       (:func:`~retention_xl.analysis.currencies.choose_currency`, which refuses a
       ``currency`` the table does not have).
 
     Returns the options (with the day/month order decided), the date notice, the lunar
-    flag and the currency choice."""
+    flag, the currency choice and the dates' decisions."""
     names, typed = _first_look(dataset, batch_rows)
     if names is None:
-        return options, None, None, None
+        return options, None, None, None, SliceDecisions()
     cols = detect_columns(pd.Index(names), **options.roles.chosen())
     dates = cols.date if _is_text(typed, cols.date) else None
     currency = cols.currency_column
     if currency is None and options.currency is not None:  # the cleaning's error, before any work
         clean(pd.DataFrame({name: pd.Series([], dtype=object) for name in names}), options)
     if dates is None and currency is None:
-        return options, None, None, None
+        return options, None, None, None, SliceDecisions()
     step(" and ".join(w for w, on in (("Deciding the date order", dates), ("finding the currencies", currency)) if on)
          .capitalize())
     order_id = cols.order_id if currency is not None else None
@@ -250,11 +252,11 @@ def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
             parts.append(pairs_table(currency_pairs(ColumnValues.of(_column(batch, currency)), ids,
                                                     np.arange(start, start + n, dtype=np.int64))))
         start += n
-    decided, lunar = _date_order(cols.date, counts.series(), options)
+    decided, lunar, date_decisions = _date_order(cols.date, counts.series(), options)
     if decided is not None:
         options = dataclasses.replace(options, dayfirst=bool(decided.values["dayfirst"]))
     choice = choose_currency(count_pairs(parts), options.currency) if parts else None
-    return options, decided, lunar, choice
+    return options, decided, lunar, choice, date_decisions
 
 
 def _column(batch, name: str) -> pd.Series:
@@ -333,15 +335,18 @@ class _Counts:
         return pd.Series(table["count"].to_numpy(), index=pd.Index(table["value"].to_pandas(), dtype="str"))
 
 
-def _date_order(column: str, counts: pd.Series, options: ReportOptions) -> tuple[Notice | None, bool | None]:
+def _date_order(column: str, counts: pd.Series,
+                options: ReportOptions) -> tuple[Notice | None, bool | None, SliceDecisions]:
     """The day/month order decided on a text date column's distinct values and their
-    counts: the notice that says it, and whether 13xx/14xx years are lunar Hijri."""
+    counts: the notice that says it, whether 13xx/14xx years are lunar Hijri, and whether
+    its real dates were swapped on paste (False when the column's values cannot say) and
+    are most of it."""
     if counts.empty:
-        return None, None
+        return None, None, SliceDecisions()
     reading = parse_dates(pd.Series(counts.index, dtype=counts.index.dtype), counts.to_numpy(dtype=np.int64),
                           dayfirst=options.dayfirst, column=column)
     notice = next((n for n in reading.notices if n.code == "date_order"), None)
-    return notice, reading.lunar
+    return notice, reading.lunar, SliceDecisions(swapped=bool(reading.swapped), mostly_real=reading.mostly_real)
 
 
 def _first_look(dataset: Dataset, batch_rows: int) -> tuple[list[str] | None, object]:
@@ -447,7 +452,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
            decided: Notice | None, workers: int, lunar: bool | None,
-           currency: CurrencyChoice | None = None) -> Staged:
+           currency: CurrencyChoice | None = None, dates: SliceDecisions = SliceDecisions()) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     emails: list[str] = []
@@ -507,7 +512,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             step(f"Cleaning orders: rows {first_row:,} to {first_row + len(frame) - 1:,}")
             path = str(root / f"orders-{number:05d}.parquet")
             files.append(path)
-            args = (frame, options, first_row, dataset.name, path, lunar, (), currency)
+            args = (frame, options, first_row, dataset.name, path, lunar, (), currency, dates)
             if workers < 2:
                 results[path] = _clean_batch(*args)
                 continue
@@ -531,7 +536,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    decided = _table_decisions(results.values())
+    decided = dataclasses.replace(_table_decisions(results.values()), swapped=dates.swapped,
+                                  mostly_real=dates.mostly_real)
     differ = {path for path in files if _differs(results[path].evidence, decided)}
     if differ:
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),

@@ -842,3 +842,30 @@ def test_what_the_whole_table_decides_holds_in_every_batch(make, tmp_path):
         assert_same_analysis(reference.analysis, run.analysis)
         assert run.orders.skipped_rows == reference.orders.skipped_rows
         assert sorted(n.code for n in run.orders.notices) == sorted(n.code for n in reference.orders.notices)
+
+
+def test_dates_swapped_on_paste_are_put_right_in_every_batch(tmp_path):
+    """A d/m/y export pasted into an Excel set to m/d/y: dates with a day of 12 or less became
+    real dates with day and month swapped, the rest stayed text. Whether the column is such
+    a paste is decided over the whole column, so a batch of only real dates is put right too."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Customer", "Order Date", "Amount"])
+    for i in range(60):
+        d = dt.date(2024, 1, 1) + dt.timedelta(days=6 * i)
+        sheet.append([f"c{i % 7}", dt.datetime(d.year, d.day, d.month) if d.day <= 12 else f"{d:%d/%m/%Y}", 10 + i])
+    source = tmp_path / "swapped.xlsx"
+    book.save(source)
+    reference = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
+    swapped = reference.orders.issues["problem"] == "excel_swapped"
+    assert swapped.sum() == 24  # by hand: 24 of the 60 days have a day of 12 or less
+    for batch in (3, 7, 50):
+        run = report_source(source, tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"), batch_rows=batch,
+                            force=True)
+        assert_same_analysis(reference.analysis, run.analysis)
+        assert (run.orders.issues["problem"] == "excel_swapped").sum() == 24, batch
+        assert [n.values["count"] for n in run.orders.notices if n.code == "date_swapped"] == [24], batch

@@ -226,7 +226,8 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
     with monkeypatch.context() as patched:
         patched.setattr(Dataset, "batches", unread)
         options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total"))
-        assert staging._first_pass(dataset, options, 1000, print) == (options, None, None, None)
+        assert staging._first_pass(dataset, options, 1000, print) == (options, None, None, None,
+                                                                         staging.SliceDecisions())
         with_id = ReportOptions(roles=ColumnRoles(customer="Customer", date="Date", amount="Total", order_id="Text date"))
         assert staging._order_id_column(dataset, with_id, 1000) == "Text date"
     options = ReportOptions(roles=ColumnRoles(customer="Customer", date="Text date", amount="Total"))
@@ -234,8 +235,9 @@ def test_a_parquet_dataset_gives_its_types_without_reading_a_row(tmp_path, monke
     real = Dataset.batches
     monkeypatch.setattr(Dataset, "batches", lambda self, rows=0, columns=None: (read.append(columns),
                                                                                   real(self, rows, columns))[1])
-    decided, notice, lunar, currency = staging._first_pass(dataset, options, 1000, print)
+    decided, notice, lunar, currency, dates = staging._first_pass(dataset, options, 1000, print)
     assert decided.dayfirst is True and notice.code == "date_order" and lunar is False and currency is None
+    assert (dates.swapped, dates.mostly_real) == (False, False)  # text dates only: no paste to put right
     assert read == [["Text date"]]  # one pass, over the one column it decides on
 
 
@@ -379,7 +381,7 @@ def test_the_date_order_and_the_currency_are_decided_in_one_pass_over_their_colu
     real = Dataset.batches
     monkeypatch.setattr(Dataset, "batches", lambda self, rows=0, columns=None: (read.append(columns),
                                                                                   real(self, rows, columns))[1])
-    options, notice, lunar, currency = staging._first_pass(dataset, ReportOptions(), 2, print)
+    options, notice, lunar, currency, _ = staging._first_pass(dataset, ReportOptions(), 2, print)
     assert read == [["Created at", "Currency", "Order ID"]]  # one pass, three of the six columns
     assert options.dayfirst is True and notice.code == "date_order" and lunar is False
     whole = clean_orders(shop)  # the same decision as the cleaning of the whole table
