@@ -13,9 +13,11 @@ What needs the whole table at once, and how it is handled:
   its values: a first pass reads only the date column, collects its distinct values and
   decides with the same rules (:func:`~retention_xl.analysis.dates.parse_dates`): the
   order (unless ``dayfirst`` is given) and whether 13xx/14xx years are lunar Hijri or
-  Jalali (a "هـ" mark anywhere, or most rows in the future as Jalali); every batch is then
-  cleaned with those decisions, so no batch reads ``1445/06/20`` in another calendar than
-  the rest. With typed dates there is no first pass.
+  Jalali (a "هـ" mark anywhere, or most rows in the future as Jalali), and, in a column
+  mixing real dates and text (a workbook), whether the real dates were swapped on paste
+  and are most of the column; every batch is then cleaned with those decisions, so no
+  batch reads ``1445/06/20`` in another calendar than the rest. With typed dates there is
+  no first pass.
 * **Orders dated far from all the others** (a mistyped year,
   :mod:`~retention_xl.analysis.far_dates`): every batch counts its orders per day, none
   left out; the far days are decided once over those counts, and the few batches holding
