@@ -39,7 +39,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
 from retention_xl.sources.table_shape import header_names, unique_headers
@@ -85,18 +87,24 @@ class Dataset:
         """A CSV file streamed in batches, every cell as text (as
         :func:`~retention_xl.sources.files.read_table` reads it), its encoding and delimiter
         detected the same way; no cell limit, since it is never held whole."""
-        from retention_xl.sources.files import detect_encoding, text_layout
+        import csv as csv_module
+
+        from retention_xl.sources.files import detect_encoding, text_layout, trailing_delimiter
 
         path = Path(path)
         if not path.is_file():
             raise DataError(f"File not found: {path}")
         with path.open("rb") as f:
             head = f.read(200_000)
+            whole = not f.read(1)
         encoding = detect_encoding(head)
         text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
         delimiter, blank = text_layout(text)
+        lines = text.splitlines()
+        width = len(next(csv_module.reader(lines[blank:blank + 1], delimiter=delimiter), []))
+        trailing = trailing_delimiter(lines[blank + 1:] if whole else lines[blank + 1:-1], delimiter, width)
         return cls("csv", str(path), name=path.name, first_row=blank + 2,
-                   frame=(encoding, delimiter, blank))
+                   frame=(encoding, delimiter, blank, trailing))
 
     @classmethod
     def of_frame(cls, frame, name: str, first_row: int = 2) -> Dataset:
@@ -146,29 +154,123 @@ class Dataset:
         return f"SELECT {names} FROM ({self.select()}) AS source"
 
     def _csv(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+        """The rows as :func:`~retention_xl.sources.files.read_table` reads them: a blank
+        line is a (blank) row, a short row is padded, rows that all end with a delimiter
+        the header lacks are read as the header's columns, NUL padding at the end is not
+        data, and blank rows at the end of the file are not rows of the table."""
+        held = None  # blank rows at the end of the batches so far
+        for batch in self._csv_records(rows, columns):
+            tail = _blank_tail(batch) if columns is None else 0
+            if tail == batch.num_rows:
+                held = batch if held is None else pa.Table.from_batches([held, batch]).combine_chunks().to_batches()[0]
+                continue
+            if held is not None:  # blank rows inside the table are rows of it (listed as blank)
+                yield held
+                held = None
+            if tail:
+                held = batch.slice(batch.num_rows - tail)
+                batch = batch.slice(0, batch.num_rows - tail)
+            yield batch
+
+    def _csv_header(self) -> list[str]:
         import csv as csv_module
 
-        import pyarrow.csv as pacsv
-
-        encoding, delimiter, blank = self.frame
+        encoding, delimiter, blank, _ = self.frame
         with open(self.location, encoding=encoding, errors="ignore", newline="") as f:
             for _ in range(blank):
                 f.readline()
             header = next(csv_module.reader([f.readline().lstrip("\ufeff")], delimiter=delimiter), [])
         # a blank header named, and a repeated one numbered ("Currency.1"), as read_table names them
-        header = unique_headers(header_names(header))
+        return unique_headers(header_names(header))
+
+    def _csv_records(self, rows: int, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
+        """The file's records, ``rows`` at a time: with pyarrow's reader while every record
+        has the header's cells, then (from the first that has not) with Python's."""
+        import pyarrow.csv as pacsv
+
+        encoding, delimiter, blank, trailing = self.frame
+        header = self._csv_header()
+        names = [*header, _TRAILING] if trailing else header
+
+        met = []
+
+        def irregular(row) -> str:  # an exception raised here would be printed, not passed on
+            met.append(row)
+            return "error"
+
+        done = 0
         try:
             reader = pacsv.open_csv(
                 self.location,
                 read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                               skip_rows=blank + 1, column_names=header, block_size=1 << 24),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                                               skip_rows=blank + 1, column_names=names, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                                 invalid_row_handler=irregular),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                     null_values=[], column_types={n: pa.string() for n in header},
-                                                     include_columns=columns))
-            yield from _exactly(reader, rows)
+                                                     null_values=[], column_types=dict.fromkeys(names, pa.string()),
+                                                     include_columns=columns if columns is None or not trailing
+                                                     else [*columns, _TRAILING]))
+            for batch in _exactly(reader, rows):
+                yield self._without_trailing(batch, len(header), done)
+                done += batch.num_rows
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if met:
+                yield from self._csv_python(header, rows, columns, done)
+                return
             raise DataError(f"Cannot read '{Path(self.location).name}' as CSV: {' '.join(str(exc).split())[:300]}") from exc
+
+    def _without_trailing(self, batch: pa.RecordBatch, width: int, done: int) -> pa.RecordBatch:
+        """A batch of a file whose rows end with a delimiter the header lacks, without that
+        last (empty) cell; a value there is refused, as the file reader refuses it."""
+        if _TRAILING not in batch.schema.names:
+            return batch
+        last = batch.column(_TRAILING)
+        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(last), "")).as_py():
+            raise self._more_cells(width)
+        return batch.drop_columns([_TRAILING])
+
+    def _more_cells(self, width: int) -> DataError:
+        from retention_xl.sources.files import more_cells
+
+        return more_cells(Path(self.location), self.frame[2], width, self.frame[1])
+
+    def _csv_python(self, header: list[str], rows: int, columns: list[str] | None,
+                    skip: int) -> Iterator[pa.RecordBatch]:
+        """The records after the first ``skip``, read by Python's csv module: short ones padded
+        with empty cells, blank lines blank rows, NULs at the end dropped (a file padded by
+        a system that wrote it in fixed blocks); a record with more cells than the header
+        (or, for a file whose rows end with a delimiter, than the header and that empty
+        cell) is refused."""
+        import csv as csv_module
+
+        encoding, delimiter, blank, trailing = self.frame
+        width = len(header)
+        keep = list(range(width)) if columns is None else [header.index(c) for c in columns]
+        names = header if columns is None else list(columns)
+        with open(self.location, encoding=encoding, errors="ignore", newline="") as f:
+            for _ in range(blank + 1):
+                f.readline()
+            lines = (line.replace("\x00", "") for line in f)
+            cells: list[list[str]] = [[] for _ in keep]
+            count = 0
+            reader = csv_module.reader(lines, delimiter=delimiter)
+            for n, record in enumerate(reader):
+                if n < skip:
+                    continue
+                if len(record) > width and (not trailing or len(record) > width + 1 or record[width].strip()):
+                    if trailing:
+                        raise self._more_cells(width)
+                    from retention_xl.sources.files import cells_past_header
+
+                    raise cells_past_header(Path(self.location), blank + 1 + reader.line_num, len(record), blank, width)
+                for out, i in zip(cells, keep):
+                    out.append(record[i] if i < len(record) else "")
+                count += 1
+                if count == rows:
+                    yield pa.record_batch([pa.array(c, pa.string()) for c in cells], names=names)
+                    cells, count = [[] for _ in keep], 0
+            if count:
+                yield pa.record_batch([pa.array(c, pa.string()) for c in cells], names=names)
 
     def arrow_schema(self) -> pa.Schema | None:
         """The columns and their types as :meth:`batches` gives them, when the source says
@@ -252,6 +354,26 @@ class Dataset:
                 buffer = []
         if buffer:
             yield _batch_of_rows(buffer, schema)
+
+
+#: the name of the empty last cell of rows that end with a delimiter the header lacks
+_TRAILING = "\x00trailing"
+
+
+def _blank_tail(batch: pa.RecordBatch) -> int:
+    """How many rows at the end of ``batch`` are blank (every cell empty or spaces)."""
+    n = batch.num_rows
+    if not n or not batch.num_columns:
+        return 0
+    def blank(part: pa.RecordBatch) -> np.ndarray:
+        flags = np.ones(part.num_rows, bool)
+        for column in part.columns:
+            flags &= pc.equal(pc.utf8_trim_whitespace(column.cast(pa.string())), "").to_numpy(zero_copy_only=False)
+        return flags
+    if not blank(batch.slice(n - 1))[0]:
+        return 0
+    filled = np.flatnonzero(~blank(batch))
+    return n - (int(filled[-1]) + 1 if len(filled) else 0)
 
 
 def _exactly(batches, rows: int, convert=None) -> Iterator[pa.RecordBatch]:

@@ -39,7 +39,8 @@ from retention_xl.sources.table_shape import (
 )
 from retention_xl.sources.workbook_tables import TableRef, workbook_tables
 
-__all__ = ["RawTable", "read_table", "workbook_sheets", "detect_encoding", "detect_delimiter", "text_layout", "SAMPLE_ROWS"]
+__all__ = ["RawTable", "read_table", "workbook_sheets", "detect_encoding", "detect_delimiter", "text_layout", "SAMPLE_ROWS",
+           "trailing_delimiter", "more_cells", "cells_past_header"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -291,7 +292,7 @@ def _read_csv(path: Path, check: Callable[[pd.DataFrame], object] | None = None)
     n_lines = data.count(b"\n") + 1
     file_checks.check_text_shape(path, len(header), n_lines)
     body = lines[leading_blank + 1:] if len(data) <= 200_000 else lines[leading_blank + 1:-1]  # the last may be cut
-    trailing = _trailing_delimiter(body, delimiter, len(header))
+    trailing = trailing_delimiter(body, delimiter, len(header))
     frame = _csv_with_pyarrow(data, encoding, delimiter, leading_blank, len(header) + 1 if trailing else None)
     if frame is None:
         try:
@@ -304,7 +305,7 @@ def _read_csv(path: Path, check: Callable[[pd.DataFrame], object] | None = None)
                        if trailing else {"skiprows": leading_blank}),
                 )
         except pd.errors.ParserWarning as exc:
-            raise _more_cells(path, leading_blank, len(header), delimiter) from exc
+            raise more_cells(path, leading_blank, len(header), delimiter) from exc
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise DataError(f"Cannot read '{path.name}': it is not UTF-8 text, and byte 0x{data[exc.start]:02X} on "
@@ -314,7 +315,7 @@ def _read_csv(path: Path, check: Callable[[pd.DataFrame], object] | None = None)
             raise _unparsed(path, exc, leading_blank, len(header)) from exc
     if trailing:  # the rows' empty last cell dropped, as Excel shows the file; a value there is refused
         if frame.iloc[:, -1].str.strip().ne("").any():
-            raise _more_cells(path, leading_blank, len(header), delimiter)
+            raise more_cells(path, leading_blank, len(header), delimiter)
         frame = frame.iloc[:, :-1]
     # the header as the file has it, a blank cell named for its column (pandas would say "Unnamed: 2")
     frame.columns = unique_headers(header_names(header) if len(header) == frame.shape[1] else frame.columns)
@@ -331,20 +332,20 @@ def _read_csv(path: Path, check: Callable[[pd.DataFrame], object] | None = None)
     return RawTable(trim_blank_rows(frame), leading_blank + 2, path.name)
 
 
-def _trailing_delimiter(rows: list[str], delimiter: str, width: int) -> bool:
+def trailing_delimiter(rows: list[str], delimiter: str, width: int) -> bool:
     """Whether every data row ends with the delimiter the header does not end with: one cell
     more than the header's ``width``, and that one empty (blank lines aside).
 
-    >>> _trailing_delimiter(["a,2024-01-05,10,", "", "b,2024-01-06,20,"], ",", 3)
+    >>> trailing_delimiter(["a,2024-01-05,10,", "", "b,2024-01-06,20,"], ",", 3)
     True
-    >>> _trailing_delimiter(["a,2024-01-05,10,", "b,2024-01-06,20,5"], ",", 3)
+    >>> trailing_delimiter(["a,2024-01-05,10,", "b,2024-01-06,20,5"], ",", 3)
     False
     """
     cells = [r for r in csv.reader(rows, delimiter=delimiter) if any(c.strip() for c in r)]
     return bool(cells) and all(len(r) == width + 1 and not r[-1].strip() for r in cells)
 
 
-def _more_cells(path: Path, header_line: int, width: int, delimiter: str) -> DataError:
+def more_cells(path: Path, header_line: int, width: int, delimiter: str) -> DataError:
     """Rows with more cells than the header, said with where the header was taken to be."""
     return DataError(f"Cannot read '{path.name}' as CSV: some rows have more cells than the header "
                      f"(taken to be line {header_line + 1}, with {width} cells): an unquoted "
@@ -357,7 +358,12 @@ def _unparsed(path: Path, error: Exception, header_line: int, width: int) -> Dat
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
     if found is None:
         return DataError(f"Cannot read '{path.name}' as CSV: {' '.join(str(error).split())[:300]}")
-    line, saw = int(found.group(2)), int(found.group(3))
+    return cells_past_header(path, int(found.group(2)), int(found.group(3)), header_line, width)
+
+
+def cells_past_header(path: Path, line: int, saw: int, header_line: int, width: int) -> DataError:
+    """A line of the file with more cells (``saw``) than the header's ``width``, said with
+    where the header was taken to be (``header_line`` lines above it)."""
     return DataError(f"Cannot read '{path.name}' as CSV: line {line} has {saw} cells, but the header was taken to "
                      f"be line {header_line + 1}, which has {width}; if the table starts lower, delete the lines "
                      "above its header, or quote the values that hold the delimiter")

@@ -431,3 +431,39 @@ def test_a_csv_with_a_repeated_header_is_read_alike_by_every_engine(tmp_path):
             for engine in ("pandas", "duckdb")]
     assert [r.orders.columns.currency_column for r in runs] == ["Currency", "Currency"]
     assert runs[0].analysis.headline == runs[1].analysis.headline
+
+
+_ROWS = "".join(f"c{i % 4},2024-0{1 + i % 9}-1{i % 9},{10 + i}\n" for i in range(12))
+_HEADER = "Customer,Order Date,Total\n"
+
+
+@pytest.mark.parametrize("data", [
+    (_HEADER + _ROWS[:40] + "\n" + _ROWS[40:] + "c9,notadate,5\n").encode(),  # a blank line inside
+    (_HEADER + _ROWS + "c9,2024-05-05\n").encode(),  # a short row
+    (_HEADER + _ROWS + "   \nc8,2024-05-06,4\n").encode(),  # a line of spaces
+    (_HEADER + _ROWS).encode() + b"\x00" * 64,  # NUL padding, as block-writing systems leave it
+    (_HEADER + _ROWS.replace("\n", ",\n")).encode(),  # every row ends with a delimiter the header lacks
+    (_HEADER.replace(",", ";") + _ROWS.replace(",", ";").replace("\n", ";\n")).encode(),
+    (_HEADER + _ROWS + ",,\n\n,,\n").encode(),  # blank rows at the end: not rows of the table
+], ids=["blank_line", "short_row", "spaces_line", "nul_padding", "trailing_comma", "trailing_semicolon",
+        "blank_rows_at_the_end"])
+def test_a_csv_streamed_in_batches_reads_its_rows_as_the_file_reader_does(data, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_bytes(data)
+    whole = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
+    streamed = _report(source, tmp_path, force=True)
+    assert streamed.orders.n_input_rows == whole.orders.n_input_rows
+    cols = ["row", "problem", "action"]
+    assert streamed.orders.issues[cols].values.tolist() == whole.orders.issues[cols].values.tolist()
+    a, b = whole.analysis, streamed.analysis
+    pd.testing.assert_frame_equal(a.kpis, b.kpis, check_dtype=False)
+    pd.testing.assert_frame_equal(a.customers, b.customers, check_dtype=False)
+    assert a.headline["revenue"] == b.headline["revenue"]
+
+
+def test_a_csv_row_with_a_value_past_the_header_is_refused_streamed_too(tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text(_HEADER + _ROWS + "c9,2024-05-05,5,extra\n")
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError, match="line 14 has 4 cells, but the header was taken to be line 1, which has 3"):
+            report_source(source, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=3, force=True)
