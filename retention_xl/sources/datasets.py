@@ -281,10 +281,29 @@ class Dataset:
                           if not _PANDAS_INDEX.fullmatch(f.name)])
 
     def _arrow_dataset(self):
+        """The files as one Arrow dataset, its columns typed as the first file has them; a
+        column that file types as null (a file of no rows, written without types) takes
+        the type the other files give it."""
         import pyarrow.dataset as pds
+        import pyarrow.parquet as pq
 
-        return pds.dataset(list(self.files), format="parquet", partitioning="hive" if self._partitioned() else None,
-                           partition_base_dir=self.location if Path(self.location).is_dir() else None)
+        def dataset(schema=None):
+            return pds.dataset(list(self.files), format="parquet", schema=schema,
+                               partitioning="hive" if self._partitioned() else None,
+                               partition_base_dir=self.location if Path(self.location).is_dir() else None)
+
+        data = dataset()
+        untyped = {f.name for f in data.schema if pa.types.is_null(f.type)}
+        if not untyped:
+            return data
+        typed: dict[str, pa.DataType] = {}
+        for path in self.files[1:]:
+            for f in pq.read_schema(path):
+                if f.name in untyped and f.name not in typed and not pa.types.is_null(f.type):
+                    typed[f.name] = f.type
+            if len(typed) == len(untyped):
+                break
+        return dataset(pa.schema([pa.field(f.name, typed.get(f.name, f.type)) for f in data.schema]))
 
     def _partitioned(self) -> bool:
         """Whether folder names give columns (``year=2024/``: Hive partitioning)."""
@@ -516,6 +535,11 @@ def open_dataset(source: str | Path, *, table: str | None = None, query: str | N
         raise DataError(f"File not found: {path}")
     if not files:
         raise DataError(f"no Parquet files in {text}")
+    empty = [f for f in files if os.path.getsize(f) == 0]
+    if empty:
+        away = "" if path.is_file() else f", or move it out of {where}"
+        raise DataError(f"'{Path(empty[0]).name}' is empty (0 bytes), so it is not a Parquet file: a write that did not "
+                        f"finish? Write it again{away}")
     label = where if len(files) == 1 and path.is_file() else f"{where} (Parquet dataset, {len(files):,} files)"
     return Dataset("parquet", str(path) if path.is_dir() else text, name=label, files=tuple(files))
 

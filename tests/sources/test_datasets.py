@@ -467,3 +467,25 @@ def test_a_csv_row_with_a_value_past_the_header_is_refused_streamed_too(tmp_path
     for engine in ("pandas", "duckdb"):
         with pytest.raises(DataError, match="line 14 has 4 cells, but the header was taken to be line 1, which has 3"):
             report_source(source, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=3, force=True)
+
+
+def test_an_empty_parquet_file_is_named_and_a_file_of_no_rows_takes_the_others_types(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = pa.Table.from_pandas(ORDERS.drop(columns="Region"), preserve_index=False)
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    pq.write_table(rows.slice(0, 4), folder / "part-1.parquet")
+    pq.write_table(rows.slice(4), folder / "part-2.parquet")
+    (folder / "part-3.parquet").write_bytes(b"")  # a write that did not finish
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError, match=r"'part-3.parquet' is empty \(0 bytes\), so it is not a Parquet file: "
+                                            r"a write that did not finish\? Write it again, or move it out of lake/"):
+            report_source(folder, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), force=True)
+    # a file of no rows written without types, first in the folder: its columns are null-typed
+    (folder / "part-3.parquet").unlink()
+    pq.write_table(pa.table({name: pa.array([], pa.null()) for name in rows.column_names}), folder / "part-0.parquet")
+    for engine in ("pandas", "duckdb"):
+        run = report_source(folder, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=3, force=True)
+        assert run.orders.n_input_rows == 8 and run.analysis.headline["revenue"] == 89.75
