@@ -276,7 +276,7 @@ def test_what_a_folder_or_glob_would_read_is_what_it_reads(tmp_path):
         assert would_read(lake, lake / name) is read, name
         assert would_read(str(lake) + "/", str(lake / name)) is read, name  # as typed, with its slash
     (lake / "Region=east").mkdir()
-    (lake / "Region=east" / "r-customers.parquet").write_bytes(b"")  # a file there now is read: the rule is open_dataset's
+    ORDERS.to_parquet(lake / "Region=east" / "r-customers.parquet")  # a file there now is read: the rule is open_dataset's
     assert str(lake / "Region=east" / "r-customers.parquet") in [f for f in _files(lake)]
     assert not would_read(lake, tmp_path / "r-customers.parquet")  # beside the folder, not in it
     pattern = str(lake / "*" / "*.parquet")
