@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues, key_text
+from retention_xl.analysis.column_values import ColumnValues, key_text, looks_like_email
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 
@@ -52,10 +52,22 @@ class Spellings:
             ids[odd] = key_text(raw[odd]).astype("str").to_numpy()
         return cls(raw.to_numpy(dtype=object), ids.to_numpy(dtype=object))
 
+    def rekeyed(self) -> np.ndarray:
+        """Per text, whether its customer key is not the text itself: read as another id,
+        or an e-mail address whose key is case-folded (the staged rows of the others are
+        ``plain``: their key is their text)."""
+        ids = pd.Series(self.ids, dtype="str")
+        folded = np.zeros(len(ids), bool)
+        email = looks_like_email(ids)
+        if email.any():
+            folded[email] = (ids[email] != ids[email].str.casefold()).to_numpy(dtype=bool)
+        return (self.raw != self.ids) | folded
+
     def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
         """The spellings the engine needs to count merged ids over the whole table: texts
-        read as another id, and the texts of skipped rows (the staged rows carry ``plain``)."""
-        changed = (self.raw != self.ids) & (self.ids != "")
+        whose key is not themselves (:meth:`rekeyed`) with their ids, and the texts of
+        skipped rows (the staged rows carry ``plain``)."""
+        changed = self.rekeyed() & (self.ids != "")
         if not changed.any():
             return pd.DataFrame({"raw": [], "id": []})
         out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]

@@ -90,7 +90,7 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import decide_comma, digit_script
+from retention_xl.analysis.numerals import NumberReading, decide_comma, digit_script
 from retention_xl.analysis.orders import (
     Orders,
     SliceDecisions,
@@ -475,6 +475,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     sales = [0, 0, 0]
     statuses: dict = {}
     currencies: dict = {}  # the currency notice's counts over the batches
+    marks: dict[str, dict] = {}  # per amount column, the currency marks removed, in order of first appearance
 
     def collect(result: _Batch) -> None:
         nonlocal columns, n_orders
@@ -494,6 +495,10 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             if notice.code == "currency_kept":
                 tally_currencies(currencies, notice)
                 merge_notice(notices, Notice("currency_kept", column=values["column"]))  # its place in the list
+                continue
+            if notice.code in ("currency_removed", "currencies_mixed"):  # one notice of every batch's marks
+                marks.setdefault(values["column"], {}).update(dict.fromkeys(values["marks"].split(", ")))
+                merge_notice(notices, Notice("currency_marks", column=values["column"]))  # its place in the list
                 continue
             if not (decided is not None and notice.code == "date_order"):
                 merge_notice(notices, notice)
@@ -561,6 +566,11 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
         if notice.code == "statuses":
             tally, count, value = statuses[notice.values["column"]]
             notices[ident] = status_notice(notice.values["column"], tally, count, value)
+        if notice.code == "currency_marks":
+            found = list(marks[notice.values["column"]])
+            several = NumberReading(np.array([]), np.array([]), np.array([]), currencies=found).mixed_currencies
+            notices[ident] = Notice("currencies_mixed" if several else "currency_removed",
+                                    column=notice.values["column"], marks=", ".join(found[:6]))
         if notice.code == "currency_kept":
             left, unknown, mixed = currencies[notice.values["column"]]
             notices[ident] = currency_notice(notice.values["column"], currency, left, tuple(unknown), tuple(mixed), 0)
@@ -715,7 +725,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
     key = row_hashes(raw.iloc[positions])
     customer = _arrow_text(frame["customer"])
-    if spelling is not None and (spelling.raw != spelling.ids).any():
+    if spelling is not None and spelling.rekeyed().any():
         written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
         plain = pa.array(written == frame["customer"].astype(str).to_numpy(dtype=object))
     else:
