@@ -269,10 +269,14 @@ def _shows_as_itself(value: object) -> bool:
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
     """Distinct customer values as keys (:func:`key_text`; not yet case-folded), and which
     of them are real (not blank)."""
+    cached = getattr(col, "_ids", None)  # the cleaning asks for them up to three times
+    if cached is not None:
+        return cached
     u = col.uniques
     if u.dtype.kind in "iuf" or u.dtype == object:
         u = u.map(as_id)
-    return key_text(u), ~col.blank
+    col._ids = key_text(u), ~col.blank
+    return col._ids
 
 
 #: Arabic yeh and kaf, as an Arabic keyboard types them in Persian text, read as Persian's
@@ -293,7 +297,10 @@ TOTALS_LABELS = (
 
 @functools.cache
 def _totals_keys() -> frozenset:
-    return frozenset(key_text(pd.Series(TOTALS_LABELS, dtype="str")).str.casefold())
+    """The labels as compared, in each spelling of their ye and kaf (Arabic or Persian)."""
+    labels = {label.casefold() for label in TOTALS_LABELS}
+    arabic, persian = str.maketrans({"ی": "ي", "ک": "ك"}), str.maketrans({"ي": "ی", "ك": "ک"})
+    return frozenset(labels | {t.translate(arabic) for t in labels} | {t.translate(persian) for t in labels})
 
 
 def totals_rows(col: ColumnValues) -> np.ndarray:
@@ -305,13 +312,15 @@ def totals_rows(col: ColumnValues) -> np.ndarray:
     """
     if not len(col.uniques) or not (col.uniques.dtype == "str" or col.uniques.dtype == object):
         return np.zeros(len(col.codes), bool)
-    text = key_text(col.uniques.map(lambda v: v if isinstance(v, str) else "") if col.uniques.dtype == object
-                    else col.uniques)
-    short = (text.str.len() <= 24).fillna(False).to_numpy(dtype=bool)
+    text = (col.uniques.map(lambda v: v if isinstance(v, str) else "").astype("str") if col.uniques.dtype == object
+            else col.uniques)
+    words = ~text.str.contains(r"[\d@]", regex=True).fillna(True).to_numpy(dtype=bool)  # no id, no e-mail
     label = np.zeros(len(text), bool)
-    if short.any():
-        folded = text[short].str.casefold().str.rstrip(":").str.strip()
-        label[short] = folded.isin(_totals_keys()).to_numpy(dtype=bool)
+    if words.any():
+        folded = text[words].str.strip().str.rstrip(":").str.strip().str.casefold()
+        label[words] = folded.isin(_totals_keys()).to_numpy(dtype=bool)
+    if not label.any():
+        return np.zeros(len(col.codes), bool)
     return (col.codes >= 0) & label[np.maximum(col.codes, 0)]
 
 
