@@ -208,8 +208,11 @@ def _in_flags(error: RetentionError) -> str:
     flag = FLAGS.get(error.option or "")
     if flag is None:
         return text
-    named = re.sub(rf"(?<![\w-]){re.escape(error.option)}(?![\w-])", flag, text, count=1)
-    return named if named != text else f"{flag}: {text}"
+    found = list(re.finditer(rf"(?<![\w-]){re.escape(error.option)}(?![\w-])", text))
+    if not found:
+        return f"{flag}: {text}"
+    last = found[-1]  # the message's own word, after any column names it lists (a column may be named "sheet")
+    return text[:last.start()] + flag + text[last.end():]
 
 
 def _remedy(error: RetentionError) -> str:

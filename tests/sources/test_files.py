@@ -439,6 +439,11 @@ def test_columns_not_found_on_a_sheet_name_the_other_sheets_and_the_argument_to_
     result = CliRunner().invoke(app, ["report", str(path), "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 1
     assert "to read one of them, name it with --sheet. Name the column with --customer" in " ".join(result.output.split())
+    # a column named "sheet" listed before it stays its name
+    named = make_workbook(tmp_path / "n.xlsx", {"Notes": [["sheet", "Note"], ["x", "y"]], "Orders 2024": ORDERS})
+    result = CliRunner().invoke(app, ["report", str(named), "-o", str(tmp_path / "r.xlsx")])
+    said = " ".join(result.output.split())
+    assert "columns found: 'sheet', 'Note'" in said and "to read one of them, name it with --sheet." in said
     # a workbook of one sheet has no other to choose
     one = make_workbook(tmp_path / "one.xlsx", {"Notes": [["Region", "Note"], ["x", "y"]]})
     with pytest.raises(MissingColumns) as e:
