@@ -591,3 +591,18 @@ def test_predictions_take_order_ids():
     numbers = [[f"O{i}"] for i in range(len(ids))]
     assert udfs.CLV_PREDICT(ids, dates, amounts, None, None, None, None, numbers) == udfs.CLV_PREDICT(ids, dates, amounts)
     assert udfs.P_ALIVE(ids, dates, numbers) == udfs.P_ALIVE(ids, dates)
+
+
+def test_numbers_stored_as_text_keep_their_place_in_a_range():
+    # a cohort pasted with its first count as text: the same table as all numbers
+    as_numbers = udfs.SBG_RETENTION([[1000.0], [631.0], [468.0], [382.0]], 0.0)
+    assert udfs.SBG_RETENTION([["1000"], [631.0], [468.0], [382.0]], 0.0) == as_numbers
+    assert udfs.SBG_RETENTION([[1000.0], ["631"], [468.0], [382.0]], 0.0) == as_numbers
+    # and an error names the cell where it is: the third score
+    assert udfs.NPS([["10"], ["9"], [11.0]]) == "#NUM! scores: score 11 (value 3) is not a whole number from 0 to 10"
+
+
+def test_an_optional_number_given_the_empty_text_of_a_formula_takes_its_default():
+    # a cell holding ="" (an IF that chose nothing) is as blank as an empty cell
+    assert udfs.CLV(50.0, 4.0, 3.0, "") == udfs.CLV(50.0, 4.0, 3.0, None) == udfs.CLV(50.0, 4.0, 3.0)
+    assert udfs.CLV(50.0, 4.0, 3.0, "x").startswith("#VALUE!")

@@ -189,8 +189,12 @@ def number(x: Any, name: str) -> float:
 
 
 def optional_number(x: Any, name: str, default: float | None) -> float | None:
-    """Like :func:`number`, but an omitted argument (or a blank cell) takes ``default``."""
-    if x is None or (isinstance(x, (list, tuple)) and all(v is None for v in _flatten(x))):
+    """Like :func:`number`, but an omitted argument (or a blank cell, or one holding the
+    empty text of ``=""``) takes ``default``."""
+    def empty(v: Any) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    if empty(x) or (isinstance(x, (list, tuple)) and all(empty(v) for v in _flatten(x))):
         return default
     return number(x, name)
 
@@ -215,37 +219,46 @@ def numbers(x: Any, name: str) -> np.ndarray:
             raise PassedError(_error_code(error), name)
         if kinds <= {float}:
             arr = np.array(flat, dtype=float)
-        else:
+        elif str not in kinds:
             arr = np.array([v for v in flat if type(v) is float], dtype=float)
-            if str in kinds:
-                arr = np.concatenate([arr, _text_numbers([v for v in flat if type(v) is str])])
+        else:
+            arr = _in_cell_order([(i, v) for i, v in enumerate(flat) if type(v) is float],
+                                 [(i, v) for i, v in enumerate(flat) if type(v) is str])[1]
         return _finite(arr, name)
-    out: list[float] = []
-    texts: list[str] = []
+    out: list[tuple[int, float]] = []
+    texts: list[tuple[int, str]] = []
     for i, v in enumerate(flat, start=1):
         if v is None or _is_bool(v):
             continue
         if _is_error(v):
             raise PassedError(_error_code(v), name)
         if isinstance(v, str):
-            texts.append(v)
+            texts.append((i, v))
             continue
         if isinstance(v, (dt.datetime, dt.date)):
             raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
         if isinstance(v, _NUMBER):
-            out.append(_float(v))
+            out.append((i, _float(v)))
             continue
         raise InvalidValue(f"{name}: cell {i} holds {_describe(v)}, not a number")
-    return _finite(np.concatenate([np.asarray(out, dtype=float), _text_numbers(texts)]), name)
+    return _finite(_in_cell_order(out, texts)[1], name)
 
 
-def _text_numbers(texts: list[str]) -> np.ndarray:
-    """The numbers among text cells (other text, a heading or a note, is left out)."""
-    texts = [t for t in texts if any(c.isdigit() for c in t)]  # no digit, no number: no pandas
-    if not texts:
-        return np.empty(0)
-    read = parse_numbers(pd.Series(texts, dtype="str")).values
-    return read[np.isfinite(read)]
+def _in_cell_order(real: list[tuple[int, float]], texts: list[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions and values of the numbers among ``real`` numbers and ``texts`` (each
+    with its cell's position), in the cells' order: a number stored as text stays in its
+    place (the first survivors of a cohort, a score), other text is left out."""
+    texts = [(i, t) for i, t in texts if any(c.isdigit() for c in t)]  # no digit, no number: no pandas
+    positions = np.array([i for i, _ in real], dtype=np.int64)
+    values = np.array([v for _, v in real], dtype=float)
+    if texts:
+        read = parse_numbers(pd.Series([t for _, t in texts], dtype="str")).values
+        keep = np.isfinite(read)
+        positions = np.concatenate([positions, np.array([i for i, _ in texts], dtype=np.int64)[keep]])
+        values = np.concatenate([values, read[keep]])
+        order = np.argsort(positions, kind="stable")
+        positions, values = positions[order], values[order]
+    return positions, values
 
 
 def numbers_in_order(x: Any, name: str, place: str) -> np.ndarray:
@@ -264,13 +277,15 @@ def numbers_in_order(x: Any, name: str, place: str) -> np.ndarray:
     """
     counts = numbers(x, name)  # errors, dates and infinities refused as in any range
     flat, _ = _cells(x)
-    at = [i for i, v in enumerate(flat) if isinstance(v, _NUMBER) and not _is_bool(v)]
-    inside = flat[at[0]:at[-1] + 1] if at else []
+    at, _ = _in_cell_order([(i, 0.0) for i, v in enumerate(flat) if isinstance(v, _NUMBER) and not _is_bool(v)],
+                           [(i, v) for i, v in enumerate(flat) if isinstance(v, str)])
+    inside = flat[at[0]:at[-1] + 1] if len(at) else []
+    numeric = set((at - at[0]).tolist()) if len(at) else set()
     for i, v in enumerate(inside):
         if v is None or (isinstance(v, str) and not v.strip()):
             raise InvalidValue(f"{name}: blank at {place} {i}; fill in its number "
                                f"(leaving it out would move the later {place}s up)")
-        if not isinstance(v, _NUMBER) or _is_bool(v):
+        if i not in numeric:
             raise InvalidValue(f"{name}: {_describe(v)} at {place} {i}, not a number")
     return counts
 
