@@ -67,13 +67,13 @@ from retention_xl.analysis.export_layouts import header_key, recognise_layout
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
-from retention_xl.input_sheets import INPUT_TABLES, sheet_names
+from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.labels import label
+from retention_xl.sources.orders_sheet import named_sheet, orders_sheet
 from retention_xl.sources.table_shape import column_letter, trim_blank_rows, unique_headers
 
 __all__ = [
     "MAX_LIVE_CELLS",
-    "ORDERS_SHEETS",
     "ORDERS_TABLE",
     "LiveOrders",
     "orders_elsewhere",
@@ -85,7 +85,6 @@ __all__ = [
 
 ORDERS_TABLE = INPUT_TABLES["orders"]
 #: names of the orders sheet (compared ignoring case and surrounding spaces)
-ORDERS_SHEETS = sheet_names("orders")
 _PERSIAN_ONLY = frozenset("پچژگکی")
 _SAMPLE_ROWS = 200
 #: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five
@@ -277,9 +276,8 @@ _OTHER_INPUTS = {"settings": "the report's settings", "survey": "survey answers"
 def _other_input(ws, rng) -> str | None:
     """The other input (``"settings"``, ``"survey"``, ``"contacts"``) that sheet ``ws`` is by
     its name, or whose Table ``rng`` overlaps; else ``None``."""
-    name = ws.name.strip().casefold()
     for kind in _OTHER_INPUTS:
-        if name in sheet_names(kind):
+        if named_sheet([ws.name], kind) is not None:
             return kind
     r1, c1 = rng.row, rng.column
     r2, c2 = r1 + rng.shape[0] - 1, c1 + rng.shape[1] - 1
@@ -330,7 +328,7 @@ def orders_elsewhere(book, orders: LiveOrders) -> str | None:
 
 
 def _is_orders_sheet(name: str) -> bool:
-    return name.strip().casefold() in ORDERS_SHEETS
+    return orders_sheet([name]) is not None
 
 
 def _right_to_left(ws) -> bool | None:

@@ -39,16 +39,16 @@ from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.errors import InvalidValue, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import source_text
-from retention_xl.input_sheets import INPUT_SHEETS, INPUT_TABLES, sheet_names
+from retention_xl.input_sheets import INPUT_SHEETS, INPUT_TABLES
 from retention_xl.labels import label
 from retention_xl.options import ROLES, ColumnRoles, ReportOptions
+from retention_xl.sources.orders_sheet import named_sheet, same_sheet_name
 from retention_xl.sources.table_shape import column_letter
 
 __all__ = ["SETTINGS_TABLE", "SETTING_NAMES", "LiveSettings", "SettingProblem", "read_settings",
            "setting_name", "settings_from_rows"]
 
 SETTINGS_TABLE = INPUT_TABLES["settings"]
-SETTINGS_SHEETS = sheet_names("settings")
 
 #: each setting's key and the names a user may give it (en, ar, fa), first = the template's
 SETTING_NAMES: dict[str, tuple[str, ...]] = {
@@ -70,6 +70,11 @@ SETTING_NAMES["customer"] += ("عمود العميل", "ستون مشتری")
 SETTING_NAMES["date"] += ("عمود التاريخ", "ستون تاریخ")
 SETTING_NAMES["amount"] += ("عمود المبلغ", "ستون مبلغ")
 SETTING_NAMES["order_id"] += ("Order id column", "عمود رقم الطلب", "ستون شماره سفارش")
+SETTING_NAMES["customer_fallback"] += ("عمود العميل البديل", "ستون جایگزین مشتری")
+SETTING_NAMES["quantity"] += ("عمود الكمية", "ستون تعداد")
+SETTING_NAMES["unit_price"] += ("عمود سعر الوحدة", "ستون قیمت واحد")
+SETTING_NAMES["status"] += ("عمود الحالة", "ستون وضعیت")
+SETTING_NAMES["refund"] += ("عمود الاسترداد", "ستون بازپرداخت")
 
 _LANG = {"en": "en", "english": "en", "ar": "ar", "arabic": "ar", "العربية": "ar", "عربي": "ar", "عربی": "ar",
          "fa": "fa", "persian": "fa", "farsi": "fa", "فارسی": "fa", "فارسي": "fa", "الفارسية": "fa",
@@ -79,8 +84,21 @@ _DATE_ORDER = {"dmy": True, "d/m/y": True, "day/month/year": True, "mdy": False,
                "شهر/يوم/سنة": False, "ماه/روز/سال": False, "تلقائي": None, "خودکار": None}
 
 
+#: what a setting's name may add or drop as users type it: spaces, _ and -, the Persian
+#: half-space (ZWNJ) and joiner, direction marks, the kashida, a final colon
+_IGNORED = re.compile(r"[\s_\-\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u0640]+")
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+
+
 def _key(name: object) -> str:
-    return re.sub(r"[\s_\-]+", " ", str(name).strip().casefold())
+    """A setting's name as compared (see :data:`_IGNORED`; Arabic or Persian ye and kaf alike).
+
+    >>> _key("حاشیه ی سود") == _key("حاشیه‌ی سود") == _key("حاشيه‌ي سود:") == _key("حاشیهی سود")
+    True
+    >>> _key("\u200fMargin:") == _key("margin")
+    True
+    """
+    return _IGNORED.sub("", str(name).casefold().translate(_LETTERS).strip().rstrip(":：").strip())
 
 
 _BY_NAME = {_key(n): key for key, names in SETTING_NAMES.items() for n in names}
@@ -279,7 +297,7 @@ def _language(sheet: str, names: list[str]) -> str:
     ('fa', 'ar')
     """
     for lang, name in INPUT_SHEETS["settings"].items():
-        if sheet.strip().casefold() == name.casefold():
+        if same_sheet_name(sheet, name):
             if lang != "en":
                 return lang
     for name in names:
@@ -356,14 +374,46 @@ def read_settings(book) -> LiveSettings:
         # the cell named in messages; a host whose ranges do not say their column (a stand-in): A
         return settings_from_rows(rows, ws.name, rng.row + 1, first_column=getattr(rng, "column", 1),
                                   table=table.name)
-    ws = next((s for s in book.sheets if s.name.strip().casefold() in SETTINGS_SHEETS), None)
-    if ws is None:
+    name = named_sheet([s.name for s in book.sheets], "settings")
+    if name is None:
         return LiveSettings()
+    ws = book.sheets[name]
     used = ws.used_range
-    values = used.options(ndim=2).value
-    rows = [(list(r) + [None, None])[:2] for r in values]
-    # titles and a header may sit above the settings: they start at the first known name
-    first = next((i for i, r in enumerate(rows) if _key(r[0] if r[0] is not None else "") in _BY_NAME), None)
+    grid = [list(r) for r in used.options(ndim=2).value]
+    width = max((len(r) for r in grid), default=0)
+    # the names are in the column holding the most known names (titles may sit beside or above)
+    counts = [sum(1 for r in grid if c < len(r) and _known(r[c])) for c in range(width)]
+    column = max(range(width), key=lambda c: counts[c], default=None) if any(counts) else None
+    if column is None:  # no known name: rows that look like settings are told, not passed over
+        column = next((c for c in range(width) if any(_setting_like(_pair(r, c)) for r in grid)), None)
+        if column is None:
+            return LiveSettings()
+    rows = [_pair(r, column) for r in grid]
+    first = next((i for i, r in enumerate(rows) if _known(r[0]) or _setting_like(r)), None)
     if first is None:
         return LiveSettings()
-    return settings_from_rows([["", ""], *rows[first:]], ws.name, used.row + first, first_column=used.column)
+    return settings_from_rows([["", ""], *rows[first:]], ws.name, used.row + first, first_column=used.column + column)
+
+
+#: a header row's words above the settings on a Settings sheet (Setting | Value)
+_HEADER_WORDS = {_key(w) for w in ("Setting", "Settings", "Name", "Option", "الإعداد", "الإعدادات", "تنظیم", "تنظیمات")}
+
+
+def _pair(row: list[object], column: int) -> list[object]:
+    return (list(row) + [None, None])[column:column + 2] if column < len(row) else [None, None]
+
+
+def _known(name: object) -> bool:
+    return name is not None and _key(name) in _BY_NAME
+
+
+def _setting_like(pair: list[object]) -> bool:
+    """A row that reads as a setting, known or not: a name and a value beside it, and not
+    the header's words (Setting | Value)."""
+    name, value = pair
+    return (name is not None and bool(_text(name)) and not _is_number_text(name) and value is not None
+            and bool(_text(value)) and _key(name) not in _HEADER_WORDS)
+
+
+def _is_number_text(value: object) -> bool:
+    return isinstance(value, (int, float)) or bool(re.fullmatch(r"[\d\s.,]+", _text(value)))

@@ -19,11 +19,11 @@ import re
 
 from retention_xl.input_sheets import sheet_names
 
-__all__ = ["orders_sheet"]
+__all__ = ["orders_sheet", "named_sheet", "same_sheet_name"]
 
 #: what a spelling of a sheet name may add or drop: spaces, ZWNJ and direction marks, kashida, _ and -
 _IGNORED = re.compile(r"[\s\u200c\u200e\u200f\u0640_\-]+")
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "إ": "ا", "أ": "ا", "آ": "ا"})
 _ARTICLE = "ال"
 _PLURALS = ("ها", "ات")
 
@@ -43,9 +43,23 @@ def _stem(name: str) -> str:
     return word
 
 
-_ORDERS = frozenset(_stem(name) for name in sheet_names("orders"))
+def named_sheet(titles: list[str], kind: str) -> str | None:
+    """The first of ``titles`` named as the input ``kind`` ("orders", "settings" ...: the
+    names of :data:`~retention_xl.input_sheets.INPUT_SHEETS`) is named in some language,
+    spelt as the module says, else ``None``.
+
+    >>> named_sheet(["Notes", "تنظيمات"], "settings"), named_sheet(["الاعدادات"], "settings")
+    ('تنظيمات', 'الاعدادات')
+    """
+    stems = frozenset(_stem(name) for name in sheet_names(kind))
+    return next((t for t in titles if _stem(t) in stems), None)
+
+
+def same_sheet_name(a: str, b: str) -> bool:
+    """Whether two sheet names are one name spelt two ways (see the module)."""
+    return _stem(a) == _stem(b)
 
 
 def orders_sheet(titles: list[str]) -> str | None:
     """The first of ``titles`` named for the orders (see the module), else ``None``."""
-    return next((t for t in titles if _stem(t) in _ORDERS), None)
+    return named_sheet(titles, "orders")

@@ -176,3 +176,46 @@ def test_a_currency_not_in_the_orders_tells_the_ribbon_user_where_to_change_it()
     assert error_message(err.value).endswith(
         "the table has no currency column; name it with currency_column. Write the currency column's header "
         "next to 'Currency column' in the Settings table, or leave 'Currency' blank")
+
+
+def _sheet(cells: dict[str, list], name="Settings"):
+    book = fx.Book()
+    book.add_sheet("Orders").put("A1", ORDERS)
+    ws = book.add_sheet(name)
+    for where, rows in cells.items():
+        ws.put(where, rows)
+    return book
+
+
+def test_a_settings_sheet_is_read_wherever_its_settings_start():
+    # a title in A1, the settings in B:C: read, and a wrong value there is told with its cell
+    book = _sheet({"A1": [["My shop's report"]], "B3": [["Setting", "Value"], ["Period", "Q"], ["Horizon (months)", 6]]})
+    assert (read_settings(book).options.period, read_settings(book).options.horizon) == ("Q", 6)
+    wrong = _sheet({"A1": [["My shop's report"]], "B3": [["Setting", "Value"], ["Horizon (months)", "soon"]]})
+    with pytest.raises(SettingProblem, match=r"cell C4 of sheet 'Settings': 'Horizon \(months\)' must be a number"):
+        read_settings(wrong)
+
+
+def test_a_misspelled_setting_above_the_known_ones_is_told_not_passed_over():
+    with pytest.raises(SettingProblem, match="cell A2 of sheet 'Settings': unknown setting 'Perod'"):
+        read_settings(_sheet({"A1": [["Setting", "Value"], ["Perod", "Q"], ["Margin", 0.3]]}))
+    with pytest.raises(SettingProblem, match="unknown setting 'Perod'"):  # and with no known name at all
+        read_settings(_sheet({"A1": [["Perod", "Q"]]}))
+
+
+@pytest.mark.parametrize("name", ["حاشیه ی سود", "حاشیهی سود", "حاشيه\u200cي سود", "Margin:", "هامش الربح:",
+                                  "\u200fMargin", "MARGIN"])
+def test_a_setting_name_is_read_as_users_type_it(name):
+    assert read_settings(book_with([[name, 0.3]])).options.margin == 0.3
+
+
+@pytest.mark.parametrize("sheet", ["تنظيمات", "الاعدادات", "تنظیمات", " Settings "])
+def test_a_settings_sheet_spelt_as_users_spell_it_is_found(sheet):
+    assert read_settings(_sheet({"A1": [["Period", "Q"]]}, name=sheet)).options.period == "Q"
+
+
+@pytest.mark.parametrize("name, role", [("ستون وضعیت", "status"), ("عمود الحالة", "status"),
+                                        ("ستون تعداد", "quantity"), ("عمود سعر الوحدة", "unit_price"),
+                                        ("ستون بازپرداخت", "refund"), ("عمود العميل البديل", "customer_fallback")])
+def test_every_column_setting_has_an_arabic_and_a_persian_name(name, role):
+    assert getattr(read_settings(book_with([[name, "Total"]])).options.roles, role) == "Total"
