@@ -230,8 +230,10 @@ def choose_currency(count: CurrencyCount, chosen: str | None) -> CurrencyChoice 
         code = currency_code(chosen)
         if code not in count.currencies:
             found = ", ".join(currency_name(c) for c in count.currencies) or "none (the currency column is blank)"
-            raise InvalidValue(f"currency '{chosen}' is not in the data; the currencies found are: {found}",
-                               option="currency")
+            error = InvalidValue(f"currency '{chosen}' is not in the data; the currencies found are: {found}",
+                                 option="currency")
+            error.found = tuple(currency_name(c) for c in count.currencies)  # for a door to word its own message
+            raise error
         return CurrencyChoice(code, count.currencies, chosen=True)
     if not count.currencies:
         return None

@@ -36,6 +36,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import (
     DataError,
+    InvalidValue,
     MissingColumns,
     NoUsableOrders,
     RetentionError,
@@ -103,9 +104,11 @@ def _status(app, progress: Callable[[str], None] | None) -> Iterator[Callable[[s
     previous = app.status_bar
 
     def show(step: str) -> None:
-        app.status_bar = f"{TITLE}: {step}..."
+        app.status_bar = f"{show.title}: {step}..."
         if progress is not None:
             progress(step)
+
+    show.title = TITLE  # the report's language's once it is known
 
     try:
         yield show
@@ -149,7 +152,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     """
     app = book.app
     with _status(app, progress) as show:
-        show("Reading orders")
+        show("Reading orders")  # in English until the report's language is known
         chosen = options is not None
         settings = None
         if options is None:
@@ -159,14 +162,20 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
+        show.title = label(language, "ribbon.title")
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
         show("Cleaning orders")
         try:
             cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
-            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or err
+            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or _in_language(err, language)
         except UnknownColumn as err:  # a column named in the Settings table: name its cell
-            raise (settings and settings.unknown_column(err)) or err
+            raise (settings and settings.unknown_column(err)) or _in_language(err, language)
+        except InvalidValue as err:  # a currency of the Settings table the orders do not have: name its cell
+            if err.option == "currency" and settings is not None and "currency" in settings.cells:
+                raise settings.problem("currency", "currency", value=options.currency,
+                                       known=label(settings.lang, "settings.list_sep").join(getattr(err, "found", ())))
+            raise _in_language(err, language)
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
@@ -184,7 +193,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     if written.notes:
         lines.append(notes_line(written.notes, language))
     if lines:  # after the status bar was given back: this line stays
-        app.status_bar = f"{TITLE}: {' '.join(lines)}"
+        app.status_bar = f"{label(language, 'ribbon.title')}: {' '.join(lines)}"
     return LiveRun(orders, analysis, report, written, language)
 
 
@@ -247,6 +256,13 @@ def _settings_remedy(roles: tuple[str, ...], lang: str) -> str:
     return label(lang, counted("ribbon.settings", len(roles), lang), roles=_listed(roles, lang), names=names)
 
 
+def _in_language(err: RetentionError, lang: str) -> RetentionError:
+    """``err`` marked with the report's language, for its title and remedy (its reason is the
+    library's own, in English)."""
+    err.lang = lang
+    return err
+
+
 def error_message(err: BaseException) -> str:
     """One line for the user: the reason of a :class:`RetentionError`, else what went wrong.
 
@@ -259,13 +275,14 @@ def error_message(err: BaseException) -> str:
     if isinstance(err, (SettingProblem, HeaderNotFound)):  # worded for the ribbon already, in their language
         return f"{label(err.lang, 'ribbon.title')}: {err}"
     if isinstance(err, RetentionError):
-        hint = _remedy(err)
-        return f"{TITLE}: {err}" + (f". {hint}" if hint else "")
+        lang = getattr(err, "lang", "en")
+        hint = _remedy(err, lang)
+        return f"{label(lang, 'ribbon.title')}: {err}" + (f". {hint}" if hint else "")
     reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
     return f"{TITLE} failed unexpectedly ({reason}). Please report this with the workbook's layout."
 
 
-def _remedy(error: RetentionError) -> str:
+def _remedy(error: RetentionError, lang: str = "en") -> str:
     """How to fix ``error`` from the ribbon: the Settings table takes the place of flags.
 
     >>> _remedy(MissingColumns("no date column", roles=("date",), columns=("A",)))
@@ -276,7 +293,7 @@ def _remedy(error: RetentionError) -> str:
     if isinstance(error, MissingColumns):
         if error.table != "orders":  # the Survey and Contacts Tables' columns are no settings
             return ""
-        text = _settings_remedy(error.roles, "en")
+        text = _settings_remedy(error.roles, lang)
         return text[0].upper() + text[1:]
     if isinstance(error, UnknownColumn):
         return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
@@ -290,12 +307,13 @@ def _remedy(error: RetentionError) -> str:
     return ""
 
 
-def _tell(app, message: str) -> None:
-    """One message: in the status bar, and in a message box where the host has one."""
+def _tell(app, message: str, lang: str = "en") -> None:
+    """One message: in the status bar, and in a message box (its title in ``lang``) where the
+    host has one."""
     previous = app.status_bar
     app.status_bar = message
     try:
-        app.alert(message, title=TITLE, mode="critical")
+        app.alert(message, title=label(lang, "ribbon.title"), mode="critical")
     except Exception:  # noqa: BLE001 -- no message box here: the status bar keeps the message
         return
     app.status_bar = previous
@@ -317,7 +335,7 @@ def main() -> None:
     except Exception as err:  # noqa: BLE001 -- the user sees one line, never a traceback
         _log.debug("report failed", exc_info=True)
         try:
-            _tell(book.app, error_message(err))
+            _tell(book.app, error_message(err), getattr(err, "lang", "en") if isinstance(err, RetentionError) else "en")
         except Exception:  # noqa: BLE001 -- Excel itself is gone
             if sys.stderr is not None:
                 print(error_message(err), file=sys.stderr)

@@ -437,6 +437,7 @@ LABELS = {
     "settings.period": "{where}: يجب أن تكون قيمة '{setting}' أسبوعًا أو شهرًا أو ربع سنة أو سنة (أسبوعي، شهري، ربع سنوي، سنوي)، والمكتوب '{value}'",
     "settings.lang": "{where}: يجب أن تكون قيمة '{setting}' العربية أو فارسی أو English أو auto، والمكتوب '{value}'",
     "settings.date_order": "{where}: يجب أن تكون قيمة '{setting}' يوم/شهر/سنة أو شهر/يوم/سنة (dmy أو mdy) أو auto، والمكتوب '{value}'",
+    "settings.currency": "{where}: '{setting}' هي '{value}'، وليست من عملات الطلبات؛ عملاتها: {known}. اكتب إحداها، أو أفرغ الخلية ليُعرض التقرير بعملة أكثر الطلبات",
     "settings.column": "{where}: '{setting}' يسمّي العمود '{name}'، وليس في الطلبات عمود بهذا الاسم؛ أعمدتها: {columns}. اكتب أحدها، أو أفرغ الخلية ليجد التقرير العمود بنفسه",
     "settings.invalid": "{where}: لا يمكن أن تكون قيمة '{setting}' '{value}' ({reason})",
 }

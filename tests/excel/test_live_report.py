@@ -217,7 +217,7 @@ def test_on_macos_what_cannot_be_applied_is_said_on_the_summary_and_the_status_b
     summary = book.sheets[run.written.sheets[0]]
     row = live.notes_row(run.report.sheets[0]) + 1
     assert summary.values[(row, 1)] == line and summary.number_format_at(row, 1) == "@"
-    assert book.app.status_bar == f"Retention report: {line}"
+    assert book.app.status_bar == f"{label('fa', 'ribbon.title')}: {line}"  # under its Persian title
     assert book.api_log == []  # no Windows-only call was tried
     # everything else is the file report, cell by cell
     wb = file_workbook(run.report)
@@ -1009,3 +1009,18 @@ def test_currency_formatted_amounts_are_orders(sample_rows):
     plain = run_report(orders_book(sample_rows[:60]))
     assert run.report.table("DataIssues").frame.equals(plain.report.table("DataIssues").frame)
     assert run.report.table("PeriodKPIs").frame.equals(plain.report.table("PeriodKPIs").frame)
+
+
+def test_a_persian_report_says_its_steps_and_its_last_line_under_its_persian_title(monkeypatch):
+    import retention_xl.excel.xlwings_writer as live
+
+    monkeypatch.setattr(live, "native_supported", lambda: False)  # Excel for Mac: a note stays in the status bar
+    book = fx.Book()
+    book.add_sheet("Orders").put("A1", [["Client", "Order date", "Total"], ["a", "2024-01-05", 10.0],
+                                        ["b", "2024-02-05", 5.0]])
+    book.add_sheet("تنظیمات").put("A1", [["تنظیم", "مقدار"], ["زبان", "فارسی"]])
+    run_report(book)
+    steps = [s for s in book.app.status_history if s]
+    assert steps[0] == "Retention report: Reading orders..."  # before the settings are read
+    assert all(s.startswith("گزارش نگهداشت مشتری: ") for s in steps[1:])
+    assert book.app.status_bar.startswith("گزارش نگهداشت مشتری: در این Excel اعمال نشد")

@@ -168,8 +168,8 @@ def test_a_currency_not_in_the_orders_tells_the_ribbon_user_where_to_change_it()
     with pytest.raises(InvalidValue) as err:
         run_report(book)
     assert error_message(err.value) == (
-        "Retention report: currency 'GBP' is not in the data; the currencies found are: USD, EUR. "
-        "Write one of them next to 'Currency' in the Settings table, or leave it blank")
+        "Retention report: cell B4 of sheet 'Settings': 'Currency' is 'GBP', a currency the orders do not have; "
+        "their currencies are: USD, EUR. Write one of them, or empty the cell to report the currency of most orders")
     book = book_with([["Currency", "GBP"]], orders=CURRENCY_ORDERS)  # 'Money' is not a currency header
     with pytest.raises(InvalidValue) as err:
         run_report(book)
@@ -219,3 +219,26 @@ def test_a_settings_sheet_spelt_as_users_spell_it_is_found(sheet):
                                         ("ستون بازپرداخت", "refund"), ("عمود العميل البديل", "customer_fallback")])
 def test_every_column_setting_has_an_arabic_and_a_persian_name(name, role):
     assert getattr(read_settings(book_with([[name, "Total"]])).options.roles, role) == "Total"
+
+
+def test_a_currency_setting_the_orders_do_not_have_is_named_with_its_cell_in_the_sheets_language():
+    book = fx.Book()
+    book.add_sheet("Orders").put("A1", [["Client", "Order date", "Total", "Currency"], ["a", "2024-01-05", 10.0, "SAR"],
+                                        ["b", "2024-01-20", 20.0, "USD"]])
+    book.add_sheet("الإعدادات").put("A1", [["الإعداد", "القيمة"], ["اللغة", "ar"], ["العملة", "ريال"]])
+    with pytest.raises(SettingProblem) as e:
+        run_report(book)
+    assert error_message(e.value) == ("تقرير الاحتفاظ بالعملاء: الخلية B3 في الورقة 'الإعدادات': 'العملة' هي 'ريال'، "
+                                      "وليست من عملات الطلبات؛ عملاتها: SAR، USD. اكتب إحداها، أو أفرغ الخلية "
+                                      "ليُعرض التقرير بعملة أكثر الطلبات")
+
+
+def test_a_column_not_found_for_a_persian_report_is_mended_in_persian():
+    book = fx.Book()
+    book.add_sheet("Orders").put("A1", [["Client", "Paid on", "Total"], ["a", "2024-01-05", 10.0]])
+    book.add_sheet("تنظیمات").put("A1", [["تنظیم", "مقدار"], ["زبان", "فارسی"]])
+    with pytest.raises(MissingColumns) as e:
+        run_report(book)
+    said = error_message(e.value)
+    assert said.startswith("گزارش نگهداشت مشتری: could not tell which column holds the date")  # the reason: the library's
+    assert said.endswith("سرستون ستون تاریخ را کنار 'ستون تاریخ' در جدولی به نام Settings (Setting | Value) بنویسید")
