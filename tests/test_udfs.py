@@ -606,3 +606,9 @@ def test_an_optional_number_given_the_empty_text_of_a_formula_takes_its_default(
     # a cell holding ="" (an IF that chose nothing) is as blank as an empty cell
     assert udfs.CLV(50.0, 4.0, 3.0, "") == udfs.CLV(50.0, 4.0, 3.0, None) == udfs.CLV(50.0, 4.0, 3.0)
     assert udfs.CLV(50.0, 4.0, 3.0, "x").startswith("#VALUE!")
+
+
+def test_a_model_of_one_customer_says_it_needs_two_not_that_nobody_bought_again():
+    days = [[dt.datetime(2024, 1, 1)], [dt.datetime(2024, 3, 1)], [dt.datetime(2024, 5, 1)]]
+    assert udfs.P_ALIVE([["a"], ["a"], ["a"]], days) == (
+        "#NUM! the Pareto/NBD model needs at least two customers; the orders come from one")

@@ -372,6 +372,7 @@ LABELS = {
     "note.model_limit.same_dropout": "The fit says every customer has about the same chance of leaving: the limit model where that chance is the same for all is used.",
     "note.model_limit.no_dropout": "The fit says almost nobody stops buying, so the limit model where nobody drops out is used: P(alive) is 100% for every customer.",
     "note.model_interval": "Low/high: {level} interval from the uncertainty of the fitted parameters (delta method); one customer's actual purchases vary much more.",
+    "model_error.one_customer": "the orders come from one customer, and a model of buying needs at least two",
     "model_error.no_repeat_buyers": "nobody ordered on two different days, so repeat buying cannot be modelled",
     "model_error.undetermined": "the data leave parameter {param} of the {model} model undetermined; more customers or a longer history are needed",
     "model_error.runs_off": "parameter {param} of the {model} model runs to {towards}; more customers or a longer history are needed",

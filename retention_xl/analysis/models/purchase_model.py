@@ -69,11 +69,15 @@ class PurchaseModel(CustomerModel, metaclass=ABCMeta):
         Raises
         ------
         ModelError
-            No repeat purchases at all (``kind="no_repeat_buyers"``), or a parameter the
-            data leave undetermined (``kind="undetermined"``, ``fields["param"]``).
+            Fewer than two customers (``kind="one_customer"``), no repeat purchases at all
+            (``kind="no_repeat_buyers"``), or a parameter the data leave undetermined
+            (``kind="undetermined"``, ``fields["param"]``).
         """
         counts = compress_customers(frequency, recency, T, weights)
-        if counts.n_customers < 2 or not np.any(counts.frequency > 0):
+        if counts.n_customers < 2:
+            raise ModelError(f"the {self.model_name} needs at least two customers; the orders come from "
+                             f"{'one' if counts.n_customers else 'none'}", kind="one_customer", model=self.model_code)
+        if not np.any(counts.frequency > 0):
             raise ModelError(f"the {self.model_name} needs customers with repeat purchases "
                              "(frequency > 0); none were found", kind="no_repeat_buyers",
                              model=self.model_code)
