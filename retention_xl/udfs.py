@@ -139,8 +139,13 @@ def _customer_keys(ids: Any, name: str) -> np.ndarray:
     cells = values(ids, name)
     if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
         cells = cells[1:]
-    keys = row_keys(ColumnValues.of(pd.Series(cells, dtype=object)))
+    keys = row_keys(ColumnValues.of(pd.Series(_no_booleans(cells), dtype=object)))
     return keys[keys != ""]
+
+
+def _no_booleans(cells: list) -> list:
+    """TRUE and FALSE cells as blanks: no customer's id (and Python's TRUE equals 1)."""
+    return [None if isinstance(c, (bool, np.bool_)) else c for c in cells]
 
 
 @xw.func(category=CATEGORY)
@@ -248,7 +253,7 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     from retention_xl.analysis.column_values import ColumnValues, first_spellings
     from retention_xl.analysis.orders import clean_orders
 
-    ids = column(customer_ids, "customer_ids")
+    ids = _no_booleans(column(customer_ids, "customer_ids"))
     dates = column(order_dates, "order_dates")
     if len(ids) != len(dates):
         raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")

@@ -612,3 +612,10 @@ def test_a_model_of_one_customer_says_it_needs_two_not_that_nobody_bought_again(
     days = [[dt.datetime(2024, 1, 1)], [dt.datetime(2024, 3, 1)], [dt.datetime(2024, 5, 1)]]
     assert udfs.P_ALIVE([["a"], ["a"], ["a"]], days) == (
         "#NUM! the Pareto/NBD model needs at least two customers; the orders come from one")
+
+
+def test_true_and_false_are_no_customer_ids():
+    # Python's TRUE equals 1: a TRUE cell was customer 1
+    assert udfs.REPEAT_RATE([[True], [1.0]]) == 0.0 and udfs.REPEAT_RATE([[1.0], [1.0]]) == 1.0
+    spill = udfs.COHORT([[True], [1.0]], [[dt.datetime(2024, 1, 5)], [dt.datetime(2024, 2, 5)]])
+    assert spill == [["Cohort", "Size", "P0"], ["2024-02", 1.0, 1.0]]
