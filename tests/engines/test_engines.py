@@ -828,6 +828,7 @@ def _comma_in_the_refunds():
     return frame.assign(**{"Refunded Amount": ["0", "0", "2,50"] * 7})
 
 
+@pytest.mark.slow  # about 2 s a case: CI runs them
 @pytest.mark.parametrize("make", [_repeated_totals, _row_per_order, _decimal_comma, _comma_in_the_refunds],
                          ids=lambda f: f.__name__.strip("_"))
 def test_what_the_whole_table_decides_holds_in_every_batch(make, tmp_path):
@@ -844,6 +845,7 @@ def test_what_the_whole_table_decides_holds_in_every_batch(make, tmp_path):
         assert sorted(n.code for n in run.orders.notices) == sorted(n.code for n in reference.orders.notices)
 
 
+@pytest.mark.slow  # three reports through DuckDB: 3 s
 def test_dates_swapped_on_paste_are_put_right_in_every_batch(tmp_path):
     """A d/m/y export pasted into an Excel set to m/d/y: dates with a day of 12 or less became
     real dates with day and month swapped, the rest stayed text. Whether the column is such
@@ -885,6 +887,7 @@ def _emails_in_two_cases():
                          "Total": [str(10 + i) for i in range(21)]})
 
 
+@pytest.mark.slow  # about a second a case
 @pytest.mark.parametrize("make", [_currency_marks, _emails_in_two_cases], ids=lambda f: f.__name__.strip("_"))
 def test_notices_of_batches_say_what_the_whole_table_says(make, tmp_path):
     """The currency marks of every batch in one notice (mixed when they are, taken together);

@@ -437,16 +437,22 @@ _ROWS = "".join(f"c{i % 4},2024-0{1 + i % 9}-1{i % 9},{10 + i}\n" for i in range
 _HEADER = "Customer,Order Date,Total\n"
 
 
+_SLOW = pytest.mark.slow  # about a second a case: the blank line (row numbers) stays in the quick loop
+
+
 @pytest.mark.parametrize("data", [
-    (_HEADER + _ROWS[:40] + "\n" + _ROWS[40:] + "c9,notadate,5\n").encode(),  # a blank line inside
-    (_HEADER + _ROWS + "c9,2024-05-05\n").encode(),  # a short row
-    (_HEADER + _ROWS + "   \nc8,2024-05-06,4\n").encode(),  # a line of spaces
-    (_HEADER + _ROWS).encode() + b"\x00" * 64,  # NUL padding, as block-writing systems leave it
-    (_HEADER + _ROWS.replace("\n", ",\n")).encode(),  # every row ends with a delimiter the header lacks
-    (_HEADER.replace(",", ";") + _ROWS.replace(",", ";").replace("\n", ";\n")).encode(),
-    (_HEADER + _ROWS + ",,\n\n,,\n").encode(),  # blank rows at the end: not rows of the table
-], ids=["blank_line", "short_row", "spaces_line", "nul_padding", "trailing_comma", "trailing_semicolon",
-        "blank_rows_at_the_end"])
+    pytest.param((_HEADER + _ROWS[:40] + "\n" + _ROWS[40:] + "c9,notadate,5\n").encode(), id="blank_line"),
+    pytest.param((_HEADER + _ROWS + "c9,2024-05-05\n").encode(), id="short_row", marks=_SLOW),
+    pytest.param((_HEADER + _ROWS + "   \nc8,2024-05-06,4\n").encode(), id="spaces_line", marks=_SLOW),
+    # NUL padding, as block-writing systems leave it
+    pytest.param((_HEADER + _ROWS).encode() + b"\x00" * 64, id="nul_padding", marks=_SLOW),
+    # every row ends with a delimiter the header lacks
+    pytest.param((_HEADER + _ROWS.replace("\n", ",\n")).encode(), id="trailing_comma", marks=_SLOW),
+    pytest.param((_HEADER.replace(",", ";") + _ROWS.replace(",", ";").replace("\n", ";\n")).encode(),
+                 id="trailing_semicolon", marks=_SLOW),
+    # blank rows at the end: not rows of the table
+    pytest.param((_HEADER + _ROWS + ",,\n\n,,\n").encode(), id="blank_rows_at_the_end", marks=_SLOW),
+])
 def test_a_csv_streamed_in_batches_reads_its_rows_as_the_file_reader_does(data, tmp_path):
     source = tmp_path / "orders.csv"
     source.write_bytes(data)
