@@ -53,7 +53,12 @@ from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.money import MAX_AMOUNT
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
-from retention_xl.analysis.order_lines import LevelCounts, decide_level, group_orders, level_counts
+from retention_xl.analysis.order_lines import (
+    LevelCounts,
+    decide_level,
+    group_orders,
+    level_counts,
+)
 from retention_xl.analysis.order_status import cancellation_documents, status_reasons
 from retention_xl.errors import InvalidValue, NoUsableOrders
 

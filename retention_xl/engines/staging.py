@@ -207,6 +207,10 @@ def stage_orders(dataset: Dataset, options: ReportOptions | None = None, *, batc
         raise
 
 
+#: no decision of the whole table yet: each batch decides and says on what
+_SLICE = SliceDecisions()
+
+
 def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
                 step) -> tuple[ReportOptions, Notice | None, bool | None, CurrencyChoice | None, SliceDecisions]:
     """What must be decided over the whole table before a batch is cleaned, in one pass
@@ -393,7 +397,7 @@ class _Batch:
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
-                 currency: CurrencyChoice | None = None, decided: SliceDecisions = SliceDecisions()) -> _Batch:
+                 currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
@@ -454,7 +458,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
            decided: Notice | None, workers: int, lunar: bool | None,
-           currency: CurrencyChoice | None = None, dates: SliceDecisions = SliceDecisions()) -> Staged:
+           currency: CurrencyChoice | None = None, dates: SliceDecisions = _SLICE) -> Staged:
     files: list[str] = []
     spellings: list[str] = []
     emails: list[str] = []

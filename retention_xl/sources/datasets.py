@@ -89,7 +89,11 @@ class Dataset:
         detected the same way; no cell limit, since it is never held whole."""
         import csv as csv_module
 
-        from retention_xl.sources.files import detect_encoding, text_layout, trailing_delimiter
+        from retention_xl.sources.files import (
+            detect_encoding,
+            text_layout,
+            trailing_delimiter,
+        )
 
         path = Path(path)
         if not path.is_file():

@@ -19,7 +19,7 @@ import re
 
 from retention_xl.input_sheets import sheet_names
 
-__all__ = ["orders_sheet", "named_sheet", "same_sheet_name"]
+__all__ = ["named_sheet", "orders_sheet", "same_sheet_name"]
 
 #: what a spelling of a sheet name may add or drop: spaces, ZWNJ and direction marks, kashida, _ and -
 _IGNORED = re.compile(r"[\s\u200c\u200e\u200f\u0640_\-]+")
