@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.letters import KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
 __all__ = ["ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
@@ -279,8 +280,6 @@ def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
     return col._ids
 
 
-#: Arabic yeh and kaf, as an Arabic keyboard types them in Persian text, read as Persian's
-_KEY_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 #: a phone number written with spaces, dashes, dots or brackets: at least 7 digits
 _PHONE = r"\+?\(?\d[\d \-.()]*\d"
 _PHONE_SEPARATORS = r"[ \-.()]"
@@ -337,7 +336,7 @@ def key_text(values: pd.Series) -> pd.Series:
     arabic = text.str.contains("[يك]", regex=True).fillna(False).to_numpy(dtype=bool)
     if arabic.any():
         text = text.copy()
-        text[arabic] = text[arabic].str.translate(_KEY_LETTERS)
+        text[arabic] = text[arabic].str.translate(KEY_LETTERS)
     spaced = text.str.contains(r"\d[ \-.()]", regex=True).fillna(False).to_numpy(dtype=bool)
     if spaced.any():
         candidates = text[spaced]

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from retention_xl.analysis.export_layouts import recognise_layout
+from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_string
 from retention_xl.errors import MissingColumns, UnknownColumn
 
@@ -141,8 +142,6 @@ _NOT = {
 # Header names that are the amount of a line when a quantity column exists (a price next
 # to a quantity is a unit price), and the order's amount otherwise.
 _PRICE_WORDS = {"price", "السعر", "قیمت"}
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
-                          "\u200c": " ", "\u200d": None})
 
 
 @dataclass(frozen=True)
@@ -208,7 +207,7 @@ def header_words(header: object) -> list[str]:
 def _words(header: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", header)
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # OrderDate -> Order Date
-    text = clean_string(text).casefold().translate(_LETTERS)
+    text = fold_word(clean_string(text).casefold())
     return tuple(t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t)
 
 
@@ -223,6 +222,12 @@ def names_role(header: object, role: str) -> bool:
     return match is not None and match[0] == 0
 
 
+@functools.cache
+def _not_words(role: str) -> frozenset[str]:
+    """The words of :data:`_NOT` for ``role``, spelled as headers are compared."""
+    return frozenset(w for word in _NOT[role] for w in _words(word))
+
+
 def _match(header: object, role: str) -> tuple[int, int] | None:
     """Rank of ``header`` for ``role``: (0 exact | 1 partial, synonym position), or None."""
     tokens = _words(str(header))
@@ -230,7 +235,7 @@ def _match(header: object, role: str) -> tuple[int, int] | None:
     for pos, syn in enumerate(SYNONYMS[role]):
         if key == "".join(_words(syn)):
             return (0, pos)
-    if _NOT[role] & set(tokens):
+    if _not_words(role) & set(tokens):
         return None
     for pos, syn in enumerate(SYNONYMS[role]):
         st = _words(syn)

@@ -39,6 +39,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_text
 
 __all__ = ["NOT_SALES", "status_key", "status_reasons", "cancellation_documents"]
@@ -71,8 +72,6 @@ NOT_SALES: dict[str, str] = {
     "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft", "باطل شده": "voided", "باطل": "voided",
     "باطل شد": "voided", "پرداخت ناموفق": "failed", "برگشت خورده": "returned", "برگشتی": "returned",
 }
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ـ": None,
-                          "\u200c": " ", "\u200d": None})
 
 
 def status_key(value: object) -> str:
@@ -85,7 +84,7 @@ def status_key(value: object) -> str:
     text = clean_text(pd.Series([str(value)])).iloc[0].casefold().strip()
     text = re.sub(r"^wc-", "", text)
     text = re.sub(r"[\s_\-]+", " ", text).strip()
-    return text.translate(_LETTERS)
+    return fold_word(text)
 
 
 @functools.cache

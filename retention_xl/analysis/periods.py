@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.letters import fold_word
 from retention_xl.errors import InvalidValue
 
 __all__ = ["PERIODS", "normalise_period", "period_ordinals", "period_starts", "period_labels"]
@@ -28,14 +29,12 @@ _WORDS = {
     "Q": ("ربع", "ربع سنة", "ربع سنوي", "ربع سنوية", "ربعي", "فصل", "فصلي", "سه ماه", "سه ماهه"),
     "Y": ("سنة", "سنوي", "سنويا", "عام", "سال", "سالانه", "سالیانه"),
 }
-_ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه",
-                                  "\u0640": None, "\u064b": None, "\u200c": " "})
 
 
 def _period_key(word: object) -> str:
     """A period word as compared: upper case, Arabic/Persian letter variants, tanween, tatweel
     and the zero-width non-joiner aside (``"شهريًا"`` = ``"شهریا"``)."""
-    return " ".join(str(word).translate(_ARABIC_VARIANTS).upper().split())
+    return " ".join(fold_word(str(word)).upper().split())
 
 
 _ALIASES.update({_period_key(w): code for code, words in _WORDS.items() for w in words})

@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from retention_xl.analysis.columns import SYNONYMS as ORDER_SYNONYMS
+from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_string
 from retention_xl.errors import MissingColumns, UnknownColumn
 
@@ -52,14 +53,12 @@ SIDE_SYNONYMS: dict[str, list[str]] = {
 _SYNONYM_KEY = {"survey": {"date": "survey_date"}, "contacts": {"date": "contact_date"}}
 #: what each table is called in messages
 KIND_NAMES = {"survey": "survey answers", "contacts": "contact log"}
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ـ": None,
-                          "\u200c": " ", "\u200d": None})
 
 
 def _tokens(header: object) -> list[str]:
     text = unicodedata.normalize("NFKC", str(header))
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # ContactDate -> Contact Date
-    text = clean_string(text).casefold().translate(_LETTERS)
+    text = fold_word(clean_string(text).casefold())
     return [t for t in re.split(r"[\s_\-.:/()\[\]#]+", text) if t]
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 
+from retention_xl.analysis.letters import fold_word
 from retention_xl.input_sheets import sheet_names
 
 __all__ = ["named_sheet", "orders_sheet", "same_sheet_name"]
 
 #: what a spelling of a sheet name may add or drop: spaces, ZWNJ and direction marks, kashida, _ and -
 _IGNORED = re.compile(r"[\s\u200c\u200e\u200f\u0640_\-]+")
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "إ": "ا", "أ": "ا", "آ": "ا"})
 _ARTICLE = "ال"
 _PLURALS = ("ها", "ات")
 
@@ -34,7 +34,7 @@ def _stem(name: str) -> str:
     >>> _stem(" الطلبات ") == _stem("طلبات"), _stem("سفارش‌ها") == _stem("سفارشات") == _stem("سفارش ها")
     (True, True)
     """
-    word = _IGNORED.sub("", str(name).casefold()).translate(_LETTERS)
+    word = fold_word(_IGNORED.sub("", str(name).casefold()))
     if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 2:
         word = word[len(_ARTICLE):]
     for plural in _PLURALS:

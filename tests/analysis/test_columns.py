@@ -69,6 +69,13 @@ def test_a_total_beats_a_subtotal_in_every_language(subtotal, total):
     assert detect_columns(["Email", "Date", subtotal]).amount == subtotal  # the last resort
 
 
+@pytest.mark.parametrize("tax", ["مبلغ الضريبة", "قيمة الضريبة", "مبلغ الضريبه", "مبلغ ضريبة القيمة المضافة"])
+def test_an_arabic_tax_amount_is_never_the_orders_amount(tax):
+    # the tax column comes first and names an amount ("مبلغ"); the order's amount is the other
+    assert detect_columns(["العميل", "التاريخ", tax, "مبلغ الطلب"]).amount == "مبلغ الطلب"
+    assert detect_columns(["العميل", "التاريخ", "مبلغ الطلب", tax]).amount == "مبلغ الطلب"
+
+
 def test_an_arabic_subtotal_with_a_currency_is_not_taken_for_the_sum():
     # "المجموع الفرعي (ر.س)" contains "المجموع" (sum); it is a subtotal, not the order's sum
     assert detect_columns(["Email", "Date", "المجموع الفرعي (ر.س)", "إجمالي الطلب (ر.س)"]).amount == "إجمالي الطلب (ر.س)"
