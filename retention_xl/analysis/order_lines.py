@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retention_xl.analysis.letters import fold_word
+
 __all__ = ["OrderGroups", "group_orders", "amount_level", "LevelCounts", "level_counts", "decide_level"]
 
 
@@ -127,9 +129,20 @@ def group_orders(order_codes: np.ndarray | None, live: np.ndarray) -> OrderGroup
     return OrderGroups(perm, starts, code, n)
 
 
-_ORDER_TOTAL_WORDS = {"order", "grand", "invoice", "total"}
-#: words that make a "... total" header a line's own total ("Line Total", "Item total")
-_LINE_WORDS = {"line", "lineitem", "item", "items", "product", "sku"}
+#: words of an order-total header ("Order total", "إجمالي الطلب", "مبلغ کل سفارش"), spelled as
+#: :func:`~retention_xl.analysis.columns.header_words` gives a header's words
+_ORDER_TOTAL_WORDS = frozenset(fold_word(w) for w in (
+    "order", "grand", "invoice", "total",
+    "الطلب", "طلب", "الفاتورة", "فاتورة", "الإجمالي", "إجمالي", "المجموع", "مجموع", "الكلي", "كلي",
+    "سفارش", "فاکتور", "کل", "جمع", "مجموع", "نهایی",
+))
+#: words that make a "... total" header a line's own total ("Line Total", "Item total",
+#: "إجمالي المنتج", "جمع ردیف")
+_LINE_WORDS = frozenset(fold_word(w) for w in (
+    "line", "lineitem", "item", "items", "product", "sku",
+    "السطر", "سطر", "البند", "بند", "الصنف", "صنف", "المنتج", "منتج", "السلعة", "سلعة",
+    "ردیف", "قلم", "کالا", "محصول",
+))
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,25 @@ def test_a_line_total_of_one_price_on_every_line_is_still_a_line_amount():
     assert clean_orders(raw.rename(columns={"Line Total": "Order Total"})).frame["amount"].tolist() == [9.99] * 3
 
 
+@pytest.mark.parametrize(("total", "line"), [
+    ("إجمالي الطلب", "إجمالي المنتج"),     # Arabic, with the hamza
+    ("اجمالي الطلب", "اجمالي المنتج"),     # as often typed, without it
+    ("الإجمالي", "إجمالي السطر"),
+    ("مجموع الفاتوره", "مجموع البند"),     # teh marbuta typed as heh
+    ("مبلغ کل سفارش", "مبلغ کل ردیف"),     # Persian
+    ("جمع كل", "جمع كالا"),                # Persian words typed on an Arabic keyboard
+])
+def test_an_arabic_or_persian_order_total_repeated_on_every_line_is_taken_once(total, line):
+    # by hand: order 1 has two lines of one 50.00 order, order 2 one line of 20.00; the
+    # order total is 50.00 + 20.00 = 70.00, not 50.00 + 50.00 + 20.00
+    raw = pd.DataFrame({"رقم الطلب": ["1", "1", "2"], "العميل": ["a", "a", "b"],
+                        "التاريخ": ["2024-01-05", "2024-01-05", "2024-02-05"], "المنتج": ["قهوة", "شاي", "قهوة"],
+                        "الكمية": ["1", "1", "1"], total: ["50", "50", "20"]})
+    assert clean_orders(raw).frame["amount"].tolist() == [50.0, 20.0]
+    # the same cells under a line's own total are the lines' amounts, added up per order
+    assert clean_orders(raw.rename(columns={total: line})).frame["amount"].tolist() == [100.0, 20.0]
+
+
 def test_one_row_per_order_with_a_refund_row_carrying_the_orders_id():
     # 60 orders, one of them refunded later under its own id: still one row per order
     rows = [(f"SO-{i}", f"c{i % 7}", f"2024-01-{i % 28 + 1:02d}", "10") for i in range(60)]
