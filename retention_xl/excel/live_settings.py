@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from retention_xl.analysis.kpis import MAX_WINDOW_DAYS, PERIOD_MAX_DAYS
+from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.analysis.periods import normalise_period
 from retention_xl.errors import InvalidValue, RetentionError, UnknownColumn
@@ -87,21 +88,27 @@ _DATE_ORDER = {"dmy": True, "d/m/y": True, "day/month/year": True, "mdy": False,
 #: what a setting's name may add or drop as users type it: spaces, _ and -, the Persian
 #: half-space (ZWNJ) and joiner, direction marks, the kashida, a final colon
 _IGNORED = re.compile(r"[\s_\-\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u0640]+")
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+#: the Persian ezafe written on a final heh (``حاشیهٔ``, ``حاشیۀ``), as ``حاشیه‌ی`` spells it
+_EZAFE = re.compile("\u0647\u0654|\u06c0")
 
 
 def _key(name: object) -> str:
-    """A setting's name as compared (see :data:`_IGNORED`; Arabic or Persian ye and kaf alike).
+    """A setting's name, or a word among its values, as compared (see :data:`_IGNORED`; the
+    letters as :func:`~retention_xl.analysis.letters.fold_word` spells them, so a name typed
+    without its hamza, with ``ه`` for ``ة`` or on an Arabic keyboard is the same name).
 
-    >>> _key("حاشیه ی سود") == _key("حاشیه‌ی سود") == _key("حاشيه‌ي سود:") == _key("حاشیهی سود")
+    >>> _key("حاشیه ی سود") == _key("حاشیه‌ی سود") == _key("حاشيه‌ي سود:") == _key("حاشیهٔ سود")
     True
-    >>> _key("\u200fMargin:") == _key("margin")
-    True
+    >>> _key("افق التنبؤ (اشهر)") == _key("أفق التنبؤ (أشهر)"), _key("\u200fMargin:") == _key("margin")
+    (True, True)
     """
-    return _IGNORED.sub("", str(name).casefold().translate(_LETTERS).strip().rstrip(":：").strip())
+    text = _EZAFE.sub("\u0647\u06cc", str(name).casefold())
+    return _IGNORED.sub("", fold_word(text).strip().rstrip(":：").strip())
 
 
 _BY_NAME = {_key(n): key for key, names in SETTING_NAMES.items() for n in names}
+_LANG_KEYS = {_key(word): lang for word, lang in _LANG.items()}
+_DATE_ORDER_KEYS = {_key(word): dayfirst for word, dayfirst in _DATE_ORDER.items()}
 
 
 class SettingProblem(InvalidValue):
@@ -336,18 +343,18 @@ def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
             kwargs[key] = int(number) if key in ("window_days", "horizon") and number.is_integer() else number
     lang = None
     if "lang" in given:
-        text = _text(given["lang"]).casefold()
-        if text not in _LANG:
+        text = _key(_text(given["lang"]))
+        if text not in _LANG_KEYS:
             raise InvalidValue(f"lang must be en, ar, fa or auto, got {_text(given['lang'])!r}", option="lang")
-        lang = _LANG[text]
+        lang = _LANG_KEYS[text]
     if lang is not None:
         kwargs["lang"] = lang
     if "date_order" in given:
-        text = _text(given["date_order"]).casefold().replace(" ", "")
-        if text not in _DATE_ORDER:
+        text = _key(_text(given["date_order"]))
+        if text not in _DATE_ORDER_KEYS:
             raise InvalidValue(f"date_order must be dmy or mdy (day/month/year or month/day/year), "
                                f"got {_text(given['date_order'])!r}", option="date_order")
-        kwargs["dayfirst"] = _DATE_ORDER[text]
+        kwargs["dayfirst"] = _DATE_ORDER_KEYS[text]
     if "currency" in given:
         kwargs["currency"] = _text(given["currency"])
     for key in ("include_statuses", "exclude_statuses"):

@@ -91,6 +91,19 @@ def test_arabic_and_persian_values_are_read(name, value, option, expected):
     assert getattr(found.options, option) == expected
 
 
+@pytest.mark.parametrize(("name", "value", "option", "expected"), [
+    ("افق التنبؤ (اشهر)", "٦", "horizon", 6),             # the hamza left out, as often typed
+    ("نافذة النشاط (ايام)", "٩٠", "window_days", 90),
+    ("الفتره", "سنوي", "period", "Y"),                    # teh marbuta typed as heh
+    ("اللغه", "الانجليزية", "lang", "en"),
+    ("ترتيب التاريخ", "شهر/يوم/سنه", "dayfirst", False),
+    ("حاشیهٔ سود", "۰٫۲", "margin", 0.2),                 # the Persian ezafe as a hamza on the heh
+])
+def test_settings_written_as_arabic_and_persian_users_type_them_are_read(name, value, option, expected):
+    found = read_settings(book_with([[name, value]], table=False, sheet="الإعدادات"))
+    assert getattr(found.options, option) == expected
+
+
 def test_an_arabic_settings_sheet_gets_arabic_messages():
     book = book_with([["الفترة", "يومي"]], table=False, sheet="الإعدادات")
     with pytest.raises(SettingProblem) as err:
