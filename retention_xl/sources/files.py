@@ -449,7 +449,64 @@ def _read_xlsx(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], ob
         book.close()
         if handle is not None:
             handle.close()
-    return _sheet_table(rows, width, title, path.name, chosen)
+    table = _sheet_table(rows, width, title, path.name, chosen)
+    _refuse_uncalculated(path, title, chosen, table, check)
+    return table
+
+
+def _blank_or_zero(values: pd.Series) -> bool:
+    """Whether no cell of ``values`` holds anything but a blank or the number 0."""
+    return all(not filled(v) or (type(v) in (int, float) and v == 0) for v in values)
+
+
+def _refuse_uncalculated(path: Path, title: str, box: TableRef | None, table: RawTable,
+                         check: Callable[[pd.DataFrame], object] | None) -> None:
+    """Refuse a table whose column of a role holds formulas never calculated: a program that
+    writes formulas without their results (openpyxl does) leaves the cells without values,
+    which read as blanks, or with a 0 for every result (xlsxwriter's). A column the report
+    does not use may stay so."""
+    blank = [c for c in table.frame.columns if _blank_or_zero(table.frame[c].head(SAMPLE_ROWS))
+             and _blank_or_zero(table.frame[c])]
+    if not blank:
+        return
+    import openpyxl
+
+    with path.open("rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
+        try:
+            ws = book[title]
+            ws.reset_dimensions()
+            bounds = {} if box is None else dict(min_row=box.min_row, max_row=box.max_row - box.totals_rows,
+                                                  min_col=box.min_col, max_col=box.max_col)
+            head = [row for row, _ in zip(ws.iter_rows(values_only=True, **bounds), range(SAMPLE_ROWS))]
+        finally:
+            book.close()
+    start = header_row(head)
+    if start is None:
+        return
+    width = max(len(r) for r in head[start:])
+    names = unique_headers(header_names(list(head[start]) + [None] * (width - len(head[start])),
+                                        1 if box is None else box.min_col))
+    formulas = {}
+    for row in head[start + 1:]:
+        for name, value in zip(names, row):
+            if name in blank and isinstance(value, str) and value.startswith("="):
+                formulas.setdefault(name, value)
+    if not formulas:
+        return
+    used = formulas
+    if check is not None:
+        found = check(table.frame.head(0))
+        roles = {v for v in vars(found).values() if isinstance(v, str)} if hasattr(found, "__dict__") else set()
+        used = {name: f for name, f in formulas.items() if name in roles}
+    if used:
+        listed = ", ".join(f"'{name}' ({f})" for name, f in used.items())
+        raise DataError(
+            f"The formulas of column {listed} of {table.source.split(', ', 1)[-1]} in '{path.name}' have no "
+            "calculated values (each reads as blank or 0): the file was written by a program that saves formulas "
+            "without their results. "
+            "Open it in Excel or LibreOffice and save it, then read it again, or export the values instead of "
+            "the formulas.")
 
 
 def _read_xls(path: Path, sheet: str | None, check: Callable[[pd.DataFrame], object] | None, kind: str) -> RawTable:

@@ -1,6 +1,8 @@
 """Reading order exports from CSV, Excel workbooks and Parquet files."""
 
 import datetime as dt
+import shutil
+import subprocess
 
 import numpy as np
 import openpyxl
@@ -471,3 +473,55 @@ def test_columns_not_found_below_a_title_block_say_which_line_was_the_header(tmp
     with pytest.raises(MissingColumns) as e:
         read_orders(write(tmp_path / "h.csv", "sep=,\n\nFoo,Bar,Baz\n1,2,3\n"))
     assert "taken to be" not in str(e.value)
+
+
+def _formula_workbook(path, amount_formulas=True):
+    # as openpyxl (and other programs that do not calculate) write formulas: no values
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Orders"
+    ws.append(["Customer", "Date", "Qty", "Price", "Amount", "Note"])
+    for i in range(2, 8):
+        ws.append([f"c{i % 3}", dt.date(2024, 1, i), 2, 5.5, f"=C{i}*D{i}" if amount_formulas else 11.0,
+                   f'=A{i}&" (web)"'])
+    wb.save(path)
+    return path
+
+
+def test_formulas_never_calculated_in_a_column_used_are_refused_with_the_remedy(tmp_path):
+    from retention_xl import read_orders
+
+    path = _formula_workbook(tmp_path / "orders.xlsx")
+    with pytest.raises(DataError, match=r"The formulas of column 'Amount' \(=C2\*D2\) of sheet 'Orders' in "
+                                        r"'orders.xlsx' have no calculated values \(each reads as blank or 0\): .* Open it in Excel or LibreOffice "
+                                        r"and save it"):
+        read_orders(path)
+    # xlsxwriter writes a 0 for every formula's result: the revenue would be 0.00
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "xlsxwriter.xlsx")
+    ws = book.add_worksheet("Orders")
+    ws.write_row(0, 0, ["Customer", "Date", "Qty", "Price", "Amount"])
+    for i in range(1, 7):
+        ws.write_row(i, 0, [f"c{i % 3}", f"2024-01-0{i}", 2, 5.5])
+        ws.write_formula(i, 4, f"=C{i + 1}*D{i + 1}")
+    book.close()
+    with pytest.raises(DataError, match=r"column 'Amount' \(=C2\*D2\) .* \(each reads as blank or 0\)"):
+        read_orders(tmp_path / "xlsxwriter.xlsx")
+    # a column the report does not use may hold such formulas
+    orders = read_orders(_formula_workbook(tmp_path / "values.xlsx", amount_formulas=False))
+    assert orders.frame["amount"].tolist() == [11.0] * 6
+
+
+@pytest.mark.slow  # LibreOffice converts the file: over a second
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_same_formulas_saved_by_libreoffice_are_read_with_their_values(tmp_path):
+    from retention_xl import read_orders
+
+    source = _formula_workbook(tmp_path / "orders.xlsx")
+    out = tmp_path / "saved"
+    result = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                             "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                            capture_output=True, timeout=180)
+    assert result.returncode == 0, result.stderr.decode()
+    assert read_orders(out / "orders.xlsx").frame["amount"].tolist() == [11.0] * 6
