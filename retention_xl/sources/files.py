@@ -467,6 +467,13 @@ def _refuse_uncalculated(path: Path, title: str, box: TableRef | None, table: Ra
     does not use may stay so."""
     blank = [c for c in table.frame.columns if _blank_or_zero(table.frame[c].head(SAMPLE_ROWS))
              and _blank_or_zero(table.frame[c])]
+    if blank and check is not None:  # only the columns of a role: the file is not opened again for others
+        try:
+            found = check(table.frame.head(0))
+        except Exception:  # noqa: BLE001 -- the columns are the cleaning's to explain
+            return
+        roles = {v for v in vars(found).values() if isinstance(v, str)} if hasattr(found, "__dict__") else set()
+        blank = [c for c in blank if c in roles]
     if not blank:
         return
     import openpyxl
@@ -492,15 +499,8 @@ def _refuse_uncalculated(path: Path, title: str, box: TableRef | None, table: Ra
         for name, value in zip(names, row):
             if name in blank and isinstance(value, str) and value.startswith("="):
                 formulas.setdefault(name, value)
-    if not formulas:
-        return
-    used = formulas
-    if check is not None:
-        found = check(table.frame.head(0))
-        roles = {v for v in vars(found).values() if isinstance(v, str)} if hasattr(found, "__dict__") else set()
-        used = {name: f for name, f in formulas.items() if name in roles}
-    if used:
-        listed = ", ".join(f"'{name}' ({f})" for name, f in used.items())
+    if formulas:
+        listed = ", ".join(f"'{name}' ({f})" for name, f in formulas.items())
         raise DataError(
             f"The formulas of column {listed} of {table.source.split(', ', 1)[-1]} in '{path.name}' have no "
             "calculated values (each reads as blank or 0): the file was written by a program that saves formulas "
