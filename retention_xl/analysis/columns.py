@@ -82,7 +82,7 @@ SYNONYMS: dict[str, list[str]] = {
     "order_id": [
         "order id", "order", "order number", "order no", "invoice", "invoice number",
         "invoice no", "transaction id", "receipt", "receipt number", "document number",
-        "رقم الطلب", "رقم الفاتورة", "شماره سفارش", "کد سفارش", "شماره فاکتور",
+        "رقم الطلب", "معرف الطلب", "رقم الفاتورة", "شماره سفارش", "شناسه سفارش", "کد سفارش", "شماره فاکتور",
     ],
     "quantity": [
         "quantity", "qty", "lineitem quantity", "item quantity", "units", "pieces", "pcs",

@@ -64,13 +64,15 @@ NOT_SALES: dict[str, str] = {
     "معلق": "pending", "قيد الانتظار": "pending", "بانتظار الدفع": "pending", "فشل": "failed", "فاشل": "failed",
     "مرفوض": "failed", "مسودة": "draft", "فشل الدفع": "failed", "فشلت عملية الدفع": "failed", "الدفع فشل": "failed",
     "مرتجع": "returned", "مرتجعة": "returned", "تم الإرجاع": "returned", "تم الارجاع": "returned",
-    "مسترجعة": "returned",
+    "مسترجعة": "returned", "في انتظار الدفع": "pending", "في الانتظار": "pending",
     # Persian
     "لغو شده": "cancelled", "لغو": "cancelled", "لغوشده": "cancelled", "کنسل": "cancelled", "کنسل شده": "cancelled",
     "مرجوع": "refunded", "مرجوع شده": "refunded", "مرجوعی": "refunded", "بازپرداخت شده": "refunded",
     "عودت": "refunded", "عودت شده": "refunded", "در انتظار": "pending", "در انتظار پرداخت": "pending",
     "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft", "باطل شده": "voided", "باطل": "voided",
     "باطل شد": "voided", "پرداخت ناموفق": "failed", "برگشت خورده": "returned", "برگشتی": "returned",
+    # WooCommerce in Persian: on hold and refunded
+    "در انتظار بررسی": "on_hold", "مسترد شده": "refunded", "مسترد": "refunded", "استرداد شده": "refunded",
 }
 
 

@@ -13,7 +13,8 @@ from retention_xl.wording import notice_text
     ("returned", "returned"), ("Returned", "returned"), ("chargeback", "chargeback"), ("Charged back", "chargeback"),
     ("abandoned", "abandoned"), ("payment_failed", "failed"),
     ("فشل الدفع", "failed"), ("مرتجع", "returned"), ("تم الإرجاع", "returned"),
-    ("باطل شده", "voided"), ("باطل", "voided"),
+    ("باطل شده", "voided"), ("باطل", "voided"), ("در انتظار بررسی", "on_hold"), ("مسترد شده", "refunded"),
+    ("في انتظار الدفع", "pending"), ("مُسترد", "refunded"), ("بإنتظار الدفع", "pending"),
 ])
 def test_statuses_that_are_not_sales(status, reason):
     assert status_reasons(pd.Series([status])).tolist() == [reason]
@@ -81,3 +82,25 @@ def test_the_statuses_not_named_are_counted_in_every_language(lang, out_more, ke
 def test_eight_statuses_or_fewer_are_all_named_with_no_more():
     text = notice_text(excluded_notice(8, 2), "en")
     assert "s7 (1). Counted as sales: k0 (1), k1 (1)." in text and "more" not in text
+
+
+def test_a_persian_woocommerce_export_counts_each_order_once_and_only_the_sales():
+    # WooCommerce in Persian, one row per item, the order's total on each of its rows; by hand:
+    # 101 (two items, completed) 120,000 + 103 (processing) 90,000 + 104 (completed) 45,000 =
+    # 255,000 in three orders; cancelled, on hold, refunded and awaiting payment are no sales
+    header = ["شناسه سفارش", "تاریخ سفارش", "وضعیت سفارش", "نام", "ایمیل", "نام محصول", "تعداد", "مبلغ کل سفارش"]
+    rows = [
+        ("۱۰۱", "۱۴۰۲/۱۰/۱۵ ۱۴:۳۰", "تکمیل شده", "علی", "ali@example.com", "کتاب", "۱", "۱۲۰٬۰۰۰ تومان"),
+        ("۱۰۱", "۱۴۰۲/۱۰/۱۵ ۱۴:۳۰", "تکمیل شده", "علی", "ali@example.com", "دفتر", "۲", "۱۲۰٬۰۰۰ تومان"),
+        ("۱۰۲", "۱۴۰۲/۱۱/۰۳ ۰۹:۱۰", "لغو شده", "مریم", "maryam@example.com", "کتاب", "۱", "۸۵٬۰۰۰ تومان"),
+        ("۱۰۳", "۱۴۰۲/۱۱/۲۰ ۱۸:۴۵", "در حال انجام", "مریم", "maryam@example.com", "کتاب", "۱", "۹۰٬۰۰۰ تومان"),
+        ("۱۰۴", "۱۴۰۲/۱۲/۲۹ ۲۳:۵۹", "تکمیل شده", "علي", "Ali@Example.com", "قلم", "۳", "۴۵٬۰۰۰ تومان"),
+        ("۱۰۵", "۱۴۰۳/۰۱/۰۲ ۱۰:۰۰", "مسترد شده", "رضا", "reza@example.com", "کتاب", "۱", "۶۰٬۰۰۰ تومان"),
+        ("۱۰۶", "۱۴۰۳/۰۱/۰۵ ۱۱:۰۰", "در انتظار پرداخت", "رضا", "reza@example.com", "کتاب", "۱", "۶۰٬۰۰۰ تومان"),
+        ("۱۰۷", "۱۴۰۳/۰۱/۰۶ ۱۲:۰۰", "در انتظار بررسی", "رضا", "reza@example.com", "کتاب", "۱", "۷۰٬۰۰۰ تومان"),
+    ]
+    result = clean_orders(pd.DataFrame(rows, columns=header))
+    assert result.columns.order_id == "شناسه سفارش"
+    assert result.frame["amount"].tolist() == [120000.0, 90000.0, 45000.0]
+    assert result.frame["customer"].tolist() == ["ali@example.com", "maryam@example.com", "ali@example.com"]
+    assert sorted(result.issues["row"].tolist()) == [4, 7, 8, 9]
