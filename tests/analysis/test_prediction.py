@@ -355,3 +355,22 @@ def test_gradients_kept_per_group_give_the_intervals_of_the_customers_gradients(
     assert np.isnan(grouped.group_clv_interval(groups, 9)).all()  # a group without customers
     with pytest.raises(InvalidValue):
         predict_customers(summary, groups=groups[:-1])
+
+
+def test_a_holdout_winner_that_cannot_fit_the_whole_history_says_why_and_the_report_is_built():
+    # the calibration part fits (a generated shop), the whole history does not (three
+    # customers): the report said nothing and stopped with an AttributeError before
+    from retention_xl.analysis.holdout_split import holdout_split
+    from retention_xl.layout.segments import _model_note
+
+    shop = generate_orders(600, seed=3).rename(columns={"order_date": "date"})
+    split, skipped, days = holdout_split(shop)
+    assert split is not None
+    summary = pd.DataFrame({"frequency": [1.0, 0.0, 2.0], "recency": [20.0, 0.0, 40.0],
+                            "T": [60.0, 30.0, 50.0], "monetary": [10.0, 0.0, 12.0]})
+    p = predict_customers(summary, holdout=(split, skipped, days))
+    assert all(c.holdout is not None for c in p.choice.candidates)  # both fitted the calibration part
+    assert not p.available and p.choice.rule == "none"
+    assert p.problem is not None and p.problem.kind in ("undetermined", "not_converged")
+    assert p.customers.isna().all().all()
+    assert _model_note(p, "en").startswith("No predictions: ")

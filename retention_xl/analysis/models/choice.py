@@ -27,7 +27,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retention_xl.analysis.models.bg_nbd import BetaGeo
 from retention_xl.analysis.models.holdout import holdout_validation
@@ -148,12 +148,15 @@ def choose_purchase_model(frequency, recency, T, *, holdout: tuple | None = None
             check = None if model is None else holdout_validation(calibration, actual, length, model=model)
             records.append(_record(code, model, problem, check))
         ranked = sorted((c for c in records if c.holdout is not None), key=lambda c: c.holdout_rmse)
+        refits: dict[str, ModelError] = {}
         for best in ranked:  # the winner, fitted again on the whole history
-            model, _ = _try_fit(best.model, frequency, recency, T, start=best.params)
+            model, refits[best.model] = _try_fit(best.model, frequency, recency, T, start=best.params)
             if model is not None:
                 return model, ModelChoice(best.model, "holdout", tuple(records), float(length))
-        if not ranked:
-            return None, ModelChoice(None, "none", tuple(records), float(length))
+        # no candidate fits the whole history: each record says why (its whole-history error)
+        records = [c if c.model not in refits else replace(c, problem=refits[c.model])
+                   for c in records]
+        return None, ModelChoice(None, "none", tuple(records), float(length))
     else:
         for code in candidates:
             model, problem = _try_fit(code, frequency, recency, T)
