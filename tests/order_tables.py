@@ -99,3 +99,13 @@ def retail_orders(**options):
     invoices = retail_invoices(**options)
     return invoices.rename(columns={"CustomerID": "customer", "InvoiceDate": "date", "Total": "amount"})[
         ["customer", "date", "amount"]]
+
+
+def spellings(word: str) -> set[str]:
+    """A word as Arabic and Persian users type it: on the other keyboard (ye, kaf), without
+    the hamza or madda on the alef, with heh for teh marbuta, with a kashida."""
+    arabic = word.translate(str.maketrans({"ی": "ي", "ک": "ك"}))
+    persian = word.translate(str.maketrans({"ي": "ی", "ك": "ک"}))
+    bare = word.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه"}))
+    stretched = word.replace("م", "مـ", 1)
+    return {arabic, persian, bare, stretched}

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from order_tables import words
+from order_tables import spellings, words
 
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.orders import clean_orders
@@ -159,3 +159,15 @@ def test_a_fallback_the_user_names_is_the_only_one():
     result = clean_orders(raw, customer_fallback="Billing Name")
     assert result.columns.fallbacks() == ("Billing Name",)
     assert sorted(result.issues["row"]) == [4, 5]  # #3 and #4 have no billing name
+
+
+@pytest.mark.parametrize("role", ["customer", "customer_fallback", "date", "amount", "order_id", "quantity",
+                                  "unit_price", "status", "refund"])
+def test_every_arabic_and_persian_synonym_is_found_however_it_is_typed(role):
+    from retention_xl.analysis.columns import SYNONYMS, names_role
+
+    for word in SYNONYMS[role]:
+        if word.isascii():
+            continue
+        for spelling in spellings(word):
+            assert names_role(spelling, role), (role, word, spelling)

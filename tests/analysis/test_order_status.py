@@ -104,3 +104,14 @@ def test_a_persian_woocommerce_export_counts_each_order_once_and_only_the_sales(
     assert result.frame["amount"].tolist() == [120000.0, 90000.0, 45000.0]
     assert result.frame["customer"].tolist() == ["ali@example.com", "maryam@example.com", "ali@example.com"]
     assert sorted(result.issues["row"].tolist()) == [4, 7, 8, 9]
+
+
+def test_every_arabic_and_persian_status_is_found_however_it_is_typed():
+    from order_tables import spellings
+
+    from retention_xl.analysis.order_status import NOT_SALES
+
+    words = [w for w in NOT_SALES if not w.isascii()]
+    for word in words:
+        typed = sorted(spellings(word))
+        assert status_reasons(pd.Series(typed)).tolist() == [NOT_SALES[word]] * len(typed), word

@@ -37,6 +37,17 @@ def test_period_codes_and_their_spelled_out_names(given_code, code):
     assert normalise_period(given_code) == code
 
 
+def test_every_arabic_and_persian_period_word_is_read_however_it_is_typed():
+    from order_tables import spellings
+
+    from retention_xl.analysis.periods import _WORDS
+
+    for code, words in _WORDS.items():
+        for word in (w for w in words if not w.isascii()):
+            for typed in spellings(word):
+                assert normalise_period(typed) == code, (code, word, typed)
+
+
 @pytest.mark.parametrize("bad", ["D", "day", "", "MM", "fortnight", None, 12])
 def test_unknown_period_code_is_invalid_value(bad):
     with pytest.raises(InvalidValue, match="period must be W, M, Q or Y"):

@@ -255,3 +255,14 @@ def test_a_column_not_found_for_a_persian_report_is_mended_in_persian():
     said = error_message(e.value)
     assert said.startswith("گزارش نگهداشت مشتری: could not tell which column holds the date")  # the reason: the library's
     assert said.endswith("سرستون ستون تاریخ را کنار 'ستون تاریخ' در جدولی به نام Settings (Setting | Value) بنویسید")
+
+
+def test_every_arabic_and_persian_setting_name_is_read_however_it_is_typed():
+    from order_tables import spellings
+
+    from retention_xl.excel.live_settings import SETTING_NAMES, _BY_NAME, _key
+
+    for key, names in SETTING_NAMES.items():
+        for name in (n for n in names if not n.isascii()):
+            for typed in spellings(name):
+                assert _BY_NAME.get(_key(typed)) == key, (key, name, typed)
