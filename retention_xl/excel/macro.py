@@ -104,11 +104,13 @@ def _status(app, progress: Callable[[str], None] | None) -> Iterator[Callable[[s
     previous = app.status_bar
 
     def show(step: str) -> None:
-        app.status_bar = f"{show.title}: {step}..."
+        """Show step ``step`` (a ``ribbon.step.*`` label) in ``show.lang``; ``progress`` is told it in English."""
+        app.status_bar = f"{label(show.lang, 'ribbon.title')}: {label(show.lang, f'ribbon.step.{step}')}..."
         if progress is not None:
-            progress(step)
+            progress(label("en", f"ribbon.step.{step}"))
 
-    show.title = TITLE  # the report's language's once it is known
+    show.lang = "en"  # the report's language once it is known
+
 
     try:
         yield show
@@ -152,19 +154,21 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     """
     app = book.app
     with _status(app, progress) as show:
-        show("Reading orders")  # in English until the report's language is known
         chosen = options is not None
         settings = None
         if options is None:
             settings = read_settings(book)
             options, chosen = settings.options, settings.language_chosen
+        # until the orders are read, the language chosen, else that of the Settings sheet
+        show.lang = lang or (options.lang if chosen else settings.lang if settings is not None else "en")
+        show("reading")
         orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
-        show.title = label(language, "ribbon.title")
+        show.lang = language
         side = {kind: read_side_table(book, kind) for kind in ("survey", "contacts")}
-        show("Cleaning orders")
+        show("cleaning")
         try:
             cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
@@ -181,11 +185,11 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
                                                                      name=t.source_in(language))
                             for kind, t in side.items())
-        show("Analysing")
+        show("analysing")
         analysis = analyse(cleaned, options, survey=survey, contacts=contacts)
-        show("Laying out the report")
+        show("laying_out")
         report = build_report(analysis, options)
-        show("Writing the report")
+        show("writing")
         with _screen_frozen(app):
             kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
             written = write_report(book, report, keep=kept)

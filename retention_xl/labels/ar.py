@@ -415,6 +415,11 @@ LABELS = {
     "role.currency_column": "العملة",
     # جدول الإعدادات في الشريط: ما الخطأ في إعداد، باسمه كما كتبه المستخدم
     "ribbon.title": "تقرير الاحتفاظ بالعملاء",
+    "ribbon.step.reading": "قراءة الطلبات",
+    "ribbon.step.cleaning": "تنظيف الطلبات",
+    "ribbon.step.analysing": "التحليل",
+    "ribbon.step.laying_out": "تنسيق التقرير",
+    "ribbon.step.writing": "كتابة التقرير",
     "ribbon.list_and": " و",
     "ribbon.no_header": "لا يوجد في {source} رأس يسمّي أعمدة {roles} (الصف {row}، وقد قُرئ رأسًا: {cells}): {why}. {fix}، أو اجعل الطلبات جدولًا باسم Orders (حدّدها، ثم Ctrl+T، ثم Table Design > Table Name)، ثم انقر Build report مرة أخرى. وإن بقي رأسها غير معروف بعد ذلك، {settings}",
     "ribbon.no_header.column.right": "تنتهي الخلايا المقروءة عند العمود الفارغ {column}، وتستمر الورقة بعده",

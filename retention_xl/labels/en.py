@@ -419,6 +419,11 @@ LABELS = {
     "role.currency_column": "currency",
     # the ribbon's Settings table: what is wrong with a setting, named as the user wrote it
     "ribbon.title": "Retention report",
+    "ribbon.step.reading": "Reading orders",
+    "ribbon.step.cleaning": "Cleaning orders",
+    "ribbon.step.analysing": "Analysing",
+    "ribbon.step.laying_out": "Laying out the report",
+    "ribbon.step.writing": "Writing the report",
     "ribbon.list_and": " and ",
     "ribbon.no_header": "{source} has no header naming the {roles} columns (row {row}, read as the header: {cells}): {why}. {fix}, or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and click Build report again. Only if their header is then still not recognised, {settings}",
     "ribbon.no_header.column.right": "the block read ends at the empty column {column}, and the sheet goes on beyond it",

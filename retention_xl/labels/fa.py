@@ -415,6 +415,11 @@ LABELS = {
     "role.currency_column": "واحد پول",
     # جدول تنظیمات در نوار: ایراد یک تنظیم، با نامی که کاربر نوشته است
     "ribbon.title": "گزارش نگهداشت مشتری",
+    "ribbon.step.reading": "خواندن سفارش‌ها",
+    "ribbon.step.cleaning": "پاک‌سازی سفارش‌ها",
+    "ribbon.step.analysing": "تحلیل",
+    "ribbon.step.laying_out": "چیدن گزارش",
+    "ribbon.step.writing": "نوشتن گزارش",
     "ribbon.list_and": " و ",
     "ribbon.no_header": "{source} سرستونی با ستون\u200cهای {roles} ندارد (ردیف {row} که سرستون خوانده شد: {cells}): {why}. {fix}، یا سفارش\u200cها را جدولی به نام Orders کنید (انتخابشان کنید، Ctrl+T، سپس Table Design > Table Name) و دوباره Build report را بزنید. تنها اگر سرستون آن\u200cها باز هم شناخته نشد، {settings}",
     "ribbon.no_header.column.right": "خانه\u200cهای خوانده\u200cشده در ستون خالی {column} تمام می\u200cشوند و برگه پس از آن ادامه دارد",

@@ -1021,6 +1021,20 @@ def test_a_persian_report_says_its_steps_and_its_last_line_under_its_persian_tit
     book.add_sheet("تنظیمات").put("A1", [["تنظیم", "مقدار"], ["زبان", "فارسی"]])
     run_report(book)
     steps = [s for s in book.app.status_history if s]
-    assert steps[0] == "Retention report: Reading orders..."  # before the settings are read
-    assert all(s.startswith("گزارش نگهداشت مشتری: ") for s in steps[1:])
+    # every step in Persian, the first too: the Settings sheet chose the language
+    assert steps[:5] == [f"گزارش نگهداشت مشتری: {s}..." for s in
+                         ("خواندن سفارش‌ها", "پاک‌سازی سفارش‌ها", "تحلیل", "چیدن گزارش", "نوشتن گزارش")]
     assert book.app.status_bar.startswith("گزارش نگهداشت مشتری: در این Excel اعمال نشد")
+
+
+def test_an_arabic_report_without_settings_says_its_steps_in_arabic_once_the_orders_are_read():
+    book = fx.Book()
+    book.add_sheet("الطلبات").put("A1", [["العميل", "التاريخ", "المبلغ"], ["أ", "2024-01-05", 10.0],
+                                         ["ب", "2024-02-05", 5.0]])
+    seen = []
+    run_report(book, progress=seen.append)
+    steps = [s for s in book.app.status_history if s][:5]
+    assert steps[0] == "Retention report: Reading orders..."  # the language follows the orders, not yet read
+    assert steps[1:] == [f"تقرير الاحتفاظ بالعملاء: {s}..." for s in
+                         ("تنظيف الطلبات", "التحليل", "تنسيق التقرير", "كتابة التقرير")]
+    assert seen == ["Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the report"]
