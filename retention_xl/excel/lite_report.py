@@ -24,9 +24,10 @@ from typing import Literal
 import pandas as pd
 import xlwings as xw
 
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, RetentionError, UnknownColumn
 from retention_xl.excel.live_orders import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
+from retention_xl.excel.messages import error_message, in_language
 from retention_xl.excel.sheet_names import report_sheet_names
 from retention_xl.excel.workbook_marks import sheet_marks
 from retention_xl.input_sheets import INPUT_TABLES
@@ -161,7 +162,18 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     Segments and Data issues.
 
     ``lang="auto"``: the Settings table's Language, else Arabic or Persian when the
-    Orders headers are in Arabic script, as the ribbon decides; else English."""
+    Orders headers are in Arabic script, as the ribbon decides; else English.
+
+    A problem with the workbook (no Orders table, columns not found, a wrong setting) is
+    printed as one line, in the report's language with the Settings table's remedy, as the
+    ribbon says it; not as a traceback."""
+    try:
+        _build_report(book, lang)
+    except RetentionError as err:
+        print(error_message(err))
+
+
+def _build_report(book, lang: str) -> None:
     orders_sheet, table = _orders_table(book)
     values = table.range.options(ndim=2).value  # header, rows and Excel's Total Row when it is on
     if table.show_totals:
@@ -174,7 +186,11 @@ def build_report(book: xw.Book, lang: Literal["auto", "en", "ar", "fa"] = "auto"
     elif not settings.language_chosen:  # as on the ribbon: the headers say (Lite cannot read the sheet's direction)
         options = dataclasses.replace(options, lang=report_language(list(raw.columns), sample_texts(raw)))
     source = label(options.lang, "source.table", table=table.name, sheet=orders_sheet.name)  # the subtitle's first words
-    orders = clean(raw, options, first_row=table.range.row + 1, name=source)
+    try:
+        orders = clean(raw, options, first_row=table.range.row + 1, name=source)
+    except RetentionError as err:
+        raise (settings.unknown_column(err) if isinstance(err, UnknownColumn) else None) \
+            or in_language(err, options.lang) from None
     report = lay_out(analyse(orders, options), options)
     names = _write_sheets(book, report.sheets, keep=orders_sheet.name)
     book.sheets[names[0]].activate()

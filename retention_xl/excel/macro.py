@@ -32,13 +32,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.overview import Analysis
 from retention_xl.errors import (
     DataError,
     InvalidValue,
     MissingColumns,
-    NoUsableOrders,
     RetentionError,
     UnknownColumn,
 )
@@ -51,12 +49,17 @@ from retention_xl.excel.live_orders import (
     sample_texts,
 )
 from retention_xl.excel.live_settings import (
-    SETTING_NAMES,
-    SettingProblem,
     read_settings,
-    setting_name,
 )
 from retention_xl.excel.live_side_tables import read_side_table
+from retention_xl.excel.messages import (
+    TITLE,
+    HeaderNotFound,
+    error_message,
+    in_language,
+    listed,
+    settings_remedy,
+)
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
 from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
@@ -64,9 +67,8 @@ from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.wording import counted, notice_text
 
-__all__ = ["HeaderNotFound", "LiveRun", "error_message", "main", "run_report"]
+__all__ = ["LiveRun", "main", "run_report"]
 
-TITLE = "Retention report"
 _log = logging.getLogger(__name__)
 
 
@@ -79,23 +81,6 @@ class LiveRun:
     report: Report
     written: LiveReport
     lang: str
-
-
-class HeaderNotFound(MissingColumns):
-    """The block of cells read as orders has no header row (:mod:`~retention_xl.excel.live_header`),
-    worded for the ribbon in the report's language.
-
-    Attributes
-    ----------
-    gap : Notice
-        Why the block read ends where it does (``"column"``, ``"row"``, ``"banner"``).
-    lang : {"en", "ar", "fa"}
-        The report's language, which the message is in.
-    """
-
-    def __init__(self, reason: str, *, roles: tuple[str, ...], columns: tuple[str, ...], gap: Notice, lang: str):
-        super().__init__(reason, roles=roles, columns=columns)
-        self.gap, self.lang = gap, lang
 
 
 @contextmanager
@@ -172,14 +157,14 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         try:
             cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
-            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or _in_language(err, language)
+            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or in_language(err, language)
         except UnknownColumn as err:  # a column named in the Settings table: name its cell
-            raise (settings and settings.unknown_column(err)) or _in_language(err, language)
+            raise (settings and settings.unknown_column(err)) or in_language(err, language)
         except InvalidValue as err:  # a currency of the Settings table the orders do not have: name its cell
             if err.option == "currency" and settings is not None and "currency" in settings.cells:
                 raise settings.problem("currency", "currency", value=options.currency,
                                        known=label(settings.lang, "settings.list_sep").join(getattr(err, "found", ())))
-            raise _in_language(err, language)
+            raise in_language(err, language)
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
         survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
@@ -239,76 +224,10 @@ def _no_header(book, orders: LiveOrders, err: MissingColumns, lang: str) -> Head
     cells = header_cells(book, orders)
     shown = sep.join(f"'{c}'" for c in cells[:6]) + (f"{sep}..." if len(cells) > 6 else "")
     c0 = orders.cells.split(":")[0]
-    message = label(lang, "ribbon.no_header", source=orders.source_in(lang), roles=_listed(err.roles, lang),
+    message = label(lang, "ribbon.no_header", source=orders.source_in(lang), roles=listed(err.roles, lang),
                     row=int("".join(ch for ch in c0 if ch.isdigit())), cells=shown, why=why, fix=fix,
-                    settings=_settings_remedy(err.roles, lang))
+                    settings=settings_remedy(err.roles, lang))
     return HeaderNotFound(message, roles=err.roles, columns=err.columns, gap=gap, lang=lang)
-
-
-def _listed(items, lang: str, key: str = "role") -> str:
-    """``items`` as a list in ``lang``: "customer, date and amount" ("'Date column' and ...")."""
-    words = [label(lang, f"{key}.{i}") if key else i for i in items]
-    if len(words) < 2:
-        return "".join(words)
-    return label(lang, "settings.list_sep").join(words[:-1]) + label(lang, "ribbon.list_and") + words[-1]
-
-
-def _settings_remedy(roles: tuple[str, ...], lang: str) -> str:
-    """"write the customer, date and amount columns' headers next to 'Customer column', ... in a
-    table named Settings (Setting | Value)", in ``lang``."""
-    names = _listed([f"'{setting_name(r, lang)}'" for r in roles], lang, key="")
-    return label(lang, counted("ribbon.settings", len(roles), lang), roles=_listed(roles, lang), names=names)
-
-
-def _in_language(err: RetentionError, lang: str) -> RetentionError:
-    """``err`` marked with the report's language, for its title and remedy (its reason is the
-    library's own, in English)."""
-    err.lang = lang
-    return err
-
-
-def error_message(err: BaseException) -> str:
-    """One line for the user: the reason of a :class:`RetentionError`, else what went wrong.
-
-    >>> from retention_xl.errors import DataError
-    >>> error_message(DataError("no customer column found"))
-    'Retention report: no customer column found'
-    >>> error_message(KeyError("x"))
-    "Retention report failed unexpectedly (KeyError: 'x'). Please report this with the workbook's layout."
-    """
-    if isinstance(err, (SettingProblem, HeaderNotFound)):  # worded for the ribbon already, in their language
-        return f"{label(err.lang, 'ribbon.title')}: {err}"
-    if isinstance(err, RetentionError):
-        lang = getattr(err, "lang", "en")
-        hint = _remedy(err, lang)
-        return f"{label(lang, 'ribbon.title')}: {err}" + (f". {hint}" if hint else "")
-    reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
-    return f"{TITLE} failed unexpectedly ({reason}). Please report this with the workbook's layout."
-
-
-def _remedy(error: RetentionError, lang: str = "en") -> str:
-    """How to fix ``error`` from the ribbon: the Settings table takes the place of flags.
-
-    >>> _remedy(MissingColumns("no date column", roles=("date",), columns=("A",)))
-    "Write the date column's header next to 'Date column' in a table named Settings (Setting | Value)"
-    >>> _remedy(MissingColumns("no column", roles=("customer", "date", "amount"), columns=("A",)))
-    "Write the customer, date and amount columns' headers next to 'Customer column', 'Date column' and 'Amount column' in a table named Settings (Setting | Value)"
-    """
-    if isinstance(error, MissingColumns):
-        if error.table != "orders":  # the Survey and Contacts Tables' columns are no settings
-            return ""
-        text = _settings_remedy(error.roles, lang)
-        return text[0].upper() + text[1:]
-    if isinstance(error, UnknownColumn):
-        return f"Check '{SETTING_NAMES[error.role][0]}' in the Settings table"
-    if isinstance(error, NoUsableOrders):
-        return "Check the columns used, or choose others in the Settings table (Customer column, Date column, ...)"
-    if error.option == "currency_column":
-        return (f"Write the currency column's header next to '{SETTING_NAMES['currency_column'][0]}' in the "
-                f"Settings table, or leave '{SETTING_NAMES['currency'][0]}' blank")
-    if error.option == "currency":
-        return f"Write one of them next to '{SETTING_NAMES['currency'][0]}' in the Settings table, or leave it blank"
-    return ""
 
 
 def _tell(app, message: str, lang: str = "en") -> None:

@@ -528,11 +528,11 @@ def test_the_subtitle_names_the_orders_table_in_the_report_s_language(main, caps
     assert printed[1] == {"ar": "  الصف 7: صف فارغ (تم التخطي)", "fa": "  ردیف 7: ردیف خالی (کنار گذاشته شد)"}[lang]
 
 
-def test_build_report_needs_the_orders_table(main):
+def test_build_report_needs_the_orders_table(main, capsys):
     book = FakeBook()
     book.sheets.add(name="Sheet1")
-    with pytest.raises(main.DataError, match="no Excel table named Orders"):
-        main.build_report(book)
+    main.build_report(book)
+    assert capsys.readouterr().out.startswith("Retention report: no Excel table named Orders: select the order rows")
 
 
 # A stand-in for the part of xlwings' Book that build_report uses (names as in xlwings).
@@ -691,3 +691,24 @@ def test_files_are_written_with_the_usual_permissions(tmp_path):
             assert path.stat().st_mode & 0o777 == 0o644, path
     finally:
         os.umask(old)
+
+
+
+def test_build_report_says_a_problem_in_one_line_in_the_reports_language(main, capsys):
+    # a Persian user's Orders table whose headers name no role: one line, its title and
+    # remedy in Persian (the Settings table), no traceback
+    book = FakeBook()
+    orders = [["کد", "روز", "پول"], ["a", 45296.0, 10.0], ["b", 45311.0, 5.0]]
+    book.sheets.add(name="سفارش‌ها").tables.append(FakeTable("Orders", book.sheets["سفارش‌ها"], orders, row=1))
+    main.build_report(book)
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("گزارش نگهداشت مشتری: could not tell which column holds the customer and date and amount")
+    assert out.endswith(". سرستون‌های ستون‌های مشتری، تاریخ و مبلغ را کنار 'ستون مشتری'، 'ستون تاریخ' و 'ستون مبلغ' "
+                        "در جدولی به نام Settings (Setting | Value) بنویسید")
+    assert [s.name for s in book.sheets] == ["سفارش‌ها"]  # nothing written
+    # a column named in the Settings table that the orders lack: the setting and its cell
+    book.sheets.add(name="Settings").tables.append(
+        FakeTable("Settings", book.sheets["Settings"], [["Setting", "Value"], ["Customer column", "Email"]], row=1))
+    main.build_report(book)
+    out = capsys.readouterr().out.strip()
+    assert "'Customer column' names the column 'Email', which the orders do not have" in out

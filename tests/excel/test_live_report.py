@@ -25,7 +25,8 @@ from retention_xl.errors import DataError
 from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
 from retention_xl.excel.live_orders import read_orders, report_language
-from retention_xl.excel.macro import error_message, run_report
+from retention_xl.excel.macro import run_report
+from retention_xl.excel.messages import HeaderNotFound, error_message
 from retention_xl.labels import label
 from retention_xl.layout.blocks import FORMATS, Chart
 from retention_xl.layout.blocks import SHEET_MARK as FILE_SHEET_MARK
@@ -402,7 +403,7 @@ def test_an_empty_column_in_the_paste_is_named_before_the_settings(sample_rows):
     ws = book.add_sheet("Export")  # an empty column inserted after the customer's
     ws.put("A1", [[*HEADERS[:2], None, *HEADERS[2:]], *[[*r[:2], None, *r[2:]] for r in sample_rows[:40]]])
     book.select(ws.range("B7"))
-    with pytest.raises(macro.HeaderNotFound) as caught:
+    with pytest.raises(HeaderNotFound) as caught:
         run_report(book)
     assert error_message(caught.value) == (
         "Retention report: Sheet 'Export', cells A1:B41 has no header naming the date and amount columns (row 1, "
@@ -416,7 +417,7 @@ def test_a_click_in_orders_below_an_empty_row_names_that_row(sample_rows):
     ws = book.sheets["Export"]
     ws.put("A43", sample_rows[40:50])  # next month, below the empty row 42; the active cell stays there
     book.select(ws.range("C45"))
-    with pytest.raises(macro.HeaderNotFound) as caught:
+    with pytest.raises(HeaderNotFound) as caught:
         run_report(book)
     message = error_message(caught.value)
     assert message.startswith(
@@ -439,7 +440,7 @@ def test_a_click_in_orders_below_an_empty_row_names_that_row(sample_rows):
 def test_a_title_line_of_two_cells_above_the_header_is_named(sample_rows, lang, expected):
     book = orders_book(sample_rows[:40], at="A3")
     book.sheets["Orders"].put("A1", [["My shop - orders", None, None, "Exported:"]])
-    with pytest.raises(macro.HeaderNotFound) as caught:
+    with pytest.raises(HeaderNotFound) as caught:
         run_report(book, lang=lang)
     assert error_message(caught.value).startswith(f"{label(lang, 'ribbon.title')}: {expected}")
     assert caught.value.roles == ("customer", "date", "amount")

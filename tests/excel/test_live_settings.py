@@ -9,7 +9,8 @@ from retention_xl.excel.live_settings import (
     read_settings,
     settings_from_rows,
 )
-from retention_xl.excel.macro import error_message, run_report
+from retention_xl.excel.macro import run_report
+from retention_xl.excel.messages import error_message
 
 ORDERS = [["Client", "Paid on", "Total"],
           ["a", "2024-01-05", 10.0], ["b", "2024-01-20", 20.0], ["a", "2024-02-03", 5.0]]
@@ -260,7 +261,7 @@ def test_a_column_not_found_for_a_persian_report_is_mended_in_persian():
 def test_every_arabic_and_persian_setting_name_is_read_however_it_is_typed():
     from order_tables import spellings
 
-    from retention_xl.excel.live_settings import SETTING_NAMES, _BY_NAME, _key
+    from retention_xl.excel.live_settings import _BY_NAME, SETTING_NAMES, _key
 
     for key, names in SETTING_NAMES.items():
         for name in (n for n in names if not n.isascii()):
