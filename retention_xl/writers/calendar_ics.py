@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,6 +30,15 @@ __all__ = ["calendar_bytes", "write_ics", "check_ics_target", "UID_DOMAIN"]
 
 UID_DOMAIN = "retention-xl"
 
+#: control characters RFC 5545 allows in no text value (a tab is allowed; a line break is
+#: written escaped, as \n): a customer id holding one would make the file invalid
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    """``value`` without the control characters an iCalendar text value cannot hold."""
+    return _CONTROLS.sub("", value)
+
 
 def calendar_bytes(events: Iterable[CalendarEvent], *, name: str, stamp: dt.datetime | None = None) -> bytes:
     """The events as an iCalendar file; ``stamp`` (default: now, UTC) is each event's DTSTAMP."""
@@ -39,15 +49,15 @@ def calendar_bytes(events: Iterable[CalendarEvent], *, name: str, stamp: dt.date
     cal.add("prodid", "-//retention-xl//contact plan//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _text(name))
     for e in events:
         event = Event()
         event.add("uid", f"{e.uid}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
         event.add("dtstart", e.start)
         event.add("dtend", e.start + dt.timedelta(days=e.days))
-        event.add("summary", e.summary)
-        event.add("description", e.description)
+        event.add("summary", _text(e.summary))
+        event.add("description", _text(e.description))
         event.add("transp", "TRANSPARENT")  # a to-do list for the day, not a busy slot
         cal.add_component(event)
     return cal.to_ical()
