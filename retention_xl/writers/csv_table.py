@@ -49,7 +49,9 @@ def _column(series: pd.Series, kind: str) -> pd.Series:
         return pd.Series(np.where(np.isfinite(values), values.round().astype("Int64").astype("str"), ""),
                          index=series.index)
     digits = 4 if kind == "percent" else 2
-    return pd.Series(np.where(np.isfinite(values), values.round(digits).astype("str"), ""), index=series.index)
+    finite = np.isfinite(values)
+    fixed = (values.round(digits) + 0.0).map(f"{{:.{digits}f}}".format)  # + 0.0: no "-0.00"
+    return pd.Series(np.where(finite, fixed, ""), index=series.index)
 
 
 def table_csv_bytes(table: Table) -> bytes:
