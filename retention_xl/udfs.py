@@ -418,8 +418,10 @@ PLAN_COLUMNS = (
 @xw.arg("as_of", err_to_str=True, doc="Day the plan is for (default: the day of the last order), e.g. =TODAY().")
 @xw.arg("contact_ids", err_to_str=True, doc="Contact log: range of the customers contacted (optional).")
 @xw.arg("contact_dates", err_to_str=True, doc="Contact log: range of the contact dates, same length.")
+@xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
-def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None):  # noqa: N802
+def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None,  # noqa: N802
+                 order_ids=None):
     """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first."""
     import pandas as pd
 
@@ -429,7 +431,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame, spellings = _orders(customer_ids, order_dates, amounts)
+    frame, spellings = _orders(customer_ids, order_dates, amounts, order_ids)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):
