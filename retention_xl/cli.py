@@ -350,9 +350,7 @@ def report(
 ) -> None:
     """Build the retention report (Summary, Cohorts, Segments, Contacts, Feedback, Data issues) from an order table."""
     from retention_xl.engines.run import report_source
-    from retention_xl.layout.statement import CONVENTIONS, basis_lines
     from retention_xl.sample import sample_path
-    from retention_xl.wording import notice_text
 
     if sample == (input is not None):
         _fail("give an order file, or --sample to use the bundled sample orders (not both)")
@@ -376,6 +374,15 @@ def report(
         f"({time.perf_counter() - started:.1f} s)",
         highlight=False,
     )
+    _basis(orders)
+    _plan_summary(run.analysis)
+
+
+def _basis(orders) -> None:
+    """What the figures rest on (the columns, the export, the conventions) and what was decided while reading."""
+    from retention_xl.layout.statement import CONVENTIONS, basis_lines
+    from retention_xl.wording import notice_text
+
     out.print("What the figures rest on:", highlight=False)
     for line in basis_lines(orders.columns, orders.notices, "en", "cli"):
         out.print(f"  - {line}", highlight=False)
@@ -384,7 +391,6 @@ def report(
         out.print("Decided while reading the data:", highlight=False)
     for notice in others:
         out.print(f"  - {notice_text(notice, 'en', 'cli')}", highlight=False)
-    _plan_summary(run.analysis)
 
 
 def _plan_summary(analysis) -> None:
@@ -438,6 +444,11 @@ def contacts(
     out.print(f"[bold green]Contact plan written:[/] {run.path}")
     if run.calendar is not None:
         out.print(f"[bold green]Calendar written:[/] {run.calendar}")
+    orders = run.analysis.orders
+    out.print(f"{_how_many(orders.n_input_rows, 'row')} read, {orders.n_input_rows - orders.skipped_rows:,} used, "
+              f"{orders.skipped_rows:,} skipped (retention-xl report lists them on its Data issues sheet).",
+              highlight=False)
+    _basis(orders)
     _plan_summary(run.analysis)
 
 

@@ -251,6 +251,24 @@ def test_report_states_the_columns_the_export_and_the_conventions(tmp_path):
     assert "2 cancellation lines (documents numbered C... in 'InvoiceNo': 2) reduce revenue by 47.30" in said
 
 
+def test_contacts_states_the_rows_it_skipped_and_the_columns_it_used(tmp_path):
+    # a plan from invoice lines read with Quantity x UnitPrice, and two unreadable rows: the
+    # command said nothing of either (report says both)
+    src = tmp_path / "lines.csv"
+    src.write_text((Path(__file__).parent / "data" / "erp_invoice_lines.csv").read_text(encoding="utf-8")
+                   .rstrip("\n") + "\n536399,S1,D1,1,not a date,2.5,17850,UK\n536400,S1,D1,1,12/5/2010 9:00,2.5,,UK\n",
+                   encoding="utf-8")
+    report = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.xlsx")])
+    assert report.exit_code == 0, report.output
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(tmp_path / "plan.csv")])
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    read = re.search(r"\d+ rows read, \d+ used, [1-9]\d* skipped", _said(report)).group(0)
+    assert f"{read} (retention-xl report lists them on its Data issues sheet)." in said
+    assert ("Columns used: customer 'CustomerID', date 'InvoiceDate', amount 'Quantity' × 'UnitPrice', "
+            "order id 'InvoiceNo'.") in said
+
+
 def test_every_role_and_the_statuses_can_be_chosen(tmp_path):
     src = tmp_path / "odd.csv"
     src.write_text("Who,Alias,When,Doc,Units,Each,State,Back\n"
