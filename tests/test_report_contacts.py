@@ -280,3 +280,28 @@ def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp
     assert len(built.report.table("ContactPlan").frame) == 0
     run = contacts_file(write_inputs(tmp_path)[0], tmp_path / "p.csv", ReportOptions(as_of="2025-01-01"))
     assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [] and run.path.exists()
+
+
+@pytest.mark.parametrize(("names", "shown"), [
+    # an Arabic shop: names typed on an Arabic keyboard (one of them once on a Persian one)
+    (("كريم", "علي", "كريم", "علي", "علی"), ("كريم", "علي")),
+    # a Persian shop: names typed on a Persian keyboard (one of them once on an Arabic one)
+    (("کریم", "علی", "کریم", "علی", "علي"), ("کریم", "علی")),
+], ids=["arabic", "persian"])
+def test_customers_are_shown_in_the_letters_they_were_typed_in(names, shown, tmp_path):
+    # the customer keys read ي/ی and ك/ک alike (one customer); علی in Persian letters reads as
+    # على ('on') to an Arabic reader, so an Arabic shop's customers are shown in Arabic letters
+    orders = pd.DataFrame({"Customer": names, "Date": ["2024-01-05", "2024-01-06", "2024-02-05", "2024-03-01",
+                                                       "2024-03-20"], "Amount": ["10", "20", "5", "8", "4"]})
+    source = tmp_path / "orders.csv"
+    orders.to_csv(source, index=False)
+    run = contacts_file(source, tmp_path / "plan.csv", ics=tmp_path / "plan.ics")
+    assert len(run.analysis.customers) == 2
+    report = build_report(run.analysis)
+    assert set(report.table("Customers").frame["customer"]) == set(shown)
+    plan = pd.read_csv(tmp_path / "plan.csv", encoding="utf-8-sig")
+    assert set(plan.iloc[:, 1]) <= set(shown) and len(plan)
+    calendar = (tmp_path / "plan.ics").read_bytes().decode("utf-8")
+    assert any(name in calendar for name in shown)
+    other = {"ي": "ی", "ك": "ک", "ی": "ي", "ک": "ك"}
+    assert not any("".join(other[c] if c in other else c for c in name) in calendar for name in shown)

@@ -28,7 +28,7 @@ import pandas as pd
 from retention_xl.analysis.letters import KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -265,6 +265,41 @@ def _shows_as_itself(value: object) -> bool:
         except OverflowError:
             return False
     return isinstance(value, (str, dt.date, np.datetime64))
+
+
+def keyboard_letters(col: ColumnValues) -> tuple[int, int]:
+    """Rows of a customer column typed with the Arabic keyboard's ye or kaf (``ي``, ``ك``),
+    and rows typed with the Persian keyboard's (``ی``, ``ک``). The customer keys read both
+    as Persian's (:func:`key_text`); a column mostly typed in Arabic letters shows them in
+    Arabic letters again (:func:`shown_ids`). Rows add up over the slices of a table.
+
+    >>> keyboard_letters(ColumnValues.of(pd.Series(["كريم", "علي", "كريم", "مهدی", "a@x.com"])))
+    (3, 1)
+    """
+    u = col.uniques
+    if not len(u) or not (u.dtype == object or u.dtype == "str"):
+        return 0, 0
+    text = u.map(lambda v: v if isinstance(v, str) else "") if u.dtype == object else u
+    arabic = text.str.contains("[يك]", regex=True).to_numpy(dtype=bool)
+    persian = text.str.contains("[یک]", regex=True).to_numpy(dtype=bool)
+    return int(col.counts[arabic].sum()), int(col.counts[persian].sum())
+
+
+#: the customer keys' Persian ye and kaf as the Arabic keyboard types them
+_ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})
+
+
+def shown_ids(ids: pd.Series, arabic: bool) -> pd.Series:
+    """Customer keys as a table shows them: in Arabic letters when the customer column was
+    mostly typed in them (:func:`keyboard_letters`), so that ``علي`` is not shown as ``علی``
+    (which reads as ``على`` to an Arabic reader); as they are otherwise.
+
+    >>> shown_ids(pd.Series(["کریم", "a@x.com"]), arabic=True).tolist()
+    ['كريم', 'a@x.com']
+    """
+    if not arabic or not len(ids):
+        return ids
+    return ids.astype("str").str.translate(_ARABIC_KEYBOARD)
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:

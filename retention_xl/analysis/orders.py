@@ -32,6 +32,7 @@ from retention_xl.analysis.column_values import (
     email_case_example,
     email_spellings,
     id_codes,
+    keyboard_letters,
     totals_rows,
 )
 from retention_xl.analysis.columns import (
@@ -140,6 +141,10 @@ class Orders:
     slice_evidence : SliceEvidence or None
         For a table cleaned as a slice of a larger one (``decided`` given to
         :func:`clean_orders`): what its decisions rest on.
+    customer_letters : (int, int)
+        Rows of the customer column typed with the Arabic keyboard's ye or kaf, and with
+        the Persian keyboard's (:func:`~retention_xl.analysis.column_values.keyboard_letters`):
+        the customers are shown in the letters of the most (:attr:`arabic_letters`).
     """
 
     frame: pd.DataFrame
@@ -151,6 +156,14 @@ class Orders:
     first_row: int = 2
     n_used_rows: int | None = None
     slice_evidence: SliceEvidence | None = None
+    customer_letters: tuple[int, int] = (0, 0)
+
+    @property
+    def arabic_letters(self) -> bool:
+        """Whether the customer ids are shown in Arabic letters (``ي``, ``ك``): most of the
+        customer cells were typed in them."""
+        arabic, persian = self.customer_letters
+        return arabic > persian
 
     @property
     def skipped_rows(self) -> int:
@@ -634,7 +647,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         slice_evidence = SliceEvidence(counts, level, tuple((c, r.votes) for c, r in readings.items()),
                                        tuple((c, bool(r.decimal_comma)) for c, r in readings.items()))
     return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
-                  n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence)
+                  n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence,
+                  customer_letters=keyboard_letters(cust))
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:

@@ -30,6 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from retention_xl.analysis.column_values import shown_ids
+
 __all__ = ["kept_customers", "write_customer_table"]
 
 #: customers converted and written at a time: the full table is never copied whole
@@ -53,8 +55,10 @@ def kept_customers(customers: pd.DataFrame, limit: int) -> pd.DataFrame:
     return customers.iloc[order[keep[order]]]
 
 
-def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows: int = SLICE_ROWS) -> None:
-    """Write the full Customers table (indexed by customer id) to ``file`` as Parquet.
+def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows: int = SLICE_ROWS,
+                         arabic_letters: bool = False) -> None:
+    """Write the full Customers table (indexed by customer id) to ``file`` as Parquet; the
+    ids in Arabic letters when the orders were typed in them (as the workbook shows them).
 
     The id becomes the first column, ``customer``; categorical columns are written as
     text. The table is converted ``slice_rows`` customers at a time, so that writing ten
@@ -70,7 +74,8 @@ def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows:
     try:
         for start in range(0, max(len(customers), 1), slice_rows):
             part = customers.iloc[start:start + slice_rows]
-            columns = {"customer": _ids(part.index)}
+            ids = part.index if not arabic_letters else pd.Index(shown_ids(part.index.to_series(), True))
+            columns = {"customer": _ids(ids)}
             for name, column in part.items():
                 array = pa.Array.from_pandas(column)
                 columns[name] = array.cast(pa.string()) if pa.types.is_dictionary(array.type) else array

@@ -183,7 +183,9 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     customers_file = None
     if n_customers > options.customers_limit:
         step("Writing the full customer table")
-        write_atomically(beside, lambda f: write_customer_table(analysis.customers, f), force=force)
+        arabic = analysis.orders.arabic_letters
+        write_atomically(beside, lambda f: write_customer_table(analysis.customers, f, arabic_letters=arabic),
+                         force=force)
         customers_file = beside
         kept = kept_customers(analysis.customers, options.customers_limit)
         analysis = dataclasses.replace(analysis, customers=kept, prediction=dataclasses.replace(

@@ -12,6 +12,7 @@ import textwrap
 
 import pandas as pd
 
+from retention_xl.analysis.column_values import shown_ids
 from retention_xl.analysis.contact_rows import ACTIONS, STATUSES
 from retention_xl.analysis.contacts import CALL_BACK_DAYS, FOLLOW_UP_DAYS, ContactPlan
 from retention_xl.analysis.overview import Analysis
@@ -36,8 +37,9 @@ def _words(codes: pd.Series, prefix: str, lang: str) -> pd.Series:
     return codes.map(dict(zip(codes.cat.categories, words))).astype(str)
 
 
-def _plan_frame(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _plan_frame(plan: pd.DataFrame, lang: str, arabic_letters: bool = False) -> pd.DataFrame:
     out = plan.copy()
+    out["customer"] = shown_ids(plan["customer"], arabic_letters)
     out["status"] = _words(plan["status"], "status", lang)
     out["action"] = _words(plan["action"], "plan_action", lang)
     out["reason"] = _words(plan["reason"], "reason", lang)
@@ -45,8 +47,10 @@ def _plan_frame(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None = None) -> Table:
-    """The ContactPlan table, worded in ``lang``, its header at ``row``."""
+def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None = None, *,
+               arabic_letters: bool = False) -> Table:
+    """The ContactPlan table, worded in ``lang``, its header at ``row``; the customer ids in
+    Arabic letters when the orders were typed in them (:attr:`~retention_xl.analysis.orders.Orders.arabic_letters`)."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     cols = (
         Column("priority", L("col.priority"), "int", 7),
@@ -63,7 +67,7 @@ def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None
         Column("value", L("col.value_at_stake"), "money", 12),
         Column("segment", L("col.segment"), "text", 16),
     )
-    return Table("ContactPlan", _plan_frame(contacts.plan, lang), cols, row=row, title=title)
+    return Table("ContactPlan", _plan_frame(contacts.plan, lang, arabic_letters), cols, row=row, title=title)
 
 
 def _money(x: float) -> str:
@@ -165,7 +169,7 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         issues = side_issue_table("ContactLogIssues", log.issues, row + 1, L("table.ContactLogIssues"), lang)
         blocks.append(issues)
         row = issues.last_row + 3
-    plan = plan_table(p, lang, row=row, title=L("table.ContactPlan"))
+    plan = plan_table(p, lang, row=row, title=L("table.ContactPlan"), arabic_letters=a.orders.arabic_letters)
     blocks.append(plan)  # the plan stays last: a writer may stream its rows
     tables = [b for b in blocks if isinstance(b, Table)]
     return Sheet("contacts", L("sheet.contacts"), tuple(blocks), lang in RIGHT_TO_LEFT, (plan.row + 1, 2),
@@ -177,7 +181,7 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
     action, then the customers in priority order (at most ``most``)."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     p = a.contacts
-    plan = _plan_frame(p.plan, lang)
+    plan = _plan_frame(p.plan, lang, a.orders.arabic_letters)
     events = []
     for week in p.calendar.itertuples(index=False):
         if not week.contacts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.column_values import shown_ids
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths
@@ -87,6 +88,7 @@ def feedback_sheet(a: Analysis, lang: str) -> Sheet:
     unhappy = fb.unhappy.reset_index()
     plan = a.contacts.rows_of(unhappy["customer"])
     unhappy = unhappy.assign(
+        customer=shown_ids(unhappy["customer"], a.orders.arabic_letters),
         reason=[names[f"reason.{r}"] for r in unhappy["reason"]],
         segment=[names[f"seg.{s}"] for s in unhappy["segment"]],
         status=[names[f"status.{s}"] for s in plan["status"]],

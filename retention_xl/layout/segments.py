@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from retention_xl.analysis.column_values import shown_ids
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Text, widths
@@ -102,6 +103,7 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
         ),
     )
     cust = a.customers.reset_index()
+    cust["customer"] = shown_ids(cust["customer"], a.orders.arabic_letters)
     translated = {s: names[f"seg.{s}"] for s in cust["segment"].astype("category").cat.categories}
     cust["segment"] = cust["segment"].map(translated).astype(str)  # once per segment, not per customer
     cust_cols = (
