@@ -237,7 +237,8 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     step(STEPS[2])
     analysis = analyse(orders, options, survey=answers, contacts=log)
     step("Writing the plan")
-    path = write_table_csv(plan_table(analysis.contacts, options.lang, arabic_letters=analysis.orders.arabic_letters), output, force=force)
+    plan = plan_table(analysis.contacts, options.lang, arabic_letters=analysis.orders.arabic_letters)
+    path = write_table_csv(plan, output, force=force)
     calendar = None
     if ics is not None:
         name = label(options.lang, "table.ContactPlan")

@@ -150,7 +150,16 @@ def test_contacts_command_writes_the_plan_as_csv_and_the_weeks_as_a_calendar(tmp
     assert [e.decoded("dtstart") for e in events] == [dt.date(2024, 4, 1), dt.date(2024, 4, 22)]
     assert [str(e["summary"]) for e in events] == [
         "Contacts: 2 (call back 1, win back 1)", "Contacts: 1 (reminder 1)"]
-    assert str(events[0]["uid"]) == "retention-xl-contacts-20240401@retention-xl"
+    assert str(events[0]["uid"]) == "retention-xl-contacts-2024-W14@retention-xl"
+    # a newer plan made on another weekday replaces the weeks that start in the same calendar weeks
+    later = runner.invoke(app, [*args, "--force", "--as-of", "2024-04-03"])
+    assert later.exit_code == 0, later.output
+    again_events = list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert str(again_events[0]["uid"]) == "retention-xl-contacts-2024-W14@retention-xl"
+    assert again_events[0].decoded("dtstart") == dt.date(2024, 4, 3)
+    out.unlink()
+    ics.unlink()
+    assert runner.invoke(app, args).exit_code == 0  # the files as the checks below expect them
     assert "1. b: call back (unhappy: NPS answer 0-6)" in str(events[0]["description"])
     # nothing is replaced without --force, and both files are checked before any work
     out.write_text("keep")

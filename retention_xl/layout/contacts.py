@@ -176,6 +176,18 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
                  widths(tables))
 
 
+def _week_uid(start: pd.Timestamp) -> str:
+    """An event's id, by the ISO week its plan week starts in: a newer plan's week replaces
+    the older plan's week that starts in the same calendar week, whichever weekday either
+    plan was made on (a plan's weeks start on its plan day, each in its own ISO week).
+
+    >>> _week_uid(pd.Timestamp("2024-04-01")), _week_uid(pd.Timestamp("2024-04-03"))
+    ('retention-xl-contacts-2024-W14', 'retention-xl-contacts-2024-W14')
+    """
+    year, week, _ = start.isocalendar()
+    return f"retention-xl-contacts-{year}-W{week:02d}"
+
+
 def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[CalendarEvent, ...]:
     """One all-day event per week with contacts, on the week's first day: how many of each
     action, then the customers in priority order (at most ``most``)."""
@@ -196,5 +208,5 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
         title = f"{L('title.contacts', as_of=fmt_date(p.as_of))}\n{fmt_date(week.start)} - {fmt_date(week.end)}"
         events.append(CalendarEvent(start=week.start.date(), days=1, summary=summary,
                                     description="\n".join([title, *lines]),
-                                    uid=f"retention-xl-contacts-{week.start:%Y%m%d}"))
+                                    uid=_week_uid(week.start)))
     return tuple(events)
