@@ -1,6 +1,6 @@
 """The contact plan: each customer's status, the action it calls for, the day to act, and what it is worth.
 
-Every rule works on whole days as of the *plan day* ``as_of`` (by default the day after
+Every rule works on whole days as of the *plan day* ``as_of`` (by default the day of
 the last order in the data, the day the Customers table's "days since last order" is
 counted to). For a customer:
 
