@@ -34,6 +34,8 @@ __all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
 #: text that means "no value"
 NULL_TEXT = {"nan", "none", "null", "n/a", "#n/a", "na", "nil", "-", "--"}
+#: spellings of those words that are people's names (Nan, Nil, Na), not a program's blank
+NAMES_NOT_NULL = {"Nan", "Nil", "Na"}
 
 
 @dataclass
@@ -67,7 +69,9 @@ class ColumnValues:
                 text = uniques[is_text].astype("str")
             blank[is_text] = text.str.fullmatch(BLANK).to_numpy(dtype=bool)
             short = text.str.len().to_numpy() <= 5
-            null[np.flatnonzero(is_text)[short]] = text[short].str.strip().str.lower().isin(NULL_TEXT).to_numpy()
+            stripped = text[short].str.strip()
+            null[np.flatnonzero(is_text)[short]] = (stripped.str.lower().isin(NULL_TEXT)
+                                                    & ~stripped.isin(NAMES_NOT_NULL)).to_numpy()
             null |= blank
         return cls(codes, uniques, counts, blank, null)
 

@@ -50,3 +50,8 @@ def test_datetimes_in_any_order_and_with_missing_ones(days, how, unit):
 @given(st.lists(st.sampled_from(["a", "b", "b ", "C", "", "ب"]), max_size=30), arrangements)
 def test_text_in_any_order(values, how):
     assert_factorized(pd.Series(arranged(values, how), dtype="str"))
+
+
+def test_customers_named_nan_nil_or_na_are_customers_and_a_programs_blank_words_are_not():
+    col = ColumnValues.of(pd.Series(["Nan", "Nil", "Na", "nan", "NaN", "NA", "null", "NULL", "None", "nil", "N/A"]))
+    assert col.missing_rows().tolist() == [False, False, False] + [True] * 8
