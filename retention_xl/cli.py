@@ -476,6 +476,11 @@ def validate(
     result = check.validation
     choice = result.choice
     out.print(f"[bold]Holdout check of the purchase models[/] on {check.orders.source}", highlight=False)
+    orders = check.orders
+    out.print(f"{_how_many(orders.n_input_rows, 'row')} read, {orders.n_input_rows - orders.skipped_rows:,} used, "
+              f"{orders.skipped_rows:,} skipped (retention-xl report lists them on its Data issues sheet).",
+              highlight=False)
+    _basis(orders)
     out.print(
         f"Fitted on orders before {holdout_start}; holdout {result.holdout_length:.4g} weeks. Purchases are "
         "order days; refunds are left out, and customers first seen in the holdout are not compared.",

@@ -202,6 +202,23 @@ def test_validate_works_on_a_shop_like_online_retail(retail_csv, start):
     assert "undetermined" not in text
 
 
+def test_validate_says_the_rows_it_left_out_and_what_it_rests_on(tmp_path):
+    import pandas as pd
+
+    from retention_xl.sample import generate_orders
+
+    src = tmp_path / "orders.csv"
+    orders = generate_orders(400, seed=3)[["customer", "order_date", "amount"]]
+    bad = pd.DataFrame({"customer": ["", "c1"], "order_date": [orders["order_date"].iloc[0], "soon"], "amount": [5, 5]})
+    pd.concat([orders, bad], ignore_index=True).to_csv(src, index=False)
+    start = orders["order_date"].quantile(0.7, interpolation="nearest")
+    result = runner.invoke(app, ["validate", str(src), "--holdout-start", f"{start:%Y-%m-%d}"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"{len(orders) + 2:,} rows read, {len(orders):,} used, 2 skipped" in text
+    assert "Columns used: customer 'customer', date 'order_date', amount 'amount'" in text
+
+
 def test_validate_needs_the_holdout_start(cdnow_csv):
     result = runner.invoke(app, ["validate", str(cdnow_csv)])
     assert result.exit_code != 0 and "--holdout-start" in result.output
