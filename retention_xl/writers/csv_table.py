@@ -3,8 +3,9 @@
 The columns and headers are the Table's, in the report's language; dates are written
 ``YYYY-MM-DD``, money and numbers with two decimals, shares as fractions. The file is
 UTF-8 with a byte-order mark, so Excel opens Arabic and Persian text correctly. A text
-cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``)
-gets a leading apostrophe, so opening the file never runs anything.
+cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``;
+not an international phone number such as ``+966501234567``, which an SMS tool needs as it
+is) gets a leading apostrophe, so opening the file never runs anything.
 
 Examples
 --------
@@ -32,6 +33,9 @@ from retention_xl.layout.blocks import Table
 __all__ = ["write_table_csv", "check_csv_target", "table_csv_bytes"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: an international phone number (a customer known by it): ``+`` and digits only is no
+#: formula a spreadsheet runs, and an SMS tool needs it as it is, without a quote before it
+_PHONE = r"\+\d{7,15}"
 
 
 def _column(series: pd.Series, kind: str) -> pd.Series:
@@ -40,7 +44,7 @@ def _column(series: pd.Series, kind: str) -> pd.Series:
         return pd.to_datetime(series).dt.strftime(fmt).fillna("")
     if kind == "text":
         text = series.astype("str").where(series.notna(), "")
-        risky = text.str.startswith(_FORMULA_START)
+        risky = text.str.startswith(_FORMULA_START) & ~text.str.fullmatch(_PHONE)
         return text.where(~risky, "'" + text)
     if kind == "bool":
         return series.map(lambda v: "" if pd.isna(v) else ("TRUE" if v else "FALSE"))
