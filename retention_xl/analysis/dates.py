@@ -400,6 +400,11 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
         reading.values[idx] = plain
         return np.zeros(len(values), bool), None
     text = clean_text(values).str.lower().reset_index(drop=True)
+    # a zero-width (non-)joiner: inside a month name (اردی‌بهشت) or left beside the digits
+    joined = text.str.contains("[\u200c\u200d]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if joined.any():
+        text = text.copy()
+        text[joined] = text[joined].str.replace("[\u200c\u200d]", "", regex=True).str.strip()
     # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ)
     marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
     if marked.any():

@@ -48,8 +48,10 @@ _TEXT_TABLE = str.maketrans(
         **{c: " " for c in _ODD_SPACES},
     }
 )
-# For numbers only: Arabic decimal/thousands separators and the minus sign.
-_NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "\u2212": "-", "\u2013": "-", "’": "'"})
+# For numbers only: Arabic decimal/thousands separators, the minus sign, and the zero-width
+# (non-)joiner a Persian keyboard leaves beside digits (part of a word in a name, nothing in a number).
+_NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "\u2212": "-", "\u2013": "-", "’": "'",
+                               "\u200c": None, "\u200d": None})
 
 _CURRENCY_WORDS = [
     # Arabic and Persian names and abbreviations (dotted ones first: they contain a dot).

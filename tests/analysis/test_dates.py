@@ -141,6 +141,22 @@ def test_jalali_column_note():
                        "(e.g. ۱۴۰۲/۰۱/۰۱ = 2023-03-21)."]  # the column's first value, as written
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a Persian keyboard's zero-width non-joiner (Shift+Space) inside a month name, as
+        # the Academy spells it, or left after the digits
+        ("۱۰ اردی\u200cبهشت ۱۴۰۴", "2025-04-30"),
+        ("۱۴۰۳/۰۷/۱۵\u200c", "2024-10-06"),
+        ("\u200c۱۴۰۳/۰۷/۱۵ ۱۴:۳۰", "2024-10-06T14:30"),
+    ],
+)
+def test_a_zero_width_non_joiner_in_a_jalali_date(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]

@@ -55,6 +55,8 @@ def test_digit_script_names_the_digits():
         ("1 234 567", 1234567.0),
         ("1\u00a0234", 1234.0),
         ("\u200f٥٠\u200f", 50.0),
+        ("۱۲۵۰۰۰۰\u200c", 1250000.0),  # a zero-width non-joiner typed after the digits
+        ("۱۲۵۰۰\u200cتومان", 12500.0),
         ("+8", 8.0),
         ("\u22127", -7.0),
         ("0", 0.0),
