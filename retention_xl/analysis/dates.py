@@ -29,6 +29,7 @@ import pandas as pd
 
 from retention_xl.analysis.calendars import (
     GREGORIAN_YEARS,
+    JALALI_MONTH_NAMES,
     JALALI_YEARS,
     excel_serial_to_datetime,
     gregorian_to_datetime,
@@ -405,6 +406,11 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     if joined.any():
         text = text.copy()
         text[joined] = text[joined].str.replace("[\u200c\u200d]", "", regex=True).str.strip()
+    # a Jalali month name followed by "month", as formal Persian writes it: ۱۵ مهرماه ۱۴۰۳
+    month_word = text.str.contains("ماه", regex=False).fillna(False).to_numpy(dtype=bool)
+    if month_word.any():
+        text = text.copy()
+        text[month_word] = text[month_word].str.replace(_JALALI_MONTH_WORD, r"\1", regex=True)
     # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ)
     marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
     if marked.any():
@@ -489,6 +495,7 @@ def _date_order_example(values: pd.Series, weights: np.ndarray, ambiguous: np.nd
 
 
 _HIJRI_MARK = r"(?<=\d)\s*هـ?\s*$"
+_JALALI_MONTH_WORD = "(" + "|".join(sorted(JALALI_MONTH_NAMES, key=len, reverse=True)) + ") ?ماه"
 
 
 def _lunar_hijri(years: np.ndarray, parsed: np.ndarray, marked: np.ndarray, weights: np.ndarray) -> bool:

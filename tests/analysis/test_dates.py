@@ -157,6 +157,21 @@ def test_a_zero_width_non_joiner_in_a_jalali_date(text, expected):
     assert r.values[0] == day(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # "mehr-month": a Jalali month name followed by ماه, with or without a space
+        ("۱۵ مهرماه ۱۴۰۳", "2024-10-06"),
+        ("۱۵ مهر ماه ۱۴۰۳", "2024-10-06"),
+        ("۳۰ اسفند ماه ۱۴۰۳", "2025-03-20"),
+        ("دوشنبه ۱۰ دی\u200cماه ۱۴۰۳ ۱۴:۳۰", "2024-12-30T14:30"),
+    ],
+)
+def test_a_jalali_month_name_with_the_word_month(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
