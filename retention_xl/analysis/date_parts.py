@@ -37,7 +37,9 @@ _NUMERIC = r"(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})" + _TIME
 _COMPACT = r"(?P<a>\d{4})(?P<b>\d{2})(?P<c>\d{2})"
 _WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
 _DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
-_NAME_DAY = _WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
+# the day and the year apart (by a comma or a separator): "Jan 2024" is a month, not 20 Jan 2024
+_NAME_DAY = (_WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?[, \-/.][ \-/.]*(?P<c>\d{2,4})"
+             + _TIME)
 
 
 class DateParts:

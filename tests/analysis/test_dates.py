@@ -85,6 +85,11 @@ def test_one_text_value(text, expected):
         ("0000-00-00", "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"),
         ("1750-01-01", "year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"),
         ("15 Foo 2023", "not a date"),
+        # a month without a day: its year is not split into a day and a year (20 Jan 2024,
+        # 14 Mehr 2003 = July 2003)
+        ("Jan 2024", "not a date"),
+        ("Oct-2024", "not a date"),
+        ("مهر ۱۴۰۳", "not a date"),
         ("12", "a number that is not a date"),
     ],
 )
