@@ -120,8 +120,15 @@ class DateParts:
             month = p["mon"].map(names)
             hit = month.notna().to_numpy()
             p, sel = p[hit], rest[hit]
-            c = p["c"].to_numpy()
-            self.y[sel] = np.where(p["c_len"].to_numpy() <= 2, full_year(c), c)
+            c, short = p["c"].to_numpy(), p["c_len"].to_numpy() <= 2
+            # a Jalali month name makes its year Jalali (۱۵ مهر ۰۳ is 1403, read like Excel's
+            # two-digit years: 00-29 are 14xx), a Gregorian one Gregorian: the other
+            # calendar's year (۱۵ مهر ۲۰۲۴, 15 Jan 1403) is out of range
+            jalali = p["mon"].isin(JALALI_MONTH_NAMES).to_numpy()
+            year = np.where(short, full_year(c) - np.where(jalali, 600, 0), c)
+            hijri_year = (year >= JALALI_YEARS[0]) & (year <= JALALI_YEARS[1])
+            other = np.where(jalali, ~hijri_year, hijri_year)
+            self.y[sel] = np.where(other, -1, year)
             self.mo[sel], self.d[sel] = month[hit].astype("int64").to_numpy(), p["a"].to_numpy()
             self.set_time(sel, p)
             self.done[sel] = True

@@ -177,6 +177,15 @@ def test_a_jalali_month_name_with_the_word_month(text, expected):
     assert r.values[0] == day(expected)
 
 
+def test_a_month_name_says_the_calendar_of_its_year():
+    # Mehr is the 7th Jalali month, never July: a two-digit year with it is Jalali (۰۳ is
+    # 1403, ۹۹ is 1399), and a Gregorian year with it, or a Jalali one with January, is no date
+    r = read(["۱۵ مهر ۰۳", "۱۰ اسفند ۹۹", "۱۵ مهر ۲۰۲۴", "15 Jan 1403"])
+    assert list(r.values[:2]) == [day("2024-10-06"), day("2021-02-28")]
+    assert np.isnat(r.values[2:]).all()
+    assert said(r.problem.tolist()[2:]) == ["year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"] * 2
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
