@@ -56,20 +56,24 @@ _NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "\u2212": "-", "\u2013": "-
 _CURRENCY_WORDS = [
     # Arabic and Persian names and abbreviations (dotted ones first: they contain a dot).
     r"ر\.س\.?", r"د\.إ\.?", r"د\.ا\.?", r"د\.ك\.?", r"ر\.ق\.?", r"ر\.ع\.?", r"د\.ب\.?",
-    r"ج\.م\.?", r"د\.أ\.?", "ریال", "ريال", "تومان", "تومن", "درهم", "دينار", "دینار", "جنيه",
+    r"ج\.م\.?", r"د\.أ\.?", r"د\.ع\.?", r"ل\.س\.?", r"ل\.ل\.?", r"د\.ت\.?", r"د\.م\.?", r"د\.ج\.?",
+    r"ل\.د\.?", r"ر\.ي\.?", r"ج\.س\.?", "ریال", "ريال", "تومان", "تومن", "درهم", "دينار", "دینار", "جنيه",
     "ليرة", "لیر", "دولار", "دلار", "یورو", "يورو",
     # ISO codes and common Latin abbreviations.
     "usd", "eur", "gbp", "sar", "aed", "irr", "irt", "kwd", "qar", "bhd", "omr", "egp",
-    "jod", "try", "chf", "cad", "aud", "inr", "rials?", "tomans?", "sr", "dhs?", "us",
+    "jod", "iqd", "syp", "lbp", "tnd", "mad", "dzd", "lyd", "yer", "sdg", "afn", "try", "chf", "cad", "aud",
+    "inr", "rials?", "tomans?", "sr", "dhs?", "us",
 ]
-_CURRENCY_SYMBOLS = "$€£¥₹﷼₺₽¢₪"
+_CURRENCY_SYMBOLS = "$€£¥₹﷼₺₽¢₪؋"
 #: marks that name one currency only, by its ISO code: "SAR 10" and "10 ر.س" are not two
 #: currencies. Marks several currencies share (ريال, دينار, $, dhs) stand for themselves;
 #: ریال written with the Persian yeh is Iran's rial (the Arabic ريال is also Saudi, Omani ...).
 _SAME_CURRENCY = {
     "ریال": "irr",
     "ر.س": "sar", "sr": "sar", "د.إ": "aed", "د.ك": "kwd", "ر.ق": "qar", "ر.ع": "omr", "د.ب": "bhd",
-    "ج.م": "egp", "د.ا": "jod", "د.أ": "jod", "تومان": "irt", "تومن": "irt", "toman": "irt", "tomans": "irt",
+    "ج.م": "egp", "د.ا": "jod", "د.أ": "jod", "د.ع": "iqd", "ل.س": "syp", "ل.ل": "lbp", "د.ت": "tnd",
+    "د.م": "mad", "د.ج": "dzd", "ل.د": "lyd", "ر.ي": "yer", "ج.س": "sdg", "؋": "afn",
+    "تومان": "irt", "تومن": "irt", "toman": "irt", "tomans": "irt",
     "€": "eur", "یورو": "eur", "يورو": "eur", "£": "gbp", "₹": "inr", "₺": "try", "₪": "ils", "₽": "rub",
 }
 _CURRENCY = "(?:" + "|".join(_CURRENCY_WORDS) + f"|[{_CURRENCY_SYMBOLS}])"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from order_tables import said
-from retention_xl.analysis.numerals import clean_string, clean_text, digit_script, parse_numbers
+from retention_xl.analysis.numerals import clean_string, clean_text, currency_code, digit_script, parse_numbers
 
 
 def values(items, dtype=None):
@@ -168,6 +168,19 @@ def test_currencies_are_listed_in_order_of_appearance():
     r = values(["SAR 10", "ر.س 5", "$3", "SAR 1"])
     assert r.currencies == ["SAR", "ر.س", "$"]
     assert values(["10", "5"]).currencies == []
+
+
+@pytest.mark.parametrize("text, code", [
+    ("١٢٬٥٠٠ د.ع", "iqd"), ("IQD 12,500", "iqd"), ("١٢٬٥٠٠ ل.س", "syp"), ("١٢٬٥٠٠ ل.ل", "lbp"),
+    ("١٢٬٥٠٠ د.ت", "tnd"), ("١٢٬٥٠٠ د.م.", "mad"), ("١٢٬٥٠٠ د.ج", "dzd"), ("١٢٬٥٠٠ ل.د", "lyd"),
+    ("١٢٬٥٠٠ ر.ي", "yer"), ("١٢٬٥٠٠ ج.س", "sdg"), ("۱۲٬۵۰۰ ؋", "afn"),
+])
+def test_the_marks_of_arab_currencies_beyond_the_gulf(text, code):
+    # Iraq, Syria, Lebanon, the Maghreb, Libya, Yemen, Sudan, Afghanistan: the amount is
+    # read (it was "not a number" and the order was skipped) and the mark names its currency
+    r = values([text])
+    assert r.values[0] == 12500.0 and r.problem[0] is None
+    assert [currency_code(m) for m in r.currencies] == [code]
 
 
 def test_decimal_and_fraction_money_is_read_as_numbers():
