@@ -131,6 +131,20 @@ def test_streamed_rows_equal_cell_by_cell_writes(tmp_path):
         assert dict(a.tables.items()) == dict(b.tables.items())  # name -> ref
 
 
+def test_a_streamed_table_keeps_the_widths_its_amounts_need():
+    # a year in rials: the streamed Customers table set its columns back to their fixed width
+    raw = pd.DataFrame({"Customer": ["a", "b", "a"], "Date": ["2024-01-05", "2024-02-01", "2024-03-01"],
+                        "Amount": ["12500000000", "1250000", "300000"]})
+    report = build_report(raw, source="orders.csv").report
+    customers = report.table("Customers")
+    revenue = customers.col + [c.key for c in customers.columns].index("revenue") + 1
+    for bulk_rows in (0, 10**9):  # streamed, then cell by cell
+        ws = next(ws for ws in openpyxl.load_workbook(io.BytesIO(report_bytes(report, bulk_rows=bulk_rows)))
+                  if "Customers" in ws.tables)
+        width = next(d.width for d in ws.column_dimensions.values() if d.min <= revenue <= d.max)
+        assert width >= len("12,500,300,000.00")
+
+
 def test_right_to_left_translated_report(tmp_path):
     built = build_report(_raw_orders(), source="orders.csv", lang="fa")
     path = write_xlsx(built.report, tmp_path / "fa.xlsx")

@@ -144,11 +144,39 @@ def fmt_date(ts: pd.Timestamp) -> str:
     return f"{ts:%Y-%m-%d}" if pd.notna(ts) else ""
 
 
-def widths(tables: list[Table]) -> dict[int, float]:
+#: how much wider a figure's characters are than a table cell's (bold 14 pt beside 11 pt)
+FIGURE_SCALE = 1.45
+_DIGITS = {"int": "{:,.0f}", "number": "{:,.2f}", "money": "{:,.2f}"}
+
+
+def _digits_width(values, kind: str) -> int:
+    """Characters of the widest of ``values`` as its number format shows it (0 for a kind
+    that is not a plain number): a number wider than its column shows as ###."""
+    shape = _DIGITS.get(kind)
+    if shape is None:
+        return 0
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        s = pd.to_numeric(s, errors="coerce")
+    x = s.to_numpy(dtype=float, na_value=np.nan)
+    x = x[np.isfinite(x)]
+    return max((len(shape.format(v)) for v in (x.min(), x.max())), default=0) if len(x) else 0
+
+
+def widths(tables: list[Table], figures: tuple[Figures, ...] = ()) -> dict[int, float]:
+    """Each column's width: the widest its tables ask for, widened to the widest number of
+    a table's column (with a character to spare) and of a figure (in its larger font), so
+    that large amounts (a year in rials) show their digits, not ###."""
     widths: dict[int, float] = {}
     for t in tables:
         for i, c in enumerate(t.columns):
-            widths[t.col + i] = max(widths.get(t.col + i, 0.0), c.width)
+            digits = _digits_width(t.frame[c.key], c.kind) if c.key in t.frame else 0
+            widths[t.col + i] = max(widths.get(t.col + i, 0.0), c.width, digits + 1 if digits else 0)
+    for f in figures:
+        for i, (_, value, kind) in enumerate(f.items):
+            digits = _digits_width([value], kind)
+            if digits:
+                widths[f.col + i] = max(widths.get(f.col + i, 0.0), round(FIGURE_SCALE * digits + 1, 1))
     return widths
 
 

@@ -60,4 +60,4 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") -
         Text(basis_row + 1, tuple(basis) + tuple(notes[1:])),
         table,
     )
-    return Sheet("summary", L("sheet.summary"), blocks, lang in RIGHT_TO_LEFT, (table_row + 1, 1), widths([table]))
+    return Sheet("summary", L("sheet.summary"), blocks, lang in RIGHT_TO_LEFT, (table_row + 1, 1), widths([table], (figures,)))

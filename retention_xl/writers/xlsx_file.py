@@ -105,7 +105,7 @@ def _write_cells(ws, table: Table, fmt: _Formats) -> None:
                 write(i, table.col + j, v, f)
 
 
-def _add_table(ws, table: Table, fmt: _Formats, bulk: bool) -> None:
+def _add_table(ws, table: Table, fmt: _Formats, bulk: bool, widths: dict[int, float]) -> None:
     if table.title:
         ws.write_string(table.row - 1, table.col, table.title, fmt.table_title)
     last_col = table.col + len(table.columns) - 1
@@ -114,7 +114,8 @@ def _add_table(ws, table: Table, fmt: _Formats, bulk: bool) -> None:
     if bulk:
         # the formats must be in use for their style ids to exist when rows are streamed
         for j, c in enumerate(table.columns):
-            ws.set_column(table.col + j, table.col + j, c.width, fmt.cell[c.kind])
+            col = table.col + j
+            ws.set_column(col, col, max(c.width, widths.get(col, 0.0)), fmt.cell[c.kind])
     else:
         _write_cells(ws, table, fmt)
     # xlsxwriter checks a table's range for overlaps cell by cell, about a second for
@@ -192,7 +193,7 @@ def _write_sheet(wb, sheet: Sheet, fmt: _Formats, bulk_rows: int) -> list[Table]
         elif isinstance(block, Table):
             # only the bottom block's rows can be appended after everything else
             bulk = len(block.frame) > bulk_rows and block is sheet.blocks[-1]
-            _add_table(ws, block, fmt, bulk)
+            _add_table(ws, block, fmt, bulk, sheet.widths)
             if bulk:
                 streamed.append(block)
         elif isinstance(block, Chart):

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retention_xl.layout.blocks import Column, Table, table_values
+from retention_xl.layout.blocks import Column, Figures, Table, table_values, widths
 
 floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 1e308, 5e-324])
 
@@ -70,3 +70,28 @@ def test_date_columns_give_python_datetimes_or_none(values):
     assert [row[0] for row in rows] == [row[1] for row in rows] == values
     assert all(type(row[0]) is (dt.datetime if v is not None else type(None)) for row, v in zip(rows, values))
     assert [row[2] for row in rows] == [v.replace(tzinfo=dt.UTC) if v else None for v in values]
+
+
+def test_columns_are_wide_enough_for_rial_amounts():
+    # a Persian shop's year in rials: net revenue 1,281,200.50 and an order of 12,500,000,000
+    # showed as ### in the Summary's headline figure and in a 14-wide money column
+    from order_tables import built_report
+
+    raw = pd.DataFrame({"مشتری": ["علی", "رضا", "علی", "مریم"],
+                        "تاریخ": ["۱۴۰۳/۰۷/۱۵", "۱۴۰۳/۰۸/۰۱", "۱۴۰۳/۰۹/۰۱", "۱۴۰۳/۰۹/۰۲"],
+                        "مبلغ": ["۱۲٬۵۰۰٬۰۰۰٬۰۰۰ ریال", "۱٬۲۵۰٬۰۰۰ ریال", "۳۰۰٬۰۰۰ ریال", "۴۰۰٬۰۰۰ ریال"]})
+    summary = built_report(raw, lang="fa").report.sheets[0]
+    figures = next(b for b in summary.blocks if isinstance(b, Figures))
+    revenue = next(i for i, (_, _, kind) in enumerate(figures.items) if kind == "money")
+    assert figures.items[revenue][1] == 12_501_950_000
+    # "12,501,950,000.00" in the figures' 14-point bold, about 1.4 times a cell's characters
+    assert summary.widths[figures.col + revenue] >= 1.4 * len("12,501,950,000.00")
+    kpis = summary.tables[0]
+    money = kpis.col + [c.key for c in kpis.columns].index("revenue")
+    assert summary.widths[money] >= len("12,500,000,000.00") + 1
+
+
+def test_widths_keep_the_columns_given_for_small_numbers():
+    table = Table("T", pd.DataFrame({"n": [1.5, -2.0], "t": ["a", "b"]}),
+                  (Column("n", "N", "money", 10), Column("t", "T", "text", 20)), row=0)
+    assert widths([table]) == {0: 10, 1: 20}
