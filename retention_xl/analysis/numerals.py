@@ -48,9 +48,11 @@ _TEXT_TABLE = str.maketrans(
         **{c: " " for c in _ODD_SPACES},
     }
 )
-# For numbers only: Arabic decimal/thousands separators, the minus sign, and the zero-width
-# (non-)joiner a Persian keyboard leaves beside digits (part of a word in a name, nothing in a number).
-_NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "\u2212": "-", "\u2013": "-", "’": "'",
+# For numbers only: Arabic decimal/thousands separators (and the Arabic comma an Arabic or
+# Persian keyboard types for the thousands one: read as a comma is), the minus sign, and the
+# zero-width (non-)joiner a Persian keyboard leaves beside digits (part of a word in a name,
+# nothing in a number).
+_NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "،": ",", "\u2212": "-", "\u2013": "-", "’": "'",
                                "\u200c": None, "\u200d": None})
 
 _CURRENCY_WORDS = [

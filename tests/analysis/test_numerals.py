@@ -57,6 +57,7 @@ def test_digit_script_names_the_digits():
         ("\u200f٥٠\u200f", 50.0),
         ("۱۲۵۰۰۰۰\u200c", 1250000.0),  # a zero-width non-joiner typed after the digits
         ("۱۲۵۰۰\u200cتومان", 12500.0),
+        ("۱،۲۵۰،۰۰۰ ریال", 1250000.0),  # the Arabic comma an Arabic or Persian keyboard types
         ("+8", 8.0),
         ("\u22127", -7.0),
         ("0", 0.0),
