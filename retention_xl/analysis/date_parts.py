@@ -28,8 +28,9 @@ from retention_xl.analysis.calendars import (
 
 __all__ = ["DateParts"]
 
+# the time after a space, "t", a comma (Latin or Arabic), a dash or the word for "at (hour)"
 _TIME = (
-    r"(?:[ t,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"(?:(?:[ t,،\-]|ساعت|الساعة)+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م)?)?"
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
 )

@@ -411,7 +411,7 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     if month_word.any():
         text = text.copy()
         text[month_word] = text[month_word].str.replace(_JALALI_MONTH_WORD, r"\1", regex=True)
-    # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ)
+    # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ [10:15 ص])
     marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
     if marked.any():
         text = text.str.replace(_HIJRI_MARK, "", regex=True)
@@ -494,7 +494,7 @@ def _date_order_example(values: pd.Series, weights: np.ndarray, ambiguous: np.nd
     return {"example": str(values.iloc[best]).strip(), "read_as": _day_text(read[best])}
 
 
-_HIJRI_MARK = r"(?<=\d)\s*هـ?\s*$"
+_HIJRI_MARK = r"(?<=\d)\s*هـ?(?:\s*$|(?=\s))"  # at the end, or before the time
 _JALALI_MONTH_WORD = "(" + "|".join(sorted(JALALI_MONTH_NAMES, key=len, reverse=True)) + ") ?ماه"
 
 

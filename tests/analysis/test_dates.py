@@ -186,6 +186,21 @@ def test_a_month_name_says_the_calendar_of_its_year():
     assert said(r.problem.tolist()[2:]) == ["year out of range (use 4-digit years from 1900 or Solar Hijri 1300-1500)"] * 2
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # the time after a dash, a Persian or Arabic comma, or the word for "at" (hour)
+        ("۱۴۰۳/۰۷/۱۵ - ۱۴:۳۰", "2024-10-06T14:30"),
+        ("۱۴۰۳/۰۷/۱۵، ۱۴:۳۰", "2024-10-06T14:30"),
+        ("۱۵ مهر ۱۴۰۳ ساعت ۱۴:۳۰", "2024-10-06T14:30"),
+        ("٢٠/٠٦/١٤٤٥ هـ الساعة ١٠:١٥", "2024-01-02T10:15"),
+    ],
+)
+def test_the_time_after_a_dash_a_comma_or_the_word_hour(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
