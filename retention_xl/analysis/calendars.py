@@ -34,6 +34,7 @@ __all__ = [
     "hijri_to_gregorian",
     "jalali_to_gregorian",
     "jalali_year_today",
+    "month_key",
 ]
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
@@ -52,6 +53,10 @@ MONTH_NAMES = {
         "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
     )},
     "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
+    # The Syriac names of Syria, Lebanon, Jordan, Palestine and Iraq (two words for four of them).
+    **{m: i + 1 for i, m in enumerate(
+        "كانون_الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين_الأول تشرين_الثاني كانون_الأول".split()
+    )},
     # Persian names of Gregorian months.
     **{m: i + 1 for i, m in enumerate(
         "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split()
@@ -63,6 +68,19 @@ JALALI_MONTH_NAMES = {
     )
 }
 JALALI_MONTH_NAMES.update({k.replace("ی", "ي"): v for k, v in list(JALALI_MONTH_NAMES.items())})
+
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", " ": "_"})
+
+
+def month_key(name: str) -> str:
+    """A month name as the tables are looked up: alef with hamza or madda as plain alef,
+    alef maqsura and Persian ye as Arabic ye, ta marbuta as he, words joined by ``_``
+    (``"تشرين الأول"``, ``"تشرين الاول"`` and ``"آذر"``, ``"اذر"`` are each one name).
+
+    >>> month_key("تشرين الأول"), month_key("آذر")
+    ('تشرين_الاول', 'اذر')
+    """
+    return name.translate(_FOLD)
 
 
 def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:

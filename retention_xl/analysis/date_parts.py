@@ -24,6 +24,7 @@ from retention_xl.analysis.calendars import (
     gregorian_to_datetime,
     hijri_to_gregorian,
     jalali_to_gregorian,
+    month_key,
 )
 
 __all__ = ["DateParts"]
@@ -39,6 +40,15 @@ _COMPACT = r"(?P<a>\d{4})(?P<b>\d{2})(?P<c>\d{2})"
 _WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
 _DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
 # the day and the year apart (by a comma or a separator): "Jan 2024" is a month, not 20 Jan 2024
+#: month names as looked up (:func:`month_key`), and which of them are Jalali months
+_MONTHS = {month_key(k): v for k, v in {**MONTH_NAMES, **JALALI_MONTH_NAMES}.items()}
+_JALALI_MONTHS = frozenset(month_key(k) for k in JALALI_MONTH_NAMES)
+#: the month names of two words as a text may spell them (alef with or without hamza ...),
+#: to be joined into one before the patterns read a month name as one word
+_LETTER_CLASSES = {"ا": "[اأإآ]", "ي": "[يىی]", "ه": "[هة]"}
+_TWO_WORDS = "|".join(
+    "".join(_LETTER_CLASSES.get(ch, " " if ch == "_" else ch) for ch in key) for key in _MONTHS if "_" in key
+)
 _NAME_DAY = (_WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?[, \-/.][ \-/.]*(?P<c>\d{2,4})"
              + _TIME)
 
@@ -112,20 +122,26 @@ class DateParts:
 
     def month_names(self, text: pd.Series) -> None:
         """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲."""
-        names = {**MONTH_NAMES, **JALALI_MONTH_NAMES}
+        rest = np.flatnonzero(~self.done)
+        spaced = rest[text.iloc[rest].str.contains(_TWO_WORDS, regex=True).fillna(False).to_numpy(dtype=bool)]
+        if len(spaced):  # كانون الثاني: one word for the patterns
+            text = text.copy()
+            text.iloc[spaced] = text.iloc[spaced].str.replace(_TWO_WORDS, lambda m: m.group(0).replace(" ", "_"),
+                                                              regex=True)
         for pattern in (_DAY_NAME, _NAME_DAY):
             rest = np.flatnonzero(~self.done)
             if not len(rest):
                 return
             p = _extract(text.iloc[rest], f"^{pattern}$")
-            month = p["mon"].map(names)
+            mon = p["mon"].map(month_key, na_action="ignore")
+            month = mon.map(_MONTHS)
             hit = month.notna().to_numpy()
             p, sel = p[hit], rest[hit]
             c, short = p["c"].to_numpy(), p["c_len"].to_numpy() <= 2
             # a Jalali month name makes its year Jalali (۱۵ مهر ۰۳ is 1403, read like Excel's
             # two-digit years: 00-29 are 14xx), a Gregorian one Gregorian: the other
             # calendar's year (۱۵ مهر ۲۰۲۴, 15 Jan 1403) is out of range
-            jalali = p["mon"].isin(JALALI_MONTH_NAMES).to_numpy()
+            jalali = mon[hit].isin(_JALALI_MONTHS).to_numpy()
             year = np.where(short, full_year(c) - np.where(jalali, 600, 0), c)
             hijri_year = (year >= JALALI_YEARS[0]) & (year <= JALALI_YEARS[1])
             other = np.where(jalali, ~hijri_year, hijri_year)

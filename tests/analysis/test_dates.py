@@ -201,6 +201,26 @@ def test_the_time_after_a_dash_a_comma_or_the_word_hour(text, expected):
     assert r.values[0] == day(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # the Syriac month names of Syria, Lebanon, Jordan, Palestine and Iraq, in one or two words
+        ("15 كانون الثاني 2024", "2024-01-15"),
+        ("15 شباط 2024", "2024-02-15"),
+        ("3 آذار 2024", "2024-03-03"),
+        ("٣ اذار ٢٠٢٤", "2024-03-03"),
+        ("١٥ أيار ٢٠٢٤", "2024-05-15"),
+        ("1 تشرين الأول 2024 10:30", "2024-10-01T10:30"),
+        ("الثلاثاء، 31 كانون الأول 2024", "2024-12-31"),
+        # and a Jalali month typed without its madda: آذر as اذر
+        ("۱۵ اذر ۱۴۰۳", "2024-12-05"),
+    ],
+)
+def test_levantine_month_names(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
