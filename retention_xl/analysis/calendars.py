@@ -24,6 +24,7 @@ import pandas as pd
 __all__ = [
     "EXCEL_EPOCH",
     "GREGORIAN_YEARS",
+    "HIJRI_MONTH_NAMES",
     "HIJRI_YEARS",
     "JALALI_MONTH_NAMES",
     "JALALI_YEARS",
@@ -68,6 +69,16 @@ JALALI_MONTH_NAMES = {
     )
 }
 JALALI_MONTH_NAMES.update({k.replace("ی", "ي"): v for k, v in list(JALALI_MONTH_NAMES.items())})
+
+#: lunar Hijri months as Saudi systems (and Persian texts) name them, two-word names with
+#: ``_`` (see :func:`month_key`)
+HIJRI_MONTH_NAMES = {
+    "محرم": 1, "صفر": 2, "ربيع_الأول": 3, "ربيع_الآخر": 4, "ربيع_الثاني": 4, "جمادى_الأولى": 5,
+    "جمادى_الأول": 5, "جمادى_الآخرة": 6, "جمادى_الثانية": 6, "جمادى_الآخر": 6, "رجب": 7, "شعبان": 8,
+    "رمضان": 9, "شوال": 10, "ذو_القعدة": 11, "ذي_القعدة": 11, "ذو_الحجة": 12, "ذي_الحجة": 12,
+}
+# and written as one word, as Persian does with a zero-width non-joiner (ذی‌الحجه)
+HIJRI_MONTH_NAMES.update({k.replace("_", ""): v for k, v in list(HIJRI_MONTH_NAMES.items()) if "_" in k})
 
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", " ": "_"})
 

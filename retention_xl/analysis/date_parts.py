@@ -16,6 +16,7 @@ import pandas as pd
 
 from retention_xl.analysis.calendars import (
     GREGORIAN_YEARS,
+    HIJRI_MONTH_NAMES,
     HIJRI_YEARS,
     JALALI_MONTH_NAMES,
     JALALI_YEARS,
@@ -41,8 +42,9 @@ _WEEKDAY = r"(?:[^\d\s,]+,?\s+)?"
 _DAY_NAME = _WEEKDAY + r"(?P<a>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*(?P<mon>[^\d\s\-/.,]+)\.?,?[ \-/.]*(?P<c>\d{2,4})" + _TIME
 # the day and the year apart (by a comma or a separator): "Jan 2024" is a month, not 20 Jan 2024
 #: month names as looked up (:func:`month_key`), and which of them are Jalali months
-_MONTHS = {month_key(k): v for k, v in {**MONTH_NAMES, **JALALI_MONTH_NAMES}.items()}
+_MONTHS = {month_key(k): v for k, v in {**MONTH_NAMES, **JALALI_MONTH_NAMES, **HIJRI_MONTH_NAMES}.items()}
 _JALALI_MONTHS = frozenset(month_key(k) for k in JALALI_MONTH_NAMES)
+_HIJRI_MONTHS = frozenset(month_key(k) for k in HIJRI_MONTH_NAMES)
 #: the month names of two words as a text may spell them (alef with or without hamza ...),
 #: to be joined into one before the patterns read a month name as one word
 _LETTER_CLASSES = {"ا": "[اأإآ]", "ي": "[يىی]", "ه": "[هة]"}
@@ -86,6 +88,7 @@ class DateParts:
         self.pm = np.zeros(m, dtype="int64")  # +1 pm, -1 am, 0 none
         self.first, self.second = np.full(m, -1, dtype="int64"), np.full(m, -1, dtype="int64")
         self.year_last = np.zeros(m, bool)  # 15/01/2023-like: day/month order to decide
+        self.lunar_named = np.zeros(m, bool)  # a lunar Hijri month name: the column is lunar
         self.done = np.zeros(m, bool)
 
     def set_time(self, sel: np.ndarray, p: pd.DataFrame) -> None:
@@ -121,7 +124,7 @@ class DateParts:
         self.done[sel] = True
 
     def month_names(self, text: pd.Series) -> None:
-        """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲."""
+        """15-Jan-2023, Jan 15, 2023, ۱۵ فروردین ۱۴۰۲, 15 كانون الثاني 2023, ٢٠ جمادى الآخرة ١٤٤٥."""
         rest = np.flatnonzero(~self.done)
         spaced = rest[text.iloc[rest].str.contains(_TWO_WORDS, regex=True).fillna(False).to_numpy(dtype=bool)]
         if len(spaced):  # كانون الثاني: one word for the patterns
@@ -139,12 +142,15 @@ class DateParts:
             p, sel = p[hit], rest[hit]
             c, short = p["c"].to_numpy(), p["c_len"].to_numpy() <= 2
             # a Jalali month name makes its year Jalali (۱۵ مهر ۰۳ is 1403, read like Excel's
-            # two-digit years: 00-29 are 14xx), a Gregorian one Gregorian: the other
-            # calendar's year (۱۵ مهر ۲۰۲۴, 15 Jan 1403) is out of range
+            # two-digit years: 00-29 are 14xx), a lunar Hijri one lunar (four digits), a
+            # Gregorian one Gregorian: the other calendar's year (۱۵ مهر ۲۰۲۴, 15 Jan 1403)
+            # is out of range
             jalali = mon[hit].isin(_JALALI_MONTHS).to_numpy()
-            year = np.where(short, full_year(c) - np.where(jalali, 600, 0), c)
+            lunar = mon[hit].isin(_HIJRI_MONTHS).to_numpy()
+            year = np.where(short, np.where(lunar, -1, full_year(c) - np.where(jalali, 600, 0)), c)
             hijri_year = (year >= JALALI_YEARS[0]) & (year <= JALALI_YEARS[1])
-            other = np.where(jalali, ~hijri_year, hijri_year)
+            other = np.where(jalali | lunar, ~hijri_year, hijri_year)
+            self.lunar_named[sel] = lunar
             self.y[sel] = np.where(other, -1, year)
             self.mo[sel], self.d[sel] = month[hit].astype("int64").to_numpy(), p["a"].to_numpy()
             self.set_time(sel, p)

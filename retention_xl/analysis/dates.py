@@ -446,7 +446,7 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
 
     parsed = parts.done & ~serial_text & ~iso_done
     if lunar is None:
-        lunar = _lunar_hijri(parts.y, parsed, marked, wt)
+        lunar = _lunar_hijri(parts.y, parsed, marked | parts.lunar_named, wt)
     reading.lunar = bool(lunar)
     out, jalali, greg = parts.to_dates(parsed, lunar)
     if votes[2]:

@@ -221,6 +221,25 @@ def test_levantine_month_names(text, expected):
     assert r.values[0] == day(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # lunar Hijri month names, Arabic and Persian spellings, with or without the هـ mark
+        ("٢٠ جمادى الآخرة ١٤٤٥ هـ", "2024-01-02"),
+        ("٢٠ جمادى الآخرة ١٤٤٥", "2024-01-02"),
+        ("1 رمضان 1445", "2024-03-11"),
+        ("10 ذو الحجة 1445", "2024-06-16"),
+        ("الأحد 12 ربيع الأول 1446هـ", "2024-09-15"),
+        ("۱۰ ذی\u200cالحجه ۱۴۴۵", "2024-06-16"),
+        ("1 محرم 1445", "2023-07-19"),
+    ],
+)
+def test_lunar_hijri_month_names(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+    assert r.lunar
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
