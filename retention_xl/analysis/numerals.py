@@ -55,7 +55,31 @@ _TEXT_TABLE = str.maketrans(
 _NUMBER_TABLE = str.maketrans({"٫": ".", "٬": ",", "،": ",", "\u2212": "-", "\u2013": "-", "’": "'",
                                "\u200c": None, "\u200d": None})
 
+#: currencies named with their country, as Arabic and Persian write an amount in words
+#: (١٠٠ ريال سعودي), by ISO code
+_NAMED_CURRENCIES = {
+    "ريال سعودي": "sar", "ريال عماني": "omr", "ريال قطري": "qar", "ريال يمني": "yer", "ريال إيراني": "irr",
+    "ریال ایران": "irr", "درهم إماراتي": "aed", "درهم مغربي": "mad", "جنيه مصري": "egp", "جنيه سوداني": "sdg",
+    "جنيه إسترليني": "gbp", "دينار كويتي": "kwd", "دينار عراقي": "iqd", "دينار أردني": "jod", "دينار بحريني": "bhd",
+    "دينار تونسي": "tnd", "دينار جزائري": "dzd", "دينار ليبي": "lyd", "ليرة تركية": "try", "ليرة سورية": "syp",
+    "ليرة لبنانية": "lbp", "دولار أمريكي": "usd", "دلار آمریکا": "usd", "دولار كندي": "cad", "دولار أسترالي": "aud",
+}
+#: the letters Arabic and Persian spell two ways (alef with hamza or madda, ye, kaf, ta marbuta)
+_LETTER_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه"})
+_LETTER_CLASS = {"ا": "[اأإآ]", "ي": "[يیى]", "ك": "[كک]", "ه": "[هة]", " ": r"\s*"}
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.translate(_LETTER_FOLD).split())
+
+
+_NAMED_CODES = {_folded(k): v for k, v in _NAMED_CURRENCIES.items()}
+_NAMED_PATTERNS = sorted({"".join(_LETTER_CLASS.get(ch, ch) for ch in k) for k in _NAMED_CODES}, key=len,
+                         reverse=True)
+
 _CURRENCY_WORDS = [
+    # Currencies named with their country first: "ريال" alone would leave the country behind.
+    *_NAMED_PATTERNS,
     # Arabic and Persian names and abbreviations (dotted ones first: they contain a dot).
     r"ر\.س\.?", r"د\.إ\.?", r"د\.ا\.?", r"د\.ك\.?", r"ر\.ق\.?", r"ر\.ع\.?", r"د\.ب\.?",
     r"ج\.م\.?", r"د\.أ\.?", r"د\.ع\.?", r"ل\.س\.?", r"ل\.ل\.?", r"د\.ت\.?", r"د\.م\.?", r"د\.ج\.?",
@@ -146,7 +170,7 @@ def currency_code(mark: str) -> str:
     ['sar', 'sar', 'sar', 'sar', 'irr', 'irr', 'aed', 'us$']
     """
     key = " ".join(clean_string(str(mark)).split()).casefold().rstrip(".")
-    return _SAME_CURRENCY.get(key, key)
+    return _SAME_CURRENCY.get(key) or _NAMED_CODES.get(_folded(key), key)
 
 
 def clean_text(values: pd.Series) -> pd.Series:

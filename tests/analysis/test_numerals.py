@@ -184,6 +184,19 @@ def test_the_marks_of_arab_currencies_beyond_the_gulf(text, code):
     assert [currency_code(m) for m in r.currencies] == [code]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("١٠٠ ريال سعودي", "sar"), ("١٠٠ درهم إماراتي", "aed"), ("١٠٠ درهم اماراتي", "aed"), ("١٠٠ جنيه مصري", "egp"),
+    ("١٠٠ دينار كويتي", "kwd"), ("١٠٠ دينار عراقي", "iqd"), ("١٠٠ ليرة تركية", "try"), ("١٠٠ ريال عماني", "omr"),
+    ("١٠٠ ريال قطري", "qar"), ("١٠٠ دولار أمريكي", "usd"), ("۱۰۰ ریال ایران", "irr"), ("۱۰۰ دلار آمریکا", "usd"),
+    ("١٠٠ دينار أردني", "jod"), ("ريال سعودي ١٠٠", "sar"),
+])
+def test_a_currency_named_with_its_country(text, code):
+    # "100 Saudi riyals", as Arabic writes an amount in words: it was not a number
+    r = values([text])
+    assert r.values[0] == 100.0 and r.problem[0] is None
+    assert [currency_code(m) for m in r.currencies] == [code]
+
+
 def test_decimal_and_fraction_money_is_read_as_numbers():
     # what a database driver or a Parquet decimal column gives pandas for money
     r = values([Decimal("10.00"), Decimal("-2.50"), Fraction(1, 4), Decimal("Infinity"), np.float32(1.5)], dtype=object)
