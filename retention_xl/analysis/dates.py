@@ -471,7 +471,9 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     has = problem != None  # noqa: E711
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
-    read = parts.done & ~serial_text & ~has  # ISO text too: a spreadsheet reads it in any order
+    # ISO text too: a spreadsheet reads it in any order; not a Solar or lunar Hijri date, which
+    # stays text in a spreadsheet set to either order
+    read = parts.done & ~serial_text & ~has & ~jalali
     only = None
     if read.any() and (parts.year_last[read] & (parts.y[read] > 0)).all():
         a, b = parts.first[read], parts.second[read]

@@ -310,6 +310,9 @@ def test_a_day_first_spreadsheet_swaps_month_first_text_the_other_way():
     PASTED + ["2024-03-13"],
     # no text date at all
     PASTED[:6],
+    # Jalali text dates are text in any spreadsheet, whatever their order: a Persian sheet of
+    # real dates beside Jalali ones typed day first (2024-03-05 became 2024-05-03)
+    PASTED[:6] + ["15/07/1403", "20/08/1403", "25/09/1403", "18/10/1403"],
 ])
 def test_real_dates_are_taken_as_they_are_unless_the_paste_explains_them(items):
     r = read(items, dtype=object)
