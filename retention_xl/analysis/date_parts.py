@@ -33,7 +33,7 @@ __all__ = ["DateParts"]
 # the time after a space, "t", a comma (Latin or Arabic), a dash or the word for "at (hour)"
 _TIME = (
     r"(?:(?:[ t,،\-]|ساعت|الساعة)+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
-    r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م)?)?"
+    r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م|صباحاً?|صباحًا|مساءً?|مساءا|قبل ?از ?ظهر|بعد ?از ?ظهر)?)?"
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
 )
 _NUMERIC = r"(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})" + _TIME
@@ -93,8 +93,9 @@ class DateParts:
 
     def set_time(self, sel: np.ndarray, p: pd.DataFrame) -> None:
         self.hh[sel], self.mi[sel], self.ss[sel] = (np.maximum(p[k].to_numpy(), 0) for k in ("H", "M", "S"))
-        ap = p["ampm"].fillna("").to_numpy(dtype=object)
-        self.pm[sel] = np.where(np.isin(ap, ["pm", "p.m.", "p.m", "ب.ظ", "بظ", "م"]), 1, np.where(ap != "", -1, 0))
+        ap = p["ampm"].fillna("")
+        pm = ap.isin(["pm", "p.m.", "p.m", "ب.ظ", "بظ", "م"]) | ap.str.startswith(("مساء", "بعد"))
+        self.pm[sel] = np.where(pm.to_numpy(dtype=bool), 1, np.where(ap.to_numpy(dtype=object) != "", -1, 0))
 
     def numeric(self, text: pd.Series) -> None:
         """2023-01-15, 15/01/2023, 01.15.23, 1402/01/15 (with an optional time)."""

@@ -240,6 +240,24 @@ def test_lunar_hijri_month_names(text, expected):
     assert r.lunar
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # "morning" and "evening", "before noon" and "after noon", written out in Arabic and Persian
+        ("2024/01/02 10:15 مساءً", "2024-01-02T22:15"),
+        ("٢٠٢٤/٠١/٠٢ ١٠:١٥ صباحاً", "2024-01-02T10:15"),
+        ("2024/01/02 12:05 صباحا", "2024-01-02T00:05"),
+        ("2024/01/02 09:05 صباحًا", "2024-01-02T09:05"),
+        ("۱۴۰۳/۰۷/۱۵ ۰۲:۳۰ بعدازظهر", "2024-10-06T14:30"),
+        ("۱۴۰۳/۰۷/۱۵ ۰۲:۳۰ بعد از ظهر", "2024-10-06T14:30"),
+        ("۱۴۰۳/۰۷/۱۵ ۱۰:۳۰ قبل\u200cازظهر", "2024-10-06T10:30"),
+    ],
+)
+def test_am_and_pm_in_words(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
