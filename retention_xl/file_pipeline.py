@@ -28,13 +28,13 @@ from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
-from retention_xl.sources.files import read_table, workbook_sheets
+from retention_xl.sources.files import RawTable, read_table, workbook_sheets
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics
 from retention_xl.writers.csv_table import check_csv_target, write_table_csv
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
 __all__ = ["read_orders", "read_side_table", "report_file", "ReportRun", "contacts_file", "ContactsRun",
-           "check_holdout", "HoldoutCheck", "STEPS", "header_check"]
+           "check_holdout", "HoldoutCheck", "STEPS", "header_check", "source_name"]
 
 #: the steps :func:`report_file` reports to a progress display, in order
 STEPS = ("Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the workbook")
@@ -101,13 +101,27 @@ def _guessed_date_order(v) -> str:
             "this reading without this warning.")
 
 
+def source_name(table: RawTable, lang: str) -> str:
+    """Where ``table`` came from, in ``lang``: ``"orders.xlsx، برگه‌ی «سفارش‌ها»"`` for a
+    workbook's sheet, the file's name for a file of one table."""
+    if table.sheet is None:
+        return table.source
+    if table.table is None:
+        return label(lang, "source.file_sheet", file=table.file, sheet=table.sheet)
+    return label(lang, "source.file_table", file=table.file, sheet=table.sheet, table=table.table)
+
+
+def _lang(options: ReportOptions | None) -> str:
+    return "en" if options is None else options.lang
+
+
 def _read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None, *, sheet: str | None = None,
                  **roles: str) -> Orders:
     """:func:`read_orders` without its warning, for the pipelines whose doors show the notices."""
     if isinstance(source, pd.DataFrame):
         return clean(source, options, **roles)
     table = read_table(source, sheet=sheet, check=header_check(options, roles))
-    return clean(table.frame, options, first_row=table.first_row, name=table.source, **roles)
+    return clean(table.frame, options, first_row=table.first_row, name=source_name(table, _lang(options)), **roles)
 
 
 def header_check(options: ReportOptions | None, roles: dict | None = None):
@@ -138,7 +152,8 @@ def read_side_table(source: str | Path | pd.DataFrame | SideTable | None, kind: 
     if isinstance(source, pd.DataFrame):
         return clean_side_table(source, kind, options)
     table = read_table(source, sheet=sheet or _side_sheet(Path(source), kind), table=INPUT_TABLES[kind])
-    return clean_side_table(table.frame, kind, options, first_row=table.first_row, name=table.source)
+    return clean_side_table(table.frame, kind, options, first_row=table.first_row,
+                            name=source_name(table, _lang(options)))
 
 
 #: sheet names a workbook may keep survey answers or a contact log under (compared casefolded)
@@ -189,7 +204,7 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     step(STEPS[0])
     table = read_table(source, sheet=sheet, check=header_check(options))
     step(STEPS[1])
-    orders = clean(table.frame, options, first_row=table.first_row, name=table.source)
+    orders = clean(table.frame, options, first_row=table.first_row, name=source_name(table, _lang(options)))
     answers = read_side_table(survey, "survey", options)
     log = read_side_table(contacts, "contacts", options)
     step(STEPS[2])

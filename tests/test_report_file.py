@@ -12,6 +12,7 @@ import pytest
 from order_tables import built_report as build_report
 
 from retention_xl.errors import DataError, OutputExists
+from retention_xl.options import ReportOptions as rx_options
 from retention_xl.sample import generate_orders
 from retention_xl.writers.xlsx_file import report_bytes, write_xlsx
 
@@ -155,6 +156,34 @@ def test_right_to_left_translated_report(tmp_path):
     assert "PeriodKPIs" in wb["خلاصه"].tables
     header = _table_rows(wb["خلاصه"], "PeriodKPIs")[0]
     assert header[0] == "دوره"
+
+
+@pytest.mark.parametrize("lang, sheet, table", [
+    ("fa", "fa.xlsx، برگه‌ی «سفارش‌ها»", "fa.xlsx، جدول «Orders» در برگه‌ی «سفارش‌ها»"),
+    ("ar", "fa.xlsx، الورقة 'سفارش‌ها'", "fa.xlsx، الجدول 'Orders' في الورقة 'سفارش‌ها'"),
+])
+def test_a_workbooks_sheet_is_named_in_the_reports_language(lang, sheet, table, tmp_path):
+    # the subtitle of a report from an .xlsx said "fa.xlsx, sheet 'سفارش‌ها'" in English
+    from openpyxl.worksheet.table import Table as ExcelTable
+
+    from retention_xl.engines.run import report_source
+    from retention_xl.file_pipeline import report_file
+
+    source = tmp_path / "fa.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "سفارش‌ها"
+    for row in [("Customer", "Order date", "Amount"), ("علی", "۱۴۰۳/۰۷/۱۵", "۱۰۰"), ("رضا", "۱۴۰۳/۰۸/۰۱", "۲۰۰")]:
+        ws.append(row)
+    for expected in (sheet, table):
+        if expected == table:  # the same orders as an Excel Table
+            ws.add_table(ExcelTable(displayName="Orders", ref="A1:C3"))
+        wb.save(source)
+        report_file(source, tmp_path / "api.xlsx", rx_options(lang=lang), force=True)  # the library's one call
+        report_source(source, tmp_path / "cli.xlsx", rx_options(lang=lang, engine="duckdb"), force=True)  # the CLI's
+        for out in ("api.xlsx", "cli.xlsx"):
+            subtitle = openpyxl.load_workbook(tmp_path / out).worksheets[0]["A2"].value
+            assert subtitle.startswith(expected + ": "), subtitle
 
 
 def test_existing_file_is_kept_unless_forced(built, tmp_path):

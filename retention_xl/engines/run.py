@@ -27,7 +27,7 @@ from retention_xl.engines.customer_limit import kept_customers, write_customer_t
 from retention_xl.engines.sql_analysis import analyse_staged
 from retention_xl.engines.staging import stage_orders
 from retention_xl.errors import DataError
-from retention_xl.file_pipeline import header_check, read_side_table
+from retention_xl.file_pipeline import header_check, read_side_table, source_name
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
@@ -139,7 +139,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         check_pandas_fits(rows)
         if dataset is None:  # the header checked before the whole file is read
             raw = read_table(source, sheet=sheet, check=header_check(options))
-            frame, first_row, name = raw.frame, raw.first_row, raw.source
+            frame, first_row, name = raw.frame, raw.first_row, source_name(raw, options.lang)
         else:
             batches = [b if isinstance(b, pd.DataFrame) else pa.Table.from_batches([b]).to_pandas() for b in dataset.batches()]
             frame = pd.concat(batches, ignore_index=True) if batches else pd.DataFrame()
@@ -158,7 +158,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             dataset = open_dataset(source)  # streamed too (read whole, it met the cell limit)
         elif dataset is None:
             raw = read_table(source, sheet=sheet, check=header_check(options))
-            dataset = Dataset.of_frame(raw.frame, raw.source, raw.first_row)
+            dataset = Dataset.of_frame(raw.frame, source_name(raw, options.lang), raw.first_row)
         staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step, folder=staging)
         try:
             sql_engine = _engine(engine, options, spark)

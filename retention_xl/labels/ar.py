@@ -162,6 +162,8 @@ LABELS = {
     "source.table": "الجدول '{table}' في الورقة '{sheet}'",
     "source.cells": "الورقة '{sheet}'، الخلايا {cells}",
     "source.sheet": "الورقة '{sheet}'",
+    "source.file_sheet": "{file}، الورقة '{sheet}'",
+    "source.file_table": "{file}، الجدول '{table}' في الورقة '{sheet}'",
     "lite.rows_unused": "صفوف {table} غير المستخدمة: {count:,} (تسرد ورقة مشكلات البيانات كل صف متخطّى أو مصحّح)؛ أولى المشكلات:",
     "lite.rows_unused.one": "لم يُستخدم صف واحد من {table} (تسرد ورقة مشكلات البيانات كل صف متخطّى أو مصحّح)؛ أولى المشكلات:",
     "lite.issue": "الصف {row}: {problem} ({action})",

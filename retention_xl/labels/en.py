@@ -166,6 +166,8 @@ LABELS = {
     "source.table": "Table '{table}' on sheet '{sheet}'",
     "source.cells": "Sheet '{sheet}', cells {cells}",
     "source.sheet": "Sheet '{sheet}'",
+    "source.file_sheet": "{file}, sheet '{sheet}'",
+    "source.file_table": "{file}, table '{table}' on sheet '{sheet}'",
     "lite.rows_unused": "{count:,} rows of {table} were not used (the Data issues sheet lists every row skipped or fixed); the first problems:",
     "lite.rows_unused.one": "1 row of {table} was not used (the Data issues sheet lists every row skipped or fixed); the first problems:",
     "lite.issue": "row {row}: {problem} ({action})",

@@ -162,6 +162,8 @@ LABELS = {
     "source.table": "جدول «{table}» در برگه‌ی «{sheet}»",
     "source.cells": "برگه‌ی «{sheet}»، خانه‌های {cells}",
     "source.sheet": "برگه‌ی «{sheet}»",
+    "source.file_sheet": "{file}، برگه‌ی «{sheet}»",
+    "source.file_table": "{file}، جدول «{table}» در برگه‌ی «{sheet}»",
     "lite.rows_unused": "{count:,} ردیف از {table} به کار نرفت (برگه‌ی مشکلات داده همه‌ی ردیف‌های کنار گذاشته یا اصلاح‌شده را فهرست می‌کند)؛ نخستین مشکل‌ها:",
     "lite.rows_unused.one": "1 ردیف از {table} به کار نرفت (برگه‌ی مشکلات داده همه‌ی ردیف‌های کنار گذاشته یا اصلاح‌شده را فهرست می‌کند)؛ نخستین مشکل‌ها:",
     "lite.issue": "ردیف {row}: {problem} ({action})",

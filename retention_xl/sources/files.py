@@ -61,11 +61,17 @@ class RawTable:
         File row number of ``frame``'s first row (header in row 1 -> 2; Parquet -> 1).
     source : str
         Where it came from, e.g. ``"orders.xlsx, sheet 'Orders'"``.
+    file, sheet, table : str or None
+        The parts of ``source`` for a workbook's sheet (and the Excel Table read on it), for
+        a door to name them in the report's language; None for a file of one table.
     """
 
     frame: pd.DataFrame
     first_row: int
     source: str
+    file: str | None = None
+    sheet: str | None = None
+    table: str | None = None
 
 
 #: rows of a workbook sheet read before the rest, for the header check
@@ -547,7 +553,7 @@ def _sheet_table(rows: list[tuple], width: int, title: str, name: str, chosen: T
     if frame.empty:
         raise DataError(f"The {where} of '{name}' has a header row but no rows below it.")
     first = (chosen.min_row if chosen is not None else 1) + start + 1
-    return RawTable(frame, first, f"{name}, {where}")
+    return RawTable(frame, first, f"{name}, {where}", name, title, chosen.name if chosen is not None else None)
 
 
 class _SampleRefused(Exception):
