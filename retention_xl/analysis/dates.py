@@ -411,6 +411,13 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     if month_word.any():
         text = text.copy()
         text[month_word] = text[month_word].str.replace(_JALALI_MONTH_WORD, r"\1", regex=True)
+    # and a Gregorian one with "م" (ميلادي) after its year: 2024/01/15م (after a time, "م" is pm)
+    gregorian_mark = text.str.endswith("م").fillna(False).to_numpy(dtype=bool, copy=True)
+    if gregorian_mark.any():
+        gregorian_mark[gregorian_mark] = text[gregorian_mark].str.contains(_GREGORIAN_MARK, regex=True).to_numpy(bool)
+    if gregorian_mark.any():
+        text = text.copy()
+        text[gregorian_mark] = text[gregorian_mark].str.replace(_GREGORIAN_MARK, "", regex=True)
     # Saudi systems mark a lunar Hijri date with "هـ" after it (1445/06/20 هـ [10:15 ص])
     marked = text.str.contains(_HIJRI_MARK, regex=True).fillna(False).to_numpy(dtype=bool)
     if marked.any():
@@ -497,6 +504,7 @@ def _date_order_example(values: pd.Series, weights: np.ndarray, ambiguous: np.nd
 
 
 _HIJRI_MARK = r"(?<=\d)\s*هـ?(?:\s*$|(?=\s))"  # at the end, or before the time
+_GREGORIAN_MARK = r"(?<=\d)(?<!:\d\d)\s*م\s*$"
 _JALALI_MONTH_WORD = "(" + "|".join(sorted(JALALI_MONTH_NAMES, key=len, reverse=True)) + ") ?ماه"
 
 

@@ -258,6 +258,22 @@ def test_am_and_pm_in_words(text, expected):
     assert r.values[0] == day(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # "م" (ميلادي) after a Gregorian year, as "هـ" after a Hijri one; after a time it is pm
+        ("15/01/2024م", "2024-01-15"),
+        ("١٥ يناير ٢٠٢٤م", "2024-01-15"),
+        ("٢٠٢٤/٠١/١٥ م", "2024-01-15"),
+        ("2024/01/02 10:15 م", "2024-01-02T22:15"),
+        ("2024/01/02 10:15:30م", "2024-01-02T22:15:30"),
+    ],
+)
+def test_the_gregorian_mark(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
 def test_jalali_day_first():
     r = read(["15/01/1402", "20/12/1401"])
     assert list(r.values) == [day("2023-04-04"), day("2023-03-11")]
