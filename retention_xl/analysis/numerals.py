@@ -356,6 +356,12 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
         grouped = ((text.str.slice(-4, -3) == ".") | text.str.endswith(" ")).to_numpy(dtype=bool) & fast_ok
         if grouped.any():
             grouped[grouped] = text[grouped].str.strip().str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+").to_numpy(dtype=bool)
+        # the same written with Persian or Arabic digits or a currency mark (۱.۰۰۰ تومان), not
+        # with the Arabic decimal sign, which settles it (۱٫۰۰۰ is one)
+        slow_grouped = point & comma & slow.core.str.fullmatch(r"\d{1,3}(?:\.\d{3})+").to_numpy(dtype=bool)
+        if slow_grouped.any():
+            slow_grouped &= ~text.iloc[slow_idx].str.contains("٫", regex=False).to_numpy(dtype=bool)
+            grouped[slow_idx[slow_grouped]] = True
     fast_points = 0.0
     if comma_votes > 0 or (grouped is not None and grouped.any()) or evidence:  # only then look for decimal points
         fast_text = text[fast_ok]

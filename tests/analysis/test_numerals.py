@@ -127,6 +127,22 @@ def test_a_column_that_settles_nothing_takes_the_tables_decimal_comma_or_says_it
     assert values(["12", "7"]).point_assumed is None  # nothing ambiguous, nothing to say
 
 
+@pytest.mark.parametrize("written", [["۱.۰۰۰", "۰", "۲.۵۰۰"], ["1.000 تومان", "0 تومان", "2.500 تومان"],
+                                     ["١.٠٠٠ ر.س", "٠", "٢.٥٠٠ ر.س"]])
+def test_a_column_that_settles_nothing_in_persian_digits_or_with_a_currency_is_told_as_in_plain_digits(written):
+    # Persian or Arabic digits, or a currency mark, took another path: "۱.۰۰۰" was read as 1
+    # without a word, and with the table's decimal comma still as 1 (not a thousand)
+    alone = values(written)
+    assert alone.values.tolist() == [1.0, 0.0, 2.5] and alone.point_assumed == written[0]
+    hinted = parse_numbers(pd.Series(written), comma_hint=True)
+    assert hinted.values.tolist() == [1000.0, 0.0, 2500.0] and hinted.decimal_comma and hinted.settled_by_table
+
+
+def test_the_arabic_decimal_sign_settles_its_value():
+    r = parse_numbers(pd.Series(["۱٫۰۰۰", "۰"]), comma_hint=True)
+    assert r.values.tolist() == [1.0, 0.0] and r.point_assumed is None and not r.decimal_comma
+
+
 def test_decimal_comma_minority_is_read_and_reported():
     r = values(["12.50", "3.75", "4,5"])
     assert not r.decimal_comma
