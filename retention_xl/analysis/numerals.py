@@ -395,8 +395,12 @@ def parse_numbers(values: pd.Series, weights: np.ndarray | None = None, *, comma
         odd = fast_ok & ~grouped & text.str.contains(".", regex=False).to_numpy(dtype=bool)
         fixed[text_idx[odd]] = "decimal_point_in_comma_column"
 
-    mine, theirs = (comma, point) if decimal_comma else (point, comma)
-    as_comma = comma if decimal_comma else (~point & comma)
+    # the Arabic separators say which is which (١٬٢٥٠ is 1,250, ۱٫۵ is 1.5) whatever the column's style
+    arabic = point & text.iloc[slow_idx].str.contains("[٫٬]", regex=True).to_numpy(dtype=bool)
+    if decimal_comma:
+        mine, theirs, as_comma = (comma & ~arabic) | arabic, point & ~arabic, comma & ~arabic
+    else:
+        mine, theirs, as_comma = point, comma, ~point & comma
     core = slow.core.where(~as_comma, slow.core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     core = core.where(as_comma, core.str.replace(",", "", regex=False))
     number = pd.to_numeric(core.where(mine | theirs, ""), errors="coerce").to_numpy(dtype=float, na_value=np.nan)

@@ -143,6 +143,14 @@ def test_the_arabic_decimal_sign_settles_its_value():
     assert r.values.tolist() == [1.0, 0.0] and r.point_assumed is None and not r.decimal_comma
 
 
+def test_the_arabic_separators_keep_their_meaning_in_a_decimal_comma_column():
+    # "١٬٢٥٠" is 1,250 whatever the column's other values say ("1.234,50" made it 1.25)
+    r = values(["١٬٢٥٠", "1.234,50", "١٬٠٠٠", "12,5", "۱٫۵"])
+    assert r.decimal_comma
+    assert r.values.tolist() == [1250.0, 1234.5, 1000.0, 12.5, 1.5]
+    assert r.fixed.tolist() == [None] * 5  # written as they are meant: nothing to say
+
+
 def test_decimal_comma_minority_is_read_and_reported():
     r = values(["12.50", "3.75", "4,5"])
     assert not r.decimal_comma
