@@ -54,6 +54,14 @@ MONTH_NAMES = {
         "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
     )},
     "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "إبريل": 4,
+    # Egypt's June and July; Morocco's months; Algeria's and Tunisia's (from the French).
+    "يونيه": 6, "يوليه": 7,
+    **{m: i + 1 for i, m in enumerate(
+        "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر".split()
+    )},
+    **{m: i + 1 for i, m in enumerate(
+        "جانفي فيفري مارس أفريل ماي جوان جويلية أوت سبتمبر أكتوبر نوفمبر ديسمبر".split()
+    )},
     # The Syriac names of Syria, Lebanon, Jordan, Palestine and Iraq (two words for four of them).
     **{m: i + 1 for i, m in enumerate(
         "كانون_الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين_الأول تشرين_الثاني كانون_الأول".split()

@@ -223,6 +223,31 @@ def test_levantine_month_names(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [  # Egypt's spelling of June and July, Morocco's months, and Algeria's and Tunisia's
+        ("15 يونيه 2024", "2024-06-15"),
+        ("١٥ يوليه ٢٠٢٤", "2024-07-15"),
+        ("15 يوليوز 2024", "2024-07-15"),
+        ("15 غشت 2024", "2024-08-15"),
+        ("15 شتنبر 2024", "2024-09-15"),
+        ("15 نونبر 2024", "2024-11-15"),
+        ("15 دجنبر 2024", "2024-12-15"),
+        ("15 جانفي 2024", "2024-01-15"),
+        ("15 فيفري 2024", "2024-02-15"),
+        ("15 أفريل 2024", "2024-04-15"),
+        ("15 ماي 2024", "2024-05-15"),
+        ("15 جوان 2024", "2024-06-15"),
+        ("15 جويلية 2024", "2024-07-15"),
+        ("15 أوت 2024", "2024-08-15"),
+    ],
+)
+def test_egyptian_and_maghreb_month_names(text, expected):
+    r = read([text])
+    assert r.problem[0] is None
+    assert r.values[0] == day(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [  # lunar Hijri month names, Arabic and Persian spellings, with or without the هـ mark
         ("٢٠ جمادى الآخرة ١٤٤٥ هـ", "2024-01-02"),
         ("٢٠ جمادى الآخرة ١٤٤٥", "2024-01-02"),
