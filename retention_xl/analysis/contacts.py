@@ -203,14 +203,15 @@ class ContactPlan:
 
 
 def value_at_stake(customers: pd.DataFrame) -> pd.Series:
-    """Predicted CLV where the purchase model gives one, else the historical CLV.
+    """Predicted CLV where the purchase model gives one, else the historical CLV; never below
+    0 (a customer whose refunds exceed the purchases has nothing at stake).
 
-    >>> value_at_stake(pd.DataFrame({"predicted_clv": [10.0, np.nan], "clv": [99.0, 7.0]})).tolist()
-    [10.0, 7.0]
+    >>> value_at_stake(pd.DataFrame({"predicted_clv": [10.0, np.nan, np.nan], "clv": [99.0, 7.0, -7.5]})).tolist()
+    [10.0, 7.0, 0.0]
     """
     predicted = customers["predicted_clv"].to_numpy(dtype=float)
-    return pd.Series(np.where(np.isfinite(predicted), predicted, customers["clv"].to_numpy(dtype=float)),
-                     index=customers.index, name="value")
+    value = np.where(np.isfinite(predicted), predicted, customers["clv"].to_numpy(dtype=float))
+    return pd.Series(np.maximum(value, 0.0), index=customers.index, name="value")
 
 
 def _last_contacts(index: pd.Index, contacts: SideTable | None) -> tuple[np.ndarray | None, pd.Categorical, int, int]:
@@ -339,7 +340,8 @@ def plan_contacts(customers: pd.DataFrame, gaps: pd.Series, *, as_of=None, windo
             rested[part] = quiet & ((st == 1) | (st == 2))
             st[rested[part]] = 0
         status[part] = st
-        value[part] = np.where(np.isfinite(predicted[part]), predicted[part], clv[part])
+        # refunds beyond the purchases (an order bought before the data) put nothing at stake
+        value[part] = np.maximum(np.where(np.isfinite(predicted[part]), predicted[part], clv[part]), 0.0)
 
     alive_values = value[status != 4]
     valuable = float(np.quantile(alive_values, VALUABLE_QUANTILE)) if alive_values.size else np.nan

@@ -358,3 +358,12 @@ def test_the_rows_of_some_customers_are_their_rows_of_the_whole_table():
     expected = p.customers.reindex(pd.Index(["z", "ghost", "y"], name="customer"))
     pd.testing.assert_frame_equal(some, expected, check_index_type=False)
     assert some.loc["ghost"].isna().all() and some.loc["y", "channel"] == "sms"
+
+
+def test_a_customer_whose_refunds_exceed_the_purchases_has_nothing_at_stake():
+    # one order of 5, a refund of 12.50 for an order bought before the data: clv -7.50
+    frame, gaps = customers([("a", 40, 10, 3, 100.0, 0.5), ("b", 40, 10, 3, 50.0, 0.5), ("r", 40, 10, 3, 0.0, 0.5)])
+    frame.loc["r", ["predicted_clv", "clv"]] = [np.nan, -7.5]
+    p = plan_contacts(frame, gaps, as_of=AS_OF)
+    assert p.customers.loc["r", "value"] == 0.0 and (p.plan["value"] >= 0).all()
+    assert value_at_stake(frame).loc["r"] == 0.0
