@@ -56,6 +56,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,6 +65,7 @@ import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.export_layouts import header_key, recognise_layout
+from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
@@ -86,6 +88,11 @@ __all__ = [
 ORDERS_TABLE = INPUT_TABLES["orders"]
 #: names of the orders sheet (compared ignoring case and surrounding spaces)
 _PERSIAN_ONLY = frozenset("پچژگکی")
+#: header words only Persian uses (order, number, name, purchase, sale, status, price, code),
+#: spelled as :func:`~retention_xl.analysis.letters.fold_word` spells them: Persian headers
+#: typed on an Arabic keyboard have none of the letters above ("تاريخ سفارش")
+_PERSIAN_WORDS = frozenset(fold_word(w) for w in (
+    "سفارش", "سفارشات", "سفارشها", "شماره", "نام", "خرید", "فروش", "وضعیت", "قیمت", "کد"))
 _SAMPLE_ROWS = 200
 #: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five
 #: columns. Each cell costs about 16 bytes in the array Excel hands over and 60-80 bytes as
@@ -522,6 +529,8 @@ def report_language(headers: list[str], texts: list[str] = (), right_to_left: bo
     'ar'
     >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
     'fa'
+    >>> report_language(["کد مشتري", "تاريخ سفارش", "مبلغ"])  # Persian typed on an Arabic keyboard
+    'fa'
     >>> report_language(["Customer", "Date"], ["علی رضایی"], right_to_left=True)
     'fa'
     >>> report_language(["Customer", "Date"], ["C001"], right_to_left=True)
@@ -534,7 +543,10 @@ def report_language(headers: list[str], texts: list[str] = (), right_to_left: bo
         pool = " ".join(texts)
     else:
         return "en"
-    return "fa" if any(ch in _PERSIAN_ONLY for ch in pool) else "ar"
+    if any(ch in _PERSIAN_ONLY for ch in pool):
+        return "fa"
+    words = set(re.split(r"[\W_]+", fold_word(pool)))
+    return "fa" if words & _PERSIAN_WORDS else "ar"
 
 
 def sample_texts(frame: pd.DataFrame) -> list[str]:
