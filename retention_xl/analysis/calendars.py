@@ -21,6 +21,8 @@ import jdatetime
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.letters import fold_arabic
+
 __all__ = [
     "EXCEL_EPOCH",
     "GREGORIAN_YEARS",
@@ -88,18 +90,18 @@ HIJRI_MONTH_NAMES = {
 # and written as one word, as Persian does with a zero-width non-joiner (ذی‌الحجه)
 HIJRI_MONTH_NAMES.update({k.replace("_", ""): v for k, v in list(HIJRI_MONTH_NAMES.items()) if "_" in k})
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", " ": "_"})
 
 
 def month_key(name: str) -> str:
     """A month name as the tables are looked up: alef with hamza or madda as plain alef,
-    alef maqsura and Persian ye as Arabic ye, ta marbuta as he, words joined by ``_``
+    alef maqsura and Persian ye as Arabic ye, Persian kaf as Arabic kaf, ta marbuta as he
+    (:func:`~retention_xl.analysis.letters.fold_arabic`), words joined by ``_``
     (``"تشرين الأول"``, ``"تشرين الاول"`` and ``"آذر"``, ``"اذر"`` are each one name).
 
     >>> month_key("تشرين الأول"), month_key("آذر")
     ('تشرين_الاول', 'اذر')
     """
-    return name.translate(_FOLD)
+    return fold_arabic(name).replace(" ", "_")
 
 
 def excel_serial_to_datetime(serial: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from retention_xl.analysis.calendars import (
     jalali_to_gregorian,
     month_key,
 )
+from retention_xl.analysis.letters import LETTER_CLASSES
 
 __all__ = ["DateParts"]
 
@@ -47,9 +48,8 @@ _JALALI_MONTHS = frozenset(month_key(k) for k in JALALI_MONTH_NAMES)
 _HIJRI_MONTHS = frozenset(month_key(k) for k in HIJRI_MONTH_NAMES)
 #: the month names of two words as a text may spell them (alef with or without hamza ...),
 #: to be joined into one before the patterns read a month name as one word
-_LETTER_CLASSES = {"ا": "[اأإآ]", "ي": "[يىی]", "ه": "[هة]"}
 _TWO_WORDS = "|".join(
-    "".join(_LETTER_CLASSES.get(ch, " " if ch == "_" else ch) for ch in key) for key in _MONTHS if "_" in key
+    "".join(LETTER_CLASSES.get(ch, " " if ch == "_" else ch) for ch in key) for key in _MONTHS if "_" in key
 )
 _NAME_DAY = (_WEEKDAY + r"(?P<mon>[^\d\s\-/.,]+)\.?[ \-/.]*(?P<a>\d{1,2})(?:st|nd|rd|th)?[, \-/.][ \-/.]*(?P<c>\d{2,4})"
              + _TIME)

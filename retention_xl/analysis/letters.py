@@ -19,7 +19,7 @@ written with an Arabic ``ي`` never meets a folded header otherwise.
 
 from __future__ import annotations
 
-__all__ = ["KEY_LETTERS", "WORD_LETTERS", "fold_word"]
+__all__ = ["ARABIC_LETTERS", "KEY_LETTERS", "LETTER_CLASSES", "WORD_LETTERS", "fold_arabic", "fold_word"]
 
 #: the variants read alike in compared words: ye and alef maqsura, kaf, the alefs with a
 #: hamza or madda and alef wasla, teh marbuta as heh; the kashida (tatweel), the vowel and
@@ -38,3 +38,21 @@ KEY_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 def fold_word(text: str) -> str:
     """``text`` in the one spelling of :data:`WORD_LETTERS` (case is left to the caller)."""
     return text.translate(WORD_LETTERS)
+
+
+#: the same variants read as the Arabic letters (ye ``ي``, kaf ``ك``), for tables of Arabic
+#: names (months, currencies) that are also found by regular expressions (:data:`LETTER_CLASSES`)
+ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه"})
+
+#: each letter of :data:`ARABIC_LETTERS`' spelling and the letters read as it, as a
+#: regular-expression class (``"آذار"`` is found as ``[اأإآٱ]ذ[اأإآٱ]ر``)
+LETTER_CLASSES = {"ا": "[اأإآٱ]", "ي": "[يىی]", "ك": "[كک]", "ه": "[هة]"}
+
+
+def fold_arabic(text: str) -> str:
+    """``text`` in the spelling of :data:`ARABIC_LETTERS`.
+
+    >>> fold_arabic("کانون الأول") == fold_arabic("كانون الاول")
+    True
+    """
+    return text.translate(ARABIC_LETTERS)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.letters import LETTER_CLASSES, fold_arabic
+
 __all__ = [
     "clean_text",
     "clean_string",
@@ -64,13 +66,12 @@ _NAMED_CURRENCIES = {
     "دينار تونسي": "tnd", "دينار جزائري": "dzd", "دينار ليبي": "lyd", "ليرة تركية": "try", "ليرة سورية": "syp",
     "ليرة لبنانية": "lbp", "دولار أمريكي": "usd", "دلار آمریکا": "usd", "دولار كندي": "cad", "دولار أسترالي": "aud",
 }
-#: the letters Arabic and Persian spell two ways (alef with hamza or madda, ye, kaf, ta marbuta)
-_LETTER_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه"})
-_LETTER_CLASS = {"ا": "[اأإآ]", "ي": "[يیى]", "ك": "[كک]", "ه": "[هة]", " ": r"\s*"}
+#: the letters Arabic and Persian spell two ways, as the patterns find them
+_LETTER_CLASS = {**LETTER_CLASSES, " ": r"\s*"}
 
 
 def _folded(name: str) -> str:
-    return " ".join(name.translate(_LETTER_FOLD).split())
+    return " ".join(fold_arabic(name).split())
 
 
 _NAMED_CODES = {_folded(k): v for k, v in _NAMED_CURRENCIES.items()}

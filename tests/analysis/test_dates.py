@@ -213,6 +213,8 @@ def test_the_time_after_a_dash_a_comma_or_the_word_hour(text, expected):
         ("الثلاثاء، 31 كانون الأول 2024", "2024-12-31"),
         # and a Jalali month typed without its madda: آذر as اذر
         ("۱۵ اذر ۱۴۰۳", "2024-12-05"),
+        # typed on a Persian keyboard (its kaf and ye), as an Iraqi Kurdish or Afghan shop may
+        ("15 کانون الثانی 2024", "2024-01-15"),
     ],
 )
 def test_levantine_month_names(text, expected):
