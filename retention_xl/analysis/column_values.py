@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.letters import KEY_LETTERS
+from retention_xl.analysis.letters import ARABIC_KEYBOARD, KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
 __all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
@@ -289,10 +289,6 @@ def keyboard_letters(col: ColumnValues) -> tuple[int, int]:
     return int(col.counts[arabic].sum()), int(col.counts[persian].sum())
 
 
-#: the customer keys' Persian ye and kaf as the Arabic keyboard types them
-_ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})
-
-
 def shown_ids(ids: pd.Series, arabic: bool) -> pd.Series:
     """Customer keys as a table shows them: in Arabic letters when the customer column was
     mostly typed in them (:func:`keyboard_letters`), so that ``علي`` is not shown as ``علی``
@@ -303,7 +299,7 @@ def shown_ids(ids: pd.Series, arabic: bool) -> pd.Series:
     """
     if not arabic or not len(ids):
         return ids
-    return ids.astype("str").str.translate(_ARABIC_KEYBOARD)
+    return ids.astype("str").str.translate(ARABIC_KEYBOARD)
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:
@@ -337,8 +333,8 @@ TOTALS_LABELS = (
 def _totals_keys() -> frozenset:
     """The labels as compared, in each spelling of their ye and kaf (Arabic or Persian)."""
     labels = {label.casefold() for label in TOTALS_LABELS}
-    arabic, persian = str.maketrans({"ی": "ي", "ک": "ك"}), str.maketrans({"ي": "ی", "ك": "ک"})
-    return frozenset(labels | {t.translate(arabic) for t in labels} | {t.translate(persian) for t in labels})
+    return frozenset(labels | {t.translate(ARABIC_KEYBOARD) for t in labels}
+                     | {t.translate(KEY_LETTERS) for t in labels})
 
 
 def totals_rows(col: ColumnValues) -> np.ndarray:

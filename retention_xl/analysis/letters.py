@@ -19,7 +19,8 @@ written with an Arabic ``ي`` never meets a folded header otherwise.
 
 from __future__ import annotations
 
-__all__ = ["ARABIC_LETTERS", "KEY_LETTERS", "LETTER_CLASSES", "WORD_LETTERS", "fold_arabic", "fold_word"]
+__all__ = ["ARABIC_KEYBOARD", "ARABIC_LETTERS", "KEY_LETTERS", "LETTER_CLASSES", "WORD_LETTERS", "fold_arabic",
+           "fold_word"]
 
 #: the variants read alike in compared words: ye and alef maqsura, kaf, the alefs with a
 #: hamza or madda and alef wasla, teh marbuta as heh; the kashida (tatweel), the vowel and
@@ -33,6 +34,8 @@ WORD_LETTERS = str.maketrans({
 
 #: customer keys: only the keyboard's Arabic ye and kaf, read as Persian's
 KEY_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+#: and back: a key's Persian ye and kaf as the Arabic keyboard types them
+ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})
 
 
 def fold_word(text: str) -> str:
