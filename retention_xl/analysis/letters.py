@@ -6,7 +6,10 @@ writers often leave out the hamza (``افق`` for ``أفق``), write a final ``�
 program compares with words of its own (headers, sheet and setting names, statuses, period
 names) are compared in one spelling: :func:`fold_word`. Customer ids are not words: only
 the keyboard's ye and kaf are read alike there (:data:`KEY_LETTERS`), since ``على`` and
-``علي`` are different names.
+``علي`` are different names, and shown back in the Arabic keyboard's letters where the
+column was mostly typed in them (:data:`ARABIC_KEYBOARD`). Month and currency names, which
+are also found by regular expressions, are folded toward the Arabic letters
+(:func:`fold_arabic`, :data:`LETTER_CLASSES`).
 
 Every vocabulary compared with folded text must be folded the same way: a word list
 written with an Arabic ``ي`` never meets a folded header otherwise.
