@@ -444,6 +444,8 @@ def contacts(
     out.print(f"[bold green]Contact plan written:[/] {run.path}")
     if run.calendar is not None:
         out.print(f"[bold green]Calendar written:[/] {run.calendar}")
+    elif ics is not None:
+        out.print(f"No calendar written to {ics}: no week of the plan has contacts.", highlight=False)
     orders = run.analysis.orders
     out.print(f"{_how_many(orders.n_input_rows, 'row')} read, {orders.n_input_rows - orders.skipped_rows:,} used, "
               f"{orders.skipped_rows:,} skipped (retention-xl report lists them on its Data issues sheet).",

@@ -219,7 +219,8 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
 @dataclass(frozen=True)
 class ContactsRun:
     """What :func:`contacts_file` did: the analysis behind the plan and the files written
-    (``calendar`` is ``None`` without an .ics file)."""
+    (``calendar`` is ``None`` without an .ics file, and when no week has contacts: a
+    calendar file must hold at least one event, RFC 5545)."""
 
     analysis: Analysis
     path: Path
@@ -257,7 +258,9 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     calendar = None
     if ics is not None:
         name = label(options.lang, "table.ContactPlan")
-        calendar = write_ics(calendar_events(analysis, options.lang), ics, name=name, force=force)
+        events = calendar_events(analysis, options.lang)
+        if events:
+            calendar = write_ics(events, ics, name=name, force=force)
     return ContactsRun(analysis, path, calendar)
 
 

@@ -287,8 +287,15 @@ def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp
     text = sheet_text(next(s for s in built.report.sheets if s.key == "contacts"))
     assert "Contacts planned in the next 12 weeks: 0;" in text and "Valuable: value at stake of - or more" in " ".join(text.split())
     assert len(built.report.table("ContactPlan").frame) == 0
-    run = contacts_file(write_inputs(tmp_path)[0], tmp_path / "p.csv", ReportOptions(as_of="2025-01-01"))
+    run = contacts_file(write_inputs(tmp_path)[0], tmp_path / "p.csv", ReportOptions(as_of="2025-01-01"),
+                        ics=tmp_path / "p.ics")
     assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [] and run.path.exists()
+    # a calendar must hold an event (RFC 5545): none is written, and the command says so
+    assert run.calendar is None and not (tmp_path / "p.ics").exists()
+    result = runner.invoke(app, ["contacts", str(tmp_path / "orders.csv"), "-o", str(tmp_path / "q.csv"),
+                                 "--ics", str(tmp_path / "q.ics"), "--as-of", "2025-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "No calendar written to" in result.output and not (tmp_path / "q.ics").exists()
 
 
 @pytest.mark.parametrize(("names", "shown"), [
