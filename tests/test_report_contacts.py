@@ -246,6 +246,25 @@ def test_an_arabic_ribbon_report_names_the_survey_and_contacts_tables_in_arabic(
     assert run.analysis.contact_log.source == "الجدول 'Contacts' في الورقة 'Contact log'"
 
 
+def test_a_feedback_sheet_left_from_a_survey_since_removed_is_not_kept_with_its_old_figures():
+    # the survey Table deleted (or emptied) after a run: the re-run left the Feedback sheet of the
+    # first run, its NPS and unhappy customers from answers the workbook no longer has, beside a fresh report
+    book = ribbon_book()
+    run_report(book)
+    assert "Feedback" in [ws.name for ws in book.sheets]
+    book.sheets["Survey"].tables._items.clear()
+    run = run_report(book)
+    assert [ws.name for ws in book.sheets] == ["Orders", "Survey", "Contact log", *run.written.sheets]
+    assert book.table("FeedbackTrend") is None and "RetentionXL_feedback" not in [n.name for n in book.names]
+    removed = "the sheet 'Feedback' of an earlier report is no longer part of the report and was removed"
+    assert removed in run.written.notes
+    again = run_report(book)  # and the survey back: the sheet is made again
+    assert removed not in again.written.notes and "Feedback" not in again.written.sheets
+    book.sheets["Survey"].tables._items.append(fx.Table(book.sheets["Survey"], "Survey",
+                                                        book.sheets["Survey"].range("B4", "E6")))
+    assert "Feedback" in run_report(book).written.sheets
+
+
 def test_an_empty_contacts_table_is_no_contact_log():
     book = fx.Book()
     log = book.add_sheet("Contact log")

@@ -21,7 +21,9 @@ sheets) pointing at the sheet; a sheet of the user's with a wanted name (an unma
 
 A re-run **updates the marked sheets in place**, so that what users build on the report
 keeps working (formulas, charts and pivots on its Tables): the Tables are kept, moved and
-resized and the rest cleared by :mod:`retention_xl.excel.live_update`, then written again.
+resized and the rest cleared by :mod:`retention_xl.excel.live_update`, then written again. A
+marked sheet the report no longer has (*Feedback* once the ``Survey`` Table is gone) is
+deleted with a note, not left with an earlier run's figures.
 
 Charts are drawn with xlwings' portable chart API (series from rows or columns, series
 names, categories, title, legend, a 0-100 % value axis) and the heatmap with its
@@ -52,7 +54,7 @@ from retention_xl.excel.live_update import (
     top_row,
 )
 from retention_xl.excel.sheet_names import report_sheet_names
-from retention_xl.excel.workbook_marks import marked_sheets, native_supported
+from retention_xl.excel.workbook_marks import marked_sheets, native_supported, sheet_marks
 from retention_xl.labels import label
 from retention_xl.layout.blocks import (
     FORMATS,
@@ -385,6 +387,12 @@ def write_report(book, report: Report, *, keep: tuple[str, ...] = (), native: bo
     skipped = None if native else _native_only(report)
     if skipped:
         notes.append(skipped)
+    marks = sheet_marks(book)
+    for key in [k for k in old if k not in {s.key for s in report.sheets}]:
+        # a sheet this report no longer has (Feedback, the survey gone): its figures are an earlier run's
+        notes.append(Notice("live_sheet_removed", sheet=old[key].name))
+        old.pop(key).delete()
+        marks[key][0].delete()
     for key, ws in old.items():  # Tables the layout moved to another report sheet: not kept
         layout = next((s for s in report.sheets if s.key == key), None)
         others = {t.name.casefold() for s in report.sheets if s is not layout for t in s.tables}

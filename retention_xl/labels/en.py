@@ -180,6 +180,7 @@ LABELS = {
     "notice.live_colour_scale": "the retention colour scale ({reason})",
     "notice.live_table_renamed": "the table {table} on sheet '{sheet}' is the report's {name}: it was given its name back, and the formulas that use it follow",
     "notice.live_table_removed": "the table {table} on sheet '{sheet}' is no longer part of the report and was removed",
+    "notice.live_sheet_removed": "the sheet '{sheet}' of an earlier report is no longer part of the report and was removed",
     "notice.live_rtl_freeze_failed": "right to left and frozen panes on sheet '{sheet}' ({reason})",
     "notice.rows_not_read": "Rows {first:,} to {last:,} of sheet '{sheet}' were not read: they are below an empty row and do not continue the order table (they leave empty a column every order fills, or fill other columns). If they are orders, write them in the table's columns and run the report again.",
     "notice.rows_not_read.one": "Row {first:,} of sheet '{sheet}' was not read: it is below an empty row and does not continue the order table (it leaves empty a column every order fills, or fills other columns). If it is an order, write it in the table's columns and run the report again.",
