@@ -19,6 +19,7 @@ from typing import Any
 
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError
+from retention_xl.labels import label
 from retention_xl.layout.blocks import Report, Sheet, Table
 
 __all__ = ["CHART_MARK", "check_table_names", "prepare_sheet", "top_row"]
@@ -140,16 +141,20 @@ def prepare_sheet(ws, sheet: Sheet, notes: list[Notice]) -> dict[str, Any]:
 
 
 def check_table_names(book, report: Report, replaced: set[str]) -> None:
-    """Table names are workbook-wide: stop before any change if one is already in use."""
+    """Table names are workbook-wide: stop before any change if one is already in use (the
+    message in the report's language)."""
     wanted = {t.name.casefold(): t.name for s in report.sheets for t in s.tables}
     for ws in book.sheets:
         if ws.name in replaced:
             continue
         for t in ws.tables:
             if t.name.casefold() in wanted:
-                raise DataError(f"sheet '{ws.name}' already has a table named {t.name}, a name the report "
-                                f"needs: rename that table (Table Design > Table Name) and run the report again")
+                raise _in(DataError(label(report.lang, "ribbon.table_taken", sheet=ws.name, table=t.name)), report.lang)
     for name in book.names:
         if name.name.casefold() in wanted:
-            raise DataError(f"the workbook already defines the name {name.name}, a table name the report "
-                            f"needs: rename it (Formulas > Name Manager) and run the report again")
+            raise _in(DataError(label(report.lang, "ribbon.name_taken", name=name.name)), report.lang)
+
+
+def _in(err: DataError, lang: str) -> DataError:
+    err.lang = lang  # its title in the report's language too (see retention_xl.excel.messages)
+    return err

@@ -435,6 +435,8 @@ LABELS = {
     "ribbon.fix.no_orders": "تحقق من الأعمدة المستخدمة، أو اختر غيرها في جدول الإعدادات (Settings) ({names}، ...)",
     "ribbon.fix.currency_column": "اكتب رأس عمود العملة بجانب '{column}' في جدول الإعدادات (Settings)، أو اترك '{currency}' فارغًا",
     "ribbon.fix.currency": "اكتب إحداها بجانب '{currency}' في جدول الإعدادات (Settings)، أو اتركه فارغًا",
+    "ribbon.table_taken": "في الورقة '{sheet}' جدول اسمه {table}، وهو اسم يحتاجه التقرير: غيّر اسم ذلك الجدول (Table Design > Table Name) ثم أعد إنشاء التقرير",
+    "ribbon.name_taken": "في المصنف اسم معرَّف {name}، وهو اسم جدول يحتاجه التقرير: غيّره (Formulas > Name Manager) ثم أعد إنشاء التقرير",
     "ribbon.fix.banner": "احذف الصفوف فوق الرأس ({first}-{last})",
     "ribbon.fix.banner.one": "احذف الصف {first} فوق الرأس",
     "ribbon.settings": "فاكتب رؤوس أعمدة {roles} بجانب {names} في جدول باسم Settings (Setting | Value)",

@@ -439,6 +439,8 @@ LABELS = {
     "ribbon.fix.no_orders": "Check the columns used, or choose others in the Settings table ({names}, ...)",
     "ribbon.fix.currency_column": "Write the currency column's header next to '{column}' in the Settings table, or leave '{currency}' blank",
     "ribbon.fix.currency": "Write one of them next to '{currency}' in the Settings table, or leave it blank",
+    "ribbon.table_taken": "sheet '{sheet}' already has a table named {table}, a name the report needs: rename that table (Table Design > Table Name) and run the report again",
+    "ribbon.name_taken": "the workbook already defines the name {name}, a table name the report needs: rename it (Formulas > Name Manager) and run the report again",
     "ribbon.fix.banner": "Delete the rows above the header ({first}-{last})",
     "ribbon.fix.banner.one": "Delete row {first} above the header",
     "ribbon.settings": "write the {roles} columns' headers next to {names} in a table named Settings (Setting | Value)",

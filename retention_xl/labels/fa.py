@@ -435,6 +435,8 @@ LABELS = {
     "ribbon.fix.no_orders": "ستون‌های به‌کاررفته را بررسی کنید، یا در جدول تنظیمات (Settings) ستون‌های دیگری برگزینید ({names}، ...)",
     "ribbon.fix.currency_column": "سرستون ستون واحد پول را کنار «{column}» در جدول تنظیمات (Settings) بنویسید، یا «{currency}» را خالی بگذارید",
     "ribbon.fix.currency": "یکی از آن‌ها را کنار «{currency}» در جدول تنظیمات (Settings) بنویسید، یا آن را خالی بگذارید",
+    "ribbon.table_taken": "برگه‌ی «{sheet}» جدولی به نام {table} دارد، نامی که گزارش به آن نیاز دارد: نام آن جدول را تغییر دهید (Table Design > Table Name) و گزارش را دوباره بسازید",
+    "ribbon.name_taken": "کارپوشه نامی به نام {name} دارد، نام جدولی که گزارش به آن نیاز دارد: آن را تغییر دهید (Formulas > Name Manager) و گزارش را دوباره بسازید",
     "ribbon.fix.banner": "ردیف\u200cهای بالای سرستون ({first}-{last}) را حذف کنید",
     "ribbon.fix.banner.one": "ردیف {first} بالای سرستون را حذف کنید",
     "ribbon.settings": "سرستون\u200cهای ستون\u200cهای {roles} را کنار {names} در جدولی به نام Settings (Setting | Value) بنویسید",

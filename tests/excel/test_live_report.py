@@ -708,6 +708,23 @@ def test_a_table_name_in_use_stops_the_run_before_any_change(sample_rows):
     assert [ws.name for ws in book.sheets] == before
 
 
+@pytest.mark.parametrize(("lang", "line"), [
+    ("ar", "تقرير الاحتفاظ بالعملاء: في الورقة 'جدولي' جدول اسمه Customers، وهو اسم يحتاجه التقرير: غيّر اسم ذلك الجدول "
+           "(Table Design > Table Name) ثم أعد إنشاء التقرير"),
+    ("fa", "گزارش نگهداشت مشتری: برگه‌ی «جدولی» جدولی به نام Customers دارد، نامی که گزارش به آن نیاز دارد: نام آن جدول "
+           "را تغییر دهید (Table Design > Table Name) و گزارش را دوباره بسازید"),
+])
+def test_a_table_name_in_use_is_said_in_the_reports_language(sample_rows, lang, line):
+    # was all English, its title too: "Retention report: sheet 'جدولي' already has a table named Customers, ..."
+    book = orders_book(sample_rows[:60])
+    mine = book.add_sheet({"ar": "جدولي", "fa": "جدولی"}[lang])
+    mine.put("A1", [["Customer", "Note"], ["a", "b"]])
+    mine.tables.add(source=mine.range("A1", "B2"), name="Customers")
+    with pytest.raises(DataError) as caught:
+        run_report(book, lang=lang)
+    assert error_message(caught.value) == line
+
+
 def test_the_orders_sheet_is_kept_even_if_marked(sample_rows):
     book = orders_book(sample_rows)
     book.names.add("RetentionXL_summary", "='Orders'!$A$1")  # e.g. a copied mark
