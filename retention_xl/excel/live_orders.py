@@ -2,7 +2,9 @@
 
 Where the orders are read from, first match wins:
 
-1. an Excel Table (ListObject) named ``Orders`` on any sheet (the template's table);
+1. an Excel Table (ListObject) named ``Orders`` on any sheet (the template's table); filled
+   rows under it in its columns (orders pasted below an empty row, which do not join the
+   Table) are not read, and a notice names them;
 2. the sheet named *Orders* (or the template's Arabic/Persian name for it): the block of
    its used range whose first row with two or more filled cells is the header;
 3. the active sheet: the current region around the active cell (the region Excel itself
@@ -121,7 +123,8 @@ class LiveOrders:
     notices : tuple of Notice
         What the reading decided that the report should say, e.g. ``rows_not_read``
         (``sheet``, ``first``, ``last``, ``count``: sheet rows below the orders that do not continue
-        their table and were left out).
+        their table and were left out), ``rows_below_table`` (the same, filled rows under the
+        Table named Orders, and ``table``).
     table : str or None
         The name of the Table read, when the orders are a Table.
     cells : str or None
@@ -278,6 +281,37 @@ def _orders_table(book):
 
 #: the other inputs of the report, never read as orders: what each holds, for messages
 _OTHER_INPUTS = {"settings": "the report's settings", "survey": "survey answers", "contacts": "a contact log"}
+
+
+#: cells under the Orders Table looked at for orders pasted there (40,000 rows of five columns)
+_BELOW_CELLS = 200_000
+
+
+def _below_table(ws, rng, name: str) -> tuple[Notice, ...]:
+    """A ``rows_below_table`` notice when rows under the Table ``name`` (range ``rng``) are filled
+    in its columns, outside other Tables: orders pasted below an empty row do not join a
+    Table, and are not read.
+
+    Only the first :data:`_BELOW_CELLS` cells below are looked at (a used range inflated by
+    formatting to row 1,048,576 is not read)."""
+    used = ws.used_range
+    top, cols = rng.row + rng.shape[0], rng.shape[1]
+    last = min(used.row + used.shape[0] - 1, top + max(_BELOW_CELLS // cols, 1) - 1)
+    if last < top:
+        return ()
+    values = ws.range((top, rng.column), (last, rng.column + cols - 1)).options(ndim=2).value
+    filled = _filled(pd.DataFrame(values, dtype=object)).to_numpy().copy()
+    for other in ws.tables:  # another Table below (the Settings ...) is no orders pasted there
+        t = other.range
+        r1, c1 = t.row - top, t.column - rng.column  # in the block read
+        r2, c2 = r1 + t.shape[0], c1 + t.shape[1]
+        if r2 > 0 and c2 > 0:
+            filled[max(r1, 0):r2, max(c1, 0):c2] = False
+    filled = filled.any(axis=1).nonzero()[0]
+    if not len(filled):
+        return ()
+    return (Notice("rows_below_table", sheet=ws.name, table=name, first=top + int(filled[0]),
+                   last=top + int(filled[-1]), count=len(filled)),)
 
 
 def _other_input(ws, rng) -> str | None:
@@ -474,6 +508,7 @@ def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
         if table.show_totals:
             values = values[:-1]
         header, c0, c1 = 0, 0, len(values[0])
+        notices = _below_table(ws, rng, table_name)
     else:
         ws = next((s for s in book.sheets if _is_orders_sheet(s.name)), None)
         located = "sheet" if ws is not None else "active"

@@ -184,6 +184,8 @@ LABELS = {
     "notice.live_rtl_freeze_failed": "right to left and frozen panes on sheet '{sheet}' ({reason})",
     "notice.rows_not_read": "Rows {first:,} to {last:,} of sheet '{sheet}' were not read: they are below an empty row and do not continue the order table (they leave empty a column every order fills, or fill other columns). If they are orders, write them in the table's columns and run the report again.",
     "notice.rows_not_read.one": "Row {first:,} of sheet '{sheet}' was not read: it is below an empty row and does not continue the order table (it leaves empty a column every order fills, or fills other columns). If it is an order, write it in the table's columns and run the report again.",
+    "notice.rows_below_table": "Rows {first:,} to {last:,} of sheet '{sheet}', below the Table {table}, were not read: they are not part of the Table. If they are orders, extend the Table over them (Table Design > Resize Table) and run the report again.",
+    "notice.rows_below_table.one": "Row {first:,} of sheet '{sheet}', below the Table {table}, was not read: it is not part of the Table. If it is an order, extend the Table over it (Table Design > Resize Table) and run the report again.",
     # order model: conventions, what the figures rest on, issues by reason
     "problem.possible_duplicate": "possible duplicate of row {detail} (kept)",
     "problem.missing_quantity": "missing quantity",

@@ -26,7 +26,8 @@ __all__ = ["CONVENTIONS", "columns_sentence", "layout_sentence", "basis_lines"]
 
 #: notice codes that state how rows became orders and amounts, in the order they are shown
 CONVENTIONS = (
-    "rows_not_read", "currency", "currency_kept", "orders_by_id", "amount_from_lines", "amount_order_total",
+    "rows_not_read", "rows_below_table", "currency", "currency_kept", "orders_by_id", "amount_from_lines",
+    "amount_order_total",
     "amount_sum_of_lines", "cancellation_documents",
     "negative_orders", "refund_column", "refund_on_returns", "statuses_excluded", "statuses_kept", "cancelled_orders",
     "customer_fallback", "emails_casefolded", "possible_duplicates", "duplicates_dropped",

@@ -258,6 +258,34 @@ def test_orders_from_an_excel_table_named_orders(sample_rows):
     assert [e for e in book.log if e[0] == "read"] == [("read", "Data", (4, 2, 55, 6), None)]
 
 
+def test_orders_pasted_below_the_orders_table_are_named_not_passed_over(sample_rows):
+    # next month's orders pasted under the Table after an empty row do not join it: the report of
+    # the Table's 50 orders said nothing of the 20 below, as if the workbook held no more
+    book = fx.Book()
+    data = book.add_sheet("Data")
+    data.put("B4", [HEADERS[:4], *(r[:4] for r in sample_rows[:50])])
+    data.tables._items.append(fx.Table(data, "Orders", data.range("B4", "E54")))
+    data.put("B56", [r[:4] for r in sample_rows[50:70]])
+    data.put("H60", [["my note", "x"]])  # beside, not below the Table: not orders
+    data.put("C80", [["Setting", "Value"], ["Period", "M"]])  # another Table below: not orders either
+    data.tables.add(source=data.range("C80", "D81"), name="Settings")
+    data.put(f"E{EXCEL_ROWS}", [[" "]])  # the used range down to the last row: not read to its end
+    run = run_report(book)
+    assert len(run.orders.frame) == 50
+    said = ("Rows 56 to 75 of sheet 'Data', below the Table Orders, were not read: they are not part of the "
+            "Table. If they are orders, extend the Table over them (Table Design > Resize Table) and run the "
+            "report again.")
+    assert said in book.app.status_bar
+    assert said in " ".join(str(v) for v in book.sheets["Summary"].values.values())
+    assert all(e[2][2] < 100_000 for e in book.log if e[0] == "read" and e[1] == "Data")
+    data.values.pop((56, 2))
+    for c in range(2, 6):
+        for r in range(57, 76):
+            data.values.pop((r, c), None)
+    run_report(book, lang="ar")
+    assert "لم يُقرأ الصف 56 من الورقة 'Data' تحت الجدول Orders" in book.app.status_bar
+
+
 def test_orders_from_the_sheet_named_orders_below_a_title(sample_rows):
     book = orders_book(sample_rows[:30], at="A4", title="Orders pasted 2024-06-01")
     book.add_sheet("Other").put("A1", [["x", "y"], [1, 2]])  # active, but Orders wins
