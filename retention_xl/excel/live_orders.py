@@ -80,6 +80,7 @@ __all__ = [
     "MAX_LIVE_CELLS",
     "ORDERS_TABLE",
     "LiveOrders",
+    "NotOrdersSheet",
     "orders_elsewhere",
     "read_orders",
     "report_language",
@@ -330,9 +331,28 @@ def _other_input(ws, rng) -> str | None:
     return None
 
 
+class NotOrdersSheet(DataError):
+    """The click came from a sheet that is not the orders: one of the report's (``holds`` =
+    ``"report"``) or another input (``"settings"``, ``"survey"``, ``"contacts"``); the ribbon
+    words it in the user's language (:mod:`~retention_xl.excel.macro`).
+
+    Attributes
+    ----------
+    sheet : str
+        The active sheet's name.
+    holds : str
+        What it is.
+    """
+
+    def __init__(self, sheet: str, holds: str):
+        what = "is a sheet of the report" if holds == "report" else f"holds {_OTHER_INPUTS[holds]}, not orders"
+        super().__init__(f"'{sheet}' {what}: go to the sheet with your orders (or name it Orders) "
+                         f"and click Build report again")
+        self.sheet, self.holds = sheet, holds
+
+
 def _go_to_orders(ws, holds: str) -> DataError:
-    return DataError(f"'{ws.name}' {holds}: go to the sheet with your orders (or name it Orders) "
-                     f"and click Build report again")
+    return NotOrdersSheet(ws.name, holds)
 
 
 #: rows at the top of a sheet looked at for a header by :func:`orders_elsewhere`, and the
@@ -518,11 +538,11 @@ def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
             ws = book.sheets.active
             report_sheets = {s.name for s in marked_sheets(book).values()}
             if ws.name in report_sheets:
-                raise _go_to_orders(ws, "is a sheet of the report")
+                raise _go_to_orders(ws, "report")
             rng, what = _active_region(book, ws)
             other = _other_input(ws, rng)
             if other is not None:
-                raise _go_to_orders(ws, f"holds {_OTHER_INPUTS[other]}, not orders")
+                raise _go_to_orders(ws, other)
             if what.startswith("The block"):
                 rng, (lo, hi) = _with_rows_below(ws, rng)
         _check_size(rng, what, ws, roles)

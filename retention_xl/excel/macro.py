@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from retention_xl.errors import (
 from retention_xl.excel.live_header import header_cells, header_gap
 from retention_xl.excel.live_orders import (
     LiveOrders,
+    NotOrdersSheet,
     orders_elsewhere,
     read_orders,
     report_language,
@@ -60,11 +62,14 @@ from retention_xl.excel.messages import (
     listed,
     settings_remedy,
 )
+from retention_xl.excel.workbook_marks import marked_sheets
 from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_report
+from retention_xl.input_sheets import INPUT_SHEETS
 from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
+from retention_xl.sources.orders_sheet import same_sheet_name
 from retention_xl.wording import counted, notice_text
 
 __all__ = ["LiveRun", "main", "run_report"]
@@ -147,7 +152,10 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         # until the orders are read, the language chosen, else that of the Settings sheet
         show.lang = lang or (options.lang if chosen else settings.lang if settings is not None else "en")
         show("reading")
-        orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
+        try:
+            orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
+        except NotOrdersSheet as err:
+            raise _not_orders(book, err, lang or (options.lang if chosen else None), settings) from None
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table
@@ -184,6 +192,26 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     if lines:  # after the status bar was given back: this line stays
         app.status_bar = f"{label(language, 'ribbon.title')}: {' '.join(lines)}"
     return LiveRun(orders, analysis, report, written, language)
+
+
+def _not_orders(book, err: NotOrdersSheet, lang: str | None, settings) -> DataError:
+    """``err`` in the language chosen, else that of the sheet clicked from (the Arabic report's
+    Summary, a Persian Settings sheet), else that of the Settings."""
+    lang = lang or _sheet_language(book, err.sheet, err.holds) or (settings.lang if settings is not None else "en")
+    message = label(lang, "ribbon.not_orders", sheet=err.sheet, holds=label(lang, f"ribbon.holds.{err.holds}"),
+                    orders=INPUT_SHEETS["orders"][lang])
+    return in_language(DataError(message), lang)
+
+
+def _sheet_language(book, sheet: str, holds: str) -> str | None:
+    """The language a report sheet or an input sheet is named in, by its name; ``None`` for
+    another name (a Table of the input on a sheet of any name)."""
+    if holds == "report":
+        key = next((k for k, ws in marked_sheets(book).items() if ws.name == sheet), None)
+        base = re.sub(r" \(\d+\)$", "", sheet).casefold()  # Summary (2), beside a sheet of the user's
+        return next((lang for lang in ("en", "ar", "fa") if key and label(lang, f"sheet.{key}").casefold() == base),
+                    None)
+    return next((lang for lang, name in INPUT_SHEETS[holds].items() if same_sheet_name(sheet, name)), None)
 
 
 def _misplaced(book, orders: LiveOrders, err: MissingColumns) -> DataError | None:

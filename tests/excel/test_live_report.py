@@ -406,6 +406,32 @@ def test_the_other_inputs_are_never_read_as_orders(sample_rows, caller, sheet, t
     assert alert["prompt"] == f"Retention report: '{sheet}' holds {holds}, not orders: {GO_TO_ORDERS}"
 
 
+ARABIC_HEADERS = ["رقم الطلب", "العميل", "تاريخ الطلب", "المبلغ", "القناة"]
+
+
+@pytest.mark.parametrize(("lang", "sheet", "line"), [
+    # clicking again right after an Arabic report: its Summary is the active sheet
+    ("ar", None, "تقرير الاحتفاظ بالعملاء: الورقة 'الملخص' من أوراق التقرير: انتقل إلى ورقة طلباتك "
+                 "(أو سمّها الطلبات) ثم انقر Build report مرة أخرى"),
+    ("fa", "تنظیمات", "گزارش نگهداشت مشتری: برگه‌ی «تنظیمات» تنظیمات گزارش را دارد، نه سفارش‌ها: به برگه‌ی "
+                      "سفارش‌هایتان بروید (یا نامش را سفارش‌ها بگذارید) و دوباره Build report را بزنید"),
+])
+def test_a_click_from_a_sheet_without_orders_is_answered_in_its_language(sample_rows, caller, lang, sheet, line):
+    # was English to an Arabic or Persian user: "Retention report: 'الملخص' is a sheet of the report: go to ..."
+    book = orders_book(sample_rows[:60], sheet="فروش")
+    book.sheets["فروش"].put("A1", [ARABIC_HEADERS])
+    if sheet is None:
+        run_report(book)
+        assert book.sheets.active.name == "الملخص"
+    else:
+        ws = book.add_sheet(sheet)
+        ws.put("A1", [["تنظیم", "مقدار"], ["دوره", "M"]])
+        book.select(ws.range("A2"))
+    caller(book)
+    retention_xl.main()
+    assert book.app.alerts[-1]["prompt"] == line
+
+
 def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows):
     book = orders_book(sample_rows[:20], sheet="Sheet1")
     mine = book.add_sheet("Dashboard")
