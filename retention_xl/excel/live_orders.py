@@ -12,7 +12,9 @@ Where the orders are read from, first match wins:
    any table. The report's other inputs are never the orders: a click from the Settings,
    Survey or Contact log sheet (in any language), or from inside a Table named Settings,
    Survey or Contacts, is refused with "go to the sheet with your orders (or name it
-   Orders)", as a click from a report sheet is. When the block read has no order columns
+   Orders)", as a click from a report sheet is; orders touching such a Table (the block
+   around the active cell takes in both) are told to leave an empty column or row between
+   them. When the block read has no order columns
    and another sheet's header names them, :func:`orders_elsewhere` names that sheet.
 
 Without a Table, the orders run from their header down to the end of the sheet's used
@@ -317,18 +319,29 @@ def _below_table(ws, rng, name: str) -> tuple[Notice, ...]:
 
 def _other_input(ws, rng) -> str | None:
     """The other input (``"settings"``, ``"survey"``, ``"contacts"``) that sheet ``ws`` is by
-    its name, or whose Table ``rng`` overlaps; else ``None``."""
+    its name, or whose Table holds the block ``rng``; else ``None``."""
     for kind in _OTHER_INPUTS:
         if named_sheet([ws.name], kind) is not None:
             return kind
+    for table, kind in _input_tables(ws, rng):
+        t = table.range
+        if t.row <= rng.row and t.column <= rng.column and t.row + t.shape[0] >= rng.row + rng.shape[0] \
+                and t.column + t.shape[1] >= rng.column + rng.shape[1]:
+            return kind
+    return None
+
+
+def _input_tables(ws, rng) -> list:
+    """``(Table, kind)`` of the other inputs' Tables on ``ws`` that the block ``rng`` overlaps."""
     r1, c1 = rng.row, rng.column
     r2, c2 = r1 + rng.shape[0] - 1, c1 + rng.shape[1] - 1
+    found = []
     for table in ws.tables:
         kind = next((k for k in _OTHER_INPUTS if table.name.casefold() == INPUT_TABLES[k].casefold()), None)
         t = table.range
         if kind and not (t.row > r2 or t.row + t.shape[0] - 1 < r1 or t.column > c2 or t.column + t.shape[1] - 1 < c1):
-            return kind
-    return None
+            found.append((table, kind))
+    return found
 
 
 class NotOrdersSheet(DataError):
@@ -341,14 +354,22 @@ class NotOrdersSheet(DataError):
     sheet : str
         The active sheet's name.
     holds : str
-        What it is.
+        What it is; ``"touching"`` when the block around the active cell takes in another
+        input's Table beside the orders (a Settings table typed right next to them).
+    table : str or None
+        That Table's name.
     """
 
-    def __init__(self, sheet: str, holds: str):
-        what = "is a sheet of the report" if holds == "report" else f"holds {_OTHER_INPUTS[holds]}, not orders"
-        super().__init__(f"'{sheet}' {what}: go to the sheet with your orders (or name it Orders) "
-                         f"and click Build report again")
-        self.sheet, self.holds = sheet, holds
+    def __init__(self, sheet: str, holds: str, table: str | None = None):
+        if holds == "touching":
+            super().__init__(f"the orders on sheet '{sheet}' touch the Table {table}: leave an empty column or row "
+                             f"between them, or make the orders a Table named Orders (select them, Ctrl+T, then "
+                             f"Table Design > Table Name), and click Build report again")
+        else:
+            what = "is a sheet of the report" if holds == "report" else f"holds {_OTHER_INPUTS[holds]}, not orders"
+            super().__init__(f"'{sheet}' {what}: go to the sheet with your orders (or name it Orders) "
+                             f"and click Build report again")
+        self.sheet, self.holds, self.table = sheet, holds, table
 
 
 def _go_to_orders(ws, holds: str) -> DataError:
@@ -543,6 +564,9 @@ def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
             other = _other_input(ws, rng)
             if other is not None:
                 raise _go_to_orders(ws, other)
+            beside = _input_tables(ws, rng)
+            if beside:
+                raise NotOrdersSheet(ws.name, "touching", beside[0][0].name)
             if what.startswith("The block"):
                 rng, (lo, hi) = _with_rows_below(ws, rng)
         _check_size(rng, what, ws, roles)

@@ -198,14 +198,19 @@ def _not_orders(book, err: NotOrdersSheet, lang: str | None, settings) -> DataEr
     """``err`` in the language chosen, else that of the sheet clicked from (the Arabic report's
     Summary, a Persian Settings sheet), else that of the Settings."""
     lang = lang or _sheet_language(book, err.sheet, err.holds) or (settings.lang if settings is not None else "en")
-    message = label(lang, "ribbon.not_orders", sheet=err.sheet, holds=label(lang, f"ribbon.holds.{err.holds}"),
-                    orders=INPUT_SHEETS["orders"][lang])
+    if err.holds == "touching":
+        message = label(lang, "ribbon.not_orders.touching", sheet=err.sheet, table=err.table)
+    else:
+        message = label(lang, "ribbon.not_orders", sheet=err.sheet, holds=label(lang, f"ribbon.holds.{err.holds}"),
+                        orders=INPUT_SHEETS["orders"][lang])
     return in_language(DataError(message), lang)
 
 
 def _sheet_language(book, sheet: str, holds: str) -> str | None:
     """The language a report sheet or an input sheet is named in, by its name; ``None`` for
     another name (a Table of the input on a sheet of any name)."""
+    if holds == "touching":
+        return None
     if holds == "report":
         key = next((k for k, ws in marked_sheets(book).items() if ws.name == sheet), None)
         base = re.sub(r" \(\d+\)$", "", sheet).casefold()  # Summary (2), beside a sheet of the user's

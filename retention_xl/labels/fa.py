@@ -440,6 +440,7 @@ LABELS = {
     "ribbon.table_taken": "برگه‌ی «{sheet}» جدولی به نام {table} دارد، نامی که گزارش به آن نیاز دارد: نام آن جدول را تغییر دهید (Table Design > Table Name) و گزارش را دوباره بسازید",
     "ribbon.name_taken": "کارپوشه نامی به نام {name} دارد، نام جدولی که گزارش به آن نیاز دارد: آن را تغییر دهید (Formulas > Name Manager) و گزارش را دوباره بسازید",
     "ribbon.not_orders": "برگه‌ی «{sheet}» {holds}: به برگه‌ی سفارش‌هایتان بروید (یا نامش را {orders} بگذارید) و دوباره Build report را بزنید",
+    "ribbon.not_orders.touching": "سفارش‌های برگه‌ی «{sheet}» به جدول {table} چسبیده‌اند: میانشان یک ستون یا ردیف خالی بگذارید، یا سفارش‌ها را جدولی به نام Orders کنید (انتخابشان کنید، Ctrl+T، سپس Table Design > Table Name) و دوباره Build report را بزنید",
     "ribbon.holds.report": "از برگه‌های گزارش است",
     "ribbon.holds.settings": "تنظیمات گزارش را دارد، نه سفارش‌ها",
     "ribbon.holds.survey": "پاسخ‌های نظرسنجی را دارد، نه سفارش‌ها",

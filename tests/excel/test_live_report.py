@@ -406,6 +406,24 @@ def test_the_other_inputs_are_never_read_as_orders(sample_rows, caller, sheet, t
     assert alert["prompt"] == f"Retention report: '{sheet}' holds {holds}, not orders: {GO_TO_ORDERS}"
 
 
+@pytest.mark.parametrize("at", ["F1", "A402"])  # right beside the orders, right below them
+def test_a_settings_table_touching_the_orders_is_said_so(sample_rows, caller, at):
+    # was "'Export' holds the report's settings, not orders: go to the sheet with your orders", on the
+    # sheet with the orders
+    book = orders_book(sample_rows, sheet="Export")
+    ws = book.sheets["Export"]
+    ws.put(at, [["Setting", "Value"], ["Period", "Q"]])
+    r, c = coordinate_from_string(at)[1], column_index_from_string(coordinate_from_string(at)[0])
+    ws.tables.add(source=ws.range((r, c), (r + 1, c + 1)), name="Settings")
+    book.select(ws.range("B5"))
+    caller(book)
+    retention_xl.main()
+    assert book.app.alerts[-1]["prompt"] == (
+        "Retention report: the orders on sheet 'Export' touch the Table Settings: leave an empty column or row "
+        "between them, or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table "
+        "Name), and click Build report again")
+
+
 ARABIC_HEADERS = ["رقم الطلب", "العميل", "تاريخ الطلب", "المبلغ", "القناة"]
 
 
