@@ -165,7 +165,8 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         try:
             cleaned = clean(orders.frame, options, first_row=orders.first_row, name=orders.source_in(language))
         except MissingColumns as err:
-            raise _misplaced(book, orders, err) or _no_header(book, orders, err, language) or in_language(err, language)
+            raise _misplaced(book, orders, err, language) or _no_header(book, orders, err, language) \
+                or in_language(err, language)
         except UnknownColumn as err:  # a column named in the Settings table: name its cell
             raise (settings and settings.unknown_column(err)) or in_language(err, language)
         except InvalidValue as err:  # a currency of the Settings table the orders do not have: name its cell
@@ -219,18 +220,19 @@ def _sheet_language(book, sheet: str, holds: str) -> str | None:
     return next((lang for lang, name in INPUT_SHEETS[holds].items() if same_sheet_name(sheet, name)), None)
 
 
-def _misplaced(book, orders: LiveOrders, err: MissingColumns) -> DataError | None:
+def _misplaced(book, orders: LiveOrders, err: MissingColumns, lang: str = "en") -> DataError | None:
     """The orders are on another sheet: the block read (on the active sheet) has at most one
-    of the customer, date and amount columns, and another sheet's header names them all."""
+    of the customer, date and amount columns, and another sheet's header names them all;
+    said in ``lang``."""
     if err.table != "orders" or len({"customer", "date", "amount"} & set(err.roles)) < 2:
         return None
     other = orders_elsewhere(book, orders)
     if other is None:
         return None
-    found = ", ".join(f"'{c}'" for c in err.columns[:6]) + (", ..." if len(err.columns) > 6 else "")
-    return DataError(f"'{orders.sheet}' has no order columns ({orders.source}: {found}); the orders seem to be on "
-                     f"sheet '{other}': go to the sheet with your orders (or name it Orders) and click Build "
-                     f"report again")
+    sep = label(lang, "settings.list_sep")
+    found = sep.join(f"'{c}'" for c in err.columns[:6]) + (f"{sep}..." if len(err.columns) > 6 else "")
+    return in_language(DataError(label(lang, "ribbon.misplaced", sheet=orders.sheet, source=orders.source_in(lang),
+                                       found=found, other=other, orders=INPUT_SHEETS["orders"][lang])), lang)
 
 
 def _no_header(book, orders: LiveOrders, err: MissingColumns, lang: str) -> HeaderNotFound | None:

@@ -466,6 +466,21 @@ def test_a_sheet_without_order_columns_points_to_the_sheet_with_them(sample_rows
         run_report(book)
 
 
+def test_a_sheet_without_order_columns_is_said_so_in_its_language(sample_rows):
+    # an Arabic dashboard clicked from: the line was English, title included
+    book = orders_book(sample_rows[:20], sheet="المبيعات")
+    book.sheets["المبيعات"].put("A1", [ARABIC_HEADERS])
+    mine = book.add_sheet("لوحة")
+    mine.put("A1", [["الشهر", "الإيرادات"], ["يناير", 1200.0], ["فبراير", 1350.0]])
+    book.select(mine.range("A1"))
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value) == (
+        "تقرير الاحتفاظ بالعملاء: لا أعمدة طلبات في الورقة 'لوحة' (الورقة 'لوحة'، الخلايا A1:B3: 'الشهر'، "
+        "'الإيرادات')؛ ويبدو أن الطلبات في الورقة 'المبيعات': انتقل إلى ورقة طلباتك (أو سمّها الطلبات) ثم انقر "
+        "Build report مرة أخرى")
+
+
 TABLE_FIRST = ("or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and "
                "click Build report again. Only if their header is then still not recognised, write the ")
 
