@@ -174,19 +174,27 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
                 raise settings.problem("currency", "currency", value=options.currency,
                                        known=label(settings.lang, "settings.list_sep").join(getattr(err, "found", ())))
             raise in_language(err, language)
+        except RetentionError as err:
+            raise in_language(err, language)
         if orders.notices:  # what the reading decided (rows left out) is said with the cleaning's
             cleaned = dataclasses.replace(cleaned, notices=orders.notices + cleaned.notices)
-        survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
-                                                                     name=t.source_in(language))
-                            for kind, t in side.items())
-        show("analysing")
-        analysis = analyse(cleaned, options, survey=survey, contacts=contacts)
-        show("laying_out")
-        report = build_report(analysis, options)
-        show("writing")
-        with _screen_frozen(app):
-            kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
-            written = write_report(book, report, keep=kept)
+        try:
+            survey, contacts = (None if t is None else clean_side_table(t.frame, kind, options, first_row=t.first_row,
+                                                                         name=t.source_in(language))
+                                for kind, t in side.items())
+        except RetentionError as err:
+            raise in_language(err, language)
+        try:
+            show("analysing")
+            analysis = analyse(cleaned, options, survey=survey, contacts=contacts)
+            show("laying_out")
+            report = build_report(analysis, options)
+            show("writing")
+            with _screen_frozen(app):
+                kept = (orders.sheet, *(t.sheet for t in side.values() if t is not None))
+                written = write_report(book, report, keep=kept)
+        except RetentionError as err:  # no usable orders ...: its title and remedy in the report's language
+            raise err if getattr(err, "lang", None) else in_language(err, language)
     lines = [notice_text(n, language) for n in orders.notices]
     if written.notes:
         lines.append(notes_line(written.notes, language))

@@ -481,6 +481,27 @@ def test_a_sheet_without_order_columns_is_said_so_in_its_language(sample_rows):
         "Build report مرة أخرى")
 
 
+def test_an_empty_orders_table_and_a_survey_without_dates_are_said_under_the_reports_title():
+    # the Arabic template's Orders Table before a paste: "Retention report: no usable orders: ... Check the
+    # columns used, or choose others in the Settings table (Customer column, ...)", title and remedy English
+    book = fx.Book()
+    ws = book.add_sheet("الطلبات")
+    ws.put("A1", [ARABIC_HEADERS])
+    ws.tables.add(source=ws.range("A1", "E2"), name="Orders")
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value) == (
+        "تقرير الاحتفاظ بالعملاء: no usable orders: the table has a header row but no rows below it. تحقق من "
+        "الأعمدة المستخدمة، أو اختر غيرها في جدول الإعدادات (Settings) (عمود العميل، عمود التاريخ، ...)")
+    ws.put("A2", [["1", "c1", dt.datetime(2024, 1, 5), 10.0, "web"]])
+    survey = book.add_sheet("الاستبيان")
+    survey.put("A1", [["ملاحظة", "نص"], ["x", "y"]])
+    survey.tables.add(source=survey.range("A1", "B2"), name="Survey")
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value).startswith("تقرير الاحتفاظ بالعملاء: الجدول 'Survey' في الورقة 'الاستبيان': ")
+
+
 TABLE_FIRST = ("or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and "
                "click Build report again. Only if their header is then still not recognised, write the ")
 
