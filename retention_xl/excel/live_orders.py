@@ -82,6 +82,7 @@ __all__ = [
     "MAX_LIVE_CELLS",
     "ORDERS_TABLE",
     "LiveOrders",
+    "NoOrderRows",
     "NotOrdersSheet",
     "orders_elsewhere",
     "read_orders",
@@ -372,6 +373,24 @@ class NotOrdersSheet(DataError):
         self.sheet, self.holds, self.table = sheet, holds, table
 
 
+class NoOrderRows(DataError):
+    """The orders found are a header without rows below it; the ribbon words it in the
+    language of the ``headers`` (:mod:`~retention_xl.excel.macro`).
+
+    Attributes
+    ----------
+    sheet, table, cells
+        Where it was read (see :func:`source_text`).
+    headers : list of str
+        The header's filled cells.
+    """
+
+    def __init__(self, sheet: str, headers: list[str], *, table: str | None = None, cells: str | None = None):
+        super().__init__(f"{source_text('en', sheet, table=table, cells=cells)} has a header but no orders below it: "
+                         f"paste the orders under the header row")
+        self.sheet, self.headers, self.table, self.cells = sheet, headers, table, cells
+
+
 def _go_to_orders(ws, holds: str) -> DataError:
     return NotOrdersSheet(ws.name, holds)
 
@@ -585,7 +604,7 @@ def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
         source = source_text("en", ws.name, cells=cells)
     block = [list(r[c0:c1]) for r in values[header:]]
     if len(block) < 2:
-        raise DataError(f"{source} has a header but no orders below it: paste the orders under the header row")
+        raise NoOrderRows(ws.name, [str(h) for h in block[0] if h is not None], table=table_name, cells=cells)
     frame = _frame(block, rng.column + c0)
     return LiveOrders(frame, rng.row + header + 1, ws.name, _right_to_left(ws), located, notices,
                       table=table_name, cells=cells)

@@ -44,11 +44,13 @@ from retention_xl.errors import (
 from retention_xl.excel.live_header import header_cells, header_gap
 from retention_xl.excel.live_orders import (
     LiveOrders,
+    NoOrderRows,
     NotOrdersSheet,
     orders_elsewhere,
     read_orders,
     report_language,
     sample_texts,
+    source_text,
 )
 from retention_xl.excel.live_settings import (
     read_settings,
@@ -156,6 +158,10 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
             orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
         except NotOrdersSheet as err:
             raise _not_orders(book, err, lang or (options.lang if chosen else None), settings) from None
+        except NoOrderRows as err:  # in the language of the header
+            where = lang or (options.lang if chosen else report_language(err.headers))
+            source = source_text(where, err.sheet, table=err.table, cells=err.cells)
+            raise in_language(DataError(label(where, "ribbon.no_rows", source=source)), where) from None
         language = lang or (options.lang if chosen else report_language(
             list(orders.frame.columns), sample_texts(orders.frame), orders.right_to_left))
         options = dataclasses.replace(options, lang=language, door="excel")  # a remedy names the Settings table

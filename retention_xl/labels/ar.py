@@ -440,6 +440,7 @@ LABELS = {
     "ribbon.table_taken": "في الورقة '{sheet}' جدول اسمه {table}، وهو اسم يحتاجه التقرير: غيّر اسم ذلك الجدول (Table Design > Table Name) ثم أعد إنشاء التقرير",
     "ribbon.name_taken": "في المصنف اسم معرَّف {name}، وهو اسم جدول يحتاجه التقرير: غيّره (Formulas > Name Manager) ثم أعد إنشاء التقرير",
     "ribbon.misplaced": "لا أعمدة طلبات في الورقة '{sheet}' ({source}: {found})؛ ويبدو أن الطلبات في الورقة '{other}': انتقل إلى ورقة طلباتك (أو سمّها {orders}) ثم انقر Build report مرة أخرى",
+    "ribbon.no_rows": "{source}: فيها رأس بلا طلبات تحته: الصق الطلبات تحت صف الرأس",
     "ribbon.not_orders": "الورقة '{sheet}' {holds}: انتقل إلى ورقة طلباتك (أو سمّها {orders}) ثم انقر Build report مرة أخرى",
     "ribbon.not_orders.touching": "الطلبات في الورقة '{sheet}' ملاصقة للجدول {table}: اترك بينهما عمودًا أو صفًا فارغًا، أو اجعل الطلبات جدولًا باسم Orders (حدّدها، ثم Ctrl+T، ثم Table Design > Table Name)، ثم انقر Build report مرة أخرى",
     "ribbon.holds.report": "من أوراق التقرير",

@@ -444,6 +444,7 @@ LABELS = {
     "ribbon.table_taken": "sheet '{sheet}' already has a table named {table}, a name the report needs: rename that table (Table Design > Table Name) and run the report again",
     "ribbon.name_taken": "the workbook already defines the name {name}, a table name the report needs: rename it (Formulas > Name Manager) and run the report again",
     "ribbon.misplaced": "'{sheet}' has no order columns ({source}: {found}); the orders seem to be on sheet '{other}': go to the sheet with your orders (or name it {orders}) and click Build report again",
+    "ribbon.no_rows": "{source} has a header but no orders below it: paste the orders under the header row",
     "ribbon.not_orders": "'{sheet}' {holds}: go to the sheet with your orders (or name it {orders}) and click Build report again",
     "ribbon.not_orders.touching": "the orders on sheet '{sheet}' touch the Table {table}: leave an empty column or row between them, or make the orders a Table named Orders (select them, Ctrl+T, then Table Design > Table Name), and click Build report again",
     "ribbon.holds.report": "is a sheet of the report",

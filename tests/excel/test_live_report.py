@@ -567,6 +567,16 @@ def test_header_without_orders_is_a_clear_error():
         read_orders(book)
 
 
+def test_a_header_without_orders_is_said_in_the_headers_language():
+    # was "Retention report: Sheet 'الطلبات', cells A1:E1 has a header but no orders below it: ..."
+    book = fx.Book()
+    book.add_sheet("الطلبات").put("A1", [ARABIC_HEADERS])
+    with pytest.raises(DataError) as err:
+        run_report(book)
+    assert error_message(err.value) == ("تقرير الاحتفاظ بالعملاء: الورقة 'الطلبات'، الخلايا A1:E1: فيها رأس بلا "
+                                        "طلبات تحته: الصق الطلبات تحت صف الرأس")
+
+
 @pytest.mark.parametrize("headers, rtl, texts, lang", [
     (HEADERS, None, [], "en"),
     (["رقم العميل", "تاريخ الطلب", "المبلغ"], None, [], "ar"),
