@@ -378,6 +378,8 @@ def read_settings(book) -> LiveSettings:
         ws, table = found
         rng = table.range
         rows = rng.options(ndim=2).value
+        if table.show_totals:  # its Total Row ('Total' under the names) is no setting
+            rows = rows[:-1]
         # the cell named in messages; a host whose ranges do not say their column (a stand-in): A
         return settings_from_rows(rows, ws.name, rng.row + 1, first_column=getattr(rng, "column", 1),
                                   table=table.name)

@@ -46,6 +46,15 @@ def test_a_settings_table_chooses_columns_period_language_and_money():
     assert found.cells["period"] == "cell B6 of sheet 'Settings'" and found.names["period"] == "Period"
 
 
+def test_a_settings_table_with_a_total_row_is_read_without_it():
+    # Table Design > Total Row writes 'Total' under the names: the report stopped with "cell A6 of
+    # sheet 'Settings': unknown setting 'Total'; ..." instead of quarterly periods
+    book = book_with([["Period", "Q"], ["Margin", "30%"], ["Total", 2.0]])
+    book.sheets["Settings"].tables["Settings"].show_totals = True
+    found = read_settings(book)
+    assert (found.options.period, found.options.margin) == ("Q", 0.3)
+
+
 def test_a_plain_settings_sheet_in_arabic_works_without_a_table():
     found = read_settings(book_with([["الفترة", "Y"], ["عمود العميل", "Client"]], table=False, sheet="الإعدادات"))
     assert found.options.period == "Y" and found.options.roles.customer == "Client"
