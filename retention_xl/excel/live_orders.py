@@ -75,12 +75,14 @@ from retention_xl.errors import DataError, RetentionError
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
 from retention_xl.input_sheets import INPUT_TABLES
 from retention_xl.labels import label
+from retention_xl.wording import counted
 from retention_xl.sources.orders_sheet import named_sheet, orders_sheet
 from retention_xl.sources.table_shape import column_letter, trim_blank_rows, unique_headers
 
 __all__ = [
     "MAX_LIVE_CELLS",
     "ORDERS_TABLE",
+    "TooLarge",
     "LiveOrders",
     "NoOrderRows",
     "NotOrdersSheet",
@@ -472,11 +474,11 @@ def _with_rows_below(ws, region):
     return box, (lo, lo + region.shape[1])
 
 
-def _needed_columns(ws, rng, roles: dict[str, str], table: bool) -> tuple[list[str], int]:
+def _needed_columns(ws, rng, roles: dict[str, str], table: bool) -> tuple[list[str], int, list[str]]:
     """The columns the report would use from the block ``rng`` (its role columns, the customer's
     fallbacks, and those by which a known export is recognised, e.g. Shopify's 'Lineitem
-    quantity'), found from the header in its first rows, and the number of columns of the
-    header; ``([], 0)`` when no header names them. Only the first rows are read (and at most
+    quantity'), found from the header in its first rows, the number of columns of the header
+    and its names; ``([], 0, [])`` when no header names them. Only the first rows are read (and at most
     :data:`_HEAD_COLUMNS` columns)."""
     rows, cols = min(rng.shape[0], _HEAD_ROWS), min(rng.shape[1], _HEAD_COLUMNS)
     values = ws.range((rng.row, rng.column), (rng.row + rows - 1, rng.column + cols - 1)).options(ndim=2).value
@@ -486,12 +488,12 @@ def _needed_columns(ws, rng, roles: dict[str, str], table: bool) -> tuple[list[s
                                for i, h in enumerate(values[header][c0:c1]))
         found = detect_columns(names, **roles)
     except RetentionError:
-        return [], 0
+        return [], 0, []
     layout = recognise_layout(names) if found.layout not in ("generic", "invoice_lines") else None
     by_key = {header_key(n): n for n in reversed(names)}
     signature = next((g for g in layout.signature if all(header_key(h) in by_key for h in g)), ()) if layout else ()
     needed = [*found.used().values(), *found.fallbacks(), *(by_key[header_key(h)] for h in signature)]
-    return list(dict.fromkeys(needed)), len(names)
+    return list(dict.fromkeys(needed)), len(names), names
 
 
 def _inflated(ws, rng) -> bool:
@@ -517,29 +519,55 @@ def _check_size(rng, what: str, ws=None, roles: dict[str, str] | None = None) ->
     >>> _check_size(Block(), "The used range of sheet 'Orders'")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    retention_xl.errors.DataError: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells), more than the 5,000,000 cells a report reads from Excel: ...
+    retention_xl.excel.live_orders.TooLarge: The used range of sheet 'Orders' is A1:E1048576 (1,048,576 rows x 5 columns = 5,242,880 cells), more than the 5,000,000 cells a report reads from Excel: ...
     """
     rows, cols = rng.shape
     cells = rows * cols
     if cells <= MAX_LIVE_CELLS:
         return
     table = what.startswith("Table")
-    needed, width = _needed_columns(ws, rng, roles or {}, table) if ws is not None else ([], 0)
-    if needed and len(needed) < width:
-        listed = ", ".join(f"'{c}'" for c in needed)
-        hint = (f"keep only the order rows and the {len(needed)} columns the report uses ({listed}); "
-                + (f"the other {width - len(needed):,} columns can be deleted" if width - len(needed) > 1
-                   else "the other column can be deleted"))
-    else:
-        hint = "keep only the order rows and the columns the report needs"
-    if not table and (ws is None or _inflated(ws, rng)):
-        hint += (" (Excel counts empty cells that were once formatted or filled: delete the empty rows"
-                 " below and columns right of the orders), or make the orders a table named Orders (Ctrl+T)")
-    raise DataError(
-        f"{what} is {_address(rng.row, rng.column, rows, cols)} ({rows:,} rows x {cols:,} columns = "
-        f"{cells:,} cells), more than the {MAX_LIVE_CELLS:,} cells a report reads from Excel: {hint}; "
-        f"for more orders, save them as CSV and run: retention-xl report orders.csv -o report.xlsx"
-    )
+    needed, width, headers = _needed_columns(ws, rng, roles or {}, table) if ws is not None else ([], 0, [])
+    raise TooLarge(kind="table" if table else "block" if what.startswith("The block") else "used",
+                   what=what, sheet=getattr(ws, "name", None), address=_address(rng.row, rng.column, rows, cols),
+                   rows=rows, cols=cols, needed=needed if needed and len(needed) < width else [],
+                   other=width - len(needed), inflated=not table and (ws is None or _inflated(ws, rng)),
+                   headers=headers)
+
+
+class TooLarge(DataError):
+    """The block to read is larger than :data:`MAX_LIVE_CELLS` cells; :meth:`text` words it in
+    a language (the ribbon: :mod:`~retention_xl.excel.macro`), the message is the English.
+
+    Attributes
+    ----------
+    parts : dict
+        ``kind`` ("table", "block", "used"), ``what`` (in English), ``sheet``, ``address``,
+        ``rows``, ``cols``, ``needed`` (the columns the report uses, when fewer than the
+        header's), ``other`` (the header's other columns), ``inflated``.
+    headers : list of str
+        The header's names, where they were found (for the language).
+    """
+
+    def __init__(self, *, headers: list[str], **parts):
+        self.parts, self.headers = parts, headers
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        p = self.parts
+        if p["kind"] == "table" or p["sheet"] is None:
+            what = p["what"] if lang == "en" or p["sheet"] is None else source_text(lang, p["sheet"], table=ORDERS_TABLE)
+        else:
+            what = label(lang, f"ribbon.too_large.{p['kind']}", sheet=p["sheet"])
+        if p["needed"]:
+            listed = label(lang, "settings.list_sep").join(f"'{c}'" for c in p["needed"])
+            hint = label(lang, counted("ribbon.too_large.columns", p["other"], lang), count=len(p["needed"]),
+                         listed=listed, other=p["other"])
+        else:
+            hint = label(lang, "ribbon.too_large.rows")
+        if p["inflated"]:
+            hint += label(lang, "ribbon.too_large.inflated")
+        return label(lang, "ribbon.too_large", what=what, address=p["address"], rows=p["rows"], cols=p["cols"],
+                     cells=p["rows"] * p["cols"], limit=MAX_LIVE_CELLS, hint=hint)
 
 
 def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:

@@ -46,6 +46,7 @@ from retention_xl.excel.live_orders import (
     LiveOrders,
     NoOrderRows,
     NotOrdersSheet,
+    TooLarge,
     orders_elsewhere,
     read_orders,
     report_language,
@@ -158,6 +159,10 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
             orders = read_orders(book, {r: c for r, c in dataclasses.asdict(options.roles).items() if c})
         except NotOrdersSheet as err:
             raise _not_orders(book, err, lang or (options.lang if chosen else None), settings) from None
+        except TooLarge as err:  # in the language chosen, else the header's, else the Settings'
+            where = lang or (options.lang if chosen else None) or report_language(err.headers)
+            where = where if where != "en" or lang or chosen or settings is None else settings.lang
+            raise in_language(DataError(err.text(where)), where) from None
         except NoOrderRows as err:  # in the language of the header
             where = lang or (options.lang if chosen else report_language(err.headers))
             source = source_text(where, err.sheet, table=err.table, cells=err.cells)

@@ -1059,6 +1059,22 @@ def test_formatted_whole_columns_are_refused_with_one_line(sample_rows, caller):
     assert [ws.name for ws in book.sheets] == ["Orders"]
 
 
+def test_formatted_whole_columns_are_refused_in_the_headers_language(sample_rows, caller):
+    # an Arabic orders sheet got "Retention report: The used range of sheet 'الطلبات' is A1:E1048576 ..."
+    book = orders_book(sample_rows[:20], sheet="الطلبات")
+    book.sheets["الطلبات"].put("A1", [ARABIC_HEADERS])
+    book.sheets["الطلبات"].put(f"E{EXCEL_ROWS}", [[0.0]])
+    caller(book)
+    retention_xl.main()
+    (alert,) = book.app.alerts
+    assert alert["prompt"] == (
+        "تقرير الاحتفاظ بالعملاء: النطاق المستخدم في الورقة 'الطلبات' هو A1:E1048576 (الصفوف: 1,048,576، الأعمدة: 5، "
+        "الخلايا: 5,242,880)، وهذا أكثر مما يقرؤه التقرير من Excel (الخلايا: 5,000,000): أبقِ صفوف الطلبات والأعمدة "
+        "الـ4 التي يستخدمها التقرير فقط ('العميل'، 'تاريخ الطلب'، 'المبلغ'، 'رقم الطلب')؛ ويمكن حذف العمود الآخر؛ "
+        "ولطلبات أكثر احفظها بصيغة CSV وشغّل: retention-xl report orders.csv -o report.xlsx")
+    assert _small_reads(book)
+
+
 def test_an_orders_table_near_the_limit_is_refused_before_reading(sample_rows):
     book = fx.Book()
     data = book.add_sheet("Data")
