@@ -566,8 +566,12 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     row_live_used[sale_rows] = True
     if level == "line":
         row_live_used &= l_ok
+    # a date is the same date whether Excel made it a date or kept it as text ('2024-03-13 20:12')
+    instant = pd.factorize(t_ns)[0]
+    same_date = np.where(d_ok, instant, np.where(dcol.codes >= 0, instant.max(initial=-1) + 1 + dcol.codes, -1))
     dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues,
-                                 ocol is not None and level in ("order", "row"), line_value if level != "order" else None)
+                                 ocol is not None and level in ("order", "row"), line_value if level != "order" else None,
+                                 {cols.date: same_date})
     if dup_notice is not None:
         notices.append(dup_notice)
         if level == "row":  # a row proven a duplicate is not an order
@@ -801,19 +805,23 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
 
 
 def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,
-                    issues: list, proven: bool, line_value: np.ndarray | None) -> Notice | None:
+                    issues: list, proven: bool, line_value: np.ndarray | None,
+                    same: dict[str, np.ndarray] | None = None) -> Notice | None:
     """Rows equal in every column to an earlier usable row: listed as possible duplicates and
     kept, or, when ``proven`` (order totals under one order id), listed as duplicates and not used.
 
     Duplicates agree on the role columns first; only those rows are compared on the other columns.
+    ``same`` gives a role column's rows as codes of what they mean (the date column's: one
+    code per instant, a date cell and its text alike), in place of its values'.
     """
     cand = np.flatnonzero(usable)
-    for c in data.values():  # a column whose every value is different (order ids) has no duplicates
-        if len(c.counts) and c.counts.max() <= 1 and np.count_nonzero(c.codes[cand] < 0) <= 1:
+    codes = {name: (same or {}).get(name, c.codes) for name, c in data.items()}
+    for c in codes.values():  # a column whose every value is different (order ids) has no duplicates
+        if (c >= 0).any() and np.bincount(c[c >= 0]).max() <= 1 and np.count_nonzero(c[cand] < 0) <= 1:
             return None
     key = np.zeros(len(cand), dtype="int64")
-    for c in data.values():
-        key = pd.factorize(key * (len(c.uniques) + 1) + c.codes[cand].astype("int64") + 1)[0].astype("int64")
+    for c in codes.values():
+        key = pd.factorize(key * (int(c.max(initial=-1)) + 2) + c[cand].astype("int64") + 1)[0].astype("int64")
     maybe = pd.Series(key).duplicated(keep=False).to_numpy()
     if not maybe.any():
         return None
