@@ -566,12 +566,15 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     row_live_used[sale_rows] = True
     if level == "line":
         row_live_used &= l_ok
-    # a date is the same date whether Excel made it a date or kept it as text ('2024-03-13 20:12')
-    instant = pd.factorize(t_ns)[0]
-    same_date = np.where(d_ok, instant, np.where(dcol.codes >= 0, instant.max(initial=-1) + 1 + dcol.codes, -1))
+    # a date, an amount, a customer id is the same whether Excel made it a date or a number or
+    # kept it as text ('2024-03-13 20:12', '51.63', '1254'): compared on what it was read as
+    same = {cols.date: _same_codes(dcol.codes, dr.values, dr.problem == None),  # noqa: E711
+            cols.customer: _same_codes(cust.codes, ids_u.to_numpy(dtype=object), ~cust.blank & ~cust.null)}
+    for name, reading in (la.readings or {}).items():
+        same[name] = _same_codes(data[name].codes, reading.values, reading.problem == None)  # noqa: E711
     dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues,
                                  ocol is not None and level in ("order", "row"), line_value if level != "order" else None,
-                                 {cols.date: same_date})
+                                 same)
     if dup_notice is not None:
         notices.append(dup_notice)
         if level == "row":  # a row proven a duplicate is not an order
@@ -802,6 +805,22 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
                       statuses_more=out_more, kept=kept or "-", kept_more=kept_more, tally=frozen)
     return Notice("statuses_kept", column=column, kept=kept, kept_more=kept_more, tally=frozen)
+
+
+def _same_codes(codes: np.ndarray, meaning, read: np.ndarray) -> np.ndarray:
+    """Row codes of a column whose distinct values (``codes`` into them) are merged where they
+    read as the same ``meaning`` (per distinct value; ``read`` where it was read), for
+    :func:`_identical_rows`.
+
+    >>> _same_codes(np.array([0, 1, 2, -1]), np.array([5.0, 5.0, 7.0]), np.array([True, True, False])).tolist()
+    [0, 0, 3, -1]
+    """
+    if not len(meaning):
+        return codes
+    merged = pd.factorize(pd.Series(np.asarray(meaning)[read], dtype=object))[0]
+    per_value = np.arange(len(meaning)) + (merged.max(initial=-1) + 1)
+    per_value[read] = merged
+    return np.where(codes >= 0, per_value[np.maximum(codes, 0)], -1)
 
 
 def _identical_rows(raw: pd.DataFrame, data: dict, others: list[int], usable: np.ndarray, rows: np.ndarray,

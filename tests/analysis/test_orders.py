@@ -280,12 +280,16 @@ def test_duplicates_compare_every_column():
     assert result.issues["amount"].tolist() == [5.0]
 
 
-def test_a_row_pasted_twice_is_a_duplicate_whether_its_date_is_a_date_or_text():
-    # last month's export pasted (Excel made its dates dates) and this month's below it (left as text),
-    # the two overlapping by an order: #30 was read as one order of two lines, 60.00 instead of 30.00
+@pytest.mark.parametrize("as_text", ["date", "amount", "customer"])
+def test_a_row_pasted_twice_is_a_duplicate_whether_excel_read_its_cells_or_kept_them_as_text(as_text):
+    # last month's export pasted (Excel made its dates dates, its numbers numbers) and this month's
+    # below it (left as text), the two overlapping by an order: #30 was read as one order of two lines,
+    # 60.00 instead of 30.00
     at = [dt.datetime(2024, 3, 1, 20, 12) + dt.timedelta(hours=7 * i) for i in range(61)]
-    first = [(f"#{i}", f"c{i % 9}", at[i], float(i)) for i in range(1, 31)]
-    again = [(f"#{i}", f"c{i % 9}", at[i].strftime("%Y-%m-%d %H:%M"), float(i)) for i in range(30, 61)]
+    first = [(f"#{i}", float(1000 + i % 9), at[i], float(i)) for i in range(1, 31)]
+    again = [(f"#{i}", f"{1000 + i % 9}" if as_text == "customer" else float(1000 + i % 9),
+              at[i].strftime("%Y-%m-%d %H:%M") if as_text == "date" else at[i],
+              f"{i:.2f}" if as_text == "amount" else float(i)) for i in range(30, 61)]
     raw = pd.DataFrame(first + again, columns=["Order id", "Customer", "Date", "Amount"], dtype=object)
     result = clean_orders(raw)
     assert issues_of(result) == [(32, "", "", "duplicate of row 31", "skipped")]
