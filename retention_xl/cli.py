@@ -104,12 +104,15 @@ def order_reading(
 
 def plan_settings(
     period: Annotated[str, typer.Option("--period", "-p", help="Cohort and KPI period: M (month), W, Q or Y.")] = "M",
-    window: Annotated[int | None, typer.Option(
-        "--window", help="Activity window in days (default 90; Q 180, Y 366): lost customers are beyond it.")] = None,
-    margin: Annotated[float, typer.Option(
-        "--margin", help="Profit margin for both CLVs and the values at stake (1 = revenue).")] = 1.0,
-    horizon: Annotated[int, typer.Option("--horizon", help="Months predicted by the purchase models.")] = 12,
-    discount: Annotated[float, typer.Option("--discount", help="Discount rate per month of the predicted CLV.")] = 0.01,
+    window: Annotated[str | None, typer.Option(
+        "--window", metavar="DAYS", help="Activity window in days (default 90; Q 180, Y 366): lost customers are beyond it.")] = None,
+    margin: Annotated[str, typer.Option(
+        "--margin", metavar="FRACTION",
+        help="Profit margin for both CLVs and the values at stake (1 = revenue; 0.3 or 30%).")] = "1",
+    horizon: Annotated[str, typer.Option(
+        "--horizon", metavar="MONTHS", help="Months predicted by the purchase models.")] = "12",
+    discount: Annotated[str, typer.Option(
+        "--discount", metavar="FRACTION", help="Discount rate per month of the predicted CLV (0.01 or 1%).")] = "0.01",
     lang: LangOpt = "en",
     survey: Annotated[Path | None, typer.Option(
         "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
@@ -119,14 +122,18 @@ def plan_settings(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Day the contact plan is for: YYYY-MM-DD, a Solar Hijri date such as 1402/10/15, or "
                         "'today' (default: the day of the last order in the data).")] = None,
-    quiet_days: Annotated[int, typer.Option(
-        "--quiet-days", help="Days after a logged contact before the next one (a call-back excepted).")] = 30,
-    contact_weeks: Annotated[int, typer.Option("--contact-weeks", help="Weeks the contact plan covers.")] = 12,
+    quiet_days: Annotated[str, typer.Option(
+        "--quiet-days", metavar="DAYS",
+        help="Days after a logged contact before the next one (a call-back excepted).")] = "30",
+    contact_weeks: Annotated[str, typer.Option(
+        "--contact-weeks", metavar="WEEKS", help="Weeks the contact plan covers.")] = "12",
 ) -> dict[str, object]:
     """What the analysis and the contact plan are computed with (the values at stake are
     predicted CLVs: the horizon and the discount change them too)."""
-    return {"period": period, "window_days": window, "margin": margin, "horizon": horizon, "discount": discount,
-            "lang": lang, "as_of": _as_of(as_of), "quiet_days": quiet_days, "contact_weeks": contact_weeks}
+    return {"period": period, "window_days": _number(window, "window_days"), "margin": _number(margin, "margin", percent=True),
+            "horizon": _number(horizon, "horizon"), "discount": _number(discount, "discount", percent=True),
+            "lang": lang, "as_of": _as_of(as_of), "quiet_days": _number(quiet_days, "quiet_days"),
+            "contact_weeks": _number(contact_weeks, "contact_weeks")}
 
 
 def engine_settings(
@@ -134,9 +141,9 @@ def engine_settings(
         "--engine", help="What computes the report: auto (pandas when it fits, DuckDB for Parquet datasets, "
                          "databases and long files), pandas, duckdb or spark.")] = "auto",
     memory_limit: Annotated[str | None, typer.Option("--memory-limit", help="DuckDB's memory limit, e.g. 4GB.")] = None,
-    customers_limit: Annotated[int, typer.Option(
-        "--customers-limit",
-        help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")] = 100_000,
+    customers_limit: Annotated[str, typer.Option(
+        "--customers-limit", metavar="CUSTOMERS",
+        help="Customers the Customers sheet keeps at most; the full table is written beside the workbook.")] = "100000",
     table: Annotated[str | None, typer.Option("--table", help="Table to read from a database or Spark.")] = None,
     query: Annotated[str | None, typer.Option("--query", help="SELECT to run on a database or Spark.")] = None,
     staging_dir: Annotated[Path | None, typer.Option(
@@ -145,7 +152,7 @@ def engine_settings(
 ) -> dict[str, object]:
     """Where a large report is read from and what computes it (``report`` only: the figures
     are the same whatever the engine)."""
-    return {"engine": engine, "memory_limit": memory_limit, "customers_limit": customers_limit}
+    return {"engine": engine, "memory_limit": memory_limit, "customers_limit": _number(customers_limit, "customers_limit")}
 
 
 def takes(*groups: Callable[..., dict]) -> Callable[[Callable], Callable]:
@@ -278,6 +285,33 @@ def _as_of(day: str | None):
 
         return dt.date.today()
     return day.strip()
+
+
+def _number(text: str | None, option: str, *, percent: bool = False) -> int | float | None:
+    """A number typed for a flag, as the Settings sheet reads one: digits 0-9, Arabic-Indic or
+    Persian (``٩٠``), the Arabic decimal sign (``٠٫٣``) and, for a fraction, a percent sign for
+    hundredths (``30%``, ``٣٠٪``). Whether it is in range is the options' check; text that is
+    no number is an error naming the option (its flag, once worded for the command line).
+
+    >>> _number("٩٠", "window_days"), _number("٣٠٪", "margin", percent=True), _number("0.5", "margin")
+    (90, 0.3, 0.5)
+    """
+    if text is None:
+        return None
+    from retention_xl.analysis.numerals import clean_string
+
+    typed = clean_string(text).replace("٫", ".").replace("\u2212", "-")
+    hundredths = percent and typed.endswith(("%", "٪"))
+    if hundredths:
+        typed = typed[:-1].strip()
+    try:
+        value: int | float = int(typed)
+    except ValueError:
+        try:
+            value = float(typed)
+        except ValueError:
+            raise InvalidValue(f"{option} must be a number, got {text!r}", option=option) from None
+    return value / 100 if hundredths else value
 
 
 def _dayfirst(order: str | None) -> bool | None:

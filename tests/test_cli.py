@@ -658,6 +658,16 @@ def test_report_file_checks_the_output_name_before_reading(tmp_path):
     (["--memory-limit", "1MB"], "Error: --memory-limit must be at least 64MiB, got '1MB'"),
     (["--date-order", "ymd"], "Error: --date-order must be dmy (day/month/year) or mdy"),
     (["--customer", " "], "Error: --customer must be a column name, got ' '"),
+    # text where a number goes: one line naming the flag and exit code 1, not click's usage box and code 2
+    (["--window", "ninety"], "Error: --window must be a number, got 'ninety'"),
+    (["--window", "90.5"], "Error: --window must be a whole number, got 90.5"),
+    (["--margin", "30 percent"], "Error: --margin must be a number, got '30 percent'"),
+    (["--horizon", "a year"], "Error: --horizon must be a number, got 'a year'"),
+    (["--discount", "1%%"], "Error: --discount must be a number, got '1%%'"),
+    (["--quiet-days", "30d"], "Error: --quiet-days must be a number, got '30d'"),
+    (["--contact-weeks", "twelve"], "Error: --contact-weeks must be a number, got 'twelve'"),
+    (["--customers-limit", "10k"], "Error: --customers-limit must be a number, got '10k'"),
+    (["--window", "90%"], "Error: --window must be a number, got '90%'"),
 ])
 def test_an_option_error_names_the_flag_not_the_setting(args, said, tmp_path):
     result = runner.invoke(app, ["report", "--sample", "-o", str(tmp_path / "r.xlsx"), *args])
@@ -666,6 +676,18 @@ def test_an_option_error_names_the_flag_not_the_setting(args, said, tmp_path):
     if args[0] not in OWN_OPTIONS["report"]:  # contacts says it the same way
         plan = runner.invoke(app, ["contacts", "--sample", "-o", str(tmp_path / "p.csv"), *args])
         assert plan.exit_code == 1 and _said(plan).startswith(said), _said(plan)
+
+
+def test_numbers_are_typed_as_the_settings_sheet_takes_them():
+    # Arabic-Indic and Persian digits, the Arabic decimal sign and a percent sign for a fraction:
+    # "--margin 30%" was click's usage error (exit code 2), now 0.3 as on the Settings sheet
+    from retention_xl.cli import engine_settings, plan_settings
+
+    typed = plan_settings(window="١٢٠", margin="30%", horizon="۶", discount="٢٪", quiet_days="۱۴", contact_weeks="٨")
+    assert {k: typed[k] for k in ("window_days", "margin", "horizon", "discount", "quiet_days", "contact_weeks")} \
+        == {"window_days": 120, "margin": 0.3, "horizon": 6, "discount": 0.02, "quiet_days": 14, "contact_weeks": 8}
+    assert plan_settings(margin="٠٫٢٥")["margin"] == 0.25 and plan_settings()["margin"] == 1
+    assert engine_settings(customers_limit="٥٠٠")["customers_limit"] == 500
 
 
 def test_validate_names_the_holdout_start_by_its_flag(cdnow_csv):
