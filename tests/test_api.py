@@ -4,6 +4,7 @@ import ast
 import functools
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -308,6 +309,28 @@ def test_arrow_dates_before_1677_are_out_of_range_not_wrapped_into_the_future():
         orders = rx.read_orders(frame)
         assert orders.issues[["row", "problem"]].values.tolist() == [[3, "date_out_of_range"]], kind
         assert orders.frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-03-01"]
+
+
+def test_arrow_zoned_timestamps_keep_their_local_time_as_pandas_zoned_ones_do():
+    # pd.read_parquet(..., dtype_backend="pyarrow") of a shop's export in Paris time: by hand,
+    # a's first order is on 31 December at 23:30 (10.00), the second on 1 January at 00:30
+    # (20.00), so the December cohort's P0 revenue is 10.00; read in UTC it was 30.00 (both
+    # orders in December) and a UserWarning was printed
+    import pyarrow as pa
+
+    stamps = pd.to_datetime(["2023-12-31 23:30", "2024-01-01 00:30", "2024-01-31 23:00"]).tz_localize("Europe/Paris")
+    zoned = pd.DataFrame({"Customer": ["a", "a", "b"], "Date": stamps, "Amount": [10.0, 20.0, 30.0]})
+    arrow = zoned.astype({"Date": pd.ArrowDtype(pa.timestamp("us", tz="Europe/Paris"))})
+    for frame in (zoned, arrow):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            orders = rx.read_orders(frame)
+        assert orders.frame.sort_values("row")["date"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+            "2023-12-31 23:30", "2024-01-01 00:30", "2024-01-31 23:00"]
+        assert [n.code for n in orders.notices] == ["date_time_zone"]
+        revenue = rx.cohort_table(frame, show="revenue")
+        assert revenue.index.tolist() == ["2023-12", "2024-01"] and revenue["P0"].tolist() == [10.0, 30.0]
+        assert revenue.loc["2023-12", "P1"] == 20.0
 
 
 def test_a_column_of_lists_is_compared_as_its_text_not_a_type_error():

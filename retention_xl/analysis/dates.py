@@ -202,8 +202,9 @@ def parse_dates(
 
 
 def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_localize(None)
+    arrow_zone = getattr(getattr(values.dtype, "pyarrow_dtype", None), "tz", None)  # dtype_backend="pyarrow"
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or arrow_zone:
+        values = values.dt.tz_localize(None)  # the local time, as the export wrote it, not UTC
         reading.notices.append(Notice("date_time_zone", column=column))
     elif values.dtype == object:
         values = pd.Series(pd.to_datetime(values, errors="coerce"))
