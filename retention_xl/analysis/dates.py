@@ -151,7 +151,7 @@ def parse_dates(
     kind = values.dtype.kind
     if kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype) or kind in "iuf":
         if kind in "iuf":
-            _read_numbers(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), column, w)
+            _read_number_values(values.to_numpy(dtype=float, na_value=np.nan), reading, np.arange(n), w, column, lunar)
         else:
             _read_datetimes(values, reading, np.arange(n), column)
         if swapped:  # a slice of a column pasted the other way round: its real dates too
@@ -179,7 +179,7 @@ def parse_dates(
         _read_datetime_objects(values.iloc[idx], reading, idx, column)
     if is_num.any():
         idx = np.flatnonzero(is_num)
-        _read_numbers(values.iloc[idx].astype(float).to_numpy(), reading, idx, column, w)
+        _read_number_values(values.iloc[idx].astype(float).to_numpy(), reading, idx, w, column, lunar)
     text_serials = np.zeros(n, bool)
     if is_text.any():
         idx = np.flatnonzero(is_text)
@@ -231,12 +231,25 @@ def _read_datetime_objects(values: pd.Series, reading: DateReading, idx: np.ndar
     reading.problem[idx[unread]] = "not_a_date"  # a date pandas cannot hold
 
 
+def _read_number_values(x: np.ndarray, reading: DateReading, idx: np.ndarray, w: np.ndarray, column: str,
+                        lunar: bool | None) -> None:
+    """The numbers of a date column: an 8-digit year-month-day number is read as its digits
+    are as text (20230115; 14020115, a Solar Hijri date, converted; a year before 1900 out
+    of range), the others as Excel serials."""
+    compact = (x == np.floor(x)) & (x >= 13_000_101) & (x <= 22_001_231)
+    if compact.any():
+        digits = pd.Series(x[compact].astype("int64").astype(str), dtype=object)
+        _read_text(digits, reading, idx[compact], w, None, column, lunar)
+    _read_numbers(x[~compact], reading, idx[~compact], column, w)
+
+
 def _read_numbers(x: np.ndarray, reading: DateReading, idx: np.ndarray, column: str, w: np.ndarray) -> None:
-    """Excel serials; 8-digit numbers such as 20230115 or 14020115 as year-month-day."""
+    """Excel serials; 8-digit Gregorian numbers such as 20230115 as year-month-day."""
     lo, hi = SERIAL_RANGE
     serial = (x >= lo) & (x < hi)
     reading.values[idx[serial]] = excel_serial_to_datetime(x[serial])
-    compact = ~serial & (x == np.floor(x)) & (x >= 13_000_101) & (x <= 22_001_231)
+    # Gregorian only: a Hijri year (14020115) is read as text by _read_number_values
+    compact = ~serial & (x == np.floor(x)) & (x >= 19_000_101) & (x <= 22_001_231)
     if compact.any():
         k = x[compact].astype("int64")
         sub = np.flatnonzero(compact)

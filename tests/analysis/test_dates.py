@@ -395,6 +395,19 @@ def test_numeric_column_of_serials_and_compact_dates():
     assert words(r.notices) == ["Dates in 'd' were Excel serial numbers (1 value, e.g. 44927 = 2023-01-01)."]
 
 
+def test_compact_solar_hijri_numbers_are_read_as_their_text_is():
+    # an Iranian accounting export read by pandas as int64: 14020115 is 1402/01/15 = 2023-04-04,
+    # as the text "14020115" is; it was 1986-08-04 23:34:33.709551616 (year 1402 wrapped
+    # around the nanosecond range), silently. A Gregorian year before 1900 is out of range,
+    # as in text (18001231 was 1800-12-31)
+    for values in (pd.Series([14020115, 14031112, 18001231]), pd.Series([14020115.0, 14031112.0, 18001231.0]),
+                   pd.Series([14020115, 14031112, 18001231], dtype=object)):
+        r = parse_dates(values, column="d")
+        assert list(r.values[:2]) == [day("2023-04-04"), day("2025-01-31")]
+        assert np.isnat(r.values[2]) and said(r.problem[2]) == said(parse_dates(pd.Series(["18001231"])).problem[0])
+        assert [n.code for n in r.notices] == ["date_jalali"]
+
+
 def test_datetime64_column_and_time_zones():
     r = parse_dates(pd.Series(pd.to_datetime(["2023-01-01 10:00", None])))
     assert r.values[0] == day("2023-01-01T10:00") and np.isnat(r.values[1])
