@@ -126,6 +126,13 @@ def test_the_plan_day_option_is_read_as_the_order_dates_are():
     assert rx.ReportOptions(as_of=dt.datetime(2024, 1, 5, 17, 30)).as_of == dt.date(2024, 1, 5)
     with pytest.raises(rx.InvalidValue, match="as_of must be a date like 2024-01-31, got 'soon'"):
         rx.ReportOptions(as_of="soon")
+    # a number as a date column holds one (yyyymmdd, an Excel serial, a Solar Hijri 14021015):
+    # 20240105 and 45296 were 1970-01-01 (nanoseconds since 1970), silently
+    for number in (20240105, 45296, 45296.0, 14021015):
+        assert rx.ReportOptions(as_of=number).as_of == dt.date(2024, 1, 5), number
+    for number in (5, True):
+        with pytest.raises(rx.InvalidValue, match=f"as_of must be a date like 2024-01-31, got {number}"):
+            rx.ReportOptions(as_of=number)
 
 
 def test_an_unusable_table_says_why():

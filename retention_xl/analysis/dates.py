@@ -540,13 +540,15 @@ def _lunar_hijri(years: np.ndarray, parsed: np.ndarray, marked: np.ndarray, weig
 def read_day(value, name: str) -> pd.Timestamp:
     """One day given as an option (a plan day, a holdout start), at midnight in ns.
 
-    Text is read as the order dates are (Arabic-Indic and Persian digits, Solar Hijri
-    dates); dates and datetimes are taken as they are.
+    Text and numbers are read as the order dates are (Arabic-Indic and Persian digits,
+    Solar Hijri dates, ``20240131``, Excel serials); dates and datetimes are taken as they are.
 
     >>> str(read_day("۱۴۰۲/۱۰/۱۵", "as_of").date()), str(read_day("2024-01-31 10:00", "as_of"))
     ('2024-01-05', '2024-01-31 00:00:00')
+    >>> str(read_day(20240131, "as_of").date()), str(read_day(45322, "as_of").date())
+    ('2024-01-31', '2024-01-31')
     """
-    if isinstance(value, str):
+    if isinstance(value, (str, int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
         ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), column=name).values[0])
     else:
         try:
