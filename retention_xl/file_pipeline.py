@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
+from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.holdout_split import Validation, validate_models
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
@@ -26,7 +27,7 @@ from retention_xl.input_sheets import INPUT_TABLES, sheet_names
 from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
-from retention_xl.options import ReportOptions
+from retention_xl.options import ReportOptions, given_options
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.sources.files import RawTable, read_table, workbook_sheets
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics
@@ -277,11 +278,13 @@ def check_holdout(source: str | Path | pd.DataFrame, holdout_start, options: Rep
                   sheet: str | None = None, progress: Callable[[str], None] | None = None) -> HoldoutCheck:
     """Fit the purchase models on the orders before ``holdout_start``, compare their
     predictions with the purchases made from that day on and choose one (``retention-xl
-    validate``)."""
+    validate``); a text ``holdout_start`` such as ``01/07/2024`` is read in the date order of
+    ``options`` (``dayfirst``)."""
+    start = read_day(holdout_start, "holdout_start", given_options(options).dayfirst)
     step = progress or (lambda _: None)
     step(STEPS[0])
     orders = _read_orders(source, options, sheet=sheet)
     if orders.frame.empty:
         raise no_orders_error(orders)
     step("Fitting and comparing")
-    return HoldoutCheck(orders, validate_models(orders.frame, holdout_start))
+    return HoldoutCheck(orders, validate_models(orders.frame, start))

@@ -176,7 +176,7 @@ class ReportOptions:
                                    option="currency")
             object.__setattr__(self, "currency", self.currency.strip())
         if self.as_of is not None:
-            object.__setattr__(self, "as_of", read_day(self.as_of, "as_of").date())
+            object.__setattr__(self, "as_of", read_day(self.as_of, "as_of", self.dayfirst).date())
         whole("quiet_days", self.quiet_days, 1, 3660)
         whole("contact_weeks", self.contact_weeks, 1, 520)
         if self.engine not in ENGINES:

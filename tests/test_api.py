@@ -133,6 +133,9 @@ def test_the_plan_day_option_is_read_as_the_order_dates_are():
     for number in (5, True):
         with pytest.raises(rx.InvalidValue, match=f"as_of must be a date like 2024-01-31, got {number}"):
             rx.ReportOptions(as_of=number)
+    # in the date order chosen for the orders: 01/05/2024 with dayfirst=False was 1 May
+    assert rx.ReportOptions(as_of="01/05/2024", dayfirst=False).as_of == dt.date(2024, 1, 5)
+    assert rx.ReportOptions(as_of="05/01/2024", dayfirst=True).as_of == dt.date(2024, 1, 5)
 
 
 def test_an_unusable_table_says_why():

@@ -690,6 +690,15 @@ def test_numbers_are_typed_as_the_settings_sheet_takes_them():
     assert engine_settings(customers_limit="٥٠٠")["customers_limit"] == 500
 
 
+def test_the_holdout_start_is_read_in_the_date_order_chosen(cdnow_csv):
+    # CDNOW runs from 1997-01-01 to 1998-06-30: a holdout from 10 January 1997 is 76.71 weeks
+    # long; with --date-order mdy, 01/10/1997 was read as 1 October (39 weeks) all the same
+    result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "01/10/1997", "--date-order", "mdy"],
+                           env=WIDE)
+    assert result.exit_code == 0, _said(result)
+    assert "holdout 76.71 weeks" in result.output
+
+
 def test_validate_names_the_holdout_start_by_its_flag(cdnow_csv):
     result = runner.invoke(app, ["validate", str(cdnow_csv), "--holdout-start", "soon"])
     assert _said(result).startswith("Error: --holdout-start must be a date like 2024-01-31, got 'soon'")

@@ -537,19 +537,23 @@ def _lunar_hijri(years: np.ndarray, parsed: np.ndarray, marked: np.ndarray, weig
     return bool(weights[future].sum() * 2 > weights[hijri].sum())
 
 
-def read_day(value, name: str) -> pd.Timestamp:
+def read_day(value, name: str, dayfirst: bool | None = None) -> pd.Timestamp:
     """One day given as an option (a plan day, a holdout start), at midnight in ns.
 
     Text and numbers are read as the order dates are (Arabic-Indic and Persian digits,
-    Solar Hijri dates, ``20240131``, Excel serials); dates and datetimes are taken as they are.
+    Solar Hijri dates, ``20240131``, Excel serials), ``03/04/2024`` in the order ``dayfirst``
+    chooses (the date order the user chose for the orders); dates and datetimes are taken as
+    they are.
 
     >>> str(read_day("۱۴۰۲/۱۰/۱۵", "as_of").date()), str(read_day("2024-01-31 10:00", "as_of"))
     ('2024-01-05', '2024-01-31 00:00:00')
     >>> str(read_day(20240131, "as_of").date()), str(read_day(45322, "as_of").date())
     ('2024-01-31', '2024-01-31')
+    >>> str(read_day("01/02/2024", "as_of", dayfirst=False).date())
+    '2024-01-02'
     """
     if isinstance(value, (str, int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-        ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), column=name).values[0])
+        ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), dayfirst=dayfirst, column=name).values[0])
     else:
         try:
             ts = pd.Timestamp(value)
