@@ -139,8 +139,9 @@ def contact_plan(orders: Orders | pd.DataFrame, *, as_of=None, contacts: SideTab
     0        b  on_track  second_order 2024-02-01
     1        a       due       loyalty 2024-02-01
     """
-    contacts = side_table(contacts, "contacts", ReportOptions(dayfirst=dayfirst))
+    options = ReportOptions(dayfirst=dayfirst, as_of=as_of)  # as_of read in the date order chosen
+    contacts = side_table(contacts, "contacts", options)
     frame = _frame(orders, roles, dayfirst=dayfirst)
     customers, _ = _customer_table(frame, margin=margin)
-    return plan_contacts(customers, median_gaps(frame), as_of=as_of, window_days=window_days,
+    return plan_contacts(customers, median_gaps(frame), as_of=options.as_of, window_days=window_days,
                          quiet_days=quiet_days, weeks=weeks, contacts=contacts).plan

@@ -215,6 +215,14 @@ def test_the_contact_plan_takes_a_contact_log_as_read():
         rx.contact_plan(raw, contacts=rx.read_side_table(SURVEY, "survey"))
 
 
+def test_the_contact_plans_day_is_read_in_the_date_order_chosen():
+    raw = pd.DataFrame({"Customer": ["a", "a", "a", "b"], "Date": ["2024-01-01", "2024-01-11", "2024-01-21", "2024-01-25"],
+                        "Amount": [10, 10, 10, 30]})
+    # 02/03/2024 month first is 3 February; with dayfirst=False it was 2 March all the same
+    assert set(rx.contact_plan(raw, as_of="02/03/2024", dayfirst=False)["act_on"]) == {pd.Timestamp("2024-02-03")}
+    assert set(rx.contact_plan(raw, as_of="03/02/2024", dayfirst=True)["act_on"]) == {pd.Timestamp("2024-02-03")}
+
+
 def test_cleaning_options_given_with_cleaned_orders_are_refused_not_ignored():
     orders = rx.read_orders(RAW)
     with pytest.raises(rx.InvalidValue, match="customer=, dayfirst= would change how the table is cleaned, "
