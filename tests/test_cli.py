@@ -668,6 +668,10 @@ def test_report_file_checks_the_output_name_before_reading(tmp_path):
     (["--contact-weeks", "twelve"], "Error: --contact-weeks must be a number, got 'twelve'"),
     (["--customers-limit", "10k"], "Error: --customers-limit must be a number, got '10k'"),
     (["--window", "90%"], "Error: --window must be a number, got '90%'"),
+    # the number typed, not its float (which was 100,000,000,000,000,000,000)
+    (["--window", "99999999999999999999"],
+     "Error: --window must be from 31 to 36,600 days for period M, got 99,999,999,999,999,999,999"),
+    (["--horizon", "99999999999999999999"], "Error: --horizon must be from 1 to 1,200, got 99,999,999,999,999,999,999"),
 ])
 def test_an_option_error_names_the_flag_not_the_setting(args, said, tmp_path):
     result = runner.invoke(app, ["report", "--sample", "-o", str(tmp_path / "r.xlsx"), *args])

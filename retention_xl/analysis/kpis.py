@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.money import money_sum, money_sums
-from retention_xl.analysis.option_checks import whole
+from retention_xl.analysis.option_checks import shown_whole, whole
 from retention_xl.analysis.periods import (
     normalise_period,
     period_labels,
@@ -70,7 +70,7 @@ def check_window(window_days: object, period: str, name: str = "window_days") ->
         return whole(name, window_days, low, MAX_WINDOW_DAYS)
     except OutOfRange:
         raise OutOfRange(f"{name} must be from {low} to {MAX_WINDOW_DAYS:,} days for period {code}, "
-                         f"got {float(window_days):,.0f}", option=name) from None
+                         f"got {shown_whole(window_days)}", option=name) from None
 
 
 def period_kpis(

@@ -22,7 +22,7 @@ import numpy as np
 
 from retention_xl.errors import InvalidValue, OutOfRange
 
-__all__ = ["whole", "positive"]
+__all__ = ["whole", "positive", "shown_whole"]
 
 
 def whole(name: str, value: object, low: int, high: int) -> int:
@@ -31,8 +31,21 @@ def whole(name: str, value: object, low: int, high: int) -> int:
             or not float(value).is_integer():
         raise InvalidValue(f"{name} must be a whole number, got {value!r}", option=name)
     if not low <= value <= high:
-        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {value:,.0f}", option=name)
+        raise OutOfRange(f"{name} must be from {low:,} to {high:,}, got {shown_whole(value)}", option=name)
     return int(value)
+
+
+def shown_whole(value: int | float) -> str:
+    """A whole number as typed, with thousands separators: an int exactly (as a float,
+    99,999,999,999,999,999,999 was shown as 100,000,000,000,000,000,000), a float past the
+    digits it holds in exponent form.
+
+    >>> shown_whole(99999999999999999999), shown_whole(-5.0), shown_whole(1e30)
+    ('99,999,999,999,999,999,999', '-5', '1e+30')
+    """
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:g}"
 
 
 def positive(name: str, value: object) -> float:
