@@ -218,8 +218,10 @@ def _in_flags(error: RetentionError) -> str:
     found = list(re.finditer(rf"(?<![\w-]){re.escape(error.option)}(?![\w-])", text))
     if not found:
         return f"{flag}: {text}"
-    last = found[-1]  # the message's own word, after any column names it lists (a column may be named "sheet")
-    return text[:last.start()] + flag + text[last.end():]
+    # the message's own word: its first when it opens the message ("currency must be a currency
+    # code ..."), else its last, after any column names it lists (a column may be named "sheet")
+    own = found[0] if found[0].start() == 0 else found[-1]
+    return text[:own.start()] + flag + text[own.end():]
 
 
 def _remedy(error: RetentionError) -> str:

@@ -658,6 +658,8 @@ def test_report_file_checks_the_output_name_before_reading(tmp_path):
     (["--memory-limit", "1MB"], "Error: --memory-limit must be at least 64MiB, got '1MB'"),
     (["--date-order", "ymd"], "Error: --date-order must be dmy (day/month/year) or mdy"),
     (["--customer", " "], "Error: --customer must be a column name, got ' '"),
+    # the flag where the message names the option, not in "a currency code" (was "a --currency code")
+    (["--currency", " "], "Error: --currency must be a currency code such as USD or EUR, got ' '"),
     # text where a number goes: one line naming the flag and exit code 1, not click's usage box and code 2
     (["--window", "ninety"], "Error: --window must be a number, got 'ninety'"),
     (["--window", "90.5"], "Error: --window must be a whole number, got 90.5"),
