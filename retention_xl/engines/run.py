@@ -26,7 +26,7 @@ from retention_xl.engines.choice import check_pandas_fits, choose_engine, estima
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.sql_analysis import analyse_staged
 from retention_xl.engines.staging import stage_orders
-from retention_xl.errors import DataError
+from retention_xl.errors import DataError, InvalidValue
 from retention_xl.file_pipeline import header_check, read_side_table, source_name
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
@@ -113,6 +113,10 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     OutputIsInput, OutputInsideInput, OutputExists, TooLargeForMemory, NoUsableOrders, MissingColumns, DataError, EnvironmentProblem
     """
     options = options or ReportOptions()
+    if (table or query) and not is_dataset(source):  # a filter or table that would be ignored
+        given = "table" if table else "query"
+        raise InvalidValue(f"{given} is for databases and Spark tables; {Path(str(source)).name!r} is a file, "
+                           "read whole", option=given)
     step = progress or (lambda _: None)
     # the outputs are checked before the work, not after it: a missing folder or a name
     # other than .xlsx would otherwise be found once millions of rows are analysed

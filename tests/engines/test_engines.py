@@ -16,7 +16,7 @@ from services import spark_or_skip
 
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
-from retention_xl.errors import DataError, EngineOutOfMemory
+from retention_xl.errors import DataError, EngineOutOfMemory, InvalidValue
 from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
 
@@ -318,6 +318,17 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_row_is_read(tmp_
     with pytest.raises(DataError, match=message):
         report_source(sample_path(), tmp_path / output, ReportOptions(engine="duckdb"), progress=seen.append)
     assert seen == [] and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("filters", [{"query": "SELECT * FROM orders WHERE amount > 100"}, {"table": "orders_2024"}],
+                         ids=["query", "table"])
+def test_a_query_or_table_given_with_a_file_is_refused_not_ignored(tmp_path, filters):
+    # the whole file was reported as if the query had filtered it (a Parquet folder refused it already)
+    (name, _), = filters.items()
+    with pytest.raises(InvalidValue, match=rf"^{name} is for databases and Spark tables; 'sample_orders.csv' is a "
+                                           r"file, read whole$") as caught:
+        report_source(sample_path(), tmp_path / "r.xlsx", **filters)
+    assert caught.value.option == name and not (tmp_path / "r.xlsx").exists()
 
 
 def test_every_engine_reports_its_stages(tmp_path):
