@@ -817,7 +817,10 @@ def _same_codes(codes: np.ndarray, meaning, read: np.ndarray) -> np.ndarray:
     """
     if not len(meaning):
         return codes
-    merged = pd.factorize(pd.Series(np.asarray(meaning)[read], dtype=object))[0]
+    kept = np.asarray(meaning)[read]
+    if kept.dtype.kind not in "biufcmM":  # mixed values (a customer id as a number and as text) compared as objects
+        kept = pd.Series(kept, dtype=object)
+    merged = pd.factorize(kept)[0]  # dates and numbers on their own dtype: boxing 600,000 instants took 1.6 s
     per_value = np.arange(len(meaning)) + (merged.max(initial=-1) + 1)
     per_value[read] = merged
     return np.where(codes >= 0, per_value[np.maximum(codes, 0)], -1)
