@@ -2,8 +2,10 @@
 
 An order export lists orders that never became sales: Shopify's voided, expired, pending
 and authorized payments; WooCommerce's cancelled, failed, pending, on-hold, refunded,
-draft and trashed orders; Olist's canceled and unavailable ones; the same words in Arabic
-and Persian. :func:`status_reasons` reads a status column's distinct values and says,
+draft and trashed orders; Olist's canceled and unavailable ones; Salla's orders under
+review and BigCommerce's awaiting payment; the same words in Arabic and Persian, also with
+the words around them that do not change them ("تم إلغاء الطلب", "ملغى من العميل",
+"cancelled by customer", "سفارش لغو شده"). :func:`status_reasons` reads a status column's distinct values and says,
 for each, why the order is not a sale (a reason code) or that it is one (``None``).
 Statuses not listed here (paid, completed, processing, delivered, partially refunded ...)
 are sales; the user can move any status either way.
@@ -73,7 +75,27 @@ NOT_SALES: dict[str, str] = {
     "باطل شد": "voided", "پرداخت ناموفق": "failed", "برگشت خورده": "returned", "برگشتی": "returned",
     # WooCommerce in Persian: on hold and refunded
     "در انتظار بررسی": "on_hold", "مسترد شده": "refunded", "مسترد": "refunded", "استرداد شده": "refunded",
+    # BigCommerce's awaiting payment; Salla's statuses (under review: a bank transfer not yet
+    # confirmed, as WooCommerce's on hold; restored: مسترجع); a cash-on-delivery order not yet
+    # confirmed by phone; the same in Persian
+    "awaiting payment": "pending", "payment pending": "pending", "under review": "on_hold",
+    "awaiting confirmation": "on_hold", "restored": "refunded",
+    "بانتظار المراجعة": "on_hold", "في انتظار المراجعة": "on_hold", "تحت المراجعة": "on_hold",
+    "قيد المراجعة": "on_hold", "قيد التأكيد": "on_hold", "بانتظار التأكيد": "on_hold", "في انتظار التأكيد": "on_hold",
+    "تم إلغاء": "cancelled", "ألغي": "cancelled", "ألغيت": "cancelled", "مرفوضة": "failed", "لم يتم الدفع": "pending",
+    "غير مدفوع": "pending", "پرداخت نشده": "pending", "در انتظار تایید": "on_hold", "لغو شد": "cancelled",
 }
+
+#: words around a status that do not change it: "Order cancelled", "cancelled by customer",
+#: "تم إلغاء الطلب", "ملغى من العميل", "مرتجع من الشحن", "سفارش لغو شده", "لغو شده توسط مشتری"
+def _words(*words: str) -> str:
+    """A regex alternative of ``words`` spelled as :func:`status_key` spells them."""
+    return "(?:" + "|".join(re.escape(fold_word(w)) for w in words) + ")"
+
+
+_ORDER_WORDS = _words("the order", "order", "الطلب", "طلب", "سفارش")
+_AROUND = re.compile(rf"^(?:{_ORDER_WORDS} )?(?P<core>.+?)(?: {_ORDER_WORDS})?"
+                     rf"(?: {_words('by', 'من قبل', 'من', 'بواسطة', 'توسط', 'از طرف', 'از سوی')} .+)?$")
 
 
 def status_key(value: object) -> str:
@@ -125,8 +147,21 @@ def status_reasons(statuses: pd.Series, include: tuple[str, ...] = (), exclude: 
         if k in exc:
             out[i] = "excluded"
         else:
-            out[i] = own.get(k, _not_sale_keys().get(k))
+            out[i] = _reason(k, own)
     return out
+
+
+def _reason(key: str, own: Mapping[str, str]) -> str | None:
+    """Why a status (a :func:`status_key`) is not a sale, read as written and then without
+    the words around it (:data:`_AROUND`): ``None`` for a sale."""
+    found = own.get(key, _not_sale_keys().get(key))
+    if found is not None:
+        return found
+    m = _AROUND.match(key)
+    core = m.group("core") if m else key
+    if core == key:
+        return None
+    return own.get(core, _not_sale_keys().get(core))
 
 
 def cancellation_documents(order_ids: pd.Series) -> np.ndarray:

@@ -15,12 +15,23 @@ from retention_xl.wording import notice_text
     ("فشل الدفع", "failed"), ("مرتجع", "returned"), ("تم الإرجاع", "returned"),
     ("باطل شده", "voided"), ("باطل", "voided"), ("در انتظار بررسی", "on_hold"), ("مسترد شده", "refunded"),
     ("في انتظار الدفع", "pending"), ("مُسترد", "refunded"), ("بإنتظار الدفع", "pending"),
+    # Salla (Arabic and its API's English), BigCommerce, cash-on-delivery shops
+    ("بإنتظار المراجعة", "on_hold"), ("تحت المراجعة", "on_hold"), ("Under Review", "on_hold"),
+    ("قيد التأكيد", "on_hold"), ("Restored", "refunded"), ("Awaiting Payment", "pending"),
+    ("پرداخت نشده", "pending"), ("در انتظار تایید", "on_hold"),
+    # the same statuses with the words around them
+    ("تم الغاء الطلب", "cancelled"), ("تم إلغاء الطلب", "cancelled"), ("الطلب ملغي", "cancelled"),
+    ("ملغى من العميل", "cancelled"), ("ملغاة بواسطة المتجر", "cancelled"), ("مرتجع من الشحن", "returned"),
+    ("سفارش لغو شده", "cancelled"), ("لغو شده توسط مشتری", "cancelled"), ("لغو توسط فروشنده", "cancelled"),
+    ("Order Cancelled", "cancelled"), ("Cancelled by customer", "cancelled"), ("Refunded by PayPal", "refunded"),
 ])
 def test_statuses_that_are_not_sales(status, reason):
     assert status_reasons(pd.Series([status])).tolist() == [reason]
 
 
-@pytest.mark.parametrize("status", ["partially returned", "Partially refunded", "completed", "تم التوصيل", "ارسال شده"])
+@pytest.mark.parametrize("status", ["partially returned", "Partially refunded", "completed", "تم التوصيل", "ارسال شده",
+                                    "قيد التنفيذ", "تم التنفيذ", "تم الشحن", "Partially refunded by merchant",
+                                    "not refunded", "جزء من الطلب مسترجع", "order completed", "سفارش تحویل شده"])
 def test_statuses_that_are_sales(status):
     assert status_reasons(pd.Series([status])).tolist() == [None]
 
@@ -115,3 +126,20 @@ def test_every_arabic_and_persian_status_is_found_however_it_is_typed():
     for word in words:
         typed = sorted(spellings(word))
         assert status_reasons(pd.Series(typed)).tolist() == [NOT_SALES[word]] * len(typed), word
+
+
+def test_an_arabic_shop_export_leaves_out_its_cancelled_returned_and_unconfirmed_orders():
+    # a Salla-like export: statuses as the shop's Arabic dashboard writes them
+    raw = pd.DataFrame({
+        "رقم الطلب": ["1", "2", "3", "4", "5", "6"],
+        "اسم العميل": ["سارة", "سارة", "خالد", "خالد", "منى", "منى"],
+        "تاريخ الطلب": ["2024-01-02", "2024-01-09", "2024-01-03", "2024-02-05", "2024-01-04", "2024-03-01"],
+        "الإجمالي": ["100", "250", "80", "60", "40", "70"],
+        "حالة الطلب": ["تم التنفيذ", "تم الغاء الطلب", "تم التوصيل", "مرتجع من الشحن", "بإنتظار المراجعة", "تم الشحن"],
+    }, dtype="str")
+    result = clean_orders(raw)
+    # sales: 100 + 80 + 70; left out: 250 cancelled, 60 returned, 40 awaiting the transfer's review
+    assert result.frame["amount"].sum() == 250
+    out = result.issues[result.issues["action"] == "excluded"]
+    assert out[["row", "detail", "amount"]].values.tolist() == [
+        [3, "تم الغاء الطلب", 250.0], [5, "مرتجع من الشحن", 60.0], [6, "بإنتظار المراجعة", 40.0]]
