@@ -54,6 +54,9 @@ err = Console(stderr=True)
 InputFile = Annotated[Path, typer.Argument(help="Order table: .csv, .xlsx/.xlsm, .xls or .parquet.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, ar or fa (right to left).")]
+ReportLangOpt = Annotated[str, typer.Option(
+    "--lang", help="Language of the report: en, ar or fa (right to left); auto: that of the orders' headers "
+                   "(Arabic or Persian headers give an Arabic or Persian report), as the ribbon chooses.")]
 
 
 # ------------------------------------------------------------------ shared options
@@ -113,7 +116,7 @@ def plan_settings(
         "--horizon", metavar="MONTHS", help="Months predicted by the purchase models.")] = "12",
     discount: Annotated[str, typer.Option(
         "--discount", metavar="FRACTION", help="Discount rate per month of the predicted CLV (0.01 or 1%).")] = "0.01",
-    lang: LangOpt = "en",
+    lang: ReportLangOpt = "auto",
     survey: Annotated[Path | None, typer.Option(
         "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
                          "Satisfaction 1-5, Effort 1-7, Comment.")] = None,

@@ -28,7 +28,7 @@ from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.options import ReportOptions, given_options
-from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
+from retention_xl.pipeline import analyse, build_report, clean, clean_side_table, with_language
 from retention_xl.sources.files import RawTable, read_table, workbook_sheets
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics
 from retention_xl.writers.csv_table import check_csv_target, write_table_csv
@@ -86,7 +86,7 @@ def read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None
     """
     if dayfirst is not None:
         options = dataclasses.replace(options or ReportOptions(), dayfirst=dayfirst)
-    orders = _read_orders(source, options, sheet=sheet, **roles)
+    orders, _ = _read_orders(source, options, sheet=sheet, **roles)
     for notice in orders.notices:
         if notice.code == "date_order" and "example" in notice.values:
             warnings.warn(_guessed_date_order(notice.values), UserWarning, stacklevel=2)
@@ -112,17 +112,20 @@ def source_name(table: RawTable, lang: str) -> str:
     return label(lang, "source.file_table", file=table.file, sheet=table.sheet, table=table.table)
 
 
-def _lang(options: ReportOptions | None) -> str:
-    return "en" if options is None else options.lang
+def _lang(options: ReportOptions | None, table: RawTable) -> str:
+    """The language ``table`` is named in: that of ``options``, or of its headers (``"auto"``)."""
+    return with_language(options, table.frame.columns).lang
 
 
 def _read_orders(source: str | Path | pd.DataFrame, options: ReportOptions | None, *, sheet: str | None = None,
-                 **roles: str) -> Orders:
-    """:func:`read_orders` without its warning, for the pipelines whose doors show the notices."""
+                 **roles: str) -> tuple[Orders, ReportOptions]:
+    """:func:`read_orders` without its warning, for the pipelines whose doors show the notices;
+    with ``options``, their ``lang="auto"`` settled by the table's headers."""
     if isinstance(source, pd.DataFrame):
-        return clean(source, options, **roles)
+        return clean(source, options, **roles), with_language(options, source.columns)
     table = read_table(source, sheet=sheet, check=header_check(options, roles))
-    return clean(table.frame, options, first_row=table.first_row, name=source_name(table, _lang(options)), **roles)
+    options = with_language(options, table.frame.columns)
+    return clean(table.frame, options, first_row=table.first_row, name=source_name(table, options.lang), **roles), options
 
 
 def header_check(options: ReportOptions | None, roles: dict | None = None):
@@ -154,7 +157,7 @@ def read_side_table(source: str | Path | pd.DataFrame | SideTable | None, kind: 
         return clean_side_table(source, kind, options)
     table = read_table(source, sheet=sheet or _side_sheet(Path(source), kind), table=INPUT_TABLES[kind])
     return clean_side_table(table.frame, kind, options, first_row=table.first_row,
-                            name=source_name(table, _lang(options)))
+                            name=source_name(table, _lang(options, table)))
 
 
 #: sheet names a workbook may keep survey answers or a contact log under (compared casefolded)
@@ -204,8 +207,9 @@ def report_file(source: str | Path, output: str | Path, options: ReportOptions |
     output = check_xlsx_target(output, force=force, inputs=(source, survey, contacts))
     step(STEPS[0])
     table = read_table(source, sheet=sheet, check=header_check(options))
+    options = with_language(options, table.frame.columns)
     step(STEPS[1])
-    orders = clean(table.frame, options, first_row=table.first_row, name=source_name(table, _lang(options)))
+    orders = clean(table.frame, options, first_row=table.first_row, name=source_name(table, options.lang))
     answers = read_side_table(survey, "survey", options)
     log = read_side_table(contacts, "contacts", options)
     step(STEPS[2])
@@ -248,7 +252,7 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     if ics is not None:
         ics = check_ics_target(ics, force=force, inputs=read)
     step(STEPS[0])
-    orders = _read_orders(source, options, sheet=sheet)
+    orders, options = _read_orders(source, options, sheet=sheet)
     answers = read_side_table(survey, "survey", options)
     log = read_side_table(contacts, "contacts", options)
     step(STEPS[2])
@@ -283,7 +287,7 @@ def check_holdout(source: str | Path | pd.DataFrame, holdout_start, options: Rep
     start = read_day(holdout_start, "holdout_start", given_options(options).dayfirst)
     step = progress or (lambda _: None)
     step(STEPS[0])
-    orders = _read_orders(source, options, sheet=sheet)
+    orders, _ = _read_orders(source, options, sheet=sheet)
     if orders.frame.empty:
         raise no_orders_error(orders)
     step("Fitting and comparing")

@@ -27,6 +27,9 @@ from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.labels import LANGUAGES
 
+#: ``lang`` for the language of the orders' headers
+AUTO = "auto"
+
 __all__ = ["ColumnRoles", "ReportOptions", "ROLES", "DOORS"]
 
 #: who builds a report: a Python caller, the command line, Excel (the ribbon, xlwings Lite)
@@ -94,8 +97,11 @@ class ReportOptions:
     window_days : int or None
         Activity window: a customer is in the base while its last order is at most this
         many days old. ``None``: 90 days for W and M, 180 for Q, 366 for Y.
-    lang : {"en", "ar", "fa"}
-        Language of the report (Arabic and Persian sheets run right to left).
+    lang : {"en", "ar", "fa", "auto"}
+        Language of the report (Arabic and Persian sheets run right to left). ``"auto"``:
+        the language the orders' headers are written in
+        (:func:`~retention_xl.analysis.text_language.report_language`), settled when the
+        orders are read (:func:`~retention_xl.pipeline.with_language`).
     horizon : int
         Months predicted by the purchase models (expected purchases, predicted CLV).
     margin : float
@@ -156,8 +162,8 @@ class ReportOptions:
         if not isinstance(self.roles, ColumnRoles):
             raise InvalidValue(f"roles must be ColumnRoles, got {type(self.roles).__name__}", option="roles")
         object.__setattr__(self, "period", normalise_period(self.period))
-        if self.lang not in LANGUAGES:
-            raise InvalidValue(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}", option="lang")
+        if self.lang not in (*LANGUAGES, AUTO):
+            raise InvalidValue(f"lang must be one of {', '.join((*LANGUAGES, AUTO))}, got {self.lang!r}", option="lang")
         if self.window_days is not None:
             check_window(self.window_days, self.period)
         whole("horizon", self.horizon, 1, 1200)

@@ -30,9 +30,10 @@ from retention_xl.analysis.side_tables import SideTable, clean_contact_log, clea
 from retention_xl.errors import InvalidValue
 from retention_xl.layout import layout_report
 from retention_xl.layout.blocks import Report
-from retention_xl.options import ColumnRoles, ReportOptions, given_options
+from retention_xl.analysis.text_language import report_language
+from retention_xl.options import AUTO, ColumnRoles, ReportOptions, given_options
 
-__all__ = ["clean", "clean_side_table", "side_table", "analyse", "build_report"]
+__all__ = ["clean", "clean_side_table", "side_table", "analyse", "build_report", "with_language"]
 
 
 def clean(raw: pd.DataFrame, options: ReportOptions | None = None, *, first_row: int = 2,
@@ -149,5 +150,21 @@ def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Re
     into a live workbook."""
     if not isinstance(analysis, Analysis):
         raise InvalidValue(f"build_report takes the result of rx.analyse, got {type(analysis).__name__}")
-    options = given_options(options)
+    options = with_language(given_options(options), analysis.orders.columns.used().values())
     return layout_report(analysis, lang=options.lang, door=options.door)
+
+
+def with_language(options: ReportOptions | None, headers) -> ReportOptions:
+    """``options`` with ``lang="auto"`` settled: the language the orders' ``headers`` are
+    written in (:func:`~retention_xl.analysis.text_language.report_language`); a language
+    given is kept.
+
+    >>> with_language(ReportOptions(lang="auto"), ["کد مشتری", "تاریخ", "مبلغ"]).lang
+    'fa'
+    >>> with_language(ReportOptions(lang="en"), ["کد مشتری", "تاریخ", "مبلغ"]).lang
+    'en'
+    """
+    options = given_options(options)
+    if options.lang != AUTO:
+        return options
+    return dataclasses.replace(options, lang=report_language([str(h) for h in headers]))

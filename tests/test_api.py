@@ -375,3 +375,13 @@ def test_columns_numbered_by_pandas_can_be_named_by_their_number():
     assert rx.period_kpis(frame, customer=0, date=1, amount=2)["orders"].tolist() == [1, 1]
     with pytest.raises(rx.RetentionError, match="customer must be a column name, got True"):
         rx.period_kpis(frame, customer=True, date=1, amount=2)
+
+
+def test_lang_auto_follows_the_headers_of_the_orders():
+    raw = pd.DataFrame({"اسم العميل": ["a", "b", "a"], "تاريخ الطلب": ["2024-01-05", "2024-01-09", "2024-02-01"],
+                        "الإجمالي": ["10", "20", "30"]})
+    analysis = rx.analyse(rx.read_orders(raw))
+    assert rx.build_report(analysis, rx.ReportOptions(lang="auto")).lang == "ar"
+    assert rx.build_report(analysis).lang == "en"  # the library's default stays English
+    with pytest.raises(rx.InvalidValue, match="lang must be one of en, ar, fa, auto, got 'de'"):
+        rx.ReportOptions(lang="de")

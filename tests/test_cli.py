@@ -56,6 +56,45 @@ def test_report_from_a_csv_with_arabic_headers_in_persian(tmp_path):
     assert wb.sheetnames[0] == "خلاصه" and wb["خلاصه"].sheet_view.rightToLeft
 
 
+FIRST_SHEET = {"en": "Summary", "ar": "الملخص", "fa": "خلاصه"}
+
+
+@pytest.mark.parametrize(("header", "engine", "lang"), [
+    ("نام مشتری,تاریخ,مبلغ کل (ریال)", "pandas", "fa"),
+    ("نام مشتری,تاریخ,مبلغ کل (ریال)", "duckdb", "fa"),
+    ("اسم العميل,تاريخ الطلب,الإجمالي", "pandas", "ar"),
+    ("اسم العميل,تاريخ الطلب,الإجمالي", "duckdb", "ar"),
+    ("Customer,Date,Total", "pandas", "en"),
+])
+def test_a_report_speaks_the_language_of_the_orders_headers_unless_told(tmp_path, header, engine, lang):
+    # as the ribbon does: a Persian or Arabic export gives a Persian or Arabic report
+    src = tmp_path / "orders.csv"
+    src.write_text(header + "\nA,2024-01-15,120\nB,2024-01-20,80\nA,2024-02-11,60\n", encoding="utf-8")
+    target = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(target), "--engine", engine])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[0] == FIRST_SHEET[lang]
+    assert wb.worksheets[0].sheet_view.rightToLeft == (lang != "en" or None)
+    result = runner.invoke(app, ["report", str(src), "-o", str(target), "--engine", engine, "--lang", "en", "--force"])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
+
+
+def test_the_contact_plan_speaks_the_language_of_the_orders_headers(tmp_path):
+    src = tmp_path / "orders.csv"
+    src.write_text("نام مشتری,تاریخ,مبلغ\nA,2024-01-15,120\nB,2024-01-20,80\nA,2024-02-11,60\nB,2024-03-01,90\n",
+                   encoding="utf-8")
+    plan = tmp_path / "plan.csv"
+    result = runner.invoke(app, ["contacts", str(src), "-o", str(plan)])
+    assert result.exit_code == 0, result.output
+    english = runner.invoke(app, ["contacts", str(src), "-o", str(tmp_path / "en.csv"), "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    header = plan.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header != (tmp_path / "en.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "مشتری" in header
+
+
 def test_report_from_lunar_hijri_dates_in_arabic(tmp_path):
     # a Saudi export: Umm al-Qura dates; read as Jalali they were orders of 2066
     src = tmp_path / "orders.csv"
@@ -647,7 +686,7 @@ def test_report_file_checks_the_output_name_before_reading(tmp_path):
     (["--as-of", "1402/01/01"], "Error: --as-of 2023-03-21 is before the last order day in the data (2025-12-31)"),
     (["--as-of", "soon"], "Error: --as-of must be a date like 2024-01-31, got 'soon'"),
     (["--period", "D"], "Error: --period must be W, M, Q or Y"),
-    (["--lang", "de"], "Error: --lang must be one of en, ar, fa, got 'de'"),
+    (["--lang", "de"], "Error: --lang must be one of en, ar, fa, auto, got 'de'"),
     (["--margin", "0"], "Error: --margin must be a fraction in (0, 1], got 0"),
     (["--discount", "2"], "Error: --discount must be a fraction in [0, 1), got 2"),
     (["--horizon", "0"], "Error: --horizon must be from 1 to 1,200, got 0"),

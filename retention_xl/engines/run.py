@@ -31,7 +31,7 @@ from retention_xl.file_pipeline import header_check, read_side_table, source_nam
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
-from retention_xl.pipeline import analyse, build_report, clean
+from retention_xl.pipeline import analyse, build_report, clean, with_language
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset, is_dataset, open_dataset
 from retention_xl.sources.file_checks import check_parquet_marks
 from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
@@ -143,11 +143,13 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         check_pandas_fits(rows)
         if dataset is None:  # the header checked before the whole file is read
             raw = read_table(source, sheet=sheet, check=header_check(options))
+            options = with_language(options, raw.frame.columns)
             frame, first_row, name = raw.frame, raw.first_row, source_name(raw, options.lang)
         else:
             batches = [b if isinstance(b, pd.DataFrame) else pa.Table.from_batches([b]).to_pandas() for b in dataset.batches()]
             frame = pd.concat(batches, ignore_index=True) if batches else pd.DataFrame()
             first_row, name = 1, dataset.name
+            options = with_language(options, frame.columns)
         step("Cleaning orders")
         orders = clean(frame, options, first_row=first_row, name=name)
         step("Analysing")
@@ -162,8 +164,10 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             dataset = open_dataset(source)  # streamed too (read whole, it met the cell limit)
         elif dataset is None:
             raw = read_table(source, sheet=sheet, check=header_check(options))
+            options = with_language(options, raw.frame.columns)
             dataset = Dataset.of_frame(raw.frame, source_name(raw, options.lang), raw.first_row)
         staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step, folder=staging)
+        options = with_language(options, staged.orders.columns.used().values())
         try:
             sql_engine = _engine(engine, options, spark)
         except BaseException:

@@ -25,7 +25,7 @@ import pandas as pd
 import xlwings as xw
 
 from retention_xl.errors import DataError, RetentionError, UnknownColumn
-from retention_xl.excel.live_orders import report_language, sample_texts
+from retention_xl.analysis.text_language import report_language, sample_texts
 from retention_xl.excel.live_settings import read_settings
 from retention_xl.excel.messages import error_message, in_language
 from retention_xl.excel.sheet_names import report_sheet_names

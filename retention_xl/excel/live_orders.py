@@ -1,4 +1,4 @@
-"""Reading the pasted order table from the live workbook, and the language it suggests.
+"""Reading the pasted order table from the live workbook.
 
 Where the orders are read from, first match wins:
 
@@ -43,10 +43,9 @@ refused with one line naming the block and how to fix it, instead of Excel and P
 working for minutes and running out of memory. Whole columns being *selected* does not
 matter: the current region around the active cell is read, not the selection.
 
-Report language (unless given): English, except when the orders sheet runs right to left
-or its headers are written in Arabic script. Then Persian when the headers (or, for a
-right-to-left sheet with Latin headers, the first rows of text) use a letter only Persian
-has (پ چ ژ گ and Persian ک ی), otherwise Arabic.
+The report's language, unless given, is the one the orders suggest
+(:func:`~retention_xl.analysis.text_language.report_language`, from the headers and, on a
+right-to-left sheet, the first rows).
 
 Examples
 --------
@@ -54,13 +53,10 @@ Examples
 >>> orders = read_orders(xw.Book.caller())     # doctest: +SKIP
 >>> orders.source_in("en")                     # doctest: +SKIP
 "Table 'Orders' on sheet 'Data'"
->>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
-'fa'
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -69,7 +65,6 @@ import pandas as pd
 
 from retention_xl.analysis.columns import detect_columns
 from retention_xl.analysis.export_layouts import header_key, recognise_layout
-from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.notices import Notice
 from retention_xl.errors import DataError, RetentionError
 from retention_xl.excel.workbook_marks import marked_sheets, native_supported
@@ -88,20 +83,10 @@ __all__ = [
     "NotOrdersSheet",
     "orders_elsewhere",
     "read_orders",
-    "report_language",
-    "sample_texts",
     "source_text",
 ]
 
 ORDERS_TABLE = INPUT_TABLES["orders"]
-#: names of the orders sheet (compared ignoring case and surrounding spaces)
-_PERSIAN_ONLY = frozenset("پچژگکی")
-#: header words only Persian uses (order, number, name, purchase, sale, status, price, code),
-#: spelled as :func:`~retention_xl.analysis.letters.fold_word` spells them: Persian headers
-#: typed on an Arabic keyboard have none of the letters above ("تاريخ سفارش")
-_PERSIAN_WORDS = frozenset(fold_word(w) for w in (
-    "سفارش", "سفارشات", "سفارشها", "شماره", "نام", "خرید", "فروش", "وضعیت", "قیمت", "کد"))
-_SAMPLE_ROWS = 200
 #: Largest block of cells (rows x columns) read from a workbook: 1,000,000 orders of five
 #: columns. Each cell costs about 16 bytes in the array Excel hands over and 60-80 bytes as
 #: a Python value and in the table made from it, so this is 0.5-1 GB before the orders are
@@ -638,44 +623,3 @@ def read_orders(book, roles: dict[str, str] | None = None) -> LiveOrders:
                       table=table_name, cells=cells)
 
 
-def _arabic_letters(text: str) -> bool:
-    return any(ch.isalpha() and "\u0600" <= ch <= "\u06ff" for ch in text)
-
-
-def report_language(headers: list[str], texts: list[str] = (), right_to_left: bool | None = None) -> str:
-    """The report language the orders suggest: ``"en"``, ``"ar"`` or ``"fa"``.
-
-    Arabic-script headers, or a right-to-left sheet, mean Arabic or Persian; Persian
-    when a letter only Persian uses is in the headers (or, with Latin headers on a
-    right-to-left sheet, in ``texts``: text cells from the first rows).
-
-    >>> report_language(["Customer", "Date", "Amount"])
-    'en'
-    >>> report_language(["رقم العميل", "تاريخ الطلب", "المبلغ"])
-    'ar'
-    >>> report_language(["کد مشتری", "تاریخ سفارش", "مبلغ"])
-    'fa'
-    >>> report_language(["کد مشتري", "تاريخ سفارش", "مبلغ"])  # Persian typed on an Arabic keyboard
-    'fa'
-    >>> report_language(["Customer", "Date"], ["علی رضایی"], right_to_left=True)
-    'fa'
-    >>> report_language(["Customer", "Date"], ["C001"], right_to_left=True)
-    'ar'
-    """
-    head = " ".join(str(h) for h in headers)
-    if _arabic_letters(head):
-        pool = head
-    elif right_to_left:
-        pool = " ".join(texts)
-    else:
-        return "en"
-    if any(ch in _PERSIAN_ONLY for ch in pool):
-        return "fa"
-    words = set(re.split(r"[\W_]+", fold_word(pool)))
-    return "fa" if words & _PERSIAN_WORDS else "ar"
-
-
-def sample_texts(frame: pd.DataFrame) -> list[str]:
-    """Text cells of the first rows, for :func:`report_language` when the headers are Latin."""
-    head = frame.head(_SAMPLE_ROWS)
-    return [v for col in head.columns for v in head[col].tolist() if isinstance(v, str)]

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from retention_xl.analysis.overview import Analysis
+from retention_xl.analysis.text_language import report_language, sample_texts
 from retention_xl.errors import (
     DataError,
     InvalidValue,
@@ -49,8 +50,6 @@ from retention_xl.excel.live_orders import (
     TooLarge,
     orders_elsewhere,
     read_orders,
-    report_language,
-    sample_texts,
     source_text,
 )
 from retention_xl.excel.live_settings import (
@@ -70,7 +69,7 @@ from retention_xl.excel.xlwings_writer import LiveReport, notes_line, write_repo
 from retention_xl.input_sheets import INPUT_SHEETS
 from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
-from retention_xl.options import ReportOptions
+from retention_xl.options import AUTO, ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, clean_side_table
 from retention_xl.sources.orders_sheet import same_sheet_name
 from retention_xl.wording import counted, notice_text
@@ -147,7 +146,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
     """
     app = book.app
     with _status(app, progress) as show:
-        chosen = options is not None
+        chosen = options is not None and options.lang != AUTO  # "auto": as when none is chosen
         settings = None
         if options is None:
             settings = read_settings(book)

@@ -21,10 +21,11 @@ from openpyxl.utils.cell import (
 )
 
 import retention_xl
+from retention_xl.analysis.text_language import report_language
 from retention_xl.errors import DataError
 from retention_xl.excel import live_orders, macro
 from retention_xl.excel import xlwings_writer as live
-from retention_xl.excel.live_orders import read_orders, report_language
+from retention_xl.excel.live_orders import read_orders
 from retention_xl.excel.macro import run_report
 from retention_xl.excel.messages import HeaderNotFound, error_message
 from retention_xl.labels import label
