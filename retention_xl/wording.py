@@ -27,7 +27,9 @@ def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
     """One notice as a sentence in ``lang``; a code without words is shown as the code.
     A remedy in it is worded for ``door`` (``"python"``, ``"cli"``, ``"excel"``: see
     :class:`~retention_xl.options.ReportOptions`)."""
-    values = dict(notice.values)
+    sep = label(lang, "settings.list_sep")  # a list of names is joined in the language's way: "،" in Arabic and Persian
+    values = {k: sep.join(v) if isinstance(v, tuple) and all(isinstance(x, str) for x in v) else v
+              for k, v in notice.values.items()}
     code = notice.code
     if code == "currency_kept":
         return _currency_kept(values, lang, door)

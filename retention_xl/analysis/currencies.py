@@ -253,7 +253,7 @@ def currency_notice(column: str, choice: CurrencyChoice, left: dict[str, list], 
         return Notice("currency", column=column, currency=choice.name, count=blank)
     others = tuple((name, int(n), float(v)) for name, (n, v) in left.items())
     return Notice("currency_kept", column=column, currency=choice.name, chosen=choice.chosen,
-                  currencies=", ".join(choice.names), left=others, unknown=int(unknown[0]),
+                  currencies=tuple(choice.names), left=others, unknown=int(unknown[0]),
                   unknown_value=float(unknown[1]), mixed=int(mixed[0]), mixed_value=float(mixed[1]),
                   count=sum(n for _, n, _ in others) + int(unknown[0]) + int(mixed[0]))
 

@@ -95,7 +95,7 @@ def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
     by_column = {c: code(scripts[c]) for c in script_columns(columns) if c in scripts}
     out = []
     for script in dict.fromkeys(by_column.values()):
-        where = ", ".join(f"'{c}'" for c, s in by_column.items() if s == script)
+        where = tuple(f"'{c}'" for c, s in by_column.items() if s == script)
         out.append(Notice("digits", script=script, columns=where))
     return out
 

@@ -505,7 +505,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                 merge_notice(notices, Notice("currency_kept", column=values["column"]))  # its place in the list
                 continue
             if notice.code in ("currency_removed", "currencies_mixed"):  # one notice of every batch's marks
-                marks.setdefault(values["column"], {}).update(dict.fromkeys(values["marks"].split(", ")))
+                marks.setdefault(values["column"], {}).update(dict.fromkeys(values["marks"]))
                 merge_notice(notices, Notice("currency_marks", column=values["column"]))  # its place in the list
                 continue
             if not (decided is not None and notice.code == "date_order"):
@@ -578,7 +578,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             found = list(marks[notice.values["column"]])
             several = NumberReading(np.array([]), np.array([]), np.array([]), currencies=found).mixed_currencies
             notices[ident] = Notice("currencies_mixed" if several else "currency_removed",
-                                    column=notice.values["column"], marks=", ".join(found[:6]))
+                                    column=notice.values["column"], marks=tuple(found[:6]))
         if notice.code == "currency_kept":
             left, unknown, mixed = currencies[notice.values["column"]]
             notices[ident] = currency_notice(notice.values["column"], currency, left, tuple(unknown), tuple(mixed), 0)

@@ -143,3 +143,12 @@ def test_an_arabic_shop_export_leaves_out_its_cancelled_returned_and_unconfirmed
     out = result.issues[result.issues["action"] == "excluded"]
     assert out[["row", "detail", "amount"]].values.tolist() == [
         [3, "تم الغاء الطلب", 250.0], [5, "مرتجع من الشحن", 60.0], [6, "بإنتظار المراجعة", 40.0]]
+
+
+@pytest.mark.parametrize("lang, sep", [("en", ", "), ("ar", "، "), ("fa", "، ")])
+def test_the_lists_of_a_notice_are_joined_the_way_the_language_writes_a_list(lang, sep):
+    raw = pd.DataFrame({"Customer": ["۱", "۲", "۳", "۴"], "Date": ["2024-01-01"] * 4, "Total": ["۱۰", "۲۰", "۳۰", "۴۰"],
+                        "Status": ["paid", "cancelled", "refunded", "paid"]}, dtype="str")
+    notices = {n.code: notice_text(n, lang) for n in clean_orders(raw).notices}
+    assert f"cancelled (1){sep}refunded (1)" in notices["statuses_excluded"]
+    assert f"'Customer'{sep}'Total'" in notices["digits"]
