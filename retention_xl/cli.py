@@ -117,6 +117,9 @@ def plan_settings(
     discount: Annotated[str, typer.Option(
         "--discount", metavar="FRACTION", help="Discount rate per month of the predicted CLV (0.01 or 1%).")] = "0.01",
     lang: ReportLangOpt = "auto",
+    calendar: Annotated[str, typer.Option(
+        "--calendar", help="Calendar of the cohort and KPI periods: gregorian, jalali (Solar Hijri months, "
+                           "quarters, years; weeks from Saturday) or auto (jalali when the order dates are).")] = "auto",
     survey: Annotated[Path | None, typer.Option(
         "--survey", help="Survey answers (.csv/.xlsx/.parquet): Customer (optional), Date, Score 0-10, "
                          "Satisfaction 1-5, Effort 1-7, Comment.")] = None,
@@ -135,7 +138,7 @@ def plan_settings(
     predicted CLVs: the horizon and the discount change them too)."""
     return {"period": period, "window_days": _number(window, "window_days"), "margin": _number(margin, "margin", percent=True),
             "horizon": _number(horizon, "horizon"), "discount": _number(discount, "discount", percent=True),
-            "lang": lang, "as_of": _as_of(as_of), "quiet_days": _number(quiet_days, "quiet_days"),
+            "lang": lang, "calendar": calendar, "as_of": _as_of(as_of), "quiet_days": _number(quiet_days, "quiet_days"),
             "contact_weeks": _number(contact_weeks, "contact_weeks")}
 
 
@@ -203,7 +206,7 @@ FLAGS = {
     "include_statuses": "--include-status",
     "exclude_statuses": "--exclude-status", "dayfirst": "--date-order", "sheet": "--sheet",
     "period": "--period", "window_days": "--window", "margin": "--margin", "horizon": "--horizon",
-    "discount": "--discount", "lang": "--lang", "survey": "--survey", "contacts": "--contacts",
+    "discount": "--discount", "lang": "--lang", "calendar": "--calendar", "survey": "--survey", "contacts": "--contacts",
     "as_of": "--as-of", "quiet_days": "--quiet-days", "contact_weeks": "--contact-weeks",
     "engine": "--engine", "memory_limit": "--memory-limit", "customers_limit": "--customers-limit",
     "table": "--table", "query": "--query", "staging": "--staging-dir", "holdout_start": "--holdout-start",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from retention_xl.analysis.dates import read_day
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
 from retention_xl.analysis.option_checks import whole
-from retention_xl.analysis.periods import normalise_period
+from retention_xl.analysis.periods import check_calendar, normalise_period
 from retention_xl.engines.choice import ENGINES, parse_memory
 from retention_xl.errors import InvalidValue, OutOfRange
 from retention_xl.labels import LANGUAGES
@@ -125,6 +125,10 @@ class ReportOptions:
         an unhappy customer excepted).
     contact_weeks : int
         Weeks the contact plan and its calendar cover.
+    calendar : {"auto", "gregorian", "jalali"}
+        The calendar of the cohorts' and KPIs' periods: Jalali months, quarters and years
+        (weeks from Saturday) for a Persian shop; ``"auto"``: Jalali when the order dates
+        are written in it (:func:`~retention_xl.analysis.periods.report_calendar`).
     engine : {"auto", "pandas", "duckdb", "spark"}
         What computes a file report (:mod:`retention_xl.engines`): ``auto`` picks pandas
         for what fits in memory, DuckDB for Parquet datasets, databases and long files.
@@ -153,6 +157,7 @@ class ReportOptions:
     as_of: dt.date | None = None
     quiet_days: int = 30
     contact_weeks: int = 12
+    calendar: str = "auto"
     engine: str = "auto"
     memory_limit: str | None = None
     customers_limit: int = 100_000
@@ -162,6 +167,10 @@ class ReportOptions:
         if not isinstance(self.roles, ColumnRoles):
             raise InvalidValue(f"roles must be ColumnRoles, got {type(self.roles).__name__}", option="roles")
         object.__setattr__(self, "period", normalise_period(self.period))
+        if str(self.calendar).strip().casefold() == "auto":
+            object.__setattr__(self, "calendar", "auto")
+        else:
+            object.__setattr__(self, "calendar", check_calendar(self.calendar))
         if self.lang not in (*LANGUAGES, AUTO):
             raise InvalidValue(f"lang must be one of {', '.join((*LANGUAGES, AUTO))}, got {self.lang!r}", option="lang")
         if self.window_days is not None:

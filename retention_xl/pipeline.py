@@ -141,7 +141,7 @@ def analyse(orders: Orders | pd.DataFrame, options: ReportOptions | None = None,
     return analyse_orders(orders, period=options.period, window_days=options.window, margin=options.margin,
                           horizon=options.horizon, discount=options.discount, as_of=options.as_of,
                           quiet_days=options.quiet_days, contact_weeks=options.contact_weeks,
-                          survey=survey, contacts=contacts)
+                          survey=survey, contacts=contacts, calendar=options.calendar)
 
 
 def build_report(analysis: Analysis, options: ReportOptions | None = None) -> Report:

@@ -385,3 +385,36 @@ def test_lang_auto_follows_the_headers_of_the_orders():
     assert rx.build_report(analysis).lang == "en"  # the library's default stays English
     with pytest.raises(rx.InvalidValue, match="lang must be one of en, ar, fa, auto, got 'de'"):
         rx.ReportOptions(lang="de")
+
+
+JALALI_ORDERS = pd.DataFrame({
+    "نام مشتری": ["a", "b", "c", "a"],
+    "تاریخ": ["1402/01/05", "1402/01/31", "1402/02/01", "1402/02/10"],  # 2023-03-25, 04-20, 04-21, 04-30
+    "مبلغ": ["100", "80", "60", "50"],
+})
+
+
+def test_jalali_dates_give_jalali_cohorts_and_periods():
+    analysis = rx.analyse(rx.read_orders(JALALI_ORDERS))
+    # Farvardin 1402: a and b, a back in Ordibehesht; Ordibehesht: c
+    assert analysis.calendar == "jalali"
+    assert analysis.cohorts.size.to_dict() == {"1402-01": 2.0, "1402-02": 1.0}
+    assert analysis.cohorts.customers.loc["1402-01", "P1"] == 1.0
+    assert analysis.kpis["period"].tolist() == ["1402-01", "1402-02"]
+    assert [f"{d:%Y-%m-%d}" for d in analysis.kpis["start"]] == ["2023-03-21", "2023-04-21"]
+    assert analysis.kpis["revenue"].tolist() == [180.0, 110.0]
+    report = rx.build_report(analysis, rx.ReportOptions(lang="fa"))
+    lines = [line for s in report.sheets if s.key == "summary" for b in s.blocks if hasattr(b, "lines") for line in b.lines]
+    assert "دوره‌ها به تقویم هجری شمسی (جلالی) هستند: دوره‌ی 1402-01 از 2023-03-21 تا 2023-04-20 است." in lines
+
+
+def test_the_calendar_can_be_chosen_either_way():
+    gregorian = rx.analyse(rx.read_orders(JALALI_ORDERS), rx.ReportOptions(calendar="gregorian"))
+    # March: a; April: b and c (a's second order is in March's cohort, one month on)
+    assert gregorian.cohorts.size.to_dict() == {"2023-03": 1.0, "2023-04": 2.0}
+    assert gregorian.calendar == "gregorian"
+    iso = pd.DataFrame({"Customer": ["a", "b"], "Date": ["2023-03-25", "2023-04-20"], "Total": ["1", "2"]})
+    assert rx.analyse(iso).cohorts.size.index.tolist() == ["2023-03", "2023-04"]
+    assert rx.analyse(iso, rx.ReportOptions(calendar="jalali")).cohorts.size.index.tolist() == ["1402-01"]
+    with pytest.raises(rx.InvalidValue, match="calendar must be gregorian or jalali"):
+        rx.ReportOptions(calendar="hijri")

@@ -95,6 +95,35 @@ def test_the_contact_plan_speaks_the_language_of_the_orders_headers(tmp_path):
     assert "مشتری" in header
 
 
+def _cells(path, sheet_index):
+    ws = openpyxl.load_workbook(path).worksheets[sheet_index]
+    return [row for row in ws.iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_jalali_dates_give_jalali_cohorts_on_every_engine_unless_told(tmp_path, engine):
+    src = tmp_path / "orders.csv"
+    src.write_text("نام مشتری,تاریخ,مبلغ\na,1402/01/05,100\nb,1402/01/31,80\nc,1402/02/01,60\na,1402/02/10,50\n",
+                   encoding="utf-8")
+    out = tmp_path / f"{engine}.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(out), "--engine", engine])
+    assert result.exit_code == 0, result.output
+    cohorts = _cells(out, 1)
+    firsts = [row[0] for row in cohorts]
+    assert "1402-01" in firsts and "1402-02" in firsts and "2023-04" not in firsts
+    if engine == "duckdb":  # the same sheets as the pandas engine's, cell for cell
+        pandas_out = tmp_path / "pandas.xlsx"
+        assert runner.invoke(app, ["report", str(src), "-o", str(pandas_out), "--engine", "pandas"]).exit_code == 0
+        assert cohorts == _cells(pandas_out, 1)
+        kpis = [[row for row in _cells(path, 0) if str(row[0]).startswith("1402-")] for path in (out, pandas_out)]
+        assert len(kpis[0]) == 2 and kpis[0] == kpis[1]  # the period KPIs
+    forced = tmp_path / "gregorian.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(forced), "--engine", engine, "--calendar", "gregorian"])
+    assert result.exit_code == 0, result.output
+    firsts = [row[0] for row in _cells(forced, 1)]
+    assert "2023-03" in firsts and "2023-04" in firsts and "1402-01" not in firsts
+
+
 def test_report_from_lunar_hijri_dates_in_arabic(tmp_path):
     # a Saudi export: Umm al-Qura dates; read as Jalali they were orders of 2066
     src = tmp_path / "orders.csv"

@@ -55,8 +55,9 @@ def _matrix(cohort: np.ndarray, offset: np.ndarray, weights: np.ndarray | None, 
     return flat.reshape(shape).astype(float)
 
 
-def cohort_tables(orders: pd.DataFrame, period: str = "M") -> Cohorts:
-    """Cohort matrices from a clean order table (columns ``customer``, ``date``, ``amount``).
+def cohort_tables(orders: pd.DataFrame, period: str = "M", calendar: str = "gregorian") -> Cohorts:
+    """Cohort matrices from a clean order table (columns ``customer``, ``date``, ``amount``),
+    by periods of ``calendar`` (:func:`~retention_xl.analysis.periods.period_ordinals`).
 
     Examples
     --------
@@ -75,7 +76,7 @@ def cohort_tables(orders: pd.DataFrame, period: str = "M") -> Cohorts:
     if not buying.any():
         raise DataError("no orders to build cohorts from (every row is a refund)")
     cust_codes, _ = pd.factorize(orders["customer"], sort=False)
-    per = period_ordinals(orders["date"], code)
+    per = period_ordinals(orders["date"], code, calendar)
 
     # Each customer's cohort: the period of its first order (refunds excluded).
     n_cust = int(cust_codes.max()) + 1
@@ -108,7 +109,7 @@ def cohort_tables(orders: pd.DataFrame, period: str = "M") -> Cohorts:
     size = np.bincount(first[has_cohort] - base, minlength=n_cohorts).astype(float)
     # cells after the last observed period are not zeros: they have not happened yet
     reached = np.arange(n_offsets)[None, :] <= (n_offsets - 1 - np.arange(n_cohorts))[:, None]
-    labels = period_labels(np.arange(base, base + n_cohorts), code)
+    labels = period_labels(np.arange(base, base + n_cohorts), code, calendar)
     cols = [f"P{k}" for k in range(n_offsets)]
 
     def frame(values: np.ndarray) -> pd.DataFrame:

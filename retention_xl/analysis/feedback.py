@@ -160,7 +160,7 @@ def _unhappy_reason(answers: pd.DataFrame) -> np.ndarray:
 
 
 def survey_feedback(survey: SideTable, customers: pd.DataFrame, period: str = "M", *,
-                    min_answers: int = MIN_ANSWERS) -> Feedback:
+                    min_answers: int = MIN_ANSWERS, calendar: str = "gregorian") -> Feedback:
     """The survey's figures per period and per segment, and the unhappy customers.
 
     Parameters
@@ -172,6 +172,8 @@ def survey_feedback(survey: SideTable, customers: pd.DataFrame, period: str = "M
         ``predicted_clv``, ``clv``).
     period : {"W", "M", "Q", "Y"}
         The trend's period.
+    calendar : {"gregorian", "jalali"}
+        The calendar of its periods (the report's).
     min_answers : int
         Fewest answers behind a figure.
 
@@ -188,13 +190,13 @@ def survey_feedback(survey: SideTable, customers: pd.DataFrame, period: str = "M
     overall = _figures(answers, min_answers) if len(answers) else _empty_figures()
 
     if len(answers):
-        ordinal = period_ordinals(answers["date"], code)
+        ordinal = period_ordinals(answers["date"], code, calendar)
         span = np.arange(ordinal.min(), ordinal.max() + 1, dtype=np.int64)
         groups = dict(tuple(answers.groupby(ordinal, sort=True)))
         rows = [_figures(groups[o], min_answers) if o in groups else _empty_figures() for o in span]
         trend = _typed(pd.DataFrame(rows, columns=list(_FIGURES)))
-        trend.insert(0, "start", period_starts(span, code))
-        trend.insert(0, "period", period_labels(span, code))
+        trend.insert(0, "start", period_starts(span, code, calendar))
+        trend.insert(0, "period", period_labels(span, code, calendar))
     else:
         trend = _typed(pd.DataFrame({k: pd.Series([], dtype=float) for k in _FIGURES}))
         trend.insert(0, "start", pd.Series([], dtype="datetime64[ns]"))

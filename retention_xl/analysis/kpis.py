@@ -74,14 +74,15 @@ def check_window(window_days: object, period: str, name: str = "window_days") ->
 
 
 def period_kpis(
-    orders: pd.DataFrame, period: str = "M", window_days: int | None = None
+    orders: pd.DataFrame, period: str = "M", window_days: int | None = None, calendar: str = "gregorian"
 ) -> pd.DataFrame:
     """One row per period from the first row of the table to the last (a refund dated
     outside the orders' range adds its period, so its revenue is not dropped).
 
     Columns: ``period, start, customers_start, new, reactivated, lost, customers_end, crr,
     churn, buyers, orders, revenue, aov, repeat_rate`` (``repeat_rate``: share of the
-    period's buyers who had ordered before).
+    period's buyers who had ordered before). ``calendar``: the periods' calendar
+    (:func:`~retention_xl.analysis.periods.period_ordinals`).
 
     Examples
     --------
@@ -106,14 +107,14 @@ def period_kpis(
         raise DataError("no orders to compute period KPIs from (every row is a refund)")
 
     t_all = _ns(orders["date"])
-    per_all = period_ordinals(orders["date"], code)
+    per_all = period_ordinals(orders["date"], code, calendar)
     cust_all, _ = pd.factorize(orders["customer"], sort=False)
     t, per, cust = t_all[buying], per_all[buying], cust_all[buying]
 
     base, last = int(per_all.min()), int(per_all.max())  # refunds count: their revenue has a row
     n_periods = last - base + 1
     observed_end = (t_all.max() // DAY + 1) * DAY  # midnight after the last order
-    bounds = _ns(period_starts(np.arange(base, last + 2), code))
+    bounds = _ns(period_starts(np.arange(base, last + 2), code, calendar))
     bounds[-1] = min(bounds[-1], observed_end)
 
     # Activity spells: each order keeps its customer in the base for (t, t + W]; chains of
@@ -163,7 +164,7 @@ def period_kpis(
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame(
             {
-                "period": period_labels(np.arange(base, last + 1), code),
+                "period": period_labels(np.arange(base, last + 1), code, calendar),
                 "start": pd.DatetimeIndex(bounds[:-1].astype("datetime64[ns]")),
                 "customers_start": s,
                 "new": new,

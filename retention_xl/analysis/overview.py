@@ -20,7 +20,7 @@ from retention_xl.analysis.customers import customer_summary
 from retention_xl.analysis.feedback import Feedback, survey_feedback
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, headline_kpis, period_kpis
 from retention_xl.analysis.orders import Orders, no_orders_error
-from retention_xl.analysis.periods import normalise_period
+from retention_xl.analysis.periods import normalise_period, report_calendar
 from retention_xl.analysis.prediction import PREDICTION_COLUMNS, Prediction, predict_customers
 from retention_xl.analysis.segments import (
     SEGMENTS,
@@ -44,6 +44,7 @@ class Analysis:
     ----------
     orders : the cleaned order table the analysis ran on (issues, notices, source)
     period, window_days : the options used
+    calendar : the calendar of the periods, ``"gregorian"`` or ``"jalali"``
     kpis : :func:`~retention_xl.analysis.kpis.period_kpis`
     headline : :func:`~retention_xl.analysis.kpis.headline_kpis` plus Pareto and at-risk count
     cohorts : :func:`~retention_xl.analysis.cohorts.cohort_tables`
@@ -72,6 +73,7 @@ class Analysis:
     contacts: ContactPlan | None = None
     feedback: Feedback | None = None
     contact_log: SideTable | None = None
+    calendar: str = "gregorian"
 
 
 def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon: int = 12,
@@ -118,7 +120,7 @@ def customer_table(orders: pd.DataFrame | None, *, margin: float = 1.0, horizon:
 def analyse_orders(
     clean: Orders, *, period: str = "M", window_days: int | None = None, margin: float = 1.0,
     horizon: int = 12, discount: float = 0.01, as_of=None, quiet_days: int = 30, contact_weeks: int = 12,
-    survey: SideTable | None = None, contacts: SideTable | None = None,
+    survey: SideTable | None = None, contacts: SideTable | None = None, calendar: str = "auto",
 ) -> Analysis:
     """Run every analysis of the report on a cleaned order table.
 
@@ -127,6 +129,8 @@ def analyse_orders(
     discount rate per month of the predicted CLV. ``as_of``, ``quiet_days`` and
     ``contact_weeks`` shape the contact plan; ``survey`` answers and a ``contacts`` log
     (:mod:`~retention_xl.analysis.side_tables`) feed the feedback figures and the plan.
+    ``calendar`` counts the periods in the Gregorian or the Jalali calendar; ``"auto"``:
+    Jalali when the dates were written in it (:func:`~retention_xl.analysis.periods.report_calendar`).
 
     Raises
     ------
@@ -141,20 +145,21 @@ def analyse_orders(
     # one categorical column makes every later groupby on customers cheap
     orders = orders.assign(customer=orders["customer"].astype("category"))
 
-    kpis = period_kpis(orders, code, window)
-    cohorts = cohort_tables(orders, code)
+    calendar = report_calendar(calendar, clean.notices)
+    kpis = period_kpis(orders, code, window, calendar)
+    cohorts = cohort_tables(orders, code, calendar)
     gaps = median_gaps(orders)
     customers, prediction = customer_table(orders, margin=margin, horizon=horizon, discount=discount, gaps=gaps)
     headline = headline_kpis(orders, kpis, window)
     return finish_analysis(clean, code, window, kpis, cohorts, headline, customers, prediction, gaps,
                            as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
-                           survey=survey, contacts=contacts)
+                           survey=survey, contacts=contacts, calendar=calendar)
 
 
 def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, cohorts: Cohorts, headline: dict,
                     customers: pd.DataFrame, prediction: Prediction, gaps: pd.Series, *, as_of=None,
                     quiet_days: int = 30, contact_weeks: int = 12, survey: SideTable | None = None,
-                    contacts: SideTable | None = None) -> Analysis:
+                    contacts: SideTable | None = None, calendar: str = "gregorian") -> Analysis:
     """The per-customer half of the analysis, whichever engine computed the aggregates:
     segments, the contact plan (and the at-risk flag it decides), the survey feedback."""
     segments = segment_summary(customers)
@@ -167,7 +172,7 @@ def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, c
 
     headline = dict(headline)
     headline.update(pareto(customers["revenue"]))
-    feedback = None if survey is None else survey_feedback(survey, customers, code)
+    feedback = None if survey is None else survey_feedback(survey, customers, code, calendar=calendar)
     gaps = gaps if gaps.index.dtype == "str" else gaps.set_axis(gaps.index.astype(str))
     plan = plan_contacts(customers, gaps, as_of=as_of, window_days=window,
                          quiet_days=quiet_days,
@@ -189,4 +194,5 @@ def finish_analysis(clean: Orders, code: str, window: int, kpis: pd.DataFrame, c
         contacts=plan,
         feedback=feedback,
         contact_log=contacts,
+        calendar=calendar,
     )

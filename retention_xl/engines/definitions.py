@@ -69,12 +69,13 @@ def number(value: float) -> str:
     return f"CAST({float(value)!r} AS DOUBLE)"
 
 
-def calendar_frame(first_day: int, last_day: int, period: str, window_days: int) -> pd.DataFrame:
+def calendar_frame(first_day: int, last_day: int, period: str, window_days: int,
+                   calendar: str = "gregorian") -> pd.DataFrame:
     """The ``calendar`` table: every day from the first order to the last plus the window.
 
     ``bound`` counts the KPI period boundaries on or before the day: the starts of the
     periods after the first, and the end of the data (midnight after the last order),
-    exactly as :func:`~retention_xl.analysis.kpis.period_kpis` places them.
+    exactly as :func:`~retention_xl.analysis.kpis.period_kpis` places them, in ``calendar``.
 
     >>> c = calendar_frame(19723, 19754, "M", 31)   # 2024-01-01 .. 2024-02-01
     >>> c.loc[c["day"].isin([19723, 19753, 19754, 19755]), ["per", "bound"]].values.tolist()
@@ -82,9 +83,9 @@ def calendar_frame(first_day: int, last_day: int, period: str, window_days: int)
     """
     days = np.arange(first_day, last_day + window_days + 1, dtype=np.int64)
     dates = pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"))
-    per = period_ordinals(dates, period)
-    base, last = int(per[0]), int(period_ordinals(dates[[last_day - first_day]], period)[0])
-    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), period)).as_unit("ns").asi8 // DAY_NS
+    per = period_ordinals(dates, period, calendar)
+    base, last = int(per[0]), int(period_ordinals(dates[[last_day - first_day]], period, calendar)[0])
+    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), period, calendar)).as_unit("ns").asi8 // DAY_NS
     bounds[-1] = min(bounds[-1], last_day + 1)
     bound = np.searchsorted(bounds, days, side="right")
     return pd.DataFrame({"day": days.astype(np.int32), "per": per.astype(np.int64), "bound": bound.astype(np.int32)})

@@ -182,7 +182,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
                                       margin=options.margin, horizon=options.horizon, discount=options.discount,
                                       as_of=options.as_of, quiet_days=options.quiet_days,
                                       contact_weeks=options.contact_weeks, survey=answers, contacts=log,
-                                      progress=step)
+                                      calendar=options.calendar, progress=step)
         finally:
             sql_engine.close()
             staged.remove()

@@ -31,7 +31,7 @@ from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
-from retention_xl.analysis.periods import normalise_period, period_labels, period_starts
+from retention_xl.analysis.periods import normalise_period, period_labels, period_starts, report_calendar
 from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.engines import definitions as sql
@@ -75,7 +75,7 @@ class SqlEngine(Protocol):
 def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", window_days: int | None = None,
                    margin: float = 1.0, horizon: int = 12, discount: float = 0.01, as_of=None,
                    quiet_days: int = 30, contact_weeks: int = 12, survey: SideTable | None = None,
-                   contacts: SideTable | None = None,
+                   contacts: SideTable | None = None, calendar: str = "auto",
                    progress: Callable[[str], None] | None = None) -> Analysis:
     """Every analysis of the report, the order-level part computed by ``engine`` on its
     staged ``orders`` table, the per-customer part as the pandas engine computes it.
@@ -87,7 +87,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     orders : Orders
         The staged cleaning's summary: issues, notices, columns, rows read (its ``frame``
         is empty; the orders are in the engine).
-    period, window_days, margin, horizon, discount, as_of, quiet_days, contact_weeks, survey, contacts
+    period, window_days, margin, horizon, discount, as_of, quiet_days, contact_weeks, survey, contacts, calendar
         As :func:`~retention_xl.analysis.overview.analyse_orders`.
 
     The engine is closed once its results are fetched, so that its memory goes to the
@@ -104,12 +104,13 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     orders = _with_split_ids(orders, engine)
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else check_window(window_days, code)
-    last_day = build_relations(engine, code, window, step)
+    calendar = report_calendar(calendar, orders.notices)
+    last_day = build_relations(engine, code, window, step, calendar)
 
     step("Aggregating: period KPIs")
-    kpis = _period_kpis(engine, code, last_day)
+    kpis = _period_kpis(engine, code, last_day, calendar)
     step("Aggregating: cohorts")
-    cohorts = _cohorts(engine, code)
+    cohorts = _cohorts(engine, code, calendar)
     step("Aggregating: headline figures")
     headline = _headline(engine, kpis, window)
     for name in ("customer_periods", "cohorts_of", "spells", "customer_totals"):
@@ -126,14 +127,14 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     step("Planning contacts")
     return finish_analysis(orders, code, window, kpis, cohorts, headline, customers, prediction, gaps,
                            as_of=as_of, quiet_days=quiet_days, contact_weeks=contact_weeks,
-                           survey=survey, contacts=contacts)
+                           survey=survey, contacts=contacts, calendar=calendar)
 
 
 def build_relations(engine: SqlEngine, code: str, window: int,
-                    progress: Callable[[str], None] | None = None) -> int:
+                    progress: Callable[[str], None] | None = None, calendar: str = "gregorian") -> int:
     """Build the orders per customer and day, the calendar and every relation of
     :func:`~retention_xl.engines.definitions.RELATIONS` on ``engine`` (which holds the view
-    ``orders``) for period ``code`` and an activity window of ``window`` days; return the
+    ``orders``) for period ``code`` of ``calendar`` and an activity window of ``window`` days; return the
     last order day (days since 1970).
 
     Raises
@@ -148,7 +149,7 @@ def build_relations(engine: SqlEngine, code: str, window: int,
     if not int(span["n"]):
         raise DataError("no usable orders")
     first_day, last_day = int(span["first_day"]), int(span["last_day"])
-    engine.register("calendar", sql.calendar_frame(first_day, last_day, code, window))
+    engine.register("calendar", sql.calendar_frame(first_day, last_day, code, window, calendar))
     for name, select in sql.RELATIONS(window):
         step(f"Aggregating: {name.replace('_', ' ')}")
         engine.create(name, select)
@@ -221,7 +222,7 @@ def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:
                        minlength=size)[:size].astype(np.int64)
 
 
-def _period_kpis(engine: SqlEngine, code: str, last_day: int) -> pd.DataFrame:
+def _period_kpis(engine: SqlEngine, code: str, last_day: int, calendar: str = "gregorian") -> pd.DataFrame:
     """:func:`~retention_xl.analysis.kpis.period_kpis` from the engine's aggregates."""
     totals = engine.fetch(sql.PERIOD_TOTALS)
     base, last = int(totals["per"].min()), int(totals["per"].max())
@@ -240,7 +241,7 @@ def _period_kpis(engine: SqlEngine, code: str, last_day: int) -> pd.DataFrame:
     n_orders = np.bincount(idx, weights=totals["orders"].to_numpy(dtype=float), minlength=n_periods).astype(np.int64)
     gross = np.bincount(idx, weights=totals["gross"].to_numpy(dtype=float), minlength=n_periods)
     buyers = np.bincount(idx, weights=totals["buyers"].to_numpy(dtype=float), minlength=n_periods).astype(np.int64)
-    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), code)).as_unit("ns").asi8
+    bounds = pd.DatetimeIndex(period_starts(np.arange(base, last + 2), code, calendar)).as_unit("ns").asi8
     bounds[-1] = min(bounds[-1], (last_day + 1) * sql.DAY_NS)
 
     s, base_end = active[:-1], active[1:]
@@ -249,7 +250,7 @@ def _period_kpis(engine: SqlEngine, code: str, last_day: int) -> pd.DataFrame:
     e = both + new  # E = S - lost + N: the customers back from a lapse are counted apart
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame({
-            "period": period_labels(np.arange(base, last + 1), code),
+            "period": period_labels(np.arange(base, last + 1), code, calendar),
             "start": pd.DatetimeIndex(bounds[:-1].astype("datetime64[ns]")),
             "customers_start": s, "new": new, "reactivated": reactivated, "lost": lost, "customers_end": e,
             "crr": np.where(s > 0, (e - new) / s, np.nan),
@@ -260,7 +261,7 @@ def _period_kpis(engine: SqlEngine, code: str, last_day: int) -> pd.DataFrame:
         })
 
 
-def _cohorts(engine: SqlEngine, code: str) -> Cohorts:
+def _cohorts(engine: SqlEngine, code: str, calendar: str = "gregorian") -> Cohorts:
     """:func:`~retention_xl.analysis.cohorts.cohort_tables` from the engine's cohort cells."""
     cells = engine.fetch(sql.COHORT_CELLS)
     sizes = engine.fetch(sql.COHORT_SIZES)
@@ -280,7 +281,7 @@ def _cohorts(engine: SqlEngine, code: str) -> Cohorts:
                        minlength=n_cohorts).astype(float)
     active, revenue, n_orders = matrix("customers"), matrix("revenue"), matrix("orders")
     reached = np.arange(n_offsets)[None, :] <= (n_offsets - 1 - np.arange(n_cohorts))[:, None]
-    labels = period_labels(np.arange(base, base + n_cohorts), code)
+    labels = period_labels(np.arange(base, base + n_cohorts), code, calendar)
     cols = [f"P{k}" for k in range(n_offsets)]
 
     def frame(values: np.ndarray) -> pd.DataFrame:

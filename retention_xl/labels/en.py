@@ -26,6 +26,8 @@ LABELS = {
     "chart.retention": "Retention curves (most recent cohorts)",
     "chart.segments": "Customers per segment",
     "subtitle": "{source}: {first} to {last}. Rows read: {rows}; used: {used}; skipped: {skipped} (see Data issues).",
+    "note.calendar.jalali": "Periods are Solar Hijri (Jalali) ones: {period} runs from {start} to {end}.",
+    "note.calendar.jalali_one": "Periods are Solar Hijri (Jalali) ones: {period} starts on {start}.",
     "note.window": "A customer is in the customer base while its last order is at most {window} days old.",
     "note.cohorts": "A customer's cohort is the period of its first order; it is active in period k when it ordered in that period. Empty cells: not reached yet.",
     "note.segments": "R and M scores 1-5 by quintile (5 best); F = 1 for one order, 2-5 by quartile of the repeat buyers. At risk (still savable): no order for more than twice the customer's usual gap (at least 30 days), or P(alive) below 50% with orders on 2 or more days, and not lost (no order for more than four usual gaps and the activity window).",

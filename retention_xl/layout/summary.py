@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label
 from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths
@@ -27,6 +29,13 @@ def summary_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") -
                   (L("fig.refund_only", count=h["refund_only_customers"]), h["refund_only_revenue"], "money")]
     figures = Figures(row=3, items=tuple(items))
     notes = [L("note.window", window=a.window_days)]
+    if a.calendar == "jalali":  # say which calendar the periods are in, with the first one's days
+        starts = a.kpis["start"]
+        first = {"period": a.kpis["period"].iloc[0], "start": f"{starts.iloc[0]:%Y-%m-%d}"}
+        if len(starts) > 1:
+            notes.append(L("note.calendar.jalali", **first, end=f"{starts.iloc[1] - pd.Timedelta(days=1):%Y-%m-%d}"))
+        else:
+            notes.append(L("note.calendar.jalali_one", **first))
     if h.get("avg_from"):
         notes.append(L("note.avg_from", period=h["avg_from"], window=a.window_days))
     else:  # the two figures are blank: say why

@@ -134,3 +134,39 @@ def test_label_round_trips_through_the_start_date(day, code):
     if code == "W":
         assert start[0].day_of_week == 0  # Monday
         assert period_labels(o, code) == [start[0].strftime("%Y-%m-%d")]
+
+
+# ----------------------------------------------------------------- the Jalali calendar
+@given(st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2060-12-31").date()),
+       st.sampled_from(sorted(PERIODS)))
+def test_a_jalali_period_holds_its_day_and_the_next_one_starts_after_it(day, period):
+    d = pd.DatetimeIndex([pd.Timestamp(day)])
+    o = period_ordinals(d, period, "jalali")
+    starts = period_starts(np.r_[o, o + 1], period, "jalali")
+    assert starts[0] <= d[0] < starts[1]
+    # the same period for its first day, the next for the day after its last
+    assert period_ordinals(starts[:1], period, "jalali")[0] == o[0]
+    assert period_ordinals(starts[1:], period, "jalali")[0] == o[0] + 1
+
+
+@pytest.mark.parametrize(("period", "dates", "labels"), [
+    # Nowruz 1402 was 2023-03-21; Farvardin has 31 days, Esfand 1401 29
+    ("M", ["2023-03-20", "2023-03-21", "2023-04-20", "2023-04-21"], ["1401-12", "1402-01", "1402-01", "1402-02"]),
+    ("Q", ["2023-06-21", "2023-06-22", "2024-03-19"], ["1402-Q1", "1402-Q2", "1402-Q4"]),
+    ("Y", ["2023-03-20", "2023-03-21", "2024-03-20"], ["1401", "1402", "1403"]),
+    # weeks start on Saturday: Friday 2023-03-24 (1402-01-04) is in the week of Saturday
+    # 2023-03-18 (1401-12-27); Saturday 2023-03-25 (1402-01-05) starts the next
+    ("W", ["2023-03-24", "2023-03-25"], ["1401-12-27", "1402-01-05"]),
+])
+def test_jalali_periods_by_hand(period, dates, labels):
+    o = period_ordinals(pd.to_datetime(dates), period, "jalali")
+    assert period_labels(o, period, "jalali") == labels
+
+
+def test_the_calendar_is_checked_and_spelled_as_users_spell_it():
+    from retention_xl.analysis.periods import check_calendar
+
+    assert [check_calendar(c) for c in ("Jalali", "persian", "Solar Hijri", "shamsi", "gregorian")] == \
+        ["jalali"] * 4 + ["gregorian"]
+    with pytest.raises(InvalidValue, match="calendar must be gregorian or jalali, got 'lunar'"):
+        check_calendar("lunar")
