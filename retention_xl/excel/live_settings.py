@@ -56,6 +56,7 @@ SETTING_NAMES: dict[str, tuple[str, ...]] = {
     "period": ("Period", "الفترة", "دوره"),
     "window_days": ("Activity window (days)", "Activity window", "نافذة النشاط (أيام)", "بازه‌ی فعالیت (روز)"),
     "lang": ("Language", "اللغة", "زبان"),
+    "calendar": ("Calendar", "التقويم", "تقویم"),
     "horizon": ("Horizon (months)", "Horizon", "أفق التنبؤ (أشهر)", "افق پیش‌بینی (ماه)"),
     "margin": ("Margin", "هامش الربح", "حاشیه‌ی سود"),
     "discount": ("Discount rate (per month)", "Discount rate", "Discount", "معدل الخصم (شهريًا)",
@@ -80,6 +81,11 @@ SETTING_NAMES["refund"] += ("عمود الاسترداد", "ستون بازپر�
 _LANG = {"en": "en", "english": "en", "ar": "ar", "arabic": "ar", "العربية": "ar", "عربي": "ar", "عربی": "ar",
          "fa": "fa", "persian": "fa", "farsi": "fa", "فارسی": "fa", "فارسي": "fa", "الفارسية": "fa",
          "الإنجليزية": "en", "انگلیسی": "en", "auto": None, "تلقائي": None, "خودکار": None, "": None}
+_CALENDAR = {"auto": "auto", "": "auto", "تلقائي": "auto", "خودکار": "auto",
+             "gregorian": "gregorian", "ميلادي": "gregorian", "میلادی": "gregorian",
+             "jalali": "jalali", "persian": "jalali", "shamsi": "jalali", "solar hijri": "jalali",
+             "هجري شمسي": "jalali", "شمسي": "jalali", "جلالي": "jalali", "هجری شمسی": "jalali", "شمسی": "jalali",
+             "جلالی": "jalali"}
 _DATE_ORDER = {"dmy": True, "d/m/y": True, "day/month/year": True, "mdy": False, "m/d/y": False,
                "month/day/year": False, "auto": None, "": None, "يوم/شهر/سنة": True, "روز/ماه/سال": True,
                "شهر/يوم/سنة": False, "ماه/روز/سال": False, "تلقائي": None, "خودکار": None}
@@ -109,6 +115,7 @@ def _key(name: object) -> str:
 _BY_NAME = {_key(n): key for key, names in SETTING_NAMES.items() for n in names}
 _LANG_KEYS = {_key(word): lang for word, lang in _LANG.items()}
 _DATE_ORDER_KEYS = {_key(word): dayfirst for word, dayfirst in _DATE_ORDER.items()}
+_CALENDAR_KEYS = {_key(word): calendar for word, calendar in _CALENDAR.items()}
 
 
 class SettingProblem(InvalidValue):
@@ -325,7 +332,7 @@ def _problem(found: LiveSettings, key: str, given: dict[str, object], err: Reten
         return found.problem(key, "whole", low=PERIOD_MAX_DAYS[period], high=MAX_WINDOW_DAYS, value=value)
     if key == "horizon":
         return found.problem(key, "whole", low=1, high=1200, value=value)
-    if key in ("margin", "discount", "period", "lang", "date_order"):
+    if key in ("margin", "discount", "period", "lang", "date_order", "calendar"):
         return found.problem(key, key, value=value)
     return found.problem(key, "invalid", value=value, reason=str(err))
 
@@ -355,6 +362,12 @@ def _options(given: dict[str, object]) -> tuple[ReportOptions, bool]:
             raise InvalidValue(f"date_order must be dmy or mdy (day/month/year or month/day/year), "
                                f"got {_text(given['date_order'])!r}", option="date_order")
         kwargs["dayfirst"] = _DATE_ORDER_KEYS[text]
+    if "calendar" in given:
+        text = _key(_text(given["calendar"]))
+        if text not in _CALENDAR_KEYS:
+            raise InvalidValue(f"calendar must be gregorian, jalali or auto, got {_text(given['calendar'])!r}",
+                               option="calendar")
+        kwargs["calendar"] = _CALENDAR_KEYS[text]
     if "currency" in given:
         kwargs["currency"] = _text(given["currency"])
     for key in ("include_statuses", "exclude_statuses"):

@@ -470,6 +470,7 @@ LABELS = {
     "settings.discount": "{where}: يجب أن تكون قيمة '{setting}' نسبة من 0 وأقل من 1 (0.01 أو 1%)، والمكتوب {value}",
     "settings.period": "{where}: يجب أن تكون قيمة '{setting}' أسبوعًا أو شهرًا أو ربع سنة أو سنة (أسبوعي، شهري، ربع سنوي، سنوي)، والمكتوب '{value}'",
     "settings.lang": "{where}: يجب أن تكون قيمة '{setting}' العربية أو فارسی أو English أو auto، والمكتوب '{value}'",
+    "settings.calendar": "{where}: يجب أن تكون قيمة '{setting}' ميلادي أو هجري شمسي (gregorian أو jalali) أو auto، والمكتوب '{value}'",
     "settings.date_order": "{where}: يجب أن تكون قيمة '{setting}' يوم/شهر/سنة أو شهر/يوم/سنة (dmy أو mdy) أو auto، والمكتوب '{value}'",
     "settings.currency": "{where}: '{setting}' هي '{value}'، وليست من عملات الطلبات؛ عملاتها: {known}. اكتب إحداها، أو أفرغ الخلية ليُعرض التقرير بعملة أكثر الطلبات",
     "settings.column": "{where}: '{setting}' يسمّي العمود '{name}'، وليس في الطلبات عمود بهذا الاسم؛ أعمدتها: {columns}. اكتب أحدها، أو أفرغ الخلية ليجد التقرير العمود بنفسه",

@@ -474,6 +474,7 @@ LABELS = {
     "settings.discount": "{where}: '{setting}' must be a share from 0 to below 1 (0.01 or 1%), got {value}",
     "settings.period": "{where}: '{setting}' must be week, month, quarter or year (W, M, Q or Y), got '{value}'",
     "settings.lang": "{where}: '{setting}' must be English, Arabic, Persian or auto (en, ar, fa), got '{value}'",
+    "settings.calendar": "{where}: '{setting}' must be gregorian, jalali (Solar Hijri) or auto, got '{value}'",
     "settings.date_order": "{where}: '{setting}' must be day/month/year or month/day/year (dmy or mdy), or auto, got '{value}'",
     "settings.currency": "{where}: '{setting}' is '{value}', a currency the orders do not have; their currencies are: {known}. Write one of them, or empty the cell to report the currency of most orders",
     "settings.column": "{where}: '{setting}' names the column '{name}', which the orders do not have; their columns are: {columns}. Write one of them, or empty the cell to let the report find the column",

@@ -470,6 +470,7 @@ LABELS = {
     "settings.discount": "{where}: مقدار «{setting}» باید سهمی از 0 تا کمتر از 1 باشد (0.01 یا 1%)، ولی {value} نوشته شده است",
     "settings.period": "{where}: مقدار «{setting}» باید هفته، ماه، فصل یا سال باشد (هفتگی، ماهانه، فصلی، سالانه)، ولی «{value}» نوشته شده است",
     "settings.lang": "{where}: مقدار «{setting}» باید فارسی، العربية، English یا auto باشد، ولی «{value}» نوشته شده است",
+    "settings.calendar": "{where}: مقدار «{setting}» باید میلادی یا شمسی (gregorian یا jalali) یا auto باشد، ولی «{value}» نوشته شده است",
     "settings.date_order": "{where}: مقدار «{setting}» باید روز/ماه/سال یا ماه/روز/سال (dmy یا mdy) یا auto باشد، ولی «{value}» نوشته شده است",
     "settings.currency": "{where}: «{setting}» «{value}» است، واحد پولی که در سفارش‌ها نیست؛ واحدهای پول آن‌ها: {known}. یکی از آن‌ها را بنویسید، یا خانه را خالی کنید تا گزارش به واحد پول بیشتر سفارش‌ها باشد",
     "settings.column": "{where}: «{setting}» ستون «{name}» را نام می‌برد که در سفارش‌ها نیست؛ ستون‌های آن‌ها: {columns}. یکی از آن‌ها را بنویسید، یا خانه را خالی کنید تا گزارش خودش ستون را پیدا کند",

@@ -276,3 +276,28 @@ def test_every_arabic_and_persian_setting_name_is_read_however_it_is_typed():
         for name in (n for n in names if not n.isascii()):
             for typed in spellings(name):
                 assert _BY_NAME.get(_key(typed)) == key, (key, name, typed)
+
+
+# ---------------------------------------------------------------- the calendar of the periods
+@pytest.mark.parametrize(("name", "value", "calendar"), [
+    ("Calendar", "jalali", "jalali"), ("تقویم", "شمسی", "jalali"), ("التقويم", "هجري شمسي", "jalali"),
+    ("Calendar", "Gregorian", "gregorian"), ("تقويم", "ميلادي", "gregorian"), ("Calendar", None, "auto"),
+])
+def test_the_settings_choose_the_calendar_in_any_of_the_three_languages(name, value, calendar):
+    found = settings_from_rows([["Setting", "Value"], [name, value]], "Settings", first_row=2)
+    assert found.options.calendar == calendar
+
+
+def test_a_persian_shop_with_excel_dates_chooses_jalali_cohorts_in_its_settings():
+    # dates as Excel cells (Gregorian serials), so only the setting makes the periods Jalali
+    book = book_with([["ستون مشتری", "Client"], ["ستون تاریخ", "Paid on"], ["تقویم", "شمسی"]], sheet="تنظیمات")
+    run = run_report(book)
+    # 2024-01-05 and 2024-01-20 are Dey 1402; 2024-02-03 is Bahman 1402
+    assert run.analysis.calendar == "jalali"
+    assert run.analysis.kpis["period"].tolist() == ["1402-10", "1402-11"]
+
+
+def test_a_wrong_calendar_is_one_line_in_the_settings_language():
+    with pytest.raises(SettingProblem) as err:
+        settings_from_rows([["Setting", "Value"], ["تقویم", "قمری"]], "تنظیمات", first_row=2)
+    assert "مقدار «تقویم» باید میلادی یا شمسی (gregorian یا jalali) یا auto باشد، ولی «قمری» نوشته شده است" in str(err.value)
