@@ -319,12 +319,14 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if blank_row.any():
         issues.append((np.flatnonzero(blank_row), "", np.full(blank_row.sum(), ""), "blank_row", "skipped"))
     live = ~blank_row
-    # a totals row at the foot of an export ("Grand Total", "المجموع", "جمع کل") is no customer's order
-    total_row = totals_rows(data[cols.customer]) & live
-    if total_row.any():
-        where = np.flatnonzero(total_row)
-        issues.append((where, cols.customer, data[cols.customer].text(where), "totals_row", "skipped"))
-        live &= ~total_row
+    # a totals row at the foot of an export ("Grand Total", "المجموع", "جمع کل") is no customer's order;
+    # its label stands in the table's first column, which may be the customer's, the order id's or the date's
+    for role in dict.fromkeys(c for c in (cols.customer, cols.order_id, cols.date) if c):
+        total_row = totals_rows(data[role]) & live
+        if total_row.any():
+            where = np.flatnonzero(total_row)
+            issues.append((where, role, data[role].text(where), "totals_row", "skipped"))
+            live &= ~total_row
 
     def report(col_name: str, col: ColumnValues, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
         where = np.flatnonzero(bad)

@@ -659,3 +659,28 @@ def test_a_totals_row_with_a_date_is_skipped_not_a_customer():
     named = pd.DataFrame({"Customer": ["Totally Fresh Ltd", "Summit Foods"], "Order date": ["2024-01-05"] * 2,
                           "Amount": ["10", "20"]})
     assert sorted(clean_orders(named).frame["customer"]) == ["Summit Foods", "Totally Fresh Ltd"]
+
+
+def test_a_totals_row_labelled_in_the_order_id_or_date_column_is_a_totals_row():
+    # An export that ends with "Total" under the order ids (its first column), customer and date
+    # blank: the row was listed as "missing customer" worth 185.75, the whole table's revenue
+    # counted again among the skipped rows' values
+    raw = pd.DataFrame({"Order ID": ["1001", "1002", "1003", "1004", "Total"],
+                        "Customer": ["a@x.com", "b@x.com", "a@x.com", "c@x.com", ""],
+                        "Order date": ["2024-01-05", "2024-02-10", "2024-03-01", "2024-03-15", ""],
+                        "Amount": ["100.00", "50.50", "25.25", "10.00", "185.75"]})
+    result = clean_orders(raw)
+    assert result.frame["amount"].sum() == 185.75 and len(result.frame) == 4
+    assert result.issues[["row", "column", "problem", "action"]].values.tolist() == [
+        [6, "Order ID", "totals_row", "skipped"]]
+    assert result.skipped_rows == 1
+    # the same label in the date column (the table's first column)
+    dated = raw.drop(columns="Order ID").assign(**{"Order date": ["2024-01-05", "2024-02-10", "2024-03-01",
+                                                                  "2024-03-15", "المجموع"]})
+    result = clean_orders(dated)
+    assert result.issues[["row", "column", "problem"]].values.tolist() == [[6, "Order date", "totals_row"]]
+    # an order id that only begins like one is an order
+    named = raw.assign(**{"Order ID": ["1001", "1002", "1003", "1004", "Sum-1005"],
+                          "Customer": ["a@x.com", "b@x.com", "a@x.com", "c@x.com", "d@x.com"],
+                          "Order date": ["2024-01-05", "2024-02-10", "2024-03-01", "2024-03-15", "2024-03-31"]})
+    assert len(clean_orders(named).frame) == 5
