@@ -98,7 +98,8 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     engine.create("duplicate_rows", sql.DUPLICATE_ROWS)
     engine.create("orders", sql.ORDERS, view=True)
     orders = _with_duplicates(orders, engine.fetch(
-        "SELECT d.row, d.first_row, s.amount FROM duplicate_rows d JOIN staged s ON s.row = d.row"))
+        "SELECT d.row, d.first_row, s.amount FROM duplicate_rows d JOIN staged s ON s.row = d.row"),
+        _line_repeats(orders, engine))
     orders = _with_merged_ids(orders, engine)
     orders = _with_folded_emails(orders, engine)
     orders = _with_split_ids(orders, engine)
@@ -157,21 +158,38 @@ def build_relations(engine: SqlEngine, code: str, window: int,
     return last_day
 
 
-def _with_duplicates(orders: Orders, duplicates: pd.DataFrame) -> Orders:
+def _line_repeats(orders: Orders, engine: SqlEngine) -> pd.DataFrame:
+    """The possible duplicates the batches' cleanings found among the later lines of an order
+    (rows that are not an order's own row in ``staged``): a repeated line repeats its own
+    order's line, and an order's lines are cleaned in one batch, so its batch found it."""
+    found = orders.issues[orders.issues["problem"] == "possible_duplicate"]
+    if found.empty:
+        return found
+    engine.register("batch_repeats", pd.DataFrame({"row": found["row"].to_numpy(dtype=np.int64)}))
+    staged = engine.fetch("SELECT b.row FROM batch_repeats b JOIN staged s ON s.row = b.row")["row"]
+    return found[~found["row"].isin(staged.to_numpy(dtype=np.int64))]
+
+
+def _with_duplicates(orders: Orders, duplicates: pd.DataFrame, line_repeats: pd.DataFrame | None = None) -> Orders:
     """``orders`` with the possible duplicates found over the whole table (each batch's
     cleaning saw only its own rows): every row that repeats an earlier row, kept and listed
-    with the first row it repeats, as the cleaning lists them for one table."""
+    with the first row it repeats, as the cleaning lists them for one table. The orders'
+    own rows are compared by the engine (``duplicates``); the later lines of an order, which
+    the engine does not hold, as their batch found them (``line_repeats``)."""
     issues = orders.issues[orders.issues["problem"] != "possible_duplicate"]
     notices = tuple(n for n in orders.notices if n.code != "possible_duplicates")
-    if duplicates.empty:
+    lines = line_repeats if line_repeats is not None else issues.iloc[:0]
+    if duplicates.empty and lines.empty:
         return dataclasses.replace(orders, issues=issues.reset_index(drop=True), notices=notices)
-    duplicates = duplicates.sort_values("row", kind="stable")
     rows = duplicates["row"].to_numpy(dtype=np.int64)
     value = duplicates["amount"].to_numpy(dtype=float)
     found = pd.DataFrame({"row": rows, "column": "", "value": "", "problem": "possible_duplicate",
                           "detail": duplicates["first_row"].astype(np.int64).astype(str).to_numpy(),
                           "action": "kept", "lines": np.ones(len(rows), dtype=np.int64), "amount": value})
     found = found.astype({c: "str" for c in ("column", "value", "problem", "detail", "action")})
+    found = pd.concat([found, lines[found.columns]], ignore_index=True) if len(lines) else found
+    found = found.sort_values("row", kind="stable", ignore_index=True)
+    rows, value = found["row"].to_numpy(dtype=np.int64), found["amount"].to_numpy(dtype=float)
     # a row's duplicate mark comes before its cell problems, as the cleaning orders them
     issues = pd.concat([found, issues], ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
     notice = Notice("possible_duplicates", count=len(rows), value=float(np.nansum(value)))

@@ -345,6 +345,25 @@ def test_every_engine_reports_its_stages(tmp_path):
         assert [s for s in seen if s in expected] == expected, engine
 
 
+def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
+    """Order 1004's two identical lines: the pandas report listed the second as a possible
+    duplicate (kept, 200.00) and said so in a notice; DuckDB, looking for repeats among
+    whole orders only, listed nothing."""
+    frame = pd.DataFrame({"Order ID": ["1001", "1001", "1004", "1004", "1007", "1008"],
+                          "Customer": ["a@x.com", "a@x.com", "a@x.com", "a@x.com", "d@x.com", "e@x.com"],
+                          "Order Date": ["2024-01-05", "2024-01-05", "2024-02-14", "2024-02-14", "2024-03-11",
+                                         "2024-03-15"],
+                          "Product": ["Widget", "Gadget", "Widget", "Widget", "Widget", "Widget"],
+                          "Qty": [2, 1, 1, 1, 2, 1], "Unit Price": [1250.0, 500.0, 200.0, 200.0, 40.0, 1000.5]})
+    for engine in ("pandas", "duckdb"):
+        run = _run(frame, engine, tmp_path)
+        dup = run.orders.issues[run.orders.issues["problem"] == "possible_duplicate"]
+        # Parquet rows from 1: the repeated line is row 4, the line it repeats row 3
+        assert dup[["row", "detail", "action", "amount"]].values.tolist() == [[4, "3", "kept", 200.0]], engine
+        notice = [n.values for n in run.orders.notices if n.code == "possible_duplicates"]
+        assert notice == [{"count": 1, "value": 200.0}], engine
+
+
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_an_order_id_found_again_in_a_later_batch_is_counted_not_hidden(tmp_path):
     """The sample's refunds name the order they refund, days later and hundreds of rows
