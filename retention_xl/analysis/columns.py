@@ -98,7 +98,8 @@ SYNONYMS: dict[str, list[str]] = {
     ],
     "refund": [
         "refunded amount", "refund amount", "refunded total", "amount refunded", "refunded", "refund",
-        "order refund", "refunds", "المبلغ المسترد", "مبلغ مسترد", "مسترد", "استرداد",
+        "order refund", "refunds", "المبلغ المسترد", "مبلغ مسترد", "مبلغ الاسترداد", "المسترد", "مسترد",
+        "الاسترداد", "استرداد",
         "مبلغ استرداد", "مبلغ برگشتی", "بازپرداخت", "مرجوعی",
     ],
     "cancelled": [
@@ -119,6 +120,7 @@ _NOT = {
     "amount": {"discount", "tax", "taxes", "vat", "shipping", "fee", "qty", "quantity", "count", "unit", "id",
                "refund", "refunded", "refunds", "lineitem", "item", "cost", "compare", "outstanding", "balance",
                "duties", "freight", "sub", "خصم", "الخصم", "ضريبة", "الضريبة", "الشحن", "مسترد", "المسترد",
+               "استرداد", "الاسترداد",
                "تخفیف", "مالیات", "ارسال", "هزینه", "بازپرداخت", "مرجوعی",
                "الفرعی", "فرعی", "جزء"},  # a subtotal is the amount only when named as one
     "date": {"update", "updated", "ship", "shipped", "shipping", "delivery", "delivered", "carrier", "birth", "due",

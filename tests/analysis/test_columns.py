@@ -76,6 +76,16 @@ def test_an_arabic_tax_amount_is_never_the_orders_amount(tax):
     assert detect_columns(["العميل", "التاريخ", "مبلغ الطلب", tax]).amount == "مبلغ الطلب"
 
 
+@pytest.mark.parametrize("refund", ["المسترد", "الاسترداد", "مبلغ الاسترداد", "المبلغ المسترد", "مبلغ مسترد"])
+def test_an_arabic_refund_column_is_the_refund_never_the_amount(refund):
+    # "المسترد" (refunded, with its article) was no column of the report: the refunds were
+    # counted as revenue; "مبلغ الاسترداد" (refund amount), first in the table, was taken for the
+    # orders' amount
+    for headers in (["العميل", "التاريخ", "المبلغ", refund], ["العميل", "التاريخ", refund, "مبلغ الطلب"]):
+        found = detect_columns(headers)
+        assert (found.amount, found.refund) == (headers[2] if headers[2] != refund else headers[3], refund), headers
+
+
 def test_an_arabic_subtotal_with_a_currency_is_not_taken_for_the_sum():
     # "المجموع الفرعي (ر.س)" contains "المجموع" (sum); it is a subtotal, not the order's sum
     assert detect_columns(["Email", "Date", "المجموع الفرعي (ر.س)", "إجمالي الطلب (ر.س)"]).amount == "إجمالي الطلب (ر.س)"
