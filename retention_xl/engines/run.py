@@ -203,6 +203,10 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
                             total=n_customers, customers_file=None if customers_file is None else customers_file.name)
     step("Writing the workbook")
     path = write_xlsx(report, output, force=force)
+    if customers_file is None and beside.is_file():
+        # the full table of the report this one replaced (only --force lets a run get here with
+        # one): left beside the new workbook, it would pass for this report's customers
+        beside.unlink()
     return ScaleRun(orders, analysis, report, path, engine, n_customers, customers_file)
 
 

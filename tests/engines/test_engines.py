@@ -345,6 +345,21 @@ def test_every_engine_reports_its_stages(tmp_path):
         assert [s for s in seen if s in expected] == expected, engine
 
 
+def test_a_replaced_report_leaves_no_full_customer_table_of_the_report_it_replaced(tmp_path):
+    """A report of 3 customers kept 1 on its sheet and wrote all 3 beside it; run again with
+    --force and room for all of them on the sheet, the old table stayed beside the new
+    workbook, three customers of another run under the new report's name."""
+    frame = pd.DataFrame({"Customer": ["a", "b", "c", "a"], "Date": ["2024-01-05", "2024-01-09", "2024-02-01",
+                                                                     "2024-03-01"],
+                          "Amount": [10.0, 20.0, 30.0, 40.0]})
+    first = _run(frame, "pandas", tmp_path, limit=1)
+    assert first.customers_file is not None and first.customers_file.exists()
+    again = _run(frame.iloc[:3], "pandas", tmp_path)
+    assert again.customers_file is None and len(again.analysis.customers) == 3
+    assert not first.customers_file.exists()
+    assert (tmp_path / "pandas.xlsx").exists()
+
+
 def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
     """Order 1004's two identical lines: the pandas report listed the second as a possible
     duplicate (kept, 200.00) and said so in a notice; DuckDB, looking for repeats among
