@@ -327,6 +327,22 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             where = np.flatnonzero(total_row)
             issues.append((where, role, data[role].text(where), "totals_row", "skipped"))
             live &= ~total_row
+    # ... or under another column (the products'), on a row with no order id, customer or date
+    keyless = live & data[cols.customer].missing_rows() & data[cols.date].missing_rows()
+    if cols.order_id:
+        keyless &= data[cols.order_id].missing_rows()
+    checked = {names.index(c) for c in (cols.customer, cols.order_id, cols.date) if c}
+    for i in (i for i in range(raw.shape[1]) if i not in checked):
+        maybe = np.flatnonzero(keyless)
+        if not len(maybe):
+            break
+        col = ColumnValues.of(raw.iloc[maybe, i])
+        label = totals_rows(col)
+        if label.any():
+            where = maybe[label]
+            issues.append((where, names[i], col.text(np.flatnonzero(label)), "totals_row", "skipped"))
+            keyless[where] = False
+            live[where] = False
 
     def report(col_name: str, col: ColumnValues, bad: np.ndarray, problem, action: str, lines=1, value=np.nan) -> None:
         where = np.flatnonzero(bad)

@@ -679,6 +679,17 @@ def test_a_totals_row_labelled_in_the_order_id_or_date_column_is_a_totals_row():
                                                                   "2024-03-15", "المجموع"]})
     result = clean_orders(dated)
     assert result.issues[["row", "column", "problem"]].values.tolist() == [[6, "Order date", "totals_row"]]
+    # under the products, with no order id, customer or date on its row
+    lines = raw.assign(**{"Order ID": ["1001", "1002", "1003", "1004", ""],
+                          "Product": ["Pen", "Desk", "Pen", "Lamp", "Grand total:"]})
+    result = clean_orders(lines)
+    assert result.issues[["row", "column", "value", "problem"]].values.tolist() == [
+        [6, "Product", "Grand total:", "totals_row"]]
+    assert result.issues["amount"].isna().all()  # its 185.75 is no skipped order's value
+    # a product of that name on an order's row is sold like any other
+    sold = lines.assign(Customer=["a@x.com", "b@x.com", "a@x.com", "c@x.com", "d@x.com"],
+                        **{"Order date": ["2024-01-05", "2024-02-10", "2024-03-01", "2024-03-15", "2024-03-31"]})
+    assert len(clean_orders(sold).frame) == 5
     # an order id that only begins like one is an order
     named = raw.assign(**{"Order ID": ["1001", "1002", "1003", "1004", "Sum-1005"],
                           "Customer": ["a@x.com", "b@x.com", "a@x.com", "c@x.com", "d@x.com"],
