@@ -695,3 +695,13 @@ def test_a_totals_row_labelled_in_the_order_id_or_date_column_is_a_totals_row():
                           "Customer": ["a@x.com", "b@x.com", "a@x.com", "c@x.com", "d@x.com"],
                           "Order date": ["2024-01-05", "2024-02-10", "2024-03-01", "2024-03-15", "2024-03-31"]})
     assert len(clean_orders(named).frame) == 5
+
+
+def test_the_digits_notice_names_every_column_whose_digits_were_read_as_0_to_9():
+    # the refunds ١٠٠ and ٥٠ were read as 100 and 50, but the notice named the dates and amounts only
+    raw = pd.DataFrame({"العميل": ["أحمد", "سارة", "أحمد"], "التاريخ": ["٢٠٢٤/٠١/١٠", "٢٠٢٤/٠١/١٥", "٢٠٢٤/٠٣/٢٠"],
+                        "المبلغ": ["١٢٠٠", "٣٠٠", "٧٥٠"], "المسترد": ["", "١٠٠", "٥٠"]})
+    result = clean_orders(raw)
+    assert result.frame["amount"].sum() == 1200 + 300 + 750 - 100 - 50
+    assert [n.values for n in result.notices if n.code == "digits"] == [
+        {"script": "arabic_indic", "columns": "'التاريخ', 'المبلغ', 'المسترد'"}]
