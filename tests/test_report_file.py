@@ -292,6 +292,18 @@ def test_without_a_model_the_report_says_why(book, built):
     assert all(r[-8:-1] == [None] * 7 for r in rows[1:])  # empty, not made up
 
 
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_a_parameter_left_undetermined_is_named_by_its_symbol(lang):
+    # "لا توجد تنبؤات: البيانات لا تحدّد المعلمة alpha في نموذج Pareto/NBD": an English word in an
+    # Arabic sentence, where the fitted parameters beside it read α and β
+    from retention_xl.errors import ModelError
+    from retention_xl.layout.segments import _model_reason
+
+    for param, symbol in (("alpha", "α"), ("beta", "β"), ("r", "r")):
+        text = _model_reason(ModelError("x", kind="undetermined", model="pareto_nbd", param=param), lang)
+        assert f" {symbol} " in text and (param == symbol or param not in text), text
+
+
 @pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_prediction_labels_are_translated(lang, tmp_path):
     from retention_xl.labels import labels_for

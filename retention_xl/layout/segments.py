@@ -16,6 +16,8 @@ __all__ = ["segments_sheet"]
 #: model names are the same in every language
 MODEL_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD", "pareto_nbd": "Pareto/NBD", "bg_bb": "BG/BB",
                "gamma_gamma": "Gamma-Gamma", "sbg": "sBG"}
+#: a model's parameters by their symbols in every language, as the fitted values are shown (α=2.1)
+PARAM_SYMBOLS = {"alpha": "α", "beta": "β"}
 
 
 def _model_reason(error, lang: str) -> str:
@@ -23,6 +25,8 @@ def _model_reason(error, lang: str) -> str:
     fields = dict(error.fields)
     if "model" in fields:
         fields["model"] = MODEL_NAMES.get(fields["model"], fields["model"])
+    if "param" in fields:
+        fields["param"] = PARAM_SYMBOLS.get(fields["param"], fields["param"])
     if "towards" in fields:
         fields["towards"] = "0" if fields["towards"] == "zero" else "∞"
     if "q" in fields:
