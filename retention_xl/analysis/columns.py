@@ -187,6 +187,12 @@ class ColumnMap:
         """``{role: column}`` for every role that has a column, in :data:`ROLE_ORDER`."""
         return {role: getattr(self, role) for role in ROLE_ORDER if getattr(self, role) is not None}
 
+    def digit_columns(self) -> tuple[str, ...]:
+        """The columns whose Persian or Arabic-Indic digits the cleaning reads as 0-9 (the
+        customer's, the date's and every number's), in the order the ``digits`` notice names them."""
+        return tuple(dict.fromkeys(c for c in (self.customer, self.date, self.amount, self.quantity,
+                                               self.unit_price, self.refund) if c))
+
     def fallbacks(self) -> tuple[str, ...]:
         """The columns a blank customer falls back to, in the order they are tried (the
         first that is not blank gives the key)."""

@@ -635,8 +635,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     elif multi.any():
         notices.append(Notice("amount_order_total" if level == "order" else "amount_sum_of_lines", column=cols.amount))
 
-    scripts = {c: digit_script(data[c].uniques) for c in dict.fromkeys(
-        x for x in (cols.customer, cols.date, cols.amount, cols.quantity, cols.unit_price, cols.refund) if x)}
+    scripts = {c: digit_script(data[c].uniques) for c in cols.digit_columns()}
     for script in dict.fromkeys(s for s in scripts.values() if s):
         where = tuple(f"'{c}'" for c, s in scripts.items() if s == script)  # joined by the wording
         notices.append(Notice("digits", script=script, columns=where))

@@ -26,7 +26,7 @@ from retention_xl.analysis.column_values import ColumnValues, key_text, looks_li
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 
-__all__ = ["Spellings", "script_columns", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "tally_currencies",
+__all__ = ["Spellings", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "tally_currencies",
            "merge_notice"]
 
 _PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: key_text leaves it as it is (but a phone's spaces)
@@ -81,18 +81,12 @@ class Spellings:
         return pd.concat(out, ignore_index=True)
 
 
-def script_columns(columns) -> list[str]:
-    """The columns whose digits the cleaning reads, in the order its notice names them."""
-    return list(dict.fromkeys(c for c in (columns.customer, columns.date, columns.amount, columns.quantity,
-                                          columns.unit_price) if c))
-
-
 def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
     """The ``digits`` notices of the whole table, as the cleaning words them for one table."""
     def code(found: set) -> str:
         return "persian_and_arabic_indic" if len(found) > 1 else next(iter(found))
 
-    by_column = {c: code(scripts[c]) for c in script_columns(columns) if c in scripts}
+    by_column = {c: code(scripts[c]) for c in columns.digit_columns() if c in scripts}
     out = []
     for script in dict.fromkeys(by_column.values()):
         where = tuple(f"'{c}'" for c, s in by_column.items() if s == script)

@@ -103,7 +103,6 @@ from retention_xl.engines.batch_notices import (
     Spellings,
     digit_notices,
     merge_notice,
-    script_columns,
     tally_currencies,
     tally_statuses,
 )
@@ -418,7 +417,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     pq.write_table(_staged_table(cleaned, frame, first_row, spelling), path, compression="zstd",
                    use_dictionary=STAGED_DICTIONARY)
     scripts = {}
-    for column in script_columns(cols):
+    for column in cols.digit_columns():
         if not _is_text(frame, column):
             continue  # dates or numbers already: no digits of a script (and no distinct values to find)
         values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()

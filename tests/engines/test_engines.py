@@ -360,6 +360,15 @@ def test_a_replaced_report_leaves_no_full_customer_table_of_the_report_it_replac
     assert (tmp_path / "pandas.xlsx").exists()
 
 
+def test_the_digits_notice_names_the_refund_column_in_every_engine(tmp_path):
+    frame = pd.DataFrame({"العميل": ["أحمد", "سارة", "أحمد"], "التاريخ": ["٢٠٢٤/٠١/١٠", "٢٠٢٤/٠١/١٥", "٢٠٢٤/٠٣/٢٠"],
+                          "المبلغ": ["١٢٠٠", "٣٠٠", "٧٥٠"], "المسترد": ["", "١٠٠", "٥٠"]})
+    for engine in ("pandas", "duckdb"):
+        run = _run(frame, engine, tmp_path)
+        assert [n.values["columns"] for n in run.orders.notices if n.code == "digits"] == [
+            "'التاريخ', 'المبلغ', 'المسترد'"], engine
+
+
 def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
     """Order 1004's two identical lines: the pandas report listed the second as a possible
     duplicate (kept, 200.00) and said so in a notice; DuckDB, looking for repeats among
