@@ -40,8 +40,9 @@ def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
     if code == "date_swapped":  # the text's order, and the spreadsheet's (the other)
         values["order"] = label(lang, "order.dmy" if values["dayfirst"] else "order.mdy")
         values["other_order"] = label(lang, "order.mdy" if values["dayfirst"] else "order.dmy")
-    if code == "digits":
+    if code == "digits":  # the columns quoted and listed as the language writes them
         values["script"] = label(lang, f"script.{values['script']}")
+        values["columns"] = label(lang, "list.join").join(label(lang, "quoted", text=c) for c in values["columns"])
     if code == "live_windows_only":
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":

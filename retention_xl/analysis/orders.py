@@ -637,8 +637,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
     scripts = {c: digit_script(data[c].uniques) for c in cols.digit_columns()}
     for script in dict.fromkeys(s for s in scripts.values() if s):
-        where = tuple(f"'{c}'" for c, s in scripts.items() if s == script)  # joined by the wording
-        notices.append(Notice("digits", script=script, columns=where))
+        notices.append(Notice("digits", script=script, columns=tuple(c for c, s in scripts.items() if s == script)))
 
     keep_rows = row_live_used
     for col_name, col, fixed in ((cols.date, dcol, dr.fixed),):
@@ -739,7 +738,7 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, numbers, *
         parts.append((role, name, col, miss, b, prob, nr.fixed))
         _separator_notices(notices, name, nr)
         if nr.currencies:
-            marks = tuple(nr.currencies[:6])
+            marks = ", ".join(nr.currencies[:6])
             notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
                                   column=name, marks=marks))
     if len(parts) == 2:  # quantity x unit price: each below the limit, their product maybe not
@@ -809,11 +808,11 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
     table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`).
     Each list names the :data:`STATUSES_SHOWN` commonest statuses; ``statuses_more`` and
     ``kept_more`` count the statuses not named."""
-    def listed(items) -> tuple[tuple[str, ...], int]:
+    def listed(items) -> tuple[str, int]:
         """The :data:`STATUSES_SHOWN` commonest statuses with their counts, and how many more there are."""
         ranked = sorted(items, key=lambda kv: -kv[1])  # ties in order of first appearance
         shown = ranked[:STATUSES_SHOWN]
-        return tuple(f"{text} ({n:,})" for text, n in shown), len(ranked) - len(shown)
+        return ", ".join(f"{text} ({n:,})" for text, n in shown), len(ranked) - len(shown)
 
     kept, kept_more = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
     out, out_more = listed((text, out) for text, (_, out) in tally.items() if out > 0)

@@ -89,8 +89,7 @@ def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
     by_column = {c: code(scripts[c]) for c in columns.digit_columns() if c in scripts}
     out = []
     for script in dict.fromkeys(by_column.values()):
-        where = tuple(f"'{c}'" for c, s in by_column.items() if s == script)
-        out.append(Notice("digits", script=script, columns=where))
+        out.append(Notice("digits", script=script, columns=tuple(c for c, s in by_column.items() if s == script)))
     return out
 
 

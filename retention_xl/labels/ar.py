@@ -152,6 +152,8 @@ LABELS = {
     "order.mdy": "شهر/يوم/سنة",
     "part.first": "الأول",
     "part.second": "الثاني",
+    "list.join": "، ",
+    "quoted": "'{text}'",
     "script.persian": "الفارسية",
     "script.arabic_indic": "الهندية العربية",
     "script.persian_and_arabic_indic": "الفارسية والهندية العربية",

@@ -156,6 +156,8 @@ LABELS = {
     "order.mdy": "month/day/year",
     "part.first": "first",
     "part.second": "second",
+    "list.join": ", ",
+    "quoted": "'{text}'",
     "script.persian": "Persian",
     "script.arabic_indic": "Arabic-Indic",
     "script.persian_and_arabic_indic": "Persian and Arabic-Indic",

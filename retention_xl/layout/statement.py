@@ -40,21 +40,25 @@ def columns_sentence(columns: ColumnMap, lang: str) -> str:
     """The column used for each role, in ``lang`` (roles the user chose are marked)."""
     parts = []
     chosen = label(lang, "note.as_chosen")
+
+    def quoted(column: str) -> str:
+        return label(lang, "quoted", text=column)
+
     for role in _SHOWN:
         name = getattr(columns, role)
         if role == "amount" and name is None:
-            value = f"'{columns.quantity}' × '{columns.unit_price}'"
+            value = f"{quoted(columns.quantity)} × {quoted(columns.unit_price)}"
             mark = " " + chosen if {"quantity", "unit_price"} & set(columns.chosen) else ""
         elif name is None:
             continue
         elif role == "customer_fallback":  # every fallback column, in the order they are tried
-            value = label(lang, "join.then").join(f"'{c}'" for c in columns.fallbacks())
+            value = label(lang, "join.then").join(quoted(c) for c in columns.fallbacks())
             mark = " " + chosen if role in columns.chosen else ""
         else:
-            value = f"'{name}'"
+            value = quoted(name)
             mark = " " + chosen if role in columns.chosen else ""
         parts.append(f"{label(lang, 'role.' + role)} {value}{mark}")
-    return label(lang, "note.columns", roles=", ".join(parts))
+    return label(lang, "note.columns", roles=label(lang, "list.join").join(parts))
 
 
 def layout_sentence(columns: ColumnMap, lang: str) -> str:

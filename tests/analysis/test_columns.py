@@ -148,8 +148,8 @@ def test_a_blank_email_and_billing_name_fall_back_to_the_phone():
 
 @pytest.mark.parametrize("lang, sentence", [
     ("en", "Columns used: customer 'Email', customer when blank 'Billing Name', then 'Phone', date 'Created at', "),
-    ("ar", "العميل عند غيابه 'Billing Name' ثم 'Phone', التاريخ 'Created at'"),
-    ("fa", "مشتری در صورت خالی بودن 'Billing Name' سپس 'Phone', تاریخ 'Created at'"),
+    ("ar", "العميل عند غيابه 'Billing Name' ثم 'Phone'، التاريخ 'Created at'"),
+    ("fa", "مشتری در صورت خالی بودن «Billing Name» سپس «Phone»، تاریخ «Created at»"),
 ])
 def test_the_columns_sentence_names_the_fallbacks_in_the_order_they_are_tried(lang, sentence):
     assert sentence in columns_sentence(detect_columns(shopify_lines().columns), lang)

@@ -415,7 +415,7 @@ def test_the_refunds_not_applied_are_said_in_every_language(lang):
 
     one = notice_text(Notice("refund_on_returns", column="Refunded", count=1, value=5.0), lang)
     many = notice_text(Notice("refund_on_returns", column="Refunded", count=3, value=15.5), lang)
-    assert "'Refunded'" in one and "5.00" in one and "refund on returns" not in one
+    assert ("«Refunded»" if lang == "fa" else "'Refunded'") in one and "5.00" in one and "refund on returns" not in one
     assert "3" in many and "15.50" in many and one != many
 
 
@@ -493,7 +493,8 @@ def test_the_refund_sentence_says_only_what_happened(count, full, english):
     assert notice_text(notice, "en") == english
     for lang in ("ar", "fa"):
         text = notice_text(notice, lang)
-        assert "'R'" in text and ("10.00" in text) == bool(count) and ("5.00" in text) == bool(full)
+        assert ("«R»" if lang == "fa" else "'R'") in text and ("10.00" in text) == bool(count) \
+            and ("5.00" in text) == bool(full)
 
 
 def test_the_orders_sentence_counts_the_refunds_among_the_lines():
@@ -704,4 +705,20 @@ def test_the_digits_notice_names_every_column_whose_digits_were_read_as_0_to_9()
     result = clean_orders(raw)
     assert result.frame["amount"].sum() == 1200 + 300 + 750 - 100 - 50
     assert [n.values for n in result.notices if n.code == "digits"] == [
-        {"script": "arabic_indic", "columns": "'التاريخ', 'المبلغ', 'المسترد'"}]
+        {"script": "arabic_indic", "columns": ("التاريخ", "المبلغ", "المسترد")}]
+
+
+def test_a_notice_lists_and_quotes_its_columns_as_the_language_writes_them():
+    # a Persian sentence quoted some columns «مبلغ» and others 'وضعیت' on one sheet, and listed
+    # them with a Latin comma: "ارقام فارسی در 'تاریخ', 'مبلغ'"
+    import re
+
+    from retention_xl.analysis.notices import Notice
+    from retention_xl.labels import labels_for
+    from retention_xl.wording import notice_text
+
+    notice = Notice("digits", script="persian", columns=("تاریخ", "مبلغ"))
+    assert notice_text(notice, "fa") == "ارقام فارسی در «تاریخ»، «مبلغ» به‌صورت 0-9 خوانده شدند."
+    assert notice_text(notice, "ar") == "قُرئت الأرقام الفارسية في 'تاریخ'، 'مبلغ' كأرقام 0-9."
+    assert notice_text(notice, "en") == "Persian digits in 'تاریخ', 'مبلغ' were read as 0-9."
+    assert not [k for k, text in labels_for("fa").items() if re.search(r"'\{[a-z_]+\}'", text)]

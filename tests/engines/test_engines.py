@@ -366,7 +366,7 @@ def test_the_digits_notice_names_the_refund_column_in_every_engine(tmp_path):
     for engine in ("pandas", "duckdb"):
         run = _run(frame, engine, tmp_path)
         assert [n.values["columns"] for n in run.orders.notices if n.code == "digits"] == [
-            "'التاريخ', 'المبلغ', 'المسترد'"], engine
+            ("التاريخ", "المبلغ", "المسترد")], engine
 
 
 def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
