@@ -27,9 +27,7 @@ def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
     """One notice as a sentence in ``lang``; a code without words is shown as the code.
     A remedy in it is worded for ``door`` (``"python"``, ``"cli"``, ``"excel"``: see
     :class:`~retention_xl.options.ReportOptions`)."""
-    sep = label(lang, "settings.list_sep")  # a list of names is joined in the language's way: "،" in Arabic and Persian
-    values = {k: sep.join(v) if isinstance(v, tuple) and all(isinstance(x, str) for x in v) else v
-              for k, v in notice.values.items()}
+    values = dict(notice.values)
     code = notice.code
     if code == "currency_kept":
         return _currency_kept(values, lang, door)
@@ -47,8 +45,12 @@ def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
-    if code in ("statuses_excluded", "statuses_kept"):  # the statuses not named, counted
+    if code in ("currency_removed", "currencies_mixed"):
+        values["marks"] = label(lang, "list.join").join(values["marks"])
+    if code in ("statuses_excluded", "statuses_kept"):  # each status with its orders; those not named, counted
         for key, more in (("statuses", "statuses_more"), ("kept", "kept_more")):
+            if key in values:
+                values[key] = label(lang, "list.join").join(f"{text} ({n:,})" for text, n in values[key]) or "-"
             if values.get(more):
                 values[key] = label(lang, "notice.statuses.more", listed=values[key], more=values[more])
     if code == "orders_by_id":  # counted in orders, and in refunds when there are some

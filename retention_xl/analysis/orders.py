@@ -738,9 +738,8 @@ def _line_amounts(cols: ColumnMap, data: dict, n: int, notices: list, numbers, *
         parts.append((role, name, col, miss, b, prob, nr.fixed))
         _separator_notices(notices, name, nr)
         if nr.currencies:
-            marks = ", ".join(nr.currencies[:6])
             notices.append(Notice("currencies_mixed" if nr.mixed_currencies else "currency_removed",
-                                  column=name, marks=marks))
+                                  column=name, marks=tuple(nr.currencies[:6])))
     if len(parts) == 2:  # quantity x unit price: each below the limit, their product maybe not
         big = ok & (np.abs(value) >= MAX_AMOUNT)
         if big.any():
@@ -808,18 +807,19 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
     table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`).
     Each list names the :data:`STATUSES_SHOWN` commonest statuses; ``statuses_more`` and
     ``kept_more`` count the statuses not named."""
-    def listed(items) -> tuple[str, int]:
-        """The :data:`STATUSES_SHOWN` commonest statuses with their counts, and how many more there are."""
+    def listed(items) -> tuple[tuple[tuple[str, int], ...], int]:
+        """The :data:`STATUSES_SHOWN` commonest statuses with their counts (``(text, n)``
+        pairs, for the layout to list), and how many more there are."""
         ranked = sorted(items, key=lambda kv: -kv[1])  # ties in order of first appearance
         shown = ranked[:STATUSES_SHOWN]
-        return ", ".join(f"{text} ({n:,})" for text, n in shown), len(ranked) - len(shown)
+        return tuple(shown), len(ranked) - len(shown)
 
     kept, kept_more = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
     out, out_more = listed((text, out) for text, (_, out) in tally.items() if out > 0)
     frozen = tuple((text, shown, out) for text, (shown, out) in tally.items())
     if count:
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
-                      statuses_more=out_more, kept=kept or "-", kept_more=kept_more, tally=frozen)
+                      statuses_more=out_more, kept=kept, kept_more=kept_more, tally=frozen)
     return Notice("statuses_kept", column=column, kept=kept, kept_more=kept_more, tally=frozen)
 
 

@@ -71,8 +71,8 @@ def test_the_statuses_left_out_are_counted_beyond_the_eight_named():
 
 
 def excluded_notice(n_out, n_kept):
-    out = ", ".join(f"s{i} (1)" for i in range(8))
-    kept = ", ".join(f"k{i} (1)" for i in range(min(n_kept, 8)))
+    out = tuple((f"s{i}", 1) for i in range(8))
+    kept = tuple((f"k{i}", 1) for i in range(min(n_kept, 8)))
     return Notice("statuses_excluded", column="Status", count=n_out, value=5.0, statuses=out,
                   statuses_more=n_out - 8, kept=kept, kept_more=max(n_kept - 8, 0), tally=())
 
@@ -85,7 +85,7 @@ def excluded_notice(n_out, n_kept):
 def test_the_statuses_not_named_are_counted_in_every_language(lang, out_more, kept_more):
     text = notice_text(excluded_notice(10, 9), lang)
     assert out_more in text and text.endswith(kept_more)
-    kept = Notice("statuses_kept", column="Status", kept="k0 (1)", kept_more=3, tally=())
+    kept = Notice("statuses_kept", column="Status", kept=(("k0", 1),), kept_more=3, tally=())
     assert {"en": "k0 (1) and 3 more", "ar": "k0 (1)، وحالات أخرى عددها 3",
             "fa": "k0 (1) و 3 وضعیت دیگر"}[lang] in notice_text(kept, lang)
 
@@ -151,4 +151,16 @@ def test_the_lists_of_a_notice_are_joined_the_way_the_language_writes_a_list(lan
                         "Status": ["paid", "cancelled", "refunded", "paid"]}, dtype="str")
     notices = {n.code: notice_text(n, lang) for n in clean_orders(raw).notices}
     assert f"cancelled (1){sep}refunded (1)" in notices["statuses_excluded"]
-    assert f"'Customer'{sep}'Total'" in notices["digits"]
+
+
+def test_statuses_and_currency_marks_are_listed_with_the_languages_comma():
+    # an Arabic sheet read "ملغي (1), قيد الانتظار (1)" and "(تومان, ریال)": a Latin comma in Arabic script
+    raw = pd.DataFrame({"العميل": ["أحمد", "سارة", "منى", "هدى"], "التاريخ": ["2024-01-10", "2024-02-03", "2024-03-01",
+                                                                         "2024-03-05"],
+                        "المبلغ": ["100 تومان", "450 ریال", "500 ریال", "75 ریال"],
+                        "الحالة": ["مكتمل", "ملغي", "قيد الانتظار", "مكتمل"]})
+    said = {n.code: notice_text(n, "ar") for n in clean_orders(raw).notices}
+    assert "ملغي (1)، قيد الانتظار (1)" in said["statuses_excluded"]
+    assert "(تومان، ریال)" in said["currencies_mixed"]
+    english = {n.code: notice_text(n, "en") for n in clean_orders(raw).notices}
+    assert "ملغي (1), قيد الانتظار (1)" in english["statuses_excluded"]

@@ -39,8 +39,8 @@ def test_a_notice_that_counts_has_its_english_singular(key):
 
 
 def test_one_cancelled_order_reads_in_the_singular():
-    notice = Notice("statuses_excluded", column="Status", count=1, value=5.0, statuses="cancelled (1)",
-                    kept="paid (3)", tally=())
+    notice = Notice("statuses_excluded", column="Status", count=1, value=5.0, statuses=(("cancelled", 1),),
+                    kept=(("paid", 3),), tally=())
     assert notice_text(notice, "en") == ("Statuses in 'Status': 1 order (5.00) is not a sale and was left out: "
                                          "cancelled (1). Counted as sales: paid (3).")
 
