@@ -80,7 +80,7 @@ def _currency_kept(v: dict, lang: str, door: str) -> str:
     """The currency kept, the orders left out in each other currency (with their value in
     it), with no currency and with lines in two, and how to choose another currency here.
 
-    >>> n = Notice("currency_kept", column="Currency", currency="USD", chosen=False, currencies="USD, EUR",
+    >>> n = Notice("currency_kept", column="Currency", currency="USD", chosen=False, currencies=("USD", "EUR"),
     ...            left=(("EUR", 2, 80.5),), unknown=0, unknown_value=0.0, mixed=0, mixed_value=0.0, count=2)
     >>> notice_text(n, "en", door="cli")  # doctest: +NORMALIZE_WHITESPACE
     "'Currency' holds more than one currency (USD, EUR), and amounts in different currencies cannot be
@@ -98,7 +98,8 @@ def _currency_kept(v: dict, lang: str, door: str) -> str:
     other = others[0][2] if others else v["currency"]
     why = label(lang, "notice.currency_kept.chosen" if v["chosen"] else "notice.currency_kept.most")
     remedy = label(lang, f"remedy.currency.{door}", currency=other)
-    return label(lang, "notice.currency_kept", column=v["column"], currencies=v["currencies"], currency=v["currency"],
+    currencies = label(lang, "list.join").join(v["currencies"])
+    return label(lang, "notice.currency_kept", column=v["column"], currencies=currencies, currency=v["currency"],
                  why=why, left=left_out, remedy=remedy)
 
 

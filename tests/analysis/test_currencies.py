@@ -83,8 +83,7 @@ def test_a_shopify_export_in_usd_and_eur_is_reported_in_usd_the_eur_orders_liste
 ])
 def test_the_currency_notice_speaks_arabic_and_persian_with_the_doors_remedy(lang, kept, left, remedy):
     r = built_report(shopify_usd_and_eur(), lang=lang, door="cli")
-    # the currencies listed with the Arabic comma, as Arabic and Persian write a list
-    notice = next(line for line in issues_sheet_lines(r.report) if "USD، EUR" in line)
+    notice = next(line for line in issues_sheet_lines(r.report) if "USD، EUR" in line)  # listed with the language's comma
     assert kept in notice and left in notice and remedy in notice
     summary = next(s for s in r.report.sheets if s.key == "summary")
     assert notice in [line for b in summary.blocks if isinstance(b, Text) for line in b.lines]
@@ -261,3 +260,15 @@ def test_order_ids_are_the_same_text_in_every_batch_whatever_their_type():
                 pd.Series([1003, "7", 1003.0], dtype=object)):
         pairs = currency_pairs(cur, ColumnValues.of(ids), np.arange(3))
         assert pairs["id"].tolist() == ["1003", "7"], ids.dtype
+
+
+def test_the_currencies_of_a_table_are_listed_with_the_languages_comma():
+    # an Arabic sheet read "'العملة' فيه أكثر من عملة (USD, EUR)" with a Latin comma
+    from retention_xl.analysis.orders import clean_orders
+    from retention_xl.wording import notice_text
+
+    raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["2024-01-05", "2024-01-06", "2024-01-07"],
+                        "Amount": ["10", "20", "30"], "Currency": ["USD", "USD", "EUR"]})
+    notice = next(n for n in clean_orders(raw).notices if n.code == "currency_kept")
+    assert "(USD، EUR)" in notice_text(notice, "ar") and "(USD، EUR)" in notice_text(notice, "fa")
+    assert "(USD, EUR)" in notice_text(notice, "en")
