@@ -198,8 +198,15 @@ def _sorted_numbers(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
 
 
 def cell_text(v: object) -> str:
+    """A cell as the user reads it: 12.0 as ``12``, a date at midnight as ``2024-01-05``.
+
+    >>> cell_text(12.0), cell_text(dt.datetime(2204, 3, 1)), cell_text(pd.Timestamp("2024-01-05 14:30"))
+    ('12', '2204-03-01', '2024-01-05 14:30:00')
+    """
     if isinstance(v, float) and v.is_integer():
         v = int(v)
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
+        return v.date().isoformat()
     return str(v)[:100]
 
 

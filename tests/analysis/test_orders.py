@@ -722,3 +722,13 @@ def test_a_notice_lists_and_quotes_its_columns_as_the_language_writes_them():
     assert notice_text(notice, "ar") == "قُرئت الأرقام الفارسية في 'تاریخ'، 'مبلغ' كأرقام 0-9."
     assert notice_text(notice, "en") == "Persian digits in 'تاریخ', 'مبلغ' were read as 0-9."
     assert not [k for k, text in labels_for("fa").items() if re.search(r"'\{[a-z_]+\}'", text)]
+
+
+def test_a_date_cell_out_of_range_is_shown_as_the_day_it_holds():
+    # a date cell 2204-03-01 (a mistyped year, typed as a date in Excel) was listed as
+    # '2204-03-01 00:00:00'; a time the cell holds is still shown
+    raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Order date": [dt.datetime(2024, 1, 5), dt.datetime(2204, 3, 1),
+                                                                    dt.datetime(2204, 3, 2, 14, 30)],
+                        "Amount": [10.0, 20.0, 30.0]})
+    issues = clean_orders(raw).issues
+    assert issues["value"].tolist() == ["2204-03-01", "2204-03-02 14:30:00"]
