@@ -282,6 +282,14 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     return orders.frame, first_spellings(customers), orders.notices
 
 
+def _required_amounts(amounts: Any) -> Any:
+    """The amounts of a formula that values customers; a blank argument (``=CLV_PREDICT(A:A,B:B,)``)
+    is ``#VALUE!``, not every order counted 1."""
+    if amounts is None:
+        raise InvalidValue("amounts is blank: give the range of order amounts")
+    return amounts
+
+
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
 
 
@@ -358,7 +366,7 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "discount": optional_number(discount, "discount", 0.01),
     }
     with_intervals = optional_flag(intervals, "intervals")
-    p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, **options)
+    p, typed = _predictions(customer_ids, order_dates, _required_amounts(amounts), order_ids, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
     if with_intervals:
@@ -433,7 +441,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids)
+    frame, spellings, _ = _orders(customer_ids, order_dates, _required_amounts(amounts), order_ids)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):

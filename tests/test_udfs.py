@@ -639,3 +639,11 @@ def test_contact_plan_takes_order_ids_and_values_customers_as_the_report_does():
     report = contact_plan(raw, customer="customer", date="order_date", amount="amount", order_id="order_id")
     assert [row[1] for row in spilled[1:]] == report["customer"].tolist()
     assert [row[10] for row in spilled[1:]] == pytest.approx(report["value"].tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize("formula", [udfs.CLV_PREDICT, udfs.CONTACT_PLAN])
+def test_a_formula_that_values_customers_refuses_a_blank_amounts_argument(formula):
+    # =CLV_PREDICT(A2:A9, B2:B9, ) hands amounts over as a blank: every order counted 1,
+    # and the spend per order (about 1) and the values at stake (orders) were plausible wrong numbers
+    _, ids, dates, _ = _sample_ranges(60)
+    assert formula(ids, dates, None) == "#VALUE! amounts is blank: give the range of order amounts"
