@@ -388,6 +388,9 @@ def aov(amounts: Iterable[float]) -> float:
 def purchase_frequency(orders: float, customers: float) -> float:
     """Purchase frequency: ``orders / customers``, orders per customer.
 
+    The customers are those who ordered, so there are at least as many orders as
+    customers: fewer is refused (the arguments swapped, most often).
+
     Examples
     --------
     >>> purchase_frequency(300, 120)
@@ -396,4 +399,7 @@ def purchase_frequency(orders: float, customers: float) -> float:
     o, c = _count(orders, "orders"), _count(customers, "customers")
     if c == 0:
         raise DivisionByZero("customers is 0")
+    if o < c:
+        raise OutOfRange(f"orders ({_fmt(o)}) is less than customers ({_fmt(c)}): "
+                         "each customer who ordered placed at least one order")
     return o / c

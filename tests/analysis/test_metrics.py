@@ -142,6 +142,9 @@ def test_aov_and_purchase_frequency():
         (lambda: m.aov([]), DivisionByZero, "no order amounts"),
         (lambda: m.aov([10, -5]), OutOfRange, "negative amount -5"),
         (lambda: m.purchase_frequency(10, 0), DivisionByZero, "customers is 0"),
+        # the arguments swapped: 0.4 orders per customer is no frequency of customers who ordered
+        (lambda: m.purchase_frequency(120, 300), OutOfRange,
+         "orders (120) is less than customers (300): each customer who ordered placed at least one order"),
         (lambda: m.churn(float("nan"), 10), OutOfRange, "finite"),
     ],
 )
