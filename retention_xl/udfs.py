@@ -243,11 +243,14 @@ def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
 
-def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None):
-    """Clean orders from the ranges (without amounts every line counts 1); with order ids,
+def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None,
+            amounts_required: bool = False):
+    """Clean orders from the ranges (without amounts every line counts 1, unless
+    ``amounts_required``: a formula that values customers refuses a blank amounts argument,
+    ``=CLV_PREDICT(A:A,B:B,)``); with order ids,
     rows sharing an id are the lines of one order. Returns the orders' frame and each
     customer key's first cell in ``customer_ids`` as it was (a number stays a number), so
-    a per-customer spill shows the id the user will look up, and the cleaning's notices."""
+    a per-customer spill shows the id the user will look up."""
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, first_spellings
@@ -273,21 +276,15 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
     if blank.any():  # blank rows of a whole-column range
         raw = raw[~blank]
+    if amounts is None and amounts_required and not raw.empty:
+        raise InvalidValue("amounts is blank: give the range of order amounts")
     customers = ColumnValues.of(raw["customer"])
     orders = clean_orders(raw, customer="customer", date="date", amount="amount",
                           order_id="order" if order_ids is not None else None,
                           known_values={"customer": customers})
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
-    return orders.frame, first_spellings(customers), orders.notices
-
-
-def _required_amounts(amounts: Any) -> Any:
-    """The amounts of a formula that values customers; a blank argument (``=CLV_PREDICT(A:A,B:B,)``)
-    is ``#VALUE!``, not every order counted 1."""
-    if amounts is None:
-        raise InvalidValue("amounts is blank: give the range of order amounts")
-    return amounts
+    return orders.frame, first_spellings(customers)
 
 
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
@@ -302,11 +299,10 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
 def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None):  # noqa: N802
-    """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since); Jalali dates give Jalali periods."""
+    """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
     import pandas as pd
 
     from retention_xl.analysis.cohorts import cohort_tables
-    from retention_xl.analysis.periods import report_calendar
 
     code = text(period, "period", "M")
     what = text(show, "show", "retention").lower()
@@ -314,8 +310,7 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
-    frame, _, notices = _orders(customer_ids, order_dates, amounts, order_ids)
-    cohorts = cohort_tables(frame, code, report_calendar("auto", notices))
+    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids)[0], code)
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -334,13 +329,14 @@ def _as_typed(customers: Any, spellings: Any) -> list[Any]:
     return [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in cells]
 
 
-def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None, **options: float):
+def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None,
+                 amounts_required: bool = False, **options: float):
     """Per-customer predictions, and the customers as the user's cells; no model, no
     numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    orders, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids)
+    orders, spellings = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
         raise prediction.problem
@@ -366,7 +362,7 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "discount": optional_number(discount, "discount", 0.01),
     }
     with_intervals = optional_flag(intervals, "intervals")
-    p, typed = _predictions(customer_ids, order_dates, _required_amounts(amounts), order_ids, **options)
+    p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, amounts_required=True, **options)
     header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
     if with_intervals:
@@ -441,7 +437,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame, spellings, _ = _orders(customer_ids, order_dates, _required_amounts(amounts), order_ids)
+    frame, spellings = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):

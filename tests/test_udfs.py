@@ -647,3 +647,10 @@ def test_a_formula_that_values_customers_refuses_a_blank_amounts_argument(formul
     # and the spend per order (about 1) and the values at stake (orders) were plausible wrong numbers
     _, ids, dates, _ = _sample_ranges(60)
     assert formula(ids, dates, None) == "#VALUE! amounts is blank: give the range of order amounts"
+
+
+@pytest.mark.parametrize("formula", [udfs.CLV_PREDICT, udfs.CONTACT_PLAN])
+def test_a_formula_that_values_customers_on_an_empty_table_says_there_are_no_orders(formula):
+    # the template's empty Orders table: one blank row, each column handed over as a blank
+    assert formula(None, None, None) == (
+        "#VALUE! no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
