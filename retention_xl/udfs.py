@@ -481,6 +481,8 @@ def _day_arg(x: Any) -> object:
         x = flat[0]
     if x is None or isinstance(x, (dt.datetime, dt.date)):
         return x
+    if isinstance(x, (bool, np.bool_)):
+        raise InvalidValue(f"as_of must be a date, got {'TRUE' if x else 'FALSE'}")
     if isinstance(x, str):
         return text(x, "as_of", "") or None  # an error value is passed on; bad text is #VALUE!
     return _serial_day(number(x, "as_of"))

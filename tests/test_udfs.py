@@ -654,3 +654,13 @@ def test_a_formula_that_values_customers_on_an_empty_table_says_there_are_no_ord
     # the template's empty Orders table: one blank row, each column handed over as a blank
     assert formula(None, None, None) == (
         "#VALUE! no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
+
+
+@pytest.mark.parametrize(("as_of", "message"), [
+    (True, "#VALUE! as_of must be a date, got TRUE"),  # said "as_of must be a number"
+    ([[False]], "#VALUE! as_of must be a date, got FALSE"),
+    (0.0, "#NUM! as_of must be a date, got the number 0"),
+])
+def test_contact_plan_asks_for_a_date_as_the_plan_day(as_of, message):
+    _, ids, dates, amounts = _sample_ranges(60)
+    assert udfs.CONTACT_PLAN(ids, dates, amounts, as_of) == message
