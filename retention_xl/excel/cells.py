@@ -158,6 +158,8 @@ def _describe(x: object) -> str:
         return f"the date {x:%Y-%m-%d}"
     if isinstance(x, str):
         return f'the text "{_short(x)}"'
+    if isinstance(x, _NUMBER):  # as a cell shows it: 1, not 1.0
+        return f"the number {_float(x):.10g}"
     return _short(repr(x))
 
 

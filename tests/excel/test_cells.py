@@ -183,7 +183,7 @@ def test_integers_beyond_a_float_are_num_errors(text_errors):
 
 def test_long_values_are_cut_short_in_the_reason(text_errors):
     out = udfs.COHORT([["a"]], [[45000.0]], 10**100)
-    assert out.startswith("#VALUE! period must be text, got 1000") and len(out) < 100
+    assert out.startswith("#VALUE! period must be text, got the number 1e+100") and len(out) < 100
 
 
 def test_the_conversions_themselves():
@@ -222,3 +222,9 @@ def test_the_formula_boundary_refuses_infinite_and_nan_results_scalar_or_spilled
     assert scalar(float("nan")) == "#NUM! the result is not a number"
     assert scalar(np.float64("inf")) == "#NUM! the result is too large to show as a number"
     assert scalar([[1.0, float("inf")]]) == "#NUM! the result is too large to show as a number"  # no header to name
+
+
+def test_a_number_where_text_belongs_is_shown_as_the_cell_shows_it(text_errors):
+    # =COHORT(A2:A9, B2:B9, 1): the reason said "got 1.0", a number no cell shows
+    assert udfs.COHORT([["a"]], [[45000.0]], 1.0) == "#VALUE! period must be text, got the number 1"
+    assert udfs.COHORT([["a"]], [[45000.0]], None, 0.25) == "#VALUE! show must be text, got the number 0.25"
