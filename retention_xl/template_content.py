@@ -119,7 +119,7 @@ METRICS = (
         ("res", "ORDERS_CUSTOMERS", None, f"IF(OrdersInTable=0,0,{_DISTINCT})", INT,
          "CustomersInTable"),
         ("res", "ORDERS_AOV", "AOV(Orders[Amount])",
-         'IF(OrdersInTable=0,"",AVERAGE(Orders[Amount]))', MONEY, None),
+         'IF(COUNTIF(Orders[Amount],">=0")=0,"",AVERAGEIF(Orders[Amount],">=0"))', MONEY, None),
         ("res", "ORDERS_FREQUENCY", "PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)",
          'IF(CustomersInTable=0,"",OrdersInTable/CustomersInTable)', NUM, None),
         ("res", "ORDERS_REPEAT", f"REPEAT_RATE({_CUSTOMER})",

@@ -227,10 +227,11 @@ def CES(scores):  # noqa: N802
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("amounts", err_to_str=True, doc="Range of order amounts; blanks and text are ignored.")
+@xw.arg("amounts", err_to_str=True, doc="Range of order amounts; blanks and text are ignored, "
+        "and so are refunds (negative amounts): a refund is no order.")
 @excel_formula
 def AOV(amounts):  # noqa: N802
-    """Average order value: total of the order amounts divided by their number."""
+    """Average order value: total of the order amounts divided by their number, refunds left out as in the report."""
     return metrics.aov(numbers(amounts, "amounts"))
 
 

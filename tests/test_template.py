@@ -114,7 +114,7 @@ def test_defined_names_point_at_yellow_inputs(name, value):
      "=MarginPerPeriod*(1+DiscountRate)/(1+DiscountRate-RetentionRate)", "#,##0.00"),
     ("=REPEAT_RATE(RepeatCustomers,BuyingCustomers)", "=RepeatCustomers/BuyingCustomers", "0.0%"),
     ("=PURCHASE_FREQUENCY(OrderCount,BuyingCustomers)", "=OrderCount/BuyingCustomers", "0.00"),
-    ("=AOV(Orders[Amount])", '=IF(OrdersInTable=0,"",AVERAGE(Orders[Amount]))', "#,##0.00"),
+    ("=AOV(Orders[Amount])", '=IF(COUNTIF(Orders[Amount],">=0")=0,"",AVERAGEIF(Orders[Amount],">=0"))', "#,##0.00"),
 ])
 def test_metrics_formula_sits_next_to_its_plain_excel_check(udf, check, fmt):
     ws = _metrics(_read_only_book())
@@ -368,6 +368,34 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     assert survey_check("=NPS(Survey[Score])") == pytest.approx(40)
     assert survey_check("=CSAT(Survey[Satisfaction])") == pytest.approx(0.6)
     assert survey_check("=CES(Survey[Effort])") == pytest.approx(4.9)
+
+
+#: an order and its refund, then four more orders: the report counts four orders of three customers
+REFUNDED_ORDERS = [
+    ("A", dt.date(2024, 1, 5), 100.0), ("A", dt.date(2024, 1, 20), -100.0), ("B", dt.date(2024, 1, 7), 50.0),
+    ("B", dt.date(2024, 2, 7), 70.0), ("C", dt.date(2024, 1, 9), 30.0),
+]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_the_orders_checks_agree_with_the_report_when_the_table_holds_a_refund(tmp_path):
+    """The Amount column asks for refunds as negative amounts; the live figures then are
+    the report's, in the add-in formula and in its plain-Excel check alike."""
+    import pandas as pd
+
+    import retention_xl as rx
+    from retention_xl import udfs
+
+    source = build_template(tmp_path / "template.xlsx", rows=REFUNDED_ORDERS)
+    _soffice(tmp_path, "xlsx", source)
+    metrics = _metrics(load_workbook(source))
+    values = load_workbook(tmp_path / "out" / "template.xlsx", data_only=True).worksheets[2]
+    headline = rx.analyse(rx.read_orders(pd.DataFrame(REFUNDED_ORDERS, columns=["customer", "date", "amount"]))).headline
+    assert headline["aov"] == 62.5  # (100 + 50 + 70 + 30) / 4
+    # AOV said #NUM! (a negative amount) and its check AVERAGE 30, the refund an order
+    assert udfs.AOV([[amount] for *_, amount in REFUNDED_ORDERS]) == headline["aov"]
+    assert values[f"D{_row_of(metrics, '=AOV(Orders[Amount])')}"].value == pytest.approx(headline["aov"])
 
 
 def test_the_template_is_written_with_the_usual_permissions(tmp_path):

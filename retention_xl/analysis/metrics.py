@@ -369,20 +369,24 @@ def ces(scores: Iterable[float]) -> float:
 def aov(amounts: Iterable[float]) -> float:
     """Average order value: total of the order amounts divided by their number.
 
+    A negative amount is a refund, and a refund is no order: it is left out, as in the
+    report's AOV (the value of the orders divided by their number, before refunds), so a
+    range holding an order table's amounts with its refunds gives the report's figure.
+
     Examples
     --------
     >>> aov([20, 30, 70])
     40.0
+    >>> aov([100, -100, 50, 70, 30])   # four orders and a refund of the first
+    62.5
     """
     a = _array(amounts, "amounts")
     if a.size == 0:
         raise DivisionByZero("amounts: no order amounts in the range")
-    if (a < 0).any():
-        raise OutOfRange(
-            f"amounts: negative amount {_fmt(a[np.argmax(a < 0)])}; AOV averages order values, "
-            "so net refunds off their orders first"
-        )
-    return float(a.mean())
+    orders = a[a >= 0]
+    if orders.size == 0:
+        raise DivisionByZero("amounts: no orders in the range, only refunds (negative amounts)")
+    return float(orders.mean())
 
 
 def purchase_frequency(orders: float, customers: float) -> float:

@@ -110,6 +110,8 @@ def test_ces_mean():
 
 def test_aov_and_purchase_frequency():
     assert m.aov([20, 30, 70]) == 40
+    # a refund is no order (as in the report's AOV): the orders 100, 50, 70, 30 and a refund of 100
+    assert m.aov([100, -100, 50, 70, 30]) == 62.5
     assert m.purchase_frequency(300, 120) == 2.5
 
 
@@ -140,7 +142,7 @@ def test_aov_and_purchase_frequency():
         (lambda: m.csat([1], 1), OutOfRange, "scale_max"),
         (lambda: m.ces([8]), OutOfRange, "from 1 to 7"),
         (lambda: m.aov([]), DivisionByZero, "no order amounts"),
-        (lambda: m.aov([10, -5]), OutOfRange, "negative amount -5"),
+        (lambda: m.aov([-10, -5]), DivisionByZero, "amounts: no orders in the range, only refunds"),
         (lambda: m.purchase_frequency(10, 0), DivisionByZero, "customers is 0"),
         # the arguments swapped: 0.4 orders per customer is no frequency of customers who ordered
         (lambda: m.purchase_frequency(120, 300), OutOfRange,
