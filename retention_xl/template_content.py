@@ -62,10 +62,17 @@ EXAMPLE_SURVEY = tuple(
 INT, MONEY, PCT, NUM, PLAIN, POINTS, DATE = (
     "#,##0", "#,##0.00", "0.0%", "0.00", "General", "0.0", "yyyy-mm-dd")
 
+# The live figures count orders as the report does: a row with a customer and an amount
+# of 0 or more; a refund (a negative amount) is no order, nor is a row without an amount.
 _CUSTOMER = "Orders[Customer]"
-_PER_CUSTOMER = f'COUNTIF({_CUSTOMER},{_CUSTOMER}&"")'
-_DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")/{_PER_CUSTOMER})'
-_REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*({_PER_CUSTOMER}>1)/{_PER_CUSTOMER})'
+_AMOUNT = "Orders[Amount]"
+_ORDERS = f'COUNTIFS({_CUSTOMER},"<>",{_AMOUNT},">=0")'
+_IS_ORDER = f"ISNUMBER({_AMOUNT})*({_AMOUNT}>=0)"  # 1 on an order's row, 0 on any other
+_PER_CUSTOMER = f'COUNTIFS({_CUSTOMER},{_CUSTOMER}&"",{_AMOUNT},">=0")'  # the row's customer's orders
+# each order's row counts 1/(its customer's orders); any other row 0 (over 1, never 0)
+_SHARE = f"/({_PER_CUSTOMER}+1-{_IS_ORDER})"
+_DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}{_SHARE})'
+_REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}*({_PER_CUSTOMER}>1){_SHARE})'
 
 # Metrics sheet: (section, items). Input: ("in", name, default, format, validation).
 # Result: ("res", label key, add-in formula | None, plain-Excel check, format, defined name).
@@ -115,7 +122,7 @@ METRICS = (
          "OrderCount/BuyingCustomers", NUM, None),
     )),
     ("sec.orders", (
-        ("res", "ORDERS_COUNT", None, f"COUNTA({_CUSTOMER})", INT, "OrdersInTable"),
+        ("res", "ORDERS_COUNT", None, _ORDERS, INT, "OrdersInTable"),
         ("res", "ORDERS_CUSTOMERS", None, f"IF(OrdersInTable=0,0,{_DISTINCT})", INT,
          "CustomersInTable"),
         ("res", "ORDERS_AOV", "AOV(Orders[Amount])",

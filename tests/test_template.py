@@ -396,6 +396,15 @@ def test_the_orders_checks_agree_with_the_report_when_the_table_holds_a_refund(t
     # AOV said #NUM! (a negative amount) and its check AVERAGE 30, the refund an order
     assert udfs.AOV([[amount] for *_, amount in REFUNDED_ORDERS]) == headline["aov"]
     assert values[f"D{_row_of(metrics, '=AOV(Orders[Amount])')}"].value == pytest.approx(headline["aov"])
+    # the orders' counts left the refund in: 5 orders, 5/3 orders per customer and A a repeat
+    # customer (2/3); the report counts 4 orders of 3 customers, 1 of them (B) back again
+    assert (headline["orders"], headline["customers"], headline["repeat_rate"]) == (4, 3, pytest.approx(1 / 3))
+    layout = load_workbook(source)
+    assert values[_name_target(layout, "OrdersInTable").coordinate].value == headline["orders"]
+    assert values[_name_target(layout, "CustomersInTable").coordinate].value == pytest.approx(headline["customers"])
+    frequency = "=PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)"
+    assert values[f"D{_row_of(metrics, frequency)}"].value == pytest.approx(headline["purchase_frequency"])
+    assert values[f"D{_row_of(metrics, '=REPEAT_RATE(Orders[Customer])')}"].value == pytest.approx(headline["repeat_rate"])
 
 
 def test_the_template_is_written_with_the_usual_permissions(tmp_path):
