@@ -129,7 +129,7 @@ METRICS = (
          'IF(COUNTIF(Orders[Amount],">=0")=0,"",AVERAGEIF(Orders[Amount],">=0"))', MONEY, None),
         ("res", "ORDERS_FREQUENCY", "PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)",
          'IF(CustomersInTable=0,"",OrdersInTable/CustomersInTable)', NUM, None),
-        ("res", "ORDERS_REPEAT", f"REPEAT_RATE({_CUSTOMER})",
+        ("res", "ORDERS_REPEAT", f"REPEAT_RATE({_CUSTOMER},,{_AMOUNT})",
          f'IF(CustomersInTable=0,"",{_REPEATERS}/CustomersInTable)', PCT, None),
     )),
 )
@@ -150,7 +150,7 @@ CATALOG = (
     ("CRR", "CRR(start_customers, end_customers, new_customers)", "CRR(10, 8, 0) → 0.8 (80%)"),
     ("CHURN", "CHURN(lost, start)", "CHURN(5, 150) → 0.0333"),
     ("CHURN_COST", "CHURN_COST(lost, value_per_customer)", "CHURN_COST(15, 30000) → 450000"),
-    ("REPEAT_RATE", "REPEAT_RATE(repeat, customers)\nREPEAT_RATE(customer_ids)",
+    ("REPEAT_RATE", "REPEAT_RATE(repeat, customers)\nREPEAT_RATE(customer_ids, , [amounts])",
      "REPEAT_RATE(900, 2000) → 0.45"),
     ("CLV", "CLV(aov, purchases_per_period, periods, [margin], [acquisition_cost])",
      "CLV(50, 4, 3, 0.3, 40) → 140"),

@@ -109,15 +109,19 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 @xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order); "
         "a heading such as Customer, Customer ID or Email in its first cell is left out, any other text counts as an id.")
 @xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
+@xw.arg("amounts", err_to_str=True, doc="With a range of ids: the order amounts, same length (optional); "
+        "a row with a negative amount (a refund) or none is no order.")
 @excel_formula
-def REPEAT_RATE(repeat, customers=None):  # noqa: N802
+def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
     if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
-        if isinstance(repeat, (int, float)) and not isinstance(repeat, bool):
+        if isinstance(repeat, (int, float)) and not isinstance(repeat, bool) and amounts is None:
             # =REPEAT_RATE(900, B3) with B3 blank comes as REPEAT_RATE(900): a count whose
             # customers are missing, not one customer id 900 (a rate of 0)
             raise InvalidValue("customers is blank: give the number of customers, or one range of customer ids")
-        return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat"))
+        return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat", amounts))
+    if amounts is not None:
+        raise InvalidValue("amounts goes with a range of customer ids: leave customers out")
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 
 
@@ -125,21 +129,33 @@ def REPEAT_RATE(repeat, customers=None):  # noqa: N802
 CUSTOMER_ROLES = ("customer", "customer_fallback")
 
 
-def _customer_keys(ids: Any, name: str) -> np.ndarray:
+def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
     """The customer of each non-empty cell of a range, keyed as the cleaning keys orders'
     customers (e-mail case, digit scripts, invisible marks, 123 = "123"), so that every
     formula counts the same people. A first cell that is exactly a name
     the column detection knows for a customer column ("Customer", "Customer ID", "Email",
-    "Billing name" ...) is the range's heading and left out (a whole column, A:A)."""
+    "Billing name" ...) is the range's heading and left out (a whole column, A:A).
+
+    With ``amounts`` (a range of the same size), only the rows that are orders count, as
+    in the report: an amount of 0 or more, read as the report reads amounts; a refund (a
+    negative amount) or a row without a usable amount is no order."""
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, row_keys
     from retention_xl.analysis.columns import names_role
+    from retention_xl.analysis.numerals import parse_numbers
 
     cells = values(ids, name)
+    amount = None if amounts is None else values(amounts, "amounts")
+    if amount is not None and len(amount) != len(cells):
+        raise InvalidValue(f"amounts has {len(amount)} cells but {name} has {len(cells)}: give ranges of the same size")
     if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
         cells = cells[1:]
+        amount = None if amount is None else amount[1:]  # the amounts' heading
     keys = row_keys(ColumnValues.of(pd.Series(_no_booleans(cells), dtype=object)))
+    if amount is not None:
+        read = parse_numbers(pd.Series(_no_booleans(amount), dtype=object)).values
+        keys = keys[np.isfinite(read) & (read >= 0)]
     return keys[keys != ""]
 
 

@@ -355,7 +355,7 @@ def test_libreoffice_recalculates_the_plain_excel_checks(lang, tmp_path):
     assert m_values[_name_target(layout, "CustomersInTable").coordinate].value == pytest.approx(3)
     assert check("=AOV(Orders[Amount])") == pytest.approx(35)
     assert check("=PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)") == pytest.approx(2)
-    assert check("=REPEAT_RATE(Orders[Customer])") == pytest.approx(2 / 3)
+    assert check("=REPEAT_RATE(Orders[Customer],,Orders[Amount])") == pytest.approx(2 / 3)
     # the add-in formulas stay in the file and show #NAME? without the add-in
     assert check("=CRR(CustomersStart,CustomersEnd,NewCustomers)", "C") == "#NAME?"
 
@@ -404,7 +404,11 @@ def test_the_orders_checks_agree_with_the_report_when_the_table_holds_a_refund(t
     assert values[_name_target(layout, "CustomersInTable").coordinate].value == pytest.approx(headline["customers"])
     frequency = "=PURCHASE_FREQUENCY(OrdersInTable,CustomersInTable)"
     assert values[f"D{_row_of(metrics, frequency)}"].value == pytest.approx(headline["purchase_frequency"])
-    assert values[f"D{_row_of(metrics, '=REPEAT_RATE(Orders[Customer])')}"].value == pytest.approx(headline["repeat_rate"])
+    repeat = "=REPEAT_RATE(Orders[Customer],,Orders[Amount])"
+    assert values[f"D{_row_of(metrics, repeat)}"].value == pytest.approx(headline["repeat_rate"])
+    # and the add-in's formula on the cells it is given: REPEAT_RATE said 2/3 from the ids alone
+    ids, amounts = [[c] for c, *_ in REFUNDED_ORDERS], [[amount] for *_, amount in REFUNDED_ORDERS]
+    assert udfs.REPEAT_RATE(ids, None, amounts) == pytest.approx(headline["repeat_rate"])
 
 
 def test_the_template_is_written_with_the_usual_permissions(tmp_path):

@@ -664,3 +664,18 @@ def test_a_formula_that_values_customers_on_an_empty_table_says_there_are_no_ord
 def test_contact_plan_asks_for_a_date_as_the_plan_day(as_of, message):
     _, ids, dates, amounts = _sample_ranges(60)
     assert udfs.CONTACT_PLAN(ids, dates, amounts, as_of) == message
+
+
+def test_repeat_rate_of_ids_leaves_refunds_out_given_the_amounts():
+    # A's order and its refund, B's two orders, C's one: B alone came back (the report's 1/3);
+    # without the amounts the refund is A's second order
+    ids = [["Customer"], ["A"], ["A"], ["B"], ["B"], ["C"], [None]]
+    amounts = [["Amount"], [100.0], [-100.0], [50.0], ["٧٠"], [30.0], [None]]
+    assert udfs.REPEAT_RATE(ids) == pytest.approx(2 / 3)
+    assert udfs.REPEAT_RATE(ids, None, amounts) == pytest.approx(1 / 3)
+    # a row without a usable amount is no order either, as in the report
+    assert udfs.REPEAT_RATE([["A"], ["A"], ["B"]], None, [[10.0], ["n/a"], [5.0]]) == 0.0
+    assert udfs.REPEAT_RATE(ids, None, amounts[:3]) == (
+        "#VALUE! amounts has 3 cells but repeat has 7: give ranges of the same size")
+    assert udfs.REPEAT_RATE(900.0, 2000.0, amounts) == (
+        "#VALUE! amounts goes with a range of customer ids: leave customers out")
