@@ -385,6 +385,8 @@ def optional_flag(x: Any, name: str) -> bool:
         return bool(x)
     if isinstance(x, str) and x.strip().upper() in ("TRUE", "FALSE"):
         return x.strip().upper() == "TRUE"
+    if isinstance(x, (str, dt.datetime, dt.date)) and not _is_error(x) and (not isinstance(x, str) or x.strip()):
+        raise InvalidValue(f"{name} must be TRUE or FALSE, got {_describe(x)}")
     return number(x, name) != 0
 
 

@@ -228,3 +228,16 @@ def test_a_number_where_text_belongs_is_shown_as_the_cell_shows_it(text_errors):
     # =COHORT(A2:A9, B2:B9, 1): the reason said "got 1.0", a number no cell shows
     assert udfs.COHORT([["a"]], [[45000.0]], 1.0) == "#VALUE! period must be text, got the number 1"
     assert udfs.COHORT([["a"]], [[45000.0]], None, 0.25) == "#VALUE! show must be text, got the number 0.25"
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("yes", 'the text "yes"'), (dt.datetime(2024, 1, 5), "the date 2024-01-05"),
+])
+def test_a_flag_asks_for_true_or_false(value, said):
+    # =CLV_PREDICT(..., "yes") said "intervals must be a number"
+    from retention_xl.errors import InvalidValue
+    from retention_xl.excel import cells
+
+    with pytest.raises(InvalidValue, match=f"^intervals must be TRUE or FALSE, got {said}$"):
+        cells.optional_flag(value, "intervals")
+    assert cells.optional_flag(1.0, "intervals") and not cells.optional_flag(0.0, "intervals")
