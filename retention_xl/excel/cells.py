@@ -374,18 +374,24 @@ def column(x: Any, name: str) -> np.ndarray:
 
 
 def optional_flag(x: Any, name: str) -> bool:
-    """TRUE/FALSE (or 1/0, or the text TRUE/FALSE); omitted or blank is FALSE.
+    """TRUE/FALSE (or 1/0, or the text TRUE/FALSE); omitted or blank (an empty cell, or one
+    holding the empty text of ``=""``) is FALSE.
 
     >>> optional_flag(None, "intervals"), optional_flag(True, "intervals"), optional_flag("true", "intervals")
     (False, True, True)
     """
-    if x is None or (isinstance(x, (list, tuple)) and all(v is None for v in np.ravel(np.asarray(x, dtype=object)))):
+    def empty(v: Any) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    if isinstance(x, (list, tuple)) and len(flat := list(_flatten(x))) == 1:
+        x = flat[0]  # a one-cell range, as xlwings hands a cell over
+    if empty(x) or (isinstance(x, (list, tuple)) and all(empty(v) for v in _flatten(x))):
         return False
     if isinstance(x, (bool, np.bool_)):
         return bool(x)
     if isinstance(x, str) and x.strip().upper() in ("TRUE", "FALSE"):
         return x.strip().upper() == "TRUE"
-    if isinstance(x, (str, dt.datetime, dt.date)) and not _is_error(x) and (not isinstance(x, str) or x.strip()):
+    if isinstance(x, (str, dt.datetime, dt.date)) and not _is_error(x):
         raise InvalidValue(f"{name} must be TRUE or FALSE, got {_describe(x)}")
     return number(x, name) != 0
 

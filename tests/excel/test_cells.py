@@ -241,3 +241,12 @@ def test_a_flag_asks_for_true_or_false(value, said):
     with pytest.raises(InvalidValue, match=f"^intervals must be TRUE or FALSE, got {said}$"):
         cells.optional_flag(value, "intervals")
     assert cells.optional_flag(1.0, "intervals") and not cells.optional_flag(0.0, "intervals")
+
+
+def test_a_flag_given_the_empty_text_of_a_formula_is_false():
+    # a cell holding ="" (an IF that chose nothing) is as blank as an empty cell, as for the
+    # optional numbers; it said "intervals is blank; it needs a number"
+    from retention_xl.excel import cells
+
+    assert cells.optional_flag("", "intervals") is False
+    assert cells.optional_flag([[" "]], "intervals") is False
