@@ -31,6 +31,7 @@ __all__ = [
     "ces",
     "aov",
     "purchase_frequency",
+    "whole_scores",
 ]
 
 
@@ -87,10 +88,31 @@ def _total(values: float | Iterable[float], name: str) -> float:
     return total
 
 
+#: how far from a whole number a score may be and still be it: float rounding (=0.3*10 is
+#: 3.0000000000000004), far below the 15 digits a spreadsheet shows
+SCORE_ROUNDING = 1e-9
+
+
+def whole_scores(values: np.ndarray) -> np.ndarray:
+    """Survey answers with float rounding taken off: a value within :data:`SCORE_ROUNDING`
+    of a whole number (relative, for large ones) is that number, as a spreadsheet shows it;
+    any other value (8.5, NaN) is left as it is.
+
+    >>> whole_scores(np.array([0.1 * 3 * 10, 8.5, 7.0])).tolist()
+    [3.0, 8.5, 7.0]
+    """
+    arr = np.asarray(values, dtype=float)
+    whole = np.round(arr)
+    with np.errstate(invalid="ignore"):
+        near = np.abs(arr - whole) <= SCORE_ROUNDING * np.maximum(1.0, np.abs(arr))
+    return np.where(near, whole, arr)
+
+
 def _scores(values: Iterable[float], name: str, low: int, high: int) -> np.ndarray:
     arr = _array(values, name)
     if arr.size == 0:
         raise DivisionByZero(f"{name}: no scores to average (the range holds no numbers)")
+    arr = whole_scores(arr)
     bad = (arr < low) | (arr > high) | (arr != np.round(arr))
     if bad.any():
         i = int(np.argmax(bad))

@@ -39,6 +39,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.analysis.column_values import ColumnValues, row_keys, row_texts
 from retention_xl.analysis.issue_table import issue_frame
+from retention_xl.analysis.metrics import whole_scores
 from retention_xl.analysis.side_columns import KIND_NAMES, find_side_columns, missing_side_columns
 from retention_xl.errors import InvalidValue
 
@@ -169,7 +170,7 @@ def _clean(raw: pd.DataFrame, kind: str, roles: tuple[str, ...], chosen: dict[st
                 c = cells[role]
                 low, high = ANSWER_SCALES[role]
                 read = parse_numbers(c.uniques, c.counts)
-                number = read.values
+                number = whole_scores(read.values)  # =0.3*10 is the answer 3, as for the formulas
                 out_of_scale = np.isfinite(number) & ((number < low) | (number > high) | (number != np.round(number)))
                 problem = np.where(out_of_scale, f"answer_out_of_scale:{low}-{high}", read.problem).astype(object)
                 problem[c.null] = None

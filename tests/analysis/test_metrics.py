@@ -209,3 +209,12 @@ def test_csat_is_a_fraction(scores):
 def test_clv_discounted_finite_at_most_unlimited_for_positive_margin(margin, r, d, t):
     finite = m.clv_discounted(abs(margin), r, d, t)
     assert finite <= m.clv_discounted(abs(margin), r, d) * (1 + 1e-9) + 1e-9
+
+
+def test_a_score_off_a_whole_number_by_float_rounding_is_that_number():
+    # =0.3*10 is 3.0000000000000004 in a float; Excel shows 3 and so does the reason, which
+    # said "score 3 (value 1) is not a whole number from 0 to 10"
+    assert m.nps([0.1 * 3 * 10, 10, 9]) == pytest.approx(100 * (2 / 3 - 1 / 3))
+    assert m.ces([0.57 * 100 / 10 - 0.7]) == pytest.approx(5)
+    with pytest.raises(OutOfRange, match=r"score 3\.0001 \(value 1\)"):
+        m.nps([3.0001])

@@ -99,3 +99,11 @@ def test_dates_fixed_while_reading_are_listed_as_fixed():
     assert s.frame["date"].tolist() == [pd.Timestamp("2024-01-25"), pd.Timestamp("2024-02-03")]
     assert [n.code for n in s.notices] == ["date_order"]
     assert np.all(s.issues["action"] != "skipped")
+
+
+def test_an_answer_off_a_whole_number_by_float_rounding_is_that_answer():
+    # a score computed as =0.3*10 is 3.0000000000000004: the report skipped it as "not a
+    # whole number from 0-10" while Excel shows 3 (and NPS() counts it as 3)
+    s = clean_survey(pd.DataFrame({"Date": ["2024-01-01", "2024-01-02"], "Score": [0.1 * 3 * 10, 7.5]}))
+    assert s.frame["score"].tolist() == [3.0]
+    assert s.issues[["row", "column", "problem"]].values.tolist() == [[3, "Score", "answer_out_of_scale"]]
