@@ -146,7 +146,7 @@ def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
     from retention_xl.analysis.numerals import parse_numbers
 
     cells = values(ids, name)
-    amount = None if amounts is None else values(amounts, "amounts")
+    amount = None if amounts is None else column(amounts, "amounts")  # float64 when all numbers
     if amount is not None and len(amount) != len(cells):
         raise InvalidValue(f"amounts has {len(amount)} cells but {name} has {len(cells)}: give ranges of the same size")
     if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
@@ -154,7 +154,8 @@ def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
         amount = None if amount is None else amount[1:]  # the amounts' heading
     keys = row_keys(ColumnValues.of(pd.Series(_no_booleans(cells), dtype=object)))
     if amount is not None:
-        read = parse_numbers(pd.Series(_no_booleans(amount), dtype=object)).values
+        read = amount if amount.dtype == float else \
+            parse_numbers(pd.Series(_no_booleans(list(amount)), dtype=object)).values
         keys = keys[np.isfinite(read) & (read >= 0)]
     return keys[keys != ""]
 
