@@ -37,6 +37,7 @@ from retention_xl.excel.cells import (
     optional_number,
     text,
     values,
+    whole_if_rounded,
 )
 
 __all__ = [
@@ -195,7 +196,7 @@ def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
         number(margin, "margin"),
         number(retention, "retention"),
         number(discount, "discount"),
-        optional_number(periods, "periods", None),
+        whole_if_rounded(optional_number(periods, "periods", None)),
     )
 
 
@@ -232,7 +233,7 @@ def NPS_MOE(scores, confidence=None):  # noqa: N802
 @excel_formula
 def CSAT(scores, scale_max=None):  # noqa: N802
     """Customer satisfaction: share of answers in the top two boxes, as a fraction (4 and 5 on a 1-5 scale)."""
-    return metrics.csat(numbers(scores, "scores"), optional_number(scale_max, "scale_max", 5))
+    return metrics.csat(numbers(scores, "scores"), whole_if_rounded(optional_number(scale_max, "scale_max", 5)))
 
 
 @xw.func(category=CATEGORY)
@@ -375,7 +376,7 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
                 order_ids=None):
     """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (Pareto/NBD or MBG/NBD and Gamma-Gamma models, fitted on the orders); optionally 90% intervals."""
     options = {
-        "horizon": optional_number(horizon, "horizon", 12),
+        "horizon": whole_if_rounded(optional_number(horizon, "horizon", 12)),
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
@@ -414,7 +415,7 @@ def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 
     counts = numbers_in_order(survivors, "survivors", "period")
-    ahead = number(periods_ahead, "periods_ahead")
+    ahead = whole_if_rounded(number(periods_ahead, "periods_ahead"))
     if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:
         raise OutOfRange(f"periods_ahead must be a whole number from 0 to {MAX_PERIODS_AHEAD}, got {ahead:g}")
     model = ShiftedBetaGeo().fit(counts)

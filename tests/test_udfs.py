@@ -679,3 +679,15 @@ def test_repeat_rate_of_ids_leaves_refunds_out_given_the_amounts():
         "#VALUE! amounts has 3 cells but repeat has 7: give ranges of the same size")
     assert udfs.REPEAT_RATE(900.0, 2000.0, amounts) == (
         "#VALUE! amounts goes with a range of customer ids: leave customers out")
+
+
+def test_a_whole_number_argument_off_by_float_rounding_is_that_number():
+    # =0.1*3*10 is 3.0000000000000004, shown as 3: the reasons said "must be a whole number, got 3"
+    three = 0.1 * 3 * 10
+    assert udfs.CLV_DISCOUNTED(100.0, 0.8, 0.1, three) == udfs.CLV_DISCOUNTED(100.0, 0.8, 0.1, 3.0)
+    survivors = [[1000.0], [631.0], [468.0], [382.0]]
+    assert udfs.SBG_RETENTION(survivors, three) == udfs.SBG_RETENTION(survivors, 3.0)
+    assert udfs.CSAT([[5.0], [4.0], [1.0]], 0.7 * 10 - 2) == udfs.CSAT([[5.0], [4.0], [1.0]], 5.0)
+    _, ids, dates, amounts = _sample_ranges(60)
+    assert udfs.CLV_PREDICT(ids, dates, amounts, three * 4) == udfs.CLV_PREDICT(ids, dates, amounts, 12.0)
+    assert udfs.CLV_DISCOUNTED(100.0, 0.8, 0.1, 3.0001) == "#NUM! periods must be a whole number, got 3.0001"

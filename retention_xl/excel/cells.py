@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retention_xl.analysis.metrics import whole_scores
 from retention_xl.analysis.numerals import parse_numbers
 from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
 
@@ -44,6 +45,7 @@ __all__ = [
     "number",
     "optional_number",
     "optional_flag",
+    "whole_if_rounded",
     "numbers",
     "numbers_in_order",
     "values",
@@ -188,6 +190,18 @@ def number(x: Any, name: str) -> float:
     if not math.isfinite(x):
         raise OutOfRange(f"{name} must be a finite number")
     return x
+
+
+def whole_if_rounded(x: float | None) -> float | None:
+    """A number off a whole number only by float rounding, as that whole number (the
+    survey answers' tolerance, :func:`~retention_xl.analysis.metrics.whole_scores`):
+    ``=0.1*3*10`` is 3.0000000000000004, which Excel shows as 3, and an argument that
+    must be a whole number (a count of periods) takes it as 3. Anything else is as it is.
+
+    >>> whole_if_rounded(0.1 * 3 * 10), whole_if_rounded(2.5), whole_if_rounded(None)
+    (3.0, 2.5, None)
+    """
+    return None if x is None else float(whole_scores(np.array([x]))[0])
 
 
 def optional_number(x: Any, name: str, default: float | None) -> float | None:
