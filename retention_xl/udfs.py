@@ -108,7 +108,7 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 
 @xw.func(category=CATEGORY)
 @xw.arg("repeat", err_to_str=True, doc="Customers who bought more than once, or a range of customer ids (one per order); "
-        "a heading such as Customer, Customer ID or Email in its first cell is left out, any other text counts as an id.")
+        "a heading such as Customer, Customer ID or Email and any title above it are left out, any other text counts as an id.")
 @xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
 @xw.arg("amounts", err_to_str=True, doc="With a range of ids: the order amounts, same length (optional); "
         "a row with a negative amount (a refund) or none is no order.")
@@ -128,14 +128,18 @@ def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
 
 #: the roles whose column names, in the first cell of a range of customer ids, are its heading
 CUSTOMER_ROLES = ("customer", "customer_fallback")
+#: how far down a range of ids its heading is looked for: a whole column (A:A) of a sheet
+#: with a title and hints above the table, as the template's Orders sheet has
+HEADING_ROWS = 10
 
 
 def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
     """The customer of each non-empty cell of a range, keyed as the cleaning keys orders'
     customers (e-mail case, digit scripts, invisible marks, 123 = "123"), so that every
-    formula counts the same people. A first cell that is exactly a name
-    the column detection knows for a customer column ("Customer", "Customer ID", "Email",
-    "Billing name" ...) is the range's heading and left out (a whole column, A:A).
+    formula counts the same people. A cell among the first :data:`HEADING_ROWS` that is
+    exactly a name the column detection knows for a customer column ("Customer",
+    "Customer ID", "Email", "Billing name" ...) is the range's heading and left out with
+    any title or hint above it (a whole column, A:A).
 
     With ``amounts`` (a range of the same size), only the rows that are orders count, as
     in the report: an amount of 0 or more, read as the report reads amounts; a refund (a
@@ -150,9 +154,11 @@ def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
     amount = None if amounts is None else column(amounts, "amounts")  # float64 when all numbers
     if amount is not None and len(amount) != len(cells):
         raise InvalidValue(f"amounts has {len(amount)} cells but {name} has {len(cells)}: give ranges of the same size")
-    if cells and isinstance(cells[0], str) and any(names_role(cells[0], r) for r in CUSTOMER_ROLES):
-        cells = cells[1:]
-        amount = None if amount is None else amount[1:]  # the amounts' heading
+    heading = next((i for i, c in enumerate(cells[:HEADING_ROWS])
+                    if isinstance(c, str) and any(names_role(c, r) for r in CUSTOMER_ROLES)), None)
+    if heading is not None:  # the heading, and any title or hint above it
+        cells = cells[heading + 1:]
+        amount = None if amount is None else amount[heading + 1:]  # the amounts' heading
     keys = row_keys(ColumnValues.of(pd.Series(_no_booleans(cells), dtype=object)))
     if amount is not None:
         read = amount if amount.dtype == float else \

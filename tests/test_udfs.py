@@ -103,7 +103,9 @@ def test_repeat_rate_leaves_out_a_customer_heading_in_the_first_cell(heading):
 
 def test_repeat_rate_counts_any_other_first_cell_as_a_customer():
     assert udfs.REPEAT_RATE([["Kunde"], ["a"], ["b"], ["a"]]) == pytest.approx(1 / 3)  # not a known heading
-    assert udfs.REPEAT_RATE([["a"], ["Customer"], ["a"]]) == 0.5  # only the first cell can be the heading
+    # a heading near the top is the heading, what is above it a title (see the whole-column test below)
+    assert udfs.REPEAT_RATE([["a"], ["Customer"], ["a"]]) == 0.0
+    assert udfs.REPEAT_RATE([["a"]] * 10 + [["Customer"], ["a"]]) == 0.5  # further down it is an id
     assert udfs.REPEAT_RATE([["Customer"], ["Customer"]]) == 0.0  # nothing but a heading and one id
 
 
@@ -691,3 +693,13 @@ def test_a_whole_number_argument_off_by_float_rounding_is_that_number():
     _, ids, dates, amounts = _sample_ranges(60)
     assert udfs.CLV_PREDICT(ids, dates, amounts, three * 4) == udfs.CLV_PREDICT(ids, dates, amounts, 12.0)
     assert udfs.CLV_DISCOUNTED(100.0, 0.8, 0.1, 3.0001) == "#NUM! periods must be a whole number, got 3.0001"
+
+
+def test_repeat_rate_of_a_whole_column_leaves_out_the_title_rows_above_its_heading():
+    # =REPEAT_RATE(Orders!A:A) on the template: a title, a hint and a caption above the
+    # heading Customer were three more customers, and the rate 2/7 for 2/3
+    column = [["Order table"], ["Paste one row per order from row 5."], ["Customer name, e-mail or id"],
+              ["Customer"], ["A"], ["A"], ["B"], ["B"], ["C"], [None]]
+    assert udfs.REPEAT_RATE(column) == pytest.approx(2 / 3)
+    amounts = [[None], [None], ["Order value (refunds negative)"], ["Amount"], [5.0], [-5.0], [3.0], [4.0], [1.0], [None]]
+    assert udfs.REPEAT_RATE(column, None, amounts) == pytest.approx(1 / 3)
