@@ -123,6 +123,9 @@ def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
         return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat", amounts))
     if amounts is not None:
         raise InvalidValue("amounts goes with a range of customer ids: leave customers out")
+    if isinstance(repeat, (list, tuple)) and isinstance(customers, (list, tuple)) and len(values(customers, "customers")) > 1:
+        raise InvalidValue("customers is a range: for customer ids and their amounts, leave customers empty, "
+                           "as in =REPEAT_RATE(A:A,,C:C)")
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 
 

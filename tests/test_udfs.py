@@ -703,3 +703,10 @@ def test_repeat_rate_of_a_whole_column_leaves_out_the_title_rows_above_its_headi
     assert udfs.REPEAT_RATE(column) == pytest.approx(2 / 3)
     amounts = [[None], [None], ["Order value (refunds negative)"], ["Amount"], [5.0], [-5.0], [3.0], [4.0], [1.0], [None]]
     assert udfs.REPEAT_RATE(column, None, amounts) == pytest.approx(1 / 3)
+
+
+def test_repeat_rate_given_ids_and_amounts_without_the_empty_argument_says_where_they_go():
+    # =REPEAT_RATE(A:A, C:C) said "repeat must be a single number, got a range of 3 cells"
+    assert udfs.REPEAT_RATE([["a"], ["a"], ["b"]], [[1.0], [2.0], [3.0]]) == (
+        "#VALUE! customers is a range: for customer ids and their amounts, leave customers empty, "
+        "as in =REPEAT_RATE(A:A,,C:C)")
