@@ -129,7 +129,7 @@ def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
 
 
-#: the roles whose column names, in the first cell of a range of customer ids, are its heading
+#: the roles whose column names, near the top of a range of customer ids, are its heading
 CUSTOMER_ROLES = ("customer", "customer_fallback")
 #: how far down a range of ids its heading is looked for: a whole column (A:A) of a sheet
 #: with a title and hints above the table, as the template's Orders sheet has
