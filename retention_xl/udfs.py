@@ -278,7 +278,7 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     ``=CLV_PREDICT(A:A,B:B,)``); with order ids,
     rows sharing an id are the lines of one order. Returns the orders' frame and each
     customer key's first cell in ``customer_ids`` as it was (a number stays a number), so
-    a per-customer spill shows the id the user will look up."""
+    a per-customer spill shows the id the user will look up, and the cleaning's notices."""
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, first_spellings
@@ -312,7 +312,7 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
                           known_values={"customer": customers})
     if orders.frame.empty:
         raise DataError("no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
-    return orders.frame, first_spellings(customers)
+    return orders.frame, first_spellings(customers), orders.notices
 
 
 _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue", "orders": "orders"}
@@ -327,10 +327,11 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @excel_formula
 def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None):  # noqa: N802
-    """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since)."""
+    """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since); Jalali dates give Jalali periods."""
     import pandas as pd
 
     from retention_xl.analysis.cohorts import cohort_tables
+    from retention_xl.analysis.periods import report_calendar
 
     code = text(period, "period", "M")
     what = text(show, "show", "retention").lower()
@@ -338,7 +339,8 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
         raise InvalidValue(f'show must be retention, customers, orders or revenue, got "{what}"')
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
-    cohorts = cohort_tables(_orders(customer_ids, order_dates, amounts, order_ids)[0], code)
+    frame, _, notices = _orders(customer_ids, order_dates, amounts, order_ids)
+    cohorts = cohort_tables(frame, code, report_calendar("auto", notices))
     matrix = getattr(cohorts, _SHOW[what])
     header = ["Cohort", "Size", *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -364,7 +366,7 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    orders, spellings = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
+    orders, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
         raise prediction.problem
@@ -465,7 +467,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
-    frame, spellings = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
+    frame, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):
