@@ -152,7 +152,7 @@ CATALOG = (
     ("CHURN_COST", "CHURN_COST(lost, value_per_customer)", "CHURN_COST(15, 30000) → 450000"),
     ("REPEAT_RATE", "REPEAT_RATE(repeat, customers)\nREPEAT_RATE(customer_ids, , [amounts])",
      "REPEAT_RATE(900, 2000) → 0.45"),
-    ("CLV", "CLV(aov, purchases_per_period, periods, [margin], [acquisition_cost])",
+    ("CLV", "CLV(avg_order_value, purchases_per_period, periods, [margin], [acquisition_cost])",
      "CLV(50, 4, 3, 0.3, 40) → 140"),
     ("CLV_DISCOUNTED", "CLV_DISCOUNTED(margin, retention, discount, [periods])",
      "CLV_DISCOUNTED(100, 0.8, 0.1) → 366.67\nCLV_DISCOUNTED(100, 0.8, 0.1, 3) → 225.62"),
@@ -164,9 +164,16 @@ CATALOG = (
     ("AOV", "AOV(amounts)", "AOV(Orders[Amount])"),
     ("PURCHASE_FREQUENCY", "PURCHASE_FREQUENCY(orders, customers)",
      "PURCHASE_FREQUENCY(5000, 2000) → 2.5"),
-    ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts])",
+    ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts], [order_ids])",
      'COHORT(Orders[Customer], Orders[Order date], "M", "retention")'),
-    ("CONTACT_PLAN", "CONTACT_PLAN(customer_ids, order_dates, amounts, [as_of], [contact_ids], [contact_dates])",
+    ("CLV_PREDICT", "CLV_PREDICT(customer_ids, order_dates, amounts, [horizon], [margin], [discount], [intervals], "
+                    "[order_ids])",
+     "CLV_PREDICT(Orders[Customer], Orders[Order date], Orders[Amount], 12, 0.3)"),
+    ("P_ALIVE", "P_ALIVE(customer_ids, order_dates, [order_ids])", "P_ALIVE(Orders[Customer], Orders[Order date])"),
+    ("SBG_RETENTION", "SBG_RETENTION(survivors, periods_ahead)",
+     "SBG_RETENTION({1000,631,468,382,326}, 3)"),
+    ("CONTACT_PLAN", "CONTACT_PLAN(customer_ids, order_dates, amounts, [as_of], [contact_ids], [contact_dates], "
+                     "[order_ids])",
      "CONTACT_PLAN(Orders[Customer], Orders[Order date], Orders[Amount], , Contacts[Customer], Contacts[Date])"),
 )
 

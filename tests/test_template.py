@@ -191,7 +191,8 @@ def test_start_sheet_explains_install_and_every_formula(lang):
     assert "retention-xl lite" in text
     assert label(lang, "start.install_c") in text
     names = ("CRR", "CHURN", "CHURN_COST", "REPEAT_RATE", "CLV", "CLV_DISCOUNTED", "LIFESPAN",
-             "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT", "CONTACT_PLAN")
+             "NPS", "NPS_MOE", "CSAT", "CES", "AOV", "PURCHASE_FREQUENCY", "COHORT", "CLV_PREDICT", "P_ALIVE",
+             "SBG_RETENTION", "CONTACT_PLAN")
     signatures = [c.value for (c,) in ws.iter_rows(min_col=2, max_col=2) if c.style == "RX Code"]
     assert [s.split("(")[0] for s in signatures] == list(names)
     assert all(label(lang, f"cat.{n}") in text for n in names)
@@ -422,3 +423,20 @@ def test_the_template_is_written_with_the_usual_permissions(tmp_path):
             assert path.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(old)
+
+
+def test_the_start_sheets_catalog_lists_every_formula_with_its_own_arguments():
+    import inspect
+
+    from retention_xl import udfs
+    from retention_xl.template_content import CATALOG
+
+    listed = {name: signature for name, signature, _ in CATALOG}
+    assert set(listed) == set(udfs.__all__)
+    for name, signature in listed.items():
+        if name == "REPEAT_RATE":  # two forms: counts, or customer ids (in 'repeat') with amounts
+            continue
+        params = inspect.signature(getattr(udfs, name)).parameters.values()
+        expected = [p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params]
+        shown = re.fullmatch(rf"{name}\((.*)\)", signature).group(1)
+        assert [a.strip() for a in shown.split(",")] == expected, name
