@@ -434,8 +434,23 @@ def _batch_of_rows(rows: list[tuple], names: list[str]) -> pa.RecordBatch:
         try:
             arrays.append(pa.array(values, from_pandas=True))
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: keep them as text
-            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+            arrays.append(pa.array([_mixed_text(v) for v in values], type=pa.string()))
     return pa.RecordBatch.from_arrays(arrays, names=list(names))
+
+
+def _mixed_text(value: object) -> str | None:
+    """A value of a column of mixed types (SQLite keeps each value's storage class) as
+    text, a whole number as a sheet shows it: the customer 42 stored as ``42.0`` beside
+    ``'42'`` is ``"42"``, one customer, as the cleaning keys the number 42.0.
+
+    >>> [_mixed_text(v) for v in (42.0, 42, "42", 20.25, float("nan"), None)]
+    ['42', '42', '42', '20.25', None, None]
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _plain_type(kind: pa.DataType) -> pa.DataType:

@@ -495,3 +495,20 @@ def test_an_empty_parquet_file_is_named_and_a_file_of_no_rows_takes_the_others_t
     for engine in ("pandas", "duckdb"):
         run = report_source(folder, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=3, force=True)
         assert run.orders.n_input_rows == 8 and run.analysis.headline["revenue"] == 89.75
+
+
+def test_a_sqlite_id_stored_as_a_number_in_one_row_and_text_in_another_is_one_customer(tmp_path):
+    """SQLite keeps each value's own storage class in a column declared without a type: the
+    customer 42 stored as 42, '42' and 42.0 is one customer, on every engine, as in a sheet."""
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute('CREATE TABLE orders (customer, "Order Date", amount)')
+        con.executemany("INSERT INTO orders VALUES (?, ?, ?)", [
+            (42, "2024-01-05", 100), ("42", "2024-02-05", "50.5"), (42.0, "2024-03-05", 20.25),
+            ("C7", "2024-01-10", 30), (1e3, "2024-02-02", 9), ("1000", "2024-03-02", 9)])
+    for engine in ("pandas", "duckdb"):
+        run = report_source(db, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), table="orders")
+        customers = run.analysis.customers
+        assert sorted(customers.index) == ["1000", "42", "C7"], engine
+        assert customers.loc["42", "orders"] == 3 and customers.loc["42", "revenue"] == 170.75
+        assert customers.loc["1000", "orders"] == 2
