@@ -145,7 +145,7 @@ class Dataset:
                    "postgresql": self._postgresql, "spark": self._spark}
         for batch in readers[self.kind](rows, None if columns is None else list(columns)):
             if batch.num_rows:
-                batch = _plain_types(batch)
+                batch = _plain_types(_numbered_apart(batch))
                 yield batch if columns is None or batch.schema.names == list(columns) else batch.select(list(columns))
 
     def _columns_of(self, columns: list[str] | None) -> str:
@@ -365,6 +365,8 @@ class Dataset:
 
     def _spark(self, rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         frame = self.spark.sql(self.select()) if self.query else self.spark.table(self.table)
+        if len(set(frame.columns)) < len(frame.columns):  # a join's repeated names, numbered apart
+            frame = frame.toDF(*unique_headers(frame.columns))
         if columns is not None:  # Spark quotes names with backticks
             frame = frame.select(*["`" + c.replace("`", "``") + "`" for c in columns])
         schema = None
@@ -425,6 +427,16 @@ def _exactly(batches, rows: int, convert=None) -> Iterator[pa.RecordBatch]:
             buffered, count = rest.to_batches(), rest.num_rows
     if count:
         yield from pa.Table.from_batches(buffered).combine_chunks().to_batches()
+
+
+def _numbered_apart(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A batch whose columns repeat a name (a query's ``SELECT *`` over a join: two ``id``)
+    with the repeats numbered apart (``id``, ``id.1``), as the file readers number a repeated
+    header; other batches as they are."""
+    names = batch.schema.names
+    if len(set(names)) == len(names):
+        return batch
+    return pa.RecordBatch.from_arrays(batch.columns, names=unique_headers(names))
 
 
 def _batch_of_rows(rows: list[tuple], names: list[str]) -> pa.RecordBatch:

@@ -512,3 +512,25 @@ def test_a_sqlite_id_stored_as_a_number_in_one_row_and_text_in_another_is_one_cu
         assert sorted(customers.index) == ["1000", "42", "C7"], engine
         assert customers.loc["42", "orders"] == 3 and customers.loc["42", "revenue"] == 170.75
         assert customers.loc["1000", "orders"] == 2
+
+
+def test_a_query_joining_tables_with_the_same_column_names_is_read_as_a_file_with_a_repeated_header(tmp_path):
+    """SELECT * over a join gives two columns named id and two named name: they are numbered
+    apart (id, id.1), as the file readers number a repeated header, on every engine; the
+    report was refused with advice for a Python DataFrame."""
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute('CREATE TABLE orders (id INTEGER, customer_id INTEGER, "Order Date" TEXT, total REAL, name TEXT)')
+        con.execute("CREATE TABLE customers (id INTEGER, email TEXT, name TEXT)")
+        con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", [
+            (1, 1, "2024-01-05", 10, "o1"), (2, 2, "2024-01-06", 20, "o2"), (3, 1, "2024-02-05", 30, "o3"),
+            (4, 3, "2024-03-05", 5, "o4")])
+        con.executemany("INSERT INTO customers VALUES (?, ?, ?)", [(1, "a@x.com", "Ann"), (2, "b@x.com", "Bob"),
+                                                                   (3, "c@x.com", "Cy")])
+    query = "SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id"
+    assert next(open_dataset(db, query=query).batches()).schema.names == [
+        "id", "customer_id", "Order Date", "total", "name", "id.1", "email", "name.1"]
+    for engine in ("pandas", "duckdb"):
+        run = report_source(db, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), query=query, batch_rows=3)
+        assert run.analysis.headline["revenue"] == 65 and run.analysis.headline["orders"] == 4, engine
+        assert run.analysis.customers["orders"].sort_index().tolist() == [2, 1, 1]
