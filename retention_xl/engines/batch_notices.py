@@ -66,14 +66,14 @@ class Spellings:
     def pairs(self, frame: pd.DataFrame, cleaned: Orders, first_row: int) -> pd.DataFrame:
         """The spellings the engine needs to count merged ids over the whole table: texts
         whose key is not themselves (:meth:`rekeyed`) with their ids, and the texts of
-        skipped rows (the staged rows carry ``plain``)."""
+        skipped rows (the staged rows carry ``plain``), whether or not this batch has a text
+        read as another: '42' on a pending order here and '۴۲' in another batch are one id
+        written two ways."""
         changed = self.rekeyed() & (self.ids != "")
-        if not changed.any():
-            return pd.DataFrame({"raw": [], "id": []})
         out = [pd.DataFrame({"raw": self.raw[changed], "id": self.ids[changed]})]
         used = np.zeros(len(frame), bool)
         used[cleaned.frame["row"].to_numpy(dtype=np.int64) - first_row] = True
-        skipped = frame[cleaned.columns.customer][~used].dropna().map(str).unique()
+        skipped = pd.Series(frame[cleaned.columns.customer][~used].dropna().unique(), dtype=object).map(str).unique()
         plain = pd.Series(skipped, dtype="str")
         plain = plain[plain.str.fullmatch(_PLAIN).to_numpy(dtype=bool)]
         plain = plain[(key_text(plain) == plain).to_numpy(dtype=bool)].to_numpy(dtype=object)  # not a spaced phone

@@ -955,3 +955,20 @@ def test_notices_of_batches_say_what_the_whole_table_says(make, tmp_path):
     reference = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
     run = report_source(source, tmp_path / "d.xlsx", ReportOptions(engine="duckdb"), batch_rows=3, force=True)
     assert_same_analysis(reference.analysis, run.analysis)
+
+
+def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted_as_merged(tmp_path):
+    """Customer 42 is written '42' on a pending order (left out) and '۴۲' on a paid one in a
+    later batch: one id written two ways, counted by every engine, whatever the batch."""
+    frame = pd.DataFrame({"Customer": ["a", "b", "42", "c", "۴۲", "a"],
+                          "Order Date": [f"2024-0{m}-05" for m in range(1, 7)],
+                          "Total": ["10", "20", "30", "40", "50", "60"],
+                          "Status": ["paid", "paid", "pending", "paid", "paid", "paid"]})
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    reference = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
+    assert [n.values["count"] for n in reference.orders.notices if n.code == "customer_ids_merged"] == [1]
+    for batch in (2, 3, 6):
+        run = report_source(source, tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"), batch_rows=batch,
+                            force=True)
+        assert [n.values["count"] for n in run.orders.notices if n.code == "customer_ids_merged"] == [1], batch
