@@ -791,8 +791,12 @@ def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarra
     out_codes = scol.codes[fs[excluded]]
     out_counts = np.bincount(out_codes, minlength=len(scol.uniques))
     texts = [cell_text(v) for v in scol.uniques]
+    # statuses in the order their first shown order comes (not their first cell, which may
+    # be on a row not counted): the order the batches of one table give them too
+    first = np.full(len(scol.uniques), len(scol.codes), dtype=np.int64)
+    np.minimum.at(first, codes, fs[has])
     tally: dict[str, list[int]] = {}
-    for i in np.flatnonzero(counts > 0):
+    for i in np.argsort(first, kind="stable")[:int((counts > 0).sum())]:
         both = tally.setdefault(texts[i], [0, 0])
         both[0] += int(counts[i])
         both[1] += int(out_counts[i])

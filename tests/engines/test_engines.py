@@ -972,3 +972,20 @@ def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted
         run = report_source(source, tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"), batch_rows=batch,
                             force=True)
         assert [n.values["count"] for n in run.orders.notices if n.code == "customer_ids_merged"] == [1], batch
+
+
+def test_statuses_of_equal_counts_are_named_in_the_same_order_by_every_engine(tmp_path):
+    """Statuses with as many orders each are named in the order their first counted order
+    comes in the table: the cancelled order on row 2 has no customer (not counted), so
+    'pending (1), refunded (1), cancelled (1)', whatever the batches."""
+    frame = pd.DataFrame({"Customer": ["a", "", "b", "c", "d", "e"],
+                          "Order Date": [f"2024-0{m}-05" for m in range(1, 7)],
+                          "Total": ["10", "20", "30", "40", "50", "60"],
+                          "Status": ["paid", "cancelled", "pending", "refunded", "cancelled", "paid"]})
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    for engine, batch in (("pandas", 6), ("duckdb", 2), ("duckdb", 3), ("duckdb", 6)):
+        run = report_source(source, tmp_path / f"{engine}{batch}.xlsx", ReportOptions(engine=engine),
+                            batch_rows=batch, force=True)
+        notice = next(n for n in run.orders.notices if n.code == "statuses_excluded")
+        assert notice.values["statuses"] == "pending (1), refunded (1), cancelled (1)", (engine, batch)
