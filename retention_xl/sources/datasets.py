@@ -367,6 +367,7 @@ class Dataset:
         frame = self.spark.sql(self.select()) if self.query else self.spark.table(self.table)
         if len(set(frame.columns)) < len(frame.columns):  # a join's repeated names, numbered apart
             frame = frame.toDF(*unique_headers(frame.columns))
+        frame = _wall_times(frame)
         if columns is not None:  # Spark quotes names with backticks
             frame = frame.select(*["`" + c.replace("`", "``") + "`" for c in columns])
         schema = None
@@ -379,6 +380,23 @@ class Dataset:
                 buffer = []
         if buffer:
             yield _batch_of_rows(buffer, schema)
+
+
+def _wall_times(frame):
+    """A Spark frame whose timestamps are the times its session shows (its time zone's),
+    as timestamps without a zone: pyspark's rows give a zoned timestamp in the time zone
+    of the machine instead (2024-01-31 23:00 in a UTC session came as 2024-02-01 02:30 on
+    a machine set to Tehran time, an order moved to another month)."""
+    from pyspark.sql.types import TimestampType
+
+    zoned = {f.name for f in frame.schema.fields if isinstance(f.dataType, TimestampType)}
+    if not zoned:
+        return frame
+    def column(name: str):  # quoted: a name with a dot is not a field of a structure
+        return frame["`" + name.replace("`", "``") + "`"]
+
+    return frame.select(*[column(name).cast("timestamp_ntz").alias(name) if name in zoned else column(name)
+                          for name in frame.columns])
 
 
 #: the name of the empty last cell of rows that end with a delimiter the header lacks

@@ -534,3 +534,25 @@ def test_a_query_joining_tables_with_the_same_column_names_is_read_as_a_file_wit
         run = report_source(db, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), query=query, batch_rows=3)
         assert run.analysis.headline["revenue"] == 65 and run.analysis.headline["orders"] == 4, engine
         assert run.analysis.customers["orders"].sort_index().tolist() == [2, 1, 1]
+
+
+@pytest.mark.services
+@pytest.mark.slow  # starts a local Spark session
+def test_a_spark_timestamp_is_read_as_the_session_shows_it_whatever_the_machines_time_zone(tmp_path, monkeypatch):
+    """The session (UTC) shows 2024-01-31 23:00: the order is January's, on a machine set
+    to Tehran time too (pyspark's rows give datetimes in the machine's zone: 2024-02-01 02:30);
+    a column named with a dot is read beside them."""
+    import time
+
+    spark = spark_or_skip()
+    spark.sql("CREATE OR REPLACE TEMP VIEW rx_stamps AS SELECT * FROM VALUES "
+              "('a', TIMESTAMP '2024-01-31 23:00:00', 10.0), ('a', TIMESTAMP '2024-03-01 00:30:00', 5.0) "
+              "AS t(Customer, `Order Date`, `Order.Total`)")
+    monkeypatch.setenv("TZ", "Asia/Tehran")
+    time.tzset()
+    try:
+        batch = next(open_dataset("spark:rx_stamps", spark=spark).batches())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert [str(v) for v in batch.column("Order Date").to_pylist()] == ["2024-01-31 23:00:00", "2024-03-01 00:30:00"]
