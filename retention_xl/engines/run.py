@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import Analysis
@@ -32,7 +31,13 @@ from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, with_language
-from retention_xl.sources.datasets import BATCH_ROWS, Dataset, is_dataset, open_dataset
+from retention_xl.sources.datasets import (
+    BATCH_ROWS,
+    Dataset,
+    batch_frame,
+    is_dataset,
+    open_dataset,
+)
 from retention_xl.sources.file_checks import check_parquet_marks
 from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
@@ -146,7 +151,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             options = with_language(options, raw.frame.columns)
             frame, first_row, name = raw.frame, raw.first_row, source_name(raw, options.lang)
         else:
-            batches = [b if isinstance(b, pd.DataFrame) else pa.Table.from_batches([b]).to_pandas() for b in dataset.batches()]
+            batches = [b if isinstance(b, pd.DataFrame) else batch_frame(b) for b in dataset.batches()]
             frame = pd.concat(batches, ignore_index=True) if batches else pd.DataFrame()
             first_row, name = 1, dataset.name
             options = with_language(options, frame.columns)

@@ -110,7 +110,7 @@ from retention_xl.engines.row_hashes import row_hashes
 from retention_xl.errors import RetentionError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
-from retention_xl.sources.datasets import BATCH_ROWS, Dataset
+from retention_xl.sources.datasets import BATCH_ROWS, Dataset, batch_frame
 
 __all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT", "count_pairs",
            "pairs_table"]
@@ -266,7 +266,7 @@ def _first_pass(dataset: Dataset, options: ReportOptions, batch_rows: int,
 
 def _column(batch, name: str) -> pd.Series:
     """One column of a batch (pandas or Arrow) as a pandas Series."""
-    return batch[name] if isinstance(batch, pd.DataFrame) else batch.column(name).to_pandas()
+    return batch[name] if isinstance(batch, pd.DataFrame) else batch_frame(batch.select([name]))[name]
 
 
 def pairs_table(pairs: pd.DataFrame) -> pa.Table:
@@ -695,7 +695,7 @@ def whole_orders(batches, order_id: str | None):
     """
     carry: pd.DataFrame | None = None
     for raw, last in _with_end(batches):
-        frame = raw.to_pandas(date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
+        frame = batch_frame(raw, date_as_object=False) if isinstance(raw, pa.RecordBatch) else raw
         if carry is not None:
             frame = pd.concat([carry, frame], ignore_index=True)
             carry = None

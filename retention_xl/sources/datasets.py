@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import math
 import os
 import re
 import sqlite3
@@ -40,13 +41,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
 from retention_xl.sources.table_shape import header_names, unique_headers
 
-__all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "DATABASE_SUFFIXES", "BATCH_ROWS"]
+__all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "batch_frame", "DATABASE_SUFFIXES", "BATCH_ROWS",
+           "EXACT_FLOAT"]
 
 #: rows per batch read from a source (a few hundred thousand: bounded memory, fast cleaning)
 BATCH_ROWS = 500_000
@@ -447,6 +450,28 @@ def _exactly(batches, rows: int, convert=None) -> Iterator[pa.RecordBatch]:
         yield from pa.Table.from_batches(buffered).combine_chunks().to_batches()
 
 
+#: the largest whole number a float holds exactly: a column of larger ones is not made floats
+EXACT_FLOAT = 2**53
+
+
+def batch_frame(batch: pa.RecordBatch, **options) -> pd.DataFrame:
+    """A batch as pandas (``options`` to pyarrow's ``to_pandas``), whole numbers exact: a
+    column of 64-bit whole numbers with empty cells would become floats, and ids past 2**53
+    (a database's bigint customer ids: 9007199254740993) would become their neighbours
+    (9007199254740992, another customer's id); such a column is kept as Python whole numbers.
+
+    >>> batch = pa.record_batch({"id": pa.array([9007199254740993, None]), "n": pa.array([1, None])})
+    >>> batch_frame(batch).to_dict("list")
+    {'id': [9007199254740993, None], 'n': [1.0, nan]}
+    """
+    frame = batch.to_pandas(**options)
+    for i, column in enumerate(batch.columns):
+        if column.null_count and pa.types.is_integer(column.type) and column.type.bit_width == 64 \
+                and (pc.max(pc.abs(column)).as_py() or 0) > EXACT_FLOAT:
+            frame[frame.columns[i]] = pd.Series(column.to_pylist(), dtype=object, index=frame.index)
+    return frame
+
+
 def _numbered_apart(batch: pa.RecordBatch) -> pa.RecordBatch:
     """A batch whose columns repeat a name (a query's ``SELECT *`` over a join: two ``id``)
     with the repeats numbered apart (``id``, ``id.1``), as the file readers number a repeated
@@ -476,7 +501,7 @@ def _mixed_text(value: object) -> str | None:
     >>> [_mixed_text(v) for v in (42.0, 42, "42", 20.25, float("nan"), None)]
     ['42', '42', '42', '20.25', None, None]
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -556,3 +556,22 @@ def test_a_spark_timestamp_is_read_as_the_session_shows_it_whatever_the_machines
         monkeypatch.undo()
         time.tzset()
     assert [str(v) for v in batch.column("Order Date").to_pylist()] == ["2024-01-31 23:00:00", "2024-03-01 00:30:00"]
+
+
+def test_bigint_customer_ids_with_an_empty_cell_stay_apart_on_every_engine(tmp_path):
+    """Customers 9007199254740993 and 9007199254740992 (past 2**53) in an integer column with
+    an empty cell were made floats by the batch readers: one customer of 3 orders, shown with
+    the other's id; the file reader kept them apart (pandas' metadata), DuckDB did not."""
+    ids = pd.array([9007199254740993, 9007199254740992, None, 9007199254740993], dtype="Int64")
+    orders = pd.DataFrame({"customer_id": ids, "Order Date": ["2024-01-05", "2024-01-06", "2024-02-05", "2024-03-05"],
+                           "total": [10.0, 20.0, 30.0, 5.0]})
+    orders.to_parquet(tmp_path / "o.parquet")
+    db = tmp_path / "shop.sqlite"
+    with sqlite3.connect(db) as con:
+        orders.astype({"customer_id": object}).where(orders.notna(), None).to_sql("orders", con, index=False)
+    for source, table in ((tmp_path / "o.parquet", None), (db, "orders")):
+        for engine in ("pandas", "duckdb"):
+            run = report_source(source, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), table=table,
+                                batch_rows=2, force=True)
+            customers = run.analysis.customers
+            assert customers["orders"].to_dict() == {"9007199254740993": 2, "9007199254740992": 1}, (source, engine)
