@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from retention_xl.errors import DataError, EnvironmentProblem, InvalidValue
 from retention_xl.sources.table_shape import header_names, unique_headers
 
-__all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "batch_frame", "DATABASE_SUFFIXES", "BATCH_ROWS",
+__all__ = ["Dataset", "open_dataset", "is_dataset", "would_read", "batch_frame", "exact_whole_numbers", "DATABASE_SUFFIXES", "BATCH_ROWS",
            "EXACT_FLOAT"]
 
 #: rows per batch read from a source (a few hundred thousand: bounded memory, fast cleaning)
@@ -454,7 +454,7 @@ def _exactly(batches, rows: int, convert=None) -> Iterator[pa.RecordBatch]:
 EXACT_FLOAT = 2**53
 
 
-def batch_frame(batch: pa.RecordBatch, **options) -> pd.DataFrame:
+def batch_frame(batch: pa.RecordBatch | pa.Table, **options) -> pd.DataFrame:
     """A batch as pandas (``options`` to pyarrow's ``to_pandas``), whole numbers exact: a
     column of 64-bit whole numbers with empty cells would become floats, and ids past 2**53
     (a database's bigint customer ids: 9007199254740993) would become their neighbours
@@ -464,11 +464,17 @@ def batch_frame(batch: pa.RecordBatch, **options) -> pd.DataFrame:
     >>> batch_frame(batch).to_dict("list")
     {'id': [9007199254740993, None], 'n': [1.0, nan]}
     """
-    frame = batch.to_pandas(**options)
-    for i, column in enumerate(batch.columns):
+    return exact_whole_numbers(batch.to_pandas(**options), batch)
+
+
+def exact_whole_numbers(frame: pd.DataFrame, source: pa.RecordBatch | pa.Table) -> pd.DataFrame:
+    """``frame``, made by pandas from ``source``, with each column of 64-bit whole numbers
+    that became floats and has a number past 2**53 as ``source``'s Python whole numbers."""
+    for name, column in zip(source.schema.names, source.columns):
         if column.null_count and pa.types.is_integer(column.type) and column.type.bit_width == 64 \
+                and name in frame.columns and frame[name].dtype.kind == "f" \
                 and (pc.max(pc.abs(column)).as_py() or 0) > EXACT_FLOAT:
-            frame[frame.columns[i]] = pd.Series(column.to_pylist(), dtype=object, index=frame.index)
+            frame[name] = pd.Series(column.to_pylist(), dtype=object, index=frame.index)
     return frame
 
 

@@ -678,10 +678,29 @@ def _pick_sheet(book, sheet: str | None, name: str):
     return book[titles[0]]
 
 
+def _exact_ids(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the file's 64-bit whole-number columns that pandas made floats (an
+    empty cell, a file written by another tool) read again exact when a number is past 2**53
+    (:func:`~retention_xl.sources.datasets.exact_whole_numbers`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from retention_xl.sources.datasets import exact_whole_numbers
+
+    if not frame.columns.is_unique:  # a name twice: numbered apart later, read as pandas made it
+        return frame
+    wide = [f.name for f in pq.read_schema(path) if pa.types.is_integer(f.type) and f.type.bit_width == 64
+            and f.name in frame.columns and frame[f.name].dtype.kind == "f"]
+    if not wide:
+        return frame
+    return exact_whole_numbers(frame, pq.read_table(path, columns=wide))
+
+
 def _read_parquet(path: Path) -> RawTable:
     file_checks.check_parquet(path)
     try:
         frame = pd.read_parquet(path)
+        frame = _exact_ids(path, frame)
     except Exception as exc:  # pyarrow raises several types for a damaged or foreign file
         raise DataError(f"Cannot read '{path.name}' as Parquet: {' '.join(str(exc).split())[:300]}") from exc
     if any(n is not None for n in frame.index.names):
