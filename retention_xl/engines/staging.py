@@ -692,6 +692,11 @@ def whole_orders(batches, order_id: str | None):
     >>> frames = [pd.DataFrame({"id": [1, 1, 2]}), pd.DataFrame({"id": [2, 3]})]
     >>> [f["id"].tolist() for f in whole_orders(frames, "id")]
     [[1, 1], [2, 2, 3]]
+
+    A batch that is all one order's lines is carried whole:
+
+    >>> [f["id"].tolist() for f in whole_orders([pd.DataFrame({"id": [k]}) for k in (1, 1, 2, 3)], "id")]
+    [[1, 1], [2, 3]]
     """
     carry: pd.DataFrame | None = None
     for raw, last in _with_end(batches):
@@ -702,8 +707,7 @@ def whole_orders(batches, order_id: str | None):
         if order_id is not None and order_id in frame.columns and not last and len(frame):
             ids = frame[order_id]
             keep = len(frame) - int((ids.iloc[::-1] == ids.iloc[-1]).cummin().sum())  # the run of the last id
-            if keep > 0:
-                carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
+            carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
         if len(frame):
             yield frame
 
