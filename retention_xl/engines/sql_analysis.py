@@ -243,6 +243,8 @@ def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:
 def _period_kpis(engine: SqlEngine, code: str, last_day: int, calendar: str = "gregorian") -> pd.DataFrame:
     """:func:`~retention_xl.analysis.kpis.period_kpis` from the engine's aggregates."""
     totals = engine.fetch(sql.PERIOD_TOTALS)
+    if not int(totals["orders"].sum()):  # as period_kpis says it, first
+        raise DataError("no orders to compute period KPIs from (every row is a refund)")
     base, last = int(totals["per"].min()), int(totals["per"].max())
     n_periods = last - base + 1
     n_b = n_periods + 1

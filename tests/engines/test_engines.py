@@ -1019,3 +1019,12 @@ def test_an_order_with_more_lines_than_a_batch_is_cleaned_whole(tmp_path):
                             batch_rows=batch, force=True)
         assert_same_analysis(reference.analysis, run.analysis)
         assert not [n for n in run.orders.notices if n.code == "order_ids_split"], batch
+
+
+def test_a_table_of_refunds_only_is_refused_with_the_same_words_by_every_engine(tmp_path):
+    frame = pd.DataFrame({"Customer": ["a", "b", "a"], "Order Date": ["2024-01-05", "2024-02-05", "2024-03-05"],
+                          "Total": ["-10", "-20", "-5"]})
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError) as caught:
+            _run(frame, engine, tmp_path)
+        assert str(caught.value) == "no orders to compute period KPIs from (every row is a refund)", engine
