@@ -544,7 +544,7 @@ class TooLarge(DataError):
         else:
             what = label(lang, f"ribbon.too_large.{p['kind']}", sheet=p["sheet"])
         if p["needed"]:
-            listed = label(lang, "settings.list_sep").join(f"'{c}'" for c in p["needed"])
+            listed = label(lang, "list.join").join(f"'{c}'" for c in p["needed"])
             hint = label(lang, counted("ribbon.too_large.columns", p["other"], lang), count=len(p["needed"]),
                          listed=listed, other=p["other"])
         else:

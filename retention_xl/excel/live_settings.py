@@ -250,7 +250,7 @@ def settings_from_rows(rows: list[list[object]], sheet: str, first_row: int = 2,
         value = (list(rows[1 + i]) + [None, None])[1]
         key = _BY_NAME.get(_key(name))
         if key is None:
-            known = label(lang, "settings.list_sep").join(_names_in(lang))
+            known = label(lang, "list.join").join(_names_in(lang))
             raise SettingProblem(label(lang, "settings.unknown", where=cell(i, 0), setting=_text(name), known=known),
                                  option=None, setting=_text(name), cell=cell(i, 0), lang=lang)
         if key in names:

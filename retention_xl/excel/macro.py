@@ -182,7 +182,7 @@ def run_report(book, options: ReportOptions | None = None, *, lang: str | None =
         except InvalidValue as err:  # a currency of the Settings table the orders do not have: name its cell
             if err.option == "currency" and settings is not None and "currency" in settings.cells:
                 raise settings.problem("currency", "currency", value=options.currency,
-                                       known=label(settings.lang, "settings.list_sep").join(getattr(err, "found", ())))
+                                       known=label(settings.lang, "list.join").join(getattr(err, "found", ())))
             raise in_language(err, language)
         except RetentionError as err:
             raise in_language(err, language)
@@ -247,7 +247,7 @@ def _misplaced(book, orders: LiveOrders, err: MissingColumns, lang: str = "en") 
     other = orders_elsewhere(book, orders)
     if other is None:
         return None
-    sep = label(lang, "settings.list_sep")
+    sep = label(lang, "list.join")
     found = sep.join(f"'{c}'" for c in err.columns[:6]) + (f"{sep}..." if len(err.columns) > 6 else "")
     return in_language(DataError(label(lang, "ribbon.misplaced", sheet=orders.sheet, source=orders.source_in(lang),
                                        found=found, other=other, orders=INPUT_SHEETS["orders"][lang])), lang)
@@ -273,7 +273,7 @@ def _no_header(book, orders: LiveOrders, err: MissingColumns, lang: str) -> Head
         why = label(lang, "ribbon.no_header.banner", **v)
         fix = label(lang, counted("ribbon.fix.banner", v["header"] - v["row"], lang),
                     first=v["row"], last=v["header"] - 1)
-    sep = label(lang, "settings.list_sep")
+    sep = label(lang, "list.join")
     cells = header_cells(book, orders)
     shown = sep.join(f"'{c}'" for c in cells[:6]) + (f"{sep}..." if len(cells) > 6 else "")
     c0 = orders.cells.split(":")[0]

@@ -47,7 +47,7 @@ def listed(items, lang: str, key: str = "role") -> str:
     words = [label(lang, f"{key}.{i}") if key else i for i in items]
     if len(words) < 2:
         return "".join(words)
-    return label(lang, "settings.list_sep").join(words[:-1]) + label(lang, "ribbon.list_and") + words[-1]
+    return label(lang, "list.join").join(words[:-1]) + label(lang, "ribbon.list_and") + words[-1]
 
 
 def settings_remedy(roles: tuple[str, ...], lang: str) -> str:
@@ -102,7 +102,7 @@ def _remedy(error: RetentionError, lang: str = "en") -> str:
         return label(lang, "ribbon.fix.unknown_column", name=setting_name(error.role, lang))
     if isinstance(error, NoUsableOrders):
         return label(lang, "ribbon.fix.no_orders",
-                     names=label(lang, "settings.list_sep").join(setting_name(r, lang) for r in ("customer", "date")))
+                     names=label(lang, "list.join").join(setting_name(r, lang) for r in ("customer", "date")))
     if error.option == "currency_column":
         return label(lang, "ribbon.fix.currency_column", column=setting_name("currency_column", lang),
                      currency=setting_name("currency", lang))

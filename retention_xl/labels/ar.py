@@ -463,7 +463,6 @@ LABELS = {
     "ribbon.settings": "فاكتب رؤوس أعمدة {roles} بجانب {names} في جدول باسم Settings (Setting | Value)",
     "ribbon.settings.one": "فاكتب رأس عمود {roles} بجانب {names} في جدول باسم Settings (Setting | Value)",
     "settings.cell": "الخلية {cell} في الورقة '{sheet}'",
-    "settings.list_sep": "، ",
     "settings.unknown": "{where}: إعداد غير معروف '{setting}'؛ الإعدادات هي: {known}",
     "settings.twice": "{where}: '{setting}' مذكور مرتين (وأيضًا باسم '{other}')",
     "settings.number": "{where}: يجب أن تكون قيمة '{setting}' رقمًا، والمكتوب '{value}'",

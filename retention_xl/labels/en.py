@@ -467,7 +467,6 @@ LABELS = {
     "ribbon.settings": "write the {roles} columns' headers next to {names} in a table named Settings (Setting | Value)",
     "ribbon.settings.one": "write the {roles} column's header next to {names} in a table named Settings (Setting | Value)",
     "settings.cell": "cell {cell} of sheet '{sheet}'",
-    "settings.list_sep": ", ",
     "settings.unknown": "{where}: unknown setting '{setting}'; the settings are: {known}",
     "settings.twice": "{where}: '{setting}' is given twice (also as '{other}')",
     "settings.number": "{where}: '{setting}' must be a number, got '{value}'",

@@ -463,7 +463,6 @@ LABELS = {
     "ribbon.settings": "سرستون\u200cهای ستون\u200cهای {roles} را کنار {names} در جدولی به نام Settings (Setting | Value) بنویسید",
     "ribbon.settings.one": "سرستون ستون {roles} را کنار {names} در جدولی به نام Settings (Setting | Value) بنویسید",
     "settings.cell": "خانه‌ی {cell} در برگه‌ی «{sheet}»",
-    "settings.list_sep": "، ",
     "settings.unknown": "{where}: تنظیم ناشناخته‌ی «{setting}»؛ تنظیم‌ها این‌ها هستند: {known}",
     "settings.twice": "{where}: «{setting}» دو بار آمده است (یک بار هم با نام «{other}»)",
     "settings.number": "{where}: مقدار «{setting}» باید عدد باشد، ولی «{value}» نوشته شده است",
