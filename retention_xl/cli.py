@@ -285,14 +285,9 @@ def _fail(message: str) -> None:
 
 
 def _as_of(day: str | None):
-    """The plan day: ``None`` (the library's default), ``today``, or the date given."""
-    if day is None:
-        return None
-    if day.strip().casefold() == "today":
-        import datetime as dt
-
-        return dt.date.today()
-    return day.strip()
+    """The plan day: ``None`` (the library's default) or the text given (``today`` included),
+    read by :class:`ReportOptions` as every door's plan day is."""
+    return None if day is None else day.strip()
 
 
 def _number(text: str | None, option: str, *, percent: bool = False) -> int | float | None:

@@ -124,6 +124,8 @@ def test_the_plan_day_option_is_read_as_the_order_dates_are():
     assert rx.ReportOptions(as_of="۱۴۰۲/۱۰/۱۵").as_of == dt.date(2024, 1, 5)  # Solar Hijri, Persian digits
     assert rx.ReportOptions(as_of="2024-01-05").as_of == dt.date(2024, 1, 5)
     assert rx.ReportOptions(as_of=dt.datetime(2024, 1, 5, 17, 30)).as_of == dt.date(2024, 1, 5)
+    for word in ("today", " Today ", "امروز", "اليوم"):  # the word a user types on any door
+        assert rx.ReportOptions(as_of=word).as_of in {dt.date.today(), dt.date.today() - dt.timedelta(days=1)}
     with pytest.raises(rx.InvalidValue, match="as_of must be a date like 2024-01-31, got 'soon'"):
         rx.ReportOptions(as_of="soon")
     # a number as a date column holds one (yyyymmdd, an Excel serial, a Solar Hijri 14021015):

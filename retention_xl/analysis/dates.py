@@ -537,13 +537,17 @@ def _lunar_hijri(years: np.ndarray, parsed: np.ndarray, marked: np.ndarray, weig
     return bool(weights[future].sum() * 2 > weights[hijri].sum())
 
 
+TODAY_WORDS = frozenset({"today", "امروز", "اليوم"})
+
+
 def read_day(value, name: str, dayfirst: bool | None = None) -> pd.Timestamp:
     """One day given as an option (a plan day, a holdout start), at midnight in ns.
 
     Text and numbers are read as the order dates are (Arabic-Indic and Persian digits,
     Solar Hijri dates, ``20240131``, Excel serials), ``03/04/2024`` in the order ``dayfirst``
     chooses (the date order the user chose for the orders); dates and datetimes are taken as
-    they are.
+    they are. The word for today (``today``, Persian ``امروز``, Arabic ``اليوم``) is this
+    machine's day.
 
     >>> str(read_day("۱۴۰۲/۱۰/۱۵", "as_of").date()), str(read_day("2024-01-31 10:00", "as_of"))
     ('2024-01-05', '2024-01-31 00:00:00')
@@ -552,6 +556,8 @@ def read_day(value, name: str, dayfirst: bool | None = None) -> pd.Timestamp:
     >>> str(read_day("01/02/2024", "as_of", dayfirst=False).date())
     '2024-01-02'
     """
+    if isinstance(value, str) and value.strip().casefold() in TODAY_WORDS:
+        return pd.Timestamp.today().normalize().as_unit("ns")
     if isinstance(value, (str, int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
         ts = pd.Timestamp(parse_dates(pd.Series([value], dtype=object), dayfirst=dayfirst, column=name).values[0])
     else:
