@@ -668,6 +668,14 @@ def test_contact_plan_asks_for_a_date_as_the_plan_day(as_of, message):
     assert udfs.CONTACT_PLAN(ids, dates, amounts, as_of) == message
 
 
+def test_contact_plan_for_today_written_as_a_word():
+    # "today" typed in the cell (or امروز): was #VALUE!, as the library refused the word
+    _, ids, dates, amounts = _sample_ranges(60)
+    expected = udfs.CONTACT_PLAN(ids, dates, amounts, float((dt.date.today() - dt.date(1899, 12, 30)).days))
+    assert udfs.CONTACT_PLAN(ids, dates, amounts, "today") == expected
+    assert udfs.CONTACT_PLAN(ids, dates, amounts, "امروز") == expected
+
+
 def test_repeat_rate_of_ids_leaves_refunds_out_given_the_amounts():
     # A's order and its refund, B's two orders, C's one: B alone came back (the report's 1/3);
     # without the amounts the refund is A's second order
