@@ -212,6 +212,23 @@ def test_report_file_reads_side_tables_from_a_workbook_sheet_named_for_them(tmp_
     assert contacts_file(orders, tmp_path / "p.csv", contacts=CONTACTS).analysis.contact_log.frame["customer"].tolist() == ["a"]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_side_table_is_named_in_the_language_of_the_orders_report(tmp_path, engine):
+    # Persian order headers, an English survey workbook, the language left to the data: the
+    # Feedback sheet said "feedback.xlsx, sheet 'Survey'" in a Persian report
+    from retention_xl.engines.run import report_source
+
+    orders = tmp_path / "orders.csv"
+    ORDERS.set_axis(["کد مشتری", "تاریخ سفارش", "مبلغ"], axis=1).to_csv(orders, index=False)
+    book = tmp_path / "feedback.xlsx"
+    with pd.ExcelWriter(book) as xl:
+        SURVEY.to_excel(xl, sheet_name="Survey", index=False)
+    run = report_source(orders, tmp_path / "r.xlsx", ReportOptions(lang="auto", engine=engine), survey=book)
+    assert run.report.lang == "fa"
+    assert run.analysis.feedback.survey.source == "feedback.xlsx، برگه‌ی «Survey»"
+
+
 # ----------------------------------------------------------------- the ribbon
 def ribbon_book() -> fx.Book:
     book = fx.Book()

@@ -29,7 +29,7 @@ from retention_xl.errors import DataError, InvalidValue
 from retention_xl.file_pipeline import header_check, read_side_table, source_name
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
-from retention_xl.options import ReportOptions
+from retention_xl.options import AUTO, ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, with_language
 from retention_xl.sources.datasets import (
     BATCH_ROWS,
@@ -142,8 +142,17 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             kind = "file"
     engine = choose_engine(options.engine, kind=kind, rows=rows)
 
-    answers = read_side_table(survey, "survey", options)
-    log = read_side_table(contacts, "contacts", options)
+    # read before the orders, so that a broken survey or log is refused before a long run;
+    # read again once the orders' headers settle the report's language (below)
+    asked = options
+    answers, log = (read_side_table(t, kind, options) for t, kind in ((survey, "survey"), (contacts, "contacts")))
+
+    def in_report_language(settled: ReportOptions):
+        """The side tables named in the report's language, not in their own headers' one."""
+        if asked.lang != AUTO or settled.lang == AUTO:
+            return answers, log
+        return tuple(read_side_table(t, kind, settled) for t, kind in ((survey, "survey"), (contacts, "contacts")))
+
     if engine == "pandas":
         check_pandas_fits(rows)
         if dataset is None:  # the header checked before the whole file is read
@@ -157,6 +166,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             options = with_language(options, frame.columns)
         step("Cleaning orders")
         orders = clean(frame, options, first_row=first_row, name=name)
+        answers, log = in_report_language(options)
         step("Analysing")
         analysis = analyse(orders, options, survey=answers, contacts=log)
     else:
@@ -173,6 +183,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
             dataset = Dataset.of_frame(raw.frame, source_name(raw, options.lang), raw.first_row)
         staged = stage_orders(dataset, options, batch_rows=batch_rows, progress=step, folder=staging)
         options = with_language(options, staged.orders.columns.used().values())
+        answers, log = in_report_language(options)
         try:
             sql_engine = _engine(engine, options, spark)
         except BaseException:
