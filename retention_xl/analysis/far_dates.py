@@ -7,7 +7,10 @@ years. The rule, on the orders' days (an order's date is that of its earliest li
 1. sort the distinct order days; a gap of more than :data:`GAP_YEARS` (10) years between
    two consecutive days splits them into groups;
 2. a group holding at most :data:`MAX_SHARE` (1%) of the orders **and** at most
-   :data:`MAX_ORDERS` (100) orders is far from the others: its orders are left out;
+   :data:`MAX_ORDERS` (100) orders is far from the others: its orders are left out; so is
+   a group of at most :data:`MAX_FEW` (3) orders beside a group :data:`FEW_RATIO` (10)
+   times as large, so that one mistyped year in a sheet of 20 orders (5% of them) does
+   not stretch the report over decades either;
 3. the largest group is never left out, and when no group is that small nothing is: a
    business with orders in every year has no gap, and a table split half and half
    between 1990 and 2024 has a gap but no small group.
@@ -30,7 +33,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-__all__ = ["GAP_YEARS", "MAX_SHARE", "MAX_ORDERS", "far_days", "far_orders"]
+__all__ = ["GAP_YEARS", "MAX_SHARE", "MAX_ORDERS", "MAX_FEW", "FEW_RATIO", "far_days", "far_orders"]
 
 #: nanoseconds in a day
 DAY_NS = 86_400_000_000_000
@@ -41,6 +44,10 @@ GAP_YEARS = 10
 MAX_SHARE = 0.01
 #: ... and at most this many orders
 MAX_ORDERS = 100
+#: a group of at most this many orders is far too (a small table's mistyped years) ...
+MAX_FEW = 3
+#: ... when another group holds at least this many times its orders
+FEW_RATIO = 10
 
 
 def far_days(days: np.ndarray, orders: np.ndarray) -> np.ndarray:
@@ -87,7 +94,8 @@ def far_days(days: np.ndarray, orders: np.ndarray) -> np.ndarray:
         return np.array([], dtype=np.int64)
     group = np.r_[0, np.cumsum(gap)]
     sizes = np.bincount(group, weights=orders)
-    small = (sizes <= MAX_SHARE * orders.sum()) & (sizes <= MAX_ORDERS)
+    few = (sizes <= MAX_FEW) & (sizes * FEW_RATIO <= sizes.max())
+    small = ((sizes <= MAX_SHARE * orders.sum()) & (sizes <= MAX_ORDERS)) | few
     small[np.argmax(sizes)] = False  # the bulk is never left out
     return days[small[group]]
 

@@ -215,7 +215,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     * An order dated far from all the others (a mistyped year: 1924 among orders of
       2023-2024) is left out and listed (problem ``far_date``, its date as the detail):
       sorted, the distinct order days split into groups wherever two are more than 10
-      years apart, and a group of at most 1% of the orders and at most 100 orders is far
+      years apart, and a group of at most 1% of the orders and at most 100 orders (or of at
+      most 3 beside a group ten times as large) is far
       (:mod:`~retention_xl.analysis.far_dates`); the notice ``far_dates`` counts them.
     * Rows identical in every column are kept and listed as possible duplicates (action
       ``kept``), unless the order id proves them one: in an export of order totals, a

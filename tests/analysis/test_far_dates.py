@@ -1,5 +1,6 @@
 """Order dates far from all the others: groups split by gaps of more than ten years, the
-small ones (at most 1% of the orders and at most 100) left out, the bulk never."""
+small ones (at most 1% of the orders and at most 100, or at most 3 beside ten times as many)
+left out, the bulk never."""
 
 import numpy as np
 
@@ -43,6 +44,19 @@ def test_a_group_is_small_at_one_percent_and_a_hundred_orders_at_most():
     # 100 of 20,000 orders is 0.5% and 100: far; 101 of 20,000 is more than 100: kept
     assert shown(far_days(np.r_[days("1924-01-01"), bulk], np.array([100, 10_000, 9_900]))) == ["1924-01-01"]
     assert len(far_days(np.r_[days("1924-01-01"), bulk], np.array([101, 10_000, 9_899]))) == 0
+
+
+def test_in_a_small_table_a_few_orders_beside_ten_times_as_many_are_far():
+    # a sheet of 20 orders, one dated 1420/01/05 for 1402 (2041): 5% of the orders, kept
+    # before, and the report ran over 18 years of empty periods
+    bulk = days("2023-03-25", "2023-09-01", "2024-02-01")
+    assert shown(far_days(np.r_[bulk, days("2041-03-25")], np.array([7, 6, 6, 1]))) == ["2041-03-25"]
+    # three orders beside thirty: far; four beside forty, or two beside nineteen: kept
+    assert shown(far_days(np.r_[bulk, days("2041-03-25")], np.array([10, 10, 10, 3]))) == ["2041-03-25"]
+    assert len(far_days(np.r_[bulk, days("2041-03-25")], np.array([14, 13, 13, 4]))) == 0
+    assert len(far_days(np.r_[bulk, days("2041-03-25")], np.array([7, 6, 6, 2]))) == 0
+    # two tiny groups: neither is ten times the other
+    assert len(far_days(days("1990-01-01", "2024-01-01"), np.array([1, 9]))) == 0
 
 
 def test_a_gap_of_exactly_ten_years_does_not_split():

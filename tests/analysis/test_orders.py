@@ -576,6 +576,17 @@ def test_two_far_orders_name_the_first_row_and_a_long_lived_or_split_table_is_un
         assert "far_dates" not in {n.code for n in result.notices}
 
 
+def test_a_mistyped_jalali_year_in_a_sheet_of_twenty_orders_is_far():
+    # 1420/01/05 (2041) typed for 1402 among 19 orders of 1402: 5% of the orders, kept before,
+    # and the monthly report ran over 18 years of empty periods
+    raw = pd.DataFrame({"مشتری": [f"c{k % 7}" for k in range(20)],
+                        "تاریخ": [f"1402/{1 + k % 12:02d}/{1 + k % 28:02d}" for k in range(19)] + ["1420/01/05"],
+                        "مبلغ": [str(100 + k) for k in range(20)]})
+    result = clean_orders(raw)
+    assert result.issues[["row", "problem", "detail"]].values.tolist() == [[21, "far_date", "2041-03-24"]]
+    assert len(result.frame) == 19 and result.frame["date"].max() < day("2024-03-20")
+
+
 def test_the_days_a_caller_decided_are_left_out_and_none_when_it_says_none():
     raw = pd.DataFrame({"Customer": ["a", "b", "c"], "Date": ["2024-01-05", "2024-01-06", "1924-01-06"],
                         "Total": ["1", "2", "3"]})
