@@ -28,6 +28,7 @@ from retention_xl.analysis.segments import median_gaps
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.analysis.orders import Orders, no_orders_error
 from retention_xl.analysis.overview import customer_table as _customer_table
+from retention_xl.analysis.periods import report_calendar
 from retention_xl.errors import InvalidValue, MissingColumns, ModelError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean, side_table
@@ -40,6 +41,12 @@ _SHOW = ("retention", "customers", "orders", "revenue")
 def _frame(orders: Orders | pd.DataFrame, roles: dict[str, str], *, need_amount: bool = True,
            dayfirst: bool | None = None) -> pd.DataFrame:
     """Clean orders (``customer, date, amount``) from whatever the caller has."""
+    return _orders(orders, roles, need_amount=need_amount, dayfirst=dayfirst).frame
+
+
+def _orders(orders: Orders | pd.DataFrame, roles: dict[str, str], *, need_amount: bool = True,
+            dayfirst: bool | None = None) -> Orders:
+    """:func:`_frame`, with what the cleaning decided (the notices: the dates' calendar)."""
     if isinstance(orders, pd.DataFrame):
         options = ReportOptions(dayfirst=dayfirst)
         try:
@@ -57,11 +64,11 @@ def _frame(orders: Orders | pd.DataFrame, roles: dict[str, str], *, need_amount:
                            f"give them to rx.read_orders instead")
     if orders.frame.empty:
         raise no_orders_error(orders)
-    return orders.frame
+    return orders
 
 
 def cohort_table(orders: Orders | pd.DataFrame, *, period: str = "M", show: str = "retention",
-                 dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+                 calendar: str = "auto", dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
     """The cohort matrix: one row per cohort (period of first order), ``Size``, then ``P0, P1 ...``.
 
     Parameters
@@ -71,12 +78,16 @@ def cohort_table(orders: Orders | pd.DataFrame, *, period: str = "M", show: str 
     period : {"M", "W", "Q", "Y"}
     show : {"retention", "customers", "orders", "revenue"}
         Share of the cohort active in period k, active customers, orders, or net revenue.
+    calendar : {"auto", "gregorian", "jalali"}
+        The calendar of the periods; ``"auto"``: Jalali when the dates were written in it,
+        as the report counts them.
     **roles : str
         Column names by role (``customer=``, ``date=``, ``amount=`` ...).
     """
     if show not in _SHOW:
         raise InvalidValue(f"show must be one of {', '.join(_SHOW)}, got {show!r}")
-    cohorts = cohort_tables(_frame(orders, roles, need_amount=show == "revenue", dayfirst=dayfirst), period)
+    cleaned = _orders(orders, roles, need_amount=show == "revenue", dayfirst=dayfirst)
+    cohorts = cohort_tables(cleaned.frame, period, report_calendar(calendar, cleaned.notices))
     table = getattr(cohorts, show).copy()
     table.insert(0, "Size", cohorts.size.to_numpy().astype("int64"))
     table.index = pd.Index(table.index.astype(str), name="Cohort")
@@ -84,10 +95,12 @@ def cohort_table(orders: Orders | pd.DataFrame, *, period: str = "M", show: str 
 
 
 def period_kpis(orders: Orders | pd.DataFrame, *, period: str = "M", window_days: int | None = None,
-                dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
+                calendar: str = "auto", dayfirst: bool | None = None, **roles: str) -> pd.DataFrame:
     """The report's PeriodKPIs table: customers at start S, new N, reactivated, lost, at end E,
-    CRR, churn, buyers, orders, revenue, AOV and repeat rate per period."""
-    return _kpis.period_kpis(_frame(orders, roles, dayfirst=dayfirst), period, window_days)
+    CRR, churn, buyers, orders, revenue, AOV and repeat rate per period; ``calendar`` as for
+    :func:`cohort_table`."""
+    cleaned = _orders(orders, roles, dayfirst=dayfirst)
+    return _kpis.period_kpis(cleaned.frame, period, window_days, report_calendar(calendar, cleaned.notices))
 
 
 def customer_table(orders: Orders | pd.DataFrame, *, margin: float = 1.0, horizon: int = 12,

@@ -69,6 +69,26 @@ def test_cohort_counts_need_no_amount_column():
     assert table.loc["2024-01", ["P0", "P1", "P2"]].tolist() == [2.0, 1.0, 1.0]
 
 
+def test_the_cohort_and_kpi_helpers_count_jalali_periods_as_the_report_does():
+    # Persian dates: the report's cohorts are 1402-01 ...; the helpers gave Gregorian months
+    # (2023-03, 2023-04 ...), figures that did not match the report of the same table
+    raw = pd.DataFrame({"مشتری": ["a", "b", "a", "c", "b"],
+                        "تاریخ": ["1402/01/05", "1402/01/30", "1402/02/03", "1402/02/10", "1402/04/15"],
+                        "مبلغ": ["10", "20", "5", "8", "12.5"]})
+    analysis = rx.analyse(rx.read_orders(raw), rx.ReportOptions(calendar="auto"))
+    table = rx.cohort_table(raw, show="customers")
+    assert table.index.tolist() == ["1402-01", "1402-02"] == analysis.cohorts.customers.index.astype(str).tolist()
+    assert table.loc["1402-01", ["P0", "P1", "P2", "P3"]].tolist() == [2.0, 1.0, 0.0, 1.0]
+    kpis = rx.period_kpis(raw)
+    assert kpis["period"].tolist() == ["1402-01", "1402-02", "1402-03", "1402-04"]
+    pd.testing.assert_frame_equal(kpis, analysis.kpis)
+    assert rx.period_kpis(raw, period="Q")["period"].tolist() == ["1402-Q1", "1402-Q2"]
+    assert rx.cohort_table(raw, calendar="gregorian").index.tolist() == ["2023-03", "2023-04"]
+    assert rx.cohort_table(rx.read_orders(raw)).index.tolist() == ["1402-01", "1402-02"]
+    with pytest.raises(rx.InvalidValue, match="calendar"):
+        rx.cohort_table(raw, calendar="lunar")
+
+
 @pytest.mark.parametrize("helper", [rx.cohort_table, rx.period_kpis, rx.customer_table, rx.predict_clv])
 def test_a_missing_column_names_the_role_never_a_key_error(helper):
     with pytest.raises(rx.MissingColumns) as err:
