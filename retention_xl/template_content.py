@@ -164,16 +164,16 @@ CATALOG = (
     ("AOV", "AOV(amounts)", "AOV(Orders[Amount])"),
     ("PURCHASE_FREQUENCY", "PURCHASE_FREQUENCY(orders, customers)",
      "PURCHASE_FREQUENCY(5000, 2000) → 2.5"),
-    ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts], [order_ids])",
+    ("COHORT", "COHORT(customer_ids, order_dates, [period], [show], [amounts], [order_ids], [language])",
      'COHORT(Orders[Customer], Orders[Order date], "M", "retention")'),
     ("CLV_PREDICT", "CLV_PREDICT(customer_ids, order_dates, amounts, [horizon], [margin], [discount], [intervals], "
-                    "[order_ids])",
+                    "[order_ids], [language])",
      "CLV_PREDICT(Orders[Customer], Orders[Order date], Orders[Amount], 12, 0.3)"),
-    ("P_ALIVE", "P_ALIVE(customer_ids, order_dates, [order_ids])", "P_ALIVE(Orders[Customer], Orders[Order date])"),
-    ("SBG_RETENTION", "SBG_RETENTION(survivors, periods_ahead)",
+    ("P_ALIVE", "P_ALIVE(customer_ids, order_dates, [order_ids], [language])", "P_ALIVE(Orders[Customer], Orders[Order date])"),
+    ("SBG_RETENTION", "SBG_RETENTION(survivors, periods_ahead, [language])",
      "SBG_RETENTION({1000,631,468,382,326}, 3)"),
     ("CONTACT_PLAN", "CONTACT_PLAN(customer_ids, order_dates, amounts, [as_of], [contact_ids], [contact_dates], "
-                     "[order_ids])",
+                     "[order_ids], [language])",
      "CONTACT_PLAN(Orders[Customer], Orders[Order date], Orders[Amount], , Contacts[Customer], Contacts[Date])"),
 )
 

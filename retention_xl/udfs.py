@@ -39,6 +39,7 @@ from retention_xl.excel.cells import (
     values,
     whole_if_rounded,
 )
+from retention_xl.excel.formula_language import formula_language
 
 __all__ = [
     "CRR",
@@ -62,6 +63,9 @@ __all__ = [
 ]
 
 CATEGORY = "Retention"
+#: the last argument of every formula that spills headers or words
+LANGUAGE_DOC = ('Language of the headers and words: "en", "ar" or "fa" '
+                "(default: that of the headings in the ranges, else of their text, else English).")
 
 
 def _count_or_range(x: Any, name: str) -> np.ndarray:
@@ -325,14 +329,18 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @xw.arg("show", err_to_str=True, doc='"retention" (default, fractions), "customers", "orders" or "revenue".')
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts (needed for revenue; negative = refund).")
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
+@xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None):  # noqa: N802
+def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None,  # noqa: N802
+           language=None):
     """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since); Jalali dates give Jalali periods."""
     import pandas as pd
 
     from retention_xl.analysis.cohorts import cohort_tables
     from retention_xl.analysis.periods import report_calendar
+    from retention_xl.labels import labels_for
 
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     code = text(period, "period", "M")
     what = text(show, "show", "retention").lower()
     if what not in _SHOW:
@@ -342,7 +350,7 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     frame, _, notices = _orders(customer_ids, order_dates, amounts, order_ids)
     cohorts = cohort_tables(frame, code, report_calendar("auto", notices))
     matrix = getattr(cohorts, _SHOW[what])
-    header = ["Cohort", "Size", *matrix.columns]
+    header = [words["col.cohort"], words["formula.size"], *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
     # periods a cohort has not reached yet are blank; any other NaN (revenue that overflowed)
     # stays, for the formula's check to refuse
@@ -382,22 +390,28 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order
 @xw.arg("discount", err_to_str=True, doc="Discount rate per month as a fraction (default 0.01).")
 @xw.arg("intervals", err_to_str=True, doc="TRUE adds low/high columns: 90% intervals of expected purchases and CLV (default FALSE).")
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
+@xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
 def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, intervals=None,  # noqa: N802
-                order_ids=None):
+                order_ids=None, language=None):
     """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (Pareto/NBD or MBG/NBD and Gamma-Gamma models, fitted on the orders); optionally 90% intervals."""
     options = {
         "horizon": whole_if_rounded(optional_number(horizon, "horizon", 12)),
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
+    from retention_xl.labels import labels_for
+
     with_intervals = optional_flag(intervals, "intervals")
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, amounts_required=True, **options)
-    header = ["Customer", "P(alive)", "Expected purchases", "Expected spend per order", "Predicted CLV"]
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
+    header = [words["col.customer"], words["col.p_alive"], words["formula.expected_purchases"],
+              words["formula.expected_spend"], words["formula.predicted_clv"]]
     if with_intervals:
-        header += ["Expected purchases, low", "Expected purchases, high", "Predicted CLV, low", "Predicted CLV, high"]
-        columns += ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
+        extra = ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
+        columns += extra
+        header += [words[f"col.{c}"] for c in extra]
     body = p[columns].to_numpy().tolist()
     return [header] + [[c, *row] for c, row in zip(typed, body)]
 
@@ -406,11 +420,15 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @xw.arg("customer_ids", err_to_str=True, doc="Range of customer ids, one per order.")
 @xw.arg("order_dates", err_to_str=True, doc="Range of order dates, same length (dates, serial numbers or date text).")
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
+@xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def P_ALIVE(customer_ids, order_dates, order_ids=None):  # noqa: N802
+def P_ALIVE(customer_ids, order_dates, order_ids=None, language=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
+    from retention_xl.labels import labels_for
+
+    words = labels_for(formula_language(language, customer_ids, order_dates, order_ids))
     p, typed = _predictions(customer_ids, order_dates, order_ids=order_ids)
-    return [["Customer", "P(alive)"]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
+    return [[words["col.customer"], words["col.p_alive"]]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
 
 
 MAX_PERIODS_AHEAD = 1000
@@ -420,11 +438,14 @@ MAX_PERIODS_AHEAD = 1000
 @xw.arg("survivors", err_to_str=True, doc="Range of customers still subscribed at the start of each period, starting with the cohort size, "
         "one per period without gaps (a heading above and blanks below are left out).")
 @xw.arg("periods_ahead", err_to_str=True, doc="Periods to project beyond the data (0 for the fitted periods only).")
+@xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
+def SBG_RETENTION(survivors, periods_ahead, language=None):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
+    from retention_xl.labels import labels_for
 
+    words = labels_for(formula_language(language, survivors))
     counts = numbers_in_order(survivors, "survivors", "period")
     ahead = whole_if_rounded(number(periods_ahead, "periods_ahead"))
     if not ahead.is_integer() or not 0 <= ahead <= MAX_PERIODS_AHEAD:
@@ -433,17 +454,17 @@ def SBG_RETENTION(survivors, periods_ahead):  # noqa: N802
     periods = np.arange(counts.size + int(ahead), dtype=float)
     projected = (counts[0] * model.survival(periods)).tolist()
     rates = [""] + model.retention_rates(periods[1:]).tolist()
-    return [["Period", "Survivors", "Retention rate"]] + [
+    return [[words["col.period"], words["formula.survivors"], words["formula.retention_rate"]]] + [
         [t, n, r] for t, n, r in zip(periods.tolist(), projected, rates)]
 
 
-#: CONTACT_PLAN's columns: (header, column of the plan, kind)
+#: CONTACT_PLAN's columns: (label of the header, column of the plan, kind)
 PLAN_COLUMNS = (
-    ("Priority", "priority", "number"), ("Customer", "customer", "customer"), ("Status", "status", "status"),
-    ("Action", "action", "plan_action"), ("Why", "reason", "reason"), ("Act on", "act_on", "date"),
-    ("Last order", "last_order", "date"), ("Last contact", "last_contact", "date"),
-    ("Expected next order", "expected_next", "date"), ("Days overdue", "days_overdue", "number"),
-    ("Value at stake", "value", "number"),
+    ("col.priority", "priority", "number"), ("col.customer", "customer", "customer"),
+    ("col.status", "status", "status"), ("col.plan_action", "action", "plan_action"), ("col.why", "reason", "reason"),
+    ("col.act_on", "act_on", "date"), ("col.last_order", "last_order", "date"),
+    ("col.last_contact", "last_contact", "date"), ("col.expected_next", "expected_next", "date"),
+    ("col.days_overdue", "days_overdue", "number"), ("col.value_at_stake", "value", "number"),
 )
 
 
@@ -455,9 +476,10 @@ PLAN_COLUMNS = (
 @xw.arg("contact_ids", err_to_str=True, doc="Contact log: range of the customers contacted (optional).")
 @xw.arg("contact_dates", err_to_str=True, doc="Contact log: range of the contact dates, same length.")
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
+@xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
 def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None,  # noqa: N802
-                 order_ids=None):
+                 order_ids=None, language=None):
     """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first."""
     import pandas as pd
 
@@ -467,6 +489,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
     from retention_xl.labels import labels_for
 
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     frame, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
     day = _day_arg(as_of)
     log = None
@@ -484,7 +507,6 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     plan = plan_contacts(customers, median_gaps(frame), as_of=day, contacts=log).plan
     if plan.empty:
         raise DataError("nobody to contact in the next 12 weeks: every customer is lost")
-    words = labels_for("en")
     columns = []
     for _, key, kind in PLAN_COLUMNS:
         col = plan[key]
@@ -499,7 +521,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
             columns.append(_as_typed(col, spellings))
         else:
             columns.append([words[f"{kind}.{c}"] for c in col])
-    return [[h for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]
+    return [[words[h] for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]
 
 
 def _day_arg(x: Any) -> object:

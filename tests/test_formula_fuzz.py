@@ -167,6 +167,7 @@ SCALARS = {
     "period": st.sampled_from(["M", "W", "Q", "Y", "m", " Q ", "D", "month", ""]),
     "show": st.sampled_from(["retention", "customers", "orders", "revenue", "Revenue", " customers ", "profit"]),
     "as_of": st.one_of(order_date, st.sampled_from(["2030-01-01", "today", ""])),
+    "language": st.sampled_from(["en", "ar", "fa", "FA", " auto ", "", "de", "#N/A"]),
 }
 RANGES = {
     "lost": counts,

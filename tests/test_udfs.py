@@ -389,7 +389,8 @@ def test_cohort_reads_jalali_text_dates_and_persian_digits():
     out = udfs.COHORT([["a"], ["b"], ["a"]], [["۱۴۰۲/۱۰/۱۵"], ["1402-11-20"], ["۱۴۰۲/۱۱/۲۵"]], None, "customers")
     # 1402/10/15 = 2024-01-05, 1402/11/20 = 2024-02-09, 1402/11/25 = 2024-02-14: cohorts of
     # Dey and Bahman 1402, as the report counts Jalali dates
-    assert out == [["Cohort", "Size", "P0", "P1"], ["1402-10", 1.0, 1.0, 1.0], ["1402-11", 1.0, 1.0, ""]]
+    # and the Persian digits say the headers' language: Persian
+    assert out == [["کوهورت", "اندازه", "P0", "P1"], ["1402-10", 1.0, 1.0, 1.0], ["1402-11", 1.0, 1.0, ""]]
     # the days that split Dey and Bahman: 1402/10/30 = 2024-01-20, 1402/11/01 = 2024-01-21
     out = udfs.COHORT([["a"], ["b"]], [["1402/10/30"], ["1402/11/01"]], None, "customers")
     assert [row[:2] for row in out[1:]] == [["1402-10", 1.0], ["1402-11", 1.0]]

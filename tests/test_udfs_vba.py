@@ -161,7 +161,7 @@ def test_model_formulas_do_not_run_in_the_function_wizard(decorated, module_text
 def test_optional_arguments_are_optional_in_vba(module_text):
     assert "Function CLV(avg_order_value, purchases_per_period, periods, Optional margin, Optional acquisition_cost)" \
         in module_text
-    assert "Function COHORT(customer_ids, order_dates, Optional period, Optional show, Optional amounts, Optional order_ids)" in module_text
+    assert "Function COHORT(customer_ids, order_dates, Optional period, Optional show, Optional amounts, Optional order_ids, Optional language)" in module_text
 
 
 def test_error_values_reach_the_formulas_as_text(decorated):

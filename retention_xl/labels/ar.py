@@ -476,4 +476,11 @@ LABELS = {
     "settings.currency": "{where}: '{setting}' هي '{value}'، وليست من عملات الطلبات؛ عملاتها: {known}. اكتب إحداها، أو أفرغ الخلية ليُعرض التقرير بعملة أكثر الطلبات",
     "settings.column": "{where}: '{setting}' يسمّي العمود '{name}'، وليس في الطلبات عمود بهذا الاسم؛ أعمدتها: {columns}. اكتب أحدها، أو أفرغ الخلية ليجد التقرير العمود بنفسه",
     "settings.invalid": "{where}: لا يمكن أن تكون قيمة '{setting}' '{value}' ({reason})",
+    # headers a formula spills (=COHORT, =CLV_PREDICT, =SBG_RETENTION) beyond the report's columns
+    "formula.size": "الحجم",
+    "formula.expected_purchases": "المشتريات المتوقعة",
+    "formula.expected_spend": "الإنفاق المتوقع لكل طلب",
+    "formula.predicted_clv": "القيمة الدائمة المتوقعة",
+    "formula.survivors": "المشتركون الباقون",
+    "formula.retention_rate": "نسبة الاحتفاظ",
 }

@@ -480,4 +480,11 @@ LABELS = {
     "settings.currency": "{where}: '{setting}' is '{value}', a currency the orders do not have; their currencies are: {known}. Write one of them, or empty the cell to report the currency of most orders",
     "settings.column": "{where}: '{setting}' names the column '{name}', which the orders do not have; their columns are: {columns}. Write one of them, or empty the cell to let the report find the column",
     "settings.invalid": "{where}: '{setting}' cannot be '{value}' ({reason})",
+    # headers a formula spills (=COHORT, =CLV_PREDICT, =SBG_RETENTION) beyond the report's columns
+    "formula.size": "Size",
+    "formula.expected_purchases": "Expected purchases",
+    "formula.expected_spend": "Expected spend per order",
+    "formula.predicted_clv": "Predicted CLV",
+    "formula.survivors": "Survivors",
+    "formula.retention_rate": "Retention rate",
 }

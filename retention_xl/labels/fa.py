@@ -476,4 +476,11 @@ LABELS = {
     "settings.currency": "{where}: «{setting}» «{value}» است، واحد پولی که در سفارش‌ها نیست؛ واحدهای پول آن‌ها: {known}. یکی از آن‌ها را بنویسید، یا خانه را خالی کنید تا گزارش به واحد پول بیشتر سفارش‌ها باشد",
     "settings.column": "{where}: «{setting}» ستون «{name}» را نام می‌برد که در سفارش‌ها نیست؛ ستون‌های آن‌ها: {columns}. یکی از آن‌ها را بنویسید، یا خانه را خالی کنید تا گزارش خودش ستون را پیدا کند",
     "settings.invalid": "{where}: مقدار «{setting}» نمی‌تواند «{value}» باشد ({reason})",
+    # headers a formula spills (=COHORT, =CLV_PREDICT, =SBG_RETENTION) beyond the report's columns
+    "formula.size": "اندازه",
+    "formula.expected_purchases": "خریدهای مورد انتظار",
+    "formula.expected_spend": "هزینه‌ی مورد انتظار هر سفارش",
+    "formula.predicted_clv": "ارزش طول عمر پیش‌بینی‌شده",
+    "formula.survivors": "مشترکان باقی‌مانده",
+    "formula.retention_rate": "نرخ نگهداشت",
 }
