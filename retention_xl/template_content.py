@@ -38,6 +38,7 @@ __all__ = [
     "SURVEY_HINTS",
     "SURVEY_RESULTS",
     "VALIDATION",
+    "ARRAY_CHECKS",
     "template_label",
 ]
 
@@ -68,11 +69,20 @@ _CUSTOMER = "Orders[Customer]"
 _AMOUNT = "Orders[Amount]"
 _ORDERS = f'COUNTIFS({_CUSTOMER},"<>",{_AMOUNT},">=0")'
 _IS_ORDER = f"ISNUMBER({_AMOUNT})*({_AMOUNT}>=0)"  # 1 on an order's row, 0 on any other
-_PER_CUSTOMER = f'COUNTIFS({_CUSTOMER},{_CUSTOMER}&"",{_AMOUNT},">=0")'  # the row's customer's orders
+# The customer of each row as the report keys it: an e-mail in any case is one customer, any
+# other id exactly as written ("AB1" and "ab1" are two customers; 1001 and "1001" one).
+# COUNTIF would ignore case and read * ? ~ in an id as wildcards ("A*" matched "AB1"),
+# so rows are compared with EXACT, every row with every other: the checks that do so are
+# array formulas (ARRAY_CHECKS), which Excel and LibreOffice evaluate element by element.
+_KEY = f'IF(ISNUMBER(SEARCH("@",{_CUSTOMER})),LOWER({_CUSTOMER}),{_CUSTOMER}&"")'
+_PER_CUSTOMER = f"MMULT(--EXACT({_KEY},TRANSPOSE({_KEY})),{_IS_ORDER})"  # the row's customer's orders
 # each order's row counts 1/(its customer's orders); any other row 0 (over 1, never 0)
 _SHARE = f"/({_PER_CUSTOMER}+1-{_IS_ORDER})"
 _DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}{_SHARE})'
 _REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}*({_PER_CUSTOMER}>1){_SHARE})'
+
+#: the Metrics sheet's results whose check is an array formula (entered as with Ctrl+Shift+Enter)
+ARRAY_CHECKS = frozenset({"ORDERS_CUSTOMERS", "ORDERS_REPEAT"})
 
 # Metrics sheet: (section, items). Input: ("in", name, default, format, validation).
 # Result: ("res", label key, add-in formula | None, plain-Excel check, format, defined name).
