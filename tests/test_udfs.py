@@ -719,3 +719,22 @@ def test_repeat_rate_given_ids_and_amounts_without_the_empty_argument_says_where
     assert udfs.REPEAT_RATE([["a"], ["a"], ["b"]], [[1.0], [2.0], [3.0]]) == (
         "#VALUE! customers is a range: for customer ids and their amounts, leave customers empty, "
         "as in =REPEAT_RATE(A:A,,C:C)")
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    # a count typed on an Arabic or Persian keyboard, or pasted as text, was #VALUE! where
+    # the same text in a range (CHURN's lost) was read: CHURN("٥", 150) worked, CHURN(5, "١٥٠") did not
+    (lambda: udfs.CHURN(5.0, "١٥٠"), 5 / 150),
+    (lambda: udfs.CRR("١٠", "۸", "0"), 0.8),
+    (lambda: udfs.CLV_DISCOUNTED(100.0, "٠٫٨", 0.1), 110 / 0.3),
+    (lambda: udfs.CHURN_COST(15.0, "٣٠٬٠٠٠"), 450000),
+    (lambda: udfs.SBG_RETENTION([[1000.0], [631.0], [468.0]], "۲")[-1][0], 4.0),
+    (lambda: udfs.PURCHASE_FREQUENCY(" 300 ", 120.0), 2.5),
+])
+def test_a_number_stored_as_text_is_that_number_in_any_digits(result, expected):
+    assert result() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("typed", ["1,5", "95%", "SAR 12", "١٠ عملاء", "10-"])
+def test_text_that_is_more_than_a_number_stays_a_value_error(typed):
+    assert udfs.CRR(typed, 8.0, 0.0) == f'#VALUE! start_customers must be a number, got the text "{typed}"'

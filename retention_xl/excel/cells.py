@@ -7,7 +7,8 @@ numbers and arrays the analysis layer takes, following Excel's own rules:
 * a range argument ignores blanks, text and booleans, the way ``AVERAGE`` does, but an
   error value inside it (``#N/A`` arriving from another cell) is passed on, as Excel does,
   and a number stored as text (also in Arabic-Indic or Persian digits) is read as one;
-* a scalar argument that is not a number is an error (``#VALUE!``).
+* a scalar argument that is not a number is an error (``#VALUE!``); a number stored as
+  text is the number, as in Excel's own arithmetic, in any digits (``"١٥٠"``).
 
 An error value reaches a formula as its text (``"#N/A"``) when the argument is declared
 with ``err_to_str=True``; classic xlwings on Windows hands the errors it has no name for
@@ -27,6 +28,7 @@ import decimal
 import functools
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -36,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.metrics import whole_scores
-from retention_xl.analysis.numerals import parse_numbers
+from retention_xl.analysis.numerals import clean_string, parse_numbers
 from retention_xl.errors import InvalidValue, OutOfRange, RetentionError
 
 __all__ = [
@@ -169,11 +171,30 @@ def _short(text: str) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
+#: a number written as text, once its digits are 0-9: a sign, digits, one decimal point
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _number_text(x: str) -> float | None:
+    """The number a text spells with nothing else in it, in any digits (``"10"``,
+    ``"١٠"``, ``"۰٫۸"``, ``"١٬٥٠٠"``), else ``None``. A comma is no decimal point here
+    (``"1,5"`` is 1.5 in some countries and 15 in others), and nor is anything else
+    (``"95%"``, ``"SAR 12"``): such text stays text.
+
+    >>> _number_text("۰٫۸"), _number_text(" 10 "), _number_text("١٬٥٠٠"), _number_text("1,5")
+    (0.8, 10.0, 1500.0, None)
+    """
+    s = clean_string(x).replace("\u066b", ".").replace("\u066c", "").replace("\u2212", "-")
+    return float(s) if _NUMBER_TEXT.fullmatch(s) else None
+
+
 def number(x: Any, name: str) -> float:
     """One number from a single cell or a typed constant.
 
-    Blank, text, a boolean, a date or a multi-cell range are ``#VALUE!``; an error value
-    from another cell is passed on.
+    A number stored as text is read as that number, as Excel reads ``="10"+1``, also in
+    Arabic-Indic or Persian digits (``"١٥٠"``, ``"۰٫۸"``): a cell pasted from a web page
+    or typed on an Arabic or Persian keyboard. Blank, other text, a boolean, a date or a
+    multi-cell range are ``#VALUE!``; an error value from another cell is passed on.
     """
     if isinstance(x, (list, tuple, np.ndarray)):
         flat = list(_flatten(x))
@@ -184,6 +205,8 @@ def number(x: Any, name: str) -> float:
         raise PassedError(_error_code(x), name)
     if x is None or (isinstance(x, str) and not x.strip()):
         raise InvalidValue(f"{name} is blank; it needs a number")
+    if isinstance(x, str) and (read := _number_text(x)) is not None:
+        x = read
     if _is_bool(x) or not isinstance(x, _NUMBER):
         raise InvalidValue(f"{name} must be a number, got {_describe(x)}")
     x = _float(x)
