@@ -120,9 +120,10 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
     if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
-        if isinstance(repeat, (int, float)) and not isinstance(repeat, bool) and amounts is None:
+        if amounts is None and _is_count(repeat):
             # =REPEAT_RATE(900, B3) with B3 blank comes as REPEAT_RATE(900): a count whose
-            # customers are missing, not one customer id 900 (a rate of 0)
+            # customers are missing, not one customer id 900 (a rate of 0); so does a count
+            # stored as text, "900" or "۹۰۰", as every other count argument reads it
             raise InvalidValue("customers is blank: give the number of customers, or one range of customer ids")
         return metrics.repeat_rate_from_ids(_customer_keys(repeat, "repeat", amounts))
     if amounts is not None:
@@ -131,6 +132,17 @@ def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
         raise InvalidValue("customers is a range: for customer ids and their amounts, leave customers empty, "
                            "as in =REPEAT_RATE(A:A,,C:C)")
     return metrics.repeat_rate(number(repeat, "repeat"), number(customers, "customers"))
+
+
+def _is_count(x: Any) -> bool:
+    """Whether one cell's value is a number, or text that :func:`number` reads as one."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, str)):
+        return False
+    try:
+        number(x, "repeat")
+    except (InvalidValue, OutOfRange):
+        return False
+    return True
 
 
 #: the roles whose column names, near the top of a range of customer ids, are its heading

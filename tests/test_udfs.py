@@ -738,3 +738,12 @@ def test_a_number_stored_as_text_is_that_number_in_any_digits(result, expected):
 @pytest.mark.parametrize("typed", ["1,5", "95%", "SAR 12", "١٠ عملاء", "10-"])
 def test_text_that_is_more_than_a_number_stays_a_value_error(typed):
     assert udfs.CRR(typed, 8.0, 0.0) == f'#VALUE! start_customers must be a number, got the text "{typed}"'
+
+
+@pytest.mark.parametrize("count", [900.0, "900", "۹۰۰"])
+def test_repeat_rate_of_a_count_without_customers_is_a_value_error(count):
+    # =REPEAT_RATE(B2,B3) with B3 blank and B2 holding the count as text ("۹۰۰") answered 0:
+    # one customer id "900" who bought once
+    assert udfs.REPEAT_RATE(count) == \
+        "#VALUE! customers is blank: give the number of customers, or one range of customer ids"
+    assert udfs.REPEAT_RATE(count, "۲۰۰۰") == pytest.approx(0.45)
