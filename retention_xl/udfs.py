@@ -40,6 +40,7 @@ from retention_xl.excel.cells import (
     whole_if_rounded,
 )
 from retention_xl.excel.formula_language import formula_language
+from retention_xl.labels import labels_for
 
 __all__ = [
     "CRR",
@@ -350,7 +351,6 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
 
     from retention_xl.analysis.cohorts import cohort_tables
     from retention_xl.analysis.periods import report_calendar
-    from retention_xl.labels import labels_for
 
     words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     code = text(period, "period", "M")
@@ -412,8 +412,6 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "margin": optional_number(margin, "margin", 1.0),
         "discount": optional_number(discount, "discount", 0.01),
     }
-    from retention_xl.labels import labels_for
-
     with_intervals = optional_flag(intervals, "intervals")
     words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, amounts_required=True, **options)
@@ -436,8 +434,6 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @excel_formula
 def P_ALIVE(customer_ids, order_dates, order_ids=None, language=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
-    from retention_xl.labels import labels_for
-
     words = labels_for(formula_language(language, customer_ids, order_dates, order_ids))
     p, typed = _predictions(customer_ids, order_dates, order_ids=order_ids)
     return [[words["col.customer"], words["col.p_alive"]]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
@@ -455,7 +451,6 @@ MAX_PERIODS_AHEAD = 1000
 def SBG_RETENTION(survivors, periods_ahead, language=None):  # noqa: N802
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
-    from retention_xl.labels import labels_for
 
     words = labels_for(formula_language(language, survivors))
     counts = numbers_in_order(survivors, "survivors", "period")
@@ -499,7 +494,6 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.overview import customer_table
     from retention_xl.analysis.segments import median_gaps
     from retention_xl.analysis.side_tables import clean_contact_log
-    from retention_xl.labels import labels_for
 
     words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     frame, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
