@@ -70,11 +70,24 @@ _AMOUNT = "Orders[Amount]"
 _ORDERS = f'COUNTIFS({_CUSTOMER},"<>",{_AMOUNT},">=0")'
 _IS_ORDER = f"ISNUMBER({_AMOUNT})*({_AMOUNT}>=0)"  # 1 on an order's row, 0 on any other
 # The customer of each row as the report keys it: an e-mail in any case is one customer, any
-# other id exactly as written ("AB1" and "ab1" are two customers; 1001 and "1001" one).
+# other id exactly as written ("AB1" and "ab1" are two customers; 1001 and "1001" one),
+# once its digits are 0-9 ("۱۰۰۱" is 1001), Arabic ي and ك are Persian ی and ک, the
+# direction marks a right-to-left paste leaves are gone and its spaces trimmed.
 # COUNTIF would ignore case and read * ? ~ in an id as wildcards ("A*" matched "AB1"),
 # so rows are compared with EXACT, every row with every other: the checks that do so are
 # array formulas (ARRAY_CHECKS), which Excel and LibreOffice evaluate element by element.
-_KEY = f'IF(ISNUMBER(SEARCH("@",{_CUSTOMER})),LOWER({_CUSTOMER}),{_CUSTOMER}&"")'
+_KEY_FOLDS = (*zip("٠١٢٣٤٥٦٧٨٩", "0123456789"), *zip("۰۱۲۳۴۵۶۷۸۹", "0123456789"),
+              ("ي", "ی"), ("ك", "ک"), ("\u200e", ""), ("\u200f", ""))
+
+
+def _folded(text: str) -> str:
+    for old, new in _KEY_FOLDS:
+        text = f'SUBSTITUTE({text},"{old}","{new}")'
+    return f"TRIM({text})"
+
+
+_TEXT = _folded(f'{_CUSTOMER}&""')
+_KEY = f'IF(ISNUMBER(SEARCH("@",{_CUSTOMER})),LOWER({_TEXT}),{_TEXT})'
 _PER_CUSTOMER = f"MMULT(--EXACT({_KEY},TRANSPOSE({_KEY})),{_IS_ORDER})"  # the row's customer's orders
 # each order's row counts 1/(its customer's orders); any other row 0 (over 1, never 0)
 _SHARE = f"/({_PER_CUSTOMER}+1-{_IS_ORDER})"

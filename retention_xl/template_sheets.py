@@ -252,9 +252,11 @@ def _metrics_sheet(ws, lang: str) -> None:
                 else:
                     _put(ws, at, entered, "RX Check", fmt)
                     _put(ws, f"D{row}", None, "RX Label")
-                shown = formula or check
+                # an array check compares every customer with every other: pages of
+                # formula; its cell's formula bar shows it, this column only its name
+                shown = formula or (None if name in ARRAY_CHECKS else check)
                 if defined:
-                    shown = f"{defined} = {shown}"
+                    shown = f"{defined} = {shown}" if shown else defined
             if item[0] == "in":
                 _put(ws, f"D{row}", None, "RX Label")
             _put(ws, f"B{row}", label(lang, key), "RX Label")
