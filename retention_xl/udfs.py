@@ -352,7 +352,6 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     from retention_xl.analysis.cohorts import cohort_tables
     from retention_xl.analysis.periods import report_calendar
 
-    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
     code = text(period, "period", "M")
     what = text(show, "show", "retention").lower()
     if what not in _SHOW:
@@ -360,7 +359,10 @@ def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, orde
     if amounts is None and what == "revenue":
         raise InvalidValue("revenue needs the amounts range as the 5th argument")
     frame, _, notices = _orders(customer_ids, order_dates, amounts, order_ids)
-    cohorts = cohort_tables(frame, code, report_calendar("auto", notices))
+    calendar = report_calendar("auto", notices)
+    cohorts = cohort_tables(frame, code, calendar)
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids,
+                                        jalali=calendar == "jalali"))
     matrix = getattr(cohorts, _SHOW[what])
     header = [words["col.cohort"], words["formula.size"], *matrix.columns]
     body = np.column_stack([cohorts.size.to_numpy(), matrix.to_numpy()]).astype(object)
@@ -381,16 +383,19 @@ def _as_typed(customers: Any, spellings: Any) -> list[Any]:
 
 def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None,
                  amounts_required: bool = False, **options: float):
-    """Per-customer predictions, and the customers as the user's cells; no model, no
-    numbers: the reason as #NUM!."""
+    """Per-customer predictions, the customers as the user's cells and whether the dates
+    were Jalali; no model, no numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
     from retention_xl.analysis.prediction import predict_customers
 
-    orders, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
+    from retention_xl.analysis.periods import report_calendar
+
+    orders, spellings, notices = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
     if not prediction.available:
         raise prediction.problem
-    return prediction.customers, _as_typed(prediction.customers.index, spellings)
+    return (prediction.customers, _as_typed(prediction.customers.index, spellings),
+            report_calendar("auto", notices) == "jalali")
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -413,8 +418,8 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
         "discount": optional_number(discount, "discount", 0.01),
     }
     with_intervals = optional_flag(intervals, "intervals")
-    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
-    p, typed = _predictions(customer_ids, order_dates, amounts, order_ids, amounts_required=True, **options)
+    p, typed, jalali = _predictions(customer_ids, order_dates, amounts, order_ids, amounts_required=True, **options)
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids, jalali=jalali))
     columns = ["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]
     header = [words["col.customer"], words["col.p_alive"], words["formula.expected_purchases"],
               words["formula.expected_spend"], words["formula.predicted_clv"]]
@@ -434,8 +439,8 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @excel_formula
 def P_ALIVE(customer_ids, order_dates, order_ids=None, language=None):  # noqa: N802
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
-    words = labels_for(formula_language(language, customer_ids, order_dates, order_ids))
-    p, typed = _predictions(customer_ids, order_dates, order_ids=order_ids)
+    p, typed, jalali = _predictions(customer_ids, order_dates, order_ids=order_ids)
+    words = labels_for(formula_language(language, customer_ids, order_dates, order_ids, jalali=jalali))
     return [[words["col.customer"], words["col.p_alive"]]] + [[c, v] for c, v in zip(typed, p["p_alive"].tolist())]
 
 
@@ -495,8 +500,11 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.segments import median_gaps
     from retention_xl.analysis.side_tables import clean_contact_log
 
-    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids))
-    frame, spellings, _ = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
+    from retention_xl.analysis.periods import report_calendar
+
+    frame, spellings, notices = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
+    words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids,
+                                        jalali=report_calendar("auto", notices) == "jalali"))
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):

@@ -13,7 +13,8 @@ takes the language from what it is handed:
    script: text in Arabic letters means Arabic, or Persian when it has a letter or word
    only Persian uses; Persian digits (``۱۴۰۳/۰۱/۱۵``) mean Persian, Arabic-Indic digits
    Arabic;
-4. else English.
+4. else Persian when the order dates were written in the Jalali calendar (``1403/01/15``);
+5. else English.
 
 >>> formula_language(None, [["Customer"], ["C1"]])
 'en'
@@ -25,6 +26,8 @@ takes the language from what it is handed:
 'fa'
 >>> formula_language("AR", [["Customer"]])
 'ar'
+>>> formula_language(None, [["C1"]], [["1403/01/15"]], jalali=True)
+'fa'
 """
 
 from __future__ import annotations
@@ -73,9 +76,10 @@ def _headings(cells: list[Any]) -> list[str]:
             and ((first_value is not None and i < first_value) or _names_a_column(c))]
 
 
-def formula_language(choice: Any, *ranges: Any) -> str:
+def formula_language(choice: Any, *ranges: Any, jalali: bool = False) -> str:
     """The language of a formula's spilled words (see the module's description); an
-    unknown ``choice`` is ``#VALUE!``, an error value in it is passed on."""
+    unknown ``choice`` is ``#VALUE!``, an error value in it is passed on. ``jalali``: the
+    order dates among ``ranges`` were read as Jalali dates."""
     code = text(choice, "language", "auto").lower()  # an error value is passed on
     if code != "auto":
         if code not in LANGUAGES:
@@ -92,4 +96,6 @@ def formula_language(choice: Any, *ranges: Any) -> str:
     digits = {ch for t in texts for ch in t if ch in _PERSIAN_DIGITS or ch in _ARABIC_DIGITS}
     if digits & _PERSIAN_DIGITS:
         return "fa"
-    return "ar" if digits else "en"
+    if digits:
+        return "ar"
+    return "fa" if jalali else "en"

@@ -73,3 +73,13 @@ def test_sbg_retention_reads_the_heading_above_its_counts():
 ])
 def test_the_language_found_in_the_ranges(ranges, lang):
     assert formula_language(None, *ranges) == lang
+
+
+def test_jalali_dates_in_latin_digits_speak_persian():
+    # =COHORT(Orders[Customer], Orders[Order date]) over "1402/10/15": Jalali cohorts under English headers
+    ids, dates = [["a"], ["b"], ["a"]], [["1402/10/15"], ["1402/11/20"], ["1402/11/25"]]
+    assert udfs.COHORT(ids, dates, None, "customers")[0] == ["کوهورت", "اندازه", "P0", "P1"]
+    assert udfs.CONTACT_PLAN(ids, dates, [[10.0], [20.0], [30.0]])[0][0] == labels_for("fa")["col.priority"]
+    assert udfs.COHORT(ids, dates, None, "customers", None, None, "en")[0][:2] == ["Cohort", "Size"]
+    # Gregorian dates in the same form stay English
+    assert udfs.COHORT(ids, [["2024/01/05"], ["2024/02/09"], ["2024/02/14"]])[0][:2] == ["Cohort", "Size"]
