@@ -16,6 +16,11 @@ takes the language from what it is handed:
 4. else Persian when the order dates were written in the Jalali calendar (``1403/01/15``);
 5. else English.
 
+Only the spilled words follow it. An error's reason stays English: it names the
+arguments as the function wizard and the imported VBA module show them (English
+identifiers in every Excel), and only classic xlwings shows a reason at all; xlwings Lite
+and Server show the bare code (``#VALUE!``), the same in every language.
+
 >>> formula_language(None, [["Customer"], ["C1"]])
 'en'
 >>> formula_language(None, [["رقم العميل"], ["C1"]])
