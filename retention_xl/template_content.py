@@ -38,7 +38,6 @@ __all__ = [
     "SURVEY_HINTS",
     "SURVEY_RESULTS",
     "VALIDATION",
-    "ARRAY_CHECKS",
     "template_label",
 ]
 
@@ -69,33 +68,18 @@ _CUSTOMER = "Orders[Customer]"
 _AMOUNT = "Orders[Amount]"
 _ORDERS = f'COUNTIFS({_CUSTOMER},"<>",{_AMOUNT},">=0")'
 _IS_ORDER = f"ISNUMBER({_AMOUNT})*({_AMOUNT}>=0)"  # 1 on an order's row, 0 on any other
-# The customer of each row as the report keys it: an e-mail in any case is one customer, any
-# other id exactly as written ("AB1" and "ab1" are two customers; 1001 and "1001" one),
-# once its digits are 0-9 ("۱۰۰۱" is 1001), Arabic ي and ك are Persian ی and ک, the
-# direction marks a right-to-left paste leaves are gone and its spaces trimmed.
-# COUNTIF would ignore case and read * ? ~ in an id as wildcards ("A*" matched "AB1"),
-# so rows are compared with EXACT, every row with every other: the checks that do so are
-# array formulas (ARRAY_CHECKS), which Excel and LibreOffice evaluate element by element.
-_KEY_FOLDS = (*zip("٠١٢٣٤٥٦٧٨٩", "0123456789"), *zip("۰۱۲۳۴۵۶۷۸۹", "0123456789"),
-              ("ي", "ی"), ("ك", "ک"), ("\u200e", ""), ("\u200f", ""))
-
-
-def _folded(text: str) -> str:
-    for old, new in _KEY_FOLDS:
-        text = f'SUBSTITUTE({text},"{old}","{new}")'
-    return f"TRIM({text})"
-
-
-_TEXT = _folded(f'{_CUSTOMER}&""')
-_KEY = f'IF(ISNUMBER(SEARCH("@",{_CUSTOMER})),LOWER({_TEXT}),{_TEXT})'
-_PER_CUSTOMER = f"MMULT(--EXACT({_KEY},TRANSPOSE({_KEY})),{_IS_ORDER})"  # the row's customer's orders
+# The row's customer's orders. COUNTIFS reads * ? ~ in a criterion as wildcards ("A*" would
+# match "AB1", and the shares below would not add up to whole customers): they are escaped
+# with ~. It compares text ignoring case, so "AB1" and "ab1" are one customer here and two in
+# the report (e-mails in any case are one in both). An array formula comparing every row with
+# every other (EXACT) would match the report, but needs rows x rows cells: a pasted export of
+# tens of thousands of orders would stall Excel; COUNTIFS keeps one number per row.
+_CRITERION = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({_CUSTOMER}&"","~","~~"),"*","~*"),"?","~?")'
+_PER_CUSTOMER = f'COUNTIFS({_CUSTOMER},{_CRITERION},{_AMOUNT},">=0")'
 # each order's row counts 1/(its customer's orders); any other row 0 (over 1, never 0)
 _SHARE = f"/({_PER_CUSTOMER}+1-{_IS_ORDER})"
 _DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}{_SHARE})'
 _REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}*({_PER_CUSTOMER}>1){_SHARE})'
-
-#: the Metrics sheet's results whose check is an array formula (entered as with Ctrl+Shift+Enter)
-ARRAY_CHECKS = frozenset({"ORDERS_CUSTOMERS", "ORDERS_REPEAT"})
 
 # Metrics sheet: (section, items). Input: ("in", name, default, format, validation).
 # Result: ("res", label key, add-in formula | None, plain-Excel check, format, defined name).

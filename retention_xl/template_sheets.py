@@ -18,11 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from retention_xl.template_content import (
-    ARRAY_CHECKS,
     CATALOG,
     CONTACT_COLUMNS,
     DATE,
@@ -244,19 +242,15 @@ def _metrics_sheet(ws, lang: str) -> None:
             else:
                 _, name, formula, check, fmt, defined = item
                 key = f"res.{name}"
-                at = f"D{row}" if formula else f"C{row}"
-                entered = ArrayFormula(at, f"={check}") if name in ARRAY_CHECKS else f"={check}"
                 if formula:
                     _put(ws, f"C{row}", f"={formula}", "RX Result", fmt)
-                    _put(ws, at, entered, "RX Check", fmt)
+                    _put(ws, f"D{row}", f"={check}", "RX Check", fmt)
                 else:
-                    _put(ws, at, entered, "RX Check", fmt)
+                    _put(ws, f"C{row}", f"={check}", "RX Check", fmt)
                     _put(ws, f"D{row}", None, "RX Label")
-                # an array check compares every customer with every other: pages of
-                # formula; its cell's formula bar shows it, this column only its name
-                shown = formula or (None if name in ARRAY_CHECKS else check)
+                shown = formula or check
                 if defined:
-                    shown = f"{defined} = {shown}" if shown else defined
+                    shown = f"{defined} = {shown}"
             if item[0] == "in":
                 _put(ws, f"D{row}", None, "RX Label")
             _put(ws, f"B{row}", label(lang, key), "RX Label")
