@@ -369,8 +369,8 @@ def _orders_with_a_mistyped_year(tmp_path):
 @pytest.mark.parametrize("lang, notice, reason", [
     ("en", "1 order with a date in 'Order date' far from all the other orders was left out (99.00): row 252, "
            "dated 1924-03-05. The rule: the order dates, sorted, split into groups wherever two are more than 10 "
-           "years apart, and a group of at most 1% of the orders and at most 100 orders is left out (a mistyped "
-           "year?). See Data issues.",
+           "years apart, and a group of at most 1% of the orders and at most 100 orders, or of at most 3 orders "
+           "beside a group 10 times as large, is left out (a mistyped year?). See Data issues.",
      "dates far from all the other orders (a mistyped year?)"),
     ("ar", "طلب واحد تاريخه في 'Order date' بعيد عن كل الطلبات الأخرى استُبعد (99.00): الصف 252 بتاريخ 1924-03-05.",
      "تواريخ بعيدة عن كل الطلبات الأخرى (سنة مكتوبة خطأً؟)"),
