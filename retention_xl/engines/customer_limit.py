@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import BinaryIO
 
 import numpy as np
@@ -56,13 +57,18 @@ def kept_customers(customers: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows: int = SLICE_ROWS,
-                         arabic_letters: bool = False) -> None:
+                         arabic_letters: bool = False, headings: Mapping[str, str] | None = None,
+                         segments: Mapping[str, str] | None = None) -> None:
     """Write the full Customers table (indexed by customer id) to ``file`` as Parquet; the
     ids in Arabic letters when the orders were typed in them (as the workbook shows them).
 
     The id becomes the first column, ``customer``; categorical columns are written as
     text. The table is converted ``slice_rows`` customers at a time, so that writing ten
     million customers needs the memory of one slice, not a copy of the whole table.
+
+    ``headings`` (column -> heading, ``"customer"`` included), when given, chooses the
+    columns written, their order and their names: the words of the workbook's Customers
+    table, in the report's language. ``segments`` names each segment as the workbook does.
 
     Whole-number and categorical columns (orders, scores, segments) are stored with a
     dictionary of their values; the others (money, dates, the models' figures: nearly
@@ -75,14 +81,21 @@ def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows:
         for start in range(0, max(len(customers), 1), slice_rows):
             part = customers.iloc[start:start + slice_rows]
             ids = part.index if not arabic_letters else pd.Index(shown_ids(part.index.to_series(), True))
-            columns = {"customer": _ids(ids)}
+            if segments is not None and "segment" in part:  # once per segment, not per customer
+                named = part["segment"].astype("category")
+                part = part.assign(segment=named.cat.rename_categories(
+                    [segments.get(str(c), str(c)) for c in named.cat.categories]))
+            if headings is not None:
+                part = part[[c for c in headings if c != "customer"]]
+            name_of = (lambda c: str(c)) if headings is None else headings.__getitem__
+            columns = {name_of("customer"): _ids(ids)}
             for name, column in part.items():
                 array = pa.Array.from_pandas(column)
-                columns[name] = array.cast(pa.string()) if pa.types.is_dictionary(array.type) else array
+                columns[name_of(name)] = array.cast(pa.string()) if pa.types.is_dictionary(array.type) else array
             table = pa.table(columns)
             if writer is None:
                 schema = table.schema
-                coded = [str(name) for name, column in part.items()
+                coded = [name_of(name) for name, column in part.items()
                          if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype.kind in "iu"]
                 writer = pq.ParquetWriter(file, schema, use_dictionary=coded)
             writer.write_table(table.cast(schema))

@@ -3,7 +3,8 @@
 The command line's ``report`` calls this one function. It recognises the source (a
 file, a Parquet dataset, a database, a Spark table), chooses the engine
 (:func:`~retention_xl.engines.choice.choose_engine`), computes the analysis, keeps the
-Customers sheet within ``customers_limit`` (the full table goes beside the workbook as
+Customers sheet within ``customers_limit`` (the full table, in the words of the Customers
+sheet, goes beside the workbook as
 ``<workbook>-customers.parquet``), lays the report out, says on the Summary sheet which
 engine ran, and writes the workbook. ``progress`` hears every stage, whatever the engine.
 """
@@ -29,6 +30,7 @@ from retention_xl.errors import DataError, InvalidValue
 from retention_xl.file_pipeline import header_check, read_side_table, source_name
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.run_facts import with_run_facts
+from retention_xl.layout.segments import customer_columns, segment_names
 from retention_xl.options import AUTO, ReportOptions
 from retention_xl.pipeline import analyse, build_report, clean, with_language
 from retention_xl.sources.datasets import (
@@ -208,7 +210,11 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
     if n_customers > options.customers_limit:
         step("Writing the full customer table")
         arabic = analysis.orders.arabic_letters
-        write_atomically(beside, lambda f: write_customer_table(analysis.customers, f, arabic_letters=arabic),
+        # the words of the workbook's Customers table, in the report's language
+        headings = {c.key: c.header for c in customer_columns(options.lang, analysis.prediction.horizon)}
+        segments = segment_names(options.lang)
+        write_atomically(beside, lambda f: write_customer_table(analysis.customers, f, arabic_letters=arabic,
+                                                                headings=headings, segments=segments),
                          force=force)
         customers_file = beside
         kept = kept_customers(analysis.customers, options.customers_limit)

@@ -10,7 +10,7 @@ from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Tex
 from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS
 from retention_xl.analysis.prediction import Prediction
 
-__all__ = ["segments_sheet"]
+__all__ = ["customer_columns", "segment_names", "segments_sheet"]
 
 
 #: model names are the same in every language
@@ -110,7 +110,30 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
     cust["customer"] = shown_ids(cust["customer"], a.orders.arabic_letters)
     translated = {s: names[f"seg.{s}"] for s in cust["segment"].astype("category").cat.categories}
     cust["segment"] = cust["segment"].map(translated).astype(str)  # once per segment, not per customer
-    cust_cols = (
+    cust_cols = customer_columns(lang, horizon)
+    customers = Table("Customers", cust, cust_cols, row=pareto.row + 4, title=L("table.Customers"))
+    blocks = (  # the Customers table stays last: a writer may stream its rows
+        Text(0, (L("title.segments"),), style="title"),
+        Text(1, (L("note.segments"),)),
+        Text(2, (_model_note(a.prediction, lang),)),
+        summary,
+        chart,
+        pareto,
+        customers,
+    )
+    return Sheet("segments", L("sheet.segments"), blocks, lang in RIGHT_TO_LEFT, (3, 1),
+                 widths([summary, customers]))
+
+
+def customer_columns(lang: str, horizon: int) -> tuple[Column, ...]:
+    """The Customers table's columns, headed in ``lang``: the sheet's table, and the full
+    per-customer table written beside the workbook when the sheet keeps only part of it.
+
+    >>> [c.header for c in customer_columns("fa", 12)][:3]
+    ['مشتری', 'نخستین سفارش', 'آخرین سفارش']
+    """
+    L = lambda k, **v: label(lang, k, **v)  # noqa: E731
+    return (
         Column("customer", L("col.customer"), "text", 16),
         Column("first_order", L("col.first_order"), "date", 12),
         Column("last_order", L("col.last_order"), "date", 12),
@@ -132,15 +155,13 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
         Column("predicted_clv_high", L("col.predicted_clv_high"), "money", 11),
         Column("at_risk", L("col.at_risk"), "bool", 9),
     )
-    customers = Table("Customers", cust, cust_cols, row=pareto.row + 4, title=L("table.Customers"))
-    blocks = (  # the Customers table stays last: a writer may stream its rows
-        Text(0, (L("title.segments"),), style="title"),
-        Text(1, (L("note.segments"),)),
-        Text(2, (_model_note(a.prediction, lang),)),
-        summary,
-        chart,
-        pareto,
-        customers,
-    )
-    return Sheet("segments", L("sheet.segments"), blocks, lang in RIGHT_TO_LEFT, (3, 1),
-                 widths([summary, customers]))
+
+
+def segment_names(lang: str) -> dict[str, str]:
+    """Each segment's code (``"Champions"``) and its name in ``lang``, as the sheets show it.
+
+    >>> segment_names("ar")["Lost"]
+    'مفقودون'
+    """
+    names = labels_for(lang)
+    return {key[len("seg."):]: text for key, text in names.items() if key.startswith("seg.")}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from services import spark_or_skip
 from retention_xl.engines.customer_limit import kept_customers, write_customer_table
 from retention_xl.engines.run import customers_path, report_source
 from retention_xl.errors import DataError, EngineOutOfMemory, InvalidValue
+from retention_xl.labels import label, labels_for
 from retention_xl.options import ReportOptions
 from retention_xl.sample import generate_orders, sample_path
 
@@ -269,21 +271,50 @@ def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_pa
     assert len(a.analysis.customers) == len(b.analysis.customers) <= 300
     assert_same_analysis(a.analysis, b.analysis)
     # the sheet keeps the top at-risk customers (half the limit) and the most valuable overall
-    full = pd.read_parquet(b.customers_file).set_index("customer")
+    # headed as the Customers sheet is (an English report here)
+    full = pd.read_parquet(b.customers_file).set_index("Customer")
     assert b.customers_file == customers_path(tmp_path / "duckdb.xlsx") and len(full) == 1500
     kept = b.analysis.customers
-    assert kept.index.tolist() == kept_customers(full.assign(segment=full["segment"]), 300).index.tolist()
-    top = full.sort_values("revenue", ascending=False).index[:150]
+    coded = full.rename(columns={"Net revenue": "revenue", "At risk": "at_risk"})
+    assert kept.index.tolist() == kept_customers(coded, 300).index.tolist()
+    top = coded.sort_values("revenue", ascending=False).index[:150]
     assert set(top) <= set(kept.index)
-    at_risk = full[full["at_risk"]].sort_values("revenue", ascending=False).index[:150]
+    at_risk = coded[coded["at_risk"]].sort_values("revenue", ascending=False).index[:150]
     assert set(at_risk) <= set(kept.index)
-    pandas_full = pd.read_parquet(a.customers_file).set_index("customer").sort_index()
+    pandas_full = pd.read_parquet(a.customers_file).set_index("Customer").sort_index()
     pd.testing.assert_frame_equal(pandas_full, full.sort_index()[pandas_full.columns], check_dtype=False,
                                   check_exact=True)
     # the Summary sheet names the file and the engine
     summary = b.report.sheets[0].blocks[-1].lines
     assert summary[0] == "Computed by DuckDB (embedded, out of core)."
     assert "duckdb-customers.parquet" in summary[1] and "300" not in summary[1].split("shows")[0]
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_the_full_customer_table_speaks_the_language_of_the_report(tmp_path, lang):
+    # the Customers sheet keeps at most 4 of 20 customers; the table beside it has every customer,
+    # under the sheet's own headings and with the sheet's segment names, not column codes
+    days = pd.date_range("2024-01-01", periods=60, freq="5D")
+    frame = pd.DataFrame({"customer": [f"c{i % 20}" for i in range(60)], "date": days,
+                          "amount": [10.0 + i for i in range(60)]})
+    for engine in ("pandas", "duckdb"):
+        run = _run(frame, engine, tmp_path, limit=4, lang=lang)
+        full = pd.read_parquet(run.customers_file)
+        sheet = openpyxl.load_workbook(run.path)[label(lang, "sheet.segments")]
+        table = sheet.tables["Customers"]
+        rows = list(sheet[table.ref])
+        assert full.columns.tolist() == [c.value for c in rows[0]]
+        kept = len(run.analysis.customers)
+        assert len(full) == 20 and len(rows) == 1 + kept and kept <= 4
+        words = {v for k, v in labels_for(lang).items() if k.startswith("seg.")}
+        assert set(full[label(lang, "col.segment")]) <= words
+        shown = {r[0].value: r[10].value for r in rows[1:]}  # each kept customer's segment, as the sheet says
+        assert full.set_index(label(lang, "col.customer")).loc[list(shown), label(lang, "col.segment")].to_dict() == shown
+        # the Summary sheet names the file beside the workbook, in the report's language
+        note = openpyxl.load_workbook(run.path).worksheets[0]
+        texts = [c.value for row in note.iter_rows() for c in row if isinstance(c.value, str)]
+        named = [t for t in texts if run.customers_file.name in t]
+        assert named == [label(lang, "note.customers_file", shown=kept, total=20, file=run.customers_file.name)]
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
