@@ -1,5 +1,6 @@
 """The retention-xl command line: exit codes, messages, and never overwriting a file."""
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from retention_xl.cli import app
+from retention_xl.labels import label
 from retention_xl.template import template_bytes
 
 runner = CliRunner()
@@ -122,6 +124,29 @@ def test_jalali_dates_give_jalali_cohorts_on_every_engine_unless_told(tmp_path, 
     assert result.exit_code == 0, result.output
     firsts = [row[0] for row in _cells(forced, 1)]
     assert "2023-03" in firsts and "2023-04" in firsts and "1402-01" not in firsts
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_a_jalali_report_writes_the_days_in_its_sentences_in_the_jalali_calendar(tmp_path, lang):
+    # 1402/01/05 is 2023-03-25, 1402/04/10 is 2023-07-01: the sentences said 2023-03-25 to 2023-07-01
+    src = tmp_path / "orders.csv"
+    src.write_text("نام مشتری,تاریخ,مبلغ\na,1402/01/05,100\nb,1402/01/31,80\nc,1402/02/01,60\na,1402/02/10,50\n"
+                   "b,1402/03/20,70\na,1402/04/10,30\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["report", str(src), "-o", str(out), "--lang", lang, "--as-of", "1402/04/20"])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    summary, contacts = wb.worksheets[0], wb.worksheets[3]
+    assert "1402-01-05" in summary["A2"].value and "1402-04-10" in summary["A2"].value
+    assert "1402-04-20" in contacts["A1"].value
+    texts = [c.value for ws in (summary, contacts, wb.worksheets[-1]) for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    # no Gregorian day in a sentence, but for the two that give Gregorian days on purpose: the
+    # first period's (the Start column's date cells are Gregorian) and the dates converted
+    gregorian = [t for t in texts if re.search(r"20\d\d-\d\d-\d\d", t) and "1402/01/05 = 2023-03-25" not in t]
+    assert gregorian == [label(lang, "note.calendar.jalali", period="1402-01", start="2023-03-21", end="2023-04-20")]
+    # the date cells stay dates
+    assert any(isinstance(c.value, dt.datetime) for row in contacts.iter_rows() for c in row)
 
 
 def test_report_from_lunar_hijri_dates_in_arabic(tmp_path):

@@ -75,7 +75,8 @@ def layout_report(analysis: Analysis, *, lang: str = "en", door: str = "python")
     n_input_rows, skipped = orders.n_input_rows, orders.skipped_rows
     h = analysis.headline
     subtitle = label(
-        lang, "subtitle", source=orders.source, first=fmt_date(h["first_order"]), last=fmt_date(h["last_order"]),
+        lang, "subtitle", source=orders.source, first=fmt_date(h["first_order"], analysis.calendar),
+        last=fmt_date(h["last_order"], analysis.calendar),
         rows=f"{n_input_rows:,}", used=f"{n_input_rows - skipped:,}", skipped=f"{skipped:,}",
     )
     sheets = (

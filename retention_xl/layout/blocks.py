@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import jdatetime
 import numpy as np
 import pandas as pd
 
@@ -140,8 +141,19 @@ class CalendarEvent:
     uid: str  # stable, so that importing a newer plan replaces the same week's event
 
 
-def fmt_date(ts: pd.Timestamp) -> str:
-    return f"{ts:%Y-%m-%d}" if pd.notna(ts) else ""
+def fmt_date(ts: pd.Timestamp, calendar: str = "gregorian") -> str:
+    """A day written inside a sentence, in the report's calendar, as its periods are written
+    (``1402-01``; Jalali weeks ``1402-12-26``); a date cell stays a date.
+
+    >>> fmt_date(pd.Timestamp("2024-03-20")), fmt_date(pd.Timestamp("2024-03-20"), "jalali")
+    ('2024-03-20', '1403-01-01')
+    """
+    if pd.isna(ts):
+        return ""
+    if calendar == "jalali":
+        day = jdatetime.date.fromgregorian(date=pd.Timestamp(ts).date())
+        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+    return f"{ts:%Y-%m-%d}"
 
 
 #: how much wider a figure's characters are than a table cell's (bold 14 pt beside 11 pt)

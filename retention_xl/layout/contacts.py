@@ -83,14 +83,14 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
     """The Contacts sheet of ``a`` in ``lang``."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     p = a.contacts
-    as_of = fmt_date(p.as_of)
+    as_of = fmt_date(p.as_of, a.calendar)
     counts = p.counts
     calendar = p.calendar
     lost = int(counts.loc["lost", "customers"])
     lines = [
         L(counted("note.contacts.scope", p.weeks, lang), in_plan=f"{len(p.plan):,}", weeks=p.weeks,
-          this_week=f"{int(calendar['contacts'].iloc[0]):,}", first=fmt_date(calendar["start"].iloc[0]),
-          last=fmt_date(calendar["end"].iloc[0]), basis=_basis(p, a.prediction.horizon, lang)),
+          this_week=f"{int(calendar['contacts'].iloc[0]):,}", first=fmt_date(calendar["start"].iloc[0], a.calendar),
+          last=fmt_date(calendar["end"].iloc[0], a.calendar), basis=_basis(p, a.prediction.horizon, lang)),
         L("note.contacts.at_risk", at_risk=f"{p.at_risk:,}", lost=f"{lost:,}",
           lost_value=f"{counts.loc['lost', 'value']:,.2f}", flagged=f"{a.headline['at_risk']:,}"),
         L("note.contacts.terms", as_of=as_of, gap=f"{p.population_gap:g}",
@@ -205,7 +205,9 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
                  for r in rows.head(most).itertuples(index=False)]
         if len(rows) > most:
             lines.append(f"... +{len(rows) - most:,}")
-        title = f"{L('title.contacts', as_of=fmt_date(p.as_of))}\n{fmt_date(week.start)} - {fmt_date(week.end)}"
+        days = a.calendar  # the calendar the report writes its days in
+        title = (f"{L('title.contacts', as_of=fmt_date(p.as_of, days))}\n"
+                 f"{fmt_date(week.start, days)} - {fmt_date(week.end, days)}")
         events.append(CalendarEvent(start=week.start.date(), days=1, summary=summary,
                                     description="\n".join([title, *lines]),
                                     uid=_week_uid(week.start)))
