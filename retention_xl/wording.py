@@ -15,20 +15,43 @@ Examples
 
 from __future__ import annotations
 
+import jdatetime
 import pandas as pd
 
 from retention_xl.analysis.notices import Notice
 from retention_xl.labels import label, labels_for
 
-__all__ = ["counted", "notice_text", "problem_text", "problem_texts"]
+__all__ = ["counted", "day_text", "notice_text", "problem_text", "problem_texts"]
 
 
-def notice_text(notice: Notice, lang: str, door: str = "python") -> str:
+def day_text(day, calendar: str = "gregorian") -> str:
+    """A day written inside a sentence, in the report's calendar as its periods are written
+    (``1402-01``; Jalali weeks ``1402-12-26``); text that is not a day is kept as it is.
+
+    >>> day_text("2024-03-20"), day_text("2024-03-20", "jalali"), day_text(pd.Timestamp("2024-03-19"), "jalali")
+    ('2024-03-20', '1403-01-01', '1402-12-29')
+    """
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return ""
+    try:
+        ts = pd.Timestamp(day)
+    except (TypeError, ValueError):
+        return str(day)
+    if calendar == "jalali":
+        jalali = jdatetime.date.fromgregorian(date=ts.date())
+        return f"{jalali.year:04d}-{jalali.month:02d}-{jalali.day:02d}"
+    return f"{ts:%Y-%m-%d}"
+
+
+def notice_text(notice: Notice, lang: str, door: str = "python", calendar: str = "gregorian") -> str:
     """One notice as a sentence in ``lang``; a code without words is shown as the code.
     A remedy in it is worded for ``door`` (``"python"``, ``"cli"``, ``"excel"``: see
-    :class:`~retention_xl.options.ReportOptions`)."""
+    :class:`~retention_xl.options.ReportOptions`); a day in it is written in the report's
+    ``calendar`` (:func:`day_text`)."""
     values = dict(notice.values)
     code = notice.code
+    if code == "far_dates":  # the first order left out, dated as the report writes its days
+        values["first_date"] = day_text(values["first_date"], calendar)
     if code == "currency_kept":
         return _currency_kept(values, lang, door)
     if code == "currency" and not values["count"]:  # no order without a currency
@@ -118,17 +141,20 @@ def _date_order(v: dict, lang: str) -> str:
     return label(lang, key, proof=proof, part=part, other=v["other"], **common)
 
 
-def problem_text(code: str, detail: str, lang: str) -> str:
-    """A data problem (or fix) as words; ``detail`` fills its ``{detail}``."""
+def problem_text(code: str, detail: str, lang: str, calendar: str = "gregorian") -> str:
+    """A data problem (or fix) as words; ``detail`` fills its ``{detail}`` (a day written in
+    the report's ``calendar``)."""
+    if code == "far_date":
+        detail = day_text(detail, calendar)
     key = f"problem.{code}"
     if key not in labels_for(lang):
         return code.replace("_", " ") + (f" {detail}" if detail else "")
     return label(lang, key, detail=detail)
 
 
-def problem_texts(problems: pd.Series, details: pd.Series, lang: str) -> pd.Series:
+def problem_texts(problems: pd.Series, details: pd.Series, lang: str, calendar: str = "gregorian") -> pd.Series:
     """:func:`problem_text` for a column of codes and details, worded once per distinct pair."""
     pairs = pd.MultiIndex.from_arrays([problems.astype("str"), details.astype("str")])
     codes, uniques = pairs.factorize()
-    words = [problem_text(c, d, lang) for c, d in uniques]
+    words = [problem_text(c, d, lang, calendar) for c, d in uniques]
     return pd.Series(pd.Index(words, dtype="str").take(codes), index=problems.index, dtype="str")

@@ -397,3 +397,27 @@ def test_an_order_dated_a_century_before_the_others_is_left_out_and_said(lang, n
     assert [r[0] for r in cohorts[1:]] == ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05"]
     assert len(_table_rows(book[book.sheetnames[0]], "PeriodKPIs")) == 1 + 24
     assert run.analysis.headline["orders"] == 500 and run.analysis.headline["revenue"] == 5000.0
+
+
+def test_a_mistyped_year_in_a_jalali_report_is_dated_as_the_user_typed_it(tmp_path):
+    # the same orders typed in the Solar Hijri calendar, the odd one as 1302/12/14 (1924-03-05):
+    # the notice and the Data issues said 'dated 1924-03-05'; the user wrote 1302
+    import jdatetime
+
+    from retention_xl.engines.run import report_source
+    from retention_xl.options import ReportOptions
+
+    orders = pd.read_csv(_orders_with_a_mistyped_year(tmp_path), dtype=str)
+    orders["Order date"] = [jdatetime.date.fromgregorian(date=pd.Timestamp(d).date()).strftime("%Y/%m/%d")
+                            for d in orders["Order date"]]
+    assert orders["Order date"].iloc[250] == "1302/12/14"
+    path = tmp_path / "jalali.csv"
+    orders.rename(columns={"Customer": "مشتری", "Order date": "تاریخ", "Amount": "مبلغ"}).to_csv(path, index=False)
+    run = report_source(path, tmp_path / "r.xlsx", ReportOptions(lang="fa"))
+    book = openpyxl.load_workbook(run.path)
+    issues_sheet = book[book.sheetnames[-1]]
+    issues = _table_rows(issues_sheet, "DataIssues")
+    assert issues[1][:3] == [252, "تاریخ", "1302/12/14"] and "1302-12-14" in issues[1][3]
+    texts = [c.value for row in issues_sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("ردیف 252، به تاریخ 1302-12-14." in t for t in texts)
+    assert not any("1924" in t for t in texts)

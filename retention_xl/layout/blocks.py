@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import jdatetime
 import numpy as np
 import pandas as pd
+
+from retention_xl.wording import day_text
 
 __all__ = [
     "Column", "Table", "Figures", "Text", "Chart", "Sheet", "Report", "CalendarEvent", "FORMATS", "SHEET_KEYS", "SHEET_MARK",
@@ -142,18 +143,12 @@ class CalendarEvent:
 
 
 def fmt_date(ts: pd.Timestamp, calendar: str = "gregorian") -> str:
-    """A day written inside a sentence, in the report's calendar, as its periods are written
-    (``1402-01``; Jalali weeks ``1402-12-26``); a date cell stays a date.
+    """A day written inside a sentence, in the report's calendar (a date cell stays a date).
 
     >>> fmt_date(pd.Timestamp("2024-03-20")), fmt_date(pd.Timestamp("2024-03-20"), "jalali")
     ('2024-03-20', '1403-01-01')
     """
-    if pd.isna(ts):
-        return ""
-    if calendar == "jalali":
-        day = jdatetime.date.fromgregorian(date=pd.Timestamp(ts).date())
-        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
-    return f"{ts:%Y-%m-%d}"
+    return day_text(ts, calendar)
 
 
 #: how much wider a figure's characters are than a table cell's (bold 14 pt beside 11 pt)

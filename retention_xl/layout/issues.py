@@ -54,12 +54,12 @@ def issue_reasons(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
 def issues_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") -> Sheet:
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     frame = a.orders.issues.copy()
-    notes = [notice_text(n, lang, door) for n in a.orders.notices]
+    notes = [notice_text(n, lang, door, a.calendar) for n in a.orders.notices]
     reasons = issue_reasons(frame, lang)
     if len(frame):
         words = labels_for(lang)
         frame["action"] = frame["action"].map({x: words.get(f"action.{x}", x) for x in frame["action"].unique()})
-        frame["problem"] = problem_texts(frame["problem"], frame["detail"], lang)
+        frame["problem"] = problem_texts(frame["problem"], frame["detail"], lang, a.calendar)
     cols = (
         Column("row", L("col.row"), "int", 10),
         Column("column", L("col.column"), "text", 16),
