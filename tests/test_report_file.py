@@ -421,3 +421,14 @@ def test_a_mistyped_year_in_a_jalali_report_is_dated_as_the_user_typed_it(tmp_pa
     texts = [c.value for row in issues_sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("ردیف 252، به تاریخ 1302-12-14." in t for t in texts)
     assert not any("1924" in t for t in texts)
+
+
+@pytest.mark.parametrize("lang, side", [("en", "left"), ("fa", "right"), ("ar", "right")])
+def test_a_figures_value_sits_under_the_start_of_its_label(lang, side, tmp_path):
+    # a right-to-left sheet reads a label from the right: its value aligned left stood under
+    # the next label ('59.3%' of the top 20% read as the share making 80% of the revenue)
+    built = build_report(_raw_orders(), source="orders.csv", lang=lang)
+    wb = openpyxl.load_workbook(write_xlsx(built.report, tmp_path / f"{lang}.xlsx"))
+    for ws in (wb.worksheets[0], wb.worksheets[2]):  # the headline figures, the revenue concentration
+        values = [c for row in ws.iter_rows() for c in row if c.font.sz == 14 and c.font.b]
+        assert values and {c.alignment.horizontal for c in values} == {side}

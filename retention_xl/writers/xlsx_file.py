@@ -57,9 +57,11 @@ class _Formats:
                                      "font_color": "#FFFFFF", "bg_color": _HEADER_FILL})
         self.table_title = wb.add_format({**base, "bold": True, "font_color": _HEADER_FILL, "font_size": 12})
         self.fig_label = wb.add_format({**base, "font_color": "#595959", "font_size": 9, "text_wrap": True, "valign": "top"})
+        # a figure's value sits under the start of its label: the left of a left-to-right
+        # sheet, the right of a right-to-left one (under a label read from the right)
         self.fig_value = {
             k: wb.add_format({**base, "num_format": f, "bold": True, "font_size": 14, "font_color": _HEADER_FILL,
-                              "align": "left"})
+                              "align": "right" if rtl else "left"})
             for k, f in FORMATS.items()
         }
 
