@@ -92,6 +92,19 @@ def test_a_contact_log_and_a_survey_change_the_plan_and_add_the_feedback_sheet()
     assert set(book["Feedback"].tables) == {"FeedbackTrend", "FeedbackSegments", "UnhappyCustomers", "SurveyIssues"}
 
 
+def test_the_unhappy_customers_title_says_which_of_them_get_a_call_back():
+    # d answered 3 of 10 on 2023-12-01, four months before the plan day: no call-back for it
+    # (it is won back); the title said every unhappy customer was in the plan with a call-back
+    survey = pd.concat([SURVEY, pd.DataFrame([("d", "2023-12-01", 3, "rude")], columns=SURVEY.columns)])
+    built = built_report(ORDERS, as_of="2024-04-01")
+    report = build_report(analyse(built.clean, ReportOptions(as_of="2024-04-01"), survey=survey, contacts=CONTACTS))
+    unhappy = report.table("UnhappyCustomers")
+    assert unhappy.frame[["customer", "action"]].values.tolist() == [["b", "call back"], ["d", "win back"]]
+    assert unhappy.title == ("Unhappy customers, highest value first (their latest answer); one who answered in the "
+                             "last 90 days, has not been contacted since and is not lost is in the contact plan "
+                             "with a call-back (see the action)")
+
+
 @pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_arabic_and_persian_contact_sheets(lang):
     built = built_report(ORDERS, as_of="2024-04-01", lang=lang)

@@ -350,7 +350,7 @@ LABELS = {
     "fig.ces": "CES (1-7, 7 = easy)",
     "table.FeedbackTrend": "Per period",
     "table.FeedbackSegments": "Per customer segment",
-    "table.UnhappyCustomers": "Unhappy customers, highest value first (their latest answer); they are in the contact plan with a call-back",
+    "table.UnhappyCustomers": "Unhappy customers, highest value first (their latest answer); one who answered in the last {days} days, has not been contacted since and is not lost is in the contact plan with a call-back (see the action)",
     "table.SurveyIssues": "Survey rows skipped or fixed",
     "col.answers": "NPS answers",
     "col.promoters": "Promoters",

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.column_values import shown_ids
+from retention_xl.analysis.contacts import CALL_BACK_DAYS
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
 from retention_xl.layout.blocks import Column, Figures, Sheet, Table, Text, widths
@@ -109,7 +110,7 @@ def feedback_sheet(a: Analysis, lang: str) -> Sheet:
         Column("act_on", L("col.act_on"), "date", 11),
         Column("comment", L("col.comment"), "text", 40),
     )
-    unhappy_table = Table("UnhappyCustomers", unhappy, unhappy_cols, row=row, title=L("table.UnhappyCustomers"))
+    unhappy_table = Table("UnhappyCustomers", unhappy, unhappy_cols, row=row, title=L("table.UnhappyCustomers", days=CALL_BACK_DAYS))
     blocks.append(unhappy_table)
     tables.append(unhappy_table)
     row = unhappy_table.last_row + 3
