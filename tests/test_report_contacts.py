@@ -106,6 +106,18 @@ def test_the_unhappy_customers_title_says_which_of_them_get_a_call_back():
 
 
 @pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_a_weeks_calendar_event_lists_its_actions_with_the_languages_comma(lang):
+    # the week of 2024-04-01: one call-back, one win-back; the list was joined with a Latin comma
+    from retention_xl.layout.contacts import calendar_events
+
+    built = built_report(ORDERS, as_of="2024-04-01", lang=lang)
+    analysis = analyse(built.clean, ReportOptions(as_of="2024-04-01", lang=lang), survey=SURVEY, contacts=CONTACTS)
+    first = calendar_events(analysis, lang)[0].summary
+    actions = f"{label(lang, 'plan_action.call_back')} 1، {label(lang, 'plan_action.win_back')} 1"
+    assert first == f"{label(lang, 'sheet.contacts')}: 2 ({actions})"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_arabic_and_persian_contact_sheets(lang):
     built = built_report(ORDERS, as_of="2024-04-01", lang=lang)
     sheet = next(s for s in built.report.sheets if s.key == "contacts")

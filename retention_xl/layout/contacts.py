@@ -199,7 +199,7 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
         if not week.contacts:
             continue
         parts = [f"{L('plan_action.' + x)} {getattr(week, x):,}" for x in ACTIONS if getattr(week, x)]
-        summary = f"{L('sheet.contacts')}: {week.contacts:,} ({', '.join(parts)})"
+        summary = f"{L('sheet.contacts')}: {week.contacts:,} ({L('list.join').join(parts)})"
         rows = plan[plan["week"] == week.week]
         lines = [f"{r.priority}. {r.customer}: {r.action} ({r.reason}), {L('col.value_at_stake')} {r.value:,.2f}"
                  for r in rows.head(most).itertuples(index=False)]
