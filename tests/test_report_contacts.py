@@ -60,6 +60,11 @@ def test_the_contacts_sheet_states_the_rules_and_the_counts():
     assert ("Lapsing customers (at risk, savable, in the plan): 1. Lost customers (left out of the plan): 1, "
             "worth") in " ".join(text.split())
     assert "No contact log given" in text
+    # the flag on the Segments sheet is the lapsing customers' (d), not the lost one's (c): the sentence
+    # said 'lost ones included', so 1 flagged read as the lost customer or the lapsing one
+    flagged = built.analysis.customers["at_risk"]
+    assert flagged[flagged].index.tolist() == ["d"]
+    assert "The at-risk flag on the Segments sheet marks the lapsing customers (1), not the lost." in " ".join(text.split())
     actions = built.report.table("ContactActions").frame
     assert actions["contacts"].tolist() == [0, 1, 1, 0, 1]  # d: win-back; b: second order; a: reminder
     plan = built.report.table("ContactPlan").frame

@@ -278,7 +278,7 @@ LABELS = {
     "note.contacts.basis.predicted": "predicted CLV over the next {horizon} months",
     "note.contacts.basis.historical": "historical CLV (revenue x margin), as the purchase model gave no prediction",
     "note.contacts.basis.mixed": "predicted CLV over the next {horizon} months where the purchase model gives one, else historical CLV",
-    "note.contacts.at_risk": "Lapsing customers (at risk, savable, in the plan): {at_risk}. Lost customers (left out of the plan): {lost}, worth {lost_value} together. Customers the at-risk flag on the Segments sheet marks, lost ones included: {flagged}.",
+    "note.contacts.at_risk": "Lapsing customers (at risk, savable, in the plan): {at_risk}. Lost customers (left out of the plan): {lost}, worth {lost_value} together. The at-risk flag on the Segments sheet marks the lapsing customers ({flagged}), not the lost.",
     "note.contacts.terms": "d = days from the last order to {as_of}; g = the customer's usual gap: the median days between its order days ({gap} days for a customer with one order day: the median of the repeat customers). Valuable: value at stake of {valuable} or more (the median of the customers not lost); the best: {best} or more (the top 10%).",
     "note.contacts.log": "Contact log: {source}; contacts of known customers: {used}{unknown}. After a contact, a customer is not contacted again for {quiet} days (a call-back excepted).",
     "note.contacts.log_unknown": "; rows naming customers not in the orders, not used: {unknown}",
