@@ -9,6 +9,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from order_tables import DATA
 from order_tables import built_report as build_report
 
 from retention_xl.errors import DataError, OutputExists
@@ -432,3 +433,18 @@ def test_a_figures_value_sits_under_the_start_of_its_label(lang, side, tmp_path)
     for ws in (wb.worksheets[0], wb.worksheets[2]):  # the headline figures, the revenue concentration
         values = [c for row in ws.iter_rows() for c in row if c.font.sz == 14 and c.font.b]
         assert values and {c.alignment.horizontal for c in values} == {side}
+
+
+def test_the_rows_column_of_data_issues_adds_up_to_the_rows_skipped(tmp_path):
+    # row 9 of the Persian export has neither customer nor date: listed under both problems, it
+    # was counted twice, so the skipped rows added up to 3 where the sheets say 2 were skipped
+    from retention_xl.engines.run import report_source
+    from retention_xl.options import ReportOptions
+
+    run = report_source(DATA / "orders_fa_libreoffice.xls", tmp_path / "r.xlsx", ReportOptions(lang="fa"))
+    book = openpyxl.load_workbook(run.path)
+    issues = _table_rows(book[book.sheetnames[-1]], "DataIssues")[1:]
+    skipped = [r for r in issues if r[4] == "کنار گذاشته شد"]
+    assert [r[0] for r in skipped] == [7, 9, 9] and [r[5] for r in skipped] == [1, 1, None]
+    assert sum(r[5] or 0 for r in skipped) == run.orders.skipped_rows == 2
+    assert "2 ردیف کنار گذاشته شد" in book.worksheets[0]["A2"].value

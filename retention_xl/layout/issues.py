@@ -60,6 +60,10 @@ def issues_sheet(a: Analysis, lang: str, subtitle: str, door: str = "python") ->
         words = labels_for(lang)
         frame["action"] = frame["action"].map({x: words.get(f"action.{x}", x) for x in frame["action"].unique()})
         frame["problem"] = problem_texts(frame["problem"], frame["detail"], lang, a.calendar)
+        # a row with several problems is listed under each, its rows counted under the first
+        # (as the reasons count it), so the rows column adds up to the rows skipped
+        again = frame.duplicated(["row", "action"], keep="first").to_numpy()
+        frame["lines"] = frame["lines"].astype("float64").where(~again)
     cols = (
         Column("row", L("col.row"), "int", 10),
         Column("column", L("col.column"), "text", 16),
