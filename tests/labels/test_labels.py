@@ -79,3 +79,14 @@ def test_a_persian_sentence_keeps_no_english_word_its_arabic_one_translates():
 
     for key, text in fa.items():
         assert not latin_words(text) - latin_words(ar[key]), (key, text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa"])
+def test_the_customers_tables_headings_and_segment_names_are_distinct(lang):
+    # they name the columns and values of the full customer table beside the workbook: two
+    # columns under one heading would be one column there
+    from retention_xl.layout.segments import customer_columns, segment_names
+
+    headings = [c.header for c in customer_columns(lang, 12)]
+    assert len(set(headings)) == len(headings)
+    assert len(set(segment_names(lang).values())) == len(segment_names(lang)) == 11
