@@ -411,12 +411,13 @@ def report(
         f"({time.perf_counter() - started:.1f} s)",
         highlight=False,
     )
-    _basis(orders)
+    _basis(orders, run.analysis.calendar)
     _plan_summary(run.analysis)
 
 
-def _basis(orders) -> None:
-    """What the figures rest on (the columns, the export, the conventions) and what was decided while reading."""
+def _basis(orders, calendar: str = "gregorian") -> None:
+    """What the figures rest on (the columns, the export, the conventions) and what was decided while reading
+    (a day written in the report's ``calendar``, as the workbook writes it)."""
     from retention_xl.layout.statement import CONVENTIONS, basis_lines
     from retention_xl.wording import notice_text
 
@@ -427,14 +428,18 @@ def _basis(orders) -> None:
     if others:
         out.print("Decided while reading the data:", highlight=False)
     for notice in others:
-        out.print(f"  - {notice_text(notice, 'en', 'cli')}", highlight=False)
+        out.print(f"  - {notice_text(notice, 'en', 'cli', calendar)}", highlight=False)
 
 
 def _plan_summary(analysis) -> None:
-    """The contact plan in two lines: the counts per status, and what the plan holds."""
+    """The contact plan in two lines: the counts per status, and what the plan holds (its day in the
+    report's calendar, as the workbook writes it)."""
+    from retention_xl.wording import day_text
+
     p = analysis.contacts
     counts = ", ".join(f"{status.replace('_', ' ')} {n:,}" for status, n in p.counts["customers"].items())
-    out.print(f"Contact plan for {p.as_of:%Y-%m-%d}: {counts}; at risk (lapsing) {p.at_risk:,}.", highlight=False)
+    out.print(f"Contact plan for {day_text(p.as_of, analysis.calendar)}: {counts}; at risk (lapsing) {p.at_risk:,}.",
+              highlight=False)
     out.print(f"  {_how_many(len(p.plan), 'contact')} in the next {_how_many(p.weeks, 'week')}, "
               f"{int(p.calendar['contacts'].iloc[0]):,} in the first (worth {p.calendar['value'].iloc[0]:,.2f}).",
               highlight=False)
@@ -487,7 +492,7 @@ def contacts(
     out.print(f"{_how_many(orders.n_input_rows, 'row')} read, {orders.n_input_rows - orders.skipped_rows:,} used, "
               f"{orders.skipped_rows:,} skipped (retention-xl report lists them on its Data issues sheet).",
               highlight=False)
-    _basis(orders)
+    _basis(orders, run.analysis.calendar)
     _plan_summary(run.analysis)
 
 

@@ -135,6 +135,7 @@ def test_a_jalali_report_writes_the_days_in_its_sentences_in_the_jalali_calendar
     out = tmp_path / "out.xlsx"
     result = runner.invoke(app, ["report", str(src), "-o", str(out), "--lang", lang, "--as-of", "1402/04/20"])
     assert result.exit_code == 0, result.output
+    assert "Contact plan for 1402-04-20:" in " ".join(result.output.split())  # the day the workbook says
     wb = openpyxl.load_workbook(out)
     summary, contacts = wb.worksheets[0], wb.worksheets[3]
     assert "1402-01-05" in summary["A2"].value and "1402-04-10" in summary["A2"].value
