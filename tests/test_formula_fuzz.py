@@ -342,9 +342,22 @@ def _default_or(named: dict, key: str, value: str) -> bool:
     return v is None or (isinstance(v, str) and v.strip().lower() in ("", value))
 
 
+def _english_headings() -> dict[str, str]:
+    """A spilled heading in Arabic or Persian (the language of the data's text) -> English."""
+    from retention_xl.labels import labels_for
+
+    en = labels_for("en")
+    return {labels_for(lang)[k]: en[k] for lang in ("ar", "fa") for k in en
+            if k.startswith(("col.", "formula.")) and k in labels_for(lang)}
+
+
+ENGLISH_HEADINGS = _english_headings()
+
+
 def check_spill(name: str, out: list, named: dict) -> None:
     assert out and all(isinstance(row, list) for row in out), out[:3]
     header, *rows = out
+    header = [ENGLISH_HEADINGS.get(h, h) for h in header]
     assert rows, "a spilled table has at least one row under its header"
     assert all(isinstance(h, str) and h for h in header)
     assert all(len(row) == len(header) for row in rows), [len(r) for r in out]
