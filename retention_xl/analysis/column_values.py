@@ -28,7 +28,7 @@ import pandas as pd
 from retention_xl.analysis.letters import ARABIC_KEYBOARD, KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "id_texts", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -431,22 +431,39 @@ def as_id(v: object) -> str:
 
 
 
-def id_codes(col: ColumnValues) -> np.ndarray:
-    """Each row's code, ids written once as a number and once as text (``1003`` and
-    ``"1003"``, as a pasted sheet mixes them) sharing one: an order id's code. ``-1`` where
-    the cell is empty.
+def id_texts(values: pd.Series) -> np.ndarray:
+    """Order ids as the text they are compared by: a whole number without its ``.0``
+    (:func:`as_id`), then :func:`~retention_xl.analysis.numerals.clean_text` (digits 0-9, no
+    invisible marks, one space), so ``1003``, ``1003.0``, ``"١٠٠٣"`` and ``"۱۰۰۳"`` are one
+    id. Missing values come back as ``None``.
 
-    >>> id_codes(ColumnValues.of(pd.Series([1003.0, "1003", "#7", None, 1003], dtype=object))).tolist()
-    [0, 0, 1, -1, 0]
+    >>> id_texts(pd.Series([1003.0, "١٠٠٣", "۱۰۰۳", "\u200f1003 ", None, "#7"], dtype=object)).tolist()
+    ['1003', '1003', '1003', '1003', None, '#7']
+    """
+    missing = values.isna().to_numpy(dtype=bool)
+    if values.dtype.kind in "iu":  # whole numbers, as str() writes them
+        return values.astype("str").to_numpy(dtype=object)
+    text = values.astype("str") if values.dtype == "str" else values.map(as_id, na_action="ignore").astype("str")
+    out = clean_text(text).to_numpy(dtype=object)
+    out[missing] = None
+    return out
+
+
+def id_codes(col: ColumnValues) -> np.ndarray:
+    """Each row's code, one for every spelling of an id (:func:`id_texts`: ``1003`` and
+    ``"1003"``, as a pasted sheet mixes them; ``"١٠٠٣"`` and ``"۱۰۰۳"``, as Arabic and
+    Persian keyboards write it): an order id's code. ``-1`` where the cell is empty.
+
+    >>> id_codes(ColumnValues.of(pd.Series([1003.0, "1003", "#7", None, 1003, "١٠٠٣", "۱۰۰۳"], dtype=object))).tolist()
+    [0, 0, 1, -1, 0, 0, 0]
     """
     codes = np.where(col.missing_rows(), -1, col.codes)
     u = col.uniques
-    if u.dtype != object or len(u) < 2:
+    if len(u) < 2 or u.dtype.kind in "iufmMb":  # numbers or dates: the codes already tell them apart
         return codes
-    is_text = u.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    if is_text.all() or not is_text.any():  # one kind: the codes already tell them apart
+    merged = pd.factorize(pd.Series(id_texts(u), dtype=object))[0]
+    if (merged == np.arange(len(u))).all():
         return codes
-    merged = pd.factorize(pd.Series([as_id(v) for v in u], dtype=object))[0]
     return np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
 
 

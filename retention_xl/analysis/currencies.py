@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention_xl.analysis.column_values import ColumnValues, as_id, id_codes
+from retention_xl.analysis.column_values import ColumnValues, as_id, id_codes, id_texts
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import currency_code
 from retention_xl.errors import InvalidValue
@@ -102,15 +102,6 @@ def _distinct_pairs(currency: ColumnValues, order_id: ColumnValues | None):
     return first, keys, codes, known, no_id
 
 
-def _id_texts(order_id: ColumnValues) -> np.ndarray:
-    """Each distinct order id as text (:func:`~retention_xl.analysis.column_values.as_id`),
-    without a Python call per id where the column is text or whole numbers."""
-    u = order_id.uniques
-    if u.dtype == "str" or u.dtype.kind in "iu":
-        return u.astype("str").to_numpy(dtype=object)
-    return np.array([as_id(v) for v in u], dtype=object)
-
-
 def currency_pairs(currency: ColumnValues, order_id: ColumnValues | None, rows: np.ndarray) -> pd.DataFrame:
     """The distinct (order, currency) pairs of a table, in order of first appearance: ``id``
     (the order id as text, "" for a row without one), ``row`` (its input row for a row
@@ -121,7 +112,7 @@ def currency_pairs(currency: ColumnValues, order_id: ColumnValues | None, rows: 
     names = np.array(known, dtype=object)
     own = no_id[first]
     if order_id is not None and len(order_id.uniques):
-        ids = np.where(own, "", _id_texts(order_id)[np.maximum(order_id.codes[first], 0)])
+        ids = np.where(own, "", id_texts(order_id.uniques)[np.maximum(order_id.codes[first], 0)])
     else:
         ids = np.full(len(first), "", dtype=object)
     return pd.DataFrame({"id": pd.Series(ids, dtype=object),

@@ -74,9 +74,10 @@ import pyarrow.parquet as pq
 
 from retention_xl.analysis.column_values import (
     ColumnValues,
-    as_id,
     clean_ids,
     email_spellings,
+    id_codes,
+    id_texts,
 )
 from retention_xl.analysis.columns import detect_columns, header_words
 from retention_xl.analysis.currencies import (
@@ -447,8 +448,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         ids = frame[cols.order_id].dropna().drop_duplicates()
         if ids.dtype.kind in "iu":  # written by Arrow, as str() writes them, with no Python string per id
             id_text = pa.array(ids).cast(pa.string())
-        else:
-            id_text = pa.array(ids.map(as_id).to_numpy(dtype=object), type=pa.string())  # 17 and 17.0 are one id
+        else:  # 17 and 17.0, 1003 and ۱۰۰۳ are one id
+            id_text = pa.array(pd.unique(id_texts(ids)), type=pa.string())
         ids_path = path.replace("orders-", "ids-")
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
@@ -705,8 +706,9 @@ def whole_orders(batches, order_id: str | None):
             frame = pd.concat([carry, frame], ignore_index=True)
             carry = None
         if order_id is not None and order_id in frame.columns and not last and len(frame):
-            ids = frame[order_id]
-            keep = len(frame) - int((ids.iloc[::-1] == ids.iloc[-1]).cummin().sum())  # the run of the last id
+            ids = id_codes(ColumnValues.of(frame[order_id]))  # 1003 and ۱۰۰۳ are one id
+            same = (ids[::-1] == ids[-1]) if ids[-1] >= 0 else np.zeros(1, bool)
+            keep = len(frame) - int(np.logical_and.accumulate(same).sum())  # the run of the last id
             carry, frame = frame.iloc[keep:].reset_index(drop=True), frame.iloc[:keep]
         if len(frame):
             yield frame

@@ -743,3 +743,14 @@ def test_a_date_cell_out_of_range_is_shown_as_the_day_it_holds():
                         "Amount": [10.0, 20.0, 30.0]})
     issues = clean_orders(raw).issues
     assert issues["value"].tolist() == ["2204-03-01", "2204-03-02 14:30:00"]
+
+
+def test_an_order_id_in_arabic_or_persian_digits_is_the_same_order_as_in_ascii():
+    """'1003', '١٠٠٣' and '۱۰۰۳' are one order id typed on three keyboards: one order of
+    three lines (60.00), not three orders of 10, 20 and 30."""
+    frame = pd.DataFrame({"Order ID": ["1003", "١٠٠٣", "۱۰۰۳", "1004"],
+                          "Customer": ["a@x.com", "a@x.com", "a@x.com", "b@x.com"],
+                          "Order Date": ["2024-01-05", "2024-01-05", "2024-01-05", "2024-02-01"],
+                          "Amount": [10.0, 20.0, 30.0, 5.0]})
+    orders = clean_orders(frame)
+    assert orders.frame[["customer", "amount"]].values.tolist() == [["a@x.com", 60.0], ["b@x.com", 5.0]]
