@@ -52,6 +52,7 @@ from retention_xl.analysis.export_layouts import layout_named
 from retention_xl.analysis.far_dates import far_orders
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.money import MAX_AMOUNT
+from retention_xl.analysis.notice_order import cleaning_order
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.numerals import digit_script, parse_numbers
 from retention_xl.analysis.order_lines import (
@@ -670,7 +671,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         readings = {**la.readings, **({cols.refund: rr} if rr is not None else {})}
         slice_evidence = SliceEvidence(counts, level, tuple((c, r.votes) for c, r in readings.items()),
                                        tuple((c, bool(r.decimal_comma)) for c, r in readings.items()))
-    return Orders(frame, issue_frame(issues, rows, names), cols, tuple(notices), n, source, first_row,
+    return Orders(frame, issue_frame(issues, rows, names), cols, cleaning_order(notices, cols), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence,
                   customer_letters=keyboard_letters(cust))
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from retention_xl.analysis.cohorts import Cohorts
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
+from retention_xl.analysis.notice_order import cleaning_order
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
@@ -103,6 +104,7 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
     orders = _with_merged_ids(orders, engine)
     orders = _with_folded_emails(orders, engine)
     orders = _with_split_ids(orders, engine)
+    orders = dataclasses.replace(orders, notices=cleaning_order(orders.notices, orders.columns))  # as pandas says them
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else check_window(window_days, code)
     calendar = report_calendar(calendar, orders.notices)

@@ -1081,3 +1081,20 @@ def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(en
     (tmp_path / "again").mkdir()
     run = _in_batches(again, engine, 2, tmp_path / "again", request)[engine]
     assert [n.values["count"] for n in run.orders.notices if n.code == "order_ids_split"] == [1]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+def test_the_notes_come_in_the_pandas_order_in_every_engine(engine, tmp_path, request):
+    """The messy export's notes on the Data issues sheet: pandas said the currency marks,
+    the merged ids, the date order, Jalali dates, the possible duplicates, the refunds, the
+    digits; DuckDB and Spark put the merged ids and the date order first and the possible
+    duplicates last. Now the pandas order on every engine."""
+    runs = _in_batches(messy_export(), engine, 300, tmp_path, request)
+
+    def notes(run):
+        return [(n.code, n.values.get("column")) for n in run.orders.notices if n.code != "order_ids_split"]
+
+    assert [code for code, _ in notes(runs["pandas"])] == [
+        "currency_removed", "customer_ids_merged", "date_order", "date_jalali", "possible_duplicates",
+        "negative_orders", "digits"]
+    assert notes(runs[engine]) == notes(runs["pandas"])
