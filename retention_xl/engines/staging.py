@@ -448,8 +448,9 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         ids = frame[cols.order_id].dropna().drop_duplicates()
         if ids.dtype.kind in "iu":  # written by Arrow, as str() writes them, with no Python string per id
             id_text = pa.array(ids).cast(pa.string())
-        else:  # 17 and 17.0, 1003 and ۱۰۰۳ are one id
-            id_text = pa.array(pd.unique(id_texts(ids)), type=pa.string())
+        else:  # 17 and 17.0, 1003 and ۱۰۰۳ are one id; a blank or "N/A" cell is none (the cleaning's rule)
+            distinct = ColumnValues.of(ids.reset_index(drop=True))
+            id_text = pa.array(pd.unique(id_texts(distinct.uniques[~distinct.null])), type=pa.string())
         ids_path = path.replace("orders-", "ids-")
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
