@@ -68,6 +68,8 @@ def notice_text(notice: Notice, lang: str, door: str = "python", calendar: str =
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
+    if code == "date_time_zone":  # the zones the times were read in, as the source gave them
+        values["zones"] = label(lang, "list.join").join(values.get("zones", ()))
     if code in ("currency_removed", "currencies_mixed"):
         values["marks"] = label(lang, "list.join").join(values["marks"])
     if code in ("statuses_excluded", "statuses_kept"):  # each status with its orders; those not named, counted

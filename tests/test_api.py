@@ -367,7 +367,7 @@ def test_arrow_zoned_timestamps_keep_their_local_time_as_pandas_zoned_ones_do():
             orders = rx.read_orders(frame)
         assert orders.frame.sort_values("row")["date"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
             "2023-12-31 23:30", "2024-01-01 00:30", "2024-01-31 23:00"]
-        assert [n.code for n in orders.notices] == ["date_time_zone"]
+        assert [(n.code, n.values["zones"]) for n in orders.notices] == [("date_time_zone", ("Europe/Paris",))]
         revenue = rx.cohort_table(frame, show="revenue")
         assert revenue.index.tolist() == ["2023-12", "2024-01"] and revenue["P0"].tolist() == [10.0, 30.0]
         assert revenue.loc["2023-12", "P1"] == 20.0

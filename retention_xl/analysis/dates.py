@@ -204,8 +204,9 @@ def parse_dates(
 def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
     arrow_zone = getattr(getattr(values.dtype, "pyarrow_dtype", None), "tz", None)  # dtype_backend="pyarrow"
     if isinstance(values.dtype, pd.DatetimeTZDtype) or arrow_zone:
+        zone = str(arrow_zone or values.dt.tz)
         values = values.dt.tz_localize(None)  # the local time, as the export wrote it, not UTC
-        reading.notices.append(Notice("date_time_zone", column=column))
+        reading.notices.append(Notice("date_time_zone", column=column, zones=(zone,)))
     elif values.dtype == object:
         values = pd.Series(pd.to_datetime(values, errors="coerce"))
     stamps = values.to_numpy()  # in the column's own unit: year 1500 overflows nanoseconds
@@ -225,7 +226,8 @@ def _read_datetime_objects(values: pd.Series, reading: DateReading, idx: np.ndar
     plain = [v.replace(tzinfo=None) if z else v for v, z in zip(values, zoned)]
     stamps = pd.Series(pd.to_datetime(plain, errors="coerce"))
     if zoned.any():
-        reading.notices.append(Notice("date_time_zone", column=column))
+        zones = tuple(dict.fromkeys(str(v.tzinfo) for v, z in zip(values, zoned) if z))
+        reading.notices.append(Notice("date_time_zone", column=column, zones=zones))
     unread = stamps.isna().to_numpy()
     _read_datetimes(stamps, reading, idx, column)
     reading.problem[idx[unread]] = "not_a_date"  # a date pandas cannot hold

@@ -134,7 +134,7 @@ LABELS = {
     "problem.dash_zero": "شرطة قُرئت 0 (تنسيق المحاسبة في Excel)",
     "problem.number_as_text": "رقم مخزّن كنص",
     # ما تقرر أثناء قراءة البيانات
-    "notice.date_time_zone": "تواريخ '{column}' تحمل منطقة زمنية؛ احتُفظ بأوقاتها المحلية.",
+    "notice.date_time_zone": "تواريخ '{column}' تحمل منطقة زمنية ({zones})؛ احتُفظ بأوقاتها المحلية فيها.",
     "notice.date_serials": "تواريخ '{column}' كانت أرقامًا تسلسلية في Excel (عدد القيم {count:,}، مثل {serial} = {gregorian}).",
     "notice.date_order.chosen": "قُرئت تواريخ '{column}' بترتيب {order} كما طُلب.",
     "notice.date_order.default": "قُرئت تواريخ '{column}' بترتيب {order}: لا تحسم أيٌّ من القيم الـ{total:,} الأمر (اليوم والشهر لا يتجاوزان 12 في كل مكان)؛ هذا هو الافتراضي. إن كانت {other_order} فاختر ترتيب التاريخ.",

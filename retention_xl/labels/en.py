@@ -138,7 +138,7 @@ LABELS = {
     "problem.dash_zero": "dash read as 0 (Excel's accounting format)",
     "problem.number_as_text": "number stored as text",
     # decisions taken while reading the data (notices)
-    "notice.date_time_zone": "Dates in '{column}' carried a time zone; their local times were kept.",
+    "notice.date_time_zone": "Dates in '{column}' carried a time zone ({zones}); their local times in it were kept.",
     "notice.date_serials": "Dates in '{column}' were Excel serial numbers ({count:,} values, e.g. {serial} = {gregorian}).",
     "notice.date_order.chosen": "Dates in '{column}' read as {order} as requested.",
     "notice.date_order.default": "Dates in '{column}' read as {order}: none of the {total:,} values settles it (day and month are 12 or below everywhere); this is the default. If they are {other_order}, choose the date order.",

@@ -370,36 +370,53 @@ class Dataset:
         frame = self.spark.sql(self.select()) if self.query else self.spark.table(self.table)
         if len(set(frame.columns)) < len(frame.columns):  # a join's repeated names, numbered apart
             frame = frame.toDF(*unique_headers(frame.columns))
-        frame = _wall_times(frame)
+        frame, zone = _wall_times(frame)
         if columns is not None:  # Spark quotes names with backticks
             frame = frame.select(*["`" + c.replace("`", "``") + "`" for c in columns])
+        zoned = set(zone) & set(frame.columns)
         schema = None
         buffer: list = []
         for row in frame.toLocalIterator(prefetchPartitions=True):
             buffer.append(tuple(row))
             schema = schema or frame.columns
             if len(buffer) == rows:
-                yield _batch_of_rows(buffer, schema)
+                yield _in_zone(_batch_of_rows(buffer, schema), zoned, zone)
                 buffer = []
         if buffer:
-            yield _batch_of_rows(buffer, schema)
+            yield _in_zone(_batch_of_rows(buffer, schema), zoned, zone)
 
 
 def _wall_times(frame):
     """A Spark frame whose timestamps are the times its session shows (its time zone's),
     as timestamps without a zone: pyspark's rows give a zoned timestamp in the time zone
     of the machine instead (2024-01-31 23:00 in a UTC session came as 2024-02-01 02:30 on
-    a machine set to Tehran time, an order moved to another month)."""
+    a machine set to Tehran time, an order moved to another month). Also the names of
+    those columns, each with the session's time zone, for :func:`_in_zone`."""
     from pyspark.sql.types import TimestampType
 
     zoned = {f.name for f in frame.schema.fields if isinstance(f.dataType, TimestampType)}
     if not zoned:
-        return frame
+        return frame, {}
     def column(name: str):  # quoted: a name with a dot is not a field of a structure
         return frame["`" + name.replace("`", "``") + "`"]
 
-    return frame.select(*[column(name).cast("timestamp_ntz").alias(name) if name in zoned else column(name)
-                          for name in frame.columns])
+    session_zone = frame.sparkSession.conf.get("spark.sql.session.timeZone")
+    return (frame.select(*[column(name).cast("timestamp_ntz").alias(name) if name in zoned else column(name)
+                           for name in frame.columns]), dict.fromkeys(zoned, session_zone))
+
+
+def _in_zone(batch: pa.RecordBatch, names: set, zone: dict) -> pa.RecordBatch:
+    """``batch`` with the session's wall times of the columns ``names`` marked with the
+    session's time zone again: a zoned timestamp of a Spark table is read, and named on the
+    report, in the session's zone as a database's is in its session's (PostgreSQL, DuckDB)."""
+    if not names:
+        return batch
+    arrays = []
+    for name, array in zip(batch.schema.names, batch.columns):
+        if name in names and pa.types.is_timestamp(array.type) and array.type.tz is None:
+            array = pc.assume_timezone(array, zone[name], ambiguous="earliest", nonexistent="earliest")
+        arrays.append(array)
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
 #: the name of the empty last cell of rows that end with a delimiter the header lacks

@@ -414,7 +414,7 @@ def test_datetime64_column_and_time_zones():
     aware = pd.Series(pd.to_datetime(["2023-01-01 10:00"]).tz_localize("Asia/Tehran"))
     r = parse_dates(aware, column="When")
     assert r.values[0] == day("2023-01-01T10:00")
-    assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
+    assert words(r.notices) == ["Dates in 'When' carried a time zone (Asia/Tehran); their local times in it were kept."]
 
 
 def test_lunar_hijri_dates_of_saudi_systems():
@@ -461,7 +461,7 @@ def test_datetimes_in_several_zones_keep_their_local_times():
     assert [str(v) for v in r.values] == ["2024-01-05T10:00:00.000000000", "2024-02-05T23:30:00.000000000",
                                           "2024-03-05T00:00:00.000000000"]
     assert list(r.problem) == [None, None, None]
-    assert words(r.notices) == ["Dates in 'When' carried a time zone; their local times were kept."]
+    assert words(r.notices) == ["Dates in 'When' carried a time zone (UTC, UTC+03:30); their local times in it were kept."]
 
 
 def test_out_of_range_datetime():

@@ -4,6 +4,7 @@ report the same numbers as the table read whole, and names itself in the report.
 
 import sqlite3
 
+import openpyxl
 import pandas as pd
 import pytest
 from services import POSTGRES_URL, postgres_or_skip, spark_or_skip
@@ -555,7 +556,10 @@ def test_a_spark_timestamp_is_read_as_the_session_shows_it_whatever_the_machines
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert [str(v) for v in batch.column("Order Date").to_pylist()] == ["2024-01-31 23:00:00", "2024-03-01 00:30:00"]
+    stamps = batch.column("Order Date")
+    assert [str(v.replace(tzinfo=None)) for v in stamps.to_pylist()] == ["2024-01-31 23:00:00", "2024-03-01 00:30:00"]
+    # marked with the session's zone, which the report names, as a database's session zone
+    assert stamps.type.tz == spark.conf.get("spark.sql.session.timeZone")
 
 
 def test_bigint_customer_ids_with_an_empty_cell_stay_apart_on_every_engine(tmp_path):
@@ -628,3 +632,31 @@ def test_postgresql_numeric_amounts_read_as_their_csv_export_does(tmp_path):
                            table="rx_numeric_amounts", batch_rows=150).analysis
         pd.testing.assert_frame_equal(csv.customers, db.customers, check_exact=True)
         assert csv.headline["revenue"] == db.headline["revenue"]
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+@pytest.mark.services
+def test_postgresql_timestamptz_is_read_in_the_sessions_zone_and_the_report_names_it(tmp_path):
+    """timestamptz is an instant: psycopg gives it in the session's time zone (the server's
+    TimeZone setting, or the client's PGTZ / options=-c TimeZone=...), as psql shows it and
+    COPY ... TO writes it. The report kept those local times and said only 'carried a time
+    zone', so an order at 00:10 Tehran time on 1 February was a January order on a UTC server
+    with nothing saying why; now the notice names the zone the times were read in."""
+    con = postgres_or_skip()
+    with con:
+        con.execute("DROP TABLE IF EXISTS rx_zoned_orders")
+        con.execute('CREATE TABLE rx_zoned_orders ("Customer" text, "Date" timestamptz, "Total" numeric(12, 2))')
+        con.execute("INSERT INTO rx_zoned_orders VALUES ('a', '2024-01-10 12:00+03:30', 10), "
+                    "('a', '2024-02-01 00:10+03:30', 5), ('b', '2024-02-20 12:00+03:30', 7)")
+    tehran = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DAsia/Tehran"
+    for url, zone, months in ((POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DUTC",
+                               "UTC", ["2024-01", "2024-01", "2024-02"]),
+                              (tehran, "Asia/Tehran", ["2024-01", "2024-02", "2024-02"])):
+        for engine in ("pandas", "duckdb"):
+            run = report_source(url, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
+                                table="rx_zoned_orders", force=True)
+            notice = [n.values for n in run.orders.notices if n.code == "date_time_zone"]
+            assert notice == [{"column": "Date", "zones": (zone,)}], (engine, zone)
+            assert run.analysis.kpis["orders"].tolist() == [months.count(m) for m in sorted(set(months))], (engine, zone)
+            ws = openpyxl.load_workbook(tmp_path / f"{engine}.xlsx")["Data issues"]
+            assert any(f"time zone ({zone})" in str(c.value) for row in ws.iter_rows() for c in row), (engine, zone)
