@@ -34,6 +34,8 @@ __all__ = ["DateParts"]
 # the time after a space, "t", a comma (Latin or Arabic), a dash or the word for "at (hour)"
 _TIME = (
     r"(?:(?:[ t,،\-]|ساعت|الساعة)+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    # an offset of whole hours after a time, as PostgreSQL writes a timestamptz: 22:30:00+00, 09:15-05
+    r"(?:[+-]\d{2})?"
     r"\s*(?P<ampm>a\.?m\.?|p\.?m\.?|ق\.?ظ|ب\.?ظ|ص|م|صباحاً?|صباحًا|مساءً?|مساءا|قبل ?از ?ظهر|بعد ?از ?ظهر)?)?"
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?"
 )

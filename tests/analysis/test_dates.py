@@ -574,3 +574,15 @@ def test_a_24_hour_clock_with_its_am_pm_mark_reads_as_the_hour_it_gives():
     assert pd.Series(r.values).dt.strftime("%Y-%m-%d %H:%M:%S").tolist()[:3] == [
         "2024-03-15 15:22:10", "2024-03-15 15:22:10", "2024-01-05 00:30:00"]
     assert r.problem.tolist() == [None, None, None, "invalid_date", "invalid_date"]  # 13 AM, 0 PM contradict
+
+
+def test_a_timestamp_with_a_whole_hour_offset_as_postgresql_writes_it_is_a_date():
+    """A CSV exported from PostgreSQL (COPY, psql's \\copy) writes a timestamptz as
+    '2024-01-31 22:30:00+00' or '... 09:15:00-05': an offset of whole hours in two digits.
+    Every such row was 'not a date' and skipped; now read at the local time written, as
+    '+03:30' and '+0000' already were."""
+    r = parse_dates(pd.Series(["2024-01-31 22:30:00+00", "2024-02-01 09:15:00-05", "2024-02-01 00:10:00+03:30",
+                               "2024-03-01 08:00:00.25+00", "2024-01-31-05"]))
+    assert [str(v) for v in r.values] == ["2024-01-31T22:30:00.000000000", "2024-02-01T09:15:00.000000000",
+                                          "2024-02-01T00:10:00.000000000", "2024-03-01T08:00:00.000000000", "NaT"]
+    assert r.problem.tolist() == [None, None, None, None, "not_a_date"]

@@ -660,3 +660,15 @@ def test_postgresql_timestamptz_is_read_in_the_sessions_zone_and_the_report_name
             assert run.analysis.kpis["orders"].tolist() == [months.count(m) for m in sorted(set(months))], (engine, zone)
             ws = openpyxl.load_workbook(tmp_path / f"{engine}.xlsx")["Data issues"]
             assert any(f"time zone ({zone})" in str(c.value) for row in ws.iter_rows() for c in row), (engine, zone)
+        # the CSV the same session exports (COPY writes '2024-02-01 00:10:00+03:30', '... 20:40:00+00') has
+        # the same months: its rows with a whole-hour offset were 'not a date' and skipped
+        import psycopg
+
+        export = tmp_path / f"export-{zone.replace('/', '-')}.csv"
+        with psycopg.connect(url) as session, session.cursor() as cur, export.open("wb") as f:
+            with cur.copy('COPY rx_zoned_orders TO STDOUT WITH (FORMAT csv, HEADER)') as copy:
+                for data in copy:
+                    f.write(data)
+        csv = report_source(export, tmp_path / "csv.xlsx", ReportOptions(engine="pandas"), force=True)
+        assert csv.analysis.kpis["orders"].tolist() == run.analysis.kpis["orders"].tolist(), zone
+        assert not len(csv.orders.issues), zone
