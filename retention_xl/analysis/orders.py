@@ -592,6 +592,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
             cols.customer: _same_codes(cust.codes, ids_u.to_numpy(dtype=object), ~cust.blank & ~cust.null)}
     for name, reading in (la.readings or {}).items():
         same[name] = _same_codes(data[name].codes, reading.values, reading.problem == None)  # noqa: E711
+    if ocol is not None:  # 1003 and ۱۰۰۳: one order id, as the orders are grouped
+        same[cols.order_id] = id_codes(ocol)
     dup_notice = _identical_rows(raw, data, others, row_live_used, rows, issues,
                                  ocol is not None and level in ("order", "row"), line_value if level != "order" else None,
                                  same)

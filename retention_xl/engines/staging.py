@@ -91,7 +91,7 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import NumberReading, decide_comma, digit_script
+from retention_xl.analysis.numerals import NumberReading, clean_text, decide_comma, digit_script
 from retention_xl.analysis.orders import (
     Orders,
     SliceDecisions,
@@ -738,7 +738,7 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
     frame = cleaned.frame
     t = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
     positions = frame["row"].to_numpy(dtype=np.int64) - first_row
-    key = row_hashes(raw.iloc[positions])
+    key = row_hashes(_as_compared(raw.iloc[positions], cleaned.columns))
     customer = _arrow_text(frame["customer"])
     if spelling is not None and spelling.rekeyed().any():
         written = raw[cleaned.columns.customer].iloc[positions].map(str).to_numpy(dtype=object)
@@ -754,6 +754,30 @@ def _staged_table(cleaned: Orders, raw: pd.DataFrame, first_row: int, spelling: 
         "key": pa.array(key.view(np.int64)),
         "plain": plain,
     }, schema=STAGED_SCHEMA)
+
+
+def _as_compared(rows: pd.DataFrame, cols) -> pd.DataFrame:
+    """``rows`` as the cleaning compares rows for duplicates: the customer and the date left
+    out (the engine compares the clean customer and time beside the hash), the order id as
+    :func:`~retention_xl.analysis.column_values.id_texts` and the amount cells with their
+    digits 0-9 (``1003`` and ``۱۰۰۳``, ``10`` and ``۱۰`` alike); the other columns as they are.
+
+    >>> from retention_xl.analysis.columns import ColumnMap
+    >>> rows = pd.DataFrame({"id": ["1003", "۱۰۰۳"], "c": ["C1", "C۱"], "a": ["10", "١٠"], "note": ["x", "x"]})
+    >>> _as_compared(rows, ColumnMap(customer="c", date="d", amount="a", order_id="id")).to_dict("list")
+    {'id': ['1003', '1003'], 'a': ['10', '10'], 'note': ['x', 'x']}
+    """
+    names = [str(c) for c in rows.columns]
+    keep = [i for i, name in enumerate(names) if name not in (cols.customer, cols.date)]
+    out = rows.iloc[:, keep].copy()
+    out.columns = [names[i] for i in keep]
+    if cols.order_id in out.columns and out[cols.order_id].dtype.kind not in "iufmM":
+        out[cols.order_id] = id_texts(out[cols.order_id])
+    for name in (cols.amount, cols.quantity, cols.unit_price):
+        if name in out.columns and (out[name].dtype == object or out[name].dtype == "str"):
+            text = out[name].map(lambda v: v if isinstance(v, str) else None)
+            out[name] = out[name].where(text.isna(), clean_text(text.fillna("")))
+    return out
 
 
 def _arrow_text(column: pd.Series) -> pa.Array:

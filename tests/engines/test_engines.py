@@ -1111,3 +1111,23 @@ def test_blank_rows_in_several_batches_are_no_order_id_found_again(tmp_path, req
     runs = _in_batches(frame, "duckdb", 3, tmp_path, request)
     assert [n.code for n in runs["duckdb"].orders.notices] == [n.code for n in runs["pandas"].orders.notices]
     assert not [n for n in runs["duckdb"].orders.notices if n.code == "order_ids_split"]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+def test_a_row_repeated_in_other_digits_is_a_possible_duplicate_in_every_engine(engine, tmp_path, request):
+    """Order 1003's line written again with its id in Persian digits ('۱۰۰۳') was listed by no
+    engine, though the same line with '1003' is; and C1's order repeated three rows on as
+    'C۱' was listed by pandas (row 4 repeats row 1) and not by DuckDB or Spark, which
+    compared the rows of different batches as written. Now both, everywhere."""
+    lines = pd.DataFrame({"Order ID": ["1003", "۱۰۰۳", "1004"], "Customer": ["a", "a", "b"],
+                          "Date": ["2024-01-05", "2024-01-05", "2024-02-01"], "Product": ["w", "w", "w"],
+                          "Amount": ["10", "10", "5"]})
+    orders = pd.DataFrame({"Customer": ["C1", "b", "c", "C۱", "d", "e"],
+                           "Date": ["2024-01-05", "2024-01-06", "2024-01-07", "2024-01-05", "2024-01-08", "2024-01-09"],
+                           "Amount": ["10", "5", "6", "۱۰", "7", "8"]})
+    for name, frame, expected in (("lines", lines, [[2, "1"]]), ("orders", orders, [[4, "1"]])):
+        (tmp_path / name).mkdir()
+        runs = _in_batches(frame, engine, 3, tmp_path / name, request)
+        for run_name, run in runs.items():
+            found = run.orders.issues[run.orders.issues["problem"] == "possible_duplicate"]
+            assert found[["row", "detail"]].values.tolist() == expected, (name, run_name)
