@@ -665,10 +665,10 @@ def test_postgresql_timestamptz_is_read_in_the_sessions_zone_and_the_report_name
         import psycopg
 
         export = tmp_path / f"export-{zone.replace('/', '-')}.csv"
-        with psycopg.connect(url) as session, session.cursor() as cur, export.open("wb") as f:
-            with cur.copy('COPY rx_zoned_orders TO STDOUT WITH (FORMAT csv, HEADER)') as copy:
-                for data in copy:
-                    f.write(data)
+        with psycopg.connect(url) as session, session.cursor() as cur, export.open("wb") as f, \
+                cur.copy("COPY rx_zoned_orders TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for data in copy:
+                f.write(data)
         csv = report_source(export, tmp_path / "csv.xlsx", ReportOptions(engine="pandas"), force=True)
         assert csv.analysis.kpis["orders"].tolist() == run.analysis.kpis["orders"].tolist(), zone
         assert not len(csv.orders.issues), zone
