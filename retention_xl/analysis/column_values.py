@@ -449,6 +449,10 @@ def id_texts(values: pd.Series) -> np.ndarray:
     return out
 
 
+#: text :func:`id_texts` would change: non-ASCII characters, runs of spaces, spaces at an end
+_UNCLEAN_ID = "[^\x00-\x7f]|  |[\t\r\n]|^ | $"
+
+
 def id_codes(col: ColumnValues) -> np.ndarray:
     """Each row's code, one for every spelling of an id (:func:`id_texts`: ``1003`` and
     ``"1003"``, as a pasted sheet mixes them; ``"١٠٠٣"`` and ``"۱۰۰۳"``, as Arabic and
@@ -456,11 +460,15 @@ def id_codes(col: ColumnValues) -> np.ndarray:
 
     >>> id_codes(ColumnValues.of(pd.Series([1003.0, "1003", "#7", None, 1003, "١٠٠٣", "۱۰۰۳"], dtype=object))).tolist()
     [0, 0, 1, -1, 0, 0, 0]
+    >>> id_codes(ColumnValues.of(pd.Series(["#7", "1003", "۱۰۰۳", "A1", "a1"], dtype="str"))).tolist()
+    [0, 1, 1, 2, 3]
     """
     codes = np.where(col.missing_rows(), -1, col.codes)
     u = col.uniques
     if len(u) < 2 or u.dtype.kind in "iufmMb":  # numbers or dates: the codes already tell them apart
         return codes
+    if u.dtype == "str" and not pd.Series(u).str.contains(_UNCLEAN_ID, regex=True).fillna(False).any():
+        return codes  # text only, plain ASCII, no spaces to trim: each spelling is its own id (fast)
     merged = pd.factorize(pd.Series(id_texts(u), dtype=object))[0]
     if (merged == np.arange(len(u))).all():
         return codes
