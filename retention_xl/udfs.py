@@ -43,24 +43,24 @@ from retention_xl.excel.formula_language import formula_language
 from retention_xl.labels import labels_for
 
 __all__ = [
-    "CRR",
+    "AOV",
+    "CES",
     "CHURN",
     "CHURN_COST",
-    "REPEAT_RATE",
     "CLV",
     "CLV_DISCOUNTED",
+    "CLV_PREDICT",
+    "COHORT",
+    "CONTACT_PLAN",
+    "CRR",
+    "CSAT",
     "LIFESPAN",
     "NPS",
     "NPS_MOE",
-    "CSAT",
-    "CES",
-    "AOV",
     "PURCHASE_FREQUENCY",
-    "COHORT",
-    "CLV_PREDICT",
     "P_ALIVE",
+    "REPEAT_RATE",
     "SBG_RETENTION",
-    "CONTACT_PLAN",
 ]
 
 CATEGORY = "Retention"
@@ -85,7 +85,7 @@ def _count_or_range(x: Any, name: str) -> np.ndarray:
 @xw.arg("end_customers", err_to_str=True, doc="Customers at the end of the period (E).")
 @xw.arg("new_customers", err_to_str=True, doc="New customers won during the period (N).")
 @excel_formula
-def CRR(start_customers, end_customers, new_customers):  # noqa: N802
+def CRR(start_customers, end_customers, new_customers):
     """Customer retention rate (E-N)/S as a fraction. Example: =CRR(10,8,0) gives 0.8 (80%)."""
     return metrics.crr(number(start_customers, "start_customers"), number(end_customers, "end_customers"),
                        number(new_customers, "new_customers"))
@@ -95,7 +95,7 @@ def CRR(start_customers, end_customers, new_customers):  # noqa: N802
 @xw.arg("lost", err_to_str=True, doc="Customers lost in the period: a number or a range of numbers (summed).")
 @xw.arg("start", err_to_str=True, doc="Customers at the start of the period.")
 @excel_formula
-def CHURN(lost, start):  # noqa: N802
+def CHURN(lost, start):
     """Churn rate lost/start as a fraction. Example: =CHURN(5,150) gives 0.0333 (3.33%)."""
     return metrics.churn(_count_or_range(lost, "lost"), number(start, "start"))
 
@@ -104,7 +104,7 @@ def CHURN(lost, start):  # noqa: N802
 @xw.arg("lost", err_to_str=True, doc="Customers lost: a number or a range of numbers (summed).")
 @xw.arg("value_per_customer", err_to_str=True, doc="Revenue or profit one customer brings.")
 @excel_formula
-def CHURN_COST(lost, value_per_customer):  # noqa: N802
+def CHURN_COST(lost, value_per_customer):
     """Revenue or profit lost with churned customers. Example: =CHURN_COST(15,30000) gives 450000."""
     return metrics.churn_cost(
         _count_or_range(lost, "lost"), number(value_per_customer, "value_per_customer")
@@ -118,7 +118,7 @@ def CHURN_COST(lost, value_per_customer):  # noqa: N802
 @xw.arg("amounts", err_to_str=True, doc="With a range of ids: the order amounts, same length (optional); "
         "a row with a negative amount (a refund) or none is no order.")
 @excel_formula
-def REPEAT_RATE(repeat, customers=None, amounts=None):  # noqa: N802
+def REPEAT_RATE(repeat, customers=None, amounts=None):
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
     if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
         if amounts is None and _is_count(repeat):
@@ -199,7 +199,7 @@ def _no_booleans(cells: list) -> list:
 @xw.arg("margin", err_to_str=True, doc="Profit margin as a fraction (default 1: revenue).")
 @xw.arg("acquisition_cost", err_to_str=True, doc="Cost of winning the customer (default 0).")
 @excel_formula
-def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition_cost=None):  # noqa: N802
+def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition_cost=None):
     """Simple lifetime value AOV*purchases*periods*margin-cost. Example: =CLV(50,4,3,0.3,40) gives 140."""
     return metrics.clv(
         number(avg_order_value, "avg_order_value"),
@@ -216,7 +216,7 @@ def CLV(avg_order_value, purchases_per_period, periods, margin=None, acquisition
 @xw.arg("discount", err_to_str=True, doc="Discount rate per period as a fraction (e.g. 0.1).")
 @xw.arg("periods", err_to_str=True, doc="Number of periods; leave out for an unlimited horizon.")
 @excel_formula
-def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
+def CLV_DISCOUNTED(margin, retention, discount, periods=None):
     """Lifetime value: sum of m*r^t/(1+d)^t, t=0..T-1, or m(1+d)/(1+d-r) with no T. =CLV_DISCOUNTED(100,0.8,0.1) gives 366.67."""
     return metrics.clv_discounted(
         number(margin, "margin"),
@@ -229,7 +229,7 @@ def CLV_DISCOUNTED(margin, retention, discount, periods=None):  # noqa: N802
 @xw.func(category=CATEGORY)
 @xw.arg("churn_rate", err_to_str=True, doc="Churn rate per period as a fraction.")
 @excel_formula
-def LIFESPAN(churn_rate):  # noqa: N802
+def LIFESPAN(churn_rate):
     """Expected customer lifespan in periods, 1/churn_rate. Example: =LIFESPAN(0.25) gives 4."""
     return metrics.lifespan(number(churn_rate, "churn_rate"))
 
@@ -237,7 +237,7 @@ def LIFESPAN(churn_rate):  # noqa: N802
 @xw.func(category=CATEGORY)
 @xw.arg("scores", err_to_str=True, doc="Range of 0-10 answers; blanks and text are ignored.")
 @excel_formula
-def NPS(scores):  # noqa: N802
+def NPS(scores):
     """Net Promoter Score in points (-100..100): % of 9-10 minus % of 0-6 answers."""
     return metrics.nps(numbers(scores, "scores"))
 
@@ -246,7 +246,7 @@ def NPS(scores):  # noqa: N802
 @xw.arg("scores", err_to_str=True, doc="Range of 0-10 answers; blanks and text are ignored.")
 @xw.arg("confidence", err_to_str=True, doc="Confidence level (default 0.95).")
 @excel_formula
-def NPS_MOE(scores, confidence=None):  # noqa: N802
+def NPS_MOE(scores, confidence=None):
     """Margin of error of the NPS in points, e.g. 8.5 means NPS plus or minus 8.5 at 95% confidence; needs two answers or more."""
     return metrics.nps_moe(
         numbers(scores, "scores"), optional_number(confidence, "confidence", 0.95)
@@ -257,7 +257,7 @@ def NPS_MOE(scores, confidence=None):  # noqa: N802
 @xw.arg("scores", err_to_str=True, doc="Range of answers from 1 to scale_max; blanks and text are ignored.")
 @xw.arg("scale_max", err_to_str=True, doc="Highest answer on the scale (default 5).")
 @excel_formula
-def CSAT(scores, scale_max=None):  # noqa: N802
+def CSAT(scores, scale_max=None):
     """Customer satisfaction: share of answers in the top two boxes, as a fraction (4 and 5 on a 1-5 scale)."""
     return metrics.csat(numbers(scores, "scores"), whole_if_rounded(optional_number(scale_max, "scale_max", 5)))
 
@@ -265,7 +265,7 @@ def CSAT(scores, scale_max=None):  # noqa: N802
 @xw.func(category=CATEGORY)
 @xw.arg("scores", err_to_str=True, doc="Range of 1-7 answers to 'it was easy' (7 = very easy); blanks and text are ignored.")
 @excel_formula
-def CES(scores):  # noqa: N802
+def CES(scores):
     """Customer effort score: the mean of 1-7 answers to "it was easy to ..." (higher means less effort)."""
     return metrics.ces(numbers(scores, "scores"))
 
@@ -274,7 +274,7 @@ def CES(scores):  # noqa: N802
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts; blanks and text are ignored, "
         "and so are refunds (negative amounts): a refund is no order.")
 @excel_formula
-def AOV(amounts):  # noqa: N802
+def AOV(amounts):
     """Average order value: total of the order amounts divided by their number, refunds left out as in the report."""
     return metrics.aov(numbers(amounts, "amounts"))
 
@@ -283,7 +283,7 @@ def AOV(amounts):  # noqa: N802
 @xw.arg("orders", err_to_str=True, doc="Number of orders in the period.")
 @xw.arg("customers", err_to_str=True, doc="Number of distinct customers who ordered.")
 @excel_formula
-def PURCHASE_FREQUENCY(orders, customers):  # noqa: N802
+def PURCHASE_FREQUENCY(orders, customers):
     """Orders per customer, orders/customers. Example: =PURCHASE_FREQUENCY(300,120) gives 2.5."""
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
@@ -344,7 +344,7 @@ _SHOW = {"retention": "retention", "customers": "customers", "revenue": "revenue
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None,  # noqa: N802
+def COHORT(customer_ids, order_dates, period=None, show=None, amounts=None, order_ids=None,
            language=None):
     """Spills the cohort table: one row per cohort (period of first order), columns P0, P1... (periods since); Jalali dates give Jalali periods."""
     import pandas as pd
@@ -386,9 +386,8 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order
     """Per-customer predictions, the customers as the user's cells and whether the dates
     were Jalali; no model, no numbers: the reason as #NUM!."""
     from retention_xl.analysis.customers import customer_summary
-    from retention_xl.analysis.prediction import predict_customers
-
     from retention_xl.analysis.periods import report_calendar
+    from retention_xl.analysis.prediction import predict_customers
 
     orders, spellings, notices = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required)
     prediction = predict_customers(customer_summary(orders), orders=orders, **options)
@@ -409,7 +408,7 @@ def _predictions(customer_ids: Any, order_dates: Any, amounts: Any = None, order
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, intervals=None,  # noqa: N802
+def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, discount=None, intervals=None,
                 order_ids=None, language=None):
     """Spills per customer: P(alive), expected purchases and spend per order, predicted CLV over the horizon (Pareto/NBD or MBG/NBD and Gamma-Gamma models, fitted on the orders); optionally 90% intervals."""
     options = {
@@ -437,7 +436,7 @@ def CLV_PREDICT(customer_ids, order_dates, amounts, horizon=None, margin=None, d
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def P_ALIVE(customer_ids, order_dates, order_ids=None, language=None):  # noqa: N802
+def P_ALIVE(customer_ids, order_dates, order_ids=None, language=None):
     """Spills per customer the probability that the customer is still active (Pareto/NBD or MBG/NBD model fitted on the orders): it falls the longer a customer has not ordered, one-time buyers included."""
     p, typed, jalali = _predictions(customer_ids, order_dates, order_ids=order_ids)
     words = labels_for(formula_language(language, customer_ids, order_dates, order_ids, jalali=jalali))
@@ -453,7 +452,7 @@ MAX_PERIODS_AHEAD = 1000
 @xw.arg("periods_ahead", err_to_str=True, doc="Periods to project beyond the data (0 for the fitted periods only).")
 @xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def SBG_RETENTION(survivors, periods_ahead, language=None):  # noqa: N802
+def SBG_RETENTION(survivors, periods_ahead, language=None):
     """Spills per period the projected survivors and retention rate of a subscription cohort (shifted-beta-geometric model fitted on the survivor counts)."""
     from retention_xl.analysis.models.shifted_beta_geo import ShiftedBetaGeo
 
@@ -490,17 +489,16 @@ PLAN_COLUMNS = (
 @xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are one order.")
 @xw.arg("language", err_to_str=True, doc=LANGUAGE_DOC)
 @excel_formula
-def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None,  # noqa: N802
+def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None,
                  order_ids=None, language=None):
     """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first."""
     import pandas as pd
 
     from retention_xl.analysis.contacts import plan_contacts
     from retention_xl.analysis.overview import customer_table
+    from retention_xl.analysis.periods import report_calendar
     from retention_xl.analysis.segments import median_gaps
     from retention_xl.analysis.side_tables import clean_contact_log
-
-    from retention_xl.analysis.periods import report_calendar
 
     frame, spellings, notices = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
     words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids,

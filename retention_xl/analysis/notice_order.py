@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from retention_xl.analysis.columns import ColumnMap
 from retention_xl.analysis.notices import Notice
 
-__all__ = ["cleaning_order", "NOTICE_ORDER", "AMOUNT_NOTICES"]
+__all__ = ["AMOUNT_NOTICES", "NOTICE_ORDER", "cleaning_order"]
 
 #: what the cleaning says of each amount column, column by column (amount, or quantity and
 #: unit price, then the refund column): its decimal separator first, then its currency marks

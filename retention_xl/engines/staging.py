@@ -91,7 +91,12 @@ from retention_xl.analysis.dates import parse_dates
 from retention_xl.analysis.far_dates import far_days
 from retention_xl.analysis.issue_table import issue_frame
 from retention_xl.analysis.notices import Notice
-from retention_xl.analysis.numerals import NumberReading, clean_text, decide_comma, digit_script
+from retention_xl.analysis.numerals import (
+    NumberReading,
+    clean_text,
+    decide_comma,
+    digit_script,
+)
 from retention_xl.analysis.orders import (
     Orders,
     SliceDecisions,
@@ -113,8 +118,15 @@ from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
 from retention_xl.sources.datasets import BATCH_ROWS, Dataset, batch_frame
 
-__all__ = ["Staged", "stage_orders", "whole_orders", "STAGED_SCHEMA", "DISTINCT_DATES_LIMIT", "count_pairs",
-           "pairs_table"]
+__all__ = [
+    "DISTINCT_DATES_LIMIT",
+    "STAGED_SCHEMA",
+    "Staged",
+    "count_pairs",
+    "pairs_table",
+    "stage_orders",
+    "whole_orders",
+]
 
 DAY_NS = 86_400_000_000_000
 #: distinct date texts the first pass keeps; past it, the decision rests on those seen

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-
 from retention_xl.analysis.column_values import shown_ids
-from retention_xl.analysis.overview import Analysis
-from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
-from retention_xl.layout.blocks import Chart, Column, Figures, Sheet, Table, Text, widths
 from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS
+from retention_xl.analysis.overview import Analysis
 from retention_xl.analysis.prediction import Prediction
+from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
+from retention_xl.layout.blocks import (
+    Chart,
+    Column,
+    Figures,
+    Sheet,
+    Table,
+    Text,
+    widths,
+)
 
 __all__ = ["customer_columns", "segment_names", "segments_sheet"]
 
@@ -74,7 +81,7 @@ def _model_note(p: Prediction, lang: str) -> str:
 
 
 def segments_sheet(a: Analysis, lang: str) -> Sheet:
-    L = lambda k, **v: label(lang, k, **v)  # noqa: E731
+    L = lambda k, **v: label(lang, k, **v)
     names = labels_for(lang)
     horizon = a.prediction.horizon
     seg = a.segments.reset_index()
@@ -132,7 +139,7 @@ def customer_columns(lang: str, horizon: int) -> tuple[Column, ...]:
     >>> [c.header for c in customer_columns("fa", 12)][:3]
     ['مشتری', 'نخستین سفارش', 'آخرین سفارش']
     """
-    L = lambda k, **v: label(lang, k, **v)  # noqa: E731
+    L = lambda k, **v: label(lang, k, **v)
     return (
         Column("customer", L("col.customer"), "text", 16),
         Column("first_order", L("col.first_order"), "date", 12),

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import openpyxl
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
