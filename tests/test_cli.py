@@ -68,6 +68,7 @@ FIRST_SHEET = {"en": "Summary", "ar": "الملخص", "fa": "خلاصه"}
     ("اسم العميل,تاريخ الطلب,الإجمالي", "duckdb", "ar"),
     ("Customer,Date,Total", "pandas", "en"),
 ])
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_report_speaks_the_language_of_the_orders_headers_unless_told(tmp_path, header, engine, lang):
     # as the ribbon does: a Persian or Arabic export gives a Persian or Arabic report
     src = tmp_path / "orders.csv"
@@ -102,6 +103,7 @@ def _cells(path, sheet_index):
     return [row for row in ws.iter_rows(values_only=True) if any(v is not None for v in row)]
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
 def test_jalali_dates_give_jalali_cohorts_on_every_engine_unless_told(tmp_path, engine):
     src = tmp_path / "orders.csv"

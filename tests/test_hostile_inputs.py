@@ -155,6 +155,7 @@ def test_one_day_of_data(tmp_path):
     assert len(kpis) == 1 and kpis.iloc[0, 3] == 5  # one week, five new customers
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_dates_far_in_the_future_and_before_1900(tmp_path):
     src = tmp_path / "far.csv"
     src.write_text(HEADER + "a,2023-01-01,1\nb,2200-12-31,2\nc,1850-03-01,3\nd,1899-12-31,4\ne,2201-01-01,5\n")

@@ -163,6 +163,7 @@ def test_right_to_left_translated_report(tmp_path):
     ("fa", "fa.xlsx، برگه‌ی «سفارش‌ها»", "fa.xlsx، جدول «Orders» در برگه‌ی «سفارش‌ها»"),
     ("ar", "fa.xlsx، الورقة 'سفارش‌ها'", "fa.xlsx، الجدول 'Orders' في الورقة 'سفارش‌ها'"),
 ])
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_workbooks_sheet_is_named_in_the_reports_language(lang, sheet, table, tmp_path):
     # the subtitle of a report from an .xlsx said "fa.xlsx, sheet 'سفارش‌ها'" in English
     from openpyxl.worksheet.table import Table as ExcelTable
@@ -379,6 +380,7 @@ def _orders_with_a_mistyped_year(tmp_path):
            "به تاریخ 1924-03-05.",
      "تاریخ‌های دور از همه‌ی سفارش‌های دیگر (سالی که اشتباه نوشته شده؟)"),
 ])
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_an_order_dated_a_century_before_the_others_is_left_out_and_said(lang, notice, reason, tmp_path):
     from retention_xl.engines.run import report_source
     from retention_xl.options import ReportOptions

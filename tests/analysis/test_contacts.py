@@ -332,6 +332,7 @@ def test_invariants(rows):
                           st.floats(0, 1000), st.one_of(st.just(float("nan")), st.floats(0, 1))),
                 min_size=1, max_size=25),
        st.integers(1, 7))
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_plan_worked_out_a_slice_of_customers_at_a_time_is_the_same(rows, size):
     rows = [(f"c{i}", d, g if n > 1 and g else None, n if g else 1, v, pa) for i, (d, g, n, v, pa) in enumerate(rows)]
     options = {"contacts": log(("c0", "2024-05-20", "phone"), ("c2", "2024-03-01", "sms")),

@@ -290,6 +290,7 @@ def test_customers_past_the_limit_are_cut_the_same_way_and_written_beside(tmp_pa
     assert "duckdb-customers.parquet" in summary[1] and "300" not in summary[1].split("shows")[0]
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_the_full_customer_table_speaks_the_language_of_the_report(tmp_path, lang):
     # the Customers sheet keeps at most 4 of 20 customers; the table beside it has every customer,
@@ -362,6 +363,7 @@ def test_a_query_or_table_given_with_a_file_is_refused_not_ignored(tmp_path, fil
     assert caught.value.option == name and not (tmp_path / "r.xlsx").exists()
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_every_engine_reports_its_stages(tmp_path):
     frame = DATASETS["cdnow"]()
     frame.to_parquet(tmp_path / "cdnow.parquet")
@@ -391,6 +393,7 @@ def test_a_replaced_report_leaves_no_full_customer_table_of_the_report_it_replac
     assert (tmp_path / "pandas.xlsx").exists()
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_the_digits_notice_names_the_refund_column_in_every_engine(tmp_path):
     frame = pd.DataFrame({"العميل": ["أحمد", "سارة", "أحمد"], "التاريخ": ["٢٠٢٤/٠١/١٠", "٢٠٢٤/٠١/١٥", "٢٠٢٤/٠٣/٢٠"],
                           "المبلغ": ["١٢٠٠", "٣٠٠", "٧٥٠"], "المسترد": ["", "١٠٠", "٥٠"]})
@@ -400,6 +403,7 @@ def test_the_digits_notice_names_the_refund_column_in_every_engine(tmp_path):
             ("التاريخ", "المبلغ", "المسترد")], engine
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
     """Order 1004's two identical lines: the pandas report listed the second as a possible
     duplicate (kept, 200.00) and said so in a notice; DuckDB, looking for repeats among
@@ -726,6 +730,7 @@ def test_the_sql_half_of_any_orders_is_the_pandas_one(rows, window):
                                    check_names=False, check_dtype=False)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_guessed_date_order_names_the_same_example_in_every_engine(tmp_path):
     """Day and month 12 or below everywhere: the order is a guess, and its notice's example is
     the date on most rows (ties by text), not the first a slice happened to read: 05/06/2024
@@ -741,6 +746,7 @@ def test_a_guessed_date_order_names_the_same_example_in_every_engine(tmp_path):
                                        "total": n, "other": 0, "example": "05/06/2024", "read_as": "2024-06-05"}, engine
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_the_notices_examples_are_the_datas_in_every_engine(tmp_path):
     """Serial dates and e-mails written in two cases, cleaned by DuckDB in three slices: the
     notices count over the whole table and show the same example from the data as pandas'
@@ -988,6 +994,7 @@ def test_notices_of_batches_say_what_the_whole_table_says(make, tmp_path):
     assert_same_analysis(reference.analysis, run.analysis)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted_as_merged(tmp_path):
     """Customer 42 is written '42' on a pending order (left out) and '۴۲' on a paid one in a
     later batch: one id written two ways, counted by every engine, whatever the batch."""
@@ -1005,6 +1012,7 @@ def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted
         assert [n.values["count"] for n in run.orders.notices if n.code == "customer_ids_merged"] == [1], batch
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_statuses_of_equal_counts_are_named_in_the_same_order_by_every_engine(tmp_path):
     """Statuses with as many orders each are named in the order their first counted order
     comes in the table: the cancelled order on row 2 has no customer (not counted), so
@@ -1022,6 +1030,7 @@ def test_statuses_of_equal_counts_are_named_in_the_same_order_by_every_engine(tm
         assert notice.values["statuses"] == (("pending", 1), ("refunded", 1), ("cancelled", 1)), (engine, batch)
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_identical_lines_of_one_order_are_listed_as_possible_duplicates_by_every_engine(tmp_path):
     """Order #1's two identical lines are added up (the order's lines carry different
     dates elsewhere in the table, so lines are kept) and the second is listed as a possible
@@ -1039,6 +1048,7 @@ def test_identical_lines_of_one_order_are_listed_as_possible_duplicates_by_every
         assert_same_analysis(reference.analysis, run.analysis)
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_an_order_with_more_lines_than_a_batch_is_cleaned_whole(tmp_path):
     """WooCommerce's export repeats the order on each line; with batches of one row, every
     batch was one line of an order and was cleaned alone: 3 orders for Ann where there are 2.
@@ -1061,6 +1071,7 @@ def test_a_table_of_refunds_only_is_refused_with_the_same_words_by_every_engine(
         assert str(caught.value) == "no orders to compute period KPIs from (every row is a refund)", engine
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
 def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(engine, tmp_path, request):
     """'1003', '١٠٠٣' and '۱۰۰۳' (one id typed on three keyboards) were three orders of 10,
@@ -1083,6 +1094,7 @@ def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(en
     assert [n.values["count"] for n in run.orders.notices if n.code == "order_ids_split"] == [1]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
 def test_the_notes_come_in_the_pandas_order_in_every_engine(engine, tmp_path, request):
     """The messy export's notes on the Data issues sheet: pandas said the currency marks,
@@ -1100,6 +1112,7 @@ def test_the_notes_come_in_the_pandas_order_in_every_engine(engine, tmp_path, re
     assert notes(runs[engine]) == notes(runs["pandas"])
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_blank_rows_in_several_batches_are_no_order_id_found_again(tmp_path, request):
     """A text export with a blank row in two batches: DuckDB said '1 order id ... was found
     again in rows far from its first lines' (the empty id), pandas nothing; now neither."""
@@ -1113,6 +1126,7 @@ def test_blank_rows_in_several_batches_are_no_order_id_found_again(tmp_path, req
     assert not [n for n in runs["duckdb"].orders.notices if n.code == "order_ids_split"]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
 def test_a_row_repeated_in_other_digits_is_a_possible_duplicate_in_every_engine(engine, tmp_path, request):
     """Order 1003's line written again with its id in Persian digits ('۱۰۰۳') was listed by no

@@ -259,6 +259,7 @@ def test_orders_from_an_excel_table_named_orders(sample_rows):
     assert [e for e in book.log if e[0] == "read"] == [("read", "Data", (4, 2, 55, 6), None)]
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_orders_pasted_below_the_orders_table_are_named_not_passed_over(sample_rows):
     # next month's orders pasted under the Table after an empty row do not join it: the report of
     # the Table's 50 orders said nothing of the 20 below, as if the workbook held no more
@@ -684,6 +685,7 @@ def test_the_stand_in_breaks_a_formula_when_its_table_is_deleted(sample_rows):
     assert mine.formulas[(2, 2)] == "=SUM(#REF!)"
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 @pytest.mark.parametrize("sizes", [pytest.param((60, 400, 60), marks=pytest.mark.slow), (400, 30, 250)])
 def test_tables_resized_and_moved_in_place_give_the_file_report(sample_rows, sizes):
     """After any sequence of runs each sheet is the file report, cell by cell, with the same Tables."""

@@ -454,6 +454,7 @@ _SLOW = pytest.mark.slow  # about a second a case: the blank line (row numbers) 
     # blank rows at the end: not rows of the table
     pytest.param((_HEADER + _ROWS + ",,\n\n,,\n").encode(), id="blank_rows_at_the_end", marks=_SLOW),
 ])
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_csv_streamed_in_batches_reads_its_rows_as_the_file_reader_does(data, tmp_path):
     source = tmp_path / "orders.csv"
     source.write_bytes(data)
@@ -476,6 +477,7 @@ def test_a_csv_row_with_a_value_past_the_header_is_refused_streamed_too(tmp_path
             report_source(source, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), batch_rows=3, force=True)
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_an_empty_parquet_file_is_named_and_a_file_of_no_rows_takes_the_others_types(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -498,6 +500,7 @@ def test_an_empty_parquet_file_is_named_and_a_file_of_no_rows_takes_the_others_t
         assert run.orders.n_input_rows == 8 and run.analysis.headline["revenue"] == 89.75
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_sqlite_id_stored_as_a_number_in_one_row_and_text_in_another_is_one_customer(tmp_path):
     """SQLite keeps each value's own storage class in a column declared without a type: the
     customer 42 stored as 42, '42' and 42.0 is one customer, on every engine, as in a sheet."""
@@ -515,6 +518,7 @@ def test_a_sqlite_id_stored_as_a_number_in_one_row_and_text_in_another_is_one_cu
         assert customers.loc["1000", "orders"] == 2
 
 
+@pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
 def test_a_query_joining_tables_with_the_same_column_names_is_read_as_a_file_with_a_repeated_header(tmp_path):
     """SELECT * over a join gives two columns named id and two named name: they are numbered
     apart (id, id.1), as the file readers number a repeated header, on every engine; the
@@ -562,6 +566,7 @@ def test_a_spark_timestamp_is_read_as_the_session_shows_it_whatever_the_machines
     assert stamps.type.tz == spark.conf.get("spark.sql.session.timeZone")
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_bigint_customer_ids_with_an_empty_cell_stay_apart_on_every_engine(tmp_path):
     """Customers 9007199254740993 and 9007199254740992 (past 2**53) in an integer column with
     an empty cell were made floats by the batch readers: one customer of 3 orders, shown with
@@ -595,6 +600,7 @@ def _cents(n: int = 4000) -> list[str]:
     return ["0.10", "19.99", "3939.91", *(f"{c / 100:.2f}" for c in cents)]
 
 
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_a_duckdb_decimal_column_reads_as_the_same_amounts_as_its_csv_export(tmp_path):
     """DECIMAL(12, 2) amounts: 3939.91 was read as 3939.9100000000003 (about one amount in
     eight off in its last bit), so the database's report differed from its CSV export's."""
