@@ -994,6 +994,15 @@ def test_notices_of_batches_say_what_the_whole_table_says(make, tmp_path):
     assert_same_analysis(reference.analysis, run.analysis)
 
 
+def _reports_by_batch(frame: pd.DataFrame, tmp_path, cases) -> dict:
+    """The report of ``frame`` (as a Parquet file) for each ``(engine, batch_rows)`` of ``cases``."""
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source)
+    return {(engine, batch): report_source(source, tmp_path / f"{engine}{batch}.xlsx", ReportOptions(engine=engine),
+                                           batch_rows=batch, force=True)
+            for engine, batch in cases}
+
+
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
 def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted_as_merged(tmp_path):
     """Customer 42 is written '42' on a pending order (left out) and '۴۲' on a paid one in a
@@ -1002,14 +1011,9 @@ def test_an_id_written_plainly_only_on_a_skipped_row_of_another_batch_is_counted
                           "Order Date": [f"2024-0{m}-05" for m in range(1, 7)],
                           "Total": ["10", "20", "30", "40", "50", "60"],
                           "Status": ["paid", "paid", "pending", "paid", "paid", "paid"]})
-    source = tmp_path / "in.parquet"
-    frame.to_parquet(source)
-    reference = report_source(source, tmp_path / "p.xlsx", ReportOptions(engine="pandas"), force=True)
-    assert [n.values["count"] for n in reference.orders.notices if n.code == "customer_ids_merged"] == [1]
-    for batch in (2, 3, 6):
-        run = report_source(source, tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"), batch_rows=batch,
-                            force=True)
-        assert [n.values["count"] for n in run.orders.notices if n.code == "customer_ids_merged"] == [1], batch
+    runs = _reports_by_batch(frame, tmp_path, (("pandas", 6), ("duckdb", 2), ("duckdb", 3), ("duckdb", 6)))
+    for case, run in runs.items():
+        assert [n.values["count"] for n in run.orders.notices if n.code == "customer_ids_merged"] == [1], case
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
@@ -1021,13 +1025,10 @@ def test_statuses_of_equal_counts_are_named_in_the_same_order_by_every_engine(tm
                           "Order Date": [f"2024-0{m}-05" for m in range(1, 7)],
                           "Total": ["10", "20", "30", "40", "50", "60"],
                           "Status": ["paid", "cancelled", "pending", "refunded", "cancelled", "paid"]})
-    source = tmp_path / "in.parquet"
-    frame.to_parquet(source)
-    for engine, batch in (("pandas", 6), ("duckdb", 2), ("duckdb", 3), ("duckdb", 6)):
-        run = report_source(source, tmp_path / f"{engine}{batch}.xlsx", ReportOptions(engine=engine),
-                            batch_rows=batch, force=True)
+    runs = _reports_by_batch(frame, tmp_path, (("pandas", 6), ("duckdb", 2), ("duckdb", 3), ("duckdb", 6)))
+    for case, run in runs.items():
         notice = next(n for n in run.orders.notices if n.code == "statuses_excluded")
-        assert notice.values["statuses"] == (("pending", 1), ("refunded", 1), ("cancelled", 1)), (engine, batch)
+        assert notice.values["statuses"] == (("pending", 1), ("refunded", 1), ("cancelled", 1)), case
 
 
 @pytest.mark.slow  # about a second with its cases: left out of the quick loop, CI runs it
