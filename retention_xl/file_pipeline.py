@@ -258,7 +258,8 @@ def contacts_file(source: str | Path, output: str | Path, options: ReportOptions
     step(STEPS[2])
     analysis = analyse(orders, options, survey=answers, contacts=log)
     step("Writing the plan")
-    plan = plan_table(analysis.contacts, options.lang, arabic_letters=analysis.orders.arabic_letters)
+    plan = plan_table(analysis.contacts, options.lang, arabic_letters=analysis.orders.arabic_letters,
+                      digits=analysis.orders.customer_digits)
     path = write_table_csv(plan, output, force=force)
     calendar = None
     if ics is not None:

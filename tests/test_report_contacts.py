@@ -365,6 +365,31 @@ def test_when_every_customer_is_lost_the_sheet_says_so_and_the_plan_is_empty(tmp
 
 
 @pytest.mark.parametrize(("names", "shown"), [
+    # a Persian shop: numbered customers typed in Persian digits (one of them once in 0-9);
+    # an e-mail keeps its 0-9
+    (("مشتری ۳۷", "مشتری ۴", "مشتری 37", "مشتری ۳۷", "ali37@x.com"), ("مشتری ۳۷", "مشتری ۴", "ali37@x.com")),
+    # an Arabic shop: Arabic-Indic digits
+    (("زبون ٣٧", "زبون ٤", "زبون 37", "زبون ٣٧", "زبون ٤"), ("زبون ٣٧", "زبون ٤")),
+    # mostly typed in 0-9: shown in 0-9, the one Persian-digit cell too
+    (("مشتری 37", "مشتری 4", "مشتری ۳۷", "مشتری 37", "مشتری 4"), ("مشتری 37", "مشتری 4")),
+], ids=["persian", "arabic", "latin"])
+def test_customers_are_shown_in_the_digits_they_were_typed_in(names, shown, tmp_path):
+    # the customer keys read every digit as 0-9 (one customer); a Persian user looks
+    # مشتری ۳۷ up as she typed it, not as مشتری 37
+    orders = pd.DataFrame({"Customer": names, "Date": ["2024-01-05", "2024-01-06", "2024-02-05", "2024-03-01",
+                                                       "2024-03-20"], "Amount": ["10", "20", "5", "8", "4"]})
+    source = tmp_path / "orders.csv"
+    orders.to_csv(source, index=False)
+    run = contacts_file(source, tmp_path / "plan.csv", ics=tmp_path / "plan.ics")
+    assert len(run.analysis.customers) == len(shown)
+    report = build_report(run.analysis)
+    assert set(report.table("Customers").frame["customer"]) == set(shown)
+    assert set(report.table("ContactPlan").frame["customer"]) <= set(shown)
+    plan = pd.read_csv(tmp_path / "plan.csv", encoding="utf-8-sig")
+    assert set(plan.iloc[:, 1]) <= set(shown) and len(plan)
+
+
+@pytest.mark.parametrize(("names", "shown"), [
     # an Arabic shop: names typed on an Arabic keyboard (one of them once on a Persian one)
     (("كريم", "علي", "كريم", "علي", "علی"), ("كريم", "علي")),
     # a Persian shop: names typed on a Persian keyboard (one of them once on an Arabic one)

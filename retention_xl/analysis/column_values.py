@@ -28,7 +28,7 @@ import pandas as pd
 from retention_xl.analysis.letters import ARABIC_KEYBOARD, KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["keyboard_letters", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "id_texts", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["keyboard_letters", "typed_digits", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "id_texts", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
@@ -278,35 +278,68 @@ def _shows_as_itself(value: object) -> bool:
     return isinstance(value, (str, dt.date, np.datetime64))
 
 
-def keyboard_letters(col: ColumnValues) -> tuple[int, int]:
-    """Rows of a customer column typed with the Arabic keyboard's ye or kaf (``ي``, ``ك``),
-    and rows typed with the Persian keyboard's (``ی``, ``ک``). The customer keys read both
-    as Persian's (:func:`key_text`); a column mostly typed in Arabic letters shows them in
-    Arabic letters again (:func:`shown_ids`). Rows add up over the slices of a table.
+def keyboard_letters(col: ColumnValues) -> tuple[int, int, int, int, int]:
+    """How a customer column was typed, in rows: with the Arabic keyboard's ye or kaf (``ي``,
+    ``ك``), with the Persian keyboard's (``ی``, ``ک``), and with digits 0-9, Arabic-Indic
+    digits (``٣٧``) and Persian digits (``۳۷``). The customer keys read both letters as
+    Persian's and every digit as 0-9 (:func:`key_text`); a column mostly typed in Arabic
+    letters, or in Arabic-Indic or Persian digits, shows its customers so again
+    (:func:`shown_ids`). Rows add up over the slices of a table.
 
-    >>> keyboard_letters(ColumnValues.of(pd.Series(["كريم", "علي", "كريم", "مهدی", "a@x.com"])))
-    (3, 1)
+    >>> keyboard_letters(ColumnValues.of(pd.Series(["كريم", "علي", "كريم", "مهدی", "a@x.com", "مشتری ۳۷", "c7"])))
+    (3, 2, 1, 0, 1)
     """
     u = col.uniques
     if not len(u) or not (u.dtype == object or u.dtype == "str"):
-        return 0, 0
+        return 0, 0, 0, 0, 0
     text = u.map(lambda v: v if isinstance(v, str) else "") if u.dtype == object else u
-    arabic = text.str.contains("[يك]", regex=True).to_numpy(dtype=bool)
-    persian = text.str.contains("[یک]", regex=True).to_numpy(dtype=bool)
-    return int(col.counts[arabic].sum()), int(col.counts[persian].sum())
+    counts = col.counts
+    found = [text.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+             for pattern in ("[يك]", "[یک]", "[0-9]", "[٠-٩]", "[۰-۹]")]
+    return tuple(int(counts[rows].sum()) for rows in found)  # type: ignore[return-value]
 
 
-def shown_ids(ids: pd.Series, arabic: bool) -> pd.Series:
+def typed_digits(typing: tuple[int, ...]) -> str | None:
+    """The digits customers are shown in, from :func:`keyboard_letters`' counts:
+    ``"persian"`` or ``"arabic_indic"`` when more customer cells were typed in them than in
+    0-9, else ``None`` (0-9).
+
+    >>> typed_digits((0, 5, 1, 0, 4)), typed_digits((0, 0, 3, 1, 2)), typed_digits((0, 0, 0, 0, 0))
+    ('persian', None, None)
+    """
+    latin, arabic, persian = (tuple(typing) + (0, 0, 0, 0, 0))[2:5]
+    if max(arabic, persian) <= latin:
+        return None
+    return "persian" if persian >= arabic else "arabic_indic"
+
+
+#: 0-9 written in the digits of a script (:func:`shown_ids`)
+_SHOWN_DIGITS = {"persian": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+                 "arabic_indic": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")}
+
+
+def shown_ids(ids: pd.Series, arabic: bool, digits: str | None = None) -> pd.Series:
     """Customer keys as a table shows them: in Arabic letters when the customer column was
     mostly typed in them (:func:`keyboard_letters`), so that ``علي`` is not shown as ``علی``
-    (which reads as ``على`` to an Arabic reader); as they are otherwise.
+    (which reads as ``على`` to an Arabic reader); in Persian or Arabic-Indic digits when it
+    was mostly typed in those (``digits``, :func:`typed_digits`), so that ``مشتری ۳۷`` is not
+    shown as ``مشتری 37``. Ids with Latin letters or an ``@`` (e-mails, codes such as
+    ``C-1001``) keep 0-9. As they are otherwise.
 
     >>> shown_ids(pd.Series(["کریم", "a@x.com"]), arabic=True).tolist()
     ['كريم', 'a@x.com']
+    >>> shown_ids(pd.Series(["مشتری 37", "1003", "ali37@x.com", "C-7"]), False, "persian").tolist()
+    ['مشتری ۳۷', '۱۰۰۳', 'ali37@x.com', 'C-7']
     """
-    if not arabic or not len(ids):
+    if not len(ids) or (not arabic and digits not in _SHOWN_DIGITS):
         return ids
-    return ids.astype("str").str.translate(ARABIC_KEYBOARD)
+    text = ids.astype("str")
+    if arabic:
+        text = text.str.translate(ARABIC_KEYBOARD)
+    if digits in _SHOWN_DIGITS:
+        plain = ~text.str.contains("[A-Za-z@]", regex=True).to_numpy(dtype=bool)
+        text = text.where(~plain, text.str.translate(_SHOWN_DIGITS[digits]))
+    return text
 
 
 def clean_ids(col: ColumnValues) -> tuple[pd.Series, np.ndarray]:

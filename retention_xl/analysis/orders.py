@@ -33,6 +33,7 @@ from retention_xl.analysis.column_values import (
     email_spellings,
     id_codes,
     keyboard_letters,
+    typed_digits,
     totals_rows,
 )
 from retention_xl.analysis.columns import (
@@ -142,10 +143,12 @@ class Orders:
     slice_evidence : SliceEvidence or None
         For a table cleaned as a slice of a larger one (``decided`` given to
         :func:`clean_orders`): what its decisions rest on.
-    customer_letters : (int, int)
-        Rows of the customer column typed with the Arabic keyboard's ye or kaf, and with
-        the Persian keyboard's (:func:`~retention_xl.analysis.column_values.keyboard_letters`):
-        the customers are shown in the letters of the most (:attr:`arabic_letters`).
+    customer_typing : (int, int, int, int, int)
+        Rows of the customer column typed with the Arabic keyboard's ye or kaf, with the
+        Persian keyboard's, and with digits 0-9, Arabic-Indic and Persian digits
+        (:func:`~retention_xl.analysis.column_values.keyboard_letters`): the customers are
+        shown in the letters (:attr:`arabic_letters`) and the digits
+        (:attr:`customer_digits`) of the most.
     """
 
     frame: pd.DataFrame
@@ -157,14 +160,20 @@ class Orders:
     first_row: int = 2
     n_used_rows: int | None = None
     slice_evidence: SliceEvidence | None = None
-    customer_letters: tuple[int, int] = (0, 0)
+    customer_typing: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
 
     @property
     def arabic_letters(self) -> bool:
         """Whether the customer ids are shown in Arabic letters (``ي``, ``ك``): most of the
         customer cells were typed in them."""
-        arabic, persian = self.customer_letters
+        arabic, persian = self.customer_typing[:2]
         return arabic > persian
+
+    @property
+    def customer_digits(self) -> str | None:
+        """``"persian"`` or ``"arabic_indic"`` when most customer cells with digits were
+        typed in those digits (customers are shown so), ``None`` for 0-9."""
+        return typed_digits(self.customer_typing)
 
     @property
     def skipped_rows(self) -> int:
@@ -675,7 +684,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                                        tuple((c, bool(r.decimal_comma)) for c, r in readings.items()))
     return Orders(frame, issue_frame(issues, rows, names), cols, cleaning_order(notices, cols), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence,
-                  customer_letters=keyboard_letters(cust))
+                  customer_typing=keyboard_letters(cust))
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:

@@ -57,10 +57,11 @@ def kept_customers(customers: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows: int = SLICE_ROWS,
-                         arabic_letters: bool = False, headings: Mapping[str, str] | None = None,
+                         arabic_letters: bool = False, digits: str | None = None, headings: Mapping[str, str] | None = None,
                          segments: Mapping[str, str] | None = None) -> None:
     """Write the full Customers table (indexed by customer id) to ``file`` as Parquet; the
-    ids in Arabic letters when the orders were typed in them (as the workbook shows them).
+    ids in the Arabic letters or the Persian or Arabic-Indic digits the orders were typed in
+    (as the workbook shows them).
 
     The id becomes the first column, ``customer``; categorical columns are written as
     text. The table is converted ``slice_rows`` customers at a time, so that writing ten
@@ -80,7 +81,8 @@ def write_customer_table(customers: pd.DataFrame, file: BinaryIO, *, slice_rows:
     try:
         for start in range(0, max(len(customers), 1), slice_rows):
             part = customers.iloc[start:start + slice_rows]
-            ids = part.index if not arabic_letters else pd.Index(shown_ids(part.index.to_series(), True))
+            ids = part.index if not (arabic_letters or digits) else pd.Index(
+                shown_ids(part.index.to_series(), arabic_letters, digits))
             if segments is not None and "segment" in part:  # once per segment, not per customer
                 named = part["segment"].astype("category")
                 part = part.assign(segment=named.cat.rename_categories(

@@ -214,6 +214,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         headings = {c.key: c.header for c in customer_columns(options.lang, analysis.prediction.horizon)}
         segments = segment_names(options.lang)
         write_atomically(beside, lambda f: write_customer_table(analysis.customers, f, arabic_letters=arabic,
+                                                                digits=analysis.orders.customer_digits,
                                                                 headings=headings, segments=segments),
                          force=force)
         customers_file = beside

@@ -405,7 +405,7 @@ class _Batch:
     order_ids: str | None  # Parquet file of the batch's distinct order ids
     days: tuple[np.ndarray, np.ndarray]  # the distinct days of its orders (since 1970), and orders on each
     evidence: SliceEvidence | None = None  # what its amount level and decimal separators rest on
-    letters: tuple[int, int] = (0, 0)  # its customer cells typed with Arabic, and Persian, ye or kaf
+    letters: tuple[int, ...] = (0, 0, 0, 0, 0)  # how its customer cells were typed (keyboard_letters)
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
@@ -467,7 +467,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days,
-                  cleaned.slice_evidence, cleaned.customer_letters)
+                  cleaned.slice_evidence, cleaned.customer_typing)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -491,7 +491,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     first = None  # the first batch's arguments, until it is cleaned
 
     sales = [0, 0, 0]
-    letters = [0, 0]  # customer cells typed with Arabic, and Persian, ye or kaf: which letters to show
+    letters = [0, 0, 0, 0, 0]  # how the customer cells were typed: which letters and digits to show
     statuses: dict = {}
     currencies: dict = {}  # the currency notice's counts over the batches
     marks: dict[str, dict] = {}  # per amount column, the currency marks removed, in order of first appearance
@@ -604,7 +604,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                                    "amount": pd.Series([], dtype="float64")}),
                      issue_frame, columns, tuple(notices.values()), n_rows, dataset.name, dataset.first_row,
                      n_used_rows=sales[1],  # rows of orders left out for their status are not used either
-                     customer_letters=(letters[0], letters[1]))
+                     customer_typing=tuple(letters))
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
                   tuple(order_ids))
 

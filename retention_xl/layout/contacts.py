@@ -37,9 +37,10 @@ def _words(codes: pd.Series, prefix: str, lang: str) -> pd.Series:
     return codes.map(dict(zip(codes.cat.categories, words))).astype(str)
 
 
-def _plan_frame(plan: pd.DataFrame, lang: str, arabic_letters: bool = False) -> pd.DataFrame:
+def _plan_frame(plan: pd.DataFrame, lang: str, arabic_letters: bool = False,
+                digits: str | None = None) -> pd.DataFrame:
     out = plan.copy()
-    out["customer"] = shown_ids(plan["customer"], arabic_letters)
+    out["customer"] = shown_ids(plan["customer"], arabic_letters, digits)
     out["status"] = _words(plan["status"], "status", lang)
     out["action"] = _words(plan["action"], "plan_action", lang)
     out["reason"] = _words(plan["reason"], "reason", lang)
@@ -48,9 +49,10 @@ def _plan_frame(plan: pd.DataFrame, lang: str, arabic_letters: bool = False) -> 
 
 
 def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None = None, *,
-               arabic_letters: bool = False) -> Table:
+               arabic_letters: bool = False, digits: str | None = None) -> Table:
     """The ContactPlan table, worded in ``lang``, its header at ``row``; the customer ids in
-    Arabic letters when the orders were typed in them (:attr:`~retention_xl.analysis.orders.Orders.arabic_letters`)."""
+    Arabic letters or Persian or Arabic-Indic digits when the orders were typed in them
+    (:attr:`~retention_xl.analysis.orders.Orders.arabic_letters`, :attr:`~retention_xl.analysis.orders.Orders.customer_digits`)."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     cols = (
         Column("priority", L("col.priority"), "int", 7),
@@ -67,7 +69,7 @@ def plan_table(contacts: ContactPlan, lang: str, row: int = 1, title: str | None
         Column("value", L("col.value_at_stake"), "money", 12),
         Column("segment", L("col.segment"), "text", 16),
     )
-    return Table("ContactPlan", _plan_frame(contacts.plan, lang, arabic_letters), cols, row=row, title=title)
+    return Table("ContactPlan", _plan_frame(contacts.plan, lang, arabic_letters, digits), cols, row=row, title=title)
 
 
 def _money(x: float) -> str:
@@ -169,7 +171,8 @@ def contacts_sheet(a: Analysis, lang: str) -> Sheet:
         issues = side_issue_table("ContactLogIssues", log.issues, row + 1, L("table.ContactLogIssues"), lang)
         blocks.append(issues)
         row = issues.last_row + 3
-    plan = plan_table(p, lang, row=row, title=L("table.ContactPlan"), arabic_letters=a.orders.arabic_letters)
+    plan = plan_table(p, lang, row=row, title=L("table.ContactPlan"), arabic_letters=a.orders.arabic_letters,
+                      digits=a.orders.customer_digits)
     blocks.append(plan)  # the plan stays last: a writer may stream its rows
     tables = [b for b in blocks if isinstance(b, Table)]
     return Sheet("contacts", L("sheet.contacts"), tuple(blocks), lang in RIGHT_TO_LEFT, (plan.row + 1, 2),
@@ -193,7 +196,7 @@ def calendar_events(a: Analysis, lang: str, most: int = EVENT_LINES) -> tuple[Ca
     action, then the customers in priority order (at most ``most``)."""
     L = lambda k, **v: label(lang, k, **v)  # noqa: E731
     p = a.contacts
-    plan = _plan_frame(p.plan, lang, a.orders.arabic_letters)
+    plan = _plan_frame(p.plan, lang, a.orders.arabic_letters, a.orders.customer_digits)
     events = []
     for week in p.calendar.itertuples(index=False):
         if not week.contacts:

@@ -89,7 +89,7 @@ def feedback_sheet(a: Analysis, lang: str) -> Sheet:
     unhappy = fb.unhappy.reset_index()
     plan = a.contacts.rows_of(unhappy["customer"])
     unhappy = unhappy.assign(
-        customer=shown_ids(unhappy["customer"], a.orders.arabic_letters),
+        customer=shown_ids(unhappy["customer"], a.orders.arabic_letters, a.orders.customer_digits),
         reason=[names[f"reason.{r}"] for r in unhappy["reason"]],
         segment=[names[f"seg.{s}"] for s in unhappy["segment"]],
         status=[names[f"status.{s}"] for s in plan["status"]],

@@ -114,7 +114,7 @@ def segments_sheet(a: Analysis, lang: str) -> Sheet:
         ),
     )
     cust = a.customers.reset_index()
-    cust["customer"] = shown_ids(cust["customer"], a.orders.arabic_letters)
+    cust["customer"] = shown_ids(cust["customer"], a.orders.arabic_letters, a.orders.customer_digits)
     translated = {s: names[f"seg.{s}"] for s in cust["segment"].astype("category").cat.categories}
     cust["segment"] = cust["segment"].map(translated).astype(str)  # once per segment, not per customer
     cust_cols = customer_columns(lang, horizon)
