@@ -189,9 +189,10 @@ class ColumnMap:
 
     def digit_columns(self) -> tuple[str, ...]:
         """The columns whose Persian or Arabic-Indic digits the cleaning reads as 0-9 (the
-        customer's, the date's and every number's), in the order the ``digits`` notice names them."""
+        customer's, the date's, every number's and the order id's), in the order the ``digits``
+        notice names them."""
         return tuple(dict.fromkeys(c for c in (self.customer, self.date, self.amount, self.quantity,
-                                               self.unit_price, self.refund) if c))
+                                               self.unit_price, self.refund, self.order_id) if c))
 
     def fallbacks(self) -> tuple[str, ...]:
         """The columns a blank customer falls back to, in the order they are tried (the

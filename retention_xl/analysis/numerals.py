@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from retention_xl.analysis.letters import LETTER_CLASSES, fold_arabic
 
@@ -28,6 +30,7 @@ __all__ = [
     "clean_text",
     "clean_string",
     "digit_script",
+    "plain_ascii",
     "parse_numbers",
     "decide_comma",
     "NumberReading",
@@ -232,6 +235,8 @@ def digit_script(values: pd.Series) -> str | None:
         if values.dtype.kind in "biufcmM" or isinstance(values.dtype, pd.DatetimeTZDtype):
             return None  # dates or numbers: no text, no digits of a script
         values = values[values.map(lambda v: isinstance(v, str))].astype("str")
+    if plain_ascii(values):
+        return None  # order numbers, ISO dates: no digits of a script, found without a regex
     text = values.dropna()
     text = text[text.str.contains(f"[{_PERSIAN}{_ARABIC_INDIC}]", regex=True).to_numpy(dtype=bool)]
     if text.empty:
@@ -241,6 +246,17 @@ def digit_script(values: pd.Series) -> str | None:
     if persian and arabic:
         return "persian_and_arabic_indic"
     return "persian" if persian else "arabic_indic" if arabic else None
+
+
+def plain_ascii(values: pd.Series) -> bool:
+    """Whether Arrow-backed text is all ASCII (so it has no Persian or Arabic-Indic digit),
+    found by Arrow in one pass; ``False`` when that cannot be known so cheaply.
+
+    >>> plain_ascii(pd.Series(["SO-1", None], dtype="str")), plain_ascii(pd.Series(["۱"], dtype="str"))
+    (True, False)
+    """
+    return isinstance(values.array, pd.arrays.ArrowStringArray) and pc.all(
+        pc.string_is_ascii(pa.array(values.array))).as_py() is not False
 
 
 def _is_number(v: object) -> bool:

@@ -96,6 +96,7 @@ from retention_xl.analysis.numerals import (
     clean_text,
     decide_comma,
     digit_script,
+    plain_ascii,
 )
 from retention_xl.analysis.orders import (
     Orders,
@@ -433,6 +434,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     for column in cols.digit_columns():
         if not _is_text(frame, column):
             continue  # dates or numbers already: no digits of a script (and no distinct values to find)
+        if plain_ascii(frame[column]):
+            continue  # order numbers, ISO dates: no digits of a script, without finding the distinct values
         values = spelling.raw if column == cols.customer and spelling is not None else frame[column].drop_duplicates()
         script = digit_script(pd.Series(values))
         if script:

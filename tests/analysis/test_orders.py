@@ -754,3 +754,5 @@ def test_an_order_id_in_arabic_or_persian_digits_is_the_same_order_as_in_ascii()
                           "Amount": [10.0, 20.0, 30.0, 5.0]})
     orders = clean_orders(frame)
     assert orders.frame[["customer", "amount"]].values.tolist() == [["a@x.com", 60.0], ["b@x.com", 5.0]]
+    # and the report says the order ids' digits were read as 0-9, as it does for the other columns
+    assert "Persian and Arabic-Indic digits in 'Order ID' were read as 0-9." in words(orders.notices)

@@ -1091,6 +1091,10 @@ def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(en
         assert run.analysis.headline["orders"] == 5, name
         assert run.analysis.customers.loc["a@x.com", ["orders", "revenue"]].tolist() == [2, 75.0], name
     assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
+    # the report says the order ids' digits were read as 0-9, on every engine
+    for name, run in runs.items():
+        digits = [n.values for n in run.orders.notices if n.code == "digits"]
+        assert digits == [{"script": "persian_and_arabic_indic", "columns": ("Order ID",)}], name
     again = pd.concat([frame, frame.iloc[[4]].assign(**{"Order ID": "١٠٠٥"})], ignore_index=True)
     (tmp_path / "again").mkdir()
     run = _in_batches(again, engine, 2, tmp_path / "again", request)[engine]
