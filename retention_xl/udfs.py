@@ -26,7 +26,7 @@ import numpy as np
 import xlwings as xw
 
 from retention_xl.analysis import metrics
-from retention_xl.errors import DataError, InvalidValue, OutOfRange
+from retention_xl.errors import DataError, DivisionByZero, InvalidValue, OutOfRange
 from retention_xl.excel.cells import (
     column,
     excel_formula,
@@ -117,9 +117,20 @@ def CHURN_COST(lost, value_per_customer):
 @xw.arg("customers", err_to_str=True, doc="All customers. Leave out when the first argument is a range of ids.")
 @xw.arg("amounts", err_to_str=True, doc="With a range of ids: the order amounts, same length (optional); "
         "a row with a negative amount (a refund) or none is no order.")
+@xw.arg("order_ids", err_to_str=True, doc="With a range of ids: the order ids, same length (optional): rows sharing "
+        "an id are one order, as in the report.")
 @excel_formula
-def REPEAT_RATE(repeat, customers=None, amounts=None):
+def REPEAT_RATE(repeat, customers=None, amounts=None, order_ids=None):
     """Share of customers who bought again, as a fraction. Example: =REPEAT_RATE(900,2000) gives 0.45."""
+    if order_ids is not None:
+        if repeat is None:
+            raise DivisionByZero("no customer ids in the range")
+        if customers is not None:
+            raise InvalidValue("order_ids goes with a range of customer ids: leave customers out, "
+                               "as in =REPEAT_RATE(A:A,,C:C,D:D)")
+        frame, _, _ = _orders(repeat, NO_RANGE, amounts, order_ids, skip=_heading_rows(values(repeat, "repeat")),
+                                customer_name="repeat")
+        return metrics.repeat_rate_from_ids(frame["customer"].to_numpy()[frame["amount"].to_numpy() >= 0])
     if customers is None:  # one argument: a range of ids, of one cell (a bare value) or more
         if amounts is None and _is_count(repeat):
             # =REPEAT_RATE(900, B3) with B3 blank comes as REPEAT_RATE(900): a count whose
@@ -167,24 +178,33 @@ def _customer_keys(ids: Any, name: str, amounts: Any = None) -> np.ndarray:
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, row_keys
-    from retention_xl.analysis.columns import names_role
     from retention_xl.analysis.numerals import parse_numbers
 
     cells = values(ids, name)
     amount = None if amounts is None else column(amounts, "amounts")  # float64 when all numbers
     if amount is not None and len(amount) != len(cells):
         raise InvalidValue(f"amounts has {len(amount)} cells but {name} has {len(cells)}: give ranges of the same size")
-    heading = next((i for i, c in enumerate(cells[:HEADING_ROWS])
-                    if isinstance(c, str) and any(names_role(c, r) for r in CUSTOMER_ROLES)), None)
-    if heading is not None:  # the heading, and any title or hint above it
-        cells = cells[heading + 1:]
-        amount = None if amount is None else amount[heading + 1:]  # the amounts' heading
+    skip = _heading_rows(cells)
+    if skip:  # the heading, and any title or hint above it
+        cells = cells[skip:]
+        amount = None if amount is None else amount[skip:]  # the amounts' heading
     keys = row_keys(ColumnValues.of(pd.Series(_no_booleans(cells), dtype=object)))
     if amount is not None:
         read = amount if amount.dtype == float else \
             parse_numbers(pd.Series(_no_booleans(list(amount)), dtype=object)).values
         keys = keys[np.isfinite(read) & (read >= 0)]
     return keys[keys != ""]
+
+
+def _heading_rows(cells: list) -> int:
+    """How many first cells of a range of customer ids are its heading and what stands
+    above it (see :func:`_customer_keys`); 0 when none of the first :data:`HEADING_ROWS`
+    is a customer column's name."""
+    from retention_xl.analysis.columns import names_role
+
+    heading = next((i for i, c in enumerate(cells[:HEADING_ROWS])
+                    if isinstance(c, str) and any(names_role(c, r) for r in CUSTOMER_ROLES)), None)
+    return 0 if heading is None else heading + 1
 
 
 def _no_booleans(cells: list) -> list:
@@ -273,10 +293,15 @@ def CES(scores):
 @xw.func(category=CATEGORY)
 @xw.arg("amounts", err_to_str=True, doc="Range of order amounts; blanks and text are ignored, "
         "and so are refunds (negative amounts): a refund is no order.")
+@xw.arg("order_ids", err_to_str=True, doc="Range of order ids, same length (optional): rows sharing an id are "
+        "one order, as in the report (lines added up, a repeated row counted once).")
 @excel_formula
-def AOV(amounts):
+def AOV(amounts, order_ids=None):
     """Average order value: total of the order amounts divided by their number, refunds left out as in the report."""
-    return metrics.aov(numbers(amounts, "amounts"))
+    if order_ids is None or amounts is None:  # no amounts: no orders, whatever their ids
+        return metrics.aov(numbers(amounts, "amounts"))
+    frame, _, _ = _orders(NO_RANGE, NO_RANGE, amounts, order_ids)
+    return metrics.aov(frame["amount"].to_numpy())
 
 
 @xw.func(category=CATEGORY)
@@ -288,38 +313,52 @@ def PURCHASE_FREQUENCY(orders, customers):
     return metrics.purchase_frequency(number(orders, "orders"), number(customers, "customers"))
 
 
+#: what a formula without a customer or date argument gives :func:`_orders` for it (a
+#: blank argument is ``None``, one blank cell)
+NO_RANGE = object()
+
+
 def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids: Any = None,
-            amounts_required: bool = False):
+            amounts_required: bool = False, skip: int = 0, customer_name: str = "customer_ids"):
     """Clean orders from the ranges (without amounts every line counts 1, unless
     ``amounts_required``: a formula that values customers refuses a blank amounts argument,
     ``=CLV_PREDICT(A:A,B:B,)``); with order ids,
     rows sharing an id are the lines of one order. Returns the orders' frame and each
     customer key's first cell in ``customer_ids`` as it was (a number stays a number), so
-    a per-customer spill shows the id the user will look up, and the cleaning's notices."""
+    a per-customer spill shows the id the user will look up, and the cleaning's notices.
+
+    A formula that counts orders without dating them (``AOV``, ``REPEAT_RATE``) gives
+    :data:`NO_RANGE` as ``order_dates`` (every row is then on one day) and ``AOV`` as
+    ``customer_ids`` too (every row is then one customer's): the cleaning still turns
+    lines into orders, leaves refunds out and drops a row that repeats its order as the
+    report does, judged on the ranges given. ``skip`` leaves out that many first cells of every range (a heading);
+    ``customer_name`` is the formula's name for ``customer_ids`` in its messages.
+    """
     import pandas as pd
 
     from retention_xl.analysis.column_values import ColumnValues, first_spellings
     from retention_xl.analysis.orders import clean_orders
 
-    ids = _no_booleans(column(customer_ids, "customer_ids"))
-    dates = column(order_dates, "order_dates")
-    if len(ids) != len(dates):
-        raise InvalidValue(f"customer_ids has {len(ids)} cells but order_dates has {len(dates)}: give ranges of the same size")
-    if amounts is None:
-        amt = np.ones(len(ids))
-    else:
-        amt = column(amounts, "amounts")
-        if len(amt) != len(ids):
-            raise InvalidValue(f"amounts has {len(amt)} cells but customer_ids has {len(ids)}: give ranges of the same size")
-    columns = {"customer": ids, "date": dates, "amount": amt}
+    given = {name: column(x, name)[skip:] for name, x, blank in (
+        (customer_name, customer_ids, NO_RANGE), ("order_dates", order_dates, NO_RANGE),
+        ("amounts", amounts, None), ("order_ids", order_ids, None)) if x is not blank}
+    first = next(iter(given))  # the customers, or the amounts (AOV)
+    n = len(given[first])
+    for name, cells in given.items():
+        if len(cells) != n:
+            pair = (first, n, name, len(cells)) if name == "order_dates" else (name, len(cells), first, n)
+            raise InvalidValue("{} has {} cells but {} has {}: give ranges of the same size".format(*pair))
+    columns = {"customer": _no_booleans(given[customer_name]) if customer_ids is not NO_RANGE else np.ones(n),
+               "date": given.get("order_dates", np.full(n, np.datetime64("2000-01-01", "ns"))),
+               "amount": given.get("amounts", np.ones(n))}
     if order_ids is not None:
-        oid = column(order_ids, "order_ids")
-        if len(oid) != len(ids):
-            raise InvalidValue(f"order_ids has {len(oid)} cells but customer_ids has {len(ids)}: give ranges of the same size")
-        columns["order"] = oid
+        columns["order"] = given["order_ids"]
     raw = pd.DataFrame(columns, copy=False)
-    blank = pd.isna(raw["customer"]).to_numpy() & pd.isna(raw["date"]).to_numpy()
-    if blank.any():  # blank rows of a whole-column range
+    # blank rows of a whole-column range: no customer and no date, or nothing in any range given
+    told = [c for c, name in (("customer", customer_name), ("date", "order_dates")) if name in given] or \
+        [c for c in ("amount", "order") if c in raw]
+    blank = np.logical_and.reduce([pd.isna(raw[c]).to_numpy() for c in told])
+    if blank.any():
         raw = raw[~blank]
     if amounts is None and amounts_required and not raw.empty:
         raise InvalidValue("amounts is blank: give the range of order amounts")
@@ -328,7 +367,9 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
                           order_id="order" if order_ids is not None else None,
                           known_values={"customer": customers})
     if orders.frame.empty:
-        raise DataError("no usable orders in the ranges (every row has a missing or unusable customer, date or amount)")
+        what = ("customer, date or amount" if order_dates is not NO_RANGE else "amount" if customer_ids is NO_RANGE
+                else "customer" if amounts is None else "customer or amount")
+        raise DataError(f"no usable orders in the ranges (every row has a missing or unusable {what})")
     return orders.frame, first_spellings(customers), orders.notices
 
 
