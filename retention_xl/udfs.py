@@ -532,7 +532,7 @@ PLAN_COLUMNS = (
 @excel_formula
 def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=None, contact_dates=None,
                  order_ids=None, language=None):
-    """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first."""
+    """Spills the contact plan of the next 12 weeks: per customer to contact, its status, action, why, day to act and value at stake, highest priority first; Jalali dates give Jalali days."""
     import pandas as pd
 
     from retention_xl.analysis.contacts import plan_contacts
@@ -542,8 +542,9 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     from retention_xl.analysis.side_tables import clean_contact_log
 
     frame, spellings, notices = _orders(customer_ids, order_dates, amounts, order_ids, amounts_required=True)
+    calendar = report_calendar("auto", notices)
     words = labels_for(formula_language(language, customer_ids, order_dates, amounts, order_ids,
-                                        jalali=report_calendar("auto", notices) == "jalali"))
+                                        jalali=calendar == "jalali"))
     day = _day_arg(as_of)
     log = None
     if (contact_ids is None) != (contact_dates is None):
@@ -564,7 +565,7 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
     for _, key, kind in PLAN_COLUMNS:
         col = plan[key]
         if kind == "date":
-            columns.append(pd.to_datetime(col).dt.strftime("%Y-%m-%d").fillna("").tolist())
+            columns.append(_day_texts(col, calendar))
         elif kind == "number":
             number = col.astype(float)
             if np.isinf(number).any():
@@ -575,6 +576,21 @@ def CONTACT_PLAN(customer_ids, order_dates, amounts, as_of=None, contact_ids=Non
         else:
             columns.append([words[f"{kind}.{c}"] for c in col])
     return [[words[h] for h, _, _ in PLAN_COLUMNS]] + [list(row) for row in zip(*columns)]
+
+
+def _day_texts(days: Any, calendar: str) -> list[str]:
+    """Days as the report writes them in its sentences (:func:`~retention_xl.wording.day_text`):
+    ``2024-03-20``, or ``1403-01-01`` when the orders' dates were Jalali; no day is "".
+    Each distinct day is written once."""
+    import pandas as pd
+
+    from retention_xl.wording import day_text
+
+    days = pd.to_datetime(days)
+    if calendar != "jalali":
+        return days.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    written = {day: day_text(day, calendar) for day in days.dropna().unique()}
+    return days.map(written, na_action="ignore").astype(object).where(days.notna(), "").tolist()
 
 
 def _day_arg(x: Any) -> object:

@@ -799,3 +799,35 @@ def test_aov_and_repeat_rate_given_the_order_ids_are_the_reports_figures_on_the_
     assert udfs.AOV(amounts, numbers) == pytest.approx(headline["aov"], rel=1e-12)
     assert round(udfs.REPEAT_RATE(ids, None, amounts), 4) == 0.5913
     assert udfs.REPEAT_RATE(ids, None, amounts, numbers) == headline["repeat_rate"] == pytest.approx(886 / 1500)
+
+
+#: a Persian order table, dates in Jalali with Persian digits; the same days in Gregorian beside them
+JALALI_ORDERS = [("علی", "۱۴۰۲/۰۷/۰۱", dt.datetime(2023, 9, 23), 100.0), ("علی", "۱۴۰۲/۰۸/۰۱", dt.datetime(2023, 10, 23), 120.0),
+                 ("علی", "۱۴۰۲/۰۹/۰۱", dt.datetime(2023, 11, 22), 80.0), ("سارا", "۱۴۰۲/۰۶/۰۱", dt.datetime(2023, 8, 23), 300.0),
+                 ("سارا", "۱۴۰۲/۰۶/۲۱", dt.datetime(2023, 9, 12), 250.0), ("رضا", "۱۴۰۲/۱۰/۱۵", dt.datetime(2024, 1, 5), 50.0),
+                 ("مریم", "۱۴۰۲/۰۹/۲۰", dt.datetime(2023, 12, 11), 70.0), ("مریم", "۱۴۰۲/۱۰/۱۰", dt.datetime(2023, 12, 31), 90.0)]
+
+
+def test_contact_plan_writes_its_days_in_jalali_when_the_orders_are_dated_so():
+    ids, jalali, gregorian, amounts = ([[row[i]] for row in JALALI_ORDERS] for i in range(4))
+    plan = udfs.CONTACT_PLAN(ids, jalali, amounts)
+    assert plan[0][5:9] == ["روز اقدام", "آخرین سفارش", "آخرین تماس", "سفارش بعدی مورد انتظار"]
+    # the days worked out by hand in the Jalali calendar (months 7 to 11 have 30 days): Ali
+    # orders every 30 days, last on 1402/09/01, next due 1402/10/01, thanked on the plan's
+    # day (the last order's, 1402/10/15); Reza's first order 1402/10/15 is followed up 7 days
+    # later; Maryam orders every 20 days, last on 1402/10/10, due on 1402/10/30 and
+    # reminded when overdue, 1.5 x 20 days after her last order: 1402/11/10
+    assert [[row[1], *row[5:9]] for row in plan[1:]] == [
+        ["علی", "1402-10-15", "1402-09-01", "", "1402-10-01"],
+        ["رضا", "1402-10-22", "1402-10-15", "", "1402-11-05"],
+        ["مریم", "1402-11-10", "1402-10-10", "", "1402-10-30"]]
+    # the same orders dated in Gregorian: the same plan, its days as before in ISO text
+    same = udfs.CONTACT_PLAN(ids, gregorian, amounts, None, None, None, None, "fa")
+    assert [[row[1], *row[5:9]] for row in same[1:]] == [
+        ["علی", "2024-01-05", "2023-11-22", "", "2023-12-22"],
+        ["رضا", "2024-01-12", "2024-01-05", "", "2024-01-25"],
+        ["مریم", "2024-01-30", "2023-12-31", "", "2024-01-20"]]
+    assert [row[:5] + row[9:] for row in same] == [row[:5] + row[9:] for row in plan]
+    # a contact logged on a Jalali day is written back on it
+    logged = udfs.CONTACT_PLAN(ids, jalali, amounts, None, [["مریم"]], [["۱۴۰۲/۱۰/۱۲"]])
+    assert next(row[7] for row in logged[1:] if row[1] == "مریم") == "1402-10-12"
