@@ -38,6 +38,7 @@ __all__ = [
     "SURVEY_HINTS",
     "SURVEY_RESULTS",
     "VALIDATION",
+    "WARNINGS",
     "template_label",
 ]
 
@@ -80,6 +81,10 @@ _PER_CUSTOMER = f'COUNTIFS({_CUSTOMER},{_CRITERION},{_AMOUNT},">=0")'
 _SHARE = f"/({_PER_CUSTOMER}+1-{_IS_ORDER})"
 _DISTINCT = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}{_SHARE})'
 _REPEATERS = f'SUMPRODUCT(({_CUSTOMER}<>"")*{_IS_ORDER}*({_PER_CUSTOMER}>1){_SHARE})'
+# Amounts pasted as text ("120", "۱۲۰", "1,200 $"): COUNTIFS, AVERAGEIF and ISNUMBER above
+# leave them out, while the add-in and the report read them. One ISTEXT per row (a cell of
+# spaces is a blank, not an amount).
+_TEXT_AMOUNTS = f'SUMPRODUCT(ISTEXT({_AMOUNT})*(LEN(TRIM({_AMOUNT}))>0))'
 
 # Metrics sheet: (section, items). Input: ("in", name, default, format, validation).
 # Result: ("res", label key, add-in formula | None, plain-Excel check, format, defined name).
@@ -129,6 +134,7 @@ METRICS = (
          "OrderCount/BuyingCustomers", NUM, None),
     )),
     ("sec.orders", (
+        ("res", "ORDERS_TEXT_AMOUNTS", None, _TEXT_AMOUNTS, INT, "TextAmountsInTable"),
         ("res", "ORDERS_COUNT", None, _ORDERS, INT, "OrdersInTable"),
         ("res", "ORDERS_CUSTOMERS", None, f"IF(OrdersInTable=0,0,{_DISTINCT})", INT,
          "CustomersInTable"),
@@ -140,6 +146,9 @@ METRICS = (
          f'IF(CustomersInTable=0,"",{_REPEATERS}/CustomersInTable)', PCT, None),
     )),
 )
+
+#: results that flag a problem in the pasted data: shown in red while above 0
+WARNINGS = frozenset({"ORDERS_TEXT_AMOUNTS"})
 
 # Survey results: (label key, add-in formula | None, plain-Excel check | None, format).
 SURVEY_RESULTS = (

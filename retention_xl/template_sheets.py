@@ -15,6 +15,7 @@ import datetime as dt
 import math
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,6 +35,7 @@ from retention_xl.template_content import (
     SURVEY_HINTS,
     SURVEY_RESULTS,
     VALIDATION,
+    WARNINGS,
 )
 from retention_xl.labels import RIGHT_TO_LEFT
 from retention_xl.template_content import template_label as label
@@ -248,6 +250,10 @@ def _metrics_sheet(ws, lang: str) -> None:
                 else:
                     _put(ws, f"C{row}", f"={check}", "RX Check", fmt)
                     _put(ws, f"D{row}", None, "RX Label")
+                if name in WARNINGS:  # a problem to fix: red while above 0
+                    ws.conditional_formatting.add(f"C{row}", CellIsRule(
+                        operator="greaterThan", formula=["0"], font=Font(bold=True, color="9C0006"),
+                        fill=PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")))
                 shown = formula or check
                 if defined:
                     shown = f"{defined} = {shown}"

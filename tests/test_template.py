@@ -440,6 +440,48 @@ def test_the_orders_checks_read_a_star_in_an_id_as_a_star(tmp_path):
     assert values[f"D{_row_of(_metrics(layout), repeat)}"].value == pytest.approx(0.4)
 
 
+TEXT_AMOUNTS = "=SUMPRODUCT(ISTEXT(Orders[Amount])*(LEN(TRIM(Orders[Amount]))>0))"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_orders_checks_count_the_amounts_stored_as_text(lang):
+    wb = _book(lang)
+    cell = _name_target(wb, "TextAmountsInTable")
+    assert cell.parent.title == label(lang, "sheet.metrics") and cell.value == TEXT_AMOUNTS
+    assert cell.style == "RX Check" and cell.number_format == "#,##0"
+    row = cell.row
+    assert cell.parent[f"B{row}"].value == label(lang, "res.ORDERS_TEXT_AMOUNTS")
+    assert "Amount" in cell.parent[f"F{row}"].value == label(lang, "res.ORDERS_TEXT_AMOUNTS.help")
+    # one look at each row (no range compared with the whole column): fast on a long paste
+    assert "COUNTIF" not in cell.value
+    # red while above 0
+    (rules,) = [r.rules for r in cell.parent.conditional_formatting if r.sqref == cell.coordinate]
+    assert [(r.operator, r.formula) for r in rules] == [("greaterThan", ["0"])]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_libreoffice_counts_the_amounts_pasted_as_text(tmp_path):
+    """A pasted column of "10" text and Persian digits: the checks left those rows out without
+    a word; the count of amounts stored as text says how many."""
+    from retention_xl import udfs
+
+    source = build_template(tmp_path / "built.xlsx", rows=HAND_ORDERS)
+    pasted = load_workbook(source)
+    orders = pasted["Orders"]
+    orders["C5"], orders["C6"], orders["C7"] = "10", "۳۰", "  "  # text, Persian-digit text, spaces (a blank)
+    pasted.save(tmp_path / "template.xlsx")
+    _soffice(tmp_path, "xlsx", tmp_path / "template.xlsx")
+    layout = load_workbook(tmp_path / "template.xlsx")
+    values = load_workbook(tmp_path / "out" / "template.xlsx", data_only=True).worksheets[2]
+    assert values[_name_target(layout, "TextAmountsInTable").coordinate].value == 2
+    # the checks count the three rows with numbers: 40 + 50 + 60 over 3
+    assert values[_name_target(layout, "OrdersInTable").coordinate].value == 3
+    assert values[f"D{_row_of(_metrics(layout), '=AOV(Orders[Amount])')}"].value == pytest.approx(50)
+    # while the add-in reads the text amounts: 10 + 30 + 40 + 50 + 60 over 5
+    assert udfs.AOV([[orders[f"C{r}"].value] for r in range(5, 11)]) == pytest.approx(38)
+
+
 def test_the_template_is_written_with_the_usual_permissions(tmp_path):
     """Readable by others as any file the user saves (the umask decides), not mkstemp's 0600."""
     import os
