@@ -354,9 +354,10 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None, order_ids:
     if order_ids is not None:
         columns["order"] = given["order_ids"]
     raw = pd.DataFrame(columns, copy=False)
-    # blank rows of a whole-column range: no customer and no date, or nothing in any range given
-    told = [c for c, name in (("customer", customer_name), ("date", "order_dates")) if name in given] or \
-        [c for c in ("amount", "order") if c in raw]
+    # blank rows of a whole-column range: no customer and no date; without dates, nothing in
+    # any range given (a line without its customer is still a line of its order)
+    told = ["customer", "date"] if order_dates is not NO_RANGE else \
+        [c for c, name in (("customer", customer_name), ("amount", "amounts"), ("order", "order_ids")) if name in given]
     blank = np.logical_and.reduce([pd.isna(raw[c]).to_numpy() for c in told])
     if blank.any():
         raw = raw[~blank]

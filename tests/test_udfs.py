@@ -769,6 +769,15 @@ def test_aov_and_repeat_rate_count_orders_not_lines_given_the_order_ids():
     assert udfs.REPEAT_RATE(heading[0], None, heading[2], heading[1]) == pytest.approx(1 / 3)
 
 
+def test_a_line_without_its_customer_is_still_a_line_of_its_order():
+    # o1 is A's: a line of 10 and a return of 30 on a line where the export left the customer
+    # out; the order is a refund of 20, as the report reads it, so A bought once (o2)
+    ids, numbers = [["A"], [None], ["A"], ["B"], ["B"]], [["o1"], ["o1"], ["o2"], ["o3"], ["o4"]]
+    amounts = [[10.0], [-30.0], [20.0], [5.0], [6.0]]
+    assert udfs.REPEAT_RATE(ids, None, amounts, numbers) == 0.5
+    assert udfs.AOV(amounts, numbers) == pytest.approx((20 + 5 + 6) / 3)
+
+
 def test_order_ids_on_aov_and_repeat_rate_refuse_what_does_not_go_with_them():
     ids, numbers, amounts = ([[row[i]] for row in ORDER_LINES] for i in range(3))
     assert udfs.AOV(amounts, numbers[:2]) == (
