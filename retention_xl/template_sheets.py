@@ -19,9 +19,11 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from retention_xl.template_content import (
+    ARRAY_CHECKS,
     CATALOG,
     CONTACT_COLUMNS,
     DATE,
@@ -244,17 +246,19 @@ def _metrics_sheet(ws, lang: str) -> None:
             else:
                 _, name, formula, check, fmt, defined = item
                 key = f"res.{name}"
+                at = f"D{row}" if formula else f"C{row}"
+                entered = ArrayFormula(at, f"={check}") if name in ARRAY_CHECKS else f"={check}"
                 if formula:
                     _put(ws, f"C{row}", f"={formula}", "RX Result", fmt)
-                    _put(ws, f"D{row}", f"={check}", "RX Check", fmt)
+                    _put(ws, at, entered, "RX Check", fmt)
                 else:
-                    _put(ws, f"C{row}", f"={check}", "RX Check", fmt)
+                    _put(ws, at, entered, "RX Check", fmt)
                     _put(ws, f"D{row}", None, "RX Label")
                 if name in WARNINGS:  # a problem to fix: red while above 0
                     ws.conditional_formatting.add(f"C{row}", CellIsRule(
                         operator="greaterThan", formula=["0"], font=Font(bold=True, color="9C0006"),
                         fill=PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")))
-                shown = formula or check
+                shown = (formula or check).replace("_xlfn._xlws.", "").replace("_xlfn.", "")  # as Excel shows it
                 if defined:
                     shown = f"{defined} = {shown}"
             if item[0] == "in":

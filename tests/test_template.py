@@ -145,11 +145,13 @@ def test_survey_formulas_and_checks():
 
 
 def test_add_in_functions_are_written_as_plain_calls():
-    """Excel resolves a plain name to the loaded add-in's UDF; no _xlfn. prefix, no quoting."""
+    """Excel resolves a plain name to the loaded add-in's UDF; no _xlfn. prefix, no quoting.
+    Only Excel's own newer functions in the checks carry the prefix its file format asks for."""
     with zipfile.ZipFile(io.BytesIO(template_bytes())) as archive:
         xml = archive.read("xl/worksheets/sheet3.xml").decode()
     assert "<f>CRR(CustomersStart,CustomersEnd,NewCustomers)</f>" in xml
-    assert "_xlfn" not in xml and "_xludf" not in xml
+    assert "_xludf" not in xml
+    assert set(re.findall(r"_xlfn\.[\w.]+?\(", xml)) == {"_xlfn.UNIQUE(", "_xlfn._xlws.FILTER("}
 
 
 def test_data_validation_on_every_input_column():
@@ -438,6 +440,33 @@ def test_the_orders_checks_read_a_star_in_an_id_as_a_star(tmp_path):
     assert values[_name_target(layout, "CustomersInTable").coordinate].value == pytest.approx(5)
     repeat = "=REPEAT_RATE(Orders[Customer],,Orders[Amount])"
     assert values[f"D{_row_of(_metrics(layout), repeat)}"].value == pytest.approx(0.4)
+
+
+def test_the_customer_checks_count_with_unique_and_fall_back_to_countifs():
+    """Excel 365 counts the distinct customers of the order rows with UNIQUE (one pass over
+    the rows; its third argument gives those found once, so the repeat customers are the
+    rest); an Excel without UNIQUE gets #NAME? there and IFERROR falls back to COUNTIFS,
+    which compares every row with every other (LibreOffice 7.4, which has no UNIQUE, gives
+    the counts the tests above check through that branch)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = _book()
+    metrics = _metrics(wb)
+    keys = '_xlfn._xlws.FILTER(Orders[Customer]&"",(Orders[Customer]<>"")*ISNUMBER(Orders[Amount])*(Orders[Amount]>=0))'
+    customers = _name_target(wb, "CustomersInTable")
+    repeat = metrics[f"D{_row_of(metrics, '=REPEAT_RATE(Orders[Customer],,Orders[Amount])')}"]
+    for cell in (customers, repeat):  # array formulas: every version evaluates the ranges row by row
+        assert isinstance(cell.value, ArrayFormula) and cell.value.ref == cell.coordinate
+    assert customers.value.text.startswith(f"=IF(OrdersInTable=0,0,IFERROR(ROWS(_xlfn.UNIQUE({keys})),SUMPRODUCT(")
+    assert repeat.value.text.startswith(
+        f'=IF(CustomersInTable=0,"",IFERROR(ROWS(_xlfn.UNIQUE({keys}))-IFERROR(ROWS(_xlfn.UNIQUE({keys},FALSE,TRUE)),0),'
+        "SUMPRODUCT(")
+    for cell in (customers, repeat):
+        fallback = cell.value.text.split(",SUMPRODUCT(", 1)[1]
+        assert "COUNTIFS(Orders[Customer],SUBSTITUTE(" in fallback and "UNIQUE" not in fallback
+    # the formula shown beside them reads as Excel shows it, without the file format's prefixes
+    shown = metrics[f"E{customers.row}"].value
+    assert shown.startswith("CustomersInTable = IF(OrdersInTable=0,0,IFERROR(ROWS(UNIQUE(FILTER(") and "_xl" not in shown
 
 
 TEXT_AMOUNTS = "=SUMPRODUCT(ISTEXT(Orders[Amount])*(LEN(TRIM(Orders[Amount]))>0))"
