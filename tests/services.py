@@ -2,8 +2,10 @@
 found, or the test is skipped with the reason -- unless ``RETENTION_XL_REQUIRE_SERVICES=1``
 (set by ``.ci/run``), where a missing program fails the test instead."""
 
+import contextlib
 import os
 import shutil
+import uuid
 
 import pytest
 
@@ -36,3 +38,17 @@ def postgres_or_skip():
         return psycopg.connect(POSTGRES_URL, connect_timeout=3, autocommit=True)
     except psycopg.OperationalError as e:
         unavailable(f"no PostgreSQL server at {POSTGRES_URL} ({str(e).strip().splitlines()[0][:120]})")
+
+
+@contextlib.contextmanager
+def postgres_table(stem: str):
+    """A table name of this run only (``stem`` and a random suffix), so that two test runs
+    on one server never write each other's tables; the table is dropped afterwards,
+    whatever the test did."""
+    name = f"{stem}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        yield name
+    finally:
+        with contextlib.suppress(Exception), postgres_or_skip() as con:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+

@@ -7,7 +7,7 @@ import sqlite3
 import openpyxl
 import pandas as pd
 import pytest
-from services import POSTGRES_URL, postgres_or_skip, spark_or_skip
+from services import POSTGRES_URL, postgres_or_skip, postgres_table, spark_or_skip
 
 from retention_xl.engines.run import report_source
 from retention_xl.engines.staging import whole_orders
@@ -112,18 +112,18 @@ def test_a_database_needs_one_table_or_query_and_a_real_name(tmp_path):
 @pytest.mark.services
 def test_postgresql_table_and_query_by_url(tmp_path, reference):
     con = postgres_or_skip()
-    with con:
-        con.execute("DROP TABLE IF EXISTS rx_orders")
-        con.execute('CREATE TABLE rx_orders ("Customer" text, "Date" date, "Total" numeric(12, 2), "Region" text)')
-        with con.cursor() as cur:
-            cur.executemany("INSERT INTO rx_orders VALUES (%s, %s, %s, %s)",
-                            [(c, d.date(), t, r) for c, d, t, r in ORDERS.itertuples(index=False)])
-    run = _report(POSTGRES_URL, tmp_path, table="rx_orders")
-    assert run.engine == "duckdb" and run.orders.source.endswith(", table rx_orders")
-    assert ":" not in run.orders.source.split("//")[1].split("@")[0]  # no password shown
-    assert_same(reference, run.analysis)
-    query = _report(POSTGRES_URL, tmp_path, name="q", query='SELECT * FROM rx_orders WHERE "Total" > 9')
-    assert query.analysis.headline["orders"] == 5
+    with postgres_table("rx_orders") as table:
+        with con:
+            con.execute(f'CREATE TABLE {table} ("Customer" text, "Date" date, "Total" numeric(12, 2), "Region" text)')
+            with con.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s)",
+                                [(c, d.date(), t, r) for c, d, t, r in ORDERS.itertuples(index=False)])
+        run = _report(POSTGRES_URL, tmp_path, table=table)
+        assert run.engine == "duckdb" and run.orders.source.endswith(f", table {table}")
+        assert ":" not in run.orders.source.split("//")[1].split("@")[0]  # no password shown
+        assert_same(reference, run.analysis)
+        query = _report(POSTGRES_URL, tmp_path, name="q", query=f'SELECT * FROM {table} WHERE "Total" > 9')
+        assert query.analysis.headline["orders"] == 5
 
 
 @pytest.mark.services
@@ -331,18 +331,13 @@ def test_every_source_reads_only_the_columns_asked_for_in_their_order(tmp_path):
 @pytest.mark.services
 @pytest.mark.slow  # a PostgreSQL server and a local Spark session
 def test_postgresql_and_spark_read_only_the_columns_asked_for(tmp_path):
-    with postgres_or_skip() as con:
-        con.execute("DROP TABLE IF EXISTS orders_with_columns")
-        con.execute('CREATE TABLE orders_with_columns ("Customer" text, "Total" double precision, "Odd ""name""" text)')
-        con.execute("INSERT INTO orders_with_columns VALUES (%s, %s, %s), (%s, %s, %s)", ("a", 1.5, "x", "b", 2.0, "y"))
-        con.commit()
-    try:
-        pg = open_dataset(POSTGRES_URL, table="orders_with_columns")
-        assert _rows(pg, ['Odd "name"', "Total"]).to_dict("list") == {'Odd "name"': ["x", "y"], "Total": [1.5, 2.0]}
-    finally:
+    with postgres_table("orders_with_columns") as table:
         with postgres_or_skip() as con:
-            con.execute("DROP TABLE orders_with_columns")
+            con.execute(f'CREATE TABLE {table} ("Customer" text, "Total" double precision, "Odd ""name""" text)')
+            con.execute(f"INSERT INTO {table} VALUES (%s, %s, %s), (%s, %s, %s)", ("a", 1.5, "x", "b", 2.0, "y"))
             con.commit()
+        pg = open_dataset(POSTGRES_URL, table=table)
+        assert _rows(pg, ['Odd "name"', "Total"]).to_dict("list") == {'Odd "name"': ["x", "y"], "Total": [1.5, 2.0]}
     spark = spark_or_skip()
     spark.createDataFrame(ORDERS.assign(Date=ORDERS["Date"].dt.strftime("%Y-%m-%d")).rename(
         columns={"Total": "Order.Total"})).createOrReplaceTempView("orders_with_a_dot")
@@ -623,21 +618,20 @@ def test_postgresql_numeric_amounts_read_as_their_csv_export_does(tmp_path):
     con = postgres_or_skip()
     text = _cents(400) + ["0.10000000000000000001"]
     rows = [(f"c{i % 37}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", t) for i, t in enumerate(text)]
-    with con:
-        con.execute("DROP TABLE IF EXISTS rx_numeric_amounts")
-        con.execute('CREATE TABLE rx_numeric_amounts ("Customer" text, "Date" text, "Total" numeric)')
-        with con.cursor() as cur:
-            cur.executemany("INSERT INTO rx_numeric_amounts VALUES (%s, %s, %s)", rows)
-    read = [v for b in open_dataset(POSTGRES_URL, table="rx_numeric_amounts").batches(100)
-            for v in b.column("Total").to_pylist()]
-    assert read == [float(t) for t in text]
-    pd.DataFrame(rows, columns=["Customer", "Date", "Total"]).to_csv(tmp_path / "export.csv", index=False)
-    csv = report_source(tmp_path / "export.csv", tmp_path / "csv.xlsx", ReportOptions(engine="pandas")).analysis
-    for engine in ("pandas", "duckdb"):
-        db = report_source(POSTGRES_URL, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
-                           table="rx_numeric_amounts", batch_rows=150).analysis
-        pd.testing.assert_frame_equal(csv.customers, db.customers, check_exact=True)
-        assert csv.headline["revenue"] == db.headline["revenue"]
+    with postgres_table("rx_numeric_amounts") as table:
+        with con:
+            con.execute(f'CREATE TABLE {table} ("Customer" text, "Date" text, "Total" numeric)')
+            with con.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s)", rows)
+        read = [v for b in open_dataset(POSTGRES_URL, table=table).batches(100) for v in b.column("Total").to_pylist()]
+        assert read == [float(t) for t in text]
+        pd.DataFrame(rows, columns=["Customer", "Date", "Total"]).to_csv(tmp_path / "export.csv", index=False)
+        csv = report_source(tmp_path / "export.csv", tmp_path / "csv.xlsx", ReportOptions(engine="pandas")).analysis
+        for engine in ("pandas", "duckdb"):
+            db = report_source(POSTGRES_URL, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
+                               table=table, batch_rows=150).analysis
+            pd.testing.assert_frame_equal(csv.customers, db.customers, check_exact=True)
+            assert csv.headline["revenue"] == db.headline["revenue"]
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
@@ -649,32 +643,42 @@ def test_postgresql_timestamptz_is_read_in_the_sessions_zone_and_the_report_name
     zone', so an order at 00:10 Tehran time on 1 February was a January order on a UTC server
     with nothing saying why; now the notice names the zone the times were read in."""
     con = postgres_or_skip()
-    with con:
-        con.execute("DROP TABLE IF EXISTS rx_zoned_orders")
-        con.execute('CREATE TABLE rx_zoned_orders ("Customer" text, "Date" timestamptz, "Total" numeric(12, 2))')
-        con.execute("INSERT INTO rx_zoned_orders VALUES ('a', '2024-01-10 12:00+03:30', 10), "
-                    "('a', '2024-02-01 00:10+03:30', 5), ('b', '2024-02-20 12:00+03:30', 7)")
-    tehran = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DAsia/Tehran"
-    for url, zone, months in ((POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DUTC",
-                               "UTC", ["2024-01", "2024-01", "2024-02"]),
-                              (tehran, "Asia/Tehran", ["2024-01", "2024-02", "2024-02"])):
-        for engine in ("pandas", "duckdb"):
-            run = report_source(url, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
-                                table="rx_zoned_orders", force=True)
-            notice = [n.values for n in run.orders.notices if n.code == "date_time_zone"]
-            assert notice == [{"column": "Date", "zones": (zone,)}], (engine, zone)
-            assert run.analysis.kpis["orders"].tolist() == [months.count(m) for m in sorted(set(months))], (engine, zone)
-            ws = openpyxl.load_workbook(tmp_path / f"{engine}.xlsx")["Data issues"]
-            assert any(f"time zone ({zone})" in str(c.value) for row in ws.iter_rows() for c in row), (engine, zone)
-        # the CSV the same session exports (COPY writes '2024-02-01 00:10:00+03:30', '... 20:40:00+00') has
-        # the same months: its rows with a whole-hour offset were 'not a date' and skipped
-        import psycopg
+    with postgres_table("rx_zoned_orders") as table:
+        with con:
+            con.execute(f'CREATE TABLE {table} ("Customer" text, "Date" timestamptz, "Total" numeric(12, 2))')
+            con.execute(f"INSERT INTO {table} VALUES ('a', '2024-01-10 12:00+03:30', 10), "
+                        "('a', '2024-02-01 00:10+03:30', 5), ('b', '2024-02-20 12:00+03:30', 7)")
+        tehran = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DAsia/Tehran"
+        for url, zone, months in ((POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "options=-c%20TimeZone%3DUTC",
+                                   "UTC", ["2024-01", "2024-01", "2024-02"]),
+                                  (tehran, "Asia/Tehran", ["2024-01", "2024-02", "2024-02"])):
+            for engine in ("pandas", "duckdb"):
+                run = report_source(url, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
+                                    table=table, force=True)
+                notice = [n.values for n in run.orders.notices if n.code == "date_time_zone"]
+                assert notice == [{"column": "Date", "zones": (zone,)}], (engine, zone)
+                assert run.analysis.kpis["orders"].tolist() == [months.count(m) for m in sorted(set(months))], (engine, zone)
+                ws = openpyxl.load_workbook(tmp_path / f"{engine}.xlsx")["Data issues"]
+                assert any(f"time zone ({zone})" in str(c.value) for row in ws.iter_rows() for c in row), (engine, zone)
+            # the CSV the same session exports (COPY writes '2024-02-01 00:10:00+03:30', '... 20:40:00+00') has
+            # the same months: its rows with a whole-hour offset were 'not a date' and skipped
+            import psycopg
 
-        export = tmp_path / f"export-{zone.replace('/', '-')}.csv"
-        with psycopg.connect(url) as session, session.cursor() as cur, export.open("wb") as f, \
-                cur.copy("COPY rx_zoned_orders TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
-            for data in copy:
-                f.write(data)
-        csv = report_source(export, tmp_path / "csv.xlsx", ReportOptions(engine="pandas"), force=True)
-        assert csv.analysis.kpis["orders"].tolist() == run.analysis.kpis["orders"].tolist(), zone
-        assert not len(csv.orders.issues), zone
+            export = tmp_path / f"export-{zone.replace('/', '-')}.csv"
+            with psycopg.connect(url) as session, session.cursor() as cur, export.open("wb") as f, \
+                    cur.copy(f"COPY {table} TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+                for data in copy:
+                    f.write(data)
+            csv = report_source(export, tmp_path / "csv.xlsx", ReportOptions(engine="pandas"), force=True)
+            assert csv.analysis.kpis["orders"].tolist() == run.analysis.kpis["orders"].tolist(), zone
+            assert not len(csv.orders.issues), zone
+
+
+@pytest.mark.services
+def test_postgres_table_names_are_unique_and_dropped():
+    """Two names of one stem differ, and the table is gone once the block ends."""
+    con = postgres_or_skip()
+    with postgres_table("rx_probe") as first, postgres_table("rx_probe") as second:
+        assert first != second and first.startswith("rx_probe_")
+        con.execute(f'CREATE TABLE "{first}" (x int)')
+    assert not con.execute("SELECT 1 FROM pg_tables WHERE tablename = %s", (first,)).fetchall()
