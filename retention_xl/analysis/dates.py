@@ -206,7 +206,7 @@ def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, co
     if isinstance(values.dtype, pd.DatetimeTZDtype) or arrow_zone:
         zone = str(arrow_zone or values.dt.tz)
         values = values.dt.tz_localize(None)  # the local time, as the export wrote it, not UTC
-        reading.notices.append(Notice("date_time_zone", column=column, zones=(zone,)))
+        _note_zones(reading, column, (zone,))
     elif values.dtype == object:
         values = pd.Series(pd.to_datetime(values, errors="coerce"))
     stamps = values.to_numpy()  # in the column's own unit: year 1500 overflows nanoseconds
@@ -218,6 +218,46 @@ def _read_datetimes(values: pd.Series, reading: DateReading, idx: np.ndarray, co
     reading.problem[idx[bad]] = "date_out_of_range"
 
 
+def _note_zones(reading: DateReading, column: str, zones) -> None:
+    """Say the zones the column's times were read in (``date_time_zone``): one notice per
+    column, its zones in order of first appearance, whether they came with typed datetimes
+    or written after the text's times."""
+    if not len(zones):
+        return
+    at = next((i for i, n in enumerate(reading.notices) if n.code == "date_time_zone"), None)
+    known = reading.notices[at].values["zones"] if at is not None else ()
+    notice = Notice("date_time_zone", column=column, zones=tuple(dict.fromkeys((*known, *zones))))
+    if at is None:
+        reading.notices.append(notice)
+    else:
+        reading.notices[at] = notice
+
+
+#: a zone or offset written after a time: 10:00:00+03:30, 22:30:00+00 (PostgreSQL's), 10:00z, 10:00 utc
+_WRITTEN_ZONE = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _written_zones(text: pd.Series) -> tuple[str, ...]:
+    """The zones written after the times of ``text`` (dates read, lower case), in order of
+    first appearance, named as Python names a fixed offset (``UTC+03:30``, ``UTC-05:00``;
+    ``UTC`` for Z, GMT and +00:00): the local time written is the one kept, so the days are
+    counted in each date's own offset.
+
+    >>> _written_zones(pd.Series(["2023-03-01t10:00:00+03:30", "2023-03-02 22:30:00+00", "2023-03-02", "1/2/2024 9:15-0500"]))
+    ('UTC+03:30', 'UTC', 'UTC-05:00')
+    """
+    found = text.str.extract(_WRITTEN_ZONE, expand=False).dropna() if len(text) else pd.Series([], dtype=object)
+    return tuple(dict.fromkeys(_zone_name(v) for v in pd.unique(found)))  # a few distinct offsets
+
+
+def _zone_name(written: str) -> str:
+    if written in ("z", "utc", "gmt"):
+        return "UTC"
+    digits = written[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2 else 0)
+    return "UTC" if minutes == 0 else f"UTC{written[0]}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def _read_datetime_objects(values: pd.Series, reading: DateReading, idx: np.ndarray, column: str) -> None:
     """Python or numpy datetimes in a mixed column. Each one keeps its local time, whatever
     its time zone (several zones, or zones beside naive values, as a hand-made frame or a
@@ -226,8 +266,7 @@ def _read_datetime_objects(values: pd.Series, reading: DateReading, idx: np.ndar
     plain = [v.replace(tzinfo=None) if z else v for v, z in zip(values, zoned)]
     stamps = pd.Series(pd.to_datetime(plain, errors="coerce"))
     if zoned.any():
-        zones = tuple(dict.fromkeys(str(v.tzinfo) for v, z in zip(values, zoned) if z))
-        reading.notices.append(Notice("date_time_zone", column=column, zones=zones))
+        _note_zones(reading, column, tuple(str(v.tzinfo) for v, z in zip(values, zoned) if z))
     unread = stamps.isna().to_numpy()
     _read_datetimes(stamps, reading, idx, column)
     reading.problem[idx[unread]] = "not_a_date"  # a date pandas cannot hold
@@ -494,6 +533,7 @@ def _read_text(values: pd.Series, reading: DateReading, idx: np.ndarray, w: np.n
     has = problem != None  # noqa: E711
     reading.problem[idx[has]] = problem[has]
     reading.fixed[idx[has]] = None
+    _note_zones(reading, column, _written_zones(text[parts.done & ~serial_text & ~has]))
     # ISO text too: a spreadsheet reads it in any order; not a Solar or lunar Hijri date, which
     # stays text in a spreadsheet set to either order
     read = parts.done & ~serial_text & ~has & ~jalali

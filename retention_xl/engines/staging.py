@@ -41,7 +41,7 @@ What needs the whole table at once, and how it is handled:
   (:class:`~retention_xl.analysis.orders.SliceEvidence`), the decisions are taken once over
   those counts as the cleaning of one table takes them, and a batch that decided otherwise
   is cleaned again with the whole table's decisions.
-* **Column-level conventions decided per batch** (currency marks, digit scripts, statuses):
+* **Column-level conventions decided per batch** (currency marks, time zones, digit scripts, statuses):
   the batches' notices become the whole table's
   (:mod:`retention_xl.engines.batch_notices`); e-mails compared without case and ids read
   as another spelling are counted by the engine over every batch's distinct spellings.
@@ -498,6 +498,7 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     statuses: dict = {}
     currencies: dict = {}  # the currency notice's counts over the batches
     marks: dict[str, dict] = {}  # per amount column, the currency marks removed, in order of first appearance
+    zones: dict[str, dict] = {}  # per date column, the time zones its times were read in, in order of first appearance
 
     def collect(result: _Batch) -> None:
         nonlocal columns, n_orders
@@ -519,6 +520,10 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             if notice.code == "currency_kept":
                 tally_currencies(currencies, notice)
                 merge_notice(notices, Notice("currency_kept", column=values["column"]))  # its place in the list
+                continue
+            if notice.code == "date_time_zone":  # one notice of every batch's zones
+                zones.setdefault(values["column"], {}).update(dict.fromkeys(values["zones"]))
+                merge_notice(notices, Notice("date_time_zone", column=values["column"]))  # its place in the list
                 continue
             if notice.code in ("currency_removed", "currencies_mixed"):  # one notice of every batch's marks
                 marks.setdefault(values["column"], {}).update(dict.fromkeys(values["marks"]))
@@ -595,6 +600,9 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
             several = NumberReading(np.array([]), np.array([]), np.array([]), currencies=found).mixed_currencies
             notices[ident] = Notice("currencies_mixed" if several else "currency_removed",
                                     column=notice.values["column"], marks=tuple(found[:6]))
+        if notice.code == "date_time_zone":
+            notices[ident] = Notice("date_time_zone", column=notice.values["column"],
+                                    zones=tuple(zones[notice.values["column"]]))
         if notice.code == "currency_kept":
             left, unknown, mixed = currencies[notice.values["column"]]
             notices[ident] = currency_notice(notice.values["column"], currency, left, tuple(unknown), tuple(mixed), 0)

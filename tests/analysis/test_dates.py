@@ -464,6 +464,37 @@ def test_datetimes_in_several_zones_keep_their_local_times():
     assert words(r.notices) == ["Dates in 'When' carried a time zone (UTC, UTC+03:30); their local times in it were kept."]
 
 
+def test_text_dates_with_an_offset_say_the_offsets_their_days_were_counted_in():
+    """'2023-03-31T22:00:00+00:00' is 31 March where it was written, 1 April in Tehran: the
+    local time written is kept, as for a zoned column, and the note names each offset (in
+    order of first appearance; +00, Z and GMT are UTC), where the text's offsets said nothing."""
+    values = pd.Series(["2023-03-01T10:00:00+03:30", "2023-03-31T22:00:00+00:00", "2023-04-01 01:00:00+0330",
+                        "2023-04-02 10:00:00+00", "2023-04-03T08:00:00Z", "2023-04-04 09:15-05:00", "2023-04-05"])
+    r = parse_dates(values, column="When")
+    assert [str(v)[:16] for v in r.values] == ["2023-03-01T10:00", "2023-03-31T22:00", "2023-04-01T01:00",
+                                               "2023-04-02T10:00", "2023-04-03T08:00", "2023-04-04T09:15",
+                                               "2023-04-05T00:00"]
+    assert list(r.problem) == [None] * 7
+    assert words(r.notices) == ["Dates in 'When' carried a time zone (UTC+03:30, UTC, UTC-05:00); "
+                                "their local times in it were kept."]
+    from retention_xl.wording import notice_text
+
+    assert notice_text(r.notices[0], "ar") == ("تواريخ 'When' تحمل منطقة زمنية (UTC+03:30، UTC، UTC-05:00)؛ "
+                                               "احتُفظ بأوقاتها المحلية فيها.")
+    assert notice_text(r.notices[0], "fa") == ("تاریخ‌های «When» منطقه‌ی زمانی داشتند (UTC+03:30، UTC، UTC-05:00)؛ "
+                                               "ساعت محلی آن‌ها در همان منطقه نگه داشته شد.")
+    assert not parse_dates(pd.Series(["2023-04-05", "2023-04-06 10:00"])).notices  # no offset: no note
+
+
+def test_a_column_of_zoned_datetimes_and_zoned_text_has_one_note():
+    tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    values = pd.Series([dt.datetime(2024, 2, 5, 23, 30, tzinfo=tehran), "2024-02-06 10:00:00+00:00"], dtype=object)
+    r = parse_dates(values, column="When")
+    assert [str(v)[:16] for v in r.values] == ["2024-02-05T23:30", "2024-02-06T10:00"]
+    assert [(n.code, n.values["zones"]) for n in r.notices if n.code == "date_time_zone"] == [
+        ("date_time_zone", ("UTC+03:30", "UTC"))]
+
+
 def test_out_of_range_datetime():
     r = parse_dates(pd.Series([dt.datetime(1800, 1, 1)], dtype=object))
     assert said(r.problem[0]) == "date out of range (before 1900 or after 2200)"

@@ -1152,3 +1152,35 @@ def test_a_row_repeated_in_other_digits_is_a_possible_duplicate_in_every_engine(
         for run_name, run in runs.items():
             found = run.orders.issues[run.orders.issues["problem"] == "possible_duplicate"]
             assert found[["row", "detail"]].values.tolist() == expected, (name, run_name)
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+def test_text_dates_in_two_offsets_have_one_time_zone_note_in_every_engine(engine, tmp_path, request):
+    """A CSV of dates written with +03:30 and +00:00 offsets: pandas said nothing of them,
+    and an engine cleaning two rows at a time would have said each batch's zones apart (two
+    notes). Now one note, naming both offsets in the order they first come, with the same
+    words in every engine and language; each day is the day written (31 March 22:00 UTC is a
+    March order, 1 April 01:00 +03:30 an April one)."""
+    from retention_xl.wording import notice_text
+
+    frame = pd.DataFrame({"Customer": ["a", "b", "c", "a", "b"],
+                          "Date": ["2023-03-01T10:00:00+03:30", "2023-03-05T10:00:00+03:30", "2023-03-31T22:00:00+00:00",
+                                   "2023-04-02T10:00:00+00:00", "2023-04-01T01:00:00+03:30"],
+                          "Total": ["10", "20", "30", "40", "50"]})
+    source = tmp_path / "zoned.csv"
+    frame.to_csv(source, index=False)
+    spark = request.getfixturevalue("spark") if engine == "spark" else None
+    runs = {name: report_source(source, tmp_path / f"{name}.xlsx", ReportOptions(engine=name), batch_rows=2,
+                                spark=spark, force=True) for name in ("pandas", engine)}
+    expected = {"en": "Dates in 'Date' carried a time zone (UTC+03:30, UTC); their local times in it were kept.",
+                "ar": "تواريخ 'Date' تحمل منطقة زمنية (UTC+03:30، UTC)؛ احتُفظ بأوقاتها المحلية فيها.",
+                "fa": "تاریخ‌های «Date» منطقه‌ی زمانی داشتند (UTC+03:30، UTC)؛ ساعت محلی آن‌ها در همان منطقه نگه داشته شد."}
+    for name, run in runs.items():
+        notes = [n for n in run.orders.notices if n.code == "date_time_zone"]
+        assert {lang: [notice_text(n, lang) for n in notes] for lang in expected} == \
+            {lang: [text] for lang, text in expected.items()}, name
+        assert run.analysis.kpis["orders"].tolist() == [3, 2], name
+        assert run.analysis.kpis["revenue"].tolist() == [60.0, 90.0], name
+        assert run.orders.issues.empty, name
+    assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
