@@ -39,7 +39,6 @@ NOTICE_ORDER = (
     "currency", "currency_kept", "statuses_excluded", "statuses_kept",
     "cancellation_documents", "negative_orders", "refund_column", "refund_on_returns",
     "orders_by_id", "amount_from_lines", "amount_order_total", "amount_sum_of_lines", "digits",
-    "order_ids_split",
 )
 _RANK = {code: i for i, code in enumerate(NOTICE_ORDER)}
 

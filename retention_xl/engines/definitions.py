@@ -52,7 +52,7 @@ import pandas as pd
 from retention_xl.analysis.periods import period_ordinals, period_starts
 
 __all__ = [
-    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "SPLIT_ORDER_IDS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
+    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
     "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
     "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql", "MONEY",
 ]
@@ -119,9 +119,6 @@ FOLDED_EMAIL_EXAMPLE = """
     SELECT MIN(clean) AS spelling, MAX(clean) AS matched FROM emails
     WHERE folded = (SELECT MIN(folded) FROM (SELECT folded FROM emails GROUP BY folded
                                              HAVING COUNT(DISTINCT clean) > 1) AS several)"""
-
-#: order ids found in more than one batch (each batch lists its distinct ids once)
-SPLIT_ORDER_IDS = "SELECT COUNT(*) AS split FROM (SELECT id FROM order_ids GROUP BY id HAVING COUNT(*) > 1) AS ids"
 
 #: money is summed exactly, as DECIMAL: a sum of doubles depends on the order the engine's
 #: threads add them in, so two runs would differ in the last bits and a threshold (the

@@ -68,7 +68,7 @@ class DuckDBEngine:
 
     def stage(self, files: Sequence[str], side: Mapping[str, Sequence[str]] | None = None) -> None:
         """The staged Parquet files become the view ``staged``; each non-empty list of
-        ``side`` files (``spellings``, ``emails``, ``order_ids``) the view of its name."""
+        ``side`` files (``spellings``, ``emails``) the view of its name."""
         self.con.execute(f"CREATE OR REPLACE VIEW staged AS SELECT * FROM read_parquet([{_listed(files)}])")
         self.side = {name for name, paths in (side or {}).items() if paths}
         for name in self.side:

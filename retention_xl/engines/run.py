@@ -194,8 +194,7 @@ def report_source(source: str | Path, output: str | Path, options: ReportOptions
         try:
             if not staged.n_orders:
                 raise no_orders_error(staged.orders)
-            sql_engine.stage(staged.files, {"spellings": staged.spellings, "emails": staged.emails,
-                                              "order_ids": staged.order_ids})
+            sql_engine.stage(staged.files, {"spellings": staged.spellings, "emails": staged.emails})
             analysis = analyse_staged(sql_engine, staged.orders, period=options.period, window_days=options.window,
                                       margin=options.margin, horizon=options.horizon, discount=options.discount,
                                       as_of=options.as_of, quiet_days=options.quiet_days,

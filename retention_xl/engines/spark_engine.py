@@ -82,7 +82,7 @@ class SparkEngine:
 
     def stage(self, files: Sequence[str], side: Mapping[str, Sequence[str]] | None = None) -> None:
         """The staged Parquet files become the view ``staged``; each non-empty list of
-        ``side`` files (``spellings``, ``emails``, ``order_ids``) the view of its name."""
+        ``side`` files (``spellings``, ``emails``) the view of its name."""
         self._view("staged", self.session.read.parquet(*[Path(f).resolve().as_uri() for f in files]))
         self.side = {name for name, paths in (side or {}).items() if paths}
         for name in self.side:

@@ -103,7 +103,6 @@ def analyse_staged(engine: SqlEngine, orders: Orders, *, period: str = "M", wind
         _line_repeats(orders, engine))
     orders = _with_merged_ids(orders, engine)
     orders = _with_folded_emails(orders, engine)
-    orders = _with_split_ids(orders, engine)
     orders = dataclasses.replace(orders, notices=cleaning_order(orders.notices, orders.columns))  # as pandas says them
     code = normalise_period(period)
     window = DEFAULT_WINDOW_DAYS[code] if window_days is None else check_window(window_days, code)
@@ -222,18 +221,6 @@ def _with_folded_emails(orders: Orders, engine: SqlEngine) -> Orders:
     notices.insert(at, Notice("emails_casefolded", column=orders.columns.customer, count=folded,
                               spelling=str(example["spelling"]), matched=str(example["matched"])))
     return dataclasses.replace(orders, notices=tuple(notices))
-
-
-def _with_split_ids(orders: Orders, engine: SqlEngine) -> Orders:
-    """``orders`` with the ``order_ids_split`` notice: order ids found in more than one
-    batch (their lines far apart in the table were cleaned as separate orders)."""
-    if "order_ids" not in getattr(engine, "side", ()):
-        return orders
-    split = int(engine.fetch(sql.SPLIT_ORDER_IDS).iloc[0]["split"])
-    if split <= 0:
-        return orders
-    notice = Notice("order_ids_split", column=orders.columns.order_id, count=split)
-    return dataclasses.replace(orders, notices=(*orders.notices, notice))
 
 
 def _histogram(frame: pd.DataFrame, kind: str, size: int) -> np.ndarray:

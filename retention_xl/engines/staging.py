@@ -34,7 +34,12 @@ What needs the whole table at once, and how it is handled:
 * **Order lines of one order split across batches**: a batch never ends inside a run of
   rows with the same order id (the rows of the id at its end are carried into the next
   batch), so the lines of an order written together, as exports write them, are cleaned
-  together. An id found in more than one batch is counted by the engine (``order_ids_split``).
+  together. Lines of one order far apart (a refund naming its order days later, an export
+  sorted by product) are joined as the cleaning of one table joins them: the ids found in
+  more than one batch's distinct ids (compared on disk) are taken out of their batches,
+  gathered by id into batches of whole orders, each line keeping its row number, and
+  cleaned as such (:func:`_split_orders`); the batches they left are cleaned again without
+  them.
 * **The amount level and the decimal separators** (an order total repeated on each line,
   or line amounts; one row per order with a few ids repeated; a decimal comma or point in
   each amount column): every batch counts what the decision rests on
@@ -151,8 +156,8 @@ class Staged:
         :meth:`remove`.
     files : tuple of str
     order_ids : tuple of str
-        Parquet files of each batch's distinct order ids, from which the engine counts the
-        ids found in more than one batch (``order_ids_split``).
+        Parquet files of each batch's distinct order ids (no id is in two: the lines of an
+        order found in several batches are cleaned together, in a batch of their own).
     emails : tuple of str
         Parquet files of each batch's distinct e-mail addresses as cleaned and as compared
         (``clean, folded``), from which the engine counts the addresses that matched another
@@ -411,12 +416,19 @@ class _Batch:
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
-                 currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE) -> _Batch:
+                 currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE,
+                 rows: np.ndarray | None = None) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
     ``currency`` the currency kept, ``decided`` the amount level and decimal separators,
-    decided over the whole table (none: the batch decides, and says on what)."""
+    decided over the whole table (none: the batch decides, and says on what). ``rows``:
+    each row's number in the table, for a batch of rows that are not one run (the lines of
+    orders split across batches, gathered; a batch without them), else they are numbered
+    on from ``first_row``."""
+    if rows is not None:
+        result = _clean_batch(frame, options, 0, name, path, lunar, leave_out, currency, decided)
+        return _renumbered(result, path, np.asarray(rows, dtype=np.int64))
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
@@ -572,17 +584,18 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    split = _split_orders(dataset, options, batch_rows, order_id, results, files, root, lunar, currency, dates, step)
     decided = dataclasses.replace(_table_decisions(results.values()), swapped=dates.swapped,
                                   mostly_real=dates.mostly_real)
     differ = {path for path in files if _differs(results[path].evidence, decided)}
     if differ:
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
-                     differ, decided, currency, step, "Cleaning again with the decisions of the whole table")
+                     differ, decided, currency, step, "Cleaning again with the decisions of the whole table", split)
     far = _far_days(results.values())
     if len(far):
         again = {path for path in files if np.isin(results[path].days[0], far).any()}
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, far, again, decided, currency,
-                     step, "Leaving out orders dated far from the others")
+                     step, "Leaving out orders dated far from the others", split)
     for path in files:
         collect(results[path])
     if columns is not None:
@@ -609,7 +622,9 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     if columns is None:  # no rows at all: clean an empty table for the columns and the error
         empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in _names(dataset)})
         columns = clean(empty, options, name=dataset.name).columns
-    issue_frame = pd.concat(issues, ignore_index=True) if issues else _no_issues()
+    # by row, as the cleaning of one table lists them (the gathered lines of split orders come last)
+    issue_frame = pd.concat(issues, ignore_index=True).sort_values("row", kind="stable", ignore_index=True) \
+        if issues else _no_issues()
     summary = Orders(pd.DataFrame({"row": pd.Series([], dtype="int64"), "customer": pd.Series([], dtype="str"),
                                    "date": pd.Series([], dtype="datetime64[ns]"),
                                    "amount": pd.Series([], dtype="float64")}),
@@ -661,25 +676,193 @@ def _differs(evidence: SliceEvidence | None, decided: SliceDecisions) -> bool:
 
 def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
                  results: dict, files: list[str], lunar: bool | None, far: np.ndarray, again: set[str],
-                 decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str) -> None:
+                 decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str,
+                 split: _SplitOrders | None = None) -> None:
     """Clean the batches ``again`` once more (their staged files and results replaced),
     leaving out the orders on the ``far`` days and with the ``decided`` amount level and
     separators of the whole table: the batches are read again as the first pass read
-    them, up to the last one concerned."""
+    them, up to the last one concerned, without the lines of ``split`` orders, which are
+    cleaned again from their gathered batches."""
     again = set(again)
+    held = {path: parts for path, parts in (split.held if split is not None else {}).items() if path in again}
+    again -= held.keys()
     n_rows = 0
-    for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
+    for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id) if again else ()):
         first_row = dataset.first_row + n_rows
         n_rows += len(frame)
         path = files[number]
         if path not in again:
             continue
         step(f"{doing}: rows {first_row:,} to {first_row + len(frame) - 1:,}")
+        rows = None
+        if split is not None and path in split.affected:
+            frame, rows, _ = _apart(frame, first_row, order_id, split.ids)
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided)
+                                     currency, decided, rows)
         again.discard(path)
         if not again:
-            return
+            break
+    for path, parts in held.items():
+        rows, frame = _gathered(parts)
+        step(f"{doing}: {len(frame):,} lines of orders found in several batches")
+        results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, tuple(far.tolist()),
+                                     currency, decided, rows)
+
+
+@dataclass(frozen=True)
+class _SplitOrders:
+    """The orders whose lines are in more than one batch, and where their lines went.
+
+    Attributes
+    ----------
+    ids : pyarrow.Array
+        Their ids, as :func:`~retention_xl.analysis.column_values.id_texts` writes them.
+    affected : frozenset of str
+        The staged files of the batches that held some of their lines (cleaned again
+        without them).
+    held : dict of str to tuple of str
+        Per staged file of gathered lines, the files its lines were written to, batch by
+        batch (each id's lines all go to one: the hash of the id chooses it).
+    """
+
+    ids: pa.Array
+    affected: frozenset
+    held: dict
+
+
+def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
+                  results: dict, files: list[str], root: Path, lunar: bool | None,
+                  currency: CurrencyChoice | None, decided: SliceDecisions, step) -> _SplitOrders | None:
+    """Join the lines of orders whose id is found in more than one batch, as the cleaning
+    of the whole table joins them: the batches that hold such lines are read again and
+    cleaned without them, and their lines, gathered by id into batches of whole orders
+    (each line with its own row number), are cleaned as batches of their own (added to
+    ``files``), so an order's customer (its first line that has one), date (its earliest),
+    amount (its lines added up, or its total), status and refunds are its whole table's.
+
+    The ids are compared over every batch's distinct ids on disk (DuckDB, out of core,
+    where it is installed; else Arrow); memory holds the ids found in several batches and
+    one batch of their lines at a time."""
+    if order_id is None:
+        return None
+    ids, affected = _ids_in_several_batches([results[path].order_ids for path in files], root, options)
+    if not len(ids):
+        return None
+    affected = frozenset(files[i] for i in affected)
+    buckets = max(1, -(-2 * len(ids) // max(batch_rows, 1)))  # an order is a few lines: about a batch each
+    held: dict[int, list[str]] = {}
+    n_rows = 0
+    last = max(files.index(path) for path in affected)
+    for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
+        first_row = dataset.first_row + n_rows
+        n_rows += len(frame)
+        path = files[number]
+        if path not in affected:
+            continue
+        step(f"Joining the lines of orders found in several batches: rows {first_row:,} to "
+             f"{first_row + len(frame) - 1:,}")
+        kept, rows, (lines, line_rows, line_ids) = _apart(frame, first_row, order_id, ids)
+        bucket = pd.util.hash_array(line_ids) % buckets
+        for k in np.unique(bucket):
+            part = str(root / f"lines-{k:05d}-{number:05d}.pickle")
+            pd.to_pickle((line_rows[bucket == k], lines[bucket == k].reset_index(drop=True)), part)
+            held.setdefault(int(k), []).append(part)
+        results[path] = _clean_batch(kept, options, first_row, dataset.name, path, lunar, (), currency, decided, rows)
+        if number == last:
+            break
+    out = {}
+    for k in sorted(held):
+        path = str(root / f"orders-{len(files):05d}.parquet")
+        files.append(path)
+        out[path] = tuple(held[k])
+        rows, frame = _gathered(out[path])
+        step(f"Cleaning {len(frame):,} lines of orders found in several batches")
+        results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, (), currency, decided, rows)
+    return _SplitOrders(ids, affected, out)
+
+
+def _ids_in_several_batches(paths: list[str | None], root: Path, options: ReportOptions) -> tuple[pa.Array, set[int]]:
+    """The order ids found in more than one of the batches' files of distinct ids
+    (``paths``, one per batch, ``None`` for a batch with none), and the batches (by
+    position) that hold them."""
+    listed = [(i, path) for i, path in enumerate(paths) if path]
+    if len(listed) < 2:
+        return pa.array([], pa.string()), set()
+    try:
+        import duckdb
+    except ImportError:
+        duckdb = None
+    if duckdb is not None:
+        config = {"temp_directory": str(root / "ids-spill"), "preserve_insertion_order": False}
+        if getattr(options, "memory_limit", None):
+            from retention_xl.engines.choice import parse_memory
+
+            config["memory_limit"] = f"{parse_memory(options.memory_limit) // 2**20}MiB"
+        con = duckdb.connect(":memory:", config=config)
+        try:
+            names = ", ".join("'" + path.replace("'", "''") + "'" for _, path in listed)
+            found = con.sql(f"""
+                WITH ids AS (SELECT id, filename FROM read_parquet([{names}], filename = true)),
+                split AS (SELECT id FROM ids GROUP BY id HAVING COUNT(*) > 1)
+                SELECT ids.id, ids.filename FROM ids JOIN split USING (id)""").to_arrow_table()
+        finally:
+            con.close()
+        where = {path: i for i, path in listed}
+        files = {where[name] for name in pc.unique(found["filename"]).to_pylist()}
+        return pc.unique(found["id"]).cast(pa.string()), files
+    table = pa.concat_tables([pq.read_table(path).append_column("batch", pa.array(np.full(pq.read_metadata(path).num_rows, i,
+                                                                                          dtype=np.int64)))
+                              for i, path in listed])
+    counts = table.group_by("id").aggregate([("batch", "count")])
+    ids = counts.filter(pc.greater(counts["batch_count"], 1))["id"]
+    held = table.filter(pc.is_in(table["id"], value_set=ids))
+    return ids.cast(pa.string()), set(pc.unique(held["batch"]).to_pylist())
+
+
+def _row_ids(column: pd.Series) -> np.ndarray:
+    """Each row's order id as the batches' files of distinct ids write it (``None``: none)."""
+    if column.dtype.kind in "iu":
+        return column.astype("str").to_numpy(dtype=object)
+    values = ColumnValues.of(column.reset_index(drop=True))
+    texts = np.asarray(id_texts(values.uniques), dtype=object)
+    texts[values.null] = None
+    return np.where(values.codes >= 0, texts[np.maximum(values.codes, 0)], None)
+
+
+def _apart(frame: pd.DataFrame, first_row: int, order_id: str, ids: pa.Array):
+    """A batch without the lines of the orders ``ids`` and its rows' numbers, and those
+    lines apart: ``(frame, rows, (lines, their rows, their ids))``."""
+    row_ids = _row_ids(frame[order_id])
+    split = pc.is_in(pa.array(row_ids, pa.string()), value_set=ids).to_numpy(zero_copy_only=False)
+    numbers = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    return (frame[~split].reset_index(drop=True), numbers[~split],
+            (frame[split].reset_index(drop=True), numbers[split], row_ids[split]))
+
+
+def _gathered(parts) -> tuple[np.ndarray, pd.DataFrame]:
+    """The lines written to ``parts`` (one file per batch, in order), with their row numbers."""
+    read = [pd.read_pickle(part) for part in parts]
+    rows = np.concatenate([r for r, _ in read])
+    frame = pd.concat([f for _, f in read], ignore_index=True)
+    return rows, frame
+
+
+def _renumbered(result: _Batch, path: str, rows: np.ndarray) -> _Batch:
+    """A batch's ``result``, cleaned with its rows numbered from 0, with the row numbers
+    they have in the table (``rows``): its staged orders, its issues (and the row a
+    duplicate repeats), the first row of its far dates."""
+    staged = pq.read_table(path)
+    staged = staged.set_column(0, "row", pa.array(rows[staged["row"].to_numpy()]))
+    pq.write_table(staged, path, compression="zstd", use_dictionary=STAGED_DICTIONARY)
+    issues = result.issues.copy()
+    if len(issues):
+        issues["row"] = rows[issues["row"].to_numpy(dtype=np.int64)]
+        repeats = issues["problem"].isin(["possible_duplicate", "duplicate"]).to_numpy(dtype=bool)
+        if repeats.any():
+            issues.loc[repeats, "detail"] = rows[issues.loc[repeats, "detail"].astype(np.int64).to_numpy()].astype(str)
+    notices = tuple((code, {**values, "first_row": int(rows[values["first_row"]])} if code == "far_dates" else values)
+                    for code, values in result.notices)
+    return dataclasses.replace(result, issues=issues, notices=notices)
 
 
 def _order_id_column(dataset: Dataset, options: ReportOptions, batch_rows: int) -> str | None:

@@ -398,8 +398,6 @@ LABELS = {
     "engine.duckdb": "DuckDB (مدمج، خارج الذاكرة)",
     "engine.spark": "Spark",
     "note.customers_file": "يعرض جدول العملاء {shown} من أصل {total} من العملاء: الأعلى قيمة بين المعرّضين للفقد والأعلى قيمة عمومًا. الجدول الكامل لكل العملاء في الملف {file} بجوار هذا المصنف.",
-    "notice.order_ids_split": "أرقام طلبات في '{column}' وُجدت مرة أخرى في صفوف بعيدة عن أسطرها الأولى، عددها {count:,}؛ فعُدّت تلك الأسطر طلبات منفصلة.",
-    "notice.order_ids_split.one": "وُجد رقم طلب واحد في '{column}' مرة أخرى في صفوف بعيدة عن أسطره الأولى؛ فعُدّت تلك الأسطر طلبًا منفصلًا.",
     "notice.currency.plain": "المبالغ بعملة {currency} (العملة في '{column}').",
     "notice.currency": "المبالغ بعملة {currency} (العملة في '{column}')؛ الطلبات بلا عملة عُدّت بعملة {currency}، وعددها {count:,}.",
     "notice.currency.one": "المبالغ بعملة {currency} (العملة في '{column}')؛ طلب واحد بلا عملة عُدّ بعملة {currency}.",

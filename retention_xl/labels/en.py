@@ -402,8 +402,6 @@ LABELS = {
     "engine.duckdb": "DuckDB (embedded, out of core)",
     "engine.spark": "Spark",
     "note.customers_file": "The Customers table shows {shown} of {total} customers: the most valuable at risk and the most valuable overall. The full per-customer table is in {file}, beside this workbook.",
-    "notice.order_ids_split": "{count:,} order ids in '{column}' were found again in rows far from their first lines; those lines were counted as separate orders.",
-    "notice.order_ids_split.one": "1 order id in '{column}' was found again in rows far from its first lines; those lines were counted as a separate order.",
     "notice.currency.plain": "Amounts are in {currency} (the currency in '{column}').",
     "notice.currency": "Amounts are in {currency} (the currency in '{column}'); {count:,} orders with no currency were taken as {currency}.",
     "notice.currency.one": "Amounts are in {currency} (the currency in '{column}'); 1 order with no currency was taken as {currency}.",

@@ -475,8 +475,8 @@ def test_text_dates_with_an_offset_say_the_offsets_their_days_were_counted_in():
                                                "2023-04-02T10:00", "2023-04-03T08:00", "2023-04-04T09:15",
                                                "2023-04-05T00:00"]
     assert list(r.problem) == [None] * 7
-    assert words(r.notices) == ["Dates in 'When' carried a time zone (UTC+03:30, UTC, UTC-05:00); "
-                                "their local times in it were kept."]
+    assert words(r.notices) == [("Dates in 'When' carried a time zone (UTC+03:30, UTC, UTC-05:00); "
+                                 "their local times in it were kept.")]
     from retention_xl.wording import notice_text
 
     assert notice_text(r.notices[0], "ar") == ("تواريخ 'When' تحمل منطقة زمنية (UTC+03:30، UTC، UTC-05:00)؛ "

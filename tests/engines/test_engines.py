@@ -191,9 +191,7 @@ def assert_same_analysis(a, b):
     issues = ["row", "column", "value", "problem", "detail", "action", "lines", "amount"]
     pd.testing.assert_frame_equal(a.orders.issues[issues].reset_index(drop=True),
                                   b.orders.issues[issues].reset_index(drop=True))
-    # an SQL engine cleans in slices and says when an order id comes back in a later slice
-    # (the sample's refunds name the order they refund, days later): its own notice
-    assert _notices(a.orders.notices) == _notices(n for n in b.orders.notices if n.code != "order_ids_split")
+    assert _notices(a.orders.notices) == _notices(b.orders.notices)
     assert a.orders.n_input_rows == b.orders.n_input_rows
 
 
@@ -426,35 +424,38 @@ def test_a_line_repeated_within_an_order_is_listed_by_every_engine(tmp_path):
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
-def test_an_order_id_found_again_in_a_later_batch_is_counted_not_hidden(tmp_path):
+def test_an_order_id_found_again_in_a_later_batch_is_one_order_with_its_refund(tmp_path):
     """The sample's refunds name the order they refund, days later and hundreds of rows
-    further down: DuckDB, cleaning in slices, says how many ids came back in another slice,
-    and the figures still equal the pandas report's."""
+    further down: DuckDB, cleaning in slices, counted each refund as an order of its own
+    and said how many ids came back; now the order and its refund are one order, as pandas
+    has them, every issue and note alike."""
     frame = DATASETS["sample"]()
     ids = frame["order_id"]
     far = ids[ids.duplicated(keep=False)].unique()
-    run = _run(frame, "duckdb", tmp_path)
-    split = [n for n in run.orders.notices if n.code == "order_ids_split"]
-    assert len(split) == 1 and split[0].values["column"] == "order_id"
-    assert 0 < split[0].values["count"] <= len(far)
+    assert len(far) > 10  # the sample does have them
     reference = _run(frame, "pandas", tmp_path)
-    assert not [n for n in reference.orders.notices if n.code == "order_ids_split"]
+    run = _run(frame, "duckdb", tmp_path)
+    assert run.analysis.headline["orders"] == reference.analysis.headline["orders"]
+    assert_same_analysis(reference.analysis, run.analysis)
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
-def test_an_order_id_found_again_as_a_decimal_in_a_later_batch_is_counted(tmp_path):
+def test_an_order_id_found_again_as_a_decimal_in_a_later_batch_is_one_order(tmp_path):
     """A SQLite table whose order ids are whole numbers, and one 7.0 stored as a decimal
     further down: the batches differ in type (whole numbers, then decimals), and 7 and 7.0
-    are one id that came back in another batch."""
+    are one id, one order (its refund of 10.00 leaves it at 0), as pandas has it."""
     db = tmp_path / "shop.sqlite"
     with sqlite3.connect(db) as con:
         con.execute("CREATE TABLE orders (order_id, customer TEXT, order_date TEXT, amount REAL)")
         con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?)",
                         [(i, f"c{i % 9}", f"2024-01-{1 + i % 28:02d}", 10.0) for i in range(1, 41)]
                         + [(7.0, "c7", "2024-03-01", -10.0), (41, "c2", "2024-03-02", 5.0)])
-    run = report_source(db, tmp_path / "r.xlsx", ReportOptions(engine="duckdb"), table="orders", batch_rows=40)
-    split = [n for n in run.orders.notices if n.code == "order_ids_split"]
-    assert [(n.values["column"], n.values["count"]) for n in split] == [("order_id", 1)]
+    runs = {engine: report_source(db, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine), table="orders",
+                                  batch_rows=40) for engine in ("pandas", "duckdb")}
+    for engine, run in runs.items():
+        assert run.analysis.headline["orders"] == 41 and run.analysis.headline["revenue"] == 395.0, engine
+        assert run.analysis.customers.loc["c7", "revenue"] == 30.0, engine  # orders 7 (10 - 10), 16, 25, 34
+    assert_same_analysis(runs["pandas"].analysis, runs["duckdb"].analysis)
 
 
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
@@ -1062,7 +1063,6 @@ def test_an_order_with_more_lines_than_a_batch_is_cleaned_whole(tmp_path):
         run = report_source(tmp_path / "in-pandas.parquet", tmp_path / f"d{batch}.xlsx", ReportOptions(engine="duckdb"),
                             batch_rows=batch, force=True)
         assert_same_analysis(reference.analysis, run.analysis)
-        assert not [n for n in run.orders.notices if n.code == "order_ids_split"], batch
 
 
 def test_a_table_of_refunds_only_is_refused_with_the_same_words_by_every_engine(tmp_path):
@@ -1080,7 +1080,7 @@ def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(en
     """'1003', '١٠٠٣' and '۱۰۰۳' (one id typed on three keyboards) were three orders of 10,
     20 and 30, and an engine cleaning two rows at a time cut the lines at the change of
     script; now one order of 60.00 everywhere. An id found again in a later batch in
-    another script is counted as found again, as the same id in the same digits is."""
+    another script is one order with its first lines, as the same id in the same digits is."""
     frame = pd.DataFrame({"Order ID": ["1003", "١٠٠٣", "۱۰۰۳", "1004", "1005", "۱۰۰۵", "1006", "1007"],
                           "Customer": ["a@x.com"] * 3 + ["b@x.com"] + ["a@x.com"] * 2 + ["c@x.com"] * 2,
                           "Order Date": ["2024-01-05"] * 3 + ["2024-02-01"] + ["2024-03-01"] * 2
@@ -1097,8 +1097,10 @@ def test_an_order_id_in_arabic_or_persian_digits_is_one_order_in_every_engine(en
         assert digits == [{"script": "persian_and_arabic_indic", "columns": ("Order ID",)}], name
     again = pd.concat([frame, frame.iloc[[4]].assign(**{"Order ID": "١٠٠٥"})], ignore_index=True)
     (tmp_path / "again").mkdir()
-    run = _in_batches(again, engine, 2, tmp_path / "again", request)[engine]
-    assert [n.values["count"] for n in run.orders.notices if n.code == "order_ids_split"] == [1]
+    runs = _in_batches(again, engine, 2, tmp_path / "again", request)
+    for name, run in runs.items():  # 1005 is 7 + 8 + 7
+        assert run.analysis.customers.loc["a@x.com", ["orders", "revenue"]].tolist() == [2, 82.0], name
+    assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
@@ -1111,7 +1113,7 @@ def test_the_notes_come_in_the_pandas_order_in_every_engine(engine, tmp_path, re
     runs = _in_batches(messy_export(), engine, 300, tmp_path, request)
 
     def notes(run):
-        return [(n.code, n.values.get("column")) for n in run.orders.notices if n.code != "order_ids_split"]
+        return [(n.code, n.values.get("column")) for n in run.orders.notices]
 
     assert [code for code, _ in notes(runs["pandas"])] == [
         "currency_removed", "customer_ids_merged", "date_order", "date_jalali", "possible_duplicates",
@@ -1130,7 +1132,6 @@ def test_blank_rows_in_several_batches_are_no_order_id_found_again(tmp_path, req
                           "Amount": ["10", "5", "", "7", "8", "", "9", "", "4"]})
     runs = _in_batches(frame, "duckdb", 3, tmp_path, request)
     assert [n.code for n in runs["duckdb"].orders.notices] == [n.code for n in runs["pandas"].orders.notices]
-    assert not [n for n in runs["duckdb"].orders.notices if n.code == "order_ids_split"]
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
@@ -1184,3 +1185,43 @@ def test_text_dates_in_two_offsets_have_one_time_zone_note_in_every_engine(engin
         assert run.analysis.kpis["revenue"].tolist() == [60.0, 90.0], name
         assert run.orders.issues.empty, name
     assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
+
+
+def _far_apart_lines() -> pd.DataFrame:
+    """Orders whose lines are far apart (rows 1 and 5, 2 and 10, 3 and 12, 6 and 8): A1's first
+    line has no customer, B1's last no date, C1's last another customer and an earlier date,
+    E1's first status is 'cancelled'."""
+    return pd.DataFrame({
+        "Order ID": ["A1", "B1", "C1", "D1", "A1", "E1", "F1", "E1", "G1", "B1", "H1", "C1"],
+        "Customer": ["", "b", "c", "d", "a", "e", "f", "e", "g", "b", "h", "x"],
+        "Date": ["2024-01-20", "2024-01-05", "2024-02-01", "2024-02-10", "2024-01-10", "2024-03-01", "2024-03-05",
+                 "2024-03-02", "2024-03-10", "", "2024-04-01", "2024-01-15"],
+        "Amount": ["10", "5", "7", "3", "20", "4", "6", "9", "2", "8", "1", "2"],
+        "Status": ["", "paid", "paid", "paid", "paid", "cancelled", "paid", "paid", "paid", "", "paid", ""]})
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.services, pytest.mark.slow])])
+def test_lines_of_one_order_far_apart_are_one_order_in_every_engine(engine, tmp_path, request):
+    """Cleaning two rows at a time, DuckDB and Spark saw A1's first line alone (no customer:
+    skipped), E1's second line alone (paid: a sale) and B1 and C1 as two orders each, and
+    said only that 4 ids came back. As pandas does for the whole table: A1 is a's order of
+    30.00 on 10 January (its first line with a customer, its earliest date, its lines
+    added up), B1 13.00 on 5 January, C1 c's 9.00 on 15 January, E1 left out for its first
+    status (13.00, 2 lines, row 6); 7 orders, 64.00."""
+    frame = _far_apart_lines()
+    for batch in (2, 5):
+        (tmp_path / str(batch)).mkdir()
+        runs = _in_batches(frame, engine, batch, tmp_path / str(batch), request)
+        for name, run in runs.items():
+            case = (name, batch)
+            assert run.analysis.headline["orders"] == 7 and run.analysis.headline["revenue"] == 64.0, case
+            assert run.analysis.kpis["orders"].tolist() == [3, 1, 2, 1], case
+            assert run.analysis.kpis["revenue"].tolist() == [52.0, 3.0, 8.0, 1.0], case
+            customers = run.analysis.customers
+            assert sorted(customers.index) == list("abcdfgh"), case
+            assert str(customers.loc["a", "first_order"].date()) == "2024-01-10", case
+            assert customers.loc[["a", "b", "c"], "revenue"].tolist() == [30.0, 13.0, 9.0], case
+            issues = run.orders.issues[["row", "problem", "detail", "action", "lines", "amount"]].values.tolist()
+            assert issues == [[6, "order_status", "cancelled", "excluded", 2, 13.0]], case
+        assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
