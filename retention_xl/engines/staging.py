@@ -412,6 +412,7 @@ class _Batch:
     days: tuple[np.ndarray, np.ndarray]  # the distinct days of its orders (since 1970), and orders on each
     evidence: SliceEvidence | None = None  # what its amount level and decimal separators rest on
     letters: tuple[int, ...] = (0, 0, 0, 0, 0)  # how its customer cells were typed (keyboard_letters)
+    id_range: tuple | None = None  # its least and greatest order id (numbers, or texts as compared)
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
@@ -470,19 +471,23 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         emails_path = path.replace("orders-", "emails-")
         pq.write_table(pa.table({"clean": pa.array(emails["clean"], type=pa.string()),
                                  "folded": pa.array(emails["folded"], type=pa.string())}), emails_path)
-    ids_path = None
+    ids_path = id_range = None
     if cols.order_id is not None:
         ids = frame[cols.order_id].dropna().drop_duplicates()
         if ids.dtype.kind in "iu":  # written by Arrow, as str() writes them, with no Python string per id
             id_text = pa.array(ids).cast(pa.string())
+            id_range = (int(ids.min()), int(ids.max())) if len(ids) else None
         else:  # 17 and 17.0, 1003 and ۱۰۰۳ are one id; a blank or "N/A" cell is none (the cleaning's rule)
             distinct = ColumnValues.of(ids.reset_index(drop=True))
             id_text = pa.array(pd.unique(id_texts(distinct.uniques[~distinct.null])), type=pa.string())
-        ids_path = path.replace("orders-", "ids-")
-        pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
+            least = pc.min_max(id_text)
+            id_range = (least["min"].as_py(), least["max"].as_py()) if len(id_text) else None
+        if id_range is not None:
+            ids_path = path.replace("orders-", "ids-")
+            pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days,
-                  cleaned.slice_evidence, cleaned.customer_typing)
+                  cleaned.slice_evidence, cleaned.customer_typing, id_range)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -743,7 +748,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
     The ids are compared over every batch's distinct ids on disk (DuckDB, out of core,
     where it is installed; else Arrow); memory holds the ids found in several batches and
     one batch of their lines at a time."""
-    if order_id is None:
+    if order_id is None or not _ranges_overlap([results[path].id_range for path in files]):
         return None
     ids, affected = _ids_in_several_batches([results[path].order_ids for path in files], root, options)
     if not len(ids):
@@ -781,6 +786,20 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
     return _SplitOrders(ids, affected, out)
 
 
+def _ranges_overlap(ranges: list[tuple | None]) -> bool:
+    """Whether two batches' ranges of order ids (least, greatest; ``None``: no id) overlap,
+    so that an id may be in both; a table sorted by its order ids (or numbered as it is
+    written) has none, and its ids are not compared at all.
+
+    >>> _ranges_overlap([(1, 5), None, (6, 9)]), _ranges_overlap([(1, 5), (5, 9)]), _ranges_overlap([(1, 5), ("a", "b")])
+    (False, True, True)
+    """
+    known = sorted((r for r in ranges if r is not None), key=lambda r: (str(type(r[0])), r[0]))
+    if len({type(r[0]) for r in known}) > 1:  # numbers in one batch, texts in another: compare the ids
+        return True
+    return any(b[0] <= a[1] for a, b in zip(known, known[1:]))
+
+
 def _ids_in_several_batches(paths: list[str | None], root: Path, options: ReportOptions) -> tuple[pa.Array, set[int]]:
     """The order ids found in more than one of the batches' files of distinct ids
     (``paths``, one per batch, ``None`` for a batch with none), and the batches (by
@@ -802,13 +821,12 @@ def _ids_in_several_batches(paths: list[str | None], root: Path, options: Report
         try:
             names = ", ".join("'" + path.replace("'", "''") + "'" for _, path in listed)
             found = con.sql(f"""
-                WITH ids AS (SELECT id, filename FROM read_parquet([{names}], filename = true)),
-                split AS (SELECT id FROM ids GROUP BY id HAVING COUNT(*) > 1)
-                SELECT ids.id, ids.filename FROM ids JOIN split USING (id)""").to_arrow_table()
+                SELECT id, list(filename) AS filename FROM read_parquet([{names}], filename = true)
+                GROUP BY id HAVING COUNT(*) > 1""").to_arrow_table()
         finally:
             con.close()
         where = {path: i for i, path in listed}
-        files = {where[name] for name in pc.unique(found["filename"]).to_pylist()}
+        files = {where[name] for name in pc.unique(pc.list_flatten(found["filename"])).to_pylist()}
         return pc.unique(found["id"]).cast(pa.string()), files
     table = pa.concat_tables([pq.read_table(path).append_column("batch", pa.array(np.full(pq.read_metadata(path).num_rows, i,
                                                                                           dtype=np.int64)))
