@@ -1225,3 +1225,31 @@ def test_lines_of_one_order_far_apart_are_one_order_in_every_engine(engine, tmp_
             issues = run.orders.issues[["row", "problem", "detail", "action", "lines", "amount"]].values.tolist()
             assert issues == [[6, "order_status", "cancelled", "excluded", 2, 13.0]], case
         assert_same_analysis(runs["pandas"].analysis, runs[engine].analysis)
+
+
+@pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
+def test_far_apart_lines_keep_their_rows_when_batches_are_cleaned_again(tmp_path, request):
+    """Order I1 is dated 1924 (far from all the others: left out) and its lines are far
+    apart, and B1's first line is written again at the end: the lines gathered from several
+    batches are cleaned again once the far days are known, and every issue names the row of
+    the table, not of the gathered batch: I1 on row 13 (its first line, 2 lines, 5.00), the
+    repeated line on row 19 as a repeat of row 2."""
+    extra = pd.DataFrame({
+        "Order ID": ["I1", "J1", "K1", "L1", "M1", "I1", "B1"],
+        "Customer": ["i", "j", "k", "l", "m", "i", "b"],
+        "Date": ["1924-05-01", "2024-04-02", "2024-04-03", "2024-04-04", "2024-04-05", "", "2024-01-05"],
+        "Amount": ["4", "1", "1", "1", "1", "1", "5"],
+        "Status": ["paid"] * 7})
+    frame = pd.concat([_far_apart_lines(), extra], ignore_index=True)
+    for batch in (2, 5):
+        (tmp_path / str(batch)).mkdir()
+        runs = _in_batches(frame, "duckdb", batch, tmp_path / str(batch), request)
+        for name, run in runs.items():
+            issues = run.orders.issues
+            far = issues[issues["problem"] == "far_date"][["row", "detail", "lines", "amount"]].values.tolist()
+            assert far == [[13, "1924-05-01", 2, 5.0]], (name, batch)
+            repeat = issues[issues["problem"] == "possible_duplicate"][["row", "detail"]].values.tolist()
+            assert repeat == [[19, "2"]], (name, batch)
+            assert [n.values["first_row"] for n in run.orders.notices if n.code == "far_dates"] == [13], (name, batch)
+            assert run.analysis.customers.loc["b", "revenue"] == 18.0, (name, batch)  # 5 + 8 + the repeated 5
+        assert_same_analysis(runs["pandas"].analysis, runs["duckdb"].analysis)
