@@ -589,7 +589,8 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    split = _split_orders(dataset, options, batch_rows, order_id, results, files, root, lunar, currency, dates, step)
+    split = _split_orders(dataset, options, batch_rows, order_id, results, files, root, lunar, currency, dates, step,
+                          workers)
     decided = dataclasses.replace(_table_decisions(results.values()), swapped=dates.swapped,
                                   mostly_real=dates.mostly_real)
     differ = {path for path in files if _differs(results[path].evidence, decided)}
@@ -737,7 +738,8 @@ class _SplitOrders:
 
 def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
                   results: dict, files: list[str], root: Path, lunar: bool | None,
-                  currency: CurrencyChoice | None, decided: SliceDecisions, step) -> _SplitOrders | None:
+                  currency: CurrencyChoice | None, decided: SliceDecisions, step,
+                  workers: int = 1) -> _SplitOrders | None:
     """Join the lines of orders whose id is found in more than one batch, as the cleaning
     of the whole table joins them: the batches that hold such lines are read again and
     cleaned without them, and their lines, gathered by id into batches of whole orders
@@ -747,7 +749,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
 
     The ids are compared over every batch's distinct ids on disk (DuckDB, out of core,
     where it is installed; else Arrow); memory holds the ids found in several batches and
-    one batch of their lines at a time."""
+    a batch of their lines per process cleaning them (``workers``, as for the first cleaning)."""
     if order_id is None or not _ranges_overlap([results[path].id_range for path in files]):
         return None
     ids, affected = _ids_in_several_batches([results[path].order_ids for path in files], root, options)
@@ -755,6 +757,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
         return None
     affected = frozenset(files[i] for i in affected)
     buckets = max(1, -(-2 * len(ids) // max(batch_rows, 1)))  # an order is a few lines: about a batch each
+    cleaning = _Cleaning(results, workers, ((options, dataset.name), (lunar, (), currency, decided)))
     held: dict[int, list[str]] = {}
     n_rows = 0
     last = max(files.index(path) for path in affected)
@@ -772,7 +775,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
             part = str(root / f"lines-{k:05d}-{number:05d}.pickle")
             pd.to_pickle((line_rows[bucket == k], lines[bucket == k].reset_index(drop=True)), part)
             held.setdefault(int(k), []).append(part)
-        results[path] = _clean_batch(kept, options, first_row, dataset.name, path, lunar, (), currency, decided, rows)
+        cleaning.add(path, kept, first_row, rows)
         if number == last:
             break
     out = {}
@@ -782,8 +785,39 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
         out[path] = tuple(held[k])
         rows, frame = _gathered(out[path])
         step(f"Cleaning {len(frame):,} lines of orders found in several batches")
-        results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, (), currency, decided, rows)
+        cleaning.add(path, frame, 0, rows)
+    cleaning.finish()
     return _SplitOrders(ids, affected, out)
+
+
+class _Cleaning:
+    """Batches cleaned in ``workers`` processes at once (here, with one), their results put
+    in ``results`` by staged file; at most ``workers`` batches wait, so memory holds a few."""
+
+    def __init__(self, results: dict, workers: int, args: tuple) -> None:
+        self.results, self.workers, self.args = results, workers, args  # (options, name) and (lunar, far, currency, decided)
+        self.pool = ProcessPoolExecutor(workers, mp_context=_process_context()) if workers > 1 else None
+        self.pending: deque = deque()
+
+    def add(self, path: str, frame: pd.DataFrame, first_row: int, rows: np.ndarray | None) -> None:
+        (options, name), rest = self.args
+        args = (frame, options, first_row, name, path, *rest, rows)
+        if self.pool is None:
+            self.results[path] = _clean_batch(*args)
+            return
+        self.pending.append((self.pool.submit(_clean_batch, *args), args))
+        while len(self.pending) > self.workers:
+            future, args = self.pending.popleft()
+            self.results[args[4]] = _result(future, args)
+
+    def finish(self) -> None:
+        try:
+            while self.pending:
+                future, args = self.pending.popleft()
+                self.results[args[4]] = _result(future, args)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
 
 def _ranges_overlap(ranges: list[tuple | None]) -> bool:
