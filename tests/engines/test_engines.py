@@ -1253,3 +1253,28 @@ def test_far_apart_lines_keep_their_rows_when_batches_are_cleaned_again(tmp_path
             assert [n.values["first_row"] for n in run.orders.notices if n.code == "far_dates"] == [13], (name, batch)
             assert run.analysis.customers.loc["b", "revenue"] == 18.0, (name, batch)  # 5 + 8 + the repeated 5
         assert_same_analysis(runs["pandas"].analysis, runs["duckdb"].analysis)
+
+
+@pytest.mark.slow  # stages a table twice: about a second
+def test_split_orders_are_found_with_or_without_duckdb(monkeypatch):
+    """The ids found in several batches are compared by DuckDB where it is installed, else
+    by Arrow (a Spark installation need not have DuckDB): the same orders staged either way.
+    A1 is row 1 (its first line), customer a, 30.00; C1 row 3, customer c, 9.00."""
+    import sys
+
+    from retention_xl.engines.staging import stage_orders
+    from retention_xl.sources.datasets import Dataset
+
+    def staged() -> list:
+        result = stage_orders(Dataset.of_frame(_far_apart_lines(), "lines", first_row=1), batch_rows=2, workers=1)
+        try:
+            table = pd.concat([pq.read_table(f).to_pandas() for f in result.files]).sort_values("row")
+            return table[["row", "customer", "amount"]].values.tolist()
+        finally:
+            result.remove()
+
+    with_duckdb = staged()
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb raises ImportError
+    assert staged() == with_duckdb
+    assert with_duckdb == [[1, "a", 30.0], [2, "b", 13.0], [3, "c", 9.0], [4, "d", 3.0], [7, "f", 6.0],
+                           [9, "g", 2.0], [11, "h", 1.0]]
