@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import multiprocessing
 import operator
 import os
@@ -831,7 +832,7 @@ def _ranges_overlap(ranges: list[tuple | None]) -> bool:
     known = sorted((r for r in ranges if r is not None), key=lambda r: (str(type(r[0])), r[0]))
     if len({type(r[0]) for r in known}) > 1:  # numbers in one batch, texts in another: compare the ids
         return True
-    return any(b[0] <= a[1] for a, b in zip(known, known[1:]))
+    return any(b[0] <= a[1] for a, b in itertools.pairwise(known))
 
 
 def _ids_in_several_batches(paths: list[str | None], root: Path, options: ReportOptions) -> tuple[pa.Array, set[int]]:
