@@ -35,6 +35,13 @@ What needs the whole table at once, and how it is handled:
   rows with the same order id (the rows of the id at its end are carried into the next
   batch), so the lines of an order written together, as exports write them, are cleaned
   together. An id found in more than one batch is counted by the engine (``order_ids_split``).
+* **A refund by status whose sale another batch left out** (a negative row marked
+  returned or refunded, :mod:`~retention_xl.analysis.order_status`): every batch gives the
+  keys of the sales it left out and of the refunds by status it applied (the order id, or
+  with no id the customer and value); a refund whose sale another batch left out, or, where
+  the amount is each order's total, whose order id is an order of another batch (the whole
+  table reads it as a line of that order), is left out as the cleaning of the whole table
+  leaves it out, its batch cleaned again with those keys.
 * **The amount level and the decimal separators** (an order total repeated on each line,
   or line amounts; one row per order with a few ids repeated; a decimal comma or point in
   each amount column): every batch counts what the decision rests on
@@ -410,19 +417,23 @@ class _Batch:
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
-                 currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE) -> _Batch:
+                 currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE,
+                 left_out_sales: tuple[str, ...] = (), lines_elsewhere: tuple[str, ...] = ()) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
     ``currency`` the currency kept, ``decided`` the amount level and decimal separators,
-    decided over the whole table (none: the batch decides, and says on what)."""
+    decided over the whole table (none: the batch decides, and says on what),
+    ``left_out_sales`` the keys of sales other batches left out, whose refunds stay out, and
+    ``lines_elsewhere`` the keys of refunds that are lines of an order of another batch."""
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
     raw_customers = frame.iloc[:, [str(c) for c in frame.columns].index(customer)]  # the first of a name, as cleaned
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
                            known_values={customer: distinct}, lunar_hijri=lunar, leave_out_days=leave_out,
-                           currency_choice=currency, decided=decided)
+                           currency_choice=currency, decided=decided, left_out_sales=left_out_sales,
+                           lines_elsewhere=lines_elsewhere)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -570,11 +581,15 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     if differ:
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
                      differ, decided, currency, step, "Cleaning again with the decisions of the whole table")
+    refunds_out, again = _refunds_kept_out(results, files)
+    if again:
+        _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
+                     again, decided, currency, step, "Leaving out the refunds of sales left out", *refunds_out)
     far = _far_days(results.values())
     if len(far):
         again = {path for path in files if np.isin(results[path].days[0], far).any()}
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, far, again, decided, currency,
-                     step, "Leaving out orders dated far from the others")
+                     step, "Leaving out orders dated far from the others", *refunds_out)
     for path in files:
         collect(results[path])
     if columns is not None:
@@ -607,6 +622,39 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                      customer_letters=(letters[0], letters[1]))
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
                   tuple(order_ids))
+
+
+def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], set[str]]:
+    """The refunds by status a batch applied whose sale another batch left out (same order
+    id, or with no id the same customer and value:
+    :func:`~retention_xl.analysis.order_status.refund_keys`), as the cleaning of the whole
+    table leaves them out; and, where the amount is each order's total, those that share an
+    order id with an order of another batch: the whole table reads such a row as a line of
+    that order, whose total is taken once. Returns the keys of each kind and the batches to
+    clean again."""
+    evidence = {path: results[path].evidence for path in files if results[path].evidence is not None}
+    applied = {path: e.refunds for path, e in evidence.items() if len(e.refunds)}
+    if not applied:
+        return ((), ()), set()
+    left = [e.left_out for e in evidence.values() if len(e.left_out)]
+    known = pd.Index(np.concatenate(left)).unique() if left else pd.Index([], dtype=object)
+    out = {path: keys[pd.Index(keys).isin(known)] for path, keys in applied.items()}
+    lines: dict[str, np.ndarray] = {}
+    for path, keys in applied.items():
+        by_id = keys[pd.Series(keys, dtype=object).str.startswith("id ").to_numpy(dtype=bool)
+                     & ~pd.Index(keys).isin(out[path])]
+        if evidence[path].level != "order" or not len(by_id):
+            continue
+        ids = pd.Index([k[3:] for k in by_id])
+        found = np.zeros(len(ids), bool)
+        for other in files:
+            ids_path = results[other].order_ids
+            if other != path and ids_path is not None:
+                found |= ids.isin(pq.read_table(ids_path)["id"].to_pandas())
+        lines[path] = by_id[found]
+    kept = tuple(sorted({k for keys in out.values() for k in keys}))
+    line = tuple(sorted({k for keys in lines.values() for k in keys}))
+    return (kept, line), {path for path in applied if len(out[path]) or len(lines.get(path, ()))}
 
 
 def _far_days(results) -> np.ndarray:
@@ -650,11 +698,12 @@ def _differs(evidence: SliceEvidence | None, decided: SliceDecisions) -> bool:
 
 def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
                  results: dict, files: list[str], lunar: bool | None, far: np.ndarray, again: set[str],
-                 decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str) -> None:
+                 decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str,
+                 left_out_sales: tuple[str, ...] = (), lines_elsewhere: tuple[str, ...] = ()) -> None:
     """Clean the batches ``again`` once more (their staged files and results replaced),
-    leaving out the orders on the ``far`` days and with the ``decided`` amount level and
-    separators of the whole table: the batches are read again as the first pass read
-    them, up to the last one concerned."""
+    leaving out the orders on the ``far`` days and the refunds of ``left_out_sales``, with
+    the ``decided`` amount level and separators of the whole table: the batches are read
+    again as the first pass read them, up to the last one concerned."""
     again = set(again)
     n_rows = 0
     for number, frame in enumerate(whole_orders(dataset.batches(batch_rows), order_id)):
@@ -665,7 +714,7 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
             continue
         step(f"{doing}: rows {first_row:,} to {first_row + len(frame) - 1:,}")
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided)
+                                     currency, decided, left_out_sales, lines_elsewhere)
         again.discard(path)
         if not again:
             return
