@@ -649,7 +649,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if currency_out is not None:
         notices.append(currency_out.notice)
     if cols.status:
-        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
+        # a refund row taken off is no sale of its status: the refunds' own notice counts it
+        _status_notice(notices, cols.status, scol, fs, (sale & ~own_refund) | excluded_by_status, excluded_by_status,
+                       g_amount)
     refund_doc = sale & (g_amount < 0)
     if refund_doc.any():
         cd = refund_doc & g_cdoc
