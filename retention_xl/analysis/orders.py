@@ -585,9 +585,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     left_keys = refund_keys_applied = np.array([], dtype=object)
     refund_kept = np.zeros(n_groups, bool)
     if cols.status:
+        # the keys of the sales left out are needed by a caller that cleans slices, or here
+        gone = ok & (reason != None) & (reason != "currency") & (g_amount >= 0)  # noqa: E711
         left_keys, refund_keys_applied, refund_kept, line_kept = _refunds_of_sales_left_out(
-            ok & (reason != None) & (reason != "currency") & (g_amount >= 0), own_refund,  # noqa: E711
-            left_out_sales, lines_elsewhere, ocol, g_first, keys.to_numpy(dtype=object), g_customer, g_amount)
+            gone if decided is not None or own_refund.any() else gone & False, own_refund, left_out_sales,
+            lines_elsewhere, ocol, g_first, keys.to_numpy(dtype=object), g_customer, g_amount)
         out = refund_kept | line_kept
         reason[out] = "order_status"
         reason_col[out] = cols.status

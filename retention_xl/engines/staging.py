@@ -413,6 +413,7 @@ class _Batch:
     days: tuple[np.ndarray, np.ndarray]  # the distinct days of its orders (since 1970), and orders on each
     evidence: SliceEvidence | None = None  # what its amount level and decimal separators rest on
     letters: tuple[int, int] = (0, 0)  # its customer cells typed with Arabic, and Persian, ye or kaf
+    left_out: str | None = None  # Parquet file of the keys of the sales it left out (refund_keys)
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
@@ -476,9 +477,14 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
             id_text = pa.array(pd.unique(id_texts(distinct.uniques[~distinct.null])), type=pa.string())
         ids_path = path.replace("orders-", "ids-")
         pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
+    evidence, left_out_path = cleaned.slice_evidence, None
+    if evidence is not None and len(evidence.left_out):  # on disk: a batch may leave out 100,000 sales
+        left_out_path = path.replace("orders-", "left-out-")
+        pq.write_table(pa.table({"key": pa.array(evidence.left_out, type=pa.string())}), left_out_path)
+        evidence = dataclasses.replace(evidence, left_out=np.array([], dtype=object))
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days,
-                  cleaned.slice_evidence, cleaned.customer_letters)
+                  evidence, cleaned.customer_letters, left_out_path)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -632,29 +638,26 @@ def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str,
     order id with an order of another batch: the whole table reads such a row as a line of
     that order, whose total is taken once. Returns the keys of each kind and the batches to
     clean again."""
-    evidence = {path: results[path].evidence for path in files if results[path].evidence is not None}
-    applied = {path: e.refunds for path, e in evidence.items() if len(e.refunds)}
-    if not applied:
+    refunds = [pd.DataFrame({"key": pd.Series(results[path].evidence.refunds, dtype=object), "path": path})
+               for path in files if results[path].evidence is not None and len(results[path].evidence.refunds)]
+    if not refunds:
         return ((), ()), set()
-    left = [e.left_out for e in evidence.values() if len(e.left_out)]
-    known = pd.Index(np.concatenate(left)).unique() if left else pd.Index([], dtype=object)
-    out = {path: keys[pd.Index(keys).isin(known)] for path, keys in applied.items()}
-    lines: dict[str, np.ndarray] = {}
-    for path, keys in applied.items():
-        by_id = keys[pd.Series(keys, dtype=object).str.startswith("id ").to_numpy(dtype=bool)
-                     & ~pd.Index(keys).isin(out[path])]
-        if evidence[path].level != "order" or not len(by_id):
-            continue
-        ids = pd.Index([k[3:] for k in by_id])
-        found = np.zeros(len(ids), bool)
-        for other in files:
-            ids_path = results[other].order_ids
-            if other != path and ids_path is not None:
-                found |= ids.isin(pq.read_table(ids_path)["id"].to_pandas())
-        lines[path] = by_id[found]
-    kept = tuple(sorted({k for keys in out.values() for k in keys}))
-    line = tuple(sorted({k for keys in lines.values() for k in keys}))
-    return (kept, line), {path for path in applied if len(out[path]) or len(lines.get(path, ()))}
+    applied = pd.concat(refunds, ignore_index=True)  # the refunds applied: few beside the sales
+    kept = np.zeros(len(applied), bool)
+    for path in files:  # each batch's sales left out, read once
+        if results[path].left_out is not None:
+            kept |= applied["key"].isin(pq.read_table(results[path].left_out)["key"].to_pandas()).to_numpy()
+    order_level = applied["path"].map(lambda p: results[p].evidence.level == "order").to_numpy(dtype=bool)
+    by_id = ~kept & order_level & applied["key"].str.startswith("id ").to_numpy(dtype=bool)
+    line = np.zeros(len(applied), bool)
+    if by_id.any():
+        ids, where = applied["key"].str[3:].to_numpy(dtype=object), applied["path"].to_numpy(dtype=object)
+        for path in files:  # each batch's order ids, read once: the id of an order elsewhere
+            if results[path].order_ids is not None:
+                found = pd.Index(ids).isin(pq.read_table(results[path].order_ids)["id"].to_pandas())
+                line |= by_id & found & (where != path)
+    again = set(applied.loc[kept | line, "path"])
+    return (tuple(sorted(set(applied.loc[kept, "key"]))), tuple(sorted(set(applied.loc[line, "key"])))), again
 
 
 def _far_days(results) -> np.ndarray:
