@@ -759,9 +759,11 @@ def _refunds_of_sales_left_out(left_out: np.ndarray, own_refund: np.ndarray, giv
     sale, refund = left_out[pick], own_refund[pick]
     sale_keys = np.concatenate([by_id[sale & (by_id != None)], by_customer[sale]])  # noqa: E711
     refund_key = np.where(by_id != None, by_id, by_customer)[refund]  # noqa: E711
-    known = pd.Index(sale_keys).append(pd.Index(list(given), dtype=object)) if len(given) else pd.Index(sale_keys)
-    out = pd.Index(refund_key).isin(known)
-    elsewhere = pd.Index(refund_key).isin(pd.Index(list(lines), dtype=object)) & ~out if len(lines) else out & False
+    # object arrays: pandas' hash table (isin on Arrow strings took 1.6 s for 100,000 keys)
+    known = np.concatenate([sale_keys, np.asarray(list(given), dtype=object)]) if len(given) else sale_keys
+    out = pd.Index(refund_key, dtype=object).isin(known)
+    elsewhere = (pd.Index(refund_key, dtype=object).isin(np.asarray(list(lines), dtype=object)) & ~out
+                 if len(lines) else out & False)
     kept[pick[refund][out]] = True
     line[pick[refund][elsewhere]] = True
     return sale_keys, refund_key[~out & ~elsewhere], kept, line

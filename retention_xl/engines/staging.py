@@ -643,19 +643,21 @@ def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str,
     if not refunds:
         return ((), ()), set()
     applied = pd.concat(refunds, ignore_index=True)  # the refunds applied: few beside the sales
+    keys = pa.array(applied["key"], type=pa.string())
     kept = np.zeros(len(applied), bool)
     for path in files:  # each batch's sales left out, read once
         if results[path].left_out is not None:
-            kept |= applied["key"].isin(pq.read_table(results[path].left_out)["key"].to_pandas()).to_numpy()
+            kept |= pc.is_in(keys, value_set=pq.read_table(results[path].left_out)["key"]).to_numpy(zero_copy_only=False)
     order_level = applied["path"].map(lambda p: results[p].evidence.level == "order").to_numpy(dtype=bool)
     by_id = ~kept & order_level & applied["key"].str.startswith("id ").to_numpy(dtype=bool)
     line = np.zeros(len(applied), bool)
     if by_id.any():
-        ids, where = applied["key"].str[3:].to_numpy(dtype=object), applied["path"].to_numpy(dtype=object)
+        ids = pa.array(applied["key"].str[3:], type=pa.string())
+        where = applied["path"].to_numpy(dtype=object)
         for path in files:  # each batch's order ids, read once: the id of an order elsewhere
             if results[path].order_ids is not None:
-                found = pd.Index(ids).isin(pq.read_table(results[path].order_ids)["id"].to_pandas())
-                line |= by_id & found & (where != path)
+                found = pc.is_in(ids, value_set=pq.read_table(results[path].order_ids)["id"])
+                line |= by_id & found.to_numpy(zero_copy_only=False) & (where != path)
     again = set(applied.loc[kept | line, "path"])
     return (tuple(sorted(set(applied.loc[kept, "key"]))), tuple(sorted(set(applied.loc[line, "key"])))), again
 
