@@ -534,8 +534,10 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         r[has_s] = s_reason_u[scol.codes[fs[has_s]]]
         # a negative order with a returned/refunded status and no positive line is a refund
         # of its own (kept or left out below, once the sales left out are known)
-        own_refund = (pd.Series(r, dtype=object).isin(REFUND_REASONS).to_numpy(dtype=bool) & ok
-                      & (reason == None) & (g_amount < 0))  # noqa: E711
+        refund_u = np.array([v in REFUND_REASONS for v in s_reason_u], dtype=bool)  # per distinct status
+        own_refund = np.zeros(n_groups, bool)
+        own_refund[has_s] = refund_u[scol.codes[fs[has_s]]] if len(refund_u) else False
+        own_refund &= ok & (reason == None) & (g_amount < 0)  # noqa: E711
         if own_refund.any():
             own_refund &= groups.count((line_value > 0) & l_ok & live) == 0
         pick = (r != None) & ok & (reason == None) & ~own_refund  # noqa: E711
