@@ -18,7 +18,7 @@ applied as well (that would take its money off twice). A partly returned order
 card issuer took the money back), a failed or declined payment, an abandoned checkout and a
 voided payment (``باطل شده``) are not sales either.
 
-A refund written as a row of its own is a refund, whatever its status says: a row (an
+A refund written as a row of its own stays a refund when its status says so: a row (an
 order) with a negative amount whose status is a returned or refunded one (``مرجوعی``,
 ``مرتجع``, ``مسترجع``, ``returned``, ``refunded``: :data:`REFUND_REASONS`) reduces revenue,
 as any negative amount does (a credit note of a Zid/Salla-like or ERP invoice export,
