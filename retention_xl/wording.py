@@ -68,6 +68,8 @@ def notice_text(notice: Notice, lang: str, door: str = "python", calendar: str =
         return label(lang, f"notice.live_windows_only.{values['what']}")
     if code == "refund_column":
         return _refund_column(values, lang)
+    if code == "status_refunds":
+        return _status_refunds(values, lang)
     if code == "date_time_zone":  # the zones the times were read in, as the source gave them
         values["zones"] = label(lang, "list.join").join(values.get("zones", ()))
     if code in ("currency_removed", "currencies_mixed"):
@@ -99,6 +101,17 @@ def _refund_column(v: dict, lang: str) -> str:
              for part, key in (("partly", "count"), ("full", "full")) if v[key]]
     return label(lang, "notice.refund_column", column=v["column"],
                  parts=label(lang, "notice.refund_column.join").join(parts))
+
+
+def _status_refunds(v: dict, lang: str) -> str:
+    """The refunds by status applied and those left out with their sale, each said only when
+    there are some; without an order id, how refunds were matched to their sales."""
+    kept_out = "kept_out" if v["by"] == "order_id" else "kept_out_customer"
+    parts = [label(lang, counted(f"notice.status_refunds.{part}", v[key], lang), **v)
+             for part, key in (("applied", "count"), (kept_out, "kept_out")) if v[key]]
+    text = label(lang, "notice.status_refunds", column=v["column"],
+                 parts=label(lang, "notice.status_refunds.join").join(parts))
+    return text + " " + label(lang, "notice.status_refunds.no_id") if v["by"] == "customer" else text
 
 
 def _currency_kept(v: dict, lang: str, door: str) -> str:

@@ -37,7 +37,7 @@ NOTICE_ORDER = (
     "date_time_zone", "date_serials", "date_order", "date_hijri", "date_jalali", "date_swapped",
     "customer_fallback", "cancelled_orders", "far_dates", "duplicates_dropped", "possible_duplicates",
     "currency", "currency_kept", "statuses_excluded", "statuses_kept",
-    "cancellation_documents", "negative_orders", "refund_column", "refund_on_returns",
+    "cancellation_documents", "negative_orders", "status_refunds", "refund_column", "refund_on_returns",
     "orders_by_id", "amount_from_lines", "amount_order_total", "amount_sum_of_lines", "digits",
 )
 _RANK = {code: i for i, code in enumerate(NOTICE_ORDER)}

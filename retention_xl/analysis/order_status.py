@@ -18,6 +18,25 @@ applied as well (that would take its money off twice). A partly returned order
 card issuer took the money back), a failed or declined payment, an abandoned checkout and a
 voided payment (``باطل شده``) are not sales either.
 
+A refund written as a row of its own stays a refund when its status says so: a row (an
+order) with a negative amount whose status is a returned or refunded one (``مرجوعی``,
+``مرتجع``, ``مسترجع``, ``returned``, ``refunded``: :data:`REFUND_REASONS`) reduces revenue,
+as any negative amount does (a credit note of a Zid/Salla-like or ERP invoice export,
+dated when the money went back), **unless the sale it refunds is itself left out**: then
+the money is out of revenue already, and taking the refund off as well would take it off
+twice (WooCommerce lists a refunded order's own row as ``refunded``, left out whole, and
+may list the refund beside it as a negative ``refunded`` row under the same order id).
+Such a refund stays out and is listed with its status, as before. The sale a refund
+refunds is the order with the same order id (a sale left out for its status, a
+cancelled-at date or a refund column that refunds it in full). A row with no order id (a
+table without the column: shop exports always carry one, a table typed or trimmed by hand
+may not) is matched by its customer and value instead: a sale of the same customer and of
+the refund's value left out that way keeps the refund out; a partial refund of a sale left
+out cannot be told from the refund of another sale, and is applied
+(:func:`refund_keys`). A refund row that shares its order id with a sale written in the
+same order's lines (an order with a positive line) is no refund of its own: the order's
+status decides, as for any order.
+
 An ERP's cancellation is a document of its own: an invoice number starting with ``C``
 whose lines have negative quantities (:func:`cancellation_documents`); it is a refund
 of an earlier invoice, never a purchase.
@@ -44,7 +63,7 @@ import pandas as pd
 from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["NOT_SALES", "status_key", "status_reasons", "cancellation_documents"]
+__all__ = ["NOT_SALES", "REFUND_REASONS", "status_key", "status_reasons", "refund_keys", "cancellation_documents"]
 
 #: status words (as :func:`status_key` writes them) -> why such an order is not a sale
 NOT_SALES: dict[str, str] = {
@@ -85,6 +104,10 @@ NOT_SALES: dict[str, str] = {
     "تم إلغاء": "cancelled", "ألغي": "cancelled", "ألغيت": "cancelled", "مرفوضة": "failed", "لم يتم الدفع": "pending",
     "غير مدفوع": "pending", "پرداخت نشده": "pending", "در انتظار تایید": "on_hold", "لغو شد": "cancelled",
 }
+
+#: the reasons (of :data:`NOT_SALES`) of a status that says the money went back: a row with
+#: a negative amount and such a status is a refund, not an order left out
+REFUND_REASONS = frozenset({"refunded", "returned"})
 
 #: words around a status that do not change it: "Order cancelled", "cancelled by customer",
 #: "تم إلغاء الطلب", "ملغى من العميل", "مرتجع من الشحن", "سفارش لغو شده", "لغو شده توسط مشتری"
@@ -162,6 +185,45 @@ def _reason(key: str, own: Mapping[str, str]) -> str | None:
     if core == key:
         return None
     return own.get(core, _not_sale_keys().get(core))
+
+
+def refund_keys(ids: np.ndarray, customers: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys by which a refund finds the sale it refunds, for each order: its order id
+    (``None`` where it has none), and its customer with its value in cents (the key of a
+    refund with no order id).
+
+    A refund stays out when its key (the id key, else the customer key) is a key of a sale
+    left out (either key of such a sale).
+
+    Parameters
+    ----------
+    ids : numpy.ndarray of object
+        Each order's id as compared (:func:`~retention_xl.analysis.column_values.id_texts`),
+        ``None`` where it has none.
+    customers : numpy.ndarray of str
+        Each order's customer key.
+    amounts : numpy.ndarray of float
+        Each order's value; a refund's and its sale's are compared without sign.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray) of object
+
+    Examples
+    --------
+    >>> by_id, by_customer = refund_keys(np.array(["1001", None], dtype=object), np.array(["ali", "ali"]),
+    ...                                  np.array([-120000.0, 120000.004]))
+    >>> by_id.tolist(), by_customer.tolist()
+    (['id 1001', None], ['customer ali 12000000', 'customer ali 12000000'])
+    """
+    ids = np.asarray(ids, dtype=object)
+    cents = pd.Series(np.rint(np.abs(np.asarray(amounts, dtype="float64")) * 100).astype(np.int64)).astype("str")
+    by_customer = ("customer " + pd.Series(customers, dtype="str") + " " + cents).to_numpy(dtype=object)
+    has = pd.notna(ids)
+    by_id = np.full(len(ids), None, dtype=object)
+    if has.any():
+        by_id[has] = ("id " + pd.Series(ids[has], dtype="str")).to_numpy(dtype=object)
+    return by_id, by_customer
 
 
 def cancellation_documents(order_ids: pd.Series) -> np.ndarray:

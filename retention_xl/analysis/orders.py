@@ -20,7 +20,7 @@ million rows with a few thousand distinct dates cost little more than the distin
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from retention_xl.analysis.column_values import (
     email_case_example,
     email_spellings,
     id_codes,
+    id_texts,
     keyboard_letters,
     typed_digits,
     totals_rows,
@@ -62,7 +63,12 @@ from retention_xl.analysis.order_lines import (
     group_orders,
     level_counts,
 )
-from retention_xl.analysis.order_status import cancellation_documents, status_reasons
+from retention_xl.analysis.order_status import (
+    REFUND_REASONS,
+    cancellation_documents,
+    refund_keys,
+    status_reasons,
+)
 from retention_xl.errors import InvalidValue, NoUsableOrders
 
 __all__ = ["Orders", "clean_orders", "no_orders_error", "status_notice"]
@@ -101,12 +107,16 @@ class SliceEvidence:
     counts (:class:`~retention_xl.analysis.order_lines.LevelCounts`, ``None`` when the level is
     not decided from the data) and the level used; per amount column, the separator's
     votes (:attr:`~retention_xl.analysis.numerals.NumberReading.votes`) and whether a
-    decimal comma was used."""
+    decimal comma was used; the keys of the sales the slice left out (``left_out``) and of
+    the refunds by status it applied (``refunds``), for a refund whose sale another slice
+    left out (:func:`~retention_xl.analysis.order_status.refund_keys`)."""
 
     level_counts: object
     level: str
     votes: tuple[tuple[str, tuple[float, float, float, float]], ...]
     comma: tuple[tuple[str, bool], ...]
+    left_out: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), compare=False)
+    refunds: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), compare=False)
 
 
 @dataclass(frozen=True)
@@ -193,7 +203,8 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  first_row: int = 2, dayfirst: bool | None = None, source: str = "",
                  known_values: Mapping[str, ColumnValues] | None = None,
                  lunar_hijri: bool | None = None, leave_out_days: Collection[int] | None = None,
-                 decided: SliceDecisions | None = None) -> Orders:
+                 decided: SliceDecisions | None = None, left_out_sales: Collection[str] = (),
+                 lines_elsewhere: Collection[str] = ()) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -213,6 +224,11 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
       them); an order refunded in full, an order whose status is not a sale
       (:mod:`~retention_xl.analysis.order_status`) or that has a cancelled-at date is left
       out and listed (action ``excluded``, with its value).
+    * A negative order whose status is a returned or refunded one is a refund like any
+      negative order, unless the sale it refunds (same order id; with no id, same customer
+      and value) is left out: then it is left out too, as not a sale, and the money is not
+      taken off twice (:mod:`~retention_xl.analysis.order_status`); the notice
+      ``status_refunds`` counts both.
     * With a currency column (:mod:`~retention_xl.analysis.currencies`), the report adds up
       one currency: in a table of several, an order in another currency, with no currency,
       or with lines in two is left out and listed (action ``left_out``, with its value in
@@ -269,6 +285,14 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         The amount level and decimal separators decided over the whole table by a caller
         that cleans it in slices (each one not given is decided by this slice); with it,
         the result carries the :class:`SliceEvidence` they are decided from.
+    left_out_sales : collection of str
+        Keys (:func:`~retention_xl.analysis.order_status.refund_keys`) of sales left out
+        in other slices of the table, found by a caller that cleans it in slices: a refund
+        by status of one of them is left out too.
+    lines_elsewhere : collection of str
+        Keys of refunds by status that the cleaning of the whole table reads as a line of an
+        order in another slice, whose total is taken once (found by a caller that cleans it
+        in slices): left out and listed with their status, not counted as refunds.
 
     Returns
     -------
@@ -517,13 +541,21 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         has_s = fs >= 0
         r = np.full(n_groups, None, dtype=object)
         r[has_s] = s_reason_u[scol.codes[fs[has_s]]]
-        pick = (r != None) & ok & (reason == None)  # noqa: E711
+        # a negative order with a returned/refunded status and no positive line is a refund
+        # of its own (kept or left out below, once the sales left out are known)
+        refund_u = np.array([v in REFUND_REASONS for v in s_reason_u], dtype=bool)  # per distinct status
+        own_refund = np.zeros(n_groups, bool)
+        own_refund[has_s] = refund_u[scol.codes[fs[has_s]]] if len(refund_u) else False
+        own_refund &= ok & (reason == None) & (g_amount < 0)  # noqa: E711
+        if own_refund.any():
+            own_refund &= groups.count((line_value > 0) & l_ok & live) == 0
+        pick = (r != None) & ok & (reason == None) & ~own_refund  # noqa: E711
         reason[pick] = "order_status"
         reason_col[pick] = cols.status
         reason_detail_row[pick] = fs[pick]
-        excluded_by_status = pick
+        excluded_by_status = pick.copy()
     else:
-        excluded_by_status = np.zeros(n_groups, bool)
+        excluded_by_status = own_refund = np.zeros(n_groups, bool)
     if cols.cancelled:
         ccol = data[cols.cancelled]
         fcan = groups.first(~ccol.missing_rows() & live)
@@ -560,6 +592,21 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         reason_detail_row[zero_cdoc] = g_first[zero_cdoc]
     else:
         g_cdoc = np.zeros(n_groups, bool)
+    own_refund &= reason == None  # noqa: E711  (a cancelled-at date left it out as cancelled)
+    left_keys = refund_keys_applied = np.array([], dtype=object)
+    refund_kept = np.zeros(n_groups, bool)
+    if cols.status:
+        # the keys of the sales left out are needed by a caller that cleans slices, or here
+        gone = ok & (reason != None) & (reason != "currency") & (g_amount >= 0)  # noqa: E711
+        left_keys, refund_keys_applied, refund_kept, line_kept = _refunds_of_sales_left_out(
+            gone if decided is not None or own_refund.any() else gone & False, own_refund, left_out_sales,
+            lines_elsewhere, ocol, g_first, keys.to_numpy(dtype=object), g_customer, g_amount)
+        out = refund_kept | line_kept
+        reason[out] = "order_status"
+        reason_col[out] = cols.status
+        reason_detail_row[out] = fs[out]
+        excluded_by_status |= out
+        own_refund &= ~out
     excluded = ok & (reason != None)  # noqa: E711
     if excluded.any():
         for code in ("order_status", "cancelled_order", "refunded_order"):
@@ -615,7 +662,9 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if currency_out is not None:
         notices.append(currency_out.notice)
     if cols.status:
-        _status_notice(notices, cols.status, scol, fs, sale | excluded_by_status, excluded_by_status, g_amount)
+        # a refund row taken off is no sale of its status: the refunds' own notice counts it
+        _status_notice(notices, cols.status, scol, fs, (sale & ~own_refund) | excluded_by_status, excluded_by_status,
+                       g_amount)
     refund_doc = sale & (g_amount < 0)
     if refund_doc.any():
         cd = refund_doc & g_cdoc
@@ -625,6 +674,12 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         other = refund_doc & ~g_cdoc
         if other.any():
             notices.append(Notice("negative_orders", count=int(other.sum()), value=float(-g_amount[other].sum())))
+    applied = sale & own_refund  # refunds by status (among the negative orders just counted)
+    if applied.any() or refund_kept.any():
+        notices.append(Notice("status_refunds", column=cols.status, count=int(applied.sum()),
+                              value=0.0 - float(g_amount[applied].sum()), kept_out=int(refund_kept.sum()),
+                              kept_out_value=0.0 - float(g_amount[refund_kept].sum()),
+                              by="order_id" if ocol is not None else "customer"))
 
     # the refund column: a refund row for each sale it refunds in part; an order whose
     # amount is already negative (a return) is not refunded again, and says so
@@ -681,10 +736,48 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if decided is not None:
         readings = {**la.readings, **({cols.refund: rr} if rr is not None else {})}
         slice_evidence = SliceEvidence(counts, level, tuple((c, r.votes) for c, r in readings.items()),
-                                       tuple((c, bool(r.decimal_comma)) for c, r in readings.items()))
+                                       tuple((c, bool(r.decimal_comma)) for c, r in readings.items()),
+                                       left_keys, refund_keys_applied)
     return Orders(frame, issue_frame(issues, rows, names), cols, cleaning_order(notices, cols), n, source, first_row,
                   n_used_rows=int(row_live_used.sum()), slice_evidence=slice_evidence,
                   customer_typing=keyboard_letters(cust))
+
+
+def _refunds_of_sales_left_out(left_out: np.ndarray, own_refund: np.ndarray, given: Collection[str],
+                               lines: Collection[str], ocol: ColumnValues | None, g_first: np.ndarray,
+                               customer_keys: np.ndarray, g_customer: np.ndarray,
+                               g_amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which refunds by status (``own_refund``, per order) refund a sale that is left out
+    (``left_out``, per order), here or in another slice of the table (keys ``given``): by
+    order id, or by customer and value for a refund with no id
+    (:func:`~retention_xl.analysis.order_status.refund_keys`); and which are lines of an
+    order of another slice (keys ``lines``).
+
+    Returns the keys of the sales left out, the keys of the refunds applied, and per order
+    whether it is a refund that stays out with its sale, and one that is a line elsewhere."""
+    pick = np.flatnonzero(left_out | own_refund)
+    kept = np.zeros(len(own_refund), bool)
+    line = kept.copy()
+    if not len(pick):
+        return np.array([], dtype=object), np.array([], dtype=object), kept, line
+    ids = np.full(len(pick), None, dtype=object)
+    if ocol is not None:
+        first = g_first[pick]
+        has = ~ocol.missing_rows()[first]
+        if has.any():
+            ids[has] = id_texts(ocol.uniques.iloc[ocol.codes[first[has]]].reset_index(drop=True))
+    by_id, by_customer = refund_keys(ids, customer_keys[g_customer[pick]], g_amount[pick])
+    sale, refund = left_out[pick], own_refund[pick]
+    sale_keys = np.concatenate([by_id[sale & (by_id != None)], by_customer[sale]])  # noqa: E711
+    refund_key = np.where(by_id != None, by_id, by_customer)[refund]  # noqa: E711
+    # object arrays: pandas' hash table (isin on Arrow strings took 1.6 s for 100,000 keys)
+    known = np.concatenate([sale_keys, np.asarray(list(given), dtype=object)]) if len(given) else sale_keys
+    out = pd.Index(refund_key, dtype=object).isin(known)
+    elsewhere = (pd.Index(refund_key, dtype=object).isin(np.asarray(list(lines), dtype=object)) & ~out
+                 if len(lines) else out & False)
+    kept[pick[refund][out]] = True
+    line[pick[refund][elsewhere]] = True
+    return sale_keys, refund_key[~out & ~elsewhere], kept, line
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:

@@ -94,7 +94,8 @@ def digit_notices(scripts: dict[str, set], columns) -> list[Notice]:
 
 
 #: the values of a notice that are counts or sums over the rows (added up over batches)
-ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines", "returns"})
+ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orders", "lines", "returns", "kept_out",
+                      "kept_out_value"})
 
 
 def tally_statuses(statuses: dict, notice: Notice) -> None:

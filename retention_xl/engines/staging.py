@@ -40,6 +40,13 @@ What needs the whole table at once, and how it is handled:
   gathered by id into batches of whole orders, each line keeping its row number, and
   cleaned as such (:func:`_split_orders`); the batches they left are cleaned again without
   them.
+* **A refund by status whose sale another batch left out** (a negative row marked
+  returned or refunded, :mod:`~retention_xl.analysis.order_status`): every batch gives the
+  keys of the sales it left out and of the refunds by status it applied (the order id, or
+  with no id the customer and value); a refund whose sale another batch left out, or, where
+  the amount is each order's total, whose order id is an order of another batch (the whole
+  table reads it as a line of that order), is left out as the cleaning of the whole table
+  leaves it out, its batch cleaned again with those keys.
 * **The amount level and the decimal separators** (an order total repeated on each line,
   or line amounts; one row per order with a few ids repeated; a decimal comma or point in
   each amount column): every batch counts what the decision rests on
@@ -414,22 +421,27 @@ class _Batch:
     evidence: SliceEvidence | None = None  # what its amount level and decimal separators rest on
     letters: tuple[int, ...] = (0, 0, 0, 0, 0)  # how its customer cells were typed (keyboard_letters)
     id_range: tuple | None = None  # its least and greatest order id (numbers, or texts as compared)
+    left_out: str | None = None  # Parquet file of the keys of the sales it left out (refund_keys)
 
 
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
                  currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE,
-                 rows: np.ndarray | None = None) -> _Batch:
+                 rows: np.ndarray | None = None, left_out_sales: tuple[str, ...] = (),
+                 lines_elsewhere: tuple[str, ...] = ()) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
     ``currency`` the currency kept, ``decided`` the amount level and decimal separators,
-    decided over the whole table (none: the batch decides, and says on what). ``rows``:
-    each row's number in the table, for a batch of rows that are not one run (the lines of
-    orders split across batches, gathered; a batch without them), else they are numbered
-    on from ``first_row``."""
+    decided over the whole table (none: the batch decides, and says on what),
+    ``left_out_sales`` the keys of sales other batches left out, whose refunds stay out, and
+    ``lines_elsewhere`` the keys of refunds that are lines of an order of another batch.
+    ``rows``: each row's number in the table, for a batch of rows that are not one run (the
+    lines of orders split across batches, gathered; a batch without them), else they are
+    numbered on from ``first_row``."""
     if rows is not None:
-        result = _clean_batch(frame, options, 0, name, path, lunar, leave_out, currency, decided)
+        result = _clean_batch(frame, options, 0, name, path, lunar, leave_out, currency, decided, None,
+                              left_out_sales, lines_elsewhere)
         return _renumbered(result, path, np.asarray(rows, dtype=np.int64))
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
@@ -437,7 +449,8 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
                            known_values={customer: distinct}, lunar_hijri=lunar, leave_out_days=leave_out,
-                           currency_choice=currency, decided=decided)
+                           currency_choice=currency, decided=decided, left_out_sales=left_out_sales,
+                           lines_elsewhere=lines_elsewhere)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -486,9 +499,14 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
         if id_range is not None:
             ids_path = path.replace("orders-", "ids-")
             pq.write_table(pa.table({"id": id_text}), ids_path, use_dictionary=False)  # distinct within the batch
+    evidence, left_out_path = cleaned.slice_evidence, None
+    if evidence is not None and len(evidence.left_out):  # on disk: a batch may leave out 100,000 sales
+        left_out_path = path.replace("orders-", "left-out-")
+        pq.write_table(pa.table({"key": pa.array(evidence.left_out, type=pa.string())}), left_out_path)
+        evidence = dataclasses.replace(evidence, left_out=np.array([], dtype=object))
     return _Batch(cleaned.issues, tuple((n.code, dict(n.values)) for n in cleaned.notices), cols, len(frame),
                   len(cleaned.frame), scripts, spellings_path, sales, emails_path, ids_path, days,
-                  cleaned.slice_evidence, cleaned.customer_typing, id_range)
+                  evidence, cleaned.customer_typing, id_range, left_out_path)
 
 
 def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path, step,
@@ -598,11 +616,15 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     if differ:
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
                      differ, decided, currency, step, "Cleaning again with the decisions of the whole table", split)
+    refunds_out, again = _refunds_kept_out(results, files)
+    if again:
+        _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
+                     again, decided, currency, step, "Leaving out the refunds of sales left out", split, *refunds_out)
     far = _far_days(results.values())
     if len(far):
         again = {path for path in files if np.isin(results[path].days[0], far).any()}
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, far, again, decided, currency,
-                     step, "Leaving out orders dated far from the others", split)
+                     step, "Leaving out orders dated far from the others", split, *refunds_out)
     for path in files:
         collect(results[path])
     if columns is not None:
@@ -640,6 +662,38 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                      customer_typing=tuple(letters))
     return Staged(root, tuple(files), tuple(spellings), summary, n_orders, len(files), tuple(emails),
                   tuple(order_ids))
+
+
+def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], set[str]]:
+    """The refunds by status a batch applied whose sale another batch left out (same order
+    id, or with no id the same customer and value:
+    :func:`~retention_xl.analysis.order_status.refund_keys`), as the cleaning of the whole
+    table leaves them out; and, where the amount is each order's total, those that share an
+    order id with an order of another batch: the whole table reads such a row as a line of
+    that order, whose total is taken once. Returns the keys of each kind and the batches to
+    clean again."""
+    refunds = [pd.DataFrame({"key": pd.Series(results[path].evidence.refunds, dtype=object), "path": path})
+               for path in files if results[path].evidence is not None and len(results[path].evidence.refunds)]
+    if not refunds:
+        return ((), ()), set()
+    applied = pd.concat(refunds, ignore_index=True)  # the refunds applied: few beside the sales
+    keys = pa.array(applied["key"], type=pa.string())
+    kept = np.zeros(len(applied), bool)
+    for path in files:  # each batch's sales left out, read once
+        if results[path].left_out is not None:
+            kept |= pc.is_in(keys, value_set=pq.read_table(results[path].left_out)["key"]).to_numpy(zero_copy_only=False)
+    order_level = applied["path"].map(lambda p: results[p].evidence.level == "order").to_numpy(dtype=bool)
+    by_id = ~kept & order_level & applied["key"].str.startswith("id ").to_numpy(dtype=bool)
+    line = np.zeros(len(applied), bool)
+    if by_id.any():
+        ids = pa.array(applied["key"].str[3:], type=pa.string())
+        where = applied["path"].to_numpy(dtype=object)
+        for path in files:  # each batch's order ids, read once: the id of an order elsewhere
+            if results[path].order_ids is not None:
+                found = pc.is_in(ids, value_set=pq.read_table(results[path].order_ids)["id"])
+                line |= by_id & found.to_numpy(zero_copy_only=False) & (where != path)
+    again = set(applied.loc[kept | line, "path"])
+    return (tuple(sorted(set(applied.loc[kept, "key"]))), tuple(sorted(set(applied.loc[line, "key"])))), again
 
 
 def _far_days(results) -> np.ndarray:
@@ -684,12 +738,13 @@ def _differs(evidence: SliceEvidence | None, decided: SliceDecisions) -> bool:
 def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
                  results: dict, files: list[str], lunar: bool | None, far: np.ndarray, again: set[str],
                  decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str,
-                 split: _SplitOrders | None = None) -> None:
+                 split: _SplitOrders | None = None, left_out_sales: tuple[str, ...] = (),
+                 lines_elsewhere: tuple[str, ...] = ()) -> None:
     """Clean the batches ``again`` once more (their staged files and results replaced),
-    leaving out the orders on the ``far`` days and with the ``decided`` amount level and
-    separators of the whole table: the batches are read again as the first pass read
-    them, up to the last one concerned, without the lines of ``split`` orders, which are
-    cleaned again from their gathered batches."""
+    leaving out the orders on the ``far`` days and the refunds of ``left_out_sales``, with
+    the ``decided`` amount level and separators of the whole table: the batches are read
+    again as the first pass read them, up to the last one concerned, without the lines of
+    ``split`` orders, which are cleaned again from their gathered batches."""
     again = set(again)
     held = {path: parts for path, parts in (split.held if split is not None else {}).items() if path in again}
     again -= held.keys()
@@ -705,7 +760,7 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
         if split is not None and path in split.affected:
             frame, rows, _ = _apart(frame, first_row, order_id, split.ids)
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided, rows)
+                                     currency, decided, rows, left_out_sales, lines_elsewhere)
         again.discard(path)
         if not again:
             break
@@ -713,7 +768,7 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
         rows, frame = _gathered(parts)
         step(f"{doing}: {len(frame):,} lines of orders found in several batches")
         results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided, rows)
+                                     currency, decided, rows, left_out_sales, lines_elsewhere)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ CONVENTIONS = (
     "rows_not_read", "rows_below_table", "currency", "currency_kept", "orders_by_id", "amount_from_lines",
     "amount_order_total",
     "amount_sum_of_lines", "cancellation_documents",
-    "negative_orders", "refund_column", "refund_on_returns", "statuses_excluded", "statuses_kept", "cancelled_orders",
+    "negative_orders", "status_refunds", "refund_column", "refund_on_returns", "statuses_excluded", "statuses_kept",
+    "cancelled_orders",
     "customer_fallback", "emails_casefolded", "possible_duplicates", "duplicates_dropped",
 )
 _SHOWN = ("customer", "customer_fallback", "date", "amount", "order_id", "status", "refund", "cancelled",

@@ -111,6 +111,24 @@ def test_woocommerce_export_gives_an_analysts_figures():
     assert set(r.clean.issues["action"]) == {"excluded"}  # repeated order fields are not duplicates
 
 
+def test_woocommerce_refunds_listed_as_rows_are_not_taken_off_twice():
+    # the export above plus #507's refund (-35, refunded) and 20 of #503 as rows of their own
+    # (order_tables.woocommerce_with_refund_rows): #507 is left out whole and 20 of #503 comes
+    # off through 'refunded_total', as without them: net 265, and each row is counted once
+    from order_tables import woocommerce_with_refund_rows
+
+    r = built_report(woocommerce_with_refund_rows(), source="orders.csv")
+    h = r.analysis.headline
+    assert (h["customers"], h["orders"], h["revenue"]) == (3, 4, pytest.approx(265.0))
+    assert excluded(r.clean) == [("order_status:cancelled", 50.0), ("order_status:checkout-draft", 10.0),
+                                 ("order_status:failed", 30.0), ("order_status:on-hold", 45.0),
+                                 ("order_status:refunded", 35.0)]
+    out = r.clean.issues
+    assert out.loc[out["detail"] == "refunded", ["row", "lines"]].values.tolist() == [[11, 2]]  # with its refund row
+    assert r.clean.n_used_rows + out["lines"].sum() == 14
+    assert "status_refunds" not in {n.code for n in r.clean.notices}
+
+
 # ---------------------------------------------------------------- ERP invoice lines (UCI layout)
 def test_erp_invoice_lines_give_an_analysts_figures():
     # tests/data/erp_invoice_lines.csv, the UCI Online Retail layout, by hand:

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from order_tables import words
+from order_tables import (
+    built_report,
+    refunded_order_and_its_refund_row,
+    words,
+    zid_refunds,
+)
 
 from retention_xl.analysis.columns import ColumnMap, detect_columns
 from retention_xl.analysis.orders import clean_orders
@@ -387,6 +392,111 @@ def test_duplicates_among_many_rows_name_the_first_occurrence():
                                                           6: "possible duplicate of row 3 (kept)"}
 
 
+# ---------------------------------------------------------------- refund rows marked returned or refunded
+
+@pytest.mark.parametrize("order_ids", [True, False], ids=["by_order_id", "no_order_id"])
+def test_a_credit_note_marked_returned_reduces_revenue(order_ids):
+    r = built_report(zid_refunds(order_ids))
+    frame = r.clean.frame
+    # by hand (zid_refunds): 120,000 + 80,000 + 50,000 - 120,000 - 20,000; the credit notes on
+    # their own dates (1402/10/15 = 2024-01-05, 1402/11/15 = 2024-02-04)
+    assert frame["amount"].sum() == 110_000
+    assert frame.loc[frame["amount"] < 0, ["row", "date", "amount"]].values.tolist() == [
+        [6, day("2024-01-05"), -120_000.0], [7, day("2024-02-04"), -20_000.0]]
+    assert frame.groupby("customer", observed=True)["amount"].sum().to_dict() == {"علی رضایی": 50_000.0,
+                                                                                 "مریم کاظمی": 60_000.0}
+    h = r.analysis.headline
+    assert (h["revenue"], h["orders"]) == (110_000, 3)
+    assert h["aov"] == pytest.approx(250_000 / 3)  # the order value of purchases, refunds apart
+    # every row once: 5 used, 1004 left out as cancelled
+    issues = r.clean.issues
+    assert issues[["row", "action", "amount"]].values.tolist() == [[5, "excluded", 30_000.0]]
+    assert r.clean.n_used_rows == 5
+    notices = {n.code: n for n in r.clean.notices}
+    assert dict(notices["status_refunds"].values) == {"column": "وضعیت", "count": 2, "value": 140_000.0, "kept_out": 0,
+                                                      "kept_out_value": 0.0,
+                                                      "by": "order_id" if order_ids else "customer"}
+    assert dict(notices["negative_orders"].values) == {"count": 2, "value": 140_000.0}
+    # the credit notes are refunds, not sales of their status
+    statuses = dict(notices["statuses_excluded"].values)
+    assert (statuses["statuses"], statuses["kept"]) == ((("لغو شده", 1),), (("تکمیل شده", 2), ("تحویل شده", 1)))
+
+
+def test_the_refunds_by_status_are_said_in_every_language():
+    from retention_xl.layout.statement import basis_lines
+    from retention_xl.wording import notice_text
+
+    result = clean_orders(zid_refunds())
+    notice = next(n for n in result.notices if n.code == "status_refunds")
+    assert notice_text(notice, "en") == ("Refund rows in 'وضعیت' (a negative amount with a returned or refunded "
+                                         "status): 2 reduce revenue by 140,000.00.")
+    assert notice_text(notice, "fa") == ("ردیف‌های بازپرداخت در «وضعیت» (مبلغ منفی با وضعیت مرجوعی یا "
+                                         "بازپرداخت‌شده): 2 ردیف درآمد را 140,000.00 کم می‌کنند.")
+    assert notice_text(notice, "ar") == ("صفوف الاسترداد في 'وضعیت' (مبلغ سالب بحالة مرتجع أو مسترد): صفوف عددها 2 "
+                                         "تُنقص الإيراد بمقدار 140,000.00.")
+    for lang in ("en", "ar", "fa"):  # one of the conventions the figures rest on
+        assert notice_text(notice, lang) in basis_lines(result.columns, result.notices, lang)
+    # without an order id, how a refund found its sale is said, and what to add
+    without = next(n for n in clean_orders(zid_refunds(order_ids=False)).notices if n.code == "status_refunds")
+    assert notice_text(without, "en").endswith("Add the order id column to match each refund to its order.")
+    assert "ستون شماره‌ی سفارش" in notice_text(without, "fa") and "عمود رقم الطلب" in notice_text(without, "ar")
+
+
+@pytest.mark.parametrize("order_ids", [True, False], ids=["by_order_id", "no_order_id"])
+def test_the_refund_row_of_an_order_left_out_is_not_taken_off_twice(order_ids):
+    result = clean_orders(refunded_order_and_its_refund_row(order_ids))
+    frame = result.frame
+    # by hand (refunded_order_and_its_refund_row): 6,275 - 107 (#7 refunded, left out) - 30
+    assert frame["amount"].sum() == 6_138
+    assert frame.loc[frame["amount"] < 0, ["row", "amount"]].values.tolist() == [[53, -30.0]]
+    out = result.issues[result.issues["action"] == "excluded"]
+    # #7's row and its refund row, each left out with its status, as before
+    assert out[["row", "problem", "detail", "amount"]].values.tolist() == [
+        [8, "order_status", "refunded", 107.0], [52, "order_status", "refunded", -107.0]]
+    assert len(frame) + len(out) == len(refunded_order_and_its_refund_row(order_ids))  # every row once
+    notices = {n.code: dict(n.values) for n in result.notices}
+    assert notices["status_refunds"] == {"column": "Status", "count": 1, "value": 30.0, "kept_out": 1,
+                                         "kept_out_value": 107.0,
+                                         "by": "order_id" if order_ids else "customer"}
+    assert notices["statuses_excluded"]["count"] == 2 and notices["statuses_excluded"]["value"] == 0.0
+
+
+def test_a_refund_row_of_a_sale_left_out_elsewhere_in_the_table_stays_out():
+    # the keys of sales another slice left out (as the engines pass them): #12's refund stays out too
+    result = clean_orders(refunded_order_and_its_refund_row(), left_out_sales=("id #12",))
+    assert result.frame["amount"].sum() == 6_168
+    assert {n.code: dict(n.values) for n in result.notices}["status_refunds"]["kept_out"] == 2
+    # a line of an order of another slice (whose total is taken once there): left out, no refund said
+    lines = clean_orders(refunded_order_and_its_refund_row(), lines_elsewhere=("id #12",))
+    assert lines.frame["amount"].sum() == 6_168
+    assert {n.code: dict(n.values) for n in lines.notices}["status_refunds"] == {
+        "column": "Status", "count": 0, "value": 0.0, "kept_out": 1, "kept_out_value": 107.0, "by": "order_id"}
+    assert lines.issues.loc[lines.issues["row"] == 53, ["problem", "detail"]].values.tolist() == [
+        ["order_status", "refunded"]]
+
+
+def test_a_refund_status_on_a_sale_or_on_a_row_with_its_order_is_decided_by_the_status():
+    # a positive row marked returned is a returned order (left out, as before); a refund row
+    # under the id of an order written in lines is a line of that order: the order's status decides
+    raw = pd.DataFrame({"Order": ["1", "2", "2", "3", "3"], "Customer": ["a", "b", "b", "c", "c"],
+                        "Date": ["2024-01-02", "2024-01-03", "2024-01-09", "2024-01-04", "2024-01-10"],
+                        "Amount": ["40", "50", "-50", "60", "-10"],
+                        "Status": ["returned", "refunded", "refunded", "completed", "returned"]})
+    result = clean_orders(raw)
+    # 1 left out (returned); 2 left out (its lines 50 - 50, refunded); 3 = 60 - 10, completed
+    assert result.frame[["row", "amount"]].values.tolist() == [[5, 50.0]]
+    assert "status_refunds" not in {n.code for n in result.notices}
+
+
+def test_a_refund_status_the_user_counts_as_not_a_sale_leaves_its_rows_out():
+    result = clean_orders(zid_refunds(), exclude_statuses=("مرجوعی",))
+    assert result.frame["amount"].sum() == 250_000  # 120,000 + 80,000 + 50,000: the credit notes left out
+    out = result.issues[result.issues["action"] == "excluded"]
+    assert out[["row", "problem", "amount"]].values.tolist() == [
+        [5, "order_status", 30_000.0], [6, "order_status", -120_000.0], [7, "order_status", -20_000.0]]
+    assert "status_refunds" not in {n.code for n in result.notices}
+
+
 # ---------------------------------------------------------------- the refund column
 
 def test_the_refund_notice_counts_the_refunds_applied_and_says_which_were_not():
@@ -431,9 +541,10 @@ def test_a_row_proven_a_duplicate_is_in_no_count_of_the_sales():
     result = clean_orders(pd.concat([raw, refund, raw.iloc[[3]]], ignore_index=True))
     assert ("duplicate", "skipped") in {(p, a) for p, a in zip(result.issues["problem"], result.issues["action"])}
     frame = result.frame
-    assert len(frame) == 59 and (frame["amount"] < 0).sum() == 1
+    # 58 sales, #3's return and #5's refund row (its sale is paid, not left out: -5 is taken off)
+    assert len(frame) == 60 and (frame["amount"] < 0).sum() == 2
     notices = {n.code: dict(n.values) for n in result.notices}
-    assert notices["negative_orders"] == {"count": 1, "value": 4.0}
+    assert notices["negative_orders"] == {"count": 2, "value": 9.0}
     assert {text: shown for text, shown, _ in notices["statuses_excluded"]["tally"]}["paid"] == 59
 
 
@@ -474,7 +585,8 @@ def test_what_the_notices_count_is_what_the_orders_hold(rows, repeated, with_ids
     statuses = notices.get("statuses_excluded") or notices.get("statuses_kept")
     if statuses is not None:
         counted = sum(shown - out for _, shown, out in statuses["tally"])
-        assert counted == len(orders)  # every order here has a status
+        # every order here has a status; refund rows taken off are counted by their own notice
+        assert counted == len(orders) - notices.get("status_refunds", {"count": 0})["count"]
     excluded = result.issues[result.issues["problem"].str.startswith("order_status")]
     assert notices.get("statuses_excluded", {"count": 0})["count"] == len(excluded)
 
