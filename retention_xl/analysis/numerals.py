@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from retention_xl.analysis.letters import LETTER_CLASSES, fold_arabic
 
@@ -255,8 +253,14 @@ def plain_ascii(values: pd.Series) -> bool:
     >>> plain_ascii(pd.Series(["SO-1", None], dtype="str")), plain_ascii(pd.Series(["۱"], dtype="str"))
     (True, False)
     """
-    return isinstance(values.array, pd.arrays.ArrowStringArray) and pc.all(
-        pc.string_is_ascii(pa.array(values.array))).as_py() is not False
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return False
+    try:  # Arrow holds the text, so it is there; the guard keeps it out of xlwings Lite's requirements
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return False
+    return pc.all(pc.string_is_ascii(pa.array(values.array))).as_py() is not False
 
 
 def _is_number(v: object) -> bool:

@@ -663,7 +663,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         notices.append(currency_out.notice)
     if cols.status:
         # a refund row taken off is no sale of its status: the refunds' own notice counts it
-        _status_notice(notices, cols.status, scol, fs, (sale & ~own_refund) | excluded_by_status, excluded_by_status,
+        _status_notice(notices, cols.status, scol, fs, rows, (sale & ~own_refund) | excluded_by_status, excluded_by_status,
                        g_amount)
     refund_doc = sale & (g_amount < 0)
     if refund_doc.any():
@@ -885,10 +885,11 @@ def _plain_number(text: str) -> str:
     return f"{float(text):g}" if abs(float(text)) < 1e15 else text
 
 
-def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, shown: np.ndarray,
-                   excluded: np.ndarray, amounts: np.ndarray) -> None:
+def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarray, rows: np.ndarray,
+                   shown: np.ndarray, excluded: np.ndarray, amounts: np.ndarray) -> None:
     """Which statuses were counted as sales and which were not, with counts and values
-    (over the ``shown`` orders: the sales and the orders left out for their status)."""
+    (over the ``shown`` orders: the sales and the orders left out for their status), and
+    the row (``rows``: each input row's number) of each status's first order shown."""
     has = (fs >= 0) & shown
     if not has.any():
         return
@@ -903,7 +904,7 @@ def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarra
     np.minimum.at(first, codes, fs[has])
     tally: dict[str, list[int]] = {}
     for i in np.argsort(first, kind="stable")[:int((counts > 0).sum())]:
-        both = tally.setdefault(texts[i], [0, 0])
+        both = tally.setdefault(texts[i], [0, 0, int(rows[first[i]])])
         both[0] += int(counts[i])
         both[1] += int(out_counts[i])
     notices.append(status_notice(column, tally, int(excluded.sum()), float(amounts[excluded].sum())))
@@ -911,10 +912,11 @@ def _status_notice(notices: list, column: str, scol: ColumnValues, fs: np.ndarra
 
 def status_notice(column: str, tally: dict[str, list[int]], count: int, value: float) -> Notice:
     """The statuses notice from each status's orders shown and orders left out
-    (``tally``: text -> [shown, left out], in order of first appearance), ``count`` and
+    (``tally``: text -> [shown, left out, the row of its first order shown]), ``count`` and
     ``value`` of the orders left out.
     The tally travels in the notice (``tally``), so the notices of several slices of one
-    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`).
+    table add up to the notice of the whole (see :mod:`retention_xl.engines.staging`), in
+    the order of the statuses' first rows whatever order the slices come in.
     Each list names the :data:`STATUSES_SHOWN` commonest statuses; ``statuses_more`` and
     ``kept_more`` count the statuses not named."""
     def listed(items) -> tuple[tuple[tuple[str, int], ...], int]:
@@ -924,9 +926,10 @@ def status_notice(column: str, tally: dict[str, list[int]], count: int, value: f
         shown = ranked[:STATUSES_SHOWN]
         return tuple(shown), len(ranked) - len(shown)
 
-    kept, kept_more = listed((text, shown) for text, (shown, out) in tally.items() if out == 0)
-    out, out_more = listed((text, out) for text, (_, out) in tally.items() if out > 0)
-    frozen = tuple((text, shown, out) for text, (shown, out) in tally.items())
+    tally = dict(sorted(tally.items(), key=lambda kv: kv[1][2]))  # by first row
+    kept, kept_more = listed((text, shown) for text, (shown, out, _) in tally.items() if out == 0)
+    out, out_more = listed((text, out) for text, (_, out, _) in tally.items() if out > 0)
+    frozen = tuple((text, shown, out, first) for text, (shown, out, first) in tally.items())
     if count:
         return Notice("statuses_excluded", column=column, count=count, value=value, statuses=out,
                       statuses_more=out_more, kept=kept, kept_more=kept_more, tally=frozen)

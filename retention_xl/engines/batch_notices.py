@@ -99,12 +99,14 @@ ADDITIVE = frozenset({"count", "value", "full", "full_value", "documents", "orde
 
 
 def tally_statuses(statuses: dict, notice: Notice) -> None:
-    """Add a batch's statuses notice to the whole table's tally (per status: shown, left out)."""
+    """Add a batch's statuses notice to the whole table's tally (per status: shown, left
+    out, the row of its first order shown)."""
     tally, count, value = statuses.setdefault(notice.values["column"], ({}, 0, 0.0))
-    for text, shown, out in notice.values["tally"]:
-        both = tally.setdefault(text, [0, 0])
+    for text, shown, out, first in notice.values["tally"]:
+        both = tally.setdefault(text, [0, 0, first])
         both[0] += shown
         both[1] += out
+        both[2] = min(both[2], first)
     statuses[notice.values["column"]] = (tally, count + int(notice.values.get("count", 0)),
                                          value + float(notice.values.get("value", 0.0)))
 

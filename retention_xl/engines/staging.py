@@ -968,8 +968,15 @@ def _renumbered(result: _Batch, path: str, rows: np.ndarray) -> _Batch:
         repeats = issues["problem"].isin(["possible_duplicate", "duplicate"]).to_numpy(dtype=bool)
         if repeats.any():
             issues.loc[repeats, "detail"] = rows[issues.loc[repeats, "detail"].astype(np.int64).to_numpy()].astype(str)
-    notices = tuple((code, {**values, "first_row": int(rows[values["first_row"]])} if code == "far_dates" else values)
-                    for code, values in result.notices)
+    def renumbered(code: str, values: dict) -> dict:
+        if code == "far_dates":
+            return {**values, "first_row": int(rows[values["first_row"]])}
+        if code in ("statuses_excluded", "statuses_kept"):  # the row of each status's first order
+            return {**values, "tally": tuple((text, shown, out, int(rows[first]))
+                                             for text, shown, out, first in values["tally"])}
+        return values
+
+    notices = tuple((code, renumbered(code, values)) for code, values in result.notices)
     return dataclasses.replace(result, issues=issues, notices=notices)
 
 

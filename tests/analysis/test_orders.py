@@ -545,7 +545,7 @@ def test_a_row_proven_a_duplicate_is_in_no_count_of_the_sales():
     assert len(frame) == 60 and (frame["amount"] < 0).sum() == 2
     notices = {n.code: dict(n.values) for n in result.notices}
     assert notices["negative_orders"] == {"count": 2, "value": 9.0}
-    assert {text: shown for text, shown, _ in notices["statuses_excluded"]["tally"]}["paid"] == 59
+    assert {text: shown for text, shown, _, _ in notices["statuses_excluded"]["tally"]}["paid"] == 59
 
 
 ORDER_IDS = st.sampled_from(["#1", "#2", "#3", "#4", "C5", None])
@@ -584,7 +584,7 @@ def test_what_the_notices_count_is_what_the_orders_hold(rows, repeated, with_ids
     assert returns["value"] + documents["value"] == pytest.approx(-orders.loc[negative, "amount"].sum())
     statuses = notices.get("statuses_excluded") or notices.get("statuses_kept")
     if statuses is not None:
-        counted = sum(shown - out for _, shown, out in statuses["tally"])
+        counted = sum(shown - out for _, shown, out, _ in statuses["tally"])
         # every order here has a status; refund rows taken off are counted by their own notice
         assert counted == len(orders) - notices.get("status_refunds", {"count": 0})["count"]
     excluded = result.issues[result.issues["problem"].str.startswith("order_status")]

@@ -1023,24 +1023,20 @@ def _refund_tables():
             "woocommerce": (woocommerce_with_refund_rows(), 265)}
 
 
-def _assert_refunds_as_pandas(runs: dict, frame: pd.DataFrame, revenue: float, same_rows: bool) -> None:
+def _assert_refunds_as_pandas(runs: dict, frame: pd.DataFrame, revenue: float) -> None:
     """Every run of ``runs`` (by (engine, batch rows)) has the revenue by hand and the pandas
-    run's figures; every row is used or listed once; and, unless an order's rows are in
-    two batches (``same_rows`` False), the same rows left out and notes as pandas."""
+    run's figures, the same rows left out and the same notes; every row is used or listed once."""
     reference = next(run for (engine, _), run in runs.items() if engine == "pandas")
     for case, run in runs.items():
         assert run.analysis.headline["revenue"] == pytest.approx(revenue), case
-        assert_same_analysis(reference.analysis, run.analysis, rows_left_out=same_rows)
+        assert_same_analysis(reference.analysis, run.analysis)
         issues = run.orders.issues
         left_out = issues.loc[issues["action"].isin(["skipped", "excluded"]), "lines"].sum()
         assert run.orders.n_used_rows + left_out == run.orders.n_input_rows == len(frame), case
-        if same_rows:
-            columns = ["row", "problem", "detail", "action", "lines", "amount"]
-            pd.testing.assert_frame_equal(issues[columns].reset_index(drop=True),
-                                          reference.orders.issues[columns].reset_index(drop=True))
-            # a refund row under its order's id is found in another batch than its order: said apart
-            said = [n for n in run.orders.notices if n.code != "order_ids_split"]
-            assert _notices(said) == _notices(reference.orders.notices), case
+        columns = ["row", "problem", "detail", "action", "lines", "amount"]
+        pd.testing.assert_frame_equal(issues[columns].reset_index(drop=True),
+                                      reference.orders.issues[columns].reset_index(drop=True))
+        assert _notices(run.orders.notices) == _notices(reference.orders.notices), case
 
 
 @pytest.mark.slow  # about 1.5 s a table: CI runs them
@@ -1049,17 +1045,15 @@ def test_refund_rows_by_status_give_the_pandas_figures_whatever_the_batches(name
     """A refund row marked returned/refunded comes off revenue, and the refund of a sale left
     out stays out, when the refund and its sale are cleaned in different batches (batches of
     2 and 5 rows): the keys of the sales every batch left out reach the others. In the
-    WooCommerce export a refund row far from its order is a line of that order for pandas;
-    in a batch of its own it is left out (its order's total is taken once): the same figures,
-    the id said to be found in two batches."""
+    WooCommerce export a refund row far from its order is a line of that order, on every
+    engine (the lines of an order found in several batches are cleaned together)."""
     frame, revenue = _refund_tables()[name]
     runs = _reports_by_batch(frame, tmp_path, (("pandas", len(frame)), ("duckdb", 2), ("duckdb", 5)))
-    _assert_refunds_as_pandas(runs, frame, revenue, same_rows=name != "woocommerce")
-    if name == "woocommerce":  # no refund row is taken off; a batch may say #507's refund is left out with it
+    _assert_refunds_as_pandas(runs, frame, revenue)
+    if name == "woocommerce":  # no refund row is taken off
         for case, run in runs.items():
             notes = {n.code: n.values for n in run.orders.notices}
             assert notes.get("status_refunds", {"count": 0})["count"] == 0, case
-            assert ("order_ids_split" in notes) == (case[0] != "pandas"), case
 
 
 @pytest.mark.slow
@@ -1072,7 +1066,7 @@ def test_spark_takes_off_the_refund_rows_as_pandas_does(name, tmp_path, spark):
     runs = {(engine, batch): report_source(source, tmp_path / f"{engine}.xlsx", ReportOptions(engine=engine),
                                            batch_rows=batch, spark=spark, force=True)
             for engine, batch in (("pandas", len(frame)), ("spark", 3))}
-    _assert_refunds_as_pandas(runs, frame, revenue, same_rows=name != "woocommerce")
+    _assert_refunds_as_pandas(runs, frame, revenue)
 
 
 @pytest.mark.slow  # over a second: left out of the quick loop, CI runs it
