@@ -28,14 +28,31 @@ from retention_xl.labels import label
 from retention_xl.layout.blocks import Report
 from retention_xl.layout.contacts import calendar_events, plan_table
 from retention_xl.options import ReportOptions, given_options
-from retention_xl.pipeline import analyse, build_report, clean, clean_side_table, with_language
+from retention_xl.pipeline import (
+    analyse,
+    build_report,
+    clean,
+    clean_side_table,
+    with_language,
+)
 from retention_xl.sources.files import RawTable, read_table, workbook_sheets
 from retention_xl.writers.calendar_ics import check_ics_target, write_ics
 from retention_xl.writers.csv_table import check_csv_target, write_table_csv
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
-__all__ = ["read_orders", "read_side_table", "report_file", "ReportRun", "contacts_file", "ContactsRun",
-           "check_holdout", "HoldoutCheck", "STEPS", "header_check", "source_name"]
+__all__ = [
+    "STEPS",
+    "ContactsRun",
+    "HoldoutCheck",
+    "ReportRun",
+    "check_holdout",
+    "contacts_file",
+    "header_check",
+    "read_orders",
+    "read_side_table",
+    "report_file",
+    "source_name",
+]
 
 #: the steps :func:`report_file` reports to a progress display, in order
 STEPS = ("Reading orders", "Cleaning orders", "Analysing", "Laying out the report", "Writing the workbook")

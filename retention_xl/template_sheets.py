@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from retention_xl.labels import RIGHT_TO_LEFT
 from retention_xl.template_content import (
     ARRAY_CHECKS,
     CATALOG,
@@ -39,7 +40,6 @@ from retention_xl.template_content import (
     VALIDATION,
     WARNINGS,
 )
-from retention_xl.labels import RIGHT_TO_LEFT
 from retention_xl.template_content import template_label as label
 
 __all__ = ["FIXED_TIME", "VALIDATED_ROWS", "workbook"]

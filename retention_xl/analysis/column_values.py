@@ -28,7 +28,7 @@ import pandas as pd
 from retention_xl.analysis.letters import ARABIC_KEYBOARD, KEY_LETTERS
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["keyboard_letters", "typed_digits", "shown_ids", "ColumnValues", "plain_values", "key_text", "totals_rows", "TOTALS_LABELS", "cell_text", "as_id", "customer_keys", "first_spellings", "clean_ids", "id_codes", "id_texts", "email_spellings", "email_case_example", "EMAIL", "row_keys", "row_texts", "BLANK", "NULL_TEXT"]
+__all__ = ["BLANK", "EMAIL", "NULL_TEXT", "TOTALS_LABELS", "ColumnValues", "as_id", "cell_text", "clean_ids", "customer_keys", "email_case_example", "email_spellings", "first_spellings", "id_codes", "id_texts", "key_text", "keyboard_letters", "plain_values", "row_keys", "row_texts", "shown_ids", "totals_rows", "typed_digits"]
 
 #: a cell holding only spaces and invisible marks
 BLANK = "[ \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u3000\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"

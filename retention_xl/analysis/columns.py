@@ -29,7 +29,7 @@ from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_string
 from retention_xl.errors import MissingColumns, UnknownColumn
 
-__all__ = ["ColumnMap", "detect_columns", "header_words", "names_role", "SYNONYMS", "ROLE_ORDER"]
+__all__ = ["ROLE_ORDER", "SYNONYMS", "ColumnMap", "detect_columns", "header_words", "names_role"]
 
 # Header names per role, best first. Matching ignores case, spaces, "_", "-", ".", and
 # Arabic/Persian letter variants (ي/ی, ك/ک, أ/إ/آ/ا).

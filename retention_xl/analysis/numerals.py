@@ -25,14 +25,14 @@ import pandas as pd
 from retention_xl.analysis.letters import LETTER_CLASSES, fold_arabic
 
 __all__ = [
-    "clean_text",
-    "clean_string",
-    "digit_script",
-    "plain_ascii",
-    "parse_numbers",
-    "decide_comma",
     "NumberReading",
+    "clean_string",
+    "clean_text",
     "currency_code",
+    "decide_comma",
+    "digit_script",
+    "parse_numbers",
+    "plain_ascii",
 ]
 
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"

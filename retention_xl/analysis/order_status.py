@@ -63,7 +63,7 @@ import pandas as pd
 from retention_xl.analysis.letters import fold_word
 from retention_xl.analysis.numerals import clean_text
 
-__all__ = ["NOT_SALES", "REFUND_REASONS", "status_key", "status_reasons", "refund_keys", "cancellation_documents"]
+__all__ = ["NOT_SALES", "REFUND_REASONS", "cancellation_documents", "refund_keys", "status_key", "status_reasons"]
 
 #: status words (as :func:`status_key` writes them) -> why such an order is not a sale
 NOT_SALES: dict[str, str] = {
@@ -93,7 +93,7 @@ NOT_SALES: dict[str, str] = {
     "ناموفق": "failed", "رد شده": "failed", "پیش نویس": "draft", "باطل شده": "voided", "باطل": "voided",
     "باطل شد": "voided", "پرداخت ناموفق": "failed", "برگشت خورده": "returned", "برگشتی": "returned",
     # WooCommerce in Persian: on hold and refunded
-    "در انتظار بررسی": "on_hold", "مسترد شده": "refunded", "مسترد": "refunded", "استرداد شده": "refunded",
+    "در انتظار بررسی": "on_hold", "مسترد شده": "refunded", "استرداد شده": "refunded",
     # BigCommerce's awaiting payment; Salla's statuses (under review: a bank transfer not yet
     # confirmed, as WooCommerce's on hold; restored: مسترجع); a cash-on-delivery order not yet
     # confirmed by phone; the same in Persian

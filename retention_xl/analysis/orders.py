@@ -34,8 +34,8 @@ from retention_xl.analysis.column_values import (
     id_codes,
     id_texts,
     keyboard_letters,
-    typed_digits,
     totals_rows,
+    typed_digits,
 )
 from retention_xl.analysis.columns import (
     ColumnMap,

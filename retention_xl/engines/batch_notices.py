@@ -26,8 +26,15 @@ from retention_xl.analysis.column_values import ColumnValues, key_text, looks_li
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 
-__all__ = ["Spellings", "digit_notices", "ADDITIVE", "EXAMPLES", "tally_statuses", "tally_currencies",
-           "merge_notice"]
+__all__ = [
+    "ADDITIVE",
+    "EXAMPLES",
+    "Spellings",
+    "digit_notices",
+    "merge_notice",
+    "tally_currencies",
+    "tally_statuses",
+]
 
 _PLAIN = r"[!-~]+(?: [!-~]+)*"  # printable ASCII, single spaces: key_text leaves it as it is (but a phone's spaces)
 

@@ -52,9 +52,25 @@ import pandas as pd
 from retention_xl.analysis.periods import period_ordinals, period_starts
 
 __all__ = [
-    "DUPLICATE_ROWS", "ORDERS", "MERGED_IDS", "FOLDED_EMAILS", "CUSTOMER_DAYS", "RELATIONS", "calendar_frame", "number",
-    "DAY_RANGE", "PERIOD_TOTALS", "NEW_PER_PERIOD", "COHORT_CELLS", "COHORT_SIZES", "SPELL_HISTOGRAMS",
-    "HEADLINE", "CUSTOMER_ROWS", "PURCHASE_DAYS", "calibration_sql", "MONEY",
+    "COHORT_CELLS",
+    "COHORT_SIZES",
+    "CUSTOMER_DAYS",
+    "CUSTOMER_ROWS",
+    "DAY_RANGE",
+    "DUPLICATE_ROWS",
+    "FOLDED_EMAILS",
+    "HEADLINE",
+    "MERGED_IDS",
+    "MONEY",
+    "NEW_PER_PERIOD",
+    "ORDERS",
+    "PERIOD_TOTALS",
+    "PURCHASE_DAYS",
+    "RELATIONS",
+    "SPELL_HISTOGRAMS",
+    "calendar_frame",
+    "calibration_sql",
+    "number",
 ]
 
 DAY_NS = 86_400_000_000_000

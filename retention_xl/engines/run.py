@@ -44,7 +44,7 @@ from retention_xl.sources.file_checks import check_parquet_marks
 from retention_xl.sources.files import PARQUET_SUFFIXES, read_table
 from retention_xl.writers.xlsx_file import check_xlsx_target, write_xlsx
 
-__all__ = ["ScaleRun", "report_source", "customers_path"]
+__all__ = ["ScaleRun", "customers_path", "report_source"]
 
 @dataclass(frozen=True)
 class ScaleRun:

@@ -27,13 +27,21 @@ import numpy as np
 import pandas as pd
 
 from retention_xl.analysis.cohorts import Cohorts
+from retention_xl.analysis.holdout_split import (
+    MIN_HOLDOUT_DAYS,
+    MIN_HOLDOUT_REPEAT_BUYERS,
+)
 from retention_xl.analysis.kpis import DEFAULT_WINDOW_DAYS, check_window
 from retention_xl.analysis.notice_order import cleaning_order
 from retention_xl.analysis.notices import Notice
 from retention_xl.analysis.orders import Orders
 from retention_xl.analysis.overview import Analysis, customer_table, finish_analysis
-from retention_xl.analysis.periods import normalise_period, period_labels, period_starts, report_calendar
-from retention_xl.analysis.holdout_split import MIN_HOLDOUT_DAYS, MIN_HOLDOUT_REPEAT_BUYERS
+from retention_xl.analysis.periods import (
+    normalise_period,
+    period_labels,
+    period_starts,
+    report_calendar,
+)
 from retention_xl.analysis.side_tables import SideTable
 from retention_xl.engines import definitions as sql
 from retention_xl.errors import DataError

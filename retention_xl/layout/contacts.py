@@ -17,11 +17,20 @@ from retention_xl.analysis.contact_rows import ACTIONS, STATUSES
 from retention_xl.analysis.contacts import CALL_BACK_DAYS, FOLLOW_UP_DAYS, ContactPlan
 from retention_xl.analysis.overview import Analysis
 from retention_xl.labels import RIGHT_TO_LEFT, label, labels_for
-from retention_xl.layout.blocks import CalendarEvent, Chart, Column, Sheet, Table, Text, fmt_date, widths
+from retention_xl.layout.blocks import (
+    CalendarEvent,
+    Chart,
+    Column,
+    Sheet,
+    Table,
+    Text,
+    fmt_date,
+    widths,
+)
 from retention_xl.layout.side_issues import side_issue_table
 from retention_xl.wording import counted, notice_text
 
-__all__ = ["contacts_sheet", "plan_table", "calendar_events", "EVENT_LINES"]
+__all__ = ["EVENT_LINES", "calendar_events", "contacts_sheet", "plan_table"]
 
 EVENT_LINES = 200  # customers listed in one calendar event; the rest are counted
 NOTE_WIDTH = 130  # characters of a note line: longer notes continue on the next row

@@ -22,7 +22,7 @@ from retention_xl.analysis.notices import Notice
 from retention_xl.labels import label
 from retention_xl.wording import notice_text
 
-__all__ = ["CONVENTIONS", "columns_sentence", "layout_sentence", "basis_lines"]
+__all__ = ["CONVENTIONS", "basis_lines", "columns_sentence", "layout_sentence"]
 
 #: notice codes that state how rows became orders and amounts, in the order they are shown
 CONVENTIONS = (

@@ -530,7 +530,7 @@ def test_empty_input():
     ],
 )
 def test_plain_iso_columns_read_the_same_by_the_fast_path(texts, monkeypatch):
-    import retention_xl.analysis.dates as dates
+    from retention_xl.analysis import dates
 
     values = pd.Series(texts, dtype="str")
     fast = dates.parse_dates(values, column="d")

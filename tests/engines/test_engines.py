@@ -470,7 +470,7 @@ def test_an_order_id_found_again_as_a_decimal_in_a_later_batch_is_one_order(tmp_
 def test_a_workbook_without_the_columns_is_refused_on_its_header(engine, tmp_path, monkeypatch):
     """The command line's path checks a sheet's header before reading the whole file, on
     every engine, as report_file does (a 20 MB export is refused in a moment)."""
-    import retention_xl.engines.run as run
+    from retention_xl.engines import run
     from retention_xl.errors import MissingColumns
 
     checks = []
