@@ -6,7 +6,8 @@
   Spark transpiled by sqlglot. The pandas engine is today's vectorised code
   (:mod:`retention_xl.analysis`), the reference the others are tested against.
 * :mod:`~retention_xl.engines.staging` -- the pandas cleaning applied a batch at a time,
-  staged as Parquet.
+  staged as Parquet; :mod:`~retention_xl.engines.split_orders` finds the orders whose lines
+  are in more than one batch, so that they are cleaned together.
 * :mod:`~retention_xl.engines.sql_analysis` -- the definitions run on an engine and
   assembled into the report's :class:`~retention_xl.analysis.overview.Analysis`.
 * :mod:`~retention_xl.engines.duckdb_engine`, :mod:`~retention_xl.engines.spark_engine`.

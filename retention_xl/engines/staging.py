@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import multiprocessing
 import operator
 import os
@@ -127,6 +126,12 @@ from retention_xl.engines.batch_notices import (
     tally_statuses,
 )
 from retention_xl.engines.row_hashes import row_hashes
+from retention_xl.engines.split_orders import (
+    apart,
+    gathered,
+    ids_in_several_batches,
+    ranges_overlap,
+)
 from retention_xl.errors import RetentionError
 from retention_xl.options import ReportOptions
 from retention_xl.pipeline import clean
@@ -758,14 +763,14 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
         step(f"{doing}: rows {first_row:,} to {first_row + len(frame) - 1:,}")
         rows = None
         if split is not None and path in split.affected:
-            frame, rows, _ = _apart(frame, first_row, order_id, split.ids)
+            frame, rows, _ = apart(frame, first_row, order_id, split.ids)
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
                                      currency, decided, rows, left_out_sales, lines_elsewhere)
         again.discard(path)
         if not again:
             break
     for path, parts in held.items():
-        rows, frame = _gathered(parts)
+        rows, frame = gathered(parts)
         step(f"{doing}: {len(frame):,} lines of orders found in several batches")
         results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, tuple(far.tolist()),
                                      currency, decided, rows, left_out_sales, lines_elsewhere)
@@ -806,9 +811,9 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
     The ids are compared over every batch's distinct ids on disk (DuckDB, out of core,
     where it is installed; else Arrow); memory holds the ids found in several batches and
     a batch of their lines per process cleaning them (``workers``, as for the first cleaning)."""
-    if order_id is None or not _ranges_overlap([results[path].id_range for path in files]):
+    if order_id is None or not ranges_overlap([results[path].id_range for path in files]):
         return None
-    ids, affected = _ids_in_several_batches([results[path].order_ids for path in files], root, options)
+    ids, affected = ids_in_several_batches([results[path].order_ids for path in files], root, options)
     if not len(ids):
         return None
     affected = frozenset(files[i] for i in affected)
@@ -825,7 +830,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
             continue
         step(f"Joining the lines of orders found in several batches: rows {first_row:,} to "
              f"{first_row + len(frame) - 1:,}")
-        kept, rows, (lines, line_rows, line_ids) = _apart(frame, first_row, order_id, ids)
+        kept, rows, (lines, line_rows, line_ids) = apart(frame, first_row, order_id, ids)
         bucket = pd.util.hash_array(line_ids) % buckets
         for k in np.unique(bucket):
             part = str(root / f"lines-{k:05d}-{number:05d}.pickle")
@@ -839,7 +844,7 @@ def _split_orders(dataset: Dataset, options: ReportOptions, batch_rows: int, ord
         path = str(root / f"orders-{len(files):05d}.parquet")
         files.append(path)
         out[path] = tuple(held[k])
-        rows, frame = _gathered(out[path])
+        rows, frame = gathered(out[path])
         step(f"Cleaning {len(frame):,} lines of orders found in several batches")
         cleaning.add(path, frame, 0, rows)
     cleaning.finish()
@@ -874,85 +879,6 @@ class _Cleaning:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
-
-
-def _ranges_overlap(ranges: list[tuple | None]) -> bool:
-    """Whether two batches' ranges of order ids (least, greatest; ``None``: no id) overlap,
-    so that an id may be in both; a table sorted by its order ids (or numbered as it is
-    written) has none, and its ids are not compared at all.
-
-    >>> _ranges_overlap([(1, 5), None, (6, 9)]), _ranges_overlap([(1, 5), (5, 9)]), _ranges_overlap([(1, 5), ("a", "b")])
-    (False, True, True)
-    """
-    known = sorted((r for r in ranges if r is not None), key=lambda r: (str(type(r[0])), r[0]))
-    if len({type(r[0]) for r in known}) > 1:  # numbers in one batch, texts in another: compare the ids
-        return True
-    return any(b[0] <= a[1] for a, b in itertools.pairwise(known))
-
-
-def _ids_in_several_batches(paths: list[str | None], root: Path, options: ReportOptions) -> tuple[pa.Array, set[int]]:
-    """The order ids found in more than one of the batches' files of distinct ids
-    (``paths``, one per batch, ``None`` for a batch with none), and the batches (by
-    position) that hold them."""
-    listed = [(i, path) for i, path in enumerate(paths) if path]
-    if len(listed) < 2:
-        return pa.array([], pa.string()), set()
-    try:
-        import duckdb
-    except ImportError:
-        duckdb = None
-    if duckdb is not None:
-        config = {"temp_directory": str(root / "ids-spill"), "preserve_insertion_order": False}
-        if getattr(options, "memory_limit", None):
-            from retention_xl.engines.choice import parse_memory
-
-            config["memory_limit"] = f"{parse_memory(options.memory_limit) // 2**20}MiB"
-        con = duckdb.connect(":memory:", config=config)
-        try:
-            names = ", ".join("'" + path.replace("'", "''") + "'" for _, path in listed)
-            found = con.sql(f"""
-                SELECT id, list(filename) AS filename FROM read_parquet([{names}], filename = true)
-                GROUP BY id HAVING COUNT(*) > 1""").to_arrow_table()
-        finally:
-            con.close()
-        where = {path: i for i, path in listed}
-        files = {where[name] for name in pc.unique(pc.list_flatten(found["filename"])).to_pylist()}
-        return pc.unique(found["id"]).cast(pa.string()), files
-    table = pa.concat_tables([pq.read_table(path).append_column("batch", pa.array(np.full(pq.read_metadata(path).num_rows, i,
-                                                                                          dtype=np.int64)))
-                              for i, path in listed])
-    counts = table.group_by("id").aggregate([("batch", "count")])
-    ids = counts.filter(pc.greater(counts["batch_count"], 1))["id"]
-    held = table.filter(pc.is_in(table["id"], value_set=ids))
-    return ids.cast(pa.string()), set(pc.unique(held["batch"]).to_pylist())
-
-
-def _row_ids(column: pd.Series) -> np.ndarray:
-    """Each row's order id as the batches' files of distinct ids write it (``None``: none)."""
-    if column.dtype.kind in "iu":
-        return column.astype("str").to_numpy(dtype=object)
-    values = ColumnValues.of(column.reset_index(drop=True))
-    texts = np.asarray(id_texts(values.uniques), dtype=object)
-    texts[values.null] = None
-    return np.where(values.codes >= 0, texts[np.maximum(values.codes, 0)], None)
-
-
-def _apart(frame: pd.DataFrame, first_row: int, order_id: str, ids: pa.Array):
-    """A batch without the lines of the orders ``ids`` and its rows' numbers, and those
-    lines apart: ``(frame, rows, (lines, their rows, their ids))``."""
-    row_ids = _row_ids(frame[order_id])
-    split = pc.is_in(pa.array(row_ids, pa.string()), value_set=ids).to_numpy(zero_copy_only=False)
-    numbers = np.arange(first_row, first_row + len(frame), dtype=np.int64)
-    return (frame[~split].reset_index(drop=True), numbers[~split],
-            (frame[split].reset_index(drop=True), numbers[split], row_ids[split]))
-
-
-def _gathered(parts) -> tuple[np.ndarray, pd.DataFrame]:
-    """The lines written to ``parts`` (one file per batch, in order), with their row numbers."""
-    read = [pd.read_pickle(part) for part in parts]
-    rows = np.concatenate([r for r, _ in read])
-    frame = pd.concat([f for _, f in read], ignore_index=True)
-    return rows, frame
 
 
 def _renumbered(result: _Batch, path: str, rows: np.ndarray) -> _Batch:
