@@ -43,10 +43,9 @@ What needs the whole table at once, and how it is handled:
 * **A refund by status whose sale another batch left out** (a negative row marked
   returned or refunded, :mod:`~retention_xl.analysis.order_status`): every batch gives the
   keys of the sales it left out and of the refunds by status it applied (the order id, or
-  with no id the customer and value); a refund whose sale another batch left out, or, where
-  the amount is each order's total, whose order id is an order of another batch (the whole
-  table reads it as a line of that order), is left out as the cleaning of the whole table
-  leaves it out, its batch cleaned again with those keys.
+  with no id the customer and value); a refund whose sale another batch left out is left
+  out as the cleaning of the whole table leaves it out, its batch cleaned again with those
+  keys (a refund under its order's id is cleaned with that order, as above).
 * **The amount level and the decimal separators** (an order total repeated on each line,
   or line amounts; one row per order with a few ids repeated; a decimal comma or point in
   each amount column): every batch counts what the decision rests on
@@ -670,13 +669,12 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
 
 
 def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], set[str]]:
-    """The refunds by status a batch applied whose sale another batch left out (same order
-    id, or with no id the same customer and value:
-    :func:`~retention_xl.analysis.order_status.refund_keys`), as the cleaning of the whole
-    table leaves them out; and, where the amount is each order's total, those that share an
-    order id with an order of another batch: the whole table reads such a row as a line of
-    that order, whose total is taken once. Returns the keys of each kind and the batches to
-    clean again."""
+    """The refunds by status a batch applied whose sale another batch left out (with no
+    order id: the same customer and value, :func:`~retention_xl.analysis.order_status.refund_keys`),
+    as the cleaning of the whole table leaves them out. Returns their keys (and no keys of
+    refunds that are lines of an order of another batch: the lines of an order found in
+    several batches are cleaned together, :func:`_split_orders`, so no order id is in two
+    batches) and the batches to clean again."""
     refunds = [pd.DataFrame({"key": pd.Series(results[path].evidence.refunds, dtype=object), "path": path})
                for path in files if results[path].evidence is not None and len(results[path].evidence.refunds)]
     if not refunds:
@@ -687,18 +685,7 @@ def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str,
     for path in files:  # each batch's sales left out, read once
         if results[path].left_out is not None:
             kept |= pc.is_in(keys, value_set=pq.read_table(results[path].left_out)["key"]).to_numpy(zero_copy_only=False)
-    order_level = applied["path"].map(lambda p: results[p].evidence.level == "order").to_numpy(dtype=bool)
-    by_id = ~kept & order_level & applied["key"].str.startswith("id ").to_numpy(dtype=bool)
-    line = np.zeros(len(applied), bool)
-    if by_id.any():
-        ids = pa.array(applied["key"].str[3:], type=pa.string())
-        where = applied["path"].to_numpy(dtype=object)
-        for path in files:  # each batch's order ids, read once: the id of an order elsewhere
-            if results[path].order_ids is not None:
-                found = pc.is_in(ids, value_set=pq.read_table(results[path].order_ids)["id"])
-                line |= by_id & found.to_numpy(zero_copy_only=False) & (where != path)
-    again = set(applied.loc[kept | line, "path"])
-    return (tuple(sorted(set(applied.loc[kept, "key"]))), tuple(sorted(set(applied.loc[line, "key"])))), again
+    return (tuple(sorted(set(applied.loc[kept, "key"]))), ()), set(applied.loc[kept, "path"])
 
 
 def _far_days(results) -> np.ndarray:
