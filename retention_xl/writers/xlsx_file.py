@@ -32,7 +32,7 @@ from retention_xl.layout.blocks import FORMATS, SHEET_MARK, Chart, Figures, Repo
 
 __all__ = ["write_xlsx", "check_xlsx_target", "report_bytes", "BULK_ROWS"]
 
-BULK_ROWS = 2000  # a sheet's last table longer than this is streamed (same cells, faster)
+BULK_ROWS = 100  # a sheet's last table longer than this is streamed (same cells, faster; BENCHMARKS.md)
 STREAM_CHUNK = 50_000  # rows serialised at a time when streaming
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
