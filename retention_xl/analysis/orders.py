@@ -203,8 +203,7 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
                  first_row: int = 2, dayfirst: bool | None = None, source: str = "",
                  known_values: Mapping[str, ColumnValues] | None = None,
                  lunar_hijri: bool | None = None, leave_out_days: Collection[int] | None = None,
-                 decided: SliceDecisions | None = None, left_out_sales: Collection[str] = (),
-                 lines_elsewhere: Collection[str] = ()) -> Orders:
+                 decided: SliceDecisions | None = None, left_out_sales: Collection[str] = ()) -> Orders:
     """Turn a raw order table (orders or order lines) into clean orders plus a list of what was wrong.
 
     The order model:
@@ -289,10 +288,6 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
         Keys (:func:`~retention_xl.analysis.order_status.refund_keys`) of sales left out
         in other slices of the table, found by a caller that cleans it in slices: a refund
         by status of one of them is left out too.
-    lines_elsewhere : collection of str
-        Keys of refunds by status that the cleaning of the whole table reads as a line of an
-        order in another slice, whose total is taken once (found by a caller that cleans it
-        in slices): left out and listed with their status, not counted as refunds.
 
     Returns
     -------
@@ -598,15 +593,14 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
     if cols.status:
         # the keys of the sales left out are needed by a caller that cleans slices, or here
         gone = ok & (reason != None) & (reason != "currency") & (g_amount >= 0)  # noqa: E711
-        left_keys, refund_keys_applied, refund_kept, line_kept = _refunds_of_sales_left_out(
+        left_keys, refund_keys_applied, refund_kept = _refunds_of_sales_left_out(
             gone if decided is not None or own_refund.any() else gone & False, own_refund, left_out_sales,
-            lines_elsewhere, ocol, g_first, keys.to_numpy(dtype=object), g_customer, g_amount)
-        out = refund_kept | line_kept
-        reason[out] = "order_status"
-        reason_col[out] = cols.status
-        reason_detail_row[out] = fs[out]
-        excluded_by_status |= out
-        own_refund &= ~out
+            ocol, g_first, keys.to_numpy(dtype=object), g_customer, g_amount)
+        reason[refund_kept] = "order_status"
+        reason_col[refund_kept] = cols.status
+        reason_detail_row[refund_kept] = fs[refund_kept]
+        excluded_by_status |= refund_kept
+        own_refund &= ~refund_kept
     excluded = ok & (reason != None)  # noqa: E711
     if excluded.any():
         for code in ("order_status", "cancelled_order", "refunded_order"):
@@ -744,22 +738,19 @@ def clean_orders(raw: pd.DataFrame, *, customer: str | None = None, date: str | 
 
 
 def _refunds_of_sales_left_out(left_out: np.ndarray, own_refund: np.ndarray, given: Collection[str],
-                               lines: Collection[str], ocol: ColumnValues | None, g_first: np.ndarray,
-                               customer_keys: np.ndarray, g_customer: np.ndarray,
-                               g_amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                               ocol: ColumnValues | None, g_first: np.ndarray, customer_keys: np.ndarray,
+                               g_customer: np.ndarray, g_amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which refunds by status (``own_refund``, per order) refund a sale that is left out
     (``left_out``, per order), here or in another slice of the table (keys ``given``): by
     order id, or by customer and value for a refund with no id
-    (:func:`~retention_xl.analysis.order_status.refund_keys`); and which are lines of an
-    order of another slice (keys ``lines``).
+    (:func:`~retention_xl.analysis.order_status.refund_keys`).
 
     Returns the keys of the sales left out, the keys of the refunds applied, and per order
-    whether it is a refund that stays out with its sale, and one that is a line elsewhere."""
+    whether it is a refund that stays out with its sale."""
     pick = np.flatnonzero(left_out | own_refund)
     kept = np.zeros(len(own_refund), bool)
-    line = kept.copy()
     if not len(pick):
-        return np.array([], dtype=object), np.array([], dtype=object), kept, line
+        return np.array([], dtype=object), np.array([], dtype=object), kept
     ids = np.full(len(pick), None, dtype=object)
     if ocol is not None:
         first = g_first[pick]
@@ -773,11 +764,8 @@ def _refunds_of_sales_left_out(left_out: np.ndarray, own_refund: np.ndarray, giv
     # object arrays: pandas' hash table (isin on Arrow strings took 1.6 s for 100,000 keys)
     known = np.concatenate([sale_keys, np.asarray(list(given), dtype=object)]) if len(given) else sale_keys
     out = pd.Index(refund_key, dtype=object).isin(known)
-    elsewhere = (pd.Index(refund_key, dtype=object).isin(np.asarray(list(lines), dtype=object)) & ~out
-                 if len(lines) else out & False)
     kept[pick[refund][out]] = True
-    line[pick[refund][elsewhere]] = True
-    return sale_keys, refund_key[~out & ~elsewhere], kept, line
+    return sale_keys, refund_key[~out], kept
 
 
 def _customer_column(codes: np.ndarray, keys: pd.Series) -> pd.Categorical:

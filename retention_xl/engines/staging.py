@@ -431,21 +431,19 @@ class _Batch:
 def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, name: str, path: str,
                  lunar: bool | None = None, leave_out: tuple[int, ...] = (),
                  currency: CurrencyChoice | None = None, decided: SliceDecisions = _SLICE,
-                 rows: np.ndarray | None = None, left_out_sales: tuple[str, ...] = (),
-                 lines_elsewhere: tuple[str, ...] = ()) -> _Batch:
+                 rows: np.ndarray | None = None, left_out_sales: tuple[str, ...] = ()) -> _Batch:
     """Clean one batch and stage its orders at ``path`` (runs in a worker process too);
     ``lunar`` is the calendar of 13xx/14xx years decided over the whole column, ``leave_out``
     the days far from all the others, decided over the whole table (none: the first pass),
     ``currency`` the currency kept, ``decided`` the amount level and decimal separators,
     decided over the whole table (none: the batch decides, and says on what),
-    ``left_out_sales`` the keys of sales other batches left out, whose refunds stay out, and
-    ``lines_elsewhere`` the keys of refunds that are lines of an order of another batch.
+    and ``left_out_sales`` the keys of sales other batches left out, whose refunds stay out.
     ``rows``: each row's number in the table, for a batch of rows that are not one run (the
     lines of orders split across batches, gathered; a batch without them), else they are
     numbered on from ``first_row``."""
     if rows is not None:
         result = _clean_batch(frame, options, 0, name, path, lunar, leave_out, currency, decided, None,
-                              left_out_sales, lines_elsewhere)
+                              left_out_sales)
         return _renumbered(result, path, np.asarray(rows, dtype=np.int64))
     # the customer column's distinct values, found once for the cleaning and the staging
     customer = detect_columns(frame.columns, **options.roles.chosen()).customer
@@ -453,8 +451,7 @@ def _clean_batch(frame: pd.DataFrame, options: ReportOptions, first_row: int, na
     distinct = ColumnValues.of(raw_customers)
     cleaned = clean_orders(frame, **options.cleaning(), first_row=first_row, source=name,
                            known_values={customer: distinct}, lunar_hijri=lunar, leave_out_days=leave_out,
-                           currency_choice=currency, decided=decided, left_out_sales=left_out_sales,
-                           lines_elsewhere=lines_elsewhere)
+                           currency_choice=currency, decided=decided, left_out_sales=left_out_sales)
     cols = cleaned.columns
     customers_are_text = raw_customers.dtype == object or raw_customers.dtype == "str"
     cleaned_ids = clean_ids(distinct)
@@ -623,12 +620,12 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
     refunds_out, again = _refunds_kept_out(results, files)
     if again:
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, np.array([], dtype=np.int64),
-                     again, decided, currency, step, "Leaving out the refunds of sales left out", split, *refunds_out)
+                     again, decided, currency, step, "Leaving out the refunds of sales left out", split, refunds_out)
     far = _far_days(results.values())
     if len(far):
         again = {path for path in files if np.isin(results[path].days[0], far).any()}
         _clean_again(dataset, options, batch_rows, order_id, results, files, lunar, far, again, decided, currency,
-                     step, "Leaving out orders dated far from the others", split, *refunds_out)
+                     step, "Leaving out orders dated far from the others", split, refunds_out)
     for path in files:
         collect(results[path])
     if columns is not None:
@@ -668,24 +665,24 @@ def _stage(dataset: Dataset, options: ReportOptions, batch_rows: int, root: Path
                   tuple(order_ids))
 
 
-def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], set[str]]:
+def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[str, ...], set[str]]:
     """The refunds by status a batch applied whose sale another batch left out (with no
     order id: the same customer and value, :func:`~retention_xl.analysis.order_status.refund_keys`),
-    as the cleaning of the whole table leaves them out. Returns their keys (and no keys of
-    refunds that are lines of an order of another batch: the lines of an order found in
-    several batches are cleaned together, :func:`_split_orders`, so no order id is in two
-    batches) and the batches to clean again."""
+    as the cleaning of the whole table leaves them out. Returns their keys and the batches
+    to clean again. (A refund under the id of an order of another batch is no case: the
+    lines of an order found in several batches are cleaned together, :func:`_split_orders`,
+    so no order id is in two batches.)"""
     refunds = [pd.DataFrame({"key": pd.Series(results[path].evidence.refunds, dtype=object), "path": path})
                for path in files if results[path].evidence is not None and len(results[path].evidence.refunds)]
     if not refunds:
-        return ((), ()), set()
+        return (), set()
     applied = pd.concat(refunds, ignore_index=True)  # the refunds applied: few beside the sales
     keys = pa.array(applied["key"], type=pa.string())
     kept = np.zeros(len(applied), bool)
     for path in files:  # each batch's sales left out, read once
         if results[path].left_out is not None:
             kept |= pc.is_in(keys, value_set=pq.read_table(results[path].left_out)["key"]).to_numpy(zero_copy_only=False)
-    return (tuple(sorted(set(applied.loc[kept, "key"]))), ()), set(applied.loc[kept, "path"])
+    return tuple(sorted(set(applied.loc[kept, "key"]))), set(applied.loc[kept, "path"])
 
 
 def _far_days(results) -> np.ndarray:
@@ -730,8 +727,7 @@ def _differs(evidence: SliceEvidence | None, decided: SliceDecisions) -> bool:
 def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, order_id: str | None,
                  results: dict, files: list[str], lunar: bool | None, far: np.ndarray, again: set[str],
                  decided: SliceDecisions, currency: CurrencyChoice | None, step, doing: str,
-                 split: _SplitOrders | None = None, left_out_sales: tuple[str, ...] = (),
-                 lines_elsewhere: tuple[str, ...] = ()) -> None:
+                 split: _SplitOrders | None = None, left_out_sales: tuple[str, ...] = ()) -> None:
     """Clean the batches ``again`` once more (their staged files and results replaced),
     leaving out the orders on the ``far`` days and the refunds of ``left_out_sales``, with
     the ``decided`` amount level and separators of the whole table: the batches are read
@@ -752,7 +748,7 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
         if split is not None and path in split.affected:
             frame, rows, _ = apart(frame, first_row, order_id, split.ids)
         results[path] = _clean_batch(frame, options, first_row, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided, rows, left_out_sales, lines_elsewhere)
+                                     currency, decided, rows, left_out_sales)
         again.discard(path)
         if not again:
             break
@@ -760,7 +756,7 @@ def _clean_again(dataset: Dataset, options: ReportOptions, batch_rows: int, orde
         rows, frame = gathered(parts)
         step(f"{doing}: {len(frame):,} lines of orders found in several batches")
         results[path] = _clean_batch(frame, options, 0, dataset.name, path, lunar, tuple(far.tolist()),
-                                     currency, decided, rows, left_out_sales, lines_elsewhere)
+                                     currency, decided, rows, left_out_sales)
 
 
 @dataclass(frozen=True)

@@ -466,13 +466,6 @@ def test_a_refund_row_of_a_sale_left_out_elsewhere_in_the_table_stays_out():
     result = clean_orders(refunded_order_and_its_refund_row(), left_out_sales=("id #12",))
     assert result.frame["amount"].sum() == 6_168
     assert {n.code: dict(n.values) for n in result.notices}["status_refunds"]["kept_out"] == 2
-    # a line of an order of another slice (whose total is taken once there): left out, no refund said
-    lines = clean_orders(refunded_order_and_its_refund_row(), lines_elsewhere=("id #12",))
-    assert lines.frame["amount"].sum() == 6_168
-    assert {n.code: dict(n.values) for n in lines.notices}["status_refunds"] == {
-        "column": "Status", "count": 0, "value": 0.0, "kept_out": 1, "kept_out_value": 107.0, "by": "order_id"}
-    assert lines.issues.loc[lines.issues["row"] == 53, ["problem", "detail"]].values.tolist() == [
-        ["order_status", "refunded"]]
 
 
 def test_a_refund_status_on_a_sale_or_on_a_row_with_its_order_is_decided_by_the_status():
