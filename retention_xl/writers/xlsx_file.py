@@ -2,10 +2,11 @@
 
 The workbook (styles, Excel Tables, colour scales, charts, frozen panes, right-to-left
 sheets) is made with xlsxwriter, measured the fastest of the maintained writers
-(BENCHMARKS.md). The cells of large tables are the one part written differently: a
-100,000-row table costs xlsxwriter several seconds of per-cell Python, so their rows are
-serialised column-wise with pyarrow (see :mod:`retention_xl.writers.bulk_rows`) and
-streamed into the worksheet xlsxwriter produced.
+(BENCHMARKS.md). The cells of a sheet's last table, when it has more than ``BULK_ROWS``
+rows, are the one part written differently: xlsxwriter spends a few microseconds of Python
+on each cell (seconds for a 100,000-row table, a quarter of a second for the bundled
+sample's tables), so their rows are serialised column-wise with pyarrow (see
+:mod:`retention_xl.writers.bulk_rows`) and streamed into the worksheet xlsxwriter produced.
 
 Every string from the data is written as text: a customer id such as ``=HYPERLINK(...)``
 or ``+1+2`` never becomes a formula or a link.
