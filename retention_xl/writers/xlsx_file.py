@@ -35,6 +35,9 @@ __all__ = ["write_xlsx", "check_xlsx_target", "report_bytes", "BULK_ROWS"]
 
 BULK_ROWS = 100  # a sheet's last table longer than this is streamed (same cells, faster; BENCHMARKS.md)
 STREAM_CHUNK = 50_000  # rows serialised at a time when streaming
+# zlib's level for a streamed sheet: the fastest above FAST_ZIP_ROWS rows, else one as fast
+# as that on a few thousand rows and a tenth smaller (benchmarks/bench_writer.py)
+FAST_ZIP_ROWS, FAST_LEVEL, SMALL_LEVEL = 20_000, 1, 4
 _HEADER_FILL = "#1F4E79"
 _TEXT_STYLES = {
     "title": {"bold": True, "font_size": 16, "font_color": _HEADER_FILL},
@@ -267,7 +270,9 @@ def _stream_rows(xlsx: bytes, streamed: dict[int, tuple[list[Table], Sheet]], fm
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 # open() takes the level from the entry, not the archive (public as
                 # ``compress_level`` from Python 3.13, ``_compresslevel`` before)
-                setattr(zi, "compress_level" if hasattr(zi, "compress_level") else "_compresslevel", 1)
+                fast = sum(len(t.frame) for t in tables) > FAST_ZIP_ROWS
+                setattr(zi, "compress_level" if hasattr(zi, "compress_level") else "_compresslevel",
+                        FAST_LEVEL if fast else SMALL_LEVEL)
                 chunks = [(t, [fmt.cell[c.kind].xf_index for c in t.columns], start)
                           for t in tables for start in range(0, len(t.frame), STREAM_CHUNK)]
                 with dst.open(zi, "w") as part, ThreadPoolExecutor(max_workers=1) as ahead:
