@@ -669,7 +669,7 @@ def _refunds_kept_out(results: dict, files: list[str]) -> tuple[tuple[str, ...],
     """The refunds by status a batch applied whose sale another batch left out (with no
     order id: the same customer and value, :func:`~retention_xl.analysis.order_status.refund_keys`),
     as the cleaning of the whole table leaves them out. Returns their keys and the batches
-    to clean again. (A refund under the id of an order of another batch is no case: the
+    to clean again. (No refund is found under the id of an order of another batch: the
     lines of an order found in several batches are cleaned together, :func:`_split_orders`,
     so no order id is in two batches.)"""
     refunds = [pd.DataFrame({"key": pd.Series(results[path].evidence.refunds, dtype=object), "path": path})
